@@ -1,0 +1,47 @@
+// Everything a user sees of a run is a RunEvent: stored, streamed over SSE, printed, turned into the .osoplog.
+import type { EdgeMode } from '../osop/workflow.ts';
+
+export type RunStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'TIMEOUT' | 'CANCELLED' | 'DRY_RUN';
+
+export interface ErrorInfo {
+  message: string;
+  /** e.g. `card_declined`, `http_500`, `timeout`, `cycle_limit`. */
+  code?: string;
+  retryable?: boolean;
+  status?: number;
+}
+
+export interface AiMetadata {
+  model: string;
+  provider: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+export type RunEventBody =
+  | { type: 'run.started'; workflowId: string; workflowName: string; inputs: Record<string, unknown>; dryRun: boolean }
+  | { type: 'node.started'; node: string; nodeType: string; visit: number; attempt: number }
+  | { type: 'node.request'; node: string; method: string; url: string; attempt: number }
+  | { type: 'node.response'; node: string; status: number; durationMs: number; replayed?: boolean }
+  | { type: 'node.retrying'; node: string; attempt: number; delayMs: number; error: ErrorInfo }
+  | { type: 'node.completed'; node: string; visit: number; durationMs: number; outputs: Record<string, unknown>; ai?: AiMetadata }
+  | { type: 'node.failed'; node: string; visit: number; durationMs: number; error: ErrorInfo }
+  | { type: 'node.skipped'; node: string }
+  | { type: 'edge.taken'; from: string; to: string; mode: EdgeMode; condition?: string }
+  | { type: 'agent.delta'; node: string; text: string }
+  | { type: 'human.waiting'; node: string; prompt?: string }
+  | { type: 'run.completed'; status: 'COMPLETED' | 'DRY_RUN'; durationMs: number; osoplog?: string }
+  | { type: 'run.failed'; status: 'FAILED' | 'TIMEOUT' | 'CANCELLED'; durationMs: number; error: ErrorInfo; osoplog?: string };
+
+export type RunEventType = RunEventBody['type'];
+
+export type RunEvent = RunEventBody & {
+  runId: string;
+  /** Gapless per run, starting at 1. */
+  seq: number;
+  /** ISO-8601 time. */
+  at: string;
+};
+
+export const isFinalEvent = (event: RunEvent): boolean =>
+  event.type === 'run.completed' || event.type === 'run.failed';

@@ -1,0 +1,171 @@
+// The normalized, typed form of an OSOP document. Every later layer works on this shape only.
+
+export interface SourcePosition {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic extends SourcePosition {
+  severity: Severity;
+  /** Stable machine-readable code, e.g. `unknown-node`, `cel-syntax`. */
+  code: string;
+  /** Path inside the document, e.g. `edges[3].condition`. */
+  path: string;
+  message: string;
+  /** What to do about it, e.g. "did you mean create_customer?". */
+  suggestion?: string;
+}
+
+/** A reference inside `${...}`, normalized: `${create_customer.customer_id}` → outputs/['create_customer','customer_id']. */
+export interface Reference {
+  namespace: 'inputs' | 'outputs' | 'secrets' | 'env' | 'metadata' | 'loop';
+  path: string[];
+  /** The text between `${` and `}` as written. */
+  source: string;
+}
+
+/** A runtime value with its `${...}` interpolations parsed. */
+export type Template =
+  | { kind: 'value'; value: null | boolean | number | string }
+  /** A string that is one whole `${...}`: keeps the referenced value's type. */
+  | { kind: 'ref'; ref: Reference }
+  /** A string with embedded `${...}`: always resolves to text. */
+  | { kind: 'text'; parts: Array<string | Reference> }
+  | { kind: 'list'; items: Template[] }
+  | { kind: 'map'; entries: Record<string, Template> };
+
+export type NodeStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'SKIPPED' | 'TIMEOUT' | 'WAITING';
+
+export interface NodeState {
+  status: NodeStatus;
+  visits: number;
+  attempt: number;
+  error?: string;
+  durationMs?: number;
+}
+
+/** Everything a CEL expression can see. Node ids are also bound top-level (see SEMANTICS.md). */
+export interface ExpressionScope {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, Record<string, unknown>>;
+  metadata: Record<string, unknown>;
+  env: Record<string, string>;
+  event?: unknown;
+  loop?: Record<string, unknown>;
+  nodes: Record<string, NodeState>;
+  /** For bare names that resolve against an edge's source node outputs. */
+  sourceNode?: string;
+}
+
+/** A CEL program compiled once at load time. */
+export interface CompiledExpression {
+  source: string;
+  position: SourcePosition;
+  /** Evaluates; throws ExpressionError (never returns a CEL error value). */
+  evaluate(scope: ExpressionScope): unknown;
+}
+
+export type OutputExtractor =
+  | { kind: 'cel'; expression: CompiledExpression }
+  | { kind: 'jsonpath'; path: string };
+
+export interface OutputSpec {
+  name: string;
+  description?: string;
+  /** Absent for declaration-only outputs (list of names). */
+  extract?: OutputExtractor;
+}
+
+export interface RetryPolicy {
+  /** Total attempts including the first one. */
+  maxAttempts: number;
+  backoff: {
+    type: 'fixed' | 'exponential';
+    initialMs: number;
+    maxMs: number;
+    multiplier: number;
+  };
+  /** Error codes that may be retried; absent = the default retryable set. */
+  retryableErrors?: string[];
+}
+
+export interface InputSpec {
+  name: string;
+  type?: string;
+  required: boolean;
+  default?: unknown;
+  description?: string;
+}
+
+export interface WorkflowNode {
+  id: string;
+  type: string;
+  subtype?: string;
+  name: string;
+  description?: string;
+  /** The node's `runtime` block with interpolations parsed (`url` + `endpoint` already joined into `url`). */
+  runtime: Record<string, Template>;
+  outputs: OutputSpec[];
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  maxIterations: number;
+  /** `x-sample`: outputs a dry run completes with. */
+  sample?: Record<string, unknown>;
+  /** `x-test-cases`: sample outcomes for path tests. */
+  testCases?: unknown[];
+  position: SourcePosition;
+}
+
+export type SuccessEdgeMode = 'sequential' | 'conditional' | 'parallel' | 'switch' | 'loop' | 'event' | 'spawn';
+export type FailureEdgeMode = 'fallback' | 'error' | 'timeout';
+export type EdgeMode = SuccessEdgeMode | FailureEdgeMode;
+
+export interface SwitchCase {
+  value: unknown;
+  to: string;
+}
+
+export interface WorkflowEdge {
+  /** Index in the document's `edges` list. */
+  index: number;
+  from: string;
+  to: string;
+  mode: EdgeMode;
+  /** `when` or its alias `condition`, compiled. */
+  when?: CompiledExpression;
+  cases?: SwitchCase[];
+  defaultTo?: string;
+  joinMode?: 'wait_all' | 'wait_any' | 'wait_n';
+  joinCount?: number;
+  forEach?: CompiledExpression;
+  iteratorVar?: string;
+  label?: string;
+  position: SourcePosition;
+}
+
+export interface Workflow {
+  file: string;
+  osopVersion: string;
+  id: string;
+  name: string;
+  description?: string;
+  tags: string[];
+  inputs: InputSpec[];
+  /** Names used as `${secrets.X}` anywhere in the document. */
+  secrets: string[];
+  nodes: WorkflowNode[];
+  edges: WorkflowEdge[];
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  /** Entry nodes: nodes no success edge leads to (the first node when every node has one). */
+  start: string[];
+}
+
+export interface LoadResult {
+  /** Present when there is no error-severity diagnostic. */
+  workflow?: Workflow;
+  diagnostics: Diagnostic[];
+}
