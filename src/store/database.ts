@@ -1,0 +1,24 @@
+// Opens the SQLite file sopstate keeps its runs in: WAL, foreign keys, migrations applied.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { migrate, runMigrations, type Migration } from './migrations.ts';
+
+export interface OpenDatabaseOptions {
+  /** Extra migrations from other modules (chat...), applied after the run tables. */
+  migrations?: readonly Migration[];
+}
+
+export const openDatabase = (file: string, options: OpenDatabaseOptions = {}): Database => {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new BetterSqlite3(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db, [...runMigrations, ...(options.migrations ?? [])]);
+  return db;
+};
+
+export type { Database };

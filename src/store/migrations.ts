@@ -1,0 +1,64 @@
+// Schema migrations keyed by name, so each module (runs, chat...) can bring its own on the same database.
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  /** Unique and stable, e.g. `runs-001-init`. Applied once, in the order given. */
+  id: string;
+  sql: string;
+}
+
+const ensureLedger = (db: Database): void => {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    id TEXT PRIMARY KEY,
+    applied_at TEXT NOT NULL
+  )`);
+};
+
+/** Applies the migrations not yet recorded, each in its own transaction; returns the ids applied now. */
+export const migrate = (db: Database, migrations: readonly Migration[]): string[] => {
+  ensureLedger(db);
+  const isApplied = db.prepare<[string], { id: string }>('SELECT id FROM schema_migrations WHERE id = ?');
+  const record = db.prepare<[string, string]>('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
+  const applied: string[] = [];
+  for (const migration of migrations) {
+    if (isApplied.get(migration.id)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.id, new Date().toISOString());
+    })();
+    applied.push(migration.id);
+  }
+  return applied;
+};
+
+export const runMigrations: readonly Migration[] = [
+  {
+    id: 'runs-001-init',
+    sql: `
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        workflow_id TEXT NOT NULL,
+        workflow_file TEXT NOT NULL,
+        inputs TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        snapshot TEXT,
+        last_seq INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX runs_created ON runs (created_at DESC, id DESC);
+      CREATE INDEX runs_status ON runs (status);
+      CREATE TABLE events (
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        json TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+      CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    `,
+  },
+];
