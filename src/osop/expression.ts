@@ -1,0 +1,182 @@
+// CEL expressions (`when`, `condition`, `for_each`, output extractors): parsed and checked once, evaluated many times.
+import { isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
+import { collectReferences, type CelReferences, type NameUse } from './cel-references.ts';
+import { functionNames, NODE_FUNCTIONS, withScope, workflowEnv } from './cel-functions.ts';
+import { fromCel, toCel } from './cel-values.ts';
+import { closest, didYouMean } from './suggest.ts';
+import type { CompiledExpression, ExpressionScope, SourcePosition } from './workflow.ts';
+
+export const EXPRESSION_NAMESPACES = ['inputs', 'outputs', 'metadata', 'env', 'event', 'loop'] as const;
+/** Names a node id may not take. */
+export const RESERVED_NAMES: readonly string[] = [...EXPRESSION_NAMESPACES, 'secrets'];
+
+export class ExpressionError extends Error {
+  readonly source: string;
+  readonly position?: SourcePosition;
+  constructor(message: string, source: string, position?: SourcePosition) {
+    super(message);
+    this.name = 'ExpressionError';
+    this.source = source;
+    this.position = position;
+  }
+}
+
+export interface ExpressionProblem {
+  code: string;
+  message: string;
+  /** 1-based column inside the expression text. */
+  col?: number;
+  suggestion?: string;
+}
+
+export interface CompileOptions {
+  nodeIds: string[];
+  /** The node whose outputs bare names resolve against (an edge's `from`). */
+  sourceNode?: string;
+  /** Extra top-level names the expression may use (e.g. `data`, `status`, `headers` in output extractors). */
+  variables?: string[];
+}
+
+export interface CompileResult {
+  expression?: CompiledExpression;
+  error?: ExpressionProblem;
+  warnings: ExpressionProblem[];
+}
+
+const SPLAT = /^(.+?)\[\*\]\.([\w.]+)\s*(==|!=|>=|<=|>|<)\s*(.+)$/;
+
+/** `data.runs[*].conclusion == 'success'` → `data.runs.all(r, r.conclusion == 'success')`. */
+export function splatSuggestion(source: string): string | undefined {
+  const match = SPLAT.exec(source.trim());
+  if (!match) return source.includes('[*]') ? 'CEL has no [*]; use a macro such as list.all(x, ...) or list.map(x, ...)' : undefined;
+  const [, list, field, operator, value] = match;
+  const all = `${list}.all(x, x.${field} ${operator} ${value.trim()})`;
+  return `CEL has no [*]; write ${all}`;
+}
+
+interface ParseFailure {
+  rawMessage?: string;
+  message: string;
+  location?: { start?: { column?: number } };
+}
+
+function syntaxProblem(source: string, failure: ParseFailure): ExpressionProblem {
+  return {
+    code: 'cel-syntax',
+    message: `CEL syntax error: ${failure.rawMessage ?? failure.message}`,
+    col: failure.location?.start?.column,
+    suggestion: splatSuggestion(source),
+  };
+}
+
+function checkCalls(references: CelReferences, nodeIds: string[]): ExpressionProblem | undefined {
+  for (const call of references.calls) {
+    if (call.name.startsWith('_') || call.name.startsWith('@')) continue;
+    if (!workflowEnv.funcs.find(call.name)) {
+      return { code: 'cel-unknown-function', message: `unknown function ${call.name}()`, col: call.offset + 1, suggestion: didYouMean(call.name, functionNames) };
+    }
+    const takesNode = (NODE_FUNCTIONS as readonly string[]).includes(call.name);
+    if (takesNode && call.stringArg !== undefined && !nodeIds.includes(call.stringArg)) {
+      return { code: 'unknown-node', message: `${call.name}('${call.stringArg}') names no node`, col: call.offset + 1, suggestion: didYouMean(call.stringArg, nodeIds) };
+    }
+  }
+  return undefined;
+}
+
+function checkName(use: NameUse, options: CompileOptions, warnings: ExpressionProblem[]): ExpressionProblem | undefined {
+  const col = use.offset + 1;
+  const { nodeIds } = options;
+  if (use.name === 'outputs' && use.path.length > 0 && !nodeIds.includes(use.path[0])) {
+    return { code: 'unknown-node', message: `outputs.${use.path[0]} names no node`, col, suggestion: didYouMean(use.path[0], nodeIds) };
+  }
+  if (use.name === 'secrets') {
+    return { code: 'secret-in-expression', message: 'secrets cannot be read in expressions', col, suggestion: 'compare a node output or an input instead' };
+  }
+  if ((EXPRESSION_NAMESPACES as readonly string[]).includes(use.name) || nodeIds.includes(use.name)) return undefined;
+  if (options.variables?.includes(use.name)) return undefined;
+  if (use.comparedTo === 'name' && use.side === 1) {
+    return { code: 'cel-unquoted-word', message: `'${use.name}' is not a known name`, col, suggestion: `use '${use.name}' (quoted) to compare with the text` };
+  }
+  const nearNode = closest(use.name, nodeIds);
+  if (use.path.length > 0 && nearNode) {
+    return { code: 'unknown-node', message: `'${use.name}' is not a node`, col, suggestion: `did you mean ${nearNode}?` };
+  }
+  if (options.sourceNode) {
+    warnings.push({
+      code: 'cel-bare-name',
+      message: `'${use.name}' is neither a namespace nor a node; it is read from the outputs of ${options.sourceNode}`,
+      col,
+      suggestion: `write ${options.sourceNode}.${use.name}`,
+    });
+    return undefined;
+  }
+  return { code: 'unknown-name', message: `unknown name '${use.name}'`, col, suggestion: didYouMean(use.name, [...nodeIds, ...EXPRESSION_NAMESPACES, ...(options.variables ?? [])]) };
+}
+
+export function compileExpression(source: string, position: SourcePosition, options: CompileOptions): CompileResult {
+  const warnings: ExpressionProblem[] = [];
+  if (source.trim() === '') return { error: { code: 'cel-syntax', message: 'empty expression', col: 1 }, warnings };
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(source);
+  } catch (failure) {
+    return { error: syntaxProblem(source, failure as ParseFailure), warnings };
+  }
+  const references = collectReferences(parsed);
+  const callProblem = checkCalls(references, options.nodeIds);
+  if (callProblem) return { error: callProblem, warnings };
+  for (const use of references.names) {
+    const problem = checkName(use, options, warnings);
+    if (problem) return { error: problem, warnings };
+  }
+  const program = plan(workflowEnv, parsed);
+  const roots = [...new Set(references.names.map((use) => use.name))];
+  const nodeIds = new Set(options.nodeIds);
+  const variables = new Set(options.variables ?? []);
+
+  const bind = (scope: ExpressionScope): Record<string, CelInput> => {
+    const bindings: Record<string, CelInput> = {};
+    const source = scope.sourceNode ?? options.sourceNode;
+    for (const name of roots) {
+      if ((EXPRESSION_NAMESPACES as readonly string[]).includes(name) || variables.has(name)) {
+        const value = (scope as unknown as Record<string, unknown>)[name];
+        bindings[name] = toCel(value ?? (name === 'event' ? null : {}));
+      } else if (nodeIds.has(name)) {
+        bindings[name] = toCel(scope.outputs[name] ?? {});
+      } else if (source && scope.outputs[source] && name in scope.outputs[source]) {
+        bindings[name] = toCel(scope.outputs[source][name]);
+      }
+    }
+    return bindings;
+  };
+
+  const expression: CompiledExpression = {
+    source,
+    position,
+    evaluate(scope) {
+      const bindings = bind(scope);
+      let result: ReturnType<typeof program>;
+      try {
+        result = withScope(scope, () => program(bindings));
+      } catch (failure) {
+        throw new ExpressionError(`cannot evaluate "${source}": ${(failure as Error).message}`, source, position);
+      }
+      if (isCelError(result)) {
+        const unbound = roots.filter((name) => !(name in bindings));
+        const detail = result.message === 'unresolved attribute' && unbound.length > 0 ? `no value for ${unbound.join(', ')}` : result.message;
+        throw new ExpressionError(`cannot evaluate "${source}": ${detail}`, source, position);
+      }
+      return fromCel(result);
+    },
+  };
+  return { expression, warnings };
+}
+
+/** Evaluates a guard; anything but a boolean is an error, never a silent false. */
+export function evaluateCondition(expression: CompiledExpression, scope: ExpressionScope): boolean {
+  const value = expression.evaluate(scope);
+  if (typeof value !== 'boolean') {
+    throw new ExpressionError(`condition "${expression.source}" gave ${JSON.stringify(value)}, not true or false`, expression.source, expression.position);
+  }
+  return value;
+}
