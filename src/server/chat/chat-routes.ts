@@ -1,0 +1,118 @@
+// POST /api/chat and POST /api/chat/confirm answer with SSE ChatEvents; GET /api/chat/:id shows a conversation.
+import type Anthropic from '@anthropic-ai/sdk';
+import { Hono, type Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { ChatEvent, EmitChatEvent } from './chat-event.ts';
+import type { ChatStore } from './chat-store.ts';
+import { chatTurn, confirmTurn, type ConversationDeps } from './conversation.ts';
+import { createRunApi, type FetchLike } from './run-api.ts';
+
+export interface ChatRouteDeps {
+  store: ChatStore;
+  /** The Claude client (live, or pointed at the sandbox emulator); a function is called once per turn. */
+  anthropic: Anthropic | (() => Anthropic | Promise<Anthropic>);
+  model?: string;
+  /** Reaches the server's own REST API, e.g. `(path, init) => app.request(path, init)`. */
+  fetch: FetchLike;
+}
+
+const MAX_MESSAGE = 8_000;
+
+/** One turn at a time per conversation, so a "yes" cannot race the turn that asked for it. */
+const createLocks = () => {
+  const tails = new Map<string, Promise<void>>();
+  return async (key: string, task: () => Promise<void>): Promise<void> => {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const current = previous.then(task, task);
+    const tail = current.catch(() => undefined);
+    tails.set(key, tail);
+    try {
+      await current;
+    } finally {
+      if (tails.get(key) === tail) tails.delete(key);
+    }
+  };
+};
+
+const readBody = async (c: Context): Promise<Record<string, unknown> | undefined> => {
+  try {
+    const body: unknown = await c.req.json();
+    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const forwardedHeaders = (c: Context): Record<string, string> => {
+  const headers: Record<string, string> = {};
+  for (const name of ['authorization', 'cookie']) {
+    const value = c.req.header(name);
+    if (value) headers[name] = value;
+  }
+  return headers;
+};
+
+export const chatRoutes = (deps: ChatRouteDeps): Hono => {
+  const app = new Hono();
+  const lock = createLocks();
+
+  const conversationDeps = async (c: Context): Promise<ConversationDeps> => ({
+    store: deps.store,
+    api: createRunApi({ fetch: deps.fetch, headers: forwardedHeaders(c) }),
+    anthropic: typeof deps.anthropic === 'function' ? await deps.anthropic() : deps.anthropic,
+    model: deps.model,
+  });
+
+  const stream = (c: Context, lockKey: string, run: (emit: EmitChatEvent, signal: AbortSignal) => Promise<void>) =>
+    streamSSE(c, async (sse) => {
+      const aborted = new AbortController();
+      sse.onAbort(() => aborted.abort());
+      let writes = Promise.resolve();
+      const emit = (event: ChatEvent): void => {
+        if (aborted.signal.aborted) return;
+        writes = writes.then(() => sse.writeSSE({ event: event.type, data: JSON.stringify(event) })).catch(() => undefined);
+      };
+      await lock(lockKey, () =>
+        run(emit, aborted.signal).catch((error: Error) => {
+          emit({ type: 'error', message: error.message });
+          emit({ type: 'done' });
+        }),
+      );
+      await writes;
+    });
+
+  app.post('/api/chat', async (c) => {
+    const body = await readBody(c);
+    const message = body?.message;
+    const conversationId = body?.conversationId;
+    if (typeof message !== 'string' || message.trim() === '') {
+      return c.json({ error: 'send JSON {"message": "...", "conversationId"?: "..."} with a non-empty message' }, 400);
+    }
+    if (message.length > MAX_MESSAGE) return c.json({ error: `message is longer than ${MAX_MESSAGE} characters` }, 400);
+    if (conversationId !== undefined && (typeof conversationId !== 'string' || !deps.store.get(conversationId))) {
+      return c.json({ error: `unknown conversation ${String(conversationId)}; omit conversationId to start a new one` }, 404);
+    }
+    const turnDeps = await conversationDeps(c);
+    const key = typeof conversationId === 'string' ? conversationId : `new:${crypto.randomUUID()}`;
+    return stream(c, key, (emit, signal) => chatTurn(turnDeps, { conversationId, message }, emit, signal));
+  });
+
+  app.post('/api/chat/confirm', async (c) => {
+    const conversationId = (await readBody(c))?.conversationId;
+    if (typeof conversationId !== 'string') return c.json({ error: 'send JSON {"conversationId": "..."}' }, 400);
+    const conversation = deps.store.get(conversationId);
+    if (!conversation) return c.json({ error: `unknown conversation ${conversationId}` }, 404);
+    if (!conversation.pending) return c.json({ error: 'nothing is waiting for confirmation in this conversation' }, 409);
+    const turnDeps = await conversationDeps(c);
+    return stream(c, conversationId, (emit, signal) => confirmTurn(turnDeps, conversationId, emit, signal));
+  });
+
+  app.get('/api/chat/:id', (c) => {
+    const id = c.req.param('id');
+    const conversation = deps.store.get(id);
+    if (!conversation) return c.json({ error: `unknown conversation ${id}` }, 404);
+    return c.json({ ...conversation, messages: deps.store.messages(id), runs: deps.store.runs(id) });
+  });
+
+  return app;
+};

@@ -1,0 +1,85 @@
+// Reads what the chat needs from the server's workflow JSON, whichever form (normalized or as written) it takes.
+
+export interface WorkflowInputView {
+  name: string;
+  type?: string;
+  required: boolean;
+  hasDefault: boolean;
+}
+
+export interface StripePostView {
+  node: string;
+  url: string;
+  /** Literal body values, e.g. `{amount: '2000', currency: 'usd'}`; references are left out. */
+  literals: Record<string, unknown>;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The workflow object itself: the API may wrap it (`{workflow, mermaid}`). */
+export const workflowOf = (body: unknown): Record<string, unknown> | undefined => {
+  if (!isRecord(body)) return undefined;
+  if (Array.isArray(body.nodes)) return body;
+  for (const key of ['workflow', 'graph']) {
+    const inner = body[key];
+    if (isRecord(inner) && Array.isArray(inner.nodes)) return { ...body, ...inner };
+  }
+  return undefined;
+};
+
+/** A runtime value as text: plain values, or a Template (`{kind: 'value' | 'text' | 'ref'}`). */
+export const templateText = (value: unknown): string | undefined => {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (!isRecord(value)) return undefined;
+  if (value.kind === 'value') return value.value === null ? undefined : String(value.value);
+  if (value.kind === 'ref' && isRecord(value.ref)) return `\${${String(value.ref.source)}}`;
+  if (value.kind === 'text' && Array.isArray(value.parts)) {
+    return value.parts.map((part) => (typeof part === 'string' ? part : isRecord(part) ? `\${${String(part.source)}}` : '')).join('');
+  }
+  return undefined;
+};
+
+const templateLiterals = (value: unknown): Record<string, unknown> => {
+  const entries = isRecord(value) && value.kind === 'map' && isRecord(value.entries) ? value.entries : value;
+  if (!isRecord(entries)) return {};
+  const literals: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(entries)) {
+    const text = templateText(entry);
+    if (text !== undefined && !text.includes('${')) literals[key] = text;
+  }
+  return literals;
+};
+
+export const workflowInputs = (workflow: Record<string, unknown>): WorkflowInputView[] => {
+  const inputs = workflow.inputs;
+  const list = Array.isArray(inputs)
+    ? inputs
+    : isRecord(inputs)
+      ? Object.entries(inputs).map(([name, spec]) => ({ name, ...(isRecord(spec) ? spec : {}) }))
+      : [];
+  return list.filter(isRecord).flatMap((input) =>
+    typeof input.name === 'string'
+      ? [{
+          name: input.name,
+          type: typeof input.type === 'string' ? input.type : undefined,
+          required: input.required === true,
+          hasDefault: input.default !== undefined,
+        }]
+      : [],
+  );
+};
+
+export const stripePostNodes = (workflow: Record<string, unknown>): StripePostView[] => {
+  const nodes = Array.isArray(workflow.nodes) ? workflow.nodes.filter(isRecord) : [];
+  return nodes.flatMap((node) => {
+    const runtime = isRecord(node.runtime) ? node.runtime : {};
+    const method = (templateText(runtime.method) ?? '').toUpperCase();
+    const url = [templateText(runtime.url), templateText(runtime.endpoint)].filter(Boolean).join('');
+    if (node.type !== 'api' || method !== 'POST' || !/stripe\.com/i.test(url)) return [];
+    return [{ node: String(node.id), url, literals: templateLiterals(runtime.body) }];
+  });
+};
+
+export const workflowIdOf = (summary: unknown): string | undefined =>
+  isRecord(summary) && typeof summary.id === 'string' ? summary.id : undefined;
