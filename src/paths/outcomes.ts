@@ -1,0 +1,196 @@
+// For each node, the distinct ways it can end: one done outcome per distinct verdict of the conditions that read it, one error per failure route.
+import { conditionShape, type Atom, type ConditionShape } from './cel-atoms.ts';
+import { samplesFor } from './samples.ts';
+import { fieldKey, sampleInputs, setPath, type FieldAssignment } from './sample-values.ts';
+import type { CompiledExpression, ExpressionScope, Workflow, WorkflowEdge, WorkflowNode } from '../osop/workflow.ts';
+
+export interface SimulatedError {
+  message: string;
+  code: string;
+  kind: 'error' | 'timeout';
+}
+
+export type Outcome =
+  | { kind: 'done'; label: string; outputs: Record<string, unknown> }
+  | { kind: 'error'; label: string; error: SimulatedError };
+
+export interface Outcomes {
+  byNode: Map<string, Outcome[]>;
+  /** Workflow inputs every path runs with (defaults, else samples that satisfy the conditions' first literals). */
+  inputs: Record<string, unknown>;
+}
+
+interface ShapedExpression {
+  expression: CompiledExpression;
+  edge: WorkflowEdge;
+  shape: ConditionShape;
+}
+
+const MAX_COMBINATIONS = 256;
+
+export function deriveOutcomes(workflow: Workflow): Outcomes {
+  const names = new Set(workflow.nodes.map((node) => node.id));
+  const shaped = workflow.edges.flatMap((edge): ShapedExpression[] =>
+    edge.when ? [{ expression: edge.when, edge, shape: conditionShape(edge.when.source, { nodes: names, sourceNode: edge.from }) }] : [],
+  );
+  const atoms = shaped.flatMap((item) => item.shape.atoms);
+  const inputs = sampleInputs(workflow.inputs, atoms);
+  const defaults = new Map(workflow.nodes.map((node) => [node.id, defaultOutputs(node, atoms)]));
+  const byNode = new Map<string, Outcome[]>();
+  for (const node of workflow.nodes) {
+    const context: DeriveContext = { workflow, shaped, inputs, defaults };
+    byNode.set(node.id, [...doneOutcomes(node, atoms, context), ...errorOutcomes(node, context)]);
+  }
+  return { byNode, inputs };
+}
+
+interface DeriveContext {
+  workflow: Workflow;
+  shaped: ShapedExpression[];
+  inputs: Record<string, unknown>;
+  defaults: Map<string, Record<string, unknown>>;
+}
+
+const readsOutputsOf = (node: string) => (item: ShapedExpression) =>
+  item.shape.refs.some((ref) => ref.kind === 'output' && ref.node === node);
+
+function ownAtoms(node: string, atoms: Atom[]): Atom[] {
+  return atoms.filter((atom) => atom.ref.kind === 'output' && atom.ref.node === node);
+}
+
+/** Declared outputs as placeholders (so `${node.x}` resolves), then `x-sample`, then the first sample of each condition. */
+function defaultOutputs(node: WorkflowNode, atoms: Atom[]): Record<string, unknown> {
+  const outputs: Record<string, unknown> = {};
+  for (const spec of node.outputs) outputs[spec.name] = `<${node.id}.${spec.name}>`;
+  Object.assign(outputs, structuredClone(node.sample ?? {}));
+  for (const atom of ownAtoms(node.id, atoms)) {
+    if (atom.ref.kind === 'output') setPath(outputs, atom.ref.path, samplesFor(atom)[0], false);
+  }
+  return outputs;
+}
+
+function fieldChoices(node: string, atoms: Atom[]): Array<{ path: string[]; values: unknown[] }> {
+  const fields = new Map<string, { path: string[]; values: unknown[] }>();
+  for (const atom of ownAtoms(node, atoms)) {
+    if (atom.ref.kind !== 'output') continue;
+    const key = fieldKey(atom.ref.path);
+    const field = fields.get(key) ?? { path: atom.ref.path, values: [] };
+    for (const value of samplesFor(atom)) {
+      if (!field.values.some((known) => JSON.stringify(known) === JSON.stringify(value))) field.values.push(value);
+    }
+    fields.set(key, field);
+  }
+  return [...fields.values()];
+}
+
+/** Every combination of field values, or one field varied at a time when that is too many. */
+function combinations(fields: Array<{ path: string[]; values: unknown[] }>): FieldAssignment[][] {
+  const total = fields.reduce((product, field) => product * field.values.length, 1);
+  if (total > MAX_COMBINATIONS) {
+    return fields.flatMap((field) => field.values.map((value) => [{ path: field.path, value }]));
+  }
+  return fields.reduce<FieldAssignment[][]>(
+    (partial, field) => partial.flatMap((assigned) => field.values.map((value) => [...assigned, { path: field.path, value }])),
+    [[]],
+  );
+}
+
+function scopeFor(context: DeriveContext, node: string, outputs: Record<string, unknown>, edge: WorkflowEdge): ExpressionScope {
+  return {
+    inputs: context.inputs,
+    outputs: { ...Object.fromEntries(context.defaults), [node]: outputs },
+    metadata: { run_id: 'paths', attempt: 1 },
+    env: {},
+    nodes: {},
+    sourceNode: edge.from,
+  };
+}
+
+function verdict(item: ShapedExpression, scope: ExpressionScope): string {
+  try {
+    return JSON.stringify(item.expression.evaluate(scope));
+  } catch {
+    return 'error';
+  }
+}
+
+function doneOutcomes(node: WorkflowNode, atoms: Atom[], context: DeriveContext): Outcome[] {
+  const base = context.defaults.get(node.id) ?? {};
+  const readers = context.shaped.filter(readsOutputsOf(node.id));
+  const candidates = combinations(fieldChoices(node.id, atoms)).map((assigned) => {
+    const outputs = structuredClone(base);
+    for (const { path, value } of assigned) setPath(outputs, path, value, true);
+    return { outputs, label: describe(assigned) };
+  });
+  candidates.push(...testCaseOutputs(node).map((outputs) => ({ outputs: { ...base, ...outputs }, label: `x-test-case ${JSON.stringify(outputs)}` })));
+  const bySignature = new Map<string, { outputs: Record<string, unknown>; label: string }>();
+  for (const candidate of candidates) {
+    const signature = readers.map((item) => verdict(item, scopeFor(context, node.id, candidate.outputs, item.edge))).join(',');
+    if (!bySignature.has(signature)) bySignature.set(signature, candidate);
+  }
+  const clean = [...bySignature.entries()].filter(([signature]) => !signature.split(',').includes('error'));
+  const chosen = clean.length > 0 ? clean : [...bySignature.entries()].slice(0, 1);
+  return chosen.map(([, candidate]) => ({ kind: 'done', label: candidate.label, outputs: candidate.outputs }));
+}
+
+function describe(assigned: FieldAssignment[]): string {
+  if (assigned.length === 0) return 'completes';
+  return assigned.map(({ path, value }) => `${path.join('.')} = ${JSON.stringify(value)}`).join(', ');
+}
+
+function testCaseOutputs(node: WorkflowNode): Array<Record<string, unknown>> {
+  return (node.testCases ?? []).flatMap((testCase) => {
+    if (!testCase || typeof testCase !== 'object' || Array.isArray(testCase)) return [];
+    const record = testCase as Record<string, unknown>;
+    if ('error' in record) return [];
+    const outputs = record.outputs ?? record;
+    return outputs && typeof outputs === 'object' && !Array.isArray(outputs) ? [outputs as Record<string, unknown>] : [];
+  });
+}
+
+function testCaseErrors(node: WorkflowNode): SimulatedError[] {
+  return (node.testCases ?? []).flatMap((testCase): SimulatedError[] => {
+    const error = (testCase as { error?: unknown } | null)?.error;
+    if (typeof error === 'string') return [{ message: error, code: 'test_case_error', kind: 'error' }];
+    if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') {
+      const { message, code } = error as { message: string; code?: unknown };
+      return [{ message, code: typeof code === 'string' ? code : 'test_case_error', kind: 'error' }];
+    }
+    return [];
+  });
+}
+
+function errorOutcomes(node: WorkflowNode, context: DeriveContext): Outcome[] {
+  const outgoing = context.workflow.edges.filter((edge) => edge.from === node.id);
+  const outcomes: Outcome[] = [
+    { kind: 'error', label: 'fails', error: { message: `${node.id} failed (simulated)`, code: 'simulated_failure', kind: 'error' } },
+  ];
+  if (outgoing.some((edge) => edge.mode === 'timeout') || node.timeoutMs !== undefined) {
+    outcomes.push({ kind: 'error', label: 'times out', error: { message: `${node.id} timed out (simulated)`, code: 'timeout', kind: 'timeout' } });
+  }
+  const messages = new Set(outcomes.map((outcome) => (outcome.kind === 'error' ? outcome.error.message : '')));
+  const add = (error: SimulatedError, label: string) => {
+    if (messages.has(error.message)) return;
+    messages.add(error.message);
+    outcomes.push({ kind: 'error', label, error });
+  };
+  for (const item of context.shaped.filter((entry) => entry.edge.from === node.id && entry.edge.mode === 'error')) {
+    const message = errorMessageFor(node.id, item, context);
+    if (message !== undefined) add({ message, code: 'simulated_failure', kind: 'error' }, `fails with ${JSON.stringify(message)}`);
+  }
+  for (const error of testCaseErrors(node)) add(error, `x-test-case error ${JSON.stringify(error.message)}`);
+  return outcomes;
+}
+
+/** An error text that makes an `error` edge's condition hold, found among the samples of its error_of() comparisons. */
+function errorMessageFor(node: string, item: ShapedExpression, context: DeriveContext): string | undefined {
+  const texts = item.shape.atoms
+    .filter((atom) => atom.ref.kind === 'error' && atom.ref.node === node)
+    .flatMap((atom) => samplesFor(atom))
+    .filter((value): value is string => typeof value === 'string');
+  return [...texts, `${node} failed (simulated)`].find((message) => {
+    const scope = scopeFor(context, node, context.defaults.get(node) ?? {}, item.edge);
+    scope.nodes = { [node]: { status: 'FAILED', visits: 1, attempt: 1, error: message } };
+    return verdict(item, scope) === 'true';
+  });
+}

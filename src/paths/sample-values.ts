@@ -1,0 +1,45 @@
+// Building sample objects: nested field assignment and the workflow inputs a path test runs with.
+import type { Atom } from './cel-atoms.ts';
+import { samplesFor } from './samples.ts';
+import type { InputSpec } from '../osop/workflow.ts';
+
+export interface FieldAssignment {
+  path: string[];
+  value: unknown;
+}
+
+export const fieldKey = (path: string[]): string => path.join('\u0000');
+
+/** Sets `target.a.b = value`, creating objects on the way; keeps an existing value unless told to overwrite. */
+export function setPath(target: Record<string, unknown>, path: string[], value: unknown, overwrite: boolean): void {
+  if (path.length === 0) return;
+  let cursor = target;
+  for (const key of path.slice(0, -1)) {
+    const next = cursor[key];
+    if (!next || typeof next !== 'object' || Array.isArray(next)) cursor[key] = {};
+    cursor = cursor[key] as Record<string, unknown>;
+  }
+  const last = path[path.length - 1] as string;
+  if (overwrite || !(last in cursor)) cursor[last] = value;
+}
+
+const BY_TYPE: Record<string, unknown> = {
+  string: 'sample',
+  number: 1,
+  integer: 1,
+  boolean: true,
+  array: [],
+  object: {},
+};
+
+export function sampleInputs(specs: InputSpec[], atoms: Atom[]): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
+  for (const atom of atoms) {
+    if (atom.ref.kind === 'input') setPath(inputs, atom.ref.path, samplesFor(atom)[0], false);
+  }
+  for (const spec of specs) {
+    if (spec.default !== undefined) inputs[spec.name] = structuredClone(spec.default);
+    else if (!(spec.name in inputs)) inputs[spec.name] = structuredClone(BY_TYPE[spec.type ?? 'string'] ?? 'sample');
+  }
+  return inputs;
+}
