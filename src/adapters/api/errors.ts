@@ -1,0 +1,64 @@
+// Classifies HTTP and transport failures into NodeErrors: what may be retried, and after how long.
+import { NodeError } from '../executor.ts';
+
+/** 408, 409 (in-flight idempotent request), 429 and 5xx are worth another attempt; other 4xx are not. */
+export const isRetryableStatus = (status: number): boolean =>
+  status === 408 || status === 409 || status === 429 || status >= 500;
+
+/** `Retry-After` as seconds or an HTTP date, or the `retry-after-ms` variant, in milliseconds. */
+export const parseRetryAfter = (headers: Headers, now: number = Date.now()): number | undefined => {
+  const ms = Number(headers.get('retry-after-ms'));
+  if (headers.has('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers.get('retry-after');
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+};
+
+export interface HttpErrorDetails {
+  status: number;
+  /** e.g. `POST https://api.example.com/v1/things` (no query string). */
+  target: string;
+  detail?: string;
+  code?: string;
+  retryable?: boolean;
+  retryAfterMs?: number;
+}
+
+export const httpError = (details: HttpErrorDetails): NodeError => {
+  const suffix = details.detail ? `: ${details.detail}` : '';
+  return new NodeError(`${details.target} answered HTTP ${details.status}${suffix}`, {
+    code: details.code ?? `http_${details.status}`,
+    status: details.status,
+    retryable: details.retryable ?? isRetryableStatus(details.status),
+    retryAfterMs: details.retryAfterMs,
+  });
+};
+
+const causeCode = (error: unknown): string | undefined => {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
+  return undefined;
+};
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
+/**
+ * A fetch that threw. When the run aborted the node (cancel, node timeout) the abort reason wins:
+ * a NodeError reason is rethrown as is, anything else becomes a non-retryable `aborted`.
+ */
+export const transportError = (error: unknown, target: string, signal: AbortSignal): NodeError => {
+  if (signal.aborted) {
+    if (signal.reason instanceof NodeError) return signal.reason;
+    return new NodeError(`${target} was aborted`, { code: 'aborted', cause: error });
+  }
+  if (error instanceof NodeError) return error;
+  const code = causeCode(error);
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    return new NodeError(`${target} timed out (${code})`, { code: 'request_timeout', retryable: true, cause: error });
+  }
+  const reason = code ?? (error instanceof Error ? error.message : String(error));
+  return new NodeError(`${target} could not be reached (${reason})`, { code: 'network_error', retryable: true, cause: error });
+};

@@ -1,0 +1,106 @@
+// One Stripe call for an api node: route to the OpenAPI template, pin the version, key the POST, map errors.
+import { parse as parseQuery } from 'qs';
+import { NodeError, type NodeExecution } from '../executor.ts';
+import { transportError } from '../api/errors.ts';
+import { headersToRecord, isExpected } from '../api/http.ts';
+import { headerValue } from '../api/request.ts';
+import { credentialValues } from '../api/scrub.ts';
+import type { ApiEnvelope, ApiRequest } from '../api/types.ts';
+import { requestStripe, STRIPE_API_VERSION, type StripeClient, type StripeResult } from './client.ts';
+import { stripeError } from './errors.ts';
+import { matchStripePath } from './paths.ts';
+
+export interface StripeCall {
+  client: StripeClient;
+  /** Where the client sends requests (for events and messages). */
+  baseUrl: string;
+  /** Path below the Stripe root, e.g. `/v1/customers`. */
+  pathname: string;
+  /** Used when the node sends no Authorization header. */
+  apiKey?: string;
+}
+
+const OWN_HEADERS = new Set(['content-type', 'idempotency-key', 'content-length']);
+
+const requestHeaders = (request: ApiRequest, execution: NodeExecution, apiKey: string | undefined): Record<string, string> => {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (!OWN_HEADERS.has(name.toLowerCase())) headers[name] = value;
+  }
+  if (headerValue(headers, 'authorization') === undefined) {
+    if (!apiKey) {
+      throw new NodeError(
+        `api node "${execution.node.id}": no Stripe key — set STRIPE_SECRET_KEY, or add the header Authorization: "Bearer \${secrets.STRIPE_SECRET_KEY}"`,
+        { code: 'missing_credentials' },
+      );
+    }
+    headers.Authorization = `Bearer ${apiKey}`;
+  }
+  if (headerValue(headers, 'stripe-version') === undefined) headers['Stripe-Version'] = STRIPE_API_VERSION;
+  if (request.method === 'POST') headers['Idempotency-Key'] = execution.idempotencyKey;
+  if (request.body.kind !== 'none' && request.method !== 'GET' && request.method !== 'DELETE') {
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+  }
+  return headers;
+};
+
+/** Stripe reads GET and DELETE parameters from the query string: a `body` there joins `query_params`. */
+const requestQuery = (request: ApiRequest): Record<string, unknown> => {
+  const fromUrl = request.url.search ? parseQuery(request.url.search.slice(1)) : {};
+  const bodyAsQuery = (request.method === 'GET' || request.method === 'DELETE') && request.body.kind === 'object' ? request.body.value : {};
+  return { ...fromUrl, ...bodyAsQuery, ...request.query };
+};
+
+const requestBody = (request: ApiRequest): Record<string, unknown> | string | undefined => {
+  if (request.method === 'GET' || request.method === 'DELETE' || request.body.kind === 'none') return undefined;
+  return request.body.value;
+};
+
+export const sendStripe = async (request: ApiRequest, execution: NodeExecution, call: StripeCall): Promise<ApiEnvelope> => {
+  const node = execution.node.id;
+  const route = matchStripePath(call.pathname);
+  if (!route) {
+    throw new NodeError(
+      `api node "${node}": Stripe has no endpoint ${call.pathname} (API ${STRIPE_API_VERSION}) — check runtime.endpoint against https://docs.stripe.com/api`,
+      { code: 'unknown_stripe_path' },
+    );
+  }
+  const method = request.method.toLowerCase();
+  if (!route.methods.includes(method)) {
+    throw new NodeError(
+      `api node "${node}": Stripe's ${route.template} accepts ${route.methods.map((m) => m.toUpperCase()).join(', ')}, not ${request.method}`,
+      { code: 'unknown_stripe_path' },
+    );
+  }
+  const operation = `${request.method} ${route.template}`;
+  const headers = requestHeaders(request, execution, call.apiKey);
+  const url = `${call.baseUrl.replace(/\/+$/, '')}${call.pathname}`;
+  execution.emit({ type: 'node.request', node, method: request.method, url, attempt: execution.attempt });
+  const started = performance.now();
+  let result: StripeResult;
+  try {
+    result = await requestStripe(call.client, method, route.template, {
+      params: { path: route.params, query: requestQuery(request) },
+      body: requestBody(request),
+      headers,
+      signal: execution.signal,
+    });
+  } catch (error) {
+    throw transportError(error, `${operation} at ${call.baseUrl}`, execution.signal);
+  }
+  const { response } = result;
+  execution.emit({
+    type: 'node.response',
+    node,
+    status: response.status,
+    durationMs: Math.round(performance.now() - started),
+    ...(response.headers.get('idempotent-replayed') === 'true' ? { replayed: true } : {}),
+  });
+  const envelope: ApiEnvelope = {
+    data: result.data ?? result.error ?? null,
+    status: response.status,
+    headers: headersToRecord(response.headers),
+  };
+  if (isExpected(response.status, request.expectedStatus)) return envelope;
+  throw stripeError({ status: response.status, body: envelope.data, headers: response.headers, operation, secrets: credentialValues(headers) });
+};

@@ -1,0 +1,13 @@
+// Which api calls are Stripe calls: the host api.stripe.com, or anything under the configured Stripe base.
+
+const STRIPE_HOST = 'api.stripe.com';
+
+/** The path below Stripe's root (`/v1/customers`) when the URL is a Stripe call, else undefined. */
+export const stripePathname = (url: URL, stripeBase: string): string | undefined => {
+  if (url.hostname === STRIPE_HOST) return url.pathname;
+  const base = new URL(stripeBase);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  if (url.origin !== base.origin || !url.pathname.startsWith(prefix)) return undefined;
+  const rest = url.pathname.slice(prefix.length);
+  return rest.startsWith('/') ? rest : undefined;
+};
