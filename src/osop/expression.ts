@@ -33,6 +33,8 @@ export interface CompileOptions {
   nodeIds: string[];
   /** The node whose outputs bare names resolve against (an edge's `from`). */
   sourceNode?: string;
+  /** Output name → the node declaring it; a bare name another node produces is read from that node. */
+  producers?: ReadonlyMap<string, string>;
   /** Extra top-level names the expression may use (e.g. `data`, `status`, `headers` in output extractors). */
   variables?: string[];
 }
@@ -83,6 +85,13 @@ function checkCalls(references: CelReferences, nodeIds: string[]): ExpressionPro
   return undefined;
 }
 
+/** The node whose outputs a bare name is read from: the source node, unless another node declares that output. */
+function bareNameOwner(name: string, options: CompileOptions): string | undefined {
+  const producer = options.producers?.get(name);
+  const sourceDeclares = options.sourceNode !== undefined && producer === options.sourceNode;
+  return sourceDeclares ? options.sourceNode : (producer ?? options.sourceNode);
+}
+
 function checkName(use: NameUse, options: CompileOptions, warnings: ExpressionProblem[]): ExpressionProblem | undefined {
   const col = use.offset + 1;
   const { nodeIds } = options;
@@ -101,12 +110,13 @@ function checkName(use: NameUse, options: CompileOptions, warnings: ExpressionPr
   if (use.path.length > 0 && nearNode) {
     return { code: 'unknown-node', message: `'${use.name}' is not a node`, col, suggestion: `did you mean ${nearNode}?` };
   }
-  if (options.sourceNode) {
+  const owner = bareNameOwner(use.name, options);
+  if (owner) {
     warnings.push({
       code: 'cel-bare-name',
-      message: `'${use.name}' is neither a namespace nor a node; it is read from the outputs of ${options.sourceNode}`,
+      message: `'${use.name}' is neither a namespace nor a node; it is read from the outputs of ${owner}`,
       col,
-      suggestion: `write ${options.sourceNode}.${use.name}`,
+      suggestion: `write ${owner}.${use.name}`,
     });
     return undefined;
   }
@@ -136,15 +146,17 @@ export function compileExpression(source: string, position: SourcePosition, opti
 
   const bind = (scope: ExpressionScope): Record<string, CelInput> => {
     const bindings: Record<string, CelInput> = {};
-    const source = scope.sourceNode ?? options.sourceNode;
+    const sourceNode = scope.sourceNode ?? options.sourceNode;
     for (const name of roots) {
       if ((EXPRESSION_NAMESPACES as readonly string[]).includes(name) || variables.has(name)) {
         const value = (scope as unknown as Record<string, unknown>)[name];
         bindings[name] = toCel(value ?? (name === 'event' ? null : {}));
       } else if (nodeIds.has(name)) {
         bindings[name] = toCel(scope.outputs[name] ?? {});
-      } else if (source && scope.outputs[source] && name in scope.outputs[source]) {
-        bindings[name] = toCel(scope.outputs[source][name]);
+      } else {
+        const owners = [options.producers?.get(name), sourceNode].filter((owner): owner is string => owner !== undefined);
+        const owner = owners.find((candidate) => scope.outputs[candidate] && name in scope.outputs[candidate]);
+        if (owner) bindings[name] = toCel(scope.outputs[owner][name]);
       }
     }
     return bindings;

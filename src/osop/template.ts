@@ -37,50 +37,77 @@ function splitPath(text: string): string[] | undefined {
   return valid ? segments : undefined;
 }
 
-export function parseReference(source: string): Reference | undefined {
+export interface TemplateOptions {
+  report?: (problem: TemplateProblem) => void;
+  /** Meaning of a one-word `${name}`; by default a workflow input. */
+  bareName?: (name: string) => Omit<Reference, 'source'>;
+}
+
+export function parseReference(source: string, options: TemplateOptions = {}): Reference | undefined {
   const segments = splitPath(source);
   if (!segments) return undefined;
   const [head, ...rest] = segments;
+  if (segments.length === 1) {
+    if (NAMESPACES.has(head as Reference['namespace'])) return undefined;
+    return { ...(options.bareName?.(head) ?? { namespace: 'inputs', path: [head] }), source };
+  }
   if (NAMESPACES.has(head as Reference['namespace'])) {
     if (rest.length === 0) return undefined;
     return { namespace: head as Reference['namespace'], path: rest, source };
   }
   // The seed's form `${node.field}` means `${outputs.node.field}`.
-  if (rest.length === 0) return undefined;
   return { namespace: 'outputs', path: segments, source };
 }
 
-function parseString(text: string, report?: (problem: TemplateProblem) => void): Template {
+export interface Interpolation {
+  /** Offset of `${` in the text. */
+  index: number;
+  length: number;
+  /** The text between `${` and `}`. */
+  source: string;
+  /** Undefined when the text is not a reference. */
+  ref?: Reference;
+}
+
+export function findInterpolations(text: string, options: TemplateOptions = {}): Interpolation[] {
+  return [...text.matchAll(INTERPOLATION)].map((match) => ({
+    index: match.index,
+    length: match[0].length,
+    source: match[1],
+    ref: parseReference(match[1], options),
+  }));
+}
+
+function parseString(text: string, options: TemplateOptions): Template {
   const whole = WHOLE.exec(text);
   if (whole) {
-    const ref = parseReference(whole[1]);
+    const ref = parseReference(whole[1], options);
     if (ref) return { kind: 'ref', ref };
   }
   const parts: Array<string | Reference> = [];
   let last = 0;
-  for (const match of text.matchAll(INTERPOLATION)) {
-    const ref = parseReference(match[1]);
+  for (const { index, length, source, ref } of findInterpolations(text, options)) {
     if (!ref) {
-      report?.({ message: `\${${match[1]}} is not a reference such as \${inputs.name} or \${node.field}`, source: match[1] });
+      options.report?.({ message: `\${${source}} is not a reference such as \${inputs.name} or \${node.field}`, source });
       continue;
     }
-    if (match.index > last) parts.push(text.slice(last, match.index));
+    if (index > last) parts.push(text.slice(last, index));
     parts.push(ref);
-    last = match.index + match[0].length;
+    last = index + length;
   }
   if (parts.length === 0) return { kind: 'value', value: text };
   if (last < text.length) parts.push(text.slice(last));
   return { kind: 'text', parts };
 }
 
-export function parseTemplate(value: unknown, report?: (problem: TemplateProblem) => void): Template {
-  if (typeof value === 'string') return parseString(value, report);
+export function parseTemplate(value: unknown, options: TemplateOptions = {}): Template {
+  if (typeof value === 'string') return parseString(value, options);
   if (value === null || value === undefined) return { kind: 'value', value: null };
   if (typeof value === 'number' || typeof value === 'boolean') return { kind: 'value', value };
-  if (Array.isArray(value)) return { kind: 'list', items: value.map((item) => parseTemplate(item, report)) };
+  if (Array.isArray(value)) return { kind: 'list', items: value.map((item) => parseTemplate(item, options)) };
   if (typeof value === 'object') {
     const entries: Record<string, Template> = {};
-    for (const [key, entry] of Object.entries(value)) entries[key] = parseTemplate(entry, report);
+    for (const [key, entry] of Object.entries(value)) entries[key] = parseTemplate(entry, options);
     return { kind: 'map', entries };
   }
   return { kind: 'value', value: String(value) };

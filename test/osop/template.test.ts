@@ -37,7 +37,7 @@ describe('parseTemplate', () => {
 
   it('reports a ${...} that is not a reference', () => {
     const problems: string[] = [];
-    parseTemplate('x ${not valid} y', (problem) => problems.push(problem.source));
+    parseTemplate('x ${not valid} y', { report: (problem) => problems.push(problem.source) });
     expect(problems).toEqual(['not valid']);
   });
 });

@@ -1,0 +1,19 @@
+// What normalization steps share: the parsed source (for positions), the sink, and the node ids.
+import type { DiagnosticSink } from './diagnostics.ts';
+import type { TemplateOptions } from './template.ts';
+import type { SourceDocument } from './yaml-source.ts';
+
+export type Raw = Record<string, unknown>;
+
+export interface NormalizeContext {
+  file: string;
+  source: SourceDocument;
+  sink: DiagnosticSink;
+  nodeIds: string[];
+  /** How a one-word `${name}` is read (an upstream output of that name, else a workflow input). */
+  bareName?: TemplateOptions['bareName'];
+  /** Output name → the first node declaring it. */
+  producers?: ReadonlyMap<string, string>;
+}
+
+export const isRecord = (value: unknown): value is Raw => value !== null && typeof value === 'object' && !Array.isArray(value);

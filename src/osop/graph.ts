@@ -1,0 +1,43 @@
+// Graph facts of a normalized workflow: entry nodes, reachability, secrets used.
+import { templateReferences } from './template.ts';
+import type { WorkflowEdge, WorkflowNode } from './workflow.ts';
+
+/** Every node an edge can lead to: `to`, switch case targets and `default_to`. */
+export function edgeTargets(edge: WorkflowEdge): string[] {
+  return [edge.to, ...(edge.cases ?? []).map((entry) => entry.to), ...(edge.defaultTo ? [edge.defaultTo] : [])];
+}
+
+/** Nodes no edge leads to; the first node when every node has an incoming edge (a cycle). */
+export function entryNodes(nodes: WorkflowNode[], edges: WorkflowEdge[]): string[] {
+  const targeted = new Set(edges.flatMap(edgeTargets));
+  const entries = nodes.filter((node) => !targeted.has(node.id)).map((node) => node.id);
+  return entries.length > 0 || nodes.length === 0 ? entries : [nodes[0].id];
+}
+
+export function unreachableNodes(nodes: WorkflowNode[], edges: WorkflowEdge[], start: string[]): string[] {
+  const seen = new Set(start);
+  const queue = [...start];
+  while (queue.length > 0) {
+    const current = queue.shift();
+    for (const edge of edges) {
+      if (edge.from !== current) continue;
+      for (const target of edgeTargets(edge)) {
+        if (!seen.has(target)) {
+          seen.add(target);
+          queue.push(target);
+        }
+      }
+    }
+  }
+  return nodes.filter((node) => !seen.has(node.id)).map((node) => node.id);
+}
+
+export function secretsUsed(nodes: WorkflowNode[]): string[] {
+  const names = nodes.flatMap((node) =>
+    Object.values(node.runtime)
+      .flatMap(templateReferences)
+      .filter((ref) => ref.namespace === 'secrets')
+      .map((ref) => ref.path[0]),
+  );
+  return [...new Set(names)].sort();
+}

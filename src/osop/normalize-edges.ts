@@ -1,0 +1,124 @@
+// One `edges[i]` entry → WorkflowEdge: endpoints checked, `when`/`condition` unified and compiled.
+import { isRecord, type NormalizeContext, type Raw } from './context.ts';
+import type { DocPath } from './diagnostics.ts';
+import { compileExpression } from './expression.ts';
+import { EDGE_KEYS, warnUnknownKeys } from './known-keys.ts';
+import { didYouMean } from './suggest.ts';
+import type { CompiledExpression, EdgeMode, SwitchCase, WorkflowEdge } from './workflow.ts';
+
+export const EDGE_MODES: EdgeMode[] = ['sequential', 'conditional', 'parallel', 'switch', 'loop', 'event', 'spawn', 'fallback', 'error', 'timeout'];
+const JOIN_MODES = ['wait_all', 'wait_any', 'wait_n'] as const;
+type JoinMode = (typeof JOIN_MODES)[number];
+
+function nodeRef(value: unknown, path: DocPath, context: NormalizeContext): string | undefined {
+  if (typeof value !== 'string' || value === '') {
+    context.sink.error({ code: 'missing-field', path, message: `${String(path[path.length - 1])} must name a node` });
+    return undefined;
+  }
+  if (!context.nodeIds.includes(value)) {
+    context.sink.error({ code: 'unknown-node', path, message: `no node has id "${value}"`, suggestion: didYouMean(value, context.nodeIds) ?? `known nodes: ${context.nodeIds.join(', ')}` });
+    return undefined;
+  }
+  return value;
+}
+
+function compile(source: unknown, path: DocPath, from: string | undefined, context: NormalizeContext): CompiledExpression | undefined {
+  if (typeof source === 'boolean') source = String(source);
+  if (typeof source !== 'string') {
+    context.sink.error({ code: 'invalid-expression', path, message: 'an expression must be a string' });
+    return undefined;
+  }
+  const position = context.source.locate(path);
+  const { expression, error, warnings } = compileExpression(source, position, { nodeIds: context.nodeIds, sourceNode: from, producers: context.producers });
+  const at = (col?: number) => (col ? context.source.locateInString(path, col) : position);
+  for (const warning of warnings) context.sink.warning({ code: warning.code, path, message: warning.message, suggestion: warning.suggestion, at: at(warning.col) });
+  if (error) context.sink.error({ code: error.code, path, message: `${error.message} in "${source}"`, suggestion: error.suggestion, at: at(error.col) });
+  return expression;
+}
+
+function conditionOf(raw: Raw, path: DocPath, from: string | undefined, context: NormalizeContext): CompiledExpression | undefined {
+  const hasWhen = raw.when !== undefined && raw.when !== null;
+  const hasCondition = raw.condition !== undefined && raw.condition !== null;
+  if (hasWhen && hasCondition && String(raw.when).trim() !== String(raw.condition).trim()) {
+    context.sink.error({ code: 'when-condition-conflict', path: [...path, 'condition'], message: `when ("${String(raw.when)}") and condition ("${String(raw.condition)}") differ`, suggestion: 'condition is an alias of when: keep one' });
+    return undefined;
+  }
+  if (hasWhen) return compile(raw.when, [...path, 'when'], from, context);
+  if (hasCondition) return compile(raw.condition, [...path, 'condition'], from, context);
+  return undefined;
+}
+
+function casesOf(raw: Raw, path: DocPath, context: NormalizeContext): SwitchCase[] | undefined {
+  if (raw.cases === undefined) return undefined;
+  if (!Array.isArray(raw.cases)) {
+    context.sink.error({ code: 'invalid-cases', path: [...path, 'cases'], message: 'cases must be a list of {value, to}' });
+    return undefined;
+  }
+  return raw.cases.flatMap((entry, index) => {
+    const casePath = [...path, 'cases', index];
+    if (!isRecord(entry)) {
+      context.sink.error({ code: 'invalid-cases', path: casePath, message: 'a case is {value, to}' });
+      return [];
+    }
+    const to = nodeRef(entry.to, [...casePath, 'to'], context);
+    return to ? [{ value: entry.value, to }] : [];
+  });
+}
+
+function joinOf(raw: Raw, path: DocPath, context: NormalizeContext): Pick<WorkflowEdge, 'joinMode' | 'joinCount'> {
+  const result: Pick<WorkflowEdge, 'joinMode' | 'joinCount'> = {};
+  if (raw.join_mode !== undefined) {
+    if ((JOIN_MODES as readonly unknown[]).includes(raw.join_mode)) result.joinMode = raw.join_mode as JoinMode;
+    else context.sink.error({ code: 'invalid-join', path: [...path, 'join_mode'], message: `unknown join_mode ${JSON.stringify(raw.join_mode)}`, suggestion: didYouMean(String(raw.join_mode), JOIN_MODES) ?? `use ${JOIN_MODES.join(', ')}` });
+  }
+  if (raw.join_count !== undefined) {
+    if (typeof raw.join_count === 'number' && Number.isInteger(raw.join_count) && raw.join_count >= 1) result.joinCount = raw.join_count;
+    else context.sink.error({ code: 'invalid-join', path: [...path, 'join_count'], message: 'join_count must be a whole number ≥ 1' });
+  }
+  if (result.joinMode === 'wait_n' && result.joinCount === undefined) {
+    context.sink.error({ code: 'invalid-join', path: [...path, 'join_mode'], message: 'join_mode wait_n needs join_count' });
+  }
+  return result;
+}
+
+function modeOf(raw: Raw, path: DocPath, context: NormalizeContext): EdgeMode | undefined {
+  if (raw.mode === undefined || raw.mode === null) return 'sequential';
+  if ((EDGE_MODES as unknown[]).includes(raw.mode)) return raw.mode as EdgeMode;
+  context.sink.error({ code: 'invalid-mode', path: [...path, 'mode'], message: `unknown edge mode ${JSON.stringify(raw.mode)}`, suggestion: didYouMean(String(raw.mode), EDGE_MODES) ?? `use one of ${EDGE_MODES.join(', ')}` });
+  return undefined;
+}
+
+export function normalizeEdge(raw: unknown, index: number, context: NormalizeContext): WorkflowEdge | undefined {
+  const path: DocPath = ['edges', index];
+  if (!isRecord(raw)) {
+    context.sink.error({ code: 'invalid-edge', path, message: 'an edge must be a mapping with from and to' });
+    return undefined;
+  }
+  warnUnknownKeys(raw, EDGE_KEYS, path, context.sink, 'edge');
+  const from = nodeRef(raw.from, raw.from === undefined ? path : [...path, 'from'], context);
+  const to = nodeRef(raw.to, raw.to === undefined ? path : [...path, 'to'], context);
+  const mode = modeOf(raw, path, context);
+  const when = conditionOf(raw, path, from, context);
+  if (mode === 'conditional' && raw.when === undefined && raw.condition === undefined) {
+    context.sink.error({ code: 'missing-condition', path, message: 'a conditional edge needs when (or condition)', suggestion: 'add when: "<CEL expression>" or use mode: sequential' });
+  }
+  const forEach = raw.for_each === undefined ? undefined : compile(raw.for_each, [...path, 'for_each'], from, context);
+  const cases = casesOf(raw, path, context);
+  const defaultTo = raw.default_to === undefined ? undefined : nodeRef(raw.default_to, [...path, 'default_to'], context);
+  if (!from || !to || !mode) return undefined;
+  const optional = <K extends keyof WorkflowEdge>(key: K, value: WorkflowEdge[K] | undefined) => (value === undefined ? {} : { [key]: value });
+  return {
+    index,
+    from,
+    to,
+    mode,
+    ...optional('when', when),
+    ...optional('cases', cases),
+    ...optional('defaultTo', defaultTo),
+    ...joinOf(raw, path, context),
+    ...optional('forEach', forEach),
+    ...optional('iteratorVar', forEach ? (typeof raw.iterator_var === 'string' ? raw.iterator_var : 'item') : undefined),
+    ...optional('label', typeof raw.label === 'string' ? raw.label : undefined),
+    position: context.source.locate(path),
+  };
+}

@@ -1,0 +1,110 @@
+// One `nodes[i]` entry → WorkflowNode (runtime templates, outputs, retry, timeout, samples).
+import { isRecord, type NormalizeContext, type Raw } from './context.ts';
+import type { DocPath } from './diagnostics.ts';
+import { warnUnknownKeys, NODE_KEYS } from './known-keys.ts';
+import { normalizeOutputs } from './normalize-outputs.ts';
+import { normalizeRetry, normalizeTimeout } from './normalize-policy.ts';
+import { didYouMean } from './suggest.ts';
+import { parseTemplate } from './template.ts';
+import type { Template, WorkflowNode } from './workflow.ts';
+
+export const CORE_TYPES = ['agent', 'api', 'cli', 'human'];
+export const EXTENDED_TYPES = ['db', 'git', 'docker', 'cicd', 'mcp', 'system', 'infra', 'data'];
+export const DEFAULT_MAX_ITERATIONS = 3;
+const SUPPORTED_PROVIDERS = ['anthropic'];
+
+/** `url: https://api.stripe.com` + `endpoint: /v1/customers` → one url. */
+export function joinUrl(url: string, endpoint: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint)) return endpoint;
+  return `${url.replace(/\/+$/, '')}/${endpoint.replace(/^\/+/, '')}`;
+}
+
+function runtimeOf(raw: Raw, path: DocPath, context: NormalizeContext): Record<string, Template> {
+  if (raw.runtime !== undefined && raw.runtime !== null && !isRecord(raw.runtime)) {
+    context.sink.error({ code: 'invalid-runtime', path: [...path, 'runtime'], message: 'runtime must be a mapping' });
+    return {};
+  }
+  const runtime: Raw = { ...(isRecord(raw.runtime) ? raw.runtime : {}) };
+  delete runtime.response_mapping;
+  if (runtime.command === undefined && typeof raw.command === 'string') runtime.command = raw.command;
+  if (typeof runtime.endpoint === 'string') {
+    if (typeof runtime.url === 'string') runtime.url = joinUrl(runtime.url, runtime.endpoint);
+    else if (runtime.url === undefined) runtime.url = runtime.endpoint;
+    delete runtime.endpoint;
+  }
+  const templates: Record<string, Template> = {};
+  for (const [key, value] of Object.entries(runtime)) {
+    templates[key] = parseTemplate(value, {
+      bareName: context.bareName,
+      report: (problem) =>
+        context.sink.error({ code: 'invalid-interpolation', path: [...path, 'runtime', key], message: problem.message, suggestion: 'write ${inputs.name}, ${node_id.field} or ${secrets.NAME}' }),
+    });
+  }
+  return templates;
+}
+
+function checkType(type: string, raw: Raw, path: DocPath, context: NormalizeContext): void {
+  if (!CORE_TYPES.includes(type) && !EXTENDED_TYPES.includes(type)) {
+    context.sink.warning({ code: 'unknown-node-type', path: [...path, 'type'], message: `node type "${type}" is not an OSOP type; it can be walked in a dry run but not run live`, suggestion: didYouMean(type, [...CORE_TYPES, ...EXTENDED_TYPES]) });
+  }
+  const runtime = isRecord(raw.runtime) ? raw.runtime : {};
+  if (type === 'agent' && typeof runtime.provider === 'string' && !SUPPORTED_PROVIDERS.includes(runtime.provider)) {
+    context.sink.warning({ code: 'unsupported-provider', path: [...path, 'runtime', 'provider'], message: `agent provider "${runtime.provider}" has no executor in sopstate; it can be walked in a dry run but not run live`, suggestion: 'use provider: anthropic to run it live' });
+  }
+}
+
+function maxIterationsOf(raw: Raw, path: DocPath, context: NormalizeContext): number {
+  const value = raw.max_iterations;
+  if (value === undefined) return DEFAULT_MAX_ITERATIONS;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
+  context.sink.error({ code: 'invalid-max-iterations', path: [...path, 'max_iterations'], message: 'max_iterations must be a whole number ≥ 1' });
+  return DEFAULT_MAX_ITERATIONS;
+}
+
+function extensionsOf(raw: Raw, path: DocPath, context: NormalizeContext): Pick<WorkflowNode, 'sample' | 'testCases'> {
+  const result: Pick<WorkflowNode, 'sample' | 'testCases'> = {};
+  if (raw['x-sample'] !== undefined) {
+    if (isRecord(raw['x-sample'])) result.sample = raw['x-sample'];
+    else context.sink.error({ code: 'invalid-sample', path: [...path, 'x-sample'], message: 'x-sample must be a mapping of output names to values' });
+  }
+  if (raw['x-test-cases'] !== undefined) {
+    if (Array.isArray(raw['x-test-cases'])) result.testCases = raw['x-test-cases'];
+    else context.sink.error({ code: 'invalid-test-cases', path: [...path, 'x-test-cases'], message: 'x-test-cases must be a list' });
+  }
+  return result;
+}
+
+/** Undefined when the entry is too broken to be a node (no id or type); errors are already reported. */
+export function normalizeNode(raw: unknown, index: number, context: NormalizeContext): WorkflowNode | undefined {
+  const path: DocPath = ['nodes', index];
+  if (!isRecord(raw)) {
+    context.sink.error({ code: 'invalid-node', path, message: 'a node must be a mapping with at least id and type' });
+    return undefined;
+  }
+  warnUnknownKeys(raw, NODE_KEYS, path, context.sink, 'node');
+  const id = typeof raw.id === 'string' && raw.id.trim() !== '' ? raw.id : undefined;
+  if (!id) context.sink.error({ code: 'missing-field', path: raw.id === undefined ? path : [...path, 'id'], message: 'node needs an id (a non-empty string)' });
+  const type = typeof raw.type === 'string' && raw.type !== '' ? raw.type : undefined;
+  if (!type) context.sink.error({ code: 'missing-field', path: raw.type === undefined ? path : [...path, 'type'], message: `node ${id ?? `#${index + 1}`} needs a type`, suggestion: `one of ${CORE_TYPES.join(', ')}` });
+  if (!id || !type) return undefined;
+  checkType(type, raw, path, context);
+
+  const text = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
+  const retry = normalizeRetry(raw, path, context.sink);
+  const timeoutMs = normalizeTimeout(raw, path, context.sink);
+  const description = text('description') ?? text('purpose');
+  return {
+    id,
+    type,
+    ...(text('subtype') ? { subtype: text('subtype') } : {}),
+    name: text('name') ?? id,
+    ...(description ? { description } : {}),
+    runtime: runtimeOf(raw, path, context),
+    outputs: normalizeOutputs(raw, path, context),
+    ...(retry ? { retry } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    maxIterations: maxIterationsOf(raw, path, context),
+    ...extensionsOf(raw, path, context),
+    position: context.source.locate(path),
+  };
+}

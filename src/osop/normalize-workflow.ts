@@ -1,0 +1,128 @@
+// A parsed OSOP document → Workflow, reporting every problem with its location.
+import { isRecord, type NormalizeContext, type Raw } from './context.ts';
+import { RESERVED_NAMES } from './expression.ts';
+import { entryNodes, secretsUsed, unreachableNodes } from './graph.ts';
+import { WORKFLOW_KEYS, warnUnknownKeys } from './known-keys.ts';
+import { normalizeEdge } from './normalize-edges.ts';
+import { normalizeInputs } from './normalize-inputs.ts';
+import { normalizeNode } from './normalize-node.ts';
+import { declaredOutputNames } from './normalize-outputs.ts';
+import { normalizeRetry, normalizeTimeout } from './normalize-policy.ts';
+import { validateReferences } from './validate-references.ts';
+import type { Workflow, WorkflowEdge, WorkflowNode } from './workflow.ts';
+
+const REQUIRED = ['osop_version', 'id', 'name', 'nodes'] as const;
+
+function requiredText(raw: Raw, key: string, context: NormalizeContext): string | undefined {
+  const value = raw[key];
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  if (typeof value === 'number' && key === 'osop_version') {
+    context.sink.warning({ code: 'version-not-string', path: [key], message: `osop_version ${value} is a number; YAML reads 1.0 as 1`, suggestion: `quote it: osop_version: "${value.toFixed(1)}"` });
+    return value.toFixed(1);
+  }
+  if (value !== undefined) context.sink.error({ code: 'invalid-field', path: [key], message: `${key} must be a non-empty string` });
+  return undefined;
+}
+
+/** Collects node ids, reporting duplicates and ids that shadow a namespace. */
+function nodeIdsOf(rawNodes: unknown[], context: NormalizeContext): string[] {
+  const firstIndex = new Map<string, number>();
+  rawNodes.forEach((raw, index) => {
+    if (!isRecord(raw) || typeof raw.id !== 'string' || raw.id === '') return;
+    const id = raw.id;
+    const previous = firstIndex.get(id);
+    if (previous !== undefined) {
+      const first = context.source.locate(['nodes', previous, 'id']);
+      context.sink.error({ code: 'duplicate-node', path: ['nodes', index, 'id'], message: `node id "${id}" is used twice (first at line ${first.line})`, suggestion: 'give each node its own id' });
+      return;
+    }
+    if (RESERVED_NAMES.includes(id)) {
+      context.sink.error({ code: 'reserved-node-id', path: ['nodes', index, 'id'], message: `node id "${id}" collides with the ${id} namespace in expressions`, suggestion: `rename it, e.g. ${id}_step` });
+    }
+    firstIndex.set(id, index);
+  });
+  return [...firstIndex.keys()];
+}
+
+/** Output name → the first node declaring it, so `${test_dataset}` can mean that node's output. */
+function outputProducers(rawNodes: unknown[]): Map<string, string> {
+  const producers = new Map<string, string>();
+  for (const raw of rawNodes) {
+    if (!isRecord(raw) || typeof raw.id !== 'string') continue;
+    for (const name of declaredOutputNames(raw)) if (!producers.has(name)) producers.set(name, raw.id);
+  }
+  return producers;
+}
+
+function listOf(raw: Raw, key: 'nodes' | 'edges', context: NormalizeContext): unknown[] {
+  const value = raw[key];
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value;
+  context.sink.error({ code: 'invalid-field', path: [key], message: `${key} must be a list` });
+  return [];
+}
+
+export function normalizeWorkflow(data: unknown, context: NormalizeContext): Workflow | undefined {
+  if (!isRecord(data)) {
+    const what = data === undefined || data === null ? 'the document is empty' : 'the document is not a mapping';
+    context.sink.error({ code: 'not-a-workflow', path: [], message: `${what}: an OSOP workflow needs osop_version, id, name, nodes and edges` });
+    return undefined;
+  }
+  if (data.osoplog_version !== undefined) {
+    context.sink.error({ code: 'osoplog-record', path: [], message: 'this is an .osoplog execution record, not a workflow', suggestion: 'pass the .osop workflow it records, or check it with sopstate validate' });
+    return undefined;
+  }
+  warnUnknownKeys(data, WORKFLOW_KEYS, [], context.sink, 'workflow');
+  const missing = REQUIRED.filter((key) => data[key] === undefined || data[key] === null);
+  if (missing.length > 0) {
+    context.sink.error({ code: 'missing-field', path: [], message: `missing required field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, suggestion: 'an OSOP workflow needs osop_version, id, name, nodes and edges' });
+  }
+  const osopVersion = requiredText(data, 'osop_version', context);
+  const id = requiredText(data, 'id', context);
+  const name = requiredText(data, 'name', context);
+  const rawNodes = listOf(data, 'nodes', context);
+  const rawEdges = listOf(data, 'edges', context);
+  if (data.nodes !== undefined && rawNodes.length === 0 && Array.isArray(data.nodes)) {
+    context.sink.error({ code: 'no-nodes', path: ['nodes'], message: 'a workflow needs at least one node' });
+  }
+  if (rawEdges.length === 0 && rawNodes.length > 1) {
+    context.sink.error({ code: 'no-edges', path: data.edges === undefined ? [] : ['edges'], message: `${rawNodes.length} nodes but no edges connect them`, suggestion: 'add edges: [{from: a, to: b}]' });
+  }
+
+  context.nodeIds = nodeIdsOf(rawNodes, context);
+  context.producers = outputProducers(rawNodes);
+  const producers = context.producers;
+  context.bareName = (name) => {
+    const node = producers.get(name);
+    return node ? { namespace: 'outputs', path: [node, name] } : { namespace: 'inputs', path: [name] };
+  };
+  const nodes = rawNodes.map((raw, index) => normalizeNode(raw, index, context)).filter((node): node is WorkflowNode => node !== undefined);
+  const edges = rawEdges.map((raw, index) => normalizeEdge(raw, index, context)).filter((edge): edge is WorkflowEdge => edge !== undefined);
+  const inputs = normalizeInputs(data.inputs, context);
+  const unique = new Map(nodes.map((node) => [node.id, node] as const));
+  validateReferences(rawNodes, { nodes: unique, inputs, inputsDeclared: data.inputs !== undefined && data.inputs !== null }, context);
+
+  const start = entryNodes([...unique.values()], edges);
+  for (const nodeId of unreachableNodes([...unique.values()], edges, start)) {
+    const index = rawNodes.findIndex((raw) => isRecord(raw) && raw.id === nodeId);
+    context.sink.warning({ code: 'unreachable-node', path: ['nodes', index], message: `node ${nodeId} can never run: no path leads to it from ${start.join(', ')}` });
+  }
+  const retry = normalizeRetry(data, [], context.sink);
+  const timeoutMs = normalizeTimeout(data, [], context.sink);
+  if (context.sink.hasErrors || !osopVersion || !id || !name) return undefined;
+  return {
+    file: context.file,
+    osopVersion,
+    id,
+    name,
+    ...(typeof data.description === 'string' ? { description: data.description } : {}),
+    tags: Array.isArray(data.tags) ? data.tags.map(String) : [],
+    inputs,
+    secrets: secretsUsed(nodes),
+    nodes,
+    edges,
+    ...(retry ? { retry } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    start,
+  };
+}

@@ -1,0 +1,84 @@
+// Load-time checks of `${...}` references and `{{...}}` look-alikes in node runtimes, with positions.
+import { isRecord, type NormalizeContext } from './context.ts';
+import type { DocPath } from './diagnostics.ts';
+import { didYouMean } from './suggest.ts';
+import { findInterpolations } from './template.ts';
+import type { InputSpec, Reference, WorkflowNode } from './workflow.ts';
+
+/** Outputs every node of a type produces whatever it declares. */
+const BUILT_IN_OUTPUTS: Record<string, string[]> = {
+  api: ['data', 'status', 'headers'],
+  agent: ['text'],
+  cli: ['stdout', 'stderr', 'exit_code'],
+  human: ['decision', 'comment', 'data'],
+};
+
+export interface ReferenceTargets {
+  nodes: Map<string, WorkflowNode>;
+  inputs: InputSpec[];
+  /** Whether the document declares its inputs (only then is an unknown input an error). */
+  inputsDeclared: boolean;
+}
+
+function checkReference(ref: Reference, path: DocPath, col: number, targets: ReferenceTargets, context: NormalizeContext): void {
+  const at = context.source.locateInString(path, col);
+  const [head, field] = ref.path;
+  if (ref.namespace === 'outputs') {
+    const node = targets.nodes.get(head);
+    if (!node) {
+      const suggestion = didYouMean(head, targets.nodes.keys()) ?? `known nodes: ${[...targets.nodes.keys()].join(', ')}`;
+      context.sink.error({ code: 'unknown-reference', path, message: `\${${ref.source}} refers to no node "${head}"`, suggestion, at });
+      return;
+    }
+    const declared = node.outputs.map((output) => output.name);
+    const known = [...declared, ...(BUILT_IN_OUTPUTS[node.type] ?? [])];
+    if (field !== undefined && declared.length > 0 && !known.includes(field)) {
+      context.sink.warning({ code: 'unknown-output', path, message: `\${${ref.source}}: node ${head} declares no output "${field}"`, suggestion: didYouMean(field, known) ?? `declared: ${declared.join(', ')}`, at });
+    }
+    return;
+  }
+  if (ref.namespace === 'inputs' && targets.inputsDeclared && !targets.inputs.some((input) => input.name === head)) {
+    const names = targets.inputs.map((input) => input.name);
+    context.sink.error({ code: 'unknown-reference', path, message: `\${${ref.source}} refers to no declared input "${head}"`, suggestion: didYouMean(head, names) ?? `declared inputs: ${names.join(', ')}`, at });
+  }
+}
+
+function checkString(text: string, path: DocPath, targets: ReferenceTargets, context: NormalizeContext): void {
+  for (const { index, ref } of findInterpolations(text, { bareName: context.bareName })) {
+    if (!ref) continue;
+    if (!ref.source.includes('.')) {
+      const meaning = [ref.namespace, ...ref.path].join('.');
+      context.sink.warning({ code: 'bare-interpolation', path, message: `\${${ref.source}} is read as \${${meaning}}`, suggestion: `write \${${meaning}}`, at: context.source.locateInString(path, index + 1) });
+    }
+    checkReference(ref, path, index + 1, targets, context);
+  }
+  const mustache = /\{\{\s*([^{}]*?)\s*\}\}/.exec(text);
+  if (mustache) {
+    context.sink.warning({
+      code: 'mustache-template',
+      path,
+      message: `{{${mustache[1]}}} is not OSOP interpolation and stays literal text`,
+      suggestion: `write \${inputs.${mustache[1] || 'name'}} or \${node_id.field}`,
+      at: context.source.locateInString(path, mustache.index + 1),
+    });
+  }
+}
+
+function walk(value: unknown, path: DocPath, targets: ReferenceTargets, context: NormalizeContext): void {
+  if (typeof value === 'string') checkString(value, path, targets, context);
+  else if (Array.isArray(value)) value.forEach((item, index) => walk(item, [...path, index], targets, context));
+  else if (isRecord(value)) for (const [key, item] of Object.entries(value)) walk(item, [...path, key], targets, context);
+}
+
+/** Checks every string in each node's runtime (and a node-level command). */
+export function validateReferences(rawNodes: unknown[], targets: ReferenceTargets, context: NormalizeContext): void {
+  rawNodes.forEach((raw, index) => {
+    if (!isRecord(raw)) return;
+    if (isRecord(raw.runtime)) {
+      for (const [key, value] of Object.entries(raw.runtime)) {
+        if (key !== 'response_mapping') walk(value, ['nodes', index, 'runtime', key], targets, context);
+      }
+    }
+    if (typeof raw.command === 'string') walk(raw.command, ['nodes', index, 'command'], targets, context);
+  });
+}
