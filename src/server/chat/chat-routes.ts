@@ -14,6 +14,8 @@ export interface ChatRouteDeps {
   model?: string;
   /** Reaches the server's own REST API, e.g. `(path, init) => app.request(path, init)`. */
   fetch: FetchLike;
+  /** The full workflow as the server runs it, for the spending rule (see chat-tools.ts). */
+  inspectWorkflow(id: string): Promise<Record<string, unknown> | undefined>;
 }
 
 const MAX_MESSAGE = 8_000;
@@ -58,6 +60,7 @@ export const chatRoutes = (deps: ChatRouteDeps): Hono => {
 
   const conversationDeps = async (c: Context): Promise<ConversationDeps> => ({
     store: deps.store,
+    inspectWorkflow: deps.inspectWorkflow,
     api: createRunApi({ fetch: deps.fetch, headers: forwardedHeaders(c) }),
     anthropic: typeof deps.anthropic === 'function' ? await deps.anthropic() : deps.anthropic,
     model: deps.model,

@@ -3,7 +3,17 @@ import type { Tool } from '@anthropic-ai/sdk/resources/messages';
 import type { ConfirmSummary, PendingAction } from './chat-event.ts';
 import { confirmationReasons, summarizeRun } from './confirm-policy.ts';
 import type { RunApi } from './run-api.ts';
-import { stripePostNodes, workflowIdOf, workflowInputs, workflowOf, type WorkflowInputView } from './workflow-view.ts';
+import type { ChatWorkflow } from './workflow-catalog-view.ts';
+import { chooseWorkflow } from './workflow-choice.ts';
+import { stripePostNodes, workflowInputs, workflowOf, type WorkflowInputView } from './workflow-view.ts';
+
+export interface ToolContext {
+  api: RunApi;
+  /** The full workflow as the server will run it (runtime blocks included): what the spending rule reads. */
+  inspectWorkflow(id: string): Promise<Record<string, unknown> | undefined>;
+  /** The workflows offered in this turn. */
+  workflows: ChatWorkflow[];
+}
 
 export interface ToolOutcome {
   content: string;
@@ -12,9 +22,27 @@ export interface ToolOutcome {
   pending?: PendingAction;
   /** Set when the tool started a run at once (no confirmation needed). */
   runId?: string;
+  workflow?: string;
 }
 
-export const chatTools = (workflowIds: string[]): Tool[] => [
+type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array';
+const JSON_TYPES = new Set(['string', 'integer', 'number', 'boolean', 'object', 'array']);
+
+/** Every input some workflow declares, so the model (or the emulator) knows what it may fill. */
+const inputProperties = (workflows: ChatWorkflow[]): Record<string, { type?: JsonType; description?: string }> => {
+  const properties: Record<string, { type?: JsonType; description?: string }> = {};
+  for (const spec of workflows.flatMap((workflow) => workflow.inputSpecs)) {
+    properties[spec.name] ??= {
+      ...(spec.type && JSON_TYPES.has(spec.type) ? { type: spec.type as JsonType } : {}),
+      ...(spec.name === 'amount' ? { description: 'smallest currency unit, e.g. cents: $25 → 2500' } : {}),
+    };
+  }
+  return properties;
+};
+
+export const chatTools = (workflows: ChatWorkflow[]): Tool[] => {
+  const workflowIds = workflows.map((workflow) => workflow.id);
+  return [
   {
     name: 'list_workflows',
     description: 'List the workflows (standard operating procedures) this server can run, with their ids and descriptions.',
@@ -41,12 +69,8 @@ export const chatTools = (workflowIds: string[]): Tool[] => [
         workflow: { type: 'string', enum: workflowIds, description: 'workflow id' },
         inputs: {
           type: 'object',
-          description: 'workflow inputs, e.g. {"email": "john@example.com", "amount": 2500, "currency": "usd"}',
-          properties: {
-            email: { type: 'string' },
-            amount: { type: 'integer', description: 'smallest currency unit, e.g. cents' },
-            currency: { type: 'string' },
-          },
+          description: 'the workflow inputs, e.g. {"email": "john@example.com", "amount": 2500, "currency": "usd"}',
+          properties: inputProperties(workflows),
         },
       },
       required: ['workflow'],
@@ -70,7 +94,8 @@ export const chatTools = (workflowIds: string[]): Tool[] => [
       required: ['runId', 'node', 'decision'],
     },
   },
-];
+  ];
+};
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -111,16 +136,20 @@ const askPerson = (pending: PendingAction, note: string): ToolOutcome => ({
   pending,
 });
 
-const startRun = async (api: RunApi, input: Record<string, unknown>): Promise<ToolOutcome> => {
-  const id = typeof input.workflow === 'string' ? input.workflow : '';
-  const known = (await api.listWorkflows()).map(workflowIdOf).filter((name): name is string => !!name);
-  if (!known.includes(id)) return fail(`Unknown workflow "${id}". Available: ${known.join(', ') || 'none'}.`);
-  const workflow = workflowOf(await api.getWorkflow(id));
+const startRun = async ({ api, inspectWorkflow, workflows }: ToolContext, input: Record<string, unknown>): Promise<ToolOutcome> => {
+  const requested = typeof input.workflow === 'string' ? input.workflow.trim() : '';
+  const givenNames = isRecord(input.inputs) ? Object.keys(input.inputs) : [];
+  const choice = chooseWorkflow(requested, givenNames, workflows);
+  if ('error' in choice) return fail(choice.error);
+  const id = choice.id;
+  const workflow = workflowOf(await inspectWorkflow(id));
   const declared = workflow ? workflowInputs(workflow) : [];
   const { inputs, dropped } = fitInputs(input.inputs, declared);
   const missing = declared.filter((spec) => spec.required && !spec.hasDefault && inputs[spec.name] === undefined);
   if (missing.length > 0) return fail(`Missing required inputs: ${missing.map((spec) => spec.name).join(', ')}. Ask the person for them.`);
-  const note = dropped.length > 0 ? `Ignored inputs the workflow does not declare: ${dropped.join(', ')}.` : '';
+  const note = [choice.note, dropped.length > 0 ? `Ignored inputs the workflow does not declare: ${dropped.join(', ')}.` : '']
+    .filter(Boolean)
+    .join(' ');
   const reasons = confirmationReasons(workflow, inputs);
   const name = typeof workflow?.name === 'string' ? workflow.name : id;
   if (reasons.length > 0) {
@@ -128,7 +157,7 @@ const startRun = async (api: RunApi, input: Record<string, unknown>): Promise<To
     return askPerson({ kind: 'start_run', workflow: id, workflowName: name, inputs, reasons, summary }, note);
   }
   const { runId } = await api.startRun(id, inputs);
-  return { content: `Started run ${runId} of ${id}. ${note}`.trim(), isError: false, runId };
+  return { content: `Started run ${runId} of ${id}. ${note}`.trim(), isError: false, runId, workflow: id };
 };
 
 const approve = (input: Record<string, unknown>): ToolOutcome => {
@@ -140,7 +169,8 @@ const approve = (input: Record<string, unknown>): ToolOutcome => {
   return askPerson({ kind: 'signal', runId, node, decision, reasons: ['a human step must be decided by a person'], summary }, '');
 };
 
-export const executeTool = async (api: RunApi, name: string, rawInput: unknown): Promise<ToolOutcome> => {
+export const executeTool = async (context: ToolContext, name: string, rawInput: unknown): Promise<ToolOutcome> => {
+  const { api } = context;
   const input = isRecord(rawInput) ? rawInput : {};
   switch (name) {
     case 'list_workflows':
@@ -151,7 +181,7 @@ export const executeTool = async (api: RunApi, name: string, rawInput: unknown):
       return workflow ? { content: json(workflow), isError: false } : fail(`Unknown workflow "${id}".`);
     }
     case 'start_run':
-      return startRun(api, input);
+      return startRun(context, input);
     case 'get_run': {
       const runId = typeof input.runId === 'string' ? input.runId : '';
       const run = await api.getRun(runId);

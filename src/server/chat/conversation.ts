@@ -8,11 +8,13 @@ import { isConfirmation, isRefusal } from './confirm-policy.ts';
 import { performAction } from './pending-action.ts';
 import type { RunApi } from './run-api.ts';
 import { followRun } from './run-follower.ts';
-import { workflowIdOf } from './workflow-view.ts';
+import { describeCatalog, loadChatWorkflows } from './workflow-catalog-view.ts';
 
 export interface ConversationDeps {
   store: ChatStore;
   api: RunApi;
+  /** The full workflow (runtime blocks included) the spending rule inspects; undefined = unknown. */
+  inspectWorkflow(id: string): Promise<Record<string, unknown> | undefined>;
   anthropic: Anthropic;
   model?: string;
   /** Model round trips per turn before giving up (each tool answer is one). */
@@ -69,14 +71,16 @@ const act = async (deps: ConversationDeps, conversationId: string, emit: EmitCha
 };
 
 const modelLoop = async (deps: ConversationDeps, conversationId: string, emit: EmitChatEvent, signal?: AbortSignal): Promise<void> => {
-  const workflowIds = (await deps.api.listWorkflows()).map(workflowIdOf).filter((id): id is string => !!id);
-  const tools = chatTools(workflowIds);
+  const workflows = await loadChatWorkflows(deps);
+  const tools = chatTools(workflows);
+  const toolContext = { ...deps, workflows };
+  const system = `${SYSTEM}\n\nWorkflows on this server:\n${describeCatalog(workflows) || '(none)'}`;
   const startedRuns: string[] = [];
   for (let round = 0; round < (deps.maxRounds ?? 8); round++) {
     const stream = deps.anthropic.messages.stream({
       model: deps.model ?? DEFAULT_CHAT_MODEL,
       max_tokens: 1024,
-      system: SYSTEM,
+      system,
       tools,
       messages: tidy(deps.store.messages(conversationId)),
     });
@@ -88,7 +92,7 @@ const modelLoop = async (deps: ConversationDeps, conversationId: string, emit: E
     for (const block of reply.content) {
       if (block.type !== 'tool_use') continue;
       emit({ type: 'tool.call', id: block.id, name: block.name, input: block.input });
-      const outcome = await executeTool(deps.api, block.name, block.input).catch(
+      const outcome = await executeTool(toolContext, block.name, block.input).catch(
         (error: Error): ToolOutcome => ({ content: `The tool failed: ${error.message}`, isError: true }),
       );
       if (outcome.pending) {
@@ -97,7 +101,7 @@ const modelLoop = async (deps: ConversationDeps, conversationId: string, emit: E
       }
       if (outcome.runId) {
         deps.store.recordRun(conversationId, outcome.runId);
-        emit({ type: 'run.started', runId: outcome.runId, workflow: String((block.input as { workflow?: unknown }).workflow) });
+        emit({ type: 'run.started', runId: outcome.runId, workflow: outcome.workflow ?? '' });
         startedRuns.push(outcome.runId);
       }
       emit({ type: 'tool.result', id: block.id, name: block.name, isError: outcome.isError, summary: outcome.content.slice(0, 300) });

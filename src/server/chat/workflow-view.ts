@@ -70,13 +70,23 @@ export const workflowInputs = (workflow: Record<string, unknown>): WorkflowInput
   );
 };
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * `api` nodes that may move money: POST (or a method only known at run time) to Stripe, or to a URL
+ * only known at run time (it could be Stripe).
+ */
 export const stripePostNodes = (workflow: Record<string, unknown>): StripePostView[] => {
   const nodes = Array.isArray(workflow.nodes) ? workflow.nodes.filter(isRecord) : [];
   return nodes.flatMap((node) => {
+    if (node.type !== 'api') return [];
     const runtime = isRecord(node.runtime) ? node.runtime : {};
-    const method = (templateText(runtime.method) ?? '').toUpperCase();
+    const method = (templateText(runtime.method) ?? 'GET').toUpperCase();
     const url = [templateText(runtime.url), templateText(runtime.endpoint)].filter(Boolean).join('');
-    if (node.type !== 'api' || method !== 'POST' || !/stripe\.com/i.test(url)) return [];
+    if (SAFE_METHODS.has(method)) return [];
+    const host = url.match(/^https?:\/\/([^/]+)/i)?.[1];
+    const knownHost = host !== undefined && !host.includes('${');
+    if (knownHost && !/(^|\.)stripe\.com(:\d+)?$/i.test(host)) return [];
     return [{ node: String(node.id), url, literals: templateLiterals(runtime.body) }];
   });
 };

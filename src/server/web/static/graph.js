@@ -1,0 +1,155 @@
+// Lays a workflow out with elkjs (loaded as window.ELK) and draws it as SVG; statuses and taken edges update live.
+const SVG = 'http://www.w3.org/2000/svg';
+const FAILURE_MODES = new Set(['fallback', 'error', 'timeout']);
+
+const el = (name, attributes = {}, parent) => {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
+  parent?.appendChild(node);
+  return node;
+};
+
+const measure = (() => {
+  const context = document.createElement('canvas').getContext('2d');
+  return (text, font) => {
+    context.font = font;
+    return Math.ceil(context.measureText(text).width);
+  };
+})();
+
+const NODE_FONT = '600 13px system-ui, sans-serif';
+const SUB_FONT = '11px system-ui, sans-serif';
+const LABEL_FONT = '11px ui-monospace, monospace';
+
+const conditionOf = (edge) => {
+  const when = edge.when ?? edge.condition;
+  if (typeof when === 'string') return when;
+  return when?.source;
+};
+
+export const edgeLabel = (edge) => {
+  const condition = conditionOf(edge);
+  return condition ? `${edge.mode}: ${condition}` : edge.mode;
+};
+
+const edgeKey = (from, to, mode) => `${from}->${to}:${mode}`;
+
+export const layoutWorkflow = async (workflow) => {
+  const elk = new window.ELK();
+  const children = workflow.nodes.map((node) => {
+    const sub = `${node.type}${node.name && node.name !== node.id ? ` · ${node.name}` : ''}`;
+    return {
+      id: node.id,
+      width: Math.max(measure(node.id, NODE_FONT), measure(sub, SUB_FONT)) + 28,
+      height: 50,
+    };
+  });
+  const edges = workflow.edges.map((edge, index) => {
+    const text = edgeLabel(edge);
+    return {
+      id: `e${index}`,
+      sources: [edge.from],
+      targets: [edge.to],
+      labels: [{ text, width: measure(text, LABEL_FONT) + 8, height: 16 }],
+    };
+  });
+  return elk.layout({
+    id: 'root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'DOWN',
+      'elk.edgeRouting': 'ORTHOGONAL',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '56',
+      'elk.spacing.nodeNode': '40',
+      'elk.spacing.edgeLabel': '4',
+      'elk.edgeLabels.placement': 'CENTER',
+      'elk.padding': '[top=16,left=16,bottom=16,right=16]',
+    },
+    children,
+    edges,
+  });
+};
+
+const pathOf = (section) => {
+  const points = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint];
+  return points.map((point, index) => `${index === 0 ? 'M' : 'L'}${point.x},${point.y}`).join(' ');
+};
+
+/** Draws the laid-out workflow into `container` and returns handles to colour it. */
+export const drawGraph = (container, workflow, layout) => {
+  container.replaceChildren();
+  const svg = el('svg', {
+    viewBox: `0 0 ${layout.width} ${layout.height}`,
+    width: layout.width,
+    height: layout.height,
+    class: 'graph',
+    role: 'img',
+    'aria-label': `graph of ${workflow.name ?? workflow.id}`,
+  }, container);
+  const defs = el('defs', {}, svg);
+  for (const kind of ['normal', 'failure', 'taken']) {
+    const marker = el('marker', { id: `arrow-${kind}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
+    el('path', { d: 'M0,0 L10,5 L0,10 z', class: `arrow arrow--${kind}` }, marker);
+  }
+  const edgeLayer = el('g', { class: 'edges' }, svg);
+  const nodeLayer = el('g', { class: 'nodes' }, svg);
+  const edgeViews = new Map();
+  layout.edges.forEach((laid, index) => {
+    const edge = workflow.edges[index];
+    const failure = FAILURE_MODES.has(edge.mode);
+    const group = el('g', {
+      class: `edge edge--${edge.mode}${failure ? ' edge--failure' : ''}`,
+      'data-from': edge.from,
+      'data-to': edge.to,
+      'data-mode': edge.mode,
+    }, edgeLayer);
+    for (const section of laid.sections ?? []) {
+      el('path', { d: pathOf(section), class: 'edge-line', 'marker-end': `url(#arrow-${failure ? 'failure' : 'normal'})` }, group);
+    }
+    for (const label of laid.labels ?? []) {
+      el('rect', { x: label.x, y: label.y, width: label.width, height: label.height, rx: 3, class: 'edge-label-bg' }, group);
+      const text = el('text', { x: label.x + label.width / 2, y: label.y + label.height / 2, class: 'edge-label' }, group);
+      text.textContent = label.text;
+    }
+    const key = edgeKey(edge.from, edge.to, edge.mode);
+    edgeViews.set(key, group);
+    if (!edgeViews.has(`${edge.from}->${edge.to}`)) edgeViews.set(`${edge.from}->${edge.to}`, group);
+  });
+  const nodeViews = new Map();
+  for (const laid of layout.children) {
+    const node = workflow.nodes.find((candidate) => candidate.id === laid.id);
+    const group = el('g', {
+      class: 'node',
+      transform: `translate(${laid.x},${laid.y})`,
+      'data-node-id': node.id,
+      'data-status': 'pending',
+    }, nodeLayer);
+    el('title', {}, group).textContent = node.description ?? node.name ?? node.id;
+    el('rect', { width: laid.width, height: laid.height, rx: 8, class: 'node-box' }, group);
+    const title = el('text', { x: 14, y: 21, class: 'node-id' }, group);
+    title.textContent = node.id;
+    const sub = el('text', { x: 14, y: 38, class: 'node-sub' }, group);
+    sub.textContent = `${node.type}${node.name && node.name !== node.id ? ` · ${node.name}` : ''}`;
+    nodeViews.set(node.id, group);
+  }
+  return {
+    setStatus(nodeId, status) {
+      nodeViews.get(nodeId)?.setAttribute('data-status', status);
+    },
+    status: (nodeId) => nodeViews.get(nodeId)?.getAttribute('data-status'),
+    takeEdge(from, to, mode) {
+      const group = edgeViews.get(edgeKey(from, to, mode)) ?? edgeViews.get(`${from}->${to}`);
+      if (!group) return;
+      group.classList.add('edge--taken');
+      for (const line of group.querySelectorAll('.edge-line')) line.setAttribute('marker-end', 'url(#arrow-taken)');
+    },
+    reset() {
+      for (const group of nodeViews.values()) group.setAttribute('data-status', 'pending');
+      for (const group of edgeViews.values()) {
+        group.classList.remove('edge--taken');
+        const failure = group.classList.contains('edge--failure');
+        for (const line of group.querySelectorAll('.edge-line')) line.setAttribute('marker-end', `url(#arrow-${failure ? 'failure' : 'normal'})`);
+      }
+    },
+  };
+};

@@ -1,0 +1,50 @@
+// Serves the web page: the files in ./static, elkjs and eventsource-parser from node_modules. No build step.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+
+const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'static');
+const PAGE_FILES = ['index.html', 'app.js', 'api.js', 'chat.js', 'graph.js', 'timeline.js', 'styles.css'];
+
+const require = createRequire(import.meta.url);
+const parserDir = dirname(require.resolve('eventsource-parser/stream'));
+const VENDOR_FILES: Record<string, string> = {
+  'elk.bundled.js': require.resolve('elkjs/lib/elk.bundled.js'),
+  'eventsource-parser/stream.js': join(parserDir, 'stream.js'),
+  'eventsource-parser/index.js': join(parserDir, 'index.js'),
+};
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+const serveFile = async (file: string, cache: string): Promise<Response> =>
+  new Response(await readFile(file), {
+    headers: {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': cache,
+      'x-content-type-options': 'nosniff',
+    },
+  });
+
+/** GET / and the page's files; only the files listed here are ever read. */
+export const webRoutes = (): Hono => {
+  const app = new Hono();
+  app.get('/', () => serveFile(join(STATIC_DIR, 'index.html'), 'no-cache'));
+  for (const name of PAGE_FILES) {
+    app.get(`/${name}`, () => serveFile(join(STATIC_DIR, name), 'no-cache'));
+  }
+  for (const [name, file] of Object.entries(VENDOR_FILES)) {
+    app.get(`/vendor/${name}`, () => serveFile(file, 'public, max-age=3600'));
+  }
+  return app;
+};
+
+/** Mounts the page on a server app: `createApp(ctx, {routes: [webModule()]})`. */
+export const webModule = (): ((app: Hono) => void) => (app) => {
+  app.route('/', webRoutes());
+};
