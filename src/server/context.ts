@@ -1,0 +1,20 @@
+// What every route module gets: the stores and services of one server.
+import type { Workflow } from '../osop/workflow.ts';
+import type { RunStore } from '../store/run-store.ts';
+import type { RunManager } from './run-manager.ts';
+import type { WorkflowCatalog } from './workflow-catalog.ts';
+
+export interface ServerContext {
+  store: RunStore;
+  manager: RunManager;
+  catalog: WorkflowCatalog;
+  /** `cli` nodes may run only when the operator allowed it. */
+  allowCli: boolean;
+  /** Secret names the server can provide (values stay in the run manager). */
+  availableSecrets: () => string[];
+  /** SSE comment lines keep idle connections (and proxies) alive. */
+  heartbeatMs: number;
+  /** Where runs write `<runId>.osoplog.yaml`. */
+  logDir?: string;
+  renderMermaid?: (workflow: Workflow) => string;
+}

@@ -1,0 +1,110 @@
+// Per-run fan-out of live events. Publishing never waits for a subscriber: each one has a bounded
+// buffer, and a subscriber that lets it overflow is dropped (it resumes from the store by seq).
+import type { RunEvent } from '../machine/run-event.ts';
+
+export interface EventHubOptions {
+  /** Events a subscriber may have unread before it is dropped. */
+  bufferSize?: number;
+}
+
+export type SubscriptionEnd = 'ended' | 'dropped' | 'closed';
+
+export interface Subscription {
+  /** The next live event; undefined once the subscription is over (see `endReason`). */
+  next(): Promise<RunEvent | undefined>;
+  readonly endReason: SubscriptionEnd | undefined;
+  close(): void;
+}
+
+class Subscriber implements Subscription {
+  #queue: RunEvent[] = [];
+  #waiter: ((event: RunEvent | undefined) => void) | undefined;
+  #end: SubscriptionEnd | undefined;
+
+  constructor(
+    private readonly bufferSize: number,
+    private readonly detach: (subscriber: Subscriber) => void,
+  ) {}
+
+  get endReason(): SubscriptionEnd | undefined {
+    return this.#end;
+  }
+
+  push(event: RunEvent): void {
+    if (this.#end) return;
+    if (this.#waiter) {
+      const wake = this.#waiter;
+      this.#waiter = undefined;
+      wake(event);
+      return;
+    }
+    this.#queue.push(event);
+    if (this.#queue.length > this.bufferSize) {
+      this.#queue = [];
+      this.finish('dropped');
+    }
+  }
+
+  /** Ends the subscription; events already buffered are still delivered unless it was dropped. */
+  finish(reason: SubscriptionEnd): void {
+    if (this.#end) return;
+    this.#end = reason;
+    this.detach(this);
+    if (this.#waiter) {
+      const wake = this.#waiter;
+      this.#waiter = undefined;
+      wake(undefined);
+    }
+  }
+
+  next(): Promise<RunEvent | undefined> {
+    const queued = this.#queue.shift();
+    if (queued) return Promise.resolve(queued);
+    if (this.#end) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.#waiter = resolve;
+    });
+  }
+
+  close(): void {
+    this.#queue = [];
+    this.finish('closed');
+  }
+}
+
+export class EventHub {
+  readonly #bufferSize: number;
+  readonly #channels = new Map<string, Set<Subscriber>>();
+
+  constructor(options: EventHubOptions = {}) {
+    this.#bufferSize = options.bufferSize ?? 256;
+  }
+
+  subscribe(runId: string): Subscription {
+    const channel = this.#channels.get(runId) ?? new Set<Subscriber>();
+    this.#channels.set(runId, channel);
+    const subscriber = new Subscriber(this.#bufferSize, (s) => {
+      channel.delete(s);
+      if (channel.size === 0 && this.#channels.get(runId) === channel) this.#channels.delete(runId);
+    });
+    channel.add(subscriber);
+    return subscriber;
+  }
+
+  publish(event: RunEvent): void {
+    const channel = this.#channels.get(event.runId);
+    if (!channel) return;
+    for (const subscriber of [...channel]) subscriber.push(event);
+  }
+
+  /** No more events will come for this run: subscribers finish after what they have buffered. */
+  end(runId: string): void {
+    const channel = this.#channels.get(runId);
+    if (!channel) return;
+    for (const subscriber of [...channel]) subscriber.finish('ended');
+  }
+
+  subscriberCount(runId: string): number {
+    return this.#channels.get(runId)?.size ?? 0;
+  }
+}

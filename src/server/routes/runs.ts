@@ -1,0 +1,94 @@
+// Runs over HTTP: start, list, inspect, signal a human node, cancel, fetch the .osoplog.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import type { ServerContext } from '../context.ts';
+import { apiError, readJsonObject } from '../errors.ts';
+import { preflight } from '../preflight.ts';
+import { viewRun } from '../run-view.ts';
+import { findWorkflow } from './workflows.ts';
+
+const MAX_PAGE = 100;
+
+const parseCount = (value: string | undefined, fallback: number): number | undefined => {
+  if (value === undefined || value === '') return fallback;
+  return /^\d+$/.test(value) ? Number(value) : undefined;
+};
+
+const allEvents = (ctx: ServerContext, runId: string) => ctx.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
+
+export const runRoutes = (ctx: ServerContext): Hono =>
+  new Hono()
+    .post('/', async (c) => {
+      const body = await readJsonObject(c);
+      if (!body || typeof body.workflow !== 'string') {
+        return apiError(c, 400, 'bad-request', 'send a JSON object {"workflow": "<id>", "inputs": {...}}');
+      }
+      const entry = await findWorkflow(c, ctx.catalog, body.workflow, 400);
+      if (entry instanceof Response) return entry;
+      if (!entry.workflow) {
+        return apiError(c, 400, 'invalid-workflow', `workflow ${entry.id} does not load`, entry.diagnostics);
+      }
+      const checked = preflight(entry.workflow, body.inputs, { allowCli: ctx.allowCli, availableSecrets: ctx.availableSecrets() });
+      if (checked.diagnostics.length > 0) {
+        return apiError(c, 400, 'invalid-run', `cannot start ${entry.id}: ${checked.diagnostics[0].message}`, checked.diagnostics);
+      }
+      try {
+        const run = ctx.manager.start(entry.workflow, checked.inputs);
+        return c.json({ runId: run.id }, 201, { Location: `/api/runs/${run.id}` });
+      } catch (error) {
+        return apiError(c, 400, 'start-failed', error instanceof Error ? error.message : String(error));
+      }
+    })
+    .get('/', (c) => {
+      const limit = parseCount(c.req.query('limit'), 20);
+      const offset = parseCount(c.req.query('offset'), 0);
+      if (limit === undefined || offset === undefined || limit < 1 || limit > MAX_PAGE) {
+        return apiError(c, 400, 'bad-page', `limit must be 1..${MAX_PAGE} and offset a whole number`);
+      }
+      const page = ctx.store.listRuns(limit, offset);
+      return c.json({ runs: page.items, total: page.total, limit, offset });
+    })
+    .get('/:id', async (c) => {
+      const run = ctx.store.getRun(c.req.param('id'));
+      if (!run) return apiError(c, 404, 'unknown-run', `no run ${c.req.param('id')}`);
+      const entry = await ctx.catalog.get(run.workflowId).catch(() => undefined);
+      const nodeIds = entry?.workflow?.nodes.map((node) => node.id) ?? [];
+      const { snapshot: _snapshot, ...record } = run;
+      return c.json(viewRun(record, allEvents(ctx, run.id), nodeIds));
+    })
+    .post('/:id/signal', async (c) => {
+      const runId = c.req.param('id');
+      const body = await readJsonObject(c);
+      const decision = body?.decision;
+      if (!body || typeof body.node !== 'string' || (decision !== 'approved' && decision !== 'rejected')) {
+        return apiError(c, 400, 'bad-request', 'send {"node": "<id>", "decision": "approved" | "rejected", "comment"?: "..."}');
+      }
+      if (!ctx.store.getRun(runId)) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
+      const comment = typeof body.comment === 'string' ? body.comment : undefined;
+      const data = body.data && typeof body.data === 'object' && !Array.isArray(body.data) ? (body.data as Record<string, unknown>) : undefined;
+      const result = ctx.manager.signal(runId, body.node, { decision, comment, data });
+      if (result === 'not-running') return apiError(c, 409, 'run-not-running', `run ${runId} is not running`);
+      if (result === 'not-waiting') {
+        const waiting = ctx.manager.waiting(runId);
+        return apiError(c, 409, 'node-not-waiting', `node ${body.node} is not waiting for a decision (waiting: ${waiting.join(', ') || 'none'})`);
+      }
+      return c.json({ runId, node: body.node, decision }, 202);
+    })
+    .post('/:id/cancel', (c) => {
+      const runId = c.req.param('id');
+      const run = ctx.store.getRun(runId);
+      if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
+      if (!ctx.manager.cancel(runId)) return apiError(c, 409, 'run-not-running', `run ${runId} is ${run.status}, not running`);
+      return c.json({ runId, cancelling: true }, 202);
+    })
+    .get('/:id/osoplog', async (c) => {
+      const runId = c.req.param('id');
+      const run = ctx.store.getRun(runId);
+      if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
+      const text = ctx.logDir ? await readFile(join(ctx.logDir, `${run.id}.osoplog.yaml`), 'utf8').catch(() => undefined) : undefined;
+      if (text === undefined) {
+        return apiError(c, 404, 'no-osoplog', run.status === 'RUNNING' ? `run ${runId} is still running; its .osoplog is written when it ends` : `no .osoplog was written for run ${runId}`);
+      }
+      return c.body(text, 200, { 'Content-Type': 'application/yaml; charset=utf-8' });
+    });

@@ -1,0 +1,189 @@
+// Starts runs, persists every event and snapshot, fans events out live, and restores runs a
+// previous process left RUNNING. The runner itself is injected (`startRun`), so tests can fake it.
+import { randomUUID } from 'node:crypto';
+import type { ExecutorRegistry } from '../adapters/executor.ts';
+import type { Workflow } from '../osop/workflow.ts';
+import type { RunEvent, RunEventBody } from '../machine/run-event.ts';
+import type { HumanDecision, RunHandle, RunOptions } from '../machine/run-options.ts';
+import type { RunRecord, RunRecordWithSnapshot, RunStore } from '../store/run-store.ts';
+import { EventHub, type Subscription } from './event-hub.ts';
+
+export type StartRun = (options: RunOptions) => RunHandle;
+
+export interface RunManagerOptions {
+  store: RunStore;
+  startRun: StartRun;
+  /** Executors for one run (a fresh registry per run). */
+  createExecutors: () => ExecutorRegistry;
+  /** Loads the workflow a stored run was started from, to restore it. */
+  loadWorkflow: (run: RunRecord) => Promise<Workflow>;
+  hub?: EventHub;
+  secrets?: Record<string, string>;
+  env?: Record<string, string>;
+  logDir?: string;
+  /** Where persistence problems are reported (never with secrets). */
+  log?: (message: string) => void;
+}
+
+export type SignalResult = 'delivered' | 'not-waiting' | 'not-running';
+
+export interface RestoreReport {
+  restored: string[];
+  failed: Array<{ runId: string; reason: string }>;
+}
+
+const REDACTED = '[REDACTED]';
+
+export class RunManager {
+  readonly hub: EventHub;
+  readonly #options: RunManagerOptions;
+  readonly #live = new Map<string, RunHandle>();
+  #closed = false;
+
+  constructor(options: RunManagerOptions) {
+    this.#options = options;
+    this.hub = options.hub ?? new EventHub();
+  }
+
+  start(workflow: Workflow, inputs: Record<string, unknown>): RunRecord {
+    const runId = randomUUID();
+    const record = this.#options.store.createRun({
+      id: runId,
+      workflowId: workflow.id,
+      workflowFile: workflow.file,
+      inputs: this.#redact(inputs),
+    });
+    try {
+      this.#launch({ workflow, inputs, runId });
+    } catch (error) {
+      this.#fail(record, error instanceof Error ? error.message : String(error), 'start_failed');
+      throw error;
+    }
+    return record;
+  }
+
+  /** Continues every run a previous process left RUNNING from its last snapshot. */
+  async restore(): Promise<RestoreReport> {
+    const report: RestoreReport = { restored: [], failed: [] };
+    for (const run of this.#options.store.runningRuns()) {
+      try {
+        await this.#resume(run);
+        report.restored.push(run.id);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.#fail(run, `could not resume after a restart: ${reason}`, 'restore_failed');
+        report.failed.push({ runId: run.id, reason });
+      }
+    }
+    return report;
+  }
+
+  isLive(runId: string): boolean {
+    return this.#live.has(runId);
+  }
+
+  waiting(runId: string): string[] {
+    return this.#live.get(runId)?.waiting() ?? [];
+  }
+
+  signal(runId: string, node: string, decision: HumanDecision): SignalResult {
+    const handle = this.#live.get(runId);
+    if (!handle) return 'not-running';
+    return handle.signal(node, decision) ? 'delivered' : 'not-waiting';
+  }
+
+  cancel(runId: string): boolean {
+    const handle = this.#live.get(runId);
+    if (!handle) return false;
+    handle.cancel();
+    return true;
+  }
+
+  subscribe(runId: string): Subscription {
+    return this.hub.subscribe(runId);
+  }
+
+  /** Stops live runs without recording an end: they stay RUNNING and resume on the next start. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const handles = [...this.#live.values()];
+    this.#live.clear();
+    for (const handle of handles) handle.cancel();
+    await Promise.allSettled(handles.map((handle) => handle.done));
+  }
+
+  async #resume(run: RunRecordWithSnapshot): Promise<void> {
+    const workflow = await this.#options.loadWorkflow(run);
+    if (workflow.id !== run.workflowId) {
+      throw new Error(`${run.workflowFile} now holds workflow ${workflow.id}, not ${run.workflowId}`);
+    }
+    this.#launch({ workflow, runId: run.id, snapshot: run.snapshot, lastSeq: run.lastSeq });
+  }
+
+  #launch(options: Pick<RunOptions, 'workflow' | 'inputs' | 'runId' | 'snapshot' | 'lastSeq'>): void {
+    const runId = options.runId as string;
+    const { store } = this.#options;
+    let handle: RunHandle | undefined;
+    handle = this.#options.startRun({
+      ...options,
+      secrets: this.#options.secrets,
+      env: this.#options.env,
+      logDir: this.#options.logDir,
+      executors: this.#options.createExecutors(),
+      onEvent: (event) => this.#record(event, handle),
+      onSnapshot: (snapshot) => {
+        if (!this.#closed) store.saveSnapshot(runId, snapshot);
+      },
+    });
+    const live = handle;
+    this.#live.set(runId, live);
+    live.done
+      .catch((error: unknown) => this.#log(`run ${runId} ended with an error: ${String(error)}`))
+      .finally(() => {
+        if (this.#live.get(runId) === live) this.#live.delete(runId);
+        const stored = store.getRun(runId);
+        if (!this.#closed && stored?.status === 'RUNNING') this.#fail(stored, 'the run ended without a final event', 'runner_error');
+        this.hub.end(runId);
+      });
+  }
+
+  #record(event: RunEvent, handle: RunHandle | undefined): void {
+    if (this.#closed) return;
+    try {
+      this.#options.store.appendEvent(event);
+    } catch (error) {
+      this.#log(`run ${event.runId}: could not store event ${event.seq} (${String(error)}); cancelling the run`);
+      handle?.cancel();
+      return;
+    }
+    this.hub.publish(event);
+  }
+
+  /** Ends a run the runner could not take on, so it is not left RUNNING forever. */
+  #fail(run: RunRecord, message: string, code: string): void {
+    const lastSeq = this.#options.store.getRun(run.id)?.lastSeq ?? run.lastSeq;
+    const body: RunEventBody = {
+      type: 'run.failed',
+      status: 'FAILED',
+      durationMs: Date.now() - Date.parse(run.createdAt),
+      error: { message, code },
+    };
+    const event = { ...body, runId: run.id, seq: lastSeq + 1, at: new Date().toISOString() } as RunEvent;
+    this.#options.store.appendEvent(event);
+    this.hub.publish(event);
+    this.hub.end(run.id);
+  }
+
+  #redact(value: Record<string, unknown>): Record<string, unknown> {
+    const secrets = Object.values(this.#options.secrets ?? {}).filter((s) => s.length > 0);
+    if (secrets.length === 0) return value;
+    const text = JSON.stringify(value, (_key, v: unknown) =>
+      typeof v === 'string' ? secrets.reduce((s, secret) => s.split(secret).join(REDACTED), v) : v,
+    );
+    return JSON.parse(text) as Record<string, unknown>;
+  }
+
+  #log(message: string): void {
+    (this.#options.log ?? ((m) => process.stderr.write(`${m}\n`)))(message);
+  }
+}

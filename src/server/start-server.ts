@@ -1,0 +1,118 @@
+// Composes store, catalog, run manager and routes into a listening server; restores unfinished runs first.
+import { join, dirname, resolve } from 'node:path';
+import type { ExecutorRegistry } from '../adapters/executor.ts';
+import type { LoadResult, Workflow } from '../osop/workflow.ts';
+import { openDatabase } from '../store/database.ts';
+import type { Migration } from '../store/migrations.ts';
+import { RunStore } from '../store/run-store.ts';
+import { createApp, type RouteModule } from './app.ts';
+import { assertSafeBinding } from './binding.ts';
+import type { ServerContext } from './context.ts';
+import { EventHub } from './event-hub.ts';
+import { listen } from './listen.ts';
+import { RunManager, type RestoreReport, type StartRun } from './run-manager.ts';
+import { WorkflowCatalog } from './workflow-catalog.ts';
+
+/** The parts that do the work; tests may swap them for fakes. */
+export interface ServerRuntime {
+  startRun: StartRun;
+  load: (file: string) => Promise<LoadResult>;
+  createExecutors: () => ExecutorRegistry;
+  renderMermaid?: (workflow: Workflow) => string;
+}
+
+export interface ServerOptions {
+  workflowsDir: string;
+  dbFile: string;
+  runtime: ServerRuntime;
+  port?: number;
+  host?: string;
+  token?: string;
+  allowCli?: boolean;
+  /** Values for `${secrets.X}`; redacted from everything runs emit. */
+  secrets?: Record<string, string>;
+  env?: Record<string, string>;
+  /** Where `.osoplog.yaml` files go; default `<db folder>/osoplogs`. */
+  logDir?: string;
+  heartbeatMs?: number;
+  /** Live events an SSE client may lag behind before it is dropped (it then resumes by Last-Event-ID). */
+  subscriberBuffer?: number;
+  maxBodyBytes?: number;
+  corsOrigins?: string[];
+  /** Extra route modules (chat, web page). */
+  routes?: RouteModule[];
+  /** Migrations of those modules, applied to the same database. */
+  migrations?: readonly Migration[];
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  context: ServerContext;
+  restored: RestoreReport;
+  close(): Promise<void>;
+}
+
+export const startServer = async (options: ServerOptions): Promise<RunningServer> => {
+  const host = options.host ?? '127.0.0.1';
+  assertSafeBinding(host, options.token);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const db = openDatabase(options.dbFile, { migrations: options.migrations });
+  const store = new RunStore(db);
+  const catalog = new WorkflowCatalog({ dir: options.workflowsDir, load: options.runtime.load });
+  const secrets = options.secrets ?? {};
+  const logDir = options.logDir ?? join(dirname(resolve(options.dbFile)), 'osoplogs');
+  const manager = new RunManager({
+    store,
+    hub: new EventHub({ bufferSize: options.subscriberBuffer }),
+    startRun: options.runtime.startRun,
+    createExecutors: options.runtime.createExecutors,
+    loadWorkflow: async (run) => {
+      const result = await catalog.loadFile(run.workflowFile);
+      if (!result.workflow) throw new Error(`${run.workflowFile} no longer loads: ${result.diagnostics[0]?.message ?? 'invalid'}`);
+      return result.workflow;
+    },
+    secrets,
+    env: options.env,
+    logDir,
+    log,
+  });
+  const context: ServerContext = {
+    store,
+    manager,
+    catalog,
+    allowCli: options.allowCli ?? false,
+    availableSecrets: () => Object.keys(secrets),
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    logDir,
+    renderMermaid: options.runtime.renderMermaid,
+  };
+  const restored = await manager.restore();
+  for (const failure of restored.failed) log(`run ${failure.runId} could not be resumed: ${failure.reason}`);
+  const app = createApp(context, {
+    token: options.token,
+    maxBodyBytes: options.maxBodyBytes,
+    corsOrigins: options.corsOrigins,
+    routes: options.routes,
+  });
+  let listening;
+  try {
+    listening = await listen(app, { port: options.port ?? 8787, host });
+  } catch (error) {
+    await manager.close();
+    store.close();
+    throw error;
+  }
+  return {
+    url: listening.url,
+    port: listening.port,
+    context,
+    restored,
+    close: async () => {
+      await listening.close();
+      await manager.close();
+      store.close();
+    },
+  };
+};
