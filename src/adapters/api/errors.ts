@@ -59,6 +59,7 @@ export const transportError = (error: unknown, target: string, signal: AbortSign
   if (code !== undefined && TIMEOUT_CODES.has(code)) {
     return new NodeError(`${target} timed out (${code})`, { code: 'request_timeout', retryable: true, cause: error });
   }
-  const reason = code ?? (error instanceof Error ? error.message : String(error));
+  // Node's messages quote URLs, user:password included.
+  const reason = (code ?? (error instanceof Error ? error.message : String(error))).replace(/\/\/[^/@\s]+@/g, '//[redacted]@');
   return new NodeError(`${target} could not be reached (${reason})`, { code: 'network_error', retryable: true, cause: error });
 };

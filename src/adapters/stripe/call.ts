@@ -74,7 +74,9 @@ export const sendStripe = async (request: ApiRequest, execution: NodeExecution, 
   }
   const operation = `${request.method} ${route.template}`;
   const headers = requestHeaders(request, execution, call.apiKey);
-  const url = `${call.baseUrl.replace(/\/+$/, '')}${call.pathname}`;
+  const base = new URL(call.baseUrl);
+  const shownBase = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+  const url = `${shownBase}${call.pathname}`;
   execution.emit({ type: 'node.request', node, method: request.method, url, attempt: execution.attempt });
   const started = performance.now();
   let result: StripeResult;
@@ -86,7 +88,7 @@ export const sendStripe = async (request: ApiRequest, execution: NodeExecution, 
       signal: execution.signal,
     });
   } catch (error) {
-    throw transportError(error, `${operation} at ${call.baseUrl}`, execution.signal);
+    throw transportError(error, `${operation} at ${shownBase}`, execution.signal);
   }
   const { response } = result;
   execution.emit({
