@@ -1,0 +1,26 @@
+const ZERO_DECIMAL = new Set([
+  'bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf',
+]);
+
+/** How many minor units one major unit has (100 for usd, 1 for jpy), as Stripe counts them. */
+export function minorUnitsPerMajor(currency: string): number {
+  return ZERO_DECIMAL.has(currency.toLowerCase()) ? 1 : 100;
+}
+
+/** `2000, "usd"` → `"$20.00 USD"`; unknown codes fall back to `"20.00 XYZ"`. */
+export function formatMinorUnits(amount: number, currency: string): string {
+  const code = currency.toUpperCase();
+  const major = amount / minorUnitsPerMajor(currency);
+  const digits = minorUnitsPerMajor(currency) === 1 ? 0 : 2;
+  try {
+    const symbol = new Intl.NumberFormat('en-US', { style: 'currency', currency: code, minimumFractionDigits: digits }).format(major);
+    return symbol.startsWith(code) ? symbol.replace(/\s+/, ' ') : `${symbol} ${code}`;
+  } catch {
+    return `${major.toFixed(digits)} ${code}`;
+  }
+}
+
+/** `"25"` or `"25.50"` major units → minor units (2500, 2550). */
+export function toMinorUnits(major: string, currency: string): number {
+  return Math.round(Number(major.replaceAll(',', '')) * minorUnitsPerMajor(currency));
+}

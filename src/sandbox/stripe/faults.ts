@@ -1,0 +1,51 @@
+import type { FaultRule } from '../shared/fault-queue.ts';
+import { FaultSpecError, oneOf, optionalBoolean, optionalNumber, type RawFault } from '../shared/fault-spec.ts';
+import { apiError, rateLimited, type StripeHttpError } from './errors.ts';
+
+/**
+ * `before` (default): the call is answered by the fault and nothing runs.
+ * `after`: the operation runs and its response is kept for the idempotency key, but the caller
+ * gets the fault (a lost response); for `delay`, the answer is late instead of the operation.
+ */
+export type FaultTiming = 'before' | 'after';
+
+export type StripeFault =
+  | { type: 'server_error'; status?: number; shouldRetry?: boolean; when?: FaultTiming }
+  | { type: 'rate_limit'; retryAfter?: number; when?: FaultTiming }
+  | { type: 'delay'; ms: number; when?: FaultTiming };
+
+export type StripeFaultRule = FaultRule<StripeFault>;
+
+const TYPES = ['server_error', 'rate_limit', 'delay'] as const;
+const TIMINGS = ['before', 'after'] as const;
+
+export function parseStripeFault(raw: RawFault, at: string): StripeFault {
+  const type = oneOf(raw, 'type', at, TYPES);
+  const when = raw.when === undefined ? undefined : oneOf(raw, 'when', at, TIMINGS);
+  switch (type) {
+    case 'server_error': {
+      const status = optionalNumber(raw, 'status', at, { integer: true, min: 500 });
+      if (status !== undefined && status > 599) throw new FaultSpecError(`${at}.status: expected a 5xx status`);
+      return { type, status, shouldRetry: optionalBoolean(raw, 'shouldRetry', at), when };
+    }
+    case 'rate_limit':
+      return { type, retryAfter: optionalNumber(raw, 'retryAfter', at, { integer: true }), when };
+    case 'delay': {
+      const ms = optionalNumber(raw, 'ms', at, { integer: true });
+      if (ms === undefined) throw new FaultSpecError(`${at}.ms: a delay needs "ms", the milliseconds to wait`);
+      return { type, ms, when };
+    }
+  }
+}
+
+/** The error an error fault answers with (delays answer none). */
+export function faultError(fault: StripeFault): StripeHttpError | undefined {
+  switch (fault.type) {
+    case 'server_error':
+      return apiError(fault.status ?? 500, fault.shouldRetry);
+    case 'rate_limit':
+      return rateLimited(fault.retryAfter ?? 1);
+    case 'delay':
+      return undefined;
+  }
+}

@@ -1,0 +1,101 @@
+import type { Context } from 'hono';
+import type { FaultQueue } from '../shared/fault-queue.ts';
+import { randomId, sleep } from '../shared/ids.ts';
+import { checkStripeKey } from './auth.ts';
+import { StripeHttpError } from './errors.ts';
+import { faultError, type StripeFault } from './faults.ts';
+import { readRequestParams } from './form.ts';
+import type { IdempotencyLayer } from './idempotency.ts';
+import type { Operation, OperationContext } from './operation.ts';
+import type { StripeStore } from './store.ts';
+import type { StripeCallRecord } from './types.ts';
+
+export interface PipelineDeps {
+  store: StripeStore;
+  idempotency: IdempotencyLayer;
+  faults: FaultQueue<StripeFault>;
+  apiVersion: string;
+}
+
+interface Outcome {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * Every call goes through the same steps: log, auth, params, injected fault, idempotency
+ * (replay / mismatch / in flight), the operation, then the response kept for its key.
+ */
+export function createPipeline(deps: PipelineDeps) {
+  return async function handle(c: Context, operation: Operation): Promise<Response> {
+    const { method, path } = c.req;
+    const key = method === 'POST' ? c.req.header('idempotency-key') ?? null : null;
+    const call: StripeCallRecord = {
+      requestId: randomId('req_', 14),
+      at: new Date().toISOString(),
+      method,
+      path,
+      status: 0,
+      idempotencyKey: key,
+      replayed: false,
+      fault: null,
+      params: {},
+    };
+    deps.store.calls.push(call);
+    const outcome = await run(c, operation, call, key).catch(asOutcome);
+    call.status = outcome.status;
+    const headers: Record<string, string> = {
+      'Request-Id': call.requestId,
+      'Stripe-Version': c.req.header('stripe-version') ?? deps.apiVersion,
+      ...(key ? { 'Idempotency-Key': key } : {}),
+      ...outcome.headers,
+    };
+    return c.json(outcome.body as object, outcome.status as 200, headers);
+  };
+
+  async function run(c: Context, operation: Operation, call: StripeCallRecord, key: string | null): Promise<Outcome> {
+    checkStripeKey(c.req.header('authorization'));
+    const params = await readRequestParams(c.req.raw);
+    call.params = params;
+    const fault = deps.faults.take(call.method, call.path);
+    if (fault) call.fault = fault.type;
+    const after = fault?.when === 'after';
+    const failure = fault ? faultError(fault) : undefined;
+    if (failure && !after) throw failure;
+    const decision = key ? deps.idempotency.begin(key, `${call.method} ${call.path}`, params) : { kind: 'execute' as const };
+    if (decision.kind === 'replay') {
+      call.replayed = true;
+      const { status, body, requestId } = decision.response;
+      return { status, body, headers: { 'Idempotent-Replayed': 'true', 'Original-Request': requestId } };
+    }
+    try {
+      if (fault?.type === 'delay' && !after) await sleep(fault.ms);
+      const outcome = execute(operation, { store: deps.store, params, path: c.req.param(), idempotencyKey: key, now: new Date() });
+      if (key && keeps(outcome.status)) deps.idempotency.complete(key, { status: outcome.status, body: outcome.body, requestId: call.requestId });
+      if (fault?.type === 'delay' && after) await sleep(fault.ms);
+      if (failure) throw failure;
+      return outcome;
+    } finally {
+      if (key) deps.idempotency.abandon(key);
+    }
+  }
+}
+
+function execute(operation: Operation, context: OperationContext): Outcome {
+  try {
+    return { status: 200, body: operation(context), headers: {} };
+  } catch (error) {
+    return asOutcome(error);
+  }
+}
+
+/** Stripe keeps responses of requests whose execution began: successes and card errors. */
+function keeps(status: number): boolean {
+  return status < 400 || status === 402;
+}
+
+function asOutcome(error: unknown): Outcome {
+  if (error instanceof StripeHttpError) return { status: error.status, body: { error: error.error }, headers: error.headers };
+  throw error;
+}
