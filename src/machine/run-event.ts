@@ -26,7 +26,7 @@ export type RunEventBody =
   | { type: 'node.retrying'; node: string; attempt: number; delayMs: number; error: ErrorInfo }
   | { type: 'node.completed'; node: string; visit: number; durationMs: number; outputs: Record<string, unknown>; ai?: AiMetadata }
   | { type: 'node.failed'; node: string; visit: number; durationMs: number; error: ErrorInfo }
-  | { type: 'node.skipped'; node: string }
+  | { type: 'node.skipped'; node: string; reason?: string }
   | { type: 'edge.taken'; from: string; to: string; mode: EdgeMode; condition?: string }
   | { type: 'agent.delta'; node: string; text: string }
   | { type: 'human.waiting'; node: string; prompt?: string }

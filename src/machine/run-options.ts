@@ -1,6 +1,7 @@
 // The runner's public contract: what a caller (CLI, server, tests) gives and gets back.
 import type { Workflow } from '../osop/workflow.ts';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
+import type { HumanGate } from '../adapters/human.ts';
 import type { RunEvent, RunStatus } from './run-event.ts';
 
 export interface HumanDecision {
@@ -31,6 +32,10 @@ export interface RunOptions {
   onSnapshot?: (snapshot: unknown) => void;
   /** XState inspection observer (inspector / offline inspection stream). */
   inspect?: (inspectionEvent: unknown) => void;
+  /** Where `human` nodes wait; share it with executors built by createLocalExecutors({ humanGate }). Default: the run's own. */
+  humanGate?: HumanGate;
+  /** Jitter source for retry backoff, in [0, 1) (tests). */
+  random?: () => number;
 }
 
 export interface RunResult {

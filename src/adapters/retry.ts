@@ -1,0 +1,67 @@
+// Retries with backoff and jitter, for retryable NodeErrors only (SEMANTICS.md "Retries and timeouts").
+import type { RetryPolicy, Workflow, WorkflowNode } from '../osop/workflow.ts';
+import { NodeError, type Executor } from './executor.ts';
+
+/** api nodes without a policy retry twice with exponential backoff, like the official SDKs. */
+export const API_DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 3,
+  backoff: { type: 'exponential', initialMs: 500, maxMs: 8_000, multiplier: 2 },
+};
+
+export interface RetryOptions {
+  /** In [0, 1); the jitter source. */
+  random?: () => number;
+  /** Called before every attempt, from 1. */
+  onAttempt?: (attempt: number) => void;
+}
+
+export function retryPolicyFor(workflow: Pick<Workflow, 'retry'>, node: WorkflowNode): RetryPolicy | undefined {
+  return node.retry ?? workflow.retry ?? (node.type === 'api' ? API_DEFAULT_RETRY : undefined);
+}
+
+/** The wait after failed attempt `attempt` (from 1): half fixed, half random, capped at `maxMs`. */
+export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const { type, initialMs, maxMs, multiplier } = policy.backoff;
+  const base = type === 'fixed' ? initialMs : initialMs * multiplier ** (attempt - 1);
+  const capped = Math.min(base, maxMs > 0 ? maxMs : base);
+  return Math.round(capped / 2 + (capped / 2) * random());
+}
+
+export function isRetryable(error: unknown, policy: RetryPolicy): error is NodeError {
+  if (!(error instanceof NodeError) || !error.retryable) return false;
+  if (!policy.retryableErrors) return true;
+  const status = error.status === undefined ? [] : [String(error.status), `${String(error.status)[0]}xx`];
+  return [error.code, ...status].some((name) => policy.retryableErrors!.includes(name));
+}
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function withRetry(executor: Executor, policy: RetryPolicy | undefined, options: RetryOptions = {}): Executor {
+  const maxAttempts = Math.max(1, policy?.maxAttempts ?? 1);
+  return async (execution) => {
+    for (let attempt = 1; ; attempt++) {
+      options.onAttempt?.(attempt);
+      try {
+        return await executor({ ...execution, attempt });
+      } catch (error) {
+        if (!policy || attempt >= maxAttempts || execution.signal.aborted || !isRetryable(error, policy)) throw error;
+        const delayMs = error.retryAfterMs ?? backoffDelay(policy, attempt, options.random);
+        execution.emit({ type: 'node.retrying', node: execution.node.id, attempt: attempt + 1, delayMs, error: error.toInfo() });
+        await sleep(delayMs, execution.signal);
+      }
+    }
+  };
+}

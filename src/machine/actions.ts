@@ -1,0 +1,88 @@
+// Named actions of the compiled machine: context bookkeeping and `edge.taken` emission; no I/O.
+import { assign, enqueueActions } from 'xstate';
+import type { Workflow } from '../osop/workflow.ts';
+import type { RunContext, RunError } from './context.ts';
+import { failureDecision, failureOverLimit, successDecision, successOverLimit, type JoinParams, type MachineEvent, type NodeParams } from './guards.ts';
+import { LOOP_NEXT, type Decision, type TakenEdge } from './route.ts';
+
+export type EdgeTakenEmitted = TakenEdge & { type: 'edge.taken' };
+
+export interface RouteActionParams extends NodeParams {
+  on: 'success' | 'failure';
+}
+
+interface ActionArgs {
+  context: RunContext;
+  event: MachineEvent;
+}
+
+type Enqueue = {
+  assign: (update: Partial<RunContext>) => void;
+  emit: (event: EdgeTakenEmitted) => void;
+};
+
+function applyDecision(context: RunContext, node: string, decision: Decision, enqueue: Enqueue): void {
+  const loops = { ...context.loops };
+  if (decision.key === LOOP_NEXT) loops[node] = { ...loops[node], index: loops[node].index + 1 };
+  else delete loops[node];
+  if (decision.startLoop) loops[decision.startLoop.body] = decision.startLoop.loop;
+  enqueue.assign({ loops, notes: { ...context.notes, ...decision.notes } });
+  for (const edge of decision.taken) enqueue.emit({ type: 'edge.taken', ...edge });
+}
+
+const decide = (workflow: Workflow, args: ActionArgs, params: RouteActionParams) =>
+  params.on === 'success' ? successDecision(workflow, args, params.node) : failureDecision(workflow, args, params.node);
+
+const cycleError = (node: string, max: number, cause?: string): RunError => ({
+  message: `cycle limit reached at ${node} (max_iterations ${max})${cause ? `; last error: ${cause}` : ''}`,
+  code: 'cycle_limit',
+  node,
+});
+
+export function createActions(workflow: Workflow) {
+  const maxIterations = (node: string) => workflow.nodes.find((candidate) => candidate.id === node)?.maxIterations ?? 3;
+  return {
+    enterNode: assign(({ context }: ActionArgs, { node }: NodeParams) => {
+      const state = context.nodes[node];
+      const iterating = (context.loops[node]?.index ?? 0) > 0;
+      return {
+        nodes: {
+          ...context.nodes,
+          [node]: { status: 'RUNNING' as const, visits: state.visits + 1, entries: state.entries + (iterating ? 0 : 1), attempt: 1 },
+        },
+      };
+    }),
+    completeNode: assign((args: ActionArgs, { node }: NodeParams) => {
+      const { after } = successDecision(workflow, args, node);
+      return { outputs: after.outputs, nodes: after.nodes };
+    }),
+    failNode: assign((args: ActionArgs, { node }: NodeParams) => ({ nodes: failureDecision(workflow, args, node).after.nodes })),
+    route: enqueueActions(({ context, event, enqueue }: ActionArgs & { enqueue: Enqueue }, params: RouteActionParams) => {
+      applyDecision(context, params.node, decide(workflow, { context, event }, params).decision, enqueue);
+    }),
+    cycleLimit: enqueueActions(({ context, event, enqueue }: ActionArgs & { enqueue: Enqueue }, params: RouteActionParams) => {
+      const args = { context, event };
+      const target = params.on === 'success' ? successOverLimit(workflow, args, params.node) : failureOverLimit(workflow, args, params.node);
+      const cause = params.on === 'failure' ? `${params.node}: ${failureDecision(workflow, args, params.node).error.message}` : undefined;
+      applyDecision(context, params.node, decide(workflow, args, params).decision, enqueue);
+      const node = target ?? params.node;
+      enqueue.assign({ error: cycleError(node, maxIterations(node), cause) });
+    }),
+    failRun: assign((args: ActionArgs, { node }: NodeParams) => {
+      const { error } = failureDecision(workflow, args, node);
+      return { error: { message: error.message, code: error.code, node } };
+    }),
+    joinCycleLimit: assign((_: ActionArgs, params: JoinParams) => ({ error: cycleError(params.join ?? params.fork, maxIterations(params.join ?? '')) })),
+    enterFork: assign(({ context }: ActionArgs, params: JoinParams) => ({ joins: { ...context.joins, [params.fork]: { arrived: 0, ended: 0 } } })),
+    arrive: assign(({ context }: ActionArgs, params: JoinParams) => {
+      const state = context.joins[params.fork] ?? { arrived: 0, ended: 0 };
+      return { joins: { ...context.joins, [params.fork]: { ...state, arrived: state.arrived + 1 } } };
+    }),
+    endBranch: assign(({ context }: ActionArgs, params: JoinParams) => {
+      const state = context.joins[params.fork] ?? { arrived: 0, ended: 0 };
+      return { joins: { ...context.joins, [params.fork]: { ...state, ended: state.ended + 1 } } };
+    }),
+    timeoutRun: assign(() => ({ error: { message: `workflow timed out after ${Math.round((workflow.timeoutMs ?? 0) / 1000)}s`, code: 'timeout' } })),
+    cancelRun: assign(() => ({ error: { message: 'run cancelled', code: 'cancelled' } })),
+  };
+}

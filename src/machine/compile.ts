@@ -1,0 +1,148 @@
+// Workflow → XState machine: one state per node (named by its id), invoking an actor per node type; pure, no I/O.
+import { fromPromise, setup } from 'xstate';
+import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
+import { createActions, type EdgeTakenEmitted } from './actions.ts';
+import type { NodeActorInput, NodeActorOutput } from './actor-events.ts';
+import { actorInput, initialContext, type RunContext, type RunInput } from './context.ts';
+import { createGuards, type JoinParams, type MachineEvent } from './guards.ts';
+import { CompileError, forkKey, planWorkflow, type ForkPlan, type ScopePlan } from './plan.ts';
+import { FAIL, failureOutcomes, successOutcomes } from './route.ts';
+
+export { CompileError } from './plan.ts';
+
+/** Top-level final states, by run status. */
+export const FINAL_STATES = ['COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED'] as const;
+export type FinalState = (typeof FINAL_STATES)[number];
+
+const finalId = (state: FinalState) => `#run:${state}`;
+const RESERVED = new Set<string>([...FINAL_STATES, 'JOINED', 'ENDED']);
+
+/** A stand-in that the runner replaces with `.provide({ actors })`. */
+const unprovided = fromPromise<NodeActorOutput, NodeActorInput>(async ({ input }) => {
+  throw new Error(`no actor was provided for node ${input.node}: run workflows with startRun()`);
+});
+
+type Config = Record<string, unknown>;
+
+const endOf = (scope: ScopePlan) => (scope.exit !== undefined ? `#${scope.prefix}ENDED` : finalId('COMPLETED'));
+
+function findFork(scope: ScopePlan | undefined, key: string): ForkPlan | undefined {
+  if (!scope) return undefined;
+  return scope.forks.find((fork) => fork.key === key) ?? findFork(scope.parent, key);
+}
+
+function resolveTarget(scope: ScopePlan, targets: string[], anywhere: Map<string, string>): string {
+  if (targets.length === 0) return endOf(scope);
+  if (targets.length > 1) {
+    const fork = findFork(scope, forkKey(targets));
+    if (!fork) throw new CompileError(`no parallel state planned for ${targets.join(', ')}`);
+    return `#${fork.id}`;
+  }
+  const [target] = targets;
+  for (let current: ScopePlan | undefined = scope; current; current = current.parent) {
+    if (current.nodes.includes(target)) return `#${current.prefix}${target}`;
+    if (current.exit === target) return `#${current.prefix}JOINED`;
+  }
+  const id = anywhere.get(target);
+  if (!id) throw new CompileError(`node ${target} is not reachable from the start`);
+  return `#${id}`;
+}
+
+function nodeState(workflow: Workflow, node: WorkflowNode, scope: ScopePlan, anywhere: Map<string, string>): Config {
+  const params = { node: node.id };
+  const target = (targets: string[]) => resolveTarget(scope, targets, anywhere);
+  const onDone = [
+    { guard: { type: 'successCycle', params }, target: finalId('FAILED'), actions: [{ type: 'completeNode', params }, { type: 'cycleLimit', params: { ...params, on: 'success' } }] },
+    ...successOutcomes(workflow, node.id).map((outcome) => ({
+      guard: { type: 'successRoute', params: { ...params, key: outcome.key } },
+      target: target(outcome.targets),
+      reenter: true,
+      actions: [{ type: 'completeNode', params }, { type: 'route', params: { ...params, on: 'success' } }],
+    })),
+  ];
+  const onError = [
+    { guard: { type: 'failureCycle', params }, target: finalId('FAILED'), actions: [{ type: 'failNode', params }, { type: 'cycleLimit', params: { ...params, on: 'failure' } }] },
+    ...failureOutcomes(workflow, node.id).map((outcome) => ({
+      guard: { type: 'failureRoute', params: { ...params, key: outcome.key } },
+      target: outcome.key === FAIL ? finalId('FAILED') : target(outcome.targets),
+      reenter: true,
+      actions: [{ type: 'failNode', params }, outcome.key === FAIL ? { type: 'failRun', params } : { type: 'route', params: { ...params, on: 'failure' } }],
+    })),
+  ];
+  return {
+    id: `${scope.prefix}${node.id}`,
+    ...(node.description || node.name ? { description: node.name } : {}),
+    entry: [{ type: 'enterNode', params }],
+    invoke: { id: node.id, src: node.type, input: ({ context }: { context: RunContext }) => actorInput(context, node.id), onDone, onError },
+  };
+}
+
+function forkState(workflow: Workflow, fork: ForkPlan, scope: ScopePlan, anywhere: Map<string, string>): Config {
+  const params: JoinParams = { fork: fork.id, join: fork.join, total: fork.targets.length, mode: fork.joinMode, count: fork.joinCount };
+  const regions = fork.regions.map((region, index) => {
+    const entry = fork.targets[index];
+    const states: Config = {
+      ...scopeStates(workflow, region, anywhere),
+      JOINED: { id: `${region.prefix}JOINED`, type: 'final', entry: [{ type: 'arrive', params }] },
+      ENDED: { id: `${region.prefix}ENDED`, type: 'final', entry: [{ type: 'endBranch', params }] },
+    };
+    return [entry, { initial: entry === fork.join ? 'JOINED' : entry, states }];
+  });
+  const always = [
+    ...(fork.join
+      ? [
+          { guard: { type: 'joinCycle', params }, target: finalId('FAILED'), actions: [{ type: 'joinCycleLimit', params }] },
+          { guard: { type: 'joinReady', params }, target: resolveTarget(scope, [fork.join], anywhere) },
+        ]
+      : []),
+    { guard: { type: 'joinDead', params }, target: endOf(scope) },
+  ];
+  return { id: fork.id, type: 'parallel', entry: [{ type: 'enterFork', params }], states: Object.fromEntries(regions), always };
+}
+
+function scopeStates(workflow: Workflow, scope: ScopePlan, anywhere: Map<string, string>): Config {
+  const states: Config = {};
+  for (const id of scope.nodes) states[id] = nodeState(workflow, workflow.nodes.find((node) => node.id === id)!, scope, anywhere);
+  for (const fork of scope.forks) states[fork.key] = forkState(workflow, fork, scope, anywhere);
+  return states;
+}
+
+function instances(scope: ScopePlan, found = new Map<string, string>()): Map<string, string> {
+  for (const node of scope.nodes) if (!found.has(node)) found.set(node, `${scope.prefix}${node}`);
+  for (const fork of scope.forks) for (const region of fork.regions) instances(region, found);
+  return found;
+}
+
+function checkIds(workflow: Workflow): void {
+  for (const node of workflow.nodes) {
+    if (RESERVED.has(node.id)) throw new CompileError(`node id ${node.id} (${node.position.file}:${node.position.line}) is reserved for a run state: rename the node`);
+    if (/[.#/]/.test(node.id)) throw new CompileError(`node id ${node.id} (${node.position.file}:${node.position.line}) may not contain ".", "#" or "/": rename the node`);
+  }
+}
+
+/** Compiles a workflow into an XState machine whose states are the node ids. Provide real node actors with `.provide({ actors })`. */
+export function compileWorkflow(workflow: Workflow) {
+  checkIds(workflow);
+  const plan = planWorkflow(workflow);
+  const anywhere = instances(plan);
+  const actors = Object.fromEntries([...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, unprovided]));
+  const machineSetup = setup({
+    types: {} as { context: RunContext; input: RunInput; events: MachineEvent; emitted: EdgeTakenEmitted },
+    actors,
+    guards: createGuards(workflow),
+    actions: createActions(workflow) as never,
+  });
+  const states: Config = { ...scopeStates(workflow, plan, anywhere) };
+  for (const state of FINAL_STATES) states[state] = { id: `run:${state}`, type: 'final' };
+  const config: Config = {
+    id: workflow.id.replace(/[.#]/g, '_'),
+    context: ({ input }: { input: RunInput }) => initialContext(workflow, input),
+    initial: workflow.start.length > 1 ? forkKey(workflow.start) : workflow.start[0],
+    states,
+    on: { 'run.cancel': { target: finalId('CANCELLED'), actions: 'cancelRun' } },
+    ...(workflow.timeoutMs ? { after: { [workflow.timeoutMs]: { target: finalId('TIMEOUT'), actions: 'timeoutRun' } } } : {}),
+  };
+  return machineSetup.createMachine(config as never);
+}
+
+export type WorkflowMachine = ReturnType<typeof compileWorkflow>;

@@ -1,0 +1,96 @@
+// The machine's context: everything a run knows, kept JSON-serializable so a persisted snapshot restores it.
+import type { ExpressionScope, NodeState, Workflow } from '../osop/workflow.ts';
+import type { NodeActorInput } from './actor-events.ts';
+
+export interface NodeRunState extends NodeState {
+  /** Entries that count toward `max_iterations` (a `for_each` body's later items do not). */
+  entries: number;
+}
+
+/** A `for_each` loop in progress; its body is the node it is keyed by. */
+export interface LoopState {
+  from: string;
+  edge: number;
+  variable: string;
+  items: unknown[];
+  index: number;
+}
+
+export interface JoinState {
+  arrived: number;
+  ended: number;
+}
+
+export interface RunError {
+  message: string;
+  code: string;
+  node?: string;
+}
+
+export interface RunContext {
+  runId: string;
+  workflowId: string;
+  inputs: Record<string, unknown>;
+  env: Record<string, string>;
+  outputs: Record<string, Record<string, unknown>>;
+  nodes: Record<string, NodeRunState>;
+  loops: Record<string, LoopState>;
+  /** By fork state id. */
+  joins: Record<string, JoinState>;
+  /** Why an edge into a node was not taken, by target node: becomes the SKIPPED reason. */
+  notes: Record<string, string>;
+  error?: RunError;
+}
+
+export interface RunInput {
+  runId: string;
+  inputs?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+
+export function initialContext(workflow: Workflow, input: RunInput): RunContext {
+  const nodes: Record<string, NodeRunState> = {};
+  for (const node of workflow.nodes) nodes[node.id] = { status: 'PENDING', visits: 0, attempt: 0, entries: 0 };
+  return {
+    runId: input.runId,
+    workflowId: workflow.id,
+    inputs: input.inputs ?? {},
+    env: input.env ?? {},
+    outputs: {},
+    nodes,
+    loops: {},
+    joins: {},
+    notes: {},
+  };
+}
+
+export function loopBindings(context: RunContext, node: string): Record<string, unknown> | undefined {
+  const loop = context.loops[node];
+  if (!loop) return undefined;
+  return { [loop.variable]: loop.items[loop.index], index: loop.index };
+}
+
+export function expressionScope(context: RunContext, sourceNode?: string): ExpressionScope {
+  return {
+    inputs: context.inputs,
+    outputs: context.outputs,
+    metadata: { run_id: context.runId, workflow_id: context.workflowId, attempt: sourceNode ? context.nodes[sourceNode]?.attempt : undefined },
+    env: context.env,
+    loop: sourceNode ? loopBindings(context, sourceNode) : undefined,
+    nodes: context.nodes,
+    sourceNode,
+  };
+}
+
+export function actorInput(context: RunContext, node: string): NodeActorInput {
+  const loop = loopBindings(context, node);
+  return {
+    node,
+    visit: context.nodes[node]?.visits ?? 1,
+    inputs: context.inputs,
+    outputs: context.outputs,
+    env: context.env,
+    metadata: { run_id: context.runId, workflow_id: context.workflowId },
+    ...(loop ? { loop } : {}),
+  };
+}

@@ -1,0 +1,107 @@
+// The runner's node actor: resolve the runtime templates, then retry(timeout(executor)) and report what happened as events.
+import { fromPromise } from 'xstate';
+import { NodeError, type Executor, type ExecutorRegistry } from '../adapters/executor.ts';
+import { createHumanExecutor, type HumanGate } from '../adapters/human.ts';
+import { ANY_TYPE } from '../adapters/local.ts';
+import { retryPolicyFor, withRetry } from '../adapters/retry.ts';
+import { withTimeout } from '../adapters/timeout.ts';
+import { resolveTemplate, TemplateError } from '../osop/template.ts';
+import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
+import type { NodeActorError, NodeActorInput, NodeActorOutput } from './actor-events.ts';
+import type { Redactor } from './redact.ts';
+import type { RunEventBody } from './run-event.ts';
+
+export interface NodeActorDeps {
+  workflow: Workflow;
+  runId: string;
+  secrets: Record<string, string>;
+  executors: ExecutorRegistry;
+  humanGate: HumanGate;
+  dryRun: boolean;
+  redact: Redactor;
+  publish: (body: RunEventBody) => void;
+  /** Nodes whose actor is running, so the runner can report the ones a transition interrupts. */
+  inFlight: Map<string, { visit: number }>;
+  random?: () => number;
+}
+
+const located = (node: WorkflowNode) => `${node.id} (${node.position.file}:${node.position.line})`;
+
+function executorFor(deps: NodeActorDeps, node: WorkflowNode): Executor {
+  const found = deps.executors[node.type] ?? (node.type === 'human' ? createHumanExecutor(deps.humanGate) : deps.executors[ANY_TYPE]);
+  if (found) return found;
+  return async () => {
+    throw new NodeError(`no executor for type ${node.type} at ${located(node)}: try --dry-run, or run it where ${node.type} nodes are supported`, { code: 'no_executor' });
+  };
+}
+
+/** In a dry run nothing is called, so a secret that is not set resolves to a visible placeholder. */
+function secretsFor(deps: NodeActorDeps): Record<string, string> {
+  if (!deps.dryRun) return deps.secrets;
+  const placeholders = Object.fromEntries(deps.workflow.secrets.map((name) => [name, `<secrets.${name}>`]));
+  return { ...placeholders, ...deps.secrets };
+}
+
+function resolveRuntime(deps: NodeActorDeps, node: WorkflowNode, input: NodeActorInput): Record<string, unknown> {
+  const values = { inputs: input.inputs, outputs: input.outputs, secrets: secretsFor(deps), env: input.env, metadata: input.metadata, loop: input.loop };
+  try {
+    return Object.fromEntries(Object.entries(node.runtime).map(([key, template]) => [key, resolveTemplate(template, values)]));
+  } catch (failure) {
+    if (deps.dryRun) return {};
+    const message = failure instanceof TemplateError ? failure.message : String(failure);
+    throw new NodeError(`${located(node)}: ${message}`, { code: 'template' });
+  }
+}
+
+function errorOf(failure: unknown): NodeError {
+  if (failure instanceof NodeError) return failure;
+  const message = failure instanceof Error ? failure.message : String(failure);
+  return new NodeError(message, { code: 'error', cause: failure });
+}
+
+async function runNode(deps: NodeActorDeps, input: NodeActorInput, signal: AbortSignal): Promise<NodeActorOutput> {
+  const node = deps.workflow.nodes.find((candidate) => candidate.id === input.node)!;
+  const emit = (body: RunEventBody) => {
+    if (!signal.aborted) deps.publish(body);
+  };
+  const started = Date.now();
+  let attempt = 1;
+  deps.inFlight.set(node.id, { visit: input.visit });
+  emit({ type: 'node.started', node: node.id, nodeType: node.type, visit: input.visit, attempt });
+  try {
+    const runtime = resolveRuntime(deps, node, input);
+    const execute = withRetry(withTimeout(executorFor(deps, node), node.timeoutMs), retryPolicyFor(deps.workflow, node), {
+      random: deps.random,
+      onAttempt: (current) => (attempt = current),
+    });
+    const result = await execute({
+      node,
+      runtime,
+      runId: deps.runId,
+      visit: input.visit,
+      attempt,
+      idempotencyKey: `${deps.runId}:${node.id}:${input.visit}`,
+      context: { inputs: input.inputs, outputs: input.outputs },
+      signal,
+      emit,
+    });
+    const durationMs = Date.now() - started;
+    const outputs = deps.redact(result.outputs ?? {});
+    deps.inFlight.delete(node.id);
+    emit({ type: 'node.completed', node: node.id, visit: input.visit, durationMs, outputs, ...(result.ai ? { ai: result.ai } : {}) });
+    return { outputs, ...(result.ai ? { ai: result.ai } : {}), attempt, durationMs };
+  } catch (failure) {
+    if (signal.aborted) throw failure;
+    deps.inFlight.delete(node.id);
+    const error = errorOf(failure);
+    const durationMs = Date.now() - started;
+    emit({ type: 'node.failed', node: node.id, visit: input.visit, durationMs, error: error.toInfo() });
+    const actorError: NodeActorError = { message: deps.redact(error.message), code: error.code, kind: error.kind, attempt, durationMs };
+    throw actorError;
+  }
+}
+
+export function createNodeActors(deps: NodeActorDeps) {
+  const logic = fromPromise<NodeActorOutput, NodeActorInput>(({ input, signal }) => runNode(deps, input, signal));
+  return Object.fromEntries([...new Set(deps.workflow.nodes.map((node) => node.type))].map((type) => [type, logic]));
+}

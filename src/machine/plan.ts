@@ -1,0 +1,132 @@
+// Which node states live where: the top-level scope, and one parallel region per branch of every fork, down to its join.
+import type { Workflow } from '../osop/workflow.ts';
+import { failureOutcomes, successOutcomes } from './route.ts';
+
+export interface ScopePlan {
+  /** Prefix of every state id in this scope ('' at the top). */
+  prefix: string;
+  nodes: string[];
+  /** The join this region ends at (regions only). */
+  exit?: string;
+  forks: ForkPlan[];
+  parent?: ScopePlan;
+}
+
+export interface ForkPlan {
+  /** State key in its scope, e.g. `parallel[a,b]`. */
+  key: string;
+  /** Absolute state id. */
+  id: string;
+  targets: string[];
+  join?: string;
+  joinMode: 'wait_all' | 'wait_any' | 'wait_n';
+  joinCount: number;
+  regions: ScopePlan[];
+}
+
+export class CompileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CompileError';
+  }
+}
+
+const MAX_NESTING = 8;
+
+const outcomeTargets = (workflow: Workflow, node: string) => [
+  ...successOutcomes(workflow, node).map((outcome) => outcome.targets),
+  ...failureOutcomes(workflow, node).map((outcome) => outcome.targets),
+];
+
+const successNext = (workflow: Workflow, node: string) => [...new Set(successOutcomes(workflow, node).flatMap((outcome) => outcome.targets))].filter((target) => target !== node);
+
+/** Breadth-first success distances from `start`, never passing through `avoid`. */
+function distances(workflow: Workflow, start: string, avoid: string | undefined): Map<string, number> {
+  const seen = new Map<string, number>([[start, 0]]);
+  const queue = [start];
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    for (const next of successNext(workflow, node)) {
+      if (next === avoid || seen.has(next)) continue;
+      seen.set(next, seen.get(node)! + 1);
+      queue.push(next);
+    }
+  }
+  return seen;
+}
+
+/** The nearest node two or more branches reach on success edges; an explicit `join_mode` wins. */
+export function findJoin(workflow: Workflow, source: string | undefined, targets: string[]): string | undefined {
+  const reach = targets.map((target) => distances(workflow, target, source));
+  const explicit = new Set(workflow.edges.filter((edge) => edge.joinMode).map((edge) => edge.to));
+  let best: { node: string; score: number } | undefined;
+  for (const node of workflow.nodes.map((candidate) => candidate.id)) {
+    const hits = reach.filter((map) => map.has(node));
+    if (hits.length < 2) continue;
+    const score = hits.reduce((sum, map) => sum + map.get(node)!, 0) - (explicit.has(node) ? 1_000_000 : 0);
+    if (!best || score < best.score) best = { node, score };
+  }
+  return best?.node;
+}
+
+function joinSettings(workflow: Workflow, join: string | undefined): Pick<ForkPlan, 'joinMode' | 'joinCount'> {
+  const edge = workflow.edges.find((candidate) => candidate.to === join && candidate.joinMode);
+  const joinMode = edge?.joinMode ?? 'wait_all';
+  return { joinMode, joinCount: joinMode === 'wait_n' ? Math.max(1, edge?.joinCount ?? 1) : 1 };
+}
+
+export const forkKey = (targets: string[]): string => `parallel[${targets.join(',')}]`;
+
+const ownedByChain = (scope: ScopePlan | undefined, node: string): boolean =>
+  scope !== undefined && (scope.nodes.includes(node) || ownedByChain(scope.parent, node));
+
+interface PendingFork {
+  source: string | undefined;
+  targets: string[];
+}
+
+/** Adds every node reachable from `entries` to the scope without entering fork branches; returns the forks met. */
+function grow(workflow: Workflow, scope: ScopePlan, entries: string[]): PendingFork[] {
+  const pending: PendingFork[] = [];
+  const queue = [...entries];
+  const exempt = (node: string) => scope.exit !== undefined && entries.includes(node);
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    if (scope.nodes.includes(node) || node === scope.exit || (!exempt(node) && ownedByChain(scope.parent, node))) continue;
+    scope.nodes.push(node);
+    for (const targets of outcomeTargets(workflow, node)) {
+      if (targets.length > 1) pending.push({ source: node, targets });
+      else queue.push(...targets);
+    }
+  }
+  return pending;
+}
+
+function buildScope(workflow: Workflow, scope: ScopePlan, pending: PendingFork[], depth: number): void {
+  for (let index = 0; index < pending.length; index++) {
+    const fork = pending[index];
+    const key = forkKey(fork.targets);
+    if (scope.forks.some((existing) => existing.key === key)) continue;
+    if (depth >= MAX_NESTING) throw new CompileError(`parallel forks nested more than ${MAX_NESTING} deep at ${fork.source ?? 'the start'}`);
+    const join = findJoin(workflow, fork.source, fork.targets);
+    const id = `${scope.prefix}${key}`;
+    scope.forks.push({ key, id, targets: fork.targets, join, ...joinSettings(workflow, join), regions: [] });
+    if (join && join !== scope.exit && !ownedByChain(scope.parent, join)) pending.push(...grow(workflow, scope, [join]));
+  }
+  // Regions are planned once this scope knows all its nodes, so a branch that leaves the fork targets them.
+  for (const fork of scope.forks) {
+    for (const target of fork.targets) {
+      const region: ScopePlan = { prefix: `${fork.id}/${target}/`, nodes: [], exit: fork.join, forks: [], parent: scope };
+      fork.regions.push(region);
+      if (target !== fork.join) buildScope(workflow, region, grow(workflow, region, [target]), depth + 1);
+    }
+  }
+}
+
+/** Plans the whole machine: the top scope owns every node reachable from the start outside fork branches. */
+export function planWorkflow(workflow: Workflow): ScopePlan {
+  const top: ScopePlan = { prefix: '', nodes: [], forks: [] };
+  const pending = workflow.start.length > 1 ? [{ source: undefined, targets: workflow.start }] : grow(workflow, top, workflow.start);
+  buildScope(workflow, top, pending, 0);
+  return top;
+}

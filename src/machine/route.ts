@@ -1,0 +1,179 @@
+// Where a node's success or failure leads: pure decisions over the workflow and the run context (SEMANTICS.md "Edges and control flow").
+import { evaluateCondition } from '../osop/expression.ts';
+import type { EdgeMode, Workflow, WorkflowEdge } from '../osop/workflow.ts';
+import type { NodeActorError, NodeActorOutput } from './actor-events.ts';
+import { expressionScope, type LoopState, type RunContext } from './context.ts';
+
+export interface TakenEdge {
+  from: string;
+  to: string;
+  mode: EdgeMode;
+  condition?: string;
+}
+
+/** One possible result of routing, known at compile time; `key` names it in guards. */
+export interface Outcome {
+  key: string;
+  targets: string[];
+}
+
+export interface Decision {
+  key: string;
+  taken: TakenEdge[];
+  /** Target node → why its edge was not taken. */
+  notes: Record<string, string>;
+  /** A `for_each` loop this decision starts, keyed by its body node. */
+  startLoop?: { body: string; loop: LoopState };
+}
+
+const FORK_MODES: EdgeMode[] = ['parallel', 'spawn'];
+const CHOICE_MODES: EdgeMode[] = ['conditional', 'loop', 'switch'];
+const DEFAULT_MODES: EdgeMode[] = ['sequential', 'event'];
+
+export const END = 'end';
+export const LOOP_NEXT = 'loop-next';
+export const FAIL = 'fail';
+
+const edgesFrom = (workflow: Workflow, node: string, modes: EdgeMode[]) =>
+  workflow.edges.filter((edge) => edge.from === node && modes.includes(edge.mode));
+
+const unique = (targets: string[]) => [...new Set(targets)];
+
+const taken = (edge: WorkflowEdge, to = edge.to): TakenEdge => ({
+  from: edge.from,
+  to,
+  mode: edge.mode,
+  ...(edge.when ? { condition: edge.when.source } : {}),
+});
+
+export const isForEachBody = (workflow: Workflow, node: string): boolean =>
+  workflow.edges.some((edge) => edge.mode === 'loop' && edge.forEach && edge.to === node);
+
+/** Every success outcome of a node, in the order guards are tried. */
+export function successOutcomes(workflow: Workflow, node: string): Outcome[] {
+  const forks = edgesFrom(workflow, node, FORK_MODES).map((edge) => edge.to);
+  const outcomes: Outcome[] = [];
+  if (isForEachBody(workflow, node)) outcomes.push({ key: LOOP_NEXT, targets: [node] });
+  for (const edge of edgesFrom(workflow, node, CHOICE_MODES)) {
+    if (edge.mode !== 'switch') {
+      outcomes.push({ key: `e${edge.index}`, targets: unique([...forks, edge.to]) });
+      continue;
+    }
+    (edge.cases ?? []).forEach((entry, index) => outcomes.push({ key: `e${edge.index}c${index}`, targets: unique([...forks, entry.to]) }));
+    outcomes.push({ key: `e${edge.index}d`, targets: unique([...forks, edge.defaultTo ?? edge.to]) });
+  }
+  const defaults = unique([...forks, ...edgesFrom(workflow, node, DEFAULT_MODES).map((edge) => edge.to)]);
+  outcomes.push({ key: defaults.length > 0 ? 'default' : END, targets: defaults });
+  return outcomes;
+}
+
+/** Every failure outcome of a node, in the order guards are tried. */
+export function failureOutcomes(workflow: Workflow, node: string): Outcome[] {
+  const outcomes: Outcome[] = edgesFrom(workflow, node, ['error']).map((edge) => ({ key: `e${edge.index}`, targets: [edge.to] }));
+  const timeouts = unique(edgesFrom(workflow, node, ['timeout']).map((edge) => edge.to));
+  if (timeouts.length > 0) outcomes.push({ key: 'timeout', targets: timeouts });
+  const fallbacks = unique(edgesFrom(workflow, node, ['fallback']).map((edge) => edge.to));
+  if (fallbacks.length > 0) outcomes.push({ key: 'fallback', targets: fallbacks });
+  outcomes.push({ key: FAIL, targets: [] });
+  return outcomes;
+}
+
+export const outcomeTargets = (outcomes: Outcome[], key: string): string[] => outcomes.find((outcome) => outcome.key === key)?.targets ?? [];
+
+/** The context as guards must see it: the finishing node's result already recorded. */
+export function withSuccess(context: RunContext, node: string, output: NodeActorOutput): RunContext {
+  return {
+    ...context,
+    outputs: { ...context.outputs, [node]: output.outputs ?? {} },
+    nodes: { ...context.nodes, [node]: { ...context.nodes[node], status: 'COMPLETED', attempt: output.attempt ?? context.nodes[node].attempt, durationMs: output.durationMs } },
+  };
+}
+
+export function withFailure(context: RunContext, node: string, error: NodeActorError): RunContext {
+  const status = error.kind === 'timeout' ? 'TIMEOUT' : 'FAILED';
+  return {
+    ...context,
+    nodes: { ...context.nodes, [node]: { ...context.nodes[node], status, error: error.message, attempt: error.attempt ?? context.nodes[node].attempt, durationMs: error.durationMs } },
+  };
+}
+
+const reasonOf = (failure: unknown) => (failure instanceof Error ? failure.message : String(failure));
+
+const sameValue = (left: unknown, right: unknown): boolean => JSON.stringify(left) === JSON.stringify(right);
+
+type Choice = { key: string; taken: TakenEdge; startLoop?: Decision['startLoop'] } | { note: string };
+
+const noteFor = (edge: WorkflowEdge, why: string) => `${edge.mode} edge ${edge.from} → ${edge.to} not taken: ${why}`;
+
+function choose(edge: WorkflowEdge, context: RunContext, justLooped: boolean): Choice {
+  const note = (why: string): Choice => ({ note: noteFor(edge, why) });
+  const scope = expressionScope(context, edge.from);
+  try {
+    if (edge.mode === 'switch') {
+      if (!edge.when) return note(`switch edge from ${edge.from} has no value expression`);
+      const value = edge.when.evaluate(scope);
+      const index = (edge.cases ?? []).findIndex((entry) => sameValue(entry.value, value));
+      if (index >= 0) return { key: `e${edge.index}c${index}`, taken: taken(edge, edge.cases![index].to) };
+      return { key: `e${edge.index}d`, taken: taken(edge, edge.defaultTo ?? edge.to) };
+    }
+    if (edge.mode === 'loop' && edge.forEach) {
+      if (justLooped && edge.to === edge.from) return note('for_each loop finished');
+      const items = edge.forEach.evaluate(scope);
+      if (!Array.isArray(items)) return note(`for_each "${edge.forEach.source}" gave ${JSON.stringify(items)}, not a list`);
+      if (items.length === 0) return note(`for_each "${edge.forEach.source}" gave an empty list`);
+      if (edge.when && !evaluateCondition(edge.when, scope)) return note(`condition "${edge.when.source}" was false`);
+      const loop: LoopState = { from: edge.from, edge: edge.index, variable: edge.iteratorVar ?? 'item', items, index: 0 };
+      return { key: `e${edge.index}`, taken: taken(edge), startLoop: { body: edge.to, loop } };
+    }
+    if (edge.when && !evaluateCondition(edge.when, scope)) return note(`condition "${edge.when.source}" was false`);
+    return { key: `e${edge.index}`, taken: taken(edge) };
+  } catch (failure) {
+    return note(reasonOf(failure));
+  }
+}
+
+/** After `node` succeeded (context already holds its outputs). */
+export function decideSuccess(workflow: Workflow, context: RunContext, node: string): Decision {
+  const loop = context.loops[node];
+  if (loop && loop.index + 1 < loop.items.length) {
+    return { key: LOOP_NEXT, taken: [{ from: loop.from, to: node, mode: 'loop' }], notes: {} };
+  }
+  const forks = edgesFrom(workflow, node, FORK_MODES).map((edge) => taken(edge));
+  const notes: Record<string, string> = {};
+  for (const edge of edgesFrom(workflow, node, CHOICE_MODES)) {
+    const choice = choose(edge, context, loop !== undefined);
+    if ('note' in choice) {
+      notes[edge.to] = choice.note;
+      continue;
+    }
+    return { key: choice.key, taken: [...forks, choice.taken], notes, ...(choice.startLoop ? { startLoop: choice.startLoop } : {}) };
+  }
+  const defaults = [...forks, ...edgesFrom(workflow, node, DEFAULT_MODES).map((edge) => taken(edge))];
+  return { key: defaults.length > 0 ? 'default' : END, taken: defaults, notes };
+}
+
+/** After `node` failed with retries exhausted (context already holds its error). */
+export function decideFailure(workflow: Workflow, context: RunContext, node: string, error: NodeActorError): Decision {
+  const notes: Record<string, string> = {};
+  for (const edge of edgesFrom(workflow, node, ['error'])) {
+    try {
+      if (!edge.when || evaluateCondition(edge.when, expressionScope(context, node))) return { key: `e${edge.index}`, taken: [taken(edge)], notes };
+      notes[edge.to] = noteFor(edge, `condition "${edge.when.source}" was false`);
+    } catch (failure) {
+      notes[edge.to] = noteFor(edge, reasonOf(failure));
+    }
+  }
+  const timeouts = edgesFrom(workflow, node, ['timeout']);
+  if (error.kind === 'timeout' && timeouts.length > 0) return { key: 'timeout', taken: timeouts.map((edge) => taken(edge)), notes };
+  const fallbacks = edgesFrom(workflow, node, ['fallback']);
+  if (fallbacks.length > 0) return { key: 'fallback', taken: fallbacks.map((edge) => taken(edge)), notes };
+  return { key: FAIL, taken: [], notes };
+}
+
+/** The first target that would be entered more than its `max_iterations`. */
+export function overLimit(workflow: Workflow, context: RunContext, targets: string[]): string | undefined {
+  return targets.find((target) => {
+    const node = workflow.nodes.find((candidate) => candidate.id === target);
+    return node !== undefined && context.nodes[target].entries >= node.maxIterations;
+  });
+}

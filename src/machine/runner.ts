@@ -1,0 +1,134 @@
+// Runs a compiled workflow: creates the actor, turns its life into gapless, redacted RunEvents, writes the .osoplog.
+import { randomUUID } from 'node:crypto';
+import { createActor, type AnyActorRef } from 'xstate';
+import { HumanGate } from '../adapters/human.ts';
+import type { EdgeTakenEmitted } from './actions.ts';
+import { CANCEL_EVENT } from './actor-events.ts';
+import { compileWorkflow, FINAL_STATES, type FinalState } from './compile.ts';
+import type { RunContext } from './context.ts';
+import { createNodeActors } from './node-actor.ts';
+import { buildOsoplog, writeOsoplog } from './osoplog.ts';
+import { createRedactor } from './redact.ts';
+import type { ErrorInfo, RunEvent, RunEventBody } from './run-event.ts';
+import { missingSecrets, resolveInputs, RunSetupError } from './run-inputs.ts';
+import type { RunHandle, RunOptions, RunResult } from './run-options.ts';
+
+export { RunSetupError } from './run-inputs.ts';
+
+interface MachineSnapshot {
+  status: 'active' | 'done' | 'error' | 'stopped';
+  value: unknown;
+  context: RunContext;
+  children: Record<string, AnyActorRef | undefined>;
+}
+
+const INTERRUPTED: Record<FinalState, ErrorInfo | undefined> = {
+  COMPLETED: undefined,
+  FAILED: undefined,
+  TIMEOUT: { message: 'stopped: the workflow timed out', code: 'timeout' },
+  CANCELLED: { message: 'stopped: the run was cancelled', code: 'cancelled' },
+};
+
+function checkSetup(options: RunOptions): Record<string, unknown> {
+  const { inputs, problems } = resolveInputs(options.workflow, options.inputs ?? {});
+  if (!options.dryRun) problems.push(...missingSecrets(options.workflow, options.secrets ?? {}));
+  if (problems.length > 0) throw new RunSetupError(problems);
+  return inputs;
+}
+
+/** Starts a run; throws RunSetupError (before anything runs) when an input or secret is missing. */
+export function startRun(options: RunOptions): RunHandle {
+  const { workflow } = options;
+  const inputs = options.snapshot ? (options.inputs ?? {}) : checkSetup(options);
+  const runId = options.runId ?? randomUUID();
+  const redact = createRedactor(options.secrets ?? {});
+  const humanGate = options.humanGate ?? new HumanGate();
+  const events: RunEvent[] = [];
+  const inFlight = new Map<string, { visit: number }>();
+  const startedAt = new Date().toISOString();
+  let seq = options.lastSeq ?? 0;
+  let closed = false;
+  let finishing = false;
+
+  const publish = (body: RunEventBody) => {
+    if (closed) return;
+    const event = redact({ ...body, runId, seq: ++seq, at: new Date().toISOString() } as RunEvent);
+    events.push(event);
+    options.onEvent?.(event);
+  };
+
+  const actors = createNodeActors({ workflow, runId, secrets: options.secrets ?? {}, executors: options.executors, humanGate, dryRun: options.dryRun ?? false, redact, publish, inFlight, random: options.random });
+  const machine = compileWorkflow(workflow).provide({ actors });
+  const actor = createActor(machine, {
+    input: { runId, inputs, env: options.env ?? {} },
+    ...(options.snapshot ? { snapshot: options.snapshot as never } : {}),
+    ...(options.inspect ? { inspect: options.inspect } : {}),
+  });
+
+  let resolveDone!: (result: RunResult) => void;
+  const done = new Promise<RunResult>((resolve) => (resolveDone = resolve));
+
+  const reportInterrupted = (snapshot: MachineSnapshot, interrupted: ErrorInfo | undefined) => {
+    for (const [node, { visit }] of [...inFlight]) {
+      if (snapshot.status === 'active' && snapshot.children[node]) continue;
+      inFlight.delete(node);
+      if (interrupted) publish({ type: 'node.failed', node, visit, durationMs: 0, error: interrupted });
+      else publish({ type: 'node.skipped', node, reason: 'stopped before it finished: the run moved on without it' });
+    }
+  };
+
+  const finish = async (snapshot: MachineSnapshot, internal?: unknown) => {
+    if (finishing) return;
+    finishing = true;
+    const context = snapshot.context;
+    const state = FINAL_STATES.find((name) => name === snapshot.value) ?? 'FAILED';
+    reportInterrupted(snapshot, INTERRUPTED[state]);
+    for (const node of workflow.nodes) {
+      if (context.nodes[node.id]?.status !== 'PENDING') continue;
+      publish({ type: 'node.skipped', node: node.id, reason: context.notes[node.id] ?? 'not reached' });
+    }
+    const error: ErrorInfo = internal
+      ? { message: redact(`internal error: ${internal instanceof Error ? internal.message : String(internal)}`), code: 'internal' }
+      : (context.error ?? { message: `run ended in ${state}`, code: state.toLowerCase() });
+    let osoplogPath: string | undefined;
+    if (options.logDir) {
+      const record = buildOsoplog({ workflow, runId, status: state, startedAt, endedAt: new Date().toISOString(), events, dryRun: options.dryRun ?? false, inputs, ...(state === 'COMPLETED' ? {} : { error: error.message }) });
+      try {
+        osoplogPath = await writeOsoplog(options.logDir, redact(record));
+      } catch (failure) {
+        process.emitWarning(`could not write the .osoplog to ${options.logDir}: ${(failure as Error).message}`);
+      }
+    }
+    const durationMs = Date.now() - Date.parse(startedAt);
+    const where = osoplogPath ? { osoplog: osoplogPath } : {};
+    if (state === 'COMPLETED') publish({ type: 'run.completed', status: 'COMPLETED', durationMs, ...where });
+    else publish({ type: 'run.failed', status: state, durationMs, error, ...where });
+    closed = true;
+    resolveDone({ runId, status: state, events, outputs: context.outputs, ...(osoplogPath ? { osoplogPath } : {}) });
+  };
+
+  actor.on('edge.taken', (emitted: EdgeTakenEmitted) => {
+    const { type: _type, ...edge } = emitted;
+    publish({ type: 'edge.taken', ...edge });
+  });
+  actor.subscribe({
+    next: (snapshot) => {
+      options.onSnapshot?.(actor.getPersistedSnapshot());
+      const current = snapshot as unknown as MachineSnapshot;
+      if (current.status === 'done') void finish(current);
+      else reportInterrupted(current, undefined);
+    },
+    error: (failure) => void finish(actor.getSnapshot() as unknown as MachineSnapshot, failure),
+  });
+
+  if (!options.snapshot) publish({ type: 'run.started', workflowId: workflow.id, workflowName: workflow.name, inputs, dryRun: options.dryRun ?? false });
+  actor.start();
+
+  return {
+    runId,
+    done,
+    signal: (node, decision) => humanGate.signal(runId, node, decision),
+    waiting: () => humanGate.waiting(runId),
+    cancel: () => actor.send({ type: CANCEL_EVENT }),
+  };
+}
