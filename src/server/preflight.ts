@@ -4,7 +4,7 @@ import { checkInputs } from './run-inputs.ts';
 
 export interface PreflightOptions {
   allowCli: boolean;
-  availableSecrets: string[];
+  hasSecret: (name: string) => boolean;
 }
 
 export interface Preflight {
@@ -26,8 +26,7 @@ export const preflight = (workflow: Workflow, rawInputs: unknown, options: Prefl
       });
     }
   }
-  const available = new Set(options.availableSecrets);
-  for (const name of workflow.secrets.filter((secret) => !available.has(secret))) {
+  for (const name of workflow.secrets.filter((secret) => !options.hasSecret(secret))) {
     diagnostics.push({
       file: workflow.file,
       line: 1,

@@ -10,6 +10,8 @@ import { EventHub, type Subscription } from './event-hub.ts';
 
 export type StartRun = (options: RunOptions) => RunHandle;
 
+export type SecretSource = (name: string) => string | undefined;
+
 export interface RunManagerOptions {
   store: RunStore;
   startRun: StartRun;
@@ -18,7 +20,8 @@ export interface RunManagerOptions {
   /** Loads the workflow a stored run was started from, to restore it. */
   loadWorkflow: (run: RunRecord) => Promise<Workflow>;
   hub?: EventHub;
-  secrets?: Record<string, string>;
+  /** Looks up `${secrets.NAME}`; a run gets only the secrets its workflow uses. */
+  secret?: SecretSource;
   env?: Record<string, string>;
   logDir?: string;
   /** Where persistence problems are reported (never with secrets). */
@@ -51,7 +54,7 @@ export class RunManager {
       id: runId,
       workflowId: workflow.id,
       workflowFile: workflow.file,
-      inputs: this.#redact(inputs),
+      inputs: this.#redact(inputs, this.#secretsFor(workflow)),
     });
     try {
       this.#launch({ workflow, inputs, runId });
@@ -126,7 +129,7 @@ export class RunManager {
     let handle: RunHandle | undefined;
     handle = this.#options.startRun({
       ...options,
-      secrets: this.#options.secrets,
+      secrets: this.#secretsFor(options.workflow),
       env: this.#options.env,
       logDir: this.#options.logDir,
       executors: this.#options.createExecutors(),
@@ -174,8 +177,17 @@ export class RunManager {
     this.hub.end(run.id);
   }
 
-  #redact(value: Record<string, unknown>): Record<string, unknown> {
-    const secrets = Object.values(this.#options.secrets ?? {}).filter((s) => s.length > 0);
+  #secretsFor(workflow: Workflow): Record<string, string> {
+    const secrets: Record<string, string> = {};
+    for (const name of workflow.secrets) {
+      const value = this.#options.secret?.(name);
+      if (value) secrets[name] = value;
+    }
+    return secrets;
+  }
+
+  #redact(value: Record<string, unknown>, values: Record<string, string>): Record<string, unknown> {
+    const secrets = Object.values(values);
     if (secrets.length === 0) return value;
     const text = JSON.stringify(value, (_key, v: unknown) =>
       typeof v === 'string' ? secrets.reduce((s, secret) => s.split(secret).join(REDACTED), v) : v,

@@ -10,7 +10,7 @@ import { assertSafeBinding } from './binding.ts';
 import type { ServerContext } from './context.ts';
 import { EventHub } from './event-hub.ts';
 import { listen } from './listen.ts';
-import { RunManager, type RestoreReport, type StartRun } from './run-manager.ts';
+import { RunManager, type RestoreReport, type SecretSource, type StartRun } from './run-manager.ts';
 import { WorkflowCatalog } from './workflow-catalog.ts';
 
 /** The parts that do the work; tests may swap them for fakes. */
@@ -29,8 +29,8 @@ export interface ServerOptions {
   host?: string;
   token?: string;
   allowCli?: boolean;
-  /** Values for `${secrets.X}`; redacted from everything runs emit. */
-  secrets?: Record<string, string>;
+  /** Values for `${secrets.X}` (a run gets only those its workflow uses; redacted from everything it emits). */
+  secrets?: Record<string, string> | SecretSource;
   env?: Record<string, string>;
   /** Where `.osoplog.yaml` files go; default `<db folder>/osoplogs`. */
   logDir?: string;
@@ -62,6 +62,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const store = new RunStore(db);
   const catalog = new WorkflowCatalog({ dir: options.workflowsDir, load: options.runtime.load });
   const secrets = options.secrets ?? {};
+  const secret: SecretSource = typeof secrets === 'function' ? secrets : (name) => secrets[name];
   const logDir = options.logDir ?? join(dirname(resolve(options.dbFile)), 'osoplogs');
   const manager = new RunManager({
     store,
@@ -73,17 +74,18 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       if (!result.workflow) throw new Error(`${run.workflowFile} no longer loads: ${result.diagnostics[0]?.message ?? 'invalid'}`);
       return result.workflow;
     },
-    secrets,
+    secret,
     env: options.env,
     logDir,
     log,
   });
   const context: ServerContext = {
+    db,
     store,
     manager,
     catalog,
     allowCli: options.allowCli ?? false,
-    availableSecrets: () => Object.keys(secrets),
+    hasSecret: (name) => Boolean(secret(name)),
     heartbeatMs: options.heartbeatMs ?? 15_000,
     logDir,
     renderMermaid: options.runtime.renderMermaid,

@@ -1,6 +1,7 @@
 // The workflows a server may run: only files inside its configured folder, addressed by id.
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
+import { WORKFLOW_EXTENSIONS } from '../osop/load.ts';
 import type { Diagnostic, LoadResult, Workflow } from '../osop/workflow.ts';
 
 export interface CatalogEntry {
@@ -25,14 +26,13 @@ export class InvalidWorkflowIdError extends Error {
   }
 }
 
-const EXTENSIONS = ['.osop.yaml', '.osop.yml', '.osop.json', '.osop'];
 const ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 export const isWorkflowId = (id: string): boolean => ID_PATTERN.test(id) && !id.includes('..') && id.length <= 200;
 
 const stemOf = (file: string): string | undefined => {
   const name = basename(file);
-  const extension = EXTENSIONS.find((ext) => name.endsWith(ext));
+  const extension = WORKFLOW_EXTENSIONS.find((ext) => name.endsWith(ext));
   return extension ? name.slice(0, -extension.length) : undefined;
 };
 

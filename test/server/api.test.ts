@@ -48,6 +48,7 @@ describe('starting runs', () => {
   it('starts a run, answers 201 with its id, and the run completes with every node done', async () => {
     const { status, json } = await startRun({ workflow: 'three-steps' });
     expect(status).toBe(201);
+    expect(server.runner.started[0].secrets).toEqual({});
     const run = await waitForRun(server, json.runId as string, (r) => r.status !== 'RUNNING');
     expect(run.status).toBe('COMPLETED');
     expect(Object.fromEntries(Object.entries(run.nodes).map(([id, node]) => [id, node.status]))).toEqual({
@@ -93,7 +94,10 @@ describe('starting runs', () => {
     const { json } = await startRun({ workflow: 'approval', inputs: { amount: 2000, note: 'canary-secret-value' } });
     const run = await getRun(server, json.runId as string);
     expect(run.inputs).toEqual({ amount: 2000, note: '[REDACTED]' });
-    expect(server.runner.started[0].inputs).toEqual({ amount: 2000, note: 'canary-secret-value' });
+    expect(server.runner.started[0]).toMatchObject({
+      inputs: { amount: 2000, note: 'canary-secret-value' },
+      secrets: { TOKEN: 'canary-secret-value' },
+    });
     const other = await startRun({ workflow: 'approval', inputs: { amount: 1 } });
     expect((await getRun(server, other.json.runId as string)).inputs).toEqual({ amount: 1, note: 'none' });
   });

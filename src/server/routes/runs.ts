@@ -29,7 +29,7 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       if (!entry.workflow) {
         return apiError(c, 400, 'invalid-workflow', `workflow ${entry.id} does not load`, entry.diagnostics);
       }
-      const checked = preflight(entry.workflow, body.inputs, { allowCli: ctx.allowCli, availableSecrets: ctx.availableSecrets() });
+      const checked = preflight(entry.workflow, body.inputs, { allowCli: ctx.allowCli, hasSecret: ctx.hasSecret });
       if (checked.diagnostics.length > 0) {
         return apiError(c, 400, 'invalid-run', `cannot start ${entry.id}: ${checked.diagnostics[0].message}`, checked.diagnostics);
       }

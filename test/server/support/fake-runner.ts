@@ -56,7 +56,7 @@ export const createFakeRunner = (options: { stepMs?: number } = {}): FakeRunner 
             continue;
           }
         }
-        emit({ type: 'node.completed', node: node.id, visit: 1, durationMs: 1, outputs: { secret: run.secrets?.TOKEN ? '[REDACTED]' : 'none' } });
+        emit({ type: 'node.completed', node: node.id, visit: 1, durationMs: 1, outputs: { index } });
         run.onSnapshot?.({ next: index + 1 } satisfies FakeSnapshot);
         const edge = run.workflow.edges.find((e) => e.from === node.id && e.mode !== 'fallback');
         if (!edge) break;

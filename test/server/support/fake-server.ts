@@ -17,6 +17,7 @@ edges: [{from: a, to: b}, {from: b, to: c}]
   'approval.osop.yaml': `
 id: approval
 name: Needs approval
+secrets: [TOKEN]
 inputs: [{name: amount, type: integer, required: true}, {name: note, type: string, default: none}]
 nodes: [{id: prepare, type: api}, {id: review, type: human, description: approve the charge}, {id: charge, type: api}, {id: notify_rejected, type: api}]
 edges: [{from: prepare, to: review}, {from: review, to: charge}, {from: review, to: notify_rejected, mode: fallback}]
