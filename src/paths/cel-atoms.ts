@@ -32,6 +32,14 @@ export interface ResolveNames {
   nodes: ReadonlySet<string>;
   /** Node whose outputs bare names resolve against (the edge's source). */
   sourceNode?: string;
+  /** Output name → the first node declaring it: a bare name reads that node's output first (SEMANTICS.md, osop/expression.ts). */
+  producers?: ReadonlyMap<string, string>;
+}
+
+export function outputProducers(nodes: ReadonlyArray<{ id: string; outputs: ReadonlyArray<{ name: string }> }>): Map<string, string> {
+  const producers = new Map<string, string>();
+  for (const node of nodes) for (const output of node.outputs) if (!producers.has(output.name)) producers.set(output.name, node.id);
+  return producers;
 }
 
 const NAMESPACES = new Set(['inputs', 'outputs', 'metadata', 'env', 'event', 'loop', 'nodes']);
@@ -147,7 +155,8 @@ export function fieldRef(expr: Expr, names: ResolveNames): FieldRef | undefined 
   if (head === 'inputs') return rest.length ? { kind: 'input', path: rest } : undefined;
   if (NAMESPACES.has(head)) return undefined;
   if (names.nodes.has(head)) return { kind: 'output', node: head, path: rest };
-  return names.sourceNode ? { kind: 'output', node: names.sourceNode, path: chain } : undefined;
+  const owner = names.producers?.get(head) ?? names.sourceNode;
+  return owner ? { kind: 'output', node: owner, path: chain } : undefined;
 }
 
 function isLiteral(expr: Expr): boolean {

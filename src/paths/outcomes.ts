@@ -1,7 +1,9 @@
-// For each node, the distinct ways it can end: one done outcome per distinct verdict of the conditions that read it, one error per failure route.
-import { conditionShape, type Atom, type ConditionShape } from './cel-atoms.ts';
+// For each node, the distinct ways it can end: one done outcome per distinct routing of the conditions that read it, one error per failure route.
+import { conditionShape, outputProducers, type Atom, type ConditionShape } from './cel-atoms.ts';
 import { samplesFor } from './samples.ts';
 import { fieldKey, sampleInputs, setPath, type FieldAssignment } from './sample-values.ts';
+import { initialContext } from '../machine/context.ts';
+import { decideSuccess } from '../machine/route.ts';
 import type { CompiledExpression, ExpressionScope, Workflow, WorkflowEdge, WorkflowNode } from '../osop/workflow.ts';
 
 export interface SimulatedError {
@@ -27,11 +29,13 @@ interface ShapedExpression {
 }
 
 const MAX_COMBINATIONS = 256;
+const FAILURE_MODES = new Set<string>(['fallback', 'error', 'timeout']);
 
 export function deriveOutcomes(workflow: Workflow): Outcomes {
-  const names = new Set(workflow.nodes.map((node) => node.id));
+  const nodes = new Set(workflow.nodes.map((node) => node.id));
+  const producers = outputProducers(workflow.nodes);
   const shaped = workflow.edges.flatMap((edge): ShapedExpression[] =>
-    edge.when ? [{ expression: edge.when, edge, shape: conditionShape(edge.when.source, { nodes: names, sourceNode: edge.from }) }] : [],
+    edge.when ? [{ expression: edge.when, edge, shape: conditionShape(edge.when.source, { nodes, producers, sourceNode: edge.from }) }] : [],
   );
   const atoms = shaped.flatMap((item) => item.shape.atoms);
   const inputs = sampleInputs(workflow.inputs, atoms);
@@ -116,21 +120,30 @@ function verdict(item: ShapedExpression, scope: ExpressionScope): string {
 
 function doneOutcomes(node: WorkflowNode, atoms: Atom[], context: DeriveContext): Outcome[] {
   const base = context.defaults.get(node.id) ?? {};
-  const readers = context.shaped.filter(readsOutputsOf(node.id));
+  const readers = context.shaped.filter((item) => !FAILURE_MODES.has(item.edge.mode)).filter(readsOutputsOf(node.id));
+  const deciders = [...new Set(readers.map((item) => item.edge.from))];
   const candidates = combinations(fieldChoices(node.id, atoms)).map((assigned) => {
     const outputs = structuredClone(base);
     for (const { path, value } of assigned) setPath(outputs, path, value, true);
     return { outputs, label: describe(assigned) };
   });
   candidates.push(...testCaseOutputs(node).map((outputs) => ({ outputs: { ...base, ...outputs }, label: `x-test-case ${JSON.stringify(outputs)}` })));
+  const evaluates = (outputs: Record<string, unknown>) =>
+    readers.every((item) => verdict(item, scopeFor(context, node.id, outputs, item.edge)) !== 'error');
+  const clean = candidates.filter((candidate) => evaluates(candidate.outputs));
   const bySignature = new Map<string, { outputs: Record<string, unknown>; label: string }>();
-  for (const candidate of candidates) {
-    const signature = readers.map((item) => verdict(item, scopeFor(context, node.id, candidate.outputs, item.edge))).join(',');
+  for (const candidate of clean.length > 0 ? clean : candidates.slice(0, 1)) {
+    const signature = deciders.map((decider) => routeKey(context, node.id, candidate.outputs, decider)).join(',');
     if (!bySignature.has(signature)) bySignature.set(signature, candidate);
   }
-  const clean = [...bySignature.entries()].filter(([signature]) => !signature.split(',').includes('error'));
-  const chosen = clean.length > 0 ? clean : [...bySignature.entries()].slice(0, 1);
-  return chosen.map(([, candidate]) => ({ kind: 'done', label: candidate.label, outputs: candidate.outputs }));
+  return [...bySignature.values()].map((candidate) => ({ kind: 'done', label: candidate.label, outputs: candidate.outputs }));
+}
+
+/** Which way `decider` routes on success when `node` produced `outputs` (the machine's own routing rule). */
+function routeKey(context: DeriveContext, node: string, outputs: Record<string, unknown>, decider: string): string {
+  const run = initialContext(context.workflow, { runId: 'paths', inputs: context.inputs });
+  run.outputs = { ...Object.fromEntries(context.defaults), [node]: outputs };
+  return decideSuccess(context.workflow, run, decider).key;
 }
 
 function describe(assigned: FieldAssignment[]): string {

@@ -1,5 +1,6 @@
 // A compact way to write small workflows in tests, compiled with the real CEL compiler.
 import { compileExpression } from '../../src/osop/expression.ts';
+import { outputProducers } from '../../src/paths/cel-atoms.ts';
 import type { EdgeMode, Workflow, WorkflowEdge, WorkflowNode } from '../../src/osop/workflow.ts';
 
 export interface EdgeSketch {
@@ -22,8 +23,9 @@ export function buildWorkflow(nodes: Array<string | Partial<WorkflowNode> & { id
     ...(typeof entry === 'string' ? { id: entry } : entry),
   }));
   const nodeIds = fullNodes.map((node) => node.id);
+  const producers = outputProducers(fullNodes);
   const fullEdges: WorkflowEdge[] = edges.map((edge, index) => {
-    const compiled = edge.when ? compileExpression(edge.when, position, { nodeIds, sourceNode: edge.from }) : undefined;
+    const compiled = edge.when ? compileExpression(edge.when, position, { nodeIds, sourceNode: edge.from, producers }) : undefined;
     if (compiled?.error) throw new Error(`${edge.when}: ${compiled.error.message}`);
     return { index, from: edge.from, to: edge.to, mode: edge.mode ?? 'sequential', when: compiled?.expression, position };
   });

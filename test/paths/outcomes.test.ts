@@ -24,8 +24,21 @@ describe('deriveOutcomes', () => {
       { from: 'score', to: 'low', mode: 'conditional', when: 'confidence < 0.7' },
     ]);
     const outputs = done(deriveOutcomes(workflow).byNode.get('score'));
-    const verdicts = new Set(outputs.map((o) => `${(o.amount as number) > 1000}/${(o.confidence as number) < 0.7}`));
-    expect(verdicts).toEqual(new Set(['true/true', 'true/false', 'false/true', 'false/false']));
+    const routes = outputs.map((o) => ((o.amount as number) > 1000 ? 'high' : (o.confidence as number) < 0.7 ? 'low' : 'end'));
+    expect(routes.sort()).toEqual(['end', 'high', 'low']);
+    expect(outputs.every((o) => typeof o.confidence === 'number' && !Number.isInteger(o.confidence))).toBe(true);
+  });
+
+  it('varies a node whose outputs a later node routes on', () => {
+    const workflow = buildWorkflow([{ id: 'classify', outputs: [{ name: 'category' }] }, 'route', 'support', 'sales'], [
+      { from: 'classify', to: 'route' },
+      { from: 'route', to: 'support', mode: 'conditional', when: "category == 'support'" },
+      { from: 'route', to: 'sales', mode: 'conditional', when: "classify.category == 'sales'" },
+    ]);
+    const categories = done(deriveOutcomes(workflow).byNode.get('classify')).map((o) => o.category);
+    expect(categories).toContain('support');
+    expect(categories).toContain('sales');
+    expect(categories).toHaveLength(3);
   });
 
   it('keeps one outcome per distinct routing when several values route alike', () => {

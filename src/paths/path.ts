@@ -1,0 +1,63 @@
+// What a path through a workflow is: the nodes it runs, how each ends, the edges that follow, and the final status.
+import type { EdgeMode } from '../osop/workflow.ts';
+import type { Outcome } from './outcomes.ts';
+
+export type FinalStatus = 'COMPLETED' | 'FAILED' | 'TIMEOUT';
+
+export interface TakenEdge {
+  /** Index in the document's `edges` list. */
+  index: number;
+  from: string;
+  to: string;
+  mode: EdgeMode;
+}
+
+export interface PathStep {
+  node: string;
+  /** Which entry into the node this is, from 1. */
+  visit: number;
+  outcome: Outcome;
+  /** Edges followed after this outcome (several for a fork; none when a branch or the run ends here). */
+  edges: TakenEdge[];
+  /** Set when this step ends the run. */
+  final?: FinalStatus;
+}
+
+export interface WorkflowPath {
+  /** 1-based, in enumeration order. */
+  id: number;
+  steps: PathStep[];
+  status: FinalStatus;
+  /** Why the run failed, as the machine records it (e.g. "cycle limit reached at create_intent"). */
+  error?: string;
+}
+
+export interface PathEnumeration {
+  workflowId: string;
+  paths: WorkflowPath[];
+  /** False when a bound stopped the enumeration early. */
+  complete: boolean;
+  /** Why it stopped early, for the user. */
+  stoppedBecause?: string;
+  /** Inputs every path runs with. */
+  inputs: Record<string, unknown>;
+  /** Distinct machine states visited while enumerating. */
+  statesExplored: number;
+}
+
+/** The outcome each node yields on each visit along a path: what a stub replays. */
+export function scriptOf(path: WorkflowPath): Map<string, Outcome[]> {
+  const script = new Map<string, Outcome[]>();
+  for (const step of path.steps) {
+    const outcomes = script.get(step.node) ?? [];
+    outcomes[step.visit - 1] = step.outcome;
+    script.set(step.node, outcomes);
+  }
+  return script;
+}
+
+/** A one-line summary: `create_customer → create_intent → … → COMPLETED`. */
+export function pathSummary(path: WorkflowPath): string {
+  const nodes = path.steps.map((step) => (step.outcome.kind === 'error' ? `${step.node} ✗` : step.node));
+  return [...nodes, path.status].join(' → ');
+}
