@@ -1,0 +1,64 @@
+// The real server (runner, loader, Stripe + Claude emulators) with the chat and the web page mounted, on port 0.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import { createLocalExecutors } from '../../../src/adapters/local.ts';
+import { createServiceExecutors, serviceSecrets } from '../../../src/adapters/registry.ts';
+import { startRun } from '../../../src/machine/runner.ts';
+import { loadWorkflowFile } from '../../../src/osop/load.ts';
+import { startSandbox, SANDBOX_ANTHROPIC_KEY, type Sandbox } from '../../../src/sandbox/start.ts';
+import { chatModule } from '../../../src/server/chat/chat-module.ts';
+import { chatMigrations } from '../../../src/server/chat/chat-store.ts';
+import { startServer, type RunningServer } from '../../../src/server/start-server.ts';
+import { webModule } from '../../../src/server/web/web-routes.ts';
+import { openDatabase } from '../../../src/store/database.ts';
+
+export interface SandboxServer extends RunningServer {
+  sandbox: Sandbox;
+  /** fetch relative to the server, with the token when one is set. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  cleanup(): Promise<void>;
+}
+
+export const EXAMPLES = resolve(import.meta.dirname, '../../../examples');
+
+export const startSandboxServer = async (options: { token?: string; workflowsDir?: string } = {}): Promise<SandboxServer> => {
+  const dir = mkdtempSync(join(tmpdir(), 'sopstate-chat-'));
+  const dbFile = join(dir, 'sopstate.db');
+  const sandbox = await startSandbox();
+  const modes = { stripe: 'sandbox', anthropic: 'sandbox' } as const;
+  const chatDb = openDatabase(dbFile, { migrations: chatMigrations });
+  const server = await startServer({
+    workflowsDir: options.workflowsDir ?? EXAMPLES,
+    dbFile,
+    port: 0,
+    token: options.token,
+    secrets: serviceSecrets(modes, {}),
+    log: () => {},
+    runtime: {
+      startRun,
+      load: loadWorkflowFile,
+      createExecutors: () => ({ ...createLocalExecutors(), ...createServiceExecutors({ mode: modes, sandbox, env: {} }) }),
+    },
+    routes: [
+      webModule(),
+      chatModule({ db: chatDb, anthropic: new Anthropic({ apiKey: SANDBOX_ANTHROPIC_KEY, baseURL: sandbox.anthropicUrl, logLevel: 'off' }) }),
+    ],
+  });
+  return {
+    ...server,
+    sandbox,
+    api: (path, init = {}) =>
+      fetch(`${server.url}${path}`, {
+        ...init,
+        headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(init.headers as Record<string, string>) },
+      }),
+    cleanup: async () => {
+      await server.close();
+      chatDb.close();
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
