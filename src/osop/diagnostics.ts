@@ -47,3 +47,9 @@ export class DiagnosticSink {
 export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
 }
+
+/** `file:line:col: error: message (suggestion)` */
+export function formatDiagnostic(diagnostic: Diagnostic): string {
+  const hint = diagnostic.suggestion ? ` (${diagnostic.suggestion})` : '';
+  return `${diagnostic.file}:${diagnostic.line}:${diagnostic.col}: ${diagnostic.severity}: ${diagnostic.message}${hint}`;
+}

@@ -7,7 +7,7 @@ import type { Diagnostic, LoadResult } from './workflow.ts';
 
 export const WORKFLOW_EXTENSIONS = ['.osop', '.osop.yaml', '.osop.yml', '.osop.json'];
 
-function fileProblem(file: string, code: string, message: string, suggestion?: string): LoadResult {
+function fileProblem(file: string, code: string, message: string, suggestion?: string): { diagnostics: Diagnostic[] } {
   const diagnostic: Diagnostic = { file, line: 1, col: 1, severity: 'error', code, path: '', message, ...(suggestion ? { suggestion } : {}) };
   return { diagnostics: [diagnostic] };
 }
@@ -43,19 +43,25 @@ async function readStdin(): Promise<string | number> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function loadWorkflowFile(path: string): Promise<LoadResult> {
+/** The text of a file (or of stdin for `-`), or a located reason it cannot be read. */
+export async function readWorkflowSource(path: string): Promise<{ text: string } | { diagnostics: Diagnostic[] }> {
   if (path === '-') {
     const text = await readStdin();
-    return typeof text === 'number' ? tooLarge('-', text) : loadWorkflowText(text, '-');
+    return typeof text === 'number' ? tooLarge('-', text) : { text };
   }
   try {
     const info = await stat(path);
     if (info.isDirectory()) return fileProblem(path, 'not-a-file', `${path} is a directory`, 'pass a workflow file');
     if (info.size > MAX_BYTES) return tooLarge(path, info.size);
-    return loadWorkflowText(await readFile(path, 'utf8'), path);
+    return { text: await readFile(path, 'utf8') };
   } catch (failure) {
     const code = (failure as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(failure as Error).message}`;
     return fileProblem(path, 'unreadable-file', message);
   }
+}
+
+export async function loadWorkflowFile(path: string): Promise<LoadResult> {
+  const read = await readWorkflowSource(path);
+  return 'text' in read ? loadWorkflowText(read.text, path) : { diagnostics: read.diagnostics };
 }

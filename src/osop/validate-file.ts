@@ -1,0 +1,50 @@
+// `sopstate validate` for one file: the engine's own verdict, plus the official schema's when asked.
+import { readWorkflowSource, loadWorkflowText } from './load.ts';
+import { sortDiagnostics } from './diagnostics.ts';
+import { schemaVerdict } from './schema-verdict.ts';
+import { parseSource } from './yaml-source.ts';
+import type { Diagnostic } from './workflow.ts';
+
+export interface ValidateOptions {
+  /** Add the official schema's verdict (its violations are errors). */
+  schema?: 'core' | 'full';
+  /** Official full-schema verdict (unless `schema` says otherwise), and warnings fail too. */
+  strict?: boolean;
+}
+
+export interface FileVerdict {
+  file: string;
+  kind: 'workflow' | 'osoplog';
+  valid: boolean;
+  diagnostics: Diagnostic[];
+}
+
+const OSOPLOG_NAME = /\.osoplog(\.ya?ml|\.json)?$/;
+const OSOPLOG_KEY = /^\s*["']?osoplog_version["']?\s*:/m;
+
+export function isOsoplog(file: string, text: string): boolean {
+  return OSOPLOG_NAME.test(file) || OSOPLOG_KEY.test(text);
+}
+
+function verdict(file: string, kind: FileVerdict['kind'], diagnostics: Diagnostic[], strict: boolean): FileVerdict {
+  const failing = diagnostics.some((diagnostic) => diagnostic.severity === 'error' || (strict && diagnostic.severity === 'warning'));
+  return { file, kind, valid: !failing, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+function validateOsoplog(text: string, file: string, options: ValidateOptions): FileVerdict {
+  const parsed = parseSource(text, file).diagnostics;
+  if (parsed.some((diagnostic) => diagnostic.severity === 'error')) return verdict(file, 'osoplog', parsed, false);
+  const checkSchema = options.strict || options.schema !== undefined;
+  return verdict(file, 'osoplog', [...parsed, ...(checkSchema ? schemaVerdict(text, file, 'osoplog').diagnostics : [])], Boolean(options.strict));
+}
+
+export async function validateFile(path: string, options: ValidateOptions = {}): Promise<FileVerdict> {
+  const read = await readWorkflowSource(path);
+  if (!('text' in read)) return verdict(path, 'workflow', read.diagnostics, false);
+  if (isOsoplog(path, read.text)) return validateOsoplog(read.text, path, options);
+  const { diagnostics } = loadWorkflowText(read.text, path);
+  const schema = options.schema ?? (options.strict ? 'full' : undefined);
+  const parsedOk = !parseSource(read.text, path).diagnostics.some((diagnostic) => diagnostic.severity === 'error');
+  const official = schema && parsedOk ? schemaVerdict(read.text, path, schema).diagnostics : [];
+  return verdict(path, 'workflow', [...diagnostics, ...official], Boolean(options.strict));
+}
