@@ -51,11 +51,10 @@ export function authenticationFailed(message: string): StripeHttpError {
 }
 
 export function apiError(status: number, shouldRetry: boolean | undefined): StripeHttpError {
-  const headers: Record<string, string> = shouldRetry === undefined ? {} : { 'Stripe-Should-Retry': String(shouldRetry) };
-  return new StripeHttpError(status, { type: 'api_error', message: 'An unknown error occurred' }, headers);
+  return new StripeHttpError(status, { type: 'api_error', message: 'An unknown error occurred' }, shouldRetryHeader(shouldRetry));
 }
 
-export function rateLimited(retryAfterSeconds: number): StripeHttpError {
+export function rateLimited(retryAfterSeconds: number, shouldRetry: boolean | undefined): StripeHttpError {
   return new StripeHttpError(
     429,
     {
@@ -64,8 +63,12 @@ export function rateLimited(retryAfterSeconds: number): StripeHttpError {
       message: 'Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.',
       doc_url: `${DOCS}/rate-limit`,
     },
-    { 'Retry-After': String(retryAfterSeconds) },
+    { 'Retry-After': String(retryAfterSeconds), ...shouldRetryHeader(shouldRetry) },
   );
+}
+
+function shouldRetryHeader(shouldRetry: boolean | undefined): Record<string, string> {
+  return shouldRetry === undefined ? {} : { 'Stripe-Should-Retry': String(shouldRetry) };
 }
 
 export function idempotencyMismatch(key: string, sameEndpoint: boolean): StripeHttpError {

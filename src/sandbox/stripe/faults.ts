@@ -11,7 +11,7 @@ export type FaultTiming = 'before' | 'after';
 
 export type StripeFault =
   | { type: 'server_error'; status?: number; shouldRetry?: boolean; when?: FaultTiming }
-  | { type: 'rate_limit'; retryAfter?: number; when?: FaultTiming }
+  | { type: 'rate_limit'; retryAfter?: number; shouldRetry?: boolean; when?: FaultTiming }
   | { type: 'delay'; ms: number; when?: FaultTiming };
 
 export type StripeFaultRule = FaultRule<StripeFault>;
@@ -29,7 +29,12 @@ export function parseStripeFault(raw: RawFault, at: string): StripeFault {
       return { type, status, shouldRetry: optionalBoolean(raw, 'shouldRetry', at), when };
     }
     case 'rate_limit':
-      return { type, retryAfter: optionalNumber(raw, 'retryAfter', at, { integer: true }), when };
+      return {
+        type,
+        retryAfter: optionalNumber(raw, 'retryAfter', at, { integer: true }),
+        shouldRetry: optionalBoolean(raw, 'shouldRetry', at),
+        when,
+      };
     case 'delay': {
       const ms = optionalNumber(raw, 'ms', at, { integer: true });
       if (ms === undefined) throw new FaultSpecError(`${at}.ms: a delay needs "ms", the milliseconds to wait`);
@@ -44,7 +49,7 @@ export function faultError(fault: StripeFault): StripeHttpError | undefined {
     case 'server_error':
       return apiError(fault.status ?? 500, fault.shouldRetry);
     case 'rate_limit':
-      return rateLimited(fault.retryAfter ?? 1);
+      return rateLimited(fault.retryAfter ?? 1, fault.shouldRetry);
     case 'delay':
       return undefined;
   }
