@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { NodeExecution } from '../../src/adapters/executor.ts';
+import { completed, edges, run, scripted, skipped, workflowFrom } from './helpers.ts';
+
+const research = (join = '', third = '') =>
+  workflowFrom(`
+osop_version: "1.0"
+id: research
+name: Research
+nodes:
+  - { id: question, type: human, name: Question }
+  - { id: web, type: agent, name: Web }
+  - { id: code, type: agent, name: Code }
+  - { id: papers, type: agent, name: Papers }
+  - { id: synthesize, type: agent, name: Synthesize }
+edges:
+  - { from: question, to: web, mode: parallel }
+  - { from: question, to: code, mode: parallel }
+  - { from: question, to: papers, mode: parallel }
+  - { from: web, to: synthesize ${join} }
+  - { from: code, to: synthesize }
+  - { from: papers, to: synthesize ${third} }
+`);
+
+/** Branches finish when the test says so. */
+function controlled() {
+  const finish = new Map<string, () => void>();
+  const started: string[] = [];
+  const wait = ({ node, signal }: NodeExecution) =>
+    new Promise<{ outputs: Record<string, unknown> }>((resolve, reject) => {
+      started.push(node.id);
+      finish.set(node.id, () => resolve({ outputs: { by: node.id } }));
+      signal.addEventListener('abort', () => reject(signal.reason));
+    });
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1));
+  };
+  return { finish, started, until, executors: scripted({ web: wait, code: wait, papers: wait }) };
+}
+
+describe('parallel forks', () => {
+  it('runs every branch and joins with wait_all by default', async () => {
+    const result = await run(research());
+    expect(edges(result.events).slice(0, 3)).toEqual(['question → web (parallel)', 'question → code (parallel)', 'question → papers (parallel)']);
+    expect(completed(result.events).sort()).toEqual(['code', 'papers', 'question', 'synthesize', 'web']);
+    expect(completed(result.events).at(-1)).toBe('synthesize');
+    expect(result.events.filter((event) => event.type === 'node.started' && event.node === 'synthesize')).toHaveLength(1);
+  });
+
+  it('wait_all waits for the slowest branch', async () => {
+    const branches = controlled();
+    const handle = run(research(), { executors: branches.executors });
+    await branches.until(() => branches.started.length === 3);
+    branches.finish.get('web')!();
+    branches.finish.get('code')!();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(branches.started).not.toContain('synthesize');
+    branches.finish.get('papers')!();
+    const result = await handle;
+    expect(completed(result.events)).toEqual(['question', 'web', 'code', 'papers', 'synthesize']);
+  });
+
+  it('wait_any continues with the first branch to arrive and stops the others', async () => {
+    const branches = controlled();
+    const handle = run(research(', join_mode: wait_any'), { executors: branches.executors });
+    await branches.until(() => branches.started.length === 3);
+    branches.finish.get('code')!();
+    const result = await handle;
+    expect(completed(result.events)).toEqual(['question', 'code', 'synthesize']);
+    expect(skipped(result.events).sort()).toEqual(['papers', 'web']);
+    expect(result.status).toBe('COMPLETED');
+  });
+
+  it('wait_n continues once join_count branches arrived', async () => {
+    const branches = controlled();
+    const handle = run(research(', join_mode: wait_n, join_count: 2'), { executors: branches.executors });
+    await branches.until(() => branches.started.length === 3);
+    branches.finish.get('papers')!();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(branches.started).not.toContain('synthesize');
+    branches.finish.get('web')!();
+    const result = await handle;
+    expect(completed(result.events)).toEqual(['question', 'papers', 'web', 'synthesize']);
+    expect(skipped(result.events)).toEqual(['code']);
+  });
+
+  it('does not let a branch that ended before the join block it', async () => {
+    const result = await run(research('', ', mode: conditional, when: "papers.found == true"'), {
+      executors: scripted({ papers: () => ({ outputs: { found: false } }) }),
+    });
+    expect(result.status).toBe('COMPLETED');
+    expect(completed(result.events)).toContain('synthesize');
+    expect(edges(result.events)).not.toContain('papers → synthesize (conditional)');
+  });
+
+  it('fails the whole run when a branch fails with nowhere to go', async () => {
+    const result = await run(research(), {
+      executors: scripted({
+        web: () => {
+          throw Object.assign(new Error('search engine down'), { code: 'down' });
+        },
+      }),
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.events.at(-1)).toMatchObject({ type: 'run.failed', error: { message: 'search engine down' } });
+    expect(skipped(result.events)).toContain('synthesize');
+  });
+});
