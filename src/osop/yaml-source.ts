@@ -62,9 +62,10 @@ export function parseSource(text: string, file: string): SourceDocument {
   };
 
   for (const problem of [...doc.errors, ...doc.warnings]) {
-    const [start, end] = problem.pos;
+    const [start] = problem.pos;
     const duplicate = problem.code === 'DUPLICATE_KEY';
-    const message = duplicate ? `duplicate key "${text.slice(start, end).trim()}"` : `YAML: ${problem.message.split('\n')[0]}`;
+    const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]+)/.exec(text.slice(start, start + 200))?.[1].trim().replace(/^["']|["']$/g, '');
+    const message = duplicate ? `duplicate key "${key}"` : `YAML: ${problem.message.split('\n')[0]}`;
     diagnostics.push({
       ...at(start),
       severity: doc.errors.includes(problem as never) ? 'error' : 'warning',
