@@ -1,11 +1,16 @@
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
 import type { NodeExecution } from '../../src/adapters/executor.ts';
 import { startRun, RunSetupError } from '../../src/machine/runner.ts';
 import type { RunEvent } from '../../src/machine/run-event.ts';
 import { completed, edges, expectGapless, fail, run, scripted, skipped, workflowFrom } from './helpers.ts';
+
+const addFormats: FormatsPlugin = (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
 
 const hang = ({ signal }: NodeExecution) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
 
@@ -201,10 +206,10 @@ edges:
 
 describe('the .osoplog', () => {
   it('is written per run, validates against the OSOP schema, and carries ai_metadata', async () => {
-    const { default: Ajv2020 } = await import('ajv/dist/2020.js');
-    const { parse } = await import('yaml');
     const schema = JSON.parse(await readFile(await schemaPath(), 'utf8'));
-    const validate = new Ajv2020({ strict: false, validateFormats: false }).compile(schema);
+    const ajv = new Ajv2020({ strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
     const logDir = await mkdtemp(join(tmpdir(), 'osoplog-'));
     const workflow = workflowFrom(`
 osop_version: "1.0"
@@ -232,5 +237,6 @@ edges:
 
 async function schemaPath(): Promise<string> {
   const local = 'schema/osoplog.schema.json';
-  return (await readdir('schema').catch(() => [])).includes('osoplog.schema.json') ? local : '../shared/osop-schema/osoplog.schema.json';
+  const present: string[] = await readdir('schema').catch(() => []);
+  return present.includes('osoplog.schema.json') ? local : '../shared/osop-schema/osoplog.schema.json';
 }
