@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { postForm, rejectionOf, stripeClient, useSandbox, waitFor } from './helpers.ts';
+import { postForm, rejectionOf, stripeClient, useSandbox, waitFor } from '../helpers.ts';
 
 describe('Stripe sandbox fault injection', () => {
   const sandbox = useSandbox();

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { rejectionOf, stripeClient, useSandbox } from './helpers.ts';
+import { rejectionOf, stripeClient, useSandbox } from '../helpers.ts';
 
 describe('the official stripe SDK against the Stripe sandbox', () => {
   const sandbox = useSandbox();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SANDBOX_STRIPE_KEY } from '../../src/sandbox/start.ts';
-import { postForm, useSandbox } from './helpers.ts';
+import { SANDBOX_STRIPE_KEY } from '../../../src/sandbox/start.ts';
+import { postForm, useSandbox } from '../helpers.ts';
 
 describe('Stripe sandbox wire protocol', () => {
   const sandbox = useSandbox();
