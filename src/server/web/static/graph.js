@@ -59,6 +59,9 @@ export const layoutWorkflow = async (workflow) => {
       'elk.algorithm': 'layered',
       'elk.direction': 'DOWN',
       'elk.edgeRouting': 'ORTHOGONAL',
+      // Written order decides which edge of a cycle points back up: a fallback, not the happy path.
+      'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER',
+      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
       'elk.layered.spacing.nodeNodeBetweenLayers': '56',
       'elk.spacing.nodeNode': '40',
       'elk.spacing.edgeLabel': '4',
@@ -88,7 +91,7 @@ export const drawGraph = (container, workflow, layout) => {
   }, container);
   const defs = el('defs', {}, svg);
   for (const kind of ['normal', 'failure', 'taken']) {
-    const marker = el('marker', { id: `arrow-${kind}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
+    const marker = el('marker', { id: `arrow-${kind}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }, defs);
     el('path', { d: 'M0,0 L10,5 L0,10 z', class: `arrow arrow--${kind}` }, marker);
   }
   const edgeLayer = el('g', { class: 'edges' }, svg);

@@ -1,0 +1,28 @@
+// Debian's Chromium driven by playwright-core, headless and offline-friendly.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const ARTIFACTS = resolve(import.meta.dirname, '../../../test-artifacts');
+
+export const launchBrowser = (): Promise<Browser> =>
+  chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+
+export const artifactPath = (name: string): string => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return resolve(ARTIFACTS, name);
+};
