@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const SEED = '/work/shared/seed/ex-sop-stripe-payment.osop.yaml';
+const FIXTURES = '/work/shared/corpus/osop-fixtures';
+
+function sopstate(args: string[], input?: string) {
+  const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', input, timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('sopstate validate', () => {
+  it('exits 0 for the seed and says so', () => {
+    const { code, stdout, stderr } = sopstate(['validate', SEED]);
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('1 file valid');
+  });
+
+  it('exits 2 for broken files, one file:line:col line per problem, no stack trace', () => {
+    const { code, stdout, stderr } = sopstate(['validate', `${FIXTURES}/empty.osop`, `${FIXTURES}/invalid_yaml.osop`, `${FIXTURES}/missing_fields.osop`]);
+    expect(code).toBe(2);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).toMatch(/^\/work\/shared\/corpus\/osop-fixtures\/\w+\.osop:\d+:\d+: error: .+/);
+    expect(`${stdout}${stderr}`).not.toMatch(/\n\s+at /);
+  });
+
+  it('keeps warnings from failing unless --strict', () => {
+    const file = `${FIXTURES}/valid_complex.osop`;
+    const lenient = sopstate(['validate', file]);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stdout).toMatch(/valid_complex\.osop:37:12: warning: 'approved'/);
+    expect(sopstate(['validate', '--strict', file]).code).toBe(2);
+  });
+
+  it('prints the diagnostics as a JSON array with --json', () => {
+    const { code, stdout } = sopstate(['validate', '--json', '--schema', 'core', SEED]);
+    expect(code).toBe(2);
+    const diagnostics = JSON.parse(stdout) as Array<{ code: string; line: number; path: string }>;
+    expect(diagnostics.length).toBeGreaterThan(0);
+    expect(diagnostics.every((diagnostic) => diagnostic.code === 'schema-core' && diagnostic.line > 0)).toBe(true);
+  });
+
+  it('reads - from stdin', () => {
+    const text = 'osop_version: "1.0"\nid: x\nname: X\nnodes:\n  - id: a\n    type: cli\nedges: []\n';
+    expect(sopstate(['validate', '-'], text).code).toBe(0);
+    const broken = sopstate(['validate', '-'], text.replace('id: a', 'id: outputs'));
+    expect(broken.code).toBe(2);
+    expect(broken.stdout).toMatch(/^-:5:9: error: node id "outputs" collides/m);
+  });
+
+  it('rejects a missing file and an unknown --schema cleanly', () => {
+    const missing = sopstate(['validate', '/nonexistent/flow.osop.yaml']);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toContain('no such file');
+    const usage = sopstate(['validate', '--schema', 'nope', SEED]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/Allowed choices are core, full/);
+  });
+});
