@@ -1,5 +1,5 @@
 // Stripe and Claude, live or emulated: which mode each service runs in, and the executors that talk to it.
-import type { Executor } from './executor.ts';
+import type { Executor, ExecutorRegistry } from './executor.ts';
 import { createAgentExecutor, ANTHROPIC_DEFAULT_BASE } from './agent/executor.ts';
 import { createApiExecutor } from './api/executor.ts';
 import type { FetchLike } from './api/http.ts';
@@ -38,7 +38,7 @@ export interface ServiceExecutorOptions {
   fetch?: FetchLike;
 }
 
-export interface ServiceExecutors {
+export interface ServiceExecutors extends ExecutorRegistry {
   api: Executor;
   agent: Executor;
 }
