@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { appendCall } from '../shared/call-log.ts';
 import { mountControlRoutes } from '../shared/control-routes.ts';
 import { FaultQueue } from '../shared/fault-queue.ts';
 import { randomId, sleep } from '../shared/ids.ts';
@@ -93,7 +94,7 @@ export function createAnthropicEmulator(options: AnthropicEmulatorOptions = {}):
       body: null,
       reply: null,
     };
-    calls.push(call);
+    appendCall(calls, call);
     return call;
   }
 

@@ -1,3 +1,4 @@
+import { appendCall } from '../shared/call-log.ts';
 import { randomId } from '../shared/ids.ts';
 import { invalidRequest, StripeHttpError, unexpectedState } from './errors.ts';
 import type { OperationContext } from './operation.ts';
@@ -110,7 +111,7 @@ function record(
   outcome: ConfirmationRecord['outcome'],
   declineCode: string | null,
 ): void {
-  context.store.confirmations.push({
+  appendCall(context.store.confirmations, {
     paymentIntent: intent.id,
     paymentMethod,
     outcome,

@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
+import { appendCall } from '../shared/call-log.ts';
 import type { FaultQueue } from '../shared/fault-queue.ts';
 import { randomId, sleep } from '../shared/ids.ts';
 import { checkStripeKey } from './auth.ts';
-import { StripeHttpError } from './errors.ts';
+import { invalidRequest, StripeHttpError } from './errors.ts';
 import { faultError, type StripeFault } from './faults.ts';
 import { readRequestParams } from './form.ts';
 import type { IdempotencyLayer } from './idempotency.ts';
@@ -42,7 +43,7 @@ export function createPipeline(deps: PipelineDeps) {
       fault: null,
       params: {},
     };
-    deps.store.calls.push(call);
+    appendCall(deps.store.calls, call);
     const outcome = await run(c, operation, call, key).catch(asOutcome);
     call.status = outcome.status;
     const headers: Record<string, string> = {
@@ -56,6 +57,9 @@ export function createPipeline(deps: PipelineDeps) {
 
   async function run(c: Context, operation: Operation, call: StripeCallRecord, key: string | null): Promise<Outcome> {
     checkStripeKey(c.req.header('authorization'));
+    if (key !== null && key.length > 255) {
+      throw invalidRequest(`Invalid Idempotency-Key: keys can be at most 255 characters long, this one has ${key.length}.`);
+    }
     const params = await readRequestParams(c.req.raw);
     call.params = params;
     const fault = deps.faults.take(call.method, call.path);
