@@ -32,7 +32,7 @@ export function resolveInputs(workflow: Workflow, given: Record<string, unknown>
     if (inputs[spec.name] === undefined && spec.default !== undefined) inputs[spec.name] = spec.default;
     if (inputs[spec.name] === undefined && spec.required) {
       const about = spec.description ? ` (${spec.description})` : '';
-      problems.push(`missing required input ${spec.name}${about} for ${workflow.file}: pass --input ${spec.name}=<value>`);
+      problems.push(`missing required input ${spec.name}${about}: pass --input ${spec.name}=<value>`);
     }
   }
   return { inputs, problems };
@@ -41,5 +41,5 @@ export function resolveInputs(workflow: Workflow, given: Record<string, unknown>
 export function missingSecrets(workflow: Workflow, secrets: Record<string, string>): string[] {
   return workflow.secrets
     .filter((name) => !secrets[name])
-    .map((name) => `missing secret ${name} used by ${workflow.file}: set ${name} in the environment or a .env file, or pass --secret ${name}=<value>`);
+    .map((name) => `missing secret ${name}: set ${name} in the environment or a .env file, or pass --secret ${name}=<value>`);
 }

@@ -2,10 +2,18 @@
 import type { Command } from 'commander';
 import { registerValidate } from './validate.ts';
 import { registerRender } from './render.ts';
+import { registerServe } from './serve.ts';
+import { registerRun } from './run.ts';
+import { registerPaths } from './paths.ts';
+import { registerTest } from './test.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
   registerValidate,
   registerRender,
+  registerServe,
+  registerRun,
+  registerPaths,
+  registerTest,
 ];

@@ -1,0 +1,156 @@
+// `sopstate run <file>`: runs a workflow with live terminal output, or one RunEvent per line with --json.
+import { join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import type { ExecutorRegistry } from '../../adapters/executor.ts';
+import { createLocalExecutors } from '../../adapters/local.ts';
+import { formatDiagnostic } from '../../osop/diagnostics.ts';
+import { loadWorkflowFile } from '../../osop/load.ts';
+import { didYouMean } from '../../osop/suggest.ts';
+import type { Workflow } from '../../osop/workflow.ts';
+import type { RunEvent } from '../../machine/run-event.ts';
+import { coerceInput } from '../../machine/run-inputs.ts';
+import type { HumanDecision, RunHandle } from '../../machine/run-options.ts';
+import { RunSetupError, startRun } from '../../machine/runner.ts';
+import { loadSecrets, SecretFlagError, splitPair } from '../../machine/secrets.ts';
+import { createEventPrinter } from '../print-events.ts';
+
+export interface RunFlags {
+  input: string[];
+  secret: string[];
+  dryRun?: boolean;
+  allowCli?: boolean;
+  approve: string[];
+  reject: string[];
+  autoApprove?: boolean;
+  json?: boolean;
+  logDir: string;
+}
+
+export interface RunIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  color?: boolean;
+  /** Asks a yes/no question on the terminal; absent when stdin is not a TTY. */
+  ask?: (question: string) => Promise<string>;
+  /** Receives the handle once the run has started (Ctrl-C → cancel). */
+  onStart?: (handle: RunHandle) => void;
+}
+
+export const DEFAULT_LOG_DIR = '.sopstate/logs';
+
+class UsageError extends Error {}
+
+/**
+ * HOOK for the service executors (`api`, `agent`): helper-3's `createServiceExecutors(...)` in
+ * src/adapters/registry.ts plugs in here. Until then api/agent nodes fail with "no executor for type X".
+ */
+function serviceExecutors(): ExecutorRegistry {
+  return {};
+}
+
+function parseInputs(workflow: Workflow, pairs: string[]): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
+  for (const text of pairs) {
+    const pair = splitPair(text);
+    if (!pair) throw new UsageError(`--input ${text} is not name=value: write --input name=value`);
+    const spec = workflow.inputs.find((input) => input.name === pair[0]);
+    if (!spec && workflow.inputs.length > 0) {
+      const hint = didYouMean(pair[0], workflow.inputs.map((input) => input.name)) ?? `declared inputs: ${workflow.inputs.map((input) => input.name).join(', ')}`;
+      throw new UsageError(`--input ${pair[0]}: ${workflow.file} declares no input ${pair[0]} (${hint})`);
+    }
+    inputs[pair[0]] = coerceInput(spec, pair[1]);
+  }
+  return inputs;
+}
+
+function checkNodeNames(workflow: Workflow, flag: string, names: string[]): void {
+  const ids = workflow.nodes.map((node) => node.id);
+  for (const name of names) {
+    if (ids.includes(name)) continue;
+    throw new UsageError(`${flag} ${name}: no node ${name} in ${workflow.file} (${didYouMean(name, ids) ?? `nodes: ${ids.join(', ')}`})`);
+  }
+}
+
+async function decide(node: string, flags: RunFlags, io: RunIO): Promise<HumanDecision> {
+  if (flags.reject.includes(node)) return { decision: 'rejected', comment: 'rejected with --reject' };
+  if (flags.approve.includes(node) || flags.autoApprove) return { decision: 'approved', comment: flags.autoApprove ? 'approved with --auto-approve' : 'approved with --approve' };
+  if (!io.ask) return { decision: 'rejected', comment: `no decision given: stdin is not a terminal; pass --approve ${node}, --reject ${node} or --auto-approve` };
+  const answer = (await io.ask(`Approve ${node}? [y/N] `)).trim().toLowerCase();
+  return answer === 'y' || answer === 'yes' ? { decision: 'approved' } : { decision: 'rejected', comment: answer && answer !== 'n' && answer !== 'no' ? answer : 'rejected at the prompt' };
+}
+
+/** Runs one workflow file; resolves with the exit code (0 COMPLETED, 1 FAILED/TIMEOUT, 2 invalid input). */
+export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunIO): Promise<number> {
+  const loaded = await loadWorkflowFile(file);
+  const problems = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error' || !flags.json);
+  for (const diagnostic of problems) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
+  if (!loaded.workflow) return 2;
+  const workflow = loaded.workflow;
+  let handle: RunHandle;
+  try {
+    checkNodeNames(workflow, '--approve', flags.approve);
+    checkNodeNames(workflow, '--reject', flags.reject);
+    const inputs = parseInputs(workflow, flags.input);
+    const secrets = loadSecrets({ names: workflow.secrets, flags: flags.secret, envFile: join(io.cwd, '.env'), env: io.env });
+    const executors = flags.dryRun ? createLocalExecutors({ dryRun: true }) : { ...createLocalExecutors({ allowCli: flags.allowCli }), ...serviceExecutors() };
+    const print = flags.json ? (event: RunEvent) => io.stdout(`${JSON.stringify(event)}\n`) : createEventPrinter({ write: io.stdout, color: io.color });
+    handle = startRun({
+      workflow,
+      inputs,
+      secrets,
+      executors,
+      dryRun: flags.dryRun,
+      logDir: flags.logDir,
+      onEvent: (event) => {
+        print(event);
+        if (event.type === 'human.waiting') void decide(event.node, flags, io).then((decision) => handle.signal(event.node, decision));
+      },
+    });
+  } catch (failure) {
+    if (failure instanceof RunSetupError) for (const problem of failure.problems) io.stderr(`${workflow.file}: error: ${problem}\n`);
+    else if (failure instanceof UsageError || failure instanceof SecretFlagError) io.stderr(`error: ${failure.message}\n`);
+    else throw failure;
+    return 2;
+  }
+  io.onStart?.(handle);
+  const result = await handle.done;
+  return result.status === 'COMPLETED' ? 0 : 1;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a workflow; live progress in the terminal, or one RunEvent per line with --json')
+    .argument('<file>', 'workflow file (.osop, .osop.yaml, .osop.yml, .osop.json)')
+    .option('--input <name=value>', 'a workflow input (repeatable)', collect, [])
+    .option('--secret <NAME=value>', 'a value for ${secrets.NAME} (repeatable; also read from the environment and .env)', collect, [])
+    .option('--dry-run', 'walk the workflow without calling anything: nodes complete with their x-sample outputs')
+    .option('--allow-cli', 'let cli nodes run shell commands')
+    .option('--approve <node>', 'approve this human node when it waits (repeatable)', collect, [])
+    .option('--reject <node>', 'reject this human node when it waits (repeatable)', collect, [])
+    .option('--auto-approve', 'approve every human node')
+    .option('--json', 'print exactly one RunEvent JSON per line on stdout')
+    .option('--log-dir <dir>', 'where to write <run id>.osoplog.yaml', DEFAULT_LOG_DIR)
+    .action(async (file: string, flags: RunFlags) => {
+      const terminal = process.stdin.isTTY === true;
+      const prompt = terminal ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
+      try {
+        process.exitCode = await runWorkflowCommand(file, flags, {
+          stdout: (text) => process.stdout.write(text),
+          stderr: (text) => process.stderr.write(text),
+          env: process.env,
+          cwd: process.cwd(),
+          color: !flags.json && process.stdout.isTTY === true,
+          ...(prompt ? { ask: (question: string) => prompt.question(question) } : {}),
+          onStart: (handle) => process.once('SIGINT', () => handle.cancel()),
+        });
+      } finally {
+        prompt?.close();
+      }
+    });
+}

@@ -1,0 +1,68 @@
+// Live, readable terminal output for a run: one line per step, agent text streamed inline.
+import { styleText } from 'node:util';
+import { formatDuration } from '../adapters/timeout.ts';
+import type { RunEvent } from '../machine/run-event.ts';
+
+export interface PrinterOptions {
+  write: (text: string) => void;
+  color?: boolean;
+}
+
+type Style = Parameters<typeof styleText>[0];
+
+const MAX_VALUE = 160;
+
+const brief = (value: unknown): string => {
+  const text = JSON.stringify(value) ?? '';
+  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+};
+
+const visitNote = (visit: number) => (visit > 1 ? ` (visit ${visit})` : '');
+
+export function createEventPrinter(options: PrinterOptions): (event: RunEvent) => void {
+  const paint = (style: Style, text: string) => (options.color ? styleText(style, text) : text);
+  let streaming = false;
+  const line = (text: string) => {
+    options.write(`${streaming ? '\n' : ''}${text}\n`);
+    streaming = false;
+  };
+  return (event) => {
+    switch (event.type) {
+      case 'run.started':
+        return line(paint('bold', `▶ ${event.workflowName} (${event.workflowId})${event.dryRun ? ' — dry run' : ''} · run ${event.runId}`));
+      case 'node.started':
+        return line(`● ${paint('bold', event.node)} ${paint('dim', `[${event.nodeType}]`)} started${visitNote(event.visit)}`);
+      case 'node.request':
+        return line(paint('dim', `    ${event.method} ${event.url}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`));
+      case 'node.response':
+        return line(paint('dim', `    ← ${event.status} in ${formatDuration(event.durationMs)}${event.replayed ? ' (idempotent replay)' : ''}`));
+      case 'node.retrying':
+        return line(paint('yellow', `↻ ${event.node} retrying in ${formatDuration(event.delayMs)} (attempt ${event.attempt}): ${event.error.message}`));
+      case 'node.completed': {
+        const outputs = Object.keys(event.outputs).length > 0 ? paint('dim', ` ${brief(event.outputs)}`) : '';
+        return line(`${paint('green', '✔')} ${paint('bold', event.node)} completed in ${formatDuration(event.durationMs)}${outputs}`);
+      }
+      case 'node.failed':
+        return line(`${paint('red', '✖')} ${paint('bold', event.node)} failed after ${formatDuration(event.durationMs)}: ${event.error.message}${event.error.code ? paint('dim', ` (${event.error.code})`) : ''}`);
+      case 'node.skipped':
+        return line(paint('dim', `○ ${event.node} skipped${event.reason ? `: ${event.reason}` : ''}`));
+      case 'edge.taken':
+        return line(paint('cyan', `  → ${event.from} → ${event.to} (${event.mode}${event.condition ? `: ${event.condition}` : ''})`));
+      case 'agent.delta':
+        if (!streaming) options.write('    ');
+        options.write(event.text.replace(/\n/g, '\n    '));
+        streaming = true;
+        return;
+      case 'human.waiting':
+        return line(paint('magenta', `⏸ ${event.node} is waiting for a decision${event.prompt ? `: ${event.prompt}` : ''}`));
+      case 'run.completed':
+        line(paint('green', paint('bold', `✔ ${event.status} in ${formatDuration(event.durationMs)}`)));
+        if (event.osoplog) line(`  log: ${event.osoplog}`);
+        return;
+      case 'run.failed':
+        line(paint('red', paint('bold', `✖ ${event.status} in ${formatDuration(event.durationMs)}: ${event.error.message}`)));
+        if (event.osoplog) line(`  log: ${event.osoplog}`);
+        return;
+    }
+  };
+}
