@@ -17,7 +17,5 @@ export interface ServerContext {
   hasSecret: (name: string) => boolean;
   /** SSE comment lines keep idle connections (and proxies) alive. */
   heartbeatMs: number;
-  /** Where runs write `<runId>.osoplog.yaml`. */
-  logDir?: string;
   renderMermaid?: (workflow: Workflow) => string;
 }

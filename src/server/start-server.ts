@@ -87,7 +87,6 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     allowCli: options.allowCli ?? false,
     hasSecret: (name) => Boolean(secret(name)),
     heartbeatMs: options.heartbeatMs ?? 15_000,
-    logDir,
     renderMermaid: options.runtime.renderMermaid,
   };
   const restored = await manager.restore();

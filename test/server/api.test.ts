@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { postJson, startFakeServer, type FakeServer } from './support/fake-server.ts';
 import { getRun, waitForRun } from './support/wait.ts';
 
@@ -118,6 +119,26 @@ describe('starting runs', () => {
     expect((await server.api('/api/runs?limit=0')).status).toBe(400);
     expect((await server.api('/api/runs?offset=-1')).status).toBe(400);
     expect((await server.api('/api/runs/nope')).status).toBe(404);
+  });
+});
+
+describe('the .osoplog', () => {
+  it('is YAML built from the stored events once the run ended, and 409 while it runs', async () => {
+    const { json } = await startRun({ workflow: 'approval', inputs: { amount: 3 } });
+    const runId = json.runId as string;
+    await waitForRun(server, runId, (r) => r.waiting.includes('review'));
+    expect((await server.api(`/api/runs/${runId}/osoplog`)).status).toBe(409);
+    await server.api(`/api/runs/${runId}/signal`, postJson({ node: 'review', decision: 'approved' }));
+    await waitForRun(server, runId, (r) => r.status !== 'RUNNING');
+    const response = await server.api(`/api/runs/${runId}/osoplog`);
+    expect(response.headers.get('content-type')).toContain('yaml');
+    const record = parse(await response.text()) as { run_id: string; status: string; node_records: Array<{ node_id: string; status: string }> };
+    expect(record).toMatchObject({ run_id: runId, status: 'COMPLETED' });
+    expect(record.node_records.map((n) => [n.node_id, n.status])).toEqual([
+      ['prepare', 'COMPLETED'],
+      ['review', 'COMPLETED'],
+      ['charge', 'COMPLETED'],
+    ]);
   });
 });
 

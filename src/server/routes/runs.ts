@@ -1,10 +1,9 @@
-// Runs over HTTP: start, list, inspect, signal a human node, cancel, fetch the .osoplog.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// Runs over HTTP: start, list, inspect, signal a human node, cancel, fetch the .osoplog (rebuilt from the stored events).
 import { Hono } from 'hono';
 import type { ServerContext } from '../context.ts';
 import { apiError, readJsonObject } from '../errors.ts';
 import { preflight } from '../preflight.ts';
+import { runOsoplogYaml } from '../run-osoplog.ts';
 import { viewRun } from '../run-view.ts';
 import { findWorkflow } from './workflows.ts';
 
@@ -86,9 +85,10 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       const runId = c.req.param('id');
       const run = ctx.store.getRun(runId);
       if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
-      const text = ctx.logDir ? await readFile(join(ctx.logDir, `${run.id}.osoplog.yaml`), 'utf8').catch(() => undefined) : undefined;
-      if (text === undefined) {
-        return apiError(c, 404, 'no-osoplog', run.status === 'RUNNING' ? `run ${runId} is still running; its .osoplog is written when it ends` : `no .osoplog was written for run ${runId}`);
-      }
+      if (run.status === 'RUNNING') return apiError(c, 409, 'run-running', `run ${runId} is still running; its .osoplog exists once it ends`);
+      const loaded = await ctx.catalog.loadFile(run.workflowFile).catch(() => undefined);
+      const { snapshot: _snapshot, ...record } = run;
+      const text = loaded?.workflow ? runOsoplogYaml(record, loaded.workflow, allEvents(ctx, runId)) : undefined;
+      if (text === undefined) return apiError(c, 404, 'no-osoplog', `the workflow of run ${runId} no longer loads, so its .osoplog cannot be built`);
       return c.body(text, 200, { 'Content-Type': 'application/yaml; charset=utf-8' });
     });

@@ -24,6 +24,8 @@ export interface StreamOptions {
   lastEventId?: number;
   /** Close the client once this many events arrived (before the run's end). */
   stopAfter?: number;
+  /** Close the client after the first event this returns true for. */
+  stopWhen?: (event: RunEvent) => boolean;
   /** Called on each event, e.g. to signal a human node when it waits. */
   onEvent?: (event: RunEvent) => void;
 }
@@ -72,7 +74,8 @@ export const streamRun = (baseUrl: string, runId: string, options: StreamOptions
         result.events.push(event);
         result.ids.push(message.lastEventId);
         options.onEvent?.(event);
-        if (type === 'run.completed' || type === 'run.failed' || result.events.length === options.stopAfter) finish();
+        const final = type === 'run.completed' || type === 'run.failed';
+        if (final || result.events.length === options.stopAfter || options.stopWhen?.(event)) finish();
       });
     }
   });

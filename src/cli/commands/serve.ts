@@ -1,0 +1,98 @@
+// `sopstate serve`: runs over HTTP with live SSE, durable in SQLite, resumed after a crash.
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { RouteModule } from '../../server/app.ts';
+import { assertSafeBinding, UnsafeBindingError } from '../../server/binding.ts';
+import { createRuntime } from '../../server/runtime.ts';
+import { startServer } from '../../server/start-server.ts';
+import { webModule } from '../../server/web/web-routes.ts';
+
+interface ServeFlags {
+  port: number;
+  host: string;
+  workflows: string;
+  db: string;
+  allowCli?: boolean;
+  sandbox?: boolean;
+  logDir?: string;
+}
+
+const port = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  return parsed;
+};
+
+/** Extra route modules mounted on the server (the web page; the chat adds itself here). */
+const routeModules = (): RouteModule[] => [webModule()];
+
+const fail = (message: string): never => {
+  process.stderr.write(`sopstate serve: ${message}\n`);
+  process.exit(2);
+};
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve workflows over HTTP: start runs, stream their events (SSE), approve human steps')
+    .option('--port <port>', 'port to listen on (0 = any free port)', port, 8787)
+    .option('--host <host>', 'address to bind; beyond loopback needs SOPSTATE_TOKEN', '127.0.0.1')
+    .option('--workflows <dir>', 'folder of .osop.yaml files the server may run', 'examples')
+    .option('--db <file>', 'SQLite file for runs and events', '.sopstate/sopstate.db')
+    .option('--allow-cli', 'allow workflows to run cli nodes (shell commands)')
+    .option('--sandbox', 'emulate Stripe and Claude even when keys are set')
+    .option('--log-dir <dir>', 'where .osoplog.yaml files go (default: next to the database)')
+    .action(async (flags: ServeFlags) => {
+      const workflowsDir = resolve(flags.workflows);
+      if (!existsSync(workflowsDir) || !statSync(workflowsDir).isDirectory()) {
+        fail(`--workflows ${flags.workflows} is not a folder: point it at the folder holding your .osop.yaml files`);
+      }
+      const token = process.env.SOPSTATE_TOKEN?.trim() || undefined;
+      try {
+        assertSafeBinding(flags.host, token);
+      } catch (error) {
+        fail((error as Error).message);
+      }
+      let announced = false;
+      const { runtime, secret, close: closeRuntime } = await createRuntime({
+        allowCli: flags.allowCli,
+        forceSandbox: flags.sandbox,
+        announce: (line) => {
+          if (!announced) process.stderr.write(`${line}\n`);
+          announced = true;
+        },
+      });
+      try {
+        const server = await startServer({
+          workflowsDir,
+          dbFile: resolve(flags.db),
+          port: flags.port,
+          host: flags.host,
+          token,
+          allowCli: flags.allowCli,
+          logDir: flags.logDir ? resolve(flags.logDir) : undefined,
+          runtime,
+          secrets: secret,
+          routes: routeModules(),
+        });
+        const resumed = server.restored.restored.length;
+        process.stdout.write(`sopstate serving ${workflowsDir} at ${server.url}${resumed ? ` (${resumed} unfinished run(s) resumed)` : ''}\n`);
+        const stop = () => {
+          void server
+            .close()
+            .then(closeRuntime)
+            .finally(() => process.exit(0));
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      } catch (error) {
+        await closeRuntime();
+        if (error instanceof UnsafeBindingError) fail(error.message);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE') fail(`port ${flags.port} is in use on ${flags.host}: pick another with --port`);
+        if (code === 'EADDRNOTAVAIL') fail(`cannot bind ${flags.host}: no such local address`);
+        throw error;
+      }
+    });
+}

@@ -1,0 +1,49 @@
+// The real parts behind a server: the XState runner, the loader, Stripe/Claude executors (live or
+// sandboxed), local executors (human, cli when allowed), and the secrets runs may use.
+import { createServiceExecutors, describeServiceMode, resolveServiceMode, serviceSecrets, type Env } from '../adapters/registry.ts';
+import { createLocalExecutors } from '../adapters/local.ts';
+import { startRun } from '../machine/runner.ts';
+import { loadWorkflowFile } from '../osop/load.ts';
+import { renderMermaid } from '../osop/render-mermaid.ts';
+import { startSandbox, type Sandbox } from '../sandbox/start.ts';
+import type { SecretSource } from './run-manager.ts';
+import type { ServerRuntime } from './start-server.ts';
+
+export interface RuntimeOptions {
+  allowCli?: boolean;
+  /** Emulate Stripe and Claude even when keys are set. */
+  forceSandbox?: boolean;
+  env?: Env;
+  /** Told once which services are live and which are emulated. */
+  announce?: (line: string) => void;
+}
+
+export interface Runtime {
+  runtime: ServerRuntime;
+  /** `${secrets.X}` from the environment, plus the service keys (the sandbox's when emulated). */
+  secret: SecretSource;
+  sandbox?: Sandbox;
+  close(): Promise<void>;
+}
+
+export const createRuntime = async (options: RuntimeOptions = {}): Promise<Runtime> => {
+  const env = options.env ?? process.env;
+  const modes = resolveServiceMode(env, { forceSandbox: options.forceSandbox });
+  const sandbox = modes.needsSandbox ? await startSandbox() : undefined;
+  options.announce?.(describeServiceMode(modes, env));
+  const services = createServiceExecutors({ mode: modes, sandbox, env });
+  const keys = serviceSecrets(modes, env);
+  return {
+    runtime: {
+      startRun,
+      load: loadWorkflowFile,
+      renderMermaid,
+      createExecutors: () => ({ ...createLocalExecutors({ allowCli: options.allowCli }), api: services.api, agent: services.agent }),
+    },
+    secret: (name) => keys[name] ?? env[name],
+    sandbox,
+    close: async () => {
+      await sandbox?.close();
+    },
+  };
+};

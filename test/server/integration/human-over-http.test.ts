@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../../src/machine/run-event.ts';
+import { streamRun } from '../support/sse-client.ts';
+import { FIXTURES, startRealServer, startRunOver, type RealServer } from './real-server.ts';
+
+let server: RealServer;
+beforeAll(async () => {
+  server = await startRealServer({ workflowsDir: FIXTURES, allowCli: true });
+});
+afterAll(async () => {
+  await server.cleanup();
+});
+
+const decideWhenWaiting = (runId: string, decision: 'approved' | 'rejected') => (event: RunEvent) => {
+  if (event.type === 'human.waiting') void server.post(`/api/runs/${runId}/signal`, { node: event.node, decision });
+};
+
+const completed = (events: RunEvent[]) => events.filter((e) => e.type === 'node.completed').map((e) => ('node' in e ? e.node : ''));
+
+describe('a human step over HTTP', () => {
+  it('waits, then continues on approve', async () => {
+    const runId = await startRunOver(server, 'approve-refund');
+    const result = await streamRun(server.url, runId, { onEvent: decideWhenWaiting(runId, 'approved') });
+    expect(result.events.map((e) => e.type)).toContain('human.waiting');
+    expect(result.events.at(-1)?.type).toBe('run.completed');
+    expect(completed(result.events)).toEqual(['review', 'refund']);
+  }, 30_000);
+
+  it('takes the fallback on reject', async () => {
+    const runId = await startRunOver(server, 'approve-refund');
+    const result = await streamRun(server.url, runId, { onEvent: decideWhenWaiting(runId, 'rejected') });
+    expect(result.events).toContainEqual(expect.objectContaining({ type: 'edge.taken', from: 'review', to: 'notify_rejected', mode: 'fallback' }));
+    expect(completed(result.events)).toEqual(['notify_rejected']);
+    expect(result.events.at(-1)?.type).toBe('run.completed');
+  }, 30_000);
+
+  it('answers 409 to a signal for a node that is not waiting', async () => {
+    const runId = await startRunOver(server, 'approve-refund');
+    const response = await server.post(`/api/runs/${runId}/signal`, { node: 'refund', decision: 'approved' });
+    expect(response.status).toBe(409);
+    await server.post(`/api/runs/${runId}/cancel`, {});
+  }, 30_000);
+});
