@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { createActor, initialTransition, transition } from 'xstate';
+import { doneEventType, errorEventType } from '../../src/machine/actor-events.ts';
+import { CompileError, compileWorkflow } from '../../src/machine/compile.ts';
+import { workflowFrom } from './helpers.ts';
+
+const SEED = '../shared/seed/ex-sop-stripe-payment.osop.yaml';
+
+describe('compileWorkflow', () => {
+  it('is pure: walking the seed with synthesized done/error events needs no executor', async () => {
+    const machine = compileWorkflow(workflowFrom(await readFile(SEED, 'utf8'), SEED));
+    let [snapshot] = initialTransition(machine, { runId: 'walk' });
+    expect(snapshot.value).toBe('create_customer');
+    const walk = (type: string, body: Record<string, unknown>) => {
+      [snapshot] = transition(machine, snapshot, { type, ...body });
+      return snapshot.value;
+    };
+    expect(walk(doneEventType('create_customer'), { output: { outputs: { customer_id: 'cus_1' } } })).toBe('create_intent');
+    expect(walk(doneEventType('create_intent'), { output: { outputs: { intent_id: 'pi_1' } } })).toBe('confirm_payment');
+    expect(walk(errorEventType('confirm_payment'), { error: { message: 'declined', code: 'card_declined', kind: 'error' } })).toBe('create_intent');
+    expect(snapshot.context.nodes.create_intent).toMatchObject({ visits: 2, status: 'RUNNING' });
+    walk(doneEventType('create_intent'), { output: { outputs: { intent_id: 'pi_2' } } });
+    walk(doneEventType('confirm_payment'), { output: { outputs: {} } });
+    expect(walk(doneEventType('check_status'), { output: { outputs: { status: 'succeeded' } } })).toBe('send_receipt');
+    expect(walk(doneEventType('send_receipt'), { output: { outputs: { text: 'Thanks' } } })).toBe('COMPLETED');
+    expect(snapshot.status).toBe('done');
+    expect(JSON.parse(JSON.stringify(snapshot.context))).toEqual(snapshot.context);
+  });
+
+  it('names a fork after its branches and keeps each branch node in its own region', () => {
+    const machine = compileWorkflow(
+      workflowFrom(`
+osop_version: "1.0"
+id: fanout
+name: Fanout
+nodes:
+  - { id: plan, type: agent, name: Plan }
+  - { id: lint, type: cli, name: Lint }
+  - { id: test, type: cli, name: Test }
+  - { id: merge, type: git, name: Merge }
+edges:
+  - { from: plan, to: lint, mode: parallel }
+  - { from: plan, to: test, mode: parallel }
+  - { from: lint, to: merge }
+  - { from: test, to: merge }
+`),
+    );
+    expect(Object.keys(machine.root.states)).toEqual(['plan', 'merge', 'parallel[lint,test]', 'COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED']);
+    const fork = machine.root.states['parallel[lint,test]'];
+    expect(fork.type).toBe('parallel');
+    expect(Object.keys(fork.states.lint.states)).toEqual(['lint', 'JOINED', 'ENDED']);
+  });
+
+  it('leaves the node actors to the runner: an unprovided machine fails the node, saying so', async () => {
+    const machine = compileWorkflow(workflowFrom(`osop_version: "1.0"\nid: one\nname: One\nnodes:\n  - { id: only, type: api, name: Only }\n`));
+    const actor = createActor(machine, { input: { runId: 'bare' } }).start();
+    await new Promise((resolve) => actor.subscribe((snapshot) => snapshot.status === 'done' && resolve(null)));
+    expect(actor.getSnapshot().value).toBe('FAILED');
+    expect(actor.getSnapshot().context.error?.message).toContain('no actor was provided for node only');
+  });
+
+  it('refuses a node id that would clash with a run state', () => {
+    const workflow = workflowFrom(`osop_version: "1.0"\nid: clash\nname: Clash\nnodes:\n  - { id: FAILED, type: api, name: Failed }\n`);
+    expect(() => compileWorkflow(workflow)).toThrow(CompileError);
+    expect(() => compileWorkflow(workflow)).toThrow(/node id FAILED .* is reserved/);
+  });
+});
