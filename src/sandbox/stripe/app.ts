@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { mountControlRoutes } from '../shared/control-routes.ts';
 import { FaultQueue } from '../shared/fault-queue.ts';
 import { createCustomer, listCustomers, retrieveCustomer } from './customers.ts';
@@ -40,7 +40,7 @@ export function createStripeEmulator(): StripeEmulator {
   const idempotency = new IdempotencyLayer();
   const faults = new FaultQueue<StripeFault>();
   const handle = createPipeline({ store, idempotency, faults, apiVersion: STRIPE_SANDBOX_API_VERSION });
-  const route = (operation: Operation) => (c: Parameters<typeof handle>[0]) => handle(c, operation);
+  const route = (operation: Operation) => (c: Context) => handle(c, operation);
 
   const emulator: StripeEmulator = {
     app: new Hono(),

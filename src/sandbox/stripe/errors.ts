@@ -17,9 +17,9 @@ export class StripeHttpError extends Error {
   }
 }
 
-export function invalidRequest(message: string, fields: Partial<StripeErrorObject> = {}): StripeHttpError {
+export function invalidRequest(message: string, fields: Partial<StripeErrorObject> = {}, status = 400): StripeHttpError {
   const docUrl = fields.code ? { doc_url: `${DOCS}/${fields.code.replaceAll('_', '-')}` } : {};
-  return new StripeHttpError(400, { type: 'invalid_request_error', message, ...docUrl, ...fields });
+  return new StripeHttpError(status, { type: 'invalid_request_error', message, ...docUrl, ...fields });
 }
 
 export function parameterMissing(param: string): StripeHttpError {
@@ -31,8 +31,7 @@ export function unknownParameter(param: string): StripeHttpError {
 }
 
 export function resourceMissing(resource: string, id: string, param: string): StripeHttpError {
-  const error = invalidRequest(`No such ${resource}: '${id}'`, { code: 'resource_missing', param });
-  return new StripeHttpError(404, error.error);
+  return invalidRequest(`No such ${resource}: '${id}'`, { code: 'resource_missing', param }, 404);
 }
 
 export function unexpectedState(message: string): StripeHttpError {

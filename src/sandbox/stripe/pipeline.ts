@@ -76,7 +76,9 @@ export function createPipeline(deps: PipelineDeps) {
     try {
       if (fault?.type === 'delay' && !after) await sleep(fault.ms);
       const outcome = execute(operation, { store: deps.store, params, path: c.req.param(), idempotencyKey: key, now: new Date() });
-      if (key && keeps(outcome.status)) deps.idempotency.complete(key, { status: outcome.status, body: outcome.body, requestId: call.requestId });
+      if (key && keeps(outcome.status)) {
+        deps.idempotency.complete(key, { status: outcome.status, body: structuredClone(outcome.body), requestId: call.requestId });
+      }
       if (fault?.type === 'delay' && after) await sleep(fault.ms);
       if (failure) throw failure;
       return outcome;
