@@ -90,6 +90,17 @@ describe('the official stripe SDK against the Stripe sandbox', () => {
     expect(confirmed.next_action?.type).toBe('use_stripe_sdk');
   });
 
+  it('holds funds with capture_method=manual, and fails requires_action cards when error_on_requires_action is set', async () => {
+    const stripe = stripeClient(sandbox());
+    const held = await stripe.paymentIntents.create({ amount: 700, currency: 'usd', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true });
+    expect(held).toMatchObject({ status: 'requires_capture', amount_capturable: 700, amount_received: 0 });
+    const intent = await stripe.paymentIntents.create({ amount: 700, currency: 'usd' });
+    const error = await rejectionOf(
+      stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_authenticationRequired', error_on_requires_action: true }),
+    );
+    expect(error).toMatchObject({ type: 'StripeCardError', code: 'authentication_required', decline_code: 'authentication_required' });
+  });
+
   it('confirms at creation with confirm=true', async () => {
     const stripe = stripeClient(sandbox());
     const intent = await stripe.paymentIntents.create({ amount: 999, currency: 'usd', payment_method: 'pm_card_mastercard', confirm: true });
