@@ -160,7 +160,7 @@ export interface Workflow {
   edges: WorkflowEdge[];
   retry?: RetryPolicy;
   timeoutMs?: number;
-  /** Entry nodes: nodes no success edge leads to (the first node when every node has one). */
+  /** Entry nodes: nodes no edge of any mode leads to (the first node when every node has one). A node reached only by a fallback edge is not an entry. */
   start: string[];
 }
 

@@ -22,7 +22,10 @@ export function registerRender(program: Command): void {
     .argument('<file>', 'workflow file, or - for stdin')
     .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot', 'json']).default('mermaid'))
     .action(async (file: string, flags: { format: Format }) => {
-      const { workflow, diagnostics } = await loadWorkflowFile(file);
+      const { workflow, diagnostics } = await loadWorkflowFile(file).catch((failure: Error) => ({
+        workflow: undefined,
+        diagnostics: [{ file, line: 1, col: 1, severity: 'error' as const, code: 'internal', path: '', message: failure.message }],
+      }));
       if (!workflow) {
         for (const diagnostic of diagnostics) process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
         process.exitCode = 2;

@@ -26,7 +26,13 @@ export function registerValidate(program: Command): void {
     .action(async (files: string[], flags: ValidateFlags) => {
       const options: ValidateOptions = { strict: flags.strict, schema: flags.schema };
       const verdicts: FileVerdict[] = [];
-      for (const file of files) verdicts.push(await validateFile(file, options));
+      try {
+        for (const file of files) verdicts.push(await validateFile(file, options));
+      } catch (failure) {
+        process.stderr.write(`sopstate validate: ${(failure as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+      }
       const diagnostics = verdicts.flatMap((verdict) => verdict.diagnostics);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(diagnostics, null, 2)}\n`);
