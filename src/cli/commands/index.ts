@@ -4,6 +4,7 @@ import { registerValidate } from './validate.ts';
 import { registerRender } from './render.ts';
 import { registerServe } from './serve.ts';
 import { registerRun } from './run.ts';
+import { registerChat } from './chat.ts';
 import { registerPaths } from './paths.ts';
 import { registerTest } from './test.ts';
 
@@ -14,6 +15,7 @@ export const commands: RegisterCommand[] = [
   registerRender,
   registerServe,
   registerRun,
+  registerChat,
   registerPaths,
   registerTest,
 ];

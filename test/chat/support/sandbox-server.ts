@@ -12,7 +12,6 @@ import { chatModule } from '../../../src/server/chat/chat-module.ts';
 import { chatMigrations } from '../../../src/server/chat/chat-store.ts';
 import { startServer, type RunningServer } from '../../../src/server/start-server.ts';
 import { webModule } from '../../../src/server/web/web-routes.ts';
-import { openDatabase } from '../../../src/store/database.ts';
 
 export interface SandboxServer extends RunningServer {
   sandbox: Sandbox;
@@ -28,12 +27,12 @@ export const startSandboxServer = async (options: { token?: string; workflowsDir
   const dbFile = join(dir, 'sopstate.db');
   const sandbox = await startSandbox();
   const modes = { stripe: 'sandbox', anthropic: 'sandbox' } as const;
-  const chatDb = openDatabase(dbFile, { migrations: chatMigrations });
   const server = await startServer({
     workflowsDir: options.workflowsDir ?? EXAMPLES,
     dbFile,
     port: 0,
     token: options.token,
+    migrations: chatMigrations,
     secrets: serviceSecrets(modes, {}),
     log: () => {},
     runtime: {
@@ -43,7 +42,7 @@ export const startSandboxServer = async (options: { token?: string; workflowsDir
     },
     routes: [
       webModule(),
-      chatModule({ db: chatDb, anthropic: new Anthropic({ apiKey: SANDBOX_ANTHROPIC_KEY, baseURL: sandbox.anthropicUrl, logLevel: 'off' }) }),
+      chatModule({ anthropic: new Anthropic({ apiKey: SANDBOX_ANTHROPIC_KEY, baseURL: sandbox.anthropicUrl, logLevel: 'off' }) }),
     ],
   });
   return {
@@ -56,7 +55,6 @@ export const startSandboxServer = async (options: { token?: string; workflowsDir
       }),
     cleanup: async () => {
       await server.close();
-      chatDb.close();
       await sandbox.close();
       rmSync(dir, { recursive: true, force: true });
     },
