@@ -2,6 +2,8 @@
 import { conditionShape, outputProducers, type Atom, type ConditionShape } from './cel-atoms.ts';
 import { samplesFor } from './samples.ts';
 import { fieldKey, sampleInputs, setPath, type FieldAssignment } from './sample-values.ts';
+
+export type { FieldAssignment } from './sample-values.ts';
 import { initialContext } from '../machine/context.ts';
 import { decideSuccess } from '../machine/route.ts';
 import type { CompiledExpression, ExpressionScope, Workflow, WorkflowEdge, WorkflowNode } from '../osop/workflow.ts';
@@ -13,7 +15,8 @@ export interface SimulatedError {
 }
 
 export type Outcome =
-  | { kind: 'done'; label: string; outputs: Record<string, unknown> }
+  /** `assigned`: the output fields the conditions care about, and the values this outcome gives them. */
+  | { kind: 'done'; label: string; outputs: Record<string, unknown>; assigned: FieldAssignment[] }
   | { kind: 'error'; label: string; error: SimulatedError };
 
 export interface Outcomes {
@@ -38,7 +41,7 @@ export function deriveOutcomes(workflow: Workflow): Outcomes {
     edge.when ? [{ expression: edge.when, edge, shape: conditionShape(edge.when.source, { nodes, producers, sourceNode: edge.from }) }] : [],
   );
   const atoms = shaped.flatMap((item) => item.shape.atoms);
-  const inputs = sampleInputs(workflow.inputs, atoms);
+  const inputs = sampleInputs(workflow.inputs, atoms, workflow.nodes.flatMap((node) => Object.values(node.runtime)));
   const defaults = new Map(workflow.nodes.map((node) => [node.id, defaultOutputs(node, atoms)]));
   const byNode = new Map<string, Outcome[]>();
   for (const node of workflow.nodes) {
@@ -125,18 +128,24 @@ function doneOutcomes(node: WorkflowNode, atoms: Atom[], context: DeriveContext)
   const candidates = combinations(fieldChoices(node.id, atoms)).map((assigned) => {
     const outputs = structuredClone(base);
     for (const { path, value } of assigned) setPath(outputs, path, value, true);
-    return { outputs, label: describe(assigned) };
+    return { outputs, label: describe(assigned), assigned };
   });
-  candidates.push(...testCaseOutputs(node).map((outputs) => ({ outputs: { ...base, ...outputs }, label: `x-test-case ${JSON.stringify(outputs)}` })));
+  candidates.push(
+    ...testCaseOutputs(node).map((outputs) => ({
+      outputs: { ...base, ...outputs },
+      label: `x-test-case ${JSON.stringify(outputs)}`,
+      assigned: Object.entries(outputs).map(([name, value]) => ({ path: [name], value })),
+    })),
+  );
   const evaluates = (outputs: Record<string, unknown>) =>
     readers.every((item) => verdict(item, scopeFor(context, node.id, outputs, item.edge)) !== 'error');
   const clean = candidates.filter((candidate) => evaluates(candidate.outputs));
-  const bySignature = new Map<string, { outputs: Record<string, unknown>; label: string }>();
+  const bySignature = new Map<string, (typeof candidates)[number]>();
   for (const candidate of clean.length > 0 ? clean : candidates.slice(0, 1)) {
     const signature = deciders.map((decider) => routeKey(context, node.id, candidate.outputs, decider)).join(',');
     if (!bySignature.has(signature)) bySignature.set(signature, candidate);
   }
-  return [...bySignature.values()].map((candidate) => ({ kind: 'done', label: candidate.label, outputs: candidate.outputs }));
+  return [...bySignature.values()].map((candidate) => ({ kind: 'done', ...candidate }));
 }
 
 /** Which way `decider` routes on success when `node` produced `outputs` (the machine's own routing rule). */

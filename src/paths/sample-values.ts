@@ -1,7 +1,7 @@
 // Building sample objects: nested field assignment and the workflow inputs a path test runs with.
 import type { Atom } from './cel-atoms.ts';
 import { samplesFor } from './samples.ts';
-import type { InputSpec } from '../osop/workflow.ts';
+import type { InputSpec, Template } from '../osop/workflow.ts';
 
 export interface FieldAssignment {
   path: string[];
@@ -32,8 +32,22 @@ const BY_TYPE: Record<string, unknown> = {
   object: {},
 };
 
-export function sampleInputs(specs: InputSpec[], atoms: Atom[]): Record<string, unknown> {
+/** `${inputs.x}` references anywhere in the nodes' runtime blocks. */
+export function referencedInputs(templates: Template[]): string[][] {
+  const paths: string[][] = [];
+  const visit = (template: Template): void => {
+    if (template.kind === 'ref' && template.ref.namespace === 'inputs') paths.push(template.ref.path);
+    if (template.kind === 'text') for (const part of template.parts) if (typeof part !== 'string' && part.namespace === 'inputs') paths.push(part.path);
+    if (template.kind === 'list') template.items.forEach(visit);
+    if (template.kind === 'map') Object.values(template.entries).forEach(visit);
+  };
+  templates.forEach(visit);
+  return paths.filter((path) => path.length > 0);
+}
+
+export function sampleInputs(specs: InputSpec[], atoms: Atom[], templates: Template[] = []): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
+  for (const path of referencedInputs(templates)) setPath(inputs, path, 'sample', false);
   for (const atom of atoms) {
     if (atom.ref.kind === 'input') setPath(inputs, atom.ref.path, samplesFor(atom)[0], false);
   }

@@ -1,18 +1,17 @@
-// Executors that replay a path: each node yields the outcome the path gives it on that visit, and nothing else runs.
-import { NodeError, type Executor, type ExecutorRegistry } from '../adapters/executor.ts';
+// Executors that replay a path: each node yields the path's outcome for that visit, in the path's order.
+import { NodeError, type ExecutorRegistry, type NodeResult } from '../adapters/executor.ts';
 import type { Workflow } from '../osop/workflow.ts';
-import type { Outcome } from './outcomes.ts';
+import type { PathStep, WorkflowPath } from './path.ts';
+import { inPathOrder } from './sequencer.ts';
 
-export const DEVIATION_CODE = 'path_deviation';
+/** What a stub does for one step: resolve with the outcome's outputs or throw its error. */
+export async function replayStep(step: PathStep): Promise<NodeResult> {
+  const { outcome } = step;
+  if (outcome.kind === 'done') return { outputs: structuredClone(outcome.outputs) };
+  throw new NodeError(outcome.error.message, { code: outcome.error.code, kind: outcome.error.kind, retryable: false });
+}
 
-export function scriptedExecutors(workflow: Workflow, script: Map<string, Outcome[]>): ExecutorRegistry {
-  const replay: Executor = async ({ node, visit }) => {
-    const outcome = script.get(node.id)?.[visit - 1];
-    if (!outcome) {
-      throw new NodeError(`path test: ${node.id} ran a visit the path does not have (visit ${visit})`, { code: DEVIATION_CODE });
-    }
-    if (outcome.kind === 'done') return { outputs: structuredClone(outcome.outputs) };
-    throw new NodeError(outcome.error.message, { code: outcome.error.code, kind: outcome.error.kind, retryable: false });
-  };
+export function scriptedExecutors(workflow: Workflow, path: WorkflowPath): ExecutorRegistry {
+  const replay = inPathOrder(path, replayStep);
   return Object.fromEntries([...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, replay]));
 }

@@ -1,0 +1,33 @@
+// `sopstate test` output: one line per path, what differed under a failing one, then edge coverage.
+import type { PathCheck } from './check-run.ts';
+import type { EdgeCoverage } from './coverage.ts';
+import { pathSummary, type WorkflowPath } from './path.ts';
+import type { PathTestReport } from './test-paths.ts';
+
+export interface Undriven {
+  path: WorkflowPath;
+  reason: string;
+}
+
+export function formatCheck(check: PathCheck): string {
+  const line = `${check.passed ? '✓' : '✗'} path ${check.path.id}: ${pathSummary(check.path)}`;
+  const how = check.drivenBy ? [`    driven by: ${check.drivenBy}`] : [];
+  return [line, ...how, ...check.problems.map((problem) => `    ${problem}`)].join('\n');
+}
+
+export function formatCoverage(coverage: EdgeCoverage): string {
+  const line = `edge coverage: ${coverage.exercised}/${coverage.total} (${coverage.percent}%)`;
+  return [line, ...coverage.missing.map((edge) => `  not exercised: ${edge}`)].join('\n');
+}
+
+export function formatReport(report: PathTestReport, undriven: Undriven[] = []): string {
+  const failed = report.checks.filter((check) => !check.passed).length;
+  const lines = [
+    ...undriven.map(({ path, reason }) => `- path ${path.id}: ${pathSummary(path)}\n    not driven: ${reason}`),
+    formatCoverage(report.coverage),
+    `${report.checks.length} path${report.checks.length === 1 ? '' : 's'} run: ${report.checks.length - failed} passed, ${failed} failed` +
+      (undriven.length > 0 ? `; ${undriven.length} could not be driven` : ''),
+  ];
+  if (!report.enumeration.complete && report.enumeration.stoppedBecause) lines.push(`incomplete: ${report.enumeration.stoppedBecause}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,87 @@
+// `sopstate test --sandbox`: each path driven through the real Stripe/Claude adapters against the local emulators.
+import type { Executor, ExecutorRegistry, NodeExecution } from '../adapters/executor.ts';
+import { createServiceExecutors, serviceSecrets, type ServiceExecutors } from '../adapters/registry.ts';
+import { startSandbox, type Sandbox } from '../sandbox/start.ts';
+import type { Workflow } from '../osop/workflow.ts';
+import type { Undriven } from './format-report.ts';
+import type { PathStep, WorkflowPath } from './path.ts';
+import { placeholderSecrets, runPath } from './run-model.ts';
+import { describePlan, planDrives, withOneRetry, type Drive } from './sandbox-drive.ts';
+import { inPathOrder } from './sequencer.ts';
+import { replayStep } from './stub-executors.ts';
+import type { PathRunner } from './test-paths.ts';
+
+interface SandboxDeps {
+  sandbox: Sandbox;
+  services: ServiceExecutors;
+}
+
+function withPaymentMethod(runtime: Record<string, unknown>, paymentMethod: string): Record<string, unknown> {
+  const body = runtime.body && typeof runtime.body === 'object' ? (runtime.body as Record<string, unknown>) : {};
+  return { ...runtime, body: { ...body, payment_method: paymentMethod } };
+}
+
+function armFault(deps: SandboxDeps, drive: Extract<Drive, { kind: 'real' }>, execution: NodeExecution): void {
+  if (!drive.fault) return;
+  if (drive.service === 'claude') {
+    deps.sandbox.anthropic.addFault({ method: 'POST', path: '/v1/messages', type: 'server_error', status: 500, times: 1 });
+    return;
+  }
+  const path = new URL(String(execution.runtime.url)).pathname;
+  const method = String(execution.runtime.method ?? 'GET');
+  const retry = drive.fault === 'retry-once';
+  deps.sandbox.stripe.addFault({ method, path, type: 'server_error', status: 500, shouldRetry: retry, times: 1 });
+}
+
+function drivenExecutor(deps: SandboxDeps, path: WorkflowPath, drives: Drive[]): Executor {
+  const armed = new Set<number>();
+  return inPathOrder(path, (step: PathStep, execution) => {
+    const index = path.steps.indexOf(step);
+    const drive = drives[index]!;
+    if (drive.kind !== 'real') return replayStep(step);
+    if (!armed.has(index)) armFault(deps, drive, execution);
+    armed.add(index);
+    const runtime = drive.paymentMethod ? withPaymentMethod(execution.runtime, drive.paymentMethod) : execution.runtime;
+    const adapter = drive.service === 'stripe' ? deps.services.api : deps.services.agent;
+    return adapter({ ...execution, runtime });
+  });
+}
+
+export interface SandboxRun<T> {
+  report: T;
+  undriven: Undriven[];
+}
+
+/** Starts the emulators, hands `use` a runner that drives each path through them, and stops them afterwards. */
+export async function withSandboxRunner<T>(workflow: Workflow, use: (runner: PathRunner) => Promise<T>): Promise<SandboxRun<T>> {
+  const sandbox = await startSandbox();
+  const deps: SandboxDeps = {
+    sandbox,
+    services: createServiceExecutors({ mode: 'sandbox', sandbox: { stripeUrl: sandbox.stripeUrl, anthropicUrl: sandbox.anthropicUrl }, env: {} }),
+  };
+  const secrets = { ...placeholderSecrets(workflow), ...serviceSecrets({ stripe: 'sandbox', anthropic: 'sandbox' }, {}) };
+  const undriven: Undriven[] = [];
+  let retryShown = false;
+  const runner: PathRunner = async (_, path, inputs) => {
+    let plan = planDrives(workflow, path);
+    if (!plan.drives) {
+      undriven.push({ path, reason: plan.reason ?? 'no way to drive it' });
+      return undefined;
+    }
+    if (!retryShown && path.status === 'COMPLETED') {
+      plan = withOneRetry(plan);
+      retryShown = plan.drives!.some((drive) => drive.kind === 'real' && drive.fault === 'retry-once');
+    }
+    sandbox.stripe.clearFaults();
+    sandbox.anthropic.clearFaults();
+    const executor = drivenExecutor(deps, path, plan.drives!);
+    const executors: ExecutorRegistry = Object.fromEntries([...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, executor]));
+    const check = await runPath(workflow, path, { inputs, secrets, executors, watchdogMs: 60_000 });
+    return { ...check, drivenBy: describePlan(path, plan.drives!) };
+  };
+  try {
+    return { report: await use(runner), undriven };
+  } finally {
+    await sandbox.close();
+  }
+}
