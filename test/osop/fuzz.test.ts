@@ -54,7 +54,12 @@ const mutation = fc.oneof(
   fc.record({ kind: fc.constant('duplicate' as const) }),
 );
 
-function mutate(document: unknown, choices: Array<{ at: number; op: fc.RecordValue<{ kind: string; value?: unknown }> }>): unknown {
+interface Mutation {
+  kind: 'replace' | 'delete' | 'duplicate';
+  value?: unknown;
+}
+
+function mutate(document: unknown, choices: Array<{ at: number; op: Mutation }>): unknown {
   let current = document;
   for (const { at, op } of choices) {
     const all = paths(current);
