@@ -86,7 +86,8 @@ async function runNode(deps: NodeActorDeps, input: NodeActorInput, signal: Abort
       emit,
     });
     const durationMs = Date.now() - started;
-    const outputs = deps.redact(result.outputs ?? {});
+    // Outputs live in the persisted snapshot: keep them plain JSON.
+    const outputs = deps.redact(JSON.parse(JSON.stringify(result.outputs ?? {})) as Record<string, unknown>);
     deps.inFlight.delete(node.id);
     emit({ type: 'node.completed', node: node.id, visit: input.visit, durationMs, outputs, ...(result.ai ? { ai: result.ai } : {}) });
     return { outputs, ...(result.ai ? { ai: result.ai } : {}), attempt, durationMs };

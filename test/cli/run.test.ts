@@ -33,7 +33,7 @@ async function runCli(file: string, extra: Partial<RunFlags>, io: Partial<RunIO>
 const eventsOf = (stdout: string): RunEvent[] => stdout.trim().split('\n').map((line) => JSON.parse(line) as RunEvent);
 
 describe('sopstate run --dry-run --auto-approve --json', async () => {
-  const files = [SEED, ...(await workflowFiles(CORPUS))];
+  const files = [SEED, ...(await workflowFiles(CORPUS)), ...(await workflowFiles('examples'))];
   const valid: string[] = [];
   for (const file of files) if ((await loadWorkflowFile(file)).workflow) valid.push(file);
 
@@ -42,7 +42,7 @@ describe('sopstate run --dry-run --auto-approve --json', async () => {
     expect(valid.length).toBeGreaterThan(12);
   });
 
-  it.each(valid.map((file) => [relative(CORPUS, file), file]))('%s runs to a final event with gapless seq, every route an edge.taken', async (_, file) => {
+  it.each(valid.map((file) => [relative('..', file), file]))('%s runs to a final event with gapless seq, every route an edge.taken', async (_, file) => {
     const { code, stdout } = await runCli(file, { dryRun: true, autoApprove: true, json: true });
     const events = eventsOf(stdout);
     expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));

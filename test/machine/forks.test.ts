@@ -106,3 +106,84 @@ describe('parallel forks', () => {
     expect(skipped(result.events)).toContain('synthesize');
   });
 });
+
+describe('nested and escaping branches', () => {
+  it('joins a fork inside a branch before the outer join', async () => {
+    const workflow = workflowFrom(`
+osop_version: "1.0"
+id: release
+name: Release
+nodes:
+  - { id: tag, type: git, name: Tag }
+  - { id: build, type: cli, name: Build }
+  - { id: unit, type: cli, name: Unit tests }
+  - { id: e2e, type: cli, name: E2E tests }
+  - { id: tested, type: system, name: Tests done }
+  - { id: docs, type: agent, name: Docs }
+  - { id: publish, type: api, name: Publish }
+edges:
+  - { from: tag, to: build, mode: parallel }
+  - { from: tag, to: docs, mode: parallel }
+  - { from: build, to: unit, mode: parallel }
+  - { from: build, to: e2e, mode: parallel }
+  - { from: unit, to: tested }
+  - { from: e2e, to: tested }
+  - { from: tested, to: publish }
+  - { from: docs, to: publish }
+`);
+    const result = await run(workflow);
+    expect(result.status).toBe('COMPLETED');
+    const order = completed(result.events);
+    expect(order.indexOf('tested')).toBeGreaterThan(Math.max(order.indexOf('unit'), order.indexOf('e2e')));
+    expect(order.at(-1)).toBe('publish');
+    expect(order.filter((node) => node === 'tested')).toHaveLength(1);
+    expect(order.filter((node) => node === 'publish')).toHaveLength(1);
+  });
+
+  it('abandons the other branches when one falls back to a node before the fork', async () => {
+    const workflow = workflowFrom(`
+osop_version: "1.0"
+id: retry-all
+name: Retry all
+nodes:
+  - { id: prepare, type: agent, name: Prepare, max_iterations: 2 }
+  - { id: left, type: api, name: Left }
+  - { id: right, type: api, name: Right }
+  - { id: join, type: agent, name: Join }
+edges:
+  - { from: prepare, to: left, mode: parallel }
+  - { from: prepare, to: right, mode: parallel }
+  - { from: left, to: join }
+  - { from: right, to: join }
+  - { from: left, to: prepare, mode: fallback }
+`);
+    let lefts = 0;
+    const result = await run(workflow, {
+      executors: scripted({
+        left: () => (++lefts === 1 ? fail('flaky', { code: 'bad_request', status: 400 }) : { outputs: {} }),
+        right: ({ signal }) => new Promise((resolve) => setTimeout(() => resolve({ outputs: {} }), signal.aborted ? 0 : 5)),
+      }),
+    });
+    expect(result.status).toBe('COMPLETED');
+    expect(edges(result.events)).toContain('left → prepare (fallback)');
+    expect(result.events.filter((event) => event.type === 'node.started' && event.node === 'prepare')).toHaveLength(2);
+    expect(completed(result.events).at(-1)).toBe('join');
+  });
+
+  it('starts every entry node of a workflow with several in parallel', async () => {
+    const workflow = workflowFrom(`
+osop_version: "1.0"
+id: two-sources
+name: Two sources
+nodes:
+  - { id: crm, type: api, name: CRM }
+  - { id: billing, type: api, name: Billing }
+  - { id: merge, type: data, name: Merge }
+edges:
+  - { from: crm, to: merge }
+  - { from: billing, to: merge }
+`);
+    const result = await run(workflow);
+    expect(completed(result.events)).toEqual(['crm', 'billing', 'merge']);
+  });
+});
