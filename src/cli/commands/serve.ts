@@ -7,6 +7,8 @@ import { assertSafeBinding, UnsafeBindingError } from '../../server/binding.ts';
 import { createRuntime } from '../../server/runtime.ts';
 import { startServer } from '../../server/start-server.ts';
 import { webModule } from '../../server/web/web-routes.ts';
+import type { ChatClaudeOptions } from '../../server/chat/chat-claude.ts';
+import { chatModuleFromEnv } from '../../server/chat/chat-module.ts';
 
 interface ServeFlags {
   port: number;
@@ -24,8 +26,8 @@ const port = (value: string): number => {
   return parsed;
 };
 
-/** Extra route modules mounted on the server (the web page; the chat adds itself here). */
-const routeModules = (): RouteModule[] => [webModule()];
+/** Extra route modules mounted on the server: the web page and the chat (Claude live with a key, else the sandbox's). */
+const routeModules = (options: ChatClaudeOptions): RouteModule[] => [webModule(), chatModuleFromEnv(options)];
 
 const fail = (message: string): never => {
   process.stderr.write(`sopstate serve: ${message}\n`);
@@ -55,7 +57,7 @@ export function registerServe(program: Command): void {
         fail((error as Error).message);
       }
       let announced = false;
-      const { runtime, secret, close: closeRuntime } = await createRuntime({
+      const { runtime, secret, sandbox, close: closeRuntime } = await createRuntime({
         allowCli: flags.allowCli,
         forceSandbox: flags.sandbox,
         announce: (line) => {
@@ -74,7 +76,7 @@ export function registerServe(program: Command): void {
           logDir: flags.logDir ? resolve(flags.logDir) : undefined,
           runtime,
           secrets: secret,
-          routes: routeModules(),
+          routes: routeModules({ forceSandbox: flags.sandbox, sandbox }),
         });
         const resumed = server.restored.restored.length;
         process.stdout.write(`sopstate serving ${workflowsDir} at ${server.url}${resumed ? ` (${resumed} unfinished run(s) resumed)` : ''}\n`);
