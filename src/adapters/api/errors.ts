@@ -43,6 +43,9 @@ const causeCode = (error: unknown): string | undefined => {
   return undefined;
 };
 
+/** Node's messages quote URLs, user:password included. */
+const redactUserInfo = (text: string): string => text.replace(/\/\/[^/@\s]+@/g, '//[redacted]@');
+
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 
 /**
@@ -56,10 +59,16 @@ export const transportError = (error: unknown, target: string, signal: AbortSign
   }
   if (error instanceof NodeError) return error;
   const code = causeCode(error);
+  if (error instanceof SyntaxError) {
+    return new NodeError(`${target} answered with a body that is not valid JSON`, { code: 'invalid_response', cause: error });
+  }
+  if (error instanceof TypeError && error.cause === undefined && error.message !== 'fetch failed') {
+    // fetch refused to build the request (bad header value, body on GET...): retrying cannot help.
+    return new NodeError(`${target} could not be sent (${redactUserInfo(error.message)})`, { code: 'invalid_request', cause: error });
+  }
   if (code !== undefined && TIMEOUT_CODES.has(code)) {
     return new NodeError(`${target} timed out (${code})`, { code: 'request_timeout', retryable: true, cause: error });
   }
-  // Node's messages quote URLs, user:password included.
-  const reason = (code ?? (error instanceof Error ? error.message : String(error))).replace(/\/\/[^/@\s]+@/g, '//[redacted]@');
+  const reason = redactUserInfo(code ?? (error instanceof Error ? error.message : String(error)));
   return new NodeError(`${target} could not be reached (${reason})`, { code: 'network_error', retryable: true, cause: error });
 };

@@ -1,5 +1,5 @@
 // A plain HTTP call for api nodes: encode, send, read the envelope, classify failures.
-import type { NodeExecution } from '../executor.ts';
+import { NodeError, type NodeExecution } from '../executor.ts';
 import { encodeForm } from './form.ts';
 import { httpError, parseRetryAfter, transportError } from './errors.ts';
 import { describeTarget } from './request.ts';
@@ -75,6 +75,11 @@ export const errorDetail = (data: unknown): string | undefined => {
 };
 
 export const sendHttp = async (request: ApiRequest, execution: NodeExecution, fetchImpl: FetchLike): Promise<ApiEnvelope> => {
+  if ((request.method === 'GET' || request.method === 'HEAD') && request.body.kind !== 'none') {
+    throw new NodeError(`api node "${execution.node.id}": a ${request.method} request carries no body — move the fields to runtime.query_params`, {
+      code: 'invalid_runtime',
+    });
+  }
   const headers = new Headers(request.headers);
   const body = encodeBody(request, headers);
   const url = finalUrl(request);

@@ -41,6 +41,11 @@ const parseHeaders = (node: WorkflowNode, value: unknown): Record<string, string
     if (typeof headerValue === 'object') {
       throw invalid(node, `headers.${name}`, 'is not text', 'give the header a string or number value');
     }
+    try {
+      new Headers([[name, String(headerValue)]]);
+    } catch {
+      throw invalid(node, `headers.${name}`, 'is not a valid HTTP header', 'use a token name and a value without line breaks');
+    }
     headers[name] = String(headerValue);
   }
   return headers;

@@ -140,6 +140,9 @@ describe('api executor (plain HTTP)', () => {
     const missing = await failure(api(makeExecution({ runtime: { method: 'POST' } })));
     expect(missing.message).toMatch(/^test\.osop\.yaml:1:1: api node "call": runtime\.url is missing/);
     expect(missing).toMatchObject({ code: 'invalid_runtime', retryable: false });
+    const getWithBody = await failure(api(makeExecution({ runtime: { url: server.url, body: { q: 1 } } })));
+    expect(getWithBody).toMatchObject({ code: 'invalid_runtime', retryable: false });
+    expect(getWithBody.message).toContain('move the fields to runtime.query_params');
     const method = await failure(api(makeExecution({ runtime: { method: 'FETCH', url: server.url } })));
     expect(method.message).toContain('runtime.method is "FETCH" — use one of GET, POST');
   });
@@ -149,5 +152,14 @@ describe('api executor (plain HTTP)', () => {
     const error = await failure(api(makeExecution({ runtime: { url: `${server.url}/x` }, outputs: { id: '$.data.id' } })));
     expect(error).toMatchObject({ code: 'output_extraction', retryable: false });
     expect(error.message).toContain('output id: $.data.id matched nothing');
+  });
+});
+
+describe('api executor: requests fetch refuses', () => {
+  it('a header HTTP cannot carry is a located, final error that does not quote the value', async () => {
+    const error = await failure(api(makeExecution({ runtime: { url: 'http://127.0.0.1:9/x', headers: { Authorization: `Bearer ${SECRET}\nX-Injected: 1` } } })));
+    expect(error).toMatchObject({ code: 'invalid_runtime', retryable: false });
+    expect(error.message).toContain('runtime.headers.Authorization is not a valid HTTP header');
+    expect(error.message).not.toContain(SECRET);
   });
 });
