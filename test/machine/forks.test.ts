@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeExecution } from '../../src/adapters/executor.ts';
-import { completed, edges, run, scripted, skipped, workflowFrom } from './helpers.ts';
+import { completed, edges, fail, run, scripted, skipped, workflowFrom } from './helpers.ts';
 
 const research = (join = '', third = '') =>
   workflowFrom(`
