@@ -9,6 +9,7 @@ import { normalizeNode } from './normalize-node.ts';
 import { declaredOutputNames } from './normalize-outputs.ts';
 import { normalizeRetry, normalizeTimeout } from './normalize-policy.ts';
 import { validateReferences } from './validate-references.ts';
+import { validateRuntime } from './validate-runtime.ts';
 import type { Workflow, WorkflowEdge, WorkflowNode } from './workflow.ts';
 
 const REQUIRED = ['osop_version', 'id', 'name', 'nodes'] as const;
@@ -96,6 +97,7 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
     const node = producers.get(name);
     return node ? { namespace: 'outputs', path: [node, name] } : { namespace: 'inputs', path: [name] };
   };
+  rawNodes.forEach((raw, index) => validateRuntime(raw, index, context));
   const nodes = rawNodes.map((raw, index) => normalizeNode(raw, index, context)).filter((node): node is WorkflowNode => node !== undefined);
   const edges = rawEdges.map((raw, index) => normalizeEdge(raw, index, context)).filter((edge): edge is WorkflowEdge => edge !== undefined);
   const inputs = normalizeInputs(data.inputs, context);

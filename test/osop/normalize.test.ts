@@ -157,3 +157,23 @@ describe('nodes', () => {
     expect(workflow(doc(nodes, '  - {from: a, to: b}')).secrets).toEqual(['KEY', 'OTHER']);
   });
 });
+
+describe('runtime fields an executor relies on', () => {
+  it('refuses a misspelled HTTP method, a bad expected_status and a bad max_tokens', () => {
+    const nodes = [
+      '  - {id: a, type: api, runtime: {method: PSOT, url: "https://x.test", expected_status: "ok"}}',
+      '  - {id: b, type: agent, runtime: {provider: anthropic, max_tokens: -1}}',
+    ].join('\n');
+    const result = load(doc(nodes, '  - {from: a, to: b}'));
+    expect(result.diagnostics.map((diagnostic) => [diagnostic.path, diagnostic.suggestion])).toEqual([
+      ['nodes[0].runtime.method', 'did you mean POST?'],
+      ['nodes[0].runtime.expected_status', 'leave it out to accept any 2xx'],
+      ['nodes[1].runtime.max_tokens', undefined],
+    ]);
+  });
+
+  it('accepts expected_status as a number or a list', () => {
+    const nodes = '  - {id: a, type: api, runtime: {method: post, url: "https://x.test", expected_status: [200, 201]}}\n  - {id: b, type: api, runtime: {expected_status: 204}}';
+    expect(load(doc(nodes, '  - {from: a, to: b}')).workflow).toBeDefined();
+  });
+});
