@@ -90,7 +90,7 @@ export const createRunApi = ({ fetch, headers = {} }: RunApiOptions): RunApi => 
         signal,
       });
       if (!response.ok) throw new RunApiError(response.status, `cannot follow run ${runId}: HTTP ${response.status}`, undefined);
-      for await (const { data } of readSseJson<RunEvent>(response)) {
+      for await (const { data } of readSseJson<RunEvent>(response, signal)) {
         if (typeof data?.seq !== 'number') continue;
         yield data;
         if (isFinalEvent(data)) return;
