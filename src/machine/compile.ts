@@ -71,7 +71,7 @@ function nodeState(workflow: Workflow, node: WorkflowNode, scope: ScopePlan, any
   ];
   return {
     id: `${scope.prefix}${node.id}`,
-    ...(node.description || node.name ? { description: node.name } : {}),
+    description: node.name,
     entry: [{ type: 'enterNode', params }],
     invoke: { id: node.id, src: node.type, input: ({ context }: { context: RunContext }) => actorInput(context, node.id), onDone, onError },
   };

@@ -39,7 +39,7 @@ function checkSetup(options: RunOptions): Record<string, unknown> {
 /** Starts a run; throws RunSetupError (before anything runs) when an input or secret is missing. */
 export function startRun(options: RunOptions): RunHandle {
   const { workflow } = options;
-  const inputs = options.snapshot ? (options.inputs ?? {}) : checkSetup(options);
+  const inputs = options.snapshot ? {} : checkSetup(options);
   const runId = options.runId ?? randomUUID();
   const redact = createRedactor(options.secrets ?? {});
   const humanGate = options.humanGate ?? new HumanGate();
@@ -50,11 +50,20 @@ export function startRun(options: RunOptions): RunHandle {
   let closed = false;
   let finishing = false;
 
+  // A listener that throws must not break the run.
+  const guarded = (name: string, call: () => void) => {
+    try {
+      call();
+    } catch (failure) {
+      process.emitWarning(`${name} listener threw: ${redact(failure instanceof Error ? failure.message : String(failure))}`);
+    }
+  };
+
   const publish = (body: RunEventBody) => {
     if (closed) return;
     const event = redact({ ...body, runId, seq: ++seq, at: new Date().toISOString() } as RunEvent);
     events.push(event);
-    options.onEvent?.(event);
+    guarded('onEvent', () => options.onEvent?.(event));
   };
 
   const actors = createNodeActors({ workflow, runId, secrets: options.secrets ?? {}, executors: options.executors, humanGate, dryRun: options.dryRun ?? false, redact, publish, inFlight, random: options.random });
@@ -92,7 +101,7 @@ export function startRun(options: RunOptions): RunHandle {
       : (context.error ?? { message: `run ended in ${state}`, code: state.toLowerCase() });
     let osoplogPath: string | undefined;
     if (options.logDir) {
-      const record = buildOsoplog({ workflow, runId, status: state, startedAt, endedAt: new Date().toISOString(), events, dryRun: options.dryRun ?? false, inputs, ...(state === 'COMPLETED' ? {} : { error: error.message }) });
+      const record = buildOsoplog({ workflow, runId, status: state, startedAt, endedAt: new Date().toISOString(), events, dryRun: options.dryRun ?? false, inputs: context.inputs, ...(state === 'COMPLETED' ? {} : { error: error.message }) });
       try {
         osoplogPath = await writeOsoplog(options.logDir, redact(record));
       } catch (failure) {
@@ -113,7 +122,7 @@ export function startRun(options: RunOptions): RunHandle {
   });
   actor.subscribe({
     next: (snapshot) => {
-      options.onSnapshot?.(actor.getPersistedSnapshot());
+      guarded('onSnapshot', () => options.onSnapshot?.(actor.getPersistedSnapshot()));
       const current = snapshot as unknown as MachineSnapshot;
       if (current.status === 'done') void finish(current);
       else reportInterrupted(current, undefined);
