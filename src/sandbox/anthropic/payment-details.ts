@@ -50,9 +50,10 @@ export function moneyInText(text: string, knownCurrency?: string): Pick<PaymentD
   return { amount: toMinorUnits(major, currency), currency };
 }
 
+/** What the prompt says wins, except the intent's status: a prompt may quote several stale ones. */
 export function mergeDetails(found: PaymentDetails, lookup: PaymentLookup | undefined): PaymentDetails {
-  const known = found.paymentIntent && lookup ? lookup(found.paymentIntent) : undefined;
-  return { ...withoutUndefined(known ?? {}), ...found };
+  const known = withoutUndefined((found.paymentIntent && lookup ? lookup(found.paymentIntent) : undefined) ?? {});
+  return { ...known, ...found, ...(known.status ? { status: known.status } : {}) };
 }
 
 function field(text: string, name: string, value: string): string | undefined {

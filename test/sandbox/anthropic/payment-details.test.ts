@@ -31,6 +31,12 @@ describe('payment details in a prompt', () => {
     });
   });
 
+  it("takes the intent's current status from the lookup over stale ones quoted in the prompt", () => {
+    const lookup = () => ({ paymentIntent: 'pi_1', status: 'succeeded' });
+    const found = extractPaymentDetails('create_intent: {"id": "pi_1", "status": "requires_payment_method"}');
+    expect(mergeDetails(found, lookup).status).toBe('succeeded');
+  });
+
   it('formats minor units with symbol and code, zero-decimal currencies whole', () => {
     expect(formatMinorUnits(2000, 'usd')).toBe('$20.00 USD');
     expect(formatMinorUnits(500, 'jpy')).toBe('¥500 JPY');
