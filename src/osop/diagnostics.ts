@@ -13,15 +13,17 @@ export interface Report {
   path: DocPath;
   message: string;
   suggestion?: string;
-  /** Where to point; defaults to the path's position in the document. */
+  /** Where to point; defaults to the path's value in the document. */
   at?: SourcePosition;
+  /** Point at the key rather than its value. */
+  onKey?: boolean;
 }
 
 export class DiagnosticSink {
   readonly diagnostics: Diagnostic[] = [];
-  private readonly locate: (path: DocPath) => SourcePosition;
+  private readonly locate: (path: DocPath, options?: { key?: boolean }) => SourcePosition;
 
-  constructor(locate: (path: DocPath) => SourcePosition) {
+  constructor(locate: (path: DocPath, options?: { key?: boolean }) => SourcePosition) {
     this.locate = locate;
   }
 
@@ -37,8 +39,8 @@ export class DiagnosticSink {
     return this.diagnostics.some((diagnostic) => diagnostic.severity === 'error');
   }
 
-  private add(severity: Severity, { code, path, message, suggestion, at }: Report): void {
-    const position = at ?? this.locate(path);
+  private add(severity: Severity, { code, path, message, suggestion, at, onKey }: Report): void {
+    const position = at ?? this.locate(path, { key: onKey });
     this.diagnostics.push({ ...position, severity, code, path: formatPath(path), message, ...(suggestion ? { suggestion } : {}) });
   }
 }

@@ -28,6 +28,6 @@ export const EDGE_KEYS = new Set([
 export function warnUnknownKeys(raw: Record<string, unknown>, known: ReadonlySet<string>, path: DocPath, sink: DiagnosticSink, what: string): void {
   for (const key of Object.keys(raw)) {
     if (known.has(key) || key.startsWith('x-')) continue;
-    sink.warning({ code: 'unknown-key', path: [...path, key], message: `unknown ${what} key "${key}" is ignored`, suggestion: didYouMean(key, known) ?? `prefix it with x- if it is an extension` });
+    sink.warning({ code: 'unknown-key', path: [...path, key], onKey: true, message: `unknown ${what} key "${key}" is ignored`, suggestion: didYouMean(key, known) ?? `prefix it with x- if it is an extension` });
   }
 }

@@ -19,7 +19,7 @@ export function loadWorkflowText(text: string, file: string): LoadResult {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_BYTES) return tooLarge(file, bytes);
   const source = parseSource(text, file);
-  const sink = new DiagnosticSink((path) => source.locate(path));
+  const sink = new DiagnosticSink(source.locate);
   sink.diagnostics.push(...source.diagnostics);
   if (sink.hasErrors) return { diagnostics: sortDiagnostics(sink.diagnostics) };
   const workflow = normalizeWorkflow(source.data, { file, source, sink, nodeIds: [] });

@@ -73,4 +73,13 @@ describe('--schema core|full reports the same verdict as Ajv on the official sch
     const seedStrict = await validateFile(join(SHARED, 'seed/ex-sop-stripe-payment.osop.yaml'), { strict: true });
     expect(seedStrict.diagnostics.some((diagnostic) => diagnostic.code === 'schema-full' && diagnostic.message.includes('purpose'))).toBe(true);
   });
+
+  it('checks .osoplog records against the osoplog schema when asked', async () => {
+    const record = join(SHARED, 'corpus/osop-examples/ai-agent/research-and-summarize.osoplog.yaml');
+    expect((await validateFile(record)).valid).toBe(true);
+    const checked = await validateFile(record, { schema: 'full' });
+    expect(checked.valid).toBe(false);
+    expect(checked.diagnostics).toMatchObject([{ code: 'schema-osoplog', line: 74, message: expect.stringContaining('/node_records/2/error') }]);
+    expect((await validateFile(join(SHARED, 'corpus/osop-examples/claude-code-session/fix-auth-bug.osoplog.yaml'), { schema: 'full' })).valid).toBe(true);
+  });
 });
