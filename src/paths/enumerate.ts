@@ -5,7 +5,7 @@ import { compileWorkflow } from '../machine/compile.ts';
 import type { RunContext } from '../machine/context.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import { deriveOutcomes } from './outcomes.ts';
-import type { FinalStatus, PathEnumeration, PathStep, WorkflowPath } from './path.ts';
+import type { FinalStatus, PathEnumeration, PathStep, TakenEdge, WorkflowPath } from './path.ts';
 import { stateKey } from './state-key.ts';
 import { emittedEdges, finalStatusOf, runningNodes } from './snapshot-reading.ts';
 import { walkEvents, type WalkEvent, type WalkEvents } from './walk-events.ts';
@@ -32,6 +32,8 @@ interface Walk {
   paths: WorkflowPath[];
   stopped: boolean;
   stuck: number;
+  /** `edge.taken` per state and event: each is computed once, however many paths pass through it. */
+  edgeCache: Map<AnyMachineSnapshot, Map<WalkEvent, TakenEdge[]>>;
 }
 
 export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {}): PathEnumeration {
@@ -54,7 +56,7 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
     if (!(failure instanceof Error) || !/limit exceeded/i.test(failure.message)) throw failure;
     return { ...base, complete: false, statesExplored: maxStates, stoppedBecause: `the workflow has more than ${maxStates} distinct states to explore; no paths were listed (raise the state bound or split the workflow)` };
   }
-  const walk: Walk = { workflow, machine, adjacency, key, events, max, paths: [], stopped: false, stuck: 0 };
+  const walk: Walk = { workflow, machine, adjacency, key, events, max, paths: [], stopped: false, stuck: 0, edgeCache: new Map() };
   const [startKey] = Object.keys(adjacency);
   if (startKey) visit(walk, startKey, [], new Set([startKey]));
   const statesExplored = Object.keys(adjacency).length;
@@ -96,9 +98,19 @@ function stepOf(walk: Walk, before: AnyMachineSnapshot, event: WalkEvent, after:
     node: origin.node,
     visit: visitNumber,
     outcome: origin.outcome,
-    edges: emittedEdges(walk.workflow, walk.machine, before, event),
+    edges: edgesOf(walk, before, event),
     ...(final ? { final } : {}),
   };
+}
+
+function edgesOf(walk: Walk, before: AnyMachineSnapshot, event: WalkEvent): TakenEdge[] {
+  const byEvent = walk.edgeCache.get(before) ?? new Map<WalkEvent, TakenEdge[]>();
+  walk.edgeCache.set(before, byEvent);
+  const cached = byEvent.get(event);
+  if (cached) return cached;
+  const edges = emittedEdges(walk.workflow, walk.machine, before, event);
+  byEvent.set(event, edges);
+  return edges;
 }
 
 function record(walk: Walk, steps: PathStep[], status: FinalStatus, error: string | undefined): void {

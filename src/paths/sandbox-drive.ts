@@ -67,7 +67,7 @@ function driveStep(node: WorkflowNode, step: PathStep): Drive {
   if (isStripe(node)) return driveStripe(node, step);
   if (isClaude(node)) return driveClaude(node, step);
   if (node.type === 'api' || node.type === 'agent') {
-    return { kind: 'cannot', reason: `${node.id} calls ${urlOf(node) || node.type} , which has no emulator` };
+    return { kind: 'cannot', reason: `${node.id} calls ${urlOf(node) || node.type}, which has no emulator` };
   }
   return { kind: 'replay' };
 }

@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SEED = resolve(import.meta.dirname, '../../../../shared/seed/ex-sop-stripe-payment.osop.yaml');
+
+function sopstate(args: string[]) {
+  const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('sopstate paths', () => {
+  it('lists the seed paths step by step, with the outcome driving each step', () => {
+    const { code, stdout } = sopstate(['paths', SEED]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^sop-stripe-payment: \d+ paths \(\d+ COMPLETED, \d+ FAILED\)/);
+    expect(stdout).toContain(`check_status [status = "succeeded"] ─conditional→ send_receipt`);
+    expect(stdout).toContain('confirm_payment [fails: confirm_payment failed (simulated)] ─fallback→ create_intent');
+    expect(stdout).toMatch(/FAILED: cycle limit reached at create_intent/);
+  });
+
+  it('prints JSON and stops at --max, saying why', () => {
+    const { code, stdout } = sopstate(['paths', SEED, '--json', '--max', '2']);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.paths).toHaveLength(2);
+    expect(result.complete).toBe(false);
+    expect(result.stoppedBecause).toMatch(/stopped after 2 paths/);
+    expect(result.paths[0].steps[0]).toMatchObject({ node: 'create_customer', visit: 1, edges: [{ from: 'create_customer', to: 'create_intent', mode: 'sequential' }] });
+  });
+
+  it('rejects a bad --max and an invalid file with exit 2 and no stack trace', () => {
+    const badMax = sopstate(['paths', SEED, '--max', '0']);
+    expect(badMax.code).toBe(2);
+    expect(badMax.stderr).toContain('--max takes a whole number');
+    const dir = mkdtempSync(join(tmpdir(), 'sopstate-paths-'));
+    const file = join(dir, 'broken.osop.yaml');
+    writeFileSync(file, 'osop_version: "1.0"\nid: x\nname: x\nnodes:\n  - id: a\n    type: api\nedges:\n  - from: a\n    to: nowhere\n');
+    const invalid = sopstate(['paths', file]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/broken\.osop\.yaml:\d+:\d+: error/);
+    expect(invalid.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('sopstate test', () => {
+  it('passes the seed at model level with 100% edge coverage', () => {
+    const { code, stdout } = sopstate(['test', SEED]);
+    expect(stdout).toContain('edge coverage: 5/5 (100%)');
+    expect(stdout).toMatch(/(\d+) paths run: \1 passed, 0 failed/);
+    expect(code).toBe(0);
+  });
+
+  it('drives the seed through the emulators with --sandbox', () => {
+    const { code, stdout } = sopstate(['test', SEED, '--sandbox', '--json']);
+    const report = JSON.parse(stdout);
+    expect(report.passed).toBe(true);
+    expect(report.undriven).toEqual([]);
+    expect(report.checks.map((check: { drivenBy: string }) => check.drivenBy).join('\n')).toContain('pm_card_chargeDeclined');
+    expect(report.coverage.percent).toBe(100);
+    expect(code).toBe(0);
+  });
+});

@@ -1,0 +1,7 @@
+// The helper as a user would call it: one line registers a test per path of the seed.
+import { relative, resolve } from 'node:path';
+import { testWorkflowPaths } from '../../src/paths/vitest.ts';
+
+const seed = relative(process.cwd(), resolve(import.meta.dirname, '../../../shared/seed/ex-sop-stripe-payment.osop.yaml'));
+
+testWorkflowPaths(seed, { minEdgeCoverage: 100 });
