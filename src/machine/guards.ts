@@ -1,8 +1,8 @@
 // Named guards of the compiled machine: each re-derives the routing decision from context + event, so they stay pure.
 import type { Workflow } from '../osop/workflow.ts';
-import { toActorError, type NodeActorOutput } from './actor-events.ts';
+import { toActorError, type NodeActorError, type NodeActorOutput } from './actor-events.ts';
 import type { RunContext } from './context.ts';
-import { decideFailure, decideSuccess, failureOutcomes, LOOP_NEXT, outcomeTargets, overLimit, successOutcomes, withFailure, withSuccess } from './route.ts';
+import { type Decision, decideFailure, decideSuccess, failureOutcomes, LOOP_NEXT, outcomeTargets, overLimit, successOutcomes, withFailure, withSuccess } from './route.ts';
 
 export interface MachineEvent {
   type: string;
@@ -33,15 +33,30 @@ interface GuardArgs {
 
 const emptyOutput: NodeActorOutput = { outputs: {} };
 
-export function successDecision(workflow: Workflow, { context, event }: GuardArgs, node: string) {
+type SuccessDecision = { after: RunContext; decision: Decision };
+type FailureDecision = SuccessDecision & { error: NodeActorError };
+
+// One decision per event: the guards and the actions of a transition must agree even when a condition calls now().
+const successMemo = new WeakMap<MachineEvent, SuccessDecision>();
+const failureMemo = new WeakMap<MachineEvent, FailureDecision>();
+
+export function successDecision(workflow: Workflow, { context, event }: GuardArgs, node: string): SuccessDecision {
+  const known = successMemo.get(event);
+  if (known) return known;
   const after = withSuccess(context, node, event.output ?? emptyOutput);
-  return { after, decision: decideSuccess(workflow, after, node) };
+  const result = { after, decision: decideSuccess(workflow, after, node) };
+  successMemo.set(event, result);
+  return result;
 }
 
-export function failureDecision(workflow: Workflow, { context, event }: GuardArgs, node: string) {
+export function failureDecision(workflow: Workflow, { context, event }: GuardArgs, node: string): FailureDecision {
+  const known = failureMemo.get(event);
+  if (known) return known;
   const error = toActorError(event.error);
   const after = withFailure(context, node, error);
-  return { after, error, decision: decideFailure(workflow, after, node, error) };
+  const result = { after, error, decision: decideFailure(workflow, after, node, error) };
+  failureMemo.set(event, result);
+  return result;
 }
 
 /** The node a success would enter past its `max_iterations`, if any. */
