@@ -14,6 +14,8 @@ export interface NameUse {
   comparedTo?: 'name' | 'literal' | 'other';
   /** 0 = left side of the comparison, 1 = right side. */
   side?: number;
+  /** When the other side is a name: its root identifier. */
+  otherRoot?: string;
 }
 
 export interface CallUse {
@@ -53,7 +55,12 @@ export function collectReferences(parsed: ParsedCel): CelReferences {
     return 'other';
   };
 
-  const walk = (expr: Expr | undefined, bound: ReadonlySet<string>, comparison?: Pick<NameUse, 'comparedTo' | 'side'>): void => {
+  const rootName = (expr: Expr): string | undefined => {
+    const { root } = selectChain(expr);
+    return root.exprKind.case === 'identExpr' ? root.exprKind.value.name : undefined;
+  };
+
+  const walk = (expr: Expr | undefined, bound: ReadonlySet<string>, comparison?: Pick<NameUse, 'comparedTo' | 'side' | 'otherRoot'>): void => {
     if (!expr) return;
     const kind = expr.exprKind;
     switch (kind.case) {
@@ -82,7 +89,7 @@ export function collectReferences(parsed: ParsedCel): CelReferences {
         const compared = COMPARISONS.has(call.function) && call.args.length === 2;
         call.args.forEach((arg, index) => {
           const other = call.args[1 - index];
-          walk(arg, bound, compared && other ? { comparedTo: kindOf(other), side: index } : undefined);
+          walk(arg, bound, compared && other ? { comparedTo: kindOf(other), side: index, otherRoot: rootName(other) } : undefined);
         });
         return;
       }

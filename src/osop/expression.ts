@@ -85,6 +85,10 @@ function checkCalls(references: CelReferences, nodeIds: string[]): ExpressionPro
   return undefined;
 }
 
+function isKnownRoot(name: string, options: CompileOptions): boolean {
+  return (EXPRESSION_NAMESPACES as readonly string[]).includes(name) || options.nodeIds.includes(name) || Boolean(options.variables?.includes(name));
+}
+
 /** The node whose outputs a bare name is read from: the source node, unless another node declares that output. */
 function bareNameOwner(name: string, options: CompileOptions): string | undefined {
   const producer = options.producers?.get(name);
@@ -101,9 +105,9 @@ function checkName(use: NameUse, options: CompileOptions, warnings: ExpressionPr
   if (use.name === 'secrets') {
     return { code: 'secret-in-expression', message: 'secrets cannot be read in expressions', col, suggestion: 'compare a node output or an input instead' };
   }
-  if ((EXPRESSION_NAMESPACES as readonly string[]).includes(use.name) || nodeIds.includes(use.name)) return undefined;
-  if (options.variables?.includes(use.name)) return undefined;
-  if (use.comparedTo === 'name' && use.side === 1) {
+  if (isKnownRoot(use.name, options)) return undefined;
+  const otherKnown = use.otherRoot !== undefined && isKnownRoot(use.otherRoot, options);
+  if (use.comparedTo === 'name' && use.path.length === 0 && (otherKnown || use.side === 1)) {
     return { code: 'cel-unquoted-word', message: `'${use.name}' is not a known name`, col, suggestion: `use '${use.name}' (quoted) to compare with the text` };
   }
   const nearNode = closest(use.name, nodeIds);

@@ -75,6 +75,9 @@ describe('compileExpression', () => {
     expect(error?.code).toBe('cel-unquoted-word');
     expect(error?.suggestion).toContain("'success'");
     expect(error?.col).toBe(11);
+    expect(compile("succeeded == check_status.status").error).toMatchObject({ code: 'cel-unquoted-word', col: 1 });
+    expect(compile("check_status.status != failed").error).toMatchObject({ code: 'cel-unquoted-word', col: 24 });
+    expect(compile('approved == true', 'review').error).toBeUndefined();
   });
 
   it('suggests the node meant by a misspelled id', () => {
