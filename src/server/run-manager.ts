@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { Workflow } from '../osop/workflow.ts';
+import { createRedactor } from '../machine/redact.ts';
 import type { RunEvent, RunEventBody } from '../machine/run-event.ts';
 import type { HumanDecision, RunHandle, RunOptions } from '../machine/run-options.ts';
 import type { RunRecord, RunRecordWithSnapshot, RunStore } from '../store/run-store.ts';
@@ -35,8 +36,6 @@ export interface RestoreReport {
   failed: Array<{ runId: string; reason: string }>;
 }
 
-const REDACTED = '[REDACTED]';
-
 export class RunManager {
   readonly hub: EventHub;
   readonly #options: RunManagerOptions;
@@ -54,7 +53,7 @@ export class RunManager {
       id: runId,
       workflowId: workflow.id,
       workflowFile: workflow.file,
-      inputs: this.#redact(inputs, this.#secretsFor(workflow)),
+      inputs: createRedactor(this.#secretsFor(workflow))(inputs),
     });
     try {
       this.#launch({ workflow, inputs, runId });
@@ -184,15 +183,6 @@ export class RunManager {
       if (value) secrets[name] = value;
     }
     return secrets;
-  }
-
-  #redact(value: Record<string, unknown>, values: Record<string, string>): Record<string, unknown> {
-    const secrets = Object.values(values);
-    if (secrets.length === 0) return value;
-    const text = JSON.stringify(value, (_key, v: unknown) =>
-      typeof v === 'string' ? secrets.reduce((s, secret) => s.split(secret).join(REDACTED), v) : v,
-    );
-    return JSON.parse(text) as Record<string, unknown>;
   }
 
   #log(message: string): void {

@@ -94,7 +94,7 @@ describe('starting runs', () => {
   it('applies input defaults and keeps secret values out of the stored inputs', async () => {
     const { json } = await startRun({ workflow: 'approval', inputs: { amount: 2000, note: 'canary-secret-value' } });
     const run = await getRun(server, json.runId as string);
-    expect(run.inputs).toEqual({ amount: 2000, note: '[REDACTED]' });
+    expect(run.inputs).toEqual({ amount: 2000, note: '[secret TOKEN]' });
     expect(server.runner.started[0]).toMatchObject({
       inputs: { amount: 2000, note: 'canary-secret-value' },
       secrets: { TOKEN: 'canary-secret-value' },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../src/machine/run-event.ts';
 import type { StripeState } from '../../../src/sandbox/stripe/types.ts';
-import { range, seqs, streamRun } from '../support/sse-client.ts';
+import { range, seqs, streamRun, type StreamResult } from '../support/sse-client.ts';
 import { waitFor } from '../support/wait.ts';
 import { baseEnv, startSandboxProcess, startServeProcess, type Child } from './processes.ts';
 import { EXAMPLES, SEED_ID } from './real-server.ts';
@@ -16,67 +16,90 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const CONFIRM = '/v1/payment_intents/:id/confirm';
-
 const json = async <T>(url: string, init?: RequestInit): Promise<T> => (await (await fetch(url, init)).json()) as T;
+const postJson = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+interface Crash {
+  runId: string;
+  /** The payment intent whose confirmation was in flight when the server died. */
+  intentId: string;
+  before: StreamResult;
+  after: StreamResult;
+  whole: StreamResult;
+  /** Stripe's state once every call it received has been answered. */
+  stripe: StripeState;
+  restartLine: string;
+}
+
+/**
+ * Starts the seed on a `sopstate serve` process, SIGKILLs it while the emulator (its own process)
+ * sits in a slow confirmation, starts a new server on the same database and follows the run to its end.
+ */
+const crashMidConfirm = async (options: { confirmMs: number; restartAfterStripeFinished: boolean }): Promise<Crash> => {
+  const sandbox = await startSandboxProcess();
+  children.push(sandbox.child);
+  const stripe = sandbox.stripeUrl;
+  await fetch(`${stripe}/__sandbox/faults`, postJson({ path: '/v1/payment_intents/:id/confirm', method: 'POST', type: 'delay', ms: options.confirmMs, times: 1 }));
+
+  const env = { ...baseEnv(), STRIPE_API_BASE: stripe, ANTHROPIC_BASE_URL: sandbox.anthropicUrl };
+  const args = ['--workflows', EXAMPLES, '--db', join(dir, `${options.confirmMs}.db`), '--port', '0'];
+  const first = await startServeProcess(args, env);
+  children.push(first.child);
+  const { runId } = await json<{ runId: string }>(`${first.url}/api/runs`, postJson({ workflow: SEED_ID }));
+  const before = await streamRun(first.url, runId, { stopWhen: (e) => e.type === 'node.request' && e.node === 'confirm_payment' });
+  // The slow confirmation is inside the emulator once its fault has been taken.
+  await waitFor(async () => ((await json<{ armed: unknown[] }>(`${stripe}/__sandbox/faults`)).armed.length === 0 ? true : undefined), 'the confirmation to reach Stripe');
+  await first.child.kill('SIGKILL');
+
+  const created = before.events.find((e): e is Extract<RunEvent, { type: 'node.completed' }> => e.type === 'node.completed' && e.node === 'create_intent');
+  const intentId = created?.outputs.intent_id as string;
+  const stripeState = () => json<StripeState>(`${stripe}/__sandbox/state`);
+  if (options.restartAfterStripeFinished) {
+    await waitFor(async () => ((await stripeState()).confirmations.some((c) => c.paymentIntent === intentId) ? true : undefined), 'Stripe to finish', 1000);
+  }
+
+  const second = await startServeProcess(args, env);
+  children.push(second.child);
+  const lastSeen = before.events.at(-1)?.seq as number;
+  const after = await streamRun(second.url, runId, { lastEventId: lastSeen });
+  const whole = await streamRun(second.url, runId);
+  const settled = await waitFor(async () => {
+    const state = await stripeState();
+    return state.calls.every((call) => call.status !== 0) ? state : undefined;
+  }, 'Stripe to answer every call', 2000);
+  return { runId, intentId, before, after, whole, stripe: settled, restartLine: second.child.line };
+};
+
+const succeededIntents = (crash: Crash) => crash.stripe.paymentIntents.filter((pi) => pi.status === 'succeeded').map((pi) => pi.id);
 
 describe('a server killed with SIGKILL in the middle of a Stripe confirmation', () => {
   it('resumes the run on restart, and Stripe confirmed the payment exactly once', async () => {
-    const sandbox = await startSandboxProcess();
-    children.push(sandbox.child);
-    const slowConfirm = { path: CONFIRM, method: 'POST', type: 'delay', ms: 3000, times: 1 };
-    await fetch(`${sandbox.stripeUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(slowConfirm) });
+    const crash = await crashMidConfirm({ confirmMs: 3000, restartAfterStripeFinished: true });
+    expect(crash.intentId).toMatch(/^pi_/);
+    expect(crash.restartLine).toContain('1 unfinished run(s) resumed');
+    const lastSeen = crash.before.events.at(-1)?.seq as number;
+    expect(crash.after.events[0]?.seq).toBe(lastSeen + 1);
+    expect(crash.after.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+    expect(seqs(crash.whole)).toEqual(range(1, crash.whole.events.length));
+    expect(crash.whole.events.filter((e) => e.type === 'run.started')).toHaveLength(1);
 
-    const env = { ...baseEnv(), STRIPE_API_BASE: sandbox.stripeUrl, ANTHROPIC_BASE_URL: sandbox.anthropicUrl };
-    const args = ['--workflows', EXAMPLES, '--db', join(dir, 'runs.db'), '--port', '0'];
-    const first = await startServeProcess(args, env);
-    children.push(first.child);
-
-    const started = await json<{ runId: string }>(`${first.url}/api/runs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workflow: SEED_ID }),
-    });
-    const runId = started.runId;
-    const before = await streamRun(first.url, runId, {
-      stopWhen: (event) => event.type === 'node.request' && event.node === 'confirm_payment',
-    });
-    // The slow confirmation is inside the emulator once its fault has been taken.
-    await waitFor(async () => {
-      const { armed } = await json<{ armed: unknown[] }>(`${sandbox.stripeUrl}/__sandbox/faults`);
-      return armed.length === 0 ? true : undefined;
-    }, 'the confirmation to reach the emulator');
-    await first.child.kill('SIGKILL');
-
-    const intent = before.events.find((e): e is Extract<RunEvent, { type: 'node.completed' }> => e.type === 'node.completed' && e.node === 'create_intent');
-    const intentId = intent?.outputs.intent_id as string;
-    expect(intentId).toMatch(/^pi_/);
-    // Stripe finishes what it began, whether or not anyone is still listening.
-    await waitFor(async () => {
-      const state = await json<StripeState>(`${sandbox.stripeUrl}/__sandbox/state`);
-      return state.confirmations.some((c) => c.paymentIntent === intentId) ? true : undefined;
-    }, 'the emulator to finish the first confirmation', 1000);
-
-    const second = await startServeProcess(args, env);
-    children.push(second.child);
-    expect(second.child.line).toContain('1 unfinished run(s) resumed');
-    const lastSeen = before.events.at(-1)?.seq as number;
-    const after = await streamRun(second.url, runId, { lastEventId: lastSeen });
-    expect(after.events[0]?.seq).toBe(lastSeen + 1);
-    expect(after.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
-
-    const whole = await streamRun(second.url, runId);
-    expect(seqs(whole)).toEqual(range(1, whole.events.length));
-    expect(whole.events.filter((e) => e.type === 'run.started')).toHaveLength(1);
-
-    const state = await json<StripeState>(`${sandbox.stripeUrl}/__sandbox/state`);
-    const confirmations = state.confirmations.filter((c) => c.paymentIntent === intentId);
+    const confirmations = crash.stripe.confirmations.filter((c) => c.paymentIntent === crash.intentId);
     expect(confirmations).toHaveLength(1);
     expect(confirmations[0].outcome).toBe('succeeded');
-    const confirmCalls = state.calls.filter((call) => call.method === 'POST' && call.path.endsWith(`/${intentId}/confirm`));
+    const confirmCalls = crash.stripe.calls.filter((call) => call.method === 'POST' && call.path.endsWith(`/${crash.intentId}/confirm`));
     expect(confirmCalls.length).toBeGreaterThanOrEqual(2);
     expect(new Set(confirmCalls.map((call) => call.idempotencyKey)).size).toBe(1);
     expect(confirmCalls.slice(1).every((call) => call.replayed)).toBe(true);
-    expect(state.paymentIntents.filter((pi) => pi.status === 'succeeded').map((pi) => pi.id)).toEqual([intentId]);
+    expect(succeededIntents(crash)).toEqual([crash.intentId]);
+  }, 90_000);
+
+  // KNOWN BUG (adapters retry policy, not the server): restarted while Stripe still processes the
+  // first confirmation, the resumed confirm gets 409 idempotency_key_in_use, gives up after its 2
+  // retries (~1 s), the fallback edge creates a second intent and confirms it: two charges.
+  // `it.fails` keeps this visible; when 409-in-use is retried until the original finishes, flip it to `it`.
+  it.fails('charges once even when restarted while Stripe is still confirming', async () => {
+    const crash = await crashMidConfirm({ confirmMs: 8000, restartAfterStripeFinished: false });
+    expect(crash.after.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+    expect(succeededIntents(crash)).toHaveLength(1);
   }, 90_000);
 });
