@@ -36,11 +36,16 @@ function checkSetup(options: RunOptions): Record<string, unknown> {
   return inputs;
 }
 
-/** Starts a run; throws RunSetupError (before anything runs) when an input or secret is missing. */
+function resumedRunId(snapshot: unknown): string | undefined {
+  const runId = (snapshot as { context?: { runId?: unknown } } | undefined)?.context?.runId;
+  return typeof runId === 'string' ? runId : undefined;
+}
+
+/** Starts a run; throws RunSetupError (before anything runs) when an input or secret is missing, CompileError when the graph cannot be compiled. */
 export function startRun(options: RunOptions): RunHandle {
   const { workflow } = options;
   const inputs = options.snapshot ? {} : checkSetup(options);
-  const runId = options.runId ?? randomUUID();
+  const runId = options.runId ?? resumedRunId(options.snapshot) ?? randomUUID();
   const redact = createRedactor(options.secrets ?? {});
   const humanGate = options.humanGate ?? new HumanGate();
   const events: RunEvent[] = [];

@@ -78,6 +78,24 @@ describe('sopstate run', () => {
     expect(stderr).toContain('missing required input charge_id: pass --input charge_id=<value>');
   });
 
+  it('gives --input values their declared type', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'run-typed-'));
+    const file = join(dir, 'charge.osop.yaml');
+    await writeFile(file, `osop_version: "1.0"\nid: charge\nname: Charge\ninputs:\n  - { name: amount, type: number, required: true }\n  - { name: note, type: string }\nnodes:\n  - { id: charge, type: api, name: Charge }\n`);
+    const { code, stdout } = await runCli(file, { dryRun: true, json: true, input: ['amount=2000', 'note=a=b'] });
+    expect(code).toBe(0);
+    expect(eventsOf(stdout)[0]).toMatchObject({ type: 'run.started', inputs: { amount: 2000, note: 'a=b' } });
+  });
+
+  it('exits 2 when a node id clashes with a run state, saying what to do', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'run-clash-'));
+    const file = join(dir, 'clash.osop.yaml');
+    await writeFile(file, `osop_version: "1.0"\nid: clash\nname: Clash\nnodes:\n  - { id: COMPLETED, type: api, name: Done }\n`);
+    const { code, stderr } = await runCli(file, { dryRun: true });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/node id COMPLETED .* is reserved for a run state: rename the node/);
+  });
+
   it('exits 1 when a command fails, showing the failure and the .osoplog path', async () => {
     const { code, stdout, logDir } = await runCli(`${CORPUS}/osop-fixtures/cli_chain_with_failure.osop.yaml`, { allowCli: true });
     expect(code).toBe(1);

@@ -9,6 +9,7 @@ import { loadWorkflowFile } from '../../osop/load.ts';
 import { didYouMean } from '../../osop/suggest.ts';
 import type { Workflow } from '../../osop/workflow.ts';
 import type { RunEvent } from '../../machine/run-event.ts';
+import { CompileError } from '../../machine/compile.ts';
 import { coerceInput } from '../../machine/run-inputs.ts';
 import type { HumanDecision, RunHandle } from '../../machine/run-options.ts';
 import { RunSetupError, startRun } from '../../machine/runner.ts';
@@ -111,7 +112,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
     });
   } catch (failure) {
     if (failure instanceof RunSetupError) for (const problem of failure.problems) io.stderr(`${workflow.file}: error: ${problem}\n`);
-    else if (failure instanceof UsageError || failure instanceof SecretFlagError) io.stderr(`error: ${failure.message}\n`);
+    else if (failure instanceof UsageError || failure instanceof SecretFlagError || failure instanceof CompileError) io.stderr(`error: ${failure.message}\n`);
     else throw failure;
     return 2;
   }
