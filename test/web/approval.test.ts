@@ -51,6 +51,15 @@ describe('a server with SOPSTATE_TOKEN', () => {
     expect(await page.$('.waiting-card')).toBeNull();
   });
 
+  it('draws a switch as one labelled arrow per case and one for its default', async () => {
+    await selectWorkflow(page, 'route-by-risk');
+    const arrows = await page.$$eval('#graph .edge--switch', (edges) =>
+      edges.map((edge) => `${edge.getAttribute('data-from')}->${edge.getAttribute('data-to')}: ${edge.querySelector('.edge-label')?.textContent}`),
+    );
+    expect(arrows.sort()).toEqual(['assess->careful: switch: assess.comment = "high"', 'assess->quick: switch: assess.comment (default)']);
+    await selectWorkflow(page, 'refund-approval');
+  });
+
   it('rejecting it takes the fallback', async () => {
     await page.click('#run-button');
     await page.waitForSelector('.waiting-card[data-node="review"]');

@@ -70,6 +70,19 @@ describe('the web page', () => {
     await page.screenshot({ path: artifactPath('web-seed-chat.png'), fullPage: true });
   });
 
+  it('a declined card: confirm_payment fails, the fallback edge lights up, the nodes never reached are skipped', async () => {
+    await openPage(page, server.url);
+    await selectWorkflow(page, 'stripe-payment');
+    await page.fill('#inputs input[name="payment_method"]', 'pm_card_chargeDeclined');
+    await page.click('#run-button');
+    expect(await runFinished(page)).toBe('failed');
+    expect(await page.textContent('#run-status')).toContain('card_declined');
+    const statuses = await nodeStatuses(page);
+    expect(statuses).toMatchObject({ create_customer: 'completed', confirm_payment: 'failed', check_status: 'skipped', send_receipt: 'skipped' });
+    expect(await takenEdges(page)).toContain('confirm_payment->create_intent');
+    await page.screenshot({ path: artifactPath('web-declined.png'), fullPage: true });
+  });
+
   it('replays a past run from the history with its final colours', async () => {
     const { runId } = (await (await server.api('/api/runs', {
       method: 'POST',

@@ -106,6 +106,7 @@ const renderWaiting = (runId, node, prompt) => {
 const setRunStatus = (text, status) => {
   const line = $('#run-status');
   line.textContent = text;
+  line.title = text;
   line.dataset.status = status;
 };
 
@@ -163,8 +164,8 @@ const startRun = async (submit) => {
     const { runId } = await postJson('/api/runs', { workflow: state.workflowId, inputs: readInputs() });
     await watchRun(runId);
   } catch (error) {
-    const diagnostics = itemsOf(error.body, 'diagnostics').map((d) => d.message).join('; ');
-    showError(`Could not start the run: ${error.message}${diagnostics ? ` (${diagnostics})` : ''}`);
+    const more = itemsOf(error.body, 'diagnostics').map((d) => d.message).filter((message) => !error.message.includes(message));
+    showError(`Could not start the run: ${error.message}${more.length ? ` (also: ${more.join('; ')})` : ''}`);
   }
 };
 

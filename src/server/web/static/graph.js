@@ -34,7 +34,18 @@ export const edgeLabel = (edge) => {
 
 const edgeKey = (from, to, mode) => `${from}->${to}:${mode}`;
 
-export const layoutWorkflow = async (workflow) => {
+/** The arrows to draw: a switch edge becomes one arrow per case (and its default), each labelled. */
+export const drawnEdges = (workflow) =>
+  workflow.edges.flatMap((edge) => {
+    if (edge.mode !== 'switch' || !(edge.cases?.length || edge.defaultTo)) return [{ ...edge, text: edgeLabel(edge) }];
+    const on = conditionOf(edge) ?? '';
+    const arrows = (edge.cases ?? []).map((branch) => ({ from: edge.from, to: branch.to, mode: 'switch', text: `switch: ${on} = ${JSON.stringify(branch.value)}` }));
+    const fallbackTo = edge.defaultTo ?? edge.to;
+    if (fallbackTo && !arrows.some((arrow) => arrow.to === fallbackTo)) arrows.push({ from: edge.from, to: fallbackTo, mode: 'switch', text: `switch: ${on} (default)` });
+    return arrows;
+  });
+
+export const layoutWorkflow = async (workflow, edgesToDraw = drawnEdges(workflow)) => {
   const elk = new window.ELK();
   const children = workflow.nodes.map((node) => {
     const sub = `${node.type}${node.name && node.name !== node.id ? ` · ${node.name}` : ''}`;
@@ -44,8 +55,8 @@ export const layoutWorkflow = async (workflow) => {
       height: 50,
     };
   });
-  const edges = workflow.edges.map((edge, index) => {
-    const text = edgeLabel(edge);
+  const edges = edgesToDraw.map((edge, index) => {
+    const { text } = edge;
     return {
       id: `e${index}`,
       sources: [edge.from],
@@ -79,7 +90,7 @@ const pathOf = (section) => {
 };
 
 /** Draws the laid-out workflow into `container` and returns handles to colour it. */
-export const drawGraph = (container, workflow, layout) => {
+export const drawGraph = (container, workflow, layout, edgesToDraw = drawnEdges(workflow)) => {
   container.replaceChildren();
   const svg = el('svg', {
     viewBox: `0 0 ${layout.width} ${layout.height}`,
@@ -98,7 +109,7 @@ export const drawGraph = (container, workflow, layout) => {
   const nodeLayer = el('g', { class: 'nodes' }, svg);
   const edgeViews = new Map();
   layout.edges.forEach((laid, index) => {
-    const edge = workflow.edges[index];
+    const edge = edgesToDraw[index];
     const failure = FAILURE_MODES.has(edge.mode);
     const group = el('g', {
       class: `edge edge--${edge.mode}${failure ? ' edge--failure' : ''}`,
