@@ -1,5 +1,7 @@
 // `sopstate validate` for one file: the engine's own verdict, plus the official schema's when asked.
-import { readWorkflowSource, loadWorkflowText } from './load.ts';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readWorkflowSource, loadWorkflowText, WORKFLOW_EXTENSIONS } from './load.ts';
 import { sortDiagnostics } from './diagnostics.ts';
 import { schemaVerdict } from './schema-verdict.ts';
 import { parseSource } from './yaml-source.ts';
@@ -47,4 +49,22 @@ export async function validateFile(path: string, options: ValidateOptions = {}):
   const parsedOk = !parseSource(read.text, path).diagnostics.some((diagnostic) => diagnostic.severity === 'error');
   const official = schema && parsedOk ? schemaVerdict(read.text, path, schema).diagnostics : [];
   return verdict(path, 'workflow', [...diagnostics, ...official], Boolean(options.strict));
+}
+
+const isCheckable = (name: string) => WORKFLOW_EXTENSIONS.some((extension) => name.endsWith(extension)) || OSOPLOG_NAME.test(name);
+
+/** Directories become the OSOP files (and .osoplog records) under them, sorted; other paths stay as given. */
+export async function expandPaths(paths: string[]): Promise<string[]> {
+  const expanded: string[] = [];
+  for (const path of paths) {
+    const info = path === '-' ? undefined : await stat(path).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      expanded.push(path);
+      continue;
+    }
+    const entries = await readdir(path, { recursive: true, withFileTypes: true });
+    const files = entries.filter((entry) => entry.isFile() && isCheckable(entry.name)).map((entry) => join(entry.parentPath, entry.name));
+    expanded.push(...files.sort());
+  }
+  return expanded;
 }

@@ -1,7 +1,7 @@
 // `sopstate validate <files...>`: located diagnostics; exit 0 valid (warnings allowed), 2 invalid.
 import { Option, type Command } from 'commander';
 import { formatDiagnostic } from '../../osop/diagnostics.ts';
-import { validateFile, type FileVerdict, type ValidateOptions } from '../../osop/validate-file.ts';
+import { expandPaths, validateFile, type FileVerdict, type ValidateOptions } from '../../osop/validate-file.ts';
 
 interface ValidateFlags {
   strict?: boolean;
@@ -19,7 +19,7 @@ export function registerValidate(program: Command): void {
   program
     .command('validate')
     .description('check OSOP workflows (and .osoplog records); prints file:line:col: error|warning: message')
-    .argument('<files...>', 'workflow files (.osop, .osop.yaml, .osop.yml, .osop.json), or - for stdin')
+    .argument('<files...>', 'workflow files (.osop, .osop.yaml, .osop.yml, .osop.json), directories of them, or - for stdin')
     .option('--strict', 'also apply the official full schema, and fail on warnings')
     .addOption(new Option('--schema <name>', 'also report the official JSON Schema verdict').choices(['core', 'full']))
     .option('--json', 'print the diagnostics as a JSON array')
@@ -27,7 +27,7 @@ export function registerValidate(program: Command): void {
       const options: ValidateOptions = { strict: flags.strict, schema: flags.schema };
       const verdicts: FileVerdict[] = [];
       try {
-        for (const file of files) verdicts.push(await validateFile(file, options));
+        for (const file of await expandPaths(files)) verdicts.push(await validateFile(file, options));
       } catch (failure) {
         process.stderr.write(`sopstate validate: ${(failure as Error).message}\n`);
         process.exitCode = 2;

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SEED = '/work/shared/seed/ex-sop-stripe-payment.osop.yaml';
@@ -57,5 +60,18 @@ describe('sopstate validate', () => {
     const usage = sopstate(['validate', '--schema', 'nope', SEED]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/Allowed choices are core, full/);
+  });
+
+  it('checks every OSOP file under a directory', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'sopstate-validate-'));
+    mkdirSync(join(directory, 'nested'));
+    const good = 'osop_version: "1.0"\nid: x\nname: X\nnodes:\n  - {id: a, type: cli}\n';
+    writeFileSync(join(directory, 'good.osop.yaml'), good);
+    writeFileSync(join(directory, 'nested', 'bad.osop'), good.replace('id: a', 'id: 7'));
+    writeFileSync(join(directory, 'notes.txt'), 'not a workflow');
+    const { code, stdout, stderr } = sopstate(['validate', directory]);
+    expect(code).toBe(2);
+    expect(stdout).toMatch(/nested\/bad\.osop:5:11: error: node needs an id/);
+    expect(stderr).toContain('2 files: 1 invalid');
   });
 });
