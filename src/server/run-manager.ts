@@ -119,7 +119,7 @@ export class RunManager {
     if (workflow.id !== run.workflowId) {
       throw new Error(`${run.workflowFile} now holds workflow ${workflow.id}, not ${run.workflowId}`);
     }
-    this.#launch({ workflow, runId: run.id, snapshot: run.snapshot, lastSeq: run.lastSeq });
+    this.#launch({ workflow, inputs: run.inputs, runId: run.id, snapshot: run.snapshot, lastSeq: run.lastSeq });
   }
 
   #launch(options: Pick<RunOptions, 'workflow' | 'inputs' | 'runId' | 'snapshot' | 'lastSeq'>): void {
