@@ -1,5 +1,5 @@
 // Debian's Chromium driven by playwright-core, headless and offline-friendly.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -7,8 +7,11 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const ARTIFACTS = resolve(import.meta.dirname, '../../../test-artifacts');
 
-export const launchBrowser = (): Promise<Browser> =>
-  chromium.launch({
+export const launchBrowser = (): Promise<Browser> => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install it (apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH`);
+  }
+  return chromium.launch({
     executablePath: CHROMIUM,
     args: [
       '--headless',
@@ -21,6 +24,7 @@ export const launchBrowser = (): Promise<Browser> =>
       '--disable-sync',
     ],
   });
+};
 
 export const artifactPath = (name: string): string => {
   mkdirSync(ARTIFACTS, { recursive: true });
