@@ -71,7 +71,7 @@ describe('sopstate validate', () => {
     writeFileSync(join(directory, 'notes.txt'), 'not a workflow');
     const { code, stdout, stderr } = sopstate(['validate', directory]);
     expect(code).toBe(2);
-    expect(stdout).toMatch(/nested\/bad\.osop:5:11: error: node needs an id/);
+    expect(stdout).toMatch(/nested\/bad\.osop:5:10: error: node needs an id/);
     expect(stderr).toContain('2 files: 1 invalid');
   });
 });
