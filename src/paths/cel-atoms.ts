@@ -193,3 +193,23 @@ function literalOf(expr: Expr): unknown {
 function isDouble(expr: Expr): boolean {
   return expr.exprKind.case === 'constExpr' && expr.exprKind.value.constantKind.case === 'doubleValue';
 }
+
+function rootRef(source: string, names: ResolveNames): FieldRef | undefined {
+  try {
+    return fieldRef(parse(source).expr, names);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A `switch` value: samples are the case values and one value matching none. */
+export function switchShape(source: string, names: ResolveNames, values: unknown[]): ConditionShape {
+  const ref = rootRef(source, names);
+  return ref ? { atoms: [{ ref, op: 'in', literals: values }], refs: [ref] } : conditionShape(source, names);
+}
+
+/** A `for_each` list: samples are lists of 0, 1 and 2 items. */
+export function listShape(source: string, names: ResolveNames): ConditionShape {
+  const ref = rootRef(source, names);
+  return ref ? { atoms: [{ ref, op: '>', literals: [1], size: true }], refs: [ref] } : conditionShape(source, names);
+}

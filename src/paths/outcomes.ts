@@ -1,12 +1,13 @@
 // For each node, the distinct ways it can end: one done outcome per distinct routing of the conditions that read it, one error per failure route.
-import { conditionShape, outputProducers, type Atom, type ConditionShape } from './cel-atoms.ts';
+import type { Atom } from './cel-atoms.ts';
+import { edgeExpressions, type EdgeExpression } from './edge-expressions.ts';
 import { samplesFor } from './samples.ts';
 import { fieldKey, sampleInputs, setPath, type FieldAssignment } from './sample-values.ts';
 
 export type { FieldAssignment } from './sample-values.ts';
 import { initialContext } from '../machine/context.ts';
 import { decideSuccess } from '../machine/route.ts';
-import type { CompiledExpression, ExpressionScope, Workflow, WorkflowEdge, WorkflowNode } from '../osop/workflow.ts';
+import type { ExpressionScope, Workflow, WorkflowEdge, WorkflowNode } from '../osop/workflow.ts';
 
 export interface SimulatedError {
   message: string;
@@ -25,21 +26,13 @@ export interface Outcomes {
   inputs: Record<string, unknown>;
 }
 
-interface ShapedExpression {
-  expression: CompiledExpression;
-  edge: WorkflowEdge;
-  shape: ConditionShape;
-}
+type ShapedExpression = EdgeExpression;
 
 const MAX_COMBINATIONS = 256;
 const FAILURE_MODES = new Set<string>(['fallback', 'error', 'timeout']);
 
 export function deriveOutcomes(workflow: Workflow): Outcomes {
-  const nodes = new Set(workflow.nodes.map((node) => node.id));
-  const producers = outputProducers(workflow.nodes);
-  const shaped = workflow.edges.flatMap((edge): ShapedExpression[] =>
-    edge.when ? [{ expression: edge.when, edge, shape: conditionShape(edge.when.source, { nodes, producers, sourceNode: edge.from }) }] : [],
-  );
+  const shaped = edgeExpressions(workflow);
   const atoms = shaped.flatMap((item) => item.shape.atoms);
   const inputs = sampleInputs(workflow.inputs, atoms, workflow.nodes.flatMap((node) => Object.values(node.runtime)));
   const defaults = new Map(workflow.nodes.map((node) => [node.id, defaultOutputs(node, atoms)]));

@@ -1,6 +1,6 @@
 // Which part of a run's state a graph walk must tell apart: whatever routing can still read, nothing volatile.
 import type { AnyMachineSnapshot } from 'xstate';
-import { conditionShape, outputProducers } from './cel-atoms.ts';
+import { edgeExpressions } from './edge-expressions.ts';
 import type { RunContext } from '../machine/context.ts';
 import type { Workflow } from '../osop/workflow.ts';
 
@@ -28,16 +28,9 @@ export function cycleNodes(workflow: Workflow): Set<string> {
 
 /** Nodes whose outputs a condition on another node's edge reads: their outputs outlive their own routing. */
 function readLater(workflow: Workflow): Set<string> {
-  const nodes = new Set(workflow.nodes.map((node) => node.id));
-  const producers = outputProducers(workflow.nodes);
   const read = new Set<string>();
-  for (const edge of workflow.edges) {
-    for (const expression of [edge.when, edge.forEach]) {
-      if (!expression) continue;
-      for (const ref of conditionShape(expression.source, { nodes, producers, sourceNode: edge.from }).refs) {
-        if (ref.kind === 'output' && ref.node !== edge.from) read.add(ref.node);
-      }
-    }
+  for (const { edge, shape } of edgeExpressions(workflow)) {
+    for (const ref of shape.refs) if (ref.kind === 'output' && ref.node !== edge.from) read.add(ref.node);
   }
   return read;
 }

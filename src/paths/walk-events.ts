@@ -12,30 +12,32 @@ export interface EventOrigin {
 }
 
 export interface WalkEvents {
-  /** Events for the nodes running in a snapshot: only the first one in document order (one interleaving per fork). */
+  /** Fresh events for the nodes running in a snapshot: only the first one in document order (one interleaving per fork). */
   forRunning(running: string[]): WalkEvent[];
   originOf(event: WalkEvent): EventOrigin | undefined;
 }
 
+const eventFor = (node: string, outcome: Outcome): WalkEvent =>
+  outcome.kind === 'done'
+    ? { type: doneEventType(node), output: { outputs: structuredClone(outcome.outputs) } }
+    : { type: errorEventType(node), error: { ...outcome.error } };
+
+/**
+ * Every call makes new event objects: the machine memoizes its routing decision per event object
+ * (machine/guards.ts), so one object must never meet two different snapshots.
+ */
 export function walkEvents(nodeOrder: string[], outcomes: Map<string, Outcome[]>): WalkEvents {
-  const origins = new Map<WalkEvent, EventOrigin>();
-  const byNode = new Map<string, WalkEvent[]>();
-  for (const node of nodeOrder) {
-    const events = (outcomes.get(node) ?? []).map((outcome): WalkEvent => {
-      const event: WalkEvent =
-        outcome.kind === 'done'
-          ? { type: doneEventType(node), output: { outputs: outcome.outputs } }
-          : { type: errorEventType(node), error: outcome.error };
-      origins.set(event, { node, outcome });
-      return event;
-    });
-    byNode.set(node, events);
-  }
+  const origins = new WeakMap<WalkEvent, EventOrigin>();
   const rank = new Map(nodeOrder.map((node, index) => [node, index]));
   return {
     forRunning(running) {
       const first = [...running].filter((node) => rank.has(node)).sort((a, b) => rank.get(a)! - rank.get(b)!)[0];
-      return first ? (byNode.get(first) ?? []) : [];
+      if (!first) return [];
+      return (outcomes.get(first) ?? []).map((outcome) => {
+        const event = eventFor(first, outcome);
+        origins.set(event, { node: first, outcome });
+        return event;
+      });
     },
     originOf: (event) => origins.get(event),
   };

@@ -1,0 +1,50 @@
+// Paths through switch, for_each loops and conditions on workflow inputs.
+import { describe, expect, it } from 'vitest';
+import { loadWorkflowText } from '../../src/osop/load.ts';
+import { testPaths } from '../../src/paths/test-paths.ts';
+import type { WorkflowPath } from '../../src/paths/path.ts';
+
+const YAML = `
+osop_version: "1.0"
+id: modes
+name: switch, loop and inputs
+inputs:
+  - name: amount
+    type: number
+    default: 50
+nodes:
+  - { id: classify, type: api, outputs: [kind, items] }
+  - { id: small, type: api }
+  - { id: big, type: api }
+  - { id: other, type: api }
+  - { id: each, type: api }
+  - { id: review, type: human }
+  - { id: finish, type: api }
+edges:
+  - from: classify
+    to: other
+    mode: switch
+    when: classify.kind
+    cases: [ { value: small, to: small }, { value: big, to: big } ]
+    default_to: other
+  - { from: small, to: each, mode: loop, for_each: classify.items, iterator_var: item }
+  - { from: big, to: review, mode: conditional, when: "inputs.amount > 1000" }
+  - { from: big, to: finish }
+  - { from: review, to: finish }
+  - { from: each, to: finish }
+`;
+
+const route = (path: WorkflowPath) => path.steps.map((step) => step.node).join(' → ');
+
+describe('paths through switch and for_each', () => {
+  it('takes every switch case and the default, and enters the loop body only with items', async () => {
+    const workflow = loadWorkflowText(YAML, 'modes.osop.yaml').workflow!;
+    const report = await testPaths(workflow);
+    const completed = report.enumeration.paths.filter((path) => path.status === 'COMPLETED').map(route);
+    expect(completed).toContain('classify → small');
+    expect(completed).toContain('classify → small → each → finish');
+    expect(completed).toContain('classify → big → finish');
+    expect(completed).toContain('classify → other');
+    expect(report.checks.filter((check) => !check.passed).map((check) => check.problems)).toEqual([]);
+  });
+});
