@@ -35,28 +35,35 @@ const emptyOutput: NodeActorOutput = { outputs: {} };
 
 type SuccessDecision = { after: RunContext; decision: Decision };
 type FailureDecision = SuccessDecision & { error: NodeActorError };
+type Memo<T extends SuccessDecision> = WeakMap<MachineEvent, { before: RunContext; result: T }>;
 
-// One decision per event: the guards and the actions of a transition must agree even when a condition calls now().
-const successMemo = new WeakMap<MachineEvent, SuccessDecision>();
-const failureMemo = new WeakMap<MachineEvent, FailureDecision>();
+// One decision per event and context: the guards and the actions of a transition must agree even when a
+// condition calls now(). The actions run after completeNode/failNode, whose context holds `after`'s records.
+const successMemo: Memo<SuccessDecision> = new WeakMap();
+const failureMemo: Memo<FailureDecision> = new WeakMap();
 
-export function successDecision(workflow: Workflow, { context, event }: GuardArgs, node: string): SuccessDecision {
-  const known = successMemo.get(event);
-  if (known) return known;
-  const after = withSuccess(context, node, event.output ?? emptyOutput);
-  const result = { after, decision: decideSuccess(workflow, after, node) };
-  successMemo.set(event, result);
+function remembered<T extends SuccessDecision>(memo: Memo<T>, event: MachineEvent, context: RunContext, decide: () => T): T {
+  const known = memo.get(event);
+  const same = known && (known.before === context || (known.result.after.nodes === context.nodes && known.result.after.outputs === context.outputs));
+  if (known && same) return known.result;
+  const result = decide();
+  memo.set(event, { before: context, result });
   return result;
 }
 
+export function successDecision(workflow: Workflow, { context, event }: GuardArgs, node: string): SuccessDecision {
+  return remembered(successMemo, event, context, () => {
+    const after = withSuccess(context, node, event.output ?? emptyOutput);
+    return { after, decision: decideSuccess(workflow, after, node) };
+  });
+}
+
 export function failureDecision(workflow: Workflow, { context, event }: GuardArgs, node: string): FailureDecision {
-  const known = failureMemo.get(event);
-  if (known) return known;
-  const error = toActorError(event.error);
-  const after = withFailure(context, node, error);
-  const result = { after, error, decision: decideFailure(workflow, after, node, error) };
-  failureMemo.set(event, result);
-  return result;
+  return remembered(failureMemo, event, context, () => {
+    const error = toActorError(event.error);
+    const after = withFailure(context, node, error);
+    return { after, error, decision: decideFailure(workflow, after, node, error) };
+  });
 }
 
 /** The node a success would enter past its `max_iterations`, if any. */

@@ -28,6 +28,22 @@ describe('compileWorkflow', () => {
     expect(JSON.parse(JSON.stringify(snapshot.context))).toEqual(snapshot.context);
   });
 
+  it('decides afresh when a path walker replays the same event object in a later state', async () => {
+    const machine = compileWorkflow(workflowFrom(await readFile(SEED, 'utf8'), SEED));
+    let [snapshot] = initialTransition(machine, { runId: 'replay' });
+    const intentDone = { type: doneEventType('create_intent'), output: { outputs: { intent_id: 'pi_1' } } };
+    const declined = { type: errorEventType('confirm_payment'), error: { message: 'declined', code: 'card_declined', kind: 'error' } };
+    [snapshot] = transition(machine, snapshot, { type: doneEventType('create_customer'), output: { outputs: { customer_id: 'cus_1' } } });
+    const seen: unknown[] = [];
+    for (let round = 0; round < 4 && snapshot.status === 'active'; round++) {
+      [snapshot] = transition(machine, snapshot, intentDone);
+      [snapshot] = transition(machine, snapshot, declined);
+      seen.push(snapshot.value);
+    }
+    expect(seen).toEqual(['create_intent', 'create_intent', 'FAILED']);
+    expect(snapshot.context.error?.message).toContain('cycle limit reached at create_intent');
+  });
+
   it('names a fork after its branches and keeps each branch node in its own region', () => {
     const machine = compileWorkflow(
       workflowFrom(`
