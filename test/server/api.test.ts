@@ -20,7 +20,7 @@ describe('workflows', () => {
   it('lists the files of the workflow folder with counts, and flags the one that does not load', async () => {
     const body = (await (await server.api('/api/workflows')).json()) as { workflows: Array<Record<string, unknown>> };
     const byId = Object.fromEntries(body.workflows.map((w) => [w.id, w]));
-    expect(Object.keys(byId).sort()).toEqual(['approval', 'broken', 'needs-secret', 'shell', 'three-steps']);
+    expect(Object.keys(byId).sort()).toEqual(['approval', 'broken', 'long', 'needs-secret', 'shell', 'three-steps']);
     expect(byId['three-steps']).toMatchObject({ name: 'Three steps', description: 'a, b, c in a row', nodeCount: 3, edgeCount: 2, valid: true });
     expect(byId.broken).toMatchObject({ valid: false, diagnostics: [{ code: 'broken', severity: 'error' }] });
   });

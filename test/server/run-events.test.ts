@@ -1,3 +1,4 @@
+import { get, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postJson, startFakeServer, type FakeServer } from './support/fake-server.ts';
 import { range, seqs, streamRun } from './support/sse-client.ts';
@@ -65,6 +66,27 @@ describe('the event stream', () => {
     expect(seqs(result)).toEqual(range(1, result.events.length));
     expect(result.events.at(-1)?.type).toBe('run.completed');
   });
+
+  it('never lets a client that stopped reading hold up another; the stalled one is dropped and resumes by Last-Event-ID', async () => {
+    // ~12 MB of events: more than loopback socket buffers hold for a client that does not read.
+    server = await startFakeServer({ subscriberBuffer: 8, payloadBytes: 200_000 });
+    const runId = await start(server, 'long');
+    const stalled = await new Promise<IncomingMessage>((resolve) => get(`${server!.url}/api/runs/${runId}/events`, resolve));
+    stalled.pause();
+    const reader = await streamRun(server.url, runId);
+    expect(reader.events.at(-1)?.type).toBe('run.completed');
+    expect(seqs(reader)).toEqual(range(1, reader.events.length));
+
+    stalled.setEncoding('utf8');
+    let text = '';
+    stalled.on('data', (chunk: string) => (text += chunk));
+    await new Promise((resolve) => stalled.on('end', resolve).resume());
+    const received = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(text).not.toContain('event: run.completed');
+    expect(received).toEqual(range(1, received.length));
+    const resumed = await streamRun(server.url, runId, { lastEventId: received.length });
+    expect([...received, ...seqs(resumed)]).toEqual(seqs(reader));
+  }, 60_000);
 
   it('lets many clients watch one run, and forgets a client that went away', async () => {
     server = await startFakeServer();

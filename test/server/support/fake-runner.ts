@@ -12,7 +12,13 @@ export interface FakeRunner {
   started: RunOptions[];
 }
 
-export const createFakeRunner = (options: { stepMs?: number } = {}): FakeRunner => {
+export interface FakeRunnerOptions {
+  stepMs?: number;
+  /** Adds a string of this size to every node's outputs (to fill network buffers). */
+  payloadBytes?: number;
+}
+
+export const createFakeRunner = (options: FakeRunnerOptions = {}): FakeRunner => {
   const started: RunOptions[] = [];
   const startRun = (run: RunOptions): RunHandle => {
     started.push(run);
@@ -56,7 +62,7 @@ export const createFakeRunner = (options: { stepMs?: number } = {}): FakeRunner 
             continue;
           }
         }
-        emit({ type: 'node.completed', node: node.id, visit: 1, durationMs: 1, outputs: { index } });
+        emit({ type: 'node.completed', node: node.id, visit: 1, durationMs: 1, outputs: { index, ...(options.payloadBytes ? { blob: 'x'.repeat(options.payloadBytes) } : {}) } });
         run.onSnapshot?.({ next: index + 1 } satisfies FakeSnapshot);
         const edge = run.workflow.edges.find((e) => e.from === node.id && e.mode !== 'fallback');
         if (!edge) break;

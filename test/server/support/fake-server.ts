@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '../../../src/server/start-server.ts';
-import { createFakeRunner, type FakeRunner } from './fake-runner.ts';
+import { createFakeRunner, type FakeRunner, type FakeRunnerOptions } from './fake-runner.ts';
 import { fakeLoad } from './fake-workflows.ts';
 
 export const WORKFLOWS: Record<string, string> = {
@@ -31,6 +31,11 @@ id: needs-secret
 secrets: [MISSING_KEY]
 nodes: [{id: a, type: api}]
 `,
+  'long.osop.yaml': `
+id: long
+nodes: [${Array.from({ length: 60 }, (_, i) => `{id: n${i}, type: api}`).join(', ')}]
+edges: [${Array.from({ length: 59 }, (_, i) => `{from: n${i}, to: n${i + 1}}`).join(', ')}]
+`,
   'broken.osop.yaml': 'id: broken\nbroken: true\nnodes: [{id: a, type: api}]\n',
 };
 
@@ -44,7 +49,7 @@ export interface FakeServer extends RunningServer {
 }
 
 export const startFakeServer = async (
-  options: Partial<ServerOptions> & { stepMs?: number; dir?: string } = {},
+  options: Partial<ServerOptions> & FakeRunnerOptions & { dir?: string } = {},
 ): Promise<FakeServer> => {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sopstate-server-'));
   const workflowsDir = join(dir, 'workflows');
@@ -53,7 +58,7 @@ export const startFakeServer = async (
     for (const [name, text] of Object.entries(WORKFLOWS)) writeFileSync(join(workflowsDir, name), text);
     writeFileSync(join(dir, 'outside.osop.yaml'), 'id: outside\nnodes: [{id: a, type: api}]\n');
   }
-  const runner = createFakeRunner({ stepMs: options.stepMs });
+  const runner = createFakeRunner({ stepMs: options.stepMs, payloadBytes: options.payloadBytes });
   const dbFile = join(dir, 'runs.db');
   const server = await startServer({
     workflowsDir,
