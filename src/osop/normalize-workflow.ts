@@ -102,7 +102,8 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
   const edges = rawEdges.map((raw, index) => normalizeEdge(raw, index, context)).filter((edge): edge is WorkflowEdge => edge !== undefined);
   const inputs = normalizeInputs(data.inputs, context);
   const unique = new Map(nodes.map((node) => [node.id, node] as const));
-  validateReferences(rawNodes, { nodes: unique, inputs, inputsDeclared: data.inputs !== undefined && data.inputs !== null }, context);
+  const loopVars = edges.flatMap((edge) => (edge.iteratorVar ? [edge.iteratorVar] : []));
+  validateReferences(rawNodes, { nodes: unique, inputs, inputsDeclared: data.inputs !== undefined && data.inputs !== null, loopVars }, context);
 
   const start = entryNodes([...unique.values()], edges);
   for (const nodeId of unreachableNodes([...unique.values()], edges, start)) {

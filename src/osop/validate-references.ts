@@ -18,6 +18,8 @@ export interface ReferenceTargets {
   inputs: InputSpec[];
   /** Whether the document declares its inputs (only then is an unknown input an error). */
   inputsDeclared: boolean;
+  /** `iterator_var`s of for_each edges (what `${loop.<var>}` may name). */
+  loopVars: string[];
 }
 
 function checkReference(ref: Reference, path: DocPath, col: number, targets: ReferenceTargets, context: NormalizeContext): void {
@@ -35,6 +37,11 @@ function checkReference(ref: Reference, path: DocPath, col: number, targets: Ref
     if (field !== undefined && declared.length > 0 && !known.includes(field)) {
       context.sink.warning({ code: 'unknown-output', path, message: `\${${ref.source}}: node ${head} declares no output "${field}"`, suggestion: didYouMean(field, known) ?? `declared: ${declared.join(', ')}`, at });
     }
+    return;
+  }
+  if (ref.namespace === 'loop' && !targets.loopVars.includes(head) && head !== 'index') {
+    const known = [...targets.loopVars, 'index'];
+    context.sink.warning({ code: 'unknown-loop-var', path, message: `\${${ref.source}}: no for_each edge names its iterator_var ${head}`, suggestion: didYouMean(head, known) ?? `loop variables: ${known.join(', ')}`, at });
     return;
   }
   if (ref.namespace === 'inputs' && targets.inputsDeclared && !targets.inputs.some((input) => input.name === head)) {

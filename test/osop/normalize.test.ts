@@ -113,6 +113,12 @@ describe('edges', () => {
     expect(loop.forEach?.evaluate({ inputs: { items: [1, 2] }, outputs: {}, metadata: {}, env: {}, nodes: {} })).toEqual([1, 2]);
   });
 
+  it('checks ${loop.<var>} against the iterator_var of for_each edges', () => {
+    const nodes = '  - {id: a, type: cli, runtime: {command: "echo ${loop.it} ${loop.itm}"}}\n  - {id: b, type: cli}';
+    const result = load(doc(nodes, '  - {from: b, to: a, mode: loop, for_each: "inputs.items", iterator_var: it}\n  - {from: a, to: b}'));
+    expect(result.diagnostics.filter((diagnostic) => diagnostic.code === 'unknown-loop-var')).toMatchObject([{ severity: 'warning', line: 5, col: 60, suggestion: 'did you mean it?' }]);
+  });
+
   it('refuses an unknown mode with a suggestion, and a conditional edge without a condition', () => {
     expect(load(doc(TWO, '  - {from: a, to: b, mode: fallbak}')).diagnostics).toMatchObject([{ code: 'invalid-mode', suggestion: 'did you mean fallback?' }]);
     expect(load(doc(TWO, '  - {from: a, to: b, mode: conditional}')).diagnostics).toMatchObject([{ code: 'missing-condition' }]);

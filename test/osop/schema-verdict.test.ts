@@ -82,4 +82,11 @@ describe('--schema core|full reports the same verdict as Ajv on the official sch
     expect(checked.diagnostics).toMatchObject([{ code: 'schema-osoplog', line: 74, message: expect.stringContaining('/node_records/2/error') }]);
     expect((await validateFile(join(SHARED, 'corpus/osop-examples/claude-code-session/fix-auth-bug.osoplog.yaml'), { schema: 'full' })).valid).toBe(true);
   });
+
+  it('uses unchanged copies of the official schemas, with their licence', () => {
+    for (const file of ['osop-core.schema.json', 'osop.schema.json', 'osoplog.schema.json', 'LICENSE']) {
+      expect(readFileSync(join('schema', file), 'utf8')).toBe(readFileSync(join(SHARED, 'osop-schema', file), 'utf8'));
+    }
+    expect(readFileSync('schema/NOTICE', 'utf8')).toContain('Apache License, Version 2.0');
+  });
 });
