@@ -18,6 +18,7 @@ const tooLarge = (file: string, bytes: number) =>
 export function loadWorkflowText(text: string, file: string): LoadResult {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_BYTES) return tooLarge(file, bytes);
+  if (text.includes('\0')) return fileProblem(file, 'binary-file', 'this is a binary file, not an OSOP workflow', 'pass a .osop.yaml or .osop.json file');
   const source = parseSource(text, file);
   const sink = new DiagnosticSink(source.locate);
   sink.diagnostics.push(...source.diagnostics);

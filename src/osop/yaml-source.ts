@@ -6,6 +6,7 @@ import type { Diagnostic, SourcePosition } from './workflow.ts';
 export const MAX_BYTES = 1024 * 1024;
 /** Aliases allowed in one document before it is treated as an alias bomb. */
 export const MAX_ALIASES = 100;
+const MAX_YAML_PROBLEMS = 10;
 
 export interface SourceDocument {
   data?: unknown;
@@ -61,7 +62,8 @@ export function parseSource(text: string, file: string): SourceDocument {
     return { ...start, col: start.col + (quoted ? 1 : 0) + col - 1 };
   };
 
-  for (const problem of [...doc.errors, ...doc.warnings]) {
+  const problems = [...doc.errors, ...doc.warnings];
+  for (const problem of problems.slice(0, MAX_YAML_PROBLEMS)) {
     const [start] = problem.pos;
     const duplicate = problem.code === 'DUPLICATE_KEY';
     const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]+)/.exec(text.slice(start, start + 200))?.[1].trim().replace(/^["']|["']$/g, '');
@@ -74,6 +76,10 @@ export function parseSource(text: string, file: string): SourceDocument {
       message,
       ...(duplicate ? { suggestion: 'remove or rename one of the two keys' } : {}),
     });
+  }
+  if (problems.length > MAX_YAML_PROBLEMS) {
+    const [last] = diagnostics.slice(-1);
+    diagnostics.push({ ...last, code: 'yaml-syntax', message: `${problems.length - MAX_YAML_PROBLEMS} more YAML problems not shown`, suggestion: 'fix the first ones; later ones often follow from them' });
   }
   if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return { locate, locateInString, diagnostics };
 

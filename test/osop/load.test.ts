@@ -90,4 +90,12 @@ describe('loading', () => {
     const single = loadWorkflowText('osop_version: "1.0"\nid: one\nname: One\nnodes:\n  - {id: only, type: human}\n', 'one.osop');
     expect(single.workflow?.start).toEqual(['only']);
   });
+
+  it('refuses binary input in one message, and caps a flood of YAML errors', () => {
+    expect(codes('osop_version: "1.0"\0\0\u0001')).toEqual(['binary-file']);
+    const garbage = Array.from({ length: 40 }, (_, index) => `key${index}: "unclosed\n  : ] ${index}`).join('\n');
+    const diagnostics = loadWorkflowText(garbage, 'g.osop').diagnostics;
+    expect(diagnostics).toHaveLength(11);
+    expect(diagnostics.at(-1)?.message).toBe('30 more YAML problems not shown');
+  });
 });
