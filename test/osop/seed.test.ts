@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compileExpression } from '../../src/osop/expression.ts';
 import { loadWorkflowFile } from '../../src/osop/load.ts';
 import { resolveTemplate } from '../../src/osop/template.ts';
 import { extractOutputs } from '../../src/osop/outputs.ts';
@@ -43,6 +45,18 @@ describe('the seed workflow', () => {
     for (const status of ['succeeded', 'requires_action', 'processing']) {
       expect(edge.when!.evaluate(scope({ check_status: { status } }))).toBe(status === 'succeeded');
     }
+  });
+
+  it('evaluates exactly like outputs.check_status.status == "succeeded" on any status', async () => {
+    const edge = (await seed()).edges.find((candidate) => candidate.to === 'send_receipt')!;
+    const reference = compileExpression("outputs.check_status.status == 'succeeded'", edge.when!.position, { nodeIds: ['check_status'] }).expression!;
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom('succeeded', 'processing', 'requires_action', 'canceled'), fc.string()), (status) => {
+        const state = scope({ check_status: { status } });
+        expect(edge.when!.evaluate(state)).toBe(reference.evaluate(state));
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it("binds create_intent's body customer to outputs.create_customer.customer_id", async () => {
