@@ -4,6 +4,7 @@ import { getAdjacencyMap, type AdjacencyMap } from 'xstate/graph';
 import { compileWorkflow } from '../machine/compile.ts';
 import type { RunContext } from '../machine/context.ts';
 import type { Workflow } from '../osop/workflow.ts';
+import type { InputVariant } from './input-variants.ts';
 import { deriveOutcomes } from './outcomes.ts';
 import type { FinalStatus, PathEnumeration, PathStep, TakenEdge, WorkflowPath } from './path.ts';
 import { stateKey } from './state-key.ts';
@@ -28,42 +29,65 @@ interface Walk {
   adjacency: Adjacency;
   key: (snapshot: AnyMachineSnapshot) => string;
   events: WalkEvents;
+  variant: InputVariant;
   max: number;
   paths: WorkflowPath[];
+  /** Step sequences already listed: a path that inputs do not affect is listed once. */
+  seen: Set<string>;
   stopped: boolean;
   stuck: number;
   /** `edge.taken` per state and event: each is computed once, however many paths pass through it. */
   edgeCache: Map<AnyMachineSnapshot, Map<WalkEvent, TakenEdge[]>>;
 }
 
-export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {}): PathEnumeration {
-  const max = options.max ?? DEFAULT_MAX_PATHS;
-  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
-  const { byNode, inputs } = deriveOutcomes(workflow);
-  const machine = compileWorkflow(workflow) as unknown as AnyStateMachine;
-  const events = walkEvents(workflow.nodes.map((node) => node.id), byNode);
-  const key = stateKey(workflow);
-  const base = { workflowId: workflow.id, inputs, paths: [] as WorkflowPath[] };
-  let adjacency: Adjacency;
+const tooManyStates = (maxStates: number) =>
+  `the workflow has more than ${maxStates} distinct states to explore (raise the state bound or split the workflow)`;
+
+function stateGraph(machine: AnyStateMachine, variant: InputVariant, events: WalkEvents, key: Walk['key'], maxStates: number): Adjacency | undefined {
   try {
-    adjacency = getAdjacencyMap(machine, {
-      input: { runId: 'paths', inputs },
+    return getAdjacencyMap(machine, {
+      input: { runId: 'paths', inputs: variant.inputs },
       events: (snapshot: AnyMachineSnapshot) => events.forRunning(runningNodes(snapshot)),
       serializeState: key,
       limit: maxStates,
     } as never) as Adjacency;
   } catch (failure) {
-    if (!(failure instanceof Error) || !/limit exceeded/i.test(failure.message)) throw failure;
-    return { ...base, complete: false, statesExplored: maxStates, stoppedBecause: `the workflow has more than ${maxStates} distinct states to explore; no paths were listed (raise the state bound or split the workflow)` };
+    if (failure instanceof Error && /limit exceeded/i.test(failure.message)) return undefined;
+    throw failure;
   }
-  const walk: Walk = { workflow, machine, adjacency, key, events, max, paths: [], stopped: false, stuck: 0, edgeCache: new Map() };
-  const [startKey] = Object.keys(adjacency);
-  if (startKey) visit(walk, startKey, [], new Set([startKey]));
-  const statesExplored = Object.keys(adjacency).length;
+}
+
+export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {}): PathEnumeration {
+  const max = options.max ?? DEFAULT_MAX_PATHS;
+  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
+  const { byNode, inputs, variants } = deriveOutcomes(workflow);
+  const machine = compileWorkflow(workflow) as unknown as AnyStateMachine;
+  const key = stateKey(workflow);
+  const paths: WorkflowPath[] = [];
+  const seen = new Set<string>();
   const notes: string[] = [];
-  if (walk.stopped) notes.push(`stopped after ${max} paths (--max ${max}); the workflow has more`);
-  if (walk.stuck > 0) notes.push(`${walk.stuck} walk(s) reached a state with nothing left to run and no final status`);
-  return { ...base, paths: walk.paths, complete: !walk.stopped, statesExplored, ...(notes.length ? { stoppedBecause: notes.join('; ') } : {}) };
+  let statesExplored = 0;
+  let stopped = false;
+  for (const variant of variants) {
+    const events = walkEvents(workflow.nodes.map((node) => node.id), byNode);
+    const adjacency = stateGraph(machine, variant, events, key, maxStates);
+    if (!adjacency) {
+      notes.push(tooManyStates(maxStates));
+      stopped = true;
+      break;
+    }
+    statesExplored += Object.keys(adjacency).length;
+    const walk: Walk = { workflow, machine, adjacency, key, events, variant, max, paths, seen, stopped: false, stuck: 0, edgeCache: new Map() };
+    const [startKey] = Object.keys(adjacency);
+    if (startKey) visit(walk, startKey, [], new Set([startKey]));
+    if (walk.stuck > 0) notes.push(`${walk.stuck} walk(s) reached a state with nothing left to run and no final status`);
+    if (walk.stopped) {
+      notes.unshift(`stopped after ${max} paths (--max ${max}); the workflow has more`);
+      stopped = true;
+      break;
+    }
+  }
+  return { workflowId: workflow.id, inputs, paths, complete: !stopped, statesExplored, ...(notes.length ? { stoppedBecause: notes.join('; ') } : {}) };
 }
 
 function visit(walk: Walk, fromKey: string, steps: PathStep[], onStack: Set<string>): void {
@@ -113,10 +137,24 @@ function edgesOf(walk: Walk, before: AnyMachineSnapshot, event: WalkEvent): Take
   return edges;
 }
 
+const stepsSignature = (steps: PathStep[]) =>
+  JSON.stringify(steps.map((step) => [step.node, step.visit, step.outcome.label, step.edges.map((edge) => edge.index), step.final]));
+
 function record(walk: Walk, steps: PathStep[], status: FinalStatus, error: string | undefined): void {
+  const signature = stepsSignature(steps);
+  if (walk.seen.has(signature)) return;
   if (walk.paths.length >= walk.max) {
     walk.stopped = true;
     return;
   }
-  walk.paths.push({ id: walk.paths.length + 1, steps: steps.map((step) => ({ ...step, edges: [...step.edges] })), status, ...(error ? { error } : {}) });
+  walk.seen.add(signature);
+  const { inputs, label } = walk.variant;
+  walk.paths.push({
+    id: walk.paths.length + 1,
+    steps: steps.map((step) => ({ ...step, edges: [...step.edges] })),
+    status,
+    inputs,
+    ...(label ? { inputsLabel: label } : {}),
+    ...(error ? { error } : {}),
+  });
 }

@@ -12,7 +12,8 @@ function stepLine(step: PathStep): string {
 
 export function formatPath(path: WorkflowPath): string {
   const why = path.error && path.status !== 'COMPLETED' ? `: ${path.error}` : '';
-  return [`Path ${path.id} — ${path.status}${why}`, ...path.steps.map(stepLine)].join('\n');
+  const inputs = path.inputsLabel ? ` (inputs: ${path.inputsLabel})` : '';
+  return [`Path ${path.id} — ${path.status}${why}${inputs}`, ...path.steps.map(stepLine)].join('\n');
 }
 
 export function enumerationHeadline(result: PathEnumeration): string {

@@ -1,8 +1,9 @@
 // For each node, the distinct ways it can end: one done outcome per distinct routing of the conditions that read it, one error per failure route.
 import type { Atom } from './cel-atoms.ts';
 import { edgeExpressions, type EdgeExpression } from './edge-expressions.ts';
+import { inputVariants, type InputVariant } from './input-variants.ts';
 import { samplesFor } from './samples.ts';
-import { fieldKey, sampleInputs, setPath, type FieldAssignment } from './sample-values.ts';
+import { combinations, describeAssignments, fieldChoices, sampleInputs, setPath, type FieldAssignment } from './sample-values.ts';
 
 export type { FieldAssignment } from './sample-values.ts';
 import { initialContext } from '../machine/context.ts';
@@ -22,8 +23,10 @@ export type Outcome =
 
 export interface Outcomes {
   byNode: Map<string, Outcome[]>;
-  /** Workflow inputs every path runs with (defaults, else samples that satisfy the conditions' first literals). */
+  /** Workflow inputs the outcomes were derived with (defaults, else samples that satisfy the conditions' first literals). */
   inputs: Record<string, unknown>;
+  /** Input sets that route differently: each is walked separately (inputs are fixed for a run). */
+  variants: InputVariant[];
 }
 
 type ShapedExpression = EdgeExpression;
@@ -41,7 +44,8 @@ export function deriveOutcomes(workflow: Workflow): Outcomes {
     const context: DeriveContext = { workflow, shaped, inputs, defaults };
     byNode.set(node.id, [...doneOutcomes(node, atoms, context), ...errorOutcomes(node, context)]);
   }
-  return { byNode, inputs };
+  const variants = inputVariants(shaped, inputs, Object.fromEntries(defaults));
+  return { byNode, inputs, variants };
 }
 
 interface DeriveContext {
@@ -69,32 +73,6 @@ function defaultOutputs(node: WorkflowNode, atoms: Atom[]): Record<string, unkno
   return outputs;
 }
 
-function fieldChoices(node: string, atoms: Atom[]): Array<{ path: string[]; values: unknown[] }> {
-  const fields = new Map<string, { path: string[]; values: unknown[] }>();
-  for (const atom of ownAtoms(node, atoms)) {
-    if (atom.ref.kind !== 'output') continue;
-    const key = fieldKey(atom.ref.path);
-    const field = fields.get(key) ?? { path: atom.ref.path, values: [] };
-    for (const value of samplesFor(atom)) {
-      if (!field.values.some((known) => JSON.stringify(known) === JSON.stringify(value))) field.values.push(value);
-    }
-    fields.set(key, field);
-  }
-  return [...fields.values()];
-}
-
-/** Every combination of field values, or one field varied at a time when that is too many. */
-function combinations(fields: Array<{ path: string[]; values: unknown[] }>): FieldAssignment[][] {
-  const total = fields.reduce((product, field) => product * field.values.length, 1);
-  if (total > MAX_COMBINATIONS) {
-    return fields.flatMap((field) => field.values.map((value) => [{ path: field.path, value }]));
-  }
-  return fields.reduce<FieldAssignment[][]>(
-    (partial, field) => partial.flatMap((assigned) => field.values.map((value) => [...assigned, { path: field.path, value }])),
-    [[]],
-  );
-}
-
 function scopeFor(context: DeriveContext, node: string, outputs: Record<string, unknown>, edge: WorkflowEdge): ExpressionScope {
   return {
     inputs: context.inputs,
@@ -118,10 +96,10 @@ function doneOutcomes(node: WorkflowNode, atoms: Atom[], context: DeriveContext)
   const base = context.defaults.get(node.id) ?? {};
   const readers = context.shaped.filter((item) => !FAILURE_MODES.has(item.edge.mode)).filter(readsOutputsOf(node.id));
   const deciders = [...new Set(readers.map((item) => item.edge.from))];
-  const candidates = combinations(fieldChoices(node.id, atoms)).map((assigned) => {
+  const candidates = combinations(fieldChoices(ownAtoms(node.id, atoms)), MAX_COMBINATIONS).map((assigned) => {
     const outputs = structuredClone(base);
     for (const { path, value } of assigned) setPath(outputs, path, value, true);
-    return { outputs, label: describe(assigned), assigned };
+    return { outputs, label: describeAssignments(assigned) || 'completes', assigned };
   });
   candidates.push(
     ...testCaseOutputs(node).map((outputs) => ({
@@ -148,10 +126,6 @@ function routeKey(context: DeriveContext, node: string, outputs: Record<string, 
   return decideSuccess(context.workflow, run, decider).key;
 }
 
-function describe(assigned: FieldAssignment[]): string {
-  if (assigned.length === 0) return 'completes';
-  return assigned.map(({ path, value }) => `${path.join('.')} = ${JSON.stringify(value)}`).join(', ');
-}
 
 function testCaseOutputs(node: WorkflowNode): Array<Record<string, unknown>> {
   return (node.testCases ?? []).flatMap((testCase) => {

@@ -28,6 +28,10 @@ export interface WorkflowPath {
   id: number;
   steps: PathStep[];
   status: FinalStatus;
+  /** The workflow inputs this path runs with. */
+  inputs: Record<string, unknown>;
+  /** How those inputs differ from the defaults (e.g. `amount = 1001`), when they do. */
+  inputsLabel?: string;
   /** Why the run failed, as the machine records it (e.g. "cycle limit reached at create_intent"). */
   error?: string;
 }
@@ -39,7 +43,7 @@ export interface PathEnumeration {
   complete: boolean;
   /** Why it stopped early, for the user. */
   stoppedBecause?: string;
-  /** Inputs every path runs with. */
+  /** The default inputs (a path may run with others: see WorkflowPath.inputs). */
   inputs: Record<string, unknown>;
   /** Distinct machine states visited while enumerating. */
   statesExplored: number;
@@ -59,5 +63,6 @@ export function scriptOf(path: WorkflowPath): Map<string, Outcome[]> {
 /** A one-line summary: `create_customer → create_intent → … → COMPLETED`. */
 export function pathSummary(path: WorkflowPath): string {
   const nodes = path.steps.map((step) => (step.outcome.kind === 'error' ? `${step.node} ✗` : step.node));
-  return [...nodes, path.status].join(' → ');
+  const inputs = path.inputsLabel ? ` [inputs: ${path.inputsLabel}]` : '';
+  return [...nodes, path.status].join(' → ') + inputs;
 }

@@ -8,7 +8,8 @@ import type { WorkflowPath } from './path.ts';
 import { scriptedExecutors } from './stub-executors.ts';
 
 export interface PathRunOptions {
-  inputs: Record<string, unknown>;
+  /** Default: the path's own inputs. */
+  inputs?: Record<string, unknown>;
   secrets?: Record<string, string>;
   /** Executors to use instead of the stubs (the sandbox level). */
   executors?: ExecutorRegistry;
@@ -20,13 +21,13 @@ export interface PathRunOptions {
 export const placeholderSecrets = (workflow: Workflow): Record<string, string> =>
   Object.fromEntries(workflow.secrets.map((name) => [name, `path-test-${name}`]));
 
-export async function runPath(workflow: Workflow, path: WorkflowPath, options: PathRunOptions): Promise<PathCheck> {
+export async function runPath(workflow: Workflow, path: WorkflowPath, options: PathRunOptions = {}): Promise<PathCheck> {
   const events: RunEvent[] = [];
   let handle: ReturnType<typeof startRun>;
   try {
     handle = startRun({
       workflow,
-      inputs: options.inputs,
+      inputs: options.inputs ?? path.inputs,
       secrets: options.secrets ?? placeholderSecrets(workflow),
       executors: options.executors ?? scriptedExecutors(workflow, path),
       runId: `path-${path.id}`,

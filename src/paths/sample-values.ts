@@ -57,3 +57,36 @@ export function sampleInputs(specs: InputSpec[], atoms: Atom[], templates: Templ
   }
   return inputs;
 }
+
+export interface FieldChoice {
+  path: string[];
+  values: unknown[];
+}
+
+/** For each field the atoms compare, the distinct sample values of all its comparisons. */
+export function fieldChoices(atoms: Atom[]): FieldChoice[] {
+  const fields = new Map<string, FieldChoice>();
+  for (const atom of atoms) {
+    if (atom.ref.kind === 'error') continue;
+    const key = fieldKey(atom.ref.path);
+    const field = fields.get(key) ?? { path: atom.ref.path, values: [] };
+    for (const value of samplesFor(atom)) {
+      if (!field.values.some((known) => JSON.stringify(known) === JSON.stringify(value))) field.values.push(value);
+    }
+    fields.set(key, field);
+  }
+  return [...fields.values()];
+}
+
+/** Every combination of field values, or one field varied at a time past `limit`. */
+export function combinations(fields: FieldChoice[], limit: number): FieldAssignment[][] {
+  const total = fields.reduce((product, field) => product * field.values.length, 1);
+  if (total > limit) return fields.flatMap((field) => field.values.map((value) => [{ path: field.path, value }]));
+  return fields.reduce<FieldAssignment[][]>(
+    (partial, field) => partial.flatMap((assigned) => field.values.map((value) => [...assigned, { path: field.path, value }])),
+    [[]],
+  );
+}
+
+export const describeAssignments = (assigned: FieldAssignment[]): string =>
+  assigned.map(({ path, value }) => `${path.join('.')} = ${JSON.stringify(value)}`).join(', ');

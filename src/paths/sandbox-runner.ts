@@ -62,7 +62,7 @@ export async function withSandboxRunner<T>(workflow: Workflow, use: (runner: Pat
   const secrets = { ...placeholderSecrets(workflow), ...serviceSecrets({ stripe: 'sandbox', anthropic: 'sandbox' }, {}) };
   const undriven: Undriven[] = [];
   let retryShown = false;
-  const runner: PathRunner = async (_, path, inputs) => {
+  const runner: PathRunner = async (_, path) => {
     let plan = planDrives(workflow, path);
     if (!plan.drives) {
       undriven.push({ path, reason: plan.reason ?? 'no way to drive it' });
@@ -76,7 +76,7 @@ export async function withSandboxRunner<T>(workflow: Workflow, use: (runner: Pat
     sandbox.anthropic.clearFaults();
     const executor = drivenExecutor(deps, path, plan.drives!);
     const executors: ExecutorRegistry = Object.fromEntries([...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, executor]));
-    const check = await runPath(workflow, path, { inputs, secrets, executors, watchdogMs: 60_000 });
+    const check = await runPath(workflow, path, { secrets, executors, watchdogMs: 60_000 });
     return { ...check, drivenBy: describePlan(path, plan.drives!) };
   };
   try {

@@ -15,7 +15,7 @@ export interface PathTestReport {
 }
 
 /** Runs one path; the model level replays outcomes with stubs, other levels bring their own runner. */
-export type PathRunner = (workflow: Workflow, path: WorkflowPath, inputs: Record<string, unknown>) => Promise<PathCheck | undefined>;
+export type PathRunner = (workflow: Workflow, path: WorkflowPath) => Promise<PathCheck | undefined>;
 
 export interface TestPathsOptions extends EnumerateOptions {
   runner?: PathRunner;
@@ -23,14 +23,14 @@ export interface TestPathsOptions extends EnumerateOptions {
   onPath?: (path: WorkflowPath, check: PathCheck | undefined) => void;
 }
 
-export const modelRunner: PathRunner = (workflow, path, inputs) => runPath(workflow, path, { inputs });
+export const modelRunner: PathRunner = (workflow, path) => runPath(workflow, path);
 
 export async function testPaths(workflow: Workflow, options: TestPathsOptions = {}): Promise<PathTestReport> {
   const enumeration = enumeratePaths(workflow, options);
   const runner = options.runner ?? modelRunner;
   const checks: PathCheck[] = [];
   for (const path of enumeration.paths) {
-    const check = await runner(workflow, path, enumeration.inputs);
+    const check = await runner(workflow, path);
     if (check) checks.push(check);
     options.onPath?.(path, check);
   }

@@ -36,7 +36,7 @@ export function testWorkflowPaths(file: string, options: WorkflowPathsOptions = 
   describe(`${workflow.name} (${file}): every path`, () => {
     for (const path of enumeration.paths) {
       it(`path ${path.id}: ${pathSummary(path)}`, async () => {
-        const check = await runPath(workflow, path, { inputs: enumeration.inputs });
+        const check = await runPath(workflow, path);
         checks.push(check);
         expect(check.problems, check.problems.join('\n')).toEqual([]);
       });

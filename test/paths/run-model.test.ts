@@ -25,7 +25,7 @@ describe('model-level path tests', () => {
   });
 
   it('fails a path whose run goes elsewhere, saying where', async () => {
-    const { paths, inputs } = enumeratePaths(seed);
+    const { paths } = enumeratePaths(seed);
     const happy = paths[0]!;
     const notSucceeded = paths.find((path) => path.status === 'COMPLETED' && !path.steps.some((step) => step.node === 'send_receipt'))!;
     const check = notSucceeded.steps.find((step) => step.node === 'check_status')!;
@@ -33,7 +33,7 @@ describe('model-level path tests', () => {
       ...happy,
       steps: happy.steps.map((step) => (step.node === 'check_status' ? { ...step, outcome: check.outcome } : step)),
     };
-    const result = await runPath(seed, altered, { inputs });
+    const result = await runPath(seed, altered);
     expect(result.passed).toBe(false);
     expect(result.problems).toContain('node send_receipt: expected completes; the run did nothing');
     expect(result.problems.some((problem) => problem.startsWith('edges from check_status'))).toBe(true);
