@@ -39,7 +39,8 @@ export function createEventPrinter(options: PrinterOptions): (event: RunEvent) =
       case 'node.retrying':
         return line(paint('yellow', `↻ ${event.node} retrying in ${formatDuration(event.delayMs)} (attempt ${event.attempt}): ${event.error.message}`));
       case 'node.completed': {
-        const outputs = Object.keys(event.outputs).length > 0 ? paint('dim', ` ${brief(event.outputs)}`) : '';
+        const shown = shownOutputs(event.outputs);
+        const outputs = Object.keys(shown).length > 0 ? paint('dim', ` ${brief(shown)}`) : '';
         return line(`${paint('green', '✔')} ${paint('bold', event.node)} completed in ${formatDuration(event.durationMs)}${outputs}`);
       }
       case 'node.failed':
@@ -66,3 +67,7 @@ export function createEventPrinter(options: PrinterOptions): (event: RunEvent) =
     }
   };
 }
+
+/** The raw response body (`data`) and streamed text were already on screen: show what the node extracted. */
+const shownOutputs = (outputs: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(outputs).filter(([name]) => name !== 'data' && name !== 'text'));

@@ -2,18 +2,17 @@
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import type { ExecutorRegistry } from '../../adapters/executor.ts';
 import { createLocalExecutors } from '../../adapters/local.ts';
+import { openServices, type Services } from '../../adapters/services.ts';
 import { formatDiagnostic } from '../../osop/diagnostics.ts';
 import { loadWorkflowFile } from '../../osop/load.ts';
 import { didYouMean } from '../../osop/suggest.ts';
 import type { Workflow } from '../../osop/workflow.ts';
 import type { RunEvent } from '../../machine/run-event.ts';
-import { CompileError } from '../../machine/compile.ts';
 import { coerceInput } from '../../machine/run-inputs.ts';
 import type { HumanDecision, RunHandle } from '../../machine/run-options.ts';
 import { RunSetupError, startRun } from '../../machine/runner.ts';
-import { loadSecrets, SecretFlagError, splitPair } from '../../machine/secrets.ts';
+import { loadSecrets, splitPair } from '../../machine/secrets.ts';
 import { createEventPrinter } from '../print-events.ts';
 
 export interface RunFlags {
@@ -26,6 +25,7 @@ export interface RunFlags {
   autoApprove?: boolean;
   json?: boolean;
   logDir: string;
+  sandbox?: boolean;
 }
 
 export interface RunIO {
@@ -44,13 +44,12 @@ export const DEFAULT_LOG_DIR = '.sopstate/logs';
 
 class UsageError extends Error {}
 
-/**
- * HOOK for the service executors (`api`, `agent`): helper-3's `createServiceExecutors(...)` in
- * src/adapters/registry.ts plugs in here. Until then api/agent nodes fail with "no executor for type X".
- */
-function serviceExecutors(): ExecutorRegistry {
-  return {};
-}
+const SERVICE_NODE_TYPES = new Set(['api', 'agent']);
+/** Slow enough that a terminal shows the emulated receipt arrive word by word. */
+const TERMINAL_STREAM_DELAY_MS = 12;
+
+const needsServices = (workflow: Workflow, flags: RunFlags): boolean =>
+  !flags.dryRun && workflow.nodes.some((node) => SERVICE_NODE_TYPES.has(node.type));
 
 function parseInputs(workflow: Workflow, pairs: string[]): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
@@ -91,12 +90,24 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
   if (!loaded.workflow) return 2;
   const workflow = loaded.workflow;
   let handle: RunHandle;
+  let services: Services | undefined;
   try {
     checkNodeNames(workflow, '--approve', flags.approve);
     checkNodeNames(workflow, '--reject', flags.reject);
     const inputs = parseInputs(workflow, flags.input);
-    const secrets = loadSecrets({ names: workflow.secrets, flags: flags.secret, envFile: join(io.cwd, '.env'), env: io.env });
-    const executors = flags.dryRun ? createLocalExecutors({ dryRun: true }) : { ...createLocalExecutors({ allowCli: flags.allowCli }), ...serviceExecutors() };
+    const userSecrets = loadSecrets({ names: workflow.secrets, flags: flags.secret, envFile: join(io.cwd, '.env'), env: io.env });
+    services = needsServices(workflow, flags)
+      ? await openServices({
+          env: io.env,
+          forceSandbox: flags.sandbox,
+          announce: (line) => io.stderr(`${line}\n`),
+          streamChunkDelayMs: flags.json ? 0 : TERMINAL_STREAM_DELAY_MS,
+        })
+      : undefined;
+    const secrets = services ? services.withServiceKeys(userSecrets) : userSecrets;
+    const executors = flags.dryRun
+      ? createLocalExecutors({ dryRun: true })
+      : { ...createLocalExecutors({ allowCli: flags.allowCli }), ...services?.executors };
     const print = flags.json ? (event: RunEvent) => io.stdout(`${JSON.stringify(event)}\n`) : createEventPrinter({ write: io.stdout, color: io.color });
     handle = startRun({
       workflow,
@@ -111,14 +122,19 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
       },
     });
   } catch (failure) {
+    await services?.close();
     if (failure instanceof RunSetupError) for (const problem of failure.problems) io.stderr(`${workflow.file}: error: ${problem}\n`);
-    else if (failure instanceof UsageError || failure instanceof SecretFlagError || failure instanceof CompileError) io.stderr(`error: ${failure.message}\n`);
+    else if (failure instanceof Error) io.stderr(`error: ${failure.message}\n`);
     else throw failure;
     return 2;
   }
   io.onStart?.(handle);
-  const result = await handle.done;
-  return result.status === 'COMPLETED' ? 0 : 1;
+  try {
+    const result = await handle.done;
+    return result.status === 'COMPLETED' ? 0 : 1;
+  } finally {
+    await services?.close();
+  }
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -136,6 +152,7 @@ export function registerRun(program: Command): void {
     .option('--reject <node>', 'reject this human node when it waits (repeatable)', collect, [])
     .option('--auto-approve', 'approve every human node')
     .option('--json', 'print exactly one RunEvent JSON per line on stdout')
+    .option('--sandbox', 'emulate Stripe and Claude locally even when STRIPE_SECRET_KEY / ANTHROPIC_API_KEY are set')
     .option('--log-dir <dir>', 'where to write <run id>.osoplog.yaml', DEFAULT_LOG_DIR)
     .action(async (file: string, flags: RunFlags) => {
       const terminal = process.stdin.isTTY === true;

@@ -1,0 +1,46 @@
+// Stripe and Claude as one run's caller sees them: live with keys, else the sandbox started here.
+import { startSandbox, type Sandbox } from '../sandbox/start.ts';
+import {
+  createServiceExecutors,
+  describeServiceMode,
+  resolveServiceMode,
+  serviceSecrets,
+  type Env,
+  type ServiceExecutors,
+  type ServiceModes,
+} from './registry.ts';
+
+export interface OpenServicesOptions {
+  env?: Env;
+  /** `--sandbox`: emulate both services even when keys are set. */
+  forceSandbox?: boolean;
+  /** Told once which services are live and which are emulated. */
+  announce?: (line: string) => void;
+  /** Paces the emulated Claude stream so a terminal shows it arrive. */
+  streamChunkDelayMs?: number;
+}
+
+export interface Services {
+  modes: ServiceModes;
+  executors: ServiceExecutors;
+  /** The user's secrets plus the service keys (the sandbox's for an emulated service). */
+  withServiceKeys(secrets: Record<string, string>): Record<string, string>;
+  sandbox?: Sandbox;
+  close(): Promise<void>;
+}
+
+export const openServices = async (options: OpenServicesOptions = {}): Promise<Services> => {
+  const env = options.env ?? process.env;
+  const modes = resolveServiceMode(env, { forceSandbox: options.forceSandbox });
+  const sandbox = modes.needsSandbox ? await startSandbox({ streamChunkDelayMs: options.streamChunkDelayMs }) : undefined;
+  options.announce?.(describeServiceMode(modes, env));
+  return {
+    modes,
+    executors: createServiceExecutors({ mode: modes, sandbox, env }),
+    withServiceKeys: (secrets) => serviceSecrets(modes, env, secrets),
+    sandbox,
+    close: async () => {
+      await sandbox?.close();
+    },
+  };
+};
