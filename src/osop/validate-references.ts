@@ -50,7 +50,14 @@ function checkReference(ref: Reference, path: DocPath, col: number, targets: Ref
   }
 }
 
+/** Stripe and Anthropic key shapes: a key written into a workflow file is a leak waiting to happen. */
+const KEY_SHAPES = /\b(sk|rk)_(live|test)_[A-Za-z0-9]{8,}|\bsk-ant-[A-Za-z0-9_-]{8,}/;
+
 function checkString(text: string, path: DocPath, targets: ReferenceTargets, context: NormalizeContext): void {
+  const key = KEY_SHAPES.exec(text);
+  if (key) {
+    context.sink.warning({ code: 'hard-coded-secret', path, message: 'this value looks like an API key written into the workflow', suggestion: 'use ${secrets.NAME} and pass the key at run time', at: context.source.locateInString(path, key.index + 1) });
+  }
   for (const { index, ref } of findInterpolations(text, { bareName: context.bareName })) {
     if (!ref) continue;
     if (!ref.source.includes('.')) {

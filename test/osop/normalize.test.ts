@@ -158,6 +158,13 @@ describe('nodes', () => {
     ]);
   });
 
+  it('warns about an API key written into the file, without repeating it', () => {
+    const nodes = '  - {id: a, type: api, runtime: {headers: {Authorization: "Bearer sk_test_51AbCdEfGhIjKlMn"}}}\n  - {id: b, type: cli}';
+    const result = load(doc(nodes, '  - {from: a, to: b}'));
+    expect(result.diagnostics).toMatchObject([{ code: 'hard-coded-secret', severity: 'warning', line: 5 }]);
+    expect(JSON.stringify(result.diagnostics)).not.toContain('sk_test_51AbCdEfGhIjKlMn');
+  });
+
   it('lists the secrets a workflow uses', () => {
     const nodes = '  - {id: a, type: api, runtime: {headers: {Authorization: "Bearer ${secrets.KEY}", X: "${secrets.OTHER}"}}}\n  - {id: b, type: cli}';
     expect(workflow(doc(nodes, '  - {from: a, to: b}')).secrets).toEqual(['KEY', 'OTHER']);
