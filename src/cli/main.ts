@@ -8,4 +8,12 @@ const program = new Command('sopstate')
 
 for (const register of commands) register(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (failure) {
+  // A command that did not catch its own error still ends with one readable line, never a stack trace.
+  const message = failure instanceof Error ? failure.message : String(failure);
+  process.stderr.write(`sopstate: ${message}\n`);
+  if (process.env.SOPSTATE_DEBUG) console.error(failure);
+  process.exit(1);
+}
