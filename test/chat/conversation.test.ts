@@ -84,6 +84,15 @@ describe('spending needs a person, whatever the model does', () => {
     expect(types(events)).toContain('run.event');
   });
 
+  it('a model that never stops calling tools is stopped with an error after the round limit', async () => {
+    const chat = setup(Array.from({ length: 20 }, () => ({ tools: [{ name: 'list_workflows', input: {} }] })));
+    chat.deps.maxRounds = 3;
+    const events = await chat.say('list them');
+    expect(chat.model.requests).toHaveLength(3);
+    expect(events.find((event) => event.type === 'error')).toMatchObject({ message: expect.stringContaining('3 rounds') });
+    expect(events.at(-1)).toEqual({ type: 'done' });
+  });
+
   it('an unknown workflow goes back to the model as a tool error naming the available ones', async () => {
     const chat = setup([{ tools: [{ name: 'start_run', input: { workflow: 'payroll' } }] }, { text: 'Sorry.' }]);
     const events = await chat.say('run payroll');

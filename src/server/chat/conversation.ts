@@ -76,7 +76,9 @@ const modelLoop = async (deps: ConversationDeps, conversationId: string, emit: E
   const toolContext = { ...deps, workflows };
   const system = `${SYSTEM}\n\nWorkflows on this server:\n${describeCatalog(workflows) || '(none)'}`;
   const startedRuns: string[] = [];
-  for (let round = 0; round < (deps.maxRounds ?? 8); round++) {
+  const maxRounds = deps.maxRounds ?? 8;
+  let finished = false;
+  for (let round = 0; round < maxRounds; round++) {
     const stream = deps.anthropic.messages.stream({
       model: deps.model ?? DEFAULT_CHAT_MODEL,
       max_tokens: 1024,
@@ -87,7 +89,8 @@ const modelLoop = async (deps: ConversationDeps, conversationId: string, emit: E
     stream.on('text', (delta) => emit({ type: 'assistant.delta', text: delta }));
     const reply = await stream.finalMessage();
     deps.store.append(conversationId, { role: 'assistant', content: reply.content });
-    if (reply.stop_reason !== 'tool_use') break;
+    finished = reply.stop_reason !== 'tool_use';
+    if (finished) break;
     const results: ToolResultBlockParam[] = [];
     for (const block of reply.content) {
       if (block.type !== 'tool_use') continue;
@@ -109,6 +112,7 @@ const modelLoop = async (deps: ConversationDeps, conversationId: string, emit: E
     }
     deps.store.append(conversationId, { role: 'user', content: results });
   }
+  if (!finished) emit({ type: 'error', message: `Claude was still calling tools after ${maxRounds} rounds; stopped this turn` });
   for (const runId of startedRuns) {
     const followed = await followRun(deps.api, runId, emit, { signal });
     say(deps, conversationId, emit, `\n${followed.text}`);

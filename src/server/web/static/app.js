@@ -36,7 +36,10 @@ const renderWorkflowList = (workflows) => {
     button.querySelector('strong').textContent = workflow.name ?? workflow.id;
     button.querySelector('small').textContent = workflow.id;
     button.title = workflow.description ?? '';
-    button.addEventListener('click', () => void selectWorkflow(workflow.id));
+    button.addEventListener('click', () => {
+      if (state.workflowId !== workflow.id) leaveRun();
+      selectWorkflow(workflow.id).catch((error) => showError(error.message));
+    });
     item.append(button);
     return item;
   }));
@@ -68,17 +71,24 @@ const readInputs = () => {
   return inputs;
 };
 
-const selectWorkflow = async (id) => {
+const showWorkflow = async (id) => {
   if (state.workflowId === id && state.graph) return;
   const workflow = graphOf(await getJson(`/api/workflows/${encodeURIComponent(id)}`));
-  state.workflowId = id;
-  state.workflow = workflow;
-  for (const button of document.querySelectorAll('.workflow-item')) button.classList.toggle('selected', button.dataset.workflowId === id);
+  const graph = drawGraph($('#graph'), workflow, await layoutWorkflow(workflow));
+  Object.assign(state, { workflowId: id, workflow, graph });
+  $('#graph').dataset.workflowId = id;
   $('#workflow-title').textContent = workflow.name ?? id;
   $('#workflow-description').textContent = workflow.description ?? '';
   renderInputs(workflow);
   $('#run-button').disabled = false;
-  state.graph = drawGraph($('#graph'), workflow, await layoutWorkflow(workflow));
+  for (const button of document.querySelectorAll('.workflow-item')) button.classList.toggle('selected', button.dataset.workflowId === id);
+};
+
+// One selection at a time, so a run's events always land on the graph of its own workflow.
+let selecting = Promise.resolve();
+const selectWorkflow = (id) => {
+  selecting = selecting.catch(() => undefined).then(() => showWorkflow(id));
+  return selecting;
 };
 
 const renderWaiting = (runId, node, prompt) => {
@@ -125,9 +135,19 @@ const applyEvent = (runId, event) => {
   }
 };
 
+/** Stops showing the current run (its graph belongs to another workflow now). */
+const leaveRun = () => {
+  state.stop?.();
+  state.stop = undefined;
+  state.runId = undefined;
+  timeline.reset();
+  $('#waiting').replaceChildren();
+  setRunStatus('', 'idle');
+};
+
 const watchRun = async (runId, workflowId) => {
   state.stop?.();
-  if (workflowId) await selectWorkflow(workflowId);
+  await (workflowId ? selectWorkflow(workflowId) : selecting.catch(() => undefined));
   state.runId = runId;
   state.graph?.reset();
   timeline.reset();
@@ -138,7 +158,7 @@ const watchRun = async (runId, workflowId) => {
 };
 
 const loadRuns = async () => {
-  const runs = itemsOf(await getJson('/api/runs?limit=20'), 'items', 'runs');
+  const runs = itemsOf(await getJson('/api/runs?limit=20').catch(() => []), 'items', 'runs');
   $('#runs').replaceChildren(...runs.map((run) => {
     const id = run.runId ?? run.id;
     const item = document.createElement('li');
@@ -151,7 +171,7 @@ const loadRuns = async () => {
     button.children[1].textContent = run.workflowId;
     button.querySelector('small').textContent = `${run.status} · ${new Date(run.createdAt).toLocaleTimeString()}`;
     button.title = id;
-    button.addEventListener('click', () => void watchRun(id, run.workflowId));
+    button.addEventListener('click', () => watchRun(id, run.workflowId).catch((error) => showError(error.message)));
     item.append(button);
     return item;
   }));
@@ -201,5 +221,5 @@ $('#login form').addEventListener('submit', async (submit) => {
 });
 
 $('#run-form').addEventListener('submit', startRun);
-createChat($('#chat'), { onRunStarted: (runId, workflowId) => void watchRun(runId, workflowId) });
+createChat($('#chat'), { onRunStarted: (runId, workflowId) => watchRun(runId, workflowId).catch((error) => showError(error.message)) });
 void init();
