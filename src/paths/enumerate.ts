@@ -63,13 +63,15 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
   const { byNode, inputs, variants } = deriveOutcomes(workflow);
   const machine = compileWorkflow(workflow) as unknown as AnyStateMachine;
   const key = stateKey(workflow);
+  // Which branch finishes first only matters when a join does not wait for all of them.
+  const interleave = workflow.edges.some((edge) => edge.joinMode === 'wait_any' || edge.joinMode === 'wait_n');
   const paths: WorkflowPath[] = [];
   const seen = new Set<string>();
   const notes: string[] = [];
   let statesExplored = 0;
   let stopped = false;
   for (const variant of variants) {
-    const events = walkEvents(workflow.nodes.map((node) => node.id), byNode);
+    const events = walkEvents(workflow.nodes.map((node) => node.id), byNode, { interleave });
     const adjacency = stateGraph(machine, variant, events, key, maxStates);
     if (!adjacency) {
       notes.push(tooManyStates(maxStates));
@@ -116,7 +118,9 @@ function visit(walk: Walk, fromKey: string, steps: PathStep[], onStack: Set<stri
 function stepOf(walk: Walk, before: AnyMachineSnapshot, event: WalkEvent, after: AnyMachineSnapshot, steps: PathStep[]): PathStep | undefined {
   const origin = walk.events.originOf(event);
   if (!origin) return undefined;
-  const visitNumber = steps.filter((step) => step.node === origin.node).length + 1;
+  // The machine's entry count, not the finished steps: a parallel sibling cut short by a fallback still used up a visit.
+  const entered = (before.context as RunContext).nodes?.[origin.node]?.visits;
+  const visitNumber = entered ?? steps.filter((step) => step.node === origin.node).length + 1;
   const final = finalStatusOf(after);
   return {
     node: origin.node,

@@ -49,17 +49,6 @@ export interface PathEnumeration {
   statesExplored: number;
 }
 
-/** The outcome each node yields on each visit along a path: what a stub replays. */
-export function scriptOf(path: WorkflowPath): Map<string, Outcome[]> {
-  const script = new Map<string, Outcome[]>();
-  for (const step of path.steps) {
-    const outcomes = script.get(step.node) ?? [];
-    outcomes[step.visit - 1] = step.outcome;
-    script.set(step.node, outcomes);
-  }
-  return script;
-}
-
 /** A one-line summary: `create_customer → create_intent → … → COMPLETED`. */
 export function pathSummary(path: WorkflowPath): string {
   const nodes = path.steps.map((step) => (step.outcome.kind === 'error' ? `${step.node} ✗` : step.node));

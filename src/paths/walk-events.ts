@@ -12,7 +12,7 @@ export interface EventOrigin {
 }
 
 export interface WalkEvents {
-  /** Fresh events for the nodes running in a snapshot: only the first one in document order (one interleaving per fork). */
+  /** Fresh events for the nodes running in a snapshot (with one interleaving per fork: the first in document order only). */
   forRunning(running: string[]): WalkEvent[];
   originOf(event: WalkEvent): EventOrigin | undefined;
 }
@@ -26,18 +26,19 @@ const eventFor = (node: string, outcome: Outcome): WalkEvent =>
  * Every call makes new event objects: the machine memoizes its routing decision per event object
  * (machine/guards.ts), so one object must never meet two different snapshots.
  */
-export function walkEvents(nodeOrder: string[], outcomes: Map<string, Outcome[]>): WalkEvents {
+export function walkEvents(nodeOrder: string[], outcomes: Map<string, Outcome[]>, options: { interleave: boolean }): WalkEvents {
   const origins = new WeakMap<WalkEvent, EventOrigin>();
   const rank = new Map(nodeOrder.map((node, index) => [node, index]));
   return {
     forRunning(running) {
-      const first = [...running].filter((node) => rank.has(node)).sort((a, b) => rank.get(a)! - rank.get(b)!)[0];
-      if (!first) return [];
-      return (outcomes.get(first) ?? []).map((outcome) => {
-        const event = eventFor(first, outcome);
-        origins.set(event, { node: first, outcome });
-        return event;
-      });
+      const ordered = [...running].filter((node) => rank.has(node)).sort((a, b) => rank.get(a)! - rank.get(b)!);
+      return (options.interleave ? ordered : ordered.slice(0, 1)).flatMap((node) =>
+        (outcomes.get(node) ?? []).map((outcome) => {
+          const event = eventFor(node, outcome);
+          origins.set(event, { node, outcome });
+          return event;
+        }),
+      );
     },
     originOf: (event) => origins.get(event),
   };

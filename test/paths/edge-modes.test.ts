@@ -61,4 +61,29 @@ describe('paths through switch and for_each', () => {
     expect(report.coverage.percent).toBe(100);
     expect(report.passed).toBe(true);
   });
+
+  it('explores which branch finishes first when a join waits for any, and re-entered branches keep their visit numbers', async () => {
+    const fork = `
+osop_version: "1.0"
+id: fork
+name: fork
+nodes:
+  - { id: start, type: api }
+  - { id: left, type: api }
+  - { id: right, type: api }
+  - { id: join, type: api }
+edges:
+  - { from: start, to: left, mode: parallel }
+  - { from: start, to: right, mode: parallel }
+  - { from: left, to: join, join_mode: wait_any }
+  - { from: right, to: join }
+  - { from: right, to: start, mode: fallback }
+`;
+    const workflow = loadWorkflowText(fork, 'fork.osop.yaml').workflow!;
+    const report = await testPaths(workflow);
+    expect(report.enumeration.paths.map(route)).toContain('start → right → join');
+    expect(report.enumeration.paths.map(route)).toContain('start → right → start → left → join');
+    expect(report.checks.filter((check) => !check.passed).map((check) => [check.path.id, check.problems])).toEqual([]);
+    expect(report.coverage.percent).toBe(100);
+  });
 });
