@@ -70,6 +70,24 @@ describe('the web page', () => {
     await page.screenshot({ path: artifactPath('web-seed-chat.png'), fullPage: true });
   });
 
+  it('runs the verbatim seed from the chat: it calls Stripe, so even without inputs a typed "yes" is needed', async () => {
+    await openPage(page, server.url);
+    await page.fill('#chat input', 'Start the sop-stripe-payment workflow');
+    await page.click('#chat button[type=submit]');
+    const card = await page.waitForSelector('.chat-confirm');
+    expect(await card.textContent()).toContain('20.00 USD to user@example.com');
+    await page.waitForSelector('#chat[data-busy="false"]');
+    await page.fill('#chat input', 'yes');
+    await page.click('#chat button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('.workflow-item.selected')?.getAttribute('data-workflow-id') === 'sop-stripe-payment');
+    expect(await runFinished(page)).toBe('completed');
+    expect(await nodeStatuses(page)).toEqual({
+      create_customer: 'completed', create_intent: 'completed', confirm_payment: 'completed', check_status: 'completed', send_receipt: 'completed',
+    });
+    expect(await page.textContent('#receipt .receipt-text')).toContain('$20.00');
+    expect(await page.getAttribute('.chat-confirm', 'data-settled')).toBe('confirmed');
+  });
+
   it('a declined card: confirm_payment fails, the fallback edge lights up, the nodes never reached are skipped', async () => {
     await openPage(page, server.url);
     await selectWorkflow(page, 'stripe-payment');
