@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,12 +32,15 @@ describe('the seed payment SOP over HTTP', () => {
     expect(seqs(result)).toEqual(range(1, result.events.length));
 
     // Async, so this process's server keeps serving while the CLI runs.
-    const cli = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/sopstate.js'), 'run', join(EXAMPLES, 'stripe-payment-seed.osop.yaml'), '--json'], {
+    const logDir = mkdtempSync(join(tmpdir(), 'sopstate-cli-logs-'));
+    const args = [join(ROOT, 'bin/sopstate.js'), 'run', join(EXAMPLES, 'stripe-payment-seed.osop.yaml'), '--json', '--log-dir', logDir];
+    const cli = await promisify(execFile)(process.execPath, args, {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
       encoding: 'utf8',
       timeout: 60_000,
     });
+    rmSync(logDir, { recursive: true, force: true });
     const cliEvents = cli.stdout.trim().split('\n').map((line) => JSON.parse(line) as RunEvent);
     expect(result.events.map(shape)).toEqual(cliEvents.map(shape));
   }, 90_000);
