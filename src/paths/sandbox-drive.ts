@@ -1,5 +1,5 @@
 // How to make the real adapters produce each outcome of a path against the emulators: test cards, injected faults, or not at all.
-import type { Template, Workflow, WorkflowNode } from '../osop/workflow.ts';
+import type { OutputExtractor, Template, Workflow, WorkflowNode } from '../osop/workflow.ts';
 import type { PathStep, WorkflowPath } from './path.ts';
 
 /** What to do for one step when it runs. */
@@ -35,9 +35,11 @@ const isIntentRead = (node: WorkflowNode) =>
   isStripe(node) && /\/v1\/payment_intents\/[^/]+$/.test(urlOf(node)) && staticText(node.runtime.method).toUpperCase() === 'GET';
 const isClaude = (node: WorkflowNode) => node.type === 'agent' && ['', 'anthropic'].includes(staticText(node.runtime.provider));
 
-/** Output names a node extracts from the intent's `data.status`. */
-const statusOutputs = (node: WorkflowNode) =>
-  node.outputs.filter((output) => output.extract?.kind === 'cel' && output.extract.expression.source.trim() === 'data.status').map((output) => output.name);
+const readsStatus = (extract: OutputExtractor | undefined) =>
+  extract?.kind === 'cel' ? extract.expression.source.trim() === 'data.status' : extract?.path.trim() === '$.data.status';
+
+/** Output names a node extracts from the intent's status (`data.status` or `$.data.status`). */
+const statusOutputs = (node: WorkflowNode) => node.outputs.filter((output) => readsStatus(output.extract)).map((output) => output.name);
 
 function driveStripe(node: WorkflowNode, step: PathStep): Drive {
   const { outcome } = step;
@@ -99,8 +101,8 @@ export function withOneRetry(plan: DrivePlan): DrivePlan {
 
 export function planDrives(workflow: Workflow, path: WorkflowPath): DrivePlan {
   const drives = path.steps.map((step) => driveStep(workflow.nodes.find((node) => node.id === step.node)!, step));
-  const blocked = drives.find((drive): drive is Extract<Drive, { kind: 'cannot' }> => drive.kind === 'cannot');
-  if (blocked) return { reason: blocked.reason };
+  const blockers = [...new Set(drives.flatMap((drive) => (drive.kind === 'cannot' ? [drive.reason] : [])))];
+  if (blockers.length > 0) return { reason: blockers.join('; ') };
   cardsForStatusReads(workflow, path, drives);
   return { drives };
 }
