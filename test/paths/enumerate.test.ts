@@ -64,6 +64,19 @@ describe('enumeratePaths bounds', () => {
     expect(result.stoppedBecause).toMatch(/stopped after 5 paths/);
   });
 
+  it('keeps a generated 200-node workflow within --max and says the workflow has more', () => {
+    const ids = Array.from({ length: 200 }, (_, index) => `n${index}`);
+    const edges = ids.slice(1).flatMap((id, index) => [
+      { from: ids[index]!, to: id, mode: 'conditional' as const, when: `${ids[index]}.ok == true` },
+      ...(index % 10 === 0 && index + 2 < ids.length ? [{ from: ids[index]!, to: ids[index + 2]!, mode: 'fallback' as const }] : []),
+    ]);
+    const result = enumeratePaths(buildWorkflow(ids, edges));
+    expect(result.paths).toHaveLength(1000);
+    expect(result.complete).toBe(false);
+    expect(result.stoppedBecause).toBe('stopped after 1000 paths (--max 1000); the workflow has more');
+    expect(result.statesExplored).toBeLessThan(1000);
+  });
+
   it('reports a state space larger than the state bound instead of hanging', () => {
     const ids = Array.from({ length: 12 }, (_, index) => `n${index}`);
     const edges = ids.slice(1).flatMap((id, index) => [
