@@ -7,6 +7,7 @@ import { registerRun } from './run.ts';
 import { registerChat } from './chat.ts';
 import { registerPaths } from './paths.ts';
 import { registerTest } from './test.ts';
+import { registerMachine } from './machine.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -18,4 +19,5 @@ export const commands: RegisterCommand[] = [
   registerChat,
   registerPaths,
   registerTest,
+  registerMachine,
 ];

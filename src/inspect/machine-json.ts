@@ -1,0 +1,72 @@
+// The compiled machine as JSON XState's createMachine accepts again: guards, actions and actors referenced by name.
+import { setup, type AnyStateMachine } from 'xstate';
+import { compileWorkflow } from '../machine/compile.ts';
+import { actorInput, initialContext, type RunContext, type RunInput } from '../machine/context.ts';
+import type { Workflow } from '../osop/workflow.ts';
+import type { JsonValue } from './json-safe.ts';
+
+/** Any XState machine (typed loosely: a compiled workflow machine is not assignable to AnyStateMachine). */
+export interface MachineLike {
+  readonly config: unknown;
+  readonly root: unknown;
+}
+
+/** A machine config with no functions in it: `createMachine(json)` builds it; `machineFromJson` makes it runnable. */
+export type MachineJson = { [key: string]: JsonValue };
+
+export class MachineExportError extends Error {
+  constructor(path: string) {
+    super(`the machine has an inline function at ${path}: only named guards, actions and actors can be exported; give it a name in setup()`);
+    this.name = 'MachineExportError';
+  }
+}
+
+// The two functions every compiled machine has; machineFromJson puts them back.
+const isRebuilt = (path: string[]): boolean =>
+  (path.length === 1 && path[0] === 'context') || (path.at(-1) === 'input' && path.includes('invoke'));
+
+function plain(value: unknown, path: string[]): JsonValue | undefined {
+  if (typeof value === 'function') {
+    if (isRebuilt(path)) return undefined;
+    throw new MachineExportError(path.join('.'));
+  }
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value;
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return value.map((item, index) => plain(item, [...path, String(index)]) ?? null);
+  const result: { [key: string]: JsonValue } = {};
+  for (const [key, entry] of Object.entries(value as object)) {
+    const converted = plain(entry, [...path, key]);
+    if (converted !== undefined) result[key] = converted;
+  }
+  return result;
+}
+
+/** The machine's own config (states, transitions with guard names, invokes), minus the context factory and the invoke input mappers. */
+export function machineToJson(machine: MachineLike): MachineJson {
+  return plain(machine.config, []) as MachineJson;
+}
+
+type Config = { [key: string]: unknown };
+
+function withInputs(state: Config): Config {
+  const invokes = state.invoke === undefined ? undefined : [state.invoke].flat() as Config[];
+  const invoke = invokes?.map((entry) => (typeof entry.id === 'string' ? { ...entry, input: ({ context }: { context: RunContext }) => actorInput(context, entry.id as string) } : entry));
+  const states = state.states as Record<string, Config> | undefined;
+  return {
+    ...state,
+    ...(invoke ? { invoke: Array.isArray(state.invoke) ? invoke : invoke[0] } : {}),
+    ...(states ? { states: Object.fromEntries(Object.entries(states).map(([key, child]) => [key, withInputs(child)])) } : {}),
+  };
+}
+
+/**
+ * Re-creates a runnable machine from `machineToJson` output: `setup({guards, actions, actors})` with the
+ * implementations `compileWorkflow(workflow)` uses, the run context factory, and each invoke's input
+ * (`actorInput(context, <invoke id>)`). Provide real node actors with `.provide({ actors })`, as the runner does.
+ */
+export function machineFromJson(json: MachineJson, workflow: Workflow): AnyStateMachine {
+  const { actors, guards, actions } = compileWorkflow(workflow).implementations;
+  const config = withInputs({ ...json, context: ({ input }: { input: RunInput }) => initialContext(workflow, input) });
+  return setup({ actors, guards, actions } as never).createMachine(config as never) as unknown as AnyStateMachine;
+}
