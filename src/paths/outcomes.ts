@@ -4,11 +4,11 @@ import { edgeExpressions, type EdgeExpression } from './edge-expressions.ts';
 import { inputVariants, type InputVariant } from './input-variants.ts';
 import { samplesFor } from './samples.ts';
 import { combinations, describeAssignments, fieldChoices, sampleInputs, setPath, type FieldAssignment } from './sample-values.ts';
-
-export type { FieldAssignment } from './sample-values.ts';
 import { initialContext } from '../machine/context.ts';
 import { decideSuccess } from '../machine/route.ts';
 import type { ExpressionScope, Workflow, WorkflowEdge, WorkflowNode } from '../osop/workflow.ts';
+
+export type { FieldAssignment } from './sample-values.ts';
 
 export interface SimulatedError {
   message: string;
@@ -29,8 +29,6 @@ export interface Outcomes {
   variants: InputVariant[];
 }
 
-type ShapedExpression = EdgeExpression;
-
 const MAX_COMBINATIONS = 256;
 const FAILURE_MODES = new Set<string>(['fallback', 'error', 'timeout']);
 
@@ -40,8 +38,8 @@ export function deriveOutcomes(workflow: Workflow): Outcomes {
   const inputs = sampleInputs(workflow.inputs, atoms, workflow.nodes.flatMap((node) => Object.values(node.runtime)));
   const defaults = new Map(workflow.nodes.map((node) => [node.id, defaultOutputs(node, atoms)]));
   const byNode = new Map<string, Outcome[]>();
+  const context: DeriveContext = { workflow, shaped, inputs, defaults };
   for (const node of workflow.nodes) {
-    const context: DeriveContext = { workflow, shaped, inputs, defaults };
     byNode.set(node.id, [...doneOutcomes(node, atoms, context), ...errorOutcomes(node, context)]);
   }
   const variants = inputVariants(shaped, inputs, Object.fromEntries(defaults));
@@ -50,12 +48,12 @@ export function deriveOutcomes(workflow: Workflow): Outcomes {
 
 interface DeriveContext {
   workflow: Workflow;
-  shaped: ShapedExpression[];
+  shaped: EdgeExpression[];
   inputs: Record<string, unknown>;
   defaults: Map<string, Record<string, unknown>>;
 }
 
-const readsOutputsOf = (node: string) => (item: ShapedExpression) =>
+const readsOutputsOf = (node: string) => (item: EdgeExpression) =>
   item.shape.refs.some((ref) => ref.kind === 'output' && ref.node === node);
 
 function ownAtoms(node: string, atoms: Atom[]): Atom[] {
@@ -84,7 +82,7 @@ function scopeFor(context: DeriveContext, node: string, outputs: Record<string, 
   };
 }
 
-function verdict(item: ShapedExpression, scope: ExpressionScope): string {
+function verdict(item: EdgeExpression, scope: ExpressionScope): string {
   try {
     return JSON.stringify(item.expression.evaluate(scope));
   } catch {
@@ -126,7 +124,6 @@ function routeKey(context: DeriveContext, node: string, outputs: Record<string, 
   return decideSuccess(context.workflow, run, decider).key;
 }
 
-
 function testCaseOutputs(node: WorkflowNode): Array<Record<string, unknown>> {
   return (node.testCases ?? []).flatMap((testCase) => {
     if (!testCase || typeof testCase !== 'object' || Array.isArray(testCase)) return [];
@@ -154,7 +151,7 @@ function errorOutcomes(node: WorkflowNode, context: DeriveContext): Outcome[] {
   const outcomes: Outcome[] = [
     { kind: 'error', label: 'fails', error: { message: `${node.id} failed (simulated)`, code: 'simulated_failure', kind: 'error' } },
   ];
-  if (outgoing.some((edge) => edge.mode === 'timeout') || node.timeoutMs !== undefined) {
+  if (outgoing.some((edge) => edge.mode === 'timeout')) {
     outcomes.push({ kind: 'error', label: 'times out', error: { message: `${node.id} timed out (simulated)`, code: 'timeout', kind: 'timeout' } });
   }
   const messages = new Set(outcomes.map((outcome) => (outcome.kind === 'error' ? outcome.error.message : '')));
@@ -172,7 +169,7 @@ function errorOutcomes(node: WorkflowNode, context: DeriveContext): Outcome[] {
 }
 
 /** An error text that makes an `error` edge's condition hold, found among the samples of its error_of() comparisons. */
-function errorMessageFor(node: string, item: ShapedExpression, context: DeriveContext): string | undefined {
+function errorMessageFor(node: string, item: EdgeExpression, context: DeriveContext): string | undefined {
   const texts = item.shape.atoms
     .filter((atom) => atom.ref.kind === 'error' && atom.ref.node === node)
     .flatMap((atom) => samplesFor(atom))
