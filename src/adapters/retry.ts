@@ -8,6 +8,15 @@ export const API_DEFAULT_RETRY: RetryPolicy = {
   backoff: { type: 'exponential', initialMs: 500, maxMs: 8_000, multiplier: 2 },
 };
 
+/**
+ * The original request with this idempotency key is still being processed (e.g. a resumed run whose
+ * first confirm is still running at Stripe). Waiting for it is not a failed attempt, and giving up
+ * would let a fallback charge again, so these are retried until the original answers.
+ */
+export const IN_FLIGHT_CODES: ReadonlySet<string> = new Set(['idempotency_key_in_use']);
+/** How long to keep waiting for an in-flight original before treating it as an ordinary failure. */
+export const IN_FLIGHT_PATIENCE_MS = 120_000;
+
 export interface RetryOptions {
   /** In [0, 1); the jitter source. */
   random?: () => number;
@@ -49,17 +58,28 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+const isInFlight = (error: unknown): error is NodeError => error instanceof NodeError && IN_FLIGHT_CODES.has(error.code);
+
 export function withRetry(executor: Executor, policy: RetryPolicy | undefined, options: RetryOptions = {}): Executor {
   const maxAttempts = Math.max(1, policy?.maxAttempts ?? 1);
   return async (execution) => {
-    for (let attempt = 1; ; attempt++) {
+    let attempt = 1;
+    let inFlightWaits = 0;
+    let waitedForOriginalMs = 0;
+    for (;;) {
       options.onAttempt?.(attempt);
       try {
         return await executor({ ...execution, attempt });
       } catch (error) {
-        if (!policy || attempt >= maxAttempts || execution.signal.aborted || !isRetryable(error, policy)) throw error;
-        const delayMs = error.retryAfterMs ?? backoffDelay(policy, attempt, options.random);
-        execution.emit({ type: 'node.retrying', node: execution.node.id, attempt: attempt + 1, delayMs, error: error.toInfo() });
+        if (!policy || execution.signal.aborted) throw error;
+        // Waiting for an in-flight original is not a failed attempt: the same attempt runs again.
+        const waitForOriginal = isInFlight(error) && waitedForOriginalMs < IN_FLIGHT_PATIENCE_MS;
+        if (!waitForOriginal && (attempt >= maxAttempts || !isRetryable(error, policy))) throw error;
+        const retried = error as NodeError;
+        const delayMs = retried.retryAfterMs ?? backoffDelay(policy, waitForOriginal ? ++inFlightWaits : attempt, options.random);
+        if (waitForOriginal) waitedForOriginalMs += delayMs;
+        else attempt++;
+        execution.emit({ type: 'node.retrying', node: execution.node.id, attempt, delayMs, error: retried.toInfo() });
         await sleep(delayMs, execution.signal);
       }
     }

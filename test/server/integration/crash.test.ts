@@ -93,11 +93,9 @@ describe('a server killed with SIGKILL in the middle of a Stripe confirmation', 
     expect(succeededIntents(crash)).toEqual([crash.intentId]);
   }, 90_000);
 
-  // KNOWN BUG (adapters retry policy, not the server): restarted while Stripe still processes the
-  // first confirmation, the resumed confirm gets 409 idempotency_key_in_use, gives up after its 2
-  // retries (~1 s), the fallback edge creates a second intent and confirms it: two charges.
-  // `it.fails` keeps this visible; when 409-in-use is retried until the original finishes, flip it to `it`.
-  it.fails('charges once even when restarted while Stripe is still confirming', async () => {
+  // Restarted while Stripe still processes the first confirmation: the resumed confirm gets 409
+  // idempotency_key_in_use and must wait for the original rather than fall back and charge again.
+  it('charges once even when restarted while Stripe is still confirming', async () => {
     const crash = await crashMidConfirm({ confirmMs: 8000, restartAfterStripeFinished: false });
     expect(crash.after.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
     expect(succeededIntents(crash)).toHaveLength(1);
