@@ -52,8 +52,15 @@ export interface SandboxRun<T> {
   undriven: Undriven[];
 }
 
-/** Starts the emulators, hands `use` a runner that drives each path through them, and stops them afterwards. */
-export async function withSandboxRunner<T>(workflow: Workflow, use: (runner: PathRunner) => Promise<T>): Promise<SandboxRun<T>> {
+export interface SandboxRunner {
+  /** Drives one path; undefined (and the path added to `undriven`) when it cannot be driven. */
+  runner: PathRunner;
+  undriven: Undriven[];
+  close(): Promise<void>;
+}
+
+/** Starts the emulators and returns a runner that drives each path through the real adapters; call close() when done. */
+export async function startSandboxRunner(workflow: Workflow): Promise<SandboxRunner> {
   const sandbox = await startSandbox();
   const deps: SandboxDeps = {
     sandbox,
@@ -79,9 +86,15 @@ export async function withSandboxRunner<T>(workflow: Workflow, use: (runner: Pat
     const check = await runPath(workflow, path, { secrets, executors, watchdogMs: 60_000 });
     return { ...check, drivenBy: describePlan(path, plan.drives!) };
   };
+  return { runner, undriven, close: () => sandbox.close() };
+}
+
+/** Starts the emulators, hands `use` the runner, and stops them afterwards. */
+export async function withSandboxRunner<T>(workflow: Workflow, use: (runner: PathRunner) => Promise<T>): Promise<SandboxRun<T>> {
+  const { runner, undriven, close } = await startSandboxRunner(workflow);
   try {
     return { report: await use(runner), undriven };
   } finally {
-    await sandbox.close();
+    await close();
   }
 }

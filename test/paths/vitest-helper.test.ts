@@ -5,3 +5,5 @@ import { testWorkflowPaths } from '../../src/paths/vitest.ts';
 const seed = relative(process.cwd(), resolve(import.meta.dirname, '../../../shared/seed/ex-sop-stripe-payment.osop.yaml'));
 
 testWorkflowPaths(seed, { minEdgeCoverage: 100 });
+
+testWorkflowPaths(seed, { sandbox: true, max: 5 });

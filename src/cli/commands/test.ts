@@ -29,6 +29,7 @@ export function registerTest(program: Command): void {
         };
         const run = async (runner?: PathRunner) =>
           testPaths(workflow, { max: flags.max, runner, onPath: (_, check) => check && print(formatCheck(check)) });
+        if (flags.sandbox) print('sandbox: Stripe and Claude emulated locally; each path driven through the real adapters with test cards and injected faults');
         const { report, undriven } = flags.sandbox
           ? await withSandboxRunner(workflow, async (runner) => run(runner))
           : { report: await run(), undriven: [] };
