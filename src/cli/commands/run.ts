@@ -1,7 +1,7 @@
 // `sopstate run <file>`: runs a workflow with live terminal output, or one RunEvent per line with --json.
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { createLocalExecutors } from '../../adapters/local.ts';
 import { openServices, type Services } from '../../adapters/services.ts';
 import { formatDiagnostic } from '../../osop/diagnostics.ts';
@@ -14,6 +14,7 @@ import type { HumanDecision, RunHandle } from '../../machine/run-options.ts';
 import { RunSetupError, startRun } from '../../machine/runner.ts';
 import { loadSecrets, splitPair } from '../../machine/secrets.ts';
 import { createEventPrinter } from '../print-events.ts';
+import { startStatelyInspector, type StatelySession } from '../../inspect/stately.ts';
 
 export interface RunFlags {
   input: string[];
@@ -26,6 +27,8 @@ export interface RunFlags {
   json?: boolean;
   logDir: string;
   sandbox?: boolean;
+  /** Relay the run to Stately's inspector (true = default port). */
+  inspect?: boolean | number;
 }
 
 export interface RunIO {
@@ -38,6 +41,8 @@ export interface RunIO {
   ask?: (question: string) => Promise<string>;
   /** Receives the handle once the run has started (Ctrl-C → cancel). */
   onStart?: (handle: RunHandle) => void;
+  /** With --inspect online: resolves when the user is done looking (Ctrl-C). */
+  untilQuit?: () => Promise<void>;
 }
 
 export const DEFAULT_LOG_DIR = '.sopstate/logs';
@@ -91,6 +96,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
   const workflow = loaded.workflow;
   let handle: RunHandle;
   let services: Services | undefined;
+  let stately: StatelySession | undefined;
   try {
     checkNodeNames(workflow, '--approve', flags.approve);
     checkNodeNames(workflow, '--reject', flags.reject);
@@ -108,6 +114,10 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
     const executors = flags.dryRun
       ? createLocalExecutors({ dryRun: true })
       : { ...createLocalExecutors({ allowCli: flags.allowCli }), ...services?.executors };
+    if (flags.inspect) {
+      const port = typeof flags.inspect === 'number' ? flags.inspect : undefined;
+      stately = startStatelyInspector({ secrets, port, inspectorUrl: io.env.SOPSTATE_INSPECTOR_URL, log: (line) => io.stderr(`${line}\n`) });
+    }
     const print = flags.json ? (event: RunEvent) => io.stdout(`${JSON.stringify(event)}\n`) : createEventPrinter({ write: io.stdout, color: io.color });
     handle = startRun({
       workflow,
@@ -116,6 +126,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
       executors,
       dryRun: flags.dryRun,
       logDir: flags.logDir,
+      ...(stately ? { inspect: stately.inspect } : {}),
       onEvent: (event) => {
         print(event);
         if (event.type === 'human.waiting') void decide(event.node, flags, io).then((decision) => handle.signal(event.node, decision));
@@ -123,6 +134,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
     });
   } catch (failure) {
     await services?.close();
+    await stately?.finish();
     if (failure instanceof RunSetupError) for (const problem of failure.problems) io.stderr(`${workflow.file}: error: ${problem}\n`);
     else if (failure instanceof Error) io.stderr(`error: ${failure.message}\n`);
     else throw failure;
@@ -134,10 +146,17 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
     return result.status === 'COMPLETED' ? 0 : 1;
   } finally {
     await services?.close();
+    await stately?.finish(io.untilQuit);
   }
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+const inspectPort = (value: string): number => {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError('a port is a whole number from 1 to 65535');
+  return port;
+};
 
 export function registerRun(program: Command): void {
   program
@@ -154,6 +173,7 @@ export function registerRun(program: Command): void {
     .option('--json', 'print exactly one RunEvent JSON per line on stdout')
     .option('--sandbox', 'emulate Stripe and Claude locally even when STRIPE_SECRET_KEY / ANTHROPIC_API_KEY are set')
     .option('--log-dir <dir>', 'where to write <run id>.osoplog.yaml', DEFAULT_LOG_DIR)
+    .option('--inspect [port]', "watch the run in Stately's inspector (online; relay on localhost:8080 unless a port is given)", inspectPort)
     .action(async (file: string, flags: RunFlags) => {
       const terminal = process.stdin.isTTY === true;
       const prompt = terminal ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
@@ -166,6 +186,8 @@ export function registerRun(program: Command): void {
           color: !flags.json && process.stdout.isTTY === true,
           ...(prompt ? { ask: (question: string) => prompt.question(question) } : {}),
           onStart: (handle) => process.once('SIGINT', () => handle.cancel()),
+          // A browser still connected to the inspector relay would keep the process alive after Ctrl-C.
+          untilQuit: () => new Promise((resolve) => process.once('SIGINT', () => resolve(void setTimeout(() => process.exit(), 1000).unref()))),
         });
       } finally {
         prompt?.close();
