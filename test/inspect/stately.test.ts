@@ -55,7 +55,9 @@ describe('the Stately inspector session', () => {
     const machineDone = () => received.some((event) => event.type === '@xstate.snapshot' && event.snapshot?.value === 'COMPLETED');
     await until(machineDone, 'the finished machine snapshot');
     page.close();
-    await session.finish(async () => lines.push('quit'));
+    await session.finish(async () => {
+      lines.push('quit');
+    });
 
     const actorNames = received.filter((event) => event.type === '@xstate.actor').map((event) => event.name);
     expect(actorNames).toEqual(['sop-stripe-payment', ...seed.workflow.nodes.map((node) => node.id)]);
