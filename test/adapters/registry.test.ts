@@ -6,8 +6,8 @@ import {
   serviceSecrets,
 } from '../../src/adapters/registry.ts';
 import { SANDBOX_ANTHROPIC_KEY, SANDBOX_STRIPE_KEY } from '../../src/sandbox/start.ts';
-import { startRecordingServer, type RecordingServer } from './api/recording-server.ts';
-import { makeExecution } from './api/execution.ts';
+import { makeExecution } from './support/execution.ts';
+import { startRecordingServer, type RecordingServer } from './support/recording-server.ts';
 
 const KEYS = { STRIPE_SECRET_KEY: 'sk_test_live_1', ANTHROPIC_API_KEY: 'sk-ant-live-1' };
 

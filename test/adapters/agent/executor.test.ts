@@ -1,31 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAgentExecutor } from '../../../src/adapters/agent/executor.ts';
-import { NodeError } from '../../../src/adapters/executor.ts';
-import { closedPort } from '../api/recording-server.ts';
-import { makeExecution } from '../api/execution.ts';
-import { startFakeAnthropic, type FakeAnthropic } from './fake-anthropic.ts';
+import { makeExecution } from '../support/execution.ts';
+import { failure } from '../support/failure.ts';
+import { startFakeAnthropic } from '../support/fake-anthropic.ts';
+import { forgetRequests, startForFile } from '../support/for-file.ts';
+import { closedPort } from '../support/loopback.ts';
 
 const KEY = 'sk-ant-canary-91c3';
-let claude: FakeAnthropic;
-let agent: ReturnType<typeof createAgentExecutor>;
-
-beforeAll(async () => {
-  claude = await startFakeAnthropic();
-  agent = createAgentExecutor({ baseURL: claude.url, apiKey: KEY });
-});
-afterAll(() => claude.close());
-beforeEach(() => {
-  claude.requests.length = 0;
-});
-
-const failure = async (promise: Promise<unknown>): Promise<NodeError> => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(NodeError);
-  return error as NodeError;
-};
+const claude = await startForFile(startFakeAnthropic, forgetRequests);
+const agent = createAgentExecutor({ baseURL: claude.url, apiKey: KEY });
 
 const receiptNode = (runtime: Record<string, unknown> = {}, outputs?: Record<string, string | null>) =>
   makeExecution({

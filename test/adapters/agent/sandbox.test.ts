@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NodeError } from '../../../src/adapters/executor.ts';
-import { createServiceExecutors, type ServiceExecutors } from '../../../src/adapters/registry.ts';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/start.ts';
-import { makeExecution } from '../api/execution.ts';
+import { describe, expect, it } from 'vitest';
+import { createServiceExecutors } from '../../../src/adapters/registry.ts';
+import { startSandbox } from '../../../src/sandbox/start.ts';
+import { makeExecution } from '../support/execution.ts';
+import { failure } from '../support/failure.ts';
+import { startForFile } from '../support/for-file.ts';
 
-let sandbox: Sandbox;
-let executors: ServiceExecutors;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  executors = createServiceExecutors({ mode: 'sandbox', sandbox, env: {} });
-});
-afterAll(() => sandbox.close());
-beforeEach(() => sandbox.anthropic.reset());
+const sandbox = await startForFile(startSandbox, ({ anthropic }) => anthropic.reset());
+const executors = createServiceExecutors({ mode: 'sandbox', sandbox, env: {} });
 
 const receipt = () =>
   makeExecution({
@@ -28,15 +22,6 @@ const receipt = () =>
       },
     },
   });
-
-const failure = async (promise: Promise<unknown>): Promise<NodeError> => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(NodeError);
-  return error as NodeError;
-};
 
 describe('the agent executor against the Claude sandbox', () => {
   it('streams a receipt naming the payment, with token usage', async () => {

@@ -1,29 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApiExecutor } from '../../../src/adapters/api/executor.ts';
 import { NodeError } from '../../../src/adapters/executor.ts';
-import { closedPort, startRecordingServer, type RecordingServer } from './recording-server.ts';
-import { makeExecution } from './execution.ts';
+import { makeExecution } from '../support/execution.ts';
+import { failure } from '../support/failure.ts';
+import { forgetRequests, startForFile } from '../support/for-file.ts';
+import { closedPort } from '../support/loopback.ts';
+import { startRecordingServer } from '../support/recording-server.ts';
 
 const SECRET = 'tok_canary_5f2b9c';
-let server: RecordingServer;
+const server = await startForFile(startRecordingServer, forgetRequests);
 const api = createApiExecutor();
-
-beforeAll(async () => {
-  server = await startRecordingServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-});
-
-const failure = async (promise: Promise<unknown>): Promise<NodeError> => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(NodeError);
-  return error as NodeError;
-};
 
 describe('api executor (plain HTTP)', () => {
   it('sends a JSON body with query params and headers, and maps outputs from the envelope', async () => {

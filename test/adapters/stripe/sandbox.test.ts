@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NodeError } from '../../../src/adapters/executor.ts';
-import { createServiceExecutors, serviceSecrets, type ServiceExecutors } from '../../../src/adapters/registry.ts';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/start.ts';
-import { makeExecution } from '../api/execution.ts';
+import { describe, expect, it } from 'vitest';
+import { createServiceExecutors, serviceSecrets } from '../../../src/adapters/registry.ts';
+import { startSandbox } from '../../../src/sandbox/start.ts';
+import { makeExecution } from '../support/execution.ts';
+import { failure } from '../support/failure.ts';
+import { startForFile } from '../support/for-file.ts';
 
-let sandbox: Sandbox;
-let executors: ServiceExecutors;
 const { STRIPE_SECRET_KEY } = serviceSecrets({ stripe: 'sandbox', anthropic: 'sandbox' }, {});
 const headers = { Authorization: `Bearer ${STRIPE_SECRET_KEY}` };
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  executors = createServiceExecutors({ mode: 'sandbox', sandbox, env: {} });
-});
-afterAll(() => sandbox.close());
-beforeEach(() => sandbox.stripe.reset());
+const sandbox = await startForFile(startSandbox, ({ stripe }) => stripe.reset());
+const executors = createServiceExecutors({ mode: 'sandbox', sandbox, env: {} });
 
 const createIntent = async (visit = 1) => {
   const customer = await executors.api(
@@ -43,15 +37,6 @@ const confirm = (intent: string, paymentMethod: string, attempt = 1) => {
 const checkStatus = async (intent: string) =>
   (await executors.api(makeExecution({ id: 'check_status', runtime: { method: 'GET', url: `https://api.stripe.com/v1/payment_intents/${intent}`, headers }, outputs: { status: 'data.status' } })))
     .outputs.status;
-
-const failure = async (promise: Promise<unknown>): Promise<NodeError> => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(NodeError);
-  return error as NodeError;
-};
 
 describe('the api executor against the Stripe sandbox', () => {
   it('pm_card_visa: create → confirm → retrieve ends succeeded', async () => {

@@ -9,7 +9,8 @@ import type { RunOptions } from '../../../src/machine/run-options.ts';
 import { loadWorkflowFile } from '../../../src/osop/load.ts';
 import type { Workflow } from '../../../src/osop/workflow.ts';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/start.ts';
-import { closedPort, startRecordingServer } from '../api/recording-server.ts';
+import { closedPort } from '../support/loopback.ts';
+import { startRecordingServer } from '../support/recording-server.ts';
 
 let sandbox: Sandbox;
 let seed: Workflow;

@@ -1,32 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApiExecutor } from '../../../src/adapters/api/executor.ts';
-import { NodeError } from '../../../src/adapters/executor.ts';
 import { STRIPE_API_VERSION } from '../../../src/adapters/stripe/client.ts';
-import { closedPort, startRecordingServer, type RecordingServer } from '../api/recording-server.ts';
-import { makeExecution } from '../api/execution.ts';
+import { makeExecution } from '../support/execution.ts';
+import { failure } from '../support/failure.ts';
+import { forgetRequests, startForFile } from '../support/for-file.ts';
+import { closedPort } from '../support/loopback.ts';
+import { startRecordingServer } from '../support/recording-server.ts';
 
 const KEY = 'sk_test_canary_7d1e0f3a';
 const auth = { Authorization: `Bearer ${KEY}` };
-let server: RecordingServer;
-let api: ReturnType<typeof createApiExecutor>;
-
-beforeAll(async () => {
-  server = await startRecordingServer();
-  api = createApiExecutor({ stripe: { baseUrl: server.url } });
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-});
-
-const failure = async (promise: Promise<unknown>): Promise<NodeError> => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(NodeError);
-  return error as NodeError;
-};
+const server = await startForFile(startRecordingServer, forgetRequests);
+const api = createApiExecutor({ stripe: { baseUrl: server.url } });
 
 const stripeNode = (id: string, runtime: Record<string, unknown>, outputs?: Record<string, string>) =>
   makeExecution({ id, runtime: { url: 'https://api.stripe.com/v1/customers', headers: auth, ...runtime }, outputs });

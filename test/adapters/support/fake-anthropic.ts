@@ -1,6 +1,6 @@
 // A scripted stand-in for POST /v1/messages (streaming), recording requests (tests only).
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.ts';
 
 export type FakeReply =
   | { kind: 'stream'; chunks: string[]; inputTokens?: number; outputTokens?: number; model?: string }
@@ -55,12 +55,5 @@ export const startFakeAnthropic = async (): Promise<FakeAnthropic> => {
       );
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    reply: (...replies) => queue.push(...replies),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { ...(await listenOnLoopback(server)), requests, reply: (...replies) => queue.push(...replies) };
 };

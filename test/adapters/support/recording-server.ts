@@ -1,6 +1,6 @@
 // A loopback HTTP server that records every request and answers from a script (tests only).
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.ts';
 
 export interface RecordedRequest {
   method: string;
@@ -39,21 +39,5 @@ export const startRecordingServer = async (fallback: ScriptedResponse = { status
       res.end(answer.body === undefined ? '' : isText ? (answer.body as string) : JSON.stringify(answer.body));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    script: (...responses) => queue.push(...responses),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-};
-
-/** A port nothing listens on (opened, then closed). */
-export const closedPort = async (): Promise<string> => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return { ...(await listenOnLoopback(server)), requests, script: (...responses) => queue.push(...responses) };
 };
