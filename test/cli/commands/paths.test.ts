@@ -53,6 +53,19 @@ describe('sopstate test', () => {
     expect(code).toBe(0);
   });
 
+  it('exits 1 and says where a run left its path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sopstate-test-'));
+    const file = join(dir, 'run-dependent.osop.yaml');
+    // The route depends on the run id, which differs between the walk and the run: the run must leave the path.
+    writeFileSync(
+      file,
+      'osop_version: "1.0"\nid: rd\nname: rd\nnodes:\n  - { id: a, type: api }\n  - { id: b, type: api }\nedges:\n  - { from: a, to: b, mode: conditional, when: "metadata.run_id == \'paths\'" }\n',
+    );
+    const { code, stdout } = sopstate(['test', file]);
+    expect(stdout).toMatch(/✗ path \d+: a → b → COMPLETED\n\s+node b: expected completes; the run did nothing/);
+    expect(code).toBe(1);
+  });
+
   it('drives the seed through the emulators with --sandbox', () => {
     const { code, stdout } = sopstate(['test', SEED, '--sandbox', '--json']);
     const report = JSON.parse(stdout);
