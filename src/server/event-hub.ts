@@ -9,28 +9,28 @@ export interface EventHubOptions {
 
 export type SubscriptionEnd = 'ended' | 'dropped' | 'closed';
 
-export interface Subscription {
+export interface Subscription<T = RunEvent> {
   /** The next live event; undefined once the subscription is over (see `endReason`). */
-  next(): Promise<RunEvent | undefined>;
+  next(): Promise<T | undefined>;
   readonly endReason: SubscriptionEnd | undefined;
   close(): void;
 }
 
-class Subscriber implements Subscription {
-  #queue: RunEvent[] = [];
-  #waiter: ((event: RunEvent | undefined) => void) | undefined;
+class Subscriber<T> implements Subscription<T> {
+  #queue: T[] = [];
+  #waiter: ((event: T | undefined) => void) | undefined;
   #end: SubscriptionEnd | undefined;
 
   constructor(
     private readonly bufferSize: number,
-    private readonly detach: (subscriber: Subscriber) => void,
+    private readonly detach: (subscriber: Subscriber<T>) => void,
   ) {}
 
   get endReason(): SubscriptionEnd | undefined {
     return this.#end;
   }
 
-  push(event: RunEvent): void {
+  push(event: T): void {
     if (this.#end) return;
     if (this.#waiter) {
       const wake = this.#waiter;
@@ -57,7 +57,7 @@ class Subscriber implements Subscription {
     }
   }
 
-  next(): Promise<RunEvent | undefined> {
+  next(): Promise<T | undefined> {
     const queued = this.#queue.shift();
     if (queued) return Promise.resolve(queued);
     if (this.#end) return Promise.resolve(undefined);
@@ -72,18 +72,19 @@ class Subscriber implements Subscription {
   }
 }
 
-export class EventHub {
+/** Per-run fan-out of anything with a run id: RunEvents by default (inspection records use one too). */
+export class EventHub<T extends { runId: string } = RunEvent> {
   readonly #bufferSize: number;
-  readonly #channels = new Map<string, Set<Subscriber>>();
+  readonly #channels = new Map<string, Set<Subscriber<T>>>();
 
   constructor(options: EventHubOptions = {}) {
     this.#bufferSize = options.bufferSize ?? 256;
   }
 
-  subscribe(runId: string): Subscription {
-    const channel = this.#channels.get(runId) ?? new Set<Subscriber>();
+  subscribe(runId: string): Subscription<T> {
+    const channel = this.#channels.get(runId) ?? new Set<Subscriber<T>>();
     this.#channels.set(runId, channel);
-    const subscriber = new Subscriber(this.#bufferSize, (s) => {
+    const subscriber = new Subscriber<T>(this.#bufferSize, (s) => {
       channel.delete(s);
       if (channel.size === 0 && this.#channels.get(runId) === channel) this.#channels.delete(runId);
     });
@@ -91,7 +92,7 @@ export class EventHub {
     return subscriber;
   }
 
-  publish(event: RunEvent): void {
+  publish(event: T): void {
     const channel = this.#channels.get(event.runId);
     if (!channel) return;
     for (const subscriber of [...channel]) subscriber.push(event);
