@@ -37,12 +37,12 @@ edges:
 const route = (path: WorkflowPath) => path.steps.map((step) => step.node).join(' → ');
 
 describe('paths through switch and for_each', () => {
-  it('takes every switch case and the default, and enters the loop body only with items', async () => {
+  it('takes every switch case and the default, and runs the loop body once per item', async () => {
     const workflow = loadWorkflowText(YAML, 'modes.osop.yaml').workflow!;
     const report = await testPaths(workflow);
     const completed = report.enumeration.paths.filter((path) => path.status === 'COMPLETED').map(route);
     expect(completed).toContain('classify → small');
-    expect(completed).toContain('classify → small → each → finish');
+    expect(completed).toContain('classify → small → each → each → finish');
     expect(completed).toContain('classify → big → finish');
     expect(completed).toContain('classify → other');
     expect(report.checks.filter((check) => !check.passed).map((check) => check.problems)).toEqual([]);
