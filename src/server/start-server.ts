@@ -12,6 +12,9 @@ import { EventHub } from './event-hub.ts';
 import { listen } from './listen.ts';
 import { RunManager, type RestoreReport, type SecretSource, type StartRun } from './run-manager.ts';
 import { WorkflowCatalog } from './workflow-catalog.ts';
+import { InspectionLog } from '../inspect/inspection-log.ts';
+import { inspectionMigrations } from '../inspect/inspection-store.ts';
+import { inspectRoutes } from './routes/inspect.ts';
 
 /** The parts that do the work; tests may swap them for fakes. */
 export interface ServerRuntime {
@@ -58,7 +61,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const host = options.host ?? '127.0.0.1';
   assertSafeBinding(host, options.token);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const db = openDatabase(options.dbFile, { migrations: options.migrations });
+  const db = openDatabase(options.dbFile, { migrations: [...inspectionMigrations, ...(options.migrations ?? [])] });
+  const inspection = new InspectionLog(db, { bufferSize: options.subscriberBuffer, log });
   const store = new RunStore(db);
   const catalog = new WorkflowCatalog({ dir: options.workflowsDir, load: options.runtime.load });
   const secrets = options.secrets ?? {};
@@ -67,7 +71,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const manager = new RunManager({
     store,
     hub: new EventHub({ bufferSize: options.subscriberBuffer }),
-    startRun: options.runtime.startRun,
+    startRun: inspection.recording(options.runtime.startRun),
     createExecutors: options.runtime.createExecutors,
     loadWorkflow: async (run) => {
       const result = await catalog.loadFile(run.workflowFile);
@@ -95,7 +99,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     token: options.token,
     maxBodyBytes: options.maxBodyBytes,
     corsOrigins: options.corsOrigins,
-    routes: options.routes,
+    routes: [inspectRoutes(inspection), ...(options.routes ?? [])],
   });
   let listening;
   try {

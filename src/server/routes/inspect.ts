@@ -1,0 +1,26 @@
+// GET /api/runs/:id/inspect: the run's XState inspection records (actors, events, snapshots), stored then live, as SSE.
+import type { Hono } from 'hono';
+import type { InspectionLog } from '../../inspect/inspection-log.ts';
+import type { RouteModule } from '../app.ts';
+import type { ServerContext } from '../context.ts';
+import { apiError } from '../errors.ts';
+import { requestedAfter, streamReplay } from '../sse-replay.ts';
+
+export const inspectRoutes =
+  (log: InspectionLog): RouteModule =>
+  (app: Hono, ctx: ServerContext) => {
+    app.get('/api/runs/:id/inspect', (c) => {
+      const runId = c.req.param('id');
+      const run = ctx.store.getRun(runId);
+      if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
+      const after = requestedAfter(c);
+      if (after === undefined) return apiError(c, 400, 'bad-last-event-id', 'Last-Event-ID / ?after must be a whole number (a record seq)');
+      // Nothing more will ever come: 204 tells EventSource clients to stop reconnecting.
+      if (!log.isLive(runId) && after >= log.store.lastSeq(runId)) return c.body(null, 204);
+      return streamReplay(
+        c,
+        { after: (seq, limit) => log.store.after(runId, seq, limit), subscribe: () => log.subscribe(runId), isLive: () => log.isLive(runId) },
+        { after, heartbeatMs: ctx.heartbeatMs, message: (record) => ({ id: String(record.seq), event: record.type, data: JSON.stringify(record) }) },
+      );
+    });
+  };
