@@ -45,15 +45,34 @@ export interface ServiceExecutors extends ExecutorRegistry {
 
 const isSet = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
+type Service = 'stripe' | 'anthropic';
+const SERVICE_IDS: readonly Service[] = ['stripe', 'anthropic'];
+
+interface ServiceFacts {
+  name: string;
+  keyVar: string;
+  baseVar: string;
+  baseOption: 'stripeBaseUrl' | 'anthropicBaseUrl';
+  sandboxUrl: keyof SandboxUrls;
+  sandboxKey: string;
+  liveBase: string;
+}
+
+/** What differs between the two services; the functions below treat them alike through this table. */
+const SERVICES: Record<Service, ServiceFacts> = {
+  stripe: { name: 'Stripe', keyVar: 'STRIPE_SECRET_KEY', baseVar: 'STRIPE_API_BASE', baseOption: 'stripeBaseUrl', sandboxUrl: 'stripeUrl', sandboxKey: SANDBOX_STRIPE_KEY, liveBase: STRIPE_DEFAULT_BASE },
+  anthropic: { name: 'Claude', keyVar: 'ANTHROPIC_API_KEY', baseVar: 'ANTHROPIC_BASE_URL', baseOption: 'anthropicBaseUrl', sandboxUrl: 'anthropicUrl', sandboxKey: SANDBOX_ANTHROPIC_KEY, liveBase: ANTHROPIC_DEFAULT_BASE },
+};
+
 /**
  * Per service: live when its key is in the environment, else sandbox. With only one key set, that
  * service is live and the other emulated. `forceSandbox` (`--sandbox`) emulates both.
  */
 export const resolveServiceMode = (env: Env, options: { forceSandbox?: boolean } = {}): ServiceModes => {
-  const stripe: ServiceMode = !options.forceSandbox && isSet(env.STRIPE_SECRET_KEY) ? 'live' : 'sandbox';
-  const anthropic: ServiceMode = !options.forceSandbox && isSet(env.ANTHROPIC_API_KEY) ? 'live' : 'sandbox';
-  const needsSandbox = (stripe === 'sandbox' && !isSet(env.STRIPE_API_BASE)) || (anthropic === 'sandbox' && !isSet(env.ANTHROPIC_BASE_URL));
-  return { stripe, anthropic, needsSandbox };
+  const modeOf = (service: Service): ServiceMode => (!options.forceSandbox && isSet(env[SERVICES[service].keyVar]) ? 'live' : 'sandbox');
+  const modes = { stripe: modeOf('stripe'), anthropic: modeOf('anthropic') };
+  const needsSandbox = SERVICE_IDS.some((service) => modes[service] === 'sandbox' && !isSet(env[SERVICES[service].baseVar]));
+  return { ...modes, needsSandbox };
 };
 
 const modesOf = (mode: ServiceExecutorOptions['mode']) => (typeof mode === 'string' ? { stripe: mode, anthropic: mode } : mode);
@@ -78,41 +97,33 @@ const checkedUrl = (url: string, source: string): string => {
   return url;
 };
 
-const baseUrl = (service: 'Stripe' | 'Claude', choices: Array<[string | undefined, string]>, mode: ServiceMode, fallback: string): string => {
+const baseUrl = (service: Service, mode: ServiceMode, options: ServiceExecutorOptions, env: Env): string => {
+  const { name, baseOption, baseVar, sandboxUrl, liveBase } = SERVICES[service];
+  const choices: Array<[string | undefined, string]> = [
+    [options[baseOption], baseOption],
+    [env[baseVar], baseVar],
+    [mode === 'sandbox' ? options.sandbox?.[sandboxUrl] : undefined, `the sandbox ${name} URL`],
+  ];
   const chosen = choices.find(([url]) => isSet(url));
   if (chosen) return checkedUrl(chosen[0]!, chosen[1]);
-  if (mode === 'live') return fallback;
-  throw new Error(`${service} is in sandbox mode but no sandbox URL was given: start it with startSandbox() and pass its URLs`);
+  if (mode === 'live') return liveBase;
+  throw new Error(`${name} is in sandbox mode but no sandbox URL was given: start it with startSandbox() and pass its URLs`);
 };
+
+/** The environment's key for a live service, the sandbox key for an emulated one. */
+const keyFor = (service: Service, mode: ServiceMode, env: Env): string | undefined =>
+  mode === 'live' ? env[SERVICES[service].keyVar] : SERVICES[service].sandboxKey;
 
 export const createServiceExecutors = (options: ServiceExecutorOptions): ServiceExecutors => {
   const env = options.env ?? process.env;
   const modes = modesOf(options.mode);
-  const stripeBase = baseUrl(
-    'Stripe',
-    [
-      [options.stripeBaseUrl, 'stripeBaseUrl'],
-      [env.STRIPE_API_BASE, 'STRIPE_API_BASE'],
-      [modes.stripe === 'sandbox' ? options.sandbox?.stripeUrl : undefined, 'the sandbox Stripe URL'],
-    ],
-    modes.stripe,
-    STRIPE_DEFAULT_BASE,
-  );
-  const anthropicBase = baseUrl(
-    'Claude',
-    [
-      [options.anthropicBaseUrl, 'anthropicBaseUrl'],
-      [env.ANTHROPIC_BASE_URL, 'ANTHROPIC_BASE_URL'],
-      [modes.anthropic === 'sandbox' ? options.sandbox?.anthropicUrl : undefined, 'the sandbox Claude URL'],
-    ],
-    modes.anthropic,
-    ANTHROPIC_DEFAULT_BASE,
-  );
-  const stripeKey = options.stripeKey ?? (modes.stripe === 'live' ? env.STRIPE_SECRET_KEY : SANDBOX_STRIPE_KEY);
-  const anthropicKey = options.anthropicKey ?? (modes.anthropic === 'live' ? env.ANTHROPIC_API_KEY : SANDBOX_ANTHROPIC_KEY);
+  const base = (service: Service) => baseUrl(service, modes[service], options, env);
+  const key = (service: Service) => keyFor(service, modes[service], env);
+  const stripe = { baseUrl: base('stripe'), apiKey: options.stripeKey ?? key('stripe') };
+  const anthropic = { baseURL: base('anthropic'), apiKey: options.anthropicKey ?? key('anthropic') };
   return {
-    api: createApiExecutor({ stripe: { baseUrl: stripeBase, apiKey: stripeKey }, fetch: options.fetch }),
-    agent: createAgentExecutor({ baseURL: anthropicBase, apiKey: anthropicKey, fetch: options.fetch }),
+    api: createApiExecutor({ stripe, fetch: options.fetch }),
+    agent: createAgentExecutor({ ...anthropic, fetch: options.fetch }),
   };
 };
 
@@ -126,10 +137,11 @@ export const serviceSecrets = (
   secrets: Record<string, string> = {},
 ): Record<string, string> => {
   const result = { ...secrets };
-  const stripeKey = modes.stripe === 'live' ? env.STRIPE_SECRET_KEY : SANDBOX_STRIPE_KEY;
-  const anthropicKey = modes.anthropic === 'live' ? env.ANTHROPIC_API_KEY : SANDBOX_ANTHROPIC_KEY;
-  if (!isSet(result.STRIPE_SECRET_KEY) && isSet(stripeKey)) result.STRIPE_SECRET_KEY = stripeKey;
-  if (!isSet(result.ANTHROPIC_API_KEY) && isSet(anthropicKey)) result.ANTHROPIC_API_KEY = anthropicKey;
+  for (const service of SERVICE_IDS) {
+    const { keyVar } = SERVICES[service];
+    const key = keyFor(service, modes[service], env);
+    if (!isSet(result[keyVar]) && isSet(key)) result[keyVar] = key;
+  }
   return result;
 };
 
@@ -144,13 +156,15 @@ const shown = (url: string): string => {
 
 /** The line the CLI prints once before a run, e.g. "sandbox: Stripe and Claude emulated locally — set ...". */
 export const describeServiceMode = (modes: Omit<ServiceModes, 'needsSandbox'>, env: Env = {}): string => {
-  const emulated = [modes.stripe === 'sandbox' ? 'Stripe' : undefined, modes.anthropic === 'sandbox' ? 'Claude' : undefined].filter(Boolean);
-  const keys = [modes.stripe === 'sandbox' ? 'STRIPE_SECRET_KEY' : undefined, modes.anthropic === 'sandbox' ? 'ANTHROPIC_API_KEY' : undefined].filter(Boolean);
-  const live = [modes.stripe === 'live' ? 'Stripe' : undefined, modes.anthropic === 'live' ? 'Claude' : undefined].filter(Boolean);
-  const overrides = [
-    isSet(env.STRIPE_API_BASE) ? `Stripe calls go to ${shown(env.STRIPE_API_BASE)} (STRIPE_API_BASE)` : undefined,
-    isSet(env.ANTHROPIC_BASE_URL) ? `Claude calls go to ${shown(env.ANTHROPIC_BASE_URL)} (ANTHROPIC_BASE_URL)` : undefined,
-  ].filter(Boolean);
+  const inMode = (mode: ServiceMode) => SERVICE_IDS.filter((service) => modes[service] === mode).map((service) => SERVICES[service]);
+  const emulated = inMode('sandbox').map(({ name }) => name);
+  const keys = inMode('sandbox').map(({ keyVar }) => keyVar);
+  const live = inMode('live').map(({ name }) => name);
+  const overrides = SERVICE_IDS.flatMap((service) => {
+    const { name, baseVar } = SERVICES[service];
+    const url = env[baseVar];
+    return isSet(url) ? [`${name} calls go to ${shown(url)} (${baseVar})`] : [];
+  });
   const head =
     emulated.length === 0
       ? 'live: Stripe and Claude'
