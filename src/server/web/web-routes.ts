@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'static');
-const PAGE_FILES = ['index.html', 'app.js', 'api.js', 'chat.js', 'graph.js', 'timeline.js', 'styles.css'];
+const PAGE_FILES = ['index.html', 'app.js', 'api.js', 'chat.js', 'graph.js', 'timeline.js', 'inspector.js', 'styles.css'];
 
 const require = createRequire(import.meta.url);
 const parserDir = dirname(require.resolve('eventsource-parser/stream'));

@@ -3,10 +3,12 @@ import { ApiError, followRun, getJson, login, onUnauthorized, postJson } from '.
 import { createChat } from './chat.js';
 import { drawGraph, layoutWorkflow } from './graph.js';
 import { createTimeline } from './timeline.js';
+import { createInspector } from './inspector.js';
 
 const $ = (selector) => document.querySelector(selector);
 const state = { workflowId: undefined, workflow: undefined, graph: undefined, runId: undefined, stop: undefined };
 const timeline = createTimeline($('#timeline'), $('#receipt'));
+const inspector = createInspector($('#inspector'));
 
 const itemsOf = (body, ...keys) => {
   if (Array.isArray(body)) return body;
@@ -141,6 +143,7 @@ const leaveRun = () => {
   state.stop = undefined;
   state.runId = undefined;
   timeline.reset();
+  inspector.reset();
   $('#waiting').replaceChildren();
   setRunStatus('', 'idle');
 };
@@ -154,6 +157,7 @@ const watchRun = async (runId, workflowId) => {
   $('#waiting').replaceChildren();
   setRunStatus(`${runId}: running`, 'running');
   state.stop = followRun(runId, (event) => applyEvent(runId, event));
+  inspector.follow(runId);
   void loadRuns();
 };
 
