@@ -21,6 +21,7 @@ export class InspectionLog {
   readonly #hub: EventHub<InspectionRecord>;
   readonly #live = new Set<string>();
   readonly #log: (message: string) => void;
+  #closed = false;
 
   constructor(db: Database, options: InspectionLogOptions = {}) {
     this.store = new InspectionStore(db);
@@ -39,6 +40,7 @@ export class InspectionLog {
         keep: false,
         warn: this.#log,
         onRecord: (record) => {
+          if (this.#closed) return;
           this.store.append(record);
           this.#hub.publish(record);
         },
@@ -62,6 +64,11 @@ export class InspectionLog {
 
   subscribe(runId: string): Subscription<InspectionRecord> {
     return this.#hub.subscribe(runId);
+  }
+
+  /** Stops recording: a server shutting down cancels its live runs, and that is not part of their story (they resume). */
+  close(): void {
+    this.#closed = true;
   }
 
   #end(runId: string): void {

@@ -116,6 +116,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     restored,
     close: async () => {
       await listening.close();
+      inspection.close();
       await manager.close();
       store.close();
     },

@@ -1,0 +1,72 @@
+// The server's inspection log: every run recorded gaplessly in SQLite, fanned out live, continued by a resumed run.
+import { describe, expect, it } from 'vitest';
+import { InspectionLog } from '../../src/inspect/inspection-log.ts';
+import { inspectionMigrations } from '../../src/inspect/inspection-store.ts';
+import type { InspectionRecord } from '../../src/inspect/record.ts';
+import { startRun } from '../../src/machine/runner.ts';
+import { openDatabase } from '../../src/store/database.ts';
+import { RunStore } from '../../src/store/run-store.ts';
+import { scripted, workflowFrom } from '../machine/helpers.ts';
+
+const TWO_STEPS = workflowFrom(`
+osop_version: "1.0"
+id: two-steps
+name: Two steps
+nodes:
+  - { id: first, type: cli }
+  - { id: second, type: cli }
+edges:
+  - { from: first, to: second }
+`);
+
+const setup = () => {
+  const db = openDatabase(':memory:', { migrations: inspectionMigrations });
+  const runs = new RunStore(db);
+  const log = new InspectionLog(db, { log: () => {} });
+  const record = (id: string) => runs.createRun({ id, workflowId: TWO_STEPS.id, workflowFile: TWO_STEPS.file, inputs: {} });
+  return { db, log, record };
+};
+
+const drain = async (subscription: ReturnType<InspectionLog['subscribe']>): Promise<InspectionRecord[]> => {
+  const seen: InspectionRecord[] = [];
+  for (let next = await subscription.next(); next; next = await subscription.next()) seen.push(next);
+  return seen;
+};
+
+describe('the inspection log', () => {
+  it('stores every record of a run in seq order and hands the same records to a live subscriber, then ends', async () => {
+    const { log, record } = setup();
+    record('r1');
+    const live = drain(log.subscribe('r1'));
+    const passedOn: unknown[] = [];
+    const handle = log.recording(startRun)({ workflow: TWO_STEPS, runId: 'r1', executors: scripted(), inspect: (event) => passedOn.push(event) });
+    expect(log.isLive('r1')).toBe(true);
+    expect((await handle.done).status).toBe('COMPLETED');
+    const stored = log.store.after('r1', 0);
+    expect(stored.map((entry) => entry.seq)).toEqual(stored.map((_, index) => index + 1));
+    expect(stored.filter((entry) => entry.type === '@xstate.actor').map((entry) => entry.type === '@xstate.actor' && entry.name)).toEqual(['two-steps', 'first', 'second']);
+    expect(await live).toEqual(stored);
+    expect(log.isLive('r1')).toBe(false);
+    // The runner's own inspect option still gets XState's events.
+    expect(passedOn.length).toBeGreaterThanOrEqual(stored.length);
+  });
+
+  it('a run started again under the same id (a resume) continues the seq where the store left off', async () => {
+    const { log, record } = setup();
+    record('r2');
+    await log.recording(startRun)({ workflow: TWO_STEPS, runId: 'r2', executors: scripted() }).done;
+    const first = log.store.lastSeq('r2');
+    await log.recording(startRun)({ workflow: TWO_STEPS, runId: 'r2', executors: scripted() }).done;
+    const all = log.store.after('r2', 0);
+    expect(all.map((entry) => entry.seq)).toEqual(all.map((_, index) => index + 1));
+    expect(all.length).toBe(first * 2);
+  });
+
+  it('records nothing once closed (a server shutting down cancels runs that will resume)', async () => {
+    const { log, record } = setup();
+    record('r3');
+    log.close();
+    await log.recording(startRun)({ workflow: TWO_STEPS, runId: 'r3', executors: scripted() }).done;
+    expect(log.store.lastSeq('r3')).toBe(0);
+  });
+});
