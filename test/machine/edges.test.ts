@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completed, edges, fail, finalEvent, run, scripted, skipped, workflowFrom } from './helpers.ts';
+import { completed, edges, fail, finalEvent, hang, run, scripted, skipped, workflowFrom } from './helpers.ts';
 
 const review = (extra = '') =>
   workflowFrom(`
@@ -184,7 +184,7 @@ edges:
   - { from: deploy, to: page_oncall, mode: timeout }
   - { from: deploy, to: rollback, mode: fallback }
 `);
-    const result = await run(workflow, { executors: scripted({ deploy: ({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))) }) });
+    const result = await run(workflow, { executors: scripted({ deploy: hang }) });
     expect(edges(result.events)).toEqual(['deploy → page_oncall (timeout)']);
     const failed = result.events.find((event) => event.type === 'node.failed');
     expect(failed).toMatchObject({ node: 'deploy', error: { code: 'timeout' } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeExecution } from '../../src/adapters/executor.ts';
-import { completed, edges, fail, run, scripted, skipped, workflowFrom } from './helpers.ts';
+import { completed, edges, fail, run, scripted, skipped, started, workflowFrom } from './helpers.ts';
 
 const research = (join = '', third = '') =>
   workflowFrom(`
@@ -44,7 +44,7 @@ describe('parallel forks', () => {
     expect(edges(result.events).slice(0, 3)).toEqual(['question → web (parallel)', 'question → code (parallel)', 'question → papers (parallel)']);
     expect(completed(result.events).sort()).toEqual(['code', 'papers', 'question', 'synthesize', 'web']);
     expect(completed(result.events).at(-1)).toBe('synthesize');
-    expect(result.events.filter((event) => event.type === 'node.started' && event.node === 'synthesize')).toHaveLength(1);
+    expect(started(result.events).filter((node) => node === 'synthesize')).toHaveLength(1);
   });
 
   it('wait_all waits for the slowest branch', async () => {
@@ -166,7 +166,7 @@ edges:
     });
     expect(result.status).toBe('COMPLETED');
     expect(edges(result.events)).toContain('left → prepare (fallback)');
-    expect(result.events.filter((event) => event.type === 'node.started' && event.node === 'prepare')).toHaveLength(2);
+    expect(started(result.events).filter((node) => node === 'prepare')).toHaveLength(2);
     expect(completed(result.events).at(-1)).toBe('join');
   });
 

@@ -1,4 +1,5 @@
 // Test helpers: workflows from YAML text, executors scripted per node, readable traces of a run.
+import { vi } from 'vitest';
 import { NodeError, type Executor, type ExecutorRegistry, type NodeExecution, type NodeResult } from '../../src/adapters/executor.ts';
 import { loadWorkflowText } from '../../src/osop/load.ts';
 import type { Workflow } from '../../src/osop/workflow.ts';
@@ -20,6 +21,16 @@ export function scripted(script: Script = {}): ExecutorRegistry {
   return { '*': executor, human: executor };
 }
 
+/** Like scripted(), but human nodes wait for `handle.signal(...)` as in a real run. */
+export function scriptedAwaitingHumans(script: Script = {}): ExecutorRegistry {
+  const executors = scripted(script);
+  delete executors.human;
+  return executors;
+}
+
+/** A node that never finishes by itself: it ends only when the run aborts it (timeout, cancel). */
+export const hang = ({ signal }: NodeExecution) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+
 export const fail = (message: string, options: ConstructorParameters<typeof NodeError>[1] = { code: 'boom' }) => {
   throw new NodeError(message, options);
 };
@@ -28,9 +39,23 @@ export async function run(workflow: Workflow, options: Partial<RunOptions> = {})
   return startRun({ workflow, executors: scripted(), ...options }).done;
 }
 
+/** Like run(), on a fake clock moved `ms` forward before the result is awaited; real timers again afterwards. */
+export async function runOnFakeClock(ms: number, workflow: Workflow, options: Partial<RunOptions> = {}): Promise<RunResult> {
+  vi.useFakeTimers();
+  try {
+    const handle = startRun({ workflow, executors: scripted(), ...options });
+    await vi.advanceTimersByTimeAsync(ms);
+    return await handle.done;
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 /** The path a run took, as `a → b (mode)` lines. */
 export const edges = (events: RunEvent[]) =>
   events.flatMap((event) => (event.type === 'edge.taken' ? [`${event.from} → ${event.to} (${event.mode})`] : []));
+
+export const started = (events: RunEvent[]) => events.flatMap((event) => (event.type === 'node.started' ? [event.node] : []));
 
 export const completed = (events: RunEvent[]) => events.flatMap((event) => (event.type === 'node.completed' ? [event.node] : []));
 

@@ -3,16 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import type { NodeExecution } from '../../src/adapters/executor.ts';
 import { startRun, RunSetupError } from '../../src/machine/runner.ts';
 import type { RunEvent } from '../../src/machine/run-event.ts';
-import { completed, edges, expectGapless, fail, run, scripted, skipped, workflowFrom } from './helpers.ts';
+import { completed, edges, expectGapless, fail, hang, run, runOnFakeClock, scripted, scriptedAwaitingHumans, skipped, started, workflowFrom } from './helpers.ts';
 
 const addFormats: FormatsPlugin = (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
-
-const hang = ({ signal }: NodeExecution) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
 
 describe('cycles', () => {
   it('fails the run with "cycle limit reached at X" when a node is entered more than max_iterations times', async () => {
@@ -29,7 +27,7 @@ edges:
 `);
     const result = await run(workflow, { executors: scripted({ lint: () => fail('3 lint errors', { code: 'exit_1' }) }) });
     expect(result.status).toBe('FAILED');
-    expect(result.events.filter((event) => event.type === 'node.started' && event.node === 'draft')).toHaveLength(2);
+    expect(started(result.events).filter((node) => node === 'draft')).toHaveLength(2);
     const final = result.events.at(-1);
     expect(final).toMatchObject({ type: 'run.failed', error: { code: 'cycle_limit' } });
     expect(final?.type === 'run.failed' && final.error.message).toContain('cycle limit reached at draft');
@@ -37,10 +35,7 @@ edges:
 });
 
 describe('workflow timeout', () => {
-  afterEach(() => vi.useRealTimers());
-
   it('ends the run TIMEOUT when timeout_sec passes, stopping the running node', async () => {
-    vi.useFakeTimers();
     const workflow = workflowFrom(`
 osop_version: "1.0"
 id: slow
@@ -52,9 +47,7 @@ nodes:
 edges:
   - { from: wait_for_build, to: ship }
 `);
-    const handle = startRun({ workflow, executors: scripted({ wait_for_build: hang }) });
-    await vi.advanceTimersByTimeAsync(30_000);
-    const result = await handle.done;
+    const result = await runOnFakeClock(30_000, workflow, { executors: scripted({ wait_for_build: hang }) });
     expect(result.status).toBe('TIMEOUT');
     expect(result.events.at(-1)).toMatchObject({ type: 'run.failed', status: 'TIMEOUT', error: { code: 'timeout' } });
     expect(result.events.find((event) => event.type === 'node.failed')).toMatchObject({ node: 'wait_for_build', error: { code: 'timeout' } });
@@ -63,10 +56,7 @@ edges:
 });
 
 describe('retries in a run', () => {
-  afterEach(() => vi.useRealTimers());
-
   it('retries an api node twice by default on a server error, announcing each wait', async () => {
-    vi.useFakeTimers();
     const workflow = workflowFrom(`
 osop_version: "1.0"
 id: flaky
@@ -75,13 +65,10 @@ nodes:
   - { id: charge, type: api, name: Charge }
 `);
     let calls = 0;
-    const handle = startRun({
-      workflow,
+    const result = await runOnFakeClock(60_000, workflow, {
       random: () => 0,
       executors: scripted({ charge: () => (++calls < 3 ? fail('api_error', { code: 'http_503', status: 503, retryable: true }) : { outputs: { id: 'ch_1' } }) }),
     });
-    await vi.advanceTimersByTimeAsync(60_000);
-    const result = await handle.done;
     const waits = result.events.flatMap((event) => (event.type === 'node.retrying' ? [event.delayMs] : []));
     expect(waits).toEqual([250, 500]);
     expect(result.status).toBe('COMPLETED');
@@ -101,8 +88,7 @@ edges:
   - { from: review, to: execute, mode: conditional, when: "approved == true" }
   - { from: review, to: replan, mode: fallback }
 `);
-  const executors = scripted();
-  delete executors.human;
+  const executors = scriptedAwaitingHumans();
 
   it('waits for a signal, announces it, and continues when approved', async () => {
     const handle = startRun({ workflow, executors, onEvent: (event) => event.type === 'human.waiting' && queueMicrotask(() => handle.signal('review', { decision: 'approved', comment: 'ship it' })) });
@@ -138,12 +124,12 @@ nodes:
 `);
 
   it('refuses to start without a required input or secret, naming each', () => {
-    const started: RunEvent[] = [];
-    const attempt = () => startRun({ workflow, executors: scripted(), onEvent: (event) => started.push(event) });
+    const emitted: RunEvent[] = [];
+    const attempt = () => startRun({ workflow, executors: scripted(), onEvent: (event) => emitted.push(event) });
     expect(attempt).toThrow(RunSetupError);
     expect(attempt).toThrow(/missing required input amount.*--input amount=/);
     expect(attempt).toThrow(/missing secret API_KEY.*--secret API_KEY=/);
-    expect(started).toEqual([]);
+    expect(emitted).toEqual([]);
   });
 
   it('passes resolved values, secrets included, to the executor, with an idempotency key per visit', async () => {
@@ -176,8 +162,7 @@ edges:
 `);
 
   it('resumes from a persisted snapshot with seq continuing after the last stored event', async () => {
-    const executors = scripted();
-    delete executors.human;
+    const executors = scriptedAwaitingHumans();
     const snapshots: unknown[] = [];
     const first = startRun({ workflow: chain, runId: 'r1', executors, onSnapshot: (snapshot) => snapshots.push(snapshot) });
     await vi.waitFor(() => expect(first.waiting()).toEqual(['b']));

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { createLocalExecutors } from '../../src/adapters/local.ts';
 import { compileWorkflow } from '../../src/machine/compile.ts';
-import { completed, edges, expectGapless, fail, run, scripted, skipped, workflowFrom } from './helpers.ts';
+import { completed, edges, expectGapless, fail, run, scripted, skipped, started, workflowFrom } from './helpers.ts';
 
 const SEED = '../shared/seed/ex-sop-stripe-payment.osop.yaml';
 const seed = async () => workflowFrom(await readFile(SEED, 'utf8'), SEED);
@@ -47,8 +47,7 @@ describe('the Stripe payment seed', () => {
       }),
     });
     expect(result.status).toBe('FAILED');
-    const intents = result.events.filter((event) => event.type === 'node.started' && event.node === 'create_intent');
-    expect(intents).toHaveLength(3);
+    expect(started(result.events).filter((node) => node === 'create_intent')).toHaveLength(3);
     expect(edges(result.events).filter((edge) => edge.includes('fallback'))).toHaveLength(3);
     const final = result.events.at(-1);
     expect(final).toMatchObject({ type: 'run.failed', status: 'FAILED', error: { code: 'cycle_limit' } });
