@@ -1,24 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NodeError, type NodeExecution } from '../../src/adapters/executor.ts';
 import { API_DEFAULT_RETRY, backoffDelay, retryPolicyFor, withRetry } from '../../src/adapters/retry.ts';
-import type { RetryPolicy, WorkflowNode } from '../../src/osop/workflow.ts';
+import type { RetryPolicy } from '../../src/osop/workflow.ts';
 import type { RunEventBody } from '../../src/machine/run-event.ts';
+import { makeExecution } from './support/execution.ts';
 
-const node = { id: 'charge', type: 'api', name: 'Charge', runtime: {}, outputs: [], maxIterations: 3, position: { file: 'x.osop.yaml', line: 1, col: 1 } } as WorkflowNode;
-
-function execution(emitted: RunEventBody[]): NodeExecution {
-  return {
-    node,
-    runtime: {},
-    runId: 'run-1',
-    visit: 1,
-    attempt: 1,
-    idempotencyKey: 'run-1:charge:1',
-    context: { inputs: {}, outputs: {} },
-    signal: new AbortController().signal,
-    emit: (event) => emitted.push(event),
-  };
-}
+const chargeExecution = () => makeExecution({ id: 'charge', runtime: {} });
+const { node } = chargeExecution();
+const execution = (emitted: RunEventBody[]): NodeExecution => ({ ...chargeExecution(), emit: (event) => emitted.push(event) });
 
 const exponential: RetryPolicy = { maxAttempts: 4, backoff: { type: 'exponential', initialMs: 1000, maxMs: 3000, multiplier: 2 } };
 const serverError = () => new NodeError('api_error: try again', { code: 'http_500', status: 500, retryable: true });
