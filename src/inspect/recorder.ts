@@ -103,7 +103,7 @@ export function createInspectionRecorder(options: RecorderOptions): InspectionRe
     try {
       const body = toBody((inspectionEvent ?? {}) as RawInspection, safe);
       if (!body) return;
-      const record = { ...body, runId: redact(options.runId), seq: seq + 1, at: new Date().toISOString() } as InspectionRecord;
+      const record = { ...body, runId: options.runId, seq: seq + 1, at: new Date().toISOString() } as InspectionRecord;
       seq = record.seq;
       if (options.keep !== false) kept.push(record);
       options.onRecord?.(record);

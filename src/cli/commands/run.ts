@@ -186,8 +186,8 @@ export function registerRun(program: Command): void {
           color: !flags.json && process.stdout.isTTY === true,
           ...(prompt ? { ask: (question: string) => prompt.question(question) } : {}),
           onStart: (handle) => process.once('SIGINT', () => handle.cancel()),
-          // A browser still connected to the inspector relay would keep the process alive after Ctrl-C.
-          untilQuit: () => new Promise((resolve) => process.once('SIGINT', () => resolve(void setTimeout(() => process.exit(), 1000).unref()))),
+          // In a terminal the inspector relay outlives the run until Ctrl-C; a browser still connected would keep the process alive after it.
+          ...(terminal ? { untilQuit: () => new Promise<void>((resolve) => process.once('SIGINT', () => resolve(void setTimeout(() => process.exit(), 1000).unref()))) } : {}),
         });
       } finally {
         prompt?.close();
