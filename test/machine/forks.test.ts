@@ -22,21 +22,23 @@ edges:
   - { from: papers, to: synthesize ${third} }
 `);
 
-/** Branches finish when the test says so. */
-function controlled() {
-  const finish = new Map<string, () => void>();
-  const started: string[] = [];
+/** Runs research(join) until its three branches are running; each branch finishes when the test says so. */
+async function branchesRunning(join = '') {
+  const finishers = new Map<string, () => void>();
+  const executed: string[] = [];
   const wait = ({ node, signal }: NodeExecution) =>
     new Promise<{ outputs: Record<string, unknown> }>((resolve, reject) => {
-      started.push(node.id);
-      finish.set(node.id, () => resolve({ outputs: { by: node.id } }));
+      executed.push(node.id);
+      finishers.set(node.id, () => resolve({ outputs: { by: node.id } }));
       signal.addEventListener('abort', () => reject(signal.reason));
     });
-  const until = async (condition: () => boolean) => {
-    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1));
-  };
-  return { finish, started, until, executors: scripted({ web: wait, code: wait, papers: wait }) };
+  const arrive = ({ node }: NodeExecution) => (executed.push(node.id), { outputs: {} });
+  const done = run(research(join), { executors: scripted({ web: wait, code: wait, papers: wait, synthesize: arrive }) });
+  while (executed.length < 3) await new Promise((resolve) => setTimeout(resolve, 1));
+  return { started: executed, done, finish: (branch: string) => finishers.get(branch)!() };
 }
+
+const aMoment = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('parallel forks', () => {
   it('runs every branch and joins with wait_all by default', async () => {
@@ -48,38 +50,32 @@ describe('parallel forks', () => {
   });
 
   it('wait_all waits for the slowest branch', async () => {
-    const branches = controlled();
-    const handle = run(research(), { executors: branches.executors });
-    await branches.until(() => branches.started.length === 3);
-    branches.finish.get('web')!();
-    branches.finish.get('code')!();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const branches = await branchesRunning();
+    branches.finish('web');
+    branches.finish('code');
+    await aMoment();
     expect(branches.started).not.toContain('synthesize');
-    branches.finish.get('papers')!();
-    const result = await handle;
+    branches.finish('papers');
+    const result = await branches.done;
     expect(completed(result.events)).toEqual(['question', 'web', 'code', 'papers', 'synthesize']);
   });
 
   it('wait_any continues with the first branch to arrive and stops the others', async () => {
-    const branches = controlled();
-    const handle = run(research(', join_mode: wait_any'), { executors: branches.executors });
-    await branches.until(() => branches.started.length === 3);
-    branches.finish.get('code')!();
-    const result = await handle;
+    const branches = await branchesRunning(', join_mode: wait_any');
+    branches.finish('code');
+    const result = await branches.done;
     expect(completed(result.events)).toEqual(['question', 'code', 'synthesize']);
     expect(skipped(result.events).sort()).toEqual(['papers', 'web']);
     expect(result.status).toBe('COMPLETED');
   });
 
   it('wait_n continues once join_count branches arrived', async () => {
-    const branches = controlled();
-    const handle = run(research(', join_mode: wait_n, join_count: 2'), { executors: branches.executors });
-    await branches.until(() => branches.started.length === 3);
-    branches.finish.get('papers')!();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const branches = await branchesRunning(', join_mode: wait_n, join_count: 2');
+    branches.finish('papers');
+    await aMoment();
     expect(branches.started).not.toContain('synthesize');
-    branches.finish.get('web')!();
-    const result = await handle;
+    branches.finish('web');
+    const result = await branches.done;
     expect(completed(result.events)).toEqual(['question', 'papers', 'web', 'synthesize']);
     expect(skipped(result.events)).toEqual(['code']);
   });
