@@ -66,6 +66,30 @@ describe('the inspection recorder on the seed run', () => {
     expect(text).not.toMatch(/"\[actor |function/);
   });
 
+  it('a declined card: each confirm_payment actor ends in error with the card_declined message, the machine falls back and ends FAILED', async () => {
+    const declined = await seedRunner('examples/stripe-payment.osop.yaml');
+    try {
+      const recorder = createInspectionRecorder({ runId: 'run-4', secrets: declined.secrets });
+      const result = await declined.run({ runId: 'run-4', inputs: { payment_method: 'pm_card_chargeDeclined' }, inspect: recorder.inspect });
+      expect(result.status).toBe('FAILED');
+      const records = recorder.records();
+      const confirms = ofType<ActorRecord>(records, '@xstate.actor').filter((actor) => actor.name === 'confirm_payment');
+      expect(confirms.length).toBeGreaterThan(1);
+      const snapshots = ofType<SnapshotRecord>(records, '@xstate.snapshot');
+      for (const confirm of confirms) {
+        const last = snapshots.filter((snapshot) => snapshot.actorId === confirm.actorId).at(-1)!;
+        expect(last.snapshot.status).toBe('error');
+        expect(JSON.stringify(last.snapshot.error)).toContain('card_declined');
+      }
+      const fallbacks = ofType<MicrostepRecord>(records, '@xstate.microstep').flatMap((step) => step.transitions).filter((t) => t.source === 'confirm_payment');
+      expect(fallbacks.map((t) => `${t.targets.join(',')} [${t.guard}]`)).toContain('create_intent [failureRoute]');
+      const machine = ofType<ActorRecord>(records, '@xstate.actor').find((actor) => actor.parentId === undefined)!;
+      expect(snapshots.filter((snapshot) => snapshot.actorId === machine.actorId).at(-1)?.snapshot).toMatchObject({ status: 'done', value: 'FAILED' });
+    } finally {
+      await declined.close();
+    }
+  });
+
   it('a listener that throws is reported once and the run still completes', async () => {
     const warnings: string[] = [];
     const recorder = createInspectionRecorder({ runId: 'run-3', onRecord: () => { throw new Error('disk full'); }, warn: (message) => warnings.push(message) });

@@ -22,10 +22,11 @@ export interface SeedRunner {
   close(): Promise<void>;
 }
 
-export const seedRunner = async (): Promise<SeedRunner> => {
+/** Runs a workflow (the seed by default) against a fresh sandbox. */
+export const seedRunner = async (file = SEED_FILE): Promise<SeedRunner> => {
   const sandbox: Sandbox = await startSandbox();
   const modes = resolveServiceMode({}, { forceSandbox: true });
-  const workflow = await loadWorkflow(SEED_FILE);
+  const workflow = await loadWorkflow(file);
   const secrets = serviceSecrets(modes, {});
   return {
     workflow,
