@@ -66,7 +66,9 @@ export const createInspector = (root) => {
       showMoment();
     });
     item.append(row);
-    $('.inspector-events').append(item);
+    const list = $('.inspector-events');
+    list.append(item);
+    if (view.selected === undefined) list.scrollTop = list.scrollHeight;
   };
 
   const setActorStatus = (actorId, status) => {
@@ -105,7 +107,18 @@ export const createInspector = (root) => {
         if (record.actorId === view.machineId) view.moments.push(record);
         break;
     }
-    showMoment();
+    refresh();
+  };
+
+  // Records arrive in bursts: draw the moment once per frame.
+  let drawing = false;
+  const refresh = () => {
+    if (drawing) return;
+    drawing = true;
+    requestAnimationFrame(() => {
+      drawing = false;
+      showMoment();
+    });
   };
 
   const reset = () => {
