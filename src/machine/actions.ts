@@ -1,9 +1,9 @@
 // Named actions of the compiled machine: context bookkeeping and `edge.taken` emission; no I/O.
 import { assign, enqueueActions } from 'xstate';
 import type { Workflow } from '../osop/workflow.ts';
-import type { RunContext, RunError } from './context.ts';
-import { failureDecision, failureOverLimit, successDecision, successOverLimit, type JoinParams, type MachineEvent, type NodeParams } from './guards.ts';
-import { LOOP_NEXT, type Decision, type TakenEdge } from './route.ts';
+import type { RunContext, RunError, Routing } from './context.ts';
+import { failureDecision, routedOverLimit, successDecision, type JoinParams, type MachineEvent, type NodeParams } from './guards.ts';
+import { LOOP_NEXT, type TakenEdge } from './route.ts';
 
 export type EdgeTakenEmitted = TakenEdge & { type: 'edge.taken' };
 
@@ -21,17 +21,19 @@ type Enqueue = {
   emit: (event: EdgeTakenEmitted) => void;
 };
 
-function applyDecision(context: RunContext, node: string, decision: Decision, enqueue: Enqueue): void {
+function routingOf(context: RunContext, node: string): Routing {
+  if (context.routing?.node !== node) throw new Error(`internal: no routing decision recorded for ${node}`);
+  return context.routing;
+}
+
+function applyDecision(context: RunContext, { node, decision }: Routing, enqueue: Enqueue): void {
   const loops = { ...context.loops };
   if (decision.key === LOOP_NEXT) loops[node] = { ...loops[node], index: loops[node].index + 1 };
   else delete loops[node];
   if (decision.startLoop) loops[decision.startLoop.body] = decision.startLoop.loop;
-  enqueue.assign({ loops, notes: { ...context.notes, ...decision.notes } });
+  enqueue.assign({ loops, notes: { ...context.notes, ...decision.notes }, routing: undefined });
   for (const edge of decision.taken) enqueue.emit({ type: 'edge.taken', ...edge });
 }
-
-const decide = (workflow: Workflow, args: ActionArgs, params: RouteActionParams) =>
-  params.on === 'success' ? successDecision(workflow, args, params.node) : failureDecision(workflow, args, params.node);
 
 const cycleError = (node: string, max: number, cause?: string): RunError => ({
   message: `cycle limit reached at ${node} (max_iterations ${max})${cause ? `; last error: ${cause}` : ''}`,
@@ -53,24 +55,27 @@ export function createActions(workflow: Workflow) {
       };
     }),
     completeNode: assign((args: ActionArgs, { node }: NodeParams) => {
-      const { after } = successDecision(workflow, args, node);
-      return { outputs: after.outputs, nodes: after.nodes };
+      const { after, decision } = successDecision(workflow, args, node);
+      return { outputs: after.outputs, nodes: after.nodes, routing: { node, decision } };
     }),
-    failNode: assign((args: ActionArgs, { node }: NodeParams) => ({ nodes: failureDecision(workflow, args, node).after.nodes })),
-    route: enqueueActions(({ context, event, enqueue }: ActionArgs & { enqueue: Enqueue }, params: RouteActionParams) => {
-      applyDecision(context, params.node, decide(workflow, { context, event }, params).decision, enqueue);
+    failNode: assign((args: ActionArgs, { node }: NodeParams) => {
+      const { after, decision, error } = failureDecision(workflow, args, node);
+      return { nodes: after.nodes, routing: { node, decision, error } };
     }),
-    cycleLimit: enqueueActions(({ context, event, enqueue }: ActionArgs & { enqueue: Enqueue }, params: RouteActionParams) => {
-      const args = { context, event };
-      const target = params.on === 'success' ? successOverLimit(workflow, args, params.node) : failureOverLimit(workflow, args, params.node);
-      const cause = params.on === 'failure' ? `${params.node}: ${failureDecision(workflow, args, params.node).error.message}` : undefined;
-      applyDecision(context, params.node, decide(workflow, args, params).decision, enqueue);
+    route: enqueueActions(({ context, enqueue }: ActionArgs & { enqueue: Enqueue }, params: RouteActionParams) => {
+      applyDecision(context, routingOf(context, params.node), enqueue);
+    }),
+    cycleLimit: enqueueActions(({ context, enqueue }: ActionArgs & { enqueue: Enqueue }, params: RouteActionParams) => {
+      const routing = routingOf(context, params.node);
+      const target = routedOverLimit(workflow, context, routing, params.on);
+      const cause = routing.error ? `${params.node}: ${routing.error.message}` : undefined;
+      applyDecision(context, routing, enqueue);
       const node = target ?? params.node;
       enqueue.assign({ error: cycleError(node, maxIterations(node), cause) });
     }),
-    failRun: assign((args: ActionArgs, { node }: NodeParams) => {
-      const { error } = failureDecision(workflow, args, node);
-      return { error: { message: error.message, code: error.code, node } };
+    failRun: assign(({ context }: ActionArgs, { node }: NodeParams) => {
+      const error = routingOf(context, node).error!; // failNode, which always runs first, recorded it
+      return { error: { message: error.message, code: error.code, node }, routing: undefined };
     }),
     joinCycleLimit: assign((_: ActionArgs, params: JoinParams) => ({ error: cycleError(params.join ?? params.fork, maxIterations(params.join ?? '')) })),
     enterFork: assign(({ context }: ActionArgs, params: JoinParams) => ({ joins: { ...context.joins, [params.fork]: { arrived: 0, ended: 0 } } })),

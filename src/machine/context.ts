@@ -1,6 +1,7 @@
 // The machine's context: everything a run knows, kept JSON-serializable so a persisted snapshot restores it.
 import type { ExpressionScope, NodeState, Workflow } from '../osop/workflow.ts';
-import type { NodeActorInput } from './actor-events.ts';
+import type { NodeActorError, NodeActorInput } from './actor-events.ts';
+import type { Decision } from './route.ts';
 
 export interface NodeRunState extends NodeState {
   /** Entries that count toward `max_iterations` (a `for_each` body's later items do not). */
@@ -40,6 +41,17 @@ export interface RunContext {
   /** Why an edge into a node was not taken, by target node: becomes the SKIPPED reason. */
   notes: Record<string, string>;
   error?: RunError;
+  /**
+   * The routing decision of the transition in progress, set by completeNode/failNode for the actions
+   * after them: one decision per transition, even when a condition calls now() or an event is replayed.
+   */
+  routing?: Routing;
+}
+
+export interface Routing {
+  node: string;
+  decision: Decision;
+  error?: NodeActorError;
 }
 
 export interface RunInput {

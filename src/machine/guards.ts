@@ -1,7 +1,7 @@
 // Named guards of the compiled machine: each re-derives the routing decision from context + event, so they stay pure.
 import type { Workflow } from '../osop/workflow.ts';
 import { toActorError, type NodeActorError, type NodeActorOutput } from './actor-events.ts';
-import type { RunContext } from './context.ts';
+import type { RunContext, Routing } from './context.ts';
 import { type Decision, decideFailure, decideSuccess, failureOutcomes, LOOP_NEXT, outcomeTargets, overLimit, successOutcomes, withFailure, withSuccess } from './route.ts';
 
 export interface MachineEvent {
@@ -37,15 +37,14 @@ type SuccessDecision = { after: RunContext; decision: Decision };
 type FailureDecision = SuccessDecision & { error: NodeActorError };
 type Memo<T extends SuccessDecision> = WeakMap<MachineEvent, { before: RunContext; result: T }>;
 
-// One decision per event and context: the guards and the actions of a transition must agree even when a
-// condition calls now(). The actions run after completeNode/failNode, whose context holds `after`'s records.
+// One decision per event and snapshot: the guards of a transition and completeNode/failNode must agree even
+// when a condition calls now(). The actions after those read the decision from `context.routing`.
 const successMemo: Memo<SuccessDecision> = new WeakMap();
 const failureMemo: Memo<FailureDecision> = new WeakMap();
 
 function remembered<T extends SuccessDecision>(memo: Memo<T>, event: MachineEvent, context: RunContext, decide: () => T): T {
   const known = memo.get(event);
-  const same = known && (known.before === context || (known.result.after.nodes === context.nodes && known.result.after.outputs === context.outputs));
-  if (known && same) return known.result;
+  if (known && known.before === context) return known.result;
   const result = decide();
   memo.set(event, { before: context, result });
   return result;
@@ -66,16 +65,21 @@ export function failureDecision(workflow: Workflow, { context, event }: GuardArg
   });
 }
 
-/** The node a success would enter past its `max_iterations`, if any. */
+/** The node a routed decision would enter past its `max_iterations`, if any; `context` holds the node's new record. */
+export function routedOverLimit(workflow: Workflow, context: RunContext, routing: Routing, on: 'success' | 'failure'): string | undefined {
+  if (on === 'success' && routing.decision.key === LOOP_NEXT) return undefined;
+  const outcomes = on === 'success' ? successOutcomes(workflow, routing.node) : failureOutcomes(workflow, routing.node);
+  return overLimit(workflow, context, outcomeTargets(outcomes, routing.decision.key));
+}
+
 export function successOverLimit(workflow: Workflow, args: GuardArgs, node: string): string | undefined {
   const { after, decision } = successDecision(workflow, args, node);
-  if (decision.key === LOOP_NEXT) return undefined;
-  return overLimit(workflow, after, outcomeTargets(successOutcomes(workflow, node), decision.key));
+  return routedOverLimit(workflow, after, { node, decision }, 'success');
 }
 
 export function failureOverLimit(workflow: Workflow, args: GuardArgs, node: string): string | undefined {
   const { after, decision } = failureDecision(workflow, args, node);
-  return overLimit(workflow, after, outcomeTargets(failureOutcomes(workflow, node), decision.key));
+  return routedOverLimit(workflow, after, { node, decision }, 'failure');
 }
 
 export function joinReady(context: RunContext, params: JoinParams): boolean {

@@ -44,6 +44,33 @@ describe('compileWorkflow', () => {
     expect(snapshot.context.error?.message).toContain('cycle limit reached at create_intent');
   });
 
+  it('walks every item of a for_each loop when one done event object is replayed for each item', () => {
+    const machine = compileWorkflow(
+      workflowFrom(`
+osop_version: "1.0"
+id: mailing
+name: Mailing
+nodes:
+  - { id: fetch, type: api, name: Fetch }
+  - { id: send, type: api, name: Send }
+  - { id: report, type: agent, name: Report }
+edges:
+  - { from: fetch, to: send, mode: loop, for_each: fetch.addresses, iterator_var: address }
+  - { from: send, to: report }
+`),
+    );
+    let [snapshot] = initialTransition(machine, { runId: 'loop-walk' });
+    [snapshot] = transition(machine, snapshot, { type: doneEventType('fetch'), output: { outputs: { addresses: ['a@x.io', 'b@x.io', 'c@x.io'] } } });
+    const sent = { type: doneEventType('send'), output: { outputs: {} } };
+    const visited: unknown[] = [];
+    for (let item = 0; item < 5 && snapshot.value === 'send'; item++) {
+      [snapshot] = transition(machine, snapshot, sent);
+      visited.push(snapshot.value);
+    }
+    expect(visited).toEqual(['send', 'send', 'report']);
+    expect(snapshot.context.nodes.send.visits).toBe(3);
+  });
+
   it('names a fork after its branches and keeps each branch node in its own region', () => {
     const machine = compileWorkflow(
       workflowFrom(`
