@@ -82,7 +82,7 @@ export function startStatelyInspector(options: StatelyInspectorOptions): Stately
   const connect = async (): Promise<StatelyStatus> => {
     const reached = await (options.reachable ?? reachInspector)(url);
     if (reached !== true) return { online: false, reason: `${url} is unreachable (${reached})` };
-    if (!(await portFree(port))) return { online: false, reason: `port ${port} for its local relay is in use (pick another: --inspect <port>)` };
+    if (!(await portFree(port))) return { online: false, reason: `port ${port} for its local relay is in use (pick another with --inspect-port)` };
     const relay = createInspectorServer({ port, url, autoOpen: false });
     await untilListening(port).catch((failure: unknown) => {
       relay.stop();

@@ -27,8 +27,10 @@ export interface RunFlags {
   json?: boolean;
   logDir: string;
   sandbox?: boolean;
-  /** Relay the run to Stately's inspector (true = default port). */
-  inspect?: boolean | number;
+  /** Relay the run to Stately's inspector. */
+  inspect?: boolean;
+  /** Port of the inspector relay (default 8080). */
+  inspectPort?: number;
 }
 
 export interface RunIO {
@@ -115,8 +117,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
       ? createLocalExecutors({ dryRun: true })
       : { ...createLocalExecutors({ allowCli: flags.allowCli }), ...services?.executors };
     if (flags.inspect) {
-      const port = typeof flags.inspect === 'number' ? flags.inspect : undefined;
-      stately = startStatelyInspector({ secrets, port, inspectorUrl: io.env.SOPSTATE_INSPECTOR_URL, log: (line) => io.stderr(`${line}\n`) });
+      stately = startStatelyInspector({ secrets, port: flags.inspectPort, inspectorUrl: io.env.SOPSTATE_INSPECTOR_URL, log: (line) => io.stderr(`${line}\n`) });
     }
     const print = flags.json ? (event: RunEvent) => io.stdout(`${JSON.stringify(event)}\n`) : createEventPrinter({ write: io.stdout, color: io.color });
     handle = startRun({
@@ -173,7 +174,8 @@ export function registerRun(program: Command): void {
     .option('--json', 'print exactly one RunEvent JSON per line on stdout')
     .option('--sandbox', 'emulate Stripe and Claude locally even when STRIPE_SECRET_KEY / ANTHROPIC_API_KEY are set')
     .option('--log-dir <dir>', 'where to write <run id>.osoplog.yaml', DEFAULT_LOG_DIR)
-    .option('--inspect [port]', "watch the run in Stately's inspector (online; relay on localhost:8080 unless a port is given)", inspectPort)
+    .option('--inspect', "watch the run in Stately's inspector (needs the network; says so in one line without it)")
+    .option('--inspect-port <port>', 'port of the local relay the inspector page connects to (default 8080)', inspectPort)
     .action(async (file: string, flags: RunFlags) => {
       const terminal = process.stdin.isTTY === true;
       const prompt = terminal ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
