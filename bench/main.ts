@@ -1,0 +1,76 @@
+// `npm run bench [-- --quick] [-- --json] [-- --only seed,compile,corpus,paths,sse]`: engine overhead
+// against a hand-written baseline, throughput, heap, compile, paths and SSE scaling. Never part of npm test.
+import { parseArgs } from 'node:util';
+import { benchCompile } from './compile/compile-bench.ts';
+import { benchCorpus } from './compile/corpus-bench.ts';
+import { benchPaths } from './paths/paths-bench.ts';
+import { FULL, QUICK } from './plans.ts';
+import { buildReport, describeMachine, type Sections } from './report/report.ts';
+import { renderTable } from './report/table.ts';
+import { startSandboxProcess, type SandboxProcess } from './seed/sandbox-process.ts';
+import { benchSeed } from './seed/seed-bench.ts';
+import { benchSse } from './sse/sse-bench.ts';
+
+const SECTIONS = ['seed', 'compile', 'corpus', 'paths', 'sse'] as const;
+type Section = (typeof SECTIONS)[number];
+const USAGE = `usage: npm run bench -- [--quick] [--json] [--only ${SECTIONS.join(',')}]`;
+
+function parseOptions(): { quick: boolean; json: boolean; only: Set<Section> } {
+  try {
+    const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
+    const wanted = values.only ? values.only.split(',').map((name) => name.trim()) : [...SECTIONS];
+    const unknown = wanted.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+    if (unknown.length > 0) throw new Error(`--only: no section ${unknown.join(', ')} (sections: ${SECTIONS.join(', ')})`);
+    return { quick: Boolean(values.quick), json: Boolean(values.json), only: new Set(wanted as Section[]) };
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  const plan = options.quick ? QUICK : FULL;
+  const machine = describeMachine();
+  const started = performance.now();
+  // Progress only on an interactive terminal: piped output stays the table or the one JSON object.
+  const progress = (line: string) => process.stderr.isTTY && process.stderr.write(`… ${line}\n`);
+  const sections: Sections = {};
+  const errors: Record<string, string> = {};
+  const attempt = async (section: Section, work: () => Promise<void>) => {
+    if (!options.only.has(section)) return;
+    try {
+      await work();
+    } catch (error) {
+      errors[section] = error instanceof Error ? error.message : String(error);
+    }
+  };
+
+  let sandbox: SandboxProcess | undefined;
+  const needsSandbox = options.only.has('seed') || options.only.has('sse');
+  try {
+    if (needsSandbox) {
+      progress('starting the Stripe and Claude emulators in their own process');
+      sandbox = await startSandboxProcess();
+    }
+    await attempt('seed', async () => void (sections.seed = await benchSeed(plan.seed, sandbox!, progress)));
+    await attempt('compile', async () => void (sections.compile = await benchCompile(plan.compile, progress)));
+    await attempt('corpus', async () => void (sections.corpus = await benchCorpus(progress)));
+    await attempt('paths', async () => void (sections.paths = await benchPaths(plan.pathSizes, progress)));
+    await attempt('sse', async () => void (sections.sse = await benchSse(plan.sse, sandbox!, progress)));
+  } catch (error) {
+    errors.sandbox = (error as Error).message;
+  } finally {
+    await sandbox?.stop();
+  }
+
+  const report = buildReport(options.quick ? 'quick' : 'full', machine, sections, errors, performance.now() - started);
+  process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${renderTable(report)}\n`);
+  process.exitCode = Object.keys(errors).length > 0 ? 1 : 0;
+}
+
+await main();

@@ -1,0 +1,25 @@
+// How much each section measures: --quick stays under 2 minutes on 2 busy cores, the full run under 5.
+import type { CompilePlan } from './compile/compile-bench.ts';
+import type { SeedPlan } from './seed/seed-bench.ts';
+import type { SsePlan } from './sse/sse-bench.ts';
+
+export interface Plan {
+  seed: SeedPlan;
+  compile: CompilePlan;
+  pathSizes: number[];
+  sse: SsePlan;
+}
+
+export const QUICK: Plan = {
+  seed: { levels: [[1, 15], [50, 100], [200, 200]], rounds: 2, warmupRuns: 20, heapInFlight: 200 },
+  compile: { sizes: [10, 100, 1000, 5000], repeats: 3, caseBudgetMs: 1500, caseTimeoutMs: 10_000 },
+  pathSizes: [20, 50, 200],
+  sse: { levels: [[1, 3], [10, 2], [100, 1]] },
+};
+
+export const FULL: Plan = {
+  seed: { levels: [[1, 40], [50, 250], [200, 500]], rounds: 2, warmupRuns: 40, heapInFlight: 200 },
+  compile: { sizes: [10, 100, 1000, 5000], repeats: 7, caseBudgetMs: 4000, caseTimeoutMs: 20_000 },
+  pathSizes: [20, 50, 200],
+  sse: { levels: [[1, 10], [10, 5], [100, 3]] },
+};

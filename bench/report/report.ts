@@ -1,0 +1,64 @@
+// Everything one invocation measured, as the --json object and the source of the table.
+import { cpus, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
+import type { CompileReport } from '../compile/compile-bench.ts';
+import type { CorpusReport } from '../compile/corpus-bench.ts';
+import type { PathsReport } from '../paths/paths-bench.ts';
+import type { SeedReport } from '../seed/seed-bench.ts';
+import type { SseReport } from '../sse/sse-bench.ts';
+import { checkTargets, type Headline, type TargetCheck } from './targets.ts';
+
+export interface Machine {
+  nproc: number;
+  cpu: string;
+  node: string;
+  platform: string;
+  /** 1-minute load average when the bench started: other work on the machine skews every figure. */
+  loadAverage: number;
+}
+
+export interface BenchReport extends Headline {
+  mode: 'quick' | 'full';
+  machine: Machine;
+  targets: TargetCheck[];
+  seed?: SeedReport;
+  compile?: CompileReport;
+  corpus?: CorpusReport;
+  paths?: PathsReport;
+  sse?: SseReport;
+  /** Sections that could not run, with the reason. */
+  errors: Record<string, string>;
+  durationMs: number;
+}
+
+export function describeMachine(): Machine {
+  return {
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverage: loadavg()[0],
+  };
+}
+
+export interface Sections {
+  seed?: SeedReport;
+  compile?: CompileReport;
+  corpus?: CorpusReport;
+  paths?: PathsReport;
+  sse?: SseReport;
+}
+
+const orNull = (value: number | undefined): number | null => (value === undefined || !Number.isFinite(value) ? null : value);
+
+export function buildReport(mode: BenchReport['mode'], machine: Machine, sections: Sections, errors: Record<string, string>, durationMs: number): BenchReport {
+  const at200 = sections.seed?.levels.find((level) => level.concurrency === 200);
+  const headline: Headline = {
+    throughput_ratio: orNull(at200?.ratio),
+    overhead_ms_per_node_p50: orNull(sections.seed?.overheadMsPerNodeP50),
+    heap_kb_per_run: orNull(sections.seed?.heap.sopstateKb),
+    compile_ms_1000_nodes: orNull(sections.compile?.compileMs1000),
+    sse_p99_ms_100_subscribers: orNull(sections.sse?.levels.find((level) => level.subscribers === 100)?.latency.p99),
+  };
+  return { ...headline, mode, machine, targets: checkTargets(headline), ...sections, errors, durationMs };
+}

@@ -1,0 +1,100 @@
+// The readable report: one small table per section, then the targets.
+import { round } from '../lib/stats.ts';
+import type { BenchReport } from './report.ts';
+
+const fmt = (value: number | null | undefined, unit = ''): string => (value === null || value === undefined || !Number.isFinite(value) ? '—' : `${round(value)}${unit}`);
+
+/** Left-aligned first column, right-aligned numbers. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  const last = header.length - 1;
+  // Numbers right-aligned; the first column and a trailing text column (note, bound...) left-aligned.
+  const text = (column: number) => column === 0 || (column === last && rows.some((row) => /[a-z]{3}/.test(row[column] ?? '')));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (text(column) ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((width) => '─'.repeat(width))), ...rows.map(line)].map((text) => `  ${text}`).join('\n');
+}
+
+function seedSection(report: BenchReport): string[] {
+  const seed = report.seed;
+  if (!seed) return [];
+  const rows = seed.levels.map((level) => [
+    String(level.concurrency),
+    String(level.runs),
+    fmt(level.sopstate.runsPerSec),
+    fmt(level.sopstate.latency.p50),
+    fmt(level.sopstate.latency.p99),
+    fmt(level.baseline.runsPerSec),
+    fmt(level.baseline.latency.p50),
+    fmt(level.baseline.latency.p99),
+    fmt(level.ratio),
+    String(level.sopstate.failures + level.baseline.failures),
+  ]);
+  const failure = seed.levels.flatMap((level) => [level.sopstate.firstFailure, level.baseline.firstFailure]).find(Boolean);
+  return [
+    `Seed throughput — ${seed.nodes}-node payment SOP, emulators in a separate process, sopstate and hand-written baseline alternating`,
+    table(['concurrency', 'runs/side', 'sopstate runs/s', 'p50 ms', 'p99 ms', 'baseline runs/s', 'p50 ms', 'p99 ms', 'ratio', 'failed'], rows),
+    ...(failure ? [`  first failure: ${failure}`] : []),
+    `  engine overhead per node (p50 difference at concurrency 1 ÷ ${seed.nodes} nodes): ${fmt(seed.overheadMsPerNodeP50, ' ms')}`,
+    `  heap per in-flight run (${seed.heap.inFlight} runs parked at the Claude call, after GC): sopstate ${fmt(seed.heap.sopstateKb, ' KB')}, baseline ${fmt(seed.heap.baselineKb, ' KB')}`,
+    '',
+  ];
+}
+
+function compileSection(report: BenchReport): string[] {
+  const compile = report.compile;
+  const corpus = report.corpus;
+  const lines: string[] = [];
+  if (compile) {
+    const rows = compile.cases.map((entry) =>
+      entry.skipped ? [entry.shape, String(entry.size), '—', '—', '—', entry.skipped] : [entry.shape, String(entry.size), fmt(entry.loadMs), fmt(entry.compileMs), String(entry.samples), ''],
+    );
+    lines.push('Load and compile of generated workflows (median ms)', table(['shape', 'nodes', 'load ms', 'compile ms', 'samples', 'note'], rows));
+  }
+  if (corpus) {
+    lines.push(
+      corpus.skipped
+        ? `  corpus validation: ${corpus.skipped}`
+        : `  corpus validation: ${corpus.files} files (${corpus.valid} valid) in ${fmt(corpus.totalMs, ' ms')} (p50 ${fmt(corpus.p50FileMs, ' ms')}/file, max ${fmt(corpus.maxFileMs, ' ms')}); with the official full schema ${fmt(corpus.strictTotalMs, ' ms')}`,
+    );
+  }
+  return lines.length ? [...lines, ''] : [];
+}
+
+function pathsSection(report: BenchReport): string[] {
+  const paths = report.paths;
+  if (!paths) return [];
+  const rows = paths.cases.map((entry) => [entry.graph, String(entry.nodes), String(entry.paths), entry.complete ? 'yes' : 'no', String(entry.statesExplored), fmt(entry.ms), entry.stoppedBecause ?? '']);
+  return [`Path enumeration (bounds: ${paths.maxPaths} paths, ${paths.maxStates} states)`, table(['graph', 'nodes', 'paths', 'complete', 'states', 'ms', 'bound'], rows), ''];
+}
+
+function sseSection(report: BenchReport): string[] {
+  const sse = report.sse;
+  if (!sse) return [];
+  const rows = sse.levels.map((level) => [String(level.subscribers), String(level.runs), String(round(level.eventsPerRun)), fmt(level.latency.p50), fmt(level.latency.p99), fmt(level.latency.max)]);
+  return [
+    `SSE delivery latency — runner emit → EventSource client in another process (clock alignment ±${fmt(sse.clockErrorMs, ' ms')})`,
+    table(['subscribers', 'runs', 'events/run', 'p50 ms', 'p99 ms', 'max ms'], rows),
+    '',
+  ];
+}
+
+export function renderTable(report: BenchReport): string {
+  const { machine } = report;
+  const targets = report.targets.map((check) => [check.label, fmt(check.value), check.target, check.met === null ? 'not measured' : check.met ? 'met' : 'MISSED']);
+  return [
+    `sopstate benchmarks (${report.mode}) — ${machine.nproc} × ${machine.cpu}, Node ${machine.node}, load average ${fmt(machine.loadAverage)} at start`,
+    '',
+    ...seedSection(report),
+    ...compileSection(report),
+    ...pathsSection(report),
+    ...sseSection(report),
+    'Targets (reported, not asserted)',
+    table(['metric', 'value', 'target', ''], targets),
+    ...Object.entries(report.errors).map(([section, message]) => `  ${section} could not run: ${message}`),
+    `  took ${fmt(report.durationMs / 1000, ' s')}`,
+  ].join('\n');
+}

@@ -1,0 +1,33 @@
+// The targets: reported against, never asserted.
+export interface Headline {
+  /** sopstate runs/s ÷ baseline runs/s at concurrency 200. */
+  throughput_ratio: number | null;
+  overhead_ms_per_node_p50: number | null;
+  heap_kb_per_run: number | null;
+  /** The slowest of chain / diamonds / fan-out at 1000 nodes. */
+  compile_ms_1000_nodes: number | null;
+  sse_p99_ms_100_subscribers: number | null;
+}
+
+export interface TargetCheck {
+  metric: keyof Headline;
+  label: string;
+  value: number | null;
+  target: string;
+  met: boolean | null;
+}
+
+const TARGETS: Array<{ metric: keyof Headline; label: string; target: string; met: (value: number) => boolean }> = [
+  { metric: 'throughput_ratio', label: 'throughput ratio at concurrency 200', target: '≥ 0.9', met: (value) => value >= 0.9 },
+  { metric: 'overhead_ms_per_node_p50', label: 'engine overhead per node (p50)', target: '≤ 1 ms', met: (value) => value <= 1 },
+  { metric: 'heap_kb_per_run', label: 'heap per in-flight run', target: '≤ 64 KB', met: (value) => value <= 64 },
+  { metric: 'compile_ms_1000_nodes', label: '1000-node compile (slowest shape)', target: '< 100 ms', met: (value) => value < 100 },
+  { metric: 'sse_p99_ms_100_subscribers', label: 'SSE p99 at 100 subscribers', target: '< 20 ms', met: (value) => value < 20 },
+];
+
+export function checkTargets(headline: Headline): TargetCheck[] {
+  return TARGETS.map(({ metric, label, target, met }) => {
+    const value = headline[metric];
+    return { metric, label, value, target, met: value === null ? null : met(value) };
+  });
+}

@@ -1,0 +1,44 @@
+// Section 1–2: seed throughput against the sandbox process, engine overhead per node, heap per in-flight run.
+import { SEED_FILE } from '../lib/repo.ts';
+import { createBaseline } from './baseline.ts';
+import { createEngine, loadSeed } from './engine.ts';
+import { measureHeap, type HeapResult } from './heap.ts';
+import type { SandboxUrls } from '../../src/adapters/registry.ts';
+import { compare, runBatch, type Comparison } from './throughput.ts';
+
+export interface SeedPlan {
+  /** [concurrency, runs per side per round]. */
+  levels: Array<[number, number]>;
+  rounds: number;
+  warmupRuns: number;
+  heapInFlight: number;
+}
+
+export interface SeedReport {
+  seedFile: string;
+  nodes: number;
+  levels: Comparison[];
+  /** (sopstate p50 − baseline p50) at concurrency 1, per node. */
+  overheadMsPerNodeP50: number;
+  heap: HeapResult;
+}
+
+export async function benchSeed(plan: SeedPlan, sandbox: SandboxUrls, progress: (line: string) => void): Promise<SeedReport> {
+  const workflow = await loadSeed(SEED_FILE);
+  const sopstate = createEngine(workflow, sandbox);
+  const baseline = createBaseline(sandbox);
+  for (const run of [baseline, sopstate]) {
+    const warm = await runBatch(run, plan.warmupRuns, 10);
+    if (warm.failures > 0) throw new Error(`warm-up runs failed: ${warm.firstFailure}`);
+  }
+  const levels: Comparison[] = [];
+  for (const [concurrency, runsPerRound] of plan.levels) {
+    progress(`seed: ${runsPerRound * plan.rounds} runs per side at concurrency ${concurrency}`);
+    levels.push(await compare(sopstate, baseline, { concurrency, runsPerRound, rounds: plan.rounds }));
+  }
+  const serial = levels.find((level) => level.concurrency === 1) ?? levels[0];
+  const overheadMsPerNodeP50 = (serial.sopstate.latency.p50 - serial.baseline.latency.p50) / workflow.nodes.length;
+  progress(`seed: heap with ${plan.heapInFlight} runs in flight`);
+  const heap = await measureHeap(workflow, sandbox, plan.heapInFlight);
+  return { seedFile: SEED_FILE, nodes: workflow.nodes.length, levels, overheadMsPerNodeP50, heap };
+}

@@ -1,0 +1,80 @@
+// Runs/s and run latency at a given concurrency, alternating sopstate and the hand-written baseline.
+import { summarize, type Summary } from '../lib/stats.ts';
+
+export type RunOnce = () => Promise<void>;
+
+export interface BatchResult {
+  latencies: number[];
+  elapsedMs: number;
+  failures: number;
+  firstFailure?: string;
+}
+
+/** `count` runs, `concurrency` at a time; each worker starts the next run as soon as its last one ends. */
+export async function runBatch(run: RunOnce, count: number, concurrency: number): Promise<BatchResult> {
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  let firstFailure: string | undefined;
+  const worker = async () => {
+    while (next < count) {
+      next += 1;
+      const started = performance.now();
+      try {
+        await run();
+        latencies.push(performance.now() - started);
+      } catch (error) {
+        failures += 1;
+        firstFailure ??= error instanceof Error ? error.message : String(error);
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return { latencies, elapsedMs: performance.now() - started, failures, ...(firstFailure ? { firstFailure } : {}) };
+}
+
+export interface SideResult {
+  runsPerSec: number;
+  latency: Summary;
+  failures: number;
+  firstFailure?: string;
+}
+
+export interface Comparison {
+  concurrency: number;
+  runs: number;
+  sopstate: SideResult;
+  baseline: SideResult;
+  /** sopstate runs/s ÷ baseline runs/s. */
+  ratio: number;
+}
+
+function side(batches: BatchResult[]): SideResult {
+  const latencies = batches.flatMap((batch) => batch.latencies);
+  const elapsed = batches.reduce((sum, batch) => sum + batch.elapsedMs, 0);
+  const failures = batches.reduce((sum, batch) => sum + batch.failures, 0);
+  const firstFailure = batches.find((batch) => batch.firstFailure)?.firstFailure;
+  return { runsPerSec: (latencies.length / elapsed) * 1000, latency: summarize(latencies), failures, ...(firstFailure ? { firstFailure } : {}) };
+}
+
+export interface CompareOptions {
+  concurrency: number;
+  /** Runs per side per round. */
+  runsPerRound: number;
+  /** Rounds; the side that goes first swaps every round so drift in machine load hits both. */
+  rounds: number;
+}
+
+export async function compare(sopstate: RunOnce, baseline: RunOnce, options: CompareOptions): Promise<Comparison> {
+  const batches = { sopstate: [] as BatchResult[], baseline: [] as BatchResult[] };
+  for (let round = 0; round < options.rounds; round += 1) {
+    const order = round % 2 === 0 ? (['baseline', 'sopstate'] as const) : (['sopstate', 'baseline'] as const);
+    for (const name of order) {
+      const run = name === 'sopstate' ? sopstate : baseline;
+      batches[name].push(await runBatch(run, options.runsPerRound, options.concurrency));
+    }
+  }
+  const result = { sopstate: side(batches.sopstate), baseline: side(batches.baseline) };
+  return { concurrency: options.concurrency, runs: options.runsPerRound * options.rounds, ...result, ratio: result.sopstate.runsPerSec / result.baseline.runsPerSec };
+}

@@ -1,0 +1,138 @@
+// Section 5: delivery latency of one run's events to 1, 10, 100 SSE subscribers — the real server on
+// port 0, real HTTP EventSource clients in another process, latency = arrival − the runner's emit.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createLocalExecutors } from '../../src/adapters/local.ts';
+import { createServiceExecutors, serviceSecrets, type SandboxUrls } from '../../src/adapters/registry.ts';
+import { startRun } from '../../src/machine/runner.ts';
+import type { RunOptions } from '../../src/machine/run-options.ts';
+import { loadWorkflowFile } from '../../src/osop/load.ts';
+import { startServer, type RunningServer } from '../../src/server/start-server.ts';
+import { spawnTs, type TsChild } from '../lib/child.ts';
+import { REPO_ROOT } from '../lib/repo.ts';
+import { summarize, type Summary } from '../lib/stats.ts';
+
+const WORKFLOW_ID = 'bench-sse-seed';
+const GATE_NODE = 'ready';
+const SANDBOX_MODES = { stripe: 'sandbox', anthropic: 'sandbox' } as const;
+const now = () => performance.timeOrigin + performance.now();
+
+export interface SsePlan {
+  /** [subscribers, runs]. */
+  levels: Array<[number, number]>;
+}
+
+export interface SseLevel {
+  subscribers: number;
+  runs: number;
+  /** Events each subscriber received live per run. */
+  eventsPerRun: number;
+  latency: Summary;
+}
+
+export interface SseReport {
+  levels: SseLevel[];
+  /** Estimated error of the cross-process clock alignment (half the best round trip), ms. */
+  clockErrorMs: number;
+}
+
+/** Runs with no .osoplog written, and the moment the runner emitted each event. */
+function stampingStartRun(stamps: Map<string, Map<number, number>>) {
+  return (options: RunOptions) => {
+    const byRun = new Map<number, number>();
+    return startRun({
+      ...options,
+      logDir: undefined,
+      onEvent: (event) => {
+        if (!stamps.has(event.runId)) stamps.set(event.runId, byRun);
+        byRun.set(event.seq, now());
+        options.onEvent?.(event);
+      },
+    });
+  };
+}
+
+async function ask(clients: TsChild, command: object): Promise<Record<string, unknown>> {
+  clients.process.stdin!.write(`${JSON.stringify(command)}\n`);
+  const { value } = await clients.lines.next();
+  return value as Record<string, unknown>;
+}
+
+/** Offset to add to a client time to get a server time, from the ping with the shortest round trip. */
+async function clockOffset(clients: TsChild): Promise<{ offset: number; error: number }> {
+  let best = { offset: 0, error: Number.POSITIVE_INFINITY };
+  for (let ping = 0; ping < 20; ping += 1) {
+    const sent = now();
+    const { now: remote } = (await ask(clients, { cmd: 'now' })) as { now: number };
+    const received = now();
+    const error = (received - sent) / 2;
+    if (error < best.error) best = { offset: (sent + received) / 2 - remote, error };
+  }
+  return best;
+}
+
+async function post(server: RunningServer, path: string, body: object): Promise<Record<string, unknown>> {
+  const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function oneRun(server: RunningServer, clients: TsChild, subscribers: number, stamps: Map<string, Map<number, number>>, offset: number) {
+  const { runId } = (await post(server, '/api/runs', { workflow: WORKFLOW_ID })) as { runId: string };
+  const url = `${server.url}/api/runs/${runId}/events`;
+  clients.process.stdin!.write(`${JSON.stringify({ cmd: 'subscribe', url, count: subscribers, readyType: 'human.waiting' })}\n`);
+  const ready = (await clients.lines.next()).value as { ready?: boolean; error?: string };
+  if (!ready.ready) throw new Error(`the SSE clients did not connect: ${ready.error}`);
+  // Every subscriber has replayed up to human.waiting; a moment later each is attached live.
+  await new Promise((settle) => setTimeout(settle, 50));
+  const gateSeq = Math.max(...stamps.get(runId)!.keys());
+  await post(server, `/api/runs/${runId}/signal`, { node: GATE_NODE, decision: 'approved' });
+  const done = (await clients.lines.next()).value as { receipts?: Array<Array<[number, number]>>; error?: string };
+  if (!done.receipts) throw new Error(`an SSE client failed: ${done.error}`);
+  const emitted = stamps.get(runId)!;
+  const latencies = done.receipts.flatMap((receipts) =>
+    receipts.filter(([seq]) => seq > gateSeq && emitted.has(seq)).map(([seq, at]) => at + offset - emitted.get(seq)!),
+  );
+  stamps.delete(runId);
+  return { latencies, eventsPerRun: latencies.length / subscribers };
+}
+
+export async function benchSse(plan: SsePlan, sandbox: SandboxUrls, progress: (line: string) => void): Promise<SseReport> {
+  const dir = mkdtempSync(join(tmpdir(), 'sopstate-bench-sse-'));
+  const stamps = new Map<string, Map<number, number>>();
+  const services = createServiceExecutors({ mode: SANDBOX_MODES, sandbox, env: {} });
+  const server = await startServer({
+    workflowsDir: resolve(REPO_ROOT, 'bench/sse/workflows'),
+    dbFile: join(dir, 'bench.db'),
+    port: 0,
+    secrets: serviceSecrets(SANDBOX_MODES, {}),
+    logDir: join(dir, 'osoplogs'),
+    log: () => {},
+    runtime: { startRun: stampingStartRun(stamps), load: loadWorkflowFile, createExecutors: () => ({ ...createLocalExecutors(), ...services }) },
+  });
+  const clients = spawnTs('bench/sse/clients.ts');
+  try {
+    const clock = await clockOffset(clients);
+    const levels: SseLevel[] = [];
+    await oneRun(server, clients, 1, stamps, clock.offset);
+    for (const [subscribers, runs] of plan.levels) {
+      progress(`sse: ${runs} run(s) with ${subscribers} subscriber(s)`);
+      const latencies: number[] = [];
+      let events = 0;
+      for (let run = 0; run < runs; run += 1) {
+        const result = await oneRun(server, clients, subscribers, stamps, clock.offset);
+        latencies.push(...result.latencies);
+        events += result.eventsPerRun;
+      }
+      levels.push({ subscribers, runs, eventsPerRun: events / runs, latency: summarize(latencies) });
+    }
+    return { levels, clockErrorMs: clock.error };
+  } finally {
+    clients.process.stdin!.end(`${JSON.stringify({ cmd: 'exit' })}\n`);
+    await clients.stop();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
