@@ -1,32 +1,21 @@
 // The Inspector panel in Debian's Chromium against the real server: the seed run's actors, events and state at a picked moment.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSandboxServer, type SandboxServer } from '../chat/support/sandbox-server.ts';
-import { artifactPath, launchBrowser } from '../web/support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { SandboxServer } from '../chat/support/sandbox-server.ts';
+import { artifactPath } from '../web/support/browser.ts';
+import { usePagePerTest } from '../web/support/page-per-test.ts';
 import { openPage, runFinished, selectWorkflow } from '../web/support/page.ts';
 
 const SEED_NODES = ['create_customer', 'create_intent', 'confirm_payment', 'check_status', 'send_receipt'];
 
 let server: SandboxServer;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startSandboxServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.cleanup();
-});
-beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1500, height: 1200 } });
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-});
-afterEach(async () => {
-  await page.close();
-  expect(pageErrors).toEqual([]);
+usePagePerTest({
+  viewport: { width: 1500, height: 1200 },
+  bind: (fileServer, testPage) => {
+    server = fileServer;
+    page = testPage;
+  },
 });
 
 const actorNames = (page: Page) => page.$$eval('#inspector .inspector-actor', (items) => items.map((item) => `${item.getAttribute('data-name')}:${item.getAttribute('data-status')}`));

@@ -1,32 +1,21 @@
 // The web page in Debian's Chromium against the real server and the emulators: the seed run from the UI and from the chat.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
-import { startSandboxServer, type SandboxServer } from '../chat/support/sandbox-server.ts';
-import { artifactPath, launchBrowser } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { SandboxServer } from '../chat/support/sandbox-server.ts';
+import { artifactPath } from './support/browser.ts';
+import { usePagePerTest } from './support/page-per-test.ts';
 import { nodeStatuses, openPage, runFinished, selectWorkflow, takenEdges } from './support/page.ts';
 
 const SEED_HAPPY_PATH = ['create_customer->create_intent', 'create_intent->confirm_payment', 'confirm_payment->check_status', 'check_status->send_receipt'];
 
 let server: SandboxServer;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startSandboxServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.cleanup();
-});
-beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-});
-afterEach(async () => {
-  await page.close();
-  expect(pageErrors).toEqual([]);
+usePagePerTest({
+  viewport: { width: 1500, height: 1000 },
+  bind: (fileServer, testPage) => {
+    server = fileServer;
+    page = testPage;
+  },
 });
 
 describe('the web page', () => {
