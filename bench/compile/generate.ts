@@ -26,6 +26,16 @@ function chain(size: number): { nodes: GenNode[]; edges: GenEdge[] } {
   return { nodes, edges };
 }
 
+/** Appends plain nodes after `tails` until the graph has `size` nodes. */
+function padTo(size: number, nodes: GenNode[], edges: GenEdge[], tails: string[]): void {
+  while (nodes.length < size) {
+    const id = `t${nodes.length}`;
+    edges.push(...tails.map((from) => ({ from, to: id })));
+    nodes.push(apiNode(id));
+    tails = [id];
+  }
+}
+
 /** Blocks of four: a forks to b and c, which join at d; d leads to the next block's a. */
 function diamonds(size: number): { nodes: GenNode[]; edges: GenEdge[] } {
   const nodes: GenNode[] = [];
@@ -36,10 +46,11 @@ function diamonds(size: number): { nodes: GenNode[]; edges: GenEdge[] } {
     nodes.push(apiNode(a), apiNode(b), apiNode(c), apiNode(d));
     edges.push({ from: a, to: b, mode: 'parallel' }, { from: a, to: c, mode: 'parallel' }, { from: b, to: d }, { from: c, to: d });
   }
+  padTo(size, nodes, edges, nodes.length > 0 ? [nodes.at(-1)!.id] : []);
   return { nodes, edges };
 }
 
-/** One root forks to size − 2 branches, all joining at the last node. */
+/** One root forks to size − 2 branches, all joining at the last node (size ≥ 4). */
 function fanOut(size: number): { nodes: GenNode[]; edges: GenEdge[] } {
   const branches = Array.from({ length: Math.max(1, size - 2) }, (_, index) => apiNode(`b${index + 1}`));
   const nodes = [apiNode('root'), ...branches, apiNode('join')];
@@ -72,12 +83,6 @@ export function generateBranchingWorkflow(size: number): string {
     nodes.push({ ...apiNode(s), outputs: [{ side: 'data.side' }] }, apiNode(l), apiNode(r));
     edges.push({ from: s, to: l, mode: 'conditional', when: `${s}.side == 'left'` }, { from: s, to: r, mode: 'conditional', when: `${s}.side == 'right'` });
   }
-  let tails = nodes.length >= 3 ? [nodes.at(-2)!.id, nodes.at(-1)!.id] : [];
-  while (nodes.length < size) {
-    const id = `t${nodes.length}`;
-    edges.push(...tails.map((from) => ({ from, to: id })));
-    nodes.push(apiNode(id));
-    tails = [id];
-  }
+  padTo(size, nodes, edges, nodes.length >= 3 ? [nodes.at(-2)!.id, nodes.at(-1)!.id] : []);
   return document(`bench-branching-${size}`, { nodes, edges });
 }

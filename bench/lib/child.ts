@@ -7,7 +7,8 @@ export interface TsChild {
   process: ChildProcess;
   /** Each stdout line, parsed as JSON, in order. */
   lines: AsyncIterator<unknown>;
-  stop(): Promise<void>;
+  /** Waits up to `graceMs` for the child to exit by itself, then sends SIGTERM. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Starts `node --import tsx <file> ...args` in the repo root; stderr is kept quiet unless it fails. */
@@ -30,7 +31,8 @@ export function spawnTs(file: string, args: string[] = [], nodeFlags: string[] =
     },
   };
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
+  const stop = async (graceMs = 0) => {
+    if (graceMs > 0) await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   };

@@ -38,7 +38,8 @@ function seedSection(report: BenchReport): string[] {
     `Seed throughput — ${seed.nodes}-node payment SOP, emulators in a separate process, sopstate and hand-written baseline alternating`,
     table(['concurrency', 'runs/side', 'sopstate runs/s', 'p50 ms', 'p99 ms', 'baseline runs/s', 'p50 ms', 'p99 ms', 'ratio', 'failed'], rows),
     ...(failure ? [`  first failure: ${failure}`] : []),
-    `  engine overhead per node (p50 difference at concurrency 1 ÷ ${seed.nodes} nodes): ${fmt(seed.overheadMsPerNodeP50, ' ms')}`,
+    `  engine overhead per node: ${fmt(seed.overheadMsPerNodeP50, ' ms')} (median of ${seed.overhead.pairs} back-to-back run pairs: ${fmt(seed.overhead.difference.p50, ' ms')} per run ÷ ${seed.nodes} nodes)`,
+    `  engine CPU per node: ${fmt(seed.cpuMsPerNode, ' ms')} (CPU per run ${fmt(seed.levels.at(-1)!.sopstate.cpuMsPerRun, ' ms')} vs ${fmt(seed.levels.at(-1)!.baseline.cpuMsPerRun, ' ms')} by hand, concurrency ${seed.levels.at(-1)!.concurrency})`,
     `  heap per in-flight run (${seed.heap.inFlight} runs parked at the Claude call, after GC): sopstate ${fmt(seed.heap.sopstateKb, ' KB')}, baseline ${fmt(seed.heap.baselineKb, ' KB')}`,
     '',
   ];
@@ -74,10 +75,18 @@ function pathsSection(report: BenchReport): string[] {
 function sseSection(report: BenchReport): string[] {
   const sse = report.sse;
   if (!sse) return [];
-  const rows = sse.levels.map((level) => [String(level.subscribers), String(level.runs), String(round(level.eventsPerRun)), fmt(level.latency.p50), fmt(level.latency.p99), fmt(level.latency.max)]);
+  const rows = sse.levels.map((level) => [
+    String(level.subscribers),
+    String(level.runs),
+    String(round(level.eventsPerRun)),
+    fmt(level.latency.p50),
+    fmt(level.latency.p99),
+    fmt(level.latency.max),
+    `${Math.round(level.clientBusy * 100)}%`,
+  ]);
   return [
     `SSE delivery latency — runner emit → EventSource client in another process (clock alignment ±${fmt(sse.clockErrorMs, ' ms')})`,
-    table(['subscribers', 'runs', 'events/run', 'p50 ms', 'p99 ms', 'max ms'], rows),
+    table(['subscribers', 'runs', 'events/run', 'p50 ms', 'p99 ms', 'max ms', 'client CPU'], rows),
     '',
   ];
 }

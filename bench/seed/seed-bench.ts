@@ -4,11 +4,14 @@ import { createBaseline } from './baseline.ts';
 import { createEngine, loadSeed } from './engine.ts';
 import { measureHeap, type HeapResult } from './heap.ts';
 import type { SandboxUrls } from '../../src/adapters/registry.ts';
+import { pairedOverhead, type Overhead } from './overhead.ts';
 import { compare, runBatch, type Comparison } from './throughput.ts';
 
 export interface SeedPlan {
   /** [concurrency, runs per side per round]. */
   levels: Array<[number, number]>;
+  /** Back-to-back sopstate/baseline pairs for the overhead per node. */
+  overheadPairs: number;
   rounds: number;
   warmupRuns: number;
   heapInFlight: number;
@@ -18,8 +21,11 @@ export interface SeedReport {
   seedFile: string;
   nodes: number;
   levels: Comparison[];
-  /** (sopstate p50 − baseline p50) at concurrency 1, per node. */
+  /** Median of paired (sopstate − baseline) run latencies at concurrency 1, per node. */
   overheadMsPerNodeP50: number;
+  overhead: Overhead;
+  /** (sopstate − baseline) CPU ms per run, per node, at the highest concurrency. */
+  cpuMsPerNode: number;
   heap: HeapResult;
 }
 
@@ -36,9 +42,11 @@ export async function benchSeed(plan: SeedPlan, sandbox: SandboxUrls, progress: 
     progress(`seed: ${runsPerRound * plan.rounds} runs per side at concurrency ${concurrency}`);
     levels.push(await compare(sopstate, baseline, { concurrency, runsPerRound, rounds: plan.rounds }));
   }
-  const serial = levels.find((level) => level.concurrency === 1) ?? levels[0];
-  const overheadMsPerNodeP50 = (serial.sopstate.latency.p50 - serial.baseline.latency.p50) / workflow.nodes.length;
+  progress(`seed: ${plan.overheadPairs} back-to-back pairs for the overhead per node`);
+  const overhead = await pairedOverhead(sopstate, baseline, plan.overheadPairs, workflow.nodes.length);
+  const busiest = levels.at(-1)!;
+  const cpuMsPerNode = (busiest.sopstate.cpuMsPerRun - busiest.baseline.cpuMsPerRun) / workflow.nodes.length;
   progress(`seed: heap with ${plan.heapInFlight} runs in flight`);
   const heap = await measureHeap(workflow, sandbox, plan.heapInFlight);
-  return { seedFile: SEED_FILE, nodes: workflow.nodes.length, levels, overheadMsPerNodeP50, heap };
+  return { seedFile: SEED_FILE, nodes: workflow.nodes.length, levels, overheadMsPerNodeP50: overhead.msPerNodeP50, overhead, cpuMsPerNode, heap };
 }

@@ -6,6 +6,8 @@ export type RunOnce = () => Promise<void>;
 export interface BatchResult {
   latencies: number[];
   elapsedMs: number;
+  /** CPU time of this process (user + system) during the batch. */
+  cpuMs: number;
   failures: number;
   firstFailure?: string;
 }
@@ -30,13 +32,17 @@ export async function runBatch(run: RunOnce, count: number, concurrency: number)
     }
   };
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  return { latencies, elapsedMs: performance.now() - started, failures, ...(firstFailure ? { firstFailure } : {}) };
+  const used = process.cpuUsage(cpu);
+  return { latencies, elapsedMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000, failures, ...(firstFailure ? { firstFailure } : {}) };
 }
 
 export interface SideResult {
   runsPerSec: number;
   latency: Summary;
+  /** CPU ms this process spent per run: the engine's cost without the wait for the emulators. */
+  cpuMsPerRun: number;
   failures: number;
   firstFailure?: string;
 }
@@ -53,9 +59,16 @@ export interface Comparison {
 function side(batches: BatchResult[]): SideResult {
   const latencies = batches.flatMap((batch) => batch.latencies);
   const elapsed = batches.reduce((sum, batch) => sum + batch.elapsedMs, 0);
+  const cpu = batches.reduce((sum, batch) => sum + batch.cpuMs, 0);
   const failures = batches.reduce((sum, batch) => sum + batch.failures, 0);
   const firstFailure = batches.find((batch) => batch.firstFailure)?.firstFailure;
-  return { runsPerSec: (latencies.length / elapsed) * 1000, latency: summarize(latencies), failures, ...(firstFailure ? { firstFailure } : {}) };
+  return {
+    runsPerSec: (latencies.length / elapsed) * 1000,
+    latency: summarize(latencies),
+    cpuMsPerRun: cpu / Math.max(1, latencies.length + failures),
+    failures,
+    ...(firstFailure ? { firstFailure } : {}),
+  };
 }
 
 export interface CompareOptions {

@@ -58,6 +58,8 @@ async function handle(command: Command): Promise<void> {
   }
   if (command.cmd === 'exit') process.exit(0);
   let readyCount = 0;
+  const cpu = process.cpuUsage();
+  const started = now();
   const clients = Array.from({ length: command.count }, () =>
     subscribe(command.url, command.readyType, () => {
       readyCount += 1;
@@ -65,7 +67,10 @@ async function handle(command: Command): Promise<void> {
     }),
   );
   try {
-    answer({ receipts: await Promise.all(clients) });
+    const receipts = await Promise.all(clients);
+    const used = process.cpuUsage(cpu);
+    // How busy this process was: near 100% means the clients, not the server, set the latency.
+    answer({ receipts, busy: (used.user + used.system) / 1000 / (now() - started) });
   } catch (error) {
     answer({ error: (error as Error).message });
   }

@@ -29,6 +29,8 @@ export interface SseLevel {
   /** Events each subscriber received live per run. */
   eventsPerRun: number;
   latency: Summary;
+  /** Share of one core the client process used while subscribed (1 = saturated). */
+  clientBusy: number;
 }
 
 export interface SseReport {
@@ -89,14 +91,14 @@ async function oneRun(server: RunningServer, clients: TsChild, subscribers: numb
   await new Promise((settle) => setTimeout(settle, 50));
   const gateSeq = Math.max(...stamps.get(runId)!.keys());
   await post(server, `/api/runs/${runId}/signal`, { node: GATE_NODE, decision: 'approved' });
-  const done = (await clients.lines.next()).value as { receipts?: Array<Array<[number, number]>>; error?: string };
+  const done = (await clients.lines.next()).value as { receipts?: Array<Array<[number, number]>>; busy?: number; error?: string };
   if (!done.receipts) throw new Error(`an SSE client failed: ${done.error}`);
   const emitted = stamps.get(runId)!;
   const latencies = done.receipts.flatMap((receipts) =>
     receipts.filter(([seq]) => seq > gateSeq && emitted.has(seq)).map(([seq, at]) => at + offset - emitted.get(seq)!),
   );
   stamps.delete(runId);
-  return { latencies, eventsPerRun: latencies.length / subscribers };
+  return { latencies, eventsPerRun: latencies.length / subscribers, busy: done.busy ?? Number.NaN };
 }
 
 export async function benchSse(plan: SsePlan, sandbox: SandboxUrls, progress: (line: string) => void): Promise<SseReport> {
@@ -121,17 +123,19 @@ export async function benchSse(plan: SsePlan, sandbox: SandboxUrls, progress: (l
       progress(`sse: ${runs} run(s) with ${subscribers} subscriber(s)`);
       const latencies: number[] = [];
       let events = 0;
+      let busy = 0;
       for (let run = 0; run < runs; run += 1) {
         const result = await oneRun(server, clients, subscribers, stamps, clock.offset);
         latencies.push(...result.latencies);
         events += result.eventsPerRun;
+        busy += result.busy;
       }
-      levels.push({ subscribers, runs, eventsPerRun: events / runs, latency: summarize(latencies) });
+      levels.push({ subscribers, runs, eventsPerRun: events / runs, latency: summarize(latencies), clientBusy: busy / runs });
     }
     return { levels, clockErrorMs: clock.error };
   } finally {
     clients.process.stdin!.end(`${JSON.stringify({ cmd: 'exit' })}\n`);
-    await clients.stop();
+    await clients.stop(2000);
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
