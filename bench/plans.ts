@@ -19,7 +19,7 @@ export const QUICK: Plan = {
 
 export const FULL: Plan = {
   seed: { levels: [[1, 40], [50, 250], [200, 500]], overheadPairs: 200, rounds: 2, warmupRuns: 40, heapInFlight: 200 },
-  compile: { sizes: [10, 100, 1000, 5000], repeats: 7, caseBudgetMs: 4000, caseTimeoutMs: 20_000 },
+  compile: { sizes: [10, 100, 1000, 5000], repeats: 7, caseBudgetMs: 4000, caseTimeoutMs: 15_000 },
   pathSizes: [20, 50, 200],
   sse: { levels: [[1, 10], [10, 5], [100, 3]] },
 };
