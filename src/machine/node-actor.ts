@@ -1,5 +1,6 @@
 // The runner's node actor: resolve the runtime templates, then retry(timeout(executor)) and report what happened as events.
-import { fromPromise } from 'xstate';
+// One actor logic per workflow; it finds its run's dependencies through the run's actor system (see run-registry.ts).
+import { fromPromise, type AnyActorRef } from 'xstate';
 import { NodeError, type Executor, type ExecutorRegistry } from '../adapters/executor.ts';
 import { createHumanExecutor, type HumanGate } from '../adapters/human.ts';
 import { ANY_TYPE } from '../adapters/local.ts';
@@ -11,6 +12,7 @@ import type { NodeActorError, NodeActorInput, NodeActorOutput } from './actor-ev
 import type { Redactor } from './redact.ts';
 import type { RunEventBody } from './run-event.ts';
 
+/** What one run gives its node actors. */
 export interface NodeActorDeps {
   workflow: Workflow;
   runId: string;
@@ -59,8 +61,7 @@ function errorOf(failure: unknown): NodeError {
   return new NodeError(message, { code: 'error', cause: failure });
 }
 
-async function runNode(deps: NodeActorDeps, input: NodeActorInput, signal: AbortSignal): Promise<NodeActorOutput> {
-  const node = deps.workflow.nodes.find((candidate) => candidate.id === input.node)!;
+async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActorInput, signal: AbortSignal): Promise<NodeActorOutput> {
   const emit = (body: RunEventBody) => {
     if (!signal.aborted) deps.publish(body);
   };
@@ -102,7 +103,13 @@ async function runNode(deps: NodeActorDeps, input: NodeActorInput, signal: Abort
   }
 }
 
-export function createNodeActors(deps: NodeActorDeps) {
-  const logic = fromPromise<NodeActorOutput, NodeActorInput>(({ input, signal }) => runNode(deps, input, signal));
-  return Object.fromEntries([...new Set(deps.workflow.nodes.map((node) => node.type))].map((type) => [type, logic]));
+/** Node actors for every node type of `workflow`; `depsOf` finds the dependencies of the run an actor belongs to. */
+export function createNodeActors(workflow: Workflow, depsOf: (system: AnyActorRef['system']) => NodeActorDeps | undefined) {
+  const nodes = new Map(workflow.nodes.map((node) => [node.id, node]));
+  const logic = fromPromise<NodeActorOutput, NodeActorInput>(async ({ input, signal, system }) => {
+    const deps = depsOf(system);
+    if (!deps) throw new Error(`no run is registered for node ${input.node}: run workflows with startRun()`);
+    return runNode(deps, nodes.get(input.node)!, input, signal);
+  });
+  return Object.fromEntries([...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, logic]));
 }

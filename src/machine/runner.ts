@@ -4,11 +4,11 @@ import { createActor, type AnyActorRef } from 'xstate';
 import { HumanGate } from '../adapters/human.ts';
 import type { EdgeTakenEmitted } from './actions.ts';
 import { CANCEL_EVENT } from './actor-events.ts';
-import { compileWorkflow, FINAL_STATES, type FinalState } from './compile.ts';
+import { FINAL_STATES, type FinalState } from './compile.ts';
 import type { RunContext } from './context.ts';
-import { createNodeActors } from './node-actor.ts';
 import { buildOsoplog, writeOsoplog } from './osoplog.ts';
 import { createRedactor } from './redact.ts';
+import { registerRun, runnableMachine } from './run-registry.ts';
 import type { ErrorInfo, RunEvent, RunEventBody } from './run-event.ts';
 import { missingSecrets, resolveInputs, RunSetupError } from './run-inputs.ts';
 import type { RunHandle, RunOptions, RunResult } from './run-options.ts';
@@ -71,13 +71,13 @@ export function startRun(options: RunOptions): RunHandle {
     guarded('onEvent', () => options.onEvent?.(event));
   };
 
-  const actors = createNodeActors({ workflow, runId, secrets: options.secrets ?? {}, executors: options.executors, humanGate, dryRun: options.dryRun ?? false, redact, publish, inFlight, random: options.random });
-  const machine = compileWorkflow(workflow).provide({ actors });
-  const actor = createActor(machine, {
+  const actor = createActor(runnableMachine(workflow), {
     input: { runId, inputs, env: options.env ?? {} },
     ...(options.snapshot ? { snapshot: options.snapshot as never } : {}),
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });
+
+  const unregister = registerRun(actor, { workflow, runId, secrets: options.secrets ?? {}, executors: options.executors, humanGate, dryRun: options.dryRun ?? false, redact, publish, inFlight, random: options.random });
 
   let resolveDone!: (result: RunResult) => void;
   const done = new Promise<RunResult>((resolve) => (resolveDone = resolve));
@@ -118,6 +118,7 @@ export function startRun(options: RunOptions): RunHandle {
     if (state === 'COMPLETED') publish({ type: 'run.completed', status: 'COMPLETED', durationMs, ...where });
     else publish({ type: 'run.failed', status: state, durationMs, error, ...where });
     closed = true;
+    unregister();
     resolveDone({ runId, status: state, events, outputs: context.outputs, ...(osoplogPath ? { osoplogPath } : {}) });
   };
 
