@@ -21,7 +21,8 @@ export interface NodeActorDeps {
   humanGate: HumanGate;
   dryRun: boolean;
   redact: Redactor;
-  publish: (body: RunEventBody) => void;
+  /** Adds the event to the run; `redacted` says the body is already scrubbed, so it is not scanned again. */
+  publish: (body: RunEventBody, redacted?: boolean) => void;
   /** Nodes whose actor is running, so the runner can report the ones a transition interrupts. */
   inFlight: Map<string, { visit: number }>;
   random?: () => number;
@@ -62,8 +63,8 @@ function errorOf(failure: unknown): NodeError {
 }
 
 async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActorInput, signal: AbortSignal): Promise<NodeActorOutput> {
-  const emit = (body: RunEventBody) => {
-    if (!signal.aborted) deps.publish(body);
+  const emit = (body: RunEventBody, redacted = false) => {
+    if (!signal.aborted) deps.publish(body, redacted);
   };
   const started = Date.now();
   let attempt = 1;
@@ -84,21 +85,23 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
       idempotencyKey: `${deps.runId}:${node.id}:${input.visit}`,
       context: { inputs: input.inputs, outputs: input.outputs },
       signal,
-      emit,
+      emit: (body) => emit(body),
     });
     const durationMs = Date.now() - started;
-    // Outputs live in the persisted snapshot: keep them plain JSON.
-    const outputs = deps.redact(JSON.parse(JSON.stringify(result.outputs ?? {})) as Record<string, unknown>);
+    // Outputs live in the persisted snapshot: keep them plain JSON, redacted once for the event and the context alike.
+    const plain = JSON.parse(JSON.stringify(result.outputs ?? {})) as Record<string, unknown>;
+    const { outputs, ai } = deps.redact({ outputs: plain, ...(result.ai ? { ai: result.ai } : {}) });
     deps.inFlight.delete(node.id);
-    emit({ type: 'node.completed', node: node.id, visit: input.visit, durationMs, outputs, ...(result.ai ? { ai: result.ai } : {}) });
-    return { outputs, ...(result.ai ? { ai: result.ai } : {}), attempt, durationMs };
+    emit({ type: 'node.completed', node: node.id, visit: input.visit, durationMs, outputs, ...(ai ? { ai } : {}) }, true);
+    return { outputs, ...(ai ? { ai } : {}), attempt, durationMs };
   } catch (failure) {
     if (signal.aborted) throw failure;
     deps.inFlight.delete(node.id);
     const error = errorOf(failure);
     const durationMs = Date.now() - started;
-    emit({ type: 'node.failed', node: node.id, visit: input.visit, durationMs, error: error.toInfo() });
-    const actorError: NodeActorError = { message: deps.redact(error.message), code: error.code, kind: error.kind, attempt, durationMs };
+    const info = deps.redact(error.toInfo());
+    emit({ type: 'node.failed', node: node.id, visit: input.visit, durationMs, error: info }, true);
+    const actorError: NodeActorError = { message: info.message, code: error.code, kind: error.kind, attempt, durationMs };
     throw actorError;
   }
 }

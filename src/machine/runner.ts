@@ -64,9 +64,9 @@ export function startRun(options: RunOptions): RunHandle {
     }
   };
 
-  const publish = (body: RunEventBody) => {
+  const publish = (body: RunEventBody, redacted = false) => {
     if (closed) return;
-    const event = redact({ ...body, runId, seq: ++seq, at: new Date().toISOString() } as RunEvent);
+    const event = { ...(redacted ? body : redact(body)), runId, seq: ++seq, at: new Date().toISOString() } as RunEvent;
     events.push(event);
     guarded('onEvent', () => options.onEvent?.(event));
   };

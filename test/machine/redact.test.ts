@@ -21,4 +21,19 @@ describe('redactor', () => {
   it('leaves values shorter than 4 characters alone, so "42" does not blank out numbers in text', () => {
     expect(redact('order 4242')).toBe('order 4242');
   });
+
+  it('returns the very same value when it holds no secret, and never changes its input', () => {
+    const clean = { type: 'node.completed', outputs: { id: 'ch_1', list: [1, 'two', { three: null }] } };
+    expect(redact(clean)).toBe(clean);
+    const dirty = { kept: { id: 'ch_1' }, list: ['ok', 'token sk_test_abc/123+x'] };
+    const snapshot = JSON.parse(JSON.stringify(dirty));
+    const result = redact(dirty);
+    expect(result).toEqual({ kept: { id: 'ch_1' }, list: ['ok', 'token [secret STRIPE_SECRET_KEY]'] });
+    expect(dirty).toEqual(snapshot);
+    expect(result.kept).toBe(dirty.kept);
+  });
+
+  it('keeps the order of keys when a key is redacted', () => {
+    expect(Object.keys(redact({ a: 1, 'sk_test_abc/123+x': 2, z: 3 }))).toEqual(['a', '[secret STRIPE_SECRET_KEY]', 'z']);
+  });
 });

@@ -145,6 +145,23 @@ nodes:
     expect(JSON.stringify(result.events)).not.toContain('sk_live_canary_123');
     expect(result.events.find((event) => event.type === 'node.completed')).toMatchObject({ outputs: { echoed: 'key [secret API_KEY]' } });
   });
+
+  it('masks the secret in what an executor streams and in its error, in the events and in the run error', async () => {
+    const result = await run(workflow, {
+      inputs: { amount: 2000 },
+      secrets: { API_KEY: 'sk_live_canary_123' },
+      executors: scripted({
+        charge: (execution) => {
+          execution.emit({ type: 'agent.delta', node: 'charge', text: 'sending sk_live_canary_123' });
+          return fail('401: bad key sk_live_canary_123', { code: 'auth' });
+        },
+      }),
+    });
+    expect(JSON.stringify(result.events)).not.toContain('sk_live_canary_123');
+    expect(result.events.find((event) => event.type === 'agent.delta')).toMatchObject({ text: 'sending [secret API_KEY]' });
+    expect(result.events.find((event) => event.type === 'node.failed')).toMatchObject({ error: { message: '401: bad key [secret API_KEY]' } });
+    expect(result.events.at(-1)).toMatchObject({ type: 'run.failed', error: { message: '401: bad key [secret API_KEY]', node: 'charge' } });
+  });
 });
 
 describe('events, snapshots and resume', () => {
