@@ -4,6 +4,7 @@ import type { Workflow } from '../osop/workflow.ts';
 import type { RunContext, RunError, Routing } from './context.ts';
 import { failureDecision, routedOverLimit, successDecision, type JoinParams, type MachineEvent, type NodeParams } from './guards.ts';
 import { LOOP_NEXT, type TakenEdge } from './route.ts';
+import { workflowIndex } from './workflow-index.ts';
 
 export type EdgeTakenEmitted = TakenEdge & { type: 'edge.taken' };
 
@@ -42,7 +43,8 @@ const cycleError = (node: string, max: number, cause?: string): RunError => ({
 });
 
 export function createActions(workflow: Workflow) {
-  const maxIterations = (node: string) => workflow.nodes.find((candidate) => candidate.id === node)?.maxIterations ?? 3;
+  const { nodes } = workflowIndex(workflow);
+  const maxIterations = (node: string) => nodes.get(node)?.maxIterations ?? 3;
   return {
     enterNode: assign(({ context }: ActionArgs, { node }: NodeParams) => {
       const state = context.nodes[node];

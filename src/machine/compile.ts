@@ -7,6 +7,7 @@ import { actorInput, initialContext, type RunContext, type RunInput } from './co
 import { createGuards, type JoinParams, type MachineEvent } from './guards.ts';
 import { CompileError, forkKey, planWorkflow, type ForkPlan, type ScopePlan } from './plan.ts';
 import { FAIL, failureOutcomes, successOutcomes } from './route.ts';
+import { workflowIndex } from './workflow-index.ts';
 
 export { CompileError } from './plan.ts';
 
@@ -40,7 +41,7 @@ function resolveTarget(scope: ScopePlan, targets: string[], anywhere: Map<string
   }
   const [target] = targets;
   for (let current: ScopePlan | undefined = scope; current; current = current.parent) {
-    if (current.nodes.includes(target)) return `#${current.prefix}${target}`;
+    if (current.owned.has(target)) return `#${current.prefix}${target}`;
     if (current.exit === target) return `#${current.prefix}JOINED`;
   }
   const id = anywhere.get(target);
@@ -102,7 +103,8 @@ function forkState(workflow: Workflow, fork: ForkPlan, scope: ScopePlan, anywher
 
 function scopeStates(workflow: Workflow, scope: ScopePlan, anywhere: Map<string, string>): Config {
   const states: Config = {};
-  for (const id of scope.nodes) states[id] = nodeState(workflow, workflow.nodes.find((node) => node.id === id)!, scope, anywhere);
+  const { nodes } = workflowIndex(workflow);
+  for (const id of scope.nodes) states[id] = nodeState(workflow, nodes.get(id)!, scope, anywhere);
   for (const fork of scope.forks) states[fork.key] = forkState(workflow, fork, scope, anywhere);
   return states;
 }

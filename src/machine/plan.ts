@@ -1,11 +1,15 @@
 // Which node states live where: the top-level scope, and one parallel region per branch of every fork, down to its join.
 import type { Workflow } from '../osop/workflow.ts';
 import { failureOutcomes, successOutcomes } from './route.ts';
+import { perWorkflow, workflowIndex } from './workflow-index.ts';
 
 export interface ScopePlan {
   /** Prefix of every state id in this scope ('' at the top). */
   prefix: string;
+  /** In the order they were reached. */
   nodes: string[];
+  /** The same nodes, for membership tests. */
+  owned: Set<string>;
   /** The join this region ends at (regions only). */
   exit?: string;
   forks: ForkPlan[];
@@ -38,14 +42,21 @@ const outcomeTargets = (workflow: Workflow, node: string) => [
   ...failureOutcomes(workflow, node).map((outcome) => outcome.targets),
 ];
 
-const successNext = (workflow: Workflow, node: string) => [...new Set(successOutcomes(workflow, node).flatMap((outcome) => outcome.targets))].filter((target) => target !== node);
+const successNextByNode = perWorkflow(() => new Map<string, string[]>());
+
+function successNext(workflow: Workflow, node: string): string[] {
+  const known = successNextByNode(workflow);
+  let next = known.get(node);
+  if (!next) known.set(node, (next = [...new Set(successOutcomes(workflow, node).flatMap((outcome) => outcome.targets))].filter((target) => target !== node)));
+  return next;
+}
 
 /** Breadth-first success distances from `start`, never passing through `avoid`. */
 function distances(workflow: Workflow, start: string, avoid: string | undefined): Map<string, number> {
   const seen = new Map<string, number>([[start, 0]]);
   const queue = [start];
-  while (queue.length > 0) {
-    const node = queue.shift()!;
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head];
     for (const next of successNext(workflow, node)) {
       if (next === avoid || seen.has(next)) continue;
       seen.set(next, seen.get(node)! + 1);
@@ -58,19 +69,28 @@ function distances(workflow: Workflow, start: string, avoid: string | undefined)
 /** The nearest node two or more branches reach on success edges; an explicit `join_mode` wins. */
 export function findJoin(workflow: Workflow, source: string | undefined, targets: string[]): string | undefined {
   const reach = targets.map((target) => distances(workflow, target, source));
-  const explicit = new Set(workflow.edges.filter((edge) => edge.joinMode).map((edge) => edge.to));
-  let best: { node: string; score: number } | undefined;
-  for (const node of workflow.nodes.map((candidate) => candidate.id)) {
-    const hits = reach.filter((map) => map.has(node));
-    if (hits.length < 2) continue;
-    const score = hits.reduce((sum, map) => sum + map.get(node)!, 0) - (explicit.has(node) ? 1_000_000 : 0);
-    if (!best || score < best.score) best = { node, score };
+  const { joinEdges, order } = workflowIndex(workflow);
+  const hits = new Map<string, { count: number; sum: number }>();
+  for (const map of reach) {
+    for (const [node, distance] of map) {
+      const hit = hits.get(node);
+      if (hit) (hit.count += 1), (hit.sum += distance);
+      else hits.set(node, { count: 1, sum: distance });
+    }
+  }
+  // Lowest score wins; on a tie, the node declared first.
+  let best: { node: string; score: number; position: number } | undefined;
+  for (const [node, { count, sum }] of hits) {
+    if (count < 2) continue;
+    const score = sum - (joinEdges.has(node) ? 1_000_000 : 0);
+    const position = order.get(node) ?? Infinity;
+    if (!best || score < best.score || (score === best.score && position < best.position)) best = { node, score, position };
   }
   return best?.node;
 }
 
 function joinSettings(workflow: Workflow, join: string | undefined): Pick<ForkPlan, 'joinMode' | 'joinCount'> {
-  const edge = workflow.edges.find((candidate) => candidate.to === join && candidate.joinMode);
+  const edge = join === undefined ? undefined : workflowIndex(workflow).joinEdges.get(join);
   const joinMode = edge?.joinMode ?? 'wait_all';
   return { joinMode, joinCount: joinMode === 'wait_n' ? Math.max(1, edge?.joinCount ?? 1) : 1 };
 }
@@ -78,7 +98,7 @@ function joinSettings(workflow: Workflow, join: string | undefined): Pick<ForkPl
 export const forkKey = (targets: string[]): string => `parallel[${targets.join(',')}]`;
 
 const ownedByChain = (scope: ScopePlan | undefined, node: string): boolean =>
-  scope !== undefined && (scope.nodes.includes(node) || ownedByChain(scope.parent, node));
+  scope !== undefined && (scope.owned.has(node) || ownedByChain(scope.parent, node));
 
 interface PendingFork {
   source: string | undefined;
@@ -90,10 +110,11 @@ function grow(workflow: Workflow, scope: ScopePlan, entries: string[]): PendingF
   const pending: PendingFork[] = [];
   const queue = [...entries];
   const exempt = (node: string) => scope.exit !== undefined && entries.includes(node);
-  while (queue.length > 0) {
-    const node = queue.shift()!;
-    if (scope.nodes.includes(node) || node === scope.exit || (!exempt(node) && ownedByChain(scope.parent, node))) continue;
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head];
+    if (scope.owned.has(node) || node === scope.exit || (!exempt(node) && ownedByChain(scope.parent, node))) continue;
     scope.nodes.push(node);
+    scope.owned.add(node);
     for (const targets of outcomeTargets(workflow, node)) {
       if (targets.length > 1) pending.push({ source: node, targets });
       else queue.push(...targets);
@@ -116,7 +137,7 @@ function buildScope(workflow: Workflow, scope: ScopePlan, pending: PendingFork[]
   // Regions are planned once this scope knows all its nodes, so a branch that leaves the fork targets them.
   for (const fork of scope.forks) {
     for (const target of fork.targets) {
-      const region: ScopePlan = { prefix: `${fork.id}/${target}/`, nodes: [], exit: fork.join, forks: [], parent: scope };
+      const region: ScopePlan = { prefix: `${fork.id}/${target}/`, nodes: [], owned: new Set(), exit: fork.join, forks: [], parent: scope };
       fork.regions.push(region);
       if (target !== fork.join) buildScope(workflow, region, grow(workflow, region, [target]), depth + 1);
     }
@@ -125,7 +146,7 @@ function buildScope(workflow: Workflow, scope: ScopePlan, pending: PendingFork[]
 
 /** Plans the whole machine: the top scope owns every node reachable from the start outside fork branches. */
 export function planWorkflow(workflow: Workflow): ScopePlan {
-  const top: ScopePlan = { prefix: '', nodes: [], forks: [] };
+  const top: ScopePlan = { prefix: '', nodes: [], owned: new Set(), forks: [] };
   const pending = workflow.start.length > 1 ? [{ source: undefined, targets: workflow.start }] : grow(workflow, top, workflow.start);
   buildScope(workflow, top, pending, 0);
   return top;

@@ -3,6 +3,7 @@ import { evaluateCondition } from '../osop/expression.ts';
 import type { EdgeMode, Workflow, WorkflowEdge } from '../osop/workflow.ts';
 import type { NodeActorError, NodeActorOutput } from './actor-events.ts';
 import { expressionScope, type LoopState, type RunContext } from './context.ts';
+import { perWorkflow, workflowIndex } from './workflow-index.ts';
 
 export interface TakenEdge {
   from: string;
@@ -35,7 +36,7 @@ export const LOOP_NEXT = 'loop-next';
 export const FAIL = 'fail';
 
 const edgesFrom = (workflow: Workflow, node: string, modes: EdgeMode[]) =>
-  workflow.edges.filter((edge) => edge.from === node && modes.includes(edge.mode));
+  (workflowIndex(workflow).edgesFrom.get(node) ?? []).filter((edge) => modes.includes(edge.mode));
 
 const unique = (targets: string[]) => [...new Set(targets)];
 
@@ -46,11 +47,21 @@ const taken = (edge: WorkflowEdge, to = edge.to): TakenEdge => ({
   ...(edge.when ? { condition: edge.when.source } : {}),
 });
 
-export const isForEachBody = (workflow: Workflow, node: string): boolean =>
-  workflow.edges.some((edge) => edge.mode === 'loop' && edge.forEach && edge.to === node);
+export const isForEachBody = (workflow: Workflow, node: string): boolean => workflowIndex(workflow).forEachBodies.has(node);
+
+/** Caches outcomes per workflow and node: they depend on the graph alone, and guards ask on every transition. */
+function memoByNode(compute: (workflow: Workflow, node: string) => Outcome[]): (workflow: Workflow, node: string) => readonly Outcome[] {
+  const byWorkflow = perWorkflow(() => new Map<string, Outcome[]>());
+  return (workflow, node) => {
+    const known = byWorkflow(workflow);
+    let outcomes = known.get(node);
+    if (!outcomes) known.set(node, (outcomes = compute(workflow, node)));
+    return outcomes;
+  };
+}
 
 /** Every success outcome of a node, in the order guards are tried. */
-export function successOutcomes(workflow: Workflow, node: string): Outcome[] {
+export const successOutcomes = memoByNode((workflow, node) => {
   const forks = edgesFrom(workflow, node, FORK_MODES).map((edge) => edge.to);
   const outcomes: Outcome[] = [];
   if (isForEachBody(workflow, node)) outcomes.push({ key: LOOP_NEXT, targets: [node] });
@@ -65,10 +76,10 @@ export function successOutcomes(workflow: Workflow, node: string): Outcome[] {
   const defaults = unique([...forks, ...edgesFrom(workflow, node, DEFAULT_MODES).map((edge) => edge.to)]);
   outcomes.push({ key: defaults.length > 0 ? 'default' : END, targets: defaults });
   return outcomes;
-}
+});
 
 /** Every failure outcome of a node, in the order guards are tried. */
-export function failureOutcomes(workflow: Workflow, node: string): Outcome[] {
+export const failureOutcomes = memoByNode((workflow, node) => {
   const outcomes: Outcome[] = edgesFrom(workflow, node, ['error']).map((edge) => ({ key: `e${edge.index}`, targets: [edge.to] }));
   const timeouts = unique(edgesFrom(workflow, node, ['timeout']).map((edge) => edge.to));
   if (timeouts.length > 0) outcomes.push({ key: 'timeout', targets: timeouts });
@@ -76,9 +87,9 @@ export function failureOutcomes(workflow: Workflow, node: string): Outcome[] {
   if (fallbacks.length > 0) outcomes.push({ key: 'fallback', targets: fallbacks });
   outcomes.push({ key: FAIL, targets: [] });
   return outcomes;
-}
+});
 
-export const outcomeTargets = (outcomes: Outcome[], key: string): string[] => outcomes.find((outcome) => outcome.key === key)?.targets ?? [];
+export const outcomeTargets = (outcomes: readonly Outcome[], key: string): string[] => outcomes.find((outcome) => outcome.key === key)?.targets ?? [];
 
 /** The context as guards must see it: the finishing node's result already recorded. */
 export function withSuccess(context: RunContext, node: string, output: NodeActorOutput): RunContext {
@@ -172,8 +183,9 @@ export function decideFailure(workflow: Workflow, context: RunContext, node: str
 
 /** The first target that would be entered more than its `max_iterations`. */
 export function overLimit(workflow: Workflow, context: RunContext, targets: string[]): string | undefined {
+  const { nodes } = workflowIndex(workflow);
   return targets.find((target) => {
-    const node = workflow.nodes.find((candidate) => candidate.id === target);
+    const node = nodes.get(target);
     return node !== undefined && context.nodes[target].entries >= node.maxIterations;
   });
 }

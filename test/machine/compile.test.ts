@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor, initialTransition, transition } from 'xstate';
 import { doneEventType, errorEventType } from '../../src/machine/actor-events.ts';
 import { CompileError, compileWorkflow } from '../../src/machine/compile.ts';
-import { workflowFrom } from './helpers.ts';
+import { run, started, workflowFrom } from './helpers.ts';
 
 const SEED = '../shared/seed/ex-sop-stripe-payment.osop.yaml';
 
@@ -108,4 +108,32 @@ edges:
     expect(() => compileWorkflow(workflow)).toThrow(CompileError);
     expect(() => compileWorkflow(workflow)).toThrow(/node id FAILED .* is reserved/);
   });
+
+  it('routes each workflow by its own edges, even when another workflow has the same node ids', async () => {
+    const ordered = (second: string, third: string) =>
+      workflowFrom(`osop_version: "1.0"\nid: twin\nname: Twin\nnodes:\n  - { id: a, type: api, name: A }\n  - { id: b, type: api, name: B }\n  - { id: c, type: api, name: C }\nedges:\n  - { from: a, to: ${second} }\n  - { from: ${second}, to: ${third} }\n`);
+    const viaB = await run(ordered('b', 'c'));
+    const viaC = await run(ordered('c', 'b'));
+    expect([started(viaB.events), started(viaC.events)]).toEqual([['a', 'b', 'c'], ['a', 'c', 'b']]);
+  });
+
+  it('plans a long chain of diamonds: every fork joins where its two branches meet', async () => {
+    const blocks = 60;
+    const nodes: string[] = [];
+    const links: string[] = [];
+    for (let block = 0; block < blocks; block++) {
+      const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((letter) => `${letter}${block}`);
+      nodes.push(...[a, b, c, d].map((id) => `  - { id: ${id}, type: api, name: ${id} }`));
+      if (block > 0) links.push(`  - { from: d${block - 1}, to: ${a} }`);
+      links.push(`  - { from: ${a}, to: ${b}, mode: parallel }`, `  - { from: ${a}, to: ${c}, mode: parallel }`, `  - { from: ${b}, to: ${d} }`, `  - { from: ${c}, to: ${d} }`);
+    }
+    const workflow = workflowFrom(`osop_version: "1.0"\nid: diamonds\nname: Diamonds\nnodes:\n${nodes.join('\n')}\nedges:\n${links.join('\n')}\n`);
+    const states = compileWorkflow(workflow).root.states;
+    expect(Object.keys(states).filter((key) => key.startsWith('parallel['))).toHaveLength(blocks);
+    expect(Object.keys(states['parallel[b7,c7]'].states)).toEqual(['b7', 'c7']);
+    const result = await run(workflow);
+    expect(result.status).toBe('COMPLETED');
+    expect(started(result.events).filter((node) => node.startsWith('d'))).toEqual(Array.from({ length: blocks }, (_, block) => `d${block}`));
+  });
 });
+
