@@ -36,6 +36,7 @@ function seedSection(report: BenchReport): string[] {
   const failure = seed.levels.flatMap((level) => [level.sopstate.firstFailure, level.baseline.firstFailure]).find(Boolean);
   return [
     `Seed throughput — ${seed.nodes}-node payment SOP, emulators in a separate process, sopstate and hand-written baseline alternating`,
+    `  (ratio: median over ${seed.levels[0]?.roundRatios.length ?? 0} rounds of sopstate ÷ baseline runs/s in the same round)`,
     table(['concurrency', 'runs/side', 'sopstate runs/s', 'p50 ms', 'p99 ms', 'baseline runs/s', 'p50 ms', 'p99 ms', 'ratio', 'failed'], rows),
     ...(failure ? [`  first failure: ${failure}`] : []),
     `  engine overhead per node: ${fmt(seed.overheadMsPerNodeP50, ' ms')} (median of ${seed.overhead.pairs} back-to-back run pairs: ${fmt(seed.overhead.difference.p50, ' ms')} per run ÷ ${seed.nodes} nodes)`,

@@ -1,5 +1,5 @@
 // Runs/s and run latency at a given concurrency, alternating sopstate and the hand-written baseline.
-import { summarize, type Summary } from '../lib/stats.ts';
+import { percentile, summarize, type Summary } from '../lib/stats.ts';
 
 export type RunOnce = () => Promise<void>;
 
@@ -52,8 +52,9 @@ export interface Comparison {
   runs: number;
   sopstate: SideResult;
   baseline: SideResult;
-  /** sopstate runs/s ÷ baseline runs/s. */
+  /** Median over rounds of sopstate runs/s ÷ baseline runs/s in the same round (robust to one disturbed round). */
   ratio: number;
+  roundRatios: number[];
 }
 
 function side(batches: BatchResult[]): SideResult {
@@ -88,6 +89,14 @@ export async function compare(sopstate: RunOnce, baseline: RunOnce, options: Com
       batches[name].push(await runBatch(run, options.runsPerRound, options.concurrency));
     }
   }
-  const result = { sopstate: side(batches.sopstate), baseline: side(batches.baseline) };
-  return { concurrency: options.concurrency, runs: options.runsPerRound * options.rounds, ...result, ratio: result.sopstate.runsPerSec / result.baseline.runsPerSec };
+  const rate = (batch: BatchResult) => batch.latencies.length / batch.elapsedMs;
+  const roundRatios = batches.sopstate.map((batch, round) => rate(batch) / rate(batches.baseline[round]));
+  return {
+    concurrency: options.concurrency,
+    runs: options.runsPerRound * options.rounds,
+    sopstate: side(batches.sopstate),
+    baseline: side(batches.baseline),
+    ratio: percentile(roundRatios, 50),
+    roundRatios,
+  };
 }
