@@ -12,6 +12,8 @@ export type SubscriptionEnd = 'ended' | 'dropped' | 'closed';
 export interface Subscription<T = RunEvent> {
   /** The next live event; undefined once the subscription is over (see `endReason`). */
   next(): Promise<T | undefined>;
+  /** Every event already buffered, without waiting (empty when none), so a reader can send a burst at once. */
+  drain(): T[];
   readonly endReason: SubscriptionEnd | undefined;
   close(): void;
 }
@@ -64,6 +66,12 @@ class Subscriber<T> implements Subscription<T> {
     return new Promise((resolve) => {
       this.#waiter = resolve;
     });
+  }
+
+  drain(): T[] {
+    const queued = this.#queue;
+    this.#queue = [];
+    return queued;
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 // Replay-then-follow over SSE, shared by every per-run stream (run events, inspection records): stored items after
 // Last-Event-ID (or ?after=N), then live ones; a gap in the live feed is filled from the store, so nothing is skipped.
 import type { Context } from 'hono';
-import { streamSSE, type SSEMessage, type SSEStreamingApi } from 'hono/streaming';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Subscription } from './event-hub.ts';
 
 const REPLAY_BATCH = 500;
@@ -20,10 +20,19 @@ export interface ReplaySource<T extends Sequenced> {
   isLive(): boolean;
 }
 
+export interface SseMessage {
+  id: string;
+  event: string;
+  data: string;
+}
+
+/** Turns an item into its SSE message. Keep one function per stream kind (module level): frames are cached by it. */
+export type ToMessage<T> = (item: T) => SseMessage;
+
 export interface ReplayOptions<T extends Sequenced> {
   after: number;
   heartbeatMs: number;
-  message: (item: T) => SSEMessage;
+  message: ToMessage<T>;
   /** An item after which nothing more is sent. */
   isFinal?: (item: T) => boolean;
 }
@@ -34,6 +43,29 @@ export const requestedAfter = (c: Context): number | undefined => {
   if (value === undefined || value === '') return 0;
   return /^\d+$/.test(value.trim()) ? Number(value.trim()) : undefined;
 };
+
+const oneLine = (name: string, value: string): string => {
+  if (/[\r\n]/.test(value)) throw new Error(`SSE ${name} must not contain "\\r" or "\\n"`);
+  return value;
+};
+
+/** The text/event-stream frame of one message (the format Hono's writeSSE writes). */
+export const sseFrame = ({ id, event, data }: SseMessage): string =>
+  `event: ${oneLine('event', event)}\n${data
+    .split(/\r\n|\r|\n/)
+    .map((line) => `data: ${line}`)
+    .join('\n')}\nid: ${oneLine('id', id)}\n\n`;
+
+// A live item is the same object for every subscriber of its run: its frame is built once, not once per client.
+const framesByMessage = new WeakMap<ToMessage<never>, WeakMap<object, string>>();
+
+function frameOf<T extends Sequenced>(message: ToMessage<T>, item: T): string {
+  let frames = framesByMessage.get(message);
+  if (!frames) framesByMessage.set(message, (frames = new WeakMap()));
+  let frame = frames.get(item);
+  if (frame === undefined) frames.set(item, (frame = sseFrame(message(item))));
+  return frame;
+}
 
 class ReplayStream<T extends Sequenced> {
   last: number;
@@ -47,31 +79,48 @@ class ReplayStream<T extends Sequenced> {
     this.last = options.after;
   }
 
-  async send(item: T): Promise<void> {
-    await this.sse.writeSSE(this.options.message(item));
-    this.last = item.seq;
-    if (this.options.isFinal?.(item)) this.finished = true;
+  /** The frames of `items` that follow on from the last one sent (up to a final one); stops at a gap. */
+  #frames(items: T[]): { text: string; rest: T[] } {
+    let text = '';
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index];
+      if (item.seq <= this.last) continue;
+      if (item.seq > this.last + 1 || this.finished) return { text, rest: items.slice(index) };
+      text += frameOf(this.options.message, item);
+      this.last = item.seq;
+      if (this.options.isFinal?.(item)) this.finished = true;
+    }
+    return { text, rest: [] };
+  }
+
+  async #write(text: string): Promise<void> {
+    if (text) await this.sse.write(text);
   }
 
   /** Sends every stored item after the last one sent. */
   async replay(): Promise<void> {
     for (;;) {
+      if (this.sse.aborted) return;
       const batch = this.source.after(this.last, REPLAY_BATCH);
-      for (const item of batch) {
-        if (this.sse.aborted) return;
-        await this.send(item);
-        if (this.finished) return;
-      }
-      if (batch.length < REPLAY_BATCH) return;
+      await this.#write(this.#frames(batch).text);
+      if (this.finished || batch.length < REPLAY_BATCH) return;
     }
   }
 
   async live(subscription: Subscription<T>): Promise<void> {
     for (let item = await subscription.next(); item; item = await subscription.next()) {
-      if (item.seq <= this.last) continue;
-      if (item.seq > this.last + 1) await this.replay();
-      else await this.send(item);
-      if (this.finished || this.sse.aborted) return;
+      // Everything that queued up while the last write was waiting goes out in one write.
+      let pending = [item, ...subscription.drain()];
+      while (pending.length > 0) {
+        const { text, rest } = this.#frames(pending);
+        await this.#write(text);
+        if (this.finished || this.sse.aborted) return;
+        if (rest.length === 0) break;
+        // rest[0] came after a gap: the store has it and what was missed.
+        await this.replay();
+        if (this.finished || this.sse.aborted) return;
+        pending = rest.slice(1);
+      }
     }
     if (subscription.endReason === 'ended') await this.replay();
   }

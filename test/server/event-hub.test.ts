@@ -53,4 +53,17 @@ describe('EventHub', () => {
     hub.publish(skipped('r1', 1));
     expect((await pending)?.seq).toBe(1);
   });
+
+  it('hands over everything buffered at once with drain(), then waits again', async () => {
+    const hub = new EventHub();
+    const sub = hub.subscribe('r1');
+    for (let seq = 1; seq <= 4; seq++) hub.publish(skipped('r1', seq));
+    expect((await sub.next())?.seq).toBe(1);
+    expect(sub.drain().map((event) => event.seq)).toEqual([2, 3, 4]);
+    expect(sub.drain()).toEqual([]);
+    const pending = sub.next();
+    hub.publish(skipped('r1', 5));
+    expect((await pending)?.seq).toBe(5);
+  });
 });
+

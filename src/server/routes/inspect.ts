@@ -1,10 +1,14 @@
 // GET /api/runs/:id/inspect: the run's XState inspection records (actors, events, snapshots), stored then live, as SSE.
 import type { Hono } from 'hono';
 import type { InspectionLog } from '../../inspect/inspection-log.ts';
+import type { InspectionRecord } from '../../inspect/record.ts';
 import type { RouteModule } from '../app.ts';
 import type { ServerContext } from '../context.ts';
 import { apiError } from '../errors.ts';
-import { requestedAfter, streamReplay } from '../sse-replay.ts';
+import { requestedAfter, streamReplay, type SseMessage } from '../sse-replay.ts';
+
+/** One function for every client, so each live record is serialized once (see sse-replay.ts). */
+const recordMessage = (record: InspectionRecord): SseMessage => ({ id: String(record.seq), event: record.type, data: JSON.stringify(record) });
 
 export const inspectRoutes =
   (log: InspectionLog): RouteModule =>
@@ -20,7 +24,7 @@ export const inspectRoutes =
       return streamReplay(
         c,
         { after: (seq, limit) => log.store.after(runId, seq, limit), subscribe: () => log.subscribe(runId), isLive: () => log.isLive(runId) },
-        { after, heartbeatMs: ctx.heartbeatMs, message: (record) => ({ id: String(record.seq), event: record.type, data: JSON.stringify(record) }) },
+        { after, heartbeatMs: ctx.heartbeatMs, message: recordMessage },
       );
     });
   };

@@ -1,9 +1,12 @@
 // GET /api/runs/:id/events: stored events after Last-Event-ID (or ?after=N), then live ones, as SSE.
 import { Hono } from 'hono';
-import { isFinalEvent } from '../../machine/run-event.ts';
+import { isFinalEvent, type RunEvent } from '../../machine/run-event.ts';
 import type { ServerContext } from '../context.ts';
 import { apiError } from '../errors.ts';
-import { requestedAfter, streamReplay } from '../sse-replay.ts';
+import { requestedAfter, streamReplay, type SseMessage } from '../sse-replay.ts';
+
+/** One function for every client, so each live event is serialized once (see sse-replay.ts). */
+const eventMessage = (event: RunEvent): SseMessage => ({ id: String(event.seq), event: event.type, data: JSON.stringify(event) });
 
 export const runEventRoutes = (ctx: ServerContext): Hono =>
   new Hono().get('/:id/events', (c) => {
@@ -25,7 +28,7 @@ export const runEventRoutes = (ctx: ServerContext): Hono =>
       {
         after,
         heartbeatMs: ctx.heartbeatMs,
-        message: (event) => ({ id: String(event.seq), event: event.type, data: JSON.stringify(event) }),
+        message: eventMessage,
         isFinal: isFinalEvent,
       },
     );
