@@ -170,3 +170,21 @@ edges:
     }
   });
 });
+
+describe('an agent whose provider sopstate has no client for', () => {
+  const RAG = '../shared/corpus/osop-examples/ai-agent/rag-pipeline.osop.yaml';
+
+  it('is refused before the first node runs, naming the node and where it is', async () => {
+    const { code, stdout, stderr } = await runCli(RAG, { json: true });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/rag-pipeline\.osop\.yaml:\d+:\d+: error: node embed_chunks: agent provider "openai" has no client/);
+    expect(stderr).toContain('--dry-run');
+  });
+
+  it('still walks in a dry run', async () => {
+    const { code, stdout } = await runCli(RAG, { json: true, dryRun: true, autoApprove: true });
+    expect(code).toBe(0);
+    expect(eventsOf(stdout).at(-1)?.type).toBe('run.completed');
+  });
+});

@@ -5,6 +5,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { createLocalExecutors } from '../../adapters/local.ts';
 import { openServices, type Services } from '../../adapters/services.ts';
 import { formatDiagnostic } from '../../osop/diagnostics.ts';
+import { unsupportedProviders } from '../../osop/live-support.ts';
 import { loadWorkflowFile } from '../../osop/load.ts';
 import { didYouMean } from '../../osop/suggest.ts';
 import type { Workflow } from '../../osop/workflow.ts';
@@ -96,6 +97,9 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
   for (const diagnostic of problems) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
   if (!loaded.workflow) return 2;
   const workflow = loaded.workflow;
+  const liveBlockers = flags.dryRun ? [] : unsupportedProviders(workflow);
+  for (const blocker of liveBlockers) io.stderr(`${formatDiagnostic(blocker)}\n`);
+  if (liveBlockers.length > 0) return 2;
   let handle: RunHandle;
   let services: Services | undefined;
   let stately: StatelySession | undefined;
