@@ -78,16 +78,22 @@ function nodeState(workflow: Workflow, node: WorkflowNode, scope: ScopePlan, any
   };
 }
 
-function forkState(workflow: Workflow, fork: ForkPlan, scope: ScopePlan, anywhere: Map<string, string>): Config {
+/** Longest id XState may derive for a branch region; see `idKey` in plan.ts for why ids must stay short. */
+const MAX_DERIVED_ID = 1000;
+
+/** `within`: the id XState derives for the state holding these states (machine id, then state keys, joined by "."). */
+function forkState(workflow: Workflow, fork: ForkPlan, scope: ScopePlan, anywhere: Map<string, string>, within: string): Config {
   const params: JoinParams = { fork: fork.id, join: fork.join, total: fork.targets.length, mode: fork.joinMode, count: fork.joinCount };
   const regions = fork.regions.map((region, index) => {
     const entry = fork.targets[index];
+    const derived = `${within}.${fork.key}.${entry}`;
+    const id = derived.length > MAX_DERIVED_ID ? region.prefix.slice(0, -1) : undefined;
     const states: Config = {
-      ...scopeStates(workflow, region, anywhere),
+      ...scopeStates(workflow, region, anywhere, id ?? derived),
       JOINED: { id: `${region.prefix}JOINED`, type: 'final', entry: [{ type: 'arrive', params }] },
       ENDED: { id: `${region.prefix}ENDED`, type: 'final', entry: [{ type: 'endBranch', params }] },
     };
-    return [entry, { initial: entry === fork.join ? 'JOINED' : entry, states }];
+    return [entry, { ...(id ? { id } : {}), initial: entry === fork.join ? 'JOINED' : entry, states }];
   });
   const always = [
     ...(fork.join
@@ -101,11 +107,11 @@ function forkState(workflow: Workflow, fork: ForkPlan, scope: ScopePlan, anywher
   return { id: fork.id, type: 'parallel', entry: [{ type: 'enterFork', params }], states: Object.fromEntries(regions), always };
 }
 
-function scopeStates(workflow: Workflow, scope: ScopePlan, anywhere: Map<string, string>): Config {
+function scopeStates(workflow: Workflow, scope: ScopePlan, anywhere: Map<string, string>, within: string): Config {
   const states: Config = {};
   const { nodes } = workflowIndex(workflow);
   for (const id of scope.nodes) states[id] = nodeState(workflow, nodes.get(id)!, scope, anywhere);
-  for (const fork of scope.forks) states[fork.key] = forkState(workflow, fork, scope, anywhere);
+  for (const fork of scope.forks) states[fork.key] = forkState(workflow, fork, scope, anywhere, within);
   return states;
 }
 
@@ -134,10 +140,11 @@ export function compileWorkflow(workflow: Workflow) {
     guards: createGuards(workflow),
     actions: createActions(workflow) as never,
   });
-  const states: Config = { ...scopeStates(workflow, plan, anywhere) };
+  const machineId = workflow.id.replace(/[.#]/g, '_');
+  const states: Config = { ...scopeStates(workflow, plan, anywhere, machineId) };
   for (const state of FINAL_STATES) states[state] = { id: `run:${state}`, type: 'final' };
   const config: Config = {
-    id: workflow.id.replace(/[.#]/g, '_'),
+    id: machineId,
     context: ({ input }: { input: RunInput }) => initialContext(workflow, input),
     initial: workflow.start.length > 1 ? forkKey(workflow.start) : workflow.start[0],
     states,

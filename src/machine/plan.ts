@@ -1,4 +1,5 @@
 // Which node states live where: the top-level scope, and one parallel region per branch of every fork, down to its join.
+import { createHash } from 'node:crypto';
 import type { Workflow } from '../osop/workflow.ts';
 import { failureOutcomes, successOutcomes } from './route.ts';
 import { perWorkflow, workflowIndex } from './workflow-index.ts';
@@ -97,6 +98,16 @@ function joinSettings(workflow: Workflow, join: string | undefined): Pick<ForkPl
 
 export const forkKey = (targets: string[]): string => `parallel[${targets.join(',')}]`;
 
+/** Longest fork key used as is in state ids. */
+const MAX_ID_KEY = 1000;
+
+/**
+ * The key as it appears in state ids. Every state of every branch carries it, and V8 hashes strings longer
+ * than 16383 characters by length alone, so a fork of thousands of branches would make XState's id map quadratic.
+ */
+const idKey = (key: string): string =>
+  key.length <= MAX_ID_KEY ? key : `${key.slice(0, MAX_ID_KEY / 2)}…${createHash('sha256').update(key).digest('hex').slice(0, 16)}]`;
+
 const ownedByChain = (scope: ScopePlan | undefined, node: string): boolean =>
   scope !== undefined && (scope.owned.has(node) || ownedByChain(scope.parent, node));
 
@@ -130,7 +141,7 @@ function buildScope(workflow: Workflow, scope: ScopePlan, pending: PendingFork[]
     if (scope.forks.some((existing) => existing.key === key)) continue;
     if (depth >= MAX_NESTING) throw new CompileError(`parallel forks nested more than ${MAX_NESTING} deep at ${fork.source ?? 'the start'}`);
     const join = findJoin(workflow, fork.source, fork.targets);
-    const id = `${scope.prefix}${key}`;
+    const id = `${scope.prefix}${idKey(key)}`;
     scope.forks.push({ key, id, targets: fork.targets, join, ...joinSettings(workflow, join), regions: [] });
     if (join && join !== scope.exit && !ownedByChain(scope.parent, join)) pending.push(...grow(workflow, scope, [join]));
   }

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { NodeExecution } from '../../src/adapters/executor.ts';
-import { completed, edges, fail, run, scripted, skipped, started, workflowFrom } from './helpers.ts';
+import { startRun } from '../../src/machine/runner.ts';
+import { completed, edges, fail, run, scripted, scriptedAwaitingHumans, skipped, started, workflowFrom } from './helpers.ts';
 
 const research = (join = '', third = '') =>
   workflowFrom(`
@@ -182,4 +183,31 @@ edges:
     const result = await run(workflow);
     expect(completed(result.events)).toEqual(['crm', 'billing', 'merge']);
   });
+
+  it('joins a fork whose branch list is too long to spell out in state ids, and resumes it from a snapshot', async () => {
+    const branches = Array.from({ length: 60 }, (_, index) => `fetch_customer_segment_${index}`);
+    const workflow = workflowFrom(`
+osop_version: "1.0"
+id: wide
+name: Wide
+nodes:
+  - { id: start, type: api, name: Start }
+${branches.map((id) => `  - { id: ${id}, type: api, name: ${id} }`).join('\n')}
+  - { id: human_merge, type: human, name: Merge }
+edges:
+${branches.flatMap((id) => [`  - { from: start, to: ${id}, mode: parallel }`, `  - { from: ${id}, to: human_merge }`]).join('\n')}
+`);
+    const snapshots: unknown[] = [];
+    const first = startRun({ workflow, executors: scriptedAwaitingHumans(), onSnapshot: (snapshot) => snapshots.push(snapshot) });
+    await vi.waitFor(() => expect(first.waiting()).toEqual(['human_merge']));
+    first.cancel();
+    const stopped = await first.done;
+    expect(completed(stopped.events)).toEqual(['start', ...branches]);
+
+    const resumed = startRun({ workflow, executors: scripted(), snapshot: JSON.parse(JSON.stringify(snapshots.at(-2))), lastSeq: stopped.events.findLast((event) => event.type === 'human.waiting')!.seq });
+    const result = await resumed.done;
+    expect(result.status).toBe('COMPLETED');
+    expect(completed(result.events)).toEqual(['human_merge']);
+  });
 });
+
