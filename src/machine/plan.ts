@@ -52,40 +52,85 @@ function successNext(workflow: Workflow, node: string): string[] {
   return next;
 }
 
-/** Breadth-first success distances from `start`, never passing through `avoid`. */
-function distances(workflow: Workflow, start: string, avoid: string | undefined): Map<string, number> {
-  const seen = new Map<string, number>([[start, 0]]);
-  const queue = [start];
-  for (let head = 0; head < queue.length; head++) {
-    const node = queue[head];
-    for (const next of successNext(workflow, node)) {
-      if (next === avoid || seen.has(next)) continue;
-      seen.set(next, seen.get(node)! + 1);
-      queue.push(next);
-    }
-  }
-  return seen;
+interface Hit {
+  /** Branches that reach the node. */
+  count: number;
+  /** Sum of their distances to it. */
+  sum: number;
 }
 
-/** The nearest node two or more branches reach on success edges; an explicit `join_mode` wins. */
-export function findJoin(workflow: Workflow, source: string | undefined, targets: string[]): string | undefined {
-  const reach = targets.map((target) => distances(workflow, target, source));
-  const { joinEdges, order } = workflowIndex(workflow);
-  const hits = new Map<string, { count: number; sum: number }>();
-  for (const map of reach) {
-    for (const [node, distance] of map) {
-      const hit = hits.get(node);
-      if (hit) (hit.count += 1), (hit.sum += distance);
-      else hits.set(node, { count: 1, sum: distance });
-    }
+interface Candidate {
+  node: string;
+  score: number;
+  position: number;
+}
+
+/** Lower score wins; on a tie, the node declared first. */
+const beats = (score: number, position: number, best: Candidate | undefined) =>
+  !best || score < best.score || (score === best.score && position < best.position);
+
+/**
+ * The join once every hit up to distance `level` is known, if no later hit can change it: some node every branch
+ * reaches, whose score no other node can beat (a further hit adds at least `level + 1`). Assumes no explicit join.
+ */
+function settled(hits: Map<string, Hit>, branches: number, level: number, order: Map<string, number>): string | undefined {
+  let best: Candidate | undefined;
+  for (const [node, { count, sum }] of hits) {
+    const position = order.get(node) ?? Infinity;
+    if (count === branches && beats(sum, position, best)) best = { node, score: sum, position };
   }
-  // Lowest score wins; on a tie, the node declared first.
-  let best: { node: string; score: number; position: number } | undefined;
+  if (!best || 2 * (level + 1) <= best.score) return undefined;
+  for (const [node, { count, sum }] of hits) {
+    if (node === best.node || count === branches) continue;
+    const lowest = sum + Math.max(0, 2 - count) * (level + 1);
+    if (beats(lowest, order.get(node) ?? Infinity, best)) return undefined;
+  }
+  return best.node;
+}
+
+/**
+ * The nearest node two or more branches reach on success edges, never passing through the fork's source: the lowest
+ * sum of the distances of the branches that reach it; an explicit `join_mode` wins. Breadth-first from every branch
+ * at once, level by level, so that without explicit joins it can stop as soon as the answer is settled.
+ */
+export function findJoin(workflow: Workflow, source: string | undefined, targets: string[]): string | undefined {
+  const { joinEdges, order } = workflowIndex(workflow);
+  const hits = new Map<string, Hit>();
+  let complete = false;
+  const hit = (node: string, distance: number) => {
+    const known = hits.get(node);
+    if (known) (known.count += 1), (known.sum += distance);
+    else hits.set(node, { count: 1, sum: distance });
+    if ((known?.count ?? 1) === targets.length) complete = true;
+  };
+  const seen = targets.map((target) => new Set([target]));
+  let frontiers = targets.map((target) => [target]);
+  targets.forEach((target) => hit(target, 0));
+  for (let level = 0; frontiers.some((frontier) => frontier.length > 0); level++) {
+    // Checked at levels 1, 2, 4, 8...: a check costs a pass over the hits.
+    if (complete && joinEdges.size === 0 && (level & (level - 1)) === 0) {
+      const join = settled(hits, targets.length, level, order);
+      if (join !== undefined) return join;
+    }
+    frontiers = frontiers.map((frontier, branch) => {
+      const next: string[] = [];
+      for (const node of frontier) {
+        for (const to of successNext(workflow, node)) {
+          if (to === source || seen[branch].has(to)) continue;
+          seen[branch].add(to);
+          next.push(to);
+          hit(to, level + 1);
+        }
+      }
+      return next;
+    });
+  }
+  let best: Candidate | undefined;
   for (const [node, { count, sum }] of hits) {
     if (count < 2) continue;
     const score = sum - (joinEdges.has(node) ? 1_000_000 : 0);
     const position = order.get(node) ?? Infinity;
-    if (!best || score < best.score || (score === best.score && position < best.position)) best = { node, score, position };
+    if (beats(score, position, best)) best = { node, score, position };
   }
   return best?.node;
 }
