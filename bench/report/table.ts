@@ -41,7 +41,7 @@ function seedSection(report: BenchReport): string[] {
     ...(failure ? [`  first failure: ${failure}`] : []),
     `  engine overhead per node: ${fmt(seed.overheadMsPerNodeP50, ' ms')} (median of ${seed.overhead.pairs} back-to-back run pairs: ${fmt(seed.overhead.difference.p50, ' ms')} per run ÷ ${seed.nodes} nodes)`,
     `  engine CPU per node: ${fmt(seed.cpuMsPerNode, ' ms')} (CPU per run ${fmt(seed.levels.at(-1)!.sopstate.cpuMsPerRun, ' ms')} vs ${fmt(seed.levels.at(-1)!.baseline.cpuMsPerRun, ' ms')} by hand, concurrency ${seed.levels.at(-1)!.concurrency})`,
-    `  heap per in-flight run (${seed.heap.inFlight} runs parked at the Claude call, after GC): sopstate ${fmt(seed.heap.sopstateKb, ' KB')}, baseline ${fmt(seed.heap.baselineKb, ' KB')}`,
+    `  heap per in-flight run (${seed.heap.inFlight} runs parked at the Claude call, after GC, median of ${seed.heap.rounds} round(s)): sopstate ${fmt(seed.heap.sopstateKb, ' KB')}, baseline ${fmt(seed.heap.baselineKb, ' KB')}`,
     '',
   ];
 }

@@ -2,6 +2,7 @@
 import type { SandboxUrls } from '../../src/adapters/registry.ts';
 import type { Workflow } from '../../src/osop/workflow.ts';
 import { settledHeap } from '../lib/gc.ts';
+import { percentile } from '../lib/stats.ts';
 import { createBaseline } from './baseline.ts';
 import { createEngine } from './engine.ts';
 
@@ -68,26 +69,30 @@ async function parkedRound(run: () => Promise<void>, gate: ClaudeGate, inFlight:
 }
 
 /**
- * A first parked round is not counted: it lets the JIT compile the hot paths and the connection pools grow to
- * this concurrency, which would otherwise show up as heap per run.
+ * The median of `rounds` parked rounds. Two first rounds are not counted: they let the JIT compile and optimize the
+ * hot paths and the connection pools grow to this concurrency, which would otherwise show up as heap per run.
  */
-async function heapPerRun(run: () => Promise<void>, gate: ClaudeGate, inFlight: number): Promise<number> {
-  await parkedRound(run, gate, inFlight);
-  return parkedRound(run, gate, inFlight);
+async function heapPerRun(run: () => Promise<void>, gate: ClaudeGate, inFlight: number, rounds: number): Promise<number> {
+  for (let warm = 0; warm < 2; warm += 1) await parkedRound(run, gate, inFlight);
+  const measured: number[] = [];
+  for (let round = 0; round < rounds; round += 1) measured.push(await parkedRound(run, gate, inFlight));
+  return percentile(measured, 50);
 }
 
 export interface HeapResult {
   inFlight: number;
+  /** Measured rounds (median reported), after two uncounted ones. */
+  rounds: number;
   /** KB per parked run, sopstate. */
   sopstateKb: number;
   /** The same for the hand-written baseline, for scale. */
   baselineKb: number;
 }
 
-export async function measureHeap(workflow: Workflow, urls: SandboxUrls, inFlight: number): Promise<HeapResult> {
+export async function measureHeap(workflow: Workflow, urls: SandboxUrls, inFlight: number, rounds = 1): Promise<HeapResult> {
   const engineGate = new ClaudeGate();
-  const sopstateKb = await heapPerRun(createEngine(workflow, urls, { fetch: engineGate.fetch }), engineGate, inFlight);
+  const sopstateKb = await heapPerRun(createEngine(workflow, urls, { fetch: engineGate.fetch }), engineGate, inFlight, rounds);
   const baselineGate = new ClaudeGate();
-  const baselineKb = await heapPerRun(createBaseline(urls, { fetch: baselineGate.fetch }), baselineGate, inFlight);
-  return { inFlight, sopstateKb, baselineKb };
+  const baselineKb = await heapPerRun(createBaseline(urls, { fetch: baselineGate.fetch }), baselineGate, inFlight, rounds);
+  return { inFlight, rounds, sopstateKb, baselineKb };
 }

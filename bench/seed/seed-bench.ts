@@ -15,6 +15,7 @@ export interface SeedPlan {
   rounds: number;
   warmupRuns: number;
   heapInFlight: number;
+  heapRounds: number;
 }
 
 export interface SeedReport {
@@ -47,6 +48,6 @@ export async function benchSeed(plan: SeedPlan, sandbox: SandboxUrls, progress: 
   const busiest = levels.at(-1)!;
   const cpuMsPerNode = (busiest.sopstate.cpuMsPerRun - busiest.baseline.cpuMsPerRun) / workflow.nodes.length;
   progress(`seed: heap with ${plan.heapInFlight} runs in flight`);
-  const heap = await measureHeap(workflow, sandbox, plan.heapInFlight);
+  const heap = await measureHeap(workflow, sandbox, plan.heapInFlight, plan.heapRounds);
   return { seedFile: SEED_FILE, nodes: workflow.nodes.length, levels, overheadMsPerNodeP50: overhead.msPerNodeP50, overhead, cpuMsPerNode, heap };
 }
