@@ -9,6 +9,7 @@ import { withTimeout } from '../adapters/timeout.ts';
 import { resolveTemplate, TemplateError } from '../osop/template.ts';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
 import type { NodeActorError, NodeActorInput, NodeActorOutput } from './actor-events.ts';
+import { toPlainJson } from './plain-json.ts';
 import type { Redactor } from './redact.ts';
 import type { RunEventBody } from './run-event.ts';
 
@@ -89,7 +90,7 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
     });
     const durationMs = Date.now() - started;
     // Outputs live in the persisted snapshot: keep them plain JSON, redacted once for the event and the context alike.
-    const plain = JSON.parse(JSON.stringify(result.outputs ?? {})) as Record<string, unknown>;
+    const plain = toPlainJson(result.outputs ?? {});
     const { outputs, ai } = deps.redact({ outputs: plain, ...(result.ai ? { ai: result.ai } : {}) });
     deps.inFlight.delete(node.id);
     emit({ type: 'node.completed', node: node.id, visit: input.visit, durationMs, outputs, ...(ai ? { ai } : {}) }, true);

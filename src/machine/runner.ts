@@ -29,6 +29,15 @@ const INTERRUPTED: Record<FinalState, ErrorInfo | undefined> = {
   CANCELLED: { message: 'stopped: the run was cancelled', code: 'cancelled' },
 };
 
+// Events come in bursts within one millisecond: format each millisecond's timestamp once.
+let stampedMs = Number.NaN;
+let stamp = '';
+const isoNow = (): string => {
+  const now = Date.now();
+  if (now !== stampedMs) (stampedMs = now), (stamp = new Date(now).toISOString());
+  return stamp;
+};
+
 function checkSetup(options: RunOptions): Record<string, unknown> {
   const { inputs, problems } = resolveInputs(options.workflow, options.inputs ?? {});
   if (!options.dryRun) problems.push(...missingSecrets(options.workflow, options.secrets ?? {}));
@@ -66,7 +75,7 @@ export function startRun(options: RunOptions): RunHandle {
 
   const publish = (body: RunEventBody, redacted = false) => {
     if (closed) return;
-    const event = { ...(redacted ? body : redact(body)), runId, seq: ++seq, at: new Date().toISOString() } as RunEvent;
+    const event = { ...(redacted ? body : redact(body)), runId, seq: ++seq, at: isoNow() } as RunEvent;
     events.push(event);
     guarded('onEvent', () => options.onEvent?.(event));
   };
