@@ -12,6 +12,7 @@ import { chatModule } from '../../../src/server/chat/chat-module.ts';
 import { chatMigrations } from '../../../src/server/chat/chat-store.ts';
 import { startServer, type RunningServer } from '../../../src/server/start-server.ts';
 import { webModule } from '../../../src/server/web/web-routes.ts';
+import { apiClient } from '../../server/support/api-client.ts';
 
 export interface SandboxServer extends RunningServer {
   sandbox: Sandbox;
@@ -48,11 +49,7 @@ export const startSandboxServer = async (options: { token?: string; workflowsDir
   return {
     ...server,
     sandbox,
-    api: (path, init = {}) =>
-      fetch(`${server.url}${path}`, {
-        ...init,
-        headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(init.headers as Record<string, string>) },
-      }),
+    api: apiClient(server.url, options.token),
     cleanup: async () => {
       await server.close();
       await sandbox.close();

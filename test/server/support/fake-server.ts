@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '../../../src/server/start-server.ts';
 import { createFakeRunner, type FakeRunner, type FakeRunnerOptions } from './fake-runner.ts';
 import { fakeLoad } from './fake-workflows.ts';
+import { apiClient } from './api-client.ts';
 
 export const WORKFLOWS: Record<string, string> = {
   'three-steps.osop.yaml': `
@@ -74,11 +75,7 @@ export const startFakeServer = async (
     dir,
     dbFile,
     runner,
-    api: (path, init = {}) =>
-      fetch(`${server.url}${path}`, {
-        ...init,
-        headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(init.headers as Record<string, string>) },
-      }),
+    api: apiClient(server.url, options.token),
     cleanup: async () => {
       await server.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
