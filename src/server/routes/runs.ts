@@ -11,8 +11,12 @@ const MAX_PAGE = 100;
 
 const parseCount = (value: string | undefined, fallback: number): number | undefined => {
   if (value === undefined || value === '') return fallback;
-  return /^\d+$/.test(value) ? Number(value) : undefined;
+  // Past 2^53 a count is no longer exact (and SQLite refuses it as a LIMIT/OFFSET).
+  return /^\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : undefined;
 };
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const allEvents = (ctx: ServerContext, runId: string) => ctx.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
 
@@ -63,9 +67,15 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       if (!body || typeof body.node !== 'string' || (decision !== 'approved' && decision !== 'rejected')) {
         return apiError(c, 400, 'bad-request', 'send {"node": "<id>", "decision": "approved" | "rejected", "comment"?: "..."}');
       }
+      const comment = body.comment ?? undefined;
+      const data = body.data ?? undefined;
+      if (comment !== undefined && typeof comment !== 'string') {
+        return apiError(c, 400, 'bad-request', 'comment must be a string (or left out)');
+      }
+      if (data !== undefined && !isPlainObject(data)) {
+        return apiError(c, 400, 'bad-request', 'data must be a JSON object of field → value (or left out)');
+      }
       if (!ctx.store.getRun(runId)) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
-      const comment = typeof body.comment === 'string' ? body.comment : undefined;
-      const data = body.data && typeof body.data === 'object' && !Array.isArray(body.data) ? (body.data as Record<string, unknown>) : undefined;
       const result = ctx.manager.signal(runId, body.node, { decision, comment, data });
       if (result === 'not-running') return apiError(c, 409, 'run-not-running', `run ${runId} is not running`);
       if (result === 'not-waiting') {

@@ -1,0 +1,41 @@
+// A demanding client: out-of-range and mistyped requests get a 4xx that says what is wrong, never a 500.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { postJson, startFakeServer, type FakeServer } from './support/fake-server.ts';
+import { waitForRun } from './support/wait.ts';
+
+let server: FakeServer;
+beforeEach(async () => {
+  server = await startFakeServer();
+});
+afterEach(async () => {
+  await server.cleanup();
+});
+
+const errorOf = async (response: Response): Promise<{ status: number; code: string; message: string }> => {
+  const body = (await response.json()) as { error: { code: string; message: string } };
+  return { status: response.status, ...body.error };
+};
+
+describe('paging', () => {
+  it('refuses an offset or limit too large to count exactly with 400, not 500', async () => {
+    for (const query of ['offset=99999999999999999999999', 'offset=9007199254740993', 'limit=99999999999999999999']) {
+      const error = await errorOf(await server.api(`/api/runs?${query}`));
+      expect(error, query).toMatchObject({ status: 400, code: 'bad-page' });
+    }
+  });
+});
+
+describe('signals', () => {
+  it('refuses a comment that is not a string or data that is not an object, and the node keeps waiting', async () => {
+    const started = (await (await server.api('/api/runs', postJson({ workflow: 'approval', inputs: { amount: 5 } }))).json()) as { runId: string };
+    await waitForRun(server, started.runId, (r) => r.waiting.includes('review'));
+    const signal = (body: unknown) => server.api(`/api/runs/${started.runId}/signal`, postJson(body));
+    const badComment = await errorOf(await signal({ node: 'review', decision: 'approved', comment: 5 }));
+    expect(badComment).toMatchObject({ status: 400, message: expect.stringContaining('comment') });
+    const badData = await errorOf(await signal({ node: 'review', decision: 'approved', data: [1] }));
+    expect(badData).toMatchObject({ status: 400, message: expect.stringContaining('data') });
+    const run = await waitForRun(server, started.runId, () => true);
+    expect(run.waiting).toEqual(['review']);
+    expect((await signal({ node: 'review', decision: 'approved', comment: null, data: { ok: true } })).status).toBe(202);
+  });
+});
