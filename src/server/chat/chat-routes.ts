@@ -6,6 +6,7 @@ import type { ChatEvent, EmitChatEvent } from './chat-event.ts';
 import type { ChatStore } from './chat-store.ts';
 import { chatTurn, confirmTurn, type ConversationDeps } from './conversation.ts';
 import { createRunApi, type FetchLike } from './run-api.ts';
+import { apiError, readJsonObject } from '../errors.ts';
 
 export interface ChatRouteDeps {
   store: ChatStore;
@@ -34,15 +35,6 @@ const createLocks = () => {
       if (tails.get(key) === tail) tails.delete(key);
     }
   };
-};
-
-const readBody = async (c: Context): Promise<Record<string, unknown> | undefined> => {
-  try {
-    const body: unknown = await c.req.json();
-    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 };
 
 const forwardedHeaders = (c: Context): Record<string, string> => {
@@ -85,15 +77,20 @@ export const chatRoutes = (deps: ChatRouteDeps): Hono => {
     });
 
   app.post('/api/chat', async (c) => {
-    const body = await readBody(c);
+    const body = await readJsonObject(c);
     const message = body?.message;
     const conversationId = body?.conversationId;
     if (typeof message !== 'string' || message.trim() === '') {
-      return c.json({ error: 'send JSON {"message": "...", "conversationId"?: "..."} with a non-empty message' }, 400);
+      return apiError(c, 400, 'bad-request', 'send JSON {"message": "...", "conversationId"?: "..."} with a non-empty message');
     }
-    if (message.length > MAX_MESSAGE) return c.json({ error: `message is longer than ${MAX_MESSAGE} characters` }, 400);
-    if (conversationId !== undefined && (typeof conversationId !== 'string' || !deps.store.get(conversationId))) {
-      return c.json({ error: `unknown conversation ${String(conversationId)}; omit conversationId to start a new one` }, 404);
+    if (message.length > MAX_MESSAGE) {
+      return apiError(c, 400, 'message-too-long', `message is ${message.length} characters; the limit is ${MAX_MESSAGE}`);
+    }
+    if (conversationId !== undefined && typeof conversationId !== 'string') {
+      return apiError(c, 400, 'bad-request', 'conversationId must be a string from an earlier "conversation" event (or left out)');
+    }
+    if (conversationId !== undefined && !deps.store.get(conversationId)) {
+      return apiError(c, 404, 'unknown-conversation', `unknown conversation ${conversationId}; omit conversationId to start a new one`);
     }
     const turnDeps = await conversationDeps(c);
     const key = typeof conversationId === 'string' ? conversationId : `new:${crypto.randomUUID()}`;
@@ -101,11 +98,13 @@ export const chatRoutes = (deps: ChatRouteDeps): Hono => {
   });
 
   app.post('/api/chat/confirm', async (c) => {
-    const conversationId = (await readBody(c))?.conversationId;
-    if (typeof conversationId !== 'string') return c.json({ error: 'send JSON {"conversationId": "..."}' }, 400);
+    const conversationId = (await readJsonObject(c))?.conversationId;
+    if (typeof conversationId !== 'string') return apiError(c, 400, 'bad-request', 'send JSON {"conversationId": "..."}');
     const conversation = deps.store.get(conversationId);
-    if (!conversation) return c.json({ error: `unknown conversation ${conversationId}` }, 404);
-    if (!conversation.pending) return c.json({ error: 'nothing is waiting for confirmation in this conversation' }, 409);
+    if (!conversation) return apiError(c, 404, 'unknown-conversation', `unknown conversation ${conversationId}`);
+    if (!conversation.pending) {
+      return apiError(c, 409, 'nothing-pending', 'nothing is waiting for confirmation in this conversation; send a message with POST /api/chat');
+    }
     const turnDeps = await conversationDeps(c);
     return stream(c, conversationId, (emit, signal) => confirmTurn(turnDeps, conversationId, emit, signal));
   });
@@ -113,7 +112,7 @@ export const chatRoutes = (deps: ChatRouteDeps): Hono => {
   app.get('/api/chat/:id', (c) => {
     const id = c.req.param('id');
     const conversation = deps.store.get(id);
-    if (!conversation) return c.json({ error: `unknown conversation ${id}` }, 404);
+    if (!conversation) return apiError(c, 404, 'unknown-conversation', `unknown conversation ${id}`);
     return c.json({ ...conversation, messages: deps.store.messages(id), runs: deps.store.runs(id) });
   });
 
