@@ -87,6 +87,34 @@ describe('sopstate run', () => {
     expect(eventsOf(stdout)[0]).toMatchObject({ type: 'run.started', inputs: { amount: 2000, note: 'a=b' } });
   });
 
+  it('exits 2 for an --input value that is not of the declared type, before anything runs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'run-mistyped-'));
+    const file = join(dir, 'charge.osop.yaml');
+    await writeFile(file, `osop_version: "1.0"\nid: charge\nname: Charge\ninputs:\n  - { name: amount, type: integer, default: 2000 }\n  - { name: live, type: boolean }\n  - { name: tags, type: array }\nnodes:\n  - { id: charge, type: api, name: Charge }\n`);
+    const cases: Array<[string, string]> = [
+      ['amount=abc', '--input amount=abc: amount is declared integer; give a whole number, e.g. --input amount=2000'],
+      ['amount=12.5', '--input amount=12.5: amount is declared integer; give a whole number'],
+      ['live=yes', '--input live=yes: live is declared boolean; give true or false'],
+      ['tags=[1,', '--input tags=[1,: tags is declared array; give a JSON array'],
+    ];
+    for (const [input, message] of cases) {
+      const { code, stdout, stderr } = await runCli(file, { dryRun: true, input: [input] });
+      expect(code, input).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(message);
+    }
+    const fine = await runCli(file, { dryRun: true, json: true, input: ['amount=-5', 'live=false', 'tags=["a"]'] });
+    expect(fine.code).toBe(0);
+    expect(eventsOf(fine.stdout)[0]).toMatchObject({ inputs: { amount: -5, live: false, tags: ['a'] } });
+  });
+
+  it('exits 2 when --approve and --reject name the same node', async () => {
+    const { code, stdout, stderr } = await runCli(`${CORPUS}/osop-fixtures/valid_complex.osop`, { dryRun: true, approve: ['review'], reject: ['review'] });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('--approve review and --reject review contradict each other');
+  });
+
   it('exits 2 when a node id clashes with a run state, saying what to do', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'run-clash-'));
     const file = join(dir, 'clash.osop.yaml');

@@ -10,10 +10,10 @@ import { loadWorkflowFile } from '../../osop/load.ts';
 import { didYouMean } from '../../osop/suggest.ts';
 import type { Workflow } from '../../osop/workflow.ts';
 import type { RunEvent } from '../../machine/run-event.ts';
-import { coerceInput } from '../../machine/run-inputs.ts';
 import type { HumanDecision, RunHandle } from '../../machine/run-options.ts';
 import { RunSetupError, startRun } from '../../machine/runner.ts';
-import { loadSecrets, splitPair } from '../../machine/secrets.ts';
+import { loadSecrets } from '../../machine/secrets.ts';
+import { parseInputFlags, UsageError } from '../input-flags.ts';
 import { createEventPrinter } from '../print-events.ts';
 import { startStatelyInspector, type StatelySession } from '../../inspect/stately.ts';
 
@@ -50,29 +50,12 @@ export interface RunIO {
 
 export const DEFAULT_LOG_DIR = '.sopstate/logs';
 
-class UsageError extends Error {}
-
 const SERVICE_NODE_TYPES = new Set(['api', 'agent']);
 /** Slow enough that a terminal shows the emulated receipt arrive word by word. */
 const TERMINAL_STREAM_DELAY_MS = 12;
 
 const needsServices = (workflow: Workflow, flags: RunFlags): boolean =>
   !flags.dryRun && workflow.nodes.some((node) => SERVICE_NODE_TYPES.has(node.type));
-
-function parseInputs(workflow: Workflow, pairs: string[]): Record<string, unknown> {
-  const inputs: Record<string, unknown> = {};
-  for (const text of pairs) {
-    const pair = splitPair(text);
-    if (!pair) throw new UsageError(`--input ${text} is not name=value: write --input name=value`);
-    const spec = workflow.inputs.find((input) => input.name === pair[0]);
-    if (!spec && workflow.inputs.length > 0) {
-      const hint = didYouMean(pair[0], workflow.inputs.map((input) => input.name)) ?? `declared inputs: ${workflow.inputs.map((input) => input.name).join(', ')}`;
-      throw new UsageError(`--input ${pair[0]}: ${workflow.file} declares no input ${pair[0]} (${hint})`);
-    }
-    inputs[pair[0]] = coerceInput(spec, pair[1]);
-  }
-  return inputs;
-}
 
 function checkNodeNames(workflow: Workflow, flag: string, names: string[]): void {
   const ids = workflow.nodes.map((node) => node.id);
@@ -106,7 +89,9 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
   try {
     checkNodeNames(workflow, '--approve', flags.approve);
     checkNodeNames(workflow, '--reject', flags.reject);
-    const inputs = parseInputs(workflow, flags.input);
+    const both = flags.approve.find((node) => flags.reject.includes(node));
+    if (both) throw new UsageError(`--approve ${both} and --reject ${both} contradict each other: pass one of them`);
+    const inputs = parseInputFlags(workflow, flags.input);
     const userSecrets = loadSecrets({ names: workflow.secrets, flags: flags.secret, envFile: join(io.cwd, '.env'), env: io.env });
     services = needsServices(workflow, flags)
       ? await openServices({
