@@ -39,3 +39,22 @@ describe('signals', () => {
     expect((await signal({ node: 'review', decision: 'approved', comment: null, data: { ok: true } })).status).toBe(202);
   });
 });
+
+describe('paths', () => {
+  it('never shows where the server keeps its files: workflows, diagnostics and runs name files inside the folder', async () => {
+    await server.api('/api/runs', postJson({ workflow: 'three-steps' }));
+    const answers = [
+      await server.api('/api/workflows'),
+      await server.api('/api/workflows/broken'),
+      await server.api('/api/runs', postJson({ workflow: 'broken' })),
+      await server.api('/api/runs', postJson({ workflow: 'approval', inputs: { amount: 'lots' } })),
+      await server.api('/api/runs'),
+    ];
+    const texts = await Promise.all(answers.map((response) => response.text()));
+    for (const text of texts) expect(text).not.toContain(server.dir);
+    const runs = JSON.parse(texts[4]) as { runs: Array<{ workflowFile: string }> };
+    expect(runs.runs[0].workflowFile).toBe('three-steps.osop.yaml');
+    const refused = JSON.parse(texts[3]) as { diagnostics: Array<{ file: string; path: string }> };
+    expect(refused.diagnostics).toEqual([expect.objectContaining({ file: 'approval.osop.yaml', path: 'inputs.amount' })]);
+  });
+});

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { ServerContext } from '../context.ts';
 import { apiError, readJsonObject } from '../errors.ts';
 import { preflight } from '../preflight.ts';
+import { publicDiagnostics, publicFile } from '../public-paths.ts';
 import { runOsoplogYaml } from '../run-osoplog.ts';
 import { viewRun } from '../run-view.ts';
 import { findWorkflow } from './workflows.ts';
@@ -30,11 +31,12 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       const entry = await findWorkflow(c, ctx.catalog, body.workflow, 400);
       if (entry instanceof Response) return entry;
       if (!entry.workflow) {
-        return apiError(c, 400, 'invalid-workflow', `workflow ${entry.id} does not load`, entry.diagnostics);
+        return apiError(c, 400, 'invalid-workflow', `workflow ${entry.id} does not load`, publicDiagnostics(ctx.catalog.dir, entry.diagnostics));
       }
       const checked = preflight(entry.workflow, body.inputs, { allowCli: ctx.allowCli, hasSecret: ctx.hasSecret });
       if (checked.diagnostics.length > 0) {
-        return apiError(c, 400, 'invalid-run', `cannot start ${entry.id}: ${checked.diagnostics[0].message}`, checked.diagnostics);
+        const diagnostics = publicDiagnostics(ctx.catalog.dir, checked.diagnostics);
+        return apiError(c, 400, 'invalid-run', `cannot start ${entry.id}: ${diagnostics[0].message}`, diagnostics);
       }
       try {
         const run = ctx.manager.start(entry.workflow, checked.inputs);
@@ -50,7 +52,8 @@ export const runRoutes = (ctx: ServerContext): Hono =>
         return apiError(c, 400, 'bad-page', `limit must be 1..${MAX_PAGE} and offset a whole number`);
       }
       const page = ctx.store.listRuns(limit, offset);
-      return c.json({ runs: page.items, total: page.total, limit, offset });
+      const runs = page.items.map((run) => ({ ...run, workflowFile: publicFile(ctx.catalog.dir, run.workflowFile) }));
+      return c.json({ runs, total: page.total, limit, offset });
     })
     .get('/:id', async (c) => {
       const run = ctx.store.getRun(c.req.param('id'));

@@ -1,21 +1,21 @@
 // GET /api/workflows and /api/workflows/:id: what can run here, as normalized graphs.
-import { relative } from 'node:path';
 import { Hono, type Context } from 'hono';
 import type { Workflow } from '../../osop/workflow.ts';
 import type { ServerContext } from '../context.ts';
 import { apiError } from '../errors.ts';
+import { publicDiagnostics, publicFile } from '../public-paths.ts';
 import { InvalidWorkflowIdError, type CatalogEntry, type WorkflowCatalog } from '../workflow-catalog.ts';
 
 const summary = (ctx: ServerContext, entry: CatalogEntry) => ({
   id: entry.id,
   name: entry.workflow?.name ?? entry.stem,
   description: entry.workflow?.description,
-  file: relative(ctx.catalog.dir, entry.file),
+  file: publicFile(ctx.catalog.dir, entry.file),
   tags: entry.workflow?.tags ?? [],
   nodeCount: entry.workflow?.nodes.length ?? 0,
   edgeCount: entry.workflow?.edges.length ?? 0,
   valid: entry.workflow !== undefined,
-  diagnostics: entry.diagnostics,
+  diagnostics: publicDiagnostics(ctx.catalog.dir, entry.diagnostics),
 });
 
 const graph = (workflow: Workflow) => ({
