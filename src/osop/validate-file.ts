@@ -53,7 +53,7 @@ export async function validateFile(path: string, options: ValidateOptions = {}):
 
 const isCheckable = (name: string) => WORKFLOW_EXTENSIONS.some((extension) => name.endsWith(extension)) || OSOPLOG_NAME.test(name);
 
-/** Directories become the OSOP files (and .osoplog records) under them, sorted; other paths stay as given. */
+/** Directories become the OSOP files (and .osoplog records) under them, sorted; other paths stay as given. A folder with none is an error. */
 export async function expandPaths(paths: string[]): Promise<string[]> {
   const expanded: string[] = [];
   for (const path of paths) {
@@ -64,6 +64,7 @@ export async function expandPaths(paths: string[]): Promise<string[]> {
     }
     const entries = await readdir(path, { recursive: true, withFileTypes: true });
     const files = entries.filter((entry) => entry.isFile() && isCheckable(entry.name)).map((entry) => join(entry.parentPath, entry.name));
+    if (files.length === 0) throw new Error(`${path} holds no OSOP files (${WORKFLOW_EXTENSIONS.join(', ')} or .osoplog): pass workflow files, or a folder that has some`);
     expanded.push(...files.sort());
   }
   return expanded;

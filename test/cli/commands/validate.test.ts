@@ -74,4 +74,14 @@ describe('sopstate validate', () => {
     expect(stdout).toMatch(/nested\/bad\.osop:5:10: error: node needs an id/);
     expect(stderr).toContain('2 files: 1 invalid');
   });
+
+  it('exits 2 for a folder with no OSOP files instead of calling it valid', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'sopstate-validate-empty-'));
+    writeFileSync(join(directory, 'notes.txt'), 'not a workflow');
+    const { code, stdout, stderr } = sopstate(['validate', directory]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`${directory} holds no OSOP files`);
+    expect(stderr).not.toContain('0 files valid');
+  });
 });
