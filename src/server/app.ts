@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { ServerContext } from './context.ts';
 import { apiError } from './errors.ts';
+import { requireJsonBody } from './json-body.ts';
 import { loginRoutes, requireToken } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { runEventRoutes } from './routes/run-events.ts';
@@ -36,6 +37,7 @@ export const createApp = (ctx: ServerContext, options: AppOptions = {}): Hono =>
   app.route('/', healthRoutes());
   app.route('/', loginRoutes(options.token));
   app.use('/api/*', requireToken(options.token));
+  app.use('/api/*', requireJsonBody);
   app.route('/api/workflows', workflowRoutes(ctx));
   app.route('/api/runs', runRoutes(ctx));
   app.route('/api/runs', runEventRoutes(ctx));

@@ -58,3 +58,16 @@ describe('paths', () => {
     expect(refused.diagnostics).toEqual([expect.objectContaining({ file: 'approval.osop.yaml', path: 'inputs.amount' })]);
   });
 });
+
+describe('content types', () => {
+  it('takes bodies only as JSON: text/plain or a form (what another site may send unasked) is a 415 and starts nothing', async () => {
+    const body = JSON.stringify({ workflow: 'three-steps' });
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const error = await errorOf(await server.api('/api/runs', { method: 'POST', headers: { 'content-type': type }, body }));
+      expect(error, type).toMatchObject({ status: 415, code: 'unsupported-media-type', message: expect.stringContaining('application/json') });
+    }
+    expect(server.runner.started).toHaveLength(0);
+    const json = await server.api('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body });
+    expect(json.status).toBe(201);
+  });
+});
