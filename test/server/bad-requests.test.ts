@@ -71,3 +71,17 @@ describe('content types', () => {
     expect(json.status).toBe(201);
   });
 });
+
+describe('resuming a live stream', () => {
+  it('refuses a Last-Event-ID or ?after past the events stored so far, instead of silently skipping up to it', async () => {
+    const started = (await (await server.api('/api/runs', postJson({ workflow: 'approval', inputs: { amount: 5 } }))).json()) as { runId: string };
+    const run = await waitForRun(server, started.runId, (r) => r.waiting.includes('review'));
+    const beyond = run.lastSeq + 5;
+    for (const init of [{ headers: { 'last-event-id': String(beyond) } }, undefined]) {
+      const path = `/api/runs/${started.runId}/events${init ? '' : `?after=${beyond}`}`;
+      const error = await errorOf(await server.api(path, init));
+      expect(error, path).toMatchObject({ status: 400, code: 'bad-last-event-id', message: expect.stringContaining(String(run.lastSeq)) });
+    }
+    await server.api(`/api/runs/${started.runId}/cancel`, { method: 'POST' });
+  });
+});

@@ -17,6 +17,11 @@ export const runEventRoutes = (ctx: ServerContext): Hono =>
     if (after === undefined) return apiError(c, 400, 'bad-last-event-id', 'Last-Event-ID / ?after must be a whole number (an event seq)');
     // Nothing more will ever come: 204 tells EventSource clients to stop reconnecting.
     if (run.status !== 'RUNNING' && after >= run.lastSeq) return c.body(null, 204);
+    // Events are stored before anyone sees them, so a seq past the stored ones was never sent: following from it
+    // would silently skip every event up to it.
+    if (after > run.lastSeq) {
+      return apiError(c, 400, 'bad-last-event-id', `run ${runId} has ${run.lastSeq} events so far; resume after at most ${run.lastSeq} (or from 0 for all)`);
+    }
 
     return streamReplay(
       c,
