@@ -149,8 +149,10 @@ export class RunManager {
       });
   }
 
-  #record(event: RunEvent, handle: RunHandle | undefined): void {
+  #record(written: RunEvent, handle: RunHandle | undefined): void {
     if (this.#closed) return;
+    // Where the file lies on the host is no client's business; the route serves the same record.
+    const event = 'osoplog' in written && written.osoplog ? { ...written, osoplog: `/api/runs/${written.runId}/osoplog` } : written;
     try {
       this.#options.store.appendEvent(event);
     } catch (error) {

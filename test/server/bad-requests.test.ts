@@ -85,3 +85,15 @@ describe('resuming a live stream', () => {
     await server.api(`/api/runs/${started.runId}/cancel`, { method: 'POST' });
   });
 });
+
+describe('the final event', () => {
+  it('points at the .osoplog route, not at the file on the host', async () => {
+    const started = (await (await server.api('/api/runs', postJson({ workflow: 'three-steps' }))).json()) as { runId: string };
+    await waitForRun(server, started.runId, (r) => r.status !== 'RUNNING');
+    const stream = await (await server.api(`/api/runs/${started.runId}/events`)).text();
+    expect(stream).not.toContain(server.dir);
+    const last = JSON.parse(stream.trim().split('\n').filter((line) => line.startsWith('data: ')).at(-1)!.slice(6)) as { type: string; osoplog: string };
+    expect(last).toMatchObject({ type: 'run.completed', osoplog: `/api/runs/${started.runId}/osoplog` });
+    expect((await server.api(last.osoplog)).status).toBe(200);
+  });
+});

@@ -1,5 +1,6 @@
 // A stand-in for the real runner: walks the workflow's nodes in order, emits RunEvents, waits on
 // human nodes, snapshots after each node and resumes from a snapshot. Enough to test the server.
+import { join } from 'node:path';
 import type { RunEvent, RunEventBody } from '../../../src/machine/run-event.ts';
 import type { HumanDecision, RunHandle, RunOptions, RunResult } from '../../../src/machine/run-options.ts';
 
@@ -73,7 +74,8 @@ export const createFakeRunner = (options: FakeRunnerOptions = {}): FakeRunner =>
         emit({ type: 'run.failed', status: 'CANCELLED', durationMs: 1, error: { message: 'cancelled', code: 'cancelled' } });
         return finish('CANCELLED');
       }
-      emit({ type: 'run.completed', status: 'COMPLETED', durationMs: 1 });
+      // Like the real runner: the path of the .osoplog it wrote.
+      emit({ type: 'run.completed', status: 'COMPLETED', durationMs: 1, osoplog: run.logDir ? join(run.logDir, `${runId}.osoplog.yaml`) : undefined });
       return finish('COMPLETED');
     };
 
