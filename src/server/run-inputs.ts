@@ -63,6 +63,21 @@ const checkOne = (workflow: Workflow, spec: InputSpec, value: unknown): Diagnost
   return undefined;
 };
 
+/** Deeper inputs are refused: copying, redacting and storing them would overflow the stack. */
+export const MAX_INPUT_DEPTH = 32;
+
+/** Whether a JSON value nests deeper than `limit`, found without recursion so that any depth is safe to ask about. */
+const nestsDeeperThan = (value: unknown, limit: number): boolean => {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [item, depth] = next;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+};
+
 export const checkInputs = (workflow: Workflow, raw: unknown): CheckedInputs => {
   if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
     return { inputs: {}, diagnostics: [diagnostic(workflow, 'inputs', 'inputs-not-object', 'inputs must be a JSON object of name → value')] };
@@ -77,6 +92,13 @@ export const checkInputs = (workflow: Workflow, raw: unknown): CheckedInputs => 
           diagnostic(workflow, `inputs.${name}`, 'unknown-input', `workflow ${workflow.id} has no input ${name}`, `its inputs are: ${[...declared.keys()].join(', ')}`),
         );
       }
+    }
+  }
+  for (const [name, value] of Object.entries(given)) {
+    if (nestsDeeperThan(value, MAX_INPUT_DEPTH)) {
+      diagnostics.push(
+        diagnostic(workflow, `inputs.${name}`, 'input-too-deep', `input ${name} nests arrays/objects more than ${MAX_INPUT_DEPTH} levels deep`, 'send a flatter value'),
+      );
     }
   }
   const inputs: Record<string, unknown> = { ...given };

@@ -97,3 +97,18 @@ describe('the final event', () => {
     expect((await server.api(last.osoplog)).status).toBe(200);
   });
 });
+
+describe('deep inputs', () => {
+  const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  const post = (x: string) =>
+    server.api('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"workflow":"three-steps","inputs":{"x":${x}}}` });
+
+  it('refuses an input nested too deep to copy, with its path, and takes one just within the limit', async () => {
+    const refused = await post(nested(50_000));
+    expect(refused.status).toBe(400);
+    const body = (await refused.json()) as { diagnostics: Array<{ code: string; path: string }> };
+    expect(body.diagnostics).toEqual([expect.objectContaining({ code: 'input-too-deep', path: 'inputs.x' })]);
+    expect(server.runner.started).toHaveLength(0);
+    expect((await post(nested(32))).status).toBe(201);
+  });
+});
