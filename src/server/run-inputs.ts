@@ -1,5 +1,6 @@
 // Checks the inputs of a run request against the workflow's declared inputs before anything starts.
 import type { Diagnostic, InputSpec, Workflow } from '../osop/workflow.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 
 export interface CheckedInputs {
   inputs: Record<string, unknown>;
@@ -63,21 +64,6 @@ const checkOne = (workflow: Workflow, spec: InputSpec, value: unknown): Diagnost
   return undefined;
 };
 
-/** Deeper inputs are refused: copying, redacting and storing them would overflow the stack. */
-export const MAX_INPUT_DEPTH = 32;
-
-/** Whether a JSON value nests deeper than `limit`, found without recursion so that any depth is safe to ask about. */
-const nestsDeeperThan = (value: unknown, limit: number): boolean => {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const [item, depth] = next;
-    if (item === null || typeof item !== 'object') continue;
-    if (depth >= limit) return true;
-    for (const child of Object.values(item)) stack.push([child, depth + 1]);
-  }
-  return false;
-};
-
 export const checkInputs = (workflow: Workflow, raw: unknown): CheckedInputs => {
   if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
     return { inputs: {}, diagnostics: [diagnostic(workflow, 'inputs', 'inputs-not-object', 'inputs must be a JSON object of name → value')] };
@@ -95,9 +81,9 @@ export const checkInputs = (workflow: Workflow, raw: unknown): CheckedInputs => 
     }
   }
   for (const [name, value] of Object.entries(given)) {
-    if (nestsDeeperThan(value, MAX_INPUT_DEPTH)) {
+    if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
       diagnostics.push(
-        diagnostic(workflow, `inputs.${name}`, 'input-too-deep', `input ${name} nests arrays/objects more than ${MAX_INPUT_DEPTH} levels deep`, 'send a flatter value'),
+        diagnostic(workflow, `inputs.${name}`, 'input-too-deep', `input ${name} nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep`, 'send a flatter value'),
       );
     }
   }

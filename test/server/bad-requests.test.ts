@@ -111,4 +111,13 @@ describe('deep inputs', () => {
     expect(server.runner.started).toHaveLength(0);
     expect((await post(nested(32))).status).toBe(201);
   });
+
+  it('refuses a decision whose data nests too deep, and the node keeps waiting (a real run failed the node: approve became reject)', async () => {
+    const started = (await (await server.api('/api/runs', postJson({ workflow: 'approval', inputs: { amount: 5 } }))).json()) as { runId: string };
+    await waitForRun(server, started.runId, (r) => r.waiting.includes('review'));
+    const body = `{"node":"review","decision":"approved","data":{"x":${nested(50_000)}}}`;
+    const signal = await server.api(`/api/runs/${started.runId}/signal`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(await errorOf(signal)).toMatchObject({ status: 400, message: expect.stringContaining('data nests') });
+    expect((await waitForRun(server, started.runId, () => true)).waiting).toEqual(['review']);
+  });
 });

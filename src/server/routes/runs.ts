@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { ServerContext } from '../context.ts';
 import { apiError, readJsonObject } from '../errors.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.ts';
 import { preflight } from '../preflight.ts';
 import { publicDiagnostics, publicFile } from '../public-paths.ts';
 import { runOsoplogYaml } from '../run-osoplog.ts';
@@ -77,6 +78,9 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       }
       if (data !== undefined && !isPlainObject(data)) {
         return apiError(c, 400, 'bad-request', 'data must be a JSON object of field → value (or left out)');
+      }
+      if (nestsDeeperThan(data, MAX_JSON_DEPTH)) {
+        return apiError(c, 400, 'bad-request', `data nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep; send a flatter value`);
       }
       if (!ctx.store.getRun(runId)) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
       const result = ctx.manager.signal(runId, body.node, { decision, comment, data });
