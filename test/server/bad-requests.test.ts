@@ -82,6 +82,9 @@ describe('resuming a live stream', () => {
       const error = await errorOf(await server.api(path, init));
       expect(error, path).toMatchObject({ status: 400, code: 'bad-last-event-id', message: expect.stringContaining(String(run.lastSeq)) });
     }
+    const inspect = await server.api(`/api/runs/${started.runId}/inspect?after=${beyond}`);
+    expect(inspect.status).toBe(400);
+    expect(await errorOf(inspect)).toMatchObject({ code: 'bad-last-event-id', message: expect.stringContaining('inspection records') });
     await server.api(`/api/runs/${started.runId}/cancel`, { method: 'POST' });
   });
 });

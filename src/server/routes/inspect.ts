@@ -20,7 +20,12 @@ export const inspectRoutes =
       const after = requestedAfter(c);
       if (after === undefined) return apiError(c, 400, 'bad-last-event-id', 'Last-Event-ID / ?after must be a whole number (a record seq)');
       // Nothing more will ever come: 204 tells EventSource clients to stop reconnecting.
-      if (!log.isLive(runId) && after >= log.store.lastSeq(runId)) return c.body(null, 204);
+      const lastSeq = log.store.lastSeq(runId);
+      if (!log.isLive(runId) && after >= lastSeq) return c.body(null, 204);
+      // Records are stored before anyone sees them: following from a seq past them would silently skip up to it.
+      if (after > lastSeq) {
+        return apiError(c, 400, 'bad-last-event-id', `run ${runId} has ${lastSeq} inspection records so far; resume after at most ${lastSeq} (or from 0 for all)`);
+      }
       return streamReplay(
         c,
         { after: (seq, limit) => log.store.after(runId, seq, limit), subscribe: () => log.subscribe(runId), isLive: () => log.isLive(runId) },
