@@ -47,12 +47,16 @@ const diagnostic = (workflow: Workflow, path: string, code: string, message: str
   suggestion,
 });
 
+/** JSON.parse reads 1e400 as Infinity, which would be stored as null. */
+const isFiniteOrNotNumber = (value: unknown): boolean => typeof value !== 'number' || Number.isFinite(value);
+
 const checkOne = (workflow: Workflow, spec: InputSpec, value: unknown): Diagnostic | undefined => {
   if (value === undefined) {
     return spec.required && spec.default === undefined
       ? diagnostic(workflow, `inputs.${spec.name}`, 'missing-input', `input ${spec.name} is required`, `send "inputs": {"${spec.name}": ...}`)
       : undefined;
   }
+  if (!isFiniteOrNotNumber(value)) return undefined; // reported by checkInputs
   if (!accepts(spec.type, value)) {
     return diagnostic(
       workflow,
@@ -81,6 +85,9 @@ export const checkInputs = (workflow: Workflow, raw: unknown): CheckedInputs => 
     }
   }
   for (const [name, value] of Object.entries(given)) {
+    if (!isFiniteOrNotNumber(value)) {
+      diagnostics.push(diagnostic(workflow, `inputs.${name}`, 'input-range', `input ${name} is too large to be a number`));
+    }
     if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
       diagnostics.push(
         diagnostic(workflow, `inputs.${name}`, 'input-too-deep', `input ${name} nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep`, 'send a flatter value'),

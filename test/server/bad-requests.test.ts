@@ -124,3 +124,16 @@ describe('deep inputs', () => {
     expect((await waitForRun(server, started.runId, () => true)).waiting).toEqual(['review']);
   });
 });
+
+describe('numbers', () => {
+  it('refuses a number too large for JSON to hold (1e400 reads as Infinity and was stored as null)', async () => {
+    for (const [workflow, name] of [['approval', 'amount'], ['three-steps', 'x']]) {
+      const body = `{"workflow":"${workflow}","inputs":{"${name}":1e400}}`;
+      const response = await server.api('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(response.status, workflow).toBe(400);
+      const refused = (await response.json()) as { diagnostics: Array<{ code: string; path: string }> };
+      expect(refused.diagnostics).toEqual([expect.objectContaining({ code: 'input-range', path: `inputs.${name}` })]);
+    }
+    expect(server.runner.started).toHaveLength(0);
+  });
+});
