@@ -152,6 +152,16 @@ describe('sopstate run', () => {
     expect(asked.code).toBe(0);
   });
 
+  it('cancels the run, without a stack trace, when the person leaves the approval prompt with Ctrl+C or Ctrl+D', async () => {
+    const complex = `${CORPUS}/osop-fixtures/valid_complex.osop`;
+    const abort = async () => Promise.reject(Object.assign(new Error('Aborted with Ctrl+D'), { name: 'AbortError' }));
+    const { code, stdout, stderr } = await runCli(complex, { dryRun: true }, { ask: abort });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/✖ CANCELLED in .*: run cancelled/);
+    expect(stdout).not.toContain('→ review →');
+    expect(stderr).not.toMatch(/AbortError|\n\s+at /);
+  });
+
   it('exits 2 for an --approve naming no node, suggesting the right one', async () => {
     const { code, stderr } = await runCli(`${CORPUS}/osop-fixtures/valid_complex.osop`, { dryRun: true, approve: ['reveiw'] });
     expect(code).toBe(2);

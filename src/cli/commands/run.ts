@@ -40,7 +40,7 @@ export interface RunIO {
   env: Record<string, string | undefined>;
   cwd: string;
   color?: boolean;
-  /** Asks a yes/no question on the terminal; absent when stdin is not a TTY. */
+  /** Asks a yes/no question on the terminal (rejects when the person presses Ctrl+C or Ctrl+D); absent when stdin is not a TTY. */
   ask?: (question: string) => Promise<string>;
   /** Receives the handle once the run has started (Ctrl-C → cancel). */
   onStart?: (handle: RunHandle) => void;
@@ -65,11 +65,20 @@ function checkNodeNames(workflow: Workflow, flag: string, names: string[]): void
   }
 }
 
-async function decide(node: string, flags: RunFlags, io: RunIO): Promise<HumanDecision> {
+/** The decision for a waiting human node; undefined when the person left the prompt with Ctrl+C or Ctrl+D (the run is cancelled). */
+async function decide(node: string, flags: RunFlags, io: RunIO): Promise<HumanDecision | undefined> {
   if (flags.reject.includes(node)) return { decision: 'rejected', comment: 'rejected with --reject' };
   if (flags.approve.includes(node) || flags.autoApprove) return { decision: 'approved', comment: flags.autoApprove ? 'approved with --auto-approve' : 'approved with --approve' };
   if (!io.ask) return { decision: 'rejected', comment: `no decision given: stdin is not a terminal; pass --approve ${node}, --reject ${node} or --auto-approve` };
-  const answer = (await io.ask(`Approve ${node}? [y/N] `)).trim().toLowerCase();
+  const asked = await io.ask(`Approve ${node}? [y/N] `).then(
+    (text) => ({ text }),
+    () => undefined,
+  );
+  if (!asked) {
+    io.stderr('\n');
+    return undefined;
+  }
+  const answer = asked.text.trim().toLowerCase();
   return answer === 'y' || answer === 'yes' ? { decision: 'approved' } : { decision: 'rejected', comment: answer && answer !== 'n' && answer !== 'no' ? answer : 'rejected at the prompt' };
 }
 
@@ -119,7 +128,8 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
       ...(stately ? { inspect: stately.inspect } : {}),
       onEvent: (event) => {
         print(event);
-        if (event.type === 'human.waiting') void decide(event.node, flags, io).then((decision) => handle.signal(event.node, decision));
+        if (event.type !== 'human.waiting') return;
+        void decide(event.node, flags, io).then((decision) => (decision ? handle.signal(event.node, decision) : handle.cancel()));
       },
     });
   } catch (failure) {
