@@ -74,7 +74,8 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
     return undefined;
   }
   warnUnknownKeys(data, WORKFLOW_KEYS, [], context.sink, 'workflow');
-  const missing = REQUIRED.filter((key) => data[key] === undefined || data[key] === null);
+  // A text field present but empty (`name:`) gets its own located error below; an empty nodes list has none.
+  const missing = REQUIRED.filter((key) => data[key] === undefined || (key === 'nodes' && data[key] === null));
   if (missing.length > 0) {
     context.sink.error({ code: 'missing-field', path: [], message: `missing required field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, suggestion: 'an OSOP workflow needs osop_version, id, name, nodes and edges' });
   }

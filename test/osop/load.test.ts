@@ -85,6 +85,14 @@ describe('loading', () => {
     expect(result.diagnostics.map((diagnostic) => diagnostic.code)).toEqual(['version-not-string']);
   });
 
+  it('reports a required field left empty once, where it is, not also as missing at 1:1', () => {
+    const { workflow, diagnostics } = loadWorkflowText(MINIMAL.replace('name: Tiny', 'name:'), 'flow.osop.yaml');
+    expect(workflow).toBeUndefined();
+    expect(diagnostics.map(({ line, col, code, message }) => ({ line, col, code, message }))).toEqual([{ line: 3, col: 6, code: 'invalid-field', message: 'name must be a non-empty string' }]);
+    expect(codes(MINIMAL.replace('name: Tiny\n', ''))).toEqual(['missing-field']);
+    expect(codes(MINIMAL.replace(/nodes:[\s\S]*$/, 'nodes:\n'))).toContain('missing-field');
+  });
+
   it('wants edges when there is more than one node, and not for a single node', () => {
     expect(codes(MINIMAL.replace(/edges:[\s\S]*$/, ''))).toContain('no-edges');
     const single = loadWorkflowText('osop_version: "1.0"\nid: one\nname: One\nnodes:\n  - {id: only, type: human}\n', 'one.osop');
