@@ -56,6 +56,7 @@ const isCheckable = (name: string) => WORKFLOW_EXTENSIONS.some((extension) => na
 /** Directories become the OSOP files (and .osoplog records) under them, sorted; other paths stay as given. A folder with none is an error. */
 export async function expandPaths(paths: string[]): Promise<string[]> {
   const expanded: string[] = [];
+  if (paths.filter((path) => path === '-').length > 1) throw new Error('- (stdin) can be read only once: give it one time');
   for (const path of paths) {
     const info = path === '-' ? undefined : await stat(path).catch(() => undefined);
     if (!info?.isDirectory()) {

@@ -75,6 +75,14 @@ describe('sopstate validate', () => {
     expect(stderr).toContain('2 files: 1 invalid');
   });
 
+  it('exits 2 when - (stdin) is given twice, instead of calling the second read an empty document', () => {
+    const text = 'osop_version: "1.0"\nid: x\nname: X\nnodes:\n  - id: a\n    type: cli\nedges: []\n';
+    const { code, stdout, stderr } = sopstate(['validate', '-', '-'], text);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('- (stdin) can be read only once');
+  });
+
   it('exits 2 for a folder with no OSOP files instead of calling it valid', () => {
     const directory = mkdtempSync(join(tmpdir(), 'sopstate-validate-empty-'));
     writeFileSync(join(directory, 'notes.txt'), 'not a workflow');
