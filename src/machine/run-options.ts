@@ -30,6 +30,8 @@ export interface RunOptions {
   lastSeq?: number;
   /** Called after every transition with XState's persisted snapshot. */
   onSnapshot?: (snapshot: unknown) => void;
+  /** Problems that do not stop the run (e.g. the .osoplog could not be written); default: one line on stderr. */
+  onWarning?: (message: string) => void;
   /** XState inspection observer (inspector / offline inspection stream). */
   inspect?: (inspectionEvent: unknown) => void;
   /** Where `human` nodes wait; share it with executors built by createLocalExecutors({ humanGate }). Default: the run's own. */

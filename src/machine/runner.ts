@@ -119,7 +119,7 @@ export function startRun(options: RunOptions): RunHandle {
       try {
         osoplogPath = await writeOsoplog(options.logDir, redact(record));
       } catch (failure) {
-        process.emitWarning(`could not write the .osoplog to ${options.logDir}: ${(failure as Error).message}`);
+        (options.onWarning ?? warnOnStderr)(`could not write the .osoplog to ${options.logDir}: ${(failure as Error).message}`);
       }
     }
     const durationMs = Date.now() - Date.parse(startedAt);
@@ -156,3 +156,7 @@ export function startRun(options: RunOptions): RunHandle {
     cancel: () => actor.send({ type: CANCEL_EVENT }),
   };
 }
+
+const warnOnStderr = (message: string): void => {
+  process.stderr.write(`sopstate: warning: ${message}\n`);
+};

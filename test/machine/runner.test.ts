@@ -242,3 +242,18 @@ async function schemaPath(): Promise<string> {
   const present: string[] = await readdir('schema').catch(() => []);
   return present.includes('osoplog.schema.json') ? local : '../shared/osop-schema/osoplog.schema.json';
 }
+
+describe('a .osoplog that cannot be written', () => {
+  const single = workflowFrom(`osop_version: "1.0"\nid: one\nname: One\nnodes:\n  - { id: only, type: api, name: Only }\n`);
+
+  it('still completes the run and says why in one plain warning, not a Node process warning', async () => {
+    const warnings: string[] = [];
+    const emitted = vi.spyOn(process, 'emitWarning');
+    const result = await run(single, { logDir: '/dev/null/not-a-folder', onWarning: (message) => warnings.push(message) });
+    expect(result.status).toBe('COMPLETED');
+    expect(result.osoplogPath).toBeUndefined();
+    expect(warnings).toEqual([expect.stringContaining('could not write the .osoplog to /dev/null/not-a-folder')]);
+    expect(emitted).not.toHaveBeenCalled();
+    emitted.mockRestore();
+  });
+});
