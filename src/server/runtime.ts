@@ -1,11 +1,12 @@
 // The real parts behind a server: the XState runner, the loader, Stripe/Claude executors (live or
 // sandboxed), local executors (human, cli when allowed), and the secrets runs may use.
-import { createServiceExecutors, describeServiceMode, resolveServiceMode, serviceSecrets, type Env } from '../adapters/registry.ts';
+import type { Env } from '../adapters/registry.ts';
 import { createLocalExecutors } from '../adapters/local.ts';
+import { openServices } from '../adapters/services.ts';
 import { startRun } from '../machine/runner.ts';
 import { loadWorkflowFile } from '../osop/load.ts';
 import { renderMermaid } from '../osop/render-mermaid.ts';
-import { startSandbox, type Sandbox } from '../sandbox/start.ts';
+import type { Sandbox } from '../sandbox/start.ts';
 import type { SecretSource } from './run-manager.ts';
 import type { ServerRuntime } from './start-server.ts';
 
@@ -28,22 +29,17 @@ export interface Runtime {
 
 export const createRuntime = async (options: RuntimeOptions = {}): Promise<Runtime> => {
   const env = options.env ?? process.env;
-  const modes = resolveServiceMode(env, { forceSandbox: options.forceSandbox });
-  const sandbox = modes.needsSandbox ? await startSandbox() : undefined;
-  options.announce?.(describeServiceMode(modes, env));
-  const services = createServiceExecutors({ mode: modes, sandbox, env });
-  const keys = serviceSecrets(modes, env);
+  const services = await openServices({ env, forceSandbox: options.forceSandbox, announce: options.announce });
+  const keys = services.withServiceKeys({});
   return {
     runtime: {
       startRun,
       load: loadWorkflowFile,
       renderMermaid,
-      createExecutors: () => ({ ...createLocalExecutors({ allowCli: options.allowCli }), api: services.api, agent: services.agent }),
+      createExecutors: () => ({ ...createLocalExecutors({ allowCli: options.allowCli }), ...services.executors }),
     },
     secret: (name) => keys[name] ?? env[name],
-    sandbox,
-    close: async () => {
-      await sandbox?.close();
-    },
+    sandbox: services.sandbox,
+    close: services.close,
   };
 };
