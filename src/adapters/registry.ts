@@ -27,7 +27,7 @@ export interface ServiceExecutorOptions {
   /** One mode for both services, or the per-service decision of resolveServiceMode(). */
   mode: ServiceMode | Omit<ServiceModes, 'needsSandbox'>;
   /** The running emulators; used for the services in sandbox mode. */
-  sandbox?: SandboxUrls;
+  sandbox?: Partial<SandboxUrls>;
   /** Explicit base URLs win over STRIPE_API_BASE / ANTHROPIC_BASE_URL, which win over the sandbox. */
   stripeBaseUrl?: string;
   anthropicBaseUrl?: string;
@@ -45,7 +45,7 @@ export interface ServiceExecutors extends ExecutorRegistry {
 
 const isSet = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
-type Service = 'stripe' | 'anthropic';
+export type Service = 'stripe' | 'anthropic';
 const SERVICE_IDS: readonly Service[] = ['stripe', 'anthropic'];
 
 interface ServiceFacts {
@@ -113,6 +113,13 @@ const baseUrl = (service: Service, mode: ServiceMode, options: ServiceExecutorOp
 /** The environment's key for a live service, the sandbox key for an emulated one. */
 const keyFor = (service: Service, mode: ServiceMode, env: Env): string | undefined =>
   mode === 'live' ? env[SERVICES[service].keyVar] : SERVICES[service].sandboxKey;
+
+/** Where one service's calls go and with which key, for clients other than the executors (the chat's Claude). */
+export const serviceEndpoint = (service: Service, options: ServiceExecutorOptions): { baseUrl: string; apiKey: string | undefined } => {
+  const env = options.env ?? process.env;
+  const mode = modesOf(options.mode)[service];
+  return { baseUrl: baseUrl(service, mode, options, env), apiKey: keyFor(service, mode, env) };
+};
 
 export const createServiceExecutors = (options: ServiceExecutorOptions): ServiceExecutors => {
   const env = options.env ?? process.env;
