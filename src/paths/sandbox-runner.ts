@@ -1,7 +1,8 @@
 // `sopstate test --sandbox`: each path driven through the real Stripe/Claude adapters against the local emulators.
 import type { Executor, ExecutorRegistry, NodeExecution } from '../adapters/executor.ts';
-import { createServiceExecutors, serviceSecrets, type ServiceExecutors } from '../adapters/registry.ts';
-import { startSandbox, type Sandbox } from '../sandbox/start.ts';
+import type { ServiceExecutors } from '../adapters/registry.ts';
+import { openServices } from '../adapters/services.ts';
+import type { Sandbox } from '../sandbox/start.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import type { Undriven } from './format-report.ts';
 import type { PathStep, WorkflowPath } from './path.ts';
@@ -61,12 +62,11 @@ export interface SandboxRunner {
 
 /** Starts the emulators and returns a runner that drives each path through the real adapters; call close() when done. */
 export async function startSandboxRunner(workflow: Workflow): Promise<SandboxRunner> {
-  const sandbox = await startSandbox();
-  const deps: SandboxDeps = {
-    sandbox,
-    services: createServiceExecutors({ mode: 'sandbox', sandbox: { stripeUrl: sandbox.stripeUrl, anthropicUrl: sandbox.anthropicUrl }, env: {} }),
-  };
-  const secrets = { ...placeholderSecrets(workflow), ...serviceSecrets({ stripe: 'sandbox', anthropic: 'sandbox' }, {}) };
+  // An empty environment: the emulators always, whatever keys or base URLs the user has set.
+  const services = await openServices({ env: {}, forceSandbox: true });
+  const sandbox = services.sandbox!;
+  const deps: SandboxDeps = { sandbox, services: services.executors };
+  const secrets = { ...placeholderSecrets(workflow), ...services.withServiceKeys({}) };
   const undriven: Undriven[] = [];
   let retryShown = false;
   const runner: PathRunner = async (_, path) => {
@@ -86,7 +86,7 @@ export async function startSandboxRunner(workflow: Workflow): Promise<SandboxRun
     const check = await runPath(workflow, path, { secrets, executors, watchdogMs: 60_000 });
     return { ...check, drivenBy: describePlan(path, plan.drives!) };
   };
-  return { runner, undriven, close: () => sandbox.close() };
+  return { runner, undriven, close: services.close };
 }
 
 /** Starts the emulators, hands `use` the runner, and stops them afterwards. */
