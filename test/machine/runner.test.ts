@@ -1,16 +1,13 @@
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import type { NodeExecution } from '../../src/adapters/executor.ts';
 import { startRun, RunSetupError } from '../../src/machine/runner.ts';
 import type { RunEvent } from '../../src/machine/run-event.ts';
+import { schemaValidator } from '../../src/osop/schema-verdict.ts';
 import { completed, edges, expectGapless, fail, hang, run, runOnFakeClock, scripted, scriptedAwaitingHumans, skipped, started, workflowFrom } from './helpers.ts';
-
-const addFormats: FormatsPlugin = (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
 
 describe('cycles', () => {
   it('fails the run with "cycle limit reached at X" when a node is entered more than max_iterations times', async () => {
@@ -208,10 +205,7 @@ edges:
 
 describe('the .osoplog', () => {
   it('is written per run, validates against the OSOP schema, and carries ai_metadata', async () => {
-    const schema = JSON.parse(await readFile(await schemaPath(), 'utf8'));
-    const ajv = new Ajv2020({ strict: false });
-    addFormats(ajv);
-    const validate = ajv.compile(schema);
+    const validate = schemaValidator('osoplog');
     const logDir = await mkdtemp(join(tmpdir(), 'osoplog-'));
     const workflow = workflowFrom(`
 osop_version: "1.0"
@@ -236,12 +230,6 @@ edges:
     expect(record.node_records[1].ai_metadata).toEqual(ai);
   });
 });
-
-async function schemaPath(): Promise<string> {
-  const local = 'schema/osoplog.schema.json';
-  const present: string[] = await readdir('schema').catch(() => []);
-  return present.includes('osoplog.schema.json') ? local : '../shared/osop-schema/osoplog.schema.json';
-}
 
 describe('a .osoplog that cannot be written', () => {
   const single = workflowFrom(`osop_version: "1.0"\nid: one\nname: One\nnodes:\n  - { id: only, type: api, name: Only }\n`);
