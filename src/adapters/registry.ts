@@ -43,7 +43,8 @@ export interface ServiceExecutors extends ExecutorRegistry {
   agent: Executor;
 }
 
-const isSet = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
+/** A variable that is set to something other than blanks. */
+export const isSet = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
 export type Service = 'stripe' | 'anthropic';
 const SERVICE_IDS: readonly Service[] = ['stripe', 'anthropic'];

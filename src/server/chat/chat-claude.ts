@@ -1,6 +1,6 @@
 // The Claude client the chat talks to: live with ANTHROPIC_API_KEY, else the sandbox emulator — same SDK code path.
 import Anthropic from '@anthropic-ai/sdk';
-import { resolveServiceMode, serviceEndpoint, type Env } from '../../adapters/registry.ts';
+import { isSet, resolveServiceMode, serviceEndpoint, type Env } from '../../adapters/registry.ts';
 
 export interface ChatClaudeOptions {
   env?: Env;
@@ -8,8 +8,6 @@ export interface ChatClaudeOptions {
   /** The running emulators (createRuntime / startSandbox), used when Claude is emulated. */
   sandbox?: { anthropicUrl: string };
 }
-
-const isSet = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
 export const createChatClaude = ({ env = process.env, forceSandbox, sandbox }: ChatClaudeOptions = {}): Anthropic => {
   const mode = resolveServiceMode(env, { forceSandbox });
