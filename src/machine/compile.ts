@@ -25,7 +25,8 @@ const unprovided = fromPromise<NodeActorOutput, NodeActorInput>(async ({ input }
 
 type Config = Record<string, unknown>;
 
-const endOf = (scope: ScopePlan) => (scope.exit !== undefined ? `#${scope.prefix}ENDED` : finalId('COMPLETED'));
+/** A leaf ends its branch when it is in one (with or without a join), and the run only at the top. */
+const endOf = (scope: ScopePlan) => (scope.parent !== undefined ? `#${scope.prefix}ENDED` : finalId('COMPLETED'));
 
 function findFork(scope: ScopePlan | undefined, key: string): ForkPlan | undefined {
   if (!scope) return undefined;

@@ -211,3 +211,36 @@ ${branches.flatMap((id) => [`  - { from: start, to: ${id}, mode: parallel }`, ` 
   });
 });
 
+
+describe('branches that reach a leaf', () => {
+  const forkWorkflow = (head: string, edgesYaml: string) =>
+    workflowFrom(`
+osop_version: "1.0"
+id: fork-leaf
+name: Fork with a leaf
+nodes:
+${head}  - { id: quick, type: system, name: Quick }
+  - { id: slow, type: system, name: Slow }
+  - { id: after_slow, type: system, name: After slow }
+edges:
+${edgesYaml}
+  - { from: slow, to: after_slow }
+`);
+  const startNode = '  - { id: start, type: system, name: Start }\n';
+  const shapes = {
+    'parallel edges': forkWorkflow(startNode, '  - { from: start, to: quick, mode: parallel }\n  - { from: start, to: slow, mode: parallel }'),
+    'two sequential edges': forkWorkflow(startNode, '  - { from: start, to: quick }\n  - { from: start, to: slow }'),
+    'two start nodes': forkWorkflow('', ''),
+  };
+  const slowly = async () => (await new Promise((resolve) => setTimeout(resolve, 40)), { outputs: {} });
+
+  for (const [shape, workflow] of Object.entries(shapes)) {
+    it(`ends only the branch, and completes after every branch ended (${shape})`, async () => {
+      const result = await run(workflow, { executors: scripted({ slow: slowly, after_slow: slowly }) });
+      expect(result.status).toBe('COMPLETED');
+      expect(completed(result.events)).toEqual(expect.arrayContaining(['quick', 'slow', 'after_slow']));
+      expect(completed(result.events).at(-1)).toBe('after_slow');
+      expect(skipped(result.events)).toEqual([]);
+    });
+  }
+});
