@@ -14,6 +14,8 @@ export interface NormalizeContext {
   bareName?: TemplateOptions['bareName'];
   /** Output name → the first node declaring it. */
   producers?: ReadonlyMap<string, string>;
+  /** Node id → the output fields it can produce, for nodes whose set is closed (see output-fields.ts). */
+  outputFields?: ReadonlyMap<string, readonly string[]>;
 }
 
 export const isRecord = (value: unknown): value is Raw => value !== null && typeof value === 'object' && !Array.isArray(value);

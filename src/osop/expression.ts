@@ -37,6 +37,8 @@ export interface CompileOptions {
   producers?: ReadonlyMap<string, string>;
   /** Extra top-level names the expression may use (e.g. `data`, `status`, `headers` in output extractors). */
   variables?: string[];
+  /** Node id → the output fields it can produce, for nodes whose set is closed; `node.field` is checked against it. */
+  outputFields?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface CompileResult {
@@ -96,9 +98,28 @@ function bareNameOwner(name: string, options: CompileOptions): string | undefine
   return sourceDeclares ? options.sourceNode : (producer ?? options.sourceNode);
 }
 
-function checkName(use: NameUse, options: CompileOptions, warnings: ExpressionProblem[]): ExpressionProblem | undefined {
+/** `node.field` or `outputs.node.field` naming a field the node cannot produce. */
+function checkOutputField(use: NameUse, source: string, options: CompileOptions): ExpressionProblem | undefined {
+  const viaOutputs = use.name === 'outputs';
+  const [node, field] = viaOutputs ? use.path : [use.name, use.path[0]];
+  const known = node === undefined || field === undefined ? undefined : options.outputFields?.get(node);
+  if (!known || known.includes(field!)) return undefined;
+  const written = viaOutputs ? `outputs.${node}.${field}` : `${node}.${field}`;
+  // Point at the field itself when the reference is written without spaces.
+  const col = source.startsWith(written, use.offset) ? use.offset + written.length - field!.length + 1 : use.offset + 1;
+  return {
+    code: 'unknown-output',
+    message: `node ${node} declares no output "${field}"`,
+    col,
+    suggestion: didYouMean(field!, known) ?? `${node} produces: ${known.join(', ')}`,
+  };
+}
+
+function checkName(use: NameUse, options: CompileOptions, warnings: ExpressionProblem[], source: string): ExpressionProblem | undefined {
   const col = use.offset + 1;
   const { nodeIds } = options;
+  const fieldProblem = checkOutputField(use, source, options);
+  if (fieldProblem) return fieldProblem;
   if (use.name === 'outputs' && use.path.length > 0 && !nodeIds.includes(use.path[0])) {
     return { code: 'unknown-node', message: `outputs.${use.path[0]} names no node`, col, suggestion: didYouMean(use.path[0], nodeIds) };
   }
@@ -140,7 +161,7 @@ export function compileExpression(source: string, position: SourcePosition, opti
   const callProblem = checkCalls(references, options.nodeIds);
   if (callProblem) return { error: callProblem, warnings };
   for (const use of references.names) {
-    const problem = checkName(use, options, warnings);
+    const problem = checkName(use, options, warnings, source);
     if (problem) return { error: problem, warnings };
   }
   const program = plan(workflowEnv, parsed);

@@ -8,6 +8,7 @@ import { normalizeInputs } from './normalize-inputs.ts';
 import { normalizeNode } from './normalize-node.ts';
 import { declaredOutputNames } from './normalize-outputs.ts';
 import { normalizeRetry, normalizeTimeout } from './normalize-policy.ts';
+import { outputFieldsByNode } from './output-fields.ts';
 import { validateReferences } from './validate-references.ts';
 import { validateRuntime } from './validate-runtime.ts';
 import type { Workflow, WorkflowEdge, WorkflowNode } from './workflow.ts';
@@ -100,6 +101,7 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
   };
   rawNodes.forEach((raw, index) => validateRuntime(raw, index, context));
   const nodes = rawNodes.map((raw, index) => normalizeNode(raw, index, context)).filter((node): node is WorkflowNode => node !== undefined);
+  context.outputFields = outputFieldsByNode(nodes);
   const edges = rawEdges.map((raw, index) => normalizeEdge(raw, index, context)).filter((edge): edge is WorkflowEdge => edge !== undefined);
   const inputs = normalizeInputs(data.inputs, context);
   const unique = new Map(nodes.map((node) => [node.id, node] as const));

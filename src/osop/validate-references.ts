@@ -1,17 +1,11 @@
 // Load-time checks of `${...}` references and `{{...}}` look-alikes in node runtimes, with positions.
 import { isRecord, type NormalizeContext } from './context.ts';
 import type { DocPath } from './diagnostics.ts';
+import { knownOutputFields } from './output-fields.ts';
 import { didYouMean } from './suggest.ts';
 import { findInterpolations } from './template.ts';
 import type { InputSpec, Reference, WorkflowNode } from './workflow.ts';
 
-/** Outputs every node of a type produces whatever it declares. */
-const BUILT_IN_OUTPUTS: Record<string, string[]> = {
-  api: ['data', 'status', 'headers'],
-  agent: ['text'],
-  cli: ['stdout', 'stderr', 'exit_code'],
-  human: ['decision', 'comment', 'data'],
-};
 
 export interface ReferenceTargets {
   nodes: Map<string, WorkflowNode>;
@@ -32,10 +26,10 @@ function checkReference(ref: Reference, path: DocPath, col: number, targets: Ref
       context.sink.error({ code: 'unknown-reference', path, message: `\${${ref.source}} refers to no node "${head}"`, suggestion, at });
       return;
     }
-    const declared = node.outputs.map((output) => output.name);
-    const known = [...declared, ...(BUILT_IN_OUTPUTS[node.type] ?? [])];
-    if (field !== undefined && declared.length > 0 && !known.includes(field)) {
-      context.sink.warning({ code: 'unknown-output', path, message: `\${${ref.source}}: node ${head} declares no output "${field}"`, suggestion: didYouMean(field, known) ?? `declared: ${declared.join(', ')}`, at });
+    const known = knownOutputFields(node);
+    if (field !== undefined && known && !known.includes(field)) {
+      const suggestion = didYouMean(field, known) ?? `${head} produces: ${known.join(', ')}`;
+      context.sink.error({ code: 'unknown-output', path, message: `\${${ref.source}}: node ${head} declares no output "${field}"`, suggestion, at });
     }
     return;
   }
