@@ -21,7 +21,7 @@ export const NODE_KEYS = new Set([
 
 export const EDGE_KEYS = new Set([
   'from', 'to', 'mode', 'when', 'condition', 'explain', 'label', 'spawn_count', 'for_each', 'iterator_var',
-  'join_mode', 'join_count', 'cases', 'default_to',
+  'join_mode', 'join_count', 'cases', 'default_to', 'max_iterations',
 ]);
 
 /** Warns about keys outside `known`; `x-` extension keys are silent. */

@@ -1,0 +1,73 @@
+// `loop` edges repeat while their condition holds, bounded (issue 12 point 4, issue 13 bounds).
+import { describe, expect, it } from 'vitest';
+import { loadWorkflowText } from '../../src/osop/load.ts';
+import { run, scripted, workflowFrom } from './helpers.ts';
+
+const batch = (bound = '') => `
+osop_version: "1.0"
+id: batch
+name: Batch
+nodes:
+  - { id: fetch, type: system, name: Fetch a page, outputs: [more_items] }
+  - { id: done, type: system, name: Done }
+edges:
+  - { from: fetch, to: fetch, mode: loop, when: "fetch.more_items == true"${bound} }
+  - { from: fetch, to: done }
+`;
+
+/** `fetch` answers more_items: true until it has been called `pages` times. */
+const pagesOf = (pages: number) => {
+  let calls = 0;
+  return scripted({ fetch: () => ({ outputs: { more_items: ++calls < pages } }) });
+};
+
+const visitsOf = (events: { type: string; node?: string }[], node: string) =>
+  events.filter((event) => event.type === 'node.started' && event.node === node).length;
+
+describe('loop edges', () => {
+  it('repeat while the condition holds: a 50-visit loop completes', async () => {
+    const result = await run(workflowFrom(batch()), { executors: pagesOf(50) });
+    expect(result.status).toBe('COMPLETED');
+    expect(visitsOf(result.events, 'fetch')).toBe(50);
+    expect(visitsOf(result.events, 'done')).toBe(1);
+  });
+
+  it('warn at load when they set no bound, and not when they do', () => {
+    const unbounded = loadWorkflowText(batch(), 'batch.osop.yaml');
+    expect(unbounded.diagnostics.filter((d) => d.code === 'unbounded-loop')).toMatchObject([
+      { severity: 'warning', line: batch().split('\n').findIndex((line) => line.includes('mode: loop')) + 1 },
+    ]);
+    const bounded = loadWorkflowText(batch(', max_iterations: 5'), 'batch.osop.yaml');
+    expect(bounded.diagnostics.filter((d) => d.code === 'unbounded-loop')).toEqual([]);
+    expect(bounded.workflow?.nodes.find((node) => node.id === 'fetch')?.maxIterations).toBe(5);
+  });
+
+  it('stop at max_iterations with a clear reason', async () => {
+    const result = await run(workflowFrom(batch(', max_iterations: 5')), { executors: pagesOf(50) });
+    expect(result.status).toBe('FAILED');
+    expect(visitsOf(result.events, 'fetch')).toBe(5);
+    expect(result.events.at(-1)).toMatchObject({ type: 'run.failed', error: { code: 'cycle_limit', message: expect.stringContaining('max_iterations 5') } });
+  });
+
+  it('a loop that never ends fails at the default bound of 1000', async () => {
+    const result = await run(workflowFrom(batch()), { executors: pagesOf(Infinity) });
+    expect(result.status).toBe('FAILED');
+    expect(visitsOf(result.events, 'fetch')).toBe(1000);
+    expect(result.events.at(-1)).toMatchObject({ error: { code: 'cycle_limit', message: expect.stringContaining('max_iterations 1000') } });
+  });
+
+  it('keeps the small default for cycles made of fallback edges', () => {
+    const workflow = workflowFrom(`
+osop_version: "1.0"
+id: retrying
+name: Retrying
+nodes:
+  - { id: create, type: system, name: Create }
+  - { id: confirm, type: system, name: Confirm }
+edges:
+  - { from: create, to: confirm }
+  - { from: confirm, to: create, mode: fallback }
+`);
+    expect(workflow.nodes.map((node) => node.maxIterations)).toEqual([3, 3]);
+  });
+});
