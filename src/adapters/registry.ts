@@ -47,7 +47,7 @@ export interface ServiceExecutors extends ExecutorRegistry {
 export const isSet = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
 export type Service = 'stripe' | 'anthropic';
-const SERVICE_IDS: readonly Service[] = ['stripe', 'anthropic'];
+export const SERVICE_IDS: readonly Service[] = ['stripe', 'anthropic'];
 
 interface ServiceFacts {
   name: string;

@@ -5,6 +5,8 @@ import {
   describeServiceMode,
   resolveServiceMode,
   serviceSecrets,
+  SERVICE_IDS,
+  type Service,
   type Env,
   type ServiceExecutors,
   type ServiceModes,
@@ -26,6 +28,8 @@ export interface Services {
   /** The user's secrets plus the service keys (the sandbox's for an emulated service). */
   withServiceKeys(secrets: Record<string, string>): Record<string, string>;
   sandbox?: Sandbox;
+  /** The services answered by an emulator (the sandbox here, or one STRIPE_API_BASE/... points at). */
+  emulated: Service[];
   close(): Promise<void>;
 }
 
@@ -39,6 +43,7 @@ export const openServices = async (options: OpenServicesOptions = {}): Promise<S
     executors: createServiceExecutors({ mode: modes, sandbox, env }),
     withServiceKeys: (secrets) => serviceSecrets(modes, env, secrets),
     sandbox,
+    emulated: SERVICE_IDS.filter((service) => modes[service] === 'sandbox'),
     close: async () => {
       await sandbox?.close();
     },

@@ -9,6 +9,7 @@ import { withTimeout } from '../adapters/timeout.ts';
 import { resolveTemplate, TemplateError } from '../osop/template.ts';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
 import type { NodeActorError, NodeActorInput, NodeActorOutput } from './actor-events.ts';
+import type { OutputSecrets } from './output-secrets.ts';
 import { toPlainJson } from './plain-json.ts';
 import type { Redactor } from './redact.ts';
 import type { RunEventBody } from './run-event.ts';
@@ -22,6 +23,8 @@ export interface NodeActorDeps {
   humanGate: HumanGate;
   dryRun: boolean;
   redact: Redactor;
+  /** Secret fields of outputs (client_secret...): masked in what the run keeps, real in the runtimes that use them. */
+  outputSecrets: OutputSecrets;
   /** Adds the event to the run; `redacted` says the body is already scrubbed, so it is not scanned again. */
   publish: (body: RunEventBody, redacted?: boolean) => void;
   /** Nodes whose actor is running, so the runner can report the ones a transition interrupts. */
@@ -49,7 +52,8 @@ function secretsFor(deps: NodeActorDeps): Record<string, string> {
 function resolveRuntime(deps: NodeActorDeps, node: WorkflowNode, input: NodeActorInput): Record<string, unknown> {
   const values = { inputs: input.inputs, outputs: input.outputs, secrets: secretsFor(deps), env: input.env, metadata: input.metadata, loop: input.loop };
   try {
-    return Object.fromEntries(Object.entries(node.runtime).map(([key, template]) => [key, resolveTemplate(template, values)]));
+    const resolved = Object.fromEntries(Object.entries(node.runtime).map(([key, template]) => [key, resolveTemplate(template, values)]));
+    return deps.outputSecrets.unmask(resolved);
   } catch (failure) {
     if (deps.dryRun) return {};
     const message = failure instanceof TemplateError ? failure.message : String(failure);
@@ -90,7 +94,7 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
     });
     const durationMs = Date.now() - started;
     // Outputs live in the persisted snapshot: keep them plain JSON, redacted once for the event and the context alike.
-    const plain = toPlainJson(result.outputs ?? {});
+    const plain = deps.outputSecrets.mask(node.id, toPlainJson(result.outputs ?? {}));
     const { outputs, ai } = deps.redact({ outputs: plain, ...(result.ai ? { ai: result.ai } : {}) });
     deps.inFlight.delete(node.id);
     emit({ type: 'node.completed', node: node.id, visit: input.visit, durationMs, outputs, ...(ai ? { ai } : {}) }, true);

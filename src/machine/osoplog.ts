@@ -20,6 +20,8 @@ export interface OsoplogRecordInput {
   dryRun: boolean;
   inputs: Record<string, unknown>;
   error?: string;
+  /** Services answered by sopstate's emulators (e.g. stripe), not the real ones. */
+  emulated?: string[];
 }
 
 export interface NodeRecord {
@@ -81,13 +83,18 @@ export function buildOsoplog(input: OsoplogRecordInput): Record<string, unknown>
     run_id: input.runId,
     workflow_id: input.workflow.id,
     mode: input.dryRun ? 'dry_run' : 'live',
-    // The schema has no CANCELLED: a cancelled run did not complete.
+    // The schema has no CANCELLED: a cancelled run did not complete; `cancelled: true` tells it from a failure.
     status: input.status === 'CANCELLED' ? 'FAILED' : input.status,
+    ...(input.status === 'CANCELLED' ? { cancelled: true } : {}),
     trigger: { type: 'manual', timestamp: input.startedAt },
     started_at: input.startedAt,
     ended_at: input.endedAt,
     duration_ms: wholeMs(duration),
-    runtime: { agent: 'sopstate', source: 'executor' },
+    runtime: {
+      agent: 'sopstate',
+      source: 'executor',
+      ...(input.emulated?.length && !input.dryRun ? { emulated_services: input.emulated } : {}),
+    },
     inputs: input.inputs,
     node_records: nodeRecords(input.workflow, input.events),
     ...(input.error ? { result_summary: input.error } : {}),

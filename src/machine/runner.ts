@@ -7,7 +7,8 @@ import { CANCEL_EVENT } from './actor-events.ts';
 import { FINAL_STATES, type FinalState } from './compile.ts';
 import type { RunContext } from './context.ts';
 import { buildOsoplog, writeOsoplog } from './osoplog.ts';
-import { createRedactor } from './redact.ts';
+import { OutputSecrets } from './output-secrets.ts';
+import { createRedactor, type Redactor } from './redact.ts';
 import { registerRun, runnableMachine } from './run-registry.ts';
 import type { ErrorInfo, RunEvent, RunEventBody } from './run-event.ts';
 import { missingSecrets, resolveInputs, RunSetupError } from './run-inputs.ts';
@@ -55,7 +56,9 @@ export function startRun(options: RunOptions): RunHandle {
   const { workflow } = options;
   const inputs = options.snapshot ? {} : checkSetup(options);
   const runId = options.runId ?? resumedRunId(options.snapshot) ?? randomUUID();
-  const redact = createRedactor(options.secrets ?? {});
+  const outputSecrets = new OutputSecrets();
+  const redactSecrets = createRedactor(options.secrets ?? {});
+  const redact: Redactor = (value) => outputSecrets.redact(redactSecrets(value));
   const humanGate = options.humanGate ?? new HumanGate();
   const events: RunEvent[] = [];
   const inFlight = new Map<string, { visit: number }>();
@@ -86,7 +89,7 @@ export function startRun(options: RunOptions): RunHandle {
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });
 
-  const unregister = registerRun(actor, { workflow, runId, secrets: options.secrets ?? {}, executors: options.executors, humanGate, dryRun: options.dryRun ?? false, redact, publish, inFlight, random: options.random });
+  const unregister = registerRun(actor, { workflow, runId, secrets: options.secrets ?? {}, executors: options.executors, humanGate, dryRun: options.dryRun ?? false, redact, outputSecrets, publish, inFlight, random: options.random });
 
   let resolveDone!: (result: RunResult) => void;
   const done = new Promise<RunResult>((resolve) => (resolveDone = resolve));
@@ -115,7 +118,7 @@ export function startRun(options: RunOptions): RunHandle {
       : (context.error ?? { message: `run ended in ${state}`, code: state.toLowerCase() });
     let osoplogPath: string | undefined;
     if (options.logDir) {
-      const record = buildOsoplog({ workflow, runId, status: state, startedAt, endedAt: new Date().toISOString(), events, dryRun: options.dryRun ?? false, inputs: context.inputs, ...(state === 'COMPLETED' ? {} : { error: error.message }) });
+      const record = buildOsoplog({ workflow, runId, status: state, startedAt, endedAt: new Date().toISOString(), events, dryRun: options.dryRun ?? false, inputs: context.inputs, emulated: options.emulated, ...(state === 'COMPLETED' ? {} : { error: error.message }) });
       try {
         osoplogPath = await writeOsoplog(options.logDir, redact(record));
       } catch (failure) {

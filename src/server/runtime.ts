@@ -33,7 +33,7 @@ export const createRuntime = async (options: RuntimeOptions = {}): Promise<Runti
   const keys = services.withServiceKeys({});
   return {
     runtime: {
-      startRun,
+      startRun: (runOptions) => startRun({ ...runOptions, emulated: services.emulated }),
       load: loadWorkflowFile,
       renderMermaid,
       createExecutors: () => ({ ...createLocalExecutors({ allowCli: options.allowCli }), ...services.executors }),

@@ -86,3 +86,18 @@ describe('sopstate run with no keys: the seed against the sandbox emulators', ()
     expect(stdout).toContain('network_error');
   });
 });
+
+describe('the records of a sandbox run', () => {
+  it('name the emulated services and never show the client_secret Stripe returns', async () => {
+    const terminal = await sopstateRun(['examples/stripe-payment-seed.osop.yaml']);
+    const json = await sopstateRun(['examples/stripe-payment-seed.osop.yaml', '--json']);
+    expect(json.code).toBe(0);
+    const intent = json.events.find((event) => event.type === 'node.completed' && event.node === 'create_intent');
+    expect(intent).toMatchObject({ outputs: { client_secret: '[secret create_intent.client_secret]' } });
+    for (const { stdout, logDir } of [terminal, json]) {
+      const osoplog = await osoplogOf(logDir);
+      expect(osoplog).toMatchObject({ runtime: { emulated_services: ['stripe', 'anthropic'] } });
+      expect(`${stdout}${JSON.stringify(osoplog)}`).not.toMatch(/pi_\w+_secret_\w+/);
+    }
+  });
+});

@@ -125,6 +125,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
       executors,
       dryRun: flags.dryRun,
       logDir: flags.logDir,
+      ...(services ? { emulated: services.emulated } : {}),
       ...(stately ? { inspect: stately.inspect } : {}),
       onEvent: (event) => {
         print(event);

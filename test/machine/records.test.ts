@@ -1,0 +1,75 @@
+// What a run's records say (issue 12 point 9): secrets that arrive in outputs, cancelled runs, emulated services.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
+import { startRun } from '../../src/machine/runner.ts';
+import { schemaValidator } from '../../src/osop/schema-verdict.ts';
+import { hang, run, scripted, workflowFrom } from './helpers.ts';
+
+const SECRET = 'pi_3Qx_secret_Zq81xLmN';
+
+const payment = workflowFrom(`
+osop_version: "1.0"
+id: pay
+name: Pay
+nodes:
+  - { id: create_intent, type: system, name: Create, outputs: [intent_id, client_secret] }
+  - { id: pay_page, type: system, name: Pay page, runtime: { url: "https://pay.example/\${create_intent.client_secret}" } }
+edges:
+  - { from: create_intent, to: pay_page }
+`);
+
+describe('secret fields in outputs', () => {
+  it('are masked in events, context, snapshots and the .osoplog, and real in the runtime of a later node', async () => {
+    const logDir = await mkdtemp(join(tmpdir(), 'records-'));
+    const snapshots: unknown[] = [];
+    const seen: unknown[] = [];
+    const executors = scripted({
+      create_intent: () => ({ outputs: { intent_id: 'pi_3Qx', client_secret: SECRET, data: { object: { client_secret: SECRET } } } }),
+      pay_page: ({ runtime }) => (seen.push(runtime.url), { outputs: { echoed: `went to ${String(runtime.url)}` } }),
+    });
+    const result = await run(payment, { executors, logDir, onSnapshot: (snapshot) => snapshots.push(snapshot) });
+    expect(result.status).toBe('COMPLETED');
+    expect(seen).toEqual([`https://pay.example/${SECRET}`]);
+    const osoplog = await readFile(result.osoplogPath!, 'utf8');
+    for (const kept of [JSON.stringify(result.events), JSON.stringify(result.outputs), JSON.stringify(snapshots), osoplog]) {
+      expect(kept).not.toContain(SECRET);
+    }
+    expect(result.outputs.create_intent).toMatchObject({ intent_id: 'pi_3Qx', client_secret: '[secret create_intent.client_secret]' });
+    expect(result.outputs.pay_page.echoed).toBe('went to https://pay.example/[secret create_intent.client_secret]');
+  });
+});
+
+describe('the .osoplog of a run that did not end on its own, or that ran against emulators', () => {
+  const slow = workflowFrom(`
+osop_version: "1.0"
+id: slow
+name: Slow
+nodes:
+  - { id: wait, type: system, name: Wait }
+edges: []
+`);
+
+  it('tells a cancelled run from a failure, and stays schema-valid', async () => {
+    const logDir = await mkdtemp(join(tmpdir(), 'records-'));
+    const handle = startRun({ workflow: slow, executors: scripted({ wait: hang }), logDir });
+    await vi.waitFor(() => expect(handle.runId).toBeTruthy());
+    handle.cancel();
+    const result = await handle.done;
+    expect(result.status).toBe('CANCELLED');
+    const record = parse(await readFile(result.osoplogPath!, 'utf8')) as Record<string, unknown>;
+    expect(record).toMatchObject({ status: 'FAILED', cancelled: true });
+    expect(schemaValidator('osoplog')(record)).toBe(true);
+  });
+
+  it('names the emulated services, and a failure is not marked cancelled', async () => {
+    const logDir = await mkdtemp(join(tmpdir(), 'records-'));
+    const result = await run(slow, { executors: scripted({ wait: () => { throw new Error('boom'); } }), logDir, emulated: ['stripe'] });
+    const record = parse(await readFile(result.osoplogPath!, 'utf8')) as Record<string, unknown>;
+    expect(record).toMatchObject({ status: 'FAILED', mode: 'live', runtime: { emulated_services: ['stripe'] } });
+    expect(record.cancelled).toBeUndefined();
+    expect(schemaValidator('osoplog')(record)).toBe(true);
+  });
+});
