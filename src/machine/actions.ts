@@ -7,6 +7,14 @@ import { LOOP_NEXT, type TakenEdge } from './route.ts';
 import { workflowIndex } from './workflow-index.ts';
 
 export type EdgeTakenEmitted = TakenEdge & { type: 'edge.taken' };
+/** A node whose outgoing condition could not be evaluated: the runner reports it as the node's failure. */
+export interface ConditionFailedEmitted {
+  type: 'condition.failed';
+  node: string;
+  visit: number;
+  message: string;
+}
+export type MachineEmitted = EdgeTakenEmitted | ConditionFailedEmitted;
 
 export interface RouteActionParams extends NodeParams {
   on: 'success' | 'failure';
@@ -19,7 +27,7 @@ interface ActionArgs {
 
 type Enqueue = {
   assign: (update: Partial<RunContext>) => void;
-  emit: (event: EdgeTakenEmitted) => void;
+  emit: (event: MachineEmitted) => void;
 };
 
 function routingOf(context: RunContext, node: string): Routing {
@@ -74,6 +82,16 @@ export function createActions(workflow: Workflow) {
       applyDecision(context, routing, enqueue);
       const node = target ?? params.node;
       enqueue.assign({ error: cycleError(node, maxIterations(node), cause) });
+    }),
+    conditionFailed: enqueueActions(({ context, enqueue }: ActionArgs & { enqueue: Enqueue }, { node }: NodeParams) => {
+      const message = `${node}: cannot route: ${routingOf(context, node).decision.failure}`;
+      const state = context.nodes[node];
+      enqueue.assign({
+        nodes: { ...context.nodes, [node]: { ...state, status: 'FAILED', error: message } },
+        error: { message, code: 'condition', node },
+        routing: undefined,
+      });
+      enqueue.emit({ type: 'condition.failed', node, visit: state.visits, message });
     }),
     failRun: assign(({ context }: ActionArgs, { node }: NodeParams) => {
       const error = routingOf(context, node).error!; // failNode, which always runs first, recorded it

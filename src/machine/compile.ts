@@ -1,12 +1,12 @@
 // Workflow → XState machine: one state per node (named by its id), invoking an actor per node type; pure, no I/O.
 import { fromPromise, setup } from 'xstate';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
-import { createActions, type EdgeTakenEmitted } from './actions.ts';
+import { createActions, type MachineEmitted } from './actions.ts';
 import type { NodeActorInput, NodeActorOutput } from './actor-events.ts';
 import { actorInput, initialContext, type RunContext, type RunInput } from './context.ts';
 import { createGuards, type JoinParams, type MachineEvent } from './guards.ts';
 import { CompileError, forkKey, planWorkflow, type ForkPlan, type ScopePlan } from './plan.ts';
-import { FAIL, failureOutcomes, successOutcomes } from './route.ts';
+import { CONDITION_FAILED, FAIL, failureOutcomes, successOutcomes } from './route.ts';
 import { workflowIndex } from './workflow-index.ts';
 
 export { CompileError } from './plan.ts';
@@ -57,9 +57,12 @@ function nodeState(workflow: Workflow, node: WorkflowNode, scope: ScopePlan, any
     { guard: { type: 'successCycle', params }, target: finalId('FAILED'), actions: [{ type: 'completeNode', params }, { type: 'cycleLimit', params: { ...params, on: 'success' } }] },
     ...successOutcomes(workflow, node.id).map((outcome) => ({
       guard: { type: 'successRoute', params: { ...params, key: outcome.key } },
-      target: target(outcome.targets),
+      target: outcome.key === CONDITION_FAILED ? finalId('FAILED') : target(outcome.targets),
       reenter: true,
-      actions: [{ type: 'completeNode', params }, { type: 'route', params: { ...params, on: 'success' } }],
+      actions: [
+        { type: 'completeNode', params },
+        outcome.key === CONDITION_FAILED ? { type: 'conditionFailed', params } : { type: 'route', params: { ...params, on: 'success' } },
+      ],
     })),
   ];
   const onError = [
@@ -136,7 +139,7 @@ export function compileWorkflow(workflow: Workflow) {
   const anywhere = instances(plan);
   const actors = Object.fromEntries([...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, unprovided]));
   const machineSetup = setup({
-    types: {} as { context: RunContext; input: RunInput; events: MachineEvent; emitted: EdgeTakenEmitted },
+    types: {} as { context: RunContext; input: RunInput; events: MachineEvent; emitted: MachineEmitted },
     actors,
     guards: createGuards(workflow),
     actions: createActions(workflow) as never,

@@ -41,6 +41,8 @@ export interface RunContext {
   /** Why an edge into a node was not taken, by target node: becomes the SKIPPED reason. */
   notes: Record<string, string>;
   error?: RunError;
+  /** A dry run: outputs are samples, so a condition that cannot be evaluated skips its edge instead of failing. */
+  dryRun?: boolean;
   /**
    * The routing decision of the transition in progress, set by completeNode/failNode for the actions
    * after them: one decision per transition, even when a condition calls now() or an event is replayed.
@@ -58,6 +60,7 @@ export interface RunInput {
   runId: string;
   inputs?: Record<string, unknown>;
   env?: Record<string, string>;
+  dryRun?: boolean;
 }
 
 export function initialContext(workflow: Workflow, input: RunInput): RunContext {
@@ -73,6 +76,7 @@ export function initialContext(workflow: Workflow, input: RunInput): RunContext 
     loops: {},
     joins: {},
     notes: {},
+    ...(input.dryRun ? { dryRun: true } : {}),
   };
 }
 

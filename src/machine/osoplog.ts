@@ -56,8 +56,14 @@ function nodeRecords(workflow: Workflow, events: RunEvent[]): NodeRecord[] {
       const record = current.get(event.node);
       if (record) record.attempt = event.attempt;
     } else if (event.type === 'node.completed' || event.type === 'node.failed') {
-      const record = current.get(event.node);
+      // A node that completed and then could not route out is recorded as failed, with why.
+      const routed = event.type === 'node.failed' ? records.findLast((known) => known.node_id === event.node) : undefined;
+      const record = current.get(event.node) ?? routed;
       if (!record) continue;
+      if (record === routed && event.type === 'node.failed') {
+        Object.assign(record, { status: 'FAILED', error: event.error.message });
+        continue;
+      }
       Object.assign(record, { ended_at: event.at, duration_ms: wholeMs(event.durationMs) });
       if (event.type === 'node.completed') {
         Object.assign(record, { status: 'COMPLETED', outputs: event.outputs, ...(event.ai ? { ai_metadata: event.ai } : {}) });

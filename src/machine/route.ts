@@ -25,6 +25,8 @@ export interface Decision {
   notes: Record<string, string>;
   /** A `for_each` loop this decision starts, keyed by its body node. */
   startLoop?: { body: string; loop: LoopState };
+  /** Set with key CONDITION_FAILED: a condition out of the node could not be evaluated (located message). */
+  failure?: string;
 }
 
 const FORK_MODES: EdgeMode[] = ['parallel', 'spawn'];
@@ -34,6 +36,8 @@ const DEFAULT_MODES: EdgeMode[] = ['sequential', 'event'];
 export const END = 'end';
 export const LOOP_NEXT = 'loop-next';
 export const FAIL = 'fail';
+/** A condition on an edge out of the node could not be evaluated: the node fails, no edge is taken. */
+export const CONDITION_FAILED = 'condition-failed';
 
 const edgesFrom = (workflow: Workflow, node: string, modes: EdgeMode[]) =>
   (workflowIndex(workflow).edgesFrom.get(node) ?? []).filter((edge) => modes.includes(edge.mode));
@@ -75,6 +79,7 @@ export const successOutcomes = memoByNode((workflow, node) => {
   }
   const defaults = unique([...forks, ...edgesFrom(workflow, node, DEFAULT_MODES).map((edge) => edge.to)]);
   outcomes.push({ key: defaults.length > 0 ? 'default' : END, targets: defaults });
+  if (edgesFrom(workflow, node, CHOICE_MODES).length > 0) outcomes.push({ key: CONDITION_FAILED, targets: [] });
   return outcomes;
 });
 
@@ -112,7 +117,12 @@ const reasonOf = (failure: unknown) => (failure instanceof Error ? failure.messa
 
 const sameValue = (left: unknown, right: unknown): boolean => JSON.stringify(left) === JSON.stringify(right);
 
-type Choice = { key: string; taken: TakenEdge; startLoop?: Decision['startLoop'] } | { note: string };
+type Choice = { key: string; taken: TakenEdge; startLoop?: Decision['startLoop'] } | { note: string; failure?: string };
+
+const at = (edge: WorkflowEdge) => {
+  const position = edge.when?.position ?? edge.forEach?.position ?? edge.position;
+  return `${position.file}:${position.line}:${position.col}`;
+};
 
 const noteFor = (edge: WorkflowEdge, why: string) => `${edge.mode} edge ${edge.from} → ${edge.to} not taken: ${why}`;
 
@@ -139,7 +149,8 @@ function choose(edge: WorkflowEdge, context: RunContext, justLooped: boolean): C
     if (edge.when && !evaluateCondition(edge.when, scope)) return note(`condition "${edge.when.source}" was false`);
     return { key: `e${edge.index}`, taken: taken(edge) };
   } catch (failure) {
-    return note(reasonOf(failure));
+    const why = reasonOf(failure);
+    return { ...note(why), failure: `${edge.from} → ${edge.to} (${at(edge)}): ${why}` };
   }
 }
 
@@ -153,6 +164,9 @@ export function decideSuccess(workflow: Workflow, context: RunContext, node: str
   const notes: Record<string, string> = {};
   for (const edge of edgesFrom(workflow, node, CHOICE_MODES)) {
     const choice = choose(edge, context, loop !== undefined);
+    if ('note' in choice && choice.failure && !context.dryRun) {
+      return { key: CONDITION_FAILED, taken: [], notes, failure: choice.failure };
+    }
     if ('note' in choice) {
       notes[edge.to] = choice.note;
       continue;

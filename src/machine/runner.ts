@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { createActor, type AnyActorRef } from 'xstate';
 import { HumanGate } from '../adapters/human.ts';
-import type { EdgeTakenEmitted } from './actions.ts';
+import type { ConditionFailedEmitted, EdgeTakenEmitted } from './actions.ts';
 import { CANCEL_EVENT } from './actor-events.ts';
 import { FINAL_STATES, type FinalState } from './compile.ts';
 import type { RunContext } from './context.ts';
@@ -84,7 +84,7 @@ export function startRun(options: RunOptions): RunHandle {
   };
 
   const actor = createActor(runnableMachine(workflow), {
-    input: { runId, inputs, env: options.env ?? {} },
+    input: { runId, inputs, env: options.env ?? {}, ...(options.dryRun ? { dryRun: true } : {}) },
     ...(options.snapshot ? { snapshot: options.snapshot as never } : {}),
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });
@@ -137,6 +137,9 @@ export function startRun(options: RunOptions): RunHandle {
   actor.on('edge.taken', (emitted: EdgeTakenEmitted) => {
     const { type: _type, ...edge } = emitted;
     publish({ type: 'edge.taken', ...edge });
+  });
+  actor.on('condition.failed', ({ node, visit, message }: ConditionFailedEmitted) => {
+    publish({ type: 'node.failed', node, visit, durationMs: 0, error: { message, code: 'condition' } });
   });
   actor.subscribe({
     next: (snapshot) => {
