@@ -1,7 +1,7 @@
 // Named actions of the compiled machine: context bookkeeping and `edge.taken` emission; no I/O.
 import { assign, enqueueActions } from 'xstate';
 import type { Workflow } from '../osop/workflow.ts';
-import type { RunContext, RunError, Routing } from './context.ts';
+import { DEFAULT_MAX_VISITS, type RunContext, type RunError, type Routing } from './context.ts';
 import { failureDecision, routedOverLimit, successDecision, type JoinParams, type MachineEvent, type NodeParams } from './guards.ts';
 import { LOOP_NEXT, type TakenEdge } from './route.ts';
 import { workflowIndex } from './workflow-index.ts';
@@ -92,6 +92,11 @@ export function createActions(workflow: Workflow) {
         routing: undefined,
       });
       enqueue.emit({ type: 'condition.failed', node, visit: state.visits, message });
+    }),
+    visitLimit: assign(({ context }: ActionArgs, { node }: NodeParams) => {
+      const max = context.maxVisits ?? DEFAULT_MAX_VISITS;
+      const message = `visit limit reached after ${node}: this run may make ${max} node visits in all`;
+      return { error: { message, code: 'visit_limit', node }, routing: undefined };
     }),
     failRun: assign(({ context }: ActionArgs, { node }: NodeParams) => {
       const error = routingOf(context, node).error!; // failNode, which always runs first, recorded it

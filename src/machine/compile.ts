@@ -54,6 +54,7 @@ function nodeState(workflow: Workflow, node: WorkflowNode, scope: ScopePlan, any
   const params = { node: node.id };
   const target = (targets: string[]) => resolveTarget(scope, targets, anywhere);
   const onDone = [
+    { guard: { type: 'successVisitLimit', params }, target: finalId('FAILED'), actions: [{ type: 'completeNode', params }, { type: 'visitLimit', params }] },
     { guard: { type: 'successCycle', params }, target: finalId('FAILED'), actions: [{ type: 'completeNode', params }, { type: 'cycleLimit', params: { ...params, on: 'success' } }] },
     ...successOutcomes(workflow, node.id).map((outcome) => ({
       guard: { type: 'successRoute', params: { ...params, key: outcome.key } },
@@ -66,6 +67,7 @@ function nodeState(workflow: Workflow, node: WorkflowNode, scope: ScopePlan, any
     })),
   ];
   const onError = [
+    { guard: { type: 'failureVisitLimit', params }, target: finalId('FAILED'), actions: [{ type: 'failNode', params }, { type: 'visitLimit', params }] },
     { guard: { type: 'failureCycle', params }, target: finalId('FAILED'), actions: [{ type: 'failNode', params }, { type: 'cycleLimit', params: { ...params, on: 'failure' } }] },
     ...failureOutcomes(workflow, node.id).map((outcome) => ({
       guard: { type: 'failureRoute', params: { ...params, key: outcome.key } },

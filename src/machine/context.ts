@@ -43,6 +43,8 @@ export interface RunContext {
   error?: RunError;
   /** A dry run: outputs are samples, so a condition that cannot be evaluated skips its edge instead of failing. */
   dryRun?: boolean;
+  /** Node visits this run may make in all (a bound on runaway loops); see DEFAULT_MAX_VISITS. */
+  maxVisits?: number;
   /**
    * The routing decision of the transition in progress, set by completeNode/failNode for the actions
    * after them: one decision per transition, even when a condition calls now() or an event is replayed.
@@ -61,7 +63,14 @@ export interface RunInput {
   inputs?: Record<string, unknown>;
   env?: Record<string, string>;
   dryRun?: boolean;
+  maxVisits?: number;
 }
+
+/** Node visits a run may make in all unless told otherwise. */
+export const DEFAULT_MAX_VISITS = 100_000;
+
+export const visitsSoFar = (context: RunContext): number =>
+  Object.values(context.nodes).reduce((sum, node) => sum + node.visits, 0);
 
 export function initialContext(workflow: Workflow, input: RunInput): RunContext {
   const nodes: Record<string, NodeRunState> = {};
@@ -77,6 +86,7 @@ export function initialContext(workflow: Workflow, input: RunInput): RunContext 
     joins: {},
     notes: {},
     ...(input.dryRun ? { dryRun: true } : {}),
+    ...(input.maxVisits !== undefined ? { maxVisits: input.maxVisits } : {}),
   };
 }
 

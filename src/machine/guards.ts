@@ -1,8 +1,8 @@
 // Named guards of the compiled machine: each re-derives the routing decision from context + event, so they stay pure.
 import type { Workflow } from '../osop/workflow.ts';
 import { toActorError, type NodeActorError, type NodeActorOutput } from './actor-events.ts';
-import type { RunContext, Routing } from './context.ts';
-import { type Decision, decideFailure, decideSuccess, failureOutcomes, LOOP_NEXT, outcomeTargets, overLimit, successOutcomes, withFailure, withSuccess } from './route.ts';
+import { DEFAULT_MAX_VISITS, visitsSoFar, type RunContext, type Routing } from './context.ts';
+import { CONDITION_FAILED, END, FAIL, type Decision, decideFailure, decideSuccess, failureOutcomes, LOOP_NEXT, outcomeTargets, overLimit, successOutcomes, withFailure, withSuccess } from './route.ts';
 
 export interface MachineEvent {
   type: string;
@@ -96,8 +96,16 @@ export function joinDead(context: RunContext, params: JoinParams): boolean {
   return state.arrived === 0 && state.ended === params.total;
 }
 
+/** Whether the run has used up its visits and the decision would enter another node. */
+export function overVisitLimit(context: RunContext, decision: Decision): boolean {
+  if (decision.key === END || decision.key === FAIL || decision.key === CONDITION_FAILED) return false;
+  return visitsSoFar(context) >= (context.maxVisits ?? DEFAULT_MAX_VISITS);
+}
+
 export function createGuards(workflow: Workflow) {
   return {
+    successVisitLimit: (args: GuardArgs, params: NodeParams) => overVisitLimit(args.context, successDecision(workflow, args, params.node).decision),
+    failureVisitLimit: (args: GuardArgs, params: NodeParams) => overVisitLimit(args.context, failureDecision(workflow, args, params.node).decision),
     successRoute: (args: GuardArgs, params: RouteParams) => successDecision(workflow, args, params.node).decision.key === params.key,
     successCycle: (args: GuardArgs, params: NodeParams) => successOverLimit(workflow, args, params.node) !== undefined,
     failureRoute: (args: GuardArgs, params: RouteParams) => failureDecision(workflow, args, params.node).decision.key === params.key,

@@ -36,6 +36,8 @@ export interface RunOptions {
   inspect?: (inspectionEvent: unknown) => void;
   /** Where `human` nodes wait; share it with executors built by createLocalExecutors({ humanGate }). Default: the run's own. */
   humanGate?: HumanGate;
+  /** Node visits the run may make in all before it fails with visit_limit (default 100,000). */
+  maxVisits?: number;
   /** Services the executors reach through sopstate's emulators; the .osoplog names them. */
   emulated?: string[];
   /** Jitter source for retry backoff, in [0, 1) (tests). */

@@ -84,7 +84,7 @@ export function startRun(options: RunOptions): RunHandle {
   };
 
   const actor = createActor(runnableMachine(workflow), {
-    input: { runId, inputs, env: options.env ?? {}, ...(options.dryRun ? { dryRun: true } : {}) },
+    input: { runId, inputs, env: options.env ?? {}, ...(options.dryRun ? { dryRun: true } : {}), ...(options.maxVisits ? { maxVisits: options.maxVisits } : {}) },
     ...(options.snapshot ? { snapshot: options.snapshot as never } : {}),
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });

@@ -70,4 +70,14 @@ edges:
 `);
     expect(workflow.nodes.map((node) => node.maxIterations)).toEqual([3, 3]);
   });
+
+  it('a run has a limit on node visits in all, and fails with a clear reason past it', async () => {
+    const endless = workflowFrom(batch(', max_iterations: 100000'));
+    const result = await run(endless, { executors: pagesOf(Infinity), maxVisits: 30 });
+    expect(result.status).toBe('FAILED');
+    expect(visitsOf(result.events, 'fetch')).toBe(30);
+    expect(result.events.at(-1)).toMatchObject({ error: { code: 'visit_limit', message: expect.stringContaining('30 node visits') } });
+    const withinLimit = await run(endless, { executors: pagesOf(29), maxVisits: 30 });
+    expect(withinLimit.status).toBe('COMPLETED');
+  });
 });
