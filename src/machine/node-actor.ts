@@ -29,6 +29,8 @@ export interface NodeActorDeps {
   publish: (body: RunEventBody, redacted?: boolean) => void;
   /** Nodes whose actor is running, so the runner can report the ones a transition interrupts. */
   inFlight: Map<string, { visit: number }>;
+  /** Visits (`node:visit`) that completed before a resume, with what they produced: not run or reported again. */
+  completedBefore: Map<string, NodeActorOutput>;
   random?: () => number;
 }
 
@@ -71,6 +73,8 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
   const emit = (body: RunEventBody, redacted = false) => {
     if (!signal.aborted) deps.publish(body, redacted);
   };
+  const recorded = deps.completedBefore.get(`${node.id}:${input.visit}`);
+  if (recorded) return recorded;
   const started = Date.now();
   let attempt = 1;
   deps.inFlight.set(node.id, { visit: input.visit });

@@ -26,6 +26,8 @@ export interface RunOptions {
   logDir?: string;
   /** A persisted XState snapshot to resume from (store/). */
   snapshot?: unknown;
+  /** The events already stored for this run, when resuming: a visit they show completed is not run again. */
+  priorEvents?: RunEvent[];
   /** seq of the last event already stored, when resuming. */
   lastSeq?: number;
   /** Called after every transition with XState's persisted snapshot. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createActor, type AnyActorRef } from 'xstate';
 import { HumanGate } from '../adapters/human.ts';
 import type { ConditionFailedEmitted, EdgeTakenEmitted } from './actions.ts';
-import { CANCEL_EVENT } from './actor-events.ts';
+import { CANCEL_EVENT, type NodeActorOutput } from './actor-events.ts';
 import { FINAL_STATES, type FinalState } from './compile.ts';
 import type { RunContext } from './context.ts';
 import { buildOsoplog, writeOsoplog } from './osoplog.ts';
@@ -46,6 +46,15 @@ function checkSetup(options: RunOptions): Record<string, unknown> {
   return inputs;
 }
 
+function completedVisits(events: RunEvent[]): Map<string, NodeActorOutput> {
+  const visits = new Map<string, NodeActorOutput>();
+  for (const event of events) {
+    if (event.type !== 'node.completed') continue;
+    visits.set(`${event.node}:${event.visit}`, { outputs: event.outputs, ...(event.ai ? { ai: event.ai } : {}), durationMs: event.durationMs });
+  }
+  return visits;
+}
+
 function resumedRunId(snapshot: unknown): string | undefined {
   const runId = (snapshot as { context?: { runId?: unknown } } | undefined)?.context?.runId;
   return typeof runId === 'string' ? runId : undefined;
@@ -61,6 +70,9 @@ export function startRun(options: RunOptions): RunHandle {
   const redact: Redactor = (value) => outputSecrets.redact(redactSecrets(value));
   const humanGate = options.humanGate ?? new HumanGate();
   const events: RunEvent[] = [];
+  // On a resume, the stored events: the .osoplog covers the whole run, and completed visits are not repeated.
+  const priorEvents = options.snapshot ? (options.priorEvents ?? []) : [];
+  const completedBefore = completedVisits(priorEvents);
   const inFlight = new Map<string, { visit: number }>();
   const startedAt = new Date().toISOString();
   let seq = options.lastSeq ?? 0;
@@ -89,7 +101,7 @@ export function startRun(options: RunOptions): RunHandle {
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });
 
-  const unregister = registerRun(actor, { workflow, runId, secrets: options.secrets ?? {}, executors: options.executors, humanGate, dryRun: options.dryRun ?? false, redact, outputSecrets, publish, inFlight, random: options.random });
+  const unregister = registerRun(actor, { workflow, runId, secrets: options.secrets ?? {}, executors: options.executors, humanGate, dryRun: options.dryRun ?? false, redact, outputSecrets, publish, inFlight, completedBefore, random: options.random });
 
   let resolveDone!: (result: RunResult) => void;
   const done = new Promise<RunResult>((resolve) => (resolveDone = resolve));
@@ -118,7 +130,7 @@ export function startRun(options: RunOptions): RunHandle {
       : (context.error ?? { message: `run ended in ${state}`, code: state.toLowerCase() });
     let osoplogPath: string | undefined;
     if (options.logDir) {
-      const record = buildOsoplog({ workflow, runId, status: state, startedAt, endedAt: new Date().toISOString(), events, dryRun: options.dryRun ?? false, inputs: context.inputs, emulated: options.emulated, ...(state === 'COMPLETED' ? {} : { error: error.message }) });
+      const record = buildOsoplog({ workflow, runId, status: state, startedAt, endedAt: new Date().toISOString(), events: [...priorEvents, ...events], dryRun: options.dryRun ?? false, inputs: context.inputs, emulated: options.emulated, ...(state === 'COMPLETED' ? {} : { error: error.message }) });
       try {
         osoplogPath = await writeOsoplog(options.logDir, redact(record));
       } catch (failure) {

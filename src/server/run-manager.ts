@@ -119,10 +119,11 @@ export class RunManager {
     if (workflow.id !== run.workflowId) {
       throw new Error(`${run.workflowFile} now holds workflow ${workflow.id}, not ${run.workflowId}`);
     }
-    this.#launch({ workflow, inputs: run.inputs, runId: run.id, snapshot: run.snapshot, lastSeq: run.lastSeq });
+    const priorEvents = this.#options.store.eventsAfter(run.id, 0, Math.max(1, run.lastSeq));
+    this.#launch({ workflow, inputs: run.inputs, runId: run.id, snapshot: run.snapshot, lastSeq: run.lastSeq, priorEvents });
   }
 
-  #launch(options: Pick<RunOptions, 'workflow' | 'inputs' | 'runId' | 'snapshot' | 'lastSeq'>): void {
+  #launch(options: Pick<RunOptions, 'workflow' | 'inputs' | 'runId' | 'snapshot' | 'lastSeq' | 'priorEvents'>): void {
     const runId = options.runId as string;
     const { store } = this.#options;
     let handle: RunHandle | undefined;

@@ -73,3 +73,39 @@ edges: []
     expect(schemaValidator('osoplog')(record)).toBe(true);
   });
 });
+
+describe('a resume after the process stopped between a node completing and the next snapshot', () => {
+  const chain = workflowFrom(`
+osop_version: "1.0"
+id: chain
+name: Chain
+nodes:
+  - { id: charge, type: system, name: Charge }
+  - { id: approve, type: human, name: Approve }
+edges:
+  - { from: charge, to: approve }
+`);
+
+  it('neither runs the completed node again nor records a second node.completed for it', async () => {
+    let charges = 0;
+    const executors = { '*': scripted({ charge: () => (charges++, { outputs: { id: 'ch_1' } }) })['*'] };
+    const snapshots: unknown[] = [];
+    const first = startRun({ workflow: chain, runId: 'r-resume', executors, onSnapshot: (snapshot) => snapshots.push(snapshot) });
+    await vi.waitFor(() => expect(first.waiting()).toEqual(['approve']));
+    first.cancel();
+    const stopped = await first.done;
+    const completedAt = stopped.events.findIndex((event) => event.type === 'node.completed');
+    // What a crash right after node.completed leaves: that event stored, the snapshot still from before it.
+    const stored = stopped.events.slice(0, completedAt + 1);
+    const snapshot = JSON.parse(JSON.stringify(snapshots[0]));
+    const resumed = startRun({ workflow: chain, runId: 'r-resume', executors, snapshot, priorEvents: stored, lastSeq: stored.at(-1)!.seq });
+    await vi.waitFor(() => expect(resumed.waiting()).toEqual(['approve']));
+    resumed.signal('approve', { decision: 'approved' });
+    const result = await resumed.done;
+    expect(result.status).toBe('COMPLETED');
+    expect(charges).toBe(1);
+    const all = [...stored, ...result.events];
+    expect(all.filter((event) => event.type === 'node.completed' && event.node === 'charge')).toHaveLength(1);
+    expect(result.outputs.charge).toEqual({ id: 'ch_1' });
+  });
+});
