@@ -80,4 +80,17 @@ edges:
     const withinLimit = await run(endless, { executors: pagesOf(29), maxVisits: 30 });
     expect(withinLimit.status).toBe('COMPLETED');
   });
+
+  it('keeps the persisted state of a long loop bounded: 10,000 visits weigh what 100 do', async () => {
+    const endless = workflowFrom(batch(', max_iterations: 20000'));
+    const lastSnapshotAfter = async (pages: number) => {
+      let last: unknown;
+      const result = await run(endless, { executors: pagesOf(pages), onSnapshot: (snapshot) => (last = snapshot) });
+      expect(result.status).toBe('COMPLETED');
+      return JSON.stringify(last).length;
+    };
+    const short = await lastSnapshotAfter(100);
+    const long = await lastSnapshotAfter(10_000);
+    expect(long).toBeLessThan(short * 1.5);
+  }, 60_000);
 });
