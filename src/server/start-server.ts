@@ -6,7 +6,7 @@ import { openDatabase } from '../store/database.ts';
 import type { Migration } from '../store/migrations.ts';
 import { RunStore } from '../store/run-store.ts';
 import { createApp, type RouteModule } from './app.ts';
-import { assertSafeBinding } from './binding.ts';
+import { assertSafeBinding, isLoopback } from './binding.ts';
 import type { ServerContext } from './context.ts';
 import { EventHub } from './event-hub.ts';
 import { listen } from './listen.ts';
@@ -99,6 +99,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     token: options.token,
     maxBodyBytes: options.maxBodyBytes,
     corsOrigins: options.corsOrigins,
+    loopbackOnly: isLoopback(host),
     routes: [inspectRoutes(inspection), ...(options.routes ?? [])],
   });
   let listening;

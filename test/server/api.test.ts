@@ -176,9 +176,9 @@ describe('human nodes', () => {
 
   it('cancels a waiting run, and refuses to cancel it twice', async () => {
     const runId = await startApproval();
-    expect((await server.api(`/api/runs/${runId}/cancel`, { method: 'POST' })).status).toBe(202);
+    expect((await server.api(`/api/runs/${runId}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' } })).status).toBe(202);
     const run = await waitForRun(server, runId, (r) => r.status !== 'RUNNING');
     expect(run.status).toBe('CANCELLED');
-    expect((await server.api(`/api/runs/${runId}/cancel`, { method: 'POST' })).status).toBe(409);
+    expect((await server.api(`/api/runs/${runId}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' } })).status).toBe(409);
   });
 });

@@ -49,7 +49,7 @@ export const createRunApi = ({ fetch, headers = {} }: RunApiOptions): RunApi => 
   const call = async (path: string, init: RequestInit = {}): Promise<unknown> => {
     const response = await fetch(path, {
       ...init,
-      headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: { accept: 'application/json', ...(init.body || init.method === 'POST' ? { 'content-type': 'application/json' } : {}), ...headers },
     });
     const text = await response.text();
     let body: unknown = text;
