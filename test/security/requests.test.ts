@@ -45,6 +45,8 @@ describe('cross-origin requests', () => {
     });
     expect(answer.status).toBe(403);
     expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('foreign-origin');
+    const sandboxed = await fetch(`${server.url}/api/runs`, { method: 'POST', headers: { ...json, origin: 'null' }, body: START });
+    expect(sandboxed.status).toBe(403);
     expect(server.runner.started).toHaveLength(0);
   });
 
