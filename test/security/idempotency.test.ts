@@ -58,6 +58,17 @@ describe('Idempotency-Key on POST /api/runs', () => {
     expect((await start('  ', { workflow: 'three-steps' })).status).toBe(400);
   });
 
+  it('an input nested too deep to hash is still the preflight’s 400, not a 500', async () => {
+    server = await startFakeServer();
+    const deep = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+    const answer = await fetch(`${server.url}/api/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'deep' },
+      body: `{"workflow":"three-steps","inputs":{"x":${deep}}}`,
+    });
+    expect(answer.status).toBe(400);
+  });
+
   it('a key survives a restart on the same database', async () => {
     server = await startFakeServer();
     const { dir } = server;

@@ -25,8 +25,8 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 const allEvents = (ctx: ServerContext, runId: string) => ctx.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
 
 /** The answer for a key already used: its run again (same request), or 422 (a different request). */
-const earlierRun = (c: Context, ctx: ServerContext, key: string | undefined, hash: string): Response | undefined => {
-  const earlier = key === undefined ? undefined : ctx.idempotency.find(key);
+const earlierRun = (c: Context, ctx: ServerContext, key: string | undefined, hash: string | undefined): Response | undefined => {
+  const earlier = key === undefined || hash === undefined ? undefined : ctx.idempotency.find(key);
   if (!earlier) return undefined;
   if (earlier.requestHash !== hash) {
     return apiError(
@@ -52,7 +52,9 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       if (key !== undefined && (key === '' || key.length > MAX_KEY)) {
         return apiError(c, 400, 'bad-idempotency-key', `Idempotency-Key must be 1 to ${MAX_KEY} characters`);
       }
-      const hash = requestHash({ workflow: body.workflow, inputs: body.inputs });
+      // An input too deep to hash is refused by the preflight below, before any key is looked at.
+      const hashable = key !== undefined && !nestsDeeperThan(body.inputs, MAX_JSON_DEPTH);
+      const hash = hashable ? requestHash({ workflow: body.workflow, inputs: body.inputs }) : undefined;
       const replay = earlierRun(c, ctx, key, hash);
       if (replay) return replay;
       const entry = await findWorkflow(c, ctx.catalog, body.workflow, 400);
@@ -70,7 +72,7 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       if (raced) return raced;
       try {
         const run = ctx.manager.start(entry.workflow, checked.inputs);
-        if (key !== undefined) ctx.idempotency.record(key, { requestHash: hash, runId: run.id });
+        if (key !== undefined && hash !== undefined) ctx.idempotency.record(key, { requestHash: hash, runId: run.id });
         return c.json({ runId: run.id }, 201, { Location: `/api/runs/${run.id}` });
       } catch (error) {
         return apiError(c, 400, 'start-failed', error instanceof Error ? error.message : String(error));
