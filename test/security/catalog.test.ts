@@ -85,7 +85,12 @@ describe('the catalog', () => {
       ['sop-stripe-payment', true],
     ]);
     expect(entries[0].diagnostics).toEqual([
-      expect.objectContaining({ code: 'load-crashed', line: 1, col: 1, message: expect.stringContaining('Maximum call stack') }),
+      expect.objectContaining({
+        code: 'load-crashed',
+        line: 1,
+        col: 1,
+        message: expect.stringContaining('Maximum call stack'),
+      }),
     ]);
     expect((await catalog.get('sop-stripe-payment'))?.workflow?.id).toBe('sop-stripe-payment');
   });

@@ -29,7 +29,8 @@ interface RunView {
   status: string;
   waiting: string[];
 }
-const runOf = async (url: string, runId: string): Promise<RunView> => (await (await fetch(`${url}/api/runs/${runId}`)).json()) as RunView;
+const runOf = async (url: string, runId: string): Promise<RunView> =>
+  (await (await fetch(`${url}/api/runs/${runId}`)).json()) as RunView;
 
 describe('a run that keeps killing the server', () => {
   it(`is resumed ${DEFAULT_MAX_RESUME_ATTEMPTS} times, then FAILED with the reason instead of resumed again`, async () => {
@@ -40,7 +41,10 @@ describe('a run that keeps killing the server', () => {
       body: JSON.stringify({ workflow: 'refund-approval' }),
     });
     const { runId } = (await started.json()) as { runId: string };
-    await waitFor(async () => ((await runOf(server.url, runId)).waiting.includes('review') ? true : undefined), 'the run to wait');
+    await waitFor(
+      async () => ((await runOf(server.url, runId)).waiting.includes('review') ? true : undefined),
+      'the run to wait',
+    );
     for (let resume = 1; resume <= DEFAULT_MAX_RESUME_ATTEMPTS; resume++) {
       await server.child.kill('SIGKILL');
       server = await serve();

@@ -41,7 +41,9 @@ describe('Idempotency-Key on POST /api/runs', () => {
 
   it('the same key with another body is a 422 that names the earlier run, and starts nothing', async () => {
     server = await startFakeServer();
-    const { runId } = (await (await start('k1', { workflow: 'approval', inputs: { amount: 7 } })).json()) as { runId: string };
+    const { runId } = (await (await start('k1', { workflow: 'approval', inputs: { amount: 7 } })).json()) as {
+      runId: string;
+    };
     const other = await start('k1', { workflow: 'approval', inputs: { amount: 700 } });
     expect(other.status).toBe(422);
     const error = ((await other.json()) as { error: { code: string; message: string } }).error;

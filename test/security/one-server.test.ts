@@ -27,19 +27,25 @@ describe('one database, one server', () => {
     servers.push(await startFakeServer({ dir }));
     const second = startFakeServer({ dir });
     await expect(second).rejects.toThrow(DatabaseLockedError);
-    await expect(second).rejects.toThrow(new RegExp(`in use by another sopstate server \\(pid ${process.pid}\\).*--db`));
+    await expect(second).rejects.toThrow(
+      new RegExp(`in use by another sopstate server \\(pid ${process.pid}\\).*--db`),
+    );
   });
 
   it('`sopstate serve` on a database another process holds exits 2 with that message', async () => {
     const dir = scratch();
     const server = await startFakeServer({ dir });
     servers.push(server);
-    const result = spawnSync(process.execPath, ['bin/sopstate.js', 'serve', '--db', server.dbFile, '--port', '0', '--sandbox'], {
-      cwd: ROOT,
-      env: baseEnv(),
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['bin/sopstate.js', 'serve', '--db', server.dbFile, '--port', '0', '--sandbox'],
+      {
+        cwd: ROOT,
+        env: baseEnv(),
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/runs\.db is in use by another sopstate server \(pid \d+\)/);
   });

@@ -144,7 +144,8 @@ const askPerson = (pending: PendingAction, note: string): ToolOutcome => ({
   pending,
 });
 
-const startRun = async ({ api, inspectWorkflow, workflows, message }: ToolContext, input: Record<string, unknown>): Promise<ToolOutcome> => {
+const startRun = async (context: ToolContext, input: Record<string, unknown>): Promise<ToolOutcome> => {
+  const { api, inspectWorkflow, workflows, message } = context;
   const requested = typeof input.workflow === 'string' ? input.workflow.trim() : '';
   const givenNames = isRecord(input.inputs) ? Object.keys(input.inputs) : [];
   const choice = chooseWorkflow(requested, givenNames, workflows);
@@ -155,7 +156,8 @@ const startRun = async ({ api, inspectWorkflow, workflows, message }: ToolContex
   const { inputs, dropped } = fitInputs(input.inputs, declared, workflow);
   const missing = declared.filter((spec) => spec.required && !spec.hasDefault && inputs[spec.name] === undefined);
   if (missing.length > 0) return fail(`Missing required inputs: ${missing.map((spec) => spec.name).join(', ')}. Ask the person for them.`);
-  const note = [choice.note, dropped.length > 0 ? `Ignored inputs the workflow does not take: ${dropped.join(', ')}.` : '']
+  const ignored = dropped.length > 0 ? `Ignored inputs the workflow does not take: ${dropped.join(', ')}.` : '';
+  const note = [choice.note, ignored]
     .filter(Boolean)
     .join(' ');
   const reasons = confirmationReasons(workflow, inputs);

@@ -14,9 +14,13 @@ export const confirmationReasons = (
   if (posts.length > 0) reasons.push(`it calls Stripe (${posts.map((post) => post.node).join(', ')})`);
   const stripeNodes = new Set(posts.map((post) => post.node));
   const commands = sideEffectSteps(workflow).filter((step) => step.type === 'cli');
-  if (commands.length > 0) reasons.push(`it runs commands on this machine (${commands.map((step) => step.node).join(', ')})`);
+  if (commands.length > 0) {
+    reasons.push(`it runs commands on this machine (${commands.map((step) => step.node).join(', ')})`);
+  }
   const others = sideEffectSteps(workflow).filter((step) => step.type !== 'cli' && !stripeNodes.has(step.node));
-  if (others.length > 0) reasons.push(`it changes things elsewhere (${others.map((step) => `${step.node}: ${step.what}`).join(', ')})`);
+  if (others.length > 0) {
+    reasons.push(`it changes things elsewhere (${others.map((step) => `${step.node}: ${step.what}`).join(', ')})`);
+  }
   const filled = Object.keys(modelInputs);
   if (filled.length > 0) reasons.push(`its inputs were filled in by the assistant (${filled.join(', ')})`);
   return reasons;

@@ -33,12 +33,17 @@ const runInputs = (workflow: Record<string, unknown>, given: Record<string, unkn
   return { ...inputs, ...given };
 };
 
-const inputsLine = (workflow: Record<string, unknown>, given: Record<string, unknown>, inputs: Record<string, unknown>): string => {
+const inputsLine = (
+  workflow: Record<string, unknown>,
+  given: Record<string, unknown>,
+  inputs: Record<string, unknown>,
+): string => {
   const names = Object.keys(inputs);
   if (names.length === 0) {
     return workflowInputs(workflow).length === 0 ? 'Inputs: none (the workflow declares none)' : 'Inputs: none';
   }
-  return `Inputs: ${names.map((name) => `${name}=${shown(inputs[name])}${name in given ? '' : ' (default)'}`).join(', ')}`;
+  const each = names.map((name) => `${name}=${shown(inputs[name])}${name in given ? '' : ' (default)'}`);
+  return `Inputs: ${each.join(', ')}`;
 };
 
 const stepLines = (workflow: Record<string, unknown>, posts: StripePostView[]): string[] =>
@@ -60,7 +65,8 @@ const asNumber = (value: unknown): number | undefined =>
 /** The charge the person asked for: from the assistant's inputs, else from their words ("$0.01", an email). */
 const requestedCharge = ({ inputs, message = '' }: RunPreviewRequest['requested']): Charge => {
   const dollars = message.match(DOLLARS)?.[1];
-  const amount = asNumber(pick(inputs, 'amount')) ?? (dollars !== undefined ? Math.round(Number(dollars) * 100) : undefined);
+  const amount =
+    asNumber(pick(inputs, 'amount')) ?? (dollars !== undefined ? Math.round(Number(dollars) * 100) : undefined);
   const currency = pick(inputs, 'currency') ?? (dollars !== undefined ? 'usd' : undefined);
   const email = pick(inputs, 'email') ?? message.match(EMAIL)?.[0];
   return {
@@ -116,7 +122,8 @@ export const referencedInputs = (workflow: Record<string, unknown>): Set<string>
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) return value.forEach(visit);
     if (!isRecord(value)) return;
-    if (value.namespace === 'inputs' && Array.isArray(value.path) && value.path.length > 0) names.add(String(value.path[0]));
+    if (value.namespace === 'inputs' && Array.isArray(value.path) && value.path.length > 0)
+      names.add(String(value.path[0]));
     Object.values(value).forEach(visit);
   };
   const nodes = Array.isArray(workflow.nodes) ? workflow.nodes.filter(isRecord) : [];

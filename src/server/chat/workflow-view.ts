@@ -92,7 +92,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * `api` nodes that may move money: POST (or a method only known at run time) to Stripe, or to a URL
  * only known at run time (it could be Stripe).
  */
-export const stripePostNodes = (workflow: Record<string, unknown>, inputs: Record<string, unknown> = {}): StripePostView[] => {
+export const stripePostNodes = (
+  workflow: Record<string, unknown>,
+  inputs: Record<string, unknown> = {},
+): StripePostView[] => {
   const nodes = Array.isArray(workflow.nodes) ? workflow.nodes.filter(isRecord) : [];
   return nodes.flatMap((node) => {
     if (node.type !== 'api') return [];

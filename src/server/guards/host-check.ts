@@ -30,11 +30,12 @@ export const loopbackHostsOnly = (): MiddlewareHandler => async (c, next) => {
   const expectedPort = localPort(c.env);
   const portMatches = expectedPort === undefined || (port ?? 80) === expectedPort;
   if (isLoopbackName(name) && portMatches) return next();
+  const portSuffix = expectedPort ? `:${expectedPort}` : '';
   return apiError(
     c,
     421,
     'host-not-allowed',
-    `this server listens on loopback and answers only Host: localhost or 127.0.0.1${expectedPort ? `:${expectedPort}` : ''}, ` +
+    `this server listens on loopback and answers only Host: localhost or 127.0.0.1${portSuffix}, ` +
       `not "${host}" (a page from another site may be trying to reach it). ` +
       'To serve other names, bind --host with SOPSTATE_TOKEN set.',
   );

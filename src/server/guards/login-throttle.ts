@@ -15,7 +15,11 @@ const clientOf = (env: unknown): string => {
   return incoming?.socket?.remoteAddress ?? 'in-process';
 };
 
-export const throttlePerClient = ({ limit = 10, windowMs = 60_000, now = Date.now }: ThrottleOptions = {}): MiddlewareHandler => {
+export const throttlePerClient = ({
+  limit = 10,
+  windowMs = 60_000,
+  now = Date.now,
+}: ThrottleOptions = {}): MiddlewareHandler => {
   const windows = new Map<string, { start: number; count: number }>();
   return async (c, next) => {
     const at = now();
@@ -27,6 +31,11 @@ export const throttlePerClient = ({ limit = 10, windowMs = 60_000, now = Date.no
     if (window.count <= limit) return next();
     const retryAfter = Math.max(1, Math.ceil((window.start + windowMs - at) / 1000));
     c.header('Retry-After', String(retryAfter));
-    return apiError(c, 429, 'too-many-attempts', `too many login attempts from this client; try again in ${retryAfter} s`);
+    return apiError(
+      c,
+      429,
+      'too-many-attempts',
+      `too many login attempts from this client; try again in ${retryAfter} s`,
+    );
   };
 };

@@ -25,18 +25,20 @@ export const requireJsonBody: MiddlewareHandler = async (c, next) => {
 };
 
 /** Refuses a state-changing request whose Origin is neither this server's own nor one of `allowed`. */
-export const sameOriginOnly = (allowed: readonly string[] = []): MiddlewareHandler => async (c, next) => {
-  const origin = c.req.header('origin');
-  if (SAFE_METHODS.has(c.req.method) || origin === undefined) return next();
-  // Host only, not scheme: behind the operator's TLS proxy the page is https while this server sees http.
-  const own = c.req.header('host') ?? new URL(c.req.url).host;
-  const from = URL.canParse(origin) ? new URL(origin).host : undefined;
-  if (from === own || allowed.includes(origin)) return next();
-  return apiError(
-    c,
-    403,
-    'foreign-origin',
-    `requests from ${origin} may not change anything on this server (only its own page, at ${own}, may); ` +
-      'programs send no Origin header',
-  );
-};
+export const sameOriginOnly =
+  (allowed: readonly string[] = []): MiddlewareHandler =>
+  async (c, next) => {
+    const origin = c.req.header('origin');
+    if (SAFE_METHODS.has(c.req.method) || origin === undefined) return next();
+    // Host only, not scheme: behind the operator's TLS proxy the page is https while this server sees http.
+    const own = c.req.header('host') ?? new URL(c.req.url).host;
+    const from = URL.canParse(origin) ? new URL(origin).host : undefined;
+    if (from === own || allowed.includes(origin)) return next();
+    return apiError(
+      c,
+      403,
+      'foreign-origin',
+      `requests from ${origin} may not change anything on this server (only its own page, at ${own}, may); ` +
+        'programs send no Origin header',
+    );
+  };

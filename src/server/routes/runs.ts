@@ -25,7 +25,12 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 const allEvents = (ctx: ServerContext, runId: string) => ctx.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
 
 /** The answer for a key already used: its run again (same request), or 422 (a different request). */
-const earlierRun = (c: Context, ctx: ServerContext, key: string | undefined, hash: string | undefined): Response | undefined => {
+const earlierRun = (
+  c: Context,
+  ctx: ServerContext,
+  key: string | undefined,
+  hash: string | undefined,
+): Response | undefined => {
   const earlier = key === undefined || hash === undefined ? undefined : ctx.idempotency.find(key);
   if (!earlier) return undefined;
   if (earlier.requestHash !== hash) {

@@ -90,7 +90,9 @@ export const createChat = (root, { onRunStarted }) => {
     reasons.textContent = `Needs you because ${event.action.reasons.join(' and ')}.`;
     const details = document.createElement('ul');
     details.className = 'chat-confirm-details';
-    for (const line of event.details ?? []) details.append(Object.assign(document.createElement('li'), { textContent: line }));
+    for (const line of event.details ?? []) {
+      details.append(Object.assign(document.createElement('li'), { textContent: line }));
+    }
     const yes = document.createElement('button');
     yes.textContent = 'Confirm';
     yes.className = 'confirm-yes';
