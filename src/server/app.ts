@@ -4,7 +4,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { ServerContext } from './context.ts';
 import { apiError } from './errors.ts';
-import { requireJsonBody } from './json-body.ts';
+import { loopbackHostsOnly } from './guards/host-check.ts';
+import { throttlePerClient, type ThrottleOptions } from './guards/login-throttle.ts';
+import { requireJsonBody, sameOriginOnly } from './guards/origin-check.ts';
+import { pageSecurityHeaders } from './guards/secure-headers.ts';
 import { loginRoutes, requireToken } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { runEventRoutes } from './routes/run-events.ts';
@@ -22,10 +25,17 @@ export interface AppOptions {
   /** Origins allowed to call the API from a browser; none by default (CORS off). */
   corsOrigins?: string[];
   routes?: RouteModule[];
+  /** Bound to loopback: answer only `Host` values that name loopback (DNS rebinding). */
+  loopbackOnly?: boolean;
+  /** POST /login attempts per client and window. */
+  loginThrottle?: ThrottleOptions;
 }
 
 export const createApp = (ctx: ServerContext, options: AppOptions = {}): Hono => {
   const app = new Hono();
+  app.use('*', pageSecurityHeaders());
+  if (options.loopbackOnly) app.use('*', loopbackHostsOnly());
+  app.use('*', sameOriginOnly(options.corsOrigins));
   if (options.corsOrigins?.length) app.use('/api/*', cors({ origin: options.corsOrigins, credentials: true }));
   app.use(
     '*',
@@ -34,10 +44,11 @@ export const createApp = (ctx: ServerContext, options: AppOptions = {}): Hono =>
       onError: (c) => apiError(c, 413, 'body-too-large', `request bodies are limited to ${options.maxBodyBytes ?? 256 * 1024} bytes`),
     }),
   );
+  app.use('*', requireJsonBody);
   app.route('/', healthRoutes());
+  app.use('/login', throttlePerClient(options.loginThrottle));
   app.route('/', loginRoutes(options.token));
   app.use('/api/*', requireToken(options.token));
-  app.use('/api/*', requireJsonBody);
   app.route('/api/workflows', workflowRoutes(ctx));
   app.route('/api/runs', runRoutes(ctx));
   app.route('/api/runs', runEventRoutes(ctx));

@@ -1,6 +1,7 @@
 // What every route module gets: the stores and services of one server.
 import type { Database } from 'better-sqlite3';
 import type { Workflow } from '../osop/workflow.ts';
+import type { IdempotencyStore } from '../store/idempotency-store.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { RunManager } from './run-manager.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
@@ -9,6 +10,8 @@ export interface ServerContext {
   /** The server's database, for route modules that keep their own tables (chat). */
   db: Database;
   store: RunStore;
+  /** `Idempotency-Key` → the run POST /api/runs started for it. */
+  idempotency: IdempotencyStore;
   manager: RunManager;
   catalog: WorkflowCatalog;
   /** `cli` nodes may run only when the operator allowed it. */

@@ -27,7 +27,11 @@ export interface RunManagerOptions {
   logDir?: string;
   /** Where persistence problems are reported (never with secrets). */
   log?: (message: string) => void;
+  /** Restarts that may resume one run without a clean stop in between; the next one fails it (crash loop). */
+  maxResumeAttempts?: number;
 }
+
+export const DEFAULT_MAX_RESUME_ATTEMPTS = 3;
 
 export type SignalResult = 'delivered' | 'not-waiting' | 'not-running';
 
@@ -67,7 +71,17 @@ export class RunManager {
   /** Continues every run a previous process left RUNNING from its last snapshot. */
   async restore(): Promise<RestoreReport> {
     const report: RestoreReport = { restored: [], failed: [] };
+    const maxAttempts = this.#options.maxResumeAttempts ?? DEFAULT_MAX_RESUME_ATTEMPTS;
     for (const run of this.#options.store.runningRuns()) {
+      if (run.resumeAttempts >= maxAttempts) {
+        const reason =
+          `resumed ${run.resumeAttempts} times and the server stopped each time before the run ended ` +
+          '(it may be what takes the process down); not resuming it again';
+        this.#fail(run, reason, 'resume_limit');
+        report.failed.push({ runId: run.id, reason });
+        continue;
+      }
+      this.#options.store.countResumeAttempt(run.id);
       try {
         await this.#resume(run);
         report.restored.push(run.id);
@@ -109,6 +123,7 @@ export class RunManager {
   async close(): Promise<void> {
     this.#closed = true;
     const handles = [...this.#live.values()];
+    for (const runId of this.#live.keys()) this.#options.store.resetResumeAttempts(runId);
     this.#live.clear();
     for (const handle of handles) handle.cancel();
     await Promise.allSettled(handles.map((handle) => handle.done));

@@ -3,10 +3,12 @@ import { join, dirname, resolve } from 'node:path';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { LoadResult, Workflow } from '../osop/workflow.ts';
 import { openDatabase } from '../store/database.ts';
+import { lockDatabase } from '../store/database-lock.ts';
+import { IdempotencyStore } from '../store/idempotency-store.ts';
 import type { Migration } from '../store/migrations.ts';
 import { RunStore } from '../store/run-store.ts';
 import { createApp, type RouteModule } from './app.ts';
-import { assertSafeBinding } from './binding.ts';
+import { assertSafeBinding, isLoopback } from './binding.ts';
 import type { ServerContext } from './context.ts';
 import { EventHub } from './event-hub.ts';
 import { listen } from './listen.ts';
@@ -61,7 +63,14 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const host = options.host ?? '127.0.0.1';
   assertSafeBinding(host, options.token);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const db = openDatabase(options.dbFile, { migrations: [...inspectionMigrations, ...(options.migrations ?? [])] });
+  const lock = lockDatabase(options.dbFile);
+  let db;
+  try {
+    db = openDatabase(options.dbFile, { migrations: [...inspectionMigrations, ...(options.migrations ?? [])] });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const inspection = new InspectionLog(db, { bufferSize: options.subscriberBuffer, log });
   const store = new RunStore(db);
   const catalog = new WorkflowCatalog({ dir: options.workflowsDir, load: options.runtime.load });
@@ -86,6 +95,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const context: ServerContext = {
     db,
     store,
+    idempotency: new IdempotencyStore(db),
     manager,
     catalog,
     allowCli: options.allowCli ?? false,
@@ -93,12 +103,14 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     heartbeatMs: options.heartbeatMs ?? 15_000,
     renderMermaid: options.runtime.renderMermaid,
   };
+  catalog.warm(log);
   const restored = await manager.restore();
   for (const failure of restored.failed) log(`run ${failure.runId} could not be resumed: ${failure.reason}`);
   const app = createApp(context, {
     token: options.token,
     maxBodyBytes: options.maxBodyBytes,
     corsOrigins: options.corsOrigins,
+    loopbackOnly: isLoopback(host),
     routes: [inspectRoutes(inspection), ...(options.routes ?? [])],
   });
   let listening;
@@ -107,6 +119,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   } catch (error) {
     await manager.close();
     store.close();
+    lock.release();
     throw error;
   }
   return {
@@ -119,6 +132,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       inspection.close();
       await manager.close();
       store.close();
+      lock.release();
     },
   };
 };

@@ -1,5 +1,8 @@
-// The workflows a server may run: only files inside its configured folder, addressed by id.
+// The workflows a server may run: only files inside its configured folder, addressed by id. Each file is loaded
+// once per change (cached by mtime and size), one at a time with the event loop free in between, and a file that
+// fails to load in any way is that file's diagnostic, never an error of the whole catalog.
 import { readdir, realpath, stat } from 'node:fs/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { WORKFLOW_EXTENSIONS } from '../osop/load.ts';
 import type { Diagnostic, LoadResult, Workflow } from '../osop/workflow.ts';
@@ -45,6 +48,9 @@ export class WorkflowCatalog {
   readonly dir: string;
   readonly #load: WorkflowCatalogOptions['load'];
   readonly #cache = new Map<string, Cached>();
+  readonly #loading = new Map<string, Promise<Cached>>();
+  /** id and stem → file, from the last full listing: `get` loads just that file when it can. */
+  #index = new Map<string, string>();
 
   constructor(options: WorkflowCatalogOptions) {
     this.dir = resolve(options.dir);
@@ -60,6 +66,7 @@ export class WorkflowCatalog {
     const entries: CatalogEntry[] = [];
     const seen = new Map<string, CatalogEntry>();
     for (const file of files) {
+      await nextTurn();
       const entry = await this.#entry(root, file);
       if (!entry) continue;
       const first = seen.get(entry.id);
@@ -70,12 +77,23 @@ export class WorkflowCatalog {
       seen.set(entry.id, entry);
       entries.push(entry);
     }
+    const index = new Map<string, string>();
+    for (const entry of entries) index.set(entry.id, entry.file);
+    for (const entry of entries) if (!index.has(entry.stem)) index.set(entry.stem, entry.file);
+    this.#index = index;
     return entries;
+  }
+
+  /** Loads the whole folder in the background, so the first request finds it ready. */
+  warm(log: (line: string) => void = () => undefined): void {
+    this.list().catch((error: unknown) => log(`workflow folder ${this.dir} could not be listed: ${String(error)}`));
   }
 
   /** The entry for an id (or file stem); throws InvalidWorkflowIdError for anything that is not an id. */
   async get(id: string): Promise<CatalogEntry | undefined> {
     if (!isWorkflowId(id)) throw new InvalidWorkflowIdError(id);
+    const known = await this.#indexed(id);
+    if (known) return known;
     const entries = await this.list();
     return entries.find((entry) => entry.id === id) ?? entries.find((entry) => entry.stem === id);
   }
@@ -86,6 +104,18 @@ export class WorkflowCatalog {
     const real = await realpath(file);
     if (!isInside(root, real)) throw new Error(`${file} is outside the workflow folder ${this.dir}`);
     return this.#loadCached(real);
+  }
+
+  /** The entry the last listing found for this id, if its file still declares it. */
+  async #indexed(id: string): Promise<CatalogEntry | undefined> {
+    const file = this.#index.get(id);
+    if (!file) return undefined;
+    const root = await realpath(this.dir);
+    const entry = await this.#entry(root, file).catch(() => undefined);
+    if (!entry) return undefined;
+    // A file whose id another file also declares, or that changed its id, takes the full listing's rules.
+    const servedAs = this.#index.get(entry.id) === file;
+    return servedAs && (entry.id === id || entry.stem === id) ? entry : undefined;
   }
 
   async #entry(root: string, file: string): Promise<CatalogEntry | undefined> {
@@ -101,9 +131,29 @@ export class WorkflowCatalog {
     const key = `${info.mtimeMs}:${info.size}`;
     const cached = this.#cache.get(file);
     if (cached?.key === key) return cached.result;
-    const result = await this.#load(file);
-    this.#cache.set(file, { key, result });
-    return result;
+    const inFlight = this.#loading.get(file);
+    if (inFlight) {
+      const loaded = await inFlight;
+      if (loaded.key === key) return loaded.result;
+    }
+    const loading = this.#safeLoad(file).then((result) => ({ key, result }));
+    this.#loading.set(file, loading);
+    try {
+      const loaded = await loading;
+      this.#cache.set(file, loaded);
+      return loaded.result;
+    } finally {
+      if (this.#loading.get(file) === loading) this.#loading.delete(file);
+    }
+  }
+
+  /** Whatever the loader throws (a stack overflow, a bug) becomes this file's diagnostic. */
+  async #safeLoad(file: string): Promise<LoadResult> {
+    try {
+      return await this.#load(file);
+    } catch (error) {
+      return { diagnostics: [loadCrashed(file, error)] };
+    }
   }
 }
 
@@ -111,6 +161,17 @@ const isInside = (root: string, file: string): boolean => {
   const rel = relative(root, file);
   return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep);
 };
+
+const loadCrashed = (file: string, error: unknown): Diagnostic => ({
+  file,
+  line: 1,
+  col: 1,
+  severity: 'error',
+  code: 'load-crashed',
+  path: '',
+  message: `sopstate could not load this file: ${error instanceof Error ? error.message : String(error)}`,
+  suggestion: 'run `sopstate validate` on it; simplify the part it names (e.g. a very long expression), or report it',
+});
 
 const duplicateId = (entry: CatalogEntry, first: CatalogEntry): Diagnostic => ({
   file: entry.file,

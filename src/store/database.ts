@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
+import { idempotencyMigrations } from './idempotency-store.ts';
 import { migrate, runMigrations, type Migration } from './migrations.ts';
 
 export interface OpenDatabaseOptions {
@@ -17,7 +18,7 @@ export const openDatabase = (file: string, options: OpenDatabaseOptions = {}): D
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db, [...runMigrations, ...(options.migrations ?? [])]);
+  migrate(db, [...runMigrations, ...idempotencyMigrations, ...(options.migrations ?? [])]);
   return db;
 };
 

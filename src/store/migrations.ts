@@ -61,4 +61,8 @@ export const runMigrations: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
     `,
   },
+  {
+    id: 'runs-resume-attempts-001',
+    sql: 'ALTER TABLE runs ADD COLUMN resume_attempts INTEGER NOT NULL DEFAULT 0',
+  },
 ];

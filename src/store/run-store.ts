@@ -19,6 +19,8 @@ export interface RunRecord extends NewRun {
 
 export interface RunRecordWithSnapshot extends RunRecord {
   snapshot?: unknown;
+  /** Restarts that resumed this run since it last ran under a server that stopped cleanly. */
+  resumeAttempts: number;
 }
 
 export interface Page<T> {
@@ -45,9 +47,10 @@ interface RunRow {
   updated_at: string;
   snapshot: string | null;
   last_seq: number;
+  resume_attempts: number;
 }
 
-const RUN_COLUMNS = 'id, workflow_id, workflow_file, inputs, status, created_at, updated_at, last_seq';
+const RUN_COLUMNS = 'id, workflow_id, workflow_file, inputs, status, created_at, updated_at, last_seq, resume_attempts';
 
 const toRecord = (row: RunRow): RunRecord => ({
   id: row.id,
@@ -94,6 +97,8 @@ export class RunStore {
       eventsAfter: db.prepare<[string, number, number], { json: string }>(
         'SELECT json FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
+      countResume: db.prepare<[string]>('UPDATE runs SET resume_attempts = resume_attempts + 1 WHERE id = ?'),
+      resetResume: db.prepare<[string]>('UPDATE runs SET resume_attempts = 0 WHERE id = ?'),
       running: db.prepare<[], RunRow>(`SELECT ${RUN_COLUMNS}, snapshot FROM runs WHERE status = 'RUNNING' ORDER BY created_at`),
     };
     this.#append = db.transaction((event: RunEvent) => {
@@ -127,7 +132,17 @@ export class RunStore {
   getRun(runId: string): RunRecordWithSnapshot | undefined {
     const row = this.#statements.getRun.get(runId);
     if (!row) return undefined;
-    return { ...toRecord(row), snapshot: parseSnapshot(row) };
+    return { ...toRecord(row), snapshot: parseSnapshot(row), resumeAttempts: row.resume_attempts };
+  }
+
+  /** Counts one more restart that resumed this run (kept until a clean stop resets it). */
+  countResumeAttempt(runId: string): void {
+    this.#statements.countResume.run(runId);
+  }
+
+  /** The run was live when the server stopped cleanly: it did not take the process down. */
+  resetResumeAttempts(runId: string): void {
+    this.#statements.resetResume.run(runId);
   }
 
   listRuns(limit: number, offset: number): Page<RunRecord> {
@@ -142,7 +157,9 @@ export class RunStore {
 
   /** Runs a previous process left RUNNING, oldest first, with their snapshots. */
   runningRuns(): RunRecordWithSnapshot[] {
-    return this.#statements.running.all().map((row) => ({ ...toRecord(row), snapshot: parseSnapshot(row) }));
+    return this.#statements.running
+      .all()
+      .map((row) => ({ ...toRecord(row), snapshot: parseSnapshot(row), resumeAttempts: row.resume_attempts }));
   }
 
   close(): void {

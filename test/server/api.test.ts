@@ -176,9 +176,10 @@ describe('human nodes', () => {
 
   it('cancels a waiting run, and refuses to cancel it twice', async () => {
     const runId = await startApproval();
-    expect((await server.api(`/api/runs/${runId}/cancel`, { method: 'POST' })).status).toBe(202);
+    const cancel = { method: 'POST', headers: { 'content-type': 'application/json' } };
+    expect((await server.api(`/api/runs/${runId}/cancel`, cancel)).status).toBe(202);
     const run = await waitForRun(server, runId, (r) => r.status !== 'RUNNING');
     expect(run.status).toBe('CANCELLED');
-    expect((await server.api(`/api/runs/${runId}/cancel`, { method: 'POST' })).status).toBe(409);
+    expect((await server.api(`/api/runs/${runId}/cancel`, cancel)).status).toBe(409);
   });
 });

@@ -85,7 +85,7 @@ describe('resuming a live stream', () => {
     const inspect = await server.api(`/api/runs/${started.runId}/inspect?after=${beyond}`);
     expect(inspect.status).toBe(400);
     expect(await errorOf(inspect)).toMatchObject({ code: 'bad-last-event-id', message: expect.stringContaining('inspection records') });
-    await server.api(`/api/runs/${started.runId}/cancel`, { method: 'POST' });
+    await server.api(`/api/runs/${started.runId}/cancel`, postJson({}));
   });
 });
 

@@ -92,7 +92,12 @@ describe('RunStore', () => {
     const db = openDatabase(file, { migrations: extra });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const applied = db.prepare('SELECT id FROM schema_migrations ORDER BY id').all();
-    expect(applied).toEqual([{ id: 'chat-001' }, { id: 'runs-001-init' }]);
+    expect(applied).toEqual([
+      { id: 'chat-001' },
+      { id: 'runs-001-init' },
+      { id: 'runs-idempotency-keys-001' },
+      { id: 'runs-resume-attempts-001' },
+    ]);
     db.close();
   });
 });

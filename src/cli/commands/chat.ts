@@ -81,6 +81,7 @@ const createTerminalView = (color: boolean) => {
         return line(paint('dim', `  → ${event.name} ${JSON.stringify(event.input)}`));
       case 'confirm.required':
         line(paint('yellow', `⚠ needs your confirmation: ${event.text}`));
+        for (const detail of event.details ?? []) line(`  ${detail}`);
         line(paint('dim', `  because ${event.action.reasons.join(' and ')}`));
         return line(paint('yellow', '  reply "yes" to go ahead; anything else cancels it'));
       case 'confirm.cancelled':

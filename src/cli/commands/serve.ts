@@ -5,6 +5,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { RouteModule } from '../../server/app.ts';
 import { assertSafeBinding, UnsafeBindingError } from '../../server/binding.ts';
 import { createRuntime } from '../../server/runtime.ts';
+import { DatabaseLockedError } from '../../store/database-lock.ts';
 import { startServer } from '../../server/start-server.ts';
 import { webModule } from '../../server/web/web-routes.ts';
 import type { ChatClaudeOptions } from '../../server/chat/chat-claude.ts';
@@ -90,7 +91,7 @@ export function registerServe(program: Command): void {
         process.once('SIGTERM', stop);
       } catch (error) {
         await closeRuntime();
-        if (error instanceof UnsafeBindingError) fail(error.message);
+        if (error instanceof UnsafeBindingError || error instanceof DatabaseLockedError) fail(error.message);
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE') fail(`port ${flags.port} is in use on ${flags.host}: pick another with --port`);
         if (code === 'EADDRNOTAVAIL') fail(`cannot bind ${flags.host}: no such local address`);

@@ -28,6 +28,12 @@ export interface ConfirmSummary {
   amount?: number;
   currency?: string;
   email?: string;
+  /** The inputs the run will get, defaults included (start_run only). */
+  inputs?: Record<string, unknown>;
+  /** One line each: the inputs, then every step that acts, with the values it sends. */
+  details?: string[];
+  /** Where what will run differs from what the person asked for. */
+  differences?: string[];
 }
 
 export type ChatEvent =

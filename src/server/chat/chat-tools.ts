@@ -1,11 +1,12 @@
 // The tools Claude gets in a chat, and what each one does. start_run and approve only ever ask the person.
 import type { Tool } from '@anthropic-ai/sdk/resources/messages';
 import type { ConfirmSummary, PendingAction } from './chat-event.ts';
-import { confirmationReasons, summarizeRun } from './confirm-policy.ts';
+import { confirmationReasons } from './confirm-policy.ts';
 import type { RunApi } from './run-api.ts';
+import { previewRun, referencedInputs } from './run-preview.ts';
 import type { ChatWorkflow } from './workflow-catalog-view.ts';
 import { chooseWorkflow } from './workflow-choice.ts';
-import { stripePostNodes, workflowInputs, workflowOf, type WorkflowInputView } from './workflow-view.ts';
+import { workflowInputs, workflowOf, type WorkflowInputView } from './workflow-view.ts';
 
 export interface ToolContext {
   api: RunApi;
@@ -13,6 +14,8 @@ export interface ToolContext {
   inspectWorkflow(id: string): Promise<Record<string, unknown> | undefined>;
   /** The workflows offered in this turn. */
   workflows: ChatWorkflow[];
+  /** The person's message this turn: the confirmation says when the run differs from it. */
+  message?: string;
 }
 
 export interface ToolOutcome {
@@ -114,15 +117,20 @@ const coerce = (value: unknown, spec: WorkflowInputView | undefined): unknown =>
   return value;
 };
 
-/** Keeps the inputs the workflow declares (all of them when it declares none); reports the rest. */
-const fitInputs = (raw: unknown, declared: WorkflowInputView[]): { inputs: Record<string, unknown>; dropped: string[] } => {
+/** Keeps the inputs the workflow declares (when it declares none: those its steps read); reports the rest. */
+const fitInputs = (
+  raw: unknown,
+  declared: WorkflowInputView[],
+  workflow: Record<string, unknown> | undefined,
+): { inputs: Record<string, unknown>; dropped: string[] } => {
   const given = isRecord(raw) ? raw : {};
-  if (declared.length === 0) return { inputs: { ...given }, dropped: [] };
+  const read = declared.length === 0 && workflow ? referencedInputs(workflow) : undefined;
   const inputs: Record<string, unknown> = {};
   const dropped: string[] = [];
   for (const [name, value] of Object.entries(given)) {
     const spec = declared.find((input) => input.name === name);
     if (spec) inputs[name] = coerce(value, spec);
+    else if (!workflow || read?.has(name)) inputs[name] = value;
     else dropped.push(name);
   }
   return { inputs, dropped };
@@ -136,7 +144,8 @@ const askPerson = (pending: PendingAction, note: string): ToolOutcome => ({
   pending,
 });
 
-const startRun = async ({ api, inspectWorkflow, workflows }: ToolContext, input: Record<string, unknown>): Promise<ToolOutcome> => {
+const startRun = async (context: ToolContext, input: Record<string, unknown>): Promise<ToolOutcome> => {
+  const { api, inspectWorkflow, workflows, message } = context;
   const requested = typeof input.workflow === 'string' ? input.workflow.trim() : '';
   const givenNames = isRecord(input.inputs) ? Object.keys(input.inputs) : [];
   const choice = chooseWorkflow(requested, givenNames, workflows);
@@ -144,16 +153,18 @@ const startRun = async ({ api, inspectWorkflow, workflows }: ToolContext, input:
   const id = choice.id;
   const workflow = workflowOf(await inspectWorkflow(id));
   const declared = workflow ? workflowInputs(workflow) : [];
-  const { inputs, dropped } = fitInputs(input.inputs, declared);
+  const { inputs, dropped } = fitInputs(input.inputs, declared, workflow);
   const missing = declared.filter((spec) => spec.required && !spec.hasDefault && inputs[spec.name] === undefined);
   if (missing.length > 0) return fail(`Missing required inputs: ${missing.map((spec) => spec.name).join(', ')}. Ask the person for them.`);
-  const note = [choice.note, dropped.length > 0 ? `Ignored inputs the workflow does not declare: ${dropped.join(', ')}.` : '']
+  const ignored = dropped.length > 0 ? `Ignored inputs the workflow does not take: ${dropped.join(', ')}.` : '';
+  const note = [choice.note, ignored]
     .filter(Boolean)
     .join(' ');
   const reasons = confirmationReasons(workflow, inputs);
   const name = typeof workflow?.name === 'string' ? workflow.name : id;
   if (reasons.length > 0) {
-    const summary = summarizeRun(id, name, inputs, workflow ? stripePostNodes(workflow) : []);
+    const requested = { inputs: isRecord(input.inputs) ? input.inputs : {}, message };
+    const summary = previewRun({ workflowId: id, workflowName: name, workflow, inputs, requested });
     return askPerson({ kind: 'start_run', workflow: id, workflowName: name, inputs, reasons, summary }, note);
   }
   const { runId } = await api.startRun(id, inputs);

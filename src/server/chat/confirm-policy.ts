@@ -1,5 +1,6 @@
 // The rule that spending needs a person lives here, in code: nothing the user or the model says changes it.
 import type { ConfirmSummary } from './chat-event.ts';
+import { sideEffectSteps } from './side-effects.ts';
 import { stripePostNodes, type StripePostView } from './workflow-view.ts';
 
 /** Why starting this run needs a person's confirmation; empty = it may start at once. */
@@ -11,6 +12,15 @@ export const confirmationReasons = (
   const reasons: string[] = [];
   const posts = stripePostNodes(workflow);
   if (posts.length > 0) reasons.push(`it calls Stripe (${posts.map((post) => post.node).join(', ')})`);
+  const stripeNodes = new Set(posts.map((post) => post.node));
+  const commands = sideEffectSteps(workflow).filter((step) => step.type === 'cli');
+  if (commands.length > 0) {
+    reasons.push(`it runs commands on this machine (${commands.map((step) => step.node).join(', ')})`);
+  }
+  const others = sideEffectSteps(workflow).filter((step) => step.type !== 'cli' && !stripeNodes.has(step.node));
+  if (others.length > 0) {
+    reasons.push(`it changes things elsewhere (${others.map((step) => `${step.node}: ${step.what}`).join(', ')})`);
+  }
   const filled = Object.keys(modelInputs);
   if (filled.length > 0) reasons.push(`its inputs were filled in by the assistant (${filled.join(', ')})`);
   return reasons;
@@ -39,7 +49,8 @@ export const summarizeRun = (
   inputs: Record<string, unknown>,
   posts: StripePostView[],
 ): ConfirmSummary => {
-  const sources = [inputs, ...posts.map((post) => post.literals)];
+  // What the requests send comes first: a value fixed in the file wins over an input it never reads.
+  const sources = [...posts.map((post) => post.literals), inputs];
   const rawAmount = pick(sources, 'amount');
   const amount = typeof rawAmount === 'number' ? rawAmount : Number.isFinite(Number(rawAmount)) && rawAmount !== undefined ? Number(rawAmount) : undefined;
   const currencyValue = pick(sources, 'currency');

@@ -70,10 +70,16 @@ const act = async (deps: ConversationDeps, conversationId: string, emit: EmitCha
   say(deps, conversationId, emit, followed.text);
 };
 
-const modelLoop = async (deps: ConversationDeps, conversationId: string, emit: EmitChatEvent, signal?: AbortSignal): Promise<void> => {
+const modelLoop = async (
+  deps: ConversationDeps,
+  conversationId: string,
+  message: string,
+  emit: EmitChatEvent,
+  signal?: AbortSignal,
+): Promise<void> => {
   const workflows = await loadChatWorkflows(deps);
   const tools = chatTools(workflows);
-  const toolContext = { ...deps, workflows };
+  const toolContext = { ...deps, workflows, message };
   const system = `${SYSTEM}\n\nWorkflows on this server:\n${describeCatalog(workflows) || '(none)'}`;
   const startedRuns: string[] = [];
   const maxRounds = deps.maxRounds ?? 8;
@@ -143,7 +149,7 @@ export const chatTurn = async (deps: ConversationDeps, request: TurnRequest, emi
         deps.store.setPending(conversation.id, undefined);
         emit({ type: 'confirm.cancelled', summary: conversation.pending.summary.text });
       }
-      await modelLoop(deps, conversation.id, emit, signal);
+      await modelLoop(deps, conversation.id, request.message, emit, signal);
     }
   } catch (error) {
     emit({ type: 'error', message: (error as Error).message });

@@ -49,7 +49,12 @@ export const createRunApi = ({ fetch, headers = {} }: RunApiOptions): RunApi => 
   const call = async (path: string, init: RequestInit = {}): Promise<unknown> => {
     const response = await fetch(path, {
       ...init,
-      headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}), ...headers },
+      // A POST says JSON even without a body: the server refuses any other state change (cross-site forms).
+      headers: {
+        accept: 'application/json',
+        ...(init.body || init.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
     });
     const text = await response.text();
     let body: unknown = text;

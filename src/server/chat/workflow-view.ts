@@ -5,13 +5,16 @@ export interface WorkflowInputView {
   type?: string;
   required: boolean;
   hasDefault: boolean;
+  default?: unknown;
 }
 
 export interface StripePostView {
   node: string;
   url: string;
-  /** Literal body values, e.g. `{amount: '2000', currency: 'usd'}`; references are left out. */
+  /** Body values the run will send: literals, e.g. `{amount: '2000', currency: 'usd'}`, and `${inputs.x}` filled. */
   literals: Record<string, unknown>;
+  /** Which of those keys are written in the file itself (the same on every run, whatever the inputs). */
+  fixed: string[];
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -40,15 +43,27 @@ export const templateText = (value: unknown): string | undefined => {
   return undefined;
 };
 
-const templateLiterals = (value: unknown): Record<string, unknown> => {
+/** `${inputs.x}` (the whole value) as the run will see it; undefined for anything else. */
+const inputValue = (value: unknown, inputs: Record<string, unknown>): unknown => {
+  if (!isRecord(value) || value.kind !== 'ref' || !isRecord(value.ref)) return undefined;
+  const { namespace, path } = value.ref;
+  return namespace === 'inputs' && Array.isArray(path) && path.length === 1 ? inputs[String(path[0])] : undefined;
+};
+
+const bodyValues = (value: unknown, inputs: Record<string, unknown>): Pick<StripePostView, 'literals' | 'fixed'> => {
   const entries = isRecord(value) && value.kind === 'map' && isRecord(value.entries) ? value.entries : value;
-  if (!isRecord(entries)) return {};
   const literals: Record<string, unknown> = {};
+  const fixed: string[] = [];
+  if (!isRecord(entries)) return { literals, fixed };
   for (const [key, entry] of Object.entries(entries)) {
     const text = templateText(entry);
-    if (text !== undefined && !text.includes('${')) literals[key] = text;
+    const fromInput = inputValue(entry, inputs);
+    if (text !== undefined && !text.includes('${')) {
+      literals[key] = text;
+      fixed.push(key);
+    } else if (fromInput !== undefined) literals[key] = fromInput;
   }
-  return literals;
+  return { literals, fixed };
 };
 
 export const workflowInputs = (workflow: Record<string, unknown>): WorkflowInputView[] => {
@@ -65,6 +80,7 @@ export const workflowInputs = (workflow: Record<string, unknown>): WorkflowInput
           type: typeof input.type === 'string' ? input.type : undefined,
           required: input.required === true,
           hasDefault: input.default !== undefined,
+          ...(input.default !== undefined ? { default: input.default } : {}),
         }]
       : [],
   );
@@ -76,7 +92,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * `api` nodes that may move money: POST (or a method only known at run time) to Stripe, or to a URL
  * only known at run time (it could be Stripe).
  */
-export const stripePostNodes = (workflow: Record<string, unknown>): StripePostView[] => {
+export const stripePostNodes = (
+  workflow: Record<string, unknown>,
+  inputs: Record<string, unknown> = {},
+): StripePostView[] => {
   const nodes = Array.isArray(workflow.nodes) ? workflow.nodes.filter(isRecord) : [];
   return nodes.flatMap((node) => {
     if (node.type !== 'api') return [];
@@ -87,7 +106,7 @@ export const stripePostNodes = (workflow: Record<string, unknown>): StripePostVi
     const host = url.match(/^https?:\/\/([^/]+)/i)?.[1];
     const knownHost = host !== undefined && !host.includes('${');
     if (knownHost && !/(^|\.)stripe\.com(:\d+)?$/i.test(host)) return [];
-    return [{ node: String(node.id), url, literals: templateLiterals(runtime.body) }];
+    return [{ node: String(node.id), url, ...bodyValues(runtime.body, inputs) }];
   });
 };
 

@@ -1,5 +1,5 @@
 // Runs over HTTP: start, list, inspect, signal a human node, cancel, fetch the .osoplog (rebuilt from the stored events).
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { ServerContext } from '../context.ts';
 import { apiError, readJsonObject } from '../errors.ts';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.ts';
@@ -8,8 +8,10 @@ import { publicDiagnostics, publicFile } from '../public-paths.ts';
 import { runOsoplogYaml } from '../run-osoplog.ts';
 import { viewRun } from '../run-view.ts';
 import { findWorkflow } from './workflows.ts';
+import { requestHash } from '../../store/idempotency-store.ts';
 
 const MAX_PAGE = 100;
+const MAX_KEY = 255;
 
 const parseCount = (value: string | undefined, fallback: number): number | undefined => {
   if (value === undefined || value === '') return fallback;
@@ -22,6 +24,28 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 const allEvents = (ctx: ServerContext, runId: string) => ctx.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
 
+/** The answer for a key already used: its run again (same request), or 422 (a different request). */
+const earlierRun = (
+  c: Context,
+  ctx: ServerContext,
+  key: string | undefined,
+  hash: string | undefined,
+): Response | undefined => {
+  const earlier = key === undefined || hash === undefined ? undefined : ctx.idempotency.find(key);
+  if (!earlier) return undefined;
+  if (earlier.requestHash !== hash) {
+    return apiError(
+      c,
+      422,
+      'idempotency-key-reused',
+      `Idempotency-Key ${key} was already used for a different request (run ${earlier.runId}); ` +
+        'send a new key for a new run, or the same body to get that run again',
+    );
+  }
+  c.header('Idempotent-Replayed', 'true');
+  return c.json({ runId: earlier.runId, replayed: true }, 200, { Location: `/api/runs/${earlier.runId}` });
+};
+
 export const runRoutes = (ctx: ServerContext): Hono =>
   new Hono()
     .post('/', async (c) => {
@@ -29,6 +53,15 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       if (!body || typeof body.workflow !== 'string') {
         return apiError(c, 400, 'bad-request', 'send a JSON object {"workflow": "<id>", "inputs": {...}}');
       }
+      const key = c.req.header('idempotency-key')?.trim();
+      if (key !== undefined && (key === '' || key.length > MAX_KEY)) {
+        return apiError(c, 400, 'bad-idempotency-key', `Idempotency-Key must be 1 to ${MAX_KEY} characters`);
+      }
+      // An input too deep to hash is refused by the preflight below, before any key is looked at.
+      const hashable = key !== undefined && !nestsDeeperThan(body.inputs, MAX_JSON_DEPTH);
+      const hash = hashable ? requestHash({ workflow: body.workflow, inputs: body.inputs }) : undefined;
+      const replay = earlierRun(c, ctx, key, hash);
+      if (replay) return replay;
       const entry = await findWorkflow(c, ctx.catalog, body.workflow, 400);
       if (entry instanceof Response) return entry;
       if (!entry.workflow) {
@@ -39,8 +72,12 @@ export const runRoutes = (ctx: ServerContext): Hono =>
         const diagnostics = publicDiagnostics(ctx.catalog.dir, checked.diagnostics);
         return apiError(c, 400, 'invalid-run', `cannot start ${entry.id}: ${diagnostics[0].message}`, diagnostics);
       }
+      // Checked again here: from this line to the key's record nothing awaits, so one key starts one run.
+      const raced = earlierRun(c, ctx, key, hash);
+      if (raced) return raced;
       try {
         const run = ctx.manager.start(entry.workflow, checked.inputs);
+        if (key !== undefined && hash !== undefined) ctx.idempotency.record(key, { requestHash: hash, runId: run.id });
         return c.json({ runId: run.id }, 201, { Location: `/api/runs/${run.id}` });
       } catch (error) {
         return apiError(c, 400, 'start-failed', error instanceof Error ? error.message : String(error));

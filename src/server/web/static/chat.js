@@ -88,6 +88,11 @@ export const createChat = (root, { onRunStarted }) => {
     const reasons = document.createElement('p');
     reasons.className = 'chat-confirm-reasons';
     reasons.textContent = `Needs you because ${event.action.reasons.join(' and ')}.`;
+    const details = document.createElement('ul');
+    details.className = 'chat-confirm-details';
+    for (const line of event.details ?? []) {
+      details.append(Object.assign(document.createElement('li'), { textContent: line }));
+    }
     const yes = document.createElement('button');
     yes.textContent = 'Confirm';
     yes.className = 'confirm-yes';
@@ -102,7 +107,7 @@ export const createChat = (root, { onRunStarted }) => {
       settle(card, 'cancelled');
       void send('no');
     });
-    card.append(text, reasons, yes, no);
+    card.append(text, details, reasons, yes, no);
     log.append(card);
     log.scrollTop = log.scrollHeight;
   };
