@@ -65,7 +65,7 @@ export function deriveStripeTables(input: unknown): StripeTables {
 function objectTable(name: string, schema: Schema, deref: (s: Schema) => Schema, all: Record<string, Schema>): ObjectTable {
   const properties = schema.properties ?? {};
   const typeHashes = name === 'payment_method' ? (properties.type?.enum ?? []).filter((t) => t !== 'card') : [];
-  const skip = new Set([...(INCLUDABLE[name] ?? []), ...(typeHashes as string[])]);
+  const skip = new Set([...(INCLUDABLE[name] ?? []), ...(typeHashes as string[]), ...absentWhenNone(schema)]);
   const template: Record<string, unknown> = {};
   for (const [field, spec] of Object.entries(properties)) {
     if (!skip.has(field)) template[field] = defaultOf(spec, deref, 0);
@@ -78,6 +78,17 @@ function objectTable(name: string, schema: Schema, deref: (s: Schema) => Schema,
     if (!all[name]) throw new Error(`no schema ${name}`);
   }
   return { template, expandable };
+}
+
+/**
+ * An id-or-object field that is neither required nor nullable (a charge's `transfer`, a refund's
+ * `failure_balance_transaction`) is left out when there is none, as Stripe leaves it out.
+ */
+export function absentWhenNone(schema: Schema): string[] {
+  const required = new Set(schema.required ?? []);
+  return Object.entries(schema.properties ?? {})
+    .filter(([field, spec]) => !required.has(field) && !spec.nullable && spec.anyOf !== undefined)
+    .map(([field]) => field);
 }
 
 /** Stripe's value for a field nothing set: null where nullable, else the type's empty value. */

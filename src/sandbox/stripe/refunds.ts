@@ -40,7 +40,7 @@ export const createRefund: Operation = (context) => {
     currency: charge.currency,
     destination_details: {
       type: 'card',
-      card: { reference: null, reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
+      card: { reference: randomId('', 23), reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
     },
     metadata: applyMetadata({}, params),
     payment_intent: charge.payment_intent,
