@@ -19,7 +19,8 @@ export const createRefund: Operation = (context) => {
       { code: 'charge_not_refundable' },
     );
   }
-  const left = charge.amount_captured - charge.amount_refunded;
+  // A partial capture released the rest: it counts as refunded, as on Stripe's charge.
+  const left = charge.amount - charge.amount_refunded;
   const amount = optionalInteger(params, 'amount') ?? left;
   if (amount < 1) throw invalidRequest('Refund amount must be a positive integer.', { param: 'amount' });
   if (amount > left) {
@@ -50,7 +51,7 @@ export const createRefund: Operation = (context) => {
   store.refunds.set(id, refund);
   Object.assign(charge, {
     amount_refunded: charge.amount_refunded + amount,
-    refunded: charge.amount_refunded + amount === charge.amount_captured,
+    refunded: charge.amount_refunded + amount === charge.amount,
   } satisfies Partial<StripeCharge>);
   context.emit('refund.created', refund);
   context.emit('charge.refunded', charge);
