@@ -81,3 +81,52 @@ export function fieldDifferences(name: string, object: Record<string, unknown>):
     unknown: Object.keys(object).filter((field) => !properties.includes(field)),
   };
 }
+
+export interface RequestVerdict {
+  operation: string | undefined;
+  problems: string[];
+}
+
+let coercing: Ajv | undefined;
+/**
+ * Checks one form-encoded request against its operation in stripe.oas.json: the path and method
+ * exist, a POST says `application/x-www-form-urlencoded`, and the parameters satisfy the operation's
+ * request schema (form values are strings on the wire, so scalars are coerced to the schema's type).
+ */
+export function validateStripeRequest(
+  request: { method: string; path: string; query: string; contentType: string | null; body: string },
+  parse: (form: string) => Record<string, unknown>,
+): RequestVerdict {
+  const spec = stripeOas();
+  const template = Object.keys(spec.paths).find((candidate) => {
+    const pattern = new RegExp(`^${candidate.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    return pattern.test(request.path);
+  });
+  const method = request.method.toLowerCase();
+  const operation = template ? spec.paths[template][method] : undefined;
+  const name = template ? `${request.method} ${template}` : undefined;
+  if (!operation) return { operation: name, problems: [`no operation ${request.method} ${request.path} in stripe.oas.json`] };
+  const problems: string[] = [];
+  coercing ??= new Ajv({ strict: false, allErrors: true, validateFormats: false, coerceTypes: 'array' });
+  if (method === 'post') {
+    if (!request.contentType?.startsWith('application/x-www-form-urlencoded')) problems.push(`Content-Type is ${request.contentType}`);
+    const schema = operation.requestBody?.content['application/x-www-form-urlencoded']?.schema;
+    const params = parse(request.body);
+    const validate = coercing.compile(toJsonSchema(schema ?? { type: 'object', additionalProperties: false }) as object);
+    if (!validate(params)) problems.push(...validate.errors!.map((e) => `body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
+  } else {
+    const query = parse(request.query);
+    const parameters = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query');
+    for (const key of Object.keys(query)) if (!parameters.some((p) => p.name === key)) problems.push(`unknown query parameter ${key}`);
+    for (const parameter of parameters) {
+      if (query[parameter.name] === undefined) {
+        if (parameter.required) problems.push(`missing query parameter ${parameter.name}`);
+        continue;
+      }
+      const holder = { value: query[parameter.name] };
+      const validate = coercing.compile({ type: 'object', properties: { value: toJsonSchema(parameter.schema) } });
+      if (!validate(holder)) problems.push(...validate.errors!.map((e) => `query.${parameter.name}${e.instancePath} ${e.message}`));
+    }
+  }
+  return { operation: name, problems };
+}
