@@ -30,9 +30,10 @@ beforeEach(() => stripeSandbox.stripe.reset());
 
 type Decision = 'approved' | 'rejected';
 
-async function run(name: string, options: { inputs?: Record<string, unknown>; decision?: Decision; allowCli?: boolean } = {}) {
+/** `decisions` by human node (default approved). */
+async function run(name: string, options: { inputs?: Record<string, unknown>; decisions?: Record<string, Decision> } = {}) {
   const executors = {
-    ...createLocalExecutors({ allowCli: options.allowCli }),
+    ...createLocalExecutors(),
     ...createServiceExecutors({ mode: modes, sandbox: { stripeUrl: stripeSandbox.url, anthropicUrl: 'http://127.0.0.1:9' }, env: {} }),
   };
   const events: RunEvent[] = [];
@@ -44,7 +45,7 @@ async function run(name: string, options: { inputs?: Record<string, unknown>; de
     random: () => 0,
     onEvent: (event) => {
       events.push(event);
-      if (event.type === 'human.waiting') queueMicrotask(() => handle.signal(event.node, { decision: options.decision ?? 'approved' }));
+      if (event.type === 'human.waiting') queueMicrotask(() => handle.signal(event.node, { decision: options.decisions?.[event.node] ?? 'approved' }));
     },
   });
   const result = await handle.done;
@@ -64,8 +65,10 @@ function expectRequestsMatchTheDescription(): string[] {
 }
 
 describe('examples/stripe-refund-approval.osop.yaml', () => {
+  const failedFulfilment = { decisions: { fulfil: 'rejected' as const } };
+
   it('charges, fails fulfilment, gets the manager\'s approval and refunds in full', async () => {
-    const { result, completed } = await run('stripe-refund-approval');
+    const { result, completed } = await run('stripe-refund-approval', failedFulfilment);
     expect(result.status).toBe('COMPLETED');
     expect(completed('fulfil')).toBe(false);
     expect(result.outputs.refund).toMatchObject({ refunded_amount: 4500, refund_status: 'succeeded' });
@@ -77,7 +80,7 @@ describe('examples/stripe-refund-approval.osop.yaml', () => {
   });
 
   it('ships without a refund when fulfilment succeeds', async () => {
-    const { result, completed } = await run('stripe-refund-approval', { inputs: { stock: 3 }, allowCli: true });
+    const { result, completed } = await run('stripe-refund-approval');
     expect(result.status).toBe('COMPLETED');
     expect(completed('fulfil')).toBe(true);
     expect(completed('refund')).toBe(false);
@@ -86,7 +89,7 @@ describe('examples/stripe-refund-approval.osop.yaml', () => {
 
   it('sends only requests that stripe.oas.json allows', async () => {
     stripeSandbox.requests.length = 0;
-    await run('stripe-refund-approval');
+    await run('stripe-refund-approval', failedFulfilment);
     expect(expectRequestsMatchTheDescription()).toEqual([
       'POST /v1/customers', 'POST /v1/payment_intents', 'POST /v1/refunds', 'GET /v1/charges/{charge}',
     ]);
@@ -103,7 +106,7 @@ describe('examples/stripe-manual-capture.osop.yaml', () => {
   });
 
   it('a rejection cancels the intent and releases the hold (a POST with no body)', async () => {
-    const { result } = await run('stripe-manual-capture', { decision: 'rejected' });
+    const { result } = await run('stripe-manual-capture', { decisions: { approve_capture: 'rejected' } });
     expect(result.status).toBe('COMPLETED');
     expect(result.outputs.release).toMatchObject({ status: 'canceled' });
   });
@@ -119,7 +122,7 @@ describe('examples/stripe-manual-capture.osop.yaml', () => {
   it('sends only requests that stripe.oas.json allows, on the approval and the rejection paths', async () => {
     stripeSandbox.requests.length = 0;
     await run('stripe-manual-capture');
-    await run('stripe-manual-capture', { decision: 'rejected' });
+    await run('stripe-manual-capture', { decisions: { approve_capture: 'rejected' } });
     expect(expectRequestsMatchTheDescription()).toEqual([
       'POST /v1/customers', 'POST /v1/payment_intents', 'POST /v1/payment_intents/{intent}/capture', 'GET /v1/charges/{charge}',
       'POST /v1/customers', 'POST /v1/payment_intents', 'POST /v1/payment_intents/{intent}/cancel',
