@@ -36,7 +36,7 @@ describe('the payment examples over the server', () => {
   }, 30_000);
 
   it('stripe-manual-capture: approved over HTTP, the held amount is captured', async () => {
-    const runId = await startRunOver(server, 'stripe-manual-capture', { capture_amount: 3000 });
+    const runId = await startRunOver(server, 'stripe-manual-capture', { capture: 3000 });
     const result = await streamRun(server.url, runId, { onEvent: decideWhenWaiting(runId) });
     expect(result.events.at(-1)?.type).toBe('run.completed');
     const intent = server.sandbox.stripe.state().paymentIntents.at(-1);
@@ -72,7 +72,7 @@ describe('the payment examples from the command line (run --sandbox --auto-appro
   }, 30_000);
 
   it('capture past the amount fails with Stripe\'s amount_too_large', async () => {
-    const { code, events } = await runCli('examples/stripe-manual-capture.osop.yaml', ['capture_amount=9999']);
+    const { code, events } = await runCli('examples/stripe-manual-capture.osop.yaml', ['capture=9999']);
     expect(code).toBe(1);
     expect(JSON.stringify(events.at(-1))).toContain('amount_too_large');
   }, 30_000);

@@ -112,7 +112,7 @@ describe('examples/stripe-manual-capture.osop.yaml', () => {
   });
 
   it('capturing more than was held fails with Stripe\'s amount_too_large on amount_to_capture', async () => {
-    const { result } = await run('stripe-manual-capture', { inputs: { capture_amount: 9000 } });
+    const { result } = await run('stripe-manual-capture', { inputs: { capture: 9000 } });
     expect(result.status).toBe('FAILED');
     const failed = result.events.find((event) => event.type === 'node.failed' && 'node' in event && event.node === 'capture');
     expect(JSON.stringify(failed)).toContain('amount_too_large');
