@@ -48,7 +48,7 @@ export function deriveStripeTables(input: unknown): StripeTables {
   const schemas = oas.components.schemas;
   const deref = (schema: Schema): Schema => (schema.$ref ? deref(schemas[schema.$ref.split('/').pop()!]) : schema);
   const objects: Record<string, ObjectTable> = {};
-  for (const name of EMULATED_OBJECTS) objects[name] = objectTable(name, schemas[name], deref, schemas);
+  for (const name of EMULATED_OBJECTS) objects[name] = objectTable(name, schemas[name], deref);
   const operations: Record<string, OperationTable> = {};
   for (const key of EMULATED_OPERATIONS) {
     const [method, path] = key.split(' ');
@@ -57,12 +57,12 @@ export function deriveStripeTables(input: unknown): StripeTables {
     operations[key] = { ...operationTable(operation, deref), returns: returnsOf(operation) };
   }
   const nested = Object.fromEntries(
-    NESTED_TEMPLATES.map((name) => [name, objectTable(name, schemas[name], deref, schemas).template]),
+    NESTED_TEMPLATES.map((name) => [name, objectTable(name, schemas[name], deref).template]),
   );
   return { version: oas.info.version, objects, nested, operations };
 }
 
-function objectTable(name: string, schema: Schema, deref: (s: Schema) => Schema, all: Record<string, Schema>): ObjectTable {
+function objectTable(name: string, schema: Schema, deref: (s: Schema) => Schema): ObjectTable {
   const properties = schema.properties ?? {};
   const typeHashes = name === 'payment_method' ? (properties.type?.enum ?? []).filter((t) => t !== 'card') : [];
   const skip = new Set([...(INCLUDABLE[name] ?? []), ...(typeHashes as string[]), ...absentWhenNone(schema)]);
@@ -73,9 +73,8 @@ function objectTable(name: string, schema: Schema, deref: (s: Schema) => Schema,
   const expandable: Record<string, string | null> = {};
   for (const field of schema['x-expandableFields'] ?? []) {
     const targets = (properties[field]?.anyOf ?? []).map((option) => option.$ref?.split('/').pop());
-    const emulated = targets.find((target) => target !== undefined && (EMULATED_OBJECTS as readonly string[]).includes(target));
+    const emulated = targets.find((target) => (EMULATED_OBJECTS as readonly (string | undefined)[]).includes(target));
     expandable[field] = emulated ?? null;
-    if (!all[name]) throw new Error(`no schema ${name}`);
   }
   return { template, expandable };
 }

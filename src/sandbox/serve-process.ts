@@ -18,8 +18,13 @@ async function main(): Promise<void> {
   let values: Record<string, string | undefined>;
   try {
     ({ values } = parseArgs({
-      options: { 'stripe-port': { type: 'string' }, 'anthropic-port': { type: 'string' }, 'stream-delay': { type: 'string' },
-        'webhook-url': { type: 'string' }, 'webhook-secret': { type: 'string' } },
+      options: {
+        'stripe-port': { type: 'string' },
+        'anthropic-port': { type: 'string' },
+        'stream-delay': { type: 'string' },
+        'webhook-url': { type: 'string' },
+        'webhook-secret': { type: 'string' },
+      },
     }));
   } catch (error) {
     process.stderr.write(`sandbox: ${(error as Error).message}\nusage: serve-process.ts [--stripe-port N] [--anthropic-port N] [--stream-delay MS]\n`);
@@ -30,7 +35,8 @@ async function main(): Promise<void> {
     process.stderr.write(`sandbox: --webhook-url must be an http(s) URL, got "${webhookUrl}"\n`);
     process.exit(2);
   }
-  const stripeWebhook = webhookUrl === undefined ? undefined : { url: webhookUrl, secret: values['webhook-secret'] ?? 'whsec_sandbox' };
+  const secret = values['webhook-secret'] ?? 'whsec_sandbox';
+  const stripeWebhook = webhookUrl === undefined ? undefined : { url: webhookUrl, secret };
   const sandbox = await startSandbox({
     stripeWebhook,
     stripePort: integer(values['stripe-port'], '--stripe-port', 65535),

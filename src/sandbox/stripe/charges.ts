@@ -63,7 +63,8 @@ export const listCharges: Operation = ({ store, params }) => {
   const customer = optionalString(params, 'customer');
   const intent = optionalString(params, 'payment_intent');
   const all = [...store.charges.values()].filter(
-    (charge) => (customer === undefined || charge.customer === customer) && (intent === undefined || charge.payment_intent === intent),
+    (charge) =>
+      (customer === undefined || charge.customer === customer) && (intent === undefined || charge.payment_intent === intent),
   );
   return listOf(all, params, '/v1/charges');
 };

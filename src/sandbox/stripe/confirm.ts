@@ -50,8 +50,11 @@ export function confirmIntent(context: OperationContext, intent: StripePaymentIn
   }
   // Here the status is one of succeeded, requires_capture, requires_action.
   record(context, intent, requested, intent.status as ConfirmationRecord['outcome'], null);
-  const eventType = { succeeded: 'payment_intent.succeeded', requires_capture: 'payment_intent.amount_capturable_updated' };
-  context.emit(eventType[intent.status as keyof typeof eventType] ?? 'payment_intent.requires_action', intent);
+  const eventType: Partial<Record<PaymentIntentStatus, string>> = {
+    succeeded: 'payment_intent.succeeded',
+    requires_capture: 'payment_intent.amount_capturable_updated',
+  };
+  context.emit(eventType[intent.status] ?? 'payment_intent.requires_action', intent);
   return intent;
 }
 

@@ -46,7 +46,8 @@ export const updateCustomer: Operation = ({ store, params, path, emit }) => {
   const customer = findPathCustomer(store, path.customer);
   const before = structuredClone(customer);
   updateFields(store, customer, params);
-  const previous = Object.fromEntries(Object.keys(params).filter((key) => key in before).map((key) => [key, before[key]]));
+  const changed = Object.keys(params).filter((key) => key in before);
+  const previous = Object.fromEntries(changed.map((key) => [key, before[key]]));
   emit('customer.updated', customer, previous);
   return customer;
 };
@@ -79,11 +80,14 @@ function updateFields(store: StripeStore, customer: StripeCustomer, params: Reco
     else if (key === 'address') customer.address = { ...EMPTY_ADDRESS, ...(value as Record<string, string>) };
     else if (key === 'shipping') {
       const shipping = value as { address?: Record<string, string> };
-      customer.shipping = { carrier: null, phone: null, tracking_number: null, ...shipping, address: { ...EMPTY_ADDRESS, ...shipping.address } };
+      const address = { ...EMPTY_ADDRESS, ...shipping.address };
+      customer.shipping = { carrier: null, phone: null, tracking_number: null, ...shipping, address };
     } else customer[key] = String(value);
   }
   if (params.balance !== undefined) customer.balance = Number(params.balance);
-  if (params.preferred_locales !== undefined) customer.preferred_locales = optionalStringList(params, 'preferred_locales');
+  if (params.preferred_locales !== undefined) {
+    customer.preferred_locales = optionalStringList(params, 'preferred_locales');
+  }
   if (typeof params.tax_exempt === 'string') customer.tax_exempt = params.tax_exempt as StripeCustomer['tax_exempt'];
   if (typeof params.invoice_prefix === 'string') customer.invoice_prefix = params.invoice_prefix;
   const settings = params.invoice_settings as Record<string, unknown> | undefined;

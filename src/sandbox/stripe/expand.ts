@@ -12,7 +12,8 @@ export function checkExpand(params: Params, returns: string): void {
   for (const path of optionalStringList(params, 'expand')) {
     const parts = path.split('.');
     if (parts.length > MAX_DEPTH) {
-      throw invalidRequest(`You cannot expand more than ${MAX_DEPTH} levels of a property. Property: ${path}`, { param: 'expand' });
+      const message = `You cannot expand more than ${MAX_DEPTH} levels of a property. Property: ${path}`;
+      throw invalidRequest(message, { param: 'expand' });
     }
     let type: string | null = returns;
     if (returns.startsWith('list:')) {
@@ -28,7 +29,9 @@ export function checkExpand(params: Params, returns: string): void {
     for (const field of parts) {
       const table: ObjectTable | undefined = type === null ? undefined : stripeTables().objects[type];
       if (!table) break;
-      if (!(field in table.expandable)) throw invalidRequest(`This property cannot be expanded (${field}).`, { param: 'expand' });
+      if (!(field in table.expandable)) {
+        throw invalidRequest(`This property cannot be expanded (${field}).`, { param: 'expand' });
+      }
       type = table.expandable[field];
     }
   }

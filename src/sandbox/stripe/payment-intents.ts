@@ -5,14 +5,26 @@ import { invalidRequest, pathObjectMissing, unexpectedState } from './errors.ts'
 import { listOf } from './list.ts';
 import type { Operation, OperationContext } from './operation.ts';
 import { resolvePaymentMethod } from './payment-methods.ts';
-import { applyMetadata, optionalBoolean, optionalInteger, optionalString, optionalStringList, requiredInteger, requiredString } from './params.ts';
+import {
+  applyMetadata,
+  optionalBoolean,
+  optionalInteger,
+  optionalString,
+  optionalStringList,
+  requiredInteger,
+  requiredString,
+} from './params.ts';
 import { objectTemplate } from './tables.ts';
 import type { PaymentIntentStatus, StripeCharge, StripePaymentIntent } from './types.ts';
 
 const CANCELABLE: readonly PaymentIntentStatus[] = [
   'requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action', 'processing',
 ];
-const COPIED = ['description', 'receipt_email', 'setup_future_usage', 'statement_descriptor', 'statement_descriptor_suffix', 'transfer_group'] as const;
+const COPIED = [
+  'description', 'receipt_email', 'setup_future_usage', 'statement_descriptor', 'statement_descriptor_suffix', 'transfer_group',
+] as const;
+type CaptureMethod = StripePaymentIntent['capture_method'];
+type ConfirmationMethod = StripePaymentIntent['confirmation_method'];
 
 export const createPaymentIntent: Operation = (context) => {
   const { store, params, now } = context;
@@ -40,9 +52,9 @@ export const createPaymentIntent: Operation = (context) => {
     automatic_payment_methods: types.length > 0 ? null : { allow_redirects: 'always', enabled: true },
     canceled_at: null,
     cancellation_reason: null,
-    capture_method: (optionalString(params, 'capture_method') as StripePaymentIntent['capture_method']) ?? 'automatic_async',
+    capture_method: (optionalString(params, 'capture_method') as CaptureMethod | undefined) ?? 'automatic_async',
     client_secret: `${id}_secret_${randomId('', 25)}`,
-    confirmation_method: (optionalString(params, 'confirmation_method') as StripePaymentIntent['confirmation_method']) ?? 'automatic',
+    confirmation_method: (optionalString(params, 'confirmation_method') as ConfirmationMethod | undefined) ?? 'automatic',
     created: unixSeconds(now),
     currency,
     customer: customer ?? null,
@@ -105,7 +117,8 @@ export const capturePaymentIntent: Operation = (context) => {
     amount_refunded: charge.amount - amount,
     balance_transaction: randomId('txn_3', 23),
   } satisfies Partial<StripeCharge>);
-  Object.assign(intent, { status: 'succeeded', amount_received: amount, amount_capturable: 0 } satisfies Partial<StripePaymentIntent>);
+  const captured = { status: 'succeeded', amount_received: amount, amount_capturable: 0 } satisfies Partial<StripePaymentIntent>;
+  Object.assign(intent, captured);
   context.emit('charge.captured', charge);
   context.emit('payment_intent.succeeded', intent);
   return intent;

@@ -13,7 +13,12 @@ import type { StripePaymentMethod } from './types.ts';
  * Resolves a `payment_method` parameter: a test token such as `pm_card_visa` becomes a new
  * PaymentMethod (as Stripe does), an id minted earlier is reused, anything else is missing.
  */
-export function resolvePaymentMethod(store: StripeStore, idOrToken: string, now: Date, param = 'payment_method'): StripePaymentMethod {
+export function resolvePaymentMethod(
+  store: StripeStore,
+  idOrToken: string,
+  now: Date,
+  param = 'payment_method',
+): StripePaymentMethod {
   const existing = store.paymentMethods.get(idOrToken);
   if (existing) return existing;
   const test = TEST_CARDS[idOrToken];
@@ -89,9 +94,8 @@ export const listCustomerPaymentMethods: Operation = ({ store, params, path }) =
 };
 
 function methodsOf(store: StripeStore, customer: string | undefined, type: string | undefined): StripePaymentMethod[] {
-  return [...store.paymentMethods.values()].filter(
-    (method) => (customer === undefined ? method.customer !== null : method.customer === customer) && (type === undefined || method.type === type),
-  );
+  const owned = (method: StripePaymentMethod) => (customer === undefined ? method.customer !== null : method.customer === customer);
+  return [...store.paymentMethods.values()].filter((method) => owned(method) && (type === undefined || method.type === type));
 }
 
 function findPathMethod(store: StripeStore, id: string): StripePaymentMethod {

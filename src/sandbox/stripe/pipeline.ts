@@ -96,7 +96,8 @@ export function createPipeline(deps: PipelineDeps) {
         const source = { requestId: call.requestId, idempotencyKey: key, pendingWebhooks };
         deps.webhooks.send(recordEvent(deps.store, type, object, previous, source, now));
       };
-      const outcome = execute(endpoint, { store: deps.store, params, path: c.req.param(), idempotencyKey: key, now, emit });
+      const context = { store: deps.store, params, path: c.req.param(), idempotencyKey: key, now, emit };
+      const outcome = execute(endpoint, context);
       if (key && keeps(outcome.status)) {
         deps.idempotency.complete(key, { status: outcome.status, body: structuredClone(outcome.body), requestId: call.requestId });
       }

@@ -41,7 +41,12 @@ export const createRefund: Operation = (context) => {
     currency: charge.currency,
     destination_details: {
       type: 'card',
-      card: { reference: randomId('', 23), reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
+      card: {
+        reference: randomId('', 23),
+        reference_status: 'pending',
+        reference_type: 'acquirer_reference_number',
+        type: 'refund',
+      },
     },
     metadata: applyMetadata({}, params),
     payment_intent: charge.payment_intent,
@@ -68,7 +73,8 @@ export const listRefunds: Operation = ({ store, params }) => {
   const charge = optionalString(params, 'charge');
   const intent = optionalString(params, 'payment_intent');
   const all = [...store.refunds.values()].filter(
-    (refund) => (charge === undefined || refund.charge === charge) && (intent === undefined || refund.payment_intent === intent),
+    (refund) =>
+      (charge === undefined || refund.charge === charge) && (intent === undefined || refund.payment_intent === intent),
   );
   return listOf(all, params, '/v1/refunds');
 };

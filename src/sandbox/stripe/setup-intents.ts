@@ -66,11 +66,14 @@ function confirmSetup(context: OperationContext, intent: StripeSetupIntent): voi
   }
   const method = resolvePaymentMethod(context.store, requested, context.now);
   const outcome = context.store.outcomes.get(method.id) ?? { kind: 'succeed' };
-  const setupOutcome = requested === 'pm_card_authenticationRequiredOnSetup' ? { kind: 'authenticate' as const } : outcome;
+  // This test card asks for authentication when saved, not when charged later.
+  const onSetup = requested === 'pm_card_authenticationRequiredOnSetup';
+  const setupOutcome = onSetup ? { kind: 'authenticate' as const } : outcome;
   intent.payment_method = method.id;
   intent.latest_attempt = randomId('setatt_1', 24);
   if (setupOutcome.kind === 'decline') {
-    const error = { type: 'card_error' as const, code: setupOutcome.code, decline_code: setupOutcome.declineCode, message: setupOutcome.message };
+    const { code, declineCode, message } = setupOutcome;
+    const error = { type: 'card_error' as const, code, decline_code: declineCode, message };
     Object.assign(intent, { status: 'requires_payment_method', payment_method: null, last_setup_error: error });
     context.emit('setup_intent.setup_failed', intent);
     throw new StripeHttpError(402, { ...error, setup_intent: structuredClone(intent) });
@@ -78,7 +81,10 @@ function confirmSetup(context: OperationContext, intent: StripeSetupIntent): voi
   if (setupOutcome.kind === 'authenticate') {
     Object.assign(intent, {
       status: 'requires_action',
-      next_action: { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', source: randomId('src_1') } },
+      next_action: {
+        type: 'use_stripe_sdk',
+        use_stripe_sdk: { type: 'three_d_secure_redirect', source: randomId('src_1') },
+      },
     });
     context.emit('setup_intent.requires_action', intent);
     return;

@@ -56,8 +56,8 @@ export class StripeStore {
   }
 
   clear(): void {
-    for (const map of [this.customers, this.paymentIntents, this.paymentMethods, this.charges, this.refunds]) map.clear();
-    this.setupIntents.clear();
+    const maps = [this.customers, this.paymentIntents, this.paymentMethods, this.charges, this.refunds, this.setupIntents];
+    for (const map of maps) map.clear();
     this.events.clear();
     this.outcomes.clear();
     this.calls.length = 0;

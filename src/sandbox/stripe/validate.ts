@@ -61,10 +61,11 @@ function checkObject(value: unknown, spec: Extract<ParamSpec, { t: 'object' }>, 
   const record = value as Record<string, unknown>;
   for (const [key, entry] of Object.entries(record)) {
     const named = spec.p?.[key];
-    if (!named && !spec.free) throw unknownParameter(`${name}[${key}]`);
+    const inner = named ?? spec.free;
+    if (!inner) throw unknownParameter(`${name}[${key}]`);
     // A free-form entry (metadata[key]) may be empty: that is how Stripe unsets it.
     if (!named && entry === '') continue;
-    check(entry, named ?? spec.free!, `${name}[${key}]`);
+    check(entry, inner, `${name}[${key}]`);
   }
   for (const key of spec.r ?? []) if (record[key] === undefined) throw parameterMissing(`${name}[${key}]`);
 }

@@ -45,7 +45,10 @@ export class WebhookSender {
       try {
         const response = await fetch(target.url, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signWebhookPayload(payload, target.secret) },
+          headers: {
+            'Content-Type': 'application/json',
+            'Stripe-Signature': signWebhookPayload(payload, target.secret),
+          },
           body: payload,
           signal: AbortSignal.timeout(10_000),
         });
