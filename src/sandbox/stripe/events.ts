@@ -1,3 +1,4 @@
+import { MAX_RECORDED_CALLS } from '../shared/call-log.ts';
 import { randomId, unixSeconds } from '../shared/ids.ts';
 import { pathObjectMissing } from './errors.ts';
 import { listOf } from './list.ts';
@@ -35,6 +36,9 @@ export function recordEvent(
     type,
   };
   store.events.set(event.id, event);
+  // Like the call log, keep the most recent events only, so a long benchmark does not grow without bound.
+  const oldest = store.events.keys().next();
+  if (store.events.size > MAX_RECORDED_CALLS && !oldest.done) store.events.delete(oldest.value);
   return event;
 }
 
