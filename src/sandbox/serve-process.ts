@@ -1,5 +1,6 @@
 // Runs the sandbox in its own process and prints {"stripeUrl", "anthropicUrl"} as one JSON line:
 //   npx tsx src/sandbox/serve-process.ts [--stripe-port N] [--anthropic-port N] [--stream-delay MS]
+//     [--webhook-url URL --webhook-secret whsec_...]   (signed delivery of every Stripe event)
 import { parseArgs } from 'node:util';
 import { startSandbox } from './start.ts';
 
@@ -17,13 +18,27 @@ async function main(): Promise<void> {
   let values: Record<string, string | undefined>;
   try {
     ({ values } = parseArgs({
-      options: { 'stripe-port': { type: 'string' }, 'anthropic-port': { type: 'string' }, 'stream-delay': { type: 'string' } },
+      options: {
+        'stripe-port': { type: 'string' },
+        'anthropic-port': { type: 'string' },
+        'stream-delay': { type: 'string' },
+        'webhook-url': { type: 'string' },
+        'webhook-secret': { type: 'string' },
+      },
     }));
   } catch (error) {
     process.stderr.write(`sandbox: ${(error as Error).message}\nusage: serve-process.ts [--stripe-port N] [--anthropic-port N] [--stream-delay MS]\n`);
     process.exit(2);
   }
+  const webhookUrl = values['webhook-url'];
+  if (webhookUrl !== undefined && !/^https?:\/\//.test(webhookUrl)) {
+    process.stderr.write(`sandbox: --webhook-url must be an http(s) URL, got "${webhookUrl}"\n`);
+    process.exit(2);
+  }
+  const secret = values['webhook-secret'] ?? 'whsec_sandbox';
+  const stripeWebhook = webhookUrl === undefined ? undefined : { url: webhookUrl, secret };
   const sandbox = await startSandbox({
+    stripeWebhook,
     stripePort: integer(values['stripe-port'], '--stripe-port', 65535),
     anthropicPort: integer(values['anthropic-port'], '--anthropic-port', 65535),
     streamChunkDelayMs: integer(values['stream-delay'], '--stream-delay', 10_000),

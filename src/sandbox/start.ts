@@ -2,11 +2,13 @@ import { createAnthropicEmulator, type AnthropicEmulator } from './anthropic/app
 import { stripePaymentLookup } from './payment-lookup.ts';
 import { serveApp } from './shared/serve-app.ts';
 import { createStripeEmulator, type StripeEmulator } from './stripe/app.ts';
+import type { WebhookTarget } from './stripe/webhooks.ts';
 
 export { SANDBOX_ANTHROPIC_KEY, SANDBOX_STRIPE_KEY } from './keys.ts';
 export type { StripeEmulator } from './stripe/app.ts';
 export type { AnthropicEmulator } from './anthropic/app.ts';
 export type { StripeFault, StripeFaultRule } from './stripe/faults.ts';
+export type { WebhookDelivery, WebhookTarget } from './stripe/webhooks.ts';
 export type { AnthropicFault, AnthropicFaultRule } from './anthropic/faults.ts';
 
 export interface SandboxOptions {
@@ -17,6 +19,8 @@ export interface SandboxOptions {
   hostname?: string;
   /** Pause between streamed Claude events, so a terminal shows text arriving (default 0). */
   streamChunkDelayMs?: number;
+  /** Deliver each Stripe event, signed with `secret`, to `url`, as Stripe delivers to a webhook endpoint. */
+  stripeWebhook?: WebhookTarget;
 }
 
 export interface Sandbox {
@@ -31,7 +35,7 @@ export interface Sandbox {
 
 /** Starts the Stripe and Claude emulators on loopback; the Claude one can see Stripe's intents. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const stripe = createStripeEmulator();
+  const stripe = createStripeEmulator({ webhook: options.stripeWebhook });
   const anthropic = createAnthropicEmulator({ lookup: stripePaymentLookup(stripe), streamChunkDelayMs: options.streamChunkDelayMs });
   const hostname = options.hostname ?? '127.0.0.1';
   const stripeServer = await serveApp(stripe.fetch, { port: options.stripePort, hostname });

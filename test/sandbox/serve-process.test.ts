@@ -54,3 +54,45 @@ describe('the sandbox in its own process', () => {
     expect(stderr).toContain('--stripe-port must be an integer from 0 to 65535, got "abc"');
   });
 });
+
+describe('the sandbox process with --webhook-url', () => {
+  it('refuses a webhook URL that is not http(s), with exit code 2', async () => {
+    const child = startProcess(['--webhook-url', 'ftp://example.com/hooks']);
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--webhook-url must be an http(s) URL, got "ftp://example.com/hooks"');
+  });
+
+  it('posts each Stripe event, signed with --webhook-secret, to the URL', async () => {
+    const { createServer } = await import('node:http');
+    const { default: Stripe } = await import('stripe');
+    const bodies: Array<{ body: string; signature: string }> = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        bodies.push({ body, signature: String(request.headers['stripe-signature']) });
+        response.end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (receiver.address() as { port: number }).port;
+      const child = startProcess(['--webhook-url', `http://127.0.0.1:${port}/hooks`, '--webhook-secret', 'whsec_process']);
+      const { stripeUrl } = JSON.parse(await firstLine(child)) as { stripeUrl: string };
+      await fetch(`${stripeUrl}/v1/customers`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${SANDBOX_STRIPE_KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'email=w%40example.com',
+      });
+      while (bodies.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      const event = new Stripe('sk_test_x').webhooks.constructEvent(bodies[0].body, bodies[0].signature, 'whsec_process');
+      expect(event.type).toBe('customer.created');
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+});

@@ -38,7 +38,9 @@ const requestHeaders = (request: ApiRequest, execution: NodeExecution, apiKey: s
   }
   if (headerValue(headers, 'stripe-version') === undefined) headers['Stripe-Version'] = STRIPE_API_VERSION;
   if (request.method === 'POST') headers['Idempotency-Key'] = execution.idempotencyKey;
-  if (request.body.kind !== 'none' && request.method !== 'GET' && request.method !== 'DELETE') {
+  // Stripe refuses a POST without the form Content-Type, even one with no body.
+  const sendsBody = request.body.kind !== 'none' && request.method !== 'DELETE' && request.method !== 'GET';
+  if (request.method === 'POST' || sendsBody) {
     headers['Content-Type'] = 'application/x-www-form-urlencoded';
   }
   return headers;

@@ -1,29 +1,28 @@
 import { Hono, type Context } from 'hono';
 import { mountControlRoutes } from '../shared/control-routes.ts';
 import { FaultQueue } from '../shared/fault-queue.ts';
-import { createCustomer, listCustomers, retrieveCustomer } from './customers.ts';
 import { unrecognizedUrl } from './errors.ts';
 import { parseStripeFault, type StripeFault, type StripeFaultRule } from './faults.ts';
 import { IdempotencyLayer } from './idempotency.ts';
-import type { Operation } from './operation.ts';
-import {
-  cancelPaymentIntent,
-  confirmPaymentIntent,
-  createPaymentIntent,
-  listPaymentIntents,
-  retrievePaymentIntent,
-} from './payment-intents.ts';
-import { createPipeline } from './pipeline.ts';
+import { createPipeline, type Endpoint } from './pipeline.ts';
+import { STRIPE_ENDPOINTS } from './endpoints.ts';
 import { StripeStore } from './store.ts';
+import { stripeTables } from './tables.ts';
 import type { StripeCustomer, StripePaymentIntent, StripeState } from './types.ts';
+import { WebhookSender, type WebhookDelivery, type WebhookTarget } from './webhooks.ts';
 
-/** The API version the emulator answers with when the caller pins none (the SDK's own). */
-export const STRIPE_SANDBOX_API_VERSION = '2026-02-25.clover';
+/** The API version the emulator answers with when the caller pins none: the shapes it emulates. */
+export const STRIPE_SANDBOX_API_VERSION = stripeTables().version;
+
+export interface StripeEmulatorOptions {
+  /** Deliver every event, signed with `secret`, to `url` (as a webhook endpoint would receive it). */
+  webhook?: WebhookTarget;
+}
 
 export interface StripeEmulator {
   readonly app: Hono;
   fetch(request: Request): Response | Promise<Response>;
-  /** A deep copy of customers, payment intents, payment methods, calls and confirmations. */
+  /** A deep copy of every object, call and confirmation. */
   state(): StripeState;
   /** Arms a fault for the next `times` (default 1) calls matching `method` + `path`. */
   addFault(rule: StripeFaultRule): void;
@@ -31,16 +30,19 @@ export interface StripeEmulator {
   pendingFaults(): Array<StripeFaultRule & { remaining: number }>;
   paymentIntent(id: string): StripePaymentIntent | undefined;
   customer(id: string): StripeCustomer | undefined;
+  /** Webhook deliveries made so far, after waiting for those under way. */
+  webhookDeliveries(): Promise<WebhookDelivery[]>;
   /** Forgets every object, call, idempotency key and fault. */
   reset(): void;
 }
 
-export function createStripeEmulator(): StripeEmulator {
+export function createStripeEmulator(options: StripeEmulatorOptions = {}): StripeEmulator {
   const store = new StripeStore();
   const idempotency = new IdempotencyLayer();
   const faults = new FaultQueue<StripeFault>();
-  const handle = createPipeline({ store, idempotency, faults, apiVersion: STRIPE_SANDBOX_API_VERSION });
-  const route = (operation: Operation) => (c: Context) => handle(c, operation);
+  const webhooks = new WebhookSender(options.webhook);
+  const handle = createPipeline({ store, idempotency, faults, apiVersion: STRIPE_SANDBOX_API_VERSION, webhooks });
+  const route = (endpoint: Endpoint) => (c: Context) => handle(c, endpoint);
 
   const emulator: StripeEmulator = {
     app: new Hono(),
@@ -51,6 +53,10 @@ export function createStripeEmulator(): StripeEmulator {
     pendingFaults: () => faults.pending(),
     paymentIntent: (id) => structuredClone(store.paymentIntents.get(id)),
     customer: (id) => structuredClone(store.customers.get(id)),
+    webhookDeliveries: async () => {
+      await webhooks.idle();
+      return structuredClone(webhooks.deliveries);
+    },
     reset: () => {
       store.clear();
       idempotency.clear();
@@ -60,14 +66,12 @@ export function createStripeEmulator(): StripeEmulator {
 
   const app = emulator.app;
   mountControlRoutes(app, { ...emulator, parseFault: parseStripeFault });
-  app.post('/v1/customers', route(createCustomer));
-  app.get('/v1/customers', route(listCustomers));
-  app.get('/v1/customers/:id', route(retrieveCustomer));
-  app.post('/v1/payment_intents', route(createPaymentIntent));
-  app.get('/v1/payment_intents', route(listPaymentIntents));
-  app.get('/v1/payment_intents/:id', route(retrievePaymentIntent));
-  app.post('/v1/payment_intents/:id/confirm', route(confirmPaymentIntent));
-  app.post('/v1/payment_intents/:id/cancel', route(cancelPaymentIntent));
+  for (const endpoint of STRIPE_ENDPOINTS) {
+    const [method, template] = endpoint.key.split(' ');
+    const path = template.replace(/\{(\w+)\}/g, ':$1');
+    if (method === 'GET') app.get(path, route(endpoint));
+    else app.post(path, route(endpoint));
+  }
   app.notFound((c) => {
     const { error, status } = unrecognizedUrl(c.req.method, c.req.path);
     return c.json({ error }, status as 404);

@@ -1,5 +1,6 @@
 import { appendCall } from '../shared/call-log.ts';
 import { randomId } from '../shared/ids.ts';
+import { createCharge } from './charges.ts';
 import { invalidRequest, StripeHttpError, unexpectedState } from './errors.ts';
 import type { OperationContext } from './operation.ts';
 import { resolvePaymentMethod } from './payment-methods.ts';
@@ -39,7 +40,7 @@ export function confirmIntent(context: OperationContext, intent: StripePaymentIn
       : outcome;
   switch (effective.kind) {
     case 'succeed':
-      succeed(intent, method);
+      succeed(context, intent, method);
       break;
     case 'authenticate':
       requireAction(intent, method, options.returnUrl);
@@ -49,17 +50,23 @@ export function confirmIntent(context: OperationContext, intent: StripePaymentIn
   }
   // Here the status is one of succeeded, requires_capture, requires_action.
   record(context, intent, requested, intent.status as ConfirmationRecord['outcome'], null);
+  const eventType: Partial<Record<PaymentIntentStatus, string>> = {
+    succeeded: 'payment_intent.succeeded',
+    requires_capture: 'payment_intent.amount_capturable_updated',
+  };
+  context.emit(eventType[intent.status] ?? 'payment_intent.requires_action', intent);
   return intent;
 }
 
-function succeed(intent: StripePaymentIntent, method: StripePaymentMethod): void {
+function succeed(context: OperationContext, intent: StripePaymentIntent, method: StripePaymentMethod): void {
   const manual = intent.capture_method === 'manual';
+  const charge = createCharge(context, intent, method);
   Object.assign(intent, {
     status: manual ? 'requires_capture' : 'succeeded',
     amount_received: manual ? 0 : intent.amount,
     amount_capturable: manual ? intent.amount : 0,
     payment_method: method.id,
-    latest_charge: randomId('ch_3', 23),
+    latest_charge: charge.id,
     last_payment_error: null,
     next_action: null,
   } satisfies Partial<StripePaymentIntent>);
@@ -79,7 +86,7 @@ function decline(
   requested: string,
   outcome: Extract<CardOutcome, { kind: 'decline' }>,
 ): never {
-  const charge = randomId('ch_3', 23);
+  const charge = createCharge(context, intent, method, outcome).id;
   const error: StripeErrorObject = {
     type: 'card_error',
     code: outcome.code,
@@ -97,6 +104,7 @@ function decline(
     next_action: null,
   } satisfies Partial<StripePaymentIntent>);
   record(context, intent, requested, 'declined', outcome.declineCode);
+  context.emit('payment_intent.payment_failed', intent);
   throw new StripeHttpError(402, {
     ...error,
     payment_intent: structuredClone(intent),

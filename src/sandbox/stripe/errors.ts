@@ -27,11 +27,16 @@ export function parameterMissing(param: string): StripeHttpError {
 }
 
 export function unknownParameter(param: string): StripeHttpError {
-  return invalidRequest(`Received unknown parameter: ${param}`, { param });
+  return invalidRequest(`Received unknown parameter: ${param}`, { code: 'parameter_unknown', param });
 }
 
-export function resourceMissing(resource: string, id: string, param: string): StripeHttpError {
-  return invalidRequest(`No such ${resource}: '${id}'`, { code: 'resource_missing', param }, 404);
+/** An id in the path is a 404; an id referenced by a body parameter is a 400 naming that parameter. */
+export function resourceMissing(resource: string, id: string, param: string, status: 400 | 404 = 400): StripeHttpError {
+  return invalidRequest(`No such ${resource}: '${id}'`, { code: 'resource_missing', param }, status);
+}
+
+export function pathObjectMissing(resource: string, id: string): StripeHttpError {
+  return resourceMissing(resource, id, 'id', 404);
 }
 
 export function unexpectedState(message: string): StripeHttpError {

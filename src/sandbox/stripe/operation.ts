@@ -8,6 +8,8 @@ export interface OperationContext {
   path: Record<string, string>;
   idempotencyKey: string | null;
   now: Date;
+  /** Records a Stripe event (`GET /v1/events`, webhook delivery) with a snapshot of `object`. */
+  emit(type: string, object: { id: string; object: string }, previous?: Record<string, unknown>): void;
 }
 
 /** An endpoint: returns the JSON body of a 200, or throws a StripeHttpError. */

@@ -1,12 +1,6 @@
-import { invalidRequest, parameterMissing, unknownParameter } from './errors.ts';
+import { invalidRequest, parameterMissing } from './errors.ts';
 import type { Params } from './form.ts';
 import type { Metadata } from './types.ts';
-
-/** Stripe refuses parameters an endpoint does not know; so does the sandbox. */
-export function rejectUnknown(params: Params, allowed: readonly string[]): void {
-  const unknown = Object.keys(params).find((key) => !allowed.includes(key));
-  if (unknown !== undefined) throw unknownParameter(unknown);
-}
 
 export function optionalString(params: Params, key: string): string | undefined {
   const value = params[key];
@@ -41,15 +35,6 @@ export function optionalBoolean(params: Params, key: string): boolean | undefine
   return value === 'true';
 }
 
-export function optionalEnum<T extends string>(params: Params, key: string, allowed: readonly T[]): T | undefined {
-  const value = optionalString(params, key);
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw invalidRequest(`Invalid ${key}: must be one of ${allowed.join(', ')}`, { param: key });
-  }
-  return value as T;
-}
-
 export function optionalStringList(params: Params, key: string): string[] {
   const value = params[key];
   if (value === undefined) return [];
@@ -72,12 +57,4 @@ export function applyMetadata(current: Metadata, params: Params): Metadata {
     else next[key] = item;
   }
   return next;
-}
-
-/** Objects such as `address` are passed through as given (strings only), like Stripe echoes them. */
-export function optionalStringRecord(params: Params, key: string): Record<string, string> | undefined {
-  const value = params[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidRequest('Invalid object', { param: key });
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }

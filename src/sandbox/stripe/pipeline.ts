@@ -4,18 +4,31 @@ import type { FaultQueue } from '../shared/fault-queue.ts';
 import { randomId, sleep } from '../shared/ids.ts';
 import { checkStripeKey } from './auth.ts';
 import { invalidRequest, StripeHttpError } from './errors.ts';
+import { recordEvent } from './events.ts';
+import { applyExpand, checkExpand } from './expand.ts';
 import { faultError, type StripeFault } from './faults.ts';
 import { readRequestParams } from './form.ts';
 import type { IdempotencyLayer } from './idempotency.ts';
 import type { Operation, OperationContext } from './operation.ts';
 import type { StripeStore } from './store.ts';
+import { stripeTables, type EmulatedOperation } from './tables.ts';
 import type { StripeCallRecord } from './types.ts';
+import { validateParams } from './validate.ts';
+import { checkStripeVersion, isKnownStripeVersion } from './version.ts';
+import type { WebhookSender } from './webhooks.ts';
 
 export interface PipelineDeps {
   store: StripeStore;
   idempotency: IdempotencyLayer;
   faults: FaultQueue<StripeFault>;
   apiVersion: string;
+  webhooks: WebhookSender;
+}
+
+/** An emulated endpoint: the operation in Stripe's description it answers, and how. */
+export interface Endpoint {
+  key: EmulatedOperation;
+  operation: Operation;
 }
 
 interface Outcome {
@@ -25,11 +38,12 @@ interface Outcome {
 }
 
 /**
- * Every call goes through the same steps: log, auth, params, injected fault, idempotency
- * (replay / mismatch / in flight), the operation, then the response kept for its key.
+ * Every call goes through the same steps: log, auth, version, params, injected fault, idempotency
+ * (replay / mismatch / in flight), the description's parameter and expand checks, the operation,
+ * expansion, then the response kept for its key.
  */
 export function createPipeline(deps: PipelineDeps) {
-  return async function handle(c: Context, operation: Operation): Promise<Response> {
+  return async function handle(c: Context, endpoint: Endpoint): Promise<Response> {
     const { method, path } = c.req;
     const key = method === 'POST' ? c.req.header('idempotency-key') ?? null : null;
     const call: StripeCallRecord = {
@@ -44,19 +58,20 @@ export function createPipeline(deps: PipelineDeps) {
       params: {},
     };
     appendCall(deps.store.calls, call);
-    const outcome = await run(c, operation, call, key).catch(asOutcome);
+    const outcome = await run(c, endpoint, call, key).catch(asOutcome);
     call.status = outcome.status;
     const headers: Record<string, string> = {
       'Request-Id': call.requestId,
-      'Stripe-Version': c.req.header('stripe-version') ?? deps.apiVersion,
+      'Stripe-Version': answeredVersion(c.req.header('stripe-version'), deps.apiVersion),
       ...(key ? { 'Idempotency-Key': key } : {}),
       ...outcome.headers,
     };
     return c.json(outcome.body as object, outcome.status as 200, headers);
   };
 
-  async function run(c: Context, operation: Operation, call: StripeCallRecord, key: string | null): Promise<Outcome> {
+  async function run(c: Context, endpoint: Endpoint, call: StripeCallRecord, key: string | null): Promise<Outcome> {
     checkStripeKey(c.req.header('authorization'));
+    checkStripeVersion(c.req.header('stripe-version'));
     if (key !== null && key.length > 255) {
       throw invalidRequest(`Invalid Idempotency-Key: keys can be at most 255 characters long, this one has ${key.length}.`);
     }
@@ -75,7 +90,14 @@ export function createPipeline(deps: PipelineDeps) {
     }
     try {
       if (fault?.type === 'delay' && !after) await sleep(fault.ms);
-      const outcome = execute(operation, { store: deps.store, params, path: c.req.param(), idempotencyKey: key, now: new Date() });
+      const now = new Date();
+      const emit: OperationContext['emit'] = (type, object, previous) => {
+        const pendingWebhooks = deps.webhooks.enabled ? 1 : 0;
+        const source = { requestId: call.requestId, idempotencyKey: key, pendingWebhooks };
+        deps.webhooks.send(recordEvent(deps.store, type, object, previous, source, now));
+      };
+      const context = { store: deps.store, params, path: c.req.param(), idempotencyKey: key, now, emit };
+      const outcome = execute(endpoint, context);
       if (key && keeps(outcome.status)) {
         deps.idempotency.complete(key, { status: outcome.status, body: structuredClone(outcome.body), requestId: call.requestId });
       }
@@ -88,9 +110,13 @@ export function createPipeline(deps: PipelineDeps) {
   }
 }
 
-function execute(operation: Operation, context: OperationContext): Outcome {
+function execute({ key, operation }: Endpoint, context: OperationContext): Outcome {
   try {
-    return { status: 200, body: operation(context), headers: {} };
+    const table = stripeTables().operations[key];
+    validateParams(context.params, table);
+    checkExpand(context.params, table.returns);
+    const body = applyExpand(context.store, operation(context), context.params);
+    return { status: 200, body, headers: {} };
   } catch (error) {
     return asOutcome(error);
   }
@@ -104,4 +130,8 @@ function keeps(status: number): boolean {
 function asOutcome(error: unknown): Outcome {
   if (error instanceof StripeHttpError) return { status: error.status, body: { error: error.error }, headers: error.headers };
   throw error;
+}
+
+function answeredVersion(asked: string | undefined, fallback: string): string {
+  return asked !== undefined && isKnownStripeVersion(asked) ? asked : fallback;
 }

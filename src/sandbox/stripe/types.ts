@@ -1,10 +1,12 @@
-// Resource shapes as the Stripe API returns them (a subset of fields, same names and types).
+// Resource shapes as the Stripe API returns them: the fields the sandbox reads or writes are typed here;
+// every other field of the 2024-04-10 schema is present too, from the generated templates (tables.ts).
 export type Metadata = Record<string, string>;
 
 export interface StripeCustomer {
+  [field: string]: unknown;
   id: string;
   object: 'customer';
-  address: Record<string, string> | null;
+  address: Record<string, string | null> | null;
   balance: number;
   created: number;
   currency: string | null;
@@ -12,14 +14,14 @@ export interface StripeCustomer {
   delinquent: boolean;
   description: string | null;
   email: string | null;
-  invoice_prefix: string;
+  invoice_prefix: string | null;
   livemode: false;
   metadata: Metadata;
   name: string | null;
   phone: string | null;
   preferred_locales: string[];
   tax_exempt: 'none' | 'exempt' | 'reverse';
-  test_clock: null;
+  test_clock: string | null;
 }
 
 export type PaymentIntentStatus =
@@ -41,10 +43,11 @@ export interface StripeCard {
 }
 
 export interface StripePaymentMethod {
+  [field: string]: unknown;
   id: string;
   object: 'payment_method';
   type: 'card';
-  card: StripeCard;
+  card: StripeCard & Record<string, unknown>;
   created: number;
   customer: string | null;
   livemode: false;
@@ -62,27 +65,29 @@ export interface StripeErrorObject {
   charge?: string;
   payment_method?: StripePaymentMethod;
   payment_intent?: StripePaymentIntent;
+  setup_intent?: StripeSetupIntent;
   request_log_url?: string;
 }
 
 export interface StripePaymentIntent {
+  [field: string]: unknown;
   id: string;
   object: 'payment_intent';
   amount: number;
   amount_capturable: number;
   amount_received: number;
-  automatic_payment_methods: { enabled: boolean } | null;
+  automatic_payment_methods: { enabled: boolean; allow_redirects?: string } | null;
   canceled_at: number | null;
   cancellation_reason: string | null;
   capture_method: 'automatic' | 'automatic_async' | 'manual';
-  client_secret: string;
+  client_secret: string | null;
   confirmation_method: 'automatic' | 'manual';
   created: number;
   currency: string;
   customer: string | StripeCustomer | null;
   description: string | null;
   last_payment_error: StripeErrorObject | null;
-  latest_charge: string | null;
+  latest_charge: string | StripeCharge | null;
   livemode: false;
   metadata: Metadata;
   next_action: Record<string, unknown> | null;
@@ -90,6 +95,59 @@ export interface StripePaymentIntent {
   payment_method_types: string[];
   receipt_email: string | null;
   status: PaymentIntentStatus;
+}
+
+export interface StripeCharge {
+  [field: string]: unknown;
+  id: string;
+  object: 'charge';
+  amount: number;
+  amount_captured: number;
+  amount_refunded: number;
+  captured: boolean;
+  currency: string;
+  customer: string | null;
+  payment_intent: string | null;
+  payment_method: string | null;
+  refunded: boolean;
+  status: 'succeeded' | 'pending' | 'failed';
+}
+
+export interface StripeRefund {
+  [field: string]: unknown;
+  id: string;
+  object: 'refund';
+  amount: number;
+  charge: string | null;
+  currency: string;
+  payment_intent: string | null;
+  status: string | null;
+}
+
+export type SetupIntentStatus =
+  | 'requires_payment_method'
+  | 'requires_confirmation'
+  | 'requires_action'
+  | 'processing'
+  | 'canceled'
+  | 'succeeded';
+
+export interface StripeSetupIntent {
+  [field: string]: unknown;
+  id: string;
+  object: 'setup_intent';
+  customer: string | null;
+  payment_method: string | null;
+  status: SetupIntentStatus;
+}
+
+export interface StripeEvent {
+  [field: string]: unknown;
+  id: string;
+  object: 'event';
+  type: string;
+  created: number;
+  data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
 }
 
 export interface StripeList<T> {
@@ -127,6 +185,10 @@ export interface StripeState {
   customers: StripeCustomer[];
   paymentIntents: StripePaymentIntent[];
   paymentMethods: StripePaymentMethod[];
+  charges: StripeCharge[];
+  refunds: StripeRefund[];
+  setupIntents: StripeSetupIntent[];
+  events: StripeEvent[];
   calls: StripeCallRecord[];
   confirmations: ConfirmationRecord[];
 }

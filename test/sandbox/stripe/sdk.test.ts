@@ -127,14 +127,14 @@ describe('the official stripe SDK against the Stripe sandbox', () => {
     expect(error).toMatchObject({ statusCode: 400, code: 'parameter_missing', param: 'amount' });
   });
 
-  it('reports unknown ids as 404 resource_missing', async () => {
+  it('reports an unknown id in the path as 404, and one named by a parameter as 400, both resource_missing', async () => {
     const stripe = stripeClient(sandbox());
     const missingIntent = await rejectionOf(stripe.paymentIntents.retrieve('pi_doesnotexist'));
     expect(missingIntent).toMatchObject({ statusCode: 404, code: 'resource_missing' });
     const missingCustomer = await rejectionOf(stripe.paymentIntents.create({ amount: 2000, currency: 'usd', customer: 'cus_nope' }));
-    expect(missingCustomer).toMatchObject({ statusCode: 404, code: 'resource_missing', param: 'customer' });
+    expect(missingCustomer).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'customer' });
     const missingMethod = await rejectionOf(stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: 'pm_card_bogus' }));
-    expect(missingMethod).toMatchObject({ code: 'resource_missing', param: 'payment_method' });
+    expect(missingMethod).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'payment_method' });
   });
 
   it('rejects a key that is not a test secret key with StripeAuthenticationError, without echoing it', async () => {
