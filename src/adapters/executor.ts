@@ -11,7 +11,7 @@ export interface NodeExecution {
   visit: number;
   /** Attempt within this visit, from 1. */
   attempt: number;
-  /** `<run id>:<node id>:<visit>`: the same for every retry of one visit. */
+  /** `<run id>:<node id>:<visit>` (see idempotency-key.ts): the same for every retry and resume of one visit. */
   idempotencyKey: string;
   /** Workflow inputs and completed nodes' outputs, secrets excluded (agent default content). */
   context: { inputs: Record<string, unknown>; outputs: Record<string, Record<string, unknown>> };

@@ -4,6 +4,7 @@ import { fromPromise, type AnyActorRef } from 'xstate';
 import { NodeError, type Executor, type ExecutorRegistry } from '../adapters/executor.ts';
 import { createHumanExecutor, type HumanGate } from '../adapters/human.ts';
 import { ANY_TYPE } from '../adapters/local.ts';
+import { idempotencyKeyFor } from '../adapters/idempotency-key.ts';
 import { retryPolicyFor, withRetry } from '../adapters/retry.ts';
 import { withTimeout } from '../adapters/timeout.ts';
 import { resolveTemplate, TemplateError } from '../osop/template.ts';
@@ -83,7 +84,7 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
       runId: deps.runId,
       visit: input.visit,
       attempt,
-      idempotencyKey: `${deps.runId}:${node.id}:${input.visit}`,
+      idempotencyKey: idempotencyKeyFor(deps.runId, node.id, input.visit),
       context: { inputs: input.inputs, outputs: input.outputs },
       signal,
       emit: (body) => emit(body),

@@ -21,6 +21,10 @@ export interface StripeCall {
 }
 
 const OWN_HEADERS = new Set(['content-type', 'idempotency-key', 'content-length']);
+const FORM = 'application/x-www-form-urlencoded';
+
+/** Stripe reads POST parameters from a form body; a Content-Type the workflow sets wins (stripe-node always sends one). */
+const contentTypeOf = (request: ApiRequest): string => headerValue(request.headers, 'content-type') ?? FORM;
 
 const requestHeaders = (request: ApiRequest, execution: NodeExecution, apiKey: string | undefined): Record<string, string> => {
   const headers: Record<string, string> = {};
@@ -38,9 +42,7 @@ const requestHeaders = (request: ApiRequest, execution: NodeExecution, apiKey: s
   }
   if (headerValue(headers, 'stripe-version') === undefined) headers['Stripe-Version'] = STRIPE_API_VERSION;
   if (request.method === 'POST') headers['Idempotency-Key'] = execution.idempotencyKey;
-  if (request.body.kind !== 'none' && request.method !== 'GET' && request.method !== 'DELETE') {
-    headers['Content-Type'] = 'application/x-www-form-urlencoded';
-  }
+  if (request.method !== 'GET' && request.method !== 'DELETE') headers['Content-Type'] = contentTypeOf(request);
   return headers;
 };
 
@@ -51,8 +53,11 @@ const requestQuery = (request: ApiRequest): Record<string, unknown> => {
   return { ...fromUrl, ...bodyAsQuery, ...request.query };
 };
 
+/** A POST always carries a body, empty when it has no parameters; an object body follows the Content-Type. */
 const requestBody = (request: ApiRequest): Record<string, unknown> | string | undefined => {
-  if (request.method === 'GET' || request.method === 'DELETE' || request.body.kind === 'none') return undefined;
+  if (request.method === 'GET' || request.method === 'DELETE') return undefined;
+  if (request.body.kind === 'none') return '';
+  if (request.body.kind === 'object' && /json/i.test(contentTypeOf(request))) return JSON.stringify(request.body.value);
   return request.body.value;
 };
 
