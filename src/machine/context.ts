@@ -1,6 +1,6 @@
 // The machine's context: everything a run knows, kept JSON-serializable so a persisted snapshot restores it.
 import type { ExpressionScope, NodeState, Workflow } from '../osop/workflow.ts';
-import type { NodeActorError, NodeActorInput } from './actor-events.ts';
+import type { DurableNodeState, NodeActorError, NodeActorInput } from './actor-events.ts';
 import type { Decision } from './route.ts';
 
 export interface NodeRunState extends NodeState {
@@ -41,6 +41,8 @@ export interface RunContext {
   /** Why an edge into a node was not taken, by target node: becomes the SKIPPED reason. */
   notes: Record<string, string>;
   error?: RunError;
+  /** By node: what its current visit must keep across a restart (absent in snapshots of older versions). */
+  durable?: Record<string, DurableNodeState>;
   /**
    * The routing decision of the transition in progress, set by completeNode/failNode for the actions
    * after them: one decision per transition, even when a condition calls now() or an event is replayed.

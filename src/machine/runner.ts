@@ -2,10 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { createActor, type AnyActorRef } from 'xstate';
 import { HumanGate } from '../adapters/human.ts';
+import { longClock } from '../adapters/long-timer.ts';
 import type { EdgeTakenEmitted } from './actions.ts';
 import { CANCEL_EVENT } from './actor-events.ts';
 import { FINAL_STATES, type FinalState } from './compile.ts';
 import type { RunContext } from './context.ts';
+import { durableNodeStates } from './durable-state.ts';
 import { buildOsoplog, writeOsoplog } from './osoplog.ts';
 import { createRedactor } from './redact.ts';
 import { registerRun, runnableMachine } from './run-registry.ts';
@@ -84,9 +86,11 @@ export function startRun(options: RunOptions): RunHandle {
     input: { runId, inputs, env: options.env ?? {} },
     ...(options.snapshot ? { snapshot: options.snapshot as never } : {}),
     ...(options.inspect ? { inspect: options.inspect } : {}),
+    clock: longClock,
   });
 
-  const unregister = registerRun(actor, { workflow, runId, secrets: options.secrets ?? {}, executors: options.executors, humanGate, dryRun: options.dryRun ?? false, redact, publish, inFlight, random: options.random });
+  const durable = durableNodeStates(options.snapshot, (event) => actor.send(event));
+  const unregister = registerRun(actor, { workflow, runId, secrets: options.secrets ?? {}, executors: options.executors, humanGate, dryRun: options.dryRun ?? false, redact, publish, inFlight, random: options.random, uncertainWindowMs: options.uncertainWindowMs, ...durable });
 
   let resolveDone!: (result: RunResult) => void;
   const done = new Promise<RunResult>((resolve) => (resolveDone = resolve));

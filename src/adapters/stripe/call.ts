@@ -1,7 +1,7 @@
 // One Stripe call for an api node: route to the OpenAPI template, pin the version, key the POST, map errors.
 import { parse as parseQuery } from 'qs';
 import { NodeError, type NodeExecution } from '../executor.ts';
-import { transportError } from '../api/errors.ts';
+import { classifyOutcome, transportError } from '../api/errors.ts';
 import { headersToRecord, isExpected } from '../api/http.ts';
 import { headerValue } from '../api/request.ts';
 import { credentialValues } from '../api/scrub.ts';
@@ -9,6 +9,7 @@ import type { ApiEnvelope, ApiRequest } from '../api/types.ts';
 import { requestStripe, STRIPE_API_VERSION, type StripeClient, type StripeResult } from './client.ts';
 import { stripeError } from './errors.ts';
 import { matchStripePath } from './paths.ts';
+import { reconcileStripe } from './reconcile.ts';
 
 export interface StripeCall {
   client: StripeClient;
@@ -62,6 +63,16 @@ const requestBody = (request: ApiRequest): Record<string, unknown> | string | un
 };
 
 export const sendStripe = async (request: ApiRequest, execution: NodeExecution, call: StripeCall): Promise<ApiEnvelope> => {
+  try {
+    return await sendOnce(request, execution, call);
+  } catch (error) {
+    if (!(error instanceof NodeError)) throw error;
+    const key = request.method === 'POST' ? execution.idempotencyKey : undefined;
+    throw classifyOutcome(error, request.method, { call: `${request.method} ${call.pathname}`, idempotencyKey: key });
+  }
+};
+
+const sendOnce = async (request: ApiRequest, execution: NodeExecution, call: StripeCall): Promise<ApiEnvelope> => {
   const node = execution.node.id;
   const route = matchStripePath(call.pathname);
   if (!route) {
@@ -79,6 +90,10 @@ export const sendStripe = async (request: ApiRequest, execution: NodeExecution, 
   }
   const operation = `${request.method} ${route.template}`;
   const headers = requestHeaders(request, execution, call.apiKey);
+  if (execution.reconcile) {
+    const reconciled = await reconcileStripe(route, { ...call, headers }, execution);
+    if (reconciled) return reconciled;
+  }
   const base = new URL(call.baseUrl);
   const shownBase = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
   const url = `${shownBase}${call.pathname}`;
