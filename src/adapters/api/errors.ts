@@ -56,7 +56,11 @@ export const hasSideEffects = (method: string): boolean => !['GET', 'HEAD', 'OPT
 /** A failure after the request may have reached the server and been acted on: 5xx, a timeout, a lost response. */
 export const mayHaveTakenEffect = (error: NodeError): boolean => {
   if (error.status !== undefined) return error.status >= 500 || error.code === 'idempotency_key_in_use';
-  if (error.code === 'network_error') return !NOT_SENT_CODES.has(causeCode(error.cause) ?? '');
+  if (error.code === 'network_error') {
+    // No system error code: fetch refused before any I/O (a blocked port, a bad URL).
+    const code = causeCode(error.cause);
+    return code !== undefined && !NOT_SENT_CODES.has(code);
+  }
   return error.code === 'timeout' || error.code === 'request_timeout' || error.code === 'invalid_response';
 };
 

@@ -83,6 +83,28 @@ edges:
   - { from: create_customer, to: 確認付款 }
 `;
 
+describe('a confirm whose connection drops after Stripe acted (a lost response)', () => {
+  it('reads the intent, finds it succeeded, and completes without confirming again', async () => {
+    arm({ path: '/v1/payment_intents/:id/confirm', type: 'reset', when: 'after' });
+    const result = await run(load(SEED, SEED_FILE));
+    expect(result.status).toBe('COMPLETED');
+    const retry = result.events.find((event) => event.type === 'node.retrying');
+    expect(retry).toMatchObject({ node: 'confirm_payment', error: { indeterminate: true } });
+    expect(sandbox.stripe.state().confirmations).toHaveLength(1);
+    expect(succeeded()).toHaveLength(1);
+  });
+
+  it('repeats the confirm with the same key when the connection dropped before Stripe acted', async () => {
+    arm({ path: '/v1/payment_intents/:id/confirm', type: 'reset' });
+    const result = await run(load(SEED, SEED_FILE));
+    expect(result.status).toBe('COMPLETED');
+    const confirms = sandbox.stripe.state().calls.filter((call) => call.path.endsWith('/confirm'));
+    expect(confirms).toHaveLength(2);
+    expect(new Set(confirms.map((call) => call.idempotencyKey)).size).toBe(1);
+    expect(succeeded()).toHaveLength(1);
+  });
+});
+
 describe('a node id outside Latin-1', () => {
   it('makes real Stripe POSTs in the sandbox, each with an ASCII Idempotency-Key', async () => {
     const result = await run(load(cjkWorkflow));
