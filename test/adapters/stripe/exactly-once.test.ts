@@ -1,10 +1,14 @@
 // Money moves once per step: the seed under an ambiguous confirm, and Stripe POSTs from any node id, against the emulators.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServiceExecutors, resolveServiceMode, serviceSecrets } from '../../../src/adapters/registry.ts';
 import { startRun } from '../../../src/machine/runner.ts';
 import type { RunOptions } from '../../../src/machine/run-options.ts';
 import { loadWorkflowText } from '../../../src/osop/load.ts';
+import { schemaValidator } from '../../../src/osop/schema-verdict.ts';
 import type { Workflow } from '../../../src/osop/workflow.ts';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/start.ts';
 import type { StripeFaultRule } from '../../../src/sandbox/start.ts';
@@ -120,8 +124,14 @@ describe('a node id outside Latin-1', () => {
 describe('when Stripe never gives a definite answer', () => {
   it('ends the run "outcome unknown", naming the call and its key, and never falls back', async () => {
     arm({ path: '/v1/payment_intents/:id/confirm', type: 'server_error', times: 1000 });
-    const result = await run(load(SEED, SEED_FILE), { uncertainWindowMs: 1500 });
+    const logDir = mkdtempSync(join(tmpdir(), 'sopstate-unknown-'));
+    const result = await run(load(SEED, SEED_FILE), { uncertainWindowMs: 1500, logDir });
     expect(result.status).toBe('FAILED');
+    const record = parse(readFileSync(result.osoplogPath!, 'utf8')) as Record<string, unknown>;
+    rmSync(logDir, { recursive: true, force: true });
+    expect(schemaValidator('osoplog')(record)).toBe(true);
+    expect(record).toMatchObject({ status: 'FAILED', outcome_unknown: { node_id: 'confirm_payment', call: expect.stringMatching(/^POST \/v1\/payment_intents\/pi_\w+\/confirm$/) } });
+    expect(String((record.outcome_unknown as { idempotency_key: string }).idempotency_key)).toMatch(/:confirm_payment:1$/);
     const failed = result.events.find((event) => event.type === 'run.failed');
     const error = failed?.type === 'run.failed' ? failed.error : undefined;
     expect(error).toMatchObject({ code: 'outcome_unknown', node: 'confirm_payment' });
