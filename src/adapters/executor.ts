@@ -108,7 +108,8 @@ export class NodeError extends Error {
   }
 
   toInfo(): ErrorInfo {
-    const uncertain = this.indeterminate ? { indeterminate: true, call: this.call, idempotencyKey: this.idempotencyKey } : {};
+    const { call, idempotencyKey } = this;
+    const uncertain = this.indeterminate ? { indeterminate: true, call, idempotencyKey } : {};
     return { message: this.message, code: this.code, retryable: this.retryable, status: this.status, ...uncertain };
   }
 }

@@ -75,13 +75,22 @@ interface Schedule {
  * The wait before repeating a call whose outcome is unknown, or the error to end with: a call without an
  * Idempotency-Key gets the node's own retries, one with a key the long schedule until the window closes.
  */
-function uncertainStep(error: NodeError, state: Schedule, policy: RetryPolicy | undefined, execution: NodeExecution, random?: () => number): number | NodeError {
+function uncertainStep(
+  error: NodeError,
+  state: Schedule,
+  policy: RetryPolicy | undefined,
+  execution: NodeExecution,
+  random?: () => number,
+): number | NodeError {
   const ownRetryLeft = policy !== undefined && state.attempt < policy.maxAttempts && isRetryable(error, policy);
-  if (!isReplaySafe(error)) return ownRetryLeft ? backoffDelay(policy, state.attempt, random) : outcomeUnknown(error, execution.node.id);
+  if (!isReplaySafe(error)) {
+    return ownRetryLeft ? backoffDelay(policy, state.attempt, random) : outcomeUnknown(error, execution.node.id);
+  }
   const now = Date.now();
   state.since ??= now;
   const afterOwn = state.attempt - (policy?.maxAttempts ?? 1) + 1;
-  const delayMs = error.retryAfterMs ?? (ownRetryLeft ? backoffDelay(policy, state.attempt, random) : backoffDelay(UNCERTAIN_BACKOFF, afterOwn, random));
+  const scheduled = ownRetryLeft ? backoffDelay(policy, state.attempt, random) : backoffDelay(UNCERTAIN_BACKOFF, afterOwn, random);
+  const delayMs = error.retryAfterMs ?? scheduled;
   const windowMs = execution.uncertain?.windowMs ?? UNCERTAIN_WINDOW_MS;
   if (now + delayMs - state.since > windowMs) return outcomeUnknown(error, execution.node.id, now - state.since);
   execution.uncertain?.record({ since: state.since, attempts: state.attempt });
@@ -105,7 +114,8 @@ export function withRetry(executor: Executor, policy: RetryPolicy | undefined, o
       // A later attempt's timeout counts from its own start; the first may be a resumed one (its start restored).
       const startedAt = state.attempt === first ? execution.startedAt : Date.now();
       try {
-        return await executor({ ...execution, attempt: state.attempt, startedAt, ...(state.reconcile ? { reconcile: true } : {}) });
+        const reconcile = state.reconcile ? { reconcile: true } : {};
+        return await executor({ ...execution, attempt: state.attempt, startedAt, ...reconcile });
       } catch (error) {
         if (execution.signal.aborted) throw error;
         let delayMs: number;
@@ -121,12 +131,14 @@ export function withRetry(executor: Executor, policy: RetryPolicy | undefined, o
           const waitForOriginal = isInFlight(error) && state.waitedForOriginalMs < IN_FLIGHT_PATIENCE_MS;
           if (!waitForOriginal && (state.attempt >= maxAttempts || !isRetryable(error, policy))) throw error;
           const retried = error as NodeError;
-          delayMs = retried.retryAfterMs ?? backoffDelay(policy, waitForOriginal ? ++state.inFlightWaits : state.attempt, options.random);
+          const counted = waitForOriginal ? ++state.inFlightWaits : state.attempt;
+          delayMs = retried.retryAfterMs ?? backoffDelay(policy, counted, options.random);
           if (waitForOriginal) state.waitedForOriginalMs += delayMs;
           else state.attempt++;
         }
         const info = (error as NodeError).toInfo();
-        execution.emit({ type: 'node.retrying', node: execution.node.id, attempt: state.attempt, delayMs, error: info });
+        const node = execution.node.id;
+        execution.emit({ type: 'node.retrying', node, attempt: state.attempt, delayMs, error: info });
         await sleep(delayMs, execution.signal);
       }
     }

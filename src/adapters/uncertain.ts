@@ -21,7 +21,10 @@ export const isReplaySafe = (error: NodeError): boolean => error.idempotencyKey 
 export function outcomeUnknown(error: NodeError, node: string, triedForMs?: number): NodeError {
   const call = error.call ?? `the call of ${node}`;
   const key = error.idempotencyKey ? ` (Idempotency-Key ${error.idempotencyKey})` : '';
-  const tried = triedForMs === undefined ? 'its retries are spent' : `it was repeated with the same key for ${formatDuration(triedForMs)}`;
-  const message = `outcome unknown — reconcile by hand: ${call}${key} may have taken effect; ${tried} without a definite answer (last: ${error.message})`;
+  const tried =
+    triedForMs === undefined ? 'its retries are spent' : `it was repeated with the same key for ${formatDuration(triedForMs)}`;
+  const message =
+    `outcome unknown — reconcile by hand: ${call}${key} may have taken effect; ` +
+    `${tried} without a definite answer (last: ${error.message})`;
   return error.with({ code: 'outcome_unknown', retryable: false, indeterminate: true, call }, message);
 }

@@ -8,7 +8,10 @@ const restoredStates = (snapshot: unknown): Record<string, DurableNodeState> => 
 };
 
 /** Reads start from the resumed snapshot; every record goes to the machine's context (and so into the next snapshot). */
-export function durableNodeStates(snapshot: unknown, send: (event: DurableEvent) => void): Pick<NodeActorDeps, 'durableOf' | 'recordDurable'> {
+export function durableNodeStates(
+  snapshot: unknown,
+  send: (event: DurableEvent) => void,
+): Pick<NodeActorDeps, 'durableOf' | 'recordDurable'> {
   const kept = new Map(Object.entries(restoredStates(snapshot)));
   return {
     durableOf: (node, visit) => {

@@ -75,7 +75,11 @@ function errorOf(failure: unknown): NodeError {
  * The parts of a visit that must survive a restart: when a timed node started (its deadline), and the schedule of a
  * call whose outcome is unknown. Both go into the run's snapshot, and come back from it on resume.
  */
-function durableVisit(deps: NodeActorDeps, node: WorkflowNode, visit: number): Pick<NodeExecution, 'startedAt' | 'uncertain'> {
+function durableVisit(
+  deps: NodeActorDeps,
+  node: WorkflowNode,
+  visit: number,
+): Pick<NodeExecution, 'startedAt' | 'uncertain'> {
   let kept = deps.durableOf(node.id, visit) ?? { visit };
   const keep = (change: Partial<DurableNodeState>) => {
     kept = { ...kept, ...change };
@@ -84,7 +88,11 @@ function durableVisit(deps: NodeActorDeps, node: WorkflowNode, visit: number): P
   if (node.timeoutMs && kept.startedAt === undefined) keep({ startedAt: Date.now() });
   return {
     ...(kept.startedAt !== undefined ? { startedAt: kept.startedAt } : {}),
-    uncertain: { restored: kept.uncertain, record: (uncertain) => keep({ uncertain }), windowMs: deps.uncertainWindowMs ?? UNCERTAIN_WINDOW_MS },
+    uncertain: {
+      restored: kept.uncertain,
+      record: (uncertain) => keep({ uncertain }),
+      windowMs: deps.uncertainWindowMs ?? UNCERTAIN_WINDOW_MS,
+    },
   };
 }
 
@@ -130,7 +138,8 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
     const info = deps.redact(error.toInfo());
     emit({ type: 'node.failed', node: node.id, visit: input.visit, durationMs, error: info }, true);
     const uncertain = error.indeterminate ? { indeterminate: true } : {};
-    const actorError: NodeActorError = { message: info.message, code: error.code, kind: error.kind, ...uncertain, attempt, durationMs };
+    const { message } = info;
+    const actorError: NodeActorError = { message, code: error.code, kind: error.kind, ...uncertain, attempt, durationMs };
     throw actorError;
   }
 }

@@ -82,7 +82,8 @@ function outcomeUnknown(events: RunEvent[]): Record<string, unknown> {
   const failed = events.find((event) => event.type === 'node.failed' && event.error.code === 'outcome_unknown');
   if (failed?.type !== 'node.failed') return {};
   const { call, idempotencyKey } = failed.error;
-  return { outcome_unknown: { node_id: failed.node, ...(call ? { call } : {}), ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}) } };
+  const key = idempotencyKey ? { idempotency_key: idempotencyKey } : {};
+  return { outcome_unknown: { node_id: failed.node, ...(call ? { call } : {}), ...key } };
 }
 
 export function buildOsoplog(input: OsoplogRecordInput): Record<string, unknown> {

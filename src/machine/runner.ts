@@ -90,7 +90,20 @@ export function startRun(options: RunOptions): RunHandle {
   });
 
   const durable = durableNodeStates(options.snapshot, (event) => actor.send(event));
-  const unregister = registerRun(actor, { workflow, runId, secrets: options.secrets ?? {}, executors: options.executors, humanGate, dryRun: options.dryRun ?? false, redact, publish, inFlight, random: options.random, uncertainWindowMs: options.uncertainWindowMs, ...durable });
+  const unregister = registerRun(actor, {
+    workflow,
+    runId,
+    secrets: options.secrets ?? {},
+    executors: options.executors,
+    humanGate,
+    dryRun: options.dryRun ?? false,
+    redact,
+    publish,
+    inFlight,
+    random: options.random,
+    uncertainWindowMs: options.uncertainWindowMs,
+    ...durable,
+  });
 
   let resolveDone!: (result: RunResult) => void;
   const done = new Promise<RunResult>((resolve) => (resolveDone = resolve));

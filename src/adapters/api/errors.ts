@@ -48,7 +48,7 @@ const redactUserInfo = (text: string): string => text.replace(/\/\/[^/@\s]+@/g, 
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 /** Failures that happen before a request leaves: the server cannot have acted on it. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL']);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Methods whose request may change something at the server. */
 export const hasSideEffects = (method: string): boolean => !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
@@ -64,8 +64,12 @@ export const mayHaveTakenEffect = (error: NodeError): boolean => {
   return error.code === 'timeout' || error.code === 'request_timeout' || error.code === 'invalid_response';
 };
 
-/** Marks a failed call with a side effect as indeterminate when it may have taken effect; other failures stay as they are. */
-export const classifyOutcome = (error: NodeError, method: string, facts: { call: string; idempotencyKey?: string }): NodeError =>
+/** Marks a failed call with a side effect indeterminate when it may have taken effect; others stay as they are. */
+export const classifyOutcome = (
+  error: NodeError,
+  method: string,
+  facts: { call: string; idempotencyKey?: string },
+): NodeError =>
   hasSideEffects(method) && mayHaveTakenEffect(error) ? error.with({ indeterminate: true, ...facts }) : error;
 
 /**
