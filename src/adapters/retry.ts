@@ -91,7 +91,7 @@ function uncertainStep(
   const afterOwn = state.attempt - (policy?.maxAttempts ?? 1) + 1;
   const scheduled = ownRetryLeft ? backoffDelay(policy, state.attempt, random) : backoffDelay(UNCERTAIN_BACKOFF, afterOwn, random);
   const delayMs = error.retryAfterMs ?? scheduled;
-  const windowMs = execution.uncertain?.windowMs ?? UNCERTAIN_WINDOW_MS;
+  const windowMs = policy?.uncertainWindowMs ?? execution.uncertain?.windowMs ?? UNCERTAIN_WINDOW_MS;
   if (now + delayMs - state.since > windowMs) return outcomeUnknown(error, execution.node.id, now - state.since);
   execution.uncertain?.record({ since: state.since, attempts: state.attempt });
   return delayMs;

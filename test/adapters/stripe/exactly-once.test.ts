@@ -143,6 +143,21 @@ describe('when Stripe never gives a definite answer', () => {
     expect(sandbox.stripe.state().paymentIntents).toHaveLength(1);
   });
 
+  it('gives up after the window a node sets with retry.outcome_unknown_after', async () => {
+    arm({ path: '/v1/payment_intents/:id/confirm', type: 'server_error', times: 1000 });
+    const text = SEED.replace(
+      '        payment_method: "pm_card_visa"\n',
+      '        payment_method: "pm_card_visa"\n    retry: { max_attempts: 2, outcome_unknown_after: "1s" }\n',
+    );
+    const { workflow, diagnostics } = loadWorkflowText(text, SEED_FILE);
+    expect(diagnostics.filter((diagnostic) => diagnostic.message.includes('outcome_unknown_after'))).toEqual([]);
+    expect(workflow?.nodes.find((node) => node.id === 'confirm_payment')?.retry?.uncertainWindowMs).toBe(1000);
+    const result = await run(workflow!);
+    expect(result.status).toBe('FAILED');
+    expect(result.events.find((event) => event.type === 'run.failed')).toMatchObject({ error: { code: 'outcome_unknown' } });
+    expect(sandbox.stripe.state().paymentIntents).toHaveLength(1);
+  });
+
   it('still takes the fallback after a definite failure (a declined card)', async () => {
     const declined = SEED.replace('payment_method: "pm_card_visa"', 'payment_method: "pm_card_chargeDeclined"');
     const result = await run(load(declined, SEED_FILE));
