@@ -62,6 +62,8 @@ export const errorEventType = (nodeId: string): string => `${ERROR_EVENT_PREFIX}
 
 /** Events the runner sends to the machine. */
 export const CANCEL_EVENT = 'run.cancel';
+/** The workflow's `timeout_sec` has passed since the run started. */
+export const TIMEOUT_EVENT = 'run.timeout';
 
 export function toActorError(error: unknown): NodeActorError {
   if (error && typeof error === 'object' && 'message' in error) {

@@ -30,6 +30,8 @@ export interface RunError {
 
 export interface RunContext {
   runId: string;
+  /** When the run started (epoch ms): the workflow timeout counts from here, across restarts. */
+  startedAt?: number;
   workflowId: string;
   inputs: Record<string, unknown>;
   env: Record<string, string>;
@@ -58,6 +60,7 @@ export interface Routing {
 
 export interface RunInput {
   runId: string;
+  startedAt?: number;
   inputs?: Record<string, unknown>;
   env?: Record<string, string>;
 }
@@ -67,6 +70,7 @@ export function initialContext(workflow: Workflow, input: RunInput): RunContext 
   for (const node of workflow.nodes) nodes[node.id] = { status: 'PENDING', visits: 0, attempt: 0, entries: 0 };
   return {
     runId: input.runId,
+    ...(input.startedAt !== undefined ? { startedAt: input.startedAt } : {}),
     workflowId: workflow.id,
     inputs: input.inputs ?? {},
     env: input.env ?? {},

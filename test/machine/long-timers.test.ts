@@ -75,3 +75,42 @@ describe('a 30-day timeout on a human node', () => {
     await resumed.done;
   });
 });
+
+describe('a 30-day workflow timeout_sec', () => {
+  afterEach(() => vi.useRealTimers());
+
+  const monthly = (() => {
+    const { workflow, diagnostics } = loadWorkflowText(
+      `osop_version: "1.0"
+id: monthly-close
+name: Monthly close
+timeout_sec: 2592000
+nodes:
+  - id: sign_off
+    type: human
+`,
+      'close.osop.yaml',
+    );
+    if (!workflow) throw new Error(JSON.stringify(diagnostics));
+    return workflow;
+  })();
+
+  it('ends the run TIMEOUT 30 days after it started, also when resumed after 10 days', async () => {
+    vi.useFakeTimers();
+    let snapshot: unknown;
+    const before = startRun({ workflow: monthly, executors: {}, onSnapshot: (latest) => (snapshot = latest) });
+    await vi.advanceTimersByTimeAsync(10 * DAY);
+    const stored = JSON.parse(JSON.stringify(snapshot)) as unknown;
+    before.cancel();
+    await before.done;
+
+    const resumed = startRun({ workflow: monthly, executors: {}, snapshot: stored });
+    let ended = false;
+    void resumed.done.then(() => (ended = true));
+    await vi.advanceTimersByTimeAsync(20 * DAY - 1000);
+    expect(ended).toBe(false);
+    expect(resumed.waiting()).toEqual(['sign_off']);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect((await resumed.done).status).toBe('TIMEOUT');
+  });
+});
