@@ -25,8 +25,9 @@ describe('an ambiguous confirm, and the server SIGKILLed while it is being repea
     const stripe = sandbox.stripeUrl;
     await fetch(`${stripe}/__sandbox/faults`, postJson([
       { path: '/v1/payment_intents/:id/confirm', type: 'server_error', when: 'after' },
-      { path: '/v1/payment_intents/:id/confirm', type: 'server_error', times: 2 },
-      // The first reading of the intent fails too, so the confirm is really repeated before the crash.
+      { path: '/v1/payment_intents/:id/confirm', type: 'server_error', times: 5 },
+      // Enough 500s that retries started afresh after the restart would run out and fall back (the old behaviour);
+      // the first reading of the intent fails too, so the confirm is really repeated before the crash.
       { path: '/v1/payment_intents/:id', method: 'GET', type: 'server_error', times: 1 },
     ]));
     const env = { ...baseEnv(), STRIPE_API_BASE: stripe, ANTHROPIC_BASE_URL: sandbox.anthropicUrl };
