@@ -50,7 +50,9 @@ export const cliExecutor: Executor = ({ node, runtime, signal }) => {
       if (exitCode === 0) return resolve({ outputs });
       const detail = stderr.text.split('\n').slice(-3).join(' ').trim();
       const reason = killedBy ? `was killed by ${killedBy}` : `exited with code ${exitCode}`;
-      reject(new NodeError(`${node.id}: command ${reason}${detail ? `: ${detail}` : ''}`, { code: `exit_${exitCode}` }));
+      // A failed command is a definite failure, and retried like any other when the node has a retry policy.
+      const message = `${node.id}: command ${reason}${detail ? `: ${detail}` : ''}`;
+      reject(new NodeError(message, { code: `exit_${exitCode}`, retryable: true }));
     });
   });
 };

@@ -11,13 +11,36 @@ export interface NodeExecution {
   visit: number;
   /** Attempt within this visit, from 1. */
   attempt: number;
-  /** `<run id>:<node id>:<visit>`: the same for every retry of one visit. */
+  /** `<run id>:<node id>:<visit>` (see idempotency-key.ts): the same for every retry and resume of one visit. */
   idempotencyKey: string;
   /** Workflow inputs and completed nodes' outputs, secrets excluded (agent default content). */
   context: { inputs: Record<string, unknown>; outputs: Record<string, Record<string, unknown>> };
   signal: AbortSignal;
   /** Streams an event (agent.delta, node.request, human.waiting...). The runner adds runId/seq/at and redacts. */
   emit(event: RunEventBody): void;
+  /** When this attempt started (epoch ms), kept across a restart: a node timeout runs to startedAt + timeout. */
+  startedAt?: number;
+  /** An earlier attempt of this visit may have taken effect: read the object's state before sending again. */
+  reconcile?: boolean;
+  /** The retry schedule of an uncertain outcome, kept in the run's persisted snapshot so a resumed run continues it. */
+  uncertain?: UncertainRetries;
+}
+
+/** How long a call whose outcome is unknown has been retried with the same key. */
+export interface UncertainState {
+  /** When the first indeterminate failure of this visit happened (epoch ms). */
+  since: number;
+  /** Attempts made so far in this visit. */
+  attempts: number;
+}
+
+export interface UncertainRetries {
+  /** The state a previous process recorded for this visit, if any. */
+  restored?: UncertainState;
+  /** Records the state durably (the runner's snapshot). */
+  record(state: UncertainState): void;
+  /** Give up and report "outcome unknown" once this long has passed since the first indeterminate failure. */
+  windowMs: number;
 }
 
 export interface NodeResult {
@@ -35,6 +58,12 @@ export type NodeErrorKind = 'error' | 'timeout';
 export interface NodeErrorOptions {
   code: string;
   retryable?: boolean;
+  /** The request may have taken effect (5xx, timeout, connection lost after sending): see `NodeError.indeterminate`. */
+  indeterminate?: boolean;
+  /** `POST /v1/payment_intents/pi_1/confirm`: the call an indeterminate failure is about. */
+  call?: string;
+  /** The Idempotency-Key the request carried: repeating it cannot repeat the effect. */
+  idempotencyKey?: string;
   kind?: NodeErrorKind;
   status?: number;
   retryAfterMs?: number;
@@ -47,6 +76,13 @@ export class NodeError extends Error {
   readonly kind: NodeErrorKind;
   readonly status?: number;
   readonly retryAfterMs?: number;
+  /**
+   * Definite failures (a 4xx with a code, a card decline, a non-zero exit) say the effect did not happen and may
+   * take fallback/error edges; an indeterminate one may have taken effect, so it never does.
+   */
+  readonly indeterminate: boolean;
+  readonly call?: string;
+  readonly idempotencyKey?: string;
 
   constructor(message: string, options: NodeErrorOptions) {
     super(message, { cause: options.cause });
@@ -56,9 +92,24 @@ export class NodeError extends Error {
     this.kind = options.kind ?? 'error';
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.indeterminate = options.indeterminate ?? false;
+    this.call = options.call;
+    this.idempotencyKey = options.idempotencyKey;
+  }
+
+  /** This error with more facts (the call, the key, indeterminacy) known to a caller higher up. */
+  with(options: Partial<NodeErrorOptions>, message = this.message): NodeError {
+    return new NodeError(message, { ...this.options(), ...options });
+  }
+
+  options(): NodeErrorOptions {
+    const { code, retryable, kind, status, retryAfterMs, indeterminate, call, idempotencyKey, cause } = this;
+    return { code, retryable, kind, status, retryAfterMs, indeterminate, call, idempotencyKey, cause };
   }
 
   toInfo(): ErrorInfo {
-    return { message: this.message, code: this.code, retryable: this.retryable, status: this.status };
+    const { call, idempotencyKey } = this;
+    const uncertain = this.indeterminate ? { indeterminate: true, call, idempotencyKey } : {};
+    return { message: this.message, code: this.code, retryable: this.retryable, status: this.status, ...uncertain };
   }
 }

@@ -1,6 +1,7 @@
 // Retries with backoff and jitter, for retryable NodeErrors only (SEMANTICS.md "Retries and timeouts").
 import type { RetryPolicy, Workflow, WorkflowNode } from '../osop/workflow.ts';
-import { NodeError, type Executor } from './executor.ts';
+import { NodeError, type Executor, type NodeExecution } from './executor.ts';
+import { isReplaySafe, isUncertain, outcomeUnknown, UNCERTAIN_BACKOFF, UNCERTAIN_WINDOW_MS } from './uncertain.ts';
 
 /** api nodes without a policy retry twice with exponential backoff, like the official SDKs. */
 export const API_DEFAULT_RETRY: RetryPolicy = {
@@ -40,7 +41,8 @@ export function isRetryable(error: unknown, policy: RetryPolicy): error is NodeE
   if (!(error instanceof NodeError) || !error.retryable) return false;
   if (!policy.retryableErrors) return true;
   const status = error.status === undefined ? [] : [String(error.status), `${String(error.status)[0]}xx`];
-  return [error.code, ...status].some((name) => policy.retryableErrors!.includes(name));
+  const exit = /^exit_\d+$/.test(error.code) ? ['exit', 'non_zero_exit'] : [];
+  return [error.code, ...status, ...exit].some((name) => policy.retryableErrors!.includes(name));
 }
 
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -60,26 +62,83 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 const isInFlight = (error: unknown): error is NodeError => error instanceof NodeError && IN_FLIGHT_CODES.has(error.code);
 
+interface Schedule {
+  attempt: number;
+  /** When this visit's first indeterminate failure happened. */
+  since?: number;
+  reconcile: boolean;
+  inFlightWaits: number;
+  waitedForOriginalMs: number;
+}
+
+/**
+ * The wait before repeating a call whose outcome is unknown, or the error to end with: a call without an
+ * Idempotency-Key gets the node's own retries, one with a key the long schedule until the window closes.
+ */
+function uncertainStep(
+  error: NodeError,
+  state: Schedule,
+  policy: RetryPolicy | undefined,
+  execution: NodeExecution,
+  random?: () => number,
+): number | NodeError {
+  const ownRetryLeft = policy !== undefined && state.attempt < policy.maxAttempts && isRetryable(error, policy);
+  if (!isReplaySafe(error)) {
+    return ownRetryLeft ? backoffDelay(policy, state.attempt, random) : outcomeUnknown(error, execution.node.id);
+  }
+  const now = Date.now();
+  state.since ??= now;
+  const afterOwn = state.attempt - (policy?.maxAttempts ?? 1) + 1;
+  const scheduled = ownRetryLeft ? backoffDelay(policy, state.attempt, random) : backoffDelay(UNCERTAIN_BACKOFF, afterOwn, random);
+  const delayMs = error.retryAfterMs ?? scheduled;
+  const windowMs = policy?.uncertainWindowMs ?? execution.uncertain?.windowMs ?? UNCERTAIN_WINDOW_MS;
+  if (now + delayMs - state.since > windowMs) return outcomeUnknown(error, execution.node.id, now - state.since);
+  execution.uncertain?.record({ since: state.since, attempts: state.attempt });
+  return delayMs;
+}
+
 export function withRetry(executor: Executor, policy: RetryPolicy | undefined, options: RetryOptions = {}): Executor {
   const maxAttempts = Math.max(1, policy?.maxAttempts ?? 1);
   return async (execution) => {
-    let attempt = 1;
-    let inFlightWaits = 0;
-    let waitedForOriginalMs = 0;
+    const restored = execution.uncertain?.restored;
+    const state: Schedule = {
+      attempt: restored ? restored.attempts + 1 : 1,
+      since: restored?.since,
+      reconcile: restored !== undefined,
+      inFlightWaits: 0,
+      waitedForOriginalMs: 0,
+    };
+    const first = state.attempt;
     for (;;) {
-      options.onAttempt?.(attempt);
+      options.onAttempt?.(state.attempt);
+      // A later attempt's timeout counts from its own start; the first may be a resumed one (its start restored).
+      const startedAt = state.attempt === first ? execution.startedAt : Date.now();
       try {
-        return await executor({ ...execution, attempt });
+        const reconcile = state.reconcile ? { reconcile: true } : {};
+        return await executor({ ...execution, attempt: state.attempt, startedAt, ...reconcile });
       } catch (error) {
-        if (!policy || execution.signal.aborted) throw error;
-        // Waiting for an in-flight original is not a failed attempt: the same attempt runs again.
-        const waitForOriginal = isInFlight(error) && waitedForOriginalMs < IN_FLIGHT_PATIENCE_MS;
-        if (!waitForOriginal && (attempt >= maxAttempts || !isRetryable(error, policy))) throw error;
-        const retried = error as NodeError;
-        const delayMs = retried.retryAfterMs ?? backoffDelay(policy, waitForOriginal ? ++inFlightWaits : attempt, options.random);
-        if (waitForOriginal) waitedForOriginalMs += delayMs;
-        else attempt++;
-        execution.emit({ type: 'node.retrying', node: execution.node.id, attempt, delayMs, error: retried.toInfo() });
+        if (execution.signal.aborted) throw error;
+        let delayMs: number;
+        if (isUncertain(error)) {
+          const step = uncertainStep(error, state, policy, execution, options.random);
+          if (step instanceof NodeError) throw step;
+          delayMs = step;
+          state.reconcile = true;
+          state.attempt++;
+        } else {
+          if (!policy) throw error;
+          // Waiting for an in-flight original is not a failed attempt: the same attempt runs again.
+          const waitForOriginal = isInFlight(error) && state.waitedForOriginalMs < IN_FLIGHT_PATIENCE_MS;
+          if (!waitForOriginal && (state.attempt >= maxAttempts || !isRetryable(error, policy))) throw error;
+          const retried = error as NodeError;
+          const counted = waitForOriginal ? ++state.inFlightWaits : state.attempt;
+          delayMs = retried.retryAfterMs ?? backoffDelay(policy, counted, options.random);
+          if (waitForOriginal) state.waitedForOriginalMs += delayMs;
+          else state.attempt++;
+        }
+        const info = (error as NodeError).toInfo();
+        const node = execution.node.id;
+        execution.emit({ type: 'node.retrying', node, attempt: state.attempt, delayMs, error: info });
         await sleep(delayMs, execution.signal);
       }
     }

@@ -4,6 +4,7 @@ import type { Workflow } from '../osop/workflow.ts';
 import { DEFAULT_MAX_VISITS, type RunContext, type RunError, type Routing } from './context.ts';
 import { failureDecision, routedOverLimit, successDecision, type JoinParams, type MachineEvent, type NodeParams } from './guards.ts';
 import { LOOP_NEXT, type TakenEdge } from './route.ts';
+import { DURABLE_EVENT, type DurableEvent } from './actor-events.ts';
 import { workflowIndex } from './workflow-index.ts';
 
 export type EdgeTakenEmitted = TakenEdge & { type: 'edge.taken' };
@@ -29,6 +30,8 @@ type Enqueue = {
   assign: (update: Partial<RunContext>) => void;
   emit: (event: MachineEmitted) => void;
 };
+
+const isDurableEvent = (event: MachineEvent | DurableEvent): event is DurableEvent => event.type === DURABLE_EVENT;
 
 function routingOf(context: RunContext, node: string): Routing {
   if (context.routing?.node !== node) throw new Error(`internal: no routing decision recorded for ${node}`);
@@ -114,5 +117,8 @@ export function createActions(workflow: Workflow) {
     }),
     timeoutRun: assign(() => ({ error: { message: `workflow timed out after ${Math.round((workflow.timeoutMs ?? 0) / 1000)}s`, code: 'timeout' } })),
     cancelRun: assign(() => ({ error: { message: 'run cancelled', code: 'cancelled' } })),
+    recordDurable: assign(({ context, event }: ActionArgs) =>
+      isDurableEvent(event) ? { durable: { ...context.durable, [event.node]: event.state } } : {},
+    ),
   };
 }

@@ -27,8 +27,28 @@ export interface NodeActorError {
   message: string;
   code: string;
   kind: 'error' | 'timeout';
+  /** The call may have taken effect: no failure edge is taken (a fallback could repeat it). */
+  indeterminate?: boolean;
   attempt?: number;
   durationMs?: number;
+}
+
+/** What a node keeps in the persisted snapshot so a resumed run continues its visit (timer start, retry schedule). */
+export interface DurableNodeState {
+  visit: number;
+  /** When the current attempt started (epoch ms): a restored node timeout counts from here. */
+  startedAt?: number;
+  /** The retry schedule of a call whose outcome is unknown. */
+  uncertain?: { since: number; attempts: number };
+}
+
+/** Sent by the runner to the machine to keep a node's DurableNodeState in the context. */
+export const DURABLE_EVENT = 'node.durable';
+
+export interface DurableEvent {
+  type: typeof DURABLE_EVENT;
+  node: string;
+  state: DurableNodeState;
 }
 
 export const DONE_EVENT_PREFIX = 'xstate.done.actor.';
@@ -42,14 +62,17 @@ export const errorEventType = (nodeId: string): string => `${ERROR_EVENT_PREFIX}
 
 /** Events the runner sends to the machine. */
 export const CANCEL_EVENT = 'run.cancel';
+/** The workflow's `timeout_sec` has passed since the run started. */
+export const TIMEOUT_EVENT = 'run.timeout';
 
 export function toActorError(error: unknown): NodeActorError {
   if (error && typeof error === 'object' && 'message' in error) {
-    const value = error as { message: unknown; code?: unknown; kind?: unknown; attempt?: unknown; durationMs?: unknown };
+    const value = error as { message: unknown; code?: unknown; kind?: unknown; indeterminate?: unknown; attempt?: unknown; durationMs?: unknown };
     return {
       message: String(value.message),
       code: typeof value.code === 'string' ? value.code : 'error',
       kind: value.kind === 'timeout' ? 'timeout' : 'error',
+      ...(value.indeterminate === true ? { indeterminate: true } : {}),
       ...(typeof value.attempt === 'number' ? { attempt: value.attempt } : {}),
       ...(typeof value.durationMs === 'number' ? { durationMs: value.durationMs } : {}),
     };

@@ -2,7 +2,7 @@
 import { fromPromise, setup } from 'xstate';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
 import { createActions, type MachineEmitted } from './actions.ts';
-import type { NodeActorInput, NodeActorOutput } from './actor-events.ts';
+import { CANCEL_EVENT, DURABLE_EVENT, TIMEOUT_EVENT, type NodeActorInput, type NodeActorOutput } from './actor-events.ts';
 import { actorInput, initialContext, type RunContext, type RunInput } from './context.ts';
 import { createGuards, type JoinParams, type MachineEvent } from './guards.ts';
 import { CompileError, forkKey, planWorkflow, type ForkPlan, type ScopePlan } from './plan.ts';
@@ -154,8 +154,12 @@ export function compileWorkflow(workflow: Workflow) {
     context: ({ input }: { input: RunInput }) => initialContext(workflow, input),
     initial: workflow.start.length > 1 ? forkKey(workflow.start) : workflow.start[0],
     states,
-    on: { 'run.cancel': { target: finalId('CANCELLED'), actions: 'cancelRun' } },
-    ...(workflow.timeoutMs ? { after: { [workflow.timeoutMs]: { target: finalId('TIMEOUT'), actions: 'timeoutRun' } } } : {}),
+    // The runner sends TIMEOUT_EVENT at startedAt + timeout_sec: an XState `after` would restart on resume, or be lost.
+    on: {
+      [CANCEL_EVENT]: { target: finalId('CANCELLED'), actions: 'cancelRun' },
+      [DURABLE_EVENT]: { actions: 'recordDurable' },
+      ...(workflow.timeoutMs ? { [TIMEOUT_EVENT]: { target: finalId('TIMEOUT'), actions: 'timeoutRun' } } : {}),
+    },
   };
   return machineSetup.createMachine(config as never);
 }

@@ -1,6 +1,6 @@
 // The machine's context: everything a run knows, kept JSON-serializable so a persisted snapshot restores it.
 import type { ExpressionScope, NodeState, Workflow } from '../osop/workflow.ts';
-import type { NodeActorError, NodeActorInput } from './actor-events.ts';
+import type { DurableNodeState, NodeActorError, NodeActorInput } from './actor-events.ts';
 import type { Decision } from './route.ts';
 
 export interface NodeRunState extends NodeState {
@@ -30,6 +30,8 @@ export interface RunError {
 
 export interface RunContext {
   runId: string;
+  /** When the run started (epoch ms): the workflow timeout counts from here, across restarts. */
+  startedAt?: number;
   workflowId: string;
   inputs: Record<string, unknown>;
   env: Record<string, string>;
@@ -45,6 +47,8 @@ export interface RunContext {
   dryRun?: boolean;
   /** Node visits this run may make in all (a bound on runaway loops); see DEFAULT_MAX_VISITS. */
   maxVisits?: number;
+  /** By node: what its current visit must keep across a restart (absent in snapshots of older versions). */
+  durable?: Record<string, DurableNodeState>;
   /**
    * The routing decision of the transition in progress, set by completeNode/failNode for the actions
    * after them: one decision per transition, even when a condition calls now() or an event is replayed.
@@ -60,6 +64,7 @@ export interface Routing {
 
 export interface RunInput {
   runId: string;
+  startedAt?: number;
   inputs?: Record<string, unknown>;
   env?: Record<string, string>;
   dryRun?: boolean;
@@ -77,6 +82,7 @@ export function initialContext(workflow: Workflow, input: RunInput): RunContext 
   for (const node of workflow.nodes) nodes[node.id] = { status: 'PENDING', visits: 0, attempt: 0, entries: 0 };
   return {
     runId: input.runId,
+    ...(input.startedAt !== undefined ? { startedAt: input.startedAt } : {}),
     workflowId: workflow.id,
     inputs: input.inputs ?? {},
     env: input.env ?? {},

@@ -1,14 +1,16 @@
 // The runner's node actor: resolve the runtime templates, then retry(timeout(executor)) and report what happened as events.
 // One actor logic per workflow; it finds its run's dependencies through the run's actor system (see run-registry.ts).
 import { fromPromise, type AnyActorRef } from 'xstate';
-import { NodeError, type Executor, type ExecutorRegistry } from '../adapters/executor.ts';
+import { NodeError, type Executor, type ExecutorRegistry, type NodeExecution } from '../adapters/executor.ts';
 import { createHumanExecutor, type HumanGate } from '../adapters/human.ts';
 import { ANY_TYPE } from '../adapters/local.ts';
+import { idempotencyKeyFor } from '../adapters/idempotency-key.ts';
 import { retryPolicyFor, withRetry } from '../adapters/retry.ts';
 import { withTimeout } from '../adapters/timeout.ts';
+import { UNCERTAIN_WINDOW_MS } from '../adapters/uncertain.ts';
 import { resolveTemplate, TemplateError } from '../osop/template.ts';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
-import type { NodeActorError, NodeActorInput, NodeActorOutput } from './actor-events.ts';
+import type { DurableNodeState, NodeActorError, NodeActorInput, NodeActorOutput } from './actor-events.ts';
 import type { OutputSecrets } from './output-secrets.ts';
 import { toPlainJson } from './plain-json.ts';
 import type { Redactor } from './redact.ts';
@@ -32,6 +34,12 @@ export interface NodeActorDeps {
   /** Visits (`node:visit`) that completed before a resume, with what they produced: not run or reported again. */
   completedBefore: Map<string, NodeActorOutput>;
   random?: () => number;
+  /** What a previous process kept for this visit of the node (from the restored snapshot), if anything. */
+  durableOf: (node: string, visit: number) => DurableNodeState | undefined;
+  /** Keeps a node's state in the persisted snapshot. */
+  recordDurable: (node: string, state: DurableNodeState) => void;
+  /** How long a call whose outcome is unknown is repeated with its key before the run ends "outcome unknown". */
+  uncertainWindowMs?: number;
 }
 
 const located = (node: WorkflowNode) => `${node.id} (${node.position.file}:${node.position.line})`;
@@ -69,6 +77,31 @@ function errorOf(failure: unknown): NodeError {
   return new NodeError(message, { code: 'error', cause: failure });
 }
 
+/**
+ * The parts of a visit that must survive a restart: when a timed node started (its deadline), and the schedule of a
+ * call whose outcome is unknown. Both go into the run's snapshot, and come back from it on resume.
+ */
+function durableVisit(
+  deps: NodeActorDeps,
+  node: WorkflowNode,
+  visit: number,
+): Pick<NodeExecution, 'startedAt' | 'uncertain'> {
+  let kept = deps.durableOf(node.id, visit) ?? { visit };
+  const keep = (change: Partial<DurableNodeState>) => {
+    kept = { ...kept, ...change };
+    deps.recordDurable(node.id, kept);
+  };
+  if (node.timeoutMs && kept.startedAt === undefined) keep({ startedAt: Date.now() });
+  return {
+    ...(kept.startedAt !== undefined ? { startedAt: kept.startedAt } : {}),
+    uncertain: {
+      restored: kept.uncertain,
+      record: (uncertain) => keep({ uncertain }),
+      windowMs: deps.uncertainWindowMs ?? UNCERTAIN_WINDOW_MS,
+    },
+  };
+}
+
 async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActorInput, signal: AbortSignal): Promise<NodeActorOutput> {
   const emit = (body: RunEventBody, redacted = false) => {
     if (!signal.aborted) deps.publish(body, redacted);
@@ -81,6 +114,7 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
   emit({ type: 'node.started', node: node.id, nodeType: node.type, visit: input.visit, attempt });
   try {
     const runtime = resolveRuntime(deps, node, input);
+    const durable = durableVisit(deps, node, input.visit);
     const execute = withRetry(withTimeout(executorFor(deps, node), node.timeoutMs), retryPolicyFor(deps.workflow, node), {
       random: deps.random,
       onAttempt: (current) => (attempt = current),
@@ -91,10 +125,11 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
       runId: deps.runId,
       visit: input.visit,
       attempt,
-      idempotencyKey: `${deps.runId}:${node.id}:${input.visit}`,
+      idempotencyKey: idempotencyKeyFor(deps.runId, node.id, input.visit),
       context: { inputs: input.inputs, outputs: input.outputs },
       signal,
       emit: (body) => emit(body),
+      ...durable,
     });
     const durationMs = Date.now() - started;
     // Outputs live in the persisted snapshot: keep them plain JSON, redacted once for the event and the context alike.
@@ -110,7 +145,9 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
     const durationMs = Date.now() - started;
     const info = deps.redact(error.toInfo());
     emit({ type: 'node.failed', node: node.id, visit: input.visit, durationMs, error: info }, true);
-    const actorError: NodeActorError = { message: info.message, code: error.code, kind: error.kind, attempt, durationMs };
+    const uncertain = error.indeterminate ? { indeterminate: true } : {};
+    const { message } = info;
+    const actorError: NodeActorError = { message, code: error.code, kind: error.kind, ...uncertain, attempt, durationMs };
     throw actorError;
   }
 }

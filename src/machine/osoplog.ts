@@ -82,6 +82,18 @@ function nodeRecords(workflow: Workflow, events: RunEvent[]): NodeRecord[] {
   return records;
 }
 
+/**
+ * `outcome_unknown: {node_id, call, idempotency_key}`: the call a run stopped at because nobody can tell whether
+ * it took effect (README "Exactly once"); the schema's status has no word for it, so the run is FAILED.
+ */
+function outcomeUnknown(events: RunEvent[]): Record<string, unknown> {
+  const failed = events.find((event) => event.type === 'node.failed' && event.error.code === 'outcome_unknown');
+  if (failed?.type !== 'node.failed') return {};
+  const { call, idempotencyKey } = failed.error;
+  const key = idempotencyKey ? { idempotency_key: idempotencyKey } : {};
+  return { outcome_unknown: { node_id: failed.node, ...(call ? { call } : {}), ...key } };
+}
+
 export function buildOsoplog(input: OsoplogRecordInput): Record<string, unknown> {
   const duration = Date.parse(input.endedAt) - Date.parse(input.startedAt);
   return {
@@ -104,6 +116,7 @@ export function buildOsoplog(input: OsoplogRecordInput): Record<string, unknown>
     inputs: input.inputs,
     node_records: nodeRecords(input.workflow, input.events),
     ...(input.error ? { result_summary: input.error } : {}),
+    ...outcomeUnknown(input.events),
   };
 }
 

@@ -180,6 +180,8 @@ export function decideSuccess(workflow: Workflow, context: RunContext, node: str
 /** After `node` failed with retries exhausted (context already holds its error). */
 export function decideFailure(workflow: Workflow, context: RunContext, node: string, error: NodeActorError): Decision {
   const notes: Record<string, string> = {};
+  // Only a definite failure says the effect did not happen; any edge after an indeterminate one could repeat it.
+  if (error.indeterminate) return { key: FAIL, taken: [], notes };
   for (const edge of edgesFrom(workflow, node, ['error'])) {
     try {
       if (!edge.when || evaluateCondition(edge.when, expressionScope(context, node))) return { key: `e${edge.index}`, taken: [taken(edge)], notes };

@@ -9,6 +9,11 @@ export interface ErrorInfo {
   code?: string;
   retryable?: boolean;
   status?: number;
+  /** The call may have taken effect: no fallback was taken (see README "Exactly once"). */
+  indeterminate?: boolean;
+  /** With `indeterminate`: the call (`POST /v1/payment_intents/pi_1/confirm`) and the Idempotency-Key it carried. */
+  call?: string;
+  idempotencyKey?: string;
 }
 
 export interface AiMetadata {

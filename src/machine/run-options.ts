@@ -44,6 +44,11 @@ export interface RunOptions {
   emulated?: string[];
   /** Jitter source for retry backoff, in [0, 1) (tests). */
   random?: () => number;
+  /**
+   * How long a Stripe call whose outcome is unknown (5xx, timeout, lost answer) is repeated with its
+   * Idempotency-Key before the run ends "outcome unknown — reconcile by hand". Default 24 h.
+   */
+  uncertainWindowMs?: number;
 }
 
 export interface RunResult {

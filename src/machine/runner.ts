@@ -2,10 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { createActor, type AnyActorRef } from 'xstate';
 import { HumanGate } from '../adapters/human.ts';
+import { longClock, setLongTimeout, type LongTimer } from '../adapters/long-timer.ts';
 import type { ConditionFailedEmitted, EdgeTakenEmitted } from './actions.ts';
-import { CANCEL_EVENT, type NodeActorOutput } from './actor-events.ts';
+import { CANCEL_EVENT, TIMEOUT_EVENT, type NodeActorOutput } from './actor-events.ts';
 import { FINAL_STATES, type FinalState } from './compile.ts';
 import type { RunContext } from './context.ts';
+import { durableNodeStates } from './durable-state.ts';
 import { buildOsoplog, writeOsoplog } from './osoplog.ts';
 import { OutputSecrets } from './output-secrets.ts';
 import { createRedactor, type Redactor } from './redact.ts';
@@ -96,12 +98,38 @@ export function startRun(options: RunOptions): RunHandle {
   };
 
   const actor = createActor(runnableMachine(workflow), {
-    input: { runId, inputs, env: options.env ?? {}, ...(options.dryRun ? { dryRun: true } : {}), ...(options.maxVisits ? { maxVisits: options.maxVisits } : {}) },
+    input: {
+      runId,
+      inputs,
+      env: options.env ?? {},
+      startedAt: Date.now(),
+      ...(options.dryRun ? { dryRun: true } : {}),
+      ...(options.maxVisits ? { maxVisits: options.maxVisits } : {}),
+    },
     ...(options.snapshot ? { snapshot: options.snapshot as never } : {}),
     ...(options.inspect ? { inspect: options.inspect } : {}),
+    clock: longClock,
   });
 
-  const unregister = registerRun(actor, { workflow, runId, secrets: options.secrets ?? {}, executors: options.executors, humanGate, dryRun: options.dryRun ?? false, redact, outputSecrets, publish, inFlight, completedBefore, random: options.random });
+  const durable = durableNodeStates(options.snapshot, (event) => actor.send(event));
+  const unregister = registerRun(actor, {
+    workflow,
+    runId,
+    secrets: options.secrets ?? {},
+    executors: options.executors,
+    humanGate,
+    dryRun: options.dryRun ?? false,
+    redact,
+    outputSecrets,
+    publish,
+    inFlight,
+    completedBefore,
+    random: options.random,
+    uncertainWindowMs: options.uncertainWindowMs,
+    ...durable,
+  });
+
+  const deadline = workflowDeadline(workflow.timeoutMs, actor.getSnapshot().context, () => actor.send({ type: TIMEOUT_EVENT }));
 
   let resolveDone!: (result: RunResult) => void;
   const done = new Promise<RunResult>((resolve) => (resolveDone = resolve));
@@ -142,6 +170,7 @@ export function startRun(options: RunOptions): RunHandle {
     if (state === 'COMPLETED') publish({ type: 'run.completed', status: 'COMPLETED', durationMs, ...where });
     else publish({ type: 'run.failed', status: state, durationMs, error, ...where });
     closed = true;
+    deadline?.clear();
     unregister();
     resolveDone({ runId, status: state, events, outputs: context.outputs, ...(osoplogPath ? { osoplogPath } : {}) });
   };
@@ -173,6 +202,12 @@ export function startRun(options: RunOptions): RunHandle {
     waiting: () => humanGate.waiting(runId),
     cancel: () => actor.send({ type: CANCEL_EVENT }),
   };
+}
+
+/** The workflow's timeout, from when the run first started (a resumed run keeps its deadline; older snapshots: now). */
+function workflowDeadline(timeoutMs: number | undefined, context: RunContext, expire: () => void): LongTimer | undefined {
+  if (!timeoutMs) return undefined;
+  return setLongTimeout(expire, (context.startedAt ?? Date.now()) + timeoutMs - Date.now());
 }
 
 const warnOnStderr = (message: string): void => {

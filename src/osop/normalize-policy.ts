@@ -69,6 +69,20 @@ function fromRetry(retry: Raw, path: DocPath, sink: DiagnosticSink): RetryPolicy
   };
 }
 
+/** `outcome_unknown_after: "2h"` (or seconds) in either retry form. */
+function uncertainWindow(policy: Raw, path: DocPath, sink: DiagnosticSink): Pick<RetryPolicy, 'uncertainWindowMs'> {
+  if (policy.outcome_unknown_after === undefined) return {};
+  const ms = parseDuration(policy.outcome_unknown_after);
+  if (ms !== undefined && ms > 0) return { uncertainWindowMs: ms };
+  sink.error({
+    code: 'invalid-retry',
+    path: [...path, 'outcome_unknown_after'],
+    message: `cannot read outcome_unknown_after ${JSON.stringify(policy.outcome_unknown_after)}`,
+    suggestion: 'write a duration such as "30m" or "24h"',
+  });
+  return {};
+}
+
 export function normalizeRetry(raw: Raw, path: DocPath, sink: DiagnosticSink): RetryPolicy | undefined {
   for (const key of ['retry_policy', 'retry'] as const) {
     if (raw[key] !== undefined && !isRecord(raw[key])) {
@@ -79,7 +93,13 @@ export function normalizeRetry(raw: Raw, path: DocPath, sink: DiagnosticSink): R
   if (isRecord(raw.retry_policy) && isRecord(raw.retry)) {
     sink.warning({ code: 'retry-both-forms', path: [...path, 'retry'], message: 'both retry_policy and retry are set; retry is used', suggestion: 'keep one of the two' });
   }
-  if (isRecord(raw.retry)) return fromRetry(raw.retry, [...path, 'retry'], sink);
-  if (isRecord(raw.retry_policy)) return fromRetryPolicy(raw.retry_policy, [...path, 'retry_policy'], sink);
+  if (isRecord(raw.retry)) {
+    const at = [...path, 'retry'];
+    return { ...fromRetry(raw.retry, at, sink), ...uncertainWindow(raw.retry, at, sink) };
+  }
+  if (isRecord(raw.retry_policy)) {
+    const at = [...path, 'retry_policy'];
+    return { ...fromRetryPolicy(raw.retry_policy, at, sink), ...uncertainWindow(raw.retry_policy, at, sink) };
+  }
   return undefined;
 }

@@ -90,6 +90,8 @@ export interface RetryPolicy {
   };
   /** Error codes that may be retried; absent = the default retryable set. */
   retryableErrors?: string[];
+  /** `outcome_unknown_after`: how long a call whose outcome is unknown is repeated with its key (default 24 h). */
+  uncertainWindowMs?: number;
 }
 
 export interface InputSpec {

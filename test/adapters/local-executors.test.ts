@@ -23,7 +23,7 @@ describe('cli executor', () => {
   it('fails with the exit code and the end of stderr when the command exits non-zero', async () => {
     const failure = cliExecutor(execution(node('build', 'cli'), { command: 'echo "missing module x" >&2; exit 4' }));
     await expect(failure).rejects.toBeInstanceOf(NodeError);
-    await expect(failure).rejects.toMatchObject({ code: 'exit_4', retryable: false, message: 'build: command exited with code 4: missing module x' });
+    await expect(failure).rejects.toMatchObject({ code: 'exit_4', retryable: true, indeterminate: false, message: 'build: command exited with code 4: missing module x' });
   });
 
   it('says where a node without a command is', async () => {

@@ -47,6 +47,30 @@ const causeCode = (error: unknown): string | undefined => {
 const redactUserInfo = (text: string): string => text.replace(/\/\/[^/@\s]+@/g, '//[redacted]@');
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+/** Failures that happen before a request leaves: the server cannot have acted on it. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Methods whose request may change something at the server. */
+export const hasSideEffects = (method: string): boolean => !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
+
+/** A failure after the request may have reached the server and been acted on: 5xx, a timeout, a lost response. */
+export const mayHaveTakenEffect = (error: NodeError): boolean => {
+  if (error.status !== undefined) return error.status >= 500 || error.code === 'idempotency_key_in_use';
+  if (error.code === 'network_error') {
+    // No system error code: fetch refused before any I/O (a blocked port, a bad URL).
+    const code = causeCode(error.cause);
+    return code !== undefined && !NOT_SENT_CODES.has(code);
+  }
+  return error.code === 'timeout' || error.code === 'request_timeout' || error.code === 'invalid_response';
+};
+
+/** Marks a failed call with a side effect indeterminate when it may have taken effect; others stay as they are. */
+export const classifyOutcome = (
+  error: NodeError,
+  method: string,
+  facts: { call: string; idempotencyKey?: string },
+): NodeError =>
+  hasSideEffects(method) && mayHaveTakenEffect(error) ? error.with({ indeterminate: true, ...facts }) : error;
 
 /**
  * A fetch that threw. When the run aborted the node (cancel, node timeout) the abort reason wins:

@@ -1,7 +1,7 @@
 // A plain HTTP call for api nodes: encode, send, read the envelope, classify failures.
 import { NodeError, type NodeExecution } from '../executor.ts';
 import { encodeForm } from './form.ts';
-import { httpError, parseRetryAfter, transportError } from './errors.ts';
+import { classifyOutcome, httpError, parseRetryAfter, transportError } from './errors.ts';
 import { describeTarget } from './request.ts';
 import { credentialValues, scrub } from './scrub.ts';
 import type { ApiEnvelope, ApiRequest } from './types.ts';
@@ -74,7 +74,17 @@ export const errorDetail = (data: unknown): string | undefined => {
   return typeof message === 'string' ? message.slice(0, 300) : undefined;
 };
 
+/** A plain HTTP call carries no Idempotency-Key: a POST whose outcome is unknown once its retries are spent ends the run. */
 export const sendHttp = async (request: ApiRequest, execution: NodeExecution, fetchImpl: FetchLike): Promise<ApiEnvelope> => {
+  try {
+    return await sendHttpOnce(request, execution, fetchImpl);
+  } catch (error) {
+    if (!(error instanceof NodeError)) throw error;
+    throw classifyOutcome(error, request.method, { call: describeTarget(request.method, finalUrl(request)) });
+  }
+};
+
+const sendHttpOnce = async (request: ApiRequest, execution: NodeExecution, fetchImpl: FetchLike): Promise<ApiEnvelope> => {
   if ((request.method === 'GET' || request.method === 'HEAD') && request.body.kind !== 'none') {
     throw new NodeError(`api node "${execution.node.id}": a ${request.method} request carries no body — move the fields to runtime.query_params`, {
       code: 'invalid_runtime',

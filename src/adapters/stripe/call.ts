@@ -1,7 +1,7 @@
 // One Stripe call for an api node: route to the OpenAPI template, pin the version, key the POST, map errors.
 import { parse as parseQuery } from 'qs';
 import { NodeError, type NodeExecution } from '../executor.ts';
-import { transportError } from '../api/errors.ts';
+import { classifyOutcome, transportError } from '../api/errors.ts';
 import { headersToRecord, isExpected } from '../api/http.ts';
 import { headerValue } from '../api/request.ts';
 import { credentialValues } from '../api/scrub.ts';
@@ -9,6 +9,7 @@ import type { ApiEnvelope, ApiRequest } from '../api/types.ts';
 import { requestStripe, STRIPE_API_VERSION, type StripeClient, type StripeResult } from './client.ts';
 import { stripeError } from './errors.ts';
 import { matchStripePath } from './paths.ts';
+import { reconcileStripe } from './reconcile.ts';
 
 export interface StripeCall {
   client: StripeClient;
@@ -21,6 +22,10 @@ export interface StripeCall {
 }
 
 const OWN_HEADERS = new Set(['content-type', 'idempotency-key', 'content-length']);
+const FORM = 'application/x-www-form-urlencoded';
+
+/** Stripe reads POST parameters from a form body; a Content-Type the workflow sets wins (stripe-node always sends one). */
+const contentTypeOf = (request: ApiRequest): string => headerValue(request.headers, 'content-type') ?? FORM;
 
 const requestHeaders = (request: ApiRequest, execution: NodeExecution, apiKey: string | undefined): Record<string, string> => {
   const headers: Record<string, string> = {};
@@ -38,11 +43,7 @@ const requestHeaders = (request: ApiRequest, execution: NodeExecution, apiKey: s
   }
   if (headerValue(headers, 'stripe-version') === undefined) headers['Stripe-Version'] = STRIPE_API_VERSION;
   if (request.method === 'POST') headers['Idempotency-Key'] = execution.idempotencyKey;
-  // Stripe refuses a POST without the form Content-Type, even one with no body.
-  const sendsBody = request.body.kind !== 'none' && request.method !== 'DELETE' && request.method !== 'GET';
-  if (request.method === 'POST' || sendsBody) {
-    headers['Content-Type'] = 'application/x-www-form-urlencoded';
-  }
+  if (request.method !== 'GET' && request.method !== 'DELETE') headers['Content-Type'] = contentTypeOf(request);
   return headers;
 };
 
@@ -53,12 +54,25 @@ const requestQuery = (request: ApiRequest): Record<string, unknown> => {
   return { ...fromUrl, ...bodyAsQuery, ...request.query };
 };
 
+/** A POST always carries a body, empty when it has no parameters; an object body follows the Content-Type. */
 const requestBody = (request: ApiRequest): Record<string, unknown> | string | undefined => {
-  if (request.method === 'GET' || request.method === 'DELETE' || request.body.kind === 'none') return undefined;
+  if (request.method === 'GET' || request.method === 'DELETE') return undefined;
+  if (request.body.kind === 'none') return '';
+  if (request.body.kind === 'object' && /json/i.test(contentTypeOf(request))) return JSON.stringify(request.body.value);
   return request.body.value;
 };
 
 export const sendStripe = async (request: ApiRequest, execution: NodeExecution, call: StripeCall): Promise<ApiEnvelope> => {
+  try {
+    return await sendOnce(request, execution, call);
+  } catch (error) {
+    if (!(error instanceof NodeError)) throw error;
+    const key = request.method === 'POST' ? execution.idempotencyKey : undefined;
+    throw classifyOutcome(error, request.method, { call: `${request.method} ${call.pathname}`, idempotencyKey: key });
+  }
+};
+
+const sendOnce = async (request: ApiRequest, execution: NodeExecution, call: StripeCall): Promise<ApiEnvelope> => {
   const node = execution.node.id;
   const route = matchStripePath(call.pathname);
   if (!route) {
@@ -76,6 +90,10 @@ export const sendStripe = async (request: ApiRequest, execution: NodeExecution, 
   }
   const operation = `${request.method} ${route.template}`;
   const headers = requestHeaders(request, execution, call.apiKey);
+  if (execution.reconcile) {
+    const reconciled = await reconcileStripe(route, { ...call, headers }, execution);
+    if (reconciled) return reconciled;
+  }
   const base = new URL(call.baseUrl);
   const shownBase = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
   const url = `${shownBase}${call.pathname}`;

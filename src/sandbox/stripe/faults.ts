@@ -12,11 +12,13 @@ export type FaultTiming = 'before' | 'after';
 export type StripeFault =
   | { type: 'server_error'; status?: number; shouldRetry?: boolean; when?: FaultTiming }
   | { type: 'rate_limit'; retryAfter?: number; shouldRetry?: boolean; when?: FaultTiming }
-  | { type: 'delay'; ms: number; when?: FaultTiming };
+  | { type: 'delay'; ms: number; when?: FaultTiming }
+  /** The connection drops without an answer: before the operation (nothing ran) or after it (a lost response). */
+  | { type: 'reset'; when?: FaultTiming };
 
 export type StripeFaultRule = FaultRule<StripeFault>;
 
-const TYPES = ['server_error', 'rate_limit', 'delay'] as const;
+const TYPES = ['server_error', 'rate_limit', 'delay', 'reset'] as const;
 const TIMINGS = ['before', 'after'] as const;
 
 export function parseStripeFault(raw: RawFault, at: string): StripeFault {
@@ -40,6 +42,8 @@ export function parseStripeFault(raw: RawFault, at: string): StripeFault {
       if (ms === undefined) throw new FaultSpecError(`${at}.ms: a delay needs "ms", the milliseconds to wait`);
       return { type, ms, when };
     }
+    case 'reset':
+      return { type, when };
   }
 }
 
@@ -51,6 +55,7 @@ export function faultError(fault: StripeFault): StripeHttpError | undefined {
     case 'rate_limit':
       return rateLimited(fault.retryAfter ?? 1, fault.shouldRetry);
     case 'delay':
+    case 'reset':
       return undefined;
   }
 }

@@ -35,7 +35,13 @@ interface Outcome {
   status: number;
   body: unknown;
   headers: Record<string, string>;
+  /** A `reset` fault: the connection drops instead of answering. */
+  reset?: boolean;
 }
+
+/** A response whose body fails at once: the server drops the connection, the client gets no answer. */
+const droppedConnection = (): Response =>
+  new Response(new ReadableStream({ pull: (controller) => controller.error(new Error('sandbox: connection reset (fault)')) }), { status: 200 });
 
 /**
  * Every call goes through the same steps: log, auth, version, params, injected fault, idempotency
@@ -60,6 +66,7 @@ export function createPipeline(deps: PipelineDeps) {
     appendCall(deps.store.calls, call);
     const outcome = await run(c, endpoint, call, key).catch(asOutcome);
     call.status = outcome.status;
+    if (outcome.reset) return droppedConnection();
     const headers: Record<string, string> = {
       'Request-Id': call.requestId,
       'Stripe-Version': answeredVersion(c.req.header('stripe-version'), deps.apiVersion),
@@ -82,6 +89,7 @@ export function createPipeline(deps: PipelineDeps) {
     const after = fault?.when === 'after';
     const failure = fault ? faultError(fault) : undefined;
     if (failure && !after) throw failure;
+    if (fault?.type === 'reset' && !after) return { status: 0, body: null, headers: {}, reset: true };
     const decision = key ? deps.idempotency.begin(key, `${call.method} ${call.path}`, params) : { kind: 'execute' as const };
     if (decision.kind === 'replay') {
       call.replayed = true;
@@ -103,7 +111,7 @@ export function createPipeline(deps: PipelineDeps) {
       }
       if (fault?.type === 'delay' && after) await sleep(fault.ms);
       if (failure) throw failure;
-      return outcome;
+      return fault?.type === 'reset' ? { ...outcome, reset: true } : outcome;
     } finally {
       if (key) deps.idempotency.abandon(key);
     }

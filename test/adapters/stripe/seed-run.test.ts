@@ -80,8 +80,20 @@ describe('the seed payment SOP in the sandbox', () => {
     expect(statusOf(result, 'send_receipt')).toBe('node.skipped');
   });
 
-  it('a lost 500 on confirm is retried with the same key, and Stripe confirms once', async () => {
+  it('a lost 500 on confirm is reconciled by reading the intent, and Stripe confirms once', async () => {
     sandbox.stripe.addFault({ method: 'POST', path: '/v1/payment_intents/:id/confirm', type: 'server_error', when: 'after' });
+    const result = await run(seed);
+    expect(result.status).toBe('COMPLETED');
+    const calls = sandbox.stripe.state().calls;
+    const confirm = calls.findIndex((call) => call.path.endsWith('/confirm'));
+    expect(calls.filter((call) => call.path.endsWith('/confirm')).map((call) => call.status)).toEqual([500]);
+    // The retry reads the intent first: it is already succeeded, so the confirm is not sent again.
+    expect(calls[confirm + 1]).toMatchObject({ method: 'GET', path: calls[confirm].path.replace(/\/confirm$/, ''), status: 200 });
+    expect(sandbox.stripe.state().confirmations).toHaveLength(1);
+  });
+
+  it('a 500 on confirm before Stripe acted is repeated with the same key, and Stripe confirms once', async () => {
+    sandbox.stripe.addFault({ method: 'POST', path: '/v1/payment_intents/:id/confirm', type: 'server_error' });
     const result = await run(seed);
     expect(result.status).toBe('COMPLETED');
     const confirms = sandbox.stripe.state().calls.filter((call) => call.path.endsWith('/confirm'));

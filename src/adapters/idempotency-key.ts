@@ -1,0 +1,30 @@
+// The Idempotency-Key of one visit of one node: `<run id>:<node id>:<visit>`, ASCII and at most 255 characters.
+import { createHash } from 'node:crypto';
+
+/** Stripe's limit on Idempotency-Key. */
+export const MAX_IDEMPOTENCY_KEY = 255;
+const HASH_CHARS = 16;
+
+const readable = (text: string): boolean => /^[\x21-\x24\x26-\x7e]*$/.test(text);
+
+/** Printable ASCII stays as written; anything else (CJK, spaces, `%`...) is percent-encoded UTF-8, so no two ids meet. */
+const asciiPart = (text: string): string => (readable(text) ? text : encodeURIComponent(text));
+
+const digest = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, HASH_CHARS);
+
+/**
+ * A function of (run id, node id, visit) alone, so every retry and every resume of a visit sends the same key.
+ * Too long a key keeps the start of each part and ends it with a hash of the whole id.
+ */
+export function idempotencyKeyFor(runId: string, nodeId: string, visit: number): string {
+  const run = asciiPart(runId);
+  const node = asciiPart(nodeId);
+  const suffix = `:${visit}`;
+  const whole = `${run}:${node}${suffix}`;
+  if (whole.length <= MAX_IDEMPOTENCY_KEY) return whole;
+  const shorten = (part: string, source: string, room: number) =>
+    part.length <= room ? part : `${part.slice(0, Math.max(0, room - HASH_CHARS - 1))}~${digest(source)}`;
+  const shortRun = shorten(run, runId, 100);
+  const room = MAX_IDEMPOTENCY_KEY - shortRun.length - 1 - suffix.length;
+  return `${shortRun}:${shorten(node, nodeId, room)}${suffix}`;
+}
