@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLocalExecutors } from '../../adapters/local.ts';
 import { openServices, type Services } from '../../adapters/services.ts';
+import { NO_PACING, parsePacing, REALISTIC_PACING } from '../../sandbox/start.ts';
 import { formatDiagnostic } from '../../osop/diagnostics.ts';
 import { unsupportedProviders } from '../../osop/live-support.ts';
 import { loadWorkflowFile } from '../../osop/load.ts';
@@ -52,7 +53,6 @@ export const DEFAULT_LOG_DIR = '.sopstate/logs';
 
 const SERVICE_NODE_TYPES = new Set(['api', 'agent']);
 /** Slow enough that a terminal shows the emulated receipt arrive word by word. */
-const TERMINAL_STREAM_DELAY_MS = 12;
 
 const needsServices = (workflow: Workflow, flags: RunFlags): boolean =>
   !flags.dryRun && workflow.nodes.some((node) => SERVICE_NODE_TYPES.has(node.type));
@@ -107,7 +107,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
           env: io.env,
           forceSandbox: flags.sandbox,
           announce: (line) => io.stderr(`${line}\n`),
-          streamChunkDelayMs: flags.json ? 0 : TERMINAL_STREAM_DELAY_MS,
+          pacing: flags.json ? NO_PACING : (parsePacing(io.env.SOPSTATE_SANDBOX_PACING) ?? REALISTIC_PACING),
         })
       : undefined;
     const secrets = services ? services.withServiceKeys(userSecrets) : userSecrets;
