@@ -95,7 +95,7 @@ describe('the run view', () => {
     expect(await page.textContent('#run-status')).toContain('Stripe payment · completed');
     await page.fill('#runs-search', email);
     await page.waitForFunction((id) => {
-      const items = [...document.querySelectorAll('#runs .run-item')];
+      const items = Array.from(document.querySelectorAll('#runs .run-item'));
       return items.length === 1 && items[0].getAttribute('data-run-id') === id;
     }, runId);
     expect(await page.textContent('#runs .run-item')).toContain(email);
