@@ -34,6 +34,7 @@ describe('the run view', () => {
     await selectWorkflow(page, 'stripe-payment');
     await page.click('#run-button');
     expect(await runFinished(page)).toBe('completed');
+    expect(await page.isVisible('#node-panel')).toBe(false);
     await page.click('#graph .node[data-node-id="create_customer"]');
     const panel = await page.waitForSelector('#node-panel[data-node="create_customer"]');
     const text = (await panel.textContent()) ?? '';

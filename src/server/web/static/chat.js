@@ -17,6 +17,10 @@ export const createChat = (root, { onRunStarted }) => {
   const input = form.querySelector('input');
   let conversationId;
   let busy = false;
+  // The panel shrinks as the timeline and receipt grow beside it: keep the newest message in view.
+  new ResizeObserver(() => {
+    log.scrollTop = log.scrollHeight;
+  }).observe(log);
 
   const setBusy = (value) => {
     busy = value;
