@@ -1,5 +1,5 @@
 // Stripe and Claude as one run's caller sees them: live with keys, else the sandbox started here.
-import { startSandbox, type Sandbox } from '../sandbox/start.ts';
+import { startSandbox, type Sandbox, type StreamPacing } from '../sandbox/start.ts';
 import {
   createServiceExecutors,
   describeServiceMode,
@@ -20,6 +20,8 @@ export interface OpenServicesOptions {
   announce?: (line: string) => void;
   /** Paces the emulated Claude stream so a terminal shows it arrive. */
   streamChunkDelayMs?: number;
+  /** Paces the emulated Claude stream like the real API (time to first token, then the text over a while). */
+  pacing?: StreamPacing;
 }
 
 export interface Services {
@@ -36,7 +38,7 @@ export interface Services {
 export const openServices = async (options: OpenServicesOptions = {}): Promise<Services> => {
   const env = options.env ?? process.env;
   const modes = resolveServiceMode(env, { forceSandbox: options.forceSandbox });
-  const sandbox = modes.needsSandbox ? await startSandbox({ streamChunkDelayMs: options.streamChunkDelayMs }) : undefined;
+  const sandbox = modes.needsSandbox ? await startSandbox({ streamChunkDelayMs: options.streamChunkDelayMs, pacing: options.pacing }) : undefined;
   options.announce?.(describeServiceMode(modes, env));
   return {
     modes,

@@ -6,6 +6,8 @@ import type { RunEvent } from '../machine/run-event.ts';
 export interface PrinterOptions {
   write: (text: string) => void;
   color?: boolean;
+  /** Also print request and response bodies (already masked). A 4xx/5xx shows them either way. */
+  verbose?: boolean;
 }
 
 type Style = Parameters<typeof styleText>[0];
@@ -22,6 +24,8 @@ const visitNote = (visit: number) => (visit > 1 ? ` (visit ${visit})` : '');
 export function createEventPrinter(options: PrinterOptions): (event: RunEvent) => void {
   const paint = (style: Style, text: string) => (options.color ? styleText(style, text) : text);
   let streaming = false;
+  const lastBody = new Map<string, unknown>();
+  const body = (label: string, value: unknown) => line(paint('dim', `      ${label} ${brief(value)}`));
   const line = (text: string) => {
     options.write(`${streaming ? '\n' : ''}${text}\n`);
     streaming = false;
@@ -33,9 +37,17 @@ export function createEventPrinter(options: PrinterOptions): (event: RunEvent) =
       case 'node.started':
         return line(`● ${paint('bold', event.node)} ${paint('dim', `[${event.nodeType}]`)} started${visitNote(event.visit)}`);
       case 'node.request':
-        return line(paint('dim', `    ${event.method} ${event.url}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`));
-      case 'node.response':
-        return line(paint('dim', `    ← ${event.status} in ${formatDuration(event.durationMs)}${event.replayed ? ' (idempotent replay)' : ''}`));
+        lastBody.set(event.node, event.body);
+        line(paint('dim', `    ${event.method} ${event.url}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`));
+        if (options.verbose && event.body !== undefined) body('sent', event.body);
+        return;
+      case 'node.response': {
+        line(paint('dim', `    ← ${event.status} in ${formatDuration(event.durationMs)}${event.replayed ? ' (idempotent replay)' : ''}`));
+        const failed = event.status >= 400;
+        if (failed && !options.verbose && lastBody.get(event.node) !== undefined) body('sent', lastBody.get(event.node));
+        if ((options.verbose || failed) && event.body !== undefined) body('got', event.body);
+        return;
+      }
       case 'node.retrying':
         return line(paint('yellow', `↻ ${event.node} retrying in ${formatDuration(event.delayMs)} (attempt ${event.attempt}): ${event.error.message}`));
       case 'node.completed': {

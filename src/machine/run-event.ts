@@ -24,10 +24,35 @@ export interface AiMetadata {
 }
 
 export type RunEventBody =
-  | { type: 'run.started'; workflowId: string; workflowName: string; inputs: Record<string, unknown>; dryRun: boolean }
+  | {
+      type: 'run.started';
+      workflowId: string;
+      workflowName: string;
+      inputs: Record<string, unknown>;
+      dryRun: boolean;
+      /** A retry: the earlier run, the node this one starts at, and the outputs it reuses (by node). */
+      retryOf?: { runId: string; node: string; reused: Record<string, Record<string, unknown>> };
+    }
   | { type: 'node.started'; node: string; nodeType: string; visit: number; attempt: number }
-  | { type: 'node.request'; node: string; method: string; url: string; attempt: number }
-  | { type: 'node.response'; node: string; status: number; durationMs: number; replayed?: boolean }
+  | {
+      type: 'node.request';
+      node: string;
+      method: string;
+      url: string;
+      attempt: number;
+      /** What was sent, credentials left out. */
+      headers?: Record<string, string>;
+      body?: unknown;
+    }
+  | {
+      type: 'node.response';
+      node: string;
+      status: number;
+      durationMs: number;
+      replayed?: boolean;
+      headers?: Record<string, string>;
+      body?: unknown;
+    }
   | { type: 'node.retrying'; node: string; attempt: number; delayMs: number; error: ErrorInfo }
   | { type: 'node.completed'; node: string; visit: number; durationMs: number; outputs: Record<string, unknown>; ai?: AiMetadata }
   | { type: 'node.failed'; node: string; visit: number; durationMs: number; error: ErrorInfo }

@@ -21,3 +21,56 @@ export function unsupportedProviders(workflow: Workflow): Diagnostic[] {
     ];
   });
 }
+
+/** Node types a live run has an executor for (cli only with --allow-cli). */
+export const LIVE_NODE_TYPES: readonly string[] = ['api', 'agent', 'cli', 'human'];
+
+/**
+ * Everything that stops a document from running live, as errors: agent providers without a client, Claude
+ * agents without `runtime.model`, node types with no live executor. (A dry run needs none of these.)
+ */
+export function liveBlockers(workflow: Workflow): Diagnostic[] {
+  const blockers = unsupportedProviders(workflow);
+  workflow.nodes.forEach((node, index) => {
+    const at = { ...node.position, severity: 'error' as const };
+    if (!LIVE_NODE_TYPES.includes(node.type)) {
+      blockers.push({
+        ...at,
+        code: 'no-live-executor',
+        path: `nodes[${index}].type`,
+        message: `node ${node.id}: sopstate has no live executor for type "${node.type}", so the document cannot run live`,
+        suggestion: `use one of ${LIVE_NODE_TYPES.join(', ')}, or walk it with --dry-run`,
+      });
+    }
+    const provider = node.runtime.provider;
+    const claude = provider === undefined || (provider.kind === 'value' && provider.value === 'anthropic');
+    if (node.type === 'agent' && claude && node.runtime.model === undefined) {
+      blockers.push({
+        ...at,
+        code: 'missing-model',
+        path: `nodes[${index}].runtime.model`,
+        message: `agent node ${node.id}: runtime.model is missing, so it cannot call Claude`,
+        suggestion: 'name a Claude model, e.g. model: claude-sonnet-4-6 (or walk the document with --dry-run)',
+      });
+    }
+  });
+  return blockers;
+}
+
+/** cli nodes run shell commands: only where the person allows it (`--allow-cli`). A warning, not a blocker. */
+export function cliNotes(workflow: Workflow): Diagnostic[] {
+  return workflow.nodes.flatMap((node, index) =>
+    node.type !== 'cli'
+      ? []
+      : [
+          {
+            ...node.position,
+            severity: 'warning' as const,
+            code: 'cli-needs-allow',
+            path: `nodes[${index}]`,
+            message: `node ${node.id} runs a shell command: it runs only with --allow-cli (sopstate run / serve)`,
+            suggestion: 'pass --allow-cli where you trust this document',
+          },
+        ],
+  );
+}

@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readWorkflowSource, loadWorkflowText, WORKFLOW_EXTENSIONS } from './load.ts';
 import { sortDiagnostics } from './diagnostics.ts';
+import { cliNotes, liveBlockers } from './live-support.ts';
 import { schemaVerdict } from './schema-verdict.ts';
 import { parseSource } from './yaml-source.ts';
 import type { Diagnostic } from './workflow.ts';
@@ -12,6 +13,8 @@ export interface ValidateOptions {
   schema?: 'core' | 'full';
   /** Official full-schema verdict (unless `schema` says otherwise), and warnings fail too. */
   strict?: boolean;
+  /** The document is meant for --dry-run only: what stops a live run is not an error. */
+  dryRun?: boolean;
 }
 
 export interface FileVerdict {
@@ -44,7 +47,10 @@ export async function validateFile(path: string, options: ValidateOptions = {}):
   const read = await readWorkflowSource(path);
   if (!('text' in read)) return verdict(path, 'workflow', read.diagnostics, false);
   if (isOsoplog(path, read.text)) return validateOsoplog(read.text, path, options);
-  const { diagnostics } = loadWorkflowText(read.text, path);
+  const loaded = loadWorkflowText(read.text, path);
+  const live = loaded.workflow && !options.dryRun ? [...liveBlockers(loaded.workflow), ...cliNotes(loaded.workflow)] : [];
+  const codes = new Set(live.map((diagnostic) => diagnostic.code));
+  const diagnostics = [...loaded.diagnostics.filter((diagnostic) => !codes.has(diagnostic.code)), ...live];
   const schema = options.schema ?? (options.strict ? 'full' : undefined);
   const parsedOk = !parseSource(read.text, path).diagnostics.some((diagnostic) => diagnostic.severity === 'error');
   const official = schema && parsedOk ? schemaVerdict(read.text, path, schema).diagnostics : [];

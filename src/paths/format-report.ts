@@ -9,10 +9,14 @@ export interface Undriven {
   reason: string;
 }
 
+/** A path that ends FAILED/TIMEOUT on purpose passes when the run fails the same way: say so, and why it fails. */
 export function formatCheck(check: PathCheck): string {
-  const line = `${check.passed ? '✓' : '✗'} path ${check.path.id}: ${pathSummary(check.path)}`;
+  const expectsFailure = check.path.status !== 'COMPLETED';
+  const mark = check.passed ? (expectsFailure ? '✓ expected failure,' : '✓') : '✗';
+  const line = `${mark} path ${check.path.id}: ${pathSummary(check.path)}`;
+  const why = expectsFailure ? [`    fails by design: ${check.path.error ?? `the path ends ${check.path.status}`}`] : [];
   const how = check.drivenBy ? [`    driven by: ${check.drivenBy}`] : [];
-  return [line, ...how, ...check.problems.map((problem) => `    ${problem}`)].join('\n');
+  return [line, ...why, ...how, ...check.problems.map((problem) => `    ${problem}`)].join('\n');
 }
 
 export function formatCoverage(coverage: EdgeCoverage): string {

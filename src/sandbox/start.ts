@@ -1,4 +1,5 @@
 import { createAnthropicEmulator, type AnthropicEmulator } from './anthropic/app.ts';
+import type { StreamPacing } from './anthropic/pacing.ts';
 import { stripePaymentLookup } from './payment-lookup.ts';
 import { serveApp } from './shared/serve-app.ts';
 import { createStripeEmulator, type StripeEmulator } from './stripe/app.ts';
@@ -7,6 +8,7 @@ import type { WebhookTarget } from './stripe/webhooks.ts';
 export { SANDBOX_ANTHROPIC_KEY, SANDBOX_STRIPE_KEY } from './keys.ts';
 export type { StripeEmulator } from './stripe/app.ts';
 export type { AnthropicEmulator } from './anthropic/app.ts';
+export { NO_PACING, parsePacing, REALISTIC_PACING, type StreamPacing } from './anthropic/pacing.ts';
 export type { StripeFault, StripeFaultRule } from './stripe/faults.ts';
 export type { WebhookDelivery, WebhookTarget } from './stripe/webhooks.ts';
 export type { AnthropicFault, AnthropicFaultRule } from './anthropic/faults.ts';
@@ -21,6 +23,8 @@ export interface SandboxOptions {
   streamChunkDelayMs?: number;
   /** Deliver each Stripe event, signed with `secret`, to `url`, as Stripe delivers to a webhook endpoint. */
   stripeWebhook?: WebhookTarget;
+  /** Time to first token and the spread of Claude's text (default: all at once). */
+  pacing?: StreamPacing;
 }
 
 export interface Sandbox {
@@ -36,7 +40,11 @@ export interface Sandbox {
 /** Starts the Stripe and Claude emulators on loopback; the Claude one can see Stripe's intents. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const stripe = createStripeEmulator({ webhook: options.stripeWebhook });
-  const anthropic = createAnthropicEmulator({ lookup: stripePaymentLookup(stripe), streamChunkDelayMs: options.streamChunkDelayMs });
+  const anthropic = createAnthropicEmulator({
+    lookup: stripePaymentLookup(stripe),
+    streamChunkDelayMs: options.streamChunkDelayMs,
+    pacing: options.pacing,
+  });
   const hostname = options.hostname ?? '127.0.0.1';
   const stripeServer = await serveApp(stripe.fetch, { port: options.stripePort, hostname });
   const anthropicServer = await serveApp(anthropic.fetch, { port: options.anthropicPort, hostname }).catch(async (error: unknown) => {

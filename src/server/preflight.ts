@@ -1,6 +1,6 @@
 // Everything that must hold before a run starts: a valid workflow, allowed node types, secrets, inputs.
 import type { Diagnostic, Workflow } from '../osop/workflow.ts';
-import { unsupportedProviders } from '../osop/live-support.ts';
+import { liveBlockers } from '../osop/live-support.ts';
 import { checkInputs } from './run-inputs.ts';
 
 export interface PreflightOptions {
@@ -14,7 +14,7 @@ export interface Preflight {
 }
 
 export const preflight = (workflow: Workflow, rawInputs: unknown, options: PreflightOptions): Preflight => {
-  const diagnostics: Diagnostic[] = unsupportedProviders(workflow);
+  const diagnostics: Diagnostic[] = liveBlockers(workflow);
   if (!options.allowCli) {
     for (const node of workflow.nodes.filter((n) => n.type === 'cli')) {
       diagnostics.push({

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import { createRedactor } from '../machine/redact.ts';
+import { retrySnapshot, reusedOutputs } from '../machine/retry-snapshot.ts';
 import type { RunEvent, RunEventBody } from '../machine/run-event.ts';
 import type { HumanDecision, RunHandle, RunOptions } from '../machine/run-options.ts';
 import type { RunRecord, RunRecordWithSnapshot, RunStore } from '../store/run-store.ts';
@@ -61,6 +62,33 @@ export class RunManager {
     });
     try {
       this.#launch({ workflow, inputs, runId });
+    } catch (error) {
+      this.#fail(record, error instanceof Error ? error.message : String(error), 'start_failed');
+      throw error;
+    }
+    return record;
+  }
+
+  /**
+   * A new run of `workflow` that starts at `from` with the outputs `previous` had gathered before it: the nodes
+   * before it (and their Stripe calls) are not repeated. Throws RetryError when that cannot be built.
+   */
+  retry(previous: RunRecordWithSnapshot, workflow: Workflow, from: string, inputs: Record<string, unknown>): RunRecord {
+    const runId = randomUUID();
+    const snapshot = retrySnapshot(workflow, previous.snapshot, { runId, from, inputs });
+    const redact = createRedactor(this.#secretsFor(workflow));
+    const record = this.#options.store.createRun({ id: runId, workflowId: workflow.id, workflowFile: workflow.file, inputs: redact(inputs) });
+    const started: RunEventBody = {
+      type: 'run.started',
+      workflowId: workflow.id,
+      workflowName: workflow.name,
+      inputs: redact(inputs),
+      dryRun: false,
+      retryOf: { runId: previous.id, node: from, reused: reusedOutputs(snapshot) },
+    };
+    this.#record({ ...started, runId, seq: 1, at: new Date().toISOString() } as RunEvent, undefined);
+    try {
+      this.#launch({ workflow, inputs, runId, snapshot, lastSeq: 1 });
     } catch (error) {
       this.#fail(record, error instanceof Error ? error.message : String(error), 'start_failed');
       throw error;

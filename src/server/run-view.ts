@@ -10,6 +10,8 @@ export interface NodeView {
   durationMs?: number;
   outputs?: Record<string, unknown>;
   error?: ErrorInfo;
+  /** Completed by the run this one retries; its outputs were carried over. */
+  reused?: boolean;
 }
 
 export interface RunView {
@@ -24,6 +26,9 @@ export interface RunView {
   waiting: string[];
   error?: ErrorInfo;
   durationMs?: number;
+  workflowName?: string;
+  /** This run retries that one, starting at `node`. */
+  retryOf?: { runId: string; node: string };
 }
 
 const nodeOf = (nodes: Record<string, NodeView>, id: string): NodeView =>
@@ -31,6 +36,14 @@ const nodeOf = (nodes: Record<string, NodeView>, id: string): NodeView =>
 
 const applyEvent = (view: RunView, event: RunEvent): void => {
   switch (event.type) {
+    case 'run.started':
+      view.workflowName = event.workflowName;
+      if (!event.retryOf) return;
+      view.retryOf = { runId: event.retryOf.runId, node: event.retryOf.node };
+      for (const [id, outputs] of Object.entries(event.retryOf.reused ?? {})) {
+        Object.assign(nodeOf(view.nodes, id), { status: 'COMPLETED', outputs, reused: true });
+      }
+      return;
     case 'node.started':
       Object.assign(nodeOf(view.nodes, event.node), { status: 'RUNNING', visits: event.visit, attempt: event.attempt, error: undefined });
       return;

@@ -6,7 +6,7 @@ import { openServices } from '../adapters/services.ts';
 import { startRun } from '../machine/runner.ts';
 import { loadWorkflowFile } from '../osop/load.ts';
 import { renderMermaid } from '../osop/render-mermaid.ts';
-import type { Sandbox } from '../sandbox/start.ts';
+import type { Sandbox, StreamPacing } from '../sandbox/start.ts';
 import type { SecretSource } from './run-manager.ts';
 import type { ServerRuntime } from './start-server.ts';
 
@@ -17,6 +17,8 @@ export interface RuntimeOptions {
   env?: Env;
   /** Told once which services are live and which are emulated. */
   announce?: (line: string) => void;
+  /** How the emulated Claude stream is paced (default: all at once). */
+  pacing?: StreamPacing;
 }
 
 export interface Runtime {
@@ -29,7 +31,7 @@ export interface Runtime {
 
 export const createRuntime = async (options: RuntimeOptions = {}): Promise<Runtime> => {
   const env = options.env ?? process.env;
-  const services = await openServices({ env, forceSandbox: options.forceSandbox, announce: options.announce });
+  const services = await openServices({ env, forceSandbox: options.forceSandbox, announce: options.announce, pacing: options.pacing });
   const keys = services.withServiceKeys({});
   return {
     runtime: {

@@ -30,6 +30,15 @@ export interface Page<T> {
   offset: number;
 }
 
+/** Narrows a runs page: one workflow, one status, and/or text found in the run id or an input value. */
+export interface RunFilter {
+  workflowId?: string;
+  status?: RunStatus;
+  search?: string;
+}
+
+const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+
 export class EventSequenceError extends Error {
   constructor(runId: string, expected: number, got: number) {
     super(`event for run ${runId} has seq ${got}, expected ${expected}`);
@@ -145,9 +154,27 @@ export class RunStore {
     this.#statements.resetResume.run(runId);
   }
 
-  listRuns(limit: number, offset: number): Page<RunRecord> {
-    const items = this.#statements.list.all(limit, offset).map(toRecord);
-    return { items, total: this.#statements.count.get()?.n ?? 0, limit, offset };
+  listRuns(limit: number, offset: number, filter: RunFilter = {}): Page<RunRecord> {
+    if (!filter.workflowId && !filter.status && !filter.search) {
+      const items = this.#statements.list.all(limit, offset).map(toRecord);
+      return { items, total: this.#statements.count.get()?.n ?? 0, limit, offset };
+    }
+    const where: string[] = [];
+    const values: Record<string, string> = {};
+    if (filter.workflowId) (where.push('workflow_id = @workflowId'), (values.workflowId = filter.workflowId));
+    if (filter.status) (where.push('status = @status'), (values.status = filter.status));
+    if (filter.search) {
+      where.push("(id LIKE @search ESCAPE '\\' OR inputs LIKE @search ESCAPE '\\')");
+      values.search = likePattern(filter.search);
+    }
+    const clause = `WHERE ${where.join(' AND ')}`;
+    const rows = this.#db
+      .prepare<Record<string, string | number>, RunRow>(
+        `SELECT ${RUN_COLUMNS}, NULL AS snapshot FROM runs ${clause} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...values, limit, offset });
+    const total = this.#db.prepare<Record<string, string>, { n: number }>(`SELECT COUNT(*) AS n FROM runs ${clause}`).get(values)?.n ?? 0;
+    return { items: rows.map(toRecord), total, limit, offset };
   }
 
   /** Events with seq > afterSeq, in order; at most `limit`. */

@@ -60,7 +60,7 @@ describe('sopstate machine --json', () => {
   });
 
   it('keeps forks, joins, switch cases and loops of release-train', async () => {
-    const workflow = await loadWorkflow('examples/release-train.osop.yaml');
+    const workflow = await loadWorkflow('test/fixtures/release-train.osop.yaml');
     const original = compileWorkflow(workflow);
     const revived = machineFromJson(JSON.parse(JSON.stringify(machineToJson(original))), workflow);
     expect(stateNodes(rootOf(revived)).map((node) => `${node.id}:${node.type}`)).toEqual(stateNodes(rootOf(original)).map((node) => `${node.id}:${node.type}`));
@@ -108,7 +108,7 @@ describe('sopstate machine --mermaid', () => {
   });
 
   it('draws forks as concurrent regions', () => {
-    return loadWorkflow('examples/release-train.osop.yaml').then((workflow) => {
+    return loadWorkflow('test/fixtures/release-train.osop.yaml').then((workflow) => {
       const text = machineToMermaid(compileWorkflow(workflow));
       expect(text).toMatch(/state s_parallel_build_unit_tests_docs_ \{\n/);
       expect(text).toContain('\n    --\n');

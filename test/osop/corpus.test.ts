@@ -27,7 +27,8 @@ describe('every seed and corpus file', () => {
 
   for (const file of files.filter((path) => !BROKEN.includes(name(path)) && name(path) !== UNQUOTED_WORD)) {
     it(`${file.replace(`${SHARED}/`, '')} is valid`, async () => {
-      const verdict = await validateFile(file);
+      // Spec validity: these documents are not all meant to run on sopstate live (issue 19 made that an error by default).
+      const verdict = await validateFile(file, { dryRun: true });
       expect(verdict.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
       expect(verdict.valid).toBe(true);
       if (verdict.kind === 'workflow') {

@@ -7,7 +7,7 @@ import type { WorkflowPath } from '../../src/paths/path.ts';
 import { describePlan, planDrives } from '../../src/paths/sandbox-drive.ts';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/stripe-payment.osop.yaml');
-const RELEASE = resolve(import.meta.dirname, '../../examples/release-train.osop.yaml');
+const RELEASE = resolve(import.meta.dirname, '../fixtures/release-train.osop.yaml');
 const nodes = (path: WorkflowPath) => path.steps.map((step) => step.node).join(' → ');
 
 describe('planDrives', () => {

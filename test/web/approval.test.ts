@@ -67,4 +67,19 @@ describe('a server with SOPSTATE_TOKEN', () => {
     expect(await runFinished(page)).toBe('completed');
     expect(await nodeStatuses(page)).toEqual({ review: 'failed', write_note: 'skipped', notify_rejected: 'completed' });
   });
+
+  it('Cancel ends a waiting run CANCELLED, and the page says so', async () => {
+    await selectWorkflow(page, 'refund-approval');
+    await page.click('#run-button');
+    await page.waitForSelector('.waiting-card[data-node="review"]');
+    expect(await page.isVisible('#cancel-run')).toBe(true);
+    await page.click('#cancel-run');
+    expect(await runFinished(page)).toBe('cancelled');
+    const runId = page.url().split('/runs/')[1];
+    const run = (await (await server.api(`/api/runs/${runId}`)).json()) as { status: string };
+    expect(run.status).toBe('CANCELLED');
+    expect(await page.isVisible('#cancel-run')).toBe(false);
+    expect(await page.$('.waiting-card')).toBeNull();
+    await page.screenshot({ path: artifactPath('web-cancelled.png'), fullPage: true });
+  });
 });

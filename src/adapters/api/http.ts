@@ -3,7 +3,7 @@ import { NodeError, type NodeExecution } from '../executor.ts';
 import { encodeForm } from './form.ts';
 import { classifyOutcome, httpError, parseRetryAfter, transportError } from './errors.ts';
 import { describeTarget } from './request.ts';
-import { credentialValues, scrub } from './scrub.ts';
+import { credentialValues, scrub, scrubJson, shownHeaders } from './scrub.ts';
 import type { ApiEnvelope, ApiRequest } from './types.ts';
 
 export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
@@ -95,7 +95,15 @@ const sendHttpOnce = async (request: ApiRequest, execution: NodeExecution, fetch
   const url = finalUrl(request);
   const target = describeTarget(request.method, url);
   const node = execution.node.id;
-  execution.emit({ type: 'node.request', node, method: request.method, url: `${url.origin}${url.pathname}`, attempt: execution.attempt });
+  execution.emit({
+    type: 'node.request',
+    node,
+    method: request.method,
+    url: `${url.origin}${url.pathname}`,
+    attempt: execution.attempt,
+    headers: shownHeaders(headersToRecord(headers)),
+    ...(request.body.kind === 'none' ? {} : { body: request.body.value }),
+  });
   const started = performance.now();
   let response: Response;
   try {
@@ -109,7 +117,14 @@ const sendHttpOnce = async (request: ApiRequest, execution: NodeExecution, fetch
   } catch (error) {
     throw transportError(error, target, execution.signal);
   }
-  execution.emit({ type: 'node.response', node, status: response.status, durationMs: Math.round(performance.now() - started) });
+  execution.emit({
+    type: 'node.response',
+    node,
+    status: response.status,
+    durationMs: Math.round(performance.now() - started),
+    headers: shownHeaders(envelope.headers),
+    body: scrubJson(envelope.data, credentialValues(request.headers)),
+  });
   if (isExpected(response.status, request.expectedStatus)) return envelope;
   const detail = errorDetail(envelope.data);
   throw httpError({

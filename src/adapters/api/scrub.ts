@@ -10,3 +10,13 @@ export const credentialValues = (headers: Record<string, string>): string[] =>
 
 export const scrub = (text: string, secrets: readonly string[]): string =>
   secrets.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
+
+const SHOWN_ANYWAY = new Set(['idempotency-key', 'idempotent-replayed']);
+
+/** Headers fit to show in an event: credential-bearing ones are left out (Idempotency-Key stays: it is no secret). */
+export const shownHeaders = (headers: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => SHOWN_ANYWAY.has(name.toLowerCase()) || !SENSITIVE.test(name)));
+
+/** A JSON value with every credential string replaced, for bodies a server may have echoed a key into. */
+export const scrubJson = (value: unknown, secrets: readonly string[]): unknown =>
+  secrets.length === 0 || value === undefined ? value : (JSON.parse(scrub(JSON.stringify(value), secrets)) as unknown);

@@ -4,7 +4,7 @@ import { NodeError, type NodeExecution } from '../executor.ts';
 import { classifyOutcome, transportError } from '../api/errors.ts';
 import { headersToRecord, isExpected } from '../api/http.ts';
 import { headerValue } from '../api/request.ts';
-import { credentialValues } from '../api/scrub.ts';
+import { credentialValues, scrubJson, shownHeaders } from '../api/scrub.ts';
 import type { ApiEnvelope, ApiRequest } from '../api/types.ts';
 import { requestStripe, STRIPE_API_VERSION, type StripeClient, type StripeResult } from './client.ts';
 import { stripeError } from './errors.ts';
@@ -97,7 +97,16 @@ const sendOnce = async (request: ApiRequest, execution: NodeExecution, call: Str
   const base = new URL(call.baseUrl);
   const shownBase = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
   const url = `${shownBase}${call.pathname}`;
-  execution.emit({ type: 'node.request', node, method: request.method, url, attempt: execution.attempt });
+  const sentBody = requestBody(request);
+  execution.emit({
+    type: 'node.request',
+    node,
+    method: request.method,
+    url,
+    attempt: execution.attempt,
+    headers: shownHeaders(headers),
+    ...(sentBody === undefined ? {} : { body: sentBody }),
+  });
   const started = performance.now();
   let result: StripeResult;
   try {
@@ -117,6 +126,8 @@ const sendOnce = async (request: ApiRequest, execution: NodeExecution, call: Str
     status: response.status,
     durationMs: Math.round(performance.now() - started),
     ...(response.headers.get('idempotent-replayed') === 'true' ? { replayed: true } : {}),
+    headers: shownHeaders(headersToRecord(response.headers)),
+    body: scrubJson(result.data ?? result.error ?? null, credentialValues(headers)),
   });
   const envelope: ApiEnvelope = {
     data: result.data ?? result.error ?? null,

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { createChatClient, type ChatClient } from '../../server/chat/chat-client.ts';
 import type { ChatEvent } from '../../server/chat/chat-event.ts';
 import { chatModuleFromEnv } from '../../server/chat/chat-module.ts';
+import { parsePacing, REALISTIC_PACING } from '../../sandbox/start.ts';
 import { createRuntime } from '../../server/runtime.ts';
 import { startServer } from '../../server/start-server.ts';
 import { createEventPrinter } from '../print-events.ts';
@@ -33,6 +34,7 @@ const startInProcess = async (flags: ChatFlags): Promise<Session> => {
   const { runtime, secret, sandbox, close: closeRuntime } = await createRuntime({
     allowCli: flags.allowCli,
     forceSandbox: flags.sandbox,
+    pacing: parsePacing(process.env.SOPSTATE_SANDBOX_PACING) ?? REALISTIC_PACING,
     announce: (line) => process.stderr.write(`${line}\n`),
   });
   try {
@@ -78,7 +80,7 @@ const createTerminalView = (color: boolean) => {
       case 'assistant.delta':
         return write(event.text);
       case 'tool.call':
-        return line(paint('dim', `  → ${event.name} ${JSON.stringify(event.input)}`));
+        return line(paint('dim', '  …'));
       case 'confirm.required':
         line(paint('yellow', `⚠ needs your confirmation: ${event.text}`));
         for (const detail of event.details ?? []) line(`  ${detail}`);
@@ -106,9 +108,18 @@ const converse = async (client: ChatClient, flags: ChatFlags): Promise<number> =
   const view = createTerminalView(process.stdout.isTTY === true && !flags.json);
   const show = flags.json ? (event: ChatEvent) => process.stdout.write(`${JSON.stringify(event)}\n`) : view.show;
   let failedRuns = 0;
-  const reader = createInterface({ input: process.stdin, terminal: interactive });
+  // With a terminal, readline echoes what you type, keeps ↑/↓ history and edits the line; it needs `output` for that.
+  const reader = createInterface({
+    input: process.stdin,
+    ...(interactive ? { output: process.stdout, terminal: true, prompt: 'you> ', historySize: 200, removeHistoryDuplicates: true } : { terminal: false }),
+  });
+  // Ctrl+C on an empty prompt (or twice) leaves, like Ctrl+D; the conversation ends cleanly either way.
+  reader.on('SIGINT', () => {
+    process.stdout.write('\n');
+    reader.close();
+  });
   const prompt = () => {
-    if (interactive) process.stdout.write('you> ');
+    if (interactive) reader.prompt();
   };
   prompt();
   for await (const raw of reader) {

@@ -8,6 +8,7 @@ import { registerChat } from './chat.ts';
 import { registerPaths } from './paths.ts';
 import { registerTest } from './test.ts';
 import { registerMachine } from './machine.ts';
+import { registerRetry } from './retry.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -16,6 +17,7 @@ export const commands: RegisterCommand[] = [
   registerRender,
   registerServe,
   registerRun,
+  registerRetry,
   registerChat,
   registerPaths,
   registerTest,

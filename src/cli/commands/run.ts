@@ -4,8 +4,9 @@ import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLocalExecutors } from '../../adapters/local.ts';
 import { openServices, type Services } from '../../adapters/services.ts';
+import { NO_PACING, parsePacing, REALISTIC_PACING } from '../../sandbox/start.ts';
 import { formatDiagnostic } from '../../osop/diagnostics.ts';
-import { unsupportedProviders } from '../../osop/live-support.ts';
+import { liveBlockers } from '../../osop/live-support.ts';
 import { loadWorkflowFile } from '../../osop/load.ts';
 import { didYouMean } from '../../osop/suggest.ts';
 import type { Workflow } from '../../osop/workflow.ts';
@@ -15,6 +16,7 @@ import { RunSetupError, startRun } from '../../machine/runner.ts';
 import { loadSecrets } from '../../machine/secrets.ts';
 import { parseInputFlags, UsageError } from '../input-flags.ts';
 import { createEventPrinter } from '../print-events.ts';
+import { summarizeRun } from '../run-summary.ts';
 import { startStatelyInspector, type StatelySession } from '../../inspect/stately.ts';
 
 export interface RunFlags {
@@ -32,6 +34,8 @@ export interface RunFlags {
   inspect?: boolean;
   /** Port of the inspector relay (default 8080). */
   inspectPort?: number;
+  /** Print request and response bodies (masked). */
+  verbose?: boolean;
 }
 
 export interface RunIO {
@@ -52,7 +56,6 @@ export const DEFAULT_LOG_DIR = '.sopstate/logs';
 
 const SERVICE_NODE_TYPES = new Set(['api', 'agent']);
 /** Slow enough that a terminal shows the emulated receipt arrive word by word. */
-const TERMINAL_STREAM_DELAY_MS = 12;
 
 const needsServices = (workflow: Workflow, flags: RunFlags): boolean =>
   !flags.dryRun && workflow.nodes.some((node) => SERVICE_NODE_TYPES.has(node.type));
@@ -89,9 +92,9 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
   for (const diagnostic of problems) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
   if (!loaded.workflow) return 2;
   const workflow = loaded.workflow;
-  const liveBlockers = flags.dryRun ? [] : unsupportedProviders(workflow);
-  for (const blocker of liveBlockers) io.stderr(`${formatDiagnostic(blocker)}\n`);
-  if (liveBlockers.length > 0) return 2;
+  const blockers = flags.dryRun ? [] : liveBlockers(workflow);
+  for (const blocker of blockers) io.stderr(`${formatDiagnostic(blocker)}\n`);
+  if (blockers.length > 0) return 2;
   let handle: RunHandle;
   let services: Services | undefined;
   let stately: StatelySession | undefined;
@@ -107,7 +110,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
           env: io.env,
           forceSandbox: flags.sandbox,
           announce: (line) => io.stderr(`${line}\n`),
-          streamChunkDelayMs: flags.json ? 0 : TERMINAL_STREAM_DELAY_MS,
+          pacing: flags.json ? NO_PACING : (parsePacing(io.env.SOPSTATE_SANDBOX_PACING) ?? REALISTIC_PACING),
         })
       : undefined;
     const secrets = services ? services.withServiceKeys(userSecrets) : userSecrets;
@@ -117,7 +120,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
     if (flags.inspect) {
       stately = startStatelyInspector({ secrets, port: flags.inspectPort, inspectorUrl: io.env.SOPSTATE_INSPECTOR_URL, log: (line) => io.stderr(`${line}\n`) });
     }
-    const print = flags.json ? (event: RunEvent) => io.stdout(`${JSON.stringify(event)}\n`) : createEventPrinter({ write: io.stdout, color: io.color });
+    const print = flags.json ? (event: RunEvent) => io.stdout(`${JSON.stringify(event)}\n`) : createEventPrinter({ write: io.stdout, color: io.color, verbose: flags.verbose });
     handle = startRun({
       workflow,
       inputs,
@@ -144,6 +147,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
   io.onStart?.(handle);
   try {
     const result = await handle.done;
+    if (!flags.json) io.stdout(summarizeRun(result.events));
     return result.status === 'COMPLETED' ? 0 : 1;
   } finally {
     await services?.close();
@@ -172,6 +176,7 @@ export function registerRun(program: Command): void {
     .option('--reject <node>', 'reject this human node when it waits (repeatable)', collect, [])
     .option('--auto-approve', 'approve every human node')
     .option('--json', 'print exactly one RunEvent JSON per line on stdout')
+    .option('--verbose', 'also print each request and response body (secrets masked)')
     .option('--sandbox', 'emulate Stripe and Claude locally even when STRIPE_SECRET_KEY / ANTHROPIC_API_KEY are set')
     .option('--log-dir <dir>', 'where to write <run id>.osoplog.yaml', DEFAULT_LOG_DIR)
     .option('--inspect', "watch the run in Stately's inspector (needs the network; says so in one line without it)")

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { RouteModule } from '../../server/app.ts';
 import { assertSafeBinding, UnsafeBindingError } from '../../server/binding.ts';
+import { parsePacing, REALISTIC_PACING, type StreamPacing } from '../../sandbox/start.ts';
 import { createRuntime } from '../../server/runtime.ts';
 import { DatabaseLockedError } from '../../store/database-lock.ts';
 import { startServer } from '../../server/start-server.ts';
@@ -57,10 +58,18 @@ export function registerServe(program: Command): void {
       } catch (error) {
         fail((error as Error).message);
       }
+      let pacing: StreamPacing;
+      try {
+        // The page should show the receipt being written, as it would be with the real API.
+        pacing = parsePacing(process.env.SOPSTATE_SANDBOX_PACING) ?? REALISTIC_PACING;
+      } catch (error) {
+        return fail((error as Error).message);
+      }
       let announced = false;
       const { runtime, secret, sandbox, close: closeRuntime } = await createRuntime({
         allowCli: flags.allowCli,
         forceSandbox: flags.sandbox,
+        pacing,
         announce: (line) => {
           if (!announced) process.stderr.write(`${line}\n`);
           announced = true;

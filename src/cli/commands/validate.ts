@@ -7,6 +7,7 @@ interface ValidateFlags {
   strict?: boolean;
   schema?: 'core' | 'full';
   json?: boolean;
+  dryRun?: boolean;
 }
 
 function summary(verdicts: FileVerdict[]): string {
@@ -23,8 +24,9 @@ export function registerValidate(program: Command): void {
     .option('--strict', 'also apply the official full schema, and fail on warnings')
     .addOption(new Option('--schema <name>', 'also report the official JSON Schema verdict').choices(['core', 'full']))
     .option('--json', 'print the diagnostics as a JSON array')
+    .option('--dry-run', 'the documents are meant for --dry-run only: do not fail them for what stops a live run')
     .action(async (files: string[], flags: ValidateFlags) => {
-      const options: ValidateOptions = { strict: flags.strict, schema: flags.schema };
+      const options: ValidateOptions = { strict: flags.strict, schema: flags.schema, dryRun: flags.dryRun };
       const verdicts: FileVerdict[] = [];
       try {
         for (const file of await expandPaths(files)) verdicts.push(await validateFile(file, options));

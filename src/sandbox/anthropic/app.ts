@@ -11,6 +11,7 @@ import type { PaymentLookup } from './payment-details.ts';
 import { composeReply } from './reply.ts';
 import { parseMessagesRequest } from './request.ts';
 import { messageEvents } from './sse.ts';
+import { NO_PACING, pacingDelays, type StreamPacing } from './pacing.ts';
 import { countTokens, requestText } from './text.ts';
 import type { AnthropicCallRecord, AnthropicState, MessageResponse } from './types.ts';
 
@@ -19,6 +20,8 @@ export interface AnthropicEmulatorOptions {
   lookup?: PaymentLookup;
   /** Pause between streamed events so a terminal shows the text arriving (default 0). */
   streamChunkDelayMs?: number;
+  /** Time to first token and the spread of the text (default: none, all at once). */
+  pacing?: StreamPacing;
 }
 
 export interface AnthropicEmulator {
@@ -118,6 +121,7 @@ export function createAnthropicEmulator(options: AnthropicEmulatorOptions = {}):
 
   function stream(c: Context, reply: MessageResponse, call: AnthropicCallRecord): Response {
     const events = messageEvents(reply);
+    const delays = pacingDelays(events, options.pacing ?? NO_PACING, options.streamChunkDelayMs ?? 0);
     const failMidway = call.fault === 'stream_error';
     c.header('request-id', call.requestId);
     return streamSSE(c, async (sse) => {
@@ -126,8 +130,8 @@ export function createAnthropicEmulator(options: AnthropicEmulatorOptions = {}):
           await sse.writeSSE({ event: 'error', data: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }) });
           return;
         }
+        if (delays[index] > 0) await sleep(delays[index]);
         await sse.writeSSE({ event, data: JSON.stringify(data) });
-        if (options.streamChunkDelayMs) await sleep(options.streamChunkDelayMs);
       }
     });
   }

@@ -3,6 +3,7 @@ import { extractPaymentDetails, mergeDetails, type PaymentLookup } from './payme
 import { composeReceipt, hasPayment } from './receipt.ts';
 import { countTokens, lastUserText, requestText } from './text.ts';
 import { fillToolInput } from './tool-input.ts';
+import { smallTalkReply } from './small-talk.ts';
 import { pickTool } from './tool-picker.ts';
 import { pendingToolResults, summarizeToolResults } from './tool-result.ts';
 import type { MessageResponse, MessagesRequest, ReplyBlock, StopReason } from './types.ts';
@@ -20,10 +21,12 @@ export function composeReply(request: MessagesRequest, options: ReplyOptions = {
   const results = pendingToolResults(request);
   if (results.length > 0) return textMessage(request, summarizeToolResults(request, results));
   const said = lastUserText(request);
+  const chat = said ? smallTalkReply(said, request) : undefined;
+  if (chat) return textMessage(request, chat);
   const tool = said ? pickTool(request.tools ?? [], said, request.tool_choice) : undefined;
   if (tool) {
     const use: ReplyBlock = { type: 'tool_use', id: randomId('toolu_01'), name: tool.name, input: fillToolInput(tool.input_schema, said), caller: { type: 'direct' } };
-    const preface: ReplyBlock[] = request.tool_choice?.type === 'auto' || !request.tool_choice ? [textBlock(`I'll use the ${tool.name} tool for this.`)] : [];
+    const preface: ReplyBlock[] = request.tool_choice?.type === 'auto' || !request.tool_choice ? [textBlock('Let me look into that.')] : [];
     return message(request, [...preface, use], 'tool_use', null);
   }
   const details = mergeDetails(extractPaymentDetails(requestText(request)), options.lookup);

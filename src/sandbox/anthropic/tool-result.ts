@@ -9,27 +9,52 @@ export function pendingToolResults(request: MessagesRequest): RequestBlock[] {
   return blocksOf(last.content).filter((block) => block.type === 'tool_result');
 }
 
-/** A deterministic summary of tool results: what each tool returned, in a sentence or a list. */
-export function summarizeToolResults(request: MessagesRequest, results: RequestBlock[]): string {
-  return results.map((result) => summarizeOne(toolName(request, result.tool_use_id), result)).join('\n\n');
+/** A deterministic answer to the person from tool results: what came back, never which tool was called. */
+export function summarizeToolResults(_request: MessagesRequest, results: RequestBlock[]): string {
+  return results.map((result) => summarizeOne(result)).join('\n\n');
 }
 
-function summarizeOne(tool: string, result: RequestBlock): string {
+function summarizeOne(result: RequestBlock): string {
   const text = contentText(result.content).trim();
-  if (result.is_error) return `The ${tool} call failed: ${text || 'no details were given'}.`;
-  if (text === '') return `The ${tool} call completed and returned nothing.`;
+  if (result.is_error) return `That did not work: ${toPerson(text) || 'no details were given'}`;
+  if (text === '') return 'Done.';
+  const listed = namedItems(text);
+  if (listed) return ['Here is what I found:', ...listed.slice(0, 8).map((item) => `- ${item}`)].join('\n');
   const fields = scalarFields(text);
-  if (!fields) return `The ${tool} call returned: ${truncate(text, 400)}`;
+  if (!fields) return truncate(toPerson(text), 400);
   const lines = fields.slice(0, 8).map(([key, value]) => `- ${key}: ${value}`);
-  return [`The ${tool} call completed. Result:`, ...lines].join('\n');
+  return ['Here is what I found:', ...lines].join('\n');
 }
 
-function toolName(request: MessagesRequest, id: string | undefined): string {
-  for (const message of request.messages) {
-    const use = blocksOf(message.content).find((block) => block.type === 'tool_use' && block.id === id);
-    if (use?.name) return use.name;
+/** Tool results are written for the assistant ("ask the person..."): say the same to the person. */
+const TO_PERSON: Array<[RegExp, string]> = [
+  [/The person must confirm first:/g, 'Please confirm first:'],
+  [/Ask them to reply/g, 'Reply'],
+  [/Ask the person for (them|it)\./g, 'Please tell me.'],
+  [/\bthe person\b/gi, 'you'],
+];
+
+function toPerson(text: string): string {
+  return TO_PERSON.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+}
+
+/** `[{id, name}, ...]` (a list of workflows or runs) as "name (id)" lines. */
+function namedItems(text: string): string[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
   }
-  return 'tool';
+  const items = Array.isArray(parsed) ? parsed : Array.isArray((parsed as { workflows?: unknown })?.workflows) ? (parsed as { workflows: unknown[] }).workflows : undefined;
+  if (!items || items.length === 0) return undefined;
+  const named = items.map((item) => {
+    const record = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    const id = record.id ?? record.runId;
+    const name = record.name ?? record.status;
+    return typeof id === 'string' ? (typeof name === 'string' ? `${name} (${id})` : id) : undefined;
+  });
+  return named.every((entry) => entry !== undefined) ? (named as string[]) : undefined;
 }
 
 /** Top-level scalar fields of a JSON object result, or undefined when it is not one. */

@@ -9,6 +9,9 @@ import { runOsoplogYaml } from '../run-osoplog.ts';
 import { viewRun } from '../run-view.ts';
 import { findWorkflow } from './workflows.ts';
 import { requestHash } from '../../store/idempotency-store.ts';
+import { retryRun } from './run-retry.ts';
+import type { RunStatus } from '../../machine/run-event.ts';
+import type { RunFilter } from '../../store/run-store.ts';
 
 const MAX_PAGE = 100;
 const MAX_KEY = 255;
@@ -17,6 +20,16 @@ const parseCount = (value: string | undefined, fallback: number): number | undef
   if (value === undefined || value === '') return fallback;
   // Past 2^53 a count is no longer exact (and SQLite refuses it as a LIMIT/OFFSET).
   return /^\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : undefined;
+};
+
+const STATUSES = new Set<RunStatus>(['RUNNING', 'COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED', 'DRY_RUN']);
+
+/** `?workflow=&status=&q=` of GET /api/runs, or what is wrong with them. */
+const runFilter = (workflowId?: string, status?: string, search?: string): RunFilter | string => {
+  const wanted = status?.toUpperCase();
+  if (wanted && !STATUSES.has(wanted as RunStatus)) return `status must be one of ${[...STATUSES].join(', ')}`;
+  if (search !== undefined && search.length > 200) return 'q (the search text) may be at most 200 characters';
+  return { workflowId: workflowId || undefined, status: (wanted || undefined) as RunStatus | undefined, search: search?.trim() || undefined };
 };
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -89,8 +102,14 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       if (limit === undefined || offset === undefined || limit < 1 || limit > MAX_PAGE) {
         return apiError(c, 400, 'bad-page', `limit must be 1..${MAX_PAGE} and offset a whole number`);
       }
-      const page = ctx.store.listRuns(limit, offset);
-      const runs = page.items.map((run) => ({ ...run, workflowFile: publicFile(ctx.catalog.dir, run.workflowFile) }));
+      const filter = runFilter(c.req.query('workflow'), c.req.query('status'), c.req.query('q'));
+      if (typeof filter === 'string') return apiError(c, 400, 'bad-filter', filter);
+      const page = ctx.store.listRuns(limit, offset, filter);
+      const runs = page.items.map((run) => ({
+        ...run,
+        workflowFile: publicFile(ctx.catalog.dir, run.workflowFile),
+        ...(run.status === 'RUNNING' ? {} : { durationMs: Date.parse(run.updatedAt) - Date.parse(run.createdAt) }),
+      }));
       return c.json({ runs, total: page.total, limit, offset });
     })
     .get('/:id', async (c) => {
@@ -128,6 +147,7 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       }
       return c.json({ runId, node: body.node, decision }, 202);
     })
+    .post('/:id/retry', retryRun(ctx))
     .post('/:id/cancel', (c) => {
       const runId = c.req.param('id');
       const run = ctx.store.getRun(runId);

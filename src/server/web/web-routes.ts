@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'static');
-const PAGE_FILES = ['index.html', 'app.js', 'api.js', 'chat.js', 'graph.js', 'timeline.js', 'inspector.js', 'styles.css'];
+const PAGE_FILES = [
+  'index.html', 'app.js', 'api.js', 'chat.js', 'graph.js', 'timeline.js', 'inspector.js', 'styles.css',
+  'run-model.js', 'node-panel.js', 'json-tree.js', 'runs-list.js', 'format.js',
+];
 
 const require = createRequire(import.meta.url);
 const parserDir = dirname(require.resolve('eventsource-parser/stream'));
@@ -34,7 +37,11 @@ const serveFile = async (file: string, cache: string): Promise<Response> =>
 /** GET / and the page's files; only the files listed here are ever read. */
 export const webRoutes = (): Hono => {
   const app = new Hono();
-  app.get('/', () => serveFile(join(STATIC_DIR, 'index.html'), 'no-cache'));
+  const page = () => serveFile(join(STATIC_DIR, 'index.html'), 'no-cache');
+  app.get('/', page);
+  // Deep links: the page reads the run or workflow from its own address.
+  app.get('/runs/:id', page);
+  app.get('/workflows/:id', page);
   for (const name of PAGE_FILES) {
     app.get(`/${name}`, () => serveFile(join(STATIC_DIR, name), 'no-cache'));
   }

@@ -7,7 +7,7 @@ import { createLocalExecutors } from '../../../src/adapters/local.ts';
 import { createServiceExecutors, serviceSecrets } from '../../../src/adapters/registry.ts';
 import { startRun } from '../../../src/machine/runner.ts';
 import { loadWorkflowFile } from '../../../src/osop/load.ts';
-import { startSandbox, SANDBOX_ANTHROPIC_KEY, type Sandbox } from '../../../src/sandbox/start.ts';
+import { startSandbox, SANDBOX_ANTHROPIC_KEY, type Sandbox, type StreamPacing } from '../../../src/sandbox/start.ts';
 import { chatModule } from '../../../src/server/chat/chat-module.ts';
 import { chatMigrations } from '../../../src/server/chat/chat-store.ts';
 import { startServer, type RunningServer } from '../../../src/server/start-server.ts';
@@ -23,10 +23,17 @@ export interface SandboxServer extends RunningServer {
 
 export const EXAMPLES = resolve(import.meta.dirname, '../../../examples');
 
-export const startSandboxServer = async (options: { token?: string; workflowsDir?: string } = {}): Promise<SandboxServer> => {
+export interface SandboxServerOptions {
+  token?: string;
+  workflowsDir?: string;
+  /** Pace the emulated Claude stream (default: all at once, so tests that only read the text stay fast). */
+  pacing?: StreamPacing;
+}
+
+export const startSandboxServer = async (options: SandboxServerOptions = {}): Promise<SandboxServer> => {
   const dir = mkdtempSync(join(tmpdir(), 'sopstate-chat-'));
   const dbFile = join(dir, 'sopstate.db');
-  const sandbox = await startSandbox();
+  const sandbox = await startSandbox({ pacing: options.pacing });
   const modes = { stripe: 'sandbox', anthropic: 'sandbox' } as const;
   const server = await startServer({
     workflowsDir: options.workflowsDir ?? EXAMPLES,

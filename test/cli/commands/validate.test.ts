@@ -31,10 +31,19 @@ describe('sopstate validate', () => {
 
   it('keeps warnings from failing unless --strict', () => {
     const file = `${FIXTURES}/valid_complex.osop`;
-    const lenient = sopstate(['validate', file]);
+    const lenient = sopstate(['validate', '--dry-run', file]);
     expect(lenient.code).toBe(0);
     expect(lenient.stdout).toMatch(/valid_complex\.osop:37:12: warning: 'approved'/);
     expect(sopstate(['validate', '--strict', file]).code).toBe(2);
+  });
+
+  it('fails a document that cannot run live with the reason, unless --dry-run says it is meant only for dry runs', () => {
+    const file = `${FIXTURES}/valid_complex.osop`;
+    const live = sopstate(['validate', file]);
+    expect(live.code).toBe(2);
+    expect(live.stdout).toMatch(/valid_complex\.osop:6:5: error: agent node plan: runtime\.model is missing/);
+    expect(live.stdout).toMatch(/warning: node execute runs a shell command: it runs only with --allow-cli/);
+    // With --dry-run the same file passes: see 'keeps warnings from failing unless --strict' above.
   });
 
   it('prints the diagnostics as a JSON array with --json', () => {

@@ -1,14 +1,18 @@
-// The page: workflow list, graph, run controls, live run view, run history, chat and token prompt.
+// The page: workflows, graph, run controls, the live run view with its node panel, run history, chat, token prompt.
+// Addresses: /workflows/:id shows a workflow, /runs/:id a run; both survive a reload and can be shared.
 import { ApiError, followRun, getJson, login, onUnauthorized, postJson } from './api.js';
 import { createChat } from './chat.js';
-import { drawGraph, layoutWorkflow } from './graph.js';
-import { createTimeline } from './timeline.js';
+import { formatMs, shortId } from './format.js';
+import { drawGraph, drawnEdges, layoutWorkflow } from './graph.js';
 import { createInspector } from './inspector.js';
+import { createNodePanel } from './node-panel.js';
+import { createRunModel } from './run-model.js';
+import { createRunsList } from './runs-list.js';
+import { createTimeline } from './timeline.js';
 
 const $ = (selector) => document.querySelector(selector);
-const state = { workflowId: undefined, workflow: undefined, graph: undefined, runId: undefined, stop: undefined };
-const timeline = createTimeline($('#timeline'), $('#receipt'));
-const inspector = createInspector($('#inspector'));
+const state = { workflowId: undefined, workflow: undefined, graph: undefined, runId: undefined, stop: undefined, model: undefined, selectedNode: undefined };
+const narrow = () => window.matchMedia('(max-width: 700px)').matches;
 
 const itemsOf = (body, ...keys) => {
   if (Array.isArray(body)) return body;
@@ -21,26 +25,59 @@ const showError = (message) => {
   box.textContent = message ?? '';
   box.hidden = !message;
 };
+const report = (error) => showError(error.message);
 
 const NODE_STATUS = {
   'node.started': 'running', 'node.completed': 'completed', 'node.failed': 'failed',
   'node.skipped': 'skipped', 'human.waiting': 'waiting',
 };
 
+const navigate = (path) => {
+  if (location.pathname !== path) history.pushState({}, '', path);
+};
+
+const selectNode = (id) => {
+  state.selectedNode = id;
+  state.graph?.select(id);
+  showNode();
+  if (id) $('#node-panel').scrollIntoView({ block: 'nearest' });
+};
+const nodePanel = createNodePanel($('#node-panel'), {
+  onRetryFrom: (node) => retryRun(node).catch(report),
+  onClose: () => {
+    selectNode(undefined);
+    nodePanel.hide();
+  },
+});
+const showNode = () => {
+  const id = state.selectedNode;
+  if (!id) return nodePanel.hide();
+  const model = state.model ?? createRunModel(undefined);
+  const entry = model.nodes.get(id) ?? { id, status: 'pending', visits: 0, attempts: 0, calls: [], retries: [], visitLog: [] };
+  nodePanel.render(entry, state.workflow?.nodes.find((node) => node.id === id), model);
+};
+
+const timeline = createTimeline($('#timeline'), $('#receipt'), { onSelect: selectNode });
+const inspector = createInspector($('#inspector'));
+const runsList = createRunsList($('#runs-panel'), {
+  selected: () => state.runId,
+  onPick: (id, workflowId) => watchRun(id, workflowId).catch(report),
+});
+
 const renderWorkflowList = (workflows) => {
-  const list = $('#workflows');
-  list.replaceChildren(...workflows.map((workflow) => {
+  $('#workflows').replaceChildren(...workflows.map((workflow) => {
     const item = document.createElement('li');
     const button = document.createElement('button');
     button.className = 'workflow-item';
     button.dataset.workflowId = workflow.id;
-    button.innerHTML = '<strong></strong><small></small>';
+    button.append(document.createElement('strong'), document.createElement('small'));
     button.querySelector('strong').textContent = workflow.name ?? workflow.id;
     button.querySelector('small').textContent = workflow.id;
     button.title = workflow.description ?? '';
     button.addEventListener('click', () => {
-      if (state.workflowId !== workflow.id) leaveRun();
-      selectWorkflow(workflow.id).catch((error) => showError(error.message));
+      if (state.workflowId !== workflow.id || state.runId) leaveRun();
+      navigate(`/workflows/${encodeURIComponent(workflow.id)}`);
+      selectWorkflow(workflow.id).catch(report);
     });
     item.append(button);
     return item;
@@ -48,19 +85,27 @@ const renderWorkflowList = (workflows) => {
 };
 
 const renderInputs = (workflow) => {
-  const fields = $('#inputs');
-  fields.replaceChildren(...(workflow.inputs ?? []).map((input) => {
+  $('#inputs').replaceChildren(...(workflow.inputs ?? []).map((input) => {
     const label = document.createElement('label');
     label.textContent = input.name;
     const field = document.createElement('input');
     field.name = input.name;
     field.dataset.type = input.type ?? 'string';
     field.value = input.default ?? '';
+    field.dataset.default = String(input.default ?? '');
     field.required = input.required && input.default === undefined;
     field.title = input.description ?? '';
     label.append(field);
     return label;
   }));
+};
+
+/** The form shows the inputs the shown run used (a chat-started run's too), not the defaults beside it. */
+const fillInputs = (inputs) => {
+  for (const field of $('#inputs').querySelectorAll('input')) {
+    const value = inputs?.[field.name];
+    field.value = value === undefined ? field.dataset.default : typeof value === 'string' ? value : JSON.stringify(value);
+  }
 };
 
 const readInputs = () => {
@@ -76,8 +121,11 @@ const readInputs = () => {
 const showWorkflow = async (id) => {
   if (state.workflowId === id && state.graph) return;
   const workflow = graphOf(await getJson(`/api/workflows/${encodeURIComponent(id)}`));
-  const graph = drawGraph($('#graph'), workflow, await layoutWorkflow(workflow));
-  Object.assign(state, { workflowId: id, workflow, graph });
+  const edges = drawnEdges(workflow);
+  const graph = drawGraph($('#graph'), workflow, await layoutWorkflow(workflow, edges), edges, { onNodeClick: selectNode });
+  Object.assign(state, { workflowId: id, workflow, graph, selectedNode: undefined });
+  nodePanel.hide();
+  graph.fit(narrow() ? 0.75 : 0.5);
   $('#graph').dataset.workflowId = id;
   $('#workflow-title').textContent = workflow.name ?? id;
   $('#workflow-description').textContent = workflow.description ?? '';
@@ -94,11 +142,10 @@ const selectWorkflow = (id) => {
 };
 
 const renderWaiting = (runId, node, prompt) => {
-  const panel = $('#waiting');
   const card = document.createElement('div');
   card.className = 'waiting-card';
   card.dataset.node = node;
-  card.innerHTML = '<p></p><button class="approve">Approve</button><button class="reject">Reject</button>';
+  card.append(document.createElement('p'));
   card.querySelector('p').textContent = `${node} waits for you${prompt ? `: ${prompt}` : ''}`;
   const decide = (decision) => async () => {
     for (const button of card.querySelectorAll('button')) button.disabled = true;
@@ -110,9 +157,14 @@ const renderWaiting = (runId, node, prompt) => {
       for (const button of card.querySelectorAll('button')) button.disabled = false;
     }
   };
-  card.querySelector('.approve').addEventListener('click', decide('approved'));
-  card.querySelector('.reject').addEventListener('click', decide('rejected'));
-  panel.append(card);
+  for (const [name, decision] of [['Approve', 'approved'], ['Reject', 'rejected']]) {
+    const button = document.createElement('button');
+    button.className = decision === 'approved' ? 'approve' : 'reject';
+    button.textContent = name;
+    button.addEventListener('click', decide(decision));
+    card.append(button);
+  }
+  $('#waiting').append(card);
 };
 
 const setRunStatus = (text, status) => {
@@ -122,63 +174,117 @@ const setRunStatus = (text, status) => {
   line.dataset.status = status;
 };
 
+const showHeader = () => {
+  const model = state.model;
+  if (!model) return;
+  const running = model.status === 'RUNNING';
+  const elapsed = running ? (model.startedAt ? Date.now() - model.startedAt : undefined) : model.durationMs;
+  const parts = [model.workflowName ?? model.workflowId ?? 'run', model.status.toLowerCase(), formatMs(elapsed)].filter(Boolean);
+  setRunStatus(`${parts.join(' · ')}${model.error && !running ? ` — ${model.error.message}` : ''}`, model.status.toLowerCase());
+  $('#cancel-run').hidden = !running;
+  $('#retry-run').hidden = running || model.status === 'COMPLETED' || model.status === 'DRY_RUN';
+  const link = $('#run-link');
+  link.replaceChildren(document.createTextNode(`run ${shortId(model.runId)}`));
+  link.title = model.runId;
+  if (model.retryOf) {
+    const back = document.createElement('a');
+    back.href = `/runs/${encodeURIComponent(model.retryOf.runId)}`;
+    back.textContent = `retry of ${shortId(model.retryOf.runId)} from ${model.retryOf.node}`;
+    back.addEventListener('click', (click) => {
+      click.preventDefault();
+      watchRun(model.retryOf.runId).catch(report);
+    });
+    link.append(document.createTextNode(' · '), back);
+  }
+};
+
+let drawing = false;
+const redraw = () => {
+  if (drawing) return;
+  drawing = true;
+  requestAnimationFrame(() => {
+    drawing = false;
+    showHeader();
+    if (state.selectedNode) showNode();
+  });
+};
+
 const applyEvent = (runId, event) => {
+  if (runId !== state.runId) return;
+  state.model.add(event);
   timeline.add(event);
+  if (event.type === 'run.started') {
+    fillInputs(event.inputs);
+    for (const id of Object.keys(event.retryOf?.reused ?? {})) state.graph?.setStatus(id, 'completed');
+  }
   const status = NODE_STATUS[event.type];
   if (status) state.graph?.setStatus(event.node, status);
+  if (event.node) {
+    const entry = state.model.nodes.get(event.node);
+    if (entry) state.graph?.setBadges(event.node, entry);
+  }
   if (event.type === 'edge.taken') state.graph?.takeEdge(event.from, event.to, event.mode);
   if (event.type === 'human.waiting') renderWaiting(runId, event.node, event.prompt);
   if (event.type === 'node.started' || event.type === 'node.completed' || event.type === 'node.failed') {
     $(`#waiting [data-node="${CSS.escape(event.node)}"]`)?.remove();
   }
   if (event.type === 'run.completed' || event.type === 'run.failed') {
-    setRunStatus(`${runId}: ${event.status}${event.error ? ` — ${event.error.message}` : ''}`, event.status.toLowerCase());
-    void loadRuns();
+    $('#waiting').replaceChildren();
+    showHeader();
+    void runsList.load();
   }
+  redraw();
 };
 
 /** Stops showing the current run (its graph belongs to another workflow now). */
 const leaveRun = () => {
   state.stop?.();
-  state.stop = undefined;
-  state.runId = undefined;
+  Object.assign(state, { stop: undefined, runId: undefined, model: undefined });
   timeline.reset();
   inspector.reset();
   $('#waiting').replaceChildren();
+  $('#run-link').replaceChildren();
+  $('#cancel-run').hidden = true;
+  $('#retry-run').hidden = true;
   setRunStatus('', 'idle');
 };
 
-const watchRun = async (runId, workflowId) => {
+const watchRun = async (runId, knownWorkflowId) => {
   state.stop?.();
-  await (workflowId ? selectWorkflow(workflowId) : selecting.catch(() => undefined));
-  state.runId = runId;
+  const workflowId = knownWorkflowId ?? (await getJson(`/api/runs/${encodeURIComponent(runId)}`)).workflowId;
+  await selectWorkflow(workflowId);
+  navigate(`/runs/${encodeURIComponent(runId)}`);
+  Object.assign(state, { runId, model: createRunModel(runId) });
   state.graph?.reset();
   timeline.reset();
   $('#waiting').replaceChildren();
-  setRunStatus(`${runId}: running`, 'running');
+  setRunStatus('running', 'running');
   state.stop = followRun(runId, (event) => applyEvent(runId, event));
   inspector.follow(runId);
-  void loadRuns();
+  showNode();
+  void runsList.load();
 };
 
-const loadRuns = async () => {
-  const runs = itemsOf(await getJson('/api/runs?limit=20').catch(() => []), 'items', 'runs');
-  $('#runs').replaceChildren(...runs.map((run) => {
-    const id = run.runId ?? run.id;
-    const item = document.createElement('li');
-    const button = document.createElement('button');
-    button.className = 'run-item';
-    button.dataset.runId = id;
-    button.dataset.status = String(run.status).toLowerCase();
-    button.classList.toggle('selected', id === state.runId);
-    button.innerHTML = '<span class="dot"></span><span></span><small></small>';
-    button.children[1].textContent = run.workflowId;
-    button.querySelector('small').textContent = `${run.status} · ${new Date(run.createdAt).toLocaleTimeString()}`;
-    button.title = id;
-    button.addEventListener('click', () => watchRun(id, run.workflowId).catch((error) => showError(error.message)));
-    item.append(button);
-    return item;
-  }));
+const cancelRun = async () => {
+  if (!state.runId) return;
+  $('#cancel-run').disabled = true;
+  try {
+    await postJson(`/api/runs/${encodeURIComponent(state.runId)}/cancel`, {});
+  } finally {
+    $('#cancel-run').disabled = false;
+  }
+};
+
+/** A new run from the failed node (or `from`) with the form's inputs, reusing the outputs of the nodes before it. */
+const retryRun = async (from) => {
+  if (!state.runId) return;
+  showError();
+  try {
+    const body = await postJson(`/api/runs/${encodeURIComponent(state.runId)}/retry`, { inputs: readInputs(), ...(from ? { from } : {}) });
+    await watchRun(body.runId, state.workflowId);
+  } catch (error) {
+    showError(`Could not retry: ${error.message}`);
+  }
 };
 
 const startRun = async (submit) => {
@@ -186,20 +292,32 @@ const startRun = async (submit) => {
   showError();
   try {
     const { runId } = await postJson('/api/runs', { workflow: state.workflowId, inputs: readInputs() });
-    await watchRun(runId);
+    await watchRun(runId, state.workflowId);
   } catch (error) {
     const more = itemsOf(error.body, 'diagnostics').map((d) => d.message).filter((message) => !error.message.includes(message));
     showError(`Could not start the run: ${error.message}${more.length ? ` (also: ${more.join('; ')})` : ''}`);
   }
 };
 
+/** Shows what the address names: a run, a workflow, or the first workflow that loads. */
+const route = async (workflows) => {
+  const [, kind, raw] = location.pathname.split('/');
+  const id = raw ? decodeURIComponent(raw) : undefined;
+  if (kind === 'runs' && id) return watchRun(id);
+  leaveRun();
+  if (kind === 'workflows' && id) return selectWorkflow(id);
+  const first = workflows.find((workflow) => !(workflow.diagnostics ?? []).some((d) => d.severity === 'error'));
+  if (first) await selectWorkflow(first.id);
+};
+
+let catalog = [];
 const init = async () => {
   try {
-    const workflows = itemsOf(await getJson('/api/workflows'), 'workflows', 'items');
-    renderWorkflowList(workflows);
-    await loadRuns();
-    const first = workflows.find((workflow) => !(workflow.diagnostics ?? []).some((d) => d.severity === 'error'));
-    if (first && !state.workflowId) await selectWorkflow(first.id);
+    catalog = itemsOf(await getJson('/api/workflows'), 'workflows', 'items');
+    renderWorkflowList(catalog);
+    runsList.setWorkflows(catalog);
+    await runsList.load();
+    await route(catalog);
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 401)) showError(error.message);
   }
@@ -224,6 +342,15 @@ $('#login form').addEventListener('submit', async (submit) => {
   }
 });
 
+window.addEventListener('popstate', () => void route(catalog).catch(report));
 $('#run-form').addEventListener('submit', startRun);
-createChat($('#chat'), { onRunStarted: (runId, workflowId) => watchRun(runId, workflowId).catch((error) => showError(error.message)) });
+$('#cancel-run').addEventListener('click', () => cancelRun().catch(report));
+$('#retry-run').addEventListener('click', () => void retryRun());
+$('#zoom-in').addEventListener('click', () => state.graph?.zoom(1.25));
+$('#zoom-out').addEventListener('click', () => state.graph?.zoom(0.8));
+$('#zoom-fit').addEventListener('click', () => state.graph?.fit());
+setInterval(() => {
+  if (state.model?.status === 'RUNNING') showHeader();
+}, 500);
+createChat($('#chat'), { onRunStarted: (runId, workflowId) => watchRun(runId, workflowId).catch(report) });
 void init();

@@ -17,9 +17,14 @@ export const createChat = (root, { onRunStarted }) => {
   const input = form.querySelector('input');
   let conversationId;
   let busy = false;
+  // The panel shrinks as the timeline and receipt grow beside it: keep the newest message in view.
+  new ResizeObserver(() => {
+    log.scrollTop = log.scrollHeight;
+  }).observe(log);
 
   const setBusy = (value) => {
     busy = value;
+    if (!value) delete root.dataset.working;
     form.querySelector('button').disabled = value;
     root.dataset.busy = String(value);
   };
@@ -36,8 +41,9 @@ export const createChat = (root, { onRunStarted }) => {
         log.scrollTop = log.scrollHeight;
         return;
       case 'tool.call':
+        // How the assistant gets its answer is its business: the person sees it working, not the plumbing.
         state.current = undefined;
-        bubble(log, 'tool', `${event.name} ${JSON.stringify(event.input)}`);
+        root.dataset.working = 'true';
         return;
       case 'confirm.required':
         state.current = undefined;
@@ -49,7 +55,7 @@ export const createChat = (root, { onRunStarted }) => {
       case 'run.started':
         state.current = undefined;
         for (const card of log.querySelectorAll('.chat-confirm:not([data-settled])')) settle(card, 'confirmed');
-        bubble(log, 'run', `run ${event.runId} started`).dataset.runId = event.runId;
+        bubble(log, 'run', `Run ${event.runId.slice(0, 8)} started: follow it on the graph.`).dataset.runId = event.runId;
         onRunStarted(event.runId, event.workflow);
         return;
       case 'run.event':

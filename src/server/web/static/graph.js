@@ -90,7 +90,7 @@ const pathOf = (section) => {
 };
 
 /** Draws the laid-out workflow into `container` and returns handles to colour it. */
-export const drawGraph = (container, workflow, layout, edgesToDraw = drawnEdges(workflow)) => {
+export const drawGraph = (container, workflow, layout, edgesToDraw = drawnEdges(workflow), { onNodeClick } = {}) => {
   container.replaceChildren();
   const svg = el('svg', {
     viewBox: `0 0 ${layout.width} ${layout.height}`,
@@ -139,14 +139,61 @@ export const drawGraph = (container, workflow, layout, edgesToDraw = drawnEdges(
       'data-status': 'pending',
     }, nodeLayer);
     el('title', {}, group).textContent = node.description ?? node.name ?? node.id;
+    group.setAttribute('tabindex', '0');
+    group.setAttribute('role', 'button');
+    group.setAttribute('aria-label', `node ${node.id}: show its details`);
+    if (onNodeClick) {
+      group.addEventListener('click', () => onNodeClick(node.id));
+      group.addEventListener('keydown', (key) => {
+        if (key.key === 'Enter' || key.key === ' ') onNodeClick(node.id);
+      });
+    }
     el('rect', { width: laid.width, height: laid.height, rx: 8, class: 'node-box' }, group);
+    const badge = el('g', { class: 'node-badges', transform: `translate(${laid.width - 4},-8)` }, group);
+    badge.dataset.width = String(laid.width);
     const title = el('text', { x: 14, y: 21, class: 'node-id' }, group);
     title.textContent = node.id;
     const sub = el('text', { x: 14, y: 38, class: 'node-sub' }, group);
     sub.textContent = `${node.type}${node.name && node.name !== node.id ? ` · ${node.name}` : ''}`;
     nodeViews.set(node.id, group);
   }
+  let scale = 1;
+  const applyScale = () => {
+    svg.setAttribute('width', String(Math.round(layout.width * scale)));
+    svg.setAttribute('height', String(Math.round(layout.height * scale)));
+    container.dataset.scale = scale.toFixed(2);
+  };
   return {
+    /** Visits (×N) and attempts (↻N) as badges at the node's top right corner; none when 1. */
+    setBadges(nodeId, { visits = 0, attempts = 0 }) {
+      const badges = nodeViews.get(nodeId)?.querySelector('.node-badges');
+      if (!badges) return;
+      badges.replaceChildren();
+      const items = [visits > 1 ? { text: `×${visits}`, kind: 'visits' } : undefined, attempts > 1 ? { text: `↻${attempts}`, kind: 'attempts' } : undefined].filter(Boolean);
+      let right = 0;
+      for (const item of items) {
+        const width = measure(item.text, '600 11px system-ui, sans-serif') + 12;
+        right += width + 4;
+        const one = el('g', { class: `node-badge node-badge--${item.kind}`, transform: `translate(${-right + 4},0)` }, badges);
+        el('rect', { width, height: 18, rx: 9 }, one);
+        el('text', { x: width / 2, y: 9 }, one).textContent = item.text;
+      }
+      nodeViews.get(nodeId)?.setAttribute('data-visits', String(visits));
+      nodeViews.get(nodeId)?.setAttribute('data-attempts', String(attempts));
+    },
+    select(nodeId) {
+      for (const [id, group] of nodeViews) group.classList.toggle('selected', id === nodeId);
+    },
+    /** Zoom: `factor` times the current size, or `fit` to the container's width (never below `min`). */
+    zoom(factor) {
+      scale = Math.min(3, Math.max(0.3, scale * factor));
+      applyScale();
+    },
+    fit(min = 0.3) {
+      const room = container.clientWidth - 16;
+      scale = Math.max(min, Math.min(1, room / layout.width));
+      applyScale();
+    },
     setStatus(nodeId, status) {
       nodeViews.get(nodeId)?.setAttribute('data-status', status);
     },
@@ -159,6 +206,7 @@ export const drawGraph = (container, workflow, layout, edgesToDraw = drawnEdges(
     },
     reset() {
       for (const group of nodeViews.values()) group.setAttribute('data-status', 'pending');
+      for (const id of nodeViews.keys()) this.setBadges(id, {});
       for (const group of edgeViews.values()) {
         group.classList.remove('edge--taken');
         const failure = group.classList.contains('edge--failure');

@@ -36,13 +36,16 @@ export const createInspector = (root) => {
   const fresh = () => ({ actors: new Map(), machineId: undefined, moments: [], records: new Map(), lastSeq: 0, selected: undefined });
   const nameOf = (actorId) => view.actors.get(actorId)?.name ?? actorId;
 
-  // The machine's state after the picked record: the snapshot its own event (or microstep) led to, else the one in force then.
+  // The machine's state after the picked record: XState records its snapshot only at the end of a macrostep, after
+  // the events its children log meanwhile — so the state after #N is the snapshot closing the machine's last step
+  // begun at or before #N, not the last snapshot recorded before #N.
+  const handledByMachine = (record) => record.actorId === view.machineId && record.type !== '@xstate.snapshot' && record.type !== '@xstate.actor';
   const momentOf = (seq) => {
     if (seq === undefined) return view.moments.at(-1);
-    const picked = view.records.get(seq);
-    const handledByMachine = picked?.actorId === view.machineId && picked.type !== '@xstate.snapshot';
-    const result = handledByMachine ? view.moments.find((entry) => entry.seq > seq) : undefined;
-    return result ?? view.moments.filter((entry) => entry.seq <= seq).at(-1) ?? view.moments[0];
+    let step;
+    for (const [at, record] of view.records) if (at <= seq && handledByMachine(record)) step = at;
+    const closing = step === undefined ? undefined : view.moments.find((entry) => entry.seq > step);
+    return closing ?? view.moments.filter((entry) => entry.seq <= seq).at(-1) ?? view.moments[0];
   };
 
   const showMoment = () => {

@@ -3,7 +3,7 @@ const formatMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.r
 
 const describe = (event) => {
   switch (event.type) {
-    case 'run.started': return `run started · ${event.workflowId}`;
+    case 'run.started': return `run started · ${event.workflowId}${event.retryOf ? ` · retry of ${event.retryOf.runId.slice(0, 8)} from ${event.retryOf.node}` : ''}`;
     case 'node.started': return `${event.node} started${event.visit > 1 ? ` (visit ${event.visit})` : ''}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
     case 'node.request': return `${event.node} → ${event.method} ${event.url}`;
     case 'node.response': return `${event.node} ← HTTP ${event.status}${event.replayed ? ' (replayed)' : ''}`;
@@ -21,7 +21,7 @@ const describe = (event) => {
 
 const durationOf = (event) => ('durationMs' in event && typeof event.durationMs === 'number' ? event.durationMs : undefined);
 
-export const createTimeline = (list, receipt) => {
+export const createTimeline = (list, receipt, { onSelect } = {}) => {
   let startedAt;
   let longest = 1;
   const bars = [];
@@ -70,6 +70,13 @@ export const createTimeline = (list, receipt) => {
       text.className = 'event-text';
       text.textContent = describe(event);
       row.append(offset, text);
+      const node = event.node ?? event.from;
+      if (node && onSelect) {
+        row.dataset.node = node;
+        row.tabIndex = 0;
+        row.classList.add('event--clickable');
+        row.addEventListener('click', () => onSelect(node));
+      }
       const duration = durationOf(event);
       if (duration !== undefined) {
         const badge = document.createElement('span');
@@ -86,7 +93,7 @@ export const createTimeline = (list, receipt) => {
         }
       }
       list.append(row);
-      row.scrollIntoView({ block: 'nearest' });
+      list.scrollTop = list.scrollHeight;
     },
   };
 };
