@@ -9,7 +9,7 @@ import { withTimeout } from '../adapters/timeout.ts';
 import { resolveTemplate, TemplateError } from '../osop/template.ts';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
 import type { NodeActorError, NodeActorInput, NodeActorOutput } from './actor-events.ts';
-import type { OutputSecrets } from './output-secrets.ts';
+import { LostSecretError, type OutputSecrets } from './output-secrets.ts';
 import { toPlainJson } from './plain-json.ts';
 import type { Redactor } from './redact.ts';
 import type { RunEventBody } from './run-event.ts';
@@ -58,6 +58,7 @@ function resolveRuntime(deps: NodeActorDeps, node: WorkflowNode, input: NodeActo
     return deps.outputSecrets.unmask(resolved);
   } catch (failure) {
     if (deps.dryRun) return {};
+    if (failure instanceof LostSecretError) throw new NodeError(`${located(node)}: ${failure.message}`, { code: 'secret_not_kept' });
     const message = failure instanceof TemplateError ? failure.message : String(failure);
     throw new NodeError(`${located(node)}: ${message}`, { code: 'template' });
   }
