@@ -58,7 +58,9 @@ function resolveRuntime(deps: NodeActorDeps, node: WorkflowNode, input: NodeActo
     return deps.outputSecrets.unmask(resolved);
   } catch (failure) {
     if (deps.dryRun) return {};
-    if (failure instanceof LostSecretError) throw new NodeError(`${located(node)}: ${failure.message}`, { code: 'secret_not_kept' });
+    if (failure instanceof LostSecretError) {
+      throw new NodeError(`${located(node)}: ${failure.message}`, { code: 'secret_not_kept' });
+    }
     const message = failure instanceof TemplateError ? failure.message : String(failure);
     throw new NodeError(`${located(node)}: ${message}`, { code: 'template' });
   }

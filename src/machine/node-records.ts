@@ -28,7 +28,10 @@ export interface OmittedRecords {
 /** How many records of each node are kept: the first `first` and the last `last`. */
 export const KEPT_RECORDS = { first: 50, last: 50 };
 
-const SCHEMA_NODE_TYPES = new Set(['human', 'agent', 'api', 'cli', 'db', 'git', 'docker', 'cicd', 'mcp', 'system', 'infra', 'data']);
+const SCHEMA_NODE_TYPES = new Set([
+  ...['human', 'agent', 'api', 'cli', 'db', 'git'],
+  ...['docker', 'cicd', 'mcp', 'system', 'infra', 'data'],
+]);
 
 const wholeMs = (ms: number) => Math.max(0, Math.round(ms));
 
@@ -71,12 +74,16 @@ export class NodeRecordLog {
       const record = state?.current ?? (event.type === 'node.failed' ? state?.latest : undefined);
       if (!state || !record) return;
       // A node that completed and then could not route out is recorded as failed, with why.
-      if (!state.current && event.type === 'node.failed') return void Object.assign(record, { status: 'FAILED', error: event.error.message });
+      if (!state.current && event.type === 'node.failed') {
+        return void Object.assign(record, { status: 'FAILED', error: event.error.message });
+      }
       Object.assign(record, { ended_at: event.at, duration_ms: wholeMs(event.durationMs) });
       if (event.type === 'node.completed') {
-        Object.assign(record, { status: 'COMPLETED', outputs: event.outputs, ...(event.ai ? { ai_metadata: event.ai } : {}) });
+        const ai = event.ai ? { ai_metadata: event.ai } : {};
+        Object.assign(record, { status: 'COMPLETED', outputs: event.outputs, ...ai });
       } else {
-        Object.assign(record, { status: event.error.code === 'timeout' ? 'TIMEOUT' : 'FAILED', error: event.error.message });
+        const status = event.error.code === 'timeout' ? 'TIMEOUT' : 'FAILED';
+        Object.assign(record, { status, error: event.error.message });
       }
       state.current = undefined;
     } else if (event.type === 'node.skipped') {

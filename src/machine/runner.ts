@@ -154,7 +154,8 @@ export function startRun(options: RunOptions): RunHandle {
     else publish({ type: 'run.failed', status: state, durationMs, error, ...where });
     closed = true;
     unregister();
-    resolveDone({ runId, status: state, events: keepEvents > 0 ? events.slice(-keepEvents) : [], eventCount, outputs: context.outputs, ...(osoplogPath ? { osoplogPath } : {}) });
+    const latest = keepEvents > 0 ? events.slice(-keepEvents) : [];
+    resolveDone({ runId, status: state, events: latest, eventCount, outputs: context.outputs, ...(osoplogPath ? { osoplogPath } : {}) });
   };
 
   actor.on('edge.taken', (emitted: EdgeTakenEmitted) => {

@@ -58,7 +58,8 @@ describe('loop edges', () => {
   it('a loop that never ends fails at the default bound of 1000', async () => {
     // RunResult keeps the latest 1,000 events; a caller that needs all of them collects them as they come.
     const events: RunEvent[] = [];
-    const result = await run(workflowFrom(batch()), { executors: pagesOf(Infinity), onEvent: (event) => events.push(event) });
+    const onEvent = (event: RunEvent) => void events.push(event);
+    const result = await run(workflowFrom(batch()), { executors: pagesOf(Infinity), onEvent });
     expect(result.status).toBe('FAILED');
     expect(visitsOf(events, 'fetch')).toBe(1000);
     expect(result.events).toHaveLength(1000);
@@ -109,9 +110,12 @@ edges:
     const logDir = await mkdtemp(join(tmpdir(), 'loops-'));
     const result = await run(workflowFrom(batch(', max_iterations: 20000')), { executors: pagesOf(10_000), logDir });
     expect(result.status).toBe('COMPLETED');
-    const record = parse(await readFile(result.osoplogPath!, 'utf8')) as { node_records: { node_id: string; status: string }[] };
+    const text = await readFile(result.osoplogPath!, 'utf8');
+    const record = parse(text) as { node_records: { node_id: string; status: string }[] };
     expect(schemaValidator('osoplog')(record)).toBe(true);
-    expect(record).toMatchObject({ omitted_node_records: [{ node_id: 'fetch', omitted: 9_900, kept_first: 50, kept_last: 50 }] });
+    expect(record).toMatchObject({
+      omitted_node_records: [{ node_id: 'fetch', omitted: 9_900, kept_first: 50, kept_last: 50 }],
+    });
     expect(record.node_records.map((node) => node.node_id)).toEqual([...Array(100).fill('fetch'), 'done']);
     expect(record.node_records.every((node) => node.status === 'COMPLETED')).toBe(true);
   }, 60_000);

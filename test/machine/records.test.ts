@@ -133,7 +133,12 @@ edges:
     });
     const snapshots: unknown[] = [];
     const events: RunEvent[] = [];
-    const first = startRun({ workflow: paying, executors, onSnapshot: (s) => snapshots.push(s), onEvent: (e) => events.push(e) });
+    const first = startRun({
+      workflow: paying,
+      executors,
+      onSnapshot: (snapshot) => snapshots.push(snapshot),
+      onEvent: (event) => events.push(event),
+    });
     await vi.waitFor(() => expect(first.waiting()).toEqual(['approve']));
     // What a restart leaves: the stored snapshot and events; the secret's value lived only in the stopped process.
     const snapshot = JSON.parse(JSON.stringify(snapshots.at(-1)));
@@ -141,7 +146,8 @@ edges:
     first.cancel();
     await first.done;
 
-    const resumed = startRun({ workflow: paying, executors, snapshot, priorEvents: stored, lastSeq: stored.at(-1)!.seq });
+    const lastSeq = stored.at(-1)!.seq;
+    const resumed = startRun({ workflow: paying, executors, snapshot, priorEvents: stored, lastSeq });
     await vi.waitFor(() => expect(resumed.waiting()).toEqual(['approve']));
     resumed.signal('approve', { decision: 'approved' });
     const result = await resumed.done;
@@ -149,7 +155,10 @@ edges:
     expect(sent).toEqual([]);
     expect(result.events.find((event) => event.type === 'node.failed')).toMatchObject({
       node: 'pay_page',
-      error: { code: 'secret_not_kept', message: expect.stringContaining('the value of create_intent.client_secret is not kept across a restart') },
+      error: {
+        code: 'secret_not_kept',
+        message: expect.stringContaining('the value of create_intent.client_secret is not kept across a restart'),
+      },
     });
     expect(JSON.stringify(result.events)).not.toContain(SECRET);
   });

@@ -14,14 +14,18 @@ nodes:
   - id: create_customer
     type: api
     name: POST /v1/customers
-    runtime: { method: POST, url: "https://api.stripe.com", endpoint: /v1/customers, body: { email: "loop@example.com" } }
+    runtime:
+      { method: POST, url: "https://api.stripe.com", endpoint: /v1/customers, body: { email: "loop@example.com" } }
     outputs: [{ customer_id: data.id }]
   - id: poll
     type: api
     name: GET /v1/customers/{id}
     runtime: { method: GET, url: "https://api.stripe.com", endpoint: "/v1/customers/\${create_customer.customer_id}" }
     outputs: [{ email: data.email }]
-  - { id: done, type: api, name: never reached, runtime: { method: GET, url: "https://api.stripe.com", endpoint: /v1/customers } }
+  - id: done
+    type: api
+    name: never reached
+    runtime: { method: GET, url: "https://api.stripe.com", endpoint: /v1/customers }
 edges:
   - { from: create_customer, to: poll }
   - { from: poll, to: poll, mode: loop, when: "poll.email == 'loop@example.com'" }
@@ -58,7 +62,10 @@ const finished = async (runId: string): Promise<RunBody> => {
 describe('a workflow whose loop never ends, on the server', () => {
   it('ends FAILED at the loop bound, and the server still answers and runs the seed', async () => {
     const run = await finished(await startRunOver(server, 'endless-poll'));
-    expect(run).toMatchObject({ status: 'FAILED', error: { code: 'cycle_limit', message: expect.stringContaining('1000') } });
+    expect(run).toMatchObject({
+      status: 'FAILED',
+      error: { code: 'cycle_limit', message: expect.stringContaining('1000') },
+    });
     expect(run.nodes.poll.visits).toBe(1000);
     expect(run.nodes.done.status).not.toBe('COMPLETED');
 
