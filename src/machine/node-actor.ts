@@ -11,7 +11,7 @@ import { UNCERTAIN_WINDOW_MS } from '../adapters/uncertain.ts';
 import { resolveTemplate, TemplateError } from '../osop/template.ts';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
 import type { DurableNodeState, NodeActorError, NodeActorInput, NodeActorOutput } from './actor-events.ts';
-import type { OutputSecrets } from './output-secrets.ts';
+import { LostSecretError, type OutputSecrets } from './output-secrets.ts';
 import { toPlainJson } from './plain-json.ts';
 import type { Redactor } from './redact.ts';
 import type { RunEventBody } from './run-event.ts';
@@ -66,6 +66,9 @@ function resolveRuntime(deps: NodeActorDeps, node: WorkflowNode, input: NodeActo
     return deps.outputSecrets.unmask(resolved);
   } catch (failure) {
     if (deps.dryRun) return {};
+    if (failure instanceof LostSecretError) {
+      throw new NodeError(`${located(node)}: ${failure.message}`, { code: 'secret_not_kept' });
+    }
     const message = failure instanceof TemplateError ? failure.message : String(failure);
     throw new NodeError(`${located(node)}: ${message}`, { code: 'template' });
   }

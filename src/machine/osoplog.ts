@@ -3,12 +3,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Workflow } from '../osop/workflow.ts';
+import { NodeRecordLog } from './node-records.ts';
 import type { RunEvent } from './run-event.ts';
 import type { RunResult } from './run-options.ts';
 
-export const OSOPLOG_VERSION = '1.0';
+export type { NodeRecord } from './node-records.ts';
 
-const SCHEMA_NODE_TYPES = new Set(['human', 'agent', 'api', 'cli', 'db', 'git', 'docker', 'cicd', 'mcp', 'system', 'infra', 'data']);
+export const OSOPLOG_VERSION = '1.0';
 
 export interface OsoplogRecordInput {
   workflow: Workflow;
@@ -16,7 +17,8 @@ export interface OsoplogRecordInput {
   status: RunResult['status'];
   startedAt: string;
   endedAt: string;
-  events: RunEvent[];
+  /** The run's events, or the node records already built from them as they came. */
+  events: RunEvent[] | NodeRecordLog;
   dryRun: boolean;
   inputs: Record<string, unknown>;
   error?: string;
@@ -24,61 +26,11 @@ export interface OsoplogRecordInput {
   emulated?: string[];
 }
 
-export interface NodeRecord {
-  node_id: string;
-  node_type?: string;
-  attempt: number;
-  status: 'COMPLETED' | 'FAILED' | 'SKIPPED' | 'TIMEOUT' | 'RUNNING';
-  started_at?: string;
-  ended_at?: string;
-  duration_ms?: number;
-  outputs?: Record<string, unknown>;
-  ai_metadata?: { model: string; provider: string; prompt_tokens: number; completion_tokens: number };
-  error?: string;
-  reason?: string;
-}
-
 const wholeMs = (ms: number) => Math.max(0, Math.round(ms));
 
-function nodeRecords(workflow: Workflow, events: RunEvent[]): NodeRecord[] {
-  const records: NodeRecord[] = [];
-  const current = new Map<string, NodeRecord>();
-  const typeOf = (id: string) => {
-    const type = workflow.nodes.find((node) => node.id === id)?.type;
-    return type && SCHEMA_NODE_TYPES.has(type) ? { node_type: type } : {};
-  };
-  for (const event of events) {
-    if (event.type === 'node.started') {
-      const record: NodeRecord = { node_id: event.node, ...typeOf(event.node), attempt: event.attempt, status: 'RUNNING', started_at: event.at };
-      records.push(record);
-      current.set(event.node, record);
-    } else if (event.type === 'node.retrying') {
-      const record = current.get(event.node);
-      if (record) record.attempt = event.attempt;
-    } else if (event.type === 'node.completed' || event.type === 'node.failed') {
-      // A node that completed and then could not route out is recorded as failed, with why.
-      const routed = event.type === 'node.failed' ? records.findLast((known) => known.node_id === event.node) : undefined;
-      const record = current.get(event.node) ?? routed;
-      if (!record) continue;
-      if (record === routed && event.type === 'node.failed') {
-        Object.assign(record, { status: 'FAILED', error: event.error.message });
-        continue;
-      }
-      Object.assign(record, { ended_at: event.at, duration_ms: wholeMs(event.durationMs) });
-      if (event.type === 'node.completed') {
-        Object.assign(record, { status: 'COMPLETED', outputs: event.outputs, ...(event.ai ? { ai_metadata: event.ai } : {}) });
-      } else {
-        Object.assign(record, { status: event.error.code === 'timeout' ? 'TIMEOUT' : 'FAILED', error: event.error.message });
-      }
-      current.delete(event.node);
-    } else if (event.type === 'node.skipped') {
-      const running = current.get(event.node);
-      const reason = event.reason ? { reason: event.reason } : {};
-      if (running) Object.assign(running, { status: 'SKIPPED', ended_at: event.at, ...reason });
-      else records.push({ node_id: event.node, ...typeOf(event.node), attempt: 1, status: 'SKIPPED', ...reason });
-      current.delete(event.node);
-    }
-  }
+function recordsOf(workflow: Workflow, events: RunEvent[]): NodeRecordLog {
+  const records = new NodeRecordLog(workflow);
+  for (const event of events) records.add(event);
   return records;
 }
 
@@ -86,9 +38,9 @@ function nodeRecords(workflow: Workflow, events: RunEvent[]): NodeRecord[] {
  * `outcome_unknown: {node_id, call, idempotency_key}`: the call a run stopped at because nobody can tell whether
  * it took effect (README "Exactly once"); the schema's status has no word for it, so the run is FAILED.
  */
-function outcomeUnknown(events: RunEvent[]): Record<string, unknown> {
-  const failed = events.find((event) => event.type === 'node.failed' && event.error.code === 'outcome_unknown');
-  if (failed?.type !== 'node.failed') return {};
+function outcomeUnknown(records: NodeRecordLog): Record<string, unknown> {
+  const failed = records.outcomeUnknown();
+  if (!failed) return {};
   const { call, idempotencyKey } = failed.error;
   const key = idempotencyKey ? { idempotency_key: idempotencyKey } : {};
   return { outcome_unknown: { node_id: failed.node, ...(call ? { call } : {}), ...key } };
@@ -96,6 +48,8 @@ function outcomeUnknown(events: RunEvent[]): Record<string, unknown> {
 
 export function buildOsoplog(input: OsoplogRecordInput): Record<string, unknown> {
   const duration = Date.parse(input.endedAt) - Date.parse(input.startedAt);
+  const records = input.events instanceof NodeRecordLog ? input.events : recordsOf(input.workflow, input.events);
+  const omitted = records.omitted();
   return {
     osoplog_version: OSOPLOG_VERSION,
     run_id: input.runId,
@@ -114,9 +68,11 @@ export function buildOsoplog(input: OsoplogRecordInput): Record<string, unknown>
       ...(input.emulated?.length && !input.dryRun ? { emulated_services: input.emulated } : {}),
     },
     inputs: input.inputs,
-    node_records: nodeRecords(input.workflow, input.events),
+    node_records: records.records(),
+    // Beyond the schema: a node visited very often keeps its first and last visits; this says how many are left out.
+    ...(omitted.length > 0 ? { omitted_node_records: omitted } : {}),
     ...(input.error ? { result_summary: input.error } : {}),
-    ...outcomeUnknown(input.events),
+    ...outcomeUnknown(records),
   };
 }
 

@@ -7,6 +7,21 @@ export const isSecretField = (key: string): boolean => /(^|_)secret$/i.test(key)
 
 const MIN_LENGTH = 4;
 
+/** `[secret <node>.<field path>]`, what mask() puts in place of a value. */
+const MASK = /\[secret ([^\]\s]+)\]/g;
+
+/** A later node references a secret output whose value was not kept (it lives only in the process that got it). */
+export class LostSecretError extends Error {
+  constructor(readonly fields: string[]) {
+    const [first] = fields;
+    super(
+      `the value of ${fields.join(', ')} is not kept across a restart (secret outputs live only in memory); ` +
+        `start a new run, or fetch a fresh value in this one (e.g. a node reading ${first.split('.')[0]} again)`,
+    );
+    this.name = 'LostSecretError';
+  }
+}
+
 type Json = unknown;
 
 /** Copy on write: `map` turns each string; what does not change comes back as the same object. */
@@ -54,15 +69,18 @@ export class OutputSecrets {
   /** Masks every remembered value wherever it appears (URLs, messages, other outputs). */
   readonly redact: Redactor = (value) => this.#redactor(value);
 
-  /** The real values back in place of their masks, for a runtime about to be executed. */
+  /**
+   * The real values back in place of their masks, for a runtime about to be executed. Throws LostSecretError for a
+   * mask whose value this process never saw (the run was resumed after a restart): a mask is never sent anywhere.
+   */
   unmask<T>(value: T): T {
-    if (this.#values.size === 0) return value;
-    return mapStrings(value, (text) => {
+    const lost = new Set<string>();
+    const unmasked = mapStrings(value, (text) => {
       if (!text.includes('[secret ')) return text;
-      let result = text;
-      for (const [mask, secret] of this.#values) if (result.includes(mask)) result = result.split(mask).join(secret);
-      return result;
+      return text.replace(MASK, (mask, field: string) => this.#values.get(mask) ?? (lost.add(field), mask));
     }) as T;
+    if (lost.size > 0) throw new LostSecretError([...lost]);
+    return unmasked;
   }
 
   #rebuild(): void {

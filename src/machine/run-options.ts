@@ -4,6 +4,8 @@ import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { HumanGate } from '../adapters/human.ts';
 import type { RunEvent, RunStatus } from './run-event.ts';
 
+export const DEFAULT_KEPT_EVENTS = 1000;
+
 export interface HumanDecision {
   decision: 'approved' | 'rejected';
   comment?: string;
@@ -42,6 +44,8 @@ export interface RunOptions {
   maxVisits?: number;
   /** Services the executors reach through sopstate's emulators; the .osoplog names them. */
   emulated?: string[];
+  /** How many of the latest events RunResult.events keeps (default 1,000); every event reaches onEvent. */
+  keepEvents?: number;
   /** Jitter source for retry backoff, in [0, 1) (tests). */
   random?: () => number;
   /**
@@ -54,7 +58,10 @@ export interface RunOptions {
 export interface RunResult {
   runId: string;
   status: Exclude<RunStatus, 'RUNNING'>;
+  /** The last `keepEvents` events of the run (all of a short run); collect them through onEvent for a long one. */
   events: RunEvent[];
+  /** How many events this run emitted in all (since it was resumed, for a resumed run). */
+  eventCount: number;
   outputs: Record<string, Record<string, unknown>>;
   osoplogPath?: string;
 }

@@ -8,13 +8,14 @@ import { CANCEL_EVENT, TIMEOUT_EVENT, type NodeActorOutput } from './actor-event
 import { FINAL_STATES, type FinalState } from './compile.ts';
 import type { RunContext } from './context.ts';
 import { durableNodeStates } from './durable-state.ts';
+import { NodeRecordLog } from './node-records.ts';
 import { buildOsoplog, writeOsoplog } from './osoplog.ts';
 import { OutputSecrets } from './output-secrets.ts';
 import { createRedactor, type Redactor } from './redact.ts';
 import { registerRun, runnableMachine } from './run-registry.ts';
 import type { ErrorInfo, RunEvent, RunEventBody } from './run-event.ts';
 import { missingSecrets, resolveInputs, RunSetupError } from './run-inputs.ts';
-import type { RunHandle, RunOptions, RunResult } from './run-options.ts';
+import { DEFAULT_KEPT_EVENTS, type RunHandle, type RunOptions, type RunResult } from './run-options.ts';
 
 export { RunSetupError } from './run-inputs.ts';
 
@@ -52,6 +53,8 @@ function completedVisits(events: RunEvent[]): Map<string, NodeActorOutput> {
   const visits = new Map<string, NodeActorOutput>();
   for (const event of events) {
     if (event.type !== 'node.completed') continue;
+    // Only a node's latest visit can be in flight in a snapshot: older ones are not kept.
+    for (const key of visits.keys()) if (key.startsWith(`${event.node}:`)) visits.delete(key);
     visits.set(`${event.node}:${event.visit}`, { outputs: event.outputs, ...(event.ai ? { ai: event.ai } : {}), durationMs: event.durationMs });
   }
   return visits;
@@ -71,9 +74,14 @@ export function startRun(options: RunOptions): RunHandle {
   const redactSecrets = createRedactor(options.secrets ?? {});
   const redact: Redactor = (value) => outputSecrets.redact(redactSecrets(value));
   const humanGate = options.humanGate ?? new HumanGate();
-  const events: RunEvent[] = [];
+  // The latest events only: every event goes to onEvent, and a long run's memory stays flat.
+  const keepEvents = options.keepEvents ?? DEFAULT_KEPT_EVENTS;
+  let events: RunEvent[] = [];
+  let eventCount = 0;
+  const records = new NodeRecordLog(workflow);
   // On a resume, the stored events: the .osoplog covers the whole run, and completed visits are not repeated.
   const priorEvents = options.snapshot ? (options.priorEvents ?? []) : [];
+  for (const event of priorEvents) records.add(event);
   const completedBefore = completedVisits(priorEvents);
   const inFlight = new Map<string, { visit: number }>();
   const startedAt = new Date().toISOString();
@@ -93,7 +101,10 @@ export function startRun(options: RunOptions): RunHandle {
   const publish = (body: RunEventBody, redacted = false) => {
     if (closed) return;
     const event = { ...(redacted ? body : redact(body)), runId, seq: ++seq, at: isoNow() } as RunEvent;
+    records.add(event);
+    eventCount += 1;
     events.push(event);
+    if (events.length >= 2 * keepEvents) events = keepEvents > 0 ? events.slice(-keepEvents) : [];
     guarded('onEvent', () => options.onEvent?.(event));
   };
 
@@ -158,7 +169,7 @@ export function startRun(options: RunOptions): RunHandle {
       : (context.error ?? { message: `run ended in ${state}`, code: state.toLowerCase() });
     let osoplogPath: string | undefined;
     if (options.logDir) {
-      const record = buildOsoplog({ workflow, runId, status: state, startedAt, endedAt: new Date().toISOString(), events: [...priorEvents, ...events], dryRun: options.dryRun ?? false, inputs: context.inputs, emulated: options.emulated, ...(state === 'COMPLETED' ? {} : { error: error.message }) });
+      const record = buildOsoplog({ workflow, runId, status: state, startedAt, endedAt: new Date().toISOString(), events: records, dryRun: options.dryRun ?? false, inputs: context.inputs, emulated: options.emulated, ...(state === 'COMPLETED' ? {} : { error: error.message }) });
       try {
         osoplogPath = await writeOsoplog(options.logDir, redact(record));
       } catch (failure) {
@@ -172,7 +183,8 @@ export function startRun(options: RunOptions): RunHandle {
     closed = true;
     deadline?.clear();
     unregister();
-    resolveDone({ runId, status: state, events, outputs: context.outputs, ...(osoplogPath ? { osoplogPath } : {}) });
+    const latest = keepEvents > 0 ? events.slice(-keepEvents) : [];
+    resolveDone({ runId, status: state, events: latest, eventCount, outputs: context.outputs, ...(osoplogPath ? { osoplogPath } : {}) });
   };
 
   actor.on('edge.taken', (emitted: EdgeTakenEmitted) => {

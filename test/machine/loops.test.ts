@@ -1,6 +1,12 @@
 // `loop` edges repeat while their condition holds, bounded (issue 12 point 4, issue 13 bounds).
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { RunEvent } from '../../src/machine/run-event.ts';
 import { loadWorkflowText } from '../../src/osop/load.ts';
+import { schemaValidator } from '../../src/osop/schema-verdict.ts';
 import { run, scripted, workflowFrom } from './helpers.ts';
 
 const batch = (bound = '') => `
@@ -50,9 +56,15 @@ describe('loop edges', () => {
   });
 
   it('a loop that never ends fails at the default bound of 1000', async () => {
-    const result = await run(workflowFrom(batch()), { executors: pagesOf(Infinity) });
+    // RunResult keeps the latest 1,000 events; a caller that needs all of them collects them as they come.
+    const events: RunEvent[] = [];
+    const onEvent = (event: RunEvent) => void events.push(event);
+    const result = await run(workflowFrom(batch()), { executors: pagesOf(Infinity), onEvent });
     expect(result.status).toBe('FAILED');
-    expect(visitsOf(result.events, 'fetch')).toBe(1000);
+    expect(visitsOf(events, 'fetch')).toBe(1000);
+    expect(result.events).toHaveLength(1000);
+    expect(result.events.at(-1)).toEqual(events.at(-1));
+    expect(result.eventCount).toBe(events.length);
     expect(result.events.at(-1)).toMatchObject({ error: { code: 'cycle_limit', message: expect.stringContaining('max_iterations 1000') } });
   });
 
@@ -92,5 +104,19 @@ edges:
     const short = await lastSnapshotAfter(100);
     const long = await lastSnapshotAfter(10_000);
     expect(long).toBeLessThan(short * 1.5);
+  }, 60_000);
+
+  it('keeps the .osoplog of a long loop bounded: the first and last 50 visits, and how many it left out', async () => {
+    const logDir = await mkdtemp(join(tmpdir(), 'loops-'));
+    const result = await run(workflowFrom(batch(', max_iterations: 20000')), { executors: pagesOf(10_000), logDir });
+    expect(result.status).toBe('COMPLETED');
+    const text = await readFile(result.osoplogPath!, 'utf8');
+    const record = parse(text) as { node_records: { node_id: string; status: string }[] };
+    expect(schemaValidator('osoplog')(record)).toBe(true);
+    expect(record).toMatchObject({
+      omitted_node_records: [{ node_id: 'fetch', omitted: 9_900, kept_first: 50, kept_last: 50 }],
+    });
+    expect(record.node_records.map((node) => node.node_id)).toEqual([...Array(100).fill('fetch'), 'done']);
+    expect(record.node_records.every((node) => node.status === 'COMPLETED')).toBe(true);
   }, 60_000);
 });

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
+import type { RunEvent } from '../../src/machine/run-event.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import { schemaValidator } from '../../src/osop/schema-verdict.ts';
-import { hang, run, scripted, workflowFrom } from './helpers.ts';
+import { hang, run, scripted, scriptedAwaitingHumans, workflowFrom } from './helpers.ts';
 
 const SECRET = 'pi_3Qx_secret_Zq81xLmN';
 
@@ -107,5 +108,58 @@ edges:
     const all = [...stored, ...result.events];
     expect(all.filter((event) => event.type === 'node.completed' && event.node === 'charge')).toHaveLength(1);
     expect(result.outputs.charge).toEqual({ id: 'ch_1' });
+  });
+});
+
+describe('a secret output referenced after a resume', () => {
+  const paying = workflowFrom(`
+osop_version: "1.0"
+id: pay-later
+name: Pay later
+nodes:
+  - { id: create_intent, type: system, name: Create, outputs: [intent_id, client_secret] }
+  - { id: approve, type: human, name: Approve }
+  - { id: pay_page, type: system, name: Pay page, runtime: { url: "https://pay.example/\${create_intent.client_secret}" } }
+edges:
+  - { from: create_intent, to: approve }
+  - { from: approve, to: pay_page }
+`);
+
+  it('fails the node that needs it, saying why, and never sends the mask', async () => {
+    const sent: unknown[] = [];
+    const executors = scriptedAwaitingHumans({
+      create_intent: () => ({ outputs: { intent_id: 'pi_3Qx', client_secret: SECRET } }),
+      pay_page: ({ runtime }) => (sent.push(runtime.url), { outputs: {} }),
+    });
+    const snapshots: unknown[] = [];
+    const events: RunEvent[] = [];
+    const first = startRun({
+      workflow: paying,
+      executors,
+      onSnapshot: (snapshot) => snapshots.push(snapshot),
+      onEvent: (event) => events.push(event),
+    });
+    await vi.waitFor(() => expect(first.waiting()).toEqual(['approve']));
+    // What a restart leaves: the stored snapshot and events; the secret's value lived only in the stopped process.
+    const snapshot = JSON.parse(JSON.stringify(snapshots.at(-1)));
+    const stored = [...events];
+    first.cancel();
+    await first.done;
+
+    const lastSeq = stored.at(-1)!.seq;
+    const resumed = startRun({ workflow: paying, executors, snapshot, priorEvents: stored, lastSeq });
+    await vi.waitFor(() => expect(resumed.waiting()).toEqual(['approve']));
+    resumed.signal('approve', { decision: 'approved' });
+    const result = await resumed.done;
+    expect(result.status).toBe('FAILED');
+    expect(sent).toEqual([]);
+    expect(result.events.find((event) => event.type === 'node.failed')).toMatchObject({
+      node: 'pay_page',
+      error: {
+        code: 'secret_not_kept',
+        message: expect.stringContaining('the value of create_intent.client_secret is not kept across a restart'),
+      },
+    });
+    expect(JSON.stringify(result.events)).not.toContain(SECRET);
   });
 });

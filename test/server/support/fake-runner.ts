@@ -34,7 +34,7 @@ export const createFakeRunner = (options: FakeRunnerOptions = {}): FakeRunner =>
       run.onEvent?.(event);
     };
     const pause = () => new Promise((resolve) => setTimeout(resolve, options.stepMs ?? 1));
-    const finish = (status: RunResult['status']): RunResult => ({ runId, status, events, outputs: {} });
+    const finish = (status: RunResult['status']): RunResult => ({ runId, status, events, eventCount: events.length, outputs: {} });
 
     const walk = async (): Promise<RunResult> => {
       const first = (run.snapshot as FakeSnapshot | undefined)?.next ?? 0;
