@@ -11,7 +11,7 @@ export interface StartupPlan {
   repeats: number;
 }
 
-export interface StartupCase {
+interface StartupCase {
   name: 'help' | 'validate' | 'dryRun';
   command: string;
   cpuSeconds: number;

@@ -1,8 +1,10 @@
 // The official OSOP JSON Schemas' verdict (Ajv, draft 2020-12), as located diagnostics.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { FormatsPlugin } from 'ajv-formats';
+import { packageRoot } from '../package-root.ts';
 import type { DocPath } from './diagnostics.ts';
 import { parseSource, type SourceDocument } from './yaml-source.ts';
 import type { Diagnostic } from './workflow.ts';
@@ -27,8 +29,8 @@ export function schemaValidator(name: SchemaName): ValidateFunction {
     const addFormats = require('ajv-formats') as FormatsPlugin;
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     addFormats(ajv);
-    const url = new URL(`../../schema/${SCHEMA_FILES[name]}`, import.meta.url);
-    validate = ajv.compile(JSON.parse(readFileSync(url, 'utf8')) as object);
+    const file = join(packageRoot(import.meta.url), 'schema', SCHEMA_FILES[name]);
+    validate = ajv.compile(JSON.parse(readFileSync(file, 'utf8')) as object);
     validators.set(name, validate);
   }
   return validate;
