@@ -25,7 +25,9 @@ await build({
   // Native addon: stays a normal dependency.
   external: ['better-sqlite3'],
   // Bundled CommonJS packages call require(); ESM has none.
-  banner: { js: "import { createRequire as __sopstateCreateRequire } from 'node:module';\nconst require = __sopstateCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __sopstateCreateRequire } from 'node:module';\nconst require = __sopstateCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 chmodSync('dist/cli/main.js', 0o755);

@@ -8,7 +8,8 @@ export function packageRoot(moduleUrl: string): string {
   let dir = dirname(fileURLToPath(moduleUrl));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(moduleUrl)}: sopstate's files are incomplete`);
+    if (parent === dir)
+      throw new Error(`no package.json above ${fileURLToPath(moduleUrl)}: sopstate's files are incomplete`);
     dir = parent;
   }
   return dir;

@@ -46,12 +46,18 @@ function cpuOf(args: string[], scratch: string): number {
     env: { ...process.env, SOPSTATE_CPU_FILE: file, NO_COLOR: '1' },
     encoding: 'utf8',
   });
-  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n')[0]}`);
+  if (result.status !== 0)
+    throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n')[0]}`);
   return Number(readFileSync(file, 'utf8'));
 }
 
 const display = (args: string[]): string =>
-  args[0] === '-e' ? "node -e ''" : `sopstate ${args.slice(1).map((arg) => arg.replace(`${REPO_ROOT}/`, '')).join(' ')}`;
+  args[0] === '-e'
+    ? "node -e ''"
+    : `sopstate ${args
+        .slice(1)
+        .map((arg) => arg.replace(`${REPO_ROOT}/`, ''))
+        .join(' ')}`;
 
 export async function benchStartup(plan: StartupPlan, progress: (line: string) => void): Promise<StartupReport> {
   if (!existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run build` first (npm run bench does)');

@@ -35,7 +35,8 @@ export async function runText(text: string): Promise<RunResult['status']> {
   });
   const result = await handle.done;
   await services.close();
-  if (paths.paths.length === 0 || !report.passed) throw new NodeError('no paths', { code: 'no_paths', retryable: false });
+  if (paths.paths.length === 0 || !report.passed)
+    throw new NodeError('no paths', { code: 'no_paths', retryable: false });
   return result.status;
 }
 
