@@ -1,5 +1,5 @@
-// `npm run bench [-- --quick] [-- --json] [-- --only seed,compile,corpus,paths,sse]`: engine overhead
-// against a hand-written baseline, throughput, heap, compile, paths and SSE scaling. Never part of npm test.
+// `npm run bench [-- --quick] [-- --json] [-- --only startup,seed,compile,corpus,paths,sse]`: CLI start-up, engine
+// overhead against a hand-written baseline, throughput, heap, compile, paths and SSE scaling. Never part of npm test.
 import { parseArgs } from 'node:util';
 import { benchCompile } from './compile/compile-bench.ts';
 import { benchCorpus } from './compile/corpus-bench.ts';
@@ -10,8 +10,9 @@ import { renderTable } from './report/table.ts';
 import { startSandboxProcess, type SandboxProcess } from './seed/sandbox-process.ts';
 import { benchSeed } from './seed/seed-bench.ts';
 import { benchSse } from './sse/sse-bench.ts';
+import { benchStartup } from './startup/startup-bench.ts';
 
-const SECTIONS = ['seed', 'compile', 'corpus', 'paths', 'sse'] as const;
+const SECTIONS = ['startup', 'seed', 'compile', 'corpus', 'paths', 'sse'] as const;
 type Section = (typeof SECTIONS)[number];
 const USAGE = `usage: npm run bench -- [--quick] [--json] [--only ${SECTIONS.join(',')}]`;
 
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
       progress('starting the Stripe and Claude emulators in their own process');
       sandbox = await startSandboxProcess();
     }
+    await attempt('startup', async () => void (sections.startup = await benchStartup(plan.startup, progress)));
     await attempt('seed', async () => void (sections.seed = await benchSeed(plan.seed, sandbox!, progress)));
     await attempt('compile', async () => void (sections.compile = await benchCompile(plan.compile, progress)));
     await attempt('corpus', async () => void (sections.corpus = await benchCorpus(progress)));

@@ -2,8 +2,10 @@
 import type { CompilePlan } from './compile/compile-bench.ts';
 import type { SeedPlan } from './seed/seed-bench.ts';
 import type { SsePlan } from './sse/sse-bench.ts';
+import type { StartupPlan } from './startup/startup-bench.ts';
 
 export interface Plan {
+  startup: StartupPlan;
   seed: SeedPlan;
   compile: CompilePlan;
   pathSizes: number[];
@@ -11,6 +13,7 @@ export interface Plan {
 }
 
 export const QUICK: Plan = {
+  startup: { repeats: 5 },
   seed: { levels: [[1, 10], [50, 80], [200, 250]], overheadPairs: 60, rounds: 3, warmupRuns: 20, heapInFlight: 200, heapRounds: 1 },
   compile: { sizes: [10, 100, 1000, 5000], repeats: 3, caseBudgetMs: 1500, caseTimeoutMs: 10_000 },
   pathSizes: [20, 50, 200],
@@ -18,6 +21,7 @@ export const QUICK: Plan = {
 };
 
 export const FULL: Plan = {
+  startup: { repeats: 15 },
   seed: { levels: [[1, 20], [50, 200], [200, 600]], overheadPairs: 200, rounds: 4, warmupRuns: 40, heapInFlight: 200, heapRounds: 3 },
   compile: { sizes: [10, 100, 1000, 5000], repeats: 7, caseBudgetMs: 4000, caseTimeoutMs: 15_000 },
   pathSizes: [20, 50, 200],

@@ -1,4 +1,4 @@
-// Section 3b: validation time of the real OSOP files (`../shared/corpus` next to the repo), as `sopstate validate` does it.
+// Section 3b: validation time of the real OSOP files (`test/fixtures/corpus`), as `sopstate validate` does it.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validateFile } from '../../src/osop/validate-file.ts';
@@ -39,7 +39,6 @@ async function pass(files: string[], strict: boolean): Promise<{ times: number[]
 }
 
 export async function benchCorpus(progress: (line: string) => void): Promise<CorpusReport> {
-  if (!CORPUS_DIR) return { skipped: 'no corpus at ../shared/corpus next to the repo' };
   const files = await osopFiles(CORPUS_DIR);
   if (files.length === 0) return { dir: CORPUS_DIR, skipped: 'the corpus folder holds no OSOP files' };
   progress(`corpus: validating ${files.length} files`);

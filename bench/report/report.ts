@@ -6,6 +6,7 @@ import type { CorpusReport } from '../compile/corpus-bench.ts';
 import type { PathsReport } from '../paths/paths-bench.ts';
 import type { SeedReport } from '../seed/seed-bench.ts';
 import type { SseReport } from '../sse/sse-bench.ts';
+import type { StartupReport } from '../startup/startup-bench.ts';
 import { checkTargets, type Headline, type TargetCheck } from './targets.ts';
 
 export interface Machine {
@@ -21,6 +22,7 @@ export interface BenchReport extends Headline {
   mode: 'quick' | 'full';
   machine: Machine;
   targets: TargetCheck[];
+  startup?: StartupReport;
   seed?: SeedReport;
   compile?: CompileReport;
   corpus?: CorpusReport;
@@ -42,6 +44,7 @@ export function describeMachine(): Machine {
 }
 
 export interface Sections {
+  startup?: StartupReport;
   seed?: SeedReport;
   compile?: CompileReport;
   corpus?: CorpusReport;
@@ -53,7 +56,11 @@ const orNull = (value: number | undefined): number | null => (value === undefine
 
 export function buildReport(mode: BenchReport['mode'], machine: Machine, sections: Sections, errors: Record<string, string>, durationMs: number): BenchReport {
   const at200 = sections.seed?.levels.find((level) => level.concurrency === 200);
+  const startup = (name: string) => orNull(sections.startup?.cases.find((entry) => entry.name === name)?.ratio);
   const headline: Headline = {
+    startup_help_ratio: startup('help'),
+    startup_validate_ratio: startup('validate'),
+    startup_dry_run_ratio: startup('dryRun'),
     throughput_ratio: orNull(at200?.ratio),
     overhead_ms_per_node_p50: orNull(sections.seed?.overheadMsPerNodeP50),
     heap_kb_per_run: orNull(sections.seed?.heap.sopstateKb),

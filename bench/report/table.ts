@@ -18,6 +18,17 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), line(widths.map((width) => '─'.repeat(width))), ...rows.map(line)].map((text) => `  ${text}`).join('\n');
 }
 
+function startupSection(report: BenchReport): string[] {
+  const startup = report.startup;
+  if (!startup) return [];
+  const rows = startup.cases.map((entry) => [entry.command, fmt(entry.cpuSeconds, ' s'), `${fmt(entry.ratio)}×`]);
+  return [
+    `Start-up of the built CLI (${startup.cli}): median CPU (user + system) of ${startup.repeats} runs, interleaved with bare node`,
+    table(['command', 'CPU', '÷ node'], [["node -e ''", fmt(startup.bareCpuSeconds, ' s'), '1×'], ...rows]),
+    '',
+  ];
+}
+
 function seedSection(report: BenchReport): string[] {
   const seed = report.seed;
   if (!seed) return [];
@@ -98,6 +109,7 @@ export function renderTable(report: BenchReport): string {
   return [
     `sopstate benchmarks (${report.mode}) — ${machine.nproc} × ${machine.cpu}, Node ${machine.node}, load average ${fmt(machine.loadAverage)} at start`,
     '',
+    ...startupSection(report),
     ...seedSection(report),
     ...compileSection(report),
     ...pathsSection(report),

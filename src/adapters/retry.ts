@@ -1,4 +1,4 @@
-// Retries with backoff and jitter, for retryable NodeErrors only (SEMANTICS.md "Retries and timeouts").
+// Retries with backoff and jitter, for retryable NodeErrors only (docs/semantics.md "Retries and timeouts").
 import type { RetryPolicy, Workflow, WorkflowNode } from '../osop/workflow.ts';
 import { NodeError, type Executor, type NodeExecution } from './executor.ts';
 import { isReplaySafe, isUncertain, outcomeUnknown, UNCERTAIN_BACKOFF, UNCERTAIN_WINDOW_MS } from './uncertain.ts';

@@ -1,4 +1,4 @@
-// Where a node's success or failure leads: pure decisions over the workflow and the run context (SEMANTICS.md "Edges and control flow").
+// Where a node's success or failure leads: pure decisions over the workflow and the run context (docs/semantics.md "Edges and control flow").
 import { evaluateCondition } from '../osop/expression.ts';
 import type { EdgeMode, Workflow, WorkflowEdge } from '../osop/workflow.ts';
 import type { NodeActorError, NodeActorOutput } from './actor-events.ts';

@@ -1,7 +1,10 @@
 // The official OSOP JSON Schemas' verdict (Ajv, draft 2020-12), as located diagnostics.
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { FormatsPlugin } from 'ajv-formats';
+import { packageRoot } from '../package-root.ts';
 import type { DocPath } from './diagnostics.ts';
 import { parseSource, type SourceDocument } from './yaml-source.ts';
 import type { Diagnostic } from './workflow.ts';
@@ -14,18 +17,20 @@ const SCHEMA_FILES: Record<SchemaName, string> = {
   osoplog: 'osoplog.schema.json',
 };
 
-// ajv-formats is CommonJS: under NodeNext its default export may arrive wrapped.
-const addFormats: FormatsPlugin = (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
+// Ajv (CommonJS) is required on first use, so `validate` without --schema/--strict never loads it.
+const require = createRequire(import.meta.url);
 
 const validators = new Map<SchemaName, ValidateFunction>();
 
 export function schemaValidator(name: SchemaName): ValidateFunction {
   let validate = validators.get(name);
   if (!validate) {
+    const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    const addFormats = require('ajv-formats') as FormatsPlugin;
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     addFormats(ajv);
-    const url = new URL(`../../schema/${SCHEMA_FILES[name]}`, import.meta.url);
-    validate = ajv.compile(JSON.parse(readFileSync(url, 'utf8')) as object);
+    const file = join(packageRoot(import.meta.url), 'schema', SCHEMA_FILES[name]);
+    validate = ajv.compile(JSON.parse(readFileSync(file, 'utf8')) as object);
     validators.set(name, validate);
   }
   return validate;

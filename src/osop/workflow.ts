@@ -47,7 +47,7 @@ export interface NodeState {
   durationMs?: number;
 }
 
-/** Everything a CEL expression can see. Node ids are also bound top-level (see SEMANTICS.md). */
+/** Everything a CEL expression can see. Node ids are also bound top-level (see docs/semantics.md). */
 export interface ExpressionScope {
   inputs: Record<string, unknown>;
   outputs: Record<string, Record<string, unknown>>;

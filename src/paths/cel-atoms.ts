@@ -32,7 +32,7 @@ export interface ResolveNames {
   nodes: ReadonlySet<string>;
   /** Node whose outputs bare names resolve against (the edge's source). */
   sourceNode?: string;
-  /** Output name → the first node declaring it: a bare name reads that node's output first (SEMANTICS.md, osop/expression.ts). */
+  /** Output name → the first node declaring it: a bare name reads that node's output first (docs/semantics.md, osop/expression.ts). */
   producers?: ReadonlyMap<string, string>;
 }
 

@@ -5,6 +5,7 @@ import { compileWorkflow } from '../machine/compile.ts';
 import type { RunContext } from '../machine/context.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import type { InputVariant } from './input-variants.ts';
+import { DEFAULT_MAX_PATHS } from './limits.ts';
 import { deriveOutcomes } from './outcomes.ts';
 import type { FinalStatus, PathEnumeration, PathStep, TakenEdge, WorkflowPath } from './path.ts';
 import { stateKey } from './state-key.ts';
@@ -18,7 +19,7 @@ export interface EnumerateOptions {
   maxStates?: number;
 }
 
-export const DEFAULT_MAX_PATHS = 1000;
+export { DEFAULT_MAX_PATHS };
 export const DEFAULT_MAX_STATES = 20_000;
 
 type Adjacency = AdjacencyMap<AnyMachineSnapshot, WalkEvent>;

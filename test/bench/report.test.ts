@@ -20,6 +20,9 @@ describe('stats', () => {
 describe('targets', () => {
   it('says which targets were met, missed, or not measured', () => {
     const checks = checkTargets({
+      startup_help_ratio: 2.9,
+      startup_validate_ratio: 5.1,
+      startup_dry_run_ratio: null,
       throughput_ratio: 0.95,
       overhead_ms_per_node_p50: 1.5,
       heap_kb_per_run: null,
@@ -27,6 +30,9 @@ describe('targets', () => {
       sse_p99_ms_100_subscribers: 20,
     });
     expect(Object.fromEntries(checks.map((check) => [check.metric, check.met]))).toEqual({
+      startup_help_ratio: true,
+      startup_validate_ratio: false,
+      startup_dry_run_ratio: null,
       throughput_ratio: true,
       overhead_ms_per_node_p50: false,
       heap_kb_per_run: null,
@@ -50,5 +56,19 @@ describe('targets', () => {
     expect(text).toMatch(/1000-node compile \(slowest shape\)\s+150\s+< 100 ms\s+MISSED/);
     expect(text).toMatch(/throughput ratio at concurrency 200\s+—\s+≥ 0\.9\s+not measured/);
     expect(text).toContain('sse could not run: the server did not start');
+  });
+
+  it('prints the start-up figures as multiples of bare node and checks them against their targets', () => {
+    const cases = [
+      { name: 'help' as const, command: 'sopstate --help', cpuSeconds: 0.2, ratio: 2 },
+      { name: 'validate' as const, command: 'sopstate validate seed.osop.yaml', cpuSeconds: 0.6, ratio: 6 },
+      { name: 'dryRun' as const, command: 'sopstate run seed.osop.yaml --dry-run', cpuSeconds: 0.5, ratio: 5 },
+    ];
+    const report = buildReport('quick', machine, { startup: { cli: 'dist/cli/main.js', repeats: 5, bareCpuSeconds: 0.1, cases } }, {}, 10);
+    expect(report.startup_validate_ratio).toBe(6);
+    const text = renderTable(report);
+    expect(text).toMatch(/sopstate --help\s+0\.2 s\s+2×/);
+    expect(text).toMatch(/sopstate validate <seed> CPU ÷ bare node\s+6\s+≤ 5×\s+MISSED/);
+    expect(text).toMatch(/sopstate run <seed> --dry-run CPU ÷ bare node\s+5\s+≤ 8×\s+met/);
   });
 });

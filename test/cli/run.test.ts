@@ -8,8 +8,8 @@ import { runWorkflowCommand, type RunFlags, type RunIO } from '../../src/cli/com
 import type { RunEvent } from '../../src/machine/run-event.ts';
 import { loadWorkflowFile } from '../../src/osop/load.ts';
 
-const CORPUS = '../shared/corpus';
-const SEED = '../shared/seed/ex-sop-stripe-payment.osop.yaml';
+const CORPUS = 'test/fixtures/corpus';
+const SEED = 'examples/stripe-payment-seed.osop.yaml';
 
 async function workflowFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -33,7 +33,7 @@ async function runCli(file: string, extra: Partial<RunFlags>, io: Partial<RunIO>
 const eventsOf = (stdout: string): RunEvent[] => stdout.trim().split('\n').map((line) => JSON.parse(line) as RunEvent);
 
 describe('sopstate run --dry-run --auto-approve --json', async () => {
-  const files = [SEED, ...(await workflowFiles(CORPUS)), ...(await workflowFiles('examples'))];
+  const files = [...new Set([SEED, ...(await workflowFiles(CORPUS)), ...(await workflowFiles('examples'))])];
   const valid: string[] = [];
   for (const file of files) if ((await loadWorkflowFile(file)).workflow) valid.push(file);
 
@@ -210,7 +210,7 @@ edges:
 });
 
 describe('an agent whose provider sopstate has no client for', () => {
-  const RAG = '../shared/corpus/osop-examples/ai-agent/rag-pipeline.osop.yaml';
+  const RAG = 'test/fixtures/corpus/osop-examples/ai-agent/rag-pipeline.osop.yaml';
 
   it('is refused before the first node runs, naming the node and where it is', async () => {
     const { code, stdout, stderr } = await runCli(RAG, { json: true });

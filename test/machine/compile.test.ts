@@ -5,7 +5,7 @@ import { doneEventType, errorEventType } from '../../src/machine/actor-events.ts
 import { CompileError, compileWorkflow } from '../../src/machine/compile.ts';
 import { run, started, workflowFrom } from './helpers.ts';
 
-const SEED = '../shared/seed/ex-sop-stripe-payment.osop.yaml';
+const SEED = 'examples/stripe-payment-seed.osop.yaml';
 
 describe('compileWorkflow', () => {
   it('is pure: walking the seed with synthesized done/error events needs no executor', async () => {

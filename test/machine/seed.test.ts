@@ -4,7 +4,7 @@ import { createLocalExecutors } from '../../src/adapters/local.ts';
 import { compileWorkflow } from '../../src/machine/compile.ts';
 import { completed, edges, expectGapless, fail, run, scripted, skipped, started, workflowFrom } from './helpers.ts';
 
-const SEED = '../shared/seed/ex-sop-stripe-payment.osop.yaml';
+const SEED = 'examples/stripe-payment-seed.osop.yaml';
 const seed = async () => workflowFrom(await readFile(SEED, 'utf8'), SEED);
 
 /** A Stripe stand-in: every call succeeds with the ids later nodes interpolate. */

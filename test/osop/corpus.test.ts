@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadWorkflowFile } from '../../src/osop/load.ts';
 import { validateFile } from '../../src/osop/validate-file.ts';
+import { CORPUS_DIR, REPO_ROOT, SEED_FILE } from '../fixtures/corpus-paths.ts';
 
-const SHARED = '/work/shared';
 const BROKEN = ['empty.osop', 'invalid_yaml.osop', 'missing_fields.osop'];
-/** SEMANTICS.md: "an unquoted word compared as a value (`result != success`) is a located error". */
+/** docs/semantics.md: "an unquoted word compared as a value (`result != success`) is a located error". */
 const UNQUOTED_WORD = 'cicd-deploy.osop.yaml';
 
 function filesUnder(directory: string): string[] {
@@ -17,7 +17,7 @@ function filesUnder(directory: string): string[] {
   });
 }
 
-const files = [...filesUnder(join(SHARED, 'seed')), ...filesUnder(join(SHARED, 'corpus'))];
+const files = [SEED_FILE, ...filesUnder(CORPUS_DIR)];
 const name = (path: string) => path.split('/').pop()!;
 
 describe('every seed and corpus file', () => {
@@ -26,7 +26,7 @@ describe('every seed and corpus file', () => {
   });
 
   for (const file of files.filter((path) => !BROKEN.includes(name(path)) && name(path) !== UNQUOTED_WORD)) {
-    it(`${file.replace(`${SHARED}/`, '')} is valid`, async () => {
+    it(`${file.replace(`${REPO_ROOT}/`, '')} is valid`, async () => {
       // Spec validity: these documents are not all meant to run on sopstate live (issue 19 made that an error by default).
       const verdict = await validateFile(file, { dryRun: true });
       expect(verdict.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
@@ -41,7 +41,7 @@ describe('every seed and corpus file', () => {
 
   for (const broken of BROKEN) {
     it(`${broken} is refused with a located message`, async () => {
-      const verdict = await validateFile(join(SHARED, 'corpus/osop-fixtures', broken));
+      const verdict = await validateFile(join(CORPUS_DIR, 'osop-fixtures', broken));
       expect(verdict.valid).toBe(false);
       const [first] = verdict.diagnostics;
       expect(first).toMatchObject({ severity: 'error', file: expect.stringContaining(broken) });
@@ -51,18 +51,18 @@ describe('every seed and corpus file', () => {
   }
 
   it('invalid_yaml.osop points at the unclosed quote', async () => {
-    const [first] = (await validateFile(join(SHARED, 'corpus/osop-fixtures/invalid_yaml.osop'))).diagnostics;
+    const [first] = (await validateFile(join(CORPUS_DIR, 'osop-fixtures/invalid_yaml.osop'))).diagnostics;
     expect(first.message).toMatch(/quote/i);
   });
 
   it('missing_fields.osop names the missing fields', async () => {
-    const [first] = (await validateFile(join(SHARED, 'corpus/osop-fixtures/missing_fields.osop'))).diagnostics;
+    const [first] = (await validateFile(join(CORPUS_DIR, 'osop-fixtures/missing_fields.osop'))).diagnostics;
     expect(first.message).toContain('name');
     expect(first.message).toContain('nodes');
   });
 
   it("cicd-deploy's `result != success` is located and suggests 'success'", async () => {
-    const verdict = await validateFile(join(SHARED, 'corpus/osop-spec-examples', UNQUOTED_WORD));
+    const verdict = await validateFile(join(CORPUS_DIR, 'osop-spec-examples', UNQUOTED_WORD));
     const errors = verdict.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ line: 75, col: 21, path: 'edges[4].when', code: 'cel-unquoted-word' });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ExpressionError } from '../../src/osop/expression.ts';
 import { loadWorkflowText } from '../../src/osop/load.ts';
 import type { LoadResult } from '../../src/osop/workflow.ts';
+import { CORPUS_DIR, SEED_FILE } from '../fixtures/corpus-paths.ts';
 
 function workflowFiles(directory: string): string[] {
   return readdirSync(directory).flatMap((name) => {
@@ -15,7 +16,7 @@ function workflowFiles(directory: string): string[] {
   });
 }
 
-const texts = [...workflowFiles('/work/shared/seed'), ...workflowFiles('/work/shared/corpus')].map((file) => readFileSync(file, 'utf8'));
+const texts = [SEED_FILE, ...workflowFiles(CORPUS_DIR)].map((file) => readFileSync(file, 'utf8'));
 function parsed(text: string): unknown {
   try {
     return parse(text) as unknown;

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadWorkflowText } from '../../src/osop/load.ts';
 import type { Diagnostic } from '../../src/osop/workflow.ts';
+import { SEED_FILE } from '../fixtures/corpus-paths.ts';
 
 const FILE = 'ex-sop-stripe-payment.osop.yaml';
-const SEED = readFileSync(`/work/shared/seed/${FILE}`, 'utf8');
+const SEED = readFileSync(SEED_FILE, 'utf8');
 
 function mutate(from: string, to: string, occurrence = 0): string {
   const parts = SEED.split(from);

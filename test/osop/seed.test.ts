@@ -6,7 +6,7 @@ import { resolveTemplate } from '../../src/osop/template.ts';
 import { extractOutputs } from '../../src/osop/outputs.ts';
 import type { ExpressionScope, Workflow } from '../../src/osop/workflow.ts';
 
-const SEED = '/work/shared/seed/ex-sop-stripe-payment.osop.yaml';
+const SEED = 'examples/stripe-payment-seed.osop.yaml';
 
 async function seed(): Promise<Workflow> {
   const result = await loadWorkflowFile(SEED);

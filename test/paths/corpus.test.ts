@@ -1,11 +1,11 @@
-// Every valid workflow in the shared corpus: its paths are enumerated within the bound and each passes at model level.
+// Every valid workflow in the corpus fixtures: its paths are enumerated within the bound and each passes at model level.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadWorkflowText, WORKFLOW_EXTENSIONS } from '../../src/osop/load.ts';
 import { testPaths } from '../../src/paths/test-paths.ts';
 
-const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
+const CORPUS = resolve(import.meta.dirname, '../fixtures/corpus');
 
 const files = readdirSync(CORPUS, { recursive: true, encoding: 'utf8' })
   .filter((file) => WORKFLOW_EXTENSIONS.some((extension) => file.endsWith(extension)))

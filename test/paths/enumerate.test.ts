@@ -6,7 +6,7 @@ import { enumeratePaths } from '../../src/paths/enumerate.ts';
 import type { WorkflowPath } from '../../src/paths/path.ts';
 import { buildWorkflow } from './build-workflow.ts';
 
-const SEED = resolve(import.meta.dirname, '../../../shared/seed/ex-sop-stripe-payment.osop.yaml');
+const SEED = resolve(import.meta.dirname, '../../examples/stripe-payment-seed.osop.yaml');
 
 const nodesOf = (path: WorkflowPath) => path.steps.map((step) => step.node);
 const failedAt = (path: WorkflowPath) => path.steps.filter((step) => step.outcome.kind === 'error').map((step) => step.node);

@@ -8,7 +8,7 @@ import { runPath } from '../../src/paths/run-model.ts';
 import { testPaths } from '../../src/paths/test-paths.ts';
 import { buildWorkflow } from './build-workflow.ts';
 
-const SEED = resolve(import.meta.dirname, '../../../shared/seed/ex-sop-stripe-payment.osop.yaml');
+const SEED = resolve(import.meta.dirname, '../../examples/stripe-payment-seed.osop.yaml');
 
 describe('model-level path tests', () => {
   let seed: Workflow;

@@ -8,7 +8,7 @@ import { withSandboxRunner } from '../../src/paths/sandbox-runner.ts';
 import { testPaths } from '../../src/paths/test-paths.ts';
 import { buildWorkflow } from './build-workflow.ts';
 
-const SEED = resolve(import.meta.dirname, '../../../shared/seed/ex-sop-stripe-payment.osop.yaml');
+const SEED = resolve(import.meta.dirname, '../../examples/stripe-payment-seed.osop.yaml');
 const nodes = (check: PathCheck) => check.path.steps.map((step) => step.node).join(' → ');
 
 describe('sandbox-level path tests on the seed', () => {

@@ -2,7 +2,7 @@
 import { relative, resolve } from 'node:path';
 import { testWorkflowPaths } from '../../src/paths/vitest.ts';
 
-const seed = relative(process.cwd(), resolve(import.meta.dirname, '../../../shared/seed/ex-sop-stripe-payment.osop.yaml'));
+const seed = relative(process.cwd(), resolve(import.meta.dirname, '../../examples/stripe-payment-seed.osop.yaml'));
 
 testWorkflowPaths(seed, { minEdgeCoverage: 100 });
 

@@ -4,7 +4,7 @@ import { preflight } from '../../src/server/preflight.ts';
 
 describe('starting a run over HTTP: preflight', () => {
   it('refuses an agent provider with no client, with its node and path', async () => {
-    const { workflow } = await loadWorkflowFile('../shared/corpus/osop-spec-examples/agent-collab.osop.yaml');
+    const { workflow } = await loadWorkflowFile('test/fixtures/corpus/osop-spec-examples/agent-collab.osop.yaml');
     const { diagnostics } = preflight(workflow!, {}, { allowCli: true, hasSecret: () => true });
     const refused = diagnostics.filter((diagnostic) => diagnostic.code === 'unsupported-provider');
     expect(refused.length).toBeGreaterThan(0);

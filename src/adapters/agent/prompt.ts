@@ -21,7 +21,7 @@ const invalid = (node: WorkflowNode, field: string, problem: string, fix: string
 const asText = (value: unknown): string | undefined =>
   value === undefined || value === null ? undefined : typeof value === 'string' ? value : JSON.stringify(value, null, 2);
 
-/** SEMANTICS.md: with no prompt, Claude gets the workflow inputs and the completed nodes' outputs as JSON. */
+/** docs/semantics.md: with no prompt, Claude gets the workflow inputs and the completed nodes' outputs as JSON. */
 export const defaultUserContent = (context: NodeExecution['context']): string =>
   JSON.stringify({ inputs: context.inputs, outputs: context.outputs }, null, 2);
 

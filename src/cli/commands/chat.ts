@@ -5,12 +5,9 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { styleText } from 'node:util';
 import type { Command } from 'commander';
-import { createChatClient, type ChatClient } from '../../server/chat/chat-client.ts';
+import type { ChatClient } from '../../server/chat/chat-client.ts';
 import type { ChatEvent } from '../../server/chat/chat-event.ts';
-import { chatModuleFromEnv } from '../../server/chat/chat-module.ts';
-import { parsePacing, REALISTIC_PACING } from '../../sandbox/start.ts';
-import { createRuntime } from '../../server/runtime.ts';
-import { startServer } from '../../server/start-server.ts';
+import { parsePacing, REALISTIC_PACING } from '../../sandbox/anthropic/pacing.ts';
 import { createEventPrinter } from '../print-events.ts';
 
 interface ChatFlags {
@@ -30,6 +27,11 @@ interface Session {
 
 /** Without --url: the same server `sopstate serve` runs, in this process, on a free loopback port. */
 const startInProcess = async (flags: ChatFlags): Promise<Session> => {
+  const [{ chatModuleFromEnv }, { createRuntime }, { startServer }] = await Promise.all([
+    import('../../server/chat/chat-module.ts'),
+    import('../../server/runtime.ts'),
+    import('../../server/start-server.ts'),
+  ]);
   const scratch = flags.db ? undefined : mkdtempSync(join(tmpdir(), 'sopstate-chat-'));
   const { runtime, secret, sandbox, close: closeRuntime } = await createRuntime({
     allowCli: flags.allowCli,
@@ -159,6 +161,7 @@ export function registerChat(program: Command): void {
         process.stderr.write(`sopstate chat: ${(error as Error).message}\n`);
         process.exit(2);
       }
+      const { createChatClient } = await import('../../server/chat/chat-client.ts');
       const client = createChatClient({ url: session.url, token: flags.token ?? process.env.SOPSTATE_TOKEN?.trim() ?? undefined });
       let code = 0;
       try {

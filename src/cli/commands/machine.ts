@@ -1,10 +1,6 @@
 // `sopstate machine <file> --json | --mermaid`: the compiled XState machine itself, not the OSOP graph.
 import { Option, type Command } from 'commander';
-import { compileWorkflow, CompileError } from '../../machine/compile.ts';
-import { machineToJson } from '../../inspect/machine-json.ts';
-import { machineToMermaid } from '../../inspect/machine-mermaid.ts';
 import { formatDiagnostic } from '../../osop/diagnostics.ts';
-import { loadWorkflowFile } from '../../osop/load.ts';
 
 export interface MachineFlags {
   json?: boolean;
@@ -22,6 +18,12 @@ export async function machineCommand(file: string, flags: MachineFlags, io: Mach
     io.stderr('sopstate machine: choose an output: --json (an XState machine config) or --mermaid (a stateDiagram-v2)\n');
     return 2;
   }
+  const [{ loadWorkflowFile }, { compileWorkflow, CompileError }, { machineToJson }, { machineToMermaid }] = await Promise.all([
+    import('../../osop/load.ts'),
+    import('../../machine/compile.ts'),
+    import('../../inspect/machine-json.ts'),
+    import('../../inspect/machine-mermaid.ts'),
+  ]);
   const { workflow, diagnostics } = await loadWorkflowFile(file);
   for (const diagnostic of diagnostics.filter((d) => d.severity === 'error')) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
   if (!workflow) return 2;

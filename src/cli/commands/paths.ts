@@ -1,10 +1,8 @@
 // `sopstate paths <file> [--json] [--max N]`: every way the workflow can go, start to final status.
 import { InvalidArgumentError, type Command } from 'commander';
 import { formatDiagnostic } from '../../osop/diagnostics.ts';
-import { loadWorkflowFile } from '../../osop/load.ts';
 import type { Workflow } from '../../osop/workflow.ts';
-import { DEFAULT_MAX_PATHS, enumeratePaths } from '../../paths/enumerate.ts';
-import { formatEnumeration } from '../../paths/format.ts';
+import { DEFAULT_MAX_PATHS } from '../../paths/limits.ts';
 
 export function parseMax(value: string): number {
   const max = Number(value);
@@ -14,6 +12,7 @@ export function parseMax(value: string): number {
 
 /** Loads a workflow for the path commands; on invalid input prints located diagnostics and sets exit code 2. */
 export async function loadOrReport(file: string): Promise<Workflow | undefined> {
+  const { loadWorkflowFile } = await import('../../osop/load.ts');
   const { workflow, diagnostics } = await loadWorkflowFile(file);
   if (!workflow) {
     for (const diagnostic of diagnostics) if (diagnostic.severity === 'error') process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
@@ -43,6 +42,10 @@ export function registerPaths(program: Command): void {
     .action(async (file: string, flags: { json?: boolean; max: number }) => {
       const workflow = await loadOrReport(file);
       if (!workflow) return;
+      const [{ enumeratePaths }, { formatEnumeration }] = await Promise.all([
+        import('../../paths/enumerate.ts'),
+        import('../../paths/format.ts'),
+      ]);
       await reportingCompileErrors(() => {
         const result = enumeratePaths(workflow, { max: flags.max });
         process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatEnumeration(result)}\n`);

@@ -3,21 +3,19 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLocalExecutors } from '../../adapters/local.ts';
-import { openServices, type Services } from '../../adapters/services.ts';
-import { NO_PACING, parsePacing, REALISTIC_PACING } from '../../sandbox/start.ts';
+import type { Services } from '../../adapters/services.ts';
+import { NO_PACING, parsePacing, REALISTIC_PACING } from '../../sandbox/anthropic/pacing.ts';
 import { formatDiagnostic } from '../../osop/diagnostics.ts';
 import { liveBlockers } from '../../osop/live-support.ts';
-import { loadWorkflowFile } from '../../osop/load.ts';
 import { didYouMean } from '../../osop/suggest.ts';
 import type { Workflow } from '../../osop/workflow.ts';
 import type { RunEvent } from '../../machine/run-event.ts';
 import type { HumanDecision, RunHandle } from '../../machine/run-options.ts';
-import { RunSetupError, startRun } from '../../machine/runner.ts';
 import { loadSecrets } from '../../machine/secrets.ts';
 import { parseInputFlags, UsageError } from '../input-flags.ts';
 import { createEventPrinter } from '../print-events.ts';
 import { summarizeRun } from '../run-summary.ts';
-import { startStatelyInspector, type StatelySession } from '../../inspect/stately.ts';
+import type { StatelySession } from '../../inspect/stately.ts';
 
 export interface RunFlags {
   input: string[];
@@ -87,6 +85,10 @@ async function decide(node: string, flags: RunFlags, io: RunIO): Promise<HumanDe
 
 /** Runs one workflow file; resolves with the exit code (0 COMPLETED, 1 FAILED/TIMEOUT, 2 invalid input). */
 export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunIO): Promise<number> {
+  const [{ loadWorkflowFile }, { RunSetupError, startRun }] = await Promise.all([
+    import('../../osop/load.ts'),
+    import('../../machine/runner.ts'),
+  ]);
   const loaded = await loadWorkflowFile(file);
   const problems = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error' || !flags.json);
   for (const diagnostic of problems) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
@@ -106,7 +108,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
     const inputs = parseInputFlags(workflow, flags.input);
     const userSecrets = loadSecrets({ names: workflow.secrets, flags: flags.secret, envFile: join(io.cwd, '.env'), env: io.env });
     services = needsServices(workflow, flags)
-      ? await openServices({
+      ? await (await import('../../adapters/services.ts')).openServices({
           env: io.env,
           forceSandbox: flags.sandbox,
           announce: (line) => io.stderr(`${line}\n`),
@@ -118,6 +120,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
       ? createLocalExecutors({ dryRun: true })
       : { ...createLocalExecutors({ allowCli: flags.allowCli }), ...services?.executors };
     if (flags.inspect) {
+      const { startStatelyInspector } = await import('../../inspect/stately.ts');
       stately = startStatelyInspector({ secrets, port: flags.inspectPort, inspectorUrl: io.env.SOPSTATE_INSPECTOR_URL, log: (line) => io.stderr(`${line}\n`) });
     }
     const print = flags.json ? (event: RunEvent) => io.stdout(`${JSON.stringify(event)}\n`) : createEventPrinter({ write: io.stdout, color: io.color, verbose: flags.verbose });

@@ -4,13 +4,9 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { RouteModule } from '../../server/app.ts';
 import { assertSafeBinding, UnsafeBindingError } from '../../server/binding.ts';
-import { parsePacing, REALISTIC_PACING, type StreamPacing } from '../../sandbox/start.ts';
-import { createRuntime } from '../../server/runtime.ts';
+import { parsePacing, REALISTIC_PACING, type StreamPacing } from '../../sandbox/anthropic/pacing.ts';
 import { DatabaseLockedError } from '../../store/database-lock.ts';
-import { startServer } from '../../server/start-server.ts';
-import { webModule } from '../../server/web/web-routes.ts';
 import type { ChatClaudeOptions } from '../../server/chat/chat-claude.ts';
-import { chatModuleFromEnv } from '../../server/chat/chat-module.ts';
 
 interface ServeFlags {
   port: number;
@@ -29,7 +25,13 @@ const port = (value: string): number => {
 };
 
 /** Extra route modules mounted on the server: the web page and the chat (Claude live with a key, else the sandbox's). */
-const routeModules = (options: ChatClaudeOptions): RouteModule[] => [webModule(), chatModuleFromEnv(options)];
+const routeModules = async (options: ChatClaudeOptions): Promise<RouteModule[]> => {
+  const [{ webModule }, { chatModuleFromEnv }] = await Promise.all([
+    import('../../server/web/web-routes.ts'),
+    import('../../server/chat/chat-module.ts'),
+  ]);
+  return [webModule(), chatModuleFromEnv(options)];
+};
 
 const fail = (message: string): never => {
   process.stderr.write(`sopstate serve: ${message}\n`);
@@ -65,6 +67,10 @@ export function registerServe(program: Command): void {
       } catch (error) {
         return fail((error as Error).message);
       }
+      const [{ createRuntime }, { startServer }] = await Promise.all([
+        import('../../server/runtime.ts'),
+        import('../../server/start-server.ts'),
+      ]);
       let announced = false;
       const { runtime, secret, sandbox, close: closeRuntime } = await createRuntime({
         allowCli: flags.allowCli,
@@ -86,7 +92,7 @@ export function registerServe(program: Command): void {
           logDir: flags.logDir ? resolve(flags.logDir) : undefined,
           runtime,
           secrets: secret,
-          routes: routeModules({ forceSandbox: flags.sandbox, sandbox }),
+          routes: await routeModules({ forceSandbox: flags.sandbox, sandbox }),
         });
         const resumed = server.restored.restored.length;
         process.stdout.write(`sopstate serving ${workflowsDir} at ${server.url}${resumed ? ` (${resumed} unfinished run(s) resumed)` : ''}\n`);

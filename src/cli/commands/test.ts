@@ -1,9 +1,7 @@
 // `sopstate test <file> [--sandbox] [--max N] [--json]`: runs every path; exit 1 when any run leaves its path.
 import type { Command } from 'commander';
-import { DEFAULT_MAX_PATHS } from '../../paths/enumerate.ts';
-import { formatCheck, formatReport } from '../../paths/format-report.ts';
-import { testPaths, type PathRunner } from '../../paths/test-paths.ts';
-import { withSandboxRunner } from '../../paths/sandbox-runner.ts';
+import { DEFAULT_MAX_PATHS } from '../../paths/limits.ts';
+import type { PathRunner } from '../../paths/test-paths.ts';
 import { loadOrReport, parseMax, reportingCompileErrors } from './paths.ts';
 
 interface TestFlags {
@@ -23,6 +21,11 @@ export function registerTest(program: Command): void {
     .action(async (file: string, flags: TestFlags) => {
       const workflow = await loadOrReport(file);
       if (!workflow) return;
+      const [{ formatCheck, formatReport }, { testPaths }, { withSandboxRunner }] = await Promise.all([
+        import('../../paths/format-report.ts'),
+        import('../../paths/test-paths.ts'),
+        import('../../paths/sandbox-runner.ts'),
+      ]);
       await reportingCompileErrors(async () => {
         const print = (text: string) => {
           if (!flags.json) process.stdout.write(`${text}\n`);

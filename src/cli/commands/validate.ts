@@ -1,7 +1,7 @@
 // `sopstate validate <files...>`: located diagnostics; exit 0 valid (warnings allowed), 2 invalid.
 import { Option, type Command } from 'commander';
 import { formatDiagnostic } from '../../osop/diagnostics.ts';
-import { expandPaths, validateFile, type FileVerdict, type ValidateOptions } from '../../osop/validate-file.ts';
+import type { FileVerdict, ValidateOptions } from '../../osop/validate-file.ts';
 
 interface ValidateFlags {
   strict?: boolean;
@@ -26,6 +26,7 @@ export function registerValidate(program: Command): void {
     .option('--json', 'print the diagnostics as a JSON array')
     .option('--dry-run', 'the documents are meant for --dry-run only: do not fail them for what stops a live run')
     .action(async (files: string[], flags: ValidateFlags) => {
+      const { expandPaths, validateFile } = await import('../../osop/validate-file.ts');
       const options: ValidateOptions = { strict: flags.strict, schema: flags.schema, dryRun: flags.dryRun };
       const verdicts: FileVerdict[] = [];
       try {

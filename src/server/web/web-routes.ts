@@ -1,11 +1,15 @@
 // Serves the web page: the files in ./static, elkjs and eventsource-parser from node_modules. No build step.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
+import { packageRoot } from '../../package-root.ts';
 
-const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'static');
+// Beside this module (src/, dist/), or in dist/ when this module is part of the CLI bundle (dist/cli/chunks/).
+const besideModule = join(dirname(fileURLToPath(import.meta.url)), 'static');
+const STATIC_DIR = existsSync(besideModule) ? besideModule : join(packageRoot(import.meta.url), 'dist/server/web/static');
 const PAGE_FILES = [
   'index.html', 'app.js', 'api.js', 'chat.js', 'graph.js', 'timeline.js', 'inspector.js', 'styles.css',
   'run-model.js', 'node-panel.js', 'json-tree.js', 'runs-list.js', 'format.js',

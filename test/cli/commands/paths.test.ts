@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const SEED = resolve(import.meta.dirname, '../../../../shared/seed/ex-sop-stripe-payment.osop.yaml');
+const SEED = resolve(import.meta.dirname, '../../../examples/stripe-payment-seed.osop.yaml');
 
 function sopstate(args: string[]) {
   const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout: 120_000 });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
-const SEED = '/work/shared/seed/ex-sop-stripe-payment.osop.yaml';
+const SEED = 'examples/stripe-payment-seed.osop.yaml';
 
 function render(args: string[]) {
   const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', 'render', ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -35,7 +35,7 @@ describe('sopstate render', () => {
   });
 
   it('refuses an invalid workflow with its diagnostics and exit 2', () => {
-    const { code, stdout, stderr } = render(['/work/shared/corpus/osop-fixtures/missing_fields.osop']);
+    const { code, stdout, stderr } = render(['test/fixtures/corpus/osop-fixtures/missing_fields.osop']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/missing_fields\.osop:1:1: error: missing required fields/);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const SEED = '/work/shared/seed/ex-sop-stripe-payment.osop.yaml';
-const FIXTURES = '/work/shared/corpus/osop-fixtures';
+const SEED = 'examples/stripe-payment-seed.osop.yaml';
+const FIXTURES = 'test/fixtures/corpus/osop-fixtures';
 
 function sopstate(args: string[], input?: string) {
   const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', input, timeout: 60_000 });
@@ -25,7 +25,7 @@ describe('sopstate validate', () => {
     expect(code).toBe(2);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
-    for (const line of lines) expect(line).toMatch(/^\/work\/shared\/corpus\/osop-fixtures\/\w+\.osop:\d+:\d+: error: .+/);
+    for (const line of lines) expect(line).toMatch(/^test\/fixtures\/corpus\/osop-fixtures\/\w+\.osop:\d+:\d+: error: .+/);
     expect(`${stdout}${stderr}`).not.toMatch(/\n\s+at /);
   });
 

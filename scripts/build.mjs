@@ -1,0 +1,33 @@
+// `npm run build`: compiles src/ to dist/ (ESM + .d.ts, the library), bundles the CLI over dist/cli/main.js so it
+// starts without resolving ~200 modules, and copies the files the code reads at run time.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { build } from 'esbuild';
+
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+rmSync('dist', { recursive: true, force: true });
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+// The web page's files, next to the module that serves them (src/server/web/web-routes.ts).
+cpSync('src/server/web/static', 'dist/server/web/static', { recursive: true });
+
+// Each command's dynamic import() becomes a chunk, so a command still loads only what it uses.
+await build({
+  entryPoints: ['dist/cli/main.js'],
+  outdir: 'dist/cli',
+  allowOverwrite: true,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  // Native addon: stays a normal dependency.
+  external: ['better-sqlite3'],
+  // Bundled CommonJS packages call require(); ESM has none.
+  banner: {
+    js: "import { createRequire as __sopstateCreateRequire } from 'node:module';\nconst require = __sopstateCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+chmodSync('dist/cli/main.js', 0o755);
