@@ -6,7 +6,7 @@ import { normalizeOutputs } from './normalize-outputs.ts';
 import { normalizeRetry, normalizeTimeout } from './normalize-policy.ts';
 import { didYouMean } from './suggest.ts';
 import { parseCommand, shellOf } from './command-line.ts';
-import { parseTemplate, type TemplateOptions } from './template.ts';
+import { findInterpolations, parseTemplate, type TemplateOptions } from './template.ts';
 import type { Template, WorkflowNode } from './workflow.ts';
 
 export const CORE_TYPES = ['agent', 'api', 'cli', 'human'];
@@ -41,7 +41,13 @@ function runtimeOf(raw: Raw, path: DocPath, context: NormalizeContext): Record<s
         context.sink.error({ code: 'invalid-interpolation', path: [...path, 'runtime', key], message: problem.message, suggestion: 'write ${inputs.name}, ${node_id.field} or ${secrets.NAME}' }),
     };
     templates[key] = parseTemplate(value, options);
-    if (raw.type === 'cli' && key === 'command') templates[key] = commandTemplate(value, runtime.shell, templates[key], [...path, 'runtime'], context, options);
+  }
+  if (raw.type === 'cli' && runtime.command !== undefined) {
+    // A command without `${...}` is exactly the file's own text, so it keeps running in /bin/sh as written.
+    const literal = typeof runtime.command === 'string' && findInterpolations(runtime.command).length === 0;
+    if (runtime.shell === undefined && literal) templates.shell = { kind: 'value', value: true };
+    const shell = runtime.shell === undefined && literal ? true : runtime.shell;
+    templates.command = commandTemplate(runtime.command, shell, templates.command, [...path, 'runtime'], context, { bareName: context.bareName });
   }
   return templates;
 }
@@ -57,8 +63,9 @@ function commandTemplate(value: unknown, shellValue: unknown, parsed: Template, 
     if (shell && Array.isArray(value)) context.sink.error({ code: 'invalid-runtime', path: [...path, 'command'], message: 'a command run in a shell must be one string', suggestion: 'write the command as one line, or drop shell: true to run this list as the arguments' });
     return parsed;
   }
-  const result = parseCommand(value, shell, { bareName: options.bareName });
-  if (result.template) return result.template;
+  const result = parseCommand(value, shell, options);
+  // A literal command stays text (the executor splits it the same way); only interpolated ones change shape.
+  if (result.template) return parsed.kind === 'value' ? parsed : result.template;
   context.sink.error({ code: 'invalid-command', path: [...path, 'command'], message: result.problem.message, suggestion: result.problem.suggestion });
   return parsed;
 }

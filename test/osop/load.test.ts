@@ -60,7 +60,7 @@ describe('loading', () => {
 
   it('still allows a few ordinary aliases', () => {
     const text = MINIMAL.replace('runtime: {command: "echo a"}', 'runtime: &shared {command: "echo a"}').replace('runtime: {command: "echo b"}', 'runtime: *shared');
-    expect(loadWorkflowText(text, 'flow.osop.yaml').workflow?.nodes[1].runtime.command).toEqual({ kind: 'list', items: [{ kind: 'value', value: 'echo' }, { kind: 'value', value: 'a' }] });
+    expect(loadWorkflowText(text, 'flow.osop.yaml').workflow?.nodes[1].runtime.command).toEqual({ kind: 'value', value: 'echo a' });
   });
 
   it('refuses duplicate keys in YAML and in JSON', () => {

@@ -138,17 +138,18 @@ describe('nodes', () => {
     const nodes = '  - {id: a, type: api, runtime: {url: "https://api.test/", endpoint: "/v1/x"}}\n  - {id: b, type: cli, command: "echo hi"}';
     const [a, b] = workflow(doc(nodes, '  - {from: a, to: b}')).nodes;
     expect(a.runtime.url).toEqual({ kind: 'value', value: 'https://api.test/v1/x' });
-    expect(b.runtime.command).toEqual({ kind: 'list', items: [{ kind: 'value', value: 'echo' }, { kind: 'value', value: 'hi' }] });
+    expect(b.runtime.command).toEqual({ kind: 'value', value: 'echo hi' });
   });
 
   it('refuses shell syntax in a cli command that does not ask for a shell, where it is', () => {
     for (const [command, message] of [
-      ['echo a | tee log', 'command uses "|", which needs a shell'],
-      ['echo $HOME', 'command uses $HOME, which only a shell expands'],
-      ['echo "open', 'command has a quote that is never closed'],
+      ['echo ${inputs.x} | tee log', 'command uses "|", which needs a shell'],
+      ['echo $HOME ${inputs.x}', 'command uses $HOME, which only a shell expands'],
+      ['echo "open ${inputs.x}', 'command has a quote that is never closed'],
     ]) {
-      const result = load(doc(`  - {id: a, type: cli, runtime: {command: ${JSON.stringify(command)}}}\n  - {id: b, type: cli}`, '  - {from: a, to: b}'));
-      expect(result.diagnostics, command).toMatchObject([{ code: 'invalid-command', path: 'nodes[0].runtime.command', line: 5, message }]);
+      const nodes = `  - {id: a, type: cli, runtime: {command: ${JSON.stringify(command)}}}\n  - {id: b, type: cli}`;
+      const result = load(doc(nodes, '  - {from: a, to: b}', 'inputs: [{name: x}]\n'));
+      expect(result.diagnostics, command).toMatchObject([{ code: 'invalid-command', path: 'nodes[0].runtime.command', line: 6, message }]);
     }
     const shell = workflow(doc('  - {id: a, type: cli, runtime: {shell: true, command: "echo ${inputs.x} | tee log"}}\n  - {id: b, type: cli}', '  - {from: a, to: b}', 'inputs: [{name: x}]\n'));
     expect(shell.nodes[0].runtime.command).toMatchObject({ kind: 'list', items: [{ value: 'echo "${1}" | tee log' }, { kind: 'ref', ref: { path: ['x'] } }] });
