@@ -10,7 +10,7 @@ import { resolveTemplate, TemplateError } from '../osop/template.ts';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
 import type { NodeActorError, NodeActorInput, NodeActorOutput } from './actor-events.ts';
 import { toPlainJson } from './plain-json.ts';
-import type { Redactor } from './redact.ts';
+import { createStreamMasker, type Redactor } from './redact.ts';
 import type { RunEventBody } from './run-event.ts';
 
 /** What one run gives its node actors. */
@@ -67,6 +67,17 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
   const emit = (body: RunEventBody, redacted = false) => {
     if (!signal.aborted) deps.publish(body, redacted);
   };
+  // Streamed text is masked as a stream, so a secret split across deltas never goes out whole.
+  const stream = createStreamMasker(deps.redact.masking);
+  const emitStreamed = (body: RunEventBody) => {
+    if (body.type !== 'agent.delta') return emit(body);
+    const text = stream.push(body.text);
+    if (text !== '') emit({ ...body, text });
+  };
+  const flushStream = () => {
+    const text = stream.flush();
+    if (text !== '') emit({ type: 'agent.delta', node: node.id, text });
+  };
   const started = Date.now();
   let attempt = 1;
   deps.inFlight.set(node.id, { visit: input.visit });
@@ -75,7 +86,10 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
     const runtime = resolveRuntime(deps, node, input);
     const execute = withRetry(withTimeout(executorFor(deps, node), node.timeoutMs), retryPolicyFor(deps.workflow, node), {
       random: deps.random,
-      onAttempt: (current) => (attempt = current),
+      onAttempt: (current) => {
+        flushStream();
+        attempt = current;
+      },
     });
     const result = await execute({
       node,
@@ -86,8 +100,9 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
       idempotencyKey: `${deps.runId}:${node.id}:${input.visit}`,
       context: { inputs: input.inputs, outputs: input.outputs },
       signal,
-      emit: (body) => emit(body),
+      emit: emitStreamed,
     });
+    flushStream();
     const durationMs = Date.now() - started;
     // Outputs live in the persisted snapshot: keep them plain JSON, redacted once for the event and the context alike.
     const plain = toPlainJson(result.outputs ?? {});
@@ -97,6 +112,7 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
     return { outputs, ...(ai ? { ai } : {}), attempt, durationMs };
   } catch (failure) {
     if (signal.aborted) throw failure;
+    flushStream();
     deps.inFlight.delete(node.id);
     const error = errorOf(failure);
     const durationMs = Date.now() - started;

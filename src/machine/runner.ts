@@ -55,7 +55,7 @@ export function startRun(options: RunOptions): RunHandle {
   const { workflow } = options;
   const inputs = options.snapshot ? {} : checkSetup(options);
   const runId = options.runId ?? resumedRunId(options.snapshot) ?? randomUUID();
-  const redact = createRedactor(options.secrets ?? {});
+  const redact = createRedactor({ ...options.masked, ...options.secrets });
   const humanGate = options.humanGate ?? new HumanGate();
   const events: RunEvent[] = [];
   const inFlight = new Map<string, { visit: number }>();

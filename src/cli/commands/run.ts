@@ -12,7 +12,7 @@ import type { Workflow } from '../../osop/workflow.ts';
 import type { RunEvent } from '../../machine/run-event.ts';
 import type { HumanDecision, RunHandle } from '../../machine/run-options.ts';
 import { RunSetupError, startRun } from '../../machine/runner.ts';
-import { loadSecrets } from '../../machine/secrets.ts';
+import { knownSecrets, loadSecrets } from '../../machine/secrets.ts';
 import { parseInputFlags, UsageError } from '../input-flags.ts';
 import { createEventPrinter } from '../print-events.ts';
 import { startStatelyInspector, type StatelySession } from '../../inspect/stately.ts';
@@ -115,13 +115,14 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
       ? createLocalExecutors({ dryRun: true })
       : { ...createLocalExecutors({ allowCli: flags.allowCli }), ...services?.executors };
     if (flags.inspect) {
-      stately = startStatelyInspector({ secrets, port: flags.inspectPort, inspectorUrl: io.env.SOPSTATE_INSPECTOR_URL, log: (line) => io.stderr(`${line}\n`) });
+      stately = startStatelyInspector({ secrets: { ...knownSecrets((name) => io.env[name]), ...secrets }, port: flags.inspectPort, inspectorUrl: io.env.SOPSTATE_INSPECTOR_URL, log: (line) => io.stderr(`${line}\n`) });
     }
     const print = flags.json ? (event: RunEvent) => io.stdout(`${JSON.stringify(event)}\n`) : createEventPrinter({ write: io.stdout, color: io.color });
     handle = startRun({
       workflow,
       inputs,
       secrets,
+      masked: knownSecrets((name) => io.env[name]),
       executors,
       dryRun: flags.dryRun,
       logDir: flags.logDir,

@@ -19,6 +19,8 @@ export interface AnthropicEmulatorOptions {
   lookup?: PaymentLookup;
   /** Pause between streamed events so a terminal shows the text arriving (default 0). */
   streamChunkDelayMs?: number;
+  /** Stream text in pieces of this many characters instead of three words (tests of split secrets). */
+  textChunkChars?: number;
 }
 
 export interface AnthropicEmulator {
@@ -117,7 +119,7 @@ export function createAnthropicEmulator(options: AnthropicEmulatorOptions = {}):
   }
 
   function stream(c: Context, reply: MessageResponse, call: AnthropicCallRecord): Response {
-    const events = messageEvents(reply);
+    const events = messageEvents(reply, { textChunkChars: options.textChunkChars });
     const failMidway = call.fault === 'stream_error';
     c.header('request-id', call.requestId);
     return streamSSE(c, async (sse) => {
