@@ -127,9 +127,45 @@ function checkName(use: NameUse, options: CompileOptions, warnings: ExpressionPr
   return { code: 'unknown-name', message: `unknown name '${use.name}'`, col, suggestion: didYouMean(use.name, [...nodeIds, ...EXPRESSION_NAMESPACES, ...(options.variables ?? [])]) };
 }
 
+const MAX_EXPRESSION_CHARS = 4096;
+const MAX_EXPRESSION_NESTING = 48;
+const MAX_EXPRESSION_OPERATORS = 400;
+
+/** The parser and checker recurse over the syntax tree: a bound on size, nesting and operators keeps them in the stack. */
+function complexityProblem(source: string): ExpressionProblem | undefined {
+  const suggestion = 'split it into smaller conditions, or compute the value in a node and compare its output';
+  if (source.length > MAX_EXPRESSION_CHARS) {
+    return { code: 'cel-too-complex', message: `expression is ${source.length} characters; the limit is ${MAX_EXPRESSION_CHARS}`, col: 1, suggestion };
+  }
+  let depth = 0;
+  let operators = 0;
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index];
+    if ('([{'.includes(char) && ++depth > MAX_EXPRESSION_NESTING) {
+      return { code: 'cel-too-complex', message: `expression nests brackets more than ${MAX_EXPRESSION_NESTING} deep`, col: index + 1, suggestion };
+    }
+    if (')]}'.includes(char)) depth--;
+    if ('+-*/%<>=!&|?.,'.includes(char) && ++operators > MAX_EXPRESSION_OPERATORS) {
+      return { code: 'cel-too-complex', message: `expression has more than ${MAX_EXPRESSION_OPERATORS} operators`, col: index + 1, suggestion };
+    }
+  }
+  return undefined;
+}
+
 export function compileExpression(source: string, position: SourcePosition, options: CompileOptions): CompileResult {
+  try {
+    return compileChecked(source, position, options);
+  } catch (failure) {
+    if (!(failure instanceof RangeError)) throw failure;
+    return { error: { code: 'cel-too-complex', message: 'expression is too deeply nested to check', col: 1 }, warnings: [] };
+  }
+}
+
+function compileChecked(source: string, position: SourcePosition, options: CompileOptions): CompileResult {
   const warnings: ExpressionProblem[] = [];
   if (source.trim() === '') return { error: { code: 'cel-syntax', message: 'empty expression', col: 1 }, warnings };
+  const tooComplex = complexityProblem(source);
+  if (tooComplex) return { error: tooComplex, warnings };
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(source);

@@ -1,5 +1,6 @@
 // `sopstate validate <files...>`: located diagnostics; exit 0 valid (warnings allowed), 2 invalid.
 import { Option, type Command } from 'commander';
+import { compileDiagnostics } from '../../machine/compile-check.ts';
 import { formatDiagnostic } from '../../osop/diagnostics.ts';
 import { expandPaths, validateFile, type FileVerdict, type ValidateOptions } from '../../osop/validate-file.ts';
 
@@ -24,7 +25,7 @@ export function registerValidate(program: Command): void {
     .addOption(new Option('--schema <name>', 'also report the official JSON Schema verdict').choices(['core', 'full']))
     .option('--json', 'print the diagnostics as a JSON array')
     .action(async (files: string[], flags: ValidateFlags) => {
-      const options: ValidateOptions = { strict: flags.strict, schema: flags.schema };
+      const options: ValidateOptions = { strict: flags.strict, schema: flags.schema, check: compileDiagnostics };
       const verdicts: FileVerdict[] = [];
       try {
         for (const file of await expandPaths(files)) verdicts.push(await validateFile(file, options));
