@@ -176,6 +176,9 @@ function compileChecked(source: string, position: SourcePosition, options: Compi
   const callProblem = checkCalls(references, options.nodeIds);
   if (callProblem) return { error: callProblem, warnings };
   for (const use of references.names) {
+    if (use.name === '__proto__' || use.name in Object.prototype) {
+      return { error: { code: 'reserved-name', message: `'${use.name}' is a name JavaScript objects reserve`, col: use.offset + 1 }, warnings };
+    }
     const problem = checkName(use, options, warnings);
     if (problem) return { error: problem, warnings };
   }
@@ -195,7 +198,7 @@ function compileChecked(source: string, position: SourcePosition, options: Compi
         bindings[name] = toCel(scope.outputs[name] ?? {});
       } else {
         const owners = [options.producers?.get(name), sourceNode].filter((owner): owner is string => owner !== undefined);
-        const owner = owners.find((candidate) => scope.outputs[candidate] && name in scope.outputs[candidate]);
+        const owner = owners.find((candidate) => scope.outputs[candidate] && Object.hasOwn(scope.outputs[candidate], name));
         if (owner) bindings[name] = toCel(scope.outputs[owner][name]);
       }
     }

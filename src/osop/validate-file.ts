@@ -56,6 +56,12 @@ export async function validateFile(path: string, options: ValidateOptions = {}):
 async function validateOne(path: string, options: ValidateOptions): Promise<FileVerdict> {
   const read = await readWorkflowSource(path);
   if (!('text' in read)) return verdict(path, 'workflow', read.diagnostics, false);
+  return validateText(read.text, path, options);
+}
+
+/** The verdict on a document's text (as read from `path`); throws only when a check crashes (validateFile catches). */
+export function validateText(text: string, path: string, options: ValidateOptions = {}): FileVerdict {
+  const read = { text };
   if (isOsoplog(path, read.text)) return validateOsoplog(read.text, path, options);
   const loaded = loadWorkflowText(read.text, path);
   const accepted = loaded.workflow && !loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error');
