@@ -1,5 +1,6 @@
 // CEL expressions (`when`, `condition`, `for_each`, output extractors): parsed and checked once, evaluated many times.
 import { isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
+import { budgetProblem, comprehensionDepth } from './cel-budget.ts';
 import { collectReferences, type CelReferences, type NameUse } from './cel-references.ts';
 import { functionNames, NODE_FUNCTIONS, withScope, workflowEnv } from './cel-functions.ts';
 import { fromCel, toCel } from './cel-values.ts';
@@ -183,6 +184,7 @@ function compileChecked(source: string, position: SourcePosition, options: Compi
     if (problem) return { error: problem, warnings };
   }
   const program = plan(workflowEnv, parsed);
+  const depth = comprehensionDepth(source);
   const roots = [...new Set(references.names.map((use) => use.name))];
   const nodeIds = new Set(options.nodeIds);
   const variables = new Set(options.variables ?? []);
@@ -210,6 +212,8 @@ function compileChecked(source: string, position: SourcePosition, options: Compi
     position,
     evaluate(scope) {
       const bindings = bind(scope);
+      const tooCostly = budgetProblem(depth, [scope.inputs, scope.outputs, scope.loop, scope.event]);
+      if (tooCostly) throw new ExpressionError(`will not evaluate "${source}": ${tooCostly}`, source, position);
       let result: ReturnType<typeof program>;
       try {
         result = withScope(scope, () => program(bindings));
