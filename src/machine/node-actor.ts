@@ -29,6 +29,9 @@ export interface NodeActorDeps {
   random?: () => number;
 }
 
+/** Outputs live in the run's context and every persisted snapshot: one node may add at most this much. */
+export const MAX_OUTPUT_BYTES = 1024 * 1024;
+
 const located = (node: WorkflowNode) => `${node.id} (${node.position.file}:${node.position.line})`;
 
 function executorFor(deps: NodeActorDeps, node: WorkflowNode): Executor {
@@ -106,6 +109,10 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
     const durationMs = Date.now() - started;
     // Outputs live in the persisted snapshot: keep them plain JSON, redacted once for the event and the context alike.
     const plain = toPlainJson(result.outputs ?? {});
+    const bytes = JSON.stringify(plain).length;
+    if (bytes > MAX_OUTPUT_BYTES) {
+      throw new NodeError(`${located(node)}: outputs are ${bytes} bytes; a node may keep at most ${MAX_OUTPUT_BYTES} in the run`, { code: 'outputs_too_large' });
+    }
     const { outputs, ai } = deps.redact({ outputs: plain, ...(result.ai ? { ai: result.ai } : {}) });
     deps.inFlight.delete(node.id);
     emit({ type: 'node.completed', node: node.id, visit: input.visit, durationMs, outputs, ...(ai ? { ai } : {}) }, true);
