@@ -1,6 +1,11 @@
-// The `cli` node: runs `runtime.command` in a shell; outputs stdout, stderr, exit_code; a non-zero exit is a failure.
+// The `cli` node: runs `runtime.command` without a shell (or in the one `runtime.shell` names), with a minimal
+// environment; outputs stdout, stderr, exit_code; a non-zero exit is a failure.
 import { spawn } from 'node:child_process';
+import { parseCommand, shellOf, type CommandParse } from '../osop/command-line.ts';
 import { NodeError, type Executor } from './executor.ts';
+
+/** The only variables a command inherits; anything else it needs is declared in runtime.env. */
+const INHERITED = ['PATH', 'HOME', 'LANG'];
 
 const MAX_CAPTURE = 1024 * 1024;
 
@@ -21,19 +26,42 @@ function capture(limit = MAX_CAPTURE) {
 const stringMap = (value: unknown): Record<string, string> =>
   value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, String(entry)])) : {};
 
+const asArgument = (value: unknown): string =>
+  value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+
+/**
+ * The program and its arguments. The loader already split `runtime.command` (see command-line.ts); a string here
+ * is a command given to the executor directly, split by the same rules.
+ */
+function argvOf(command: unknown, shell: string | false): string[] | string {
+  const words: CommandParse | undefined = typeof command === 'string' ? parseCommand(command, shell) : undefined;
+  if (words?.problem) return `${words.problem.message}: ${words.problem.suggestion}`;
+  const list = words?.template?.kind === 'list' ? words.template.items.map((item) => (item.kind === 'value' ? item.value : '')) : command;
+  if (!Array.isArray(list) || list.length === 0 || asArgument(list[0]).trim() === '') return 'add runtime.command';
+  const argv = list.map(asArgument);
+  return shell ? [shell, '-c', argv[0], 'sopstate', ...argv.slice(1)] : argv;
+}
+
+function environment(declared: unknown): Record<string, string> {
+  const inherited = INHERITED.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]!]);
+  return { ...Object.fromEntries(inherited), ...stringMap(declared) };
+}
+
 export const cliExecutor: Executor = ({ node, runtime, signal }) => {
-  const command = runtime.command;
-  if (typeof command !== 'string' || command.trim() === '') {
-    return Promise.reject(new NodeError(`cli node ${located(node)} has no command: add runtime.command`, { code: 'invalid_runtime' }));
+  const shell = shellOf(runtime.shell);
+  const argv = argvOf(runtime.command, shell ?? false);
+  if (shell === undefined || typeof argv === 'string') {
+    const why = shell === undefined ? 'runtime.shell must be true, false or the path of a shell' : argv;
+    const message = argv === 'add runtime.command' ? `cli node ${located(node)} has no command: ${why}` : `cli node ${located(node)}: ${why}`;
+    return Promise.reject(new NodeError(message, { code: 'invalid_runtime' }));
   }
-  const shell = typeof runtime.shell === 'string' ? runtime.shell : runtime.shell === false ? false : true;
   return new Promise((resolve, reject) => {
     const stdout = capture();
     const stderr = capture();
-    const child = spawn(command, {
-      shell,
+    const child = spawn(argv[0], argv.slice(1), {
+      shell: false,
       cwd: typeof runtime.cwd === 'string' ? runtime.cwd : undefined,
-      env: { ...process.env, ...stringMap(runtime.env) },
+      env: environment(runtime.env),
       signal,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -35,7 +35,7 @@ export class InspectionLog {
       const runId = options.runId ?? randomUUID();
       const recorder = createInspectionRecorder({
         runId,
-        secrets: options.secrets,
+        secrets: { ...options.masked, ...options.secrets },
         lastSeq: this.store.lastSeq(runId),
         keep: false,
         warn: this.#log,

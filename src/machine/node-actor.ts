@@ -13,7 +13,7 @@ import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
 import type { DurableNodeState, NodeActorError, NodeActorInput, NodeActorOutput } from './actor-events.ts';
 import { LostSecretError, type OutputSecrets } from './output-secrets.ts';
 import { toPlainJson } from './plain-json.ts';
-import type { Redactor } from './redact.ts';
+import { createStreamMasker, type Redactor } from './redact.ts';
 import type { RunEventBody } from './run-event.ts';
 
 /** What one run gives its node actors. */
@@ -41,6 +41,9 @@ export interface NodeActorDeps {
   /** How long a call whose outcome is unknown is repeated with its key before the run ends "outcome unknown". */
   uncertainWindowMs?: number;
 }
+
+/** Outputs live in the run's context and every persisted snapshot: one node may add at most this much. */
+export const MAX_OUTPUT_BYTES = 1024 * 1024;
 
 const located = (node: WorkflowNode) => `${node.id} (${node.position.file}:${node.position.line})`;
 
@@ -111,6 +114,17 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
   };
   const recorded = deps.completedBefore.get(`${node.id}:${input.visit}`);
   if (recorded) return recorded;
+  // Streamed text is masked as a stream, so a secret split across deltas never goes out whole.
+  const stream = createStreamMasker(deps.redact.masking);
+  const emitStreamed = (body: RunEventBody) => {
+    if (body.type !== 'agent.delta') return emit(body);
+    const text = stream.push(body.text);
+    if (text !== '') emit({ ...body, text });
+  };
+  const flushStream = () => {
+    const text = stream.flush();
+    if (text !== '') emit({ type: 'agent.delta', node: node.id, text });
+  };
   const started = Date.now();
   let attempt = 1;
   deps.inFlight.set(node.id, { visit: input.visit });
@@ -120,7 +134,10 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
     const durable = durableVisit(deps, node, input.visit);
     const execute = withRetry(withTimeout(executorFor(deps, node), node.timeoutMs), retryPolicyFor(deps.workflow, node), {
       random: deps.random,
-      onAttempt: (current) => (attempt = current),
+      onAttempt: (current) => {
+        flushStream();
+        attempt = current;
+      },
     });
     const result = await execute({
       node,
@@ -131,18 +148,24 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
       idempotencyKey: idempotencyKeyFor(deps.runId, node.id, input.visit),
       context: { inputs: input.inputs, outputs: input.outputs },
       signal,
-      emit: (body) => emit(body),
+      emit: emitStreamed,
       ...durable,
     });
+    flushStream();
     const durationMs = Date.now() - started;
     // Outputs live in the persisted snapshot: keep them plain JSON, redacted once for the event and the context alike.
     const plain = deps.outputSecrets.mask(node.id, toPlainJson(result.outputs ?? {}));
+    const bytes = JSON.stringify(plain).length;
+    if (bytes > MAX_OUTPUT_BYTES) {
+      throw new NodeError(`${located(node)}: outputs are ${bytes} bytes; a node may keep at most ${MAX_OUTPUT_BYTES} in the run`, { code: 'outputs_too_large' });
+    }
     const { outputs, ai } = deps.redact({ outputs: plain, ...(result.ai ? { ai: result.ai } : {}) });
     deps.inFlight.delete(node.id);
     emit({ type: 'node.completed', node: node.id, visit: input.visit, durationMs, outputs, ...(ai ? { ai } : {}) }, true);
     return { outputs, ...(ai ? { ai } : {}), attempt, durationMs };
   } catch (failure) {
     if (signal.aborted) throw failure;
+    flushStream();
     deps.inFlight.delete(node.id);
     const error = errorOf(failure);
     const durationMs = Date.now() - started;

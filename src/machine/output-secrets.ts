@@ -42,7 +42,7 @@ function mapStrings(value: Json, map: (text: string) => string): Json {
 export class OutputSecrets {
   /** Mask → value. */
   readonly #values = new Map<string, string>();
-  #redactor: Redactor = (value) => value;
+  #redactor: Redactor = createRedactor({});
 
   /** `outputs` with every secret field of `node` replaced by its mask; the values are remembered for this run. */
   mask(node: string, outputs: Record<string, unknown>): Record<string, unknown> {
@@ -67,7 +67,7 @@ export class OutputSecrets {
   }
 
   /** Masks every remembered value wherever it appears (URLs, messages, other outputs). */
-  readonly redact: Redactor = (value) => this.#redactor(value);
+  readonly redact = <T>(value: T): T => this.#redactor(value);
 
   /**
    * The real values back in place of their masks, for a runtime about to be executed. Throws LostSecretError for a

@@ -1,27 +1,60 @@
-// Scrubs secret values from anything a run emits: events, error messages, the .osoplog.
+// The one redactor: every masking rule sopstate applies to what a run emits (events, errors, the .osoplog,
+// stored snapshots, error texts built from what a server answered). Pure: no I/O.
 // Copy on write: what holds no secret comes back as the same object, so callers can redact freely.
 
-export type Redactor = <T>(value: T) => T;
+export interface Redactor {
+  <T>(value: T): T;
+  /** The rules it applies, for a stream masker over the same secrets. */
+  readonly masking: Masking;
+}
 
 const MIN_LENGTH = 4;
 
-export function createRedactor(secrets: Record<string, string>): Redactor {
+/** Output fields whose value is a secret whatever it is (a hook: e.g. Stripe's `client_secret`). */
+export const SECRET_FIELDS: readonly RegExp[] = [];
+
+/** Node's messages quote URLs with `user:password@` in them. */
+export const maskUserInfo = (text: string): string => text.replace(/\/\/[^/@\s]+@/g, '//[redacted]@');
+
+/** Every form a secret travels in: raw, URL-encoded, form-encoded (space → +), JSON-escaped, base64. */
+function encodedForms(value: string): string[] {
+  const forms = [value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), JSON.stringify(value).slice(1, -1)];
+  const base64 = Buffer.from(value, 'utf8').toString('base64');
+  forms.push(base64, base64.replace(/=+$/, ''), base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+  return [...new Set(forms)].filter((form) => form.length >= MIN_LENGTH);
+}
+
+export interface Masking {
+  /** Longest form first: [form, mask]. */
+  needles: ReadonlyArray<readonly [string, string]>;
+  secretFields: readonly RegExp[];
+}
+
+/** `secrets` are name → value; a value shorter than 4 characters is not masked (it would blank out numbers). */
+export function maskingFor(secrets: Record<string, string>, options: { mask?: (name: string) => string } = {}): Masking {
   const needles: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(secrets)) {
     if (typeof value !== 'string' || value.length < MIN_LENGTH) continue;
-    const mask = `[secret ${name}]`;
-    for (const form of new Set([value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)])) needles.push([form, mask]);
+    const mask = options.mask?.(name) ?? `[secret ${name}]`;
+    for (const form of encodedForms(value)) needles.push([form, mask]);
   }
   needles.sort((left, right) => right[0].length - left[0].length);
-  if (needles.length === 0) return <T>(value: T) => value;
-  const shortest = needles[needles.length - 1][0].length;
+  return { needles, secretFields: SECRET_FIELDS };
+}
 
-  const scrubText = (text: string): string => {
-    if (text.length < shortest) return text;
-    let result = text;
-    for (const [needle, mask] of needles) if (result.includes(needle)) result = result.split(needle).join(mask);
-    return result;
-  };
+export function maskText(masking: Masking, text: string): string {
+  const { needles } = masking;
+  if (needles.length === 0 || text.length < needles[needles.length - 1][0].length) return text;
+  let result = text;
+  for (const [needle, mask] of needles) if (result.includes(needle)) result = result.split(needle).join(mask);
+  return result;
+}
+
+export function createRedactor(secrets: Record<string, string>, options: { mask?: (name: string) => string } = {}): Redactor {
+  const masking = maskingFor(secrets, options);
+  if (masking.needles.length === 0 && masking.secretFields.length === 0) return Object.assign(<T>(value: T) => value, { masking });
+  const scrubText = (text: string) => maskText(masking, text);
+  const isSecretField = (key: string) => masking.secretFields.some((pattern) => pattern.test(key));
 
   const scrubArray = (list: unknown[]): unknown[] => {
     let copy: unknown[] | undefined;
@@ -39,8 +72,9 @@ export function createRedactor(secrets: Record<string, string>): Redactor {
     let changed: Array<[string, unknown]> | undefined;
     keys.forEach((key, index) => {
       const cleanKey = scrubText(key);
-      const entry = scrub(record[key]);
-      if (!changed && (cleanKey !== key || entry !== record[key])) changed = keys.slice(0, index).map((before) => [before, record[before]]);
+      const value = record[key];
+      const entry = typeof value === 'string' && isSecretField(key) ? `[secret ${key}]` : scrub(value);
+      if (!changed && (cleanKey !== key || entry !== value)) changed = keys.slice(0, index).map((before) => [before, record[before]]);
       changed?.push([cleanKey, entry]);
     });
     return changed ? Object.fromEntries(changed) : record;
@@ -52,5 +86,39 @@ export function createRedactor(secrets: Record<string, string>): Redactor {
     if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return scrubObject(value as Record<string, unknown>);
     return value;
   };
-  return <T>(value: T) => scrub(value) as T;
+  return Object.assign(<T>(value: T) => scrub(value) as T, { masking });
+}
+
+/** Masks bare values (no names) as `[redacted]`: credentials a node sent, in the error text built from the answer. */
+export const redactValues = (values: readonly string[]): Redactor =>
+  createRedactor(Object.fromEntries(values.map((value, index) => [String(index), value])), { mask: () => '[redacted]' });
+
+/**
+ * Masks text that arrives in chunks (agent.delta): a secret split across chunks is masked whole. Holds back
+ * at most the longest masked form minus one character — only while the text so far ends like the start of a secret.
+ */
+export function createStreamMasker(masking: Masking): { push(chunk: string): string; flush(): string } {
+  const forms = masking.needles.map(([form]) => form);
+  const longest = forms[0]?.length ?? 0;
+  let pending = '';
+  const heldBack = (text: string): number => {
+    for (let size = Math.min(longest - 1, text.length); size > 0; size--) {
+      const tail = text.slice(text.length - size);
+      if (forms.some((form) => form.length > size && form.startsWith(tail))) return size;
+    }
+    return 0;
+  };
+  return {
+    push(chunk) {
+      const text = maskText(masking, pending + chunk);
+      const hold = heldBack(text);
+      pending = text.slice(text.length - hold);
+      return text.slice(0, text.length - hold);
+    },
+    flush() {
+      const rest = maskText(masking, pending);
+      pending = '';
+      return rest;
+    },
+  };
 }

@@ -17,6 +17,8 @@ export interface RunOptions {
   inputs?: Record<string, unknown>;
   /** Values for `${secrets.X}`; every value is redacted from everything the run emits. */
   secrets?: Record<string, string>;
+  /** Other values to mask in everything the run emits (sopstate's own keys and token), not usable as `${secrets.X}`. */
+  masked?: Record<string, string>;
   /** Environment variables expressions may read as `env.X` (only those the user allows). */
   env?: Record<string, string>;
   executors: ExecutorRegistry;

@@ -71,8 +71,11 @@ export function startRun(options: RunOptions): RunHandle {
   const inputs = options.snapshot ? {} : checkSetup(options);
   const runId = options.runId ?? resumedRunId(options.snapshot) ?? randomUUID();
   const outputSecrets = new OutputSecrets();
-  const redactSecrets = createRedactor(options.secrets ?? {});
-  const redact: Redactor = (value) => outputSecrets.redact(redactSecrets(value));
+  const redactSecrets = createRedactor({ ...options.masked, ...options.secrets });
+  // Stream masking (agent.delta) uses the run's secrets; output secrets are masked in whole values.
+  const redact: Redactor = Object.assign(<T>(value: T): T => outputSecrets.redact(redactSecrets(value)), {
+    masking: redactSecrets.masking,
+  });
   const humanGate = options.humanGate ?? new HumanGate();
   // The latest events only: every event goes to onEvent, and a long run's memory stays flat.
   const keepEvents = options.keepEvents ?? DEFAULT_KEPT_EVENTS;

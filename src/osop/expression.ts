@@ -1,5 +1,6 @@
 // CEL expressions (`when`, `condition`, `for_each`, output extractors): parsed and checked once, evaluated many times.
 import { isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
+import { budgetProblem, comprehensionDepth } from './cel-budget.ts';
 import { collectReferences, type CelReferences, type NameUse } from './cel-references.ts';
 import { functionNames, NODE_FUNCTIONS, withScope, workflowEnv } from './cel-functions.ts';
 import { fromCel, toCel } from './cel-values.ts';
@@ -148,9 +149,45 @@ function checkName(use: NameUse, options: CompileOptions, warnings: ExpressionPr
   return { code: 'unknown-name', message: `unknown name '${use.name}'`, col, suggestion: didYouMean(use.name, [...nodeIds, ...EXPRESSION_NAMESPACES, ...(options.variables ?? [])]) };
 }
 
+const MAX_EXPRESSION_CHARS = 4096;
+const MAX_EXPRESSION_NESTING = 48;
+const MAX_EXPRESSION_OPERATORS = 400;
+
+/** The parser and checker recurse over the syntax tree: a bound on size, nesting and operators keeps them in the stack. */
+function complexityProblem(source: string): ExpressionProblem | undefined {
+  const suggestion = 'split it into smaller conditions, or compute the value in a node and compare its output';
+  if (source.length > MAX_EXPRESSION_CHARS) {
+    return { code: 'cel-too-complex', message: `expression is ${source.length} characters; the limit is ${MAX_EXPRESSION_CHARS}`, col: 1, suggestion };
+  }
+  let depth = 0;
+  let operators = 0;
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index];
+    if ('([{'.includes(char) && ++depth > MAX_EXPRESSION_NESTING) {
+      return { code: 'cel-too-complex', message: `expression nests brackets more than ${MAX_EXPRESSION_NESTING} deep`, col: index + 1, suggestion };
+    }
+    if (')]}'.includes(char)) depth--;
+    if ('+-*/%<>=!&|?.,'.includes(char) && ++operators > MAX_EXPRESSION_OPERATORS) {
+      return { code: 'cel-too-complex', message: `expression has more than ${MAX_EXPRESSION_OPERATORS} operators`, col: index + 1, suggestion };
+    }
+  }
+  return undefined;
+}
+
 export function compileExpression(source: string, position: SourcePosition, options: CompileOptions): CompileResult {
+  try {
+    return compileChecked(source, position, options);
+  } catch (failure) {
+    if (!(failure instanceof RangeError)) throw failure;
+    return { error: { code: 'cel-too-complex', message: 'expression is too deeply nested to check', col: 1 }, warnings: [] };
+  }
+}
+
+function compileChecked(source: string, position: SourcePosition, options: CompileOptions): CompileResult {
   const warnings: ExpressionProblem[] = [];
   if (source.trim() === '') return { error: { code: 'cel-syntax', message: 'empty expression', col: 1 }, warnings };
+  const tooComplex = complexityProblem(source);
+  if (tooComplex) return { error: tooComplex, warnings };
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(source);
@@ -161,10 +198,14 @@ export function compileExpression(source: string, position: SourcePosition, opti
   const callProblem = checkCalls(references, options.nodeIds);
   if (callProblem) return { error: callProblem, warnings };
   for (const use of references.names) {
+    if (use.name === '__proto__' || use.name in Object.prototype) {
+      return { error: { code: 'reserved-name', message: `'${use.name}' is a name JavaScript objects reserve`, col: use.offset + 1 }, warnings };
+    }
     const problem = checkName(use, options, warnings, source);
     if (problem) return { error: problem, warnings };
   }
   const program = plan(workflowEnv, parsed);
+  const depth = comprehensionDepth(source);
   const roots = [...new Set(references.names.map((use) => use.name))];
   const nodeIds = new Set(options.nodeIds);
   const variables = new Set(options.variables ?? []);
@@ -180,7 +221,7 @@ export function compileExpression(source: string, position: SourcePosition, opti
         bindings[name] = toCel(scope.outputs[name] ?? {});
       } else {
         const owners = [options.producers?.get(name), sourceNode].filter((owner): owner is string => owner !== undefined);
-        const owner = owners.find((candidate) => scope.outputs[candidate] && name in scope.outputs[candidate]);
+        const owner = owners.find((candidate) => scope.outputs[candidate] && Object.hasOwn(scope.outputs[candidate], name));
         if (owner) bindings[name] = toCel(scope.outputs[owner][name]);
       }
     }
@@ -192,6 +233,8 @@ export function compileExpression(source: string, position: SourcePosition, opti
     position,
     evaluate(scope) {
       const bindings = bind(scope);
+      const tooCostly = budgetProblem(depth, [scope.inputs, scope.outputs, scope.loop, scope.event]);
+      if (tooCostly) throw new ExpressionError(`will not evaluate "${source}": ${tooCostly}`, source, position);
       let result: ReturnType<typeof program>;
       try {
         result = withScope(scope, () => program(bindings));

@@ -37,7 +37,7 @@ function compile(source: unknown, path: DocPath, from: string | undefined, conte
   });
   const at = (col?: number) => (col ? context.source.locateInString(path, col) : position);
   for (const warning of warnings) context.sink.warning({ code: warning.code, path, message: warning.message, suggestion: warning.suggestion, at: at(warning.col) });
-  if (error) context.sink.error({ code: error.code, path, message: `${error.message} in "${source}"`, suggestion: error.suggestion, at: at(error.col) });
+  if (error) context.sink.error({ code: error.code, path, message: `${error.message} in "${source.length > 80 ? `${source.slice(0, 79)}…` : source}"`, suggestion: error.suggestion, at: at(error.col) });
   return expression;
 }
 

@@ -5,7 +5,8 @@ import { warnUnknownKeys, NODE_KEYS } from './known-keys.ts';
 import { normalizeOutputs } from './normalize-outputs.ts';
 import { normalizeRetry, normalizeTimeout } from './normalize-policy.ts';
 import { didYouMean } from './suggest.ts';
-import { parseTemplate } from './template.ts';
+import { parseCommand, shellOf } from './command-line.ts';
+import { findInterpolations, parseTemplate, type TemplateOptions } from './template.ts';
 import type { Template, WorkflowNode } from './workflow.ts';
 
 export const CORE_TYPES = ['agent', 'api', 'cli', 'human'];
@@ -34,13 +35,39 @@ function runtimeOf(raw: Raw, path: DocPath, context: NormalizeContext): Record<s
   }
   const templates: Record<string, Template> = {};
   for (const [key, value] of Object.entries(runtime)) {
-    templates[key] = parseTemplate(value, {
+    const options: TemplateOptions = {
       bareName: context.bareName,
       report: (problem) =>
         context.sink.error({ code: 'invalid-interpolation', path: [...path, 'runtime', key], message: problem.message, suggestion: 'write ${inputs.name}, ${node_id.field} or ${secrets.NAME}' }),
-    });
+    };
+    templates[key] = parseTemplate(value, options);
+  }
+  if (raw.type === 'cli' && runtime.command !== undefined) {
+    // A command without `${...}` is exactly the file's own text, so it keeps running in /bin/sh as written.
+    const literal = typeof runtime.command === 'string' && findInterpolations(runtime.command).length === 0;
+    if (runtime.shell === undefined && literal) templates.shell = { kind: 'value', value: true };
+    const shell = runtime.shell === undefined && literal ? true : runtime.shell;
+    templates.command = commandTemplate(runtime.command, shell, templates.command, [...path, 'runtime'], context, { bareName: context.bareName });
   }
   return templates;
+}
+
+/** A cli command becomes its argv (or a shell script and its quoted values) here, at load: see command-line.ts. */
+function commandTemplate(value: unknown, shellValue: unknown, parsed: Template, path: DocPath, context: NormalizeContext, options: TemplateOptions): Template {
+  const shell = shellOf(shellValue);
+  if (shell === undefined) {
+    context.sink.error({ code: 'invalid-runtime', path: [...path, 'shell'], message: 'shell must be true, false or the path of a shell', suggestion: 'write shell: true to run the command in /bin/sh' });
+    return parsed;
+  }
+  if (typeof value !== 'string') {
+    if (shell && Array.isArray(value)) context.sink.error({ code: 'invalid-runtime', path: [...path, 'command'], message: 'a command run in a shell must be one string', suggestion: 'write the command as one line, or drop shell: true to run this list as the arguments' });
+    return parsed;
+  }
+  const result = parseCommand(value, shell, options);
+  // A literal command stays text (the executor splits it the same way); only interpolated ones change shape.
+  if (result.template) return parsed.kind === 'value' ? parsed : result.template;
+  context.sink.error({ code: 'invalid-command', path: [...path, 'command'], message: result.problem.message, suggestion: result.problem.suggestion });
+  return parsed;
 }
 
 function checkType(type: string, raw: Raw, path: DocPath, context: NormalizeContext): void {

@@ -39,6 +39,9 @@ function nodeIdsOf(rawNodes: unknown[], context: NormalizeContext): string[] {
       context.sink.error({ code: 'duplicate-node', path: ['nodes', index, 'id'], message: `node id "${id}" is used twice (first at line ${first.line})`, suggestion: 'give each node its own id' });
       return;
     }
+    if (id === '__proto__' || id in Object.prototype) {
+      context.sink.error({ code: 'reserved-node-id', path: ['nodes', index, 'id'], message: `node id "${id}" is a name JavaScript objects reserve`, suggestion: `rename it, e.g. ${id.replace(/_/g, '')}_step` });
+    }
     if (RESERVED_NAMES.includes(id)) {
       context.sink.error({ code: 'reserved-node-id', path: ['nodes', index, 'id'], message: `node id "${id}" collides with the ${id} namespace in expressions`, suggestion: `rename it, e.g. ${id}_step` });
     }

@@ -6,7 +6,7 @@ import { sortDiagnostics } from './diagnostics.ts';
 import { cliNotes, liveBlockers } from './live-support.ts';
 import { schemaVerdict } from './schema-verdict.ts';
 import { parseSource } from './yaml-source.ts';
-import type { Diagnostic } from './workflow.ts';
+import type { Diagnostic, Workflow } from './workflow.ts';
 
 export interface ValidateOptions {
   /** Add the official schema's verdict (its violations are errors). */
@@ -15,6 +15,8 @@ export interface ValidateOptions {
   strict?: boolean;
   /** The document is meant for --dry-run only: what stops a live run is not an error. */
   dryRun?: boolean;
+  /** A further check of a workflow the loader accepted (the CLI passes the compiler's). */
+  check?: (workflow: Workflow) => Diagnostic[];
 }
 
 export interface FileVerdict {
@@ -43,14 +45,33 @@ function validateOsoplog(text: string, file: string, options: ValidateOptions): 
   return verdict(file, 'osoplog', [...parsed, ...(checkSchema ? schemaVerdict(text, file, 'osoplog').diagnostics : [])], Boolean(options.strict));
 }
 
+/** Never throws: a file that crashes a check gets an error verdict of its own, so the other files still get theirs. */
 export async function validateFile(path: string, options: ValidateOptions = {}): Promise<FileVerdict> {
+  try {
+    return await validateOne(path, options);
+  } catch (failure) {
+    const reason = failure instanceof RangeError ? 'it is too deeply nested' : failure instanceof Error ? failure.message : String(failure);
+    const diagnostic: Diagnostic = { severity: 'error', code: 'unchecked', path: '', file: path, line: 1, col: 1, message: `could not be checked: ${reason}`, suggestion: 'simplify the document' };
+    return verdict(path, 'workflow', [diagnostic], false);
+  }
+}
+
+async function validateOne(path: string, options: ValidateOptions): Promise<FileVerdict> {
   const read = await readWorkflowSource(path);
   if (!('text' in read)) return verdict(path, 'workflow', read.diagnostics, false);
+  return validateText(read.text, path, options);
+}
+
+/** The verdict on a document's text (as read from `path`); throws only when a check crashes (validateFile catches). */
+export function validateText(text: string, path: string, options: ValidateOptions = {}): FileVerdict {
+  const read = { text };
   if (isOsoplog(path, read.text)) return validateOsoplog(read.text, path, options);
   const loaded = loadWorkflowText(read.text, path);
   const live = loaded.workflow && !options.dryRun ? [...liveBlockers(loaded.workflow), ...cliNotes(loaded.workflow)] : [];
   const codes = new Set(live.map((diagnostic) => diagnostic.code));
-  const diagnostics = [...loaded.diagnostics.filter((diagnostic) => !codes.has(diagnostic.code)), ...live];
+  const accepted = loaded.workflow && !loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error');
+  const checked = accepted && options.check ? options.check(loaded.workflow!) : [];
+  const diagnostics = [...loaded.diagnostics.filter((diagnostic) => !codes.has(diagnostic.code)), ...live, ...checked];
   const schema = options.schema ?? (options.strict ? 'full' : undefined);
   const parsedOk = !parseSource(read.text, path).diagnostics.some((diagnostic) => diagnostic.severity === 'error');
   const official = schema && parsedOk ? schemaVerdict(read.text, path, schema).diagnostics : [];

@@ -21,6 +21,9 @@ export interface EnumerateOptions {
 
 export { DEFAULT_MAX_PATHS };
 export const DEFAULT_MAX_STATES = 20_000;
+/** Each state holds every node's status, so memory grows with states × nodes: bound both. */
+export const MAX_PATH_NODES = 500;
+const MAX_STATE_CELLS = 5_000_000;
 
 type Adjacency = AdjacencyMap<AnyMachineSnapshot, WalkEvent>;
 
@@ -60,7 +63,11 @@ function stateGraph(machine: AnyStateMachine, variant: InputVariant, events: Wal
 
 export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {}): PathEnumeration {
   const max = options.max ?? DEFAULT_MAX_PATHS;
-  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
+  if (workflow.nodes.length > MAX_PATH_NODES) {
+    const why = `the workflow has ${workflow.nodes.length} nodes; paths explores at most ${MAX_PATH_NODES} (split the workflow)`;
+    return { workflowId: workflow.id, inputs: {}, paths: [], complete: false, statesExplored: 0, stoppedBecause: why };
+  }
+  const maxStates = Math.min(options.maxStates ?? DEFAULT_MAX_STATES, Math.floor(MAX_STATE_CELLS / Math.max(1, workflow.nodes.length)));
   const { byNode, inputs, variants } = deriveOutcomes(workflow);
   const machine = compileWorkflow(workflow) as unknown as AnyStateMachine;
   const key = stateKey(workflow);

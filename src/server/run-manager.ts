@@ -24,6 +24,8 @@ export interface RunManagerOptions {
   hub?: EventHub;
   /** Looks up `${secrets.NAME}`; a run gets only the secrets its workflow uses. */
   secret?: SecretSource;
+  /** sopstate's own keys and token: masked in every run, whatever its workflow uses. */
+  masked?: Record<string, string>;
   env?: Record<string, string>;
   logDir?: string;
   /** Where persistence problems are reported (never with secrets). */
@@ -58,7 +60,7 @@ export class RunManager {
       id: runId,
       workflowId: workflow.id,
       workflowFile: workflow.file,
-      inputs: createRedactor(this.#secretsFor(workflow))(inputs),
+      inputs: createRedactor({ ...this.#options.masked, ...this.#secretsFor(workflow) })(inputs),
     });
     try {
       this.#launch({ workflow, inputs, runId });
@@ -173,6 +175,7 @@ export class RunManager {
     handle = this.#options.startRun({
       ...options,
       secrets: this.#secretsFor(options.workflow),
+      masked: this.#options.masked,
       env: this.#options.env,
       logDir: this.#options.logDir,
       executors: this.#options.createExecutors(),

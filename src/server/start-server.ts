@@ -2,6 +2,7 @@
 import { join, dirname, resolve } from 'node:path';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { LoadResult, Workflow } from '../osop/workflow.ts';
+import { knownSecrets } from '../machine/secrets.ts';
 import { openDatabase } from '../store/database.ts';
 import { lockDatabase } from '../store/database-lock.ts';
 import { IdempotencyStore } from '../store/idempotency-store.ts';
@@ -88,6 +89,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       return result.workflow;
     },
     secret,
+    masked: knownSecrets((name) => (name === 'SOPSTATE_TOKEN' ? options.token : secret(name))),
     env: options.env,
     logDir,
     log,

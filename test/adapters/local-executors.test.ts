@@ -16,14 +16,31 @@ function execution(target: WorkflowNode, runtime: Record<string, unknown> = {}, 
 
 describe('cli executor', () => {
   it('returns stdout, stderr and exit_code of a command that succeeds', async () => {
-    const result = await cliExecutor(execution(node('hello', 'cli'), { command: 'echo "hi $WHO"; echo warn >&2', env: { WHO: 'there' } }));
+    const result = await cliExecutor(execution(node('hello', 'cli'), { command: 'echo "hi $WHO"; echo warn >&2', shell: true, env: { WHO: 'there' } }));
     expect(result.outputs).toEqual({ stdout: 'hi there', stderr: 'warn', exit_code: 0 });
   });
 
   it('fails with the exit code and the end of stderr when the command exits non-zero', async () => {
-    const failure = cliExecutor(execution(node('build', 'cli'), { command: 'echo "missing module x" >&2; exit 4' }));
+    const failure = cliExecutor(execution(node('build', 'cli'), { command: 'echo "missing module x" >&2; exit 4', shell: true }));
     await expect(failure).rejects.toBeInstanceOf(NodeError);
     await expect(failure).rejects.toMatchObject({ code: 'exit_4', retryable: true, indeterminate: false, message: 'build: command exited with code 4: missing module x' });
+  });
+
+  it("gives the command PATH, HOME, LANG and its runtime.env, never sopstate's keys or token", async () => {
+    const keys = { SOPSTATE_TOKEN: 'tok_abcdef', STRIPE_SECRET_KEY: 'sk_test_abcdef', ANTHROPIC_API_KEY: 'sk-ant-abcdef', HOME: '/home/x', LANG: 'C.UTF-8' };
+    for (const [name, value] of Object.entries(keys)) vi.stubEnv(name, value);
+    try {
+      const result = await cliExecutor(execution(node('env', 'cli'), { command: 'env', env: { DECLARED: 'yes' } }));
+      const names = String(result.outputs.stdout).split('\n').map((line) => line.split('=')[0]).sort();
+      expect(names).toEqual(['DECLARED', 'HOME', 'LANG', 'PATH']);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('refuses shell syntax in a command without runtime.shell, saying how to allow it', async () => {
+    const piped = cliExecutor(execution(node('pipe', 'cli'), { command: 'echo a | cat' }));
+    await expect(piped).rejects.toThrow('cli node pipe (ops.osop.yaml:4): command uses "|", which needs a shell: set runtime.shell: true');
   });
 
   it('says where a node without a command is', async () => {

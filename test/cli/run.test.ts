@@ -183,7 +183,7 @@ nodes:
   - id: echo_key
     type: cli
     name: Echo the key
-    runtime: { command: "echo key=\${secrets.API_KEY}; echo \${secrets.API_KEY} >&2; exit 3" }
+    runtime: { shell: true, command: "echo key=\${secrets.API_KEY}; echo \${secrets.API_KEY} >&2; exit 3" }
   - id: report
     type: cli
     name: Report

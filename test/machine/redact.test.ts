@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor } from '../../src/machine/redact.ts';
+import { createRedactor, createStreamMasker } from '../../src/machine/redact.ts';
 
 describe('redactor', () => {
   const redact = createRedactor({ STRIPE_SECRET_KEY: 'sk_test_abc/123+x', PIN: '42' });
@@ -35,5 +35,39 @@ describe('redactor', () => {
 
   it('keeps the order of keys when a key is redacted', () => {
     expect(Object.keys(redact({ a: 1, 'sk_test_abc/123+x': 2, z: 3 }))).toEqual(['a', '[secret STRIPE_SECRET_KEY]', 'z']);
+  });
+});
+
+describe('masking every form and every split', () => {
+  const secret = 'pa%ss w&rd+x/y';
+  const redact = createRedactor({ PASS: secret });
+
+  it('masks the form-encoded, JSON-escaped and base64 forms too', () => {
+    const form = new URLSearchParams({ q: secret }).toString();
+    expect(redact(`GET /x?${form}`)).toBe('GET /x?q=[secret PASS]');
+    expect(redact(Buffer.from(secret).toString('base64'))).toBe('[secret PASS]');
+    const quoted = createRedactor({ Q: 'a"b\\c' });
+    expect(quoted(JSON.stringify({ v: 'a"b\\c' }))).toBe('{"v":"[secret Q]"}');
+  });
+
+  it('masks a secret split across stream chunks of any size, so no piece holds a part of it', () => {
+    const text = `before ${secret} between ${encodeURIComponent(secret)} after`;
+    for (const size of [1, 2, 3, 4, 7]) {
+      const stream = createStreamMasker(redact.masking);
+      const pieces: string[] = [];
+      for (let at = 0; at < text.length; at += size) {
+        pieces.push(stream.push(text.slice(at, at + size)));
+      }
+      pieces.push(stream.flush());
+      expect(pieces.join(''), `chunks of ${size}`).toBe('before [secret PASS] between [secret PASS] after');
+      expect(pieces.some((piece) => piece.includes('pa%') || piece.includes('pa%25'))).toBe(false);
+    }
+  });
+
+  it('lets text that cannot start a secret through at once', () => {
+    const stream = createStreamMasker(redact.masking);
+    expect(stream.push('hello ')).toBe('hello ');
+    expect(stream.push('xp')).toBe('x');
+    expect(stream.push('q')).toBe('pq');
   });
 });

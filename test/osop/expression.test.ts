@@ -109,3 +109,20 @@ describe('evaluation errors', () => {
     expect(evaluateCondition(compile('inputs.amount == 3').expression!, scope({ inputs: { amount: 3 } }))).toBe(true);
   });
 });
+
+describe('evaluation bounds', () => {
+  const at = { file: 'f.osop.yaml', line: 3, col: 7 };
+  const scope = (list: unknown[]) => ({ inputs: { list }, outputs: {}, metadata: {}, env: {}, nodes: {} });
+  const compiled = (source: string) => compileExpression(source, at, { nodeIds: [] }).expression!;
+  const list = Array.from({ length: 200 }, (_, i) => i);
+
+  it('refuses, before starting, comprehensions nested so deep over a list that they would block the process', () => {
+    const triple = compiled('inputs.list.all(x, inputs.list.all(y, inputs.list.exists(z, z == x + y)))');
+    expect(() => triple.evaluate(scope(list))).toThrow(/nests 3 comprehensions over a list of 200 items .*the limit is 1000000/);
+    expect(compiled('inputs.list.all(x, x >= 0)').evaluate(scope(list))).toBe(true);
+  });
+
+  it('refuses inputs too large to read', () => {
+    expect(() => compiled('size(inputs.list) > 0').evaluate(scope(new Array(150_000).fill(1)))).toThrow('its inputs hold more than 100000 values');
+  });
+});

@@ -141,6 +141,20 @@ describe('nodes', () => {
     expect(b.runtime.command).toEqual({ kind: 'value', value: 'echo hi' });
   });
 
+  it('refuses shell syntax in a cli command that does not ask for a shell, where it is', () => {
+    for (const [command, message] of [
+      ['echo ${inputs.x} | tee log', 'command uses "|", which needs a shell'],
+      ['echo $HOME ${inputs.x}', 'command uses $HOME, which only a shell expands'],
+      ['echo "open ${inputs.x}', 'command has a quote that is never closed'],
+    ]) {
+      const nodes = `  - {id: a, type: cli, runtime: {command: ${JSON.stringify(command)}}}\n  - {id: b, type: cli}`;
+      const result = load(doc(nodes, '  - {from: a, to: b}', 'inputs: [{name: x}]\n'));
+      expect(result.diagnostics, command).toMatchObject([{ code: 'invalid-command', path: 'nodes[0].runtime.command', line: 6, message }]);
+    }
+    const shell = workflow(doc('  - {id: a, type: cli, runtime: {shell: true, command: "echo ${inputs.x} | tee log"}}\n  - {id: b, type: cli}', '  - {from: a, to: b}', 'inputs: [{name: x}]\n'));
+    expect(shell.nodes[0].runtime.command).toMatchObject({ kind: 'list', items: [{ value: 'echo "${1}" | tee log' }, { kind: 'ref', ref: { path: ['x'] } }] });
+  });
+
   it('reads x-sample, x-test-cases and max_iterations', () => {
     const nodes = '  - {id: a, type: api, max_iterations: 5, x-sample: {status: succeeded}, x-test-cases: [{status: failed}]}\n  - {id: b, type: cli}';
     const [a, b] = workflow(doc(nodes, '  - {from: a, to: b}')).nodes;

@@ -1,4 +1,5 @@
 // Classifies HTTP and transport failures into NodeErrors: what may be retried, and after how long.
+import { maskUserInfo } from '../../machine/redact.ts';
 import { NodeError } from '../executor.ts';
 
 /** 408, 409 (in-flight idempotent request), 429 and 5xx are worth another attempt; other 4xx are not. */
@@ -43,8 +44,6 @@ const causeCode = (error: unknown): string | undefined => {
   return undefined;
 };
 
-/** Node's messages quote URLs, user:password included. */
-const redactUserInfo = (text: string): string => text.replace(/\/\/[^/@\s]+@/g, '//[redacted]@');
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 /** Failures that happen before a request leaves: the server cannot have acted on it. */
@@ -88,11 +87,11 @@ export const transportError = (error: unknown, target: string, signal: AbortSign
   }
   if (error instanceof TypeError && error.cause === undefined && error.message !== 'fetch failed') {
     // fetch refused to build the request (bad header value, body on GET...): retrying cannot help.
-    return new NodeError(`${target} could not be sent (${redactUserInfo(error.message)})`, { code: 'invalid_request', cause: error });
+    return new NodeError(`${target} could not be sent (${maskUserInfo(error.message)})`, { code: 'invalid_request', cause: error });
   }
   if (code !== undefined && TIMEOUT_CODES.has(code)) {
     return new NodeError(`${target} timed out (${code})`, { code: 'request_timeout', retryable: true, cause: error });
   }
-  const reason = redactUserInfo(code ?? (error instanceof Error ? error.message : String(error)));
+  const reason = maskUserInfo(code ?? (error instanceof Error ? error.message : String(error)));
   return new NodeError(`${target} could not be reached (${reason})`, { code: 'network_error', retryable: true, cause: error });
 };

@@ -1,4 +1,5 @@
 // Keeps credentials a node sends out of the error text built from what a server answered (servers echo).
+import { redactValues } from '../../machine/redact.ts';
 const SENSITIVE = /auth|key|token|secret|cookie|signature|password/i;
 
 /** Values of credential-bearing headers, and the token part of `Bearer x` / `Basic x`. */
@@ -8,8 +9,8 @@ export const credentialValues = (headers: Record<string, string>): string[] =>
     .flatMap(([, value]) => [value, ...value.split(/\s+/).slice(1)])
     .filter((value) => value.length >= 4);
 
-export const scrub = (text: string, secrets: readonly string[]): string =>
-  secrets.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
+/** The credentials (in every encoded form) out of `text`, each as `[redacted]`: see machine/redact.ts. */
+export const scrub = (text: string, secrets: readonly string[]): string => redactValues(secrets)(text);
 
 const SHOWN_ANYWAY = new Set(['idempotency-key', 'idempotent-replayed']);
 

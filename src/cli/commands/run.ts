@@ -11,7 +11,7 @@ import { didYouMean } from '../../osop/suggest.ts';
 import type { Workflow } from '../../osop/workflow.ts';
 import type { RunEvent } from '../../machine/run-event.ts';
 import type { HumanDecision, RunHandle } from '../../machine/run-options.ts';
-import { loadSecrets } from '../../machine/secrets.ts';
+import { knownSecrets, loadSecrets } from '../../machine/secrets.ts';
 import { parseInputFlags, UsageError } from '../input-flags.ts';
 import { createEventPrinter } from '../print-events.ts';
 import { summarizeRun } from '../run-summary.ts';
@@ -121,13 +121,19 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
       : { ...createLocalExecutors({ allowCli: flags.allowCli }), ...services?.executors };
     if (flags.inspect) {
       const { startStatelyInspector } = await import('../../inspect/stately.ts');
-      stately = startStatelyInspector({ secrets, port: flags.inspectPort, inspectorUrl: io.env.SOPSTATE_INSPECTOR_URL, log: (line) => io.stderr(`${line}\n`) });
+      stately = startStatelyInspector({
+        secrets: { ...knownSecrets((name) => io.env[name]), ...secrets },
+        port: flags.inspectPort,
+        inspectorUrl: io.env.SOPSTATE_INSPECTOR_URL,
+        log: (line) => io.stderr(`${line}\n`),
+      });
     }
     const print = flags.json ? (event: RunEvent) => io.stdout(`${JSON.stringify(event)}\n`) : createEventPrinter({ write: io.stdout, color: io.color, verbose: flags.verbose });
     handle = startRun({
       workflow,
       inputs,
       secrets,
+      masked: knownSecrets((name) => io.env[name]),
       executors,
       dryRun: flags.dryRun,
       logDir: flags.logDir,

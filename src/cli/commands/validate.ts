@@ -26,8 +26,16 @@ export function registerValidate(program: Command): void {
     .option('--json', 'print the diagnostics as a JSON array')
     .option('--dry-run', 'the documents are meant for --dry-run only: do not fail them for what stops a live run')
     .action(async (files: string[], flags: ValidateFlags) => {
-      const { expandPaths, validateFile } = await import('../../osop/validate-file.ts');
-      const options: ValidateOptions = { strict: flags.strict, schema: flags.schema, dryRun: flags.dryRun };
+      const [{ expandPaths, validateFile }, { compileDiagnostics }] = await Promise.all([
+        import('../../osop/validate-file.ts'),
+        import('../../machine/compile-check.ts'),
+      ]);
+      const options: ValidateOptions = {
+        strict: flags.strict,
+        schema: flags.schema,
+        dryRun: flags.dryRun,
+        check: compileDiagnostics,
+      };
       const verdicts: FileVerdict[] = [];
       try {
         for (const file of await expandPaths(files)) verdicts.push(await validateFile(file, options));

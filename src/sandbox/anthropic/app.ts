@@ -22,6 +22,8 @@ export interface AnthropicEmulatorOptions {
   streamChunkDelayMs?: number;
   /** Time to first token and the spread of the text (default: none, all at once). */
   pacing?: StreamPacing;
+  /** Stream text in pieces of this many characters instead of three words (tests of split secrets). */
+  textChunkChars?: number;
 }
 
 export interface AnthropicEmulator {
@@ -120,7 +122,7 @@ export function createAnthropicEmulator(options: AnthropicEmulatorOptions = {}):
   }
 
   function stream(c: Context, reply: MessageResponse, call: AnthropicCallRecord): Response {
-    const events = messageEvents(reply);
+    const events = messageEvents(reply, { textChunkChars: options.textChunkChars });
     const delays = pacingDelays(events, options.pacing ?? NO_PACING, options.streamChunkDelayMs ?? 0);
     const failMidway = call.fault === 'stream_error';
     c.header('request-id', call.requestId);
