@@ -108,6 +108,12 @@ function durableVisit(
   };
 }
 
+/** An HTTP body shown in an event has its secret fields (`client_secret`, …) masked before anything sees it. */
+function withSecretFieldsMasked(deps: NodeActorDeps, node: WorkflowNode, body: RunEventBody): RunEventBody {
+  if (!('body' in body) || !body.body || typeof body.body !== 'object' || Array.isArray(body.body)) return body;
+  return { ...body, body: deps.outputSecrets.mask(node.id, body.body as Record<string, unknown>) };
+}
+
 async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActorInput, signal: AbortSignal): Promise<NodeActorOutput> {
   const emit = (body: RunEventBody, redacted = false) => {
     if (!signal.aborted) deps.publish(body, redacted);
@@ -117,6 +123,7 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
   // Streamed text is masked as a stream, so a secret split across deltas never goes out whole.
   const stream = createStreamMasker(deps.redact.masking);
   const emitStreamed = (body: RunEventBody) => {
+    if (body.type === 'node.request' || body.type === 'node.response') return emit(withSecretFieldsMasked(deps, node, body));
     if (body.type !== 'agent.delta') return emit(body);
     const text = stream.push(body.text);
     if (text !== '') emit({ ...body, text });

@@ -115,7 +115,7 @@ export function describePlan(path: WorkflowPath, drives: Drive[]): string {
     const at = `${step.node}${step.visit > 1 ? ` #${step.visit}` : ''}`;
     if (drive.paymentMethod) return [`${at}: ${drive.paymentMethod}`];
     if (drive.fault === 'retry-once') return [`${at}: one injected 500, retried`];
-    if (drive.fault === 'fail') return [`${at}: injected 500`];
+    if (drive.fault === 'fail') return [`${at}: ${drive.service === 'claude' ? 'injected 500' : 'injected 400 refusal'}`];
     return [];
   });
   const replayed = drives.filter((drive) => drive.kind === 'replay').length;

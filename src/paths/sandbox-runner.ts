@@ -30,8 +30,12 @@ function armFault(deps: SandboxDeps, drive: Extract<Drive, { kind: 'real' }>, ex
   }
   const path = new URL(String(execution.runtime.url)).pathname;
   const method = String(execution.runtime.method ?? 'GET');
-  const retry = drive.fault === 'retry-once';
-  deps.sandbox.stripe.addFault({ method, path, type: 'server_error', status: 500, shouldRetry: retry, times: 1 });
+  if (drive.fault === 'retry-once') {
+    deps.sandbox.stripe.addFault({ method, path, type: 'server_error', status: 500, shouldRetry: true, times: 1 });
+    return;
+  }
+  // A failure path needs a definite refusal: after a 5xx a POST's outcome is unknown, so it is repeated, not failed.
+  deps.sandbox.stripe.addFault({ method, path, type: 'invalid_request', times: 1 });
 }
 
 function drivenExecutor(deps: SandboxDeps, path: WorkflowPath, drives: Drive[]): Executor {

@@ -1,6 +1,6 @@
 import type { FaultRule } from '../shared/fault-queue.ts';
 import { FaultSpecError, oneOf, optionalBoolean, optionalNumber, type RawFault } from '../shared/fault-spec.ts';
-import { apiError, rateLimited, type StripeHttpError } from './errors.ts';
+import { apiError, invalidRequest, rateLimited, type StripeHttpError } from './errors.ts';
 
 /**
  * `before` (default): the call is answered by the fault and nothing runs.
@@ -13,12 +13,14 @@ export type StripeFault =
   | { type: 'server_error'; status?: number; shouldRetry?: boolean; when?: FaultTiming }
   | { type: 'rate_limit'; retryAfter?: number; shouldRetry?: boolean; when?: FaultTiming }
   | { type: 'delay'; ms: number; when?: FaultTiming }
+  /** A definite refusal: 400 `invalid_request_error` with `code` (nothing ran, so a fallback may follow). */
+  | { type: 'invalid_request'; code?: string; when?: 'before' }
   /** The connection drops without an answer: before the operation (nothing ran) or after it (a lost response). */
   | { type: 'reset'; when?: FaultTiming };
 
 export type StripeFaultRule = FaultRule<StripeFault>;
 
-const TYPES = ['server_error', 'rate_limit', 'delay', 'reset'] as const;
+const TYPES = ['server_error', 'rate_limit', 'delay', 'reset', 'invalid_request'] as const;
 const TIMINGS = ['before', 'after'] as const;
 
 export function parseStripeFault(raw: RawFault, at: string): StripeFault {
@@ -44,6 +46,10 @@ export function parseStripeFault(raw: RawFault, at: string): StripeFault {
     }
     case 'reset':
       return { type, when };
+    case 'invalid_request': {
+      const code = raw.code === undefined ? undefined : String(raw.code);
+      return { type, ...(code ? { code } : {}) };
+    }
   }
 }
 
@@ -54,6 +60,8 @@ export function faultError(fault: StripeFault): StripeHttpError | undefined {
       return apiError(fault.status ?? 500, fault.shouldRetry);
     case 'rate_limit':
       return rateLimited(fault.retryAfter ?? 1, fault.shouldRetry);
+    case 'invalid_request':
+      return invalidRequest('Injected fault: the request was refused.', { code: fault.code ?? 'parameter_invalid_empty' });
     case 'delay':
     case 'reset':
       return undefined;
