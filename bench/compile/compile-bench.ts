@@ -13,7 +13,7 @@ export interface CompilePlan {
   caseTimeoutMs: number;
 }
 
-export interface CompileCase extends Partial<CompileSample> {
+interface CompileCase extends Partial<CompileSample> {
   shape: Shape;
   size: number;
   skipped?: string;

@@ -4,7 +4,7 @@ import { runInNewContext } from 'node:vm';
 
 let collect: (() => void) | undefined;
 
-export function gcFunction(): () => void {
+function gcFunction(): () => void {
   if (collect) return collect;
   const exposed = (globalThis as { gc?: () => void }).gc;
   if (exposed) return (collect = exposed);

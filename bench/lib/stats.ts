@@ -35,7 +35,7 @@ export function round(value: number): number {
 }
 
 /** Milliseconds a synchronous or async function takes. */
-export async function timeMs<T>(work: () => T | Promise<T>): Promise<{ ms: number; value: T }> {
+async function timeMs<T>(work: () => T | Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
   const value = await work();
   return { ms: performance.now() - started, value };

@@ -6,7 +6,7 @@ import { generateBranchingWorkflow } from '../compile/generate.ts';
 import { loadSeed } from '../seed/engine.ts';
 import { SEED_FILE } from '../lib/repo.ts';
 
-export interface PathsCase {
+interface PathsCase {
   graph: string;
   nodes: number;
   paths: number;

@@ -5,7 +5,7 @@ import type { BenchReport } from './report.ts';
 const fmt = (value: number | null | undefined, unit = ''): string => (value === null || value === undefined || !Number.isFinite(value) ? '—' : `${round(value)}${unit}`);
 
 /** Left-aligned first column, right-aligned numbers. */
-export function table(header: string[], rows: string[][]): string {
+function table(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
   const last = header.length - 1;
   // Numbers right-aligned; the first column and a trailing text column (note, bound...) left-aligned.

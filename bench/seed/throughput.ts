@@ -38,7 +38,7 @@ export async function runBatch(run: RunOnce, count: number, concurrency: number)
   return { latencies, elapsedMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000, failures, ...(firstFailure ? { firstFailure } : {}) };
 }
 
-export interface SideResult {
+interface SideResult {
   runsPerSec: number;
   latency: Summary;
   /** CPU ms this process spent per run: the engine's cost without the wait for the emulators. */

@@ -23,7 +23,7 @@ export interface SsePlan {
   levels: Array<[number, number]>;
 }
 
-export interface SseLevel {
+interface SseLevel {
   subscribers: number;
   runs: number;
   /** Events each subscriber received live per run. */

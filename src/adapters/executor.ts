@@ -27,14 +27,14 @@ export interface NodeExecution {
 }
 
 /** How long a call whose outcome is unknown has been retried with the same key. */
-export interface UncertainState {
+interface UncertainState {
   /** When the first indeterminate failure of this visit happened (epoch ms). */
   since: number;
   /** Attempts made so far in this visit. */
   attempts: number;
 }
 
-export interface UncertainRetries {
+interface UncertainRetries {
   /** The state a previous process recorded for this visit, if any. */
   restored?: UncertainState;
   /** Records the state durably (the runner's snapshot). */

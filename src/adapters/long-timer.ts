@@ -1,6 +1,6 @@
 // setTimeout for any delay: Node fires a delay over 2^31-1 ms (24.8 days) after 1 ms, so long ones wait in steps.
 
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface LongTimer {
   clear(): void;

@@ -6,7 +6,7 @@ import type { FetchLike } from './api/http.ts';
 import { STRIPE_DEFAULT_BASE } from './stripe/client.ts';
 import { SANDBOX_ANTHROPIC_KEY, SANDBOX_STRIPE_KEY } from '../sandbox/start.ts';
 
-export type ServiceMode = 'live' | 'sandbox';
+type ServiceMode = 'live' | 'sandbox';
 export type Env = Record<string, string | undefined>;
 
 export interface ServiceModes {

@@ -14,7 +14,7 @@ export const API_DEFAULT_RETRY: RetryPolicy = {
  * first confirm is still running at Stripe). Waiting for it is not a failed attempt, and giving up
  * would let a fallback charge again, so these are retried until the original answers.
  */
-export const IN_FLIGHT_CODES: ReadonlySet<string> = new Set(['idempotency_key_in_use']);
+const IN_FLIGHT_CODES: ReadonlySet<string> = new Set(['idempotency_key_in_use']);
 /** How long to keep waiting for an in-flight original before treating it as an ordinary failure. */
 export const IN_FLIGHT_PATIENCE_MS = 120_000;
 
@@ -37,7 +37,7 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
   return Math.round(capped / 2 + (capped / 2) * random());
 }
 
-export function isRetryable(error: unknown, policy: RetryPolicy): error is NodeError {
+function isRetryable(error: unknown, policy: RetryPolicy): error is NodeError {
   if (!(error instanceof NodeError) || !error.retryable) return false;
   if (!policy.retryableErrors) return true;
   const status = error.status === undefined ? [] : [String(error.status), `${String(error.status)[0]}xx`];
@@ -45,7 +45,7 @@ export function isRetryable(error: unknown, policy: RetryPolicy): error is NodeE
   return [error.code, ...status, ...exit].some((name) => policy.retryableErrors!.includes(name));
 }
 
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const onAbort = () => {

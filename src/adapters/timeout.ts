@@ -3,9 +3,9 @@ import { NodeError, type Executor } from './executor.ts';
 import { setLongTimeout, type LongTimer } from './long-timer.ts';
 
 /** After aborting, how long the executor may take to answer with its own error (which may say a POST was in flight). */
-export const ABORT_GRACE_MS = 1000;
+const ABORT_GRACE_MS = 1000;
 
-export function timeoutError(node: string, timeoutMs: number): NodeError {
+function timeoutError(node: string, timeoutMs: number): NodeError {
   return new NodeError(`${node} timed out after ${formatDuration(timeoutMs)}`, { code: 'timeout', kind: 'timeout', retryable: true });
 }
 

@@ -15,7 +15,10 @@ export function summarizeRun(events: RunEvent[]): string {
   for (const event of events) {
     if (event.type === 'node.completed') {
       ended.set(event.node, 'completed');
-      if (event.ai) (promptTokens += event.ai.prompt_tokens), (completionTokens += event.ai.completion_tokens);
+      if (event.ai) {
+        promptTokens += event.ai.prompt_tokens;
+        completionTokens += event.ai.completion_tokens;
+      }
     }
     if (event.type === 'node.failed') ended.set(event.node, 'failed');
     if (event.type === 'node.skipped' && !ended.has(event.node)) ended.set(event.node, 'skipped');

@@ -1,8 +1,8 @@
 // One inspection record: XState's own inspection event for a run, as plain redacted JSON with a gapless seq.
 import type { JsonValue } from './json-safe.ts';
 
-export const INSPECTION_TYPES = ['@xstate.actor', '@xstate.event', '@xstate.snapshot', '@xstate.microstep'] as const;
-export type InspectionType = (typeof INSPECTION_TYPES)[number];
+const INSPECTION_TYPES = ['@xstate.actor', '@xstate.event', '@xstate.snapshot', '@xstate.microstep'] as const;
+type InspectionType = (typeof INSPECTION_TYPES)[number];
 
 interface RecordBase {
   runId: string;

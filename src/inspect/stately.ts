@@ -6,12 +6,12 @@ import type { InspectionEvent } from 'xstate';
 import { createRedactor } from '../machine/redact.ts';
 import { toJsonSafe } from './json-safe.ts';
 
-export const STATELY_INSPECTOR_URL = 'https://stately.ai/inspect';
-export const DEFAULT_RELAY_PORT = 8080;
+const STATELY_INSPECTOR_URL = 'https://stately.ai/inspect';
+const DEFAULT_RELAY_PORT = 8080;
 /** Events kept while we find out whether Stately's inspector is reachable. */
 const MAX_PENDING = 5000;
 
-export type StatelyStatus = { online: true; url: string } | { online: false; reason: string };
+type StatelyStatus = { online: true; url: string } | { online: false; reason: string };
 
 export interface StatelyInspectorOptions {
   /** The run's secrets: scrubbed from everything sent to the inspector. */

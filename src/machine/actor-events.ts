@@ -51,8 +51,8 @@ export interface DurableEvent {
   state: DurableNodeState;
 }
 
-export const DONE_EVENT_PREFIX = 'xstate.done.actor.';
-export const ERROR_EVENT_PREFIX = 'xstate.error.actor.';
+const DONE_EVENT_PREFIX = 'xstate.done.actor.';
+const ERROR_EVENT_PREFIX = 'xstate.error.actor.';
 
 /** The event a node's success arrives as: `{ type: doneEventType(id), output: NodeActorOutput }`. */
 export const doneEventType = (nodeId: string): string => `${DONE_EVENT_PREFIX}${nodeId}`;

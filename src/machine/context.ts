@@ -17,7 +17,7 @@ export interface LoopState {
   index: number;
 }
 
-export interface JoinState {
+interface JoinState {
   arrived: number;
   ended: number;
 }
@@ -96,7 +96,7 @@ export function initialContext(workflow: Workflow, input: RunInput): RunContext 
   };
 }
 
-export function loopBindings(context: RunContext, node: string): Record<string, unknown> | undefined {
+function loopBindings(context: RunContext, node: string): Record<string, unknown> | undefined {
   const loop = context.loops[node];
   if (!loop) return undefined;
   return { [loop.variable]: loop.items[loop.index], index: loop.index };

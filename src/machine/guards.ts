@@ -72,17 +72,17 @@ export function routedOverLimit(workflow: Workflow, context: RunContext, routing
   return overLimit(workflow, context, outcomeTargets(outcomes, routing.decision.key));
 }
 
-export function successOverLimit(workflow: Workflow, args: GuardArgs, node: string): string | undefined {
+function successOverLimit(workflow: Workflow, args: GuardArgs, node: string): string | undefined {
   const { after, decision } = successDecision(workflow, args, node);
   return routedOverLimit(workflow, after, { node, decision }, 'success');
 }
 
-export function failureOverLimit(workflow: Workflow, args: GuardArgs, node: string): string | undefined {
+function failureOverLimit(workflow: Workflow, args: GuardArgs, node: string): string | undefined {
   const { after, decision } = failureDecision(workflow, args, node);
   return routedOverLimit(workflow, after, { node, decision }, 'failure');
 }
 
-export function joinReady(context: RunContext, params: JoinParams): boolean {
+function joinReady(context: RunContext, params: JoinParams): boolean {
   const state = context.joins[params.fork] ?? { arrived: 0, ended: 0 };
   if (!params.join || state.arrived === 0) return false;
   const settled = state.arrived + state.ended === params.total;
@@ -91,13 +91,13 @@ export function joinReady(context: RunContext, params: JoinParams): boolean {
   return settled;
 }
 
-export function joinDead(context: RunContext, params: JoinParams): boolean {
+function joinDead(context: RunContext, params: JoinParams): boolean {
   const state = context.joins[params.fork] ?? { arrived: 0, ended: 0 };
   return state.arrived === 0 && state.ended === params.total;
 }
 
 /** Whether the run has used up its visits and the decision would enter another node. */
-export function overVisitLimit(context: RunContext, decision: Decision): boolean {
+function overVisitLimit(context: RunContext, decision: Decision): boolean {
   if (decision.key === END || decision.key === FAIL || decision.key === CONDITION_FAILED) return false;
   return visitsSoFar(context) >= (context.maxVisits ?? DEFAULT_MAX_VISITS);
 }

@@ -43,7 +43,7 @@ export interface NodeActorDeps {
 }
 
 /** Outputs live in the run's context and every persisted snapshot: one node may add at most this much. */
-export const MAX_OUTPUT_BYTES = 1024 * 1024;
+const MAX_OUTPUT_BYTES = 1024 * 1024;
 
 const located = (node: WorkflowNode) => `${node.id} (${node.position.file}:${node.position.line})`;
 

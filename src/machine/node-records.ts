@@ -26,7 +26,7 @@ export interface OmittedRecords {
 }
 
 /** How many records of each node are kept: the first `first` and the last `last`. */
-export const KEPT_RECORDS = { first: 50, last: 50 };
+const KEPT_RECORDS = { first: 50, last: 50 };
 
 const SCHEMA_NODE_TYPES = new Set([
   ...['human', 'agent', 'api', 'cli', 'db', 'git'],

@@ -7,9 +7,9 @@ import { NodeRecordLog } from './node-records.ts';
 import type { RunEvent } from './run-event.ts';
 import type { RunResult } from './run-options.ts';
 
-export type { NodeRecord } from './node-records.ts';
+;
 
-export const OSOPLOG_VERSION = '1.0';
+const OSOPLOG_VERSION = '1.0';
 
 export interface OsoplogRecordInput {
   workflow: Workflow;
@@ -76,7 +76,7 @@ export function buildOsoplog(input: OsoplogRecordInput): Record<string, unknown>
   };
 }
 
-export const osoplogPath = (dir: string, runId: string) => join(dir, `${runId.replace(/[^\w.-]/g, '_')}.osoplog.yaml`);
+const osoplogPath = (dir: string, runId: string) => join(dir, `${runId.replace(/[^\w.-]/g, '_')}.osoplog.yaml`);
 
 export async function writeOsoplog(dir: string, record: Record<string, unknown>): Promise<string> {
   await mkdir(dir, { recursive: true });

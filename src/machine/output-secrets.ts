@@ -3,7 +3,7 @@
 import { createRedactor, type Redactor } from './redact.ts';
 
 /** The rule deciding which output fields hold a secret; a field of that name anywhere in the outputs counts. */
-export const isSecretField = (key: string): boolean => /(^|_)secret$/i.test(key);
+const isSecretField = (key: string): boolean => /(^|_)secret$/i.test(key);
 
 const MIN_LENGTH = 4;
 
@@ -55,7 +55,10 @@ export class OutputSecrets {
           const at = `${path}.${key}`;
           if (!isSecretField(key) || typeof entry !== 'string' || entry.length < MIN_LENGTH) return [key, walk(entry, at)];
           const mask = `[secret ${at}]`;
-          if (this.#values.get(mask) !== entry) (this.#values.set(mask, entry), (learned = true));
+          if (this.#values.get(mask) !== entry) {
+            this.#values.set(mask, entry);
+            learned = true;
+          }
           return [key, mask];
         }),
       );

@@ -99,7 +99,10 @@ export function findJoin(workflow: Workflow, source: string | undefined, targets
   let complete = false;
   const hit = (node: string, distance: number) => {
     const known = hits.get(node);
-    if (known) (known.count += 1), (known.sum += distance);
+    if (known) {
+      known.count += 1;
+      known.sum += distance;
+    }
     else hits.set(node, { count: 1, sum: distance });
     if ((known?.count ?? 1) === targets.length) complete = true;
   };

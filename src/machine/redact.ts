@@ -11,7 +11,7 @@ export interface Redactor {
 const MIN_LENGTH = 4;
 
 /** Output fields whose value is a secret whatever it is (a hook: e.g. Stripe's `client_secret`). */
-export const SECRET_FIELDS: readonly RegExp[] = [];
+const SECRET_FIELDS: readonly RegExp[] = [];
 
 /** Node's messages quote URLs with `user:password@` in them. */
 export const maskUserInfo = (text: string): string => text.replace(/\/\/[^/@\s]+@/g, '//[redacted]@');
@@ -31,7 +31,7 @@ export interface Masking {
 }
 
 /** `secrets` are name → value; a value shorter than 4 characters is not masked (it would blank out numbers). */
-export function maskingFor(secrets: Record<string, string>, options: { mask?: (name: string) => string } = {}): Masking {
+function maskingFor(secrets: Record<string, string>, options: { mask?: (name: string) => string } = {}): Masking {
   const needles: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(secrets)) {
     if (typeof value !== 'string' || value.length < MIN_LENGTH) continue;
@@ -42,7 +42,7 @@ export function maskingFor(secrets: Record<string, string>, options: { mask?: (n
   return { needles, secretFields: SECRET_FIELDS };
 }
 
-export function maskText(masking: Masking, text: string): string {
+function maskText(masking: Masking, text: string): string {
   const { needles } = masking;
   if (needles.length === 0 || text.length < needles[needles.length - 1][0].length) return text;
   let result = text;

@@ -51,7 +51,7 @@ const taken = (edge: WorkflowEdge, to = edge.to): TakenEdge => ({
   ...(edge.when ? { condition: edge.when.source } : {}),
 });
 
-export const isForEachBody = (workflow: Workflow, node: string): boolean => workflowIndex(workflow).forEachBodies.has(node);
+const isForEachBody = (workflow: Workflow, node: string): boolean => workflowIndex(workflow).forEachBodies.has(node);
 
 /** Caches outcomes per workflow and node: they depend on the graph alone, and guards ask on every transition. */
 function memoByNode(compute: (workflow: Workflow, node: string) => Outcome[]): (workflow: Workflow, node: string) => readonly Outcome[] {

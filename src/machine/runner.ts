@@ -38,7 +38,10 @@ let stampedMs = Number.NaN;
 let stamp = '';
 const isoNow = (): string => {
   const now = Date.now();
-  if (now !== stampedMs) (stampedMs = now), (stamp = new Date(now).toISOString());
+  if (now !== stampedMs) {
+    stampedMs = now;
+    stamp = new Date(now).toISOString();
+  }
   return stamp;
 };
 

@@ -49,7 +49,7 @@ export function loadSecrets(sources: SecretSources): Record<string, string> {
 }
 
 /** Values sopstate itself holds: masked in everything a run emits, whether or not the workflow uses them. */
-export const KNOWN_SECRET_NAMES = ['STRIPE_SECRET_KEY', 'ANTHROPIC_API_KEY', 'SOPSTATE_TOKEN'] as const;
+const KNOWN_SECRET_NAMES = ['STRIPE_SECRET_KEY', 'ANTHROPIC_API_KEY', 'SOPSTATE_TOKEN'] as const;
 
 export function knownSecrets(lookup: (name: string) => string | undefined): Record<string, string> {
   const found: Record<string, string> = {};

@@ -3,8 +3,8 @@
 const MACRO = /\.\s*(all|exists_one|exists|map|filter)\s*\(/g;
 
 /** Values an expression may read at once (every list item, map entry and scalar counts one). */
-export const MAX_CEL_INPUT_VALUES = 100_000;
-export const MAX_CEL_STEPS = 1_000_000;
+const MAX_CEL_INPUT_VALUES = 100_000;
+const MAX_CEL_STEPS = 1_000_000;
 
 /** How deeply the comprehensions of `source` nest (0 when it has none). */
 export function comprehensionDepth(source: string): number {
@@ -25,7 +25,7 @@ export function comprehensionDepth(source: string): number {
 }
 
 /** Counts values and the longest list, iteratively, stopping once past the input bound. */
-export function measureInputs(values: readonly unknown[]): { values: number; longestList: number } {
+function measureInputs(values: readonly unknown[]): { values: number; longestList: number } {
   const pending = [...values];
   let count = 0;
   let longestList = 0;

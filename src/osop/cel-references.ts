@@ -18,7 +18,7 @@ export interface NameUse {
   otherRoot?: string;
 }
 
-export interface CallUse {
+interface CallUse {
   name: string;
   isMethod: boolean;
   /** The first argument when it is a string literal (`status('deploy')`). */

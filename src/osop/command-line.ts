@@ -6,7 +6,7 @@ import { parse } from 'shell-quote';
 import { findInterpolations, type TemplateOptions } from './template.ts';
 import type { Reference, Template } from './workflow.ts';
 
-export interface CommandProblem {
+interface CommandProblem {
   message: string;
   suggestion?: string;
 }

@@ -4,7 +4,7 @@ import type { Diagnostic, Severity, SourcePosition } from './workflow.ts';
 export type DocPath = ReadonlyArray<string | number>;
 
 /** ['edges', 3, 'condition'] → `edges[3].condition`. */
-export function formatPath(path: DocPath): string {
+function formatPath(path: DocPath): string {
   return path.reduce<string>((text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment), '');
 }
 

@@ -7,7 +7,7 @@ import { fromCel, toCel } from './cel-values.ts';
 import { closest, didYouMean } from './suggest.ts';
 import type { CompiledExpression, ExpressionScope, SourcePosition } from './workflow.ts';
 
-export const EXPRESSION_NAMESPACES = ['inputs', 'outputs', 'metadata', 'env', 'event', 'loop'] as const;
+const EXPRESSION_NAMESPACES = ['inputs', 'outputs', 'metadata', 'env', 'event', 'loop'] as const;
 /** Names a node id may not take. */
 export const RESERVED_NAMES: readonly string[] = [...EXPRESSION_NAMESPACES, 'secrets'];
 

@@ -3,7 +3,7 @@ import { templateReferences } from './template.ts';
 import type { WorkflowEdge, WorkflowNode } from './workflow.ts';
 
 /** Every node an edge can lead to: `to`, switch case targets and `default_to`. */
-export function edgeTargets(edge: WorkflowEdge): string[] {
+function edgeTargets(edge: WorkflowEdge): string[] {
   return [edge.to, ...(edge.cases ?? []).map((entry) => entry.to), ...(edge.defaultTo ? [edge.defaultTo] : [])];
 }
 

@@ -1,10 +1,10 @@
 // What a document may hold and still load, but cannot run live: refused before the first node runs.
 import type { Diagnostic, Workflow } from './workflow.ts';
 
-export const LIVE_AGENT_PROVIDERS: readonly string[] = ['anthropic'];
+const LIVE_AGENT_PROVIDERS: readonly string[] = ['anthropic'];
 
 /** Agent nodes whose `provider` sopstate has no client for (a warning at load, an error for a live run). */
-export function unsupportedProviders(workflow: Workflow): Diagnostic[] {
+function unsupportedProviders(workflow: Workflow): Diagnostic[] {
   return workflow.nodes.flatMap((node, index) => {
     const provider = node.runtime.provider;
     if (node.type !== 'agent' || provider?.kind !== 'value' || typeof provider.value !== 'string') return [];
@@ -23,7 +23,7 @@ export function unsupportedProviders(workflow: Workflow): Diagnostic[] {
 }
 
 /** Node types a live run has an executor for (cli only with --allow-cli). */
-export const LIVE_NODE_TYPES: readonly string[] = ['api', 'agent', 'cli', 'human'];
+const LIVE_NODE_TYPES: readonly string[] = ['api', 'agent', 'cli', 'human'];
 
 /**
  * Everything that stops a document from running live, as errors: agent providers without a client, Claude

@@ -3,7 +3,7 @@
 import { isRecord, type NormalizeContext } from './context.ts';
 import type { WorkflowEdge, WorkflowNode } from './workflow.ts';
 
-export const DEFAULT_LOOP_ITERATIONS = 1000;
+const DEFAULT_LOOP_ITERATIONS = 1000;
 
 /** A `max_iterations` on a loop edge, checked; undefined when absent or invalid (invalid is reported). */
 function edgeBound(raw: unknown, index: number, context: NormalizeContext): number | undefined {

@@ -6,7 +6,7 @@ import { EDGE_KEYS, warnUnknownKeys } from './known-keys.ts';
 import { didYouMean } from './suggest.ts';
 import type { CompiledExpression, EdgeMode, SwitchCase, WorkflowEdge } from './workflow.ts';
 
-export const EDGE_MODES: EdgeMode[] = ['sequential', 'conditional', 'parallel', 'switch', 'loop', 'event', 'spawn', 'fallback', 'error', 'timeout'];
+const EDGE_MODES: EdgeMode[] = ['sequential', 'conditional', 'parallel', 'switch', 'loop', 'event', 'spawn', 'fallback', 'error', 'timeout'];
 const JOIN_MODES = ['wait_all', 'wait_any', 'wait_n'] as const;
 type JoinMode = (typeof JOIN_MODES)[number];
 

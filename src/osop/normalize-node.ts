@@ -9,13 +9,13 @@ import { parseCommand, shellOf } from './command-line.ts';
 import { findInterpolations, parseTemplate, type TemplateOptions } from './template.ts';
 import type { Template, WorkflowNode } from './workflow.ts';
 
-export const CORE_TYPES = ['agent', 'api', 'cli', 'human'];
-export const EXTENDED_TYPES = ['db', 'git', 'docker', 'cicd', 'mcp', 'system', 'infra', 'data'];
-export const DEFAULT_MAX_ITERATIONS = 3;
+const CORE_TYPES = ['agent', 'api', 'cli', 'human'];
+const EXTENDED_TYPES = ['db', 'git', 'docker', 'cicd', 'mcp', 'system', 'infra', 'data'];
+const DEFAULT_MAX_ITERATIONS = 3;
 const SUPPORTED_PROVIDERS = ['anthropic'];
 
 /** `url: https://api.stripe.com` + `endpoint: /v1/customers` → one url. */
-export function joinUrl(url: string, endpoint: string): string {
+function joinUrl(url: string, endpoint: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint)) return endpoint;
   return `${url.replace(/\/+$/, '')}/${endpoint.replace(/^\/+/, '')}`;
 }

@@ -2,7 +2,7 @@
 import type { WorkflowNode } from './workflow.ts';
 
 /** Outputs every node of a type produces whatever it declares. */
-export const BUILT_IN_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
+const BUILT_IN_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
   api: ['data', 'status', 'headers'],
   agent: ['text'],
   cli: ['stdout', 'stderr', 'exit_code'],

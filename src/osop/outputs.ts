@@ -9,7 +9,7 @@ export interface ResponseEnvelope {
   headers: Record<string, string>;
 }
 
-export const ENVELOPE_NAMES = ['data', 'status', 'headers'];
+const ENVELOPE_NAMES = ['data', 'status', 'headers'];
 
 export class OutputError extends Error {
   readonly output: string;

@@ -64,7 +64,7 @@ function usefulErrors(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
-export function schemaDiagnostics(data: unknown, source: SourceDocument, file: string, name: SchemaName): Diagnostic[] {
+function schemaDiagnostics(data: unknown, source: SourceDocument, file: string, name: SchemaName): Diagnostic[] {
   const validate = schemaValidator(name);
   if (validate(data)) return [];
   const label = name === 'osoplog' ? 'osoplog schema' : `OSOP ${name} schema`;

@@ -19,7 +19,7 @@ export class TemplateError extends Error {
   }
 }
 
-export interface TemplateProblem {
+interface TemplateProblem {
   message: string;
   /** The text between `${` and `}`. */
   source: string;
@@ -43,7 +43,7 @@ export interface TemplateOptions {
   bareName?: (name: string) => Omit<Reference, 'source'>;
 }
 
-export function parseReference(source: string, options: TemplateOptions = {}): Reference | undefined {
+function parseReference(source: string, options: TemplateOptions = {}): Reference | undefined {
   const segments = splitPath(source);
   if (!segments) return undefined;
   const [head, ...rest] = segments;

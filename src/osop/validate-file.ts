@@ -29,7 +29,7 @@ export interface FileVerdict {
 const OSOPLOG_NAME = /\.osoplog(\.ya?ml|\.json)?$/;
 const OSOPLOG_KEY = /^\s*["']?osoplog_version["']?\s*:/m;
 
-export function isOsoplog(file: string, text: string): boolean {
+function isOsoplog(file: string, text: string): boolean {
   return OSOPLOG_NAME.test(file) || OSOPLOG_KEY.test(text);
 }
 

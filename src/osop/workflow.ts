@@ -121,8 +121,8 @@ export interface WorkflowNode {
   position: SourcePosition;
 }
 
-export type SuccessEdgeMode = 'sequential' | 'conditional' | 'parallel' | 'switch' | 'loop' | 'event' | 'spawn';
-export type FailureEdgeMode = 'fallback' | 'error' | 'timeout';
+type SuccessEdgeMode = 'sequential' | 'conditional' | 'parallel' | 'switch' | 'loop' | 'event' | 'spawn';
+type FailureEdgeMode = 'fallback' | 'error' | 'timeout';
 export type EdgeMode = SuccessEdgeMode | FailureEdgeMode;
 
 export interface SwitchCase {

@@ -5,7 +5,7 @@ import type { Diagnostic, SourcePosition } from './workflow.ts';
 
 export const MAX_BYTES = 1024 * 1024;
 /** Aliases allowed in one document before it is treated as an alias bomb. */
-export const MAX_ALIASES = 100;
+const MAX_ALIASES = 100;
 const MAX_YAML_PROBLEMS = 10;
 
 export interface SourceDocument {

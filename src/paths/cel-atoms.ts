@@ -3,12 +3,12 @@ import { parse } from '@bufbuild/cel';
 import type { Expr } from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
 
 /** A value a condition reads: a node's output field, a workflow input, or a node's error text. */
-export type FieldRef =
+type FieldRef =
   | { kind: 'output'; node: string; path: string[] }
   | { kind: 'input'; path: string[] }
   | { kind: 'error'; node: string };
 
-export type AtomOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'contains' | 'startsWith' | 'endsWith' | 'truthy';
+type AtomOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'contains' | 'startsWith' | 'endsWith' | 'truthy';
 
 /** One comparison of a field against literals, e.g. `check_status.status == 'succeeded'`. */
 export interface Atom {
@@ -139,7 +139,7 @@ function selectChain(expr: Expr): string[] | undefined {
   return undefined;
 }
 
-export function fieldRef(expr: Expr, names: ResolveNames): FieldRef | undefined {
+function fieldRef(expr: Expr, names: ResolveNames): FieldRef | undefined {
   const kind = expr.exprKind;
   if (kind.case === 'callExpr' && ERROR_FUNCTIONS.has(kind.value.function) && kind.value.args.length === 1) {
     const node = literalOf(kind.value.args[0] as Expr);

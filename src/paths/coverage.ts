@@ -11,7 +11,7 @@ export interface EdgeCoverage {
   missing: string[];
 }
 
-export const describeEdge = (edge: Pick<WorkflowEdge, 'from' | 'to' | 'mode'>): string => `${edge.from} ─${edge.mode}→ ${edge.to}`;
+const describeEdge = (edge: Pick<WorkflowEdge, 'from' | 'to' | 'mode'>): string => `${edge.from} ─${edge.mode}→ ${edge.to}`;
 
 export function edgeCoverage(workflow: Workflow, taken: Iterable<TakenEdge>): EdgeCoverage {
   const hit = new Set<number>();

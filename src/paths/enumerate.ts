@@ -22,7 +22,7 @@ export interface EnumerateOptions {
 export { DEFAULT_MAX_PATHS };
 export const DEFAULT_MAX_STATES = 20_000;
 /** Each state holds every node's status, so memory grows with states × nodes: bound both. */
-export const MAX_PATH_NODES = 500;
+const MAX_PATH_NODES = 500;
 const MAX_STATE_CELLS = 5_000_000;
 
 type Adjacency = AdjacencyMap<AnyMachineSnapshot, WalkEvent>;

@@ -19,7 +19,7 @@ export function formatCheck(check: PathCheck): string {
   return [line, ...why, ...how, ...check.problems.map((problem) => `    ${problem}`)].join('\n');
 }
 
-export function formatCoverage(coverage: EdgeCoverage): string {
+function formatCoverage(coverage: EdgeCoverage): string {
   const line = `edge coverage: ${coverage.exercised}/${coverage.total} (${coverage.percent}%)`;
   return [line, ...coverage.missing.map((edge) => `  not exercised: ${edge}`)].join('\n');
 }

@@ -10,13 +10,13 @@ function stepLine(step: PathStep): string {
   return `  ${step.node}${visit} [${outcome}] ${moves.join(', ')}`;
 }
 
-export function formatPath(path: WorkflowPath): string {
+function formatPath(path: WorkflowPath): string {
   const why = path.error && path.status !== 'COMPLETED' ? `: ${path.error}` : '';
   const inputs = path.inputsLabel ? ` (inputs: ${path.inputsLabel})` : '';
   return [`Path ${path.id} — ${path.status}${why}${inputs}`, ...path.steps.map(stepLine)].join('\n');
 }
 
-export function enumerationHeadline(result: PathEnumeration): string {
+function enumerationHeadline(result: PathEnumeration): string {
   const count = `${result.paths.length} path${result.paths.length === 1 ? '' : 's'}`;
   const byStatus = ['COMPLETED', 'FAILED', 'TIMEOUT']
     .map((status) => [status, result.paths.filter((path) => path.status === status).length] as const)

@@ -8,9 +8,9 @@ import { initialContext } from '../machine/context.ts';
 import { decideSuccess } from '../machine/route.ts';
 import type { ExpressionScope, Workflow, WorkflowEdge, WorkflowNode } from '../osop/workflow.ts';
 
-export type { FieldAssignment } from './sample-values.ts';
+;
 
-export interface SimulatedError {
+interface SimulatedError {
   message: string;
   code: string;
   kind: 'error' | 'timeout';

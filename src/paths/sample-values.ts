@@ -8,7 +8,7 @@ export interface FieldAssignment {
   value: unknown;
 }
 
-export const fieldKey = (path: string[]): string => path.join('\u0000');
+const fieldKey = (path: string[]): string => path.join('\u0000');
 
 /** Sets `target.a.b = value`, creating objects on the way; keeps an existing value unless told to overwrite. */
 export function setPath(target: Record<string, unknown>, path: string[], value: unknown, overwrite: boolean): void {
@@ -33,7 +33,7 @@ const BY_TYPE: Record<string, unknown> = {
 };
 
 /** `${inputs.x}` references anywhere in the nodes' runtime blocks. */
-export function referencedInputs(templates: Template[]): string[][] {
+function referencedInputs(templates: Template[]): string[][] {
   const paths: string[][] = [];
   const visit = (template: Template): void => {
     if (template.kind === 'ref' && template.ref.namespace === 'inputs') paths.push(template.ref.path);

@@ -5,7 +5,7 @@ import type { RunContext } from '../machine/context.ts';
 import type { Workflow } from '../osop/workflow.ts';
 
 /** Nodes that can be entered again (they sit on a cycle), so their entry counters matter. */
-export function cycleNodes(workflow: Workflow): Set<string> {
+function cycleNodes(workflow: Workflow): Set<string> {
   const next = new Map<string, string[]>();
   for (const edge of workflow.edges) {
     const targets = [edge.to, ...(edge.cases ?? []).map((entry) => entry.to), ...(edge.defaultTo ? [edge.defaultTo] : [])];

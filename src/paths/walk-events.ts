@@ -6,7 +6,7 @@ export type WalkEvent =
   | { type: string; output: NodeActorOutput }
   | { type: string; error: NodeActorError };
 
-export interface EventOrigin {
+interface EventOrigin {
   node: string;
   outcome: Outcome;
 }

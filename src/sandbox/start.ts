@@ -6,12 +6,12 @@ import { createStripeEmulator, type StripeEmulator } from './stripe/app.ts';
 import type { WebhookTarget } from './stripe/webhooks.ts';
 
 export { SANDBOX_ANTHROPIC_KEY, SANDBOX_STRIPE_KEY } from './keys.ts';
-export type { StripeEmulator } from './stripe/app.ts';
-export type { AnthropicEmulator } from './anthropic/app.ts';
-export { NO_PACING, parsePacing, REALISTIC_PACING, type StreamPacing } from './anthropic/pacing.ts';
-export type { StripeFault, StripeFaultRule } from './stripe/faults.ts';
-export type { WebhookDelivery, WebhookTarget } from './stripe/webhooks.ts';
-export type { AnthropicFault, AnthropicFaultRule } from './anthropic/faults.ts';
+;
+;
+export {  parsePacing,  type StreamPacing } from './anthropic/pacing.ts';
+export type {  StripeFaultRule } from './stripe/faults.ts';
+;
+;
 
 export interface SandboxOptions {
   /** 0 (default) picks a free port. */

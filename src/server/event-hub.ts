@@ -7,7 +7,7 @@ export interface EventHubOptions {
   bufferSize?: number;
 }
 
-export type SubscriptionEnd = 'ended' | 'dropped' | 'closed';
+type SubscriptionEnd = 'ended' | 'dropped' | 'closed';
 
 export interface Subscription<T = RunEvent> {
   /** The next live event; undefined once the subscription is over (see `endReason`). */

@@ -3,7 +3,7 @@ import type { ErrorInfo, RunEvent, RunStatus } from '../machine/run-event.ts';
 import type { NodeStatus } from '../osop/workflow.ts';
 import type { RunRecord } from '../store/run-store.ts';
 
-export interface NodeView {
+interface NodeView {
   status: NodeStatus;
   visits: number;
   attempt: number;

@@ -27,7 +27,7 @@ export interface SseMessage {
 }
 
 /** Turns an item into its SSE message. Keep one function per stream kind (module level): frames are cached by it. */
-export type ToMessage<T> = (item: T) => SseMessage;
+type ToMessage<T> = (item: T) => SseMessage;
 
 export interface ReplayOptions<T extends Sequenced> {
   after: number;

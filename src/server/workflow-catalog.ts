@@ -31,7 +31,7 @@ export class InvalidWorkflowIdError extends Error {
 
 const ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
-export const isWorkflowId = (id: string): boolean => ID_PATTERN.test(id) && !id.includes('..') && id.length <= 200;
+const isWorkflowId = (id: string): boolean => ID_PATTERN.test(id) && !id.includes('..') && id.length <= 200;
 
 const stemOf = (file: string): string | undefined => {
   const name = basename(file);

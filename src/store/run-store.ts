@@ -161,8 +161,14 @@ export class RunStore {
     }
     const where: string[] = [];
     const values: Record<string, string> = {};
-    if (filter.workflowId) (where.push('workflow_id = @workflowId'), (values.workflowId = filter.workflowId));
-    if (filter.status) (where.push('status = @status'), (values.status = filter.status));
+    if (filter.workflowId) {
+      where.push('workflow_id = @workflowId');
+      values.workflowId = filter.workflowId;
+    }
+    if (filter.status) {
+      where.push('status = @status');
+      values.status = filter.status;
+    }
     if (filter.search) {
       where.push("(id LIKE @search ESCAPE '\\' OR inputs LIKE @search ESCAPE '\\')");
       values.search = likePattern(filter.search);

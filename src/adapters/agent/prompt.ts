@@ -11,7 +11,7 @@ export interface AgentRequest {
   maxTokens: number;
 }
 
-export const DEFAULT_MAX_TOKENS = 1024;
+const DEFAULT_MAX_TOKENS = 1024;
 
 const invalid = (node: WorkflowNode, field: string, problem: string, fix: string): NodeError =>
   new NodeError(`${node.position.file}:${node.position.line}:${node.position.col}: agent node "${node.id}": runtime.${field} ${problem} — ${fix}`, {
@@ -22,7 +22,7 @@ const asText = (value: unknown): string | undefined =>
   value === undefined || value === null ? undefined : typeof value === 'string' ? value : JSON.stringify(value, null, 2);
 
 /** docs/semantics.md: with no prompt, Claude gets the workflow inputs and the completed nodes' outputs as JSON. */
-export const defaultUserContent = (context: NodeExecution['context']): string =>
+const defaultUserContent = (context: NodeExecution['context']): string =>
   JSON.stringify({ inputs: context.inputs, outputs: context.outputs }, null, 2);
 
 export const parseAgentRequest = (execution: NodeExecution): AgentRequest => {

@@ -50,10 +50,10 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Methods whose request may change something at the server. */
-export const hasSideEffects = (method: string): boolean => !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
+const hasSideEffects = (method: string): boolean => !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
 
 /** A failure after the request may have reached the server and been acted on: 5xx, a timeout, a lost response. */
-export const mayHaveTakenEffect = (error: NodeError): boolean => {
+const mayHaveTakenEffect = (error: NodeError): boolean => {
   if (error.status !== undefined) return error.status >= 500 || error.code === 'idempotency_key_in_use';
   if (error.code === 'network_error') {
     // No system error code: fetch refused before any I/O (a blocked port, a bad URL).

@@ -22,7 +22,7 @@ export interface ApiExecutorOptions {
  * Outputs: every declared mapping (`customer_id: data.id`, `response_mapping`), plus `data` (the
  * parsed body) and `status` (the HTTP status) unless the node declares outputs of those names.
  */
-export const apiOutputs = (execution: NodeExecution, envelope: ApiEnvelope): Record<string, unknown> => {
+const apiOutputs = (execution: NodeExecution, envelope: ApiEnvelope): Record<string, unknown> => {
   try {
     return { data: envelope.data, status: envelope.status, ...extractOutputs(execution.node.outputs, envelope) };
   } catch (error) {

@@ -32,14 +32,14 @@ const looksLikeJson = (text: string): boolean => {
   }
 };
 
-export const finalUrl = (request: ApiRequest): URL => {
+const finalUrl = (request: ApiRequest): URL => {
   const url = new URL(request.url);
   const extra = encodeForm(request.query);
   if (extra) url.search = url.search ? `${url.search}&${extra}` : `?${extra}`;
   return url;
 };
 
-export const readEnvelope = async (response: Response): Promise<ApiEnvelope> => {
+const readEnvelope = async (response: Response): Promise<ApiEnvelope> => {
   const text = response.status === 204 ? '' : await response.text();
   const isJson = (response.headers.get('content-type') ?? '').includes('json') || looksLikeJson(text);
   let data: unknown = text === '' ? null : text;
@@ -65,7 +65,7 @@ export const isExpected = (status: number, expected: number[] | undefined): bool
   expected ? expected.includes(status) : status >= 200 && status < 300;
 
 /** A short human reading of an error body: `error.message`, `message`, or the start of the text. */
-export const errorDetail = (data: unknown): string | undefined => {
+const errorDetail = (data: unknown): string | undefined => {
   if (typeof data === 'string') return data.slice(0, 200) || undefined;
   if (typeof data !== 'object' || data === null) return undefined;
   const record = data as Record<string, unknown>;

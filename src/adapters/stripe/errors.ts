@@ -3,7 +3,7 @@ import { NodeError } from '../executor.ts';
 import { isRetryableStatus, parseRetryAfter } from '../api/errors.ts';
 import { scrub } from '../api/scrub.ts';
 
-export interface StripeErrorBody {
+interface StripeErrorBody {
   type?: string;
   code?: string;
   decline_code?: string;
@@ -15,7 +15,7 @@ export interface StripeErrorBody {
 const asString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** The `error` object of a Stripe error response, when the body is one. */
-export const readStripeError = (body: unknown): StripeErrorBody => {
+const readStripeError = (body: unknown): StripeErrorBody => {
   const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
   if (typeof error !== 'object' || error === null) return {};
   const record = error as Record<string, unknown>;

@@ -50,7 +50,7 @@ export interface RunIO {
   untilQuit?: () => Promise<void>;
 }
 
-export const DEFAULT_LOG_DIR = '.sopstate/logs';
+const DEFAULT_LOG_DIR = '.sopstate/logs';
 
 const SERVICE_NODE_TYPES = new Set(['api', 'agent']);
 /** Slow enough that a terminal shows the emulated receipt arrive word by word. */

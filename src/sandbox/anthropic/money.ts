@@ -3,7 +3,7 @@ const ZERO_DECIMAL = new Set([
 ]);
 
 /** How many minor units one major unit has (100 for usd, 1 for jpy), as Stripe counts them. */
-export function minorUnitsPerMajor(currency: string): number {
+function minorUnitsPerMajor(currency: string): number {
   return ZERO_DECIMAL.has(currency.toLowerCase()) ? 1 : 100;
 }
 

@@ -9,7 +9,7 @@ const ABILITIES = /\b(what can you do|what do you do|who are you|what are you|he
 const MAX_LISTED = 8;
 
 /** `- id — Name: description [inputs: ...]` lines of the system prompt, as "Name (id)". */
-export function listedWorkflows(request: MessagesRequest): string[] {
+function listedWorkflows(request: MessagesRequest): string[] {
   const system = contentText(request.system);
   const lines = system.split('\n');
   const start = lines.findIndex((line) => /workflows/i.test(line) && line.trim().endsWith(':'));

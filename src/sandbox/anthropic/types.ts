@@ -1,11 +1,11 @@
 // The parts of the Messages API the emulator reads and writes, with the API's field names.
-export interface TextBlock {
+interface TextBlock {
   type: 'text';
   text: string;
   citations: null;
 }
 
-export interface ToolUseBlock {
+interface ToolUseBlock {
   type: 'tool_use';
   id: string;
   name: string;
@@ -27,7 +27,7 @@ export interface RequestBlock {
   is_error?: boolean;
 }
 
-export interface RequestMessage {
+interface RequestMessage {
   role: 'user' | 'assistant';
   content: string | RequestBlock[];
 }
@@ -65,7 +65,7 @@ export interface MessagesRequest {
 
 export type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use';
 
-export interface Usage {
+interface Usage {
   input_tokens: number;
   output_tokens: number;
   cache_creation_input_tokens: number;

@@ -1,7 +1,7 @@
 import { matchesPath } from './path-pattern.ts';
 
 /** Where a fault applies: `method` (default any) and a path pattern (`:param`, trailing `*`). */
-export interface FaultMatch {
+interface FaultMatch {
   method?: string;
   path: string;
   /** How many matching calls the fault hits (default 1). */

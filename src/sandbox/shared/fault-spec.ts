@@ -32,7 +32,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function optionalString(raw: RawFault, key: string, at: string): string | undefined {
+function optionalString(raw: RawFault, key: string, at: string): string | undefined {
   const value = raw[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new FaultSpecError(`${at}.${key}: expected a string`);

@@ -12,7 +12,7 @@ import type { StripeCustomer, StripePaymentIntent, StripeState } from './types.t
 import { WebhookSender, type WebhookDelivery, type WebhookTarget } from './webhooks.ts';
 
 /** The API version the emulator answers with when the caller pins none: the shapes it emulates. */
-export const STRIPE_SANDBOX_API_VERSION = stripeTables().version;
+const STRIPE_SANDBOX_API_VERSION = stripeTables().version;
 
 export interface StripeEmulatorOptions {
   /** Deliver every event, signed with `secret`, to `url` (as a webhook endpoint would receive it). */

@@ -7,7 +7,7 @@ import { apiError, invalidRequest, rateLimited, type StripeHttpError } from './e
  * `after`: the operation runs and its response is kept for the idempotency key, but the caller
  * gets the fault (a lost response); for `delay`, the answer is late instead of the operation.
  */
-export type FaultTiming = 'before' | 'after';
+type FaultTiming = 'before' | 'after';
 
 export type StripeFault =
   | { type: 'server_error'; status?: number; shouldRetry?: boolean; when?: FaultTiming }

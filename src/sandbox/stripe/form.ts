@@ -6,7 +6,7 @@ export type Params = Record<string, unknown>;
 const PARSE_OPTIONS = { depth: 10, arrayLimit: 1000, parameterLimit: 2000 } as const;
 
 /** Parses Stripe's bracket-nested form encoding (`metadata[k]=v`, `expand[]=x`, `items[0][price]=...`). */
-export function parseForm(text: string): Params {
+function parseForm(text: string): Params {
   return qs.parse(text, PARSE_OPTIONS) as Params;
 }
 

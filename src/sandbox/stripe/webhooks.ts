@@ -17,7 +17,7 @@ export interface WebhookDelivery {
   error: string | null;
 }
 
-export function signWebhookPayload(payload: string, secret: string, timestamp = unixSeconds()): string {
+function signWebhookPayload(payload: string, secret: string, timestamp = unixSeconds()): string {
   const signature = createHmac('sha256', secret).update(`${timestamp}.${payload}`, 'utf8').digest('hex');
   return `t=${timestamp},v1=${signature}`;
 }

@@ -8,7 +8,7 @@ export interface ChatClientOptions {
   token?: string;
 }
 
-export class ChatClientError extends Error {
+class ChatClientError extends Error {
   constructor(
     message: string,
     readonly status?: number,

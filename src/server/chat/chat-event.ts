@@ -48,6 +48,6 @@ export type ChatEvent =
   | { type: 'error'; message: string }
   | { type: 'done' };
 
-export type ChatEventType = ChatEvent['type'];
+type ChatEventType = ChatEvent['type'];
 
 export type EmitChatEvent = (event: ChatEvent) => void;

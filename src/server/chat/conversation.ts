@@ -21,7 +21,7 @@ export interface ConversationDeps {
   maxRounds?: number;
 }
 
-export class ChatInputError extends Error {
+class ChatInputError extends Error {
   constructor(
     readonly status: 400 | 404 | 409,
     message: string,
@@ -31,7 +31,7 @@ export class ChatInputError extends Error {
   }
 }
 
-export const DEFAULT_CHAT_MODEL = 'claude-sonnet-4-6';
+const DEFAULT_CHAT_MODEL = 'claude-sonnet-4-6';
 
 const SYSTEM = [
   'You operate sopstate, which runs OSOP workflows (standard operating procedures) such as Stripe payments.',

@@ -5,7 +5,7 @@ import { readSseJson } from './sse-client.ts';
 
 export type FetchLike = (path: string, init?: RequestInit) => Promise<Response>;
 
-export class RunApiError extends Error {
+class RunApiError extends Error {
   constructor(
     readonly status: number,
     message: string,

@@ -2,7 +2,7 @@
 import { EventSourceParserStream, type EventSourceMessage } from 'eventsource-parser/stream';
 
 /** `signal` stops reading (and releases the body) even when the server keeps the stream open. */
-export async function* readSse(response: Response, signal?: AbortSignal): AsyncGenerator<EventSourceMessage> {
+async function* readSse(response: Response, signal?: AbortSignal): AsyncGenerator<EventSourceMessage> {
   if (!response.body || signal?.aborted) return;
   const messages = response.body
     .pipeThrough(new TextDecoderStream())

@@ -4,7 +4,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { apiError, readJsonObject } from '../errors.ts';
 
-export const TOKEN_COOKIE = 'sopstate_token';
+const TOKEN_COOKIE = 'sopstate_token';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 

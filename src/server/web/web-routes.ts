@@ -39,7 +39,7 @@ const serveFile = async (file: string, cache: string): Promise<Response> =>
   });
 
 /** GET / and the page's files; only the files listed here are ever read. */
-export const webRoutes = (): Hono => {
+const webRoutes = (): Hono => {
   const app = new Hono();
   const page = () => serveFile(join(STATIC_DIR, 'index.html'), 'no-cache');
   app.get('/', page);

@@ -184,7 +184,10 @@ describe('a run resumed while its confirm is being repeated', () => {
       onSnapshot: (snapshot) => (latest = snapshot),
       onEvent: (event) => {
         // The process "dies" while the third attempt waits: what a restart gets is the snapshot stored by then.
-        if (event.type === 'node.retrying' && event.attempt === 3) (resumeFrom = latest), first.cancel();
+        if (event.type === 'node.retrying' && event.attempt === 3) {
+          resumeFrom = latest;
+          first.cancel();
+        }
       },
     });
     await first.done;

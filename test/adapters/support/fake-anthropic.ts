@@ -2,7 +2,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { listenOnLoopback } from './loopback.ts';
 
-export type FakeReply =
+type FakeReply =
   | { kind: 'stream'; chunks: string[]; inputTokens?: number; outputTokens?: number; model?: string }
   | { kind: 'error'; status: number; type: string; message?: string; headers?: Record<string, string> }
   /** Streams `chunks`, then an SSE `error` event (as the API does when overloaded mid-stream). */

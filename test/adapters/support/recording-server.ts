@@ -2,7 +2,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { listenOnLoopback } from './loopback.ts';
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   /** Path and query as received. */
   url: string;

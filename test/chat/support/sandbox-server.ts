@@ -21,7 +21,7 @@ export interface SandboxServer extends RunningServer {
   cleanup(): Promise<void>;
 }
 
-export const EXAMPLES = resolve(import.meta.dirname, '../../../examples');
+const EXAMPLES = resolve(import.meta.dirname, '../../../examples');
 
 export interface SandboxServerOptions {
   token?: string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { RunEvent, RunEventBody } from '../../../src/machine/run-event.ts';
 import type { HumanDecision, RunHandle, RunOptions, RunResult } from '../../../src/machine/run-options.ts';
 
-export interface FakeSnapshot {
+interface FakeSnapshot {
   next: number;
 }
 

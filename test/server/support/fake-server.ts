@@ -7,7 +7,7 @@ import { createFakeRunner, type FakeRunner, type FakeRunnerOptions } from './fak
 import { fakeLoad } from './fake-workflows.ts';
 import { apiClient } from './api-client.ts';
 
-export const WORKFLOWS: Record<string, string> = {
+const WORKFLOWS: Record<string, string> = {
   'three-steps.osop.yaml': `
 id: three-steps
 name: Three steps

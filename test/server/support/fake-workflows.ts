@@ -16,7 +16,7 @@ interface FakeDoc {
 
 const position = (file: string) => ({ file, line: 1, col: 1 });
 
-export const fakeWorkflow = (doc: FakeDoc, file = `/fake/${doc.id}.osop.yaml`): Workflow => ({
+const fakeWorkflow = (doc: FakeDoc, file = `/fake/${doc.id}.osop.yaml`): Workflow => ({
   file,
   osopVersion: '1.0',
   id: doc.id,

@@ -2,7 +2,7 @@
 import { EventSource } from 'eventsource';
 import type { RunEvent, RunEventType } from '../../../src/machine/run-event.ts';
 
-export const RUN_EVENT_TYPES: RunEventType[] = [
+const RUN_EVENT_TYPES: RunEventType[] = [
   'run.started',
   'node.started',
   'node.request',

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export const ARTIFACTS = resolve(import.meta.dirname, '../../../test-artifacts');
+const ARTIFACTS = resolve(import.meta.dirname, '../../../test-artifacts');
 
 export const launchBrowser = (): Promise<Browser> => {
   if (!existsSync(CHROMIUM)) {

@@ -1,6 +1,6 @@
 // The runs list: status, workflow, duration, inputs and start time; filter by workflow/status, search, paged.
 import { getJson } from './api.js';
-import { element, formatMs, inputsSummary, shortId } from './format.js';
+import { element, formatMs, inputsSummary } from './format.js';
 
 const PAGE = 10;
 

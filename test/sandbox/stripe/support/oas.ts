@@ -56,7 +56,7 @@ export function objectValidator(name: string): ValidateFunction {
  * Fields Stripe leaves out of an object unless expanded (“includable”), which therefore must not be
  * required: a customer's balances and lists, a charge's refunds, a PaymentMethod's other type hashes.
  */
-export function includableFields(name: string, object: Record<string, unknown>): string[] {
+function includableFields(name: string, object: Record<string, unknown>): string[] {
   if (name === 'customer') return ['cash_balance', 'invoice_credit_balance', 'sources', 'subscriptions', 'tax', 'tax_ids'];
   if (name === 'charge') return ['refunds'];
   if (name === 'payment_method') {

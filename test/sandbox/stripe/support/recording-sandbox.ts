@@ -2,7 +2,7 @@
 import { createStripeEmulator, type StripeEmulator } from '../../../../src/sandbox/stripe/app.ts';
 import { serveApp, type ServedApp } from '../../../../src/sandbox/shared/serve-app.ts';
 
-export interface WireRequest {
+interface WireRequest {
   method: string;
   path: string;
   query: string;
