@@ -117,8 +117,15 @@ export function createActions(workflow: Workflow) {
     }),
     timeoutRun: assign(() => ({ error: { message: `workflow timed out after ${Math.round((workflow.timeoutMs ?? 0) / 1000)}s`, code: 'timeout' } })),
     cancelRun: assign(() => ({ error: { message: 'run cancelled', code: 'cancelled' } })),
+    limitRun: assign(({ event }: ActionArgs) => ({ error: limitErrorOf(event.error) })),
     recordDurable: assign(({ context, event }: ActionArgs) =>
       isDurableEvent(event) ? { durable: { ...context.durable, [event.node]: event.state } } : {},
     ),
   };
+}
+
+/** The error a LIMIT_EVENT carries (see run-limits.ts). */
+function limitErrorOf(error: unknown): { message: string; code: string } {
+  const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
+  return { message: String(message ?? 'a run limit was reached'), code: String(code ?? 'run_limit') };
 }

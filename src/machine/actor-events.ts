@@ -64,6 +64,8 @@ export const errorEventType = (nodeId: string): string => `${ERROR_EVENT_PREFIX}
 export const CANCEL_EVENT = 'run.cancel';
 /** The workflow's `timeout_sec` has passed since the run started. */
 export const TIMEOUT_EVENT = 'run.timeout';
+/** The run passed one of its limits (events, output bytes): `{ type: LIMIT_EVENT, error: LimitError }`. */
+export const LIMIT_EVENT = 'run.limit';
 
 export function toActorError(error: unknown): NodeActorError {
   if (error && typeof error === 'object' && 'message' in error) {

@@ -2,7 +2,7 @@
 import { fromPromise, setup } from 'xstate';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
 import { createActions, type MachineEmitted } from './actions.ts';
-import { CANCEL_EVENT, DURABLE_EVENT, TIMEOUT_EVENT, type NodeActorInput, type NodeActorOutput } from './actor-events.ts';
+import { CANCEL_EVENT, DURABLE_EVENT, LIMIT_EVENT, TIMEOUT_EVENT, type NodeActorInput, type NodeActorOutput } from './actor-events.ts';
 import { actorInput, initialContext, type RunContext, type RunInput } from './context.ts';
 import { createGuards, type JoinParams, type MachineEvent } from './guards.ts';
 import { CompileError, forkKey, planWorkflow, type ForkPlan, type ScopePlan } from './plan.ts';
@@ -158,6 +158,7 @@ export function compileWorkflow(workflow: Workflow) {
     on: {
       [CANCEL_EVENT]: { target: finalId('CANCELLED'), actions: 'cancelRun' },
       [DURABLE_EVENT]: { actions: 'recordDurable' },
+      [LIMIT_EVENT]: { target: finalId('FAILED'), actions: 'limitRun' },
       ...(workflow.timeoutMs ? { [TIMEOUT_EVENT]: { target: finalId('TIMEOUT'), actions: 'timeoutRun' } } : {}),
     },
   };

@@ -1,4 +1,5 @@
 // The runner's public contract: what a caller (CLI, server, tests) gives and gets back.
+import type { RunLimits } from './run-limits.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { HumanGate } from '../adapters/human.ts';
@@ -44,6 +45,8 @@ export interface RunOptions {
   humanGate?: HumanGate;
   /** Node visits the run may make in all before it fails with visit_limit (default 100,000). */
   maxVisits?: number;
+  /** Events and output bytes the run may reach before it fails with event_limit / context_limit (run-limits.ts). */
+  limits?: Partial<RunLimits>;
   /** Services the executors reach through sopstate's emulators; the .osoplog names them. */
   emulated?: string[];
   /** How many of the latest events RunResult.events keeps (default 1,000); every event reaches onEvent. */

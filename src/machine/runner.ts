@@ -4,13 +4,14 @@ import { createActor, type AnyActorRef } from 'xstate';
 import { HumanGate } from '../adapters/human.ts';
 import { longClock, setLongTimeout, type LongTimer } from '../adapters/long-timer.ts';
 import type { ConditionFailedEmitted, EdgeTakenEmitted } from './actions.ts';
-import { CANCEL_EVENT, TIMEOUT_EVENT, type NodeActorOutput } from './actor-events.ts';
+import { CANCEL_EVENT, LIMIT_EVENT, TIMEOUT_EVENT, type NodeActorOutput } from './actor-events.ts';
 import { FINAL_STATES, type FinalState } from './compile.ts';
 import type { RunContext } from './context.ts';
 import { durableNodeStates } from './durable-state.ts';
 import { NodeRecordLog } from './node-records.ts';
 import { buildOsoplog, writeOsoplog } from './osoplog.ts';
 import { OutputSecrets } from './output-secrets.ts';
+import { RunLimitWatch } from './run-limits.ts';
 import { createRedactor, type Redactor } from './redact.ts';
 import { registerRun, runnableMachine } from './run-registry.ts';
 import type { ErrorInfo, RunEvent, RunEventBody } from './run-event.ts';
@@ -104,10 +105,13 @@ export function startRun(options: RunOptions): RunHandle {
     }
   };
 
+  // Past a limit the machine is told to fail the run; XState queues an event sent while it is transitioning.
+  const limits = new RunLimitWatch(options.limits, options.lastSeq ?? 0, (error) => actor.send({ type: LIMIT_EVENT, error }));
   const publish = (body: RunEventBody, redacted = false) => {
     if (closed) return;
     const event = { ...(redacted ? body : redact(body)), runId, seq: ++seq, at: isoNow() } as RunEvent;
     records.add(event);
+    limits.observe(event);
     eventCount += 1;
     events.push(event);
     if (events.length >= 2 * keepEvents) events = keepEvents > 0 ? events.slice(-keepEvents) : [];
