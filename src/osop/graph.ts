@@ -15,12 +15,13 @@ export function entryNodes(nodes: WorkflowNode[], edges: WorkflowEdge[]): string
 }
 
 export function unreachableNodes(nodes: WorkflowNode[], edges: WorkflowEdge[], start: string[]): string[] {
+  const outgoing = new Map<string, WorkflowEdge[]>();
+  for (const edge of edges) outgoing.set(edge.from, [...(outgoing.get(edge.from) ?? []), edge]);
   const seen = new Set(start);
   const queue = [...start];
-  while (queue.length > 0) {
-    const current = queue.shift();
-    for (const edge of edges) {
-      if (edge.from !== current) continue;
+  // An index into the queue, not shift(): a breadth-first walk that stays linear on a 10,000-node chain.
+  for (let next = 0; next < queue.length; next += 1) {
+    for (const edge of outgoing.get(queue[next]) ?? []) {
       for (const target of edgeTargets(edge)) {
         if (!seen.has(target)) {
           seen.add(target);

@@ -10,12 +10,20 @@ const EDGE_MODES: EdgeMode[] = ['sequential', 'conditional', 'parallel', 'switch
 const JOIN_MODES = ['wait_all', 'wait_any', 'wait_n'] as const;
 type JoinMode = (typeof JOIN_MODES)[number];
 
+// Node ids as a set, per workflow's id list: an edge's ends are looked up in constant time.
+const idSets = new WeakMap<readonly string[], Set<string>>();
+const idSet = (ids: readonly string[]): Set<string> => {
+  let set = idSets.get(ids);
+  if (!set) idSets.set(ids, (set = new Set(ids)));
+  return set;
+};
+
 function nodeRef(value: unknown, path: DocPath, context: NormalizeContext): string | undefined {
   if (typeof value !== 'string' || value === '') {
     context.sink.error({ code: 'missing-field', path, message: `${String(path[path.length - 1])} must name a node` });
     return undefined;
   }
-  if (!context.nodeIds.includes(value)) {
+  if (!idSet(context.nodeIds).has(value)) {
     context.sink.error({ code: 'unknown-node', path, message: `no node has id "${value}"`, suggestion: didYouMean(value, context.nodeIds) ?? `known nodes: ${context.nodeIds.join(', ')}` });
     return undefined;
   }
