@@ -2,9 +2,10 @@
 import { join, dirname, resolve } from 'node:path';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { LoadResult, Workflow } from '../osop/workflow.ts';
-import { openDatabase } from '../store/database.ts';
 import type { Migration } from '../store/migrations.ts';
-import { RunStore } from '../store/run-store.ts';
+import { isPostgresUrl, openPostgresStore } from '../store/postgres-store.ts';
+import { openSqliteStore } from '../store/sqlite-store.ts';
+import type { Store } from '../store/store.ts';
 import { createApp, type RouteModule } from './app.ts';
 import { assertSafeBinding } from './binding.ts';
 import type { ServerContext } from './context.ts';
@@ -13,7 +14,6 @@ import { listen } from './listen.ts';
 import { RunManager, type RestoreReport, type SecretSource, type StartRun } from './run-manager.ts';
 import { WorkflowCatalog } from './workflow-catalog.ts';
 import { InspectionLog } from '../inspect/inspection-log.ts';
-import { inspectionMigrations } from '../inspect/inspection-store.ts';
 import { inspectRoutes } from './routes/inspect.ts';
 
 /** The parts that do the work; tests may swap them for fakes. */
@@ -26,7 +26,10 @@ export interface ServerRuntime {
 
 export interface ServerOptions {
   workflowsDir: string;
+  /** A SQLite file (one machine), or a postgres:// URL (cluster mode: every node on the same database). */
   dbFile: string;
+  /** Who this process is among the cluster's nodes; unique per process start by default. */
+  nodeId?: string;
   runtime: ServerRuntime;
   port?: number;
   host?: string;
@@ -44,7 +47,7 @@ export interface ServerOptions {
   corsOrigins?: string[];
   /** Extra route modules (chat, web page). */
   routes?: RouteModule[];
-  /** Migrations of those modules, applied to the same database. */
+  /** Migrations of those modules, applied to the same (SQLite) database. */
   migrations?: readonly Migration[];
   log?: (line: string) => void;
 }
@@ -61,15 +64,17 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const host = options.host ?? '127.0.0.1';
   assertSafeBinding(host, options.token);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const db = openDatabase(options.dbFile, { migrations: [...inspectionMigrations, ...(options.migrations ?? [])] });
-  const inspection = new InspectionLog(db, { bufferSize: options.subscriberBuffer, log });
-  const store = new RunStore(db);
+  const cluster = isPostgresUrl(options.dbFile);
+  const sqlite = cluster ? undefined : openSqliteStore(options.dbFile, options.migrations);
+  const store: Store = sqlite ?? (await openPostgresStore(options.dbFile));
+  const inspection = new InspectionLog(store, { bufferSize: options.subscriberBuffer, log });
   const catalog = new WorkflowCatalog({ dir: options.workflowsDir, load: options.runtime.load });
   const secrets = options.secrets ?? {};
   const secret: SecretSource = typeof secrets === 'function' ? secrets : (name) => secrets[name];
-  const logDir = options.logDir ?? join(dirname(resolve(options.dbFile)), 'osoplogs');
+  const logDir = options.logDir ?? (cluster ? resolve('.sopstate', 'osoplogs') : join(dirname(resolve(options.dbFile)), 'osoplogs'));
   const manager = new RunManager({
     store,
+    nodeId: options.nodeId,
     hub: new EventHub({ bufferSize: options.subscriberBuffer }),
     startRun: inspection.recording(options.runtime.startRun),
     createExecutors: options.runtime.createExecutors,
@@ -84,7 +89,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     log,
   });
   const context: ServerContext = {
-    db,
+    db: sqlite?.db,
     store,
     manager,
     catalog,
@@ -106,7 +111,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     listening = await listen(app, { port: options.port ?? 8787, host });
   } catch (error) {
     await manager.close();
-    store.close();
+    await store.close();
     throw error;
   }
   return {
@@ -118,7 +123,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       await listening.close();
       inspection.close();
       await manager.close();
-      store.close();
+      await store.close();
     },
   };
 };

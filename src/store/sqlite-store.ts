@@ -4,7 +4,7 @@ import type { InspectionRecord } from '../inspect/record.ts';
 import { inspectionMigrations } from '../inspect/inspection-store.ts';
 import type { RunEvent } from '../machine/run-event.ts';
 import { openDatabase } from './database.ts';
-import type { Migration } from './migrations.ts';
+import { migrate, runMigrations, type Migration } from './migrations.ts';
 import { EventSequenceError, RunStore, type NewRun, type Page, type RunRecord, type RunRecordWithSnapshot } from './run-store.ts';
 import type { RunClaim, RunWrite, Store } from './store.ts';
 
@@ -39,7 +39,9 @@ export class SqliteStore implements Store {
   readonly #claim: (runId: string, owner: string) => ClaimRow | undefined;
   readonly #appendInspection: (records: InspectionRecord[]) => void;
 
+  /** `db` gets the run, ownership and inspection tables it lacks. */
   constructor(db: Database) {
+    migrate(db, [...runMigrations, ...ownershipMigrations, ...inspectionMigrations]);
     this.db = db;
     this.runs = new RunStore(db);
     const epochOf = db.prepare<[string], { epoch: number; last_seq: number }>('SELECT epoch, last_seq FROM runs WHERE id = ?');

@@ -8,6 +8,7 @@ import { registerChat } from './chat.ts';
 import { registerPaths } from './paths.ts';
 import { registerTest } from './test.ts';
 import { registerMachine } from './machine.ts';
+import { registerMigrate } from './migrate.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -20,4 +21,5 @@ export const commands: RegisterCommand[] = [
   registerPaths,
   registerTest,
   registerMachine,
+  registerMigrate,
 ];

@@ -1,4 +1,4 @@
-// `sopstate serve`: runs over HTTP with live SSE, durable in SQLite, resumed after a crash.
+// `sopstate serve`: runs over HTTP with live SSE, durable in SQLite (or PostgreSQL in cluster mode), resumed after a crash.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -9,12 +9,15 @@ import { startServer } from '../../server/start-server.ts';
 import { webModule } from '../../server/web/web-routes.ts';
 import type { ChatClaudeOptions } from '../../server/chat/chat-claude.ts';
 import { chatModuleFromEnv } from '../../server/chat/chat-module.ts';
+import { openDatabase } from '../../store/database.ts';
+import { isPostgresUrl } from '../../store/postgres-store.ts';
 
 interface ServeFlags {
   port: number;
   host: string;
   workflows: string;
-  db: string;
+  db?: string;
+  nodeId?: string;
   allowCli?: boolean;
   sandbox?: boolean;
   logDir?: string;
@@ -27,7 +30,18 @@ const port = (value: string): number => {
 };
 
 /** Extra route modules mounted on the server: the web page and the chat (Claude live with a key, else the sandbox's). */
-const routeModules = (options: ChatClaudeOptions): RouteModule[] => [webModule(), chatModuleFromEnv(options)];
+const routeModules = (options: ChatClaudeOptions & { db?: ReturnType<typeof openDatabase> }): RouteModule[] => [
+  webModule(),
+  chatModuleFromEnv(options),
+];
+
+const DEFAULT_DB = '.sopstate/sopstate.db';
+
+/** --db, else DATABASE_URL when it is a postgres:// URL, else the default SQLite file. */
+const chooseDatabase = (flag: string | undefined, env: NodeJS.ProcessEnv): string => {
+  const value = flag ?? (env.DATABASE_URL && isPostgresUrl(env.DATABASE_URL) ? env.DATABASE_URL : DEFAULT_DB);
+  return isPostgresUrl(value) ? value : resolve(value);
+};
 
 const fail = (message: string): never => {
   process.stderr.write(`sopstate serve: ${message}\n`);
@@ -41,7 +55,8 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on (0 = any free port)', port, 8787)
     .option('--host <host>', 'address to bind; beyond loopback needs SOPSTATE_TOKEN', '127.0.0.1')
     .option('--workflows <dir>', 'folder of .osop.yaml files the server may run', 'examples')
-    .option('--db <file>', 'SQLite file for runs and events', '.sopstate/sopstate.db')
+    .option('--db <file|url>', `SQLite file for runs and events, or postgres://… for cluster mode (default: DATABASE_URL, else ${DEFAULT_DB})`)
+    .option('--node-id <id>', 'name of this node in a cluster (default: unique per process start)')
     .option('--allow-cli', 'allow workflows to run cli nodes (shell commands)')
     .option('--sandbox', 'emulate Stripe and Claude even when keys are set')
     .option('--log-dir <dir>', 'where .osoplog.yaml files go (default: next to the database)')
@@ -65,10 +80,14 @@ export function registerServe(program: Command): void {
           announced = true;
         },
       });
+      const dbFile = chooseDatabase(flags.db, process.env);
+      // Conversations stay on this node's own SQLite file in cluster mode (the chat is per node for now).
+      const chatDb = isPostgresUrl(dbFile) ? openDatabase(resolve('.sopstate', 'chat.db')) : undefined;
       try {
         const server = await startServer({
           workflowsDir,
-          dbFile: resolve(flags.db),
+          dbFile,
+          nodeId: flags.nodeId,
           port: flags.port,
           host: flags.host,
           token,
@@ -76,7 +95,7 @@ export function registerServe(program: Command): void {
           logDir: flags.logDir ? resolve(flags.logDir) : undefined,
           runtime,
           secrets: secret,
-          routes: routeModules({ forceSandbox: flags.sandbox, sandbox }),
+          routes: routeModules({ forceSandbox: flags.sandbox, sandbox, db: chatDb }),
         });
         const resumed = server.restored.restored.length;
         process.stdout.write(`sopstate serving ${workflowsDir} at ${server.url}${resumed ? ` (${resumed} unfinished run(s) resumed)` : ''}\n`);

@@ -40,29 +40,29 @@ export const runRoutes = (ctx: ServerContext): Hono =>
         return apiError(c, 400, 'invalid-run', `cannot start ${entry.id}: ${diagnostics[0].message}`, diagnostics);
       }
       try {
-        const run = ctx.manager.start(entry.workflow, checked.inputs);
+        const run = await ctx.manager.start(entry.workflow, checked.inputs);
         return c.json({ runId: run.id }, 201, { Location: `/api/runs/${run.id}` });
       } catch (error) {
         return apiError(c, 400, 'start-failed', error instanceof Error ? error.message : String(error));
       }
     })
-    .get('/', (c) => {
+    .get('/', async (c) => {
       const limit = parseCount(c.req.query('limit'), 20);
       const offset = parseCount(c.req.query('offset'), 0);
       if (limit === undefined || offset === undefined || limit < 1 || limit > MAX_PAGE) {
         return apiError(c, 400, 'bad-page', `limit must be 1..${MAX_PAGE} and offset a whole number`);
       }
-      const page = ctx.store.listRuns(limit, offset);
+      const page = await ctx.store.listRuns(limit, offset);
       const runs = page.items.map((run) => ({ ...run, workflowFile: publicFile(ctx.catalog.dir, run.workflowFile) }));
       return c.json({ runs, total: page.total, limit, offset });
     })
     .get('/:id', async (c) => {
-      const run = ctx.store.getRun(c.req.param('id'));
+      const run = await ctx.store.getRun(c.req.param('id'));
       if (!run) return apiError(c, 404, 'unknown-run', `no run ${c.req.param('id')}`);
       const entry = await ctx.catalog.get(run.workflowId).catch(() => undefined);
       const nodeIds = entry?.workflow?.nodes.map((node) => node.id) ?? [];
       const { snapshot: _snapshot, ...record } = run;
-      return c.json(viewRun(record, allEvents(ctx, run.id), nodeIds));
+      return c.json(viewRun(record, await allEvents(ctx, run.id), nodeIds));
     })
     .post('/:id/signal', async (c) => {
       const runId = c.req.param('id');
@@ -82,7 +82,7 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       if (nestsDeeperThan(data, MAX_JSON_DEPTH)) {
         return apiError(c, 400, 'bad-request', `data nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep; send a flatter value`);
       }
-      if (!ctx.store.getRun(runId)) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
+      if (!(await ctx.store.getRun(runId))) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
       const result = ctx.manager.signal(runId, body.node, { decision, comment, data });
       if (result === 'not-running') return apiError(c, 409, 'run-not-running', `run ${runId} is not running`);
       if (result === 'not-waiting') {
@@ -91,21 +91,23 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       }
       return c.json({ runId, node: body.node, decision }, 202);
     })
-    .post('/:id/cancel', (c) => {
+    .post('/:id/cancel', async (c) => {
       const runId = c.req.param('id');
-      const run = ctx.store.getRun(runId);
+      const run = await ctx.store.getRun(runId);
       if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
       if (!ctx.manager.cancel(runId)) return apiError(c, 409, 'run-not-running', `run ${runId} is ${run.status}, not running`);
       return c.json({ runId, cancelling: true }, 202);
     })
     .get('/:id/osoplog', async (c) => {
       const runId = c.req.param('id');
-      const run = ctx.store.getRun(runId);
+      const run = await ctx.store.getRun(runId);
       if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
       if (run.status === 'RUNNING') return apiError(c, 409, 'run-running', `run ${runId} is still running; its .osoplog exists once it ends`);
+      const kept = await ctx.store.getOsoplog(runId);
+      if (kept !== undefined) return c.body(kept, 200, { 'Content-Type': 'application/yaml; charset=utf-8' });
       const loaded = await ctx.catalog.loadFile(run.workflowFile).catch(() => undefined);
       const { snapshot: _snapshot, ...record } = run;
-      const text = loaded?.workflow ? runOsoplogYaml(record, loaded.workflow, allEvents(ctx, runId)) : undefined;
+      const text = loaded?.workflow ? runOsoplogYaml(record, loaded.workflow, await allEvents(ctx, runId)) : undefined;
       if (text === undefined) return apiError(c, 404, 'no-osoplog', `the workflow of run ${runId} no longer loads, so its .osoplog cannot be built`);
       return c.body(text, 200, { 'Content-Type': 'application/yaml; charset=utf-8' });
     });
