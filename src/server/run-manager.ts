@@ -12,6 +12,7 @@ import type { RunRecord, RunRecordWithSnapshot } from '../store/run-store.ts';
 import type { RunClaim, Store } from '../store/store.ts';
 import { EventHub, type Subscription } from './event-hub.ts';
 import { runOsoplogYaml } from './run-osoplog.ts';
+import { viewRun } from './run-view.ts';
 import { RunWriter } from './run-writer.ts';
 
 export type StartRun = (options: RunOptions) => RunHandle;
@@ -26,6 +27,8 @@ export interface RunManagerOptions {
   /** Loads the workflow a stored run was started from, to restore it. */
   loadWorkflow: (run: RunRecord) => Promise<Workflow>;
   hub?: EventHub;
+  /** Cluster mode: how to reach runs driven by other nodes. */
+  remote?: RemoteRuns;
   /** Who claims runs (the run row's owner); unique per process start. */
   nodeId?: string;
   /** Looks up `${secrets.NAME}`; a run gets only the secrets its workflow uses. */
@@ -37,6 +40,14 @@ export interface RunManagerOptions {
 }
 
 export type SignalResult = 'delivered' | 'not-waiting' | 'not-running';
+
+/** Runs other nodes of a cluster drive: decisions and cancels go to their owner, their events are followed here. */
+export interface RemoteRuns {
+  signal(runId: string, node: string, decision: HumanDecision): Promise<void>;
+  cancel(runId: string): Promise<void>;
+  follow(runId: string): void;
+  following(runId: string): boolean;
+}
 
 export interface RestoreReport {
   restored: string[];
@@ -125,21 +136,53 @@ export class RunManager {
     }
   }
 
+  /** Whether more events may come here: the run is driven here, or followed from the node driving it. */
   isLive(runId: string): boolean {
+    return this.#live.has(runId) || (this.#options.remote?.following(runId) ?? false);
+  }
+
+  /** Whether this node drives the run. */
+  drives(runId: string): boolean {
     return this.#live.has(runId);
+  }
+
+  liveRunIds(): string[] {
+    return [...this.#live.keys()];
   }
 
   waiting(runId: string): string[] {
     return this.#live.get(runId)?.handle.waiting() ?? [];
   }
 
-  signal(runId: string, node: string, decision: HumanDecision): SignalResult {
+  /** Delivers a decision here, or (cluster) to the node driving the run when its stored events say it waits. */
+  async signal(runId: string, node: string, decision: HumanDecision): Promise<SignalResult> {
+    const local = this.signalLocal(runId, node, decision);
+    const remote = this.#options.remote;
+    if (local !== 'not-running' || !remote) return local;
+    const run = await this.#options.store.getRun(runId);
+    if (run?.status !== 'RUNNING') return 'not-running';
+    const events = await this.#options.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
+    if (!viewRun(run, events, []).waiting.includes(node)) return 'not-waiting';
+    await remote.signal(runId, node, decision);
+    return 'delivered';
+  }
+
+  signalLocal(runId: string, node: string, decision: HumanDecision): SignalResult {
     const live = this.#live.get(runId);
     if (!live) return 'not-running';
     return live.handle.signal(node, decision) ? 'delivered' : 'not-waiting';
   }
 
-  cancel(runId: string): boolean {
+  /** Cancels the run here, or (cluster) asks the node driving it; false when it is not running. */
+  async cancel(runId: string): Promise<boolean> {
+    if (this.cancelLocal(runId)) return true;
+    const remote = this.#options.remote;
+    if (!remote || (await this.#options.store.getRun(runId))?.status !== 'RUNNING') return false;
+    await remote.cancel(runId);
+    return true;
+  }
+
+  cancelLocal(runId: string): boolean {
     const live = this.#live.get(runId);
     if (!live) return false;
     live.handle.cancel();
@@ -147,7 +190,9 @@ export class RunManager {
   }
 
   subscribe(runId: string): Subscription {
-    return this.hub.subscribe(runId);
+    const subscription = this.hub.subscribe(runId);
+    if (!this.#live.has(runId)) this.#options.remote?.follow(runId);
+    return subscription;
   }
 
   /** Stops live runs without recording an end: they stay RUNNING and resume on the next start. */

@@ -9,6 +9,7 @@ import type { Store } from '../store/store.ts';
 import { createApp, type RouteModule } from './app.ts';
 import { assertSafeBinding } from './binding.ts';
 import type { ServerContext } from './context.ts';
+import { ClusterLink } from './cluster/cluster-link.ts';
 import { EventHub } from './event-hub.ts';
 import { listen } from './listen.ts';
 import { RunManager, type RestoreReport, type SecretSource, type StartRun } from './run-manager.ts';
@@ -66,7 +67,10 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const cluster = isPostgresUrl(options.dbFile);
   const sqlite = cluster ? undefined : openSqliteStore(options.dbFile, options.migrations);
-  const store: Store = sqlite ?? (await openPostgresStore(options.dbFile));
+  const postgres = sqlite ? undefined : await openPostgresStore(options.dbFile);
+  const store: Store = sqlite ?? (postgres as Store);
+  const hub = new EventHub({ bufferSize: options.subscriberBuffer });
+  const link = postgres && new ClusterLink(options.dbFile, postgres, hub, log);
   const inspection = new InspectionLog(store, { bufferSize: options.subscriberBuffer, log });
   const catalog = new WorkflowCatalog({ dir: options.workflowsDir, load: options.runtime.load });
   const secrets = options.secrets ?? {};
@@ -75,7 +79,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const manager = new RunManager({
     store,
     nodeId: options.nodeId,
-    hub: new EventHub({ bufferSize: options.subscriberBuffer }),
+    hub,
+    remote: link,
     startRun: inspection.recording(options.runtime.startRun),
     createExecutors: options.runtime.createExecutors,
     loadWorkflow: async (run) => {
@@ -98,6 +103,13 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     heartbeatMs: options.heartbeatMs ?? 15_000,
     renderMermaid: options.runtime.renderMermaid,
   };
+  await link?.start({
+    isLive: (runId) => manager.drives(runId),
+    liveRunIds: () => manager.liveRunIds(),
+    waiting: (runId) => manager.waiting(runId),
+    deliver: (runId, node, decision) => manager.signalLocal(runId, node, decision) === 'delivered',
+    cancelLocal: (runId) => manager.cancelLocal(runId),
+  });
   const restored = await manager.restore();
   for (const failure of restored.failed) log(`run ${failure.runId} could not be resumed: ${failure.reason}`);
   const app = createApp(context, {
@@ -111,6 +123,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     listening = await listen(app, { port: options.port ?? 8787, host });
   } catch (error) {
     await manager.close();
+    await link?.close();
     await store.close();
     throw error;
   }
@@ -123,6 +136,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       await listening.close();
       inspection.close();
       await manager.close();
+      await link?.close();
       await store.close();
     },
   };

@@ -47,6 +47,22 @@ export const postgresMigrations: readonly Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION sopstate_append_only();
     `,
   },
+  {
+    // Decisions and cancels sent to any node, kept until the node driving the run has delivered them.
+    id: 'pg-runs-002-signals',
+    sql: `
+      CREATE TABLE signals (
+        id BIGSERIAL PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        kind TEXT NOT NULL,
+        node TEXT,
+        decision TEXT,
+        created_at TEXT NOT NULL,
+        delivered_at TEXT
+      );
+      CREATE INDEX signals_pending ON signals (run_id) WHERE delivered_at IS NULL;
+    `,
+  },
 ];
 
 const MIGRATION_LOCK = "hashtext('sopstate-migrate')";

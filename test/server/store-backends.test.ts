@@ -124,6 +124,47 @@ describe.skipIf(!pgUrl)('two nodes on one PostgreSQL', () => {
   });
 });
 
+describe.skipIf(!pgUrl)('a cluster of two nodes on one PostgreSQL', () => {
+  const twoNodes = async () => {
+    const dir = tempDir();
+    const schema = await freshSchema(pgUrl as string);
+    cleanups.push(schema.drop);
+    // B first: a node starting up takes over the unfinished runs it finds.
+    const b = await startFakeServer({ dir, dbFile: schema.url, nodeId: 'b' });
+    cleanups.push(b.cleanup);
+    const a = await startFakeServer({ dir, dbFile: schema.url, nodeId: 'a' });
+    cleanups.push(a.cleanup);
+    return { a, b };
+  };
+
+  it('streams a run driven by node A to a follower on node B, and B takes the approval for it', async () => {
+    const { a, b } = await twoNodes();
+    const runId = await startApproval(a);
+    expect(a.context.manager.drives(runId)).toBe(true);
+    expect(b.context.manager.drives(runId)).toBe(false);
+    const follower = streamRun(b.url, runId);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await b.api(`/api/runs/${runId}/signal`, postJson({ node: 'charge', decision: 'approved' }))).status).toBe(409);
+    expect((await b.api(`/api/runs/${runId}/signal`, postJson({ node: 'review', decision: 'approved' }))).status).toBe(202);
+    const seen = await follower;
+    const stored = await a.context.store.eventsAfter(runId, 0);
+    expect(seqs(seen)).toEqual(range(1, stored.length));
+    expect(seen.events).toEqual(stored);
+    expect(seen.events.at(-1)?.type).toBe('run.completed');
+    expect(seen.events.filter((e) => e.type === 'node.started').map((e) => 'node' in e && e.node)).toContain('charge');
+    expect(b.context.manager.drives(runId)).toBe(false);
+  });
+
+  it('cancels on node B a run node A drives', async () => {
+    const { a, b } = await twoNodes();
+    const runId = await startApproval(a);
+    expect((await b.api(`/api/runs/${runId}/cancel`, { method: 'POST' })).status).toBe(202);
+    const run = await waitForRun(b, runId, (r) => r.status !== 'RUNNING');
+    expect(run.status).toBe('CANCELLED');
+    expect((await b.api(`/api/runs/${runId}/cancel`, { method: 'POST' })).status).toBe(409);
+  });
+});
+
 describe.skipIf(!pgSkip)('the server on PostgreSQL', () => {
   it.skip(`skipped: ${pgSkip}`, () => {});
 });

@@ -83,7 +83,7 @@ export const runRoutes = (ctx: ServerContext): Hono =>
         return apiError(c, 400, 'bad-request', `data nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep; send a flatter value`);
       }
       if (!(await ctx.store.getRun(runId))) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
-      const result = ctx.manager.signal(runId, body.node, { decision, comment, data });
+      const result = await ctx.manager.signal(runId, body.node, { decision, comment, data });
       if (result === 'not-running') return apiError(c, 409, 'run-not-running', `run ${runId} is not running`);
       if (result === 'not-waiting') {
         const waiting = ctx.manager.waiting(runId);
@@ -95,7 +95,7 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       const runId = c.req.param('id');
       const run = await ctx.store.getRun(runId);
       if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
-      if (!ctx.manager.cancel(runId)) return apiError(c, 409, 'run-not-running', `run ${runId} is ${run.status}, not running`);
+      if (!(await ctx.manager.cancel(runId))) return apiError(c, 409, 'run-not-running', `run ${runId} is ${run.status}, not running`);
       return c.json({ runId, cancelling: true }, 202);
     })
     .get('/:id/osoplog', async (c) => {
