@@ -27,6 +27,8 @@ export interface RunManagerOptions {
   /** Loads the workflow a stored run was started from, to restore it. */
   loadWorkflow: (run: RunRecord) => Promise<Workflow>;
   hub?: EventHub;
+  /** Cluster mode with placement: puts a new run on the shared queue instead of driving it here. */
+  place?: (runId: string) => Promise<void>;
   /** Cluster mode: how to reach runs driven by other nodes. */
   remote?: RemoteRuns;
   /** Who claims runs (the run row's owner); unique per process start. */
@@ -57,6 +59,8 @@ export interface RestoreReport {
 interface LiveRun {
   handle: RunHandle;
   writer: RunWriter;
+  /** Resolves once the run's end is recorded (or it stopped here). */
+  settled: Promise<void>;
 }
 
 /** sha256 of the workflow document as it is on disk now; undefined when it is not a readable file. */
@@ -87,6 +91,10 @@ export class RunManager {
       inputs: createRedactor(this.#secretsFor(workflow))(inputs),
       workflowHash: await workflowHash(workflow),
     });
+    if (this.#options.place) {
+      await this.#options.place(runId);
+      return record;
+    }
     const claim = await this.#claim(runId);
     try {
       this.#launch({ workflow, inputs, runId }, claim);
@@ -137,6 +145,17 @@ export class RunManager {
   }
 
   /** Whether more events may come here: the run is driven here, or followed from the node driving it. */
+  /** Drives a stored run here until it ends or another node takes it over (placement calls this); its status. */
+  async drive(runId: string): Promise<string> {
+    const run = await this.#options.store.getRun(runId);
+    if (!run || run.status !== 'RUNNING') return run?.status ?? 'UNKNOWN';
+    const resumed = await this.resume(run);
+    const live = this.#live.get(runId);
+    if (resumed === true && live) await live.settled;
+    const after = await this.#options.store.getRun(runId);
+    return after?.status === 'RUNNING' ? 'TAKEN_OVER' : (after?.status ?? 'UNKNOWN');
+  }
+
   isLive(runId: string): boolean {
     return this.#live.has(runId) || (this.#options.remote?.following(runId) ?? false);
   }
@@ -246,9 +265,7 @@ export class RunManager {
         if (!this.#closed) writer.snapshot(snapshot);
       },
     });
-    const live = { handle, writer };
-    this.#live.set(runId, live);
-    live.handle.done
+    const settled = handle.done
       .catch((error: unknown) => this.#log(`run ${runId} ended with an error: ${String(error)}`))
       .then(() => writer.idle())
       .then(() => this.#settle(runId, options.workflow, writer))
@@ -257,6 +274,8 @@ export class RunManager {
         if (this.#live.get(runId) === live) this.#live.delete(runId);
         this.hub.end(runId);
       });
+    const live: LiveRun = { handle, writer, settled };
+    this.#live.set(runId, live);
   }
 
   /** After the runner stopped: keep the .osoplog of a finished run, or end a run that stopped without a final event. */

@@ -1,4 +1,5 @@
 // Composes store, catalog, run manager and routes into a listening server; restores unfinished runs first.
+import { randomUUID } from 'node:crypto';
 import { join, dirname, resolve } from 'node:path';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { LoadResult, Workflow } from '../osop/workflow.ts';
@@ -10,6 +11,7 @@ import { createApp, type RouteModule } from './app.ts';
 import { assertSafeBinding } from './binding.ts';
 import type { ServerContext } from './context.ts';
 import { ClusterLink } from './cluster/cluster-link.ts';
+import { DbosPlacement } from './cluster/dbos-placement.ts';
 import { EventHub } from './event-hub.ts';
 import { listen } from './listen.ts';
 import { RunManager, type RestoreReport, type SecretSource, type StartRun } from './run-manager.ts';
@@ -31,6 +33,8 @@ export interface ServerOptions {
   dbFile: string;
   /** Who this process is among the cluster's nodes; unique per process start by default. */
   nodeId?: string;
+  /** Cluster mode: place runs through DBOS (queue `runs`, this many at once on this node), heartbeats, recovery. */
+  placement?: { concurrency: number; heartbeatTimeoutMs?: number };
   runtime: ServerRuntime;
   port?: number;
   host?: string;
@@ -71,6 +75,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const store: Store = sqlite ?? (postgres as Store);
   const hub = new EventHub({ bufferSize: options.subscriberBuffer });
   const link = postgres && new ClusterLink(options.dbFile, postgres, hub, log);
+  const nodeId = options.nodeId ? `${options.nodeId}-${randomUUID().slice(0, 8)}` : `node-${randomUUID()}`;
+  let placement: DbosPlacement | undefined;
   const inspection = new InspectionLog(store, { bufferSize: options.subscriberBuffer, log });
   const catalog = new WorkflowCatalog({ dir: options.workflowsDir, load: options.runtime.load });
   const secrets = options.secrets ?? {};
@@ -78,7 +84,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const logDir = options.logDir ?? (cluster ? resolve('.sopstate', 'osoplogs') : join(dirname(resolve(options.dbFile)), 'osoplogs'));
   const manager = new RunManager({
     store,
-    nodeId: options.nodeId,
+    nodeId,
+    place: postgres && options.placement ? (runId) => (placement as DbosPlacement).enqueue(runId) : undefined,
     hub,
     remote: link,
     startRun: inspection.recording(options.runtime.startRun),
@@ -110,7 +117,20 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     deliver: (runId, node, decision) => manager.signalLocal(runId, node, decision) === 'delivered',
     cancelLocal: (runId) => manager.cancelLocal(runId),
   });
-  const restored = await manager.restore();
+  if (postgres && options.placement) {
+    placement = new DbosPlacement({
+      url: options.dbFile,
+      pool: postgres.pool,
+      executorId: nodeId,
+      concurrency: options.placement.concurrency,
+      heartbeatTimeoutMs: options.placement.heartbeatTimeoutMs,
+      drive: (runId) => manager.drive(runId),
+      log,
+    });
+    await placement.launch();
+  }
+  // With placement, a dead node's runs come back through the queue (the sweeper), not by a startup scan.
+  const restored: RestoreReport = placement ? { restored: [], failed: [] } : await manager.restore();
   for (const failure of restored.failed) log(`run ${failure.runId} could not be resumed: ${failure.reason}`);
   const app = createApp(context, {
     token: options.token,
@@ -122,6 +142,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   try {
     listening = await listen(app, { port: options.port ?? 8787, host });
   } catch (error) {
+    await placement?.close();
     await manager.close();
     await link?.close();
     await store.close();
@@ -135,6 +156,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     close: async () => {
       await listening.close();
       inspection.close();
+      await placement?.close();
       await manager.close();
       await link?.close();
       await store.close();

@@ -63,6 +63,16 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX signals_pending ON signals (run_id) WHERE delivered_at IS NULL;
     `,
   },
+  {
+    // Each node process (DBOS executor) says it is alive here; the sweeper re-queues the runs of a silent one.
+    id: 'pg-runs-003-nodes',
+    sql: `
+      CREATE TABLE nodes (
+        executor_id TEXT PRIMARY KEY,
+        heartbeat_at TIMESTAMPTZ NOT NULL
+      );
+    `,
+  },
 ];
 
 const MIGRATION_LOCK = "hashtext('sopstate-migrate')";

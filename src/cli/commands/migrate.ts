@@ -1,6 +1,7 @@
 // `sopstate migrate --db postgres://…`: creates or updates the cluster's tables (nodes also do this when they start).
 import type { Command } from 'commander';
 import pg from 'pg';
+import { migrateDbos } from '../../server/cluster/dbos-placement.ts';
 import { migratePostgres } from '../../store/postgres-schema.ts';
 import { isPostgresUrl } from '../../store/postgres-store.ts';
 import { openSqliteStore } from '../../store/sqlite-store.ts';
@@ -28,6 +29,7 @@ export function registerMigrate(program: Command): void {
       const pool = new pg.Pool({ connectionString: target, max: 1 });
       try {
         const applied = await migratePostgres(pool);
+        await migrateDbos(pool, target);
         process.stdout.write(`sopstate migrate: ${applied.length ? `applied ${applied.join(', ')}` : 'already up to date'}\n`);
       } catch (error) {
         // The URL may hold a password: say what failed, not where.

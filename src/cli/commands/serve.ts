@@ -18,6 +18,7 @@ interface ServeFlags {
   workflows: string;
   db?: string;
   nodeId?: string;
+  concurrency: number;
   allowCli?: boolean;
   sandbox?: boolean;
   logDir?: string;
@@ -26,6 +27,12 @@ interface ServeFlags {
 const port = (value: string): number => {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  return parsed;
+};
+
+const count = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('a whole number of at least 1');
   return parsed;
 };
 
@@ -56,7 +63,8 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to bind; beyond loopback needs SOPSTATE_TOKEN', '127.0.0.1')
     .option('--workflows <dir>', 'folder of .osop.yaml files the server may run', 'examples')
     .option('--db <file|url>', `SQLite file for runs and events, or postgres://… for cluster mode (default: DATABASE_URL, else ${DEFAULT_DB})`)
-    .option('--node-id <id>', 'name of this node in a cluster (default: unique per process start)')
+    .option('--node-id <id>', 'name of this node in a cluster (a unique suffix is added per process start)')
+    .option('--concurrency <n>', 'cluster mode: runs this node drives at once', count, 10)
     .option('--allow-cli', 'allow workflows to run cli nodes (shell commands)')
     .option('--sandbox', 'emulate Stripe and Claude even when keys are set')
     .option('--log-dir <dir>', 'where .osoplog.yaml files go (default: next to the database)')
@@ -88,6 +96,7 @@ export function registerServe(program: Command): void {
           workflowsDir,
           dbFile,
           nodeId: flags.nodeId,
+          placement: isPostgresUrl(dbFile) ? { concurrency: flags.concurrency } : undefined,
           port: flags.port,
           host: flags.host,
           token,
