@@ -59,6 +59,8 @@ export class DbosPlacement {
       executorID: executorId,
       applicationVersion: 'sopstate-1',
       runAdminServer: false,
+      // Migrated above under sopstate's lock; a second, unlocked migration in launch() races the other nodes.
+      runMigrations: false,
       logLevel: 'warn',
     });
     await migrateDbos(this.#options.pool, url);
