@@ -1,5 +1,5 @@
 // The cluster's tables on PostgreSQL, applied once under an advisory lock so nodes starting together do not race.
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Migration } from './migrations.ts';
 
 export const postgresMigrations: readonly Migration[] = [
@@ -82,11 +82,28 @@ export const postgresMigrations: readonly Migration[] = [
 
 const MIGRATION_LOCK = "hashtext('sopstate-migrate')";
 
+/**
+ * Takes the migration lock by polling, never by a blocking pg_advisory_lock: a session blocked in that call is
+ * an open transaction, and DBOS's CREATE INDEX CONCURRENTLY under the lock waits for every open transaction, so
+ * nodes starting together would wait on each other forever.
+ */
+export const lockMigrations = async (client: PoolClient): Promise<void> => {
+  for (;;) {
+    const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${MIGRATION_LOCK}) AS locked`);
+    if (rows[0]?.locked) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+export const unlockMigrations = async (client: PoolClient): Promise<void> => {
+  await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`).catch(() => undefined);
+};
+
 /** Applies the migrations not yet recorded; returns the ids applied now. */
 export const migratePostgres = async (pool: Pool, migrations = postgresMigrations): Promise<string[]> => {
   const client = await pool.connect();
   try {
-    await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
+    await lockMigrations(client);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
     const applied: string[] = [];
     for (const migration of migrations) {
@@ -105,7 +122,7 @@ export const migratePostgres = async (pool: Pool, migrations = postgresMigration
     }
     return applied;
   } finally {
-    await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`).catch(() => undefined);
+    await unlockMigrations(client);
     client.release();
   }
 };

@@ -158,10 +158,10 @@ describe.skipIf(!pgUrl)('a cluster of two nodes on one PostgreSQL', () => {
   it('cancels on node B a run node A drives', async () => {
     const { a, b } = await twoNodes();
     const runId = await startApproval(a);
-    expect((await b.api(`/api/runs/${runId}/cancel`, { method: 'POST' })).status).toBe(202);
+    expect((await b.api(`/api/runs/${runId}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' } })).status).toBe(202);
     const run = await waitForRun(b, runId, (r) => r.status !== 'RUNNING');
     expect(run.status).toBe('CANCELLED');
-    expect((await b.api(`/api/runs/${runId}/cancel`, { method: 'POST' })).status).toBe(409);
+    expect((await b.api(`/api/runs/${runId}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' } })).status).toBe(409);
   });
 });
 

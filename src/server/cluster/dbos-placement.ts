@@ -5,10 +5,10 @@
 // in one transaction (deleting first would lose the runs if the sweeper itself died in between).
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type pg from 'pg';
+import { lockMigrations, unlockMigrations } from '../../store/postgres-schema.ts';
 
 export const RUNS_QUEUE = 'runs';
 const RECOVERY_LOCK = "hashtext('sopstate-recovery')";
-const MIGRATION_LOCK = "hashtext('sopstate-migrate')";
 
 export interface PlacementOptions {
   url: string;
@@ -29,10 +29,10 @@ export interface PlacementOptions {
 export const migrateDbos = async (pool: pg.Pool, url: string): Promise<void> => {
   const client = await pool.connect();
   try {
-    await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
+    await lockMigrations(client);
     await DBOS.migrate(url);
   } finally {
-    await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`).catch(() => undefined);
+    await unlockMigrations(client);
     client.release();
   }
 };
