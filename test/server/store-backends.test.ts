@@ -42,7 +42,45 @@ const startApproval = async (server: FakeServer): Promise<string> => {
   return runId;
 };
 
-describe.each(backends)('the server on $name', ({ db }) => {
+describe.each(backends)('the server on $name', ({ name, db }) => {
+  it('filters GET /api/runs by status and search text, with durations of ended runs', async () => {
+    const dir = tempDir();
+    const server = await startFakeServer({ dir, dbFile: await db(dir) });
+    cleanups.push(server.cleanup);
+    const waiting = await startApproval(server);
+    const ended = await startApproval(server);
+    await server.api(`/api/runs/${ended}/cancel`, postJson({}));
+    await waitForRun(server, ended, (run) => run.status !== 'RUNNING');
+    type Listed = { runs: Array<{ id: string; status: string; durationMs?: number }>; total: number };
+    const list = async (query: string) => (await (await server.api(`/api/runs?${query}`)).json()) as Listed;
+    expect((await list('status=running')).runs.map((run) => run.id)).toEqual([waiting]);
+    const cancelled = await list(`status=CANCELLED&q=${ended.slice(0, 8)}`);
+    expect(cancelled).toMatchObject({ total: 1, runs: [{ id: ended, status: 'CANCELLED' }] });
+    expect(cancelled.runs[0].durationMs).toBeGreaterThanOrEqual(0);
+    expect((await list('workflow=approval')).total).toBe(2);
+    expect((await list('workflow=nope')).total).toBe(0);
+  });
+
+  it('answers an Idempotency-Key with the same run on SQLite, and with a clear 501 in cluster mode', async () => {
+    const dir = tempDir();
+    const server = await startFakeServer({ dir, dbFile: await db(dir) });
+    cleanups.push(server.cleanup);
+    const request = postJson({ workflow: 'approval', inputs: { amount: 7 } });
+    const send = () =>
+      server.api('/api/runs', { ...request, headers: { 'content-type': 'application/json', 'idempotency-key': 'k-1' } });
+    // Two at once: one key starts one run.
+    const [first, second] = await Promise.all([send(), send()]);
+    if (name === 'SQLite') {
+      const bodies = (await Promise.all([first.json(), second.json()])) as Array<{ runId: string }>;
+      expect([first.status, second.status].sort()).toEqual([200, 201]);
+      expect(bodies[0].runId).toBe(bodies[1].runId);
+      return;
+    }
+    expect([first.status, second.status]).toEqual([501, 501]);
+    expect(await first.json()).toMatchObject({ error: { code: 'idempotency-not-supported' } });
+    expect((await (await server.api('/api/runs')).json()) as { total: number }).toMatchObject({ total: 0 });
+  });
+
   it('runs, survives a restart, resumes from the snapshot and serves the .osoplog', async () => {
     const dir = tempDir();
     const dbFile = await db(dir);
