@@ -10,6 +10,8 @@ rmSync('dist', { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 // The web page's files, next to the module that serves them (src/server/web/web-routes.ts).
 cpSync('src/server/web/static', 'dist/server/web/static', { recursive: true });
+// The Stripe emulator's tables, read with require() next to src/sandbox/stripe/tables.ts.
+cpSync('src/sandbox/stripe/generated', 'dist/sandbox/stripe/generated', { recursive: true });
 
 // Each command's dynamic import() becomes a chunk, so a command still loads only what it uses.
 await build({
