@@ -89,7 +89,9 @@ const MIGRATION_LOCK = "hashtext('sopstate-migrate')";
  */
 export const lockMigrations = async (client: PoolClient): Promise<void> => {
   for (;;) {
-    const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${MIGRATION_LOCK}) AS locked`);
+    const { rows } = await client.query<{ locked: boolean }>(
+      `SELECT pg_try_advisory_lock(${MIGRATION_LOCK}) AS locked`,
+    );
     if (rows[0]?.locked) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -67,7 +67,10 @@ describe.each(backends)('the server on $name', ({ name, db }) => {
     cleanups.push(server.cleanup);
     const request = postJson({ workflow: 'approval', inputs: { amount: 7 } });
     const send = () =>
-      server.api('/api/runs', { ...request, headers: { 'content-type': 'application/json', 'idempotency-key': 'k-1' } });
+      server.api('/api/runs', {
+        ...request,
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'k-1' },
+      });
     // Two at once: one key starts one run.
     const [first, second] = await Promise.all([send(), send()]);
     if (name === 'SQLite') {
@@ -196,10 +199,10 @@ describe.skipIf(!pgUrl)('a cluster of two nodes on one PostgreSQL', () => {
   it('cancels on node B a run node A drives', async () => {
     const { a, b } = await twoNodes();
     const runId = await startApproval(a);
-    expect((await b.api(`/api/runs/${runId}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' } })).status).toBe(202);
+    expect((await b.api(`/api/runs/${runId}/cancel`, postJson({}))).status).toBe(202);
     const run = await waitForRun(b, runId, (r) => r.status !== 'RUNNING');
     expect(run.status).toBe('CANCELLED');
-    expect((await b.api(`/api/runs/${runId}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' } })).status).toBe(409);
+    expect((await b.api(`/api/runs/${runId}/cancel`, postJson({}))).status).toBe(409);
   });
 });
 
