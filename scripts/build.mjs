@@ -24,8 +24,9 @@ await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
-  // Native addon: stays a normal dependency.
-  external: ['better-sqlite3'],
+  // Native addon, and the cluster's drivers (optional requires esbuild cannot resolve, loaded only in cluster mode):
+  // they stay normal dependencies.
+  external: ['better-sqlite3', 'pg', '@dbos-inc/dbos-sdk'],
   // Bundled CommonJS packages call require(); ESM has none.
   banner: {
     js: "import { createRequire as __sopstateCreateRequire } from 'node:module';\nconst require = __sopstateCreateRequire(import.meta.url);",

@@ -1,13 +1,16 @@
-// The server's inspection stream: every run it starts is recorded (store) and fanned out live (hub).
+// The server's inspection stream: every run it starts is recorded (store) and fanned out live (hub). Records are
+// numbered on from the run's last stored one (read asynchronously while the first records queue) and handed on
+// only once stored, so a replay from the store and the live feed agree.
 import { randomUUID } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
 import type { RunHandle, RunOptions } from '../machine/run-options.ts';
 import { EventHub, type Subscription } from '../server/event-hub.ts';
-import { InspectionStore } from './inspection-store.ts';
+import type { Store } from '../store/store.ts';
 import type { InspectionRecord } from './record.ts';
 import { createInspectionRecorder } from './recorder.ts';
 
 export type StartRun = (options: RunOptions) => RunHandle;
+
+export type InspectionStorage = Pick<Store, 'appendInspection' | 'inspectionAfter' | 'inspectionLastSeq'>;
 
 export interface InspectionLogOptions {
   /** Records a client may have unread before it is dropped (it resumes by Last-Event-ID). */
@@ -16,15 +19,28 @@ export interface InspectionLogOptions {
   log?: (message: string) => void;
 }
 
+/** Reads of the stored records. */
+export interface InspectionReads {
+  /** Records with seq > afterSeq, in order; at most `limit`. */
+  after(runId: string, afterSeq: number, limit?: number): Promise<InspectionRecord[]>;
+  /** seq of the run's last record; 0 when it has none. */
+  lastSeq(runId: string): Promise<number>;
+}
+
 export class InspectionLog {
-  readonly store: InspectionStore;
+  readonly store: InspectionReads;
+  readonly #storage: InspectionStorage;
   readonly #hub: EventHub<InspectionRecord>;
   readonly #live = new Set<string>();
   readonly #log: (message: string) => void;
   #closed = false;
 
-  constructor(db: Database, options: InspectionLogOptions = {}) {
-    this.store = new InspectionStore(db);
+  constructor(storage: InspectionStorage, options: InspectionLogOptions = {}) {
+    this.#storage = storage;
+    this.store = {
+      after: (runId, afterSeq, limit) => storage.inspectionAfter(runId, afterSeq, limit),
+      lastSeq: (runId) => storage.inspectionLastSeq(runId),
+    };
     this.#hub = new EventHub<InspectionRecord>({ bufferSize: options.bufferSize ?? 1024 });
     this.#log = options.log ?? ((message) => process.stderr.write(`${message}\n`));
   }
@@ -33,24 +49,46 @@ export class InspectionLog {
   recording(startRun: StartRun): StartRun {
     return (options) => {
       const runId = options.runId ?? randomUUID();
+      const offset = this.#storage.inspectionLastSeq(runId);
+      const queue: InspectionRecord[] = [];
+      let flushing: Promise<void> | undefined;
+      const flush = async (): Promise<void> => {
+        const base = await offset;
+        while (queue.length > 0 && !this.#closed) {
+          const batch = queue.splice(0).map((record) => ({ ...record, seq: record.seq + base }));
+          await this.#storage.appendInspection(batch);
+          for (const record of batch) this.#hub.publish(record);
+        }
+      };
+      const kick = (): void => {
+        if (flushing) return;
+        flushing = flush()
+          .catch((error: unknown) => this.#log(`run ${runId}: inspection records were not stored (${String(error)})`))
+          .finally(() => {
+            flushing = undefined;
+            if (queue.length > 0 && !this.#closed) kick();
+          });
+      };
       const recorder = createInspectionRecorder({
         runId,
         secrets: { ...options.masked, ...options.secrets },
-        lastSeq: this.store.lastSeq(runId),
         keep: false,
         warn: this.#log,
         onRecord: (record) => {
           if (this.#closed) return;
-          this.store.append(record);
-          this.#hub.publish(record);
+          queue.push(record);
+          kick();
         },
       });
       const inspect = options.inspect;
       this.#live.add(runId);
       try {
         const handle = startRun({ ...options, runId, inspect: inspect ? (event) => (inspect(event), recorder.inspect(event)) : recorder.inspect });
-        void handle.done.catch(() => undefined).finally(() => this.#end(runId));
-        return handle;
+        const done = handle.done.finally(async () => {
+          while (flushing) await flushing;
+          this.#end(runId);
+        });
+        return { ...handle, done };
       } catch (failure) {
         this.#end(runId);
         throw failure;

@@ -1,27 +1,39 @@
-// Starts runs, persists every event and snapshot, fans events out live, and restores runs a
-// previous process left RUNNING. The runner itself is injected (`startRun`), so tests can fake it.
-import { randomUUID } from 'node:crypto';
+// Starts runs, persists every event and snapshot (ordered write-behind, fenced by the run's epoch), fans events
+// out live, and restores runs a previous process left RUNNING. The runner itself is injected (`startRun`), so
+// tests can fake it.
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import { createRedactor } from '../machine/redact.ts';
 import { retrySnapshot, reusedOutputs } from '../machine/retry-snapshot.ts';
 import type { RunEvent, RunEventBody } from '../machine/run-event.ts';
 import type { HumanDecision, RunHandle, RunOptions } from '../machine/run-options.ts';
-import type { RunRecord, RunRecordWithSnapshot, RunStore } from '../store/run-store.ts';
+import type { RunRecord, RunRecordWithSnapshot } from '../store/run-store.ts';
+import type { RunClaim, Store } from '../store/store.ts';
 import { EventHub, type Subscription } from './event-hub.ts';
+import { runOsoplogYaml } from './run-osoplog.ts';
+import { viewRun } from './run-view.ts';
+import { RunWriter } from './run-writer.ts';
 
 export type StartRun = (options: RunOptions) => RunHandle;
 
 export type SecretSource = (name: string) => string | undefined;
 
 export interface RunManagerOptions {
-  store: RunStore;
+  store: Store;
   startRun: StartRun;
   /** Executors for one run (a fresh registry per run). */
   createExecutors: () => ExecutorRegistry;
   /** Loads the workflow a stored run was started from, to restore it. */
   loadWorkflow: (run: RunRecord) => Promise<Workflow>;
   hub?: EventHub;
+  /** Cluster mode with placement: puts a new run on the shared queue instead of driving it here. */
+  place?: (runId: string) => Promise<void>;
+  /** Cluster mode: how to reach runs driven by other nodes. */
+  remote?: RemoteRuns;
+  /** Who claims runs (the run row's owner); unique per process start. */
+  nodeId?: string;
   /** Looks up `${secrets.NAME}`; a run gets only the secrets its workflow uses. */
   secret?: SecretSource;
   /** sopstate's own keys and token: masked in every run, whatever its workflow uses. */
@@ -38,34 +50,63 @@ export const DEFAULT_MAX_RESUME_ATTEMPTS = 3;
 
 export type SignalResult = 'delivered' | 'not-waiting' | 'not-running';
 
+/** Runs other nodes of a cluster drive: decisions and cancels go to their owner, their events are followed here. */
+export interface RemoteRuns {
+  signal(runId: string, node: string, decision: HumanDecision): Promise<void>;
+  cancel(runId: string): Promise<void>;
+  follow(runId: string): void;
+  following(runId: string): boolean;
+}
+
 export interface RestoreReport {
   restored: string[];
   failed: Array<{ runId: string; reason: string }>;
 }
 
+interface LiveRun {
+  handle: RunHandle;
+  writer: RunWriter;
+  /** Resolves once the run's end is recorded (or it stopped here). */
+  settled: Promise<void>;
+}
+
+/** sha256 of the workflow document as it is on disk now; undefined when it is not a readable file. */
+export const workflowHash = async (workflow: Workflow): Promise<string | undefined> => {
+  const text = await readFile(workflow.file).catch(() => undefined);
+  return text && createHash('sha256').update(text).digest('hex');
+};
+
 export class RunManager {
   readonly hub: EventHub;
+  readonly nodeId: string;
   readonly #options: RunManagerOptions;
-  readonly #live = new Map<string, RunHandle>();
+  readonly #live = new Map<string, LiveRun>();
   #closed = false;
 
   constructor(options: RunManagerOptions) {
     this.#options = options;
     this.hub = options.hub ?? new EventHub();
+    this.nodeId = options.nodeId ?? `node-${randomUUID()}`;
   }
 
-  start(workflow: Workflow, inputs: Record<string, unknown>): RunRecord {
+  async start(workflow: Workflow, inputs: Record<string, unknown>): Promise<RunRecord> {
     const runId = randomUUID();
-    const record = this.#options.store.createRun({
+    const record = await this.#options.store.createRun({
       id: runId,
       workflowId: workflow.id,
       workflowFile: workflow.file,
       inputs: createRedactor({ ...this.#options.masked, ...this.#secretsFor(workflow) })(inputs),
+      workflowHash: await workflowHash(workflow),
     });
+    if (this.#options.place) {
+      await this.#options.place(runId);
+      return record;
+    }
+    const claim = await this.#claim(runId);
     try {
-      this.#launch({ workflow, inputs, runId });
+      this.#launch({ workflow, inputs, runId }, claim);
     } catch (error) {
-      this.#fail(record, error instanceof Error ? error.message : String(error), 'start_failed');
+      await this.#fail(record, claim.epoch, error instanceof Error ? error.message : String(error), 'start_failed');
       throw error;
     }
     return record;
@@ -75,11 +116,22 @@ export class RunManager {
    * A new run of `workflow` that starts at `from` with the outputs `previous` had gathered before it: the nodes
    * before it (and their Stripe calls) are not repeated. Throws RetryError when that cannot be built.
    */
-  retry(previous: RunRecordWithSnapshot, workflow: Workflow, from: string, inputs: Record<string, unknown>): RunRecord {
+  async retry(
+    previous: RunRecordWithSnapshot,
+    workflow: Workflow,
+    from: string,
+    inputs: Record<string, unknown>,
+  ): Promise<RunRecord> {
     const runId = randomUUID();
     const snapshot = retrySnapshot(workflow, previous.snapshot, { runId, from, inputs });
     const redact = createRedactor(this.#secretsFor(workflow));
-    const record = this.#options.store.createRun({ id: runId, workflowId: workflow.id, workflowFile: workflow.file, inputs: redact(inputs) });
+    const record = await this.#options.store.createRun({
+      id: runId,
+      workflowId: workflow.id,
+      workflowFile: workflow.file,
+      inputs: redact(inputs),
+      workflowHash: await workflowHash(workflow),
+    });
     const started: RunEventBody = {
       type: 'run.started',
       workflowId: workflow.id,
@@ -88,11 +140,18 @@ export class RunManager {
       dryRun: false,
       retryOf: { runId: previous.id, node: from, reused: reusedOutputs(snapshot) },
     };
-    this.#record({ ...started, runId, seq: 1, at: new Date().toISOString() } as RunEvent, undefined);
+    const event = { ...started, runId, seq: 1, at: new Date().toISOString() } as RunEvent;
+    const claim = await this.#claim(runId);
+    // With placement the node that drives it resumes from this snapshot, so it is stored with the first event.
+    if (await this.#options.store.writeRun(runId, claim.epoch, { events: [event], snapshot })) this.hub.publish(event);
+    if (this.#options.place) {
+      await this.#options.place(runId);
+      return record;
+    }
     try {
-      this.#launch({ workflow, inputs, runId, snapshot, lastSeq: 1 });
+      this.#launch({ workflow, inputs, runId, snapshot, lastSeq: 1 }, { ...claim, lastSeq: 1 });
     } catch (error) {
-      this.#fail(record, error instanceof Error ? error.message : String(error), 'start_failed');
+      await this.#fail(record, claim.epoch, error instanceof Error ? error.message : String(error), 'start_failed');
       throw error;
     }
     return record;
@@ -102,76 +161,171 @@ export class RunManager {
   async restore(): Promise<RestoreReport> {
     const report: RestoreReport = { restored: [], failed: [] };
     const maxAttempts = this.#options.maxResumeAttempts ?? DEFAULT_MAX_RESUME_ATTEMPTS;
-    for (const run of this.#options.store.runningRuns()) {
+    for (const run of await this.#options.store.runningRuns()) {
       if (run.resumeAttempts >= maxAttempts) {
+        const claim = await this.#options.store.claimRun(run.id, this.nodeId);
+        if (!claim) continue;
         const reason =
           `resumed ${run.resumeAttempts} times and the server stopped each time before the run ended ` +
           '(it may be what takes the process down); not resuming it again';
-        this.#fail(run, reason, 'resume_limit');
+        await this.#fail({ ...run, lastSeq: claim.lastSeq }, claim.epoch, reason, 'resume_limit');
         report.failed.push({ runId: run.id, reason });
         continue;
       }
-      this.#options.store.countResumeAttempt(run.id);
-      try {
-        await this.#resume(run);
-        report.restored.push(run.id);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        this.#fail(run, `could not resume after a restart: ${reason}`, 'restore_failed');
-        report.failed.push({ runId: run.id, reason });
-      }
+      await this.#options.store.countResumeAttempt(run.id);
+      const result = await this.resume(run);
+      if (result === true) report.restored.push(run.id);
+      else if (result !== false) report.failed.push({ runId: run.id, reason: result });
     }
     return report;
   }
 
+  /**
+   * Claims a stored RUNNING run and drives it on from its snapshot: true when it runs here, false when it is no
+   * longer RUNNING, else why it could not be resumed (it is then ended as FAILED).
+   */
+  async resume(run: RunRecord): Promise<boolean | string> {
+    const claim = await this.#options.store.claimRun(run.id, this.nodeId);
+    if (!claim) return false;
+    try {
+      const workflow = await this.#options.loadWorkflow(run);
+      if (workflow.id !== run.workflowId) {
+        throw new Error(`${run.workflowFile} now holds workflow ${workflow.id}, not ${run.workflowId}`);
+      }
+      const hash = await workflowHash(workflow);
+      if (run.workflowHash && hash && hash !== run.workflowHash) {
+        throw new Error(
+          `${run.workflowFile} changed since run ${run.id} started (sha256 ${run.workflowHash.slice(0, 12)}…, ` +
+            `now ${hash.slice(0, 12)}…): resuming it would mix two workflows; restore the original file to resume it`,
+        );
+      }
+      // Visits the stored events show completed are not run or reported again.
+      const priorEvents = await this.#options.store.eventsAfter(run.id, 0, Math.max(1, claim.lastSeq));
+      this.#launch(
+        { workflow, inputs: run.inputs, runId: run.id, snapshot: claim.snapshot, lastSeq: claim.lastSeq, priorEvents },
+        claim,
+      );
+      return true;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      await this.#fail({ ...run, lastSeq: claim.lastSeq }, claim.epoch, `could not resume after a restart: ${reason}`, 'restore_failed');
+      return reason;
+    }
+  }
+
+  /** Whether more events may come here: the run is driven here, or followed from the node driving it. */
+  /** Drives a stored run here until it ends or another node takes it over (placement calls this); its status. */
+  async drive(runId: string): Promise<string> {
+    const run = await this.#options.store.getRun(runId);
+    if (!run || run.status !== 'RUNNING') return run?.status ?? 'UNKNOWN';
+    const resumed = await this.resume(run);
+    const live = this.#live.get(runId);
+    if (resumed === true && live) await live.settled;
+    const after = await this.#options.store.getRun(runId);
+    return after?.status === 'RUNNING' ? 'TAKEN_OVER' : (after?.status ?? 'UNKNOWN');
+  }
+
   isLive(runId: string): boolean {
+    return this.#live.has(runId) || (this.#options.remote?.following(runId) ?? false);
+  }
+
+  /** Whether this node drives the run. */
+  drives(runId: string): boolean {
     return this.#live.has(runId);
   }
 
+  liveRunIds(): string[] {
+    return [...this.#live.keys()];
+  }
+
   waiting(runId: string): string[] {
-    return this.#live.get(runId)?.waiting() ?? [];
+    return this.#live.get(runId)?.handle.waiting() ?? [];
   }
 
-  signal(runId: string, node: string, decision: HumanDecision): SignalResult {
-    const handle = this.#live.get(runId);
-    if (!handle) return 'not-running';
-    return handle.signal(node, decision) ? 'delivered' : 'not-waiting';
+  /** Delivers a decision here, or (cluster) to the node driving the run when its stored events say it waits. */
+  async signal(runId: string, node: string, decision: HumanDecision): Promise<SignalResult> {
+    const local = this.signalLocal(runId, node, decision);
+    const remote = this.#options.remote;
+    if (local !== 'not-running' || !remote) return local;
+    const run = await this.#options.store.getRun(runId);
+    if (run?.status !== 'RUNNING') return 'not-running';
+    const events = await this.#options.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
+    if (!viewRun(run, events, []).waiting.includes(node)) return 'not-waiting';
+    await remote.signal(runId, node, decision);
+    return 'delivered';
   }
 
-  cancel(runId: string): boolean {
-    const handle = this.#live.get(runId);
-    if (!handle) return false;
-    handle.cancel();
+  signalLocal(runId: string, node: string, decision: HumanDecision): SignalResult {
+    const live = this.#live.get(runId);
+    if (!live) return 'not-running';
+    return live.handle.signal(node, decision) ? 'delivered' : 'not-waiting';
+  }
+
+  /** Cancels the run here, or (cluster) asks the node driving it; false when it is not running. */
+  async cancel(runId: string): Promise<boolean> {
+    if (this.cancelLocal(runId)) return true;
+    const remote = this.#options.remote;
+    if (!remote || (await this.#options.store.getRun(runId))?.status !== 'RUNNING') return false;
+    await remote.cancel(runId);
+    return true;
+  }
+
+  cancelLocal(runId: string): boolean {
+    const live = this.#live.get(runId);
+    if (!live) return false;
+    live.handle.cancel();
     return true;
   }
 
   subscribe(runId: string): Subscription {
-    return this.hub.subscribe(runId);
+    const subscription = this.hub.subscribe(runId);
+    if (!this.#live.has(runId)) this.#options.remote?.follow(runId);
+    return subscription;
   }
 
   /** Stops live runs without recording an end: they stay RUNNING and resume on the next start. */
   async close(): Promise<void> {
     this.#closed = true;
-    const handles = [...this.#live.values()];
-    for (const runId of this.#live.keys()) this.#options.store.resetResumeAttempts(runId);
+    const live = [...this.#live.values()];
+    // A clean stop: these runs did not take the process down, so their resume attempts start over.
+    const reset = [...this.#live.keys()].map((runId) => this.#options.store.resetResumeAttempts(runId));
     this.#live.clear();
-    for (const handle of handles) handle.cancel();
-    await Promise.allSettled(handles.map((handle) => handle.done));
-  }
-
-  async #resume(run: RunRecordWithSnapshot): Promise<void> {
-    const workflow = await this.#options.loadWorkflow(run);
-    if (workflow.id !== run.workflowId) {
-      throw new Error(`${run.workflowFile} now holds workflow ${workflow.id}, not ${run.workflowId}`);
+    for (const { handle, writer } of live) {
+      writer.stop();
+      handle.cancel();
     }
-    const priorEvents = this.#options.store.eventsAfter(run.id, 0, Math.max(1, run.lastSeq));
-    this.#launch({ workflow, inputs: run.inputs, runId: run.id, snapshot: run.snapshot, lastSeq: run.lastSeq, priorEvents });
+    await Promise.allSettled([...reset, ...live.map(({ handle }) => handle.done)]);
   }
 
-  #launch(options: Pick<RunOptions, 'workflow' | 'inputs' | 'runId' | 'snapshot' | 'lastSeq' | 'priorEvents'>): void {
+  async #claim(runId: string): Promise<RunClaim> {
+    const claim = await this.#options.store.claimRun(runId, this.nodeId);
+    if (!claim) throw new Error(`run ${runId} could not be claimed`);
+    return claim;
+  }
+
+  #launch(
+    options: Pick<RunOptions, 'workflow' | 'inputs' | 'runId' | 'snapshot' | 'lastSeq' | 'priorEvents'>,
+    claim: RunClaim,
+  ): void {
     const runId = options.runId as string;
     const { store } = this.#options;
     let handle: RunHandle | undefined;
+    const writer = new RunWriter({
+      store,
+      runId,
+      epoch: claim.epoch,
+      onStored: (events) => {
+        for (const event of events) this.hub.publish(event);
+      },
+      onLost: () => {
+        this.#log(`run ${runId} was taken over by another node; stopping it here`);
+        handle?.cancel();
+      },
+      onError: (error, events) => {
+        this.#log(`run ${runId}: could not store event ${events[0]?.seq ?? '(snapshot)'} (${String(error)}); cancelling the run`);
+        handle?.cancel();
+      },
+    });
     handle = this.#options.startRun({
       ...options,
       secrets: this.#secretsFor(options.workflow),
@@ -179,40 +333,49 @@ export class RunManager {
       env: this.#options.env,
       logDir: this.#options.logDir,
       executors: this.#options.createExecutors(),
-      onEvent: (event) => this.#record(event, handle),
+      onEvent: (event) => {
+        if (!this.#closed) writer.event(this.#publicEvent(event));
+      },
       onSnapshot: (snapshot) => {
-        if (!this.#closed) store.saveSnapshot(runId, snapshot);
+        if (!this.#closed) writer.snapshot(snapshot);
       },
     });
-    const live = handle;
-    this.#live.set(runId, live);
-    live.done
+    const settled = handle.done
       .catch((error: unknown) => this.#log(`run ${runId} ended with an error: ${String(error)}`))
+      .then(() => writer.idle())
+      .then(() => this.#settle(runId, options.workflow, writer))
+      .catch((error: unknown) => this.#log(`run ${runId}: could not record its end (${String(error)})`))
       .finally(() => {
         if (this.#live.get(runId) === live) this.#live.delete(runId);
-        const stored = store.getRun(runId);
-        if (!this.#closed && stored?.status === 'RUNNING') this.#fail(stored, 'the run ended without a final event', 'runner_error');
         this.hub.end(runId);
       });
+    const live: LiveRun = { handle, writer, settled };
+    this.#live.set(runId, live);
   }
 
-  #record(written: RunEvent, handle: RunHandle | undefined): void {
-    if (this.#closed) return;
-    // Where the file lies on the host is no client's business; the route serves the same record.
-    const event = 'osoplog' in written && written.osoplog ? { ...written, osoplog: `/api/runs/${written.runId}/osoplog` } : written;
-    try {
-      this.#options.store.appendEvent(event);
-    } catch (error) {
-      this.#log(`run ${event.runId}: could not store event ${event.seq} (${String(error)}); cancelling the run`);
-      handle?.cancel();
+  /** After the runner stopped: keep the .osoplog of a finished run, or end a run that stopped without a final event. */
+  async #settle(runId: string, workflow: Workflow, writer: RunWriter): Promise<void> {
+    if (this.#closed || !writer.active) return;
+    const stored = await this.#options.store.getRun(runId);
+    if (!stored) return;
+    if (stored.status === 'RUNNING') {
+      await this.#fail(stored, writer.epoch, 'the run ended without a final event', 'runner_error');
       return;
     }
-    this.hub.publish(event);
+    const { snapshot: _snapshot, ...record } = stored;
+    const events = await this.#options.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
+    const yaml = runOsoplogYaml(record, workflow, events);
+    if (yaml !== undefined) await this.#options.store.putOsoplog(runId, yaml);
+  }
+
+  /** Where the file lies on the host is no client's business; the route serves the same record. */
+  #publicEvent(written: RunEvent): RunEvent {
+    return 'osoplog' in written && written.osoplog ? { ...written, osoplog: `/api/runs/${written.runId}/osoplog` } : written;
   }
 
   /** Ends a run the runner could not take on, so it is not left RUNNING forever. */
-  #fail(run: RunRecord, message: string, code: string): void {
-    const lastSeq = this.#options.store.getRun(run.id)?.lastSeq ?? run.lastSeq;
+  async #fail(run: RunRecord, epoch: number, message: string, code: string): Promise<void> {
+    const lastSeq = (await this.#options.store.getRun(run.id))?.lastSeq ?? run.lastSeq;
     const body: RunEventBody = {
       type: 'run.failed',
       status: 'FAILED',
@@ -220,8 +383,7 @@ export class RunManager {
       error: { message, code },
     };
     const event = { ...body, runId: run.id, seq: lastSeq + 1, at: new Date().toISOString() } as RunEvent;
-    this.#options.store.appendEvent(event);
-    this.hub.publish(event);
+    if (await this.#options.store.writeRun(run.id, epoch, { events: [event] })) this.hub.publish(event);
     this.hub.end(run.id);
   }
 

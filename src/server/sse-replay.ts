@@ -14,7 +14,7 @@ export interface Sequenced {
 
 export interface ReplaySource<T extends Sequenced> {
   /** Stored items with seq > `seq`, oldest first, at most `limit`. */
-  after(seq: number, limit: number): T[];
+  after(seq: number, limit: number): T[] | Promise<T[]>;
   subscribe(): Subscription<T>;
   /** Whether more items may still come. */
   isLive(): boolean;
@@ -101,7 +101,7 @@ class ReplayStream<T extends Sequenced> {
   async replay(): Promise<void> {
     for (;;) {
       if (this.sse.aborted) return;
-      const batch = this.source.after(this.last, REPLAY_BATCH);
+      const batch = await this.source.after(this.last, REPLAY_BATCH);
       await this.#write(this.#frames(batch).text);
       if (this.finished || batch.length < REPLAY_BATCH) return;
     }

@@ -1,22 +1,25 @@
 // Composes store, catalog, run manager and routes into a listening server; restores unfinished runs first.
+import { randomUUID } from 'node:crypto';
 import { join, dirname, resolve } from 'node:path';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { LoadResult, Workflow } from '../osop/workflow.ts';
 import { knownSecrets } from '../machine/secrets.ts';
-import { openDatabase } from '../store/database.ts';
-import { lockDatabase } from '../store/database-lock.ts';
+import { lockDatabase, type DatabaseLock } from '../store/database-lock.ts';
 import { IdempotencyStore } from '../store/idempotency-store.ts';
 import type { Migration } from '../store/migrations.ts';
-import { RunStore } from '../store/run-store.ts';
+import { isPostgresUrl, openPostgresStore } from '../store/postgres-store.ts';
+import { openSqliteStore } from '../store/sqlite-store.ts';
+import type { Store } from '../store/store.ts';
 import { createApp, type RouteModule } from './app.ts';
 import { assertSafeBinding, isLoopback } from './binding.ts';
 import type { ServerContext } from './context.ts';
+import { ClusterLink } from './cluster/cluster-link.ts';
+import { DbosPlacement } from './cluster/dbos-placement.ts';
 import { EventHub } from './event-hub.ts';
 import { listen } from './listen.ts';
 import { RunManager, type RestoreReport, type SecretSource, type StartRun } from './run-manager.ts';
 import { WorkflowCatalog } from './workflow-catalog.ts';
 import { InspectionLog } from '../inspect/inspection-log.ts';
-import { inspectionMigrations } from '../inspect/inspection-store.ts';
 import { inspectRoutes } from './routes/inspect.ts';
 
 /** The parts that do the work; tests may swap them for fakes. */
@@ -29,7 +32,12 @@ export interface ServerRuntime {
 
 export interface ServerOptions {
   workflowsDir: string;
+  /** A SQLite file (one machine), or a postgres:// URL (cluster mode: every node on the same database). */
   dbFile: string;
+  /** Who this process is among the cluster's nodes; unique per process start by default. */
+  nodeId?: string;
+  /** Cluster mode: place runs through DBOS (queue `runs`, this many at once on this node), heartbeats, recovery. */
+  placement?: { concurrency: number; heartbeatTimeoutMs?: number };
   runtime: ServerRuntime;
   port?: number;
   host?: string;
@@ -47,7 +55,7 @@ export interface ServerOptions {
   corsOrigins?: string[];
   /** Extra route modules (chat, web page). */
   routes?: RouteModule[];
-  /** Migrations of those modules, applied to the same database. */
+  /** Migrations of those modules, applied to the same (SQLite) database. */
   migrations?: readonly Migration[];
   log?: (line: string) => void;
 }
@@ -64,23 +72,34 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const host = options.host ?? '127.0.0.1';
   assertSafeBinding(host, options.token);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const lock = lockDatabase(options.dbFile);
-  let db;
+  const cluster = isPostgresUrl(options.dbFile);
+  // Two servers on one SQLite file would both resume the same runs; in a cluster the epochs fence them instead.
+  const lock: DatabaseLock | undefined = cluster ? undefined : lockDatabase(options.dbFile);
+  let sqlite;
+  let postgres;
   try {
-    db = openDatabase(options.dbFile, { migrations: [...inspectionMigrations, ...(options.migrations ?? [])] });
+    sqlite = cluster ? undefined : openSqliteStore(options.dbFile, options.migrations);
+    postgres = sqlite ? undefined : await openPostgresStore(options.dbFile);
   } catch (error) {
-    lock.release();
+    lock?.release();
     throw error;
   }
-  const inspection = new InspectionLog(db, { bufferSize: options.subscriberBuffer, log });
-  const store = new RunStore(db);
+  const store: Store = sqlite ?? (postgres as Store);
+  const hub = new EventHub({ bufferSize: options.subscriberBuffer });
+  const link = postgres && new ClusterLink(options.dbFile, postgres, hub, log);
+  const nodeId = options.nodeId ? `${options.nodeId}-${randomUUID().slice(0, 8)}` : `node-${randomUUID()}`;
+  let placement: DbosPlacement | undefined;
+  const inspection = new InspectionLog(store, { bufferSize: options.subscriberBuffer, log });
   const catalog = new WorkflowCatalog({ dir: options.workflowsDir, load: options.runtime.load });
   const secrets = options.secrets ?? {};
   const secret: SecretSource = typeof secrets === 'function' ? secrets : (name) => secrets[name];
-  const logDir = options.logDir ?? join(dirname(resolve(options.dbFile)), 'osoplogs');
+  const logDir = options.logDir ?? (cluster ? resolve('.sopstate', 'osoplogs') : join(dirname(resolve(options.dbFile)), 'osoplogs'));
   const manager = new RunManager({
     store,
-    hub: new EventHub({ bufferSize: options.subscriberBuffer }),
+    nodeId,
+    place: postgres && options.placement ? (runId) => (placement as DbosPlacement).enqueue(runId) : undefined,
+    hub,
+    remote: link,
     startRun: inspection.recording(options.runtime.startRun),
     createExecutors: options.runtime.createExecutors,
     loadWorkflow: async (run) => {
@@ -95,9 +114,10 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     log,
   });
   const context: ServerContext = {
-    db,
+    db: sqlite?.db,
     store,
-    idempotency: new IdempotencyStore(db),
+    // Idempotency-Key is kept on SQLite only; in cluster mode the route refuses a key (501).
+    idempotency: sqlite && new IdempotencyStore(sqlite.db),
     manager,
     catalog,
     allowCli: options.allowCli ?? false,
@@ -106,7 +126,27 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     renderMermaid: options.runtime.renderMermaid,
   };
   catalog.warm(log);
-  const restored = await manager.restore();
+  await link?.start({
+    isLive: (runId) => manager.drives(runId),
+    liveRunIds: () => manager.liveRunIds(),
+    waiting: (runId) => manager.waiting(runId),
+    deliver: (runId, node, decision) => manager.signalLocal(runId, node, decision) === 'delivered',
+    cancelLocal: (runId) => manager.cancelLocal(runId),
+  });
+  if (postgres && options.placement) {
+    placement = new DbosPlacement({
+      url: options.dbFile,
+      pool: postgres.pool,
+      executorId: nodeId,
+      concurrency: options.placement.concurrency,
+      heartbeatTimeoutMs: options.placement.heartbeatTimeoutMs,
+      drive: (runId) => manager.drive(runId),
+      log,
+    });
+    await placement.launch();
+  }
+  // With placement, a dead node's runs come back through the queue (the sweeper), not by a startup scan.
+  const restored: RestoreReport = placement ? { restored: [], failed: [] } : await manager.restore();
   for (const failure of restored.failed) log(`run ${failure.runId} could not be resumed: ${failure.reason}`);
   const app = createApp(context, {
     token: options.token,
@@ -119,9 +159,11 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   try {
     listening = await listen(app, { port: options.port ?? 8787, host });
   } catch (error) {
+    await placement?.close();
     await manager.close();
-    store.close();
-    lock.release();
+    await link?.close();
+    await store.close();
+    lock?.release();
     throw error;
   }
   return {
@@ -132,9 +174,11 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     close: async () => {
       await listening.close();
       inspection.close();
+      await placement?.close();
       await manager.close();
-      store.close();
-      lock.release();
+      await link?.close();
+      await store.close();
+      lock?.release();
     },
   };
 };

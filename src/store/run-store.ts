@@ -8,6 +8,8 @@ export interface NewRun {
   workflowFile: string;
   /** Already redacted by the caller. */
   inputs: Record<string, unknown>;
+  /** sha256 of the workflow document the run started with; a resume refuses a changed file. */
+  workflowHash?: string;
 }
 
 export interface RunRecord extends NewRun {

@@ -6,6 +6,7 @@ import type { InspectionRecord } from '../../src/inspect/record.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import { openDatabase } from '../../src/store/database.ts';
 import { RunStore } from '../../src/store/run-store.ts';
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { scripted, workflowFrom } from '../machine/helpers.ts';
 
 const TWO_STEPS = workflowFrom(`
@@ -22,7 +23,7 @@ edges:
 const setup = () => {
   const db = openDatabase(':memory:', { migrations: inspectionMigrations });
   const runs = new RunStore(db);
-  const log = new InspectionLog(db, { log: () => {} });
+  const log = new InspectionLog(new SqliteStore(db), { log: () => {} });
   const record = (id: string) => runs.createRun({ id, workflowId: TWO_STEPS.id, workflowFile: TWO_STEPS.file, inputs: {} });
   return { db, log, record };
 };
@@ -42,7 +43,7 @@ describe('the inspection log', () => {
     const handle = log.recording(startRun)({ workflow: TWO_STEPS, runId: 'r1', executors: scripted(), inspect: (event) => passedOn.push(event) });
     expect(log.isLive('r1')).toBe(true);
     expect((await handle.done).status).toBe('COMPLETED');
-    const stored = log.store.after('r1', 0);
+    const stored = (await log.store.after('r1', 0));
     expect(stored.map((entry) => entry.seq)).toEqual(stored.map((_, index) => index + 1));
     expect(stored.filter((entry) => entry.type === '@xstate.actor').map((entry) => entry.type === '@xstate.actor' && entry.name)).toEqual(['two-steps', 'first', 'second']);
     expect(await live).toEqual(stored);
@@ -55,9 +56,9 @@ describe('the inspection log', () => {
     const { log, record } = setup();
     record('r2');
     await log.recording(startRun)({ workflow: TWO_STEPS, runId: 'r2', executors: scripted() }).done;
-    const first = log.store.lastSeq('r2');
+    const first = (await log.store.lastSeq('r2'));
     await log.recording(startRun)({ workflow: TWO_STEPS, runId: 'r2', executors: scripted() }).done;
-    const all = log.store.after('r2', 0);
+    const all = (await log.store.after('r2', 0));
     expect(all.map((entry) => entry.seq)).toEqual(all.map((_, index) => index + 1));
     expect(all.length).toBe(first * 2);
   });
@@ -67,6 +68,6 @@ describe('the inspection log', () => {
     record('r3');
     log.close();
     await log.recording(startRun)({ workflow: TWO_STEPS, runId: 'r3', executors: scripted() }).done;
-    expect(log.store.lastSeq('r3')).toBe(0);
+    expect((await log.store.lastSeq('r3'))).toBe(0);
   });
 });

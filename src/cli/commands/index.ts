@@ -9,6 +9,7 @@ import { registerPaths } from './paths.ts';
 import { registerTest } from './test.ts';
 import { registerMachine } from './machine.ts';
 import { registerRetry } from './retry.ts';
+import { registerMigrate } from './migrate.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -22,4 +23,5 @@ export const commands: RegisterCommand[] = [
   registerPaths,
   registerTest,
   registerMachine,
+  registerMigrate,
 ];

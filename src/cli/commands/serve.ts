@@ -1,4 +1,4 @@
-// `sopstate serve`: runs over HTTP with live SSE, durable in SQLite, resumed after a crash.
+// `sopstate serve`: runs over HTTP with live SSE, durable in SQLite (or PostgreSQL in cluster mode), resumed after a crash.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -7,12 +7,16 @@ import { assertSafeBinding, UnsafeBindingError } from '../../server/binding.ts';
 import { parsePacing, REALISTIC_PACING, type StreamPacing } from '../../sandbox/anthropic/pacing.ts';
 import { DatabaseLockedError } from '../../store/database-lock.ts';
 import type { ChatClaudeOptions } from '../../server/chat/chat-claude.ts';
+import type { Database } from '../../store/database.ts';
+import { isPostgresUrl } from '../../store/database-url.ts';
 
 interface ServeFlags {
   port: number;
   host: string;
   workflows: string;
-  db: string;
+  db?: string;
+  nodeId?: string;
+  concurrency: number;
   allowCli?: boolean;
   sandbox?: boolean;
   logDir?: string;
@@ -24,13 +28,27 @@ const port = (value: string): number => {
   return parsed;
 };
 
+const count = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('a whole number of at least 1');
+  return parsed;
+};
+
 /** Extra route modules mounted on the server: the web page and the chat (Claude live with a key, else the sandbox's). */
-const routeModules = async (options: ChatClaudeOptions): Promise<RouteModule[]> => {
+const routeModules = async (options: ChatClaudeOptions & { db?: Database }): Promise<RouteModule[]> => {
   const [{ webModule }, { chatModuleFromEnv }] = await Promise.all([
     import('../../server/web/web-routes.ts'),
     import('../../server/chat/chat-module.ts'),
   ]);
   return [webModule(), chatModuleFromEnv(options)];
+};
+
+const DEFAULT_DB = '.sopstate/sopstate.db';
+
+/** --db, else DATABASE_URL when it is a postgres:// URL, else the default SQLite file. */
+const chooseDatabase = (flag: string | undefined, env: NodeJS.ProcessEnv): string => {
+  const value = flag ?? (env.DATABASE_URL && isPostgresUrl(env.DATABASE_URL) ? env.DATABASE_URL : DEFAULT_DB);
+  return isPostgresUrl(value) ? value : resolve(value);
 };
 
 const fail = (message: string): never => {
@@ -45,7 +63,9 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on (0 = any free port)', port, 8787)
     .option('--host <host>', 'address to bind; beyond loopback needs SOPSTATE_TOKEN', '127.0.0.1')
     .option('--workflows <dir>', 'folder of .osop.yaml files the server may run', 'examples')
-    .option('--db <file>', 'SQLite file for runs and events', '.sopstate/sopstate.db')
+    .option('--db <file|url>', `SQLite file for runs and events, or postgres://… for cluster mode (default: DATABASE_URL, else ${DEFAULT_DB})`)
+    .option('--node-id <id>', 'name of this node in a cluster (a unique suffix is added per process start)')
+    .option('--concurrency <n>', 'cluster mode: runs this node drives at once', count, 10)
     .option('--allow-cli', 'allow workflows to run cli nodes (shell commands)')
     .option('--sandbox', 'emulate Stripe and Claude even when keys are set')
     .option('--log-dir <dir>', 'where .osoplog.yaml files go (default: next to the database)')
@@ -81,10 +101,17 @@ export function registerServe(program: Command): void {
           announced = true;
         },
       });
+      const dbFile = chooseDatabase(flags.db, process.env);
+      // Conversations stay on this node's own SQLite file in cluster mode (the chat is per node for now).
+      const chatDb = isPostgresUrl(dbFile)
+        ? (await import('../../store/database.ts')).openDatabase(resolve('.sopstate', 'chat.db'))
+        : undefined;
       try {
         const server = await startServer({
           workflowsDir,
-          dbFile: resolve(flags.db),
+          dbFile,
+          nodeId: flags.nodeId,
+          placement: isPostgresUrl(dbFile) ? { concurrency: flags.concurrency } : undefined,
           port: flags.port,
           host: flags.host,
           token,
@@ -92,7 +119,7 @@ export function registerServe(program: Command): void {
           logDir: flags.logDir ? resolve(flags.logDir) : undefined,
           runtime,
           secrets: secret,
-          routes: await routeModules({ forceSandbox: flags.sandbox, sandbox }),
+          routes: await routeModules({ forceSandbox: flags.sandbox, sandbox, db: chatDb }),
         });
         const resumed = server.restored.restored.length;
         process.stdout.write(`sopstate serving ${workflowsDir} at ${server.url}${resumed ? ` (${resumed} unfinished run(s) resumed)` : ''}\n`);

@@ -15,6 +15,7 @@ export interface ChatModuleOptions {
 
 export const chatModule = ({ db: ownDb, anthropic, model }: ChatModuleOptions): RouteModule => (app, ctx) => {
   const db = ownDb ?? ctx.db;
+  if (!db) throw new Error('the chat keeps conversations in SQLite: give chatModule a db in cluster mode');
   migrate(db, chatMigrations);
   app.route(
     '/',

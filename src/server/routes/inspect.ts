@@ -13,14 +13,14 @@ const recordMessage = (record: InspectionRecord): SseMessage => ({ id: String(re
 export const inspectRoutes =
   (log: InspectionLog): RouteModule =>
   (app: Hono, ctx: ServerContext) => {
-    app.get('/api/runs/:id/inspect', (c) => {
+    app.get('/api/runs/:id/inspect', async (c) => {
       const runId = c.req.param('id');
-      const run = ctx.store.getRun(runId);
+      const run = await ctx.store.getRun(runId);
       if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
       const after = requestedAfter(c);
       if (after === undefined) return apiError(c, 400, 'bad-last-event-id', 'Last-Event-ID / ?after must be a whole number (a record seq)');
       // Nothing more will ever come: 204 tells EventSource clients to stop reconnecting.
-      const lastSeq = log.store.lastSeq(runId);
+      const lastSeq = await log.store.lastSeq(runId);
       if (!log.isLive(runId) && after >= lastSeq) return c.body(null, 204);
       // Records are stored before anyone sees them: following from a seq past them would silently skip up to it.
       if (after > lastSeq) {

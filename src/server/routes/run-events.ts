@@ -9,9 +9,9 @@ import { requestedAfter, streamReplay, type SseMessage } from '../sse-replay.ts'
 const eventMessage = (event: RunEvent): SseMessage => ({ id: String(event.seq), event: event.type, data: JSON.stringify(event) });
 
 export const runEventRoutes = (ctx: ServerContext): Hono =>
-  new Hono().get('/:id/events', (c) => {
+  new Hono().get('/:id/events', async (c) => {
     const runId = c.req.param('id');
-    const run = ctx.store.getRun(runId);
+    const run = await ctx.store.getRun(runId);
     if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
     const after = requestedAfter(c);
     if (after === undefined) return apiError(c, 400, 'bad-last-event-id', 'Last-Event-ID / ?after must be a whole number (an event seq)');

@@ -16,10 +16,10 @@ export const retryRun = (ctx: ServerContext) => async (c: Context) => {
   if ((body.from !== undefined && typeof body.from !== 'string') || (body.inputs !== undefined && !isPlainObject(body.inputs))) {
     return apiError(c, 400, 'bad-request', 'send {"from"?: "<node id>", "inputs"?: {...}}');
   }
-  const run = ctx.store.getRun(runId);
+  const run = await ctx.store.getRun(runId);
   if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
   if (run.status === 'RUNNING') return apiError(c, 409, 'run-running', `run ${runId} is still running: cancel it or wait for it to end`);
-  const events = ctx.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
+  const events = await ctx.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
   const from = (body.from as string | undefined) ?? failedNode(events);
   if (!from) return apiError(c, 409, 'nothing-failed', `run ${runId} has no failed node: pass "from" to pick where to start`);
   const entry = await ctx.catalog.get(run.workflowId).catch(() => undefined);
@@ -35,7 +35,7 @@ export const retryRun = (ctx: ServerContext) => async (c: Context) => {
     return apiError(c, 400, 'invalid-run', `cannot retry ${runId}: ${diagnostics[0].message}`, diagnostics);
   }
   try {
-    const retry = ctx.manager.retry(run, entry.workflow, from, checked.inputs);
+    const retry = await ctx.manager.retry(run, entry.workflow, from, checked.inputs);
     return c.json({ runId: retry.id, retryOf: runId, from }, 201, { Location: `/api/runs/${retry.id}` });
   } catch (error) {
     if (error instanceof RetryError) return apiError(c, 400, 'cannot-retry', error.message);

@@ -44,7 +44,7 @@ const earlierRun = (
   key: string | undefined,
   hash: string | undefined,
 ): Response | undefined => {
-  const earlier = key === undefined || hash === undefined ? undefined : ctx.idempotency.find(key);
+  const earlier = key === undefined || hash === undefined ? undefined : ctx.idempotency?.find(key);
   if (!earlier) return undefined;
   if (earlier.requestHash !== hash) {
     return apiError(
@@ -59,8 +59,10 @@ const earlierRun = (
   return c.json({ runId: earlier.runId, replayed: true }, 200, { Location: `/api/runs/${earlier.runId}` });
 };
 
-export const runRoutes = (ctx: ServerContext): Hono =>
-  new Hono()
+export const runRoutes = (ctx: ServerContext): Hono => {
+  // Keys whose run is being started: starting awaits the store, so a second request with the key waits for it.
+  const starting = new Map<string, Promise<unknown>>();
+  return new Hono()
     .post('/', async (c) => {
       const body = await readJsonObject(c);
       if (!body || typeof body.workflow !== 'string') {
@@ -69,6 +71,15 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       const key = c.req.header('idempotency-key')?.trim();
       if (key !== undefined && (key === '' || key.length > MAX_KEY)) {
         return apiError(c, 400, 'bad-idempotency-key', `Idempotency-Key must be 1 to ${MAX_KEY} characters`);
+      }
+      if (key !== undefined && !ctx.idempotency) {
+        return apiError(
+          c,
+          501,
+          'idempotency-not-supported',
+          'Idempotency-Key is not supported in cluster mode (serve --db postgres://…) yet: send the request ' +
+            'without it, or use a server on a SQLite database',
+        );
       }
       // An input too deep to hash is refused by the preflight below, before any key is looked at.
       const hashable = key !== undefined && !nestsDeeperThan(body.inputs, MAX_JSON_DEPTH);
@@ -85,18 +96,30 @@ export const runRoutes = (ctx: ServerContext): Hono =>
         const diagnostics = publicDiagnostics(ctx.catalog.dir, checked.diagnostics);
         return apiError(c, 400, 'invalid-run', `cannot start ${entry.id}: ${diagnostics[0].message}`, diagnostics);
       }
-      // Checked again here: from this line to the key's record nothing awaits, so one key starts one run.
+      // Checked again here, after any start of the same key finished: one key starts one run.
+      while (key !== undefined && starting.has(key)) await starting.get(key);
       const raced = earlierRun(c, ctx, key, hash);
       if (raced) return raced;
+      const started = ctx.manager.start(entry.workflow, checked.inputs).then((run) => {
+        if (key !== undefined && hash !== undefined) ctx.idempotency?.record(key, { requestHash: hash, runId: run.id });
+        return run;
+      });
+      if (key !== undefined) {
+        const settled = started.then(
+          () => undefined,
+          () => undefined,
+        );
+        starting.set(key, settled);
+        void settled.then(() => starting.delete(key));
+      }
       try {
-        const run = ctx.manager.start(entry.workflow, checked.inputs);
-        if (key !== undefined && hash !== undefined) ctx.idempotency.record(key, { requestHash: hash, runId: run.id });
+        const run = await started;
         return c.json({ runId: run.id }, 201, { Location: `/api/runs/${run.id}` });
       } catch (error) {
         return apiError(c, 400, 'start-failed', error instanceof Error ? error.message : String(error));
       }
     })
-    .get('/', (c) => {
+    .get('/', async (c) => {
       const limit = parseCount(c.req.query('limit'), 20);
       const offset = parseCount(c.req.query('offset'), 0);
       if (limit === undefined || offset === undefined || limit < 1 || limit > MAX_PAGE) {
@@ -104,7 +127,7 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       }
       const filter = runFilter(c.req.query('workflow'), c.req.query('status'), c.req.query('q'));
       if (typeof filter === 'string') return apiError(c, 400, 'bad-filter', filter);
-      const page = ctx.store.listRuns(limit, offset, filter);
+      const page = await ctx.store.listRuns(limit, offset, filter);
       const runs = page.items.map((run) => ({
         ...run,
         workflowFile: publicFile(ctx.catalog.dir, run.workflowFile),
@@ -113,12 +136,12 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       return c.json({ runs, total: page.total, limit, offset });
     })
     .get('/:id', async (c) => {
-      const run = ctx.store.getRun(c.req.param('id'));
+      const run = await ctx.store.getRun(c.req.param('id'));
       if (!run) return apiError(c, 404, 'unknown-run', `no run ${c.req.param('id')}`);
       const entry = await ctx.catalog.get(run.workflowId).catch(() => undefined);
       const nodeIds = entry?.workflow?.nodes.map((node) => node.id) ?? [];
       const { snapshot: _snapshot, ...record } = run;
-      return c.json(viewRun(record, allEvents(ctx, run.id), nodeIds));
+      return c.json(viewRun(record, await allEvents(ctx, run.id), nodeIds));
     })
     .post('/:id/signal', async (c) => {
       const runId = c.req.param('id');
@@ -138,8 +161,8 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       if (nestsDeeperThan(data, MAX_JSON_DEPTH)) {
         return apiError(c, 400, 'bad-request', `data nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep; send a flatter value`);
       }
-      if (!ctx.store.getRun(runId)) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
-      const result = ctx.manager.signal(runId, body.node, { decision, comment, data });
+      if (!(await ctx.store.getRun(runId))) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
+      const result = await ctx.manager.signal(runId, body.node, { decision, comment, data });
       if (result === 'not-running') return apiError(c, 409, 'run-not-running', `run ${runId} is not running`);
       if (result === 'not-waiting') {
         const waiting = ctx.manager.waiting(runId);
@@ -148,21 +171,24 @@ export const runRoutes = (ctx: ServerContext): Hono =>
       return c.json({ runId, node: body.node, decision }, 202);
     })
     .post('/:id/retry', retryRun(ctx))
-    .post('/:id/cancel', (c) => {
+    .post('/:id/cancel', async (c) => {
       const runId = c.req.param('id');
-      const run = ctx.store.getRun(runId);
+      const run = await ctx.store.getRun(runId);
       if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
-      if (!ctx.manager.cancel(runId)) return apiError(c, 409, 'run-not-running', `run ${runId} is ${run.status}, not running`);
+      if (!(await ctx.manager.cancel(runId))) return apiError(c, 409, 'run-not-running', `run ${runId} is ${run.status}, not running`);
       return c.json({ runId, cancelling: true }, 202);
     })
     .get('/:id/osoplog', async (c) => {
       const runId = c.req.param('id');
-      const run = ctx.store.getRun(runId);
+      const run = await ctx.store.getRun(runId);
       if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
       if (run.status === 'RUNNING') return apiError(c, 409, 'run-running', `run ${runId} is still running; its .osoplog exists once it ends`);
+      const kept = await ctx.store.getOsoplog(runId);
+      if (kept !== undefined) return c.body(kept, 200, { 'Content-Type': 'application/yaml; charset=utf-8' });
       const loaded = await ctx.catalog.loadFile(run.workflowFile).catch(() => undefined);
       const { snapshot: _snapshot, ...record } = run;
-      const text = loaded?.workflow ? runOsoplogYaml(record, loaded.workflow, allEvents(ctx, runId)) : undefined;
+      const text = loaded?.workflow ? runOsoplogYaml(record, loaded.workflow, await allEvents(ctx, runId)) : undefined;
       if (text === undefined) return apiError(c, 404, 'no-osoplog', `the workflow of run ${runId} no longer loads, so its .osoplog cannot be built`);
       return c.body(text, 200, { 'Content-Type': 'application/yaml; charset=utf-8' });
     });
+};

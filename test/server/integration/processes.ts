@@ -14,7 +14,7 @@ export interface Child {
 }
 
 /** Spawns a Node script and resolves with the first stdout line matching `ready`. */
-const spawnUntil = (args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Child> =>
+export const spawnUntil = (args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Child> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

@@ -1,0 +1,95 @@
+// The ordered write-behind of one run: the runner's events and snapshots arrive synchronously, are stored in
+// order (one batch per flush: every queued event and the latest snapshot) under the owner's epoch, and only
+// then handed on. A write the epoch refuses means another node took the run over: `onLost`, nothing more.
+import type { RunEvent } from '../machine/run-event.ts';
+import type { Store } from '../store/store.ts';
+
+export interface RunWriterOptions {
+  store: Store;
+  runId: string;
+  epoch: number;
+  /** Called with each stored batch, in order. */
+  onStored: (events: RunEvent[]) => void;
+  /** Ownership lost (fenced): the caller stops the run. */
+  onLost: () => void;
+  /** A write failed for another reason (the database is gone...): the caller stops the run. */
+  onError: (error: unknown, events: RunEvent[]) => void;
+}
+
+export class RunWriter {
+  readonly #options: RunWriterOptions;
+  #events: RunEvent[] = [];
+  #snapshot: unknown = undefined;
+  #flushing: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(options: RunWriterOptions) {
+    this.#options = options;
+  }
+
+  get epoch(): number {
+    return this.#options.epoch;
+  }
+
+  /** Whether this writer may still write (not fenced off, failed or stopped). */
+  get active(): boolean {
+    return !this.#stopped;
+  }
+
+  event(event: RunEvent): void {
+    if (this.#stopped) return;
+    this.#events.push(event);
+    this.#kick();
+  }
+
+  snapshot(snapshot: unknown): void {
+    if (this.#stopped) return;
+    this.#snapshot = snapshot;
+    this.#kick();
+  }
+
+  /** Resolves once everything queued so far is stored (or dropped because the writer stopped). */
+  async idle(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+  }
+
+  /** Drops whatever is queued and writes nothing more. */
+  stop(): void {
+    this.#stopped = true;
+    this.#events = [];
+    this.#snapshot = undefined;
+  }
+
+  #kick(): void {
+    // Started synchronously, so a synchronous store (SQLite) has written before the runner's callback returns.
+    if (this.#flushing) return;
+    this.#flushing = this.#flush().finally(() => {
+      this.#flushing = undefined;
+      // Work queued after the loop's last check and before this callback.
+      if (!this.#stopped && (this.#events.length > 0 || this.#snapshot !== undefined)) this.#kick();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    while (!this.#stopped && (this.#events.length > 0 || this.#snapshot !== undefined)) {
+      const events = this.#events;
+      const snapshot = this.#snapshot;
+      this.#events = [];
+      this.#snapshot = undefined;
+      let stored: boolean;
+      try {
+        stored = await this.#options.store.writeRun(this.#options.runId, this.#options.epoch, { events, snapshot });
+      } catch (error) {
+        this.stop();
+        this.#options.onError(error, events);
+        return;
+      }
+      if (!stored) {
+        this.stop();
+        this.#options.onLost();
+        return;
+      }
+      if (events.length > 0) this.#options.onStored(events);
+    }
+  }
+}

@@ -1,0 +1,164 @@
+// The Store on one SQLite file: the synchronous RunStore underneath, behind the async interface the server uses.
+import type { Database } from 'better-sqlite3';
+import type { InspectionRecord } from '../inspect/record.ts';
+import { inspectionMigrations } from '../inspect/inspection-store.ts';
+import type { RunEvent } from '../machine/run-event.ts';
+import { openDatabase } from './database.ts';
+import { migrate, runMigrations, type Migration } from './migrations.ts';
+import {
+  EventSequenceError,
+  RunStore,
+  type NewRun,
+  type Page,
+  type RunFilter,
+  type RunRecord,
+  type RunRecordWithSnapshot,
+} from './run-store.ts';
+import type { RunClaim, RunWrite, Store } from './store.ts';
+
+/** Cluster parity on one file: the workflow document's hash, fenced ownership (epoch, owner), kept .osoplogs. */
+export const ownershipMigrations: readonly Migration[] = [
+  {
+    id: 'runs-002-ownership',
+    sql: `
+      ALTER TABLE runs ADD COLUMN workflow_hash TEXT;
+      ALTER TABLE runs ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN owner TEXT;
+      CREATE TABLE osoplogs (
+        run_id TEXT PRIMARY KEY REFERENCES runs (id),
+        yaml TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+interface ClaimRow {
+  epoch: number;
+  last_seq: number;
+  snapshot: string | null;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly db: Database;
+  readonly runs: RunStore;
+  readonly #write: (runId: string, epoch: number, write: RunWrite) => boolean;
+  readonly #claim: (runId: string, owner: string) => ClaimRow | undefined;
+  readonly #appendInspection: (records: InspectionRecord[]) => void;
+
+  /** `db` gets the run, ownership and inspection tables it lacks. */
+  constructor(db: Database) {
+    migrate(db, [...runMigrations, ...ownershipMigrations, ...inspectionMigrations]);
+    this.db = db;
+    this.runs = new RunStore(db);
+    const epochOf = db.prepare<[string], { epoch: number; last_seq: number }>('SELECT epoch, last_seq FROM runs WHERE id = ?');
+    const bump = db.prepare<[string, string, string], ClaimRow>(
+      `UPDATE runs SET epoch = epoch + 1, owner = ?, updated_at = ? WHERE id = ? AND status = 'RUNNING'
+       RETURNING epoch, last_seq, snapshot`,
+    );
+    const snapshot = db.prepare<[string, string, string]>('UPDATE runs SET snapshot = ?, updated_at = ? WHERE id = ?');
+    const inspect = db.prepare<[string, number, string, string]>(
+      'INSERT OR IGNORE INTO inspection_records (run_id, seq, type, json) VALUES (?, ?, ?, ?)',
+    );
+    this.#claim = db.transaction((runId: string, owner: string) => bump.get(owner, new Date().toISOString(), runId));
+    this.#write = db.transaction((runId: string, epoch: number, write: RunWrite) => {
+      const current = epochOf.get(runId);
+      if (!current) throw new Error(`unknown run ${runId}`);
+      if (current.epoch !== epoch) return false;
+      const first = write.events[0];
+      if (first && first.seq !== current.last_seq + 1) throw new EventSequenceError(runId, current.last_seq + 1, first.seq);
+      for (const event of write.events) this.runs.appendEvent(event);
+      if (write.snapshot !== undefined) snapshot.run(JSON.stringify(write.snapshot), new Date().toISOString(), runId);
+      return true;
+    });
+    this.#appendInspection = db.transaction((records: InspectionRecord[]) => {
+      for (const record of records) inspect.run(record.runId, record.seq, record.type, JSON.stringify(record));
+    });
+  }
+
+  async createRun(run: NewRun): Promise<RunRecord> {
+    const record = this.db.transaction(() => {
+      const created = this.runs.createRun(run);
+      this.db.prepare('UPDATE runs SET workflow_hash = ? WHERE id = ?').run(run.workflowHash ?? null, run.id);
+      return created;
+    })();
+    return { ...record, ...(run.workflowHash ? { workflowHash: run.workflowHash } : {}) };
+  }
+
+  async getRun(runId: string): Promise<RunRecordWithSnapshot | undefined> {
+    const run = this.runs.getRun(runId);
+    return run && this.#withHash(run);
+  }
+
+  async listRuns(limit: number, offset: number, filter?: RunFilter): Promise<Page<RunRecord>> {
+    return this.runs.listRuns(limit, offset, filter);
+  }
+
+  async eventsAfter(runId: string, afterSeq: number, limit = 1000): Promise<RunEvent[]> {
+    return this.runs.eventsAfter(runId, afterSeq, limit);
+  }
+
+  async runningRuns(): Promise<RunRecordWithSnapshot[]> {
+    return this.runs.runningRuns().map((run) => this.#withHash(run));
+  }
+
+  async countResumeAttempt(runId: string): Promise<void> {
+    this.runs.countResumeAttempt(runId);
+  }
+
+  async resetResumeAttempts(runId: string): Promise<void> {
+    this.runs.resetResumeAttempts(runId);
+  }
+
+  async claimRun(runId: string, owner: string): Promise<RunClaim | undefined> {
+    const row = this.#claim(runId, owner);
+    if (!row) return undefined;
+    return { epoch: row.epoch, lastSeq: row.last_seq, snapshot: row.snapshot === null ? undefined : (JSON.parse(row.snapshot) as unknown) };
+  }
+
+  async writeRun(runId: string, epoch: number, write: RunWrite): Promise<boolean> {
+    return this.#write(runId, epoch, write);
+  }
+
+  async appendInspection(records: InspectionRecord[]): Promise<void> {
+    this.#appendInspection(records);
+  }
+
+  async inspectionAfter(runId: string, afterSeq: number, limit = 1000): Promise<InspectionRecord[]> {
+    return this.db
+      .prepare<[string, number, number], { json: string }>(
+        'SELECT json FROM inspection_records WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      )
+      .all(runId, afterSeq, limit)
+      .map((row) => JSON.parse(row.json) as InspectionRecord);
+  }
+
+  async inspectionLastSeq(runId: string): Promise<number> {
+    const row = this.db.prepare<[string], { last: number | null }>('SELECT MAX(seq) AS last FROM inspection_records WHERE run_id = ?').get(runId);
+    return row?.last ?? 0;
+  }
+
+  async putOsoplog(runId: string, yaml: string): Promise<void> {
+    this.db
+      .prepare('INSERT INTO osoplogs (run_id, yaml, created_at) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET yaml = excluded.yaml')
+      .run(runId, yaml, new Date().toISOString());
+  }
+
+  async getOsoplog(runId: string): Promise<string | undefined> {
+    return this.db.prepare<[string], { yaml: string }>('SELECT yaml FROM osoplogs WHERE run_id = ?').get(runId)?.yaml;
+  }
+
+  async close(): Promise<void> {
+    this.runs.close();
+  }
+
+  #withHash(run: RunRecordWithSnapshot): RunRecordWithSnapshot {
+    const row = this.db.prepare<[string], { workflow_hash: string | null }>('SELECT workflow_hash FROM runs WHERE id = ?').get(run.id);
+    return row?.workflow_hash ? { ...run, workflowHash: row.workflow_hash } : run;
+  }
+}
+
+/** Opens (creating and migrating) the SQLite file, with the inspection tables and any module's migrations. */
+export const openSqliteStore = (file: string, migrations: readonly Migration[] = []): SqliteStore =>
+  new SqliteStore(openDatabase(file, { migrations: [...ownershipMigrations, ...inspectionMigrations, ...migrations] }));
