@@ -34,9 +34,3 @@ export function round(value: number): number {
   return Math.round(value * factor) / factor;
 }
 
-/** Milliseconds a synchronous or async function takes. */
-async function timeMs<T>(work: () => T | Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
-  const value = await work();
-  return { ms: performance.now() - started, value };
-}

@@ -1,8 +1,6 @@
 // One inspection record: XState's own inspection event for a run, as plain redacted JSON with a gapless seq.
 import type { JsonValue } from './json-safe.ts';
 
-const INSPECTION_TYPES = ['@xstate.actor', '@xstate.event', '@xstate.snapshot', '@xstate.microstep'] as const;
-type InspectionType = (typeof INSPECTION_TYPES)[number];
 
 interface RecordBase {
   runId: string;

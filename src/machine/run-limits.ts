@@ -9,7 +9,7 @@ export interface RunLimits {
   maxContextBytes: number;
 }
 
-export const DEFAULT_RUN_LIMITS: RunLimits = { maxEvents: 1_000_000, maxContextBytes: 64 * 1024 * 1024 };
+const DEFAULT_RUN_LIMITS: RunLimits = { maxEvents: 1_000_000, maxContextBytes: 64 * 1024 * 1024 };
 
 export interface LimitError {
   message: string;

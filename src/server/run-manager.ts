@@ -51,7 +51,7 @@ export const DEFAULT_MAX_RESUME_ATTEMPTS = 3;
 export type SignalResult = 'delivered' | 'not-waiting' | 'not-running';
 
 /** Runs other nodes of a cluster drive: decisions and cancels go to their owner, their events are followed here. */
-export interface RemoteRuns {
+interface RemoteRuns {
   signal(runId: string, node: string, decision: HumanDecision): Promise<void>;
   cancel(runId: string): Promise<void>;
   follow(runId: string): void;
@@ -71,7 +71,7 @@ interface LiveRun {
 }
 
 /** sha256 of the workflow document as it is on disk now; undefined when it is not a readable file. */
-export const workflowHash = async (workflow: Workflow): Promise<string | undefined> => {
+const workflowHash = async (workflow: Workflow): Promise<string | undefined> => {
   const text = await readFile(workflow.file).catch(() => undefined);
   return text && createHash('sha256').update(text).digest('hex');
 };
@@ -309,6 +309,8 @@ export class RunManager {
   ): void {
     const runId = options.runId as string;
     const { store } = this.#options;
+    // Assigned once below, but the writer's callbacks refer to it first (they run later, if at all).
+    // eslint-disable-next-line prefer-const
     let handle: RunHandle | undefined;
     const writer = new RunWriter({
       store,

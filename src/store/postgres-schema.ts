@@ -2,7 +2,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Migration } from './migrations.ts';
 
-export const postgresMigrations: readonly Migration[] = [
+const postgresMigrations: readonly Migration[] = [
   {
     id: 'pg-runs-001-init',
     sql: `

@@ -17,7 +17,7 @@ import {
 import type { RunClaim, RunWrite, Store } from './store.ts';
 
 /** Cluster parity on one file: the workflow document's hash, fenced ownership (epoch, owner), kept .osoplogs. */
-export const ownershipMigrations: readonly Migration[] = [
+const ownershipMigrations: readonly Migration[] = [
   {
     id: 'runs-002-ownership',
     sql: `

@@ -48,10 +48,3 @@ export interface Store {
   getOsoplog(runId: string): Promise<string | undefined>;
   close(): Promise<void>;
 }
-
-export class OwnershipLostError extends Error {
-  constructor(runId: string) {
-    super(`run ${runId} was taken over by another node; this node stopped driving it`);
-    this.name = 'OwnershipLostError';
-  }
-}

@@ -48,6 +48,4 @@ export type ChatEvent =
   | { type: 'error'; message: string }
   | { type: 'done' };
 
-type ChatEventType = ChatEvent['type'];
-
 export type EmitChatEvent = (event: ChatEvent) => void;

@@ -10,7 +10,7 @@ import type { HumanDecision } from '../../machine/run-options.ts';
 import { EVENTS_CHANNEL, type PostgresStore } from '../../store/postgres-store.ts';
 import type { EventHub } from '../event-hub.ts';
 
-export const SIGNALS_CHANNEL = 'sopstate_signals';
+const SIGNALS_CHANNEL = 'sopstate_signals';
 const POLL_MS = 500;
 /** A followed run whose starting seq is read from the store first. */
 const UNKNOWN = -1;

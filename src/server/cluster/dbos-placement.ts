@@ -7,7 +7,7 @@ import { DBOS } from '@dbos-inc/dbos-sdk';
 import type pg from 'pg';
 import { lockMigrations, unlockMigrations } from '../../store/postgres-schema.ts';
 
-export const RUNS_QUEUE = 'runs';
+const RUNS_QUEUE = 'runs';
 const RECOVERY_LOCK = "hashtext('sopstate-recovery')";
 
 export interface PlacementOptions {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 
 export const TEST_PG = process.env.SOPSTATE_TEST_PG?.trim() || undefined;
-export const IN_CI = process.env.CI === 'true';
+const IN_CI = process.env.CI === 'true';
 
 export const postgresUnavailable = (): string | undefined => {
   if (TEST_PG) return undefined;
