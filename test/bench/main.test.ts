@@ -25,6 +25,6 @@ describe('npm run bench', () => {
   it('an unknown section exits 2 and lists the sections', async () => {
     const failure = await bench('--only', 'warp').catch((error: { code: number; stderr: string }) => error);
     expect(failure).toMatchObject({ code: 2 });
-    expect((failure as { stderr: string }).stderr).toContain('no section warp (sections: seed, compile, corpus, paths, sse)');
+    expect((failure as { stderr: string }).stderr).toContain('no section warp (sections: startup, seed, compile, corpus, paths, sse)');
   });
 });
