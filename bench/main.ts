@@ -18,14 +18,22 @@ const USAGE = `usage: npm run bench -- [--quick] [--json] [--only ${SECTIONS.joi
 
 function parseOptions(): { quick: boolean; json: boolean; only: Set<Section> } {
   try {
-    const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const { values } = parseArgs({
+      options: {
+        quick: { type: 'boolean' },
+        json: { type: 'boolean' },
+        only: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
     }
     const wanted = values.only ? values.only.split(',').map((name) => name.trim()) : [...SECTIONS];
     const unknown = wanted.filter((name) => !(SECTIONS as readonly string[]).includes(name));
-    if (unknown.length > 0) throw new Error(`--only: no section ${unknown.join(', ')} (sections: ${SECTIONS.join(', ')})`);
+    if (unknown.length > 0)
+      throw new Error(`--only: no section ${unknown.join(', ')} (sections: ${SECTIONS.join(', ')})`);
     return { quick: Boolean(values.quick), json: Boolean(values.json), only: new Set(wanted as Section[]) };
   } catch (error) {
     process.stderr.write(`bench: ${(error as Error).message}\n${USAGE}\n`);

@@ -14,16 +14,50 @@ export interface Plan {
 
 export const QUICK: Plan = {
   startup: { repeats: 5 },
-  seed: { levels: [[1, 10], [50, 80], [200, 250]], overheadPairs: 60, rounds: 3, warmupRuns: 20, heapInFlight: 200, heapRounds: 1 },
+  seed: {
+    levels: [
+      [1, 10],
+      [50, 80],
+      [200, 250],
+    ],
+    overheadPairs: 60,
+    rounds: 3,
+    warmupRuns: 20,
+    heapInFlight: 200,
+    heapRounds: 1,
+  },
   compile: { sizes: [10, 100, 1000, 5000], repeats: 3, caseBudgetMs: 1500, caseTimeoutMs: 10_000 },
   pathSizes: [20, 50, 200],
-  sse: { levels: [[1, 5], [10, 3], [100, 2]] },
+  sse: {
+    levels: [
+      [1, 5],
+      [10, 3],
+      [100, 2],
+    ],
+  },
 };
 
 export const FULL: Plan = {
   startup: { repeats: 15 },
-  seed: { levels: [[1, 20], [50, 200], [200, 600]], overheadPairs: 200, rounds: 4, warmupRuns: 40, heapInFlight: 200, heapRounds: 3 },
+  seed: {
+    levels: [
+      [1, 20],
+      [50, 200],
+      [200, 600],
+    ],
+    overheadPairs: 200,
+    rounds: 4,
+    warmupRuns: 40,
+    heapInFlight: 200,
+    heapRounds: 3,
+  },
   compile: { sizes: [10, 100, 1000, 5000], repeats: 7, caseBudgetMs: 4000, caseTimeoutMs: 15_000 },
   pathSizes: [20, 50, 200],
-  sse: { levels: [[1, 10], [10, 5], [100, 5]] },
+  sse: {
+    levels: [
+      [1, 10],
+      [10, 5],
+      [100, 5],
+    ],
+  },
 };

@@ -37,7 +37,10 @@ class CompileRunner {
     child.process.stdin!.write(`${JSON.stringify(job)}\n`);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const answer = await Promise.race([child.lines.next().then(({ value }) => value as CompileSample | { error: string }), timeout]);
+    const answer = await Promise.race([
+      child.lines.next().then(({ value }) => value as CompileSample | { error: string }),
+      timeout,
+    ]);
     clearTimeout(timer);
     if (answer === 'timeout') {
       this.#child = undefined;
@@ -69,13 +72,17 @@ export async function benchCompile(plan: CompilePlan, progress: (line: string) =
       for (const size of plan.sizes) {
         const previous = cases.at(-1)?.shape === shape ? cases.at(-1) : undefined;
         const predicted = predictedMs(previous, size);
-        if (!skipRest && predicted > plan.caseTimeoutMs) skipRest = `skipped: ${previous!.size} nodes took ${Math.round(previous!.loadMs! + previous!.compileMs!)} ms, so ${size} would take over ${limit}`;
+        if (!skipRest && predicted > plan.caseTimeoutMs)
+          skipRest = `skipped: ${previous!.size} nodes took ${Math.round(previous!.loadMs! + previous!.compileMs!)} ms, so ${size} would take over ${limit}`;
         if (skipRest) {
           cases.push({ shape, size, skipped: skipRest });
           continue;
         }
         progress(`compile: ${shape} of ${size} nodes`);
-        const result = await runner.run({ shape, size, repeats: plan.repeats, budgetMs: plan.caseBudgetMs }, plan.caseTimeoutMs);
+        const result = await runner.run(
+          { shape, size, repeats: plan.repeats, budgetMs: plan.caseBudgetMs },
+          plan.caseTimeoutMs,
+        );
         if (result === 'timeout') {
           cases.push({ shape, size, skipped: `stopped: still compiling after ${limit}` });
           skipRest = `skipped: ${size} nodes took over ${limit}`;
@@ -87,6 +94,11 @@ export async function benchCompile(plan: CompilePlan, progress: (line: string) =
   }
   const at1000 = cases.filter((entry) => entry.size === 1000);
   const stopped = at1000.some((entry) => entry.compileMs === undefined);
-  const compileMs1000 = at1000.length === 0 ? undefined : stopped ? plan.caseTimeoutMs : Math.max(...at1000.map((entry) => entry.compileMs!));
+  const compileMs1000 =
+    at1000.length === 0
+      ? undefined
+      : stopped
+        ? plan.caseTimeoutMs
+        : Math.max(...at1000.map((entry) => entry.compileMs!));
   return { cases, compileMs1000, compileMs1000Stopped: stopped };
 }

@@ -42,7 +42,11 @@ export function measureCompile(job: CompileJob): CompileSample {
   }
   // The first round warms the JIT; it counts only when the case was too slow to repeat.
   const skip = loads.length > 1 ? 1 : 0;
-  return { loadMs: percentile(loads.slice(skip), 50), compileMs: percentile(compiles.slice(skip), 50), samples: loads.length - skip };
+  return {
+    loadMs: percentile(loads.slice(skip), 50),
+    compileMs: percentile(compiles.slice(skip), 50),
+    samples: loads.length - skip,
+  };
 }
 
 if (process.argv[1]?.endsWith('compile-child.ts')) {

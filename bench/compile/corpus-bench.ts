@@ -19,11 +19,15 @@ export interface CorpusReport {
   maxFileMs?: number;
 }
 
-const isOsopFile = (name: string) => WORKFLOW_EXTENSIONS.some((extension) => name.endsWith(extension)) || /\.osoplog(\.ya?ml|\.json)?$/.test(name);
+const isOsopFile = (name: string) =>
+  WORKFLOW_EXTENSIONS.some((extension) => name.endsWith(extension)) || /\.osoplog(\.ya?ml|\.json)?$/.test(name);
 
 async function osopFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((entry) => entry.isFile() && isOsopFile(entry.name)).map((entry) => join(entry.parentPath ?? entry.path, entry.name)).sort();
+  return entries
+    .filter((entry) => entry.isFile() && isOsopFile(entry.name))
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
+    .sort();
 }
 
 async function pass(files: string[], strict: boolean): Promise<{ times: number[]; valid: number }> {

@@ -44,7 +44,12 @@ function diamonds(size: number): { nodes: GenNode[]; edges: GenEdge[] } {
     const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((letter) => `${letter}${block}`);
     if (block > 0) edges.push({ from: `d${block - 1}`, to: a });
     nodes.push(apiNode(a), apiNode(b), apiNode(c), apiNode(d));
-    edges.push({ from: a, to: b, mode: 'parallel' }, { from: a, to: c, mode: 'parallel' }, { from: b, to: d }, { from: c, to: d });
+    edges.push(
+      { from: a, to: b, mode: 'parallel' },
+      { from: a, to: c, mode: 'parallel' },
+      { from: b, to: d },
+      { from: c, to: d },
+    );
   }
   padTo(size, nodes, edges, nodes.length > 0 ? [nodes.at(-1)!.id] : []);
   return { nodes, edges };
@@ -61,7 +66,11 @@ function fanOut(size: number): { nodes: GenNode[]; edges: GenEdge[] } {
   return { nodes, edges };
 }
 
-const BUILDERS: Record<Shape, (size: number) => { nodes: GenNode[]; edges: GenEdge[] }> = { chain, diamonds, 'fan-out': fanOut };
+const BUILDERS: Record<Shape, (size: number) => { nodes: GenNode[]; edges: GenEdge[] }> = {
+  chain,
+  diamonds,
+  'fan-out': fanOut,
+};
 
 const document = (id: string, graph: { nodes: GenNode[]; edges: GenEdge[] }): string =>
   JSON.stringify({ osop_version: '1.0', id, name: id, nodes: graph.nodes, edges: graph.edges });
@@ -81,7 +90,10 @@ export function generateBranchingWorkflow(size: number): string {
     const [s, l, r] = ['s', 'l', 'r'].map((letter) => `${letter}${step}`);
     if (step > 0) edges.push({ from: `l${step - 1}`, to: s }, { from: `r${step - 1}`, to: s });
     nodes.push({ ...apiNode(s), outputs: [{ side: 'data.side' }] }, apiNode(l), apiNode(r));
-    edges.push({ from: s, to: l, mode: 'conditional', when: `${s}.side == 'left'` }, { from: s, to: r, mode: 'conditional', when: `${s}.side == 'right'` });
+    edges.push(
+      { from: s, to: l, mode: 'conditional', when: `${s}.side == 'left'` },
+      { from: s, to: r, mode: 'conditional', when: `${s}.side == 'right'` },
+    );
   }
   padTo(size, nodes, edges, nodes.length >= 3 ? [nodes.at(-2)!.id, nodes.at(-1)!.id] : []);
   return document(`bench-branching-${size}`, { nodes, edges });

@@ -26,7 +26,10 @@ export function spawnTs(file: string, args: string[] = [], nodeFlags: string[] =
   const lines: AsyncIterator<unknown> = {
     next: async () => {
       const line = await iterator.next();
-      if (line.done) throw new Error(`${file} exited (code ${child.exitCode ?? 'signal'}) before answering${stderr ? `:\n${stderr}` : ''}`);
+      if (line.done)
+        throw new Error(
+          `${file} exited (code ${child.exitCode ?? 'signal'}) before answering${stderr ? `:\n${stderr}` : ''}`,
+        );
       return { done: false, value: JSON.parse(line.value) as unknown };
     },
   };

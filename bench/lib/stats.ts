@@ -33,4 +33,3 @@ export function round(value: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
-

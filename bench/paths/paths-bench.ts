@@ -44,7 +44,10 @@ export async function benchPaths(sizes: number[], progress: (line: string) => vo
   cases.push(enumerate('seed', await loadSeed(SEED_FILE)));
   for (const size of sizes) {
     progress(`paths: ${size}-node branching graph`);
-    const { workflow, diagnostics } = loadWorkflowText(generateBranchingWorkflow(size), `bench-branching-${size}.osop.json`);
+    const { workflow, diagnostics } = loadWorkflowText(
+      generateBranchingWorkflow(size),
+      `bench-branching-${size}.osop.json`,
+    );
     if (!workflow) throw new Error(`the generated ${size}-node graph does not load: ${diagnostics[0]?.message}`);
     cases.push(enumerate(`${Math.floor(size / 3)} two-way choices`, workflow));
   }

@@ -52,9 +52,16 @@ export interface Sections {
   sse?: SseReport;
 }
 
-const orNull = (value: number | undefined): number | null => (value === undefined || !Number.isFinite(value) ? null : value);
+const orNull = (value: number | undefined): number | null =>
+  value === undefined || !Number.isFinite(value) ? null : value;
 
-export function buildReport(mode: BenchReport['mode'], machine: Machine, sections: Sections, errors: Record<string, string>, durationMs: number): BenchReport {
+export function buildReport(
+  mode: BenchReport['mode'],
+  machine: Machine,
+  sections: Sections,
+  errors: Record<string, string>,
+  durationMs: number,
+): BenchReport {
   const at200 = sections.seed?.levels.find((level) => level.concurrency === 200);
   const startup = (name: string) => orNull(sections.startup?.cases.find((entry) => entry.name === name)?.ratio);
   const headline: Headline = {

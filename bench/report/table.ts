@@ -2,20 +2,24 @@
 import { round } from '../lib/stats.ts';
 import type { BenchReport } from './report.ts';
 
-const fmt = (value: number | null | undefined, unit = ''): string => (value === null || value === undefined || !Number.isFinite(value) ? '—' : `${round(value)}${unit}`);
+const fmt = (value: number | null | undefined, unit = ''): string =>
+  value === null || value === undefined || !Number.isFinite(value) ? '—' : `${round(value)}${unit}`;
 
 /** Left-aligned first column, right-aligned numbers. */
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
   const last = header.length - 1;
   // Numbers right-aligned; the first column and a trailing text column (note, bound...) left-aligned.
-  const text = (column: number) => column === 0 || (column === last && rows.some((row) => /[a-z]{3}/.test(row[column] ?? '')));
+  const text = (column: number) =>
+    column === 0 || (column === last && rows.some((row) => /[a-z]{3}/.test(row[column] ?? '')));
   const line = (cells: string[]) =>
     cells
       .map((cell, column) => (text(column) ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
       .join('  ')
       .trimEnd();
-  return [line(header), line(widths.map((width) => '─'.repeat(width))), ...rows.map(line)].map((text) => `  ${text}`).join('\n');
+  return [line(header), line(widths.map((width) => '─'.repeat(width))), ...rows.map(line)]
+    .map((text) => `  ${text}`)
+    .join('\n');
 }
 
 function startupSection(report: BenchReport): string[] {
@@ -44,11 +48,27 @@ function seedSection(report: BenchReport): string[] {
     fmt(level.ratio),
     String(level.sopstate.failures + level.baseline.failures),
   ]);
-  const failure = seed.levels.flatMap((level) => [level.sopstate.firstFailure, level.baseline.firstFailure]).find(Boolean);
+  const failure = seed.levels
+    .flatMap((level) => [level.sopstate.firstFailure, level.baseline.firstFailure])
+    .find(Boolean);
   return [
     `Seed throughput — ${seed.nodes}-node payment SOP, emulators in a separate process, sopstate and hand-written baseline alternating`,
     `  (ratio: median over ${seed.levels[0]?.roundRatios.length ?? 0} rounds of sopstate ÷ baseline runs/s in the same round)`,
-    table(['concurrency', 'runs/side', 'sopstate runs/s', 'p50 ms', 'p99 ms', 'baseline runs/s', 'p50 ms', 'p99 ms', 'ratio', 'failed'], rows),
+    table(
+      [
+        'concurrency',
+        'runs/side',
+        'sopstate runs/s',
+        'p50 ms',
+        'p99 ms',
+        'baseline runs/s',
+        'p50 ms',
+        'p99 ms',
+        'ratio',
+        'failed',
+      ],
+      rows,
+    ),
     ...(failure ? [`  first failure: ${failure}`] : []),
     `  engine overhead per node: ${fmt(seed.overheadMsPerNodeP50, ' ms')} (median of ${seed.overhead.pairs} back-to-back run pairs: ${fmt(seed.overhead.difference.p50, ' ms')} per run ÷ ${seed.nodes} nodes)`,
     `  engine CPU per node: ${fmt(seed.cpuMsPerNode, ' ms')} (CPU per run ${fmt(seed.levels.at(-1)!.sopstate.cpuMsPerRun, ' ms')} vs ${fmt(seed.levels.at(-1)!.baseline.cpuMsPerRun, ' ms')} by hand, concurrency ${seed.levels.at(-1)!.concurrency})`,
@@ -63,9 +83,14 @@ function compileSection(report: BenchReport): string[] {
   const lines: string[] = [];
   if (compile) {
     const rows = compile.cases.map((entry) =>
-      entry.skipped ? [entry.shape, String(entry.size), '—', '—', '—', entry.skipped] : [entry.shape, String(entry.size), fmt(entry.loadMs), fmt(entry.compileMs), String(entry.samples), ''],
+      entry.skipped
+        ? [entry.shape, String(entry.size), '—', '—', '—', entry.skipped]
+        : [entry.shape, String(entry.size), fmt(entry.loadMs), fmt(entry.compileMs), String(entry.samples), ''],
     );
-    lines.push('Load and compile of generated workflows (median ms)', table(['shape', 'nodes', 'load ms', 'compile ms', 'samples', 'note'], rows));
+    lines.push(
+      'Load and compile of generated workflows (median ms)',
+      table(['shape', 'nodes', 'load ms', 'compile ms', 'samples', 'note'], rows),
+    );
   }
   if (corpus) {
     lines.push(
@@ -80,8 +105,20 @@ function compileSection(report: BenchReport): string[] {
 function pathsSection(report: BenchReport): string[] {
   const paths = report.paths;
   if (!paths) return [];
-  const rows = paths.cases.map((entry) => [entry.graph, String(entry.nodes), String(entry.paths), entry.complete ? 'yes' : 'no', String(entry.statesExplored), fmt(entry.ms), entry.stoppedBecause ?? '']);
-  return [`Path enumeration (bounds: ${paths.maxPaths} paths, ${paths.maxStates} states)`, table(['graph', 'nodes', 'paths', 'complete', 'states', 'ms', 'bound'], rows), ''];
+  const rows = paths.cases.map((entry) => [
+    entry.graph,
+    String(entry.nodes),
+    String(entry.paths),
+    entry.complete ? 'yes' : 'no',
+    String(entry.statesExplored),
+    fmt(entry.ms),
+    entry.stoppedBecause ?? '',
+  ]);
+  return [
+    `Path enumeration (bounds: ${paths.maxPaths} paths, ${paths.maxStates} states)`,
+    table(['graph', 'nodes', 'paths', 'complete', 'states', 'ms', 'bound'], rows),
+    '',
+  ];
 }
 
 function sseSection(report: BenchReport): string[] {
@@ -105,7 +142,12 @@ function sseSection(report: BenchReport): string[] {
 
 export function renderTable(report: BenchReport): string {
   const { machine } = report;
-  const targets = report.targets.map((check) => [check.label, fmt(check.value), check.target, check.met === null ? 'not measured' : check.met ? 'met' : 'MISSED']);
+  const targets = report.targets.map((check) => [
+    check.label,
+    fmt(check.value),
+    check.target,
+    check.met === null ? 'not measured' : check.met ? 'met' : 'MISSED',
+  ]);
   return [
     `sopstate benchmarks (${report.mode}) — ${machine.nproc} × ${machine.cpu}, Node ${machine.node}, load average ${fmt(machine.loadAverage)} at start`,
     '',

@@ -22,14 +22,49 @@ export interface TargetCheck {
 }
 
 const TARGETS: Array<{ metric: keyof Headline; label: string; target: string; met: (value: number) => boolean }> = [
-  { metric: 'startup_help_ratio', label: 'sopstate --help CPU ÷ bare node', target: '≤ 3×', met: (value) => value <= 3 },
-  { metric: 'startup_validate_ratio', label: 'sopstate validate <seed> CPU ÷ bare node', target: '≤ 5×', met: (value) => value <= 5 },
-  { metric: 'startup_dry_run_ratio', label: 'sopstate run <seed> --dry-run CPU ÷ bare node', target: '≤ 8×', met: (value) => value <= 8 },
-  { metric: 'throughput_ratio', label: 'throughput ratio at concurrency 200', target: '≥ 0.9', met: (value) => value >= 0.9 },
-  { metric: 'overhead_ms_per_node_p50', label: 'engine overhead per node (p50)', target: '≤ 1 ms', met: (value) => value <= 1 },
+  {
+    metric: 'startup_help_ratio',
+    label: 'sopstate --help CPU ÷ bare node',
+    target: '≤ 3×',
+    met: (value) => value <= 3,
+  },
+  {
+    metric: 'startup_validate_ratio',
+    label: 'sopstate validate <seed> CPU ÷ bare node',
+    target: '≤ 5×',
+    met: (value) => value <= 5,
+  },
+  {
+    metric: 'startup_dry_run_ratio',
+    label: 'sopstate run <seed> --dry-run CPU ÷ bare node',
+    target: '≤ 8×',
+    met: (value) => value <= 8,
+  },
+  {
+    metric: 'throughput_ratio',
+    label: 'throughput ratio at concurrency 200',
+    target: '≥ 0.9',
+    met: (value) => value >= 0.9,
+  },
+  {
+    metric: 'overhead_ms_per_node_p50',
+    label: 'engine overhead per node (p50)',
+    target: '≤ 1 ms',
+    met: (value) => value <= 1,
+  },
   { metric: 'heap_kb_per_run', label: 'heap per in-flight run', target: '≤ 64 KB', met: (value) => value <= 64 },
-  { metric: 'compile_ms_1000_nodes', label: '1000-node compile (slowest shape)', target: '< 100 ms', met: (value) => value < 100 },
-  { metric: 'sse_p99_ms_100_subscribers', label: 'SSE p99 at 100 subscribers', target: '< 20 ms', met: (value) => value < 20 },
+  {
+    metric: 'compile_ms_1000_nodes',
+    label: '1000-node compile (slowest shape)',
+    target: '< 100 ms',
+    met: (value) => value < 100,
+  },
+  {
+    metric: 'sse_p99_ms_100_subscribers',
+    label: 'SSE p99 at 100 subscribers',
+    target: '< 20 ms',
+    met: (value) => value < 20,
+  },
 ];
 
 export function checkTargets(headline: Headline): TargetCheck[] {

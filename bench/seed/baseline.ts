@@ -8,14 +8,18 @@ import type { SandboxUrls } from '../../src/adapters/registry.ts';
 import type { FetchLike } from '../../src/adapters/api/http.ts';
 import { SANDBOX_ANTHROPIC_KEY, SANDBOX_STRIPE_KEY } from '../../src/sandbox/keys.ts';
 
-
 const formBody = (body: unknown): string => new URLSearchParams(body as Record<string, string>).toString();
 
 /** What the engine stores per api node (and so what the receipt prompt shows): the body, the status, the mapped fields. */
-const envelope = (data: unknown, response: Response, mapped: Record<string, unknown>) => ({ data, status: response.status, ...mapped });
+const envelope = (data: unknown, response: Response, mapped: Record<string, unknown>) => ({
+  data,
+  status: response.status,
+  ...mapped,
+});
 
 function expectOk<T>(result: { data?: T; error?: unknown; response: Response }, call: string): T {
-  if (!result.response.ok || result.data === undefined) throw new Error(`${call} answered ${result.response.status}: ${JSON.stringify(result.error)}`);
+  if (!result.response.ok || result.data === undefined)
+    throw new Error(`${call} answered ${result.response.status}: ${JSON.stringify(result.error)}`);
   return result.data;
 }
 
@@ -31,13 +35,22 @@ export function createBaseline(urls: SandboxUrls, options: BaselineOptions = {})
     bodySerializer: formBody,
     fetch: options.fetch,
   });
-  const anthropic = new Anthropic({ apiKey: SANDBOX_ANTHROPIC_KEY, baseURL: urls.anthropicUrl, maxRetries: 0, logLevel: 'off', fetch: options.fetch });
+  const anthropic = new Anthropic({
+    apiKey: SANDBOX_ANTHROPIC_KEY,
+    baseURL: urls.anthropicUrl,
+    maxRetries: 0,
+    logLevel: 'off',
+    fetch: options.fetch,
+  });
   const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
   const key = (runId: string, step: string) => ({ ...form, 'Idempotency-Key': `${runId}:${step}:1` });
 
   return async () => {
     const runId = randomUUID();
-    const customer = await stripe.POST('/v1/customers', { body: { email: 'user@example.com', name: 'John Doe' }, headers: key(runId, 'create_customer') });
+    const customer = await stripe.POST('/v1/customers', {
+      body: { email: 'user@example.com', name: 'John Doe' },
+      headers: key(runId, 'create_customer'),
+    });
     const customerData = expectOk(customer, 'create customer');
     const intent = await stripe.POST('/v1/payment_intents', {
       body: { amount: 2000, currency: 'usd', customer: customerData.id },
@@ -56,7 +69,10 @@ export function createBaseline(urls: SandboxUrls, options: BaselineOptions = {})
 
     const outputs = {
       create_customer: envelope(customerData, customer.response, { customer_id: customerData.id }),
-      create_intent: envelope(intentData, intent.response, { intent_id: intentData.id, client_secret: intentData.client_secret }),
+      create_intent: envelope(intentData, intent.response, {
+        intent_id: intentData.id,
+        client_secret: intentData.client_secret,
+      }),
       confirm_payment: envelope(confirmData, confirm.response, {}),
       check_status: envelope(checkData, check.response, { status: checkData.status }),
     };

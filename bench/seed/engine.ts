@@ -9,7 +9,10 @@ const SANDBOX_MODES = { stripe: 'sandbox', anthropic: 'sandbox' } as const;
 
 export async function loadSeed(file: string): Promise<Workflow> {
   const { workflow, diagnostics } = await loadWorkflowFile(file);
-  if (!workflow) throw new Error(`the seed ${file} does not load: ${diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join('; ')}`);
+  if (!workflow)
+    throw new Error(
+      `the seed ${file} does not load: ${diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join('; ')}`,
+    );
   return workflow;
 }
 
@@ -25,7 +28,9 @@ export function createEngine(workflow: Workflow, urls: SandboxUrls, options: Eng
     const result = await startRun({ workflow, executors, secrets }).done;
     if (result.status !== 'COMPLETED' || typeof result.outputs.send_receipt?.text !== 'string') {
       const failed = result.events.find((event) => event.type === 'run.failed');
-      throw new Error(`the seed run ended ${result.status}${failed && 'error' in failed ? `: ${failed.error.message}` : ' without a receipt'}`);
+      throw new Error(
+        `the seed run ended ${result.status}${failed && 'error' in failed ? `: ${failed.error.message}` : ' without a receipt'}`,
+      );
     }
   };
 }

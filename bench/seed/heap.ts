@@ -72,7 +72,12 @@ async function parkedRound(run: () => Promise<void>, gate: ClaudeGate, inFlight:
  * The median of `rounds` parked rounds. Two first rounds are not counted: they let the JIT compile and optimize the
  * hot paths and the connection pools grow to this concurrency, which would otherwise show up as heap per run.
  */
-async function heapPerRun(run: () => Promise<void>, gate: ClaudeGate, inFlight: number, rounds: number): Promise<number> {
+async function heapPerRun(
+  run: () => Promise<void>,
+  gate: ClaudeGate,
+  inFlight: number,
+  rounds: number,
+): Promise<number> {
   for (let warm = 0; warm < 2; warm += 1) await parkedRound(run, gate, inFlight);
   const measured: number[] = [];
   for (let round = 0; round < rounds; round += 1) measured.push(await parkedRound(run, gate, inFlight));
@@ -89,10 +94,25 @@ export interface HeapResult {
   baselineKb: number;
 }
 
-export async function measureHeap(workflow: Workflow, urls: SandboxUrls, inFlight: number, rounds = 1): Promise<HeapResult> {
+export async function measureHeap(
+  workflow: Workflow,
+  urls: SandboxUrls,
+  inFlight: number,
+  rounds = 1,
+): Promise<HeapResult> {
   const engineGate = new ClaudeGate();
-  const sopstateKb = await heapPerRun(createEngine(workflow, urls, { fetch: engineGate.fetch }), engineGate, inFlight, rounds);
+  const sopstateKb = await heapPerRun(
+    createEngine(workflow, urls, { fetch: engineGate.fetch }),
+    engineGate,
+    inFlight,
+    rounds,
+  );
   const baselineGate = new ClaudeGate();
-  const baselineKb = await heapPerRun(createBaseline(urls, { fetch: baselineGate.fetch }), baselineGate, inFlight, rounds);
+  const baselineKb = await heapPerRun(
+    createBaseline(urls, { fetch: baselineGate.fetch }),
+    baselineGate,
+    inFlight,
+    rounds,
+  );
   return { inFlight, rounds, sopstateKb, baselineKb };
 }

@@ -16,7 +16,12 @@ async function timed(run: RunOnce): Promise<number> {
   return performance.now() - started;
 }
 
-export async function pairedOverhead(sopstate: RunOnce, baseline: RunOnce, pairs: number, nodes: number): Promise<Overhead> {
+export async function pairedOverhead(
+  sopstate: RunOnce,
+  baseline: RunOnce,
+  pairs: number,
+  nodes: number,
+): Promise<Overhead> {
   const differences: number[] = [];
   for (let pair = 0; pair < pairs; pair += 1) {
     // Alternate who goes first, so neither side always runs on a warmer connection pool.

@@ -30,7 +30,11 @@ export interface SeedReport {
   heap: HeapResult;
 }
 
-export async function benchSeed(plan: SeedPlan, sandbox: SandboxUrls, progress: (line: string) => void): Promise<SeedReport> {
+export async function benchSeed(
+  plan: SeedPlan,
+  sandbox: SandboxUrls,
+  progress: (line: string) => void,
+): Promise<SeedReport> {
   const workflow = await loadSeed(SEED_FILE);
   const sopstate = createEngine(workflow, sandbox);
   const baseline = createBaseline(sandbox);
@@ -49,5 +53,13 @@ export async function benchSeed(plan: SeedPlan, sandbox: SandboxUrls, progress: 
   const cpuMsPerNode = (busiest.sopstate.cpuMsPerRun - busiest.baseline.cpuMsPerRun) / workflow.nodes.length;
   progress(`seed: heap with ${plan.heapInFlight} runs in flight`);
   const heap = await measureHeap(workflow, sandbox, plan.heapInFlight, plan.heapRounds);
-  return { seedFile: SEED_FILE, nodes: workflow.nodes.length, levels, overheadMsPerNodeP50: overhead.msPerNodeP50, overhead, cpuMsPerNode, heap };
+  return {
+    seedFile: SEED_FILE,
+    nodes: workflow.nodes.length,
+    levels,
+    overheadMsPerNodeP50: overhead.msPerNodeP50,
+    overhead,
+    cpuMsPerNode,
+    heap,
+  };
 }

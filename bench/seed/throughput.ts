@@ -35,7 +35,13 @@ export async function runBatch(run: RunOnce, count: number, concurrency: number)
   const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   const used = process.cpuUsage(cpu);
-  return { latencies, elapsedMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000, failures, ...(firstFailure ? { firstFailure } : {}) };
+  return {
+    latencies,
+    elapsedMs: performance.now() - started,
+    cpuMs: (used.user + used.system) / 1000,
+    failures,
+    ...(firstFailure ? { firstFailure } : {}),
+  };
 }
 
 interface SideResult {

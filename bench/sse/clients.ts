@@ -46,7 +46,8 @@ function subscribe(url: string, readyType: string, onReady: () => void): Promise
     };
     for (const type of Object.keys(EVENT_TYPES)) source.addEventListener(type, onEvent);
     source.onerror = (event) => {
-      if (source.readyState === EventSource.CLOSED) reject(new Error(`SSE client closed: ${event.message ?? 'no reason given'}`));
+      if (source.readyState === EventSource.CLOSED)
+        reject(new Error(`SSE client closed: ${event.message ?? 'no reason given'}`));
     };
   });
 }

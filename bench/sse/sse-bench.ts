@@ -75,23 +75,39 @@ async function clockOffset(clients: TsChild): Promise<{ offset: number; error: n
 }
 
 async function post(server: RunningServer, path: string, body: object): Promise<Record<string, unknown>> {
-  const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = (await response.json()) as Record<string, unknown>;
   if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(json)}`);
   return json;
 }
 
-async function oneRun(server: RunningServer, clients: TsChild, subscribers: number, stamps: Map<string, Map<number, number>>, offset: number) {
+async function oneRun(
+  server: RunningServer,
+  clients: TsChild,
+  subscribers: number,
+  stamps: Map<string, Map<number, number>>,
+  offset: number,
+) {
   const { runId } = (await post(server, '/api/runs', { workflow: WORKFLOW_ID })) as { runId: string };
   const url = `${server.url}/api/runs/${runId}/events`;
-  clients.process.stdin!.write(`${JSON.stringify({ cmd: 'subscribe', url, count: subscribers, readyType: 'human.waiting' })}\n`);
+  clients.process.stdin!.write(
+    `${JSON.stringify({ cmd: 'subscribe', url, count: subscribers, readyType: 'human.waiting' })}\n`,
+  );
   const ready = (await clients.lines.next()).value as { ready?: boolean; error?: string };
   if (!ready.ready) throw new Error(`the SSE clients did not connect: ${ready.error}`);
   // Every subscriber has replayed up to human.waiting; a moment later each is attached live.
   await new Promise((settle) => setTimeout(settle, 50));
   const gateSeq = Math.max(...stamps.get(runId)!.keys());
   await post(server, `/api/runs/${runId}/signal`, { node: GATE_NODE, decision: 'approved' });
-  const done = (await clients.lines.next()).value as { receipts?: Array<Array<[number, number]>>; busy?: number; error?: string };
+  const done = (await clients.lines.next()).value as {
+    receipts?: Array<Array<[number, number]>>;
+    busy?: number;
+    error?: string;
+  };
   if (!done.receipts) throw new Error(`an SSE client failed: ${done.error}`);
   const emitted = stamps.get(runId)!;
   const latencies = done.receipts.flatMap((receipts) =>
@@ -101,7 +117,11 @@ async function oneRun(server: RunningServer, clients: TsChild, subscribers: numb
   return { latencies, eventsPerRun: latencies.length / subscribers, busy: done.busy ?? Number.NaN };
 }
 
-export async function benchSse(plan: SsePlan, sandbox: SandboxUrls, progress: (line: string) => void): Promise<SseReport> {
+export async function benchSse(
+  plan: SsePlan,
+  sandbox: SandboxUrls,
+  progress: (line: string) => void,
+): Promise<SseReport> {
   const dir = mkdtempSync(join(tmpdir(), 'sopstate-bench-sse-'));
   const stamps = new Map<string, Map<number, number>>();
   const services = createServiceExecutors({ mode: SANDBOX_MODES, sandbox, env: {} });
@@ -112,7 +132,11 @@ export async function benchSse(plan: SsePlan, sandbox: SandboxUrls, progress: (l
     secrets: serviceSecrets(SANDBOX_MODES, {}),
     logDir: join(dir, 'osoplogs'),
     log: () => {},
-    runtime: { startRun: stampingStartRun(stamps), load: loadWorkflowFile, createExecutors: () => ({ ...createLocalExecutors(), ...services }) },
+    runtime: {
+      startRun: stampingStartRun(stamps),
+      load: loadWorkflowFile,
+      createExecutors: () => ({ ...createLocalExecutors(), ...services }),
+    },
   });
   const clients = spawnTs('bench/sse/clients.ts');
   try {
@@ -130,7 +154,13 @@ export async function benchSse(plan: SsePlan, sandbox: SandboxUrls, progress: (l
         events += result.eventsPerRun;
         busy += result.busy;
       }
-      levels.push({ subscribers, runs, eventsPerRun: events / runs, latency: summarize(latencies), clientBusy: busy / runs });
+      levels.push({
+        subscribers,
+        runs,
+        eventsPerRun: events / runs,
+        latency: summarize(latencies),
+        clientBusy: busy / runs,
+      });
     }
     return { levels, clockErrorMs: clock.error };
   } finally {

@@ -9,7 +9,8 @@ const INHERITED = ['PATH', 'HOME', 'LANG'];
 
 const MAX_CAPTURE = 1024 * 1024;
 
-const located = (node: { id: string; position: { file: string; line: number } }) => `${node.id} (${node.position.file}:${node.position.line})`;
+const located = (node: { id: string; position: { file: string; line: number } }) =>
+  `${node.id} (${node.position.file}:${node.position.line})`;
 
 function capture(limit = MAX_CAPTURE) {
   let text = '';
@@ -24,7 +25,9 @@ function capture(limit = MAX_CAPTURE) {
 }
 
 const stringMap = (value: unknown): Record<string, string> =>
-  value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, String(entry)])) : {};
+  value && typeof value === 'object'
+    ? Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, String(entry)]))
+    : {};
 
 const asArgument = (value: unknown): string =>
   value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
@@ -36,14 +39,20 @@ const asArgument = (value: unknown): string =>
 function argvOf(command: unknown, shell: string | false): string[] | string {
   const words: CommandParse | undefined = typeof command === 'string' ? parseCommand(command, shell) : undefined;
   if (words?.problem) return `${words.problem.message}: ${words.problem.suggestion}`;
-  const list = words?.template?.kind === 'list' ? words.template.items.map((item) => (item.kind === 'value' ? item.value : '')) : command;
+  const list =
+    words?.template?.kind === 'list'
+      ? words.template.items.map((item) => (item.kind === 'value' ? item.value : ''))
+      : command;
   if (!Array.isArray(list) || list.length === 0 || asArgument(list[0]).trim() === '') return 'add runtime.command';
   const argv = list.map(asArgument);
   return shell ? [shell, '-c', argv[0], 'sopstate', ...argv.slice(1)] : argv;
 }
 
 function environment(declared: unknown): Record<string, string> {
-  const inherited = INHERITED.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]!]);
+  const inherited = INHERITED.filter((name) => process.env[name] !== undefined).map((name) => [
+    name,
+    process.env[name]!,
+  ]);
   return { ...Object.fromEntries(inherited), ...stringMap(declared) };
 }
 
@@ -52,7 +61,10 @@ export const cliExecutor: Executor = ({ node, runtime, signal }) => {
   const argv = argvOf(runtime.command, shell ?? false);
   if (shell === undefined || typeof argv === 'string') {
     const why = shell === undefined ? 'runtime.shell must be true, false or the path of a shell' : argv;
-    const message = argv === 'add runtime.command' ? `cli node ${located(node)} has no command: ${why}` : `cli node ${located(node)}: ${why}`;
+    const message =
+      argv === 'add runtime.command'
+        ? `cli node ${located(node)} has no command: ${why}`
+        : `cli node ${located(node)}: ${why}`;
     return Promise.reject(new NodeError(message, { code: 'invalid_runtime' }));
   }
   return new Promise((resolve, reject) => {
@@ -69,7 +81,9 @@ export const cliExecutor: Executor = ({ node, runtime, signal }) => {
     child.stderr.on('data', stderr.add);
     child.on('error', (error) => {
       if (signal.aborted) return reject(signal.reason);
-      reject(new NodeError(`${located(node)}: cannot run command: ${error.message}`, { code: 'spawn_failed', cause: error }));
+      reject(
+        new NodeError(`${located(node)}: cannot run command: ${error.message}`, { code: 'spawn_failed', cause: error }),
+      );
     });
     child.on('close', (code, killedBy) => {
       if (signal.aborted) return reject(signal.reason);
@@ -86,5 +100,7 @@ export const cliExecutor: Executor = ({ node, runtime, signal }) => {
 };
 
 export const cliRefused: Executor = async ({ node }) => {
-  throw new NodeError(`cli node ${located(node)} may run shell commands only when allowed: pass --allow-cli`, { code: 'cli_not_allowed' });
+  throw new NodeError(`cli node ${located(node)} may run shell commands only when allowed: pass --allow-cli`, {
+    code: 'cli_not_allowed',
+  });
 };

@@ -45,7 +45,11 @@ export class HumanGate {
 }
 
 const promptOf = (runtime: Record<string, unknown>, fallback?: string): string | undefined =>
-  typeof runtime.prompt === 'string' ? runtime.prompt : typeof runtime.message === 'string' ? runtime.message : fallback;
+  typeof runtime.prompt === 'string'
+    ? runtime.prompt
+    : typeof runtime.message === 'string'
+      ? runtime.message
+      : fallback;
 
 /** Outputs: `decision`, `approved` (boolean, so `approved == true` conditions work), `comment`, and any `data` fields. */
 export function createHumanExecutor(gate: HumanGate): Executor {
@@ -55,10 +59,17 @@ export function createHumanExecutor(gate: HumanGate): Executor {
     execution.emit({ type: 'human.waiting', node: node.id, ...(prompt ? { prompt } : {}) });
     const decision = await gate.wait(execution.runId, node.id, execution.signal);
     if (decision.decision === 'rejected') {
-      throw new NodeError(`${node.id} was rejected${decision.comment ? `: ${decision.comment}` : ''}`, { code: 'rejected' });
+      throw new NodeError(`${node.id} was rejected${decision.comment ? `: ${decision.comment}` : ''}`, {
+        code: 'rejected',
+      });
     }
     return {
-      outputs: { ...decision.data, decision: decision.decision, approved: true, ...(decision.comment ? { comment: decision.comment } : {}) },
+      outputs: {
+        ...decision.data,
+        decision: decision.decision,
+        approved: true,
+        ...(decision.comment ? { comment: decision.comment } : {}),
+      },
     };
   };
 }

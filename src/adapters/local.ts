@@ -15,7 +15,9 @@ export interface LocalExecutorOptions {
 export const ANY_TYPE = '*';
 
 export function createLocalExecutors(options: LocalExecutorOptions = {}): ExecutorRegistry {
-  const registry: ExecutorRegistry = options.dryRun ? { [ANY_TYPE]: dryRunExecutor } : { cli: options.allowCli ? cliExecutor : cliRefused };
+  const registry: ExecutorRegistry = options.dryRun
+    ? { [ANY_TYPE]: dryRunExecutor }
+    : { cli: options.allowCli ? cliExecutor : cliRefused };
   if (options.humanGate) registry.human = createHumanExecutor(options.humanGate);
   return registry;
 }

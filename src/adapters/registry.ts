@@ -61,8 +61,24 @@ interface ServiceFacts {
 
 /** What differs between the two services; the functions below treat them alike through this table. */
 const SERVICES: Record<Service, ServiceFacts> = {
-  stripe: { name: 'Stripe', keyVar: 'STRIPE_SECRET_KEY', baseVar: 'STRIPE_API_BASE', baseOption: 'stripeBaseUrl', sandboxUrl: 'stripeUrl', sandboxKey: SANDBOX_STRIPE_KEY, liveBase: STRIPE_DEFAULT_BASE },
-  anthropic: { name: 'Claude', keyVar: 'ANTHROPIC_API_KEY', baseVar: 'ANTHROPIC_BASE_URL', baseOption: 'anthropicBaseUrl', sandboxUrl: 'anthropicUrl', sandboxKey: SANDBOX_ANTHROPIC_KEY, liveBase: ANTHROPIC_DEFAULT_BASE },
+  stripe: {
+    name: 'Stripe',
+    keyVar: 'STRIPE_SECRET_KEY',
+    baseVar: 'STRIPE_API_BASE',
+    baseOption: 'stripeBaseUrl',
+    sandboxUrl: 'stripeUrl',
+    sandboxKey: SANDBOX_STRIPE_KEY,
+    liveBase: STRIPE_DEFAULT_BASE,
+  },
+  anthropic: {
+    name: 'Claude',
+    keyVar: 'ANTHROPIC_API_KEY',
+    baseVar: 'ANTHROPIC_BASE_URL',
+    baseOption: 'anthropicBaseUrl',
+    sandboxUrl: 'anthropicUrl',
+    sandboxKey: SANDBOX_ANTHROPIC_KEY,
+    liveBase: ANTHROPIC_DEFAULT_BASE,
+  },
 };
 
 /**
@@ -70,13 +86,17 @@ const SERVICES: Record<Service, ServiceFacts> = {
  * service is live and the other emulated. `forceSandbox` (`--sandbox`) emulates both.
  */
 export const resolveServiceMode = (env: Env, options: { forceSandbox?: boolean } = {}): ServiceModes => {
-  const modeOf = (service: Service): ServiceMode => (!options.forceSandbox && isSet(env[SERVICES[service].keyVar]) ? 'live' : 'sandbox');
+  const modeOf = (service: Service): ServiceMode =>
+    !options.forceSandbox && isSet(env[SERVICES[service].keyVar]) ? 'live' : 'sandbox';
   const modes = { stripe: modeOf('stripe'), anthropic: modeOf('anthropic') };
-  const needsSandbox = SERVICE_IDS.some((service) => modes[service] === 'sandbox' && !isSet(env[SERVICES[service].baseVar]));
+  const needsSandbox = SERVICE_IDS.some(
+    (service) => modes[service] === 'sandbox' && !isSet(env[SERVICES[service].baseVar]),
+  );
   return { ...modes, needsSandbox };
 };
 
-const modesOf = (mode: ServiceExecutorOptions['mode']) => (typeof mode === 'string' ? { stripe: mode, anthropic: mode } : mode);
+const modesOf = (mode: ServiceExecutorOptions['mode']) =>
+  typeof mode === 'string' ? { stripe: mode, anthropic: mode } : mode;
 
 const NOT_HTTP = 'is not an http(s) URL: set it to e.g. http://localhost:12111';
 
@@ -88,7 +108,8 @@ const urlProblem = (url: string): string | undefined => {
     return NOT_HTTP;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return NOT_HTTP;
-  if (parsed.username || parsed.password) return 'must not hold user:password — give keys as STRIPE_SECRET_KEY / ANTHROPIC_API_KEY';
+  if (parsed.username || parsed.password)
+    return 'must not hold user:password — give keys as STRIPE_SECRET_KEY / ANTHROPIC_API_KEY';
   return undefined;
 };
 
@@ -108,7 +129,9 @@ const baseUrl = (service: Service, mode: ServiceMode, options: ServiceExecutorOp
   const chosen = choices.find(([url]) => isSet(url));
   if (chosen) return checkedUrl(chosen[0]!, chosen[1]);
   if (mode === 'live') return liveBase;
-  throw new Error(`${name} is in sandbox mode but no sandbox URL was given: start it with startSandbox() and pass its URLs`);
+  throw new Error(
+    `${name} is in sandbox mode but no sandbox URL was given: start it with startSandbox() and pass its URLs`,
+  );
 };
 
 /** The environment's key for a live service, the sandbox key for an emulated one. */
@@ -116,7 +139,10 @@ const keyFor = (service: Service, mode: ServiceMode, env: Env): string | undefin
   mode === 'live' ? env[SERVICES[service].keyVar] : SERVICES[service].sandboxKey;
 
 /** Where one service's calls go and with which key, for clients other than the executors (the chat's Claude). */
-export const serviceEndpoint = (service: Service, options: ServiceExecutorOptions): { baseUrl: string; apiKey: string | undefined } => {
+export const serviceEndpoint = (
+  service: Service,
+  options: ServiceExecutorOptions,
+): { baseUrl: string; apiKey: string | undefined } => {
   const env = options.env ?? process.env;
   const mode = modesOf(options.mode)[service];
   return { baseUrl: baseUrl(service, mode, options, env), apiKey: keyFor(service, mode, env) };
@@ -164,7 +190,8 @@ const shown = (url: string): string => {
 
 /** The line the CLI prints once before a run, e.g. "sandbox: Stripe and Claude emulated locally — set ...". */
 export const describeServiceMode = (modes: Omit<ServiceModes, 'needsSandbox'>, env: Env = {}): string => {
-  const inMode = (mode: ServiceMode) => SERVICE_IDS.filter((service) => modes[service] === mode).map((service) => SERVICES[service]);
+  const inMode = (mode: ServiceMode) =>
+    SERVICE_IDS.filter((service) => modes[service] === mode).map((service) => SERVICES[service]);
   const emulated = inMode('sandbox').map(({ name }) => name);
   const keys = inMode('sandbox').map(({ keyVar }) => keyVar);
   const live = inMode('live').map(({ name }) => name);

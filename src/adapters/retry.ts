@@ -60,7 +60,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-const isInFlight = (error: unknown): error is NodeError => error instanceof NodeError && IN_FLIGHT_CODES.has(error.code);
+const isInFlight = (error: unknown): error is NodeError =>
+  error instanceof NodeError && IN_FLIGHT_CODES.has(error.code);
 
 interface Schedule {
   attempt: number;
@@ -89,7 +90,9 @@ function uncertainStep(
   const now = Date.now();
   state.since ??= now;
   const afterOwn = state.attempt - (policy?.maxAttempts ?? 1) + 1;
-  const scheduled = ownRetryLeft ? backoffDelay(policy, state.attempt, random) : backoffDelay(UNCERTAIN_BACKOFF, afterOwn, random);
+  const scheduled = ownRetryLeft
+    ? backoffDelay(policy, state.attempt, random)
+    : backoffDelay(UNCERTAIN_BACKOFF, afterOwn, random);
   const delayMs = error.retryAfterMs ?? scheduled;
   const windowMs = policy?.uncertainWindowMs ?? execution.uncertain?.windowMs ?? UNCERTAIN_WINDOW_MS;
   if (now + delayMs - state.since > windowMs) return outcomeUnknown(error, execution.node.id, now - state.since);

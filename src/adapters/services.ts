@@ -38,7 +38,9 @@ export interface Services {
 export const openServices = async (options: OpenServicesOptions = {}): Promise<Services> => {
   const env = options.env ?? process.env;
   const modes = resolveServiceMode(env, { forceSandbox: options.forceSandbox });
-  const sandbox = modes.needsSandbox ? await startSandbox({ streamChunkDelayMs: options.streamChunkDelayMs, pacing: options.pacing }) : undefined;
+  const sandbox = modes.needsSandbox
+    ? await startSandbox({ streamChunkDelayMs: options.streamChunkDelayMs, pacing: options.pacing })
+    : undefined;
   options.announce?.(describeServiceMode(modes, env));
   return {
     modes,

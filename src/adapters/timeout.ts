@@ -6,7 +6,11 @@ import { setLongTimeout, type LongTimer } from './long-timer.ts';
 const ABORT_GRACE_MS = 1000;
 
 function timeoutError(node: string, timeoutMs: number): NodeError {
-  return new NodeError(`${node} timed out after ${formatDuration(timeoutMs)}`, { code: 'timeout', kind: 'timeout', retryable: true });
+  return new NodeError(`${node} timed out after ${formatDuration(timeoutMs)}`, {
+    code: 'timeout',
+    kind: 'timeout',
+    retryable: true,
+  });
 }
 
 export function formatDuration(ms: number): string {

@@ -22,7 +22,9 @@ export function outcomeUnknown(error: NodeError, node: string, triedForMs?: numb
   const call = error.call ?? `the call of ${node}`;
   const key = error.idempotencyKey ? ` (Idempotency-Key ${error.idempotencyKey})` : '';
   const tried =
-    triedForMs === undefined ? 'its retries are spent' : `it was repeated with the same key for ${formatDuration(triedForMs)}`;
+    triedForMs === undefined
+      ? 'its retries are spent'
+      : `it was repeated with the same key for ${formatDuration(triedForMs)}`;
   const message =
     `outcome unknown — reconcile by hand: ${call}${key} may have taken effect; ` +
     `${tried} without a definite answer (last: ${error.message})`;

@@ -31,7 +31,10 @@ function typed(spec: InputSpec | undefined, text: string): unknown {
   const value = coerceInput(spec, text);
   const wanted = spec && expected(spec.type, value);
   if (!wanted) return value;
-  const example = spec.default === undefined ? '' : `, e.g. --input ${spec.name}=${typeof spec.default === 'string' ? spec.default : JSON.stringify(spec.default)}`;
+  const example =
+    spec.default === undefined
+      ? ''
+      : `, e.g. --input ${spec.name}=${typeof spec.default === 'string' ? spec.default : JSON.stringify(spec.default)}`;
   throw new UsageError(`--input ${spec.name}=${text}: ${spec.name} is declared ${spec.type}; give ${wanted}${example}`);
 }
 
@@ -42,7 +45,11 @@ export function parseInputFlags(workflow: Workflow, pairs: string[]): Record<str
     if (!pair) throw new UsageError(`--input ${text} is not name=value: write --input name=value`);
     const spec = workflow.inputs.find((input) => input.name === pair[0]);
     if (!spec && workflow.inputs.length > 0) {
-      const hint = didYouMean(pair[0], workflow.inputs.map((input) => input.name)) ?? `declared inputs: ${workflow.inputs.map((input) => input.name).join(', ')}`;
+      const hint =
+        didYouMean(
+          pair[0],
+          workflow.inputs.map((input) => input.name),
+        ) ?? `declared inputs: ${workflow.inputs.map((input) => input.name).join(', ')}`;
       throw new UsageError(`--input ${pair[0]}: ${workflow.file} declares no input ${pair[0]} (${hint})`);
     }
     inputs[pair[0]] = typed(spec, pair[1]);

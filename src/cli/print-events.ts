@@ -33,47 +33,81 @@ export function createEventPrinter(options: PrinterOptions): (event: RunEvent) =
   return (event) => {
     switch (event.type) {
       case 'run.started':
-        return line(paint('bold', `▶ ${event.workflowName} (${event.workflowId})${event.dryRun ? ' — dry run' : ''} · run ${event.runId}`));
+        return line(
+          paint(
+            'bold',
+            `▶ ${event.workflowName} (${event.workflowId})${event.dryRun ? ' — dry run' : ''} · run ${event.runId}`,
+          ),
+        );
       case 'node.started':
-        return line(`● ${paint('bold', event.node)} ${paint('dim', `[${event.nodeType}]`)} started${visitNote(event.visit)}`);
+        return line(
+          `● ${paint('bold', event.node)} ${paint('dim', `[${event.nodeType}]`)} started${visitNote(event.visit)}`,
+        );
       case 'node.request':
         lastBody.set(event.node, event.body);
         line(paint('dim', `    ${event.method} ${event.url}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`));
         if (options.verbose && event.body !== undefined) body('sent', event.body);
         return;
       case 'node.response': {
-        line(paint('dim', `    ← ${event.status} in ${formatDuration(event.durationMs)}${event.replayed ? ' (idempotent replay)' : ''}`));
+        line(
+          paint(
+            'dim',
+            `    ← ${event.status} in ${formatDuration(event.durationMs)}${event.replayed ? ' (idempotent replay)' : ''}`,
+          ),
+        );
         const failed = event.status >= 400;
-        if (failed && !options.verbose && lastBody.get(event.node) !== undefined) body('sent', lastBody.get(event.node));
+        if (failed && !options.verbose && lastBody.get(event.node) !== undefined)
+          body('sent', lastBody.get(event.node));
         if ((options.verbose || failed) && event.body !== undefined) body('got', event.body);
         return;
       }
       case 'node.retrying':
-        return line(paint('yellow', `↻ ${event.node} retrying in ${formatDuration(event.delayMs)} (attempt ${event.attempt}): ${event.error.message}`));
+        return line(
+          paint(
+            'yellow',
+            `↻ ${event.node} retrying in ${formatDuration(event.delayMs)} (attempt ${event.attempt}): ${event.error.message}`,
+          ),
+        );
       case 'node.completed': {
         const shown = shownOutputs(event.outputs);
         const outputs = Object.keys(shown).length > 0 ? paint('dim', ` ${brief(shown)}`) : '';
-        return line(`${paint('green', '✔')} ${paint('bold', event.node)} completed in ${formatDuration(event.durationMs)}${outputs}`);
+        return line(
+          `${paint('green', '✔')} ${paint('bold', event.node)} completed in ${formatDuration(event.durationMs)}${outputs}`,
+        );
       }
       case 'node.failed':
-        return line(`${paint('red', '✖')} ${paint('bold', event.node)} failed after ${formatDuration(event.durationMs)}: ${event.error.message}${event.error.code ? paint('dim', ` (${event.error.code})`) : ''}`);
+        return line(
+          `${paint('red', '✖')} ${paint('bold', event.node)} failed after ${formatDuration(event.durationMs)}: ${event.error.message}${event.error.code ? paint('dim', ` (${event.error.code})`) : ''}`,
+        );
       case 'node.skipped':
         return line(paint('dim', `○ ${event.node} skipped${event.reason ? `: ${event.reason}` : ''}`));
       case 'edge.taken':
-        return line(paint('cyan', `  → ${event.from} → ${event.to} (${event.mode}${event.condition ? `: ${event.condition}` : ''})`));
+        return line(
+          paint(
+            'cyan',
+            `  → ${event.from} → ${event.to} (${event.mode}${event.condition ? `: ${event.condition}` : ''})`,
+          ),
+        );
       case 'agent.delta':
         if (!streaming) options.write('    ');
         options.write(event.text.replace(/\n/g, '\n    '));
         streaming = true;
         return;
       case 'human.waiting':
-        return line(paint('magenta', `⏸ ${event.node} is waiting for a decision${event.prompt ? `: ${event.prompt}` : ''}`));
+        return line(
+          paint('magenta', `⏸ ${event.node} is waiting for a decision${event.prompt ? `: ${event.prompt}` : ''}`),
+        );
       case 'run.completed':
         line(paint('green', paint('bold', `✔ ${event.status} in ${formatDuration(event.durationMs)}`)));
         if (event.osoplog) line(`  log: ${event.osoplog}`);
         return;
       case 'run.failed':
-        line(paint('red', paint('bold', `✖ ${event.status} in ${formatDuration(event.durationMs)}: ${event.error.message}`)));
+        line(
+          paint(
+            'red',
+            paint('bold', `✖ ${event.status} in ${formatDuration(event.durationMs)}: ${event.error.message}`),
+          ),
+        );
         if (event.osoplog) line(`  log: ${event.osoplog}`);
         return;
     }

@@ -83,7 +83,11 @@ export class InspectionLog {
       const inspect = options.inspect;
       this.#live.add(runId);
       try {
-        const handle = startRun({ ...options, runId, inspect: inspect ? (event) => (inspect(event), recorder.inspect(event)) : recorder.inspect });
+        const handle = startRun({
+          ...options,
+          runId,
+          inspect: inspect ? (event) => (inspect(event), recorder.inspect(event)) : recorder.inspect,
+        });
         const done = handle.done.finally(async () => {
           while (flushing) await flushing;
           this.#end(runId);

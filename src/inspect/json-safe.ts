@@ -24,7 +24,9 @@ export function toJsonSafe(value: unknown, options: JsonSafeOptions): JsonValue 
 
   const text = (raw: string): string => {
     const scrubbed = options.redact(raw);
-    return scrubbed.length > maxString ? `${scrubbed.slice(0, maxString)}… (${scrubbed.length - maxString} more characters)` : scrubbed;
+    return scrubbed.length > maxString
+      ? `${scrubbed.slice(0, maxString)}… (${scrubbed.length - maxString} more characters)`
+      : scrubbed;
   };
 
   const walk = (current: unknown, depth: number): JsonValue | undefined => {
@@ -55,7 +57,10 @@ export function toJsonSafe(value: unknown, options: JsonSafeOptions): JsonValue 
         const kept = items.slice(0, maxItems).map((item) => walk(item, depth + 1) ?? null);
         return items.length > maxItems ? [...kept, `… ${items.length - maxItems} more`] : kept;
       }
-      const entries = object instanceof Map ? [...object.entries()].map(([key, entry]) => [String(key), entry] as const) : Object.entries(object);
+      const entries =
+        object instanceof Map
+          ? [...object.entries()].map(([key, entry]) => [String(key), entry] as const)
+          : Object.entries(object);
       const result: { [key: string]: JsonValue } = {};
       if (object instanceof Error) {
         result.name = text(object.name);

@@ -16,7 +16,9 @@ export type MachineJson = { [key: string]: JsonValue };
 
 export class MachineExportError extends Error {
   constructor(path: string) {
-    super(`the machine has an inline function at ${path}: only named guards, actions and actors can be exported; give it a name in setup()`);
+    super(
+      `the machine has an inline function at ${path}: only named guards, actions and actors can be exported; give it a name in setup()`,
+    );
     this.name = 'MachineExportError';
   }
 }
@@ -50,13 +52,19 @@ export function machineToJson(machine: MachineLike): MachineJson {
 type Config = { [key: string]: unknown };
 
 function withInputs(state: Config): Config {
-  const invokes = state.invoke === undefined ? undefined : [state.invoke].flat() as Config[];
-  const invoke = invokes?.map((entry) => (typeof entry.id === 'string' ? { ...entry, input: ({ context }: { context: RunContext }) => actorInput(context, entry.id as string) } : entry));
+  const invokes = state.invoke === undefined ? undefined : ([state.invoke].flat() as Config[]);
+  const invoke = invokes?.map((entry) =>
+    typeof entry.id === 'string'
+      ? { ...entry, input: ({ context }: { context: RunContext }) => actorInput(context, entry.id as string) }
+      : entry,
+  );
   const states = state.states as Record<string, Config> | undefined;
   return {
     ...state,
     ...(invoke ? { invoke: Array.isArray(state.invoke) ? invoke : invoke[0] } : {}),
-    ...(states ? { states: Object.fromEntries(Object.entries(states).map(([key, child]) => [key, withInputs(child)])) } : {}),
+    ...(states
+      ? { states: Object.fromEntries(Object.entries(states).map(([key, child]) => [key, withInputs(child)])) }
+      : {}),
   };
 }
 

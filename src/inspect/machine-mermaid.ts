@@ -13,7 +13,11 @@ const ERROR = 'xstate.error.actor.';
 const AFTER = /^xstate\.after\.(\d+)\./;
 
 /** Mermaid reads `:`, `;`, `#` and braces as syntax; labels keep to words. */
-const label = (text: string): string => text.replace(/[:;#{}"<>|\n]/g, ' ').replace(/\s+/g, ' ').trim();
+const label = (text: string): string =>
+  text
+    .replace(/[:;#{}"<>|\n]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 function eventLabel(eventType: string): string {
   if (eventType.startsWith(DONE)) return 'done';
@@ -82,7 +86,8 @@ function renderChildren(node: AnyStateNode, ids: Ids, lines: string[], indent: s
     for (const transition of transitionsOf(state)) {
       const guard = guardLabel(transition.guard);
       const text = label(`${eventLabel(transition.eventType)}${guard ? ` / ${guard}` : ''}`);
-      for (const target of transition.target ?? []) lines.push(`${indent}${ids.of(state.id)} --> ${ids.of(target.id)} : ${text}`);
+      for (const target of transition.target ?? [])
+        lines.push(`${indent}${ids.of(state.id)} --> ${ids.of(target.id)} : ${text}`);
     }
   }
 }
@@ -94,7 +99,10 @@ export function machineToMermaid(machine: MachineLike): string {
   const lines = ['stateDiagram-v2', `  %% machine ${label(root.id)}`];
   renderChildren(root, ids, lines, '  ');
   for (const transition of transitionsOf(root)) {
-    for (const target of transition.target ?? []) lines.push(`  note left of ${ids.of(target.id)} : ${label(`${eventLabel(transition.eventType)} from any state`)}`);
+    for (const target of transition.target ?? [])
+      lines.push(
+        `  note left of ${ids.of(target.id)} : ${label(`${eventLabel(transition.eventType)} from any state`)}`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

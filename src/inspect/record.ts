@@ -1,7 +1,6 @@
 // One inspection record: XState's own inspection event for a run, as plain redacted JSON with a gapless seq.
 import type { JsonValue } from './json-safe.ts';
 
-
 interface RecordBase {
   runId: string;
   /** 1, 2, 3... per run, no gaps. */
@@ -62,4 +61,8 @@ export interface MicrostepRecord extends RecordBase {
 export type InspectionRecord = ActorRecord | EventRecord | SnapshotRecord | MicrostepRecord;
 
 /** A record before the recorder gives it a run id, seq and time. */
-export type InspectionBody = InspectionRecord extends infer R ? (R extends InspectionRecord ? Omit<R, 'runId' | 'seq' | 'at'> : never) : never;
+export type InspectionBody = InspectionRecord extends infer R
+  ? R extends InspectionRecord
+    ? Omit<R, 'runId' | 'seq' | 'at'>
+    : never
+  : never;

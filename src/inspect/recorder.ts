@@ -36,14 +36,20 @@ interface RawInspection {
   sourceRef?: ActorLike;
   event?: { type?: unknown };
   snapshot?: Record<string, unknown>;
-  _transitions?: Array<{ source?: { id?: unknown }; target?: Array<{ id?: unknown }>; eventType?: unknown; guard?: unknown }>;
+  _transitions?: Array<{
+    source?: { id?: unknown };
+    target?: Array<{ id?: unknown }>;
+    eventType?: unknown;
+    guard?: unknown;
+  }>;
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 const guardName = (guard: unknown): string | undefined => {
   if (typeof guard === 'string') return guard;
-  if (guard && typeof guard === 'object' && typeof (guard as { type?: unknown }).type === 'string') return (guard as { type: string }).type;
+  if (guard && typeof guard === 'object' && typeof (guard as { type?: unknown }).type === 'string')
+    return (guard as { type: string }).type;
   return typeof guard === 'function' ? guard.name || 'inline' : undefined;
 };
 
@@ -64,13 +70,20 @@ function toBody(raw: RawInspection, safe: (value: unknown) => JsonValue): Inspec
     case '@xstate.actor': {
       const parentId = text(actor._parent?.sessionId);
       const src = text(actor.src);
-      const name = parentId ? (text(actor.id) ?? actorId) : (text(actor.logic?.config?.id) ?? text(actor.id) ?? actorId);
+      const name = parentId
+        ? (text(actor.id) ?? actorId)
+        : (text(actor.logic?.config?.id) ?? text(actor.id) ?? actorId);
       return { type: '@xstate.actor', actorId, name, ...(src ? { src } : {}), ...(parentId ? { parentId } : {}) };
     }
     case '@xstate.event': {
       const sourceId = text(raw.sourceRef?.sessionId);
       const event = safe(raw.event) as EventRecord['event'];
-      return { type: '@xstate.event', actorId, ...(sourceId ? { sourceId } : {}), event: { ...event, type: eventType } };
+      return {
+        type: '@xstate.event',
+        actorId,
+        ...(sourceId ? { sourceId } : {}),
+        event: { ...event, type: eventType },
+      };
     }
     case '@xstate.snapshot':
       return { type: '@xstate.snapshot', actorId, eventType, snapshot: snapshotOf(raw.snapshot, safe) };
@@ -110,7 +123,9 @@ export function createInspectionRecorder(options: RecorderOptions): InspectionRe
     } catch (failure) {
       if (warned) return;
       warned = true;
-      warn(`inspection recorder for run ${options.runId} failed: ${redact(failure instanceof Error ? failure.message : String(failure))}`);
+      warn(
+        `inspection recorder for run ${options.runId} failed: ${redact(failure instanceof Error ? failure.message : String(failure))}`,
+      );
     }
   };
 

@@ -72,7 +72,8 @@ async function untilListening(port: number): Promise<void> {
 
 export function startStatelyInspector(options: StatelyInspectorOptions): StatelySession {
   const redact = createRedactor(options.secrets ?? {});
-  const sanitize = (event: StatelyInspectionEvent) => toJsonSafe(event, { redact }) as unknown as StatelyInspectionEvent;
+  const sanitize = (event: StatelyInspectionEvent) =>
+    toJsonSafe(event, { redact }) as unknown as StatelyInspectionEvent;
   const port = options.port ?? DEFAULT_RELAY_PORT;
   const url = options.inspectorUrl ?? STATELY_INSPECTOR_URL;
   let pending: InspectionEvent[] | undefined = [];
@@ -82,7 +83,8 @@ export function startStatelyInspector(options: StatelyInspectorOptions): Stately
   const connect = async (): Promise<StatelyStatus> => {
     const reached = await (options.reachable ?? reachInspector)(url);
     if (reached !== true) return { online: false, reason: `${url} is unreachable (${reached})` };
-    if (!(await portFree(port))) return { online: false, reason: `port ${port} for its local relay is in use (pick another with --inspect-port)` };
+    if (!(await portFree(port)))
+      return { online: false, reason: `port ${port} for its local relay is in use (pick another with --inspect-port)` };
     const relay = createInspectorServer({ port, url, autoOpen: false });
     await untilListening(port).catch((failure: unknown) => {
       relay.stop();
@@ -99,11 +101,17 @@ export function startStatelyInspector(options: StatelyInspectorOptions): Stately
   };
 
   const status = connect()
-    .catch((failure: unknown): StatelyStatus => ({ online: false, reason: redact(failure instanceof Error ? failure.message : String(failure)) }))
+    .catch((failure: unknown): StatelyStatus => ({
+      online: false,
+      reason: redact(failure instanceof Error ? failure.message : String(failure)),
+    }))
     .then((result) => {
       pending = undefined;
       if (result.online) options.log(`inspect: open ${result.url} to watch this run in Stately's inspector`);
-      else options.log(`inspect: Stately's inspector is not available: ${result.reason}; the run goes on without it (sopstate serve has an offline Inspector view)`);
+      else
+        options.log(
+          `inspect: Stately's inspector is not available: ${result.reason}; the run goes on without it (sopstate serve has an offline Inspector view)`,
+        );
       return result;
     });
 

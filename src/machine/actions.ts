@@ -2,7 +2,14 @@
 import { assign, enqueueActions } from 'xstate';
 import type { Workflow } from '../osop/workflow.ts';
 import { DEFAULT_MAX_VISITS, type RunContext, type RunError, type Routing } from './context.ts';
-import { failureDecision, routedOverLimit, successDecision, type JoinParams, type MachineEvent, type NodeParams } from './guards.ts';
+import {
+  failureDecision,
+  routedOverLimit,
+  successDecision,
+  type JoinParams,
+  type MachineEvent,
+  type NodeParams,
+} from './guards.ts';
 import { LOOP_NEXT, type TakenEdge } from './route.ts';
 import { DURABLE_EVENT, type DurableEvent } from './actor-events.ts';
 import { workflowIndex } from './workflow-index.ts';
@@ -63,7 +70,12 @@ export function createActions(workflow: Workflow) {
       return {
         nodes: {
           ...context.nodes,
-          [node]: { status: 'RUNNING' as const, visits: state.visits + 1, entries: state.entries + (iterating ? 0 : 1), attempt: 1 },
+          [node]: {
+            status: 'RUNNING' as const,
+            visits: state.visits + 1,
+            entries: state.entries + (iterating ? 0 : 1),
+            attempt: 1,
+          },
         },
       };
     }),
@@ -105,8 +117,12 @@ export function createActions(workflow: Workflow) {
       const error = routingOf(context, node).error!; // failNode, which always runs first, recorded it
       return { error: { message: error.message, code: error.code, node }, routing: undefined };
     }),
-    joinCycleLimit: assign((_: ActionArgs, params: JoinParams) => ({ error: cycleError(params.join ?? params.fork, maxIterations(params.join ?? '')) })),
-    enterFork: assign(({ context }: ActionArgs, params: JoinParams) => ({ joins: { ...context.joins, [params.fork]: { arrived: 0, ended: 0 } } })),
+    joinCycleLimit: assign((_: ActionArgs, params: JoinParams) => ({
+      error: cycleError(params.join ?? params.fork, maxIterations(params.join ?? '')),
+    })),
+    enterFork: assign(({ context }: ActionArgs, params: JoinParams) => ({
+      joins: { ...context.joins, [params.fork]: { arrived: 0, ended: 0 } },
+    })),
     arrive: assign(({ context }: ActionArgs, params: JoinParams) => {
       const state = context.joins[params.fork] ?? { arrived: 0, ended: 0 };
       return { joins: { ...context.joins, [params.fork]: { ...state, arrived: state.arrived + 1 } } };
@@ -115,7 +131,9 @@ export function createActions(workflow: Workflow) {
       const state = context.joins[params.fork] ?? { arrived: 0, ended: 0 };
       return { joins: { ...context.joins, [params.fork]: { ...state, ended: state.ended + 1 } } };
     }),
-    timeoutRun: assign(() => ({ error: { message: `workflow timed out after ${Math.round((workflow.timeoutMs ?? 0) / 1000)}s`, code: 'timeout' } })),
+    timeoutRun: assign(() => ({
+      error: { message: `workflow timed out after ${Math.round((workflow.timeoutMs ?? 0) / 1000)}s`, code: 'timeout' },
+    })),
     cancelRun: assign(() => ({ error: { message: 'run cancelled', code: 'cancelled' } })),
     limitRun: assign(({ event }: ActionArgs) => ({ error: limitErrorOf(event.error) })),
     recordDurable: assign(({ context, event }: ActionArgs) =>

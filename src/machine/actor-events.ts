@@ -69,7 +69,14 @@ export const LIMIT_EVENT = 'run.limit';
 
 export function toActorError(error: unknown): NodeActorError {
   if (error && typeof error === 'object' && 'message' in error) {
-    const value = error as { message: unknown; code?: unknown; kind?: unknown; indeterminate?: unknown; attempt?: unknown; durationMs?: unknown };
+    const value = error as {
+      message: unknown;
+      code?: unknown;
+      kind?: unknown;
+      indeterminate?: unknown;
+      attempt?: unknown;
+      durationMs?: unknown;
+    };
     return {
       message: String(value.message),
       code: typeof value.code === 'string' ? value.code : 'error',

@@ -23,8 +23,18 @@ export function compileDiagnostics(workflow: Workflow): Diagnostic[] {
     resolveStates(compileWorkflow(workflow).root);
     return [];
   } catch (failure) {
-    const message = failure instanceof RangeError ? 'the workflow is too deeply nested to compile' : failure instanceof Error ? failure.message : String(failure);
-    const node = workflow.nodes.find((candidate) => message.includes(`${candidate.id} (`) || message.includes(` ${candidate.id}`) || message.includes(`"${candidate.id}"`));
+    const message =
+      failure instanceof RangeError
+        ? 'the workflow is too deeply nested to compile'
+        : failure instanceof Error
+          ? failure.message
+          : String(failure);
+    const node = workflow.nodes.find(
+      (candidate) =>
+        message.includes(`${candidate.id} (`) ||
+        message.includes(` ${candidate.id}`) ||
+        message.includes(`"${candidate.id}"`),
+    );
     const where = node?.position ?? { file: workflow.file, line: 1, col: 1 };
     return [{ severity: 'error', code: 'compile', path: node ? `nodes.${node.id}` : '', message, ...where }];
   }

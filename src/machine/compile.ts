@@ -2,7 +2,14 @@
 import { fromPromise, setup } from 'xstate';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
 import { createActions, type MachineEmitted } from './actions.ts';
-import { CANCEL_EVENT, DURABLE_EVENT, LIMIT_EVENT, TIMEOUT_EVENT, type NodeActorInput, type NodeActorOutput } from './actor-events.ts';
+import {
+  CANCEL_EVENT,
+  DURABLE_EVENT,
+  LIMIT_EVENT,
+  TIMEOUT_EVENT,
+  type NodeActorInput,
+  type NodeActorOutput,
+} from './actor-events.ts';
 import { actorInput, initialContext, type RunContext, type RunInput } from './context.ts';
 import { createGuards, type JoinParams, type MachineEvent } from './guards.ts';
 import { CompileError, forkKey, planWorkflow, type ForkPlan, type ScopePlan } from './plan.ts';
@@ -54,33 +61,72 @@ function nodeState(workflow: Workflow, node: WorkflowNode, scope: ScopePlan, any
   const params = { node: node.id };
   const target = (targets: string[]) => resolveTarget(scope, targets, anywhere);
   const onDone = [
-    { guard: { type: 'successVisitLimit', params }, target: finalId('FAILED'), actions: [{ type: 'completeNode', params }, { type: 'visitLimit', params }] },
-    { guard: { type: 'successCycle', params }, target: finalId('FAILED'), actions: [{ type: 'completeNode', params }, { type: 'cycleLimit', params: { ...params, on: 'success' } }] },
+    {
+      guard: { type: 'successVisitLimit', params },
+      target: finalId('FAILED'),
+      actions: [
+        { type: 'completeNode', params },
+        { type: 'visitLimit', params },
+      ],
+    },
+    {
+      guard: { type: 'successCycle', params },
+      target: finalId('FAILED'),
+      actions: [
+        { type: 'completeNode', params },
+        { type: 'cycleLimit', params: { ...params, on: 'success' } },
+      ],
+    },
     ...successOutcomes(workflow, node.id).map((outcome) => ({
       guard: { type: 'successRoute', params: { ...params, key: outcome.key } },
       target: outcome.key === CONDITION_FAILED ? finalId('FAILED') : target(outcome.targets),
       reenter: true,
       actions: [
         { type: 'completeNode', params },
-        outcome.key === CONDITION_FAILED ? { type: 'conditionFailed', params } : { type: 'route', params: { ...params, on: 'success' } },
+        outcome.key === CONDITION_FAILED
+          ? { type: 'conditionFailed', params }
+          : { type: 'route', params: { ...params, on: 'success' } },
       ],
     })),
   ];
   const onError = [
-    { guard: { type: 'failureVisitLimit', params }, target: finalId('FAILED'), actions: [{ type: 'failNode', params }, { type: 'visitLimit', params }] },
-    { guard: { type: 'failureCycle', params }, target: finalId('FAILED'), actions: [{ type: 'failNode', params }, { type: 'cycleLimit', params: { ...params, on: 'failure' } }] },
+    {
+      guard: { type: 'failureVisitLimit', params },
+      target: finalId('FAILED'),
+      actions: [
+        { type: 'failNode', params },
+        { type: 'visitLimit', params },
+      ],
+    },
+    {
+      guard: { type: 'failureCycle', params },
+      target: finalId('FAILED'),
+      actions: [
+        { type: 'failNode', params },
+        { type: 'cycleLimit', params: { ...params, on: 'failure' } },
+      ],
+    },
     ...failureOutcomes(workflow, node.id).map((outcome) => ({
       guard: { type: 'failureRoute', params: { ...params, key: outcome.key } },
       target: outcome.key === FAIL ? finalId('FAILED') : target(outcome.targets),
       reenter: true,
-      actions: [{ type: 'failNode', params }, outcome.key === FAIL ? { type: 'failRun', params } : { type: 'route', params: { ...params, on: 'failure' } }],
+      actions: [
+        { type: 'failNode', params },
+        outcome.key === FAIL ? { type: 'failRun', params } : { type: 'route', params: { ...params, on: 'failure' } },
+      ],
     })),
   ];
   return {
     id: `${scope.prefix}${node.id}`,
     description: node.name,
     entry: [{ type: 'enterNode', params }],
-    invoke: { id: node.id, src: node.type, input: ({ context }: { context: RunContext }) => actorInput(context, node.id), onDone, onError },
+    invoke: {
+      id: node.id,
+      src: node.type,
+      input: ({ context }: { context: RunContext }) => actorInput(context, node.id),
+      onDone,
+      onError,
+    },
   };
 }
 
@@ -88,8 +134,20 @@ function nodeState(workflow: Workflow, node: WorkflowNode, scope: ScopePlan, any
 const MAX_DERIVED_ID = 1000;
 
 /** `within`: the id XState derives for the state holding these states (machine id, then state keys, joined by "."). */
-function forkState(workflow: Workflow, fork: ForkPlan, scope: ScopePlan, anywhere: Map<string, string>, within: string): Config {
-  const params: JoinParams = { fork: fork.id, join: fork.join, total: fork.targets.length, mode: fork.joinMode, count: fork.joinCount };
+function forkState(
+  workflow: Workflow,
+  fork: ForkPlan,
+  scope: ScopePlan,
+  anywhere: Map<string, string>,
+  within: string,
+): Config {
+  const params: JoinParams = {
+    fork: fork.id,
+    join: fork.join,
+    total: fork.targets.length,
+    mode: fork.joinMode,
+    count: fork.joinCount,
+  };
   const regions = fork.regions.map((region, index) => {
     const entry = fork.targets[index];
     const derived = `${within}.${fork.key}.${entry}`;
@@ -104,13 +162,23 @@ function forkState(workflow: Workflow, fork: ForkPlan, scope: ScopePlan, anywher
   const always = [
     ...(fork.join
       ? [
-          { guard: { type: 'joinCycle', params }, target: finalId('FAILED'), actions: [{ type: 'joinCycleLimit', params }] },
+          {
+            guard: { type: 'joinCycle', params },
+            target: finalId('FAILED'),
+            actions: [{ type: 'joinCycleLimit', params }],
+          },
           { guard: { type: 'joinReady', params }, target: resolveTarget(scope, [fork.join], anywhere) },
         ]
       : []),
     { guard: { type: 'joinDead', params }, target: endOf(scope) },
   ];
-  return { id: fork.id, type: 'parallel', entry: [{ type: 'enterFork', params }], states: Object.fromEntries(regions), always };
+  return {
+    id: fork.id,
+    type: 'parallel',
+    entry: [{ type: 'enterFork', params }],
+    states: Object.fromEntries(regions),
+    always,
+  };
 }
 
 function scopeStates(workflow: Workflow, scope: ScopePlan, anywhere: Map<string, string>, within: string): Config {
@@ -129,8 +197,14 @@ function instances(scope: ScopePlan, found = new Map<string, string>()): Map<str
 
 function checkIds(workflow: Workflow): void {
   for (const node of workflow.nodes) {
-    if (RESERVED.has(node.id)) throw new CompileError(`node id ${node.id} (${node.position.file}:${node.position.line}) is reserved for a run state: rename the node`);
-    if (/[.#/]/.test(node.id)) throw new CompileError(`node id ${node.id} (${node.position.file}:${node.position.line}) may not contain ".", "#" or "/": rename the node`);
+    if (RESERVED.has(node.id))
+      throw new CompileError(
+        `node id ${node.id} (${node.position.file}:${node.position.line}) is reserved for a run state: rename the node`,
+      );
+    if (/[.#/]/.test(node.id))
+      throw new CompileError(
+        `node id ${node.id} (${node.position.file}:${node.position.line}) may not contain ".", "#" or "/": rename the node`,
+      );
   }
 }
 
@@ -139,7 +213,9 @@ export function compileWorkflow(workflow: Workflow) {
   checkIds(workflow);
   const plan = planWorkflow(workflow);
   const anywhere = instances(plan);
-  const actors = Object.fromEntries([...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, unprovided]));
+  const actors = Object.fromEntries(
+    [...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, unprovided]),
+  );
   const machineSetup = setup({
     types: {} as { context: RunContext; input: RunInput; events: MachineEvent; emitted: MachineEmitted },
     actors,

@@ -106,7 +106,11 @@ export function expressionScope(context: RunContext, sourceNode?: string): Expre
   return {
     inputs: context.inputs,
     outputs: context.outputs,
-    metadata: { run_id: context.runId, workflow_id: context.workflowId, attempt: sourceNode ? context.nodes[sourceNode]?.attempt : undefined },
+    metadata: {
+      run_id: context.runId,
+      workflow_id: context.workflowId,
+      attempt: sourceNode ? context.nodes[sourceNode]?.attempt : undefined,
+    },
     env: context.env,
     loop: sourceNode ? loopBindings(context, sourceNode) : undefined,
     nodes: context.nodes,

@@ -2,7 +2,21 @@
 import type { Workflow } from '../osop/workflow.ts';
 import { toActorError, type NodeActorError, type NodeActorOutput } from './actor-events.ts';
 import { DEFAULT_MAX_VISITS, visitsSoFar, type RunContext, type Routing } from './context.ts';
-import { CONDITION_FAILED, END, FAIL, type Decision, decideFailure, decideSuccess, failureOutcomes, LOOP_NEXT, outcomeTargets, overLimit, successOutcomes, withFailure, withSuccess } from './route.ts';
+import {
+  CONDITION_FAILED,
+  END,
+  FAIL,
+  type Decision,
+  decideFailure,
+  decideSuccess,
+  failureOutcomes,
+  LOOP_NEXT,
+  outcomeTargets,
+  overLimit,
+  successOutcomes,
+  withFailure,
+  withSuccess,
+} from './route.ts';
 
 export interface MachineEvent {
   type: string;
@@ -42,7 +56,12 @@ type Memo<T extends SuccessDecision> = WeakMap<MachineEvent, { before: RunContex
 const successMemo: Memo<SuccessDecision> = new WeakMap();
 const failureMemo: Memo<FailureDecision> = new WeakMap();
 
-function remembered<T extends SuccessDecision>(memo: Memo<T>, event: MachineEvent, context: RunContext, decide: () => T): T {
+function remembered<T extends SuccessDecision>(
+  memo: Memo<T>,
+  event: MachineEvent,
+  context: RunContext,
+  decide: () => T,
+): T {
   const known = memo.get(event);
   if (known && known.before === context) return known.result;
   const result = decide();
@@ -66,7 +85,12 @@ export function failureDecision(workflow: Workflow, { context, event }: GuardArg
 }
 
 /** The node a routed decision would enter past its `max_iterations`, if any; `context` holds the node's new record. */
-export function routedOverLimit(workflow: Workflow, context: RunContext, routing: Routing, on: 'success' | 'failure'): string | undefined {
+export function routedOverLimit(
+  workflow: Workflow,
+  context: RunContext,
+  routing: Routing,
+  on: 'success' | 'failure',
+): string | undefined {
   if (on === 'success' && routing.decision.key === LOOP_NEXT) return undefined;
   const outcomes = on === 'success' ? successOutcomes(workflow, routing.node) : failureOutcomes(workflow, routing.node);
   return overLimit(workflow, context, outcomeTargets(outcomes, routing.decision.key));
@@ -104,14 +128,19 @@ function overVisitLimit(context: RunContext, decision: Decision): boolean {
 
 export function createGuards(workflow: Workflow) {
   return {
-    successVisitLimit: (args: GuardArgs, params: NodeParams) => overVisitLimit(args.context, successDecision(workflow, args, params.node).decision),
-    failureVisitLimit: (args: GuardArgs, params: NodeParams) => overVisitLimit(args.context, failureDecision(workflow, args, params.node).decision),
-    successRoute: (args: GuardArgs, params: RouteParams) => successDecision(workflow, args, params.node).decision.key === params.key,
+    successVisitLimit: (args: GuardArgs, params: NodeParams) =>
+      overVisitLimit(args.context, successDecision(workflow, args, params.node).decision),
+    failureVisitLimit: (args: GuardArgs, params: NodeParams) =>
+      overVisitLimit(args.context, failureDecision(workflow, args, params.node).decision),
+    successRoute: (args: GuardArgs, params: RouteParams) =>
+      successDecision(workflow, args, params.node).decision.key === params.key,
     successCycle: (args: GuardArgs, params: NodeParams) => successOverLimit(workflow, args, params.node) !== undefined,
-    failureRoute: (args: GuardArgs, params: RouteParams) => failureDecision(workflow, args, params.node).decision.key === params.key,
+    failureRoute: (args: GuardArgs, params: RouteParams) =>
+      failureDecision(workflow, args, params.node).decision.key === params.key,
     failureCycle: (args: GuardArgs, params: NodeParams) => failureOverLimit(workflow, args, params.node) !== undefined,
     joinReady: ({ context }: GuardArgs, params: JoinParams) => joinReady(context, params),
-    joinCycle: ({ context }: GuardArgs, params: JoinParams) => joinReady(context, params) && overLimit(workflow, context, [params.join!]) !== undefined,
+    joinCycle: ({ context }: GuardArgs, params: JoinParams) =>
+      joinReady(context, params) && overLimit(workflow, context, [params.join!]) !== undefined,
     joinDead: ({ context }: GuardArgs, params: JoinParams) => joinDead(context, params),
   };
 }

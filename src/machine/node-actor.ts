@@ -48,10 +48,15 @@ const MAX_OUTPUT_BYTES = 1024 * 1024;
 const located = (node: WorkflowNode) => `${node.id} (${node.position.file}:${node.position.line})`;
 
 function executorFor(deps: NodeActorDeps, node: WorkflowNode): Executor {
-  const found = deps.executors[node.type] ?? (node.type === 'human' ? createHumanExecutor(deps.humanGate) : deps.executors[ANY_TYPE]);
+  const found =
+    deps.executors[node.type] ??
+    (node.type === 'human' ? createHumanExecutor(deps.humanGate) : deps.executors[ANY_TYPE]);
   if (found) return found;
   return async () => {
-    throw new NodeError(`no executor for type ${node.type} at ${located(node)}: try --dry-run, or run it where ${node.type} nodes are supported`, { code: 'no_executor' });
+    throw new NodeError(
+      `no executor for type ${node.type} at ${located(node)}: try --dry-run, or run it where ${node.type} nodes are supported`,
+      { code: 'no_executor' },
+    );
   };
 }
 
@@ -63,9 +68,18 @@ function secretsFor(deps: NodeActorDeps): Record<string, string> {
 }
 
 function resolveRuntime(deps: NodeActorDeps, node: WorkflowNode, input: NodeActorInput): Record<string, unknown> {
-  const values = { inputs: input.inputs, outputs: input.outputs, secrets: secretsFor(deps), env: input.env, metadata: input.metadata, loop: input.loop };
+  const values = {
+    inputs: input.inputs,
+    outputs: input.outputs,
+    secrets: secretsFor(deps),
+    env: input.env,
+    metadata: input.metadata,
+    loop: input.loop,
+  };
   try {
-    const resolved = Object.fromEntries(Object.entries(node.runtime).map(([key, template]) => [key, resolveTemplate(template, values)]));
+    const resolved = Object.fromEntries(
+      Object.entries(node.runtime).map(([key, template]) => [key, resolveTemplate(template, values)]),
+    );
     return deps.outputSecrets.unmask(resolved);
   } catch (failure) {
     if (deps.dryRun) return {};
@@ -114,7 +128,12 @@ function withSecretFieldsMasked(deps: NodeActorDeps, node: WorkflowNode, body: R
   return { ...body, body: deps.outputSecrets.mask(node.id, body.body as Record<string, unknown>) };
 }
 
-async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActorInput, signal: AbortSignal): Promise<NodeActorOutput> {
+async function runNode(
+  deps: NodeActorDeps,
+  node: WorkflowNode,
+  input: NodeActorInput,
+  signal: AbortSignal,
+): Promise<NodeActorOutput> {
   const emit = (body: RunEventBody, redacted = false) => {
     if (!signal.aborted) deps.publish(body, redacted);
   };
@@ -123,7 +142,8 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
   // Streamed text is masked as a stream, so a secret split across deltas never goes out whole.
   const stream = createStreamMasker(deps.redact.masking);
   const emitStreamed = (body: RunEventBody) => {
-    if (body.type === 'node.request' || body.type === 'node.response') return emit(withSecretFieldsMasked(deps, node, body));
+    if (body.type === 'node.request' || body.type === 'node.response')
+      return emit(withSecretFieldsMasked(deps, node, body));
     if (body.type !== 'agent.delta') return emit(body);
     const text = stream.push(body.text);
     if (text !== '') emit({ ...body, text });
@@ -139,13 +159,17 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
   try {
     const runtime = resolveRuntime(deps, node, input);
     const durable = durableVisit(deps, node, input.visit);
-    const execute = withRetry(withTimeout(executorFor(deps, node), node.timeoutMs), retryPolicyFor(deps.workflow, node), {
-      random: deps.random,
-      onAttempt: (current) => {
-        flushStream();
-        attempt = current;
+    const execute = withRetry(
+      withTimeout(executorFor(deps, node), node.timeoutMs),
+      retryPolicyFor(deps.workflow, node),
+      {
+        random: deps.random,
+        onAttempt: (current) => {
+          flushStream();
+          attempt = current;
+        },
       },
-    });
+    );
     const result = await execute({
       node,
       runtime,
@@ -164,11 +188,17 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
     const plain = deps.outputSecrets.mask(node.id, toPlainJson(result.outputs ?? {}));
     const bytes = JSON.stringify(plain).length;
     if (bytes > MAX_OUTPUT_BYTES) {
-      throw new NodeError(`${located(node)}: outputs are ${bytes} bytes; a node may keep at most ${MAX_OUTPUT_BYTES} in the run`, { code: 'outputs_too_large' });
+      throw new NodeError(
+        `${located(node)}: outputs are ${bytes} bytes; a node may keep at most ${MAX_OUTPUT_BYTES} in the run`,
+        { code: 'outputs_too_large' },
+      );
     }
     const { outputs, ai } = deps.redact({ outputs: plain, ...(result.ai ? { ai: result.ai } : {}) });
     deps.inFlight.delete(node.id);
-    emit({ type: 'node.completed', node: node.id, visit: input.visit, durationMs, outputs, ...(ai ? { ai } : {}) }, true);
+    emit(
+      { type: 'node.completed', node: node.id, visit: input.visit, durationMs, outputs, ...(ai ? { ai } : {}) },
+      true,
+    );
     return { outputs, ...(ai ? { ai } : {}), attempt, durationMs };
   } catch (failure) {
     if (signal.aborted) throw failure;
@@ -180,13 +210,23 @@ async function runNode(deps: NodeActorDeps, node: WorkflowNode, input: NodeActor
     emit({ type: 'node.failed', node: node.id, visit: input.visit, durationMs, error: info }, true);
     const uncertain = error.indeterminate ? { indeterminate: true } : {};
     const { message } = info;
-    const actorError: NodeActorError = { message, code: error.code, kind: error.kind, ...uncertain, attempt, durationMs };
+    const actorError: NodeActorError = {
+      message,
+      code: error.code,
+      kind: error.kind,
+      ...uncertain,
+      attempt,
+      durationMs,
+    };
     throw actorError;
   }
 }
 
 /** Node actors for every node type of `workflow`; `depsOf` finds the dependencies of the run an actor belongs to. */
-export function createNodeActors(workflow: Workflow, depsOf: (system: AnyActorRef['system']) => NodeActorDeps | undefined) {
+export function createNodeActors(
+  workflow: Workflow,
+  depsOf: (system: AnyActorRef['system']) => NodeActorDeps | undefined,
+) {
   const nodes = new Map(workflow.nodes.map((node) => [node.id, node]));
   const logic = fromPromise<NodeActorOutput, NodeActorInput>(async ({ input, signal, system }) => {
     const deps = depsOf(system);

@@ -7,8 +7,6 @@ import { NodeRecordLog } from './node-records.ts';
 import type { RunEvent } from './run-event.ts';
 import type { RunResult } from './run-options.ts';
 
-;
-
 const OSOPLOG_VERSION = '1.0';
 
 export interface OsoplogRecordInput {

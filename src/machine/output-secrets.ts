@@ -53,7 +53,8 @@ export class OutputSecrets {
       return Object.fromEntries(
         Object.entries(value as Record<string, Json>).map(([key, entry]) => {
           const at = `${path}.${key}`;
-          if (!isSecretField(key) || typeof entry !== 'string' || entry.length < MIN_LENGTH) return [key, walk(entry, at)];
+          if (!isSecretField(key) || typeof entry !== 'string' || entry.length < MIN_LENGTH)
+            return [key, walk(entry, at)];
           const mask = `[secret ${at}]`;
           if (this.#values.get(mask) !== entry) {
             this.#values.set(mask, entry);
@@ -87,7 +88,9 @@ export class OutputSecrets {
   }
 
   #rebuild(): void {
-    const byName = Object.fromEntries([...this.#values].map(([mask, secret]) => [mask.slice('[secret '.length, -1), secret]));
+    const byName = Object.fromEntries(
+      [...this.#values].map(([mask, secret]) => [mask.slice('[secret '.length, -1), secret]),
+    );
     this.#redactor = createRedactor(byName);
   }
 }

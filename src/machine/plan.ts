@@ -48,7 +48,13 @@ const successNextByNode = perWorkflow(() => new Map<string, string[]>());
 function successNext(workflow: Workflow, node: string): string[] {
   const known = successNextByNode(workflow);
   let next = known.get(node);
-  if (!next) known.set(node, (next = [...new Set(successOutcomes(workflow, node).flatMap((outcome) => outcome.targets))].filter((target) => target !== node)));
+  if (!next)
+    known.set(
+      node,
+      (next = [...new Set(successOutcomes(workflow, node).flatMap((outcome) => outcome.targets))].filter(
+        (target) => target !== node,
+      )),
+    );
   return next;
 }
 
@@ -73,7 +79,12 @@ const beats = (score: number, position: number, best: Candidate | undefined) =>
  * The join once every hit up to distance `level` is known, if no later hit can change it: some node every branch
  * reaches, whose score no other node can beat (a further hit adds at least `level + 1`). Assumes no explicit join.
  */
-function settled(hits: Map<string, Hit>, branches: number, level: number, order: Map<string, number>): string | undefined {
+function settled(
+  hits: Map<string, Hit>,
+  branches: number,
+  level: number,
+  order: Map<string, number>,
+): string | undefined {
   let best: Candidate | undefined;
   for (const [node, { count, sum }] of hits) {
     const position = order.get(node) ?? Infinity;
@@ -102,8 +113,7 @@ export function findJoin(workflow: Workflow, source: string | undefined, targets
     if (known) {
       known.count += 1;
       known.sum += distance;
-    }
-    else hits.set(node, { count: 1, sum: distance });
+    } else hits.set(node, { count: 1, sum: distance });
     if ((known?.count ?? 1) === targets.length) complete = true;
   };
   const seen = targets.map((target) => new Set([target]));
@@ -154,7 +164,9 @@ const MAX_ID_KEY = 1000;
  * than 16383 characters by length alone, so a fork of thousands of branches would make XState's id map quadratic.
  */
 const idKey = (key: string): string =>
-  key.length <= MAX_ID_KEY ? key : `${key.slice(0, MAX_ID_KEY / 2)}…${createHash('sha256').update(key).digest('hex').slice(0, 16)}]`;
+  key.length <= MAX_ID_KEY
+    ? key
+    : `${key.slice(0, MAX_ID_KEY / 2)}…${createHash('sha256').update(key).digest('hex').slice(0, 16)}]`;
 
 const ownedByChain = (scope: ScopePlan | undefined, node: string): boolean =>
   scope !== undefined && (scope.owned.has(node) || ownedByChain(scope.parent, node));
@@ -187,16 +199,25 @@ function buildScope(workflow: Workflow, scope: ScopePlan, pending: PendingFork[]
     const fork = pending[index];
     const key = forkKey(fork.targets);
     if (scope.forks.some((existing) => existing.key === key)) continue;
-    if (depth >= MAX_NESTING) throw new CompileError(`parallel forks nested more than ${MAX_NESTING} deep at ${fork.source ?? 'the start'}`);
+    if (depth >= MAX_NESTING)
+      throw new CompileError(`parallel forks nested more than ${MAX_NESTING} deep at ${fork.source ?? 'the start'}`);
     const join = findJoin(workflow, fork.source, fork.targets);
     const id = `${scope.prefix}${idKey(key)}`;
     scope.forks.push({ key, id, targets: fork.targets, join, ...joinSettings(workflow, join), regions: [] });
-    if (join && join !== scope.exit && !ownedByChain(scope.parent, join)) pending.push(...grow(workflow, scope, [join]));
+    if (join && join !== scope.exit && !ownedByChain(scope.parent, join))
+      pending.push(...grow(workflow, scope, [join]));
   }
   // Regions are planned once this scope knows all its nodes, so a branch that leaves the fork targets them.
   for (const fork of scope.forks) {
     for (const target of fork.targets) {
-      const region: ScopePlan = { prefix: `${fork.id}/${target}/`, nodes: [], owned: new Set(), exit: fork.join, forks: [], parent: scope };
+      const region: ScopePlan = {
+        prefix: `${fork.id}/${target}/`,
+        nodes: [],
+        owned: new Set(),
+        exit: fork.join,
+        forks: [],
+        parent: scope,
+      };
       fork.regions.push(region);
       if (target !== fork.join) buildScope(workflow, region, grow(workflow, region, [target]), depth + 1);
     }
@@ -206,7 +227,8 @@ function buildScope(workflow: Workflow, scope: ScopePlan, pending: PendingFork[]
 /** Plans the whole machine: the top scope owns every node reachable from the start outside fork branches. */
 export function planWorkflow(workflow: Workflow): ScopePlan {
   const top: ScopePlan = { prefix: '', nodes: [], owned: new Set(), forks: [] };
-  const pending = workflow.start.length > 1 ? [{ source: undefined, targets: workflow.start }] : grow(workflow, top, workflow.start);
+  const pending =
+    workflow.start.length > 1 ? [{ source: undefined, targets: workflow.start }] : grow(workflow, top, workflow.start);
   buildScope(workflow, top, pending, 0);
   return top;
 }

@@ -18,7 +18,12 @@ export const maskUserInfo = (text: string): string => text.replace(/\/\/[^/@\s]+
 
 /** Every form a secret travels in: raw, URL-encoded, form-encoded (space → +), JSON-escaped, base64. */
 function encodedForms(value: string): string[] {
-  const forms = [value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), JSON.stringify(value).slice(1, -1)];
+  const forms = [
+    value,
+    encodeURIComponent(value),
+    new URLSearchParams({ v: value }).toString().slice(2),
+    JSON.stringify(value).slice(1, -1),
+  ];
   const base64 = Buffer.from(value, 'utf8').toString('base64');
   forms.push(base64, base64.replace(/=+$/, ''), base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
   return [...new Set(forms)].filter((form) => form.length >= MIN_LENGTH);
@@ -50,9 +55,13 @@ function maskText(masking: Masking, text: string): string {
   return result;
 }
 
-export function createRedactor(secrets: Record<string, string>, options: { mask?: (name: string) => string } = {}): Redactor {
+export function createRedactor(
+  secrets: Record<string, string>,
+  options: { mask?: (name: string) => string } = {},
+): Redactor {
   const masking = maskingFor(secrets, options);
-  if (masking.needles.length === 0 && masking.secretFields.length === 0) return Object.assign(<T>(value: T) => value, { masking });
+  if (masking.needles.length === 0 && masking.secretFields.length === 0)
+    return Object.assign(<T>(value: T) => value, { masking });
   const scrubText = (text: string) => maskText(masking, text);
   const isSecretField = (key: string) => masking.secretFields.some((pattern) => pattern.test(key));
 
@@ -74,7 +83,8 @@ export function createRedactor(secrets: Record<string, string>, options: { mask?
       const cleanKey = scrubText(key);
       const value = record[key];
       const entry = typeof value === 'string' && isSecretField(key) ? `[secret ${key}]` : scrub(value);
-      if (!changed && (cleanKey !== key || entry !== value)) changed = keys.slice(0, index).map((before) => [before, record[before]]);
+      if (!changed && (cleanKey !== key || entry !== value))
+        changed = keys.slice(0, index).map((before) => [before, record[before]]);
       changed?.push([cleanKey, entry]);
     });
     return changed ? Object.fromEntries(changed) : record;
@@ -83,7 +93,8 @@ export function createRedactor(secrets: Record<string, string>, options: { mask?
   const scrub = (value: unknown): unknown => {
     if (typeof value === 'string') return scrubText(value);
     if (Array.isArray(value)) return scrubArray(value);
-    if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return scrubObject(value as Record<string, unknown>);
+    if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+      return scrubObject(value as Record<string, unknown>);
     return value;
   };
   return Object.assign(<T>(value: T) => scrub(value) as T, { masking });
@@ -91,7 +102,9 @@ export function createRedactor(secrets: Record<string, string>, options: { mask?
 
 /** Masks bare values (no names) as `[redacted]`: credentials a node sent, in the error text built from the answer. */
 export const redactValues = (values: readonly string[]): Redactor =>
-  createRedactor(Object.fromEntries(values.map((value, index) => [String(index), value])), { mask: () => '[redacted]' });
+  createRedactor(Object.fromEntries(values.map((value, index) => [String(index), value])), {
+    mask: () => '[redacted]',
+  });
 
 /**
  * Masks text that arrives in chunks (agent.delta): a secret split across chunks is masked whole. Holds back

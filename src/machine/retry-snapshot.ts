@@ -21,7 +21,10 @@ export interface RetryPlan {
 }
 
 const isContext = (value: unknown): value is RunContext =>
-  typeof value === 'object' && value !== null && typeof (value as RunContext).nodes === 'object' && typeof (value as RunContext).outputs === 'object';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as RunContext).nodes === 'object' &&
+  typeof (value as RunContext).outputs === 'object';
 
 /** The context the earlier run ended with, from its persisted snapshot. */
 export function snapshotContext(snapshot: unknown): RunContext | undefined {
@@ -37,10 +40,14 @@ export function retrySnapshot(workflow: Workflow, previous: unknown, plan: Retry
   const before = snapshotContext(previous);
   if (!before) throw new RetryError('the earlier run left no snapshot to retry from');
   if (!workflow.nodes.some((node) => node.id === plan.from)) {
-    throw new RetryError(`workflow ${workflow.id} has no node ${plan.from}: pick one of ${workflow.nodes.map((node) => node.id).join(', ')}`);
+    throw new RetryError(
+      `workflow ${workflow.id} has no node ${plan.from}: pick one of ${workflow.nodes.map((node) => node.id).join(', ')}`,
+    );
   }
   if (!planWorkflow(workflow).owned.has(plan.from)) {
-    throw new RetryError(`node ${plan.from} runs inside a parallel branch; a retry can only start at a node outside one`);
+    throw new RetryError(
+      `node ${plan.from} runs inside a parallel branch; a retry can only start at a node outside one`,
+    );
   }
   const fresh = initialContext(workflow, { runId: plan.runId, inputs: plan.inputs, env: before.env });
   const nodes: Record<string, NodeRunState> = { ...fresh.nodes };
@@ -59,7 +66,13 @@ export function retrySnapshot(workflow: Workflow, previous: unknown, plan: Retry
     value: plan.from,
     historyValue: {},
     context,
-    children: { [plan.from]: { snapshot: { status: 'active', input: actorInput(context, plan.from) }, src: type, syncSnapshot: false } },
+    children: {
+      [plan.from]: {
+        snapshot: { status: 'active', input: actorInput(context, plan.from) },
+        src: type,
+        syncSnapshot: false,
+      },
+    },
   };
 }
 

@@ -54,7 +54,9 @@ const taken = (edge: WorkflowEdge, to = edge.to): TakenEdge => ({
 const isForEachBody = (workflow: Workflow, node: string): boolean => workflowIndex(workflow).forEachBodies.has(node);
 
 /** Caches outcomes per workflow and node: they depend on the graph alone, and guards ask on every transition. */
-function memoByNode(compute: (workflow: Workflow, node: string) => Outcome[]): (workflow: Workflow, node: string) => readonly Outcome[] {
+function memoByNode(
+  compute: (workflow: Workflow, node: string) => Outcome[],
+): (workflow: Workflow, node: string) => readonly Outcome[] {
   const byWorkflow = perWorkflow(() => new Map<string, Outcome[]>());
   return (workflow, node) => {
     const known = byWorkflow(workflow);
@@ -74,7 +76,9 @@ export const successOutcomes = memoByNode((workflow, node) => {
       outcomes.push({ key: `e${edge.index}`, targets: unique([...forks, edge.to]) });
       continue;
     }
-    (edge.cases ?? []).forEach((entry, index) => outcomes.push({ key: `e${edge.index}c${index}`, targets: unique([...forks, entry.to]) }));
+    (edge.cases ?? []).forEach((entry, index) =>
+      outcomes.push({ key: `e${edge.index}c${index}`, targets: unique([...forks, entry.to]) }),
+    );
     outcomes.push({ key: `e${edge.index}d`, targets: unique([...forks, edge.defaultTo ?? edge.to]) });
   }
   const defaults = unique([...forks, ...edgesFrom(workflow, node, DEFAULT_MODES).map((edge) => edge.to)]);
@@ -85,7 +89,10 @@ export const successOutcomes = memoByNode((workflow, node) => {
 
 /** Every failure outcome of a node, in the order guards are tried. */
 export const failureOutcomes = memoByNode((workflow, node) => {
-  const outcomes: Outcome[] = edgesFrom(workflow, node, ['error']).map((edge) => ({ key: `e${edge.index}`, targets: [edge.to] }));
+  const outcomes: Outcome[] = edgesFrom(workflow, node, ['error']).map((edge) => ({
+    key: `e${edge.index}`,
+    targets: [edge.to],
+  }));
   const timeouts = unique(edgesFrom(workflow, node, ['timeout']).map((edge) => edge.to));
   if (timeouts.length > 0) outcomes.push({ key: 'timeout', targets: timeouts });
   const fallbacks = unique(edgesFrom(workflow, node, ['fallback']).map((edge) => edge.to));
@@ -94,14 +101,23 @@ export const failureOutcomes = memoByNode((workflow, node) => {
   return outcomes;
 });
 
-export const outcomeTargets = (outcomes: readonly Outcome[], key: string): string[] => outcomes.find((outcome) => outcome.key === key)?.targets ?? [];
+export const outcomeTargets = (outcomes: readonly Outcome[], key: string): string[] =>
+  outcomes.find((outcome) => outcome.key === key)?.targets ?? [];
 
 /** The context as guards must see it: the finishing node's result already recorded. */
 export function withSuccess(context: RunContext, node: string, output: NodeActorOutput): RunContext {
   return {
     ...context,
     outputs: { ...context.outputs, [node]: output.outputs ?? {} },
-    nodes: { ...context.nodes, [node]: { ...context.nodes[node], status: 'COMPLETED', attempt: output.attempt ?? context.nodes[node].attempt, durationMs: output.durationMs } },
+    nodes: {
+      ...context.nodes,
+      [node]: {
+        ...context.nodes[node],
+        status: 'COMPLETED',
+        attempt: output.attempt ?? context.nodes[node].attempt,
+        durationMs: output.durationMs,
+      },
+    },
   };
 }
 
@@ -109,7 +125,16 @@ export function withFailure(context: RunContext, node: string, error: NodeActorE
   const status = error.kind === 'timeout' ? 'TIMEOUT' : 'FAILED';
   return {
     ...context,
-    nodes: { ...context.nodes, [node]: { ...context.nodes[node], status, error: error.message, attempt: error.attempt ?? context.nodes[node].attempt, durationMs: error.durationMs } },
+    nodes: {
+      ...context.nodes,
+      [node]: {
+        ...context.nodes[node],
+        status,
+        error: error.message,
+        attempt: error.attempt ?? context.nodes[node].attempt,
+        durationMs: error.durationMs,
+      },
+    },
   };
 }
 
@@ -140,10 +165,17 @@ function choose(edge: WorkflowEdge, context: RunContext, justLooped: boolean): C
     if (edge.mode === 'loop' && edge.forEach) {
       if (justLooped && edge.to === edge.from) return note('for_each loop finished');
       const items = edge.forEach.evaluate(scope);
-      if (!Array.isArray(items)) return note(`for_each "${edge.forEach.source}" gave ${JSON.stringify(items)}, not a list`);
+      if (!Array.isArray(items))
+        return note(`for_each "${edge.forEach.source}" gave ${JSON.stringify(items)}, not a list`);
       if (items.length === 0) return note(`for_each "${edge.forEach.source}" gave an empty list`);
       if (edge.when && !evaluateCondition(edge.when, scope)) return note(`condition "${edge.when.source}" was false`);
-      const loop: LoopState = { from: edge.from, edge: edge.index, variable: edge.iteratorVar ?? 'item', items, index: 0 };
+      const loop: LoopState = {
+        from: edge.from,
+        edge: edge.index,
+        variable: edge.iteratorVar ?? 'item',
+        items,
+        index: 0,
+      };
       return { key: `e${edge.index}`, taken: taken(edge), startLoop: { body: edge.to, loop } };
     }
     if (edge.when && !evaluateCondition(edge.when, scope)) return note(`condition "${edge.when.source}" was false`);
@@ -171,7 +203,12 @@ export function decideSuccess(workflow: Workflow, context: RunContext, node: str
       notes[edge.to] = choice.note;
       continue;
     }
-    return { key: choice.key, taken: [...forks, choice.taken], notes, ...(choice.startLoop ? { startLoop: choice.startLoop } : {}) };
+    return {
+      key: choice.key,
+      taken: [...forks, choice.taken],
+      notes,
+      ...(choice.startLoop ? { startLoop: choice.startLoop } : {}),
+    };
   }
   const defaults = [...forks, ...edgesFrom(workflow, node, DEFAULT_MODES).map((edge) => taken(edge))];
   return { key: defaults.length > 0 ? 'default' : END, taken: defaults, notes };
@@ -184,14 +221,16 @@ export function decideFailure(workflow: Workflow, context: RunContext, node: str
   if (error.indeterminate) return { key: FAIL, taken: [], notes };
   for (const edge of edgesFrom(workflow, node, ['error'])) {
     try {
-      if (!edge.when || evaluateCondition(edge.when, expressionScope(context, node))) return { key: `e${edge.index}`, taken: [taken(edge)], notes };
+      if (!edge.when || evaluateCondition(edge.when, expressionScope(context, node)))
+        return { key: `e${edge.index}`, taken: [taken(edge)], notes };
       notes[edge.to] = noteFor(edge, `condition "${edge.when.source}" was false`);
     } catch (failure) {
       notes[edge.to] = noteFor(edge, reasonOf(failure));
     }
   }
   const timeouts = edgesFrom(workflow, node, ['timeout']);
-  if (error.kind === 'timeout' && timeouts.length > 0) return { key: 'timeout', taken: timeouts.map((edge) => taken(edge)), notes };
+  if (error.kind === 'timeout' && timeouts.length > 0)
+    return { key: 'timeout', taken: timeouts.map((edge) => taken(edge)), notes };
   const fallbacks = edgesFrom(workflow, node, ['fallback']);
   if (fallbacks.length > 0) return { key: 'fallback', taken: fallbacks.map((edge) => taken(edge)), notes };
   return { key: FAIL, taken: [], notes };

@@ -54,14 +54,27 @@ export type RunEventBody =
       body?: unknown;
     }
   | { type: 'node.retrying'; node: string; attempt: number; delayMs: number; error: ErrorInfo }
-  | { type: 'node.completed'; node: string; visit: number; durationMs: number; outputs: Record<string, unknown>; ai?: AiMetadata }
+  | {
+      type: 'node.completed';
+      node: string;
+      visit: number;
+      durationMs: number;
+      outputs: Record<string, unknown>;
+      ai?: AiMetadata;
+    }
   | { type: 'node.failed'; node: string; visit: number; durationMs: number; error: ErrorInfo }
   | { type: 'node.skipped'; node: string; reason?: string }
   | { type: 'edge.taken'; from: string; to: string; mode: EdgeMode; condition?: string }
   | { type: 'agent.delta'; node: string; text: string }
   | { type: 'human.waiting'; node: string; prompt?: string }
   | { type: 'run.completed'; status: 'COMPLETED' | 'DRY_RUN'; durationMs: number; osoplog?: string }
-  | { type: 'run.failed'; status: 'FAILED' | 'TIMEOUT' | 'CANCELLED'; durationMs: number; error: ErrorInfo; osoplog?: string };
+  | {
+      type: 'run.failed';
+      status: 'FAILED' | 'TIMEOUT' | 'CANCELLED';
+      durationMs: number;
+      error: ErrorInfo;
+      osoplog?: string;
+    };
 
 export type RunEventType = RunEventBody['type'];
 
@@ -73,5 +86,4 @@ export type RunEvent = RunEventBody & {
   at: string;
 };
 
-export const isFinalEvent = (event: RunEvent): boolean =>
-  event.type === 'run.completed' || event.type === 'run.failed';
+export const isFinalEvent = (event: RunEvent): boolean => event.type === 'run.completed' || event.type === 'run.failed';

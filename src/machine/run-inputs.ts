@@ -13,7 +13,8 @@ export class RunSetupError extends Error {
 /** `--input amount=2000` arrives as text: give it the declared type. */
 export function coerceInput(spec: InputSpec | undefined, text: string): unknown {
   const type = spec?.type?.toLowerCase();
-  if ((type === 'number' || type === 'integer') && text.trim() !== '' && Number.isFinite(Number(text))) return Number(text);
+  if ((type === 'number' || type === 'integer') && text.trim() !== '' && Number.isFinite(Number(text)))
+    return Number(text);
   if (type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
   if (type === 'object' || type === 'array') {
     try {
@@ -25,7 +26,10 @@ export function coerceInput(spec: InputSpec | undefined, text: string): unknown 
   return text;
 }
 
-export function resolveInputs(workflow: Workflow, given: Record<string, unknown>): { inputs: Record<string, unknown>; problems: string[] } {
+export function resolveInputs(
+  workflow: Workflow,
+  given: Record<string, unknown>,
+): { inputs: Record<string, unknown>; problems: string[] } {
   const inputs: Record<string, unknown> = { ...given };
   const problems: string[] = [];
   for (const spec of workflow.inputs) {
@@ -41,5 +45,8 @@ export function resolveInputs(workflow: Workflow, given: Record<string, unknown>
 export function missingSecrets(workflow: Workflow, secrets: Record<string, string>): string[] {
   return workflow.secrets
     .filter((name) => !secrets[name])
-    .map((name) => `missing secret ${name}: set ${name} in the environment or a .env file, or pass --secret ${name}=<value>`);
+    .map(
+      (name) =>
+        `missing secret ${name}: set ${name} in the environment or a .env file, or pass --secret ${name}=<value>`,
+    );
 }

@@ -59,7 +59,11 @@ function completedVisits(events: RunEvent[]): Map<string, NodeActorOutput> {
     if (event.type !== 'node.completed') continue;
     // Only a node's latest visit can be in flight in a snapshot: older ones are not kept.
     for (const key of visits.keys()) if (key.startsWith(`${event.node}:`)) visits.delete(key);
-    visits.set(`${event.node}:${event.visit}`, { outputs: event.outputs, ...(event.ai ? { ai: event.ai } : {}), durationMs: event.durationMs });
+    visits.set(`${event.node}:${event.visit}`, {
+      outputs: event.outputs,
+      ...(event.ai ? { ai: event.ai } : {}),
+      durationMs: event.durationMs,
+    });
   }
   return visits;
 }
@@ -101,12 +105,16 @@ export function startRun(options: RunOptions): RunHandle {
     try {
       call();
     } catch (failure) {
-      process.emitWarning(`${name} listener threw: ${redact(failure instanceof Error ? failure.message : String(failure))}`);
+      process.emitWarning(
+        `${name} listener threw: ${redact(failure instanceof Error ? failure.message : String(failure))}`,
+      );
     }
   };
 
   // Past a limit the machine is told to fail the run; XState queues an event sent while it is transitioning.
-  const limits = new RunLimitWatch(options.limits, options.lastSeq ?? 0, (error) => actor.send({ type: LIMIT_EVENT, error }));
+  const limits = new RunLimitWatch(options.limits, options.lastSeq ?? 0, (error) =>
+    actor.send({ type: LIMIT_EVENT, error }),
+  );
   const publish = (body: RunEventBody, redacted = false) => {
     if (closed) return;
     const event = { ...(redacted ? body : redact(body)), runId, seq: ++seq, at: isoNow() } as RunEvent;
@@ -150,7 +158,9 @@ export function startRun(options: RunOptions): RunHandle {
     ...durable,
   });
 
-  const deadline = workflowDeadline(workflow.timeoutMs, actor.getSnapshot().context, () => actor.send({ type: TIMEOUT_EVENT }));
+  const deadline = workflowDeadline(workflow.timeoutMs, actor.getSnapshot().context, () =>
+    actor.send({ type: TIMEOUT_EVENT }),
+  );
 
   let resolveDone!: (result: RunResult) => void;
   const done = new Promise<RunResult>((resolve) => (resolveDone = resolve));
@@ -175,15 +185,31 @@ export function startRun(options: RunOptions): RunHandle {
       publish({ type: 'node.skipped', node: node.id, reason: context.notes[node.id] ?? 'not reached' });
     }
     const error: ErrorInfo = internal
-      ? { message: redact(`internal error: ${internal instanceof Error ? internal.message : String(internal)}`), code: 'internal' }
+      ? {
+          message: redact(`internal error: ${internal instanceof Error ? internal.message : String(internal)}`),
+          code: 'internal',
+        }
       : (context.error ?? { message: `run ended in ${state}`, code: state.toLowerCase() });
     let osoplogPath: string | undefined;
     if (options.logDir) {
-      const record = buildOsoplog({ workflow, runId, status: state, startedAt, endedAt: new Date().toISOString(), events: records, dryRun: options.dryRun ?? false, inputs: context.inputs, emulated: options.emulated, ...(state === 'COMPLETED' ? {} : { error: error.message }) });
+      const record = buildOsoplog({
+        workflow,
+        runId,
+        status: state,
+        startedAt,
+        endedAt: new Date().toISOString(),
+        events: records,
+        dryRun: options.dryRun ?? false,
+        inputs: context.inputs,
+        emulated: options.emulated,
+        ...(state === 'COMPLETED' ? {} : { error: error.message }),
+      });
       try {
         osoplogPath = await writeOsoplog(options.logDir, redact(record));
       } catch (failure) {
-        (options.onWarning ?? warnOnStderr)(`could not write the .osoplog to ${options.logDir}: ${(failure as Error).message}`);
+        (options.onWarning ?? warnOnStderr)(
+          `could not write the .osoplog to ${options.logDir}: ${(failure as Error).message}`,
+        );
       }
     }
     const durationMs = Date.now() - Date.parse(startedAt);
@@ -194,7 +220,14 @@ export function startRun(options: RunOptions): RunHandle {
     deadline?.clear();
     unregister();
     const latest = keepEvents > 0 ? events.slice(-keepEvents) : [];
-    resolveDone({ runId, status: state, events: latest, eventCount, outputs: context.outputs, ...(osoplogPath ? { osoplogPath } : {}) });
+    resolveDone({
+      runId,
+      status: state,
+      events: latest,
+      eventCount,
+      outputs: context.outputs,
+      ...(osoplogPath ? { osoplogPath } : {}),
+    });
   };
 
   actor.on('edge.taken', (emitted: EdgeTakenEmitted) => {
@@ -214,7 +247,14 @@ export function startRun(options: RunOptions): RunHandle {
     error: (failure) => void finish(actor.getSnapshot() as unknown as MachineSnapshot, failure),
   });
 
-  if (!options.snapshot) publish({ type: 'run.started', workflowId: workflow.id, workflowName: workflow.name, inputs, dryRun: options.dryRun ?? false });
+  if (!options.snapshot)
+    publish({
+      type: 'run.started',
+      workflowId: workflow.id,
+      workflowName: workflow.name,
+      inputs,
+      dryRun: options.dryRun ?? false,
+    });
   actor.start();
 
   return {
@@ -227,7 +267,11 @@ export function startRun(options: RunOptions): RunHandle {
 }
 
 /** The workflow's timeout, from when the run first started (a resumed run keeps its deadline; older snapshots: now). */
-function workflowDeadline(timeoutMs: number | undefined, context: RunContext, expire: () => void): LongTimer | undefined {
+function workflowDeadline(
+  timeoutMs: number | undefined,
+  context: RunContext,
+  expire: () => void,
+): LongTimer | undefined {
   if (!timeoutMs) return undefined;
   return setLongTimeout(expire, (context.startedAt ?? Date.now()) + timeoutMs - Date.now());
 }

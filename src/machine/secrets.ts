@@ -5,7 +5,9 @@ import { parseEnv } from 'node:util';
 export class SecretFlagError extends Error {
   constructor(flag: string) {
     // Never echo the text: it may be the secret itself.
-    super(`a --secret flag${flag.indexOf('=') > 0 ? ` for ${flag.slice(0, flag.indexOf('='))}` : ''} is not NAME=value: write --secret NAME=value`);
+    super(
+      `a --secret flag${flag.indexOf('=') > 0 ? ` for ${flag.slice(0, flag.indexOf('='))}` : ''} is not NAME=value: write --secret NAME=value`,
+    );
     this.name = 'SecretFlagError';
   }
 }

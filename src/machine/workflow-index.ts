@@ -27,7 +27,13 @@ export function perWorkflow<T>(create: (workflow: Workflow) => T): (workflow: Wo
 }
 
 export const workflowIndex = perWorkflow((workflow): WorkflowIndex => {
-  const index: WorkflowIndex = { nodes: new Map(), order: new Map(), edgesFrom: new Map(), forEachBodies: new Set(), joinEdges: new Map() };
+  const index: WorkflowIndex = {
+    nodes: new Map(),
+    order: new Map(),
+    edgesFrom: new Map(),
+    forEachBodies: new Set(),
+    joinEdges: new Map(),
+  };
   workflow.nodes.forEach((node, position) => {
     index.nodes.set(node.id, node);
     index.order.set(node.id, position);

@@ -16,7 +16,8 @@ export function comprehensionDepth(source: string): number {
     for (const outer of opens) {
       if (outer >= start) break;
       let balance = 0;
-      for (let index = source.indexOf('(', outer); index < start; index++) balance += source[index] === '(' ? 1 : source[index] === ')' ? -1 : 0;
+      for (let index = source.indexOf('(', outer); index < start; index++)
+        balance += source[index] === '(' ? 1 : source[index] === ')' ? -1 : 0;
       if (balance > 0) depth++;
     }
     deepest = Math.max(deepest, depth);

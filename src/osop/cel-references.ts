@@ -60,12 +60,17 @@ export function collectReferences(parsed: ParsedCel): CelReferences {
     return root.exprKind.case === 'identExpr' ? root.exprKind.value.name : undefined;
   };
 
-  const walk = (expr: Expr | undefined, bound: ReadonlySet<string>, comparison?: Pick<NameUse, 'comparedTo' | 'side' | 'otherRoot'>): void => {
+  const walk = (
+    expr: Expr | undefined,
+    bound: ReadonlySet<string>,
+    comparison?: Pick<NameUse, 'comparedTo' | 'side' | 'otherRoot'>,
+  ): void => {
     if (!expr) return;
     const kind = expr.exprKind;
     switch (kind.case) {
       case 'identExpr':
-        if (!bound.has(kind.value.name)) result.names.push({ name: kind.value.name, path: [], offset: offsetOf(expr), ...comparison });
+        if (!bound.has(kind.value.name))
+          result.names.push({ name: kind.value.name, path: [], offset: offsetOf(expr), ...comparison });
         return;
       case 'selectExpr': {
         const { root, path } = selectChain(expr);
@@ -82,14 +87,21 @@ export function collectReferences(parsed: ParsedCel): CelReferences {
         result.calls.push({
           name: call.function,
           isMethod: call.target !== undefined,
-          stringArg: first?.case === 'constExpr' && first.value.constantKind.case === 'stringValue' ? first.value.constantKind.value : undefined,
+          stringArg:
+            first?.case === 'constExpr' && first.value.constantKind.case === 'stringValue'
+              ? first.value.constantKind.value
+              : undefined,
           offset: offsetOf(expr),
         });
         walk(call.target, bound);
         const compared = COMPARISONS.has(call.function) && call.args.length === 2;
         call.args.forEach((arg, index) => {
           const other = call.args[1 - index];
-          walk(arg, bound, compared && other ? { comparedTo: kindOf(other), side: index, otherRoot: rootName(other) } : undefined);
+          walk(
+            arg,
+            bound,
+            compared && other ? { comparedTo: kindOf(other), side: index, otherRoot: rootName(other) } : undefined,
+          );
         });
         return;
       }

@@ -11,12 +11,16 @@ interface CommandProblem {
   suggestion?: string;
 }
 
-export type CommandParse = { template: Template; problem?: undefined } | { template?: undefined; problem: CommandProblem };
+export type CommandParse =
+  { template: Template; problem?: undefined } | { template?: undefined; problem: CommandProblem };
 
 const NEEDS_SHELL = 'set runtime.shell: true to run it in /bin/sh (interpolated values are then passed quoted)';
 
 /** Where each `${...}` sits: outside quotes, inside '...' or inside "..."; undefined when a quote is left open. */
-function quoteContexts(text: string, starts: ReadonlySet<number>): Map<number, 'none' | 'single' | 'double'> | undefined {
+function quoteContexts(
+  text: string,
+  starts: ReadonlySet<number>,
+): Map<number, 'none' | 'single' | 'double'> | undefined {
   const contexts = new Map<number, 'none' | 'single' | 'double'>();
   let state: 'none' | 'single' | 'double' = 'none';
   for (let index = 0; index < text.length; index++) {
@@ -32,7 +36,9 @@ function quoteContexts(text: string, starts: ReadonlySet<number>): Map<number, '
 }
 
 function unclosed(): CommandParse {
-  return { problem: { message: 'command has a quote that is never closed', suggestion: 'close every \' and " in the command' } };
+  return {
+    problem: { message: 'command has a quote that is never closed', suggestion: 'close every \' and " in the command' },
+  };
 }
 
 /** `echo "${inputs.a}"` with a shell → script `echo "${1}"` and the reference as the first positional argument. */
@@ -47,7 +53,9 @@ function shellCommand(text: string, options: TemplateOptions): CommandParse {
     refs.push(ref!);
     const parameter = `\${${refs.length}}`;
     const context = contexts.get(index);
-    script += text.slice(last, index) + (context === 'double' ? parameter : context === 'single' ? `'"${parameter}"'` : `"${parameter}"`);
+    script +=
+      text.slice(last, index) +
+      (context === 'double' ? parameter : context === 'single' ? `'"${parameter}"'` : `"${parameter}"`);
     last = index + length;
   }
   script += text.slice(last);
@@ -70,7 +78,8 @@ function wordTemplate(word: string, tag: string, refs: readonly Reference[]): Te
     else if (piece !== '') parts.push(piece);
   });
   if (parts.length === 0) return { kind: 'value', value: '' };
-  if (parts.length === 1) return typeof parts[0] === 'string' ? { kind: 'value', value: parts[0] } : { kind: 'ref', ref: parts[0] };
+  if (parts.length === 1)
+    return typeof parts[0] === 'string' ? { kind: 'value', value: parts[0] } : { kind: 'ref', ref: parts[0] };
   return { kind: 'text', parts };
 }
 
@@ -88,18 +97,32 @@ function argvCommand(text: string, options: TemplateOptions): CommandParse {
   const words: Template[] = [];
   const variable = (name: string) => ({ variable: name });
   for (const token of parse(masked, variable)) {
-    if (typeof token === 'string') words.push(wordTemplate(token, tag, found.map((entry) => entry.ref!)));
+    if (typeof token === 'string')
+      words.push(
+        wordTemplate(
+          token,
+          tag,
+          found.map((entry) => entry.ref!),
+        ),
+      );
     else if ('comment' in token) break;
     else if ('variable' in token) {
       const name = String(token.variable);
-      if (!/^\w+$/.test(name)) return { problem: { message: 'command uses $(...), which needs a shell', suggestion: NEEDS_SHELL } };
-      return { problem: { message: `command uses $${name}, which only a shell expands`, suggestion: `write \${env.${name}} instead, or ${NEEDS_SHELL}` } };
+      if (!/^\w+$/.test(name))
+        return { problem: { message: 'command uses $(...), which needs a shell', suggestion: NEEDS_SHELL } };
+      return {
+        problem: {
+          message: `command uses $${name}, which only a shell expands`,
+          suggestion: `write \${env.${name}} instead, or ${NEEDS_SHELL}`,
+        },
+      };
     } else {
       const what = token.op === 'glob' ? `the pattern ${(token as { pattern: string }).pattern}` : `"${token.op}"`;
       return { problem: { message: `command uses ${what}, which needs a shell`, suggestion: NEEDS_SHELL } };
     }
   }
-  if (words.length === 0) return { problem: { message: 'command is empty', suggestion: 'write the program to run and its arguments' } };
+  if (words.length === 0)
+    return { problem: { message: 'command is empty', suggestion: 'write the program to run and its arguments' } };
   return { template: { kind: 'list', items: words } };
 }
 

@@ -18,4 +18,5 @@ export interface NormalizeContext {
   outputFields?: ReadonlyMap<string, readonly string[]>;
 }
 
-export const isRecord = (value: unknown): value is Raw => value !== null && typeof value === 'object' && !Array.isArray(value);
+export const isRecord = (value: unknown): value is Raw =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -5,7 +5,10 @@ export type DocPath = ReadonlyArray<string | number>;
 
 /** ['edges', 3, 'condition'] → `edges[3].condition`. */
 function formatPath(path: DocPath): string {
-  return path.reduce<string>((text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment), '');
+  return path.reduce<string>(
+    (text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment),
+    '',
+  );
 }
 
 export interface Report {
@@ -41,7 +44,14 @@ export class DiagnosticSink {
 
   private add(severity: Severity, { code, path, message, suggestion, at, onKey }: Report): void {
     const position = at ?? this.locate(path, { key: onKey });
-    this.diagnostics.push({ ...position, severity, code, path: formatPath(path), message, ...(suggestion ? { suggestion } : {}) });
+    this.diagnostics.push({
+      ...position,
+      severity,
+      code,
+      path: formatPath(path),
+      message,
+      ...(suggestion ? { suggestion } : {}),
+    });
   }
 }
 

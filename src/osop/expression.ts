@@ -53,7 +53,10 @@ const SPLAT = /^(.+?)\[\*\]\.([\w.]+)\s*(==|!=|>=|<=|>|<)\s*(.+)$/;
 /** `data.runs[*].conclusion == 'success'` → `data.runs.all(r, r.conclusion == 'success')`. */
 export function splatSuggestion(source: string): string | undefined {
   const match = SPLAT.exec(source.trim());
-  if (!match) return source.includes('[*]') ? 'CEL has no [*]; use a macro such as list.all(x, ...) or list.map(x, ...)' : undefined;
+  if (!match)
+    return source.includes('[*]')
+      ? 'CEL has no [*]; use a macro such as list.all(x, ...) or list.map(x, ...)'
+      : undefined;
   const [, list, field, operator, value] = match;
   const all = `${list}.all(x, x.${field} ${operator} ${value.trim()})`;
   return `CEL has no [*]; write ${all}`;
@@ -78,18 +81,32 @@ function checkCalls(references: CelReferences, nodeIds: string[]): ExpressionPro
   for (const call of references.calls) {
     if (call.name.startsWith('_') || call.name.startsWith('@')) continue;
     if (!workflowEnv.funcs.find(call.name)) {
-      return { code: 'cel-unknown-function', message: `unknown function ${call.name}()`, col: call.offset + 1, suggestion: didYouMean(call.name, functionNames) };
+      return {
+        code: 'cel-unknown-function',
+        message: `unknown function ${call.name}()`,
+        col: call.offset + 1,
+        suggestion: didYouMean(call.name, functionNames),
+      };
     }
     const takesNode = (NODE_FUNCTIONS as readonly string[]).includes(call.name);
     if (takesNode && call.stringArg !== undefined && !nodeIds.includes(call.stringArg)) {
-      return { code: 'unknown-node', message: `${call.name}('${call.stringArg}') names no node`, col: call.offset + 1, suggestion: didYouMean(call.stringArg, nodeIds) };
+      return {
+        code: 'unknown-node',
+        message: `${call.name}('${call.stringArg}') names no node`,
+        col: call.offset + 1,
+        suggestion: didYouMean(call.stringArg, nodeIds),
+      };
     }
   }
   return undefined;
 }
 
 function isKnownRoot(name: string, options: CompileOptions): boolean {
-  return (EXPRESSION_NAMESPACES as readonly string[]).includes(name) || options.nodeIds.includes(name) || Boolean(options.variables?.includes(name));
+  return (
+    (EXPRESSION_NAMESPACES as readonly string[]).includes(name) ||
+    options.nodeIds.includes(name) ||
+    Boolean(options.variables?.includes(name))
+  );
 }
 
 /** The node whose outputs a bare name is read from: the source node, unless another node declares that output. */
@@ -116,25 +133,50 @@ function checkOutputField(use: NameUse, source: string, options: CompileOptions)
   };
 }
 
-function checkName(use: NameUse, options: CompileOptions, warnings: ExpressionProblem[], source: string): ExpressionProblem | undefined {
+function checkName(
+  use: NameUse,
+  options: CompileOptions,
+  warnings: ExpressionProblem[],
+  source: string,
+): ExpressionProblem | undefined {
   const col = use.offset + 1;
   const { nodeIds } = options;
   const fieldProblem = checkOutputField(use, source, options);
   if (fieldProblem) return fieldProblem;
   if (use.name === 'outputs' && use.path.length > 0 && !nodeIds.includes(use.path[0])) {
-    return { code: 'unknown-node', message: `outputs.${use.path[0]} names no node`, col, suggestion: didYouMean(use.path[0], nodeIds) };
+    return {
+      code: 'unknown-node',
+      message: `outputs.${use.path[0]} names no node`,
+      col,
+      suggestion: didYouMean(use.path[0], nodeIds),
+    };
   }
   if (use.name === 'secrets') {
-    return { code: 'secret-in-expression', message: 'secrets cannot be read in expressions', col, suggestion: 'compare a node output or an input instead' };
+    return {
+      code: 'secret-in-expression',
+      message: 'secrets cannot be read in expressions',
+      col,
+      suggestion: 'compare a node output or an input instead',
+    };
   }
   if (isKnownRoot(use.name, options)) return undefined;
   const otherKnown = use.otherRoot !== undefined && isKnownRoot(use.otherRoot, options);
   if (use.comparedTo === 'name' && use.path.length === 0 && (otherKnown || use.side === 1)) {
-    return { code: 'cel-unquoted-word', message: `'${use.name}' is not a known name`, col, suggestion: `use '${use.name}' (quoted) to compare with the text` };
+    return {
+      code: 'cel-unquoted-word',
+      message: `'${use.name}' is not a known name`,
+      col,
+      suggestion: `use '${use.name}' (quoted) to compare with the text`,
+    };
   }
   const nearNode = closest(use.name, nodeIds);
   if (use.path.length > 0 && nearNode) {
-    return { code: 'unknown-node', message: `'${use.name}' is not a node`, col, suggestion: `did you mean ${nearNode}?` };
+    return {
+      code: 'unknown-node',
+      message: `'${use.name}' is not a node`,
+      col,
+      suggestion: `did you mean ${nearNode}?`,
+    };
   }
   const owner = bareNameOwner(use.name, options);
   if (owner) {
@@ -146,7 +188,12 @@ function checkName(use: NameUse, options: CompileOptions, warnings: ExpressionPr
     });
     return undefined;
   }
-  return { code: 'unknown-name', message: `unknown name '${use.name}'`, col, suggestion: didYouMean(use.name, [...nodeIds, ...EXPRESSION_NAMESPACES, ...(options.variables ?? [])]) };
+  return {
+    code: 'unknown-name',
+    message: `unknown name '${use.name}'`,
+    col,
+    suggestion: didYouMean(use.name, [...nodeIds, ...EXPRESSION_NAMESPACES, ...(options.variables ?? [])]),
+  };
 }
 
 const MAX_EXPRESSION_CHARS = 4096;
@@ -157,18 +204,33 @@ const MAX_EXPRESSION_OPERATORS = 400;
 function complexityProblem(source: string): ExpressionProblem | undefined {
   const suggestion = 'split it into smaller conditions, or compute the value in a node and compare its output';
   if (source.length > MAX_EXPRESSION_CHARS) {
-    return { code: 'cel-too-complex', message: `expression is ${source.length} characters; the limit is ${MAX_EXPRESSION_CHARS}`, col: 1, suggestion };
+    return {
+      code: 'cel-too-complex',
+      message: `expression is ${source.length} characters; the limit is ${MAX_EXPRESSION_CHARS}`,
+      col: 1,
+      suggestion,
+    };
   }
   let depth = 0;
   let operators = 0;
   for (let index = 0; index < source.length; index++) {
     const char = source[index];
     if ('([{'.includes(char) && ++depth > MAX_EXPRESSION_NESTING) {
-      return { code: 'cel-too-complex', message: `expression nests brackets more than ${MAX_EXPRESSION_NESTING} deep`, col: index + 1, suggestion };
+      return {
+        code: 'cel-too-complex',
+        message: `expression nests brackets more than ${MAX_EXPRESSION_NESTING} deep`,
+        col: index + 1,
+        suggestion,
+      };
     }
     if (')]}'.includes(char)) depth--;
     if ('+-*/%<>=!&|?.,'.includes(char) && ++operators > MAX_EXPRESSION_OPERATORS) {
-      return { code: 'cel-too-complex', message: `expression has more than ${MAX_EXPRESSION_OPERATORS} operators`, col: index + 1, suggestion };
+      return {
+        code: 'cel-too-complex',
+        message: `expression has more than ${MAX_EXPRESSION_OPERATORS} operators`,
+        col: index + 1,
+        suggestion,
+      };
     }
   }
   return undefined;
@@ -179,7 +241,10 @@ export function compileExpression(source: string, position: SourcePosition, opti
     return compileChecked(source, position, options);
   } catch (failure) {
     if (!(failure instanceof RangeError)) throw failure;
-    return { error: { code: 'cel-too-complex', message: 'expression is too deeply nested to check', col: 1 }, warnings: [] };
+    return {
+      error: { code: 'cel-too-complex', message: 'expression is too deeply nested to check', col: 1 },
+      warnings: [],
+    };
   }
 }
 
@@ -199,7 +264,14 @@ function compileChecked(source: string, position: SourcePosition, options: Compi
   if (callProblem) return { error: callProblem, warnings };
   for (const use of references.names) {
     if (use.name === '__proto__' || use.name in Object.prototype) {
-      return { error: { code: 'reserved-name', message: `'${use.name}' is a name JavaScript objects reserve`, col: use.offset + 1 }, warnings };
+      return {
+        error: {
+          code: 'reserved-name',
+          message: `'${use.name}' is a name JavaScript objects reserve`,
+          col: use.offset + 1,
+        },
+        warnings,
+      };
     }
     const problem = checkName(use, options, warnings, source);
     if (problem) return { error: problem, warnings };
@@ -220,8 +292,12 @@ function compileChecked(source: string, position: SourcePosition, options: Compi
       } else if (nodeIds.has(name)) {
         bindings[name] = toCel(scope.outputs[name] ?? {});
       } else {
-        const owners = [options.producers?.get(name), sourceNode].filter((owner): owner is string => owner !== undefined);
-        const owner = owners.find((candidate) => scope.outputs[candidate] && Object.hasOwn(scope.outputs[candidate], name));
+        const owners = [options.producers?.get(name), sourceNode].filter(
+          (owner): owner is string => owner !== undefined,
+        );
+        const owner = owners.find(
+          (candidate) => scope.outputs[candidate] && Object.hasOwn(scope.outputs[candidate], name),
+        );
         if (owner) bindings[name] = toCel(scope.outputs[owner][name]);
       }
     }
@@ -243,7 +319,10 @@ function compileChecked(source: string, position: SourcePosition, options: Compi
       }
       if (isCelError(result)) {
         const unbound = roots.filter((name) => !(name in bindings));
-        const detail = result.message === 'unresolved attribute' && unbound.length > 0 ? `no value for ${unbound.join(', ')}` : result.message;
+        const detail =
+          result.message === 'unresolved attribute' && unbound.length > 0
+            ? `no value for ${unbound.join(', ')}`
+            : result.message;
         throw new ExpressionError(`cannot evaluate "${source}": ${detail}`, source, position);
       }
       return fromCel(result);
@@ -256,7 +335,11 @@ function compileChecked(source: string, position: SourcePosition, options: Compi
 export function evaluateCondition(expression: CompiledExpression, scope: ExpressionScope): boolean {
   const value = expression.evaluate(scope);
   if (typeof value !== 'boolean') {
-    throw new ExpressionError(`condition "${expression.source}" gave ${JSON.stringify(value)}, not true or false`, expression.source, expression.position);
+    throw new ExpressionError(
+      `condition "${expression.source}" gave ${JSON.stringify(value)}, not true or false`,
+      expression.source,
+      expression.position,
+    );
   }
   return value;
 }

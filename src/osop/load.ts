@@ -8,17 +8,37 @@ import type { Diagnostic, LoadResult } from './workflow.ts';
 export const WORKFLOW_EXTENSIONS = ['.osop', '.osop.yaml', '.osop.yml', '.osop.json'];
 
 function fileProblem(file: string, code: string, message: string, suggestion?: string): { diagnostics: Diagnostic[] } {
-  const diagnostic: Diagnostic = { file, line: 1, col: 1, severity: 'error', code, path: '', message, ...(suggestion ? { suggestion } : {}) };
+  const diagnostic: Diagnostic = {
+    file,
+    line: 1,
+    col: 1,
+    severity: 'error',
+    code,
+    path: '',
+    message,
+    ...(suggestion ? { suggestion } : {}),
+  };
   return { diagnostics: [diagnostic] };
 }
 
 const tooLarge = (file: string, bytes: number) =>
-  fileProblem(file, 'file-too-large', `the document is ${bytes} bytes; the limit is ${MAX_BYTES} bytes (1 MB)`, 'split the workflow or move large data out of it');
+  fileProblem(
+    file,
+    'file-too-large',
+    `the document is ${bytes} bytes; the limit is ${MAX_BYTES} bytes (1 MB)`,
+    'split the workflow or move large data out of it',
+  );
 
 export function loadWorkflowText(text: string, file: string): LoadResult {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_BYTES) return tooLarge(file, bytes);
-  if (text.includes('\0')) return fileProblem(file, 'binary-file', 'this is a binary file, not an OSOP workflow', 'pass a .osop.yaml or .osop.json file');
+  if (text.includes('\0'))
+    return fileProblem(
+      file,
+      'binary-file',
+      'this is a binary file, not an OSOP workflow',
+      'pass a .osop.yaml or .osop.json file',
+    );
   const source = parseSource(text, file);
   const sink = new DiagnosticSink(source.locate);
   sink.diagnostics.push(...source.diagnostics);
@@ -27,7 +47,15 @@ export function loadWorkflowText(text: string, file: string): LoadResult {
   const diagnostics = sortDiagnostics(sink.diagnostics);
   if (!workflow || sink.hasErrors) return { diagnostics };
   if (file !== '-' && !WORKFLOW_EXTENSIONS.some((extension) => file.endsWith(extension))) {
-    diagnostics.unshift({ file, line: 1, col: 1, severity: 'warning', code: 'file-extension', path: '', message: 'OSOP files end in .osop, .osop.yaml, .osop.yml or .osop.json' });
+    diagnostics.unshift({
+      file,
+      line: 1,
+      col: 1,
+      severity: 'warning',
+      code: 'file-extension',
+      path: '',
+      message: 'OSOP files end in .osop, .osop.yaml, .osop.yml or .osop.json',
+    });
   }
   return { workflow, diagnostics };
 }

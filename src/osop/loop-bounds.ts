@@ -23,7 +23,9 @@ export function applyLoopBounds(
   rawEdges: unknown[],
   context: NormalizeContext,
 ): WorkflowNode[] {
-  const explicit = new Set(rawNodes.flatMap((raw) => (isRecord(raw) && raw.max_iterations !== undefined ? [raw.id] : [])));
+  const explicit = new Set(
+    rawNodes.flatMap((raw) => (isRecord(raw) && raw.max_iterations !== undefined ? [raw.id] : [])),
+  );
   const bounds = new Map<string, number>();
   for (const edge of edges) {
     if (edge.mode !== 'loop') continue;

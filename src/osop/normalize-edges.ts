@@ -6,7 +6,18 @@ import { EDGE_KEYS, warnUnknownKeys } from './known-keys.ts';
 import { didYouMean } from './suggest.ts';
 import type { CompiledExpression, EdgeMode, SwitchCase, WorkflowEdge } from './workflow.ts';
 
-const EDGE_MODES: EdgeMode[] = ['sequential', 'conditional', 'parallel', 'switch', 'loop', 'event', 'spawn', 'fallback', 'error', 'timeout'];
+const EDGE_MODES: EdgeMode[] = [
+  'sequential',
+  'conditional',
+  'parallel',
+  'switch',
+  'loop',
+  'event',
+  'spawn',
+  'fallback',
+  'error',
+  'timeout',
+];
 const JOIN_MODES = ['wait_all', 'wait_any', 'wait_n'] as const;
 type JoinMode = (typeof JOIN_MODES)[number];
 
@@ -24,13 +35,23 @@ function nodeRef(value: unknown, path: DocPath, context: NormalizeContext): stri
     return undefined;
   }
   if (!idSet(context.nodeIds).has(value)) {
-    context.sink.error({ code: 'unknown-node', path, message: `no node has id "${value}"`, suggestion: didYouMean(value, context.nodeIds) ?? `known nodes: ${context.nodeIds.join(', ')}` });
+    context.sink.error({
+      code: 'unknown-node',
+      path,
+      message: `no node has id "${value}"`,
+      suggestion: didYouMean(value, context.nodeIds) ?? `known nodes: ${context.nodeIds.join(', ')}`,
+    });
     return undefined;
   }
   return value;
 }
 
-function compile(source: unknown, path: DocPath, from: string | undefined, context: NormalizeContext): CompiledExpression | undefined {
+function compile(
+  source: unknown,
+  path: DocPath,
+  from: string | undefined,
+  context: NormalizeContext,
+): CompiledExpression | undefined {
   if (typeof source === 'boolean') source = String(source);
   if (typeof source !== 'string') {
     context.sink.error({ code: 'invalid-expression', path, message: 'an expression must be a string' });
@@ -44,16 +65,40 @@ function compile(source: unknown, path: DocPath, from: string | undefined, conte
     outputFields: context.outputFields,
   });
   const at = (col?: number) => (col ? context.source.locateInString(path, col) : position);
-  for (const warning of warnings) context.sink.warning({ code: warning.code, path, message: warning.message, suggestion: warning.suggestion, at: at(warning.col) });
-  if (error) context.sink.error({ code: error.code, path, message: `${error.message} in "${source.length > 80 ? `${source.slice(0, 79)}…` : source}"`, suggestion: error.suggestion, at: at(error.col) });
+  for (const warning of warnings)
+    context.sink.warning({
+      code: warning.code,
+      path,
+      message: warning.message,
+      suggestion: warning.suggestion,
+      at: at(warning.col),
+    });
+  if (error)
+    context.sink.error({
+      code: error.code,
+      path,
+      message: `${error.message} in "${source.length > 80 ? `${source.slice(0, 79)}…` : source}"`,
+      suggestion: error.suggestion,
+      at: at(error.col),
+    });
   return expression;
 }
 
-function conditionOf(raw: Raw, path: DocPath, from: string | undefined, context: NormalizeContext): CompiledExpression | undefined {
+function conditionOf(
+  raw: Raw,
+  path: DocPath,
+  from: string | undefined,
+  context: NormalizeContext,
+): CompiledExpression | undefined {
   const hasWhen = raw.when !== undefined && raw.when !== null;
   const hasCondition = raw.condition !== undefined && raw.condition !== null;
   if (hasWhen && hasCondition && String(raw.when).trim() !== String(raw.condition).trim()) {
-    context.sink.error({ code: 'when-condition-conflict', path: [...path, 'condition'], message: `when ("${String(raw.when)}") and condition ("${String(raw.condition)}") differ`, suggestion: 'condition is an alias of when: keep one' });
+    context.sink.error({
+      code: 'when-condition-conflict',
+      path: [...path, 'condition'],
+      message: `when ("${String(raw.when)}") and condition ("${String(raw.condition)}") differ`,
+      suggestion: 'condition is an alias of when: keep one',
+    });
     return undefined;
   }
   if (hasWhen) return compile(raw.when, [...path, 'when'], from, context);
@@ -64,7 +109,11 @@ function conditionOf(raw: Raw, path: DocPath, from: string | undefined, context:
 function casesOf(raw: Raw, path: DocPath, context: NormalizeContext): SwitchCase[] | undefined {
   if (raw.cases === undefined) return undefined;
   if (!Array.isArray(raw.cases)) {
-    context.sink.error({ code: 'invalid-cases', path: [...path, 'cases'], message: 'cases must be a list of {value, to}' });
+    context.sink.error({
+      code: 'invalid-cases',
+      path: [...path, 'cases'],
+      message: 'cases must be a list of {value, to}',
+    });
     return undefined;
   }
   return raw.cases.flatMap((entry, index) => {
@@ -82,14 +131,30 @@ function joinOf(raw: Raw, path: DocPath, context: NormalizeContext): Pick<Workfl
   const result: Pick<WorkflowEdge, 'joinMode' | 'joinCount'> = {};
   if (raw.join_mode !== undefined) {
     if ((JOIN_MODES as readonly unknown[]).includes(raw.join_mode)) result.joinMode = raw.join_mode as JoinMode;
-    else context.sink.error({ code: 'invalid-join', path: [...path, 'join_mode'], message: `unknown join_mode ${JSON.stringify(raw.join_mode)}`, suggestion: didYouMean(String(raw.join_mode), JOIN_MODES) ?? `use ${JOIN_MODES.join(', ')}` });
+    else
+      context.sink.error({
+        code: 'invalid-join',
+        path: [...path, 'join_mode'],
+        message: `unknown join_mode ${JSON.stringify(raw.join_mode)}`,
+        suggestion: didYouMean(String(raw.join_mode), JOIN_MODES) ?? `use ${JOIN_MODES.join(', ')}`,
+      });
   }
   if (raw.join_count !== undefined) {
-    if (typeof raw.join_count === 'number' && Number.isInteger(raw.join_count) && raw.join_count >= 1) result.joinCount = raw.join_count;
-    else context.sink.error({ code: 'invalid-join', path: [...path, 'join_count'], message: 'join_count must be a whole number ≥ 1' });
+    if (typeof raw.join_count === 'number' && Number.isInteger(raw.join_count) && raw.join_count >= 1)
+      result.joinCount = raw.join_count;
+    else
+      context.sink.error({
+        code: 'invalid-join',
+        path: [...path, 'join_count'],
+        message: 'join_count must be a whole number ≥ 1',
+      });
   }
   if (result.joinMode === 'wait_n' && result.joinCount === undefined) {
-    context.sink.error({ code: 'invalid-join', path: [...path, 'join_mode'], message: 'join_mode wait_n needs join_count' });
+    context.sink.error({
+      code: 'invalid-join',
+      path: [...path, 'join_mode'],
+      message: 'join_mode wait_n needs join_count',
+    });
   }
   return result;
 }
@@ -97,7 +162,12 @@ function joinOf(raw: Raw, path: DocPath, context: NormalizeContext): Pick<Workfl
 function modeOf(raw: Raw, path: DocPath, context: NormalizeContext): EdgeMode | undefined {
   if (raw.mode === undefined || raw.mode === null) return 'sequential';
   if ((EDGE_MODES as unknown[]).includes(raw.mode)) return raw.mode as EdgeMode;
-  context.sink.error({ code: 'invalid-mode', path: [...path, 'mode'], message: `unknown edge mode ${JSON.stringify(raw.mode)}`, suggestion: didYouMean(String(raw.mode), EDGE_MODES) ?? `use one of ${EDGE_MODES.join(', ')}` });
+  context.sink.error({
+    code: 'invalid-mode',
+    path: [...path, 'mode'],
+    message: `unknown edge mode ${JSON.stringify(raw.mode)}`,
+    suggestion: didYouMean(String(raw.mode), EDGE_MODES) ?? `use one of ${EDGE_MODES.join(', ')}`,
+  });
   return undefined;
 }
 
@@ -113,13 +183,20 @@ export function normalizeEdge(raw: unknown, index: number, context: NormalizeCon
   const mode = modeOf(raw, path, context);
   const when = conditionOf(raw, path, from, context);
   if (mode === 'conditional' && raw.when === undefined && raw.condition === undefined) {
-    context.sink.error({ code: 'missing-condition', path, message: 'a conditional edge needs when (or condition)', suggestion: 'add when: "<CEL expression>" or use mode: sequential' });
+    context.sink.error({
+      code: 'missing-condition',
+      path,
+      message: 'a conditional edge needs when (or condition)',
+      suggestion: 'add when: "<CEL expression>" or use mode: sequential',
+    });
   }
   const forEach = raw.for_each === undefined ? undefined : compile(raw.for_each, [...path, 'for_each'], from, context);
   const cases = casesOf(raw, path, context);
-  const defaultTo = raw.default_to === undefined ? undefined : nodeRef(raw.default_to, [...path, 'default_to'], context);
+  const defaultTo =
+    raw.default_to === undefined ? undefined : nodeRef(raw.default_to, [...path, 'default_to'], context);
   if (!from || !to || !mode) return undefined;
-  const optional = <K extends keyof WorkflowEdge>(key: K, value: WorkflowEdge[K] | undefined) => (value === undefined ? {} : { [key]: value });
+  const optional = <K extends keyof WorkflowEdge>(key: K, value: WorkflowEdge[K] | undefined) =>
+    value === undefined ? {} : { [key]: value };
   return {
     index,
     from,
@@ -130,7 +207,10 @@ export function normalizeEdge(raw: unknown, index: number, context: NormalizeCon
     ...optional('defaultTo', defaultTo),
     ...joinOf(raw, path, context),
     ...optional('forEach', forEach),
-    ...optional('iteratorVar', forEach ? (typeof raw.iterator_var === 'string' ? raw.iterator_var : 'item') : undefined),
+    ...optional(
+      'iteratorVar',
+      forEach ? (typeof raw.iterator_var === 'string' ? raw.iterator_var : 'item') : undefined,
+    ),
     ...optional('label', typeof raw.label === 'string' ? raw.label : undefined),
     position: context.source.locate(path),
   };

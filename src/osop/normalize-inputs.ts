@@ -14,8 +14,19 @@ function fromSpec(name: string, spec: Raw, requiredByDefault: boolean): InputSpe
   };
 }
 
-const SPEC_KEYS = new Set(['type', 'required', 'default', 'description', 'enum', 'format', 'schema', 'items', 'properties']);
-const looksLikeSpec = (value: unknown): value is Raw => isRecord(value) && Object.keys(value).some((key) => SPEC_KEYS.has(key));
+const SPEC_KEYS = new Set([
+  'type',
+  'required',
+  'default',
+  'description',
+  'enum',
+  'format',
+  'schema',
+  'items',
+  'properties',
+]);
+const looksLikeSpec = (value: unknown): value is Raw =>
+  isRecord(value) && Object.keys(value).some((key) => SPEC_KEYS.has(key));
 
 export function normalizeInputs(raw: unknown, context: NormalizeContext): InputSpec[] {
   if (raw === undefined || raw === null) return [];
@@ -24,7 +35,11 @@ export function normalizeInputs(raw: unknown, context: NormalizeContext): InputS
     return raw.flatMap((item, index): InputSpec[] => {
       if (typeof item === 'string') return [{ name: item, required: true }];
       if (isRecord(item) && typeof item.name === 'string') return [fromSpec(item.name, item, true)];
-      context.sink.error({ code: 'invalid-input', path: [...path, index], message: 'an input is a name or {name, type, required, default, description}' });
+      context.sink.error({
+        code: 'invalid-input',
+        path: [...path, index],
+        message: 'an input is a name or {name, type, required, default, description}',
+      });
       return [];
     });
   }

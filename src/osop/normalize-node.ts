@@ -38,7 +38,12 @@ function runtimeOf(raw: Raw, path: DocPath, context: NormalizeContext): Record<s
     const options: TemplateOptions = {
       bareName: context.bareName,
       report: (problem) =>
-        context.sink.error({ code: 'invalid-interpolation', path: [...path, 'runtime', key], message: problem.message, suggestion: 'write ${inputs.name}, ${node_id.field} or ${secrets.NAME}' }),
+        context.sink.error({
+          code: 'invalid-interpolation',
+          path: [...path, 'runtime', key],
+          message: problem.message,
+          suggestion: 'write ${inputs.name}, ${node_id.field} or ${secrets.NAME}',
+        }),
     };
     templates[key] = parseTemplate(value, options);
   }
@@ -47,36 +52,71 @@ function runtimeOf(raw: Raw, path: DocPath, context: NormalizeContext): Record<s
     const literal = typeof runtime.command === 'string' && findInterpolations(runtime.command).length === 0;
     if (runtime.shell === undefined && literal) templates.shell = { kind: 'value', value: true };
     const shell = runtime.shell === undefined && literal ? true : runtime.shell;
-    templates.command = commandTemplate(runtime.command, shell, templates.command, [...path, 'runtime'], context, { bareName: context.bareName });
+    templates.command = commandTemplate(runtime.command, shell, templates.command, [...path, 'runtime'], context, {
+      bareName: context.bareName,
+    });
   }
   return templates;
 }
 
 /** A cli command becomes its argv (or a shell script and its quoted values) here, at load: see command-line.ts. */
-function commandTemplate(value: unknown, shellValue: unknown, parsed: Template, path: DocPath, context: NormalizeContext, options: TemplateOptions): Template {
+function commandTemplate(
+  value: unknown,
+  shellValue: unknown,
+  parsed: Template,
+  path: DocPath,
+  context: NormalizeContext,
+  options: TemplateOptions,
+): Template {
   const shell = shellOf(shellValue);
   if (shell === undefined) {
-    context.sink.error({ code: 'invalid-runtime', path: [...path, 'shell'], message: 'shell must be true, false or the path of a shell', suggestion: 'write shell: true to run the command in /bin/sh' });
+    context.sink.error({
+      code: 'invalid-runtime',
+      path: [...path, 'shell'],
+      message: 'shell must be true, false or the path of a shell',
+      suggestion: 'write shell: true to run the command in /bin/sh',
+    });
     return parsed;
   }
   if (typeof value !== 'string') {
-    if (shell && Array.isArray(value)) context.sink.error({ code: 'invalid-runtime', path: [...path, 'command'], message: 'a command run in a shell must be one string', suggestion: 'write the command as one line, or drop shell: true to run this list as the arguments' });
+    if (shell && Array.isArray(value))
+      context.sink.error({
+        code: 'invalid-runtime',
+        path: [...path, 'command'],
+        message: 'a command run in a shell must be one string',
+        suggestion: 'write the command as one line, or drop shell: true to run this list as the arguments',
+      });
     return parsed;
   }
   const result = parseCommand(value, shell, options);
   // A literal command stays text (the executor splits it the same way); only interpolated ones change shape.
   if (result.template) return parsed.kind === 'value' ? parsed : result.template;
-  context.sink.error({ code: 'invalid-command', path: [...path, 'command'], message: result.problem.message, suggestion: result.problem.suggestion });
+  context.sink.error({
+    code: 'invalid-command',
+    path: [...path, 'command'],
+    message: result.problem.message,
+    suggestion: result.problem.suggestion,
+  });
   return parsed;
 }
 
 function checkType(type: string, raw: Raw, path: DocPath, context: NormalizeContext): void {
   if (!CORE_TYPES.includes(type) && !EXTENDED_TYPES.includes(type)) {
-    context.sink.warning({ code: 'unknown-node-type', path: [...path, 'type'], message: `node type "${type}" is not an OSOP type; it can be walked in a dry run but not run live`, suggestion: didYouMean(type, [...CORE_TYPES, ...EXTENDED_TYPES]) });
+    context.sink.warning({
+      code: 'unknown-node-type',
+      path: [...path, 'type'],
+      message: `node type "${type}" is not an OSOP type; it can be walked in a dry run but not run live`,
+      suggestion: didYouMean(type, [...CORE_TYPES, ...EXTENDED_TYPES]),
+    });
   }
   const runtime = isRecord(raw.runtime) ? raw.runtime : {};
   if (type === 'agent' && typeof runtime.provider === 'string' && !SUPPORTED_PROVIDERS.includes(runtime.provider)) {
-    context.sink.warning({ code: 'unsupported-provider', path: [...path, 'runtime', 'provider'], message: `agent provider "${runtime.provider}" has no executor in sopstate; it can be walked in a dry run but not run live`, suggestion: 'use provider: anthropic to run it live' });
+    context.sink.warning({
+      code: 'unsupported-provider',
+      path: [...path, 'runtime', 'provider'],
+      message: `agent provider "${runtime.provider}" has no executor in sopstate; it can be walked in a dry run but not run live`,
+      suggestion: 'use provider: anthropic to run it live',
+    });
   }
 }
 
@@ -84,7 +124,11 @@ function maxIterationsOf(raw: Raw, path: DocPath, context: NormalizeContext): nu
   const value = raw.max_iterations;
   if (value === undefined) return DEFAULT_MAX_ITERATIONS;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
-  context.sink.error({ code: 'invalid-max-iterations', path: [...path, 'max_iterations'], message: 'max_iterations must be a whole number ≥ 1' });
+  context.sink.error({
+    code: 'invalid-max-iterations',
+    path: [...path, 'max_iterations'],
+    message: 'max_iterations must be a whole number ≥ 1',
+  });
   return DEFAULT_MAX_ITERATIONS;
 }
 
@@ -92,11 +136,21 @@ function extensionsOf(raw: Raw, path: DocPath, context: NormalizeContext): Pick<
   const result: Pick<WorkflowNode, 'sample' | 'testCases'> = {};
   if (raw['x-sample'] !== undefined) {
     if (isRecord(raw['x-sample'])) result.sample = raw['x-sample'];
-    else context.sink.error({ code: 'invalid-sample', path: [...path, 'x-sample'], message: 'x-sample must be a mapping of output names to values' });
+    else
+      context.sink.error({
+        code: 'invalid-sample',
+        path: [...path, 'x-sample'],
+        message: 'x-sample must be a mapping of output names to values',
+      });
   }
   if (raw['x-test-cases'] !== undefined) {
     if (Array.isArray(raw['x-test-cases'])) result.testCases = raw['x-test-cases'];
-    else context.sink.error({ code: 'invalid-test-cases', path: [...path, 'x-test-cases'], message: 'x-test-cases must be a list' });
+    else
+      context.sink.error({
+        code: 'invalid-test-cases',
+        path: [...path, 'x-test-cases'],
+        message: 'x-test-cases must be a list',
+      });
   }
   return result;
 }
@@ -110,9 +164,20 @@ export function normalizeNode(raw: unknown, index: number, context: NormalizeCon
   }
   warnUnknownKeys(raw, NODE_KEYS, path, context.sink, 'node');
   const id = typeof raw.id === 'string' && raw.id.trim() !== '' ? raw.id : undefined;
-  if (!id) context.sink.error({ code: 'missing-field', path: raw.id === undefined ? path : [...path, 'id'], message: 'node needs an id (a non-empty string)' });
+  if (!id)
+    context.sink.error({
+      code: 'missing-field',
+      path: raw.id === undefined ? path : [...path, 'id'],
+      message: 'node needs an id (a non-empty string)',
+    });
   const type = typeof raw.type === 'string' && raw.type !== '' ? raw.type : undefined;
-  if (!type) context.sink.error({ code: 'missing-field', path: raw.type === undefined ? path : [...path, 'type'], message: `node ${id ?? `#${index + 1}`} needs a type`, suggestion: `one of ${CORE_TYPES.join(', ')}` });
+  if (!type)
+    context.sink.error({
+      code: 'missing-field',
+      path: raw.type === undefined ? path : [...path, 'type'],
+      message: `node ${id ?? `#${index + 1}`} needs a type`,
+      suggestion: `one of ${CORE_TYPES.join(', ')}`,
+    });
   if (!id || !type) return undefined;
   checkType(type, raw, path, context);
 

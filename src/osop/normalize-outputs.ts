@@ -10,14 +10,24 @@ const DECLARATION_KEYS = new Set(['name', 'schema', 'description', 'required', '
 
 function mapping(name: string, source: unknown, path: DocPath, context: NormalizeContext): OutputSpec | undefined {
   if (typeof source !== 'string') {
-    context.sink.error({ code: 'output-mapping', path, message: `output ${name} must map to an expression string such as "data.id"` });
+    context.sink.error({
+      code: 'output-mapping',
+      path,
+      message: `output ${name} must map to an expression string such as "data.id"`,
+    });
     return undefined;
   }
   const position = context.source.locate(path);
   const { extract, error } = compileExtractor(source, position, context.nodeIds);
   if (error) {
     const at = error.col ? context.source.locateInString(path, error.col) : position;
-    context.sink.error({ code: error.code, path, message: `output ${name}: ${error.message}`, suggestion: error.suggestion, at });
+    context.sink.error({
+      code: error.code,
+      path,
+      message: `output ${name}: ${error.message}`,
+      suggestion: error.suggestion,
+      at,
+    });
     return undefined;
   }
   return { name, extract };
@@ -32,18 +42,24 @@ function declaration(item: Raw, path: DocPath, context: NormalizeContext): Outpu
 }
 
 function fromList(list: unknown[], path: DocPath, context: NormalizeContext): OutputSpec[] {
-  return list.flatMap((item, index): Array<OutputSpec | undefined> => {
-    const itemPath = [...path, index];
-    if (typeof item === 'string') return [{ name: item }];
-    if (!isRecord(item)) {
-      context.sink.error({ code: 'invalid-output', path: itemPath, message: 'an output is a name, {name, description} or {output_name: "expression"}' });
-      return [];
-    }
-    if ('name' in item && Object.keys(item).every((key) => DECLARATION_KEYS.has(key) || key.startsWith('x-'))) {
-      return [declaration(item, itemPath, context)];
-    }
-    return Object.entries(item).map(([name, source]) => mapping(name, source, [...itemPath, name], context));
-  }).filter((spec): spec is OutputSpec => spec !== undefined);
+  return list
+    .flatMap((item, index): Array<OutputSpec | undefined> => {
+      const itemPath = [...path, index];
+      if (typeof item === 'string') return [{ name: item }];
+      if (!isRecord(item)) {
+        context.sink.error({
+          code: 'invalid-output',
+          path: itemPath,
+          message: 'an output is a name, {name, description} or {output_name: "expression"}',
+        });
+        return [];
+      }
+      if ('name' in item && Object.keys(item).every((key) => DECLARATION_KEYS.has(key) || key.startsWith('x-'))) {
+        return [declaration(item, itemPath, context)];
+      }
+      return Object.entries(item).map(([name, source]) => mapping(name, source, [...itemPath, name], context));
+    })
+    .filter((spec): spec is OutputSpec => spec !== undefined);
 }
 
 function fromMapping(record: Raw, path: DocPath, context: NormalizeContext): OutputSpec[] {
@@ -64,13 +80,21 @@ export function normalizeOutputs(raw: Raw, path: DocPath, context: NormalizeCont
   if (Array.isArray(outputs)) specs.push(...fromList(outputs, [...path, 'outputs'], context));
   else if (isRecord(outputs)) specs.push(...fromMapping(outputs, [...path, 'outputs'], context));
   else if (outputs !== undefined && outputs !== null) {
-    context.sink.error({ code: 'invalid-output', path: [...path, 'outputs'], message: 'outputs must be a list or a mapping' });
+    context.sink.error({
+      code: 'invalid-output',
+      path: [...path, 'outputs'],
+      message: 'outputs must be a list or a mapping',
+    });
   }
   const runtime = isRecord(raw.runtime) ? raw.runtime : {};
   if (runtime.response_mapping !== undefined) {
     const mappingPath = [...path, 'runtime', 'response_mapping'];
     if (!isRecord(runtime.response_mapping)) {
-      context.sink.error({ code: 'invalid-output', path: mappingPath, message: 'response_mapping must map output names to JSONPath or CEL' });
+      context.sink.error({
+        code: 'invalid-output',
+        path: mappingPath,
+        message: 'response_mapping must map output names to JSONPath or CEL',
+      });
     } else {
       for (const spec of fromMapping(runtime.response_mapping, mappingPath, context)) {
         const existing = specs.findIndex((other) => other.name === spec.name);
@@ -95,6 +119,7 @@ export function declaredOutputNames(raw: unknown): string[] {
   } else if (isRecord(outputs)) {
     names.push(...Object.keys(isRecord(outputs.properties) ? outputs.properties : outputs));
   }
-  if (isRecord(raw.runtime) && isRecord(raw.runtime.response_mapping)) names.push(...Object.keys(raw.runtime.response_mapping));
+  if (isRecord(raw.runtime) && isRecord(raw.runtime.response_mapping))
+    names.push(...Object.keys(raw.runtime.response_mapping));
   return names;
 }

@@ -15,7 +15,6 @@ function parseDuration(value: unknown): number | undefined {
   return match ? Number(match[1]) * UNIT_MS[match[2]] : undefined;
 }
 
-
 function nonNegative(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
@@ -23,12 +22,23 @@ function nonNegative(value: unknown): number | undefined {
 export function normalizeTimeout(raw: Raw, path: DocPath, sink: DiagnosticSink): number | undefined {
   if (raw.timeout_sec !== undefined) {
     const seconds = nonNegative(raw.timeout_sec);
-    if (seconds === undefined) sink.error({ code: 'invalid-timeout', path: [...path, 'timeout_sec'], message: 'timeout_sec must be a number of seconds ≥ 0' });
+    if (seconds === undefined)
+      sink.error({
+        code: 'invalid-timeout',
+        path: [...path, 'timeout_sec'],
+        message: 'timeout_sec must be a number of seconds ≥ 0',
+      });
     else return seconds * 1000;
   }
   if (raw.timeout !== undefined) {
     const ms = parseDuration(raw.timeout);
-    if (ms === undefined) sink.error({ code: 'invalid-timeout', path: [...path, 'timeout'], message: `cannot read timeout ${JSON.stringify(raw.timeout)}`, suggestion: 'write a duration such as "30s", "10m" or "24h"' });
+    if (ms === undefined)
+      sink.error({
+        code: 'invalid-timeout',
+        path: [...path, 'timeout'],
+        message: `cannot read timeout ${JSON.stringify(raw.timeout)}`,
+        suggestion: 'write a duration such as "30s", "10m" or "24h"',
+      });
     return ms;
   }
   return undefined;
@@ -36,30 +46,51 @@ export function normalizeTimeout(raw: Raw, path: DocPath, sink: DiagnosticSink):
 
 function fromRetryPolicy(policy: Raw, path: DocPath, sink: DiagnosticSink): RetryPolicy {
   const retries = policy.max_retries === undefined ? 0 : nonNegative(policy.max_retries);
-  if (retries === undefined) sink.error({ code: 'invalid-retry', path: [...path, 'max_retries'], message: 'max_retries must be a number ≥ 0' });
+  if (retries === undefined)
+    sink.error({ code: 'invalid-retry', path: [...path, 'max_retries'], message: 'max_retries must be a number ≥ 0' });
   const strategy = policy.strategy ?? 'fixed';
   if (strategy !== 'fixed' && strategy !== 'exponential_backoff') {
-    sink.error({ code: 'invalid-retry', path: [...path, 'strategy'], message: `unknown retry strategy ${JSON.stringify(strategy)}`, suggestion: 'use fixed or exponential_backoff' });
+    sink.error({
+      code: 'invalid-retry',
+      path: [...path, 'strategy'],
+      message: `unknown retry strategy ${JSON.stringify(strategy)}`,
+      suggestion: 'use fixed or exponential_backoff',
+    });
   }
   const initialMs = (nonNegative(policy.backoff_sec) ?? 1) * 1000;
   const exponential = strategy === 'exponential_backoff';
   return {
     maxAttempts: Math.floor(retries ?? 0) + 1,
-    backoff: { type: exponential ? 'exponential' : 'fixed', initialMs, maxMs: exponential ? Math.max(initialMs, 60_000) : initialMs, multiplier: exponential ? 2 : 1 },
+    backoff: {
+      type: exponential ? 'exponential' : 'fixed',
+      initialMs,
+      maxMs: exponential ? Math.max(initialMs, 60_000) : initialMs,
+      multiplier: exponential ? 2 : 1,
+    },
   };
 }
 
 function fromRetry(retry: Raw, path: DocPath, sink: DiagnosticSink): RetryPolicy {
   const attempts = retry.max_attempts === undefined ? 1 : nonNegative(retry.max_attempts);
-  if (attempts === undefined || attempts < 1) sink.error({ code: 'invalid-retry', path: [...path, 'max_attempts'], message: 'max_attempts must be a number ≥ 1 (it counts the first attempt)' });
+  if (attempts === undefined || attempts < 1)
+    sink.error({
+      code: 'invalid-retry',
+      path: [...path, 'max_attempts'],
+      message: 'max_attempts must be a number ≥ 1 (it counts the first attempt)',
+    });
   const backoff = isRecord(retry.backoff) ? retry.backoff : {};
   const type = backoff.type ?? 'exponential';
   if (type !== 'fixed' && type !== 'exponential' && type !== 'exponential_backoff') {
-    sink.error({ code: 'invalid-retry', path: [...path, 'backoff', 'type'], message: `unknown backoff type ${JSON.stringify(type)}`, suggestion: 'use fixed or exponential' });
+    sink.error({
+      code: 'invalid-retry',
+      path: [...path, 'backoff', 'type'],
+      message: `unknown backoff type ${JSON.stringify(type)}`,
+      suggestion: 'use fixed or exponential',
+    });
   }
   const exponential = type !== 'fixed';
   const initialMs = parseDuration(backoff.initial_delay ?? 1) ?? 1000;
-  const maxMs = parseDuration(backoff.max_delay ?? (exponential ? 60 : backoff.initial_delay ?? 1)) ?? 60_000;
+  const maxMs = parseDuration(backoff.max_delay ?? (exponential ? 60 : (backoff.initial_delay ?? 1))) ?? 60_000;
   const multiplier = nonNegative(backoff.multiplier) ?? (exponential ? 2 : 1);
   const retryable = Array.isArray(retry.retryable_errors) ? retry.retryable_errors.map(String) : undefined;
   return {
@@ -91,7 +122,12 @@ export function normalizeRetry(raw: Raw, path: DocPath, sink: DiagnosticSink): R
     }
   }
   if (isRecord(raw.retry_policy) && isRecord(raw.retry)) {
-    sink.warning({ code: 'retry-both-forms', path: [...path, 'retry'], message: 'both retry_policy and retry are set; retry is used', suggestion: 'keep one of the two' });
+    sink.warning({
+      code: 'retry-both-forms',
+      path: [...path, 'retry'],
+      message: 'both retry_policy and retry are set; retry is used',
+      suggestion: 'keep one of the two',
+    });
   }
   if (isRecord(raw.retry)) {
     const at = [...path, 'retry'];

@@ -20,10 +20,16 @@ function requiredText(raw: Raw, key: string, context: NormalizeContext): string 
   const value = raw[key];
   if (typeof value === 'string' && value.trim() !== '') return value;
   if (typeof value === 'number' && key === 'osop_version') {
-    context.sink.warning({ code: 'version-not-string', path: [key], message: `osop_version ${value} is a number; YAML reads 1.0 as 1`, suggestion: `quote it: osop_version: "${value.toFixed(1)}"` });
+    context.sink.warning({
+      code: 'version-not-string',
+      path: [key],
+      message: `osop_version ${value} is a number; YAML reads 1.0 as 1`,
+      suggestion: `quote it: osop_version: "${value.toFixed(1)}"`,
+    });
     return value.toFixed(1);
   }
-  if (value !== undefined) context.sink.error({ code: 'invalid-field', path: [key], message: `${key} must be a non-empty string` });
+  if (value !== undefined)
+    context.sink.error({ code: 'invalid-field', path: [key], message: `${key} must be a non-empty string` });
   return undefined;
 }
 
@@ -36,14 +42,29 @@ function nodeIdsOf(rawNodes: unknown[], context: NormalizeContext): string[] {
     const previous = firstIndex.get(id);
     if (previous !== undefined) {
       const first = context.source.locate(['nodes', previous, 'id']);
-      context.sink.error({ code: 'duplicate-node', path: ['nodes', index, 'id'], message: `node id "${id}" is used twice (first at line ${first.line})`, suggestion: 'give each node its own id' });
+      context.sink.error({
+        code: 'duplicate-node',
+        path: ['nodes', index, 'id'],
+        message: `node id "${id}" is used twice (first at line ${first.line})`,
+        suggestion: 'give each node its own id',
+      });
       return;
     }
     if (id === '__proto__' || id in Object.prototype) {
-      context.sink.error({ code: 'reserved-node-id', path: ['nodes', index, 'id'], message: `node id "${id}" is a name JavaScript objects reserve`, suggestion: `rename it, e.g. ${id.replace(/_/g, '')}_step` });
+      context.sink.error({
+        code: 'reserved-node-id',
+        path: ['nodes', index, 'id'],
+        message: `node id "${id}" is a name JavaScript objects reserve`,
+        suggestion: `rename it, e.g. ${id.replace(/_/g, '')}_step`,
+      });
     }
     if (RESERVED_NAMES.includes(id)) {
-      context.sink.error({ code: 'reserved-node-id', path: ['nodes', index, 'id'], message: `node id "${id}" collides with the ${id} namespace in expressions`, suggestion: `rename it, e.g. ${id}_step` });
+      context.sink.error({
+        code: 'reserved-node-id',
+        path: ['nodes', index, 'id'],
+        message: `node id "${id}" collides with the ${id} namespace in expressions`,
+        suggestion: `rename it, e.g. ${id}_step`,
+      });
     }
     firstIndex.set(id, index);
   });
@@ -71,18 +92,32 @@ function listOf(raw: Raw, key: 'nodes' | 'edges', context: NormalizeContext): un
 export function normalizeWorkflow(data: unknown, context: NormalizeContext): Workflow | undefined {
   if (!isRecord(data)) {
     const what = data === undefined || data === null ? 'the document is empty' : 'the document is not a mapping';
-    context.sink.error({ code: 'not-a-workflow', path: [], message: `${what}: an OSOP workflow needs osop_version, id, name, nodes and edges` });
+    context.sink.error({
+      code: 'not-a-workflow',
+      path: [],
+      message: `${what}: an OSOP workflow needs osop_version, id, name, nodes and edges`,
+    });
     return undefined;
   }
   if (data.osoplog_version !== undefined) {
-    context.sink.error({ code: 'osoplog-record', path: [], message: 'this is an .osoplog execution record, not a workflow', suggestion: 'pass the .osop workflow it records, or check it with sopstate validate' });
+    context.sink.error({
+      code: 'osoplog-record',
+      path: [],
+      message: 'this is an .osoplog execution record, not a workflow',
+      suggestion: 'pass the .osop workflow it records, or check it with sopstate validate',
+    });
     return undefined;
   }
   warnUnknownKeys(data, WORKFLOW_KEYS, [], context.sink, 'workflow');
   // A text field present but empty (`name:`) gets its own located error below; an empty nodes list has none.
   const missing = REQUIRED.filter((key) => data[key] === undefined || (key === 'nodes' && data[key] === null));
   if (missing.length > 0) {
-    context.sink.error({ code: 'missing-field', path: [], message: `missing required field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, suggestion: 'an OSOP workflow needs osop_version, id, name, nodes and edges' });
+    context.sink.error({
+      code: 'missing-field',
+      path: [],
+      message: `missing required field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
+      suggestion: 'an OSOP workflow needs osop_version, id, name, nodes and edges',
+    });
   }
   const osopVersion = requiredText(data, 'osop_version', context);
   const id = requiredText(data, 'id', context);
@@ -93,7 +128,12 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
     context.sink.error({ code: 'no-nodes', path: ['nodes'], message: 'a workflow needs at least one node' });
   }
   if (rawEdges.length === 0 && rawNodes.length > 1) {
-    context.sink.error({ code: 'no-edges', path: data.edges === undefined ? [] : ['edges'], message: `${rawNodes.length} nodes but no edges connect them`, suggestion: 'add edges: [{from: a, to: b}]' });
+    context.sink.error({
+      code: 'no-edges',
+      path: data.edges === undefined ? [] : ['edges'],
+      message: `${rawNodes.length} nodes but no edges connect them`,
+      suggestion: 'add edges: [{from: a, to: b}]',
+    });
   }
 
   context.nodeIds = nodeIdsOf(rawNodes, context);
@@ -104,19 +144,31 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
     return node ? { namespace: 'outputs', path: [node, name] } : { namespace: 'inputs', path: [name] };
   };
   rawNodes.forEach((raw, index) => validateRuntime(raw, index, context));
-  const written = rawNodes.map((raw, index) => normalizeNode(raw, index, context)).filter((node): node is WorkflowNode => node !== undefined);
+  const written = rawNodes
+    .map((raw, index) => normalizeNode(raw, index, context))
+    .filter((node): node is WorkflowNode => node !== undefined);
   context.outputFields = outputFieldsByNode(written);
-  const edges = rawEdges.map((raw, index) => normalizeEdge(raw, index, context)).filter((edge): edge is WorkflowEdge => edge !== undefined);
+  const edges = rawEdges
+    .map((raw, index) => normalizeEdge(raw, index, context))
+    .filter((edge): edge is WorkflowEdge => edge !== undefined);
   const nodes = applyLoopBounds(written, edges, rawNodes, rawEdges, context);
   const inputs = normalizeInputs(data.inputs, context);
   const unique = new Map(nodes.map((node) => [node.id, node] as const));
   const loopVars = edges.flatMap((edge) => (edge.iteratorVar ? [edge.iteratorVar] : []));
-  validateReferences(rawNodes, { nodes: unique, inputs, inputsDeclared: data.inputs !== undefined && data.inputs !== null, loopVars }, context);
+  validateReferences(
+    rawNodes,
+    { nodes: unique, inputs, inputsDeclared: data.inputs !== undefined && data.inputs !== null, loopVars },
+    context,
+  );
 
   const start = entryNodes([...unique.values()], edges);
   for (const nodeId of unreachableNodes([...unique.values()], edges, start)) {
     const index = rawNodes.findIndex((raw) => isRecord(raw) && raw.id === nodeId);
-    context.sink.warning({ code: 'unreachable-node', path: ['nodes', index], message: `node ${nodeId} can never run: no path leads to it from ${start.join(', ')}` });
+    context.sink.warning({
+      code: 'unreachable-node',
+      path: ['nodes', index],
+      message: `node ${nodeId} can never run: no path leads to it from ${start.join(', ')}`,
+    });
   }
   const retry = normalizeRetry(data, [], context.sink);
   const timeoutMs = normalizeTimeout(data, [], context.sink);

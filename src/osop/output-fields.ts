@@ -19,7 +19,9 @@ export function knownOutputFields(node: Pick<WorkflowNode, 'type' | 'outputs'>):
 }
 
 /** Node id → its closed set of output fields, for the nodes that have one. */
-export function outputFieldsByNode(nodes: Iterable<Pick<WorkflowNode, 'id' | 'type' | 'outputs'>>): Map<string, string[]> {
+export function outputFieldsByNode(
+  nodes: Iterable<Pick<WorkflowNode, 'id' | 'type' | 'outputs'>>,
+): Map<string, string[]> {
   const fields = new Map<string, string[]>();
   for (const node of nodes) {
     const known = knownOutputFields(node);

@@ -28,7 +28,15 @@ export function compileExtractor(
 ): { extract?: OutputExtractor; error?: ExpressionProblem } {
   if (source.trim().startsWith('$')) {
     const path = source.trim();
-    if (path.includes('${')) return { error: { code: 'output-mapping', message: `"${path}" is an interpolation, not a JSONPath`, col: 1, suggestion: 'write a JSONPath such as $.data.id or a CEL expression such as data.id' } };
+    if (path.includes('${'))
+      return {
+        error: {
+          code: 'output-mapping',
+          message: `"${path}" is an interpolation, not a JSONPath`,
+          col: 1,
+          suggestion: 'write a JSONPath such as $.data.id or a CEL expression such as data.id',
+        },
+      };
     return { extract: { kind: 'jsonpath', path } };
   }
   const { expression, error } = compileExpression(source, position, { nodeIds, variables: ENVELOPE_NAMES });
@@ -44,7 +52,8 @@ function extractOne(spec: OutputSpec & { extract: OutputExtractor }, envelope: R
   const { extract } = spec;
   if (extract.kind === 'jsonpath') {
     const value: unknown = JSONPath({ path: extract.path, json: envelope as unknown as object, wrap: false });
-    if (value === undefined) throw new OutputError(`output ${spec.name}: ${extract.path} matched nothing in the response`, spec.name);
+    if (value === undefined)
+      throw new OutputError(`output ${spec.name}: ${extract.path} matched nothing in the response`, spec.name);
     return value;
   }
   const scope = { inputs: {}, outputs: {}, metadata: {}, env: {}, nodes: {}, ...envelope };

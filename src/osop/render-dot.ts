@@ -9,14 +9,23 @@ function quote(value: string): string {
 const SHAPES: Record<string, string> = { agent: 'ellipse', human: 'hexagon' };
 
 function edgeAttributes(edge: GraphEdge): string {
-  const attributes = [edge.label ? `label=${quote(edge.label)}` : undefined, edge.failure ? 'style=dashed, color=firebrick' : undefined, edge.mode === 'parallel' ? 'style=bold' : undefined];
+  const attributes = [
+    edge.label ? `label=${quote(edge.label)}` : undefined,
+    edge.failure ? 'style=dashed, color=firebrick' : undefined,
+    edge.mode === 'parallel' ? 'style=bold' : undefined,
+  ];
   const present = attributes.filter(Boolean);
   return present.length > 0 ? ` [${present.join(', ')}]` : '';
 }
 
 export function renderDot(workflow: Workflow): string {
   const graph = workflowGraph(workflow);
-  const lines = [`digraph ${quote(graph.id)} {`, `  label=${quote(graph.name)};`, '  rankdir=TB;', '  node [shape=box, style=rounded];'];
+  const lines = [
+    `digraph ${quote(graph.id)} {`,
+    `  label=${quote(graph.name)};`,
+    '  rankdir=TB;',
+    '  node [shape=box, style=rounded];',
+  ];
   for (const node of graph.nodes) {
     const shape = SHAPES[node.type] ? `, shape=${SHAPES[node.type]}` : '';
     const start = node.start ? ', penwidth=2' : '';

@@ -31,14 +31,27 @@ function labelOf(parts: Array<string | undefined>): string {
 }
 
 export function workflowGraph(workflow: Workflow): WorkflowGraph {
-  const nodes = workflow.nodes.map((node) => ({ id: node.id, name: node.name, type: node.type, start: workflow.start.includes(node.id) }));
+  const nodes = workflow.nodes.map((node) => ({
+    id: node.id,
+    name: node.name,
+    type: node.type,
+    start: workflow.start.includes(node.id),
+  }));
   const edges = workflow.edges.flatMap((edge): GraphEdge[] => {
     const failure = FAILURE_MODES.includes(edge.mode);
     const mode = edge.mode === 'sequential' ? undefined : edge.mode;
     const condition = edge.when?.source ?? (edge.forEach ? `for_each ${edge.forEach.source}` : undefined);
     if (edge.mode === 'switch' && (edge.cases?.length || edge.defaultTo)) {
-      const cases = (edge.cases ?? []).map((entry) => ({ from: edge.from, to: entry.to, mode: edge.mode, failure, label: labelOf(['switch', `${condition ?? ''} = ${JSON.stringify(entry.value)}`]) }));
-      const fallback = edge.defaultTo ? [{ from: edge.from, to: edge.defaultTo, mode: edge.mode, failure, label: 'switch: default' }] : [];
+      const cases = (edge.cases ?? []).map((entry) => ({
+        from: edge.from,
+        to: entry.to,
+        mode: edge.mode,
+        failure,
+        label: labelOf(['switch', `${condition ?? ''} = ${JSON.stringify(entry.value)}`]),
+      }));
+      const fallback = edge.defaultTo
+        ? [{ from: edge.from, to: edge.defaultTo, mode: edge.mode, failure, label: 'switch: default' }]
+        : [];
       return [...cases, ...fallback];
     }
     return [{ from: edge.from, to: edge.to, mode: edge.mode, failure, label: labelOf([mode, condition, edge.label]) }];

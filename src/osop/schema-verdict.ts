@@ -49,7 +49,8 @@ function pathOf(error: ErrorObject): { path: DocPath; key: boolean } {
 function describe(error: ErrorObject): string {
   const params = error.params as { additionalProperty?: string; allowedValues?: unknown[] };
   if (params.additionalProperty !== undefined) return `"${params.additionalProperty}" is not allowed here`;
-  if (params.allowedValues) return `${error.message}: ${params.allowedValues.map((value) => JSON.stringify(value)).join(', ')}`;
+  if (params.allowedValues)
+    return `${error.message}: ${params.allowedValues.map((value) => JSON.stringify(value)).join(', ')}`;
   return error.message ?? error.keyword;
 }
 
@@ -72,12 +73,23 @@ function schemaDiagnostics(data: unknown, source: SourceDocument, file: string, 
     const { path, key } = pathOf(error);
     const position = source.locate(path, { key });
     const where = error.instancePath === '' ? 'document' : error.instancePath;
-    return { ...position, file, severity: 'error', code: `schema-${name}`, path: path.map(String).join('.'), message: `${label}: ${where}: ${describe(error)}` };
+    return {
+      ...position,
+      file,
+      severity: 'error',
+      code: `schema-${name}`,
+      path: path.map(String).join('.'),
+      message: `${label}: ${where}: ${describe(error)}`,
+    };
   });
 }
 
 /** Parses the text and returns the schema's verdict; YAML errors are left to the loader. */
-export function schemaVerdict(text: string, file: string, name: SchemaName): { valid: boolean; diagnostics: Diagnostic[] } {
+export function schemaVerdict(
+  text: string,
+  file: string,
+  name: SchemaName,
+): { valid: boolean; diagnostics: Diagnostic[] } {
   const source = parseSource(text, file);
   if (source.data === undefined) return { valid: false, diagnostics: [] };
   const diagnostics = schemaDiagnostics(source.data, source, file, name);

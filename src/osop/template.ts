@@ -32,7 +32,10 @@ const SEGMENT = /^[A-Za-z_][\w-]*$/;
 
 /** `a.b[0].c` → ['a', 'b', '0', 'c']; undefined when it is not a plain dotted path. */
 function splitPath(text: string): string[] | undefined {
-  const segments = text.trim().replace(/\[(\d+)\]/g, '.$1').split('.');
+  const segments = text
+    .trim()
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.');
   const valid = segments.every((segment, index) => SEGMENT.test(segment) || (index > 0 && /^\d+$/.test(segment)));
   return valid ? segments : undefined;
 }
@@ -88,7 +91,10 @@ function parseString(text: string, options: TemplateOptions): Template {
   let last = 0;
   for (const { index, length, source, ref } of findInterpolations(text, options)) {
     if (!ref) {
-      options.report?.({ message: `\${${source}} is not a reference such as \${inputs.name} or \${node.field}`, source });
+      options.report?.({
+        message: `\${${source}} is not a reference such as \${inputs.name} or \${node.field}`,
+        source,
+      });
       continue;
     }
     if (index > last) parts.push(text.slice(last, index));
@@ -167,6 +173,8 @@ export function resolveTemplate(template: Template, values: TemplateValues): unk
     case 'list':
       return template.items.map((item) => resolveTemplate(item, values));
     case 'map':
-      return Object.fromEntries(Object.entries(template.entries).map(([key, entry]) => [key, resolveTemplate(entry, values)]));
+      return Object.fromEntries(
+        Object.entries(template.entries).map(([key, entry]) => [key, resolveTemplate(entry, values)]),
+      );
   }
 }

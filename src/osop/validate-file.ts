@@ -34,7 +34,9 @@ function isOsoplog(file: string, text: string): boolean {
 }
 
 function verdict(file: string, kind: FileVerdict['kind'], diagnostics: Diagnostic[], strict: boolean): FileVerdict {
-  const failing = diagnostics.some((diagnostic) => diagnostic.severity === 'error' || (strict && diagnostic.severity === 'warning'));
+  const failing = diagnostics.some(
+    (diagnostic) => diagnostic.severity === 'error' || (strict && diagnostic.severity === 'warning'),
+  );
   return { file, kind, valid: !failing, diagnostics: sortDiagnostics(diagnostics) };
 }
 
@@ -42,7 +44,12 @@ function validateOsoplog(text: string, file: string, options: ValidateOptions): 
   const parsed = parseSource(text, file).diagnostics;
   if (parsed.some((diagnostic) => diagnostic.severity === 'error')) return verdict(file, 'osoplog', parsed, false);
   const checkSchema = options.strict || options.schema !== undefined;
-  return verdict(file, 'osoplog', [...parsed, ...(checkSchema ? schemaVerdict(text, file, 'osoplog').diagnostics : [])], Boolean(options.strict));
+  return verdict(
+    file,
+    'osoplog',
+    [...parsed, ...(checkSchema ? schemaVerdict(text, file, 'osoplog').diagnostics : [])],
+    Boolean(options.strict),
+  );
 }
 
 /** Never throws: a file that crashes a check gets an error verdict of its own, so the other files still get theirs. */
@@ -50,8 +57,22 @@ export async function validateFile(path: string, options: ValidateOptions = {}):
   try {
     return await validateOne(path, options);
   } catch (failure) {
-    const reason = failure instanceof RangeError ? 'it is too deeply nested' : failure instanceof Error ? failure.message : String(failure);
-    const diagnostic: Diagnostic = { severity: 'error', code: 'unchecked', path: '', file: path, line: 1, col: 1, message: `could not be checked: ${reason}`, suggestion: 'simplify the document' };
+    const reason =
+      failure instanceof RangeError
+        ? 'it is too deeply nested'
+        : failure instanceof Error
+          ? failure.message
+          : String(failure);
+    const diagnostic: Diagnostic = {
+      severity: 'error',
+      code: 'unchecked',
+      path: '',
+      file: path,
+      line: 1,
+      col: 1,
+      message: `could not be checked: ${reason}`,
+      suggestion: 'simplify the document',
+    };
     return verdict(path, 'workflow', [diagnostic], false);
   }
 }
@@ -67,7 +88,8 @@ export function validateText(text: string, path: string, options: ValidateOption
   const read = { text };
   if (isOsoplog(path, read.text)) return validateOsoplog(read.text, path, options);
   const loaded = loadWorkflowText(read.text, path);
-  const live = loaded.workflow && !options.dryRun ? [...liveBlockers(loaded.workflow), ...cliNotes(loaded.workflow)] : [];
+  const live =
+    loaded.workflow && !options.dryRun ? [...liveBlockers(loaded.workflow), ...cliNotes(loaded.workflow)] : [];
   const codes = new Set(live.map((diagnostic) => diagnostic.code));
   const accepted = loaded.workflow && !loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error');
   const checked = accepted && options.check ? options.check(loaded.workflow!) : [];
@@ -78,12 +100,14 @@ export function validateText(text: string, path: string, options: ValidateOption
   return verdict(path, 'workflow', [...diagnostics, ...official], Boolean(options.strict));
 }
 
-const isCheckable = (name: string) => WORKFLOW_EXTENSIONS.some((extension) => name.endsWith(extension)) || OSOPLOG_NAME.test(name);
+const isCheckable = (name: string) =>
+  WORKFLOW_EXTENSIONS.some((extension) => name.endsWith(extension)) || OSOPLOG_NAME.test(name);
 
 /** Directories become the OSOP files (and .osoplog records) under them, sorted; other paths stay as given. A folder with none is an error. */
 export async function expandPaths(paths: string[]): Promise<string[]> {
   const expanded: string[] = [];
-  if (paths.filter((path) => path === '-').length > 1) throw new Error('- (stdin) can be read only once: give it one time');
+  if (paths.filter((path) => path === '-').length > 1)
+    throw new Error('- (stdin) can be read only once: give it one time');
   for (const path of paths) {
     const info = path === '-' ? undefined : await stat(path).catch(() => undefined);
     if (!info?.isDirectory()) {
@@ -91,8 +115,13 @@ export async function expandPaths(paths: string[]): Promise<string[]> {
       continue;
     }
     const entries = await readdir(path, { recursive: true, withFileTypes: true });
-    const files = entries.filter((entry) => entry.isFile() && isCheckable(entry.name)).map((entry) => join(entry.parentPath, entry.name));
-    if (files.length === 0) throw new Error(`${path} holds no OSOP files (${WORKFLOW_EXTENSIONS.join(', ')} or .osoplog): pass workflow files, or a folder that has some`);
+    const files = entries
+      .filter((entry) => entry.isFile() && isCheckable(entry.name))
+      .map((entry) => join(entry.parentPath, entry.name));
+    if (files.length === 0)
+      throw new Error(
+        `${path} holds no OSOP files (${WORKFLOW_EXTENSIONS.join(', ')} or .osoplog): pass workflow files, or a folder that has some`,
+      );
     expanded.push(...files.sort());
   }
   return expanded;

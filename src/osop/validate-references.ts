@@ -6,7 +6,6 @@ import { didYouMean } from './suggest.ts';
 import { findInterpolations } from './template.ts';
 import type { InputSpec, Reference, WorkflowNode } from './workflow.ts';
 
-
 export interface ReferenceTargets {
   nodes: Map<string, WorkflowNode>;
   inputs: InputSpec[];
@@ -16,31 +15,62 @@ export interface ReferenceTargets {
   loopVars: string[];
 }
 
-function checkReference(ref: Reference, path: DocPath, col: number, targets: ReferenceTargets, context: NormalizeContext): void {
+function checkReference(
+  ref: Reference,
+  path: DocPath,
+  col: number,
+  targets: ReferenceTargets,
+  context: NormalizeContext,
+): void {
   const at = context.source.locateInString(path, col);
   const [head, field] = ref.path;
   if (ref.namespace === 'outputs') {
     const node = targets.nodes.get(head);
     if (!node) {
-      const suggestion = didYouMean(head, targets.nodes.keys()) ?? `known nodes: ${[...targets.nodes.keys()].join(', ')}`;
-      context.sink.error({ code: 'unknown-reference', path, message: `\${${ref.source}} refers to no node "${head}"`, suggestion, at });
+      const suggestion =
+        didYouMean(head, targets.nodes.keys()) ?? `known nodes: ${[...targets.nodes.keys()].join(', ')}`;
+      context.sink.error({
+        code: 'unknown-reference',
+        path,
+        message: `\${${ref.source}} refers to no node "${head}"`,
+        suggestion,
+        at,
+      });
       return;
     }
     const known = knownOutputFields(node);
     if (field !== undefined && known && !known.includes(field)) {
       const suggestion = didYouMean(field, known) ?? `${head} produces: ${known.join(', ')}`;
-      context.sink.error({ code: 'unknown-output', path, message: `\${${ref.source}}: node ${head} declares no output "${field}"`, suggestion, at });
+      context.sink.error({
+        code: 'unknown-output',
+        path,
+        message: `\${${ref.source}}: node ${head} declares no output "${field}"`,
+        suggestion,
+        at,
+      });
     }
     return;
   }
   if (ref.namespace === 'loop' && !targets.loopVars.includes(head) && head !== 'index') {
     const known = [...targets.loopVars, 'index'];
-    context.sink.warning({ code: 'unknown-loop-var', path, message: `\${${ref.source}}: no for_each edge names its iterator_var ${head}`, suggestion: didYouMean(head, known) ?? `loop variables: ${known.join(', ')}`, at });
+    context.sink.warning({
+      code: 'unknown-loop-var',
+      path,
+      message: `\${${ref.source}}: no for_each edge names its iterator_var ${head}`,
+      suggestion: didYouMean(head, known) ?? `loop variables: ${known.join(', ')}`,
+      at,
+    });
     return;
   }
   if (ref.namespace === 'inputs' && targets.inputsDeclared && !targets.inputs.some((input) => input.name === head)) {
     const names = targets.inputs.map((input) => input.name);
-    context.sink.error({ code: 'unknown-reference', path, message: `\${${ref.source}} refers to no declared input "${head}"`, suggestion: didYouMean(head, names) ?? `declared inputs: ${names.join(', ')}`, at });
+    context.sink.error({
+      code: 'unknown-reference',
+      path,
+      message: `\${${ref.source}} refers to no declared input "${head}"`,
+      suggestion: didYouMean(head, names) ?? `declared inputs: ${names.join(', ')}`,
+      at,
+    });
   }
 }
 
@@ -50,13 +80,25 @@ const KEY_SHAPES = /\b(sk|rk)_(live|test)_[A-Za-z0-9]{8,}|\bsk-ant-[A-Za-z0-9_-]
 function checkString(text: string, path: DocPath, targets: ReferenceTargets, context: NormalizeContext): void {
   const key = KEY_SHAPES.exec(text);
   if (key) {
-    context.sink.warning({ code: 'hard-coded-secret', path, message: 'this value looks like an API key written into the workflow', suggestion: 'use ${secrets.NAME} and pass the key at run time', at: context.source.locateInString(path, key.index + 1) });
+    context.sink.warning({
+      code: 'hard-coded-secret',
+      path,
+      message: 'this value looks like an API key written into the workflow',
+      suggestion: 'use ${secrets.NAME} and pass the key at run time',
+      at: context.source.locateInString(path, key.index + 1),
+    });
   }
   for (const { index, ref } of findInterpolations(text, { bareName: context.bareName })) {
     if (!ref) continue;
     if (!ref.source.includes('.')) {
       const meaning = [ref.namespace, ...ref.path].join('.');
-      context.sink.warning({ code: 'bare-interpolation', path, message: `\${${ref.source}} is read as \${${meaning}}`, suggestion: `write \${${meaning}}`, at: context.source.locateInString(path, index + 1) });
+      context.sink.warning({
+        code: 'bare-interpolation',
+        path,
+        message: `\${${ref.source}} is read as \${${meaning}}`,
+        suggestion: `write \${${meaning}}`,
+        at: context.source.locateInString(path, index + 1),
+      });
     }
     checkReference(ref, path, index + 1, targets, context);
   }
@@ -75,7 +117,8 @@ function checkString(text: string, path: DocPath, targets: ReferenceTargets, con
 function walk(value: unknown, path: DocPath, targets: ReferenceTargets, context: NormalizeContext): void {
   if (typeof value === 'string') checkString(value, path, targets, context);
   else if (Array.isArray(value)) value.forEach((item, index) => walk(item, [...path, index], targets, context));
-  else if (isRecord(value)) for (const [key, item] of Object.entries(value)) walk(item, [...path, key], targets, context);
+  else if (isRecord(value))
+    for (const [key, item] of Object.entries(value)) walk(item, [...path, key], targets, context);
 }
 
 /** Checks every string in each node's runtime (and a node-level command). */

@@ -68,9 +68,7 @@ export interface CompiledExpression {
   evaluate(scope: ExpressionScope): unknown;
 }
 
-export type OutputExtractor =
-  | { kind: 'cel'; expression: CompiledExpression }
-  | { kind: 'jsonpath'; path: string };
+export type OutputExtractor = { kind: 'cel'; expression: CompiledExpression } | { kind: 'jsonpath'; path: string };
 
 export interface OutputSpec {
   name: string;

@@ -23,7 +23,9 @@ function nodeAt(doc: Document, path: DocPath): { node?: Node; keyNode?: Node; de
   for (let depth = 0; depth < path.length; depth++) {
     const segment = path[depth];
     if (isMap(current)) {
-      const pair = current.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = current.items.find(
+        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+      );
       if (!pair) return { node: current as Node, depth };
       keyNode = pair.key as Node;
       current = pair.value ?? pair.key;
@@ -66,7 +68,10 @@ export function parseSource(text: string, file: string): SourceDocument {
   for (const problem of problems.slice(0, MAX_YAML_PROBLEMS)) {
     const [start] = problem.pos;
     const duplicate = problem.code === 'DUPLICATE_KEY';
-    const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]+)/.exec(text.slice(start, start + 200))?.[1].trim().replace(/^["']|["']$/g, '');
+    const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]+)/
+      .exec(text.slice(start, start + 200))?.[1]
+      .trim()
+      .replace(/^["']|["']$/g, '');
     const message = duplicate ? `duplicate key "${key}"` : `YAML: ${problem.message.split('\n')[0]}`;
     diagnostics.push({
       ...at(start),
@@ -79,7 +84,12 @@ export function parseSource(text: string, file: string): SourceDocument {
   }
   if (problems.length > MAX_YAML_PROBLEMS) {
     const [last] = diagnostics.slice(-1);
-    diagnostics.push({ ...last, code: 'yaml-syntax', message: `${problems.length - MAX_YAML_PROBLEMS} more YAML problems not shown`, suggestion: 'fix the first ones; later ones often follow from them' });
+    diagnostics.push({
+      ...last,
+      code: 'yaml-syntax',
+      message: `${problems.length - MAX_YAML_PROBLEMS} more YAML problems not shown`,
+      suggestion: 'fix the first ones; later ones often follow from them',
+    });
   }
   if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return { locate, locateInString, diagnostics };
 

@@ -36,15 +36,24 @@ export interface ResolveNames {
   producers?: ReadonlyMap<string, string>;
 }
 
-export function outputProducers(nodes: ReadonlyArray<{ id: string; outputs: ReadonlyArray<{ name: string }> }>): Map<string, string> {
+export function outputProducers(
+  nodes: ReadonlyArray<{ id: string; outputs: ReadonlyArray<{ name: string }> }>,
+): Map<string, string> {
   const producers = new Map<string, string>();
-  for (const node of nodes) for (const output of node.outputs) if (!producers.has(output.name)) producers.set(output.name, node.id);
+  for (const node of nodes)
+    for (const output of node.outputs) if (!producers.has(output.name)) producers.set(output.name, node.id);
   return producers;
 }
 
 const NAMESPACES = new Set(['inputs', 'outputs', 'metadata', 'env', 'event', 'loop', 'nodes']);
 const COMPARISONS: Record<string, AtomOp> = {
-  '_==_': '==', '_!=_': '!=', '_<_': '<', '_<=_': '<=', '_>_': '>', '_>=_': '>=', '@in': 'in',
+  '_==_': '==',
+  '_!=_': '!=',
+  '_<_': '<',
+  '_<=_': '<=',
+  '_>_': '>',
+  '_>=_': '>=',
+  '@in': 'in',
 };
 const FLIPPED: Partial<Record<AtomOp, AtomOp>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 const ERROR_FUNCTIONS = new Set(['error_of']);
@@ -98,7 +107,8 @@ function atomOf(fn: string, target: Expr | undefined, args: Expr[], names: Resol
     const leftRef = fieldRef(left, names);
     const rightRef = fieldRef(right, names);
     const sized = sizeOf(left, names);
-    if (sized && typeof literalOf(right) === 'number') return { ref: sized, op, literals: [literalOf(right)], size: true };
+    if (sized && typeof literalOf(right) === 'number')
+      return { ref: sized, op, literals: [literalOf(right)], size: true };
     if (op === 'in') {
       const list = literalOf(right);
       return leftRef && Array.isArray(list) ? { ref: leftRef, op, literals: list } : undefined;

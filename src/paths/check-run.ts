@@ -58,12 +58,23 @@ function compareMaps(expected: Map<string, string[]>, actual: Map<string, string
 
 export function checkRun(workflow: Workflow, path: WorkflowPath, events: RunEvent[]): PathCheck {
   const taken = events.flatMap((event): TakenEdge[] =>
-    event.type === 'edge.taken' ? [{ index: edgeIndex(workflow, event.from, event.to, event.mode), from: event.from, to: event.to, mode: event.mode }] : [],
+    event.type === 'edge.taken'
+      ? [
+          {
+            index: edgeIndex(workflow, event.from, event.to, event.mode),
+            from: event.from,
+            to: event.to,
+            mode: event.mode,
+          },
+        ]
+      : [],
   );
   const final = events.find((event) => event.type === 'run.completed' || event.type === 'run.failed');
   const status = final && 'status' in final ? final.status : undefined;
   const problems = [
-    ...(status === path.status ? [] : [`expected the run to end ${path.status}; it ended ${status ?? 'without a final event'}`]),
+    ...(status === path.status
+      ? []
+      : [`expected the run to end ${path.status}; it ended ${status ?? 'without a final event'}`]),
     ...compareMaps(pathOutcomes(path), runOutcomes(events), 'node'),
     ...compareMaps(edgesBySource(path.steps.flatMap((step) => step.edges)), edgesBySource(taken), 'edges from'),
   ];

@@ -11,7 +11,8 @@ export interface EdgeCoverage {
   missing: string[];
 }
 
-const describeEdge = (edge: Pick<WorkflowEdge, 'from' | 'to' | 'mode'>): string => `${edge.from} ─${edge.mode}→ ${edge.to}`;
+const describeEdge = (edge: Pick<WorkflowEdge, 'from' | 'to' | 'mode'>): string =>
+  `${edge.from} ─${edge.mode}→ ${edge.to}`;
 
 export function edgeCoverage(workflow: Workflow, taken: Iterable<TakenEdge>): EdgeCoverage {
   const hit = new Set<number>();
@@ -19,5 +20,10 @@ export function edgeCoverage(workflow: Workflow, taken: Iterable<TakenEdge>): Ed
   const total = workflow.edges.length;
   const exercised = workflow.edges.filter((edge) => hit.has(edge.index)).length;
   const percent = total === 0 ? 100 : Math.round((exercised / total) * 1000) / 10;
-  return { exercised, total, percent, missing: workflow.edges.filter((edge) => !hit.has(edge.index)).map(describeEdge) };
+  return {
+    exercised,
+    total,
+    percent,
+    missing: workflow.edges.filter((edge) => !hit.has(edge.index)).map(describeEdge),
+  };
 }

@@ -17,7 +17,11 @@ export function edgeExpressions(workflow: Workflow): EdgeExpression[] {
     if (edge.when) {
       const shape =
         edge.mode === 'switch'
-          ? switchShape(edge.when.source, names, (edge.cases ?? []).map((entry) => entry.value))
+          ? switchShape(
+              edge.when.source,
+              names,
+              (edge.cases ?? []).map((entry) => entry.value),
+            )
           : conditionShape(edge.when.source, names);
       found.push({ expression: edge.when, edge, shape });
     }

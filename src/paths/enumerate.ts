@@ -47,7 +47,13 @@ interface Walk {
 const tooManyStates = (maxStates: number) =>
   `the workflow has more than ${maxStates} distinct states to explore (raise the state bound or split the workflow)`;
 
-function stateGraph(machine: AnyStateMachine, variant: InputVariant, events: WalkEvents, key: Walk['key'], maxStates: number): Adjacency | undefined {
+function stateGraph(
+  machine: AnyStateMachine,
+  variant: InputVariant,
+  events: WalkEvents,
+  key: Walk['key'],
+  maxStates: number,
+): Adjacency | undefined {
   try {
     return getAdjacencyMap(machine, {
       input: { runId: 'paths', inputs: variant.inputs },
@@ -67,7 +73,10 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
     const why = `the workflow has ${workflow.nodes.length} nodes; paths explores at most ${MAX_PATH_NODES} (split the workflow)`;
     return { workflowId: workflow.id, inputs: {}, paths: [], complete: false, statesExplored: 0, stoppedBecause: why };
   }
-  const maxStates = Math.min(options.maxStates ?? DEFAULT_MAX_STATES, Math.floor(MAX_STATE_CELLS / Math.max(1, workflow.nodes.length)));
+  const maxStates = Math.min(
+    options.maxStates ?? DEFAULT_MAX_STATES,
+    Math.floor(MAX_STATE_CELLS / Math.max(1, workflow.nodes.length)),
+  );
   const { byNode, inputs, variants } = deriveOutcomes(workflow);
   const machine = compileWorkflow(workflow) as unknown as AnyStateMachine;
   const key = stateKey(workflow);
@@ -79,7 +88,11 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
   let statesExplored = 0;
   let stopped = false;
   for (const variant of variants) {
-    const events = walkEvents(workflow.nodes.map((node) => node.id), byNode, { interleave });
+    const events = walkEvents(
+      workflow.nodes.map((node) => node.id),
+      byNode,
+      { interleave },
+    );
     const adjacency = stateGraph(machine, variant, events, key, maxStates);
     if (!adjacency) {
       notes.push(tooManyStates(maxStates));
@@ -87,17 +100,38 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
       break;
     }
     statesExplored += Object.keys(adjacency).length;
-    const walk: Walk = { workflow, machine, adjacency, key, events, variant, max, paths, seen, stopped: false, stuck: 0, edgeCache: new Map() };
+    const walk: Walk = {
+      workflow,
+      machine,
+      adjacency,
+      key,
+      events,
+      variant,
+      max,
+      paths,
+      seen,
+      stopped: false,
+      stuck: 0,
+      edgeCache: new Map(),
+    };
     const [startKey] = Object.keys(adjacency);
     if (startKey) visit(walk, startKey, [], new Set([startKey]));
-    if (walk.stuck > 0) notes.push(`${walk.stuck} walk(s) reached a state with nothing left to run and no final status`);
+    if (walk.stuck > 0)
+      notes.push(`${walk.stuck} walk(s) reached a state with nothing left to run and no final status`);
     if (walk.stopped) {
       notes.unshift(`stopped after ${max} paths (--max ${max}); the workflow has more`);
       stopped = true;
       break;
     }
   }
-  return { workflowId: workflow.id, inputs, paths, complete: !stopped, statesExplored, ...(notes.length ? { stoppedBecause: notes.join('; ') } : {}) };
+  return {
+    workflowId: workflow.id,
+    inputs,
+    paths,
+    complete: !stopped,
+    statesExplored,
+    ...(notes.length ? { stoppedBecause: notes.join('; ') } : {}),
+  };
 }
 
 function visit(walk: Walk, fromKey: string, steps: PathStep[], onStack: Set<string>): void {
@@ -123,7 +157,13 @@ function visit(walk: Walk, fromKey: string, steps: PathStep[], onStack: Set<stri
   if (!moved) walk.stuck += 1;
 }
 
-function stepOf(walk: Walk, before: AnyMachineSnapshot, event: WalkEvent, after: AnyMachineSnapshot, steps: PathStep[]): PathStep | undefined {
+function stepOf(
+  walk: Walk,
+  before: AnyMachineSnapshot,
+  event: WalkEvent,
+  after: AnyMachineSnapshot,
+  steps: PathStep[],
+): PathStep | undefined {
   const origin = walk.events.originOf(event);
   if (!origin) return undefined;
   // The machine's entry count, not the finished steps: a parallel sibling cut short by a fallback still used up a visit.
@@ -150,7 +190,9 @@ function edgesOf(walk: Walk, before: AnyMachineSnapshot, event: WalkEvent): Take
 }
 
 const stepsSignature = (steps: PathStep[]) =>
-  JSON.stringify(steps.map((step) => [step.node, step.visit, step.outcome.label, step.edges.map((edge) => edge.index), step.final]));
+  JSON.stringify(
+    steps.map((step) => [step.node, step.visit, step.outcome.label, step.edges.map((edge) => edge.index), step.final]),
+  );
 
 function record(walk: Walk, steps: PathStep[], status: FinalStatus, error: string | undefined): void {
   const signature = stepsSignature(steps);

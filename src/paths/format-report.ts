@@ -14,7 +14,9 @@ export function formatCheck(check: PathCheck): string {
   const expectsFailure = check.path.status !== 'COMPLETED';
   const mark = check.passed ? (expectsFailure ? '✓ expected failure,' : '✓') : '✗';
   const line = `${mark} path ${check.path.id}: ${pathSummary(check.path)}`;
-  const why = expectsFailure ? [`    fails by design: ${check.path.error ?? `the path ends ${check.path.status}`}`] : [];
+  const why = expectsFailure
+    ? [`    fails by design: ${check.path.error ?? `the path ends ${check.path.status}`}`]
+    : [];
   const how = check.drivenBy ? [`    driven by: ${check.drivenBy}`] : [];
   return [line, ...why, ...how, ...check.problems.map((problem) => `    ${problem}`)].join('\n');
 }
@@ -32,6 +34,7 @@ export function formatReport(report: PathTestReport, undriven: Undriven[] = []):
     `${report.checks.length} path${report.checks.length === 1 ? '' : 's'} run: ${report.checks.length - failed} passed, ${failed} failed` +
       (undriven.length > 0 ? `; ${undriven.length} could not be driven` : ''),
   ];
-  if (!report.enumeration.complete && report.enumeration.stoppedBecause) lines.push(`incomplete: ${report.enumeration.stoppedBecause}`);
+  if (!report.enumeration.complete && report.enumeration.stoppedBecause)
+    lines.push(`incomplete: ${report.enumeration.stoppedBecause}`);
   return lines.join('\n');
 }

@@ -3,7 +3,8 @@ import type { PathEnumeration, PathStep, WorkflowPath } from './path.ts';
 
 function stepLine(step: PathStep): string {
   const visit = step.visit > 1 ? ` #${step.visit}` : '';
-  const outcome = step.outcome.kind === 'done' ? step.outcome.label : `${step.outcome.label}: ${step.outcome.error.message}`;
+  const outcome =
+    step.outcome.kind === 'done' ? step.outcome.label : `${step.outcome.label}: ${step.outcome.error.message}`;
   const moves = step.edges.map((edge) => `─${edge.mode}→ ${edge.to}`);
   if (step.final) moves.push(`→ ${step.final}`);
   if (moves.length === 0) moves.push('(branch ends)');

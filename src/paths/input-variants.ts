@@ -10,9 +10,22 @@ export interface InputVariant {
 
 const MAX_VARIANTS = 64;
 
-function verdict(item: EdgeExpression, inputs: Record<string, unknown>, outputs: Record<string, Record<string, unknown>>): string {
+function verdict(
+  item: EdgeExpression,
+  inputs: Record<string, unknown>,
+  outputs: Record<string, Record<string, unknown>>,
+): string {
   try {
-    return JSON.stringify(item.expression.evaluate({ inputs, outputs, metadata: { run_id: 'paths', attempt: 1 }, env: {}, nodes: {}, sourceNode: item.edge.from }));
+    return JSON.stringify(
+      item.expression.evaluate({
+        inputs,
+        outputs,
+        metadata: { run_id: 'paths', attempt: 1 },
+        env: {},
+        nodes: {},
+        sourceNode: item.edge.from,
+      }),
+    );
   } catch {
     return 'error';
   }

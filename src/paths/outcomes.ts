@@ -3,12 +3,17 @@ import type { Atom } from './cel-atoms.ts';
 import { edgeExpressions, type EdgeExpression } from './edge-expressions.ts';
 import { inputVariants, type InputVariant } from './input-variants.ts';
 import { samplesFor } from './samples.ts';
-import { combinations, describeAssignments, fieldChoices, sampleInputs, setPath, type FieldAssignment } from './sample-values.ts';
+import {
+  combinations,
+  describeAssignments,
+  fieldChoices,
+  sampleInputs,
+  setPath,
+  type FieldAssignment,
+} from './sample-values.ts';
 import { initialContext } from '../machine/context.ts';
 import { decideSuccess } from '../machine/route.ts';
 import type { ExpressionScope, Workflow, WorkflowEdge, WorkflowNode } from '../osop/workflow.ts';
-
-;
 
 interface SimulatedError {
   message: string;
@@ -35,7 +40,11 @@ const FAILURE_MODES = new Set<string>(['fallback', 'error', 'timeout']);
 export function deriveOutcomes(workflow: Workflow): Outcomes {
   const shaped = edgeExpressions(workflow);
   const atoms = shaped.flatMap((item) => item.shape.atoms);
-  const inputs = sampleInputs(workflow.inputs, atoms, workflow.nodes.flatMap((node) => Object.values(node.runtime)));
+  const inputs = sampleInputs(
+    workflow.inputs,
+    atoms,
+    workflow.nodes.flatMap((node) => Object.values(node.runtime)),
+  );
   const defaults = new Map(workflow.nodes.map((node) => [node.id, defaultOutputs(node, atoms)]));
   const byNode = new Map<string, Outcome[]>();
   const context: DeriveContext = { workflow, shaped, inputs, defaults };
@@ -71,7 +80,12 @@ function defaultOutputs(node: WorkflowNode, atoms: Atom[]): Record<string, unkno
   return outputs;
 }
 
-function scopeFor(context: DeriveContext, node: string, outputs: Record<string, unknown>, edge: WorkflowEdge): ExpressionScope {
+function scopeFor(
+  context: DeriveContext,
+  node: string,
+  outputs: Record<string, unknown>,
+  edge: WorkflowEdge,
+): ExpressionScope {
   return {
     inputs: context.inputs,
     outputs: { ...Object.fromEntries(context.defaults), [node]: outputs },
@@ -130,7 +144,9 @@ function testCaseOutputs(node: WorkflowNode): Array<Record<string, unknown>> {
     const record = testCase as Record<string, unknown>;
     if ('error' in record) return [];
     const outputs = record.outputs ?? record;
-    return outputs && typeof outputs === 'object' && !Array.isArray(outputs) ? [outputs as Record<string, unknown>] : [];
+    return outputs && typeof outputs === 'object' && !Array.isArray(outputs)
+      ? [outputs as Record<string, unknown>]
+      : [];
   });
 }
 
@@ -149,10 +165,18 @@ function testCaseErrors(node: WorkflowNode): SimulatedError[] {
 function errorOutcomes(node: WorkflowNode, context: DeriveContext): Outcome[] {
   const outgoing = context.workflow.edges.filter((edge) => edge.from === node.id);
   const outcomes: Outcome[] = [
-    { kind: 'error', label: 'fails', error: { message: `${node.id} failed (simulated)`, code: 'simulated_failure', kind: 'error' } },
+    {
+      kind: 'error',
+      label: 'fails',
+      error: { message: `${node.id} failed (simulated)`, code: 'simulated_failure', kind: 'error' },
+    },
   ];
   if (outgoing.some((edge) => edge.mode === 'timeout')) {
-    outcomes.push({ kind: 'error', label: 'times out', error: { message: `${node.id} timed out (simulated)`, code: 'timeout', kind: 'timeout' } });
+    outcomes.push({
+      kind: 'error',
+      label: 'times out',
+      error: { message: `${node.id} timed out (simulated)`, code: 'timeout', kind: 'timeout' },
+    });
   }
   const messages = new Set(outcomes.map((outcome) => (outcome.kind === 'error' ? outcome.error.message : '')));
   const add = (error: SimulatedError, label: string) => {
@@ -162,7 +186,8 @@ function errorOutcomes(node: WorkflowNode, context: DeriveContext): Outcome[] {
   };
   for (const item of context.shaped.filter((entry) => entry.edge.from === node.id && entry.edge.mode === 'error')) {
     const message = errorMessageFor(node.id, item, context);
-    if (message !== undefined) add({ message, code: 'simulated_failure', kind: 'error' }, `fails with ${JSON.stringify(message)}`);
+    if (message !== undefined)
+      add({ message, code: 'simulated_failure', kind: 'error' }, `fails with ${JSON.stringify(message)}`);
   }
   for (const error of testCaseErrors(node)) add(error, `x-test-case error ${JSON.stringify(error.message)}`);
   return outcomes;

@@ -21,7 +21,11 @@ export interface PathRunOptions {
 export const placeholderSecrets = (workflow: Workflow): Record<string, string> =>
   Object.fromEntries(workflow.secrets.map((name) => [name, `path-test-${name}`]));
 
-export async function runPath(workflow: Workflow, path: WorkflowPath, options: PathRunOptions = {}): Promise<PathCheck> {
+export async function runPath(
+  workflow: Workflow,
+  path: WorkflowPath,
+  options: PathRunOptions = {},
+): Promise<PathCheck> {
   const events: RunEvent[] = [];
   let handle: ReturnType<typeof startRun>;
   try {
@@ -37,13 +41,19 @@ export async function runPath(workflow: Workflow, path: WorkflowPath, options: P
     return { path, passed: false, problems: [`the run did not start: ${(failure as Error).message}`], edges: [] };
   }
   let timer: NodeJS.Timeout | undefined;
-  const watchdog = new Promise<'stuck'>((resolve) => (timer = setTimeout(() => resolve('stuck'), options.watchdogMs ?? 5_000)));
+  const watchdog = new Promise<'stuck'>(
+    (resolve) => (timer = setTimeout(() => resolve('stuck'), options.watchdogMs ?? 5_000)),
+  );
   const ended = await Promise.race([handle.done, watchdog]);
   clearTimeout(timer);
   if (ended === 'stuck') {
     handle.cancel();
     const onPath = new Set(path.steps.map((step) => step.node));
-    const strays = [...new Set(events.flatMap((event) => (event.type === 'node.started' && !onPath.has(event.node) ? [event.node] : [])))];
+    const strays = [
+      ...new Set(
+        events.flatMap((event) => (event.type === 'node.started' && !onPath.has(event.node) ? [event.node] : [])),
+      ),
+    ];
     const why = strays.length > 0 ? `: it started ${strays.join(', ')}, which the path does not finish` : '';
     return { path, passed: false, problems: [`the run did not end${why}`], edges: [] };
   }

@@ -37,7 +37,9 @@ function referencedInputs(templates: Template[]): string[][] {
   const paths: string[][] = [];
   const visit = (template: Template): void => {
     if (template.kind === 'ref' && template.ref.namespace === 'inputs') paths.push(template.ref.path);
-    if (template.kind === 'text') for (const part of template.parts) if (typeof part !== 'string' && part.namespace === 'inputs') paths.push(part.path);
+    if (template.kind === 'text')
+      for (const part of template.parts)
+        if (typeof part !== 'string' && part.namespace === 'inputs') paths.push(part.path);
     if (template.kind === 'list') template.items.forEach(visit);
     if (template.kind === 'map') Object.values(template.entries).forEach(visit);
   };
@@ -83,7 +85,8 @@ export function combinations(fields: FieldChoice[], limit: number): FieldAssignm
   const total = fields.reduce((product, field) => product * field.values.length, 1);
   if (total > limit) return fields.flatMap((field) => field.values.map((value) => [{ path: field.path, value }]));
   return fields.reduce<FieldAssignment[][]>(
-    (partial, field) => partial.flatMap((assigned) => field.values.map((value) => [...assigned, { path: field.path, value }])),
+    (partial, field) =>
+      partial.flatMap((assigned) => field.values.map((value) => [...assigned, { path: field.path, value }])),
     [[]],
   );
 }

@@ -37,7 +37,12 @@ export function samplesFor(atom: Atom): unknown[] {
       if (typeof literal !== 'number') return [literal];
       const [below, above] = nudge(literal, atom.double && !atom.size);
       // The true side first, then the boundary: `amount > 1000` → 1001, 1000.
-      const byOp = { '<': [below, literal, above], '<=': [literal, above, below], '>': [above, literal, below], '>=': [literal, below, above] };
+      const byOp = {
+        '<': [below, literal, above],
+        '<=': [literal, above, below],
+        '>': [above, literal, below],
+        '>=': [literal, below, above],
+      };
       const values = byOp[atom.op];
       return atom.size ? values.map(listOfSize) : values;
     }

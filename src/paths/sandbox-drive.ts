@@ -32,25 +32,39 @@ const urlOf = (node: WorkflowNode) => staticText(node.runtime.url);
 const isStripe = (node: WorkflowNode) => node.type === 'api' && urlOf(node).startsWith(STRIPE_HOST);
 const isConfirm = (node: WorkflowNode) => isStripe(node) && /\/v1\/payment_intents\/[^/]*\/confirm$/.test(urlOf(node));
 const isIntentRead = (node: WorkflowNode) =>
-  isStripe(node) && /\/v1\/payment_intents\/[^/]+$/.test(urlOf(node)) && staticText(node.runtime.method).toUpperCase() === 'GET';
-const isClaude = (node: WorkflowNode) => node.type === 'agent' && ['', 'anthropic'].includes(staticText(node.runtime.provider));
+  isStripe(node) &&
+  /\/v1\/payment_intents\/[^/]+$/.test(urlOf(node)) &&
+  staticText(node.runtime.method).toUpperCase() === 'GET';
+const isClaude = (node: WorkflowNode) =>
+  node.type === 'agent' && ['', 'anthropic'].includes(staticText(node.runtime.provider));
 
 const readsStatus = (extract: OutputExtractor | undefined) =>
-  extract?.kind === 'cel' ? extract.expression.source.trim() === 'data.status' : extract?.path.trim() === '$.data.status';
+  extract?.kind === 'cel'
+    ? extract.expression.source.trim() === 'data.status'
+    : extract?.path.trim() === '$.data.status';
 
 /** Output names a node extracts from the intent's status (`data.status` or `$.data.status`). */
-const statusOutputs = (node: WorkflowNode) => node.outputs.filter((output) => readsStatus(output.extract)).map((output) => output.name);
+const statusOutputs = (node: WorkflowNode) =>
+  node.outputs.filter((output) => readsStatus(output.extract)).map((output) => output.name);
 
 function driveStripe(node: WorkflowNode, step: PathStep): Drive {
   const { outcome } = step;
   if (outcome.kind === 'error') {
-    if (outcome.error.kind === 'timeout') return { kind: 'cannot', reason: `${node.id} timing out: the sandbox does not make Stripe calls time out here` };
-    return isConfirm(node) ? { kind: 'real', service: 'stripe', paymentMethod: DECLINED } : { kind: 'real', service: 'stripe', fault: 'fail' };
+    if (outcome.error.kind === 'timeout')
+      return { kind: 'cannot', reason: `${node.id} timing out: the sandbox does not make Stripe calls time out here` };
+    return isConfirm(node)
+      ? { kind: 'real', service: 'stripe', paymentMethod: DECLINED }
+      : { kind: 'real', service: 'stripe', fault: 'fail' };
   }
   const readable = statusOutputs(node);
-  const unreachable = outcome.assigned.find((field) => !(isIntentRead(node) && field.path.length === 1 && readable.includes(field.path[0]!)));
+  const unreachable = outcome.assigned.find(
+    (field) => !(isIntentRead(node) && field.path.length === 1 && readable.includes(field.path[0]!)),
+  );
   if (unreachable) {
-    return { kind: 'cannot', reason: `${node.id} returning ${unreachable.path.join('.')} = ${JSON.stringify(unreachable.value)}: no Stripe test input produces it` };
+    return {
+      kind: 'cannot',
+      reason: `${node.id} returning ${unreachable.path.join('.')} = ${JSON.stringify(unreachable.value)}: no Stripe test input produces it`,
+    };
   }
   return { kind: 'real', service: 'stripe' };
 }
@@ -58,10 +72,15 @@ function driveStripe(node: WorkflowNode, step: PathStep): Drive {
 function driveClaude(node: WorkflowNode, step: PathStep): Drive {
   const { outcome } = step;
   if (outcome.kind === 'error') {
-    if (outcome.error.kind === 'timeout') return { kind: 'cannot', reason: `${node.id} timing out: the sandbox does not make Claude calls time out here` };
+    if (outcome.error.kind === 'timeout')
+      return { kind: 'cannot', reason: `${node.id} timing out: the sandbox does not make Claude calls time out here` };
     return { kind: 'real', service: 'claude', fault: 'fail' };
   }
-  if (outcome.assigned.length > 0) return { kind: 'cannot', reason: `${node.id} answering with ${outcome.label}: the Claude emulator's reply cannot be chosen` };
+  if (outcome.assigned.length > 0)
+    return {
+      kind: 'cannot',
+      reason: `${node.id} answering with ${outcome.label}: the Claude emulator's reply cannot be chosen`,
+    };
   return { kind: 'real', service: 'claude' };
 }
 
@@ -93,14 +112,24 @@ function cardsForStatusReads(workflow: Workflow, path: WorkflowPath, drives: Dri
 
 /** One injected 500 on the first Stripe call of the first plain path: the adapter must retry it and go on. */
 export function withOneRetry(plan: DrivePlan): DrivePlan {
-  const first = plan.drives?.findIndex((drive) => drive.kind === 'real' && drive.service === 'stripe' && !drive.fault && !drive.paymentMethod) ?? -1;
+  const first =
+    plan.drives?.findIndex(
+      (drive) => drive.kind === 'real' && drive.service === 'stripe' && !drive.fault && !drive.paymentMethod,
+    ) ?? -1;
   if (!plan.drives || first < 0) return plan;
-  const drives = plan.drives.map((drive, index) => (index === first ? { ...drive, fault: 'retry-once' as const } : drive));
+  const drives = plan.drives.map((drive, index) =>
+    index === first ? { ...drive, fault: 'retry-once' as const } : drive,
+  );
   return { drives };
 }
 
 export function planDrives(workflow: Workflow, path: WorkflowPath): DrivePlan {
-  const drives = path.steps.map((step) => driveStep(workflow.nodes.find((node) => node.id === step.node)!, step));
+  const drives = path.steps.map((step) =>
+    driveStep(
+      workflow.nodes.find((node) => node.id === step.node)!,
+      step,
+    ),
+  );
   const blockers = [...new Set(drives.flatMap((drive) => (drive.kind === 'cannot' ? [drive.reason] : [])))];
   if (blockers.length > 0) return { reason: blockers.join('; ') };
   cardsForStatusReads(workflow, path, drives);
@@ -115,7 +144,8 @@ export function describePlan(path: WorkflowPath, drives: Drive[]): string {
     const at = `${step.node}${step.visit > 1 ? ` #${step.visit}` : ''}`;
     if (drive.paymentMethod) return [`${at}: ${drive.paymentMethod}`];
     if (drive.fault === 'retry-once') return [`${at}: one injected 500, retried`];
-    if (drive.fault === 'fail') return [`${at}: ${drive.service === 'claude' ? 'injected 500' : 'injected 400 refusal'}`];
+    if (drive.fault === 'fail')
+      return [`${at}: ${drive.service === 'claude' ? 'injected 500' : 'injected 400 refusal'}`];
     return [];
   });
   const replayed = drives.filter((drive) => drive.kind === 'replay').length;

@@ -25,7 +25,13 @@ function withPaymentMethod(runtime: Record<string, unknown>, paymentMethod: stri
 function armFault(deps: SandboxDeps, drive: Extract<Drive, { kind: 'real' }>, execution: NodeExecution): void {
   if (!drive.fault) return;
   if (drive.service === 'claude') {
-    deps.sandbox.anthropic.addFault({ method: 'POST', path: '/v1/messages', type: 'server_error', status: 500, times: 1 });
+    deps.sandbox.anthropic.addFault({
+      method: 'POST',
+      path: '/v1/messages',
+      type: 'server_error',
+      status: 500,
+      times: 1,
+    });
     return;
   }
   const path = new URL(String(execution.runtime.url)).pathname;
@@ -86,7 +92,9 @@ export async function startSandboxRunner(workflow: Workflow): Promise<SandboxRun
     sandbox.stripe.clearFaults();
     sandbox.anthropic.clearFaults();
     const executor = drivenExecutor(deps, path, plan.drives!);
-    const executors: ExecutorRegistry = Object.fromEntries([...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, executor]));
+    const executors: ExecutorRegistry = Object.fromEntries(
+      [...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, executor]),
+    );
     const check = await runPath(workflow, path, { secrets, executors, watchdogMs: 60_000 });
     return { ...check, drivenBy: describePlan(path, plan.drives!) };
   };
@@ -94,7 +102,10 @@ export async function startSandboxRunner(workflow: Workflow): Promise<SandboxRun
 }
 
 /** Starts the emulators, hands `use` the runner, and stops them afterwards. */
-export async function withSandboxRunner<T>(workflow: Workflow, use: (runner: PathRunner) => Promise<T>): Promise<SandboxRun<T>> {
+export async function withSandboxRunner<T>(
+  workflow: Workflow,
+  use: (runner: PathRunner) => Promise<T>,
+): Promise<SandboxRun<T>> {
   const { runner, undriven, close } = await startSandboxRunner(workflow);
   try {
     return { report: await use(runner), undriven };

@@ -16,7 +16,10 @@ function untilAborted(signal: AbortSignal): Promise<never> {
  * Wraps `run` so that step i runs only after step i-1 has finished and the machine has had a turn to
  * process it. `run` gets the path step this execution stands for (once per attempt when the node retries).
  */
-export function inPathOrder(path: WorkflowPath, run: (step: PathStep, ...args: Parameters<Executor>) => ReturnType<Executor>): Executor {
+export function inPathOrder(
+  path: WorkflowPath,
+  run: (step: PathStep, ...args: Parameters<Executor>) => ReturnType<Executor>,
+): Executor {
   const order = path.steps.map((step) => `${step.node}#${step.visit}`);
   const settled = new Set<number>();
   let wake: Array<() => void> = [];

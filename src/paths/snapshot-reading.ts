@@ -13,23 +13,46 @@ export function runningNodes(snapshot: AnyMachineSnapshot): string[] {
 export function finalStatusOf(snapshot: AnyMachineSnapshot): FinalStatus | undefined {
   if (snapshot.status !== 'done') return undefined;
   const output = snapshot.output as { status?: unknown } | undefined;
-  if (typeof output?.status === 'string' && (FINALS as readonly string[]).includes(output.status)) return output.status as FinalStatus;
+  if (typeof output?.status === 'string' && (FINALS as readonly string[]).includes(output.status))
+    return output.status as FinalStatus;
   const value = typeof snapshot.value === 'string' ? snapshot.value : '';
   return FINALS.find((status) => value === status || value.endsWith(`.${status}`)) ?? 'COMPLETED';
 }
 
 /** The `edge.taken` events the machine emits for one transition, located in the document's edge list. */
-export function emittedEdges(workflow: Workflow, machine: AnyStateMachine, before: AnyMachineSnapshot, event: EventObject): TakenEdge[] {
+export function emittedEdges(
+  workflow: Workflow,
+  machine: AnyStateMachine,
+  before: AnyMachineSnapshot,
+  event: EventObject,
+): TakenEdge[] {
   const [, actions] = transition(machine, before, event);
   return actions.flatMap((action: { type: string; params?: unknown }): TakenEdge[] => {
-    const emitted = (action.params as { event?: { type?: string; from?: string; to?: string; mode?: EdgeMode } } | undefined)?.event;
-    if (action.type !== 'xstate.emit' || emitted?.type !== 'edge.taken' || !emitted.from || !emitted.to || !emitted.mode) return [];
-    return [{ index: edgeIndex(workflow, emitted.from, emitted.to, emitted.mode), from: emitted.from, to: emitted.to, mode: emitted.mode }];
+    const emitted = (
+      action.params as { event?: { type?: string; from?: string; to?: string; mode?: EdgeMode } } | undefined
+    )?.event;
+    if (
+      action.type !== 'xstate.emit' ||
+      emitted?.type !== 'edge.taken' ||
+      !emitted.from ||
+      !emitted.to ||
+      !emitted.mode
+    )
+      return [];
+    return [
+      {
+        index: edgeIndex(workflow, emitted.from, emitted.to, emitted.mode),
+        from: emitted.from,
+        to: emitted.to,
+        mode: emitted.mode,
+      },
+    ];
   });
 }
 
 /** The document edge an `edge.taken` stands for; -1 when none matches. */
 export function edgeIndex(workflow: Workflow, from: string, to: string, mode: EdgeMode): number {
-  const reaches = (edge: WorkflowEdge) => edge.to === to || edge.defaultTo === to || (edge.cases ?? []).some((entry) => entry.to === to);
+  const reaches = (edge: WorkflowEdge) =>
+    edge.to === to || edge.defaultTo === to || (edge.cases ?? []).some((entry) => entry.to === to);
   return workflow.edges.find((edge) => edge.from === from && edge.mode === mode && reaches(edge))?.index ?? -1;
 }

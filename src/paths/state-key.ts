@@ -8,7 +8,11 @@ import type { Workflow } from '../osop/workflow.ts';
 function cycleNodes(workflow: Workflow): Set<string> {
   const next = new Map<string, string[]>();
   for (const edge of workflow.edges) {
-    const targets = [edge.to, ...(edge.cases ?? []).map((entry) => entry.to), ...(edge.defaultTo ? [edge.defaultTo] : [])];
+    const targets = [
+      edge.to,
+      ...(edge.cases ?? []).map((entry) => entry.to),
+      ...(edge.defaultTo ? [edge.defaultTo] : []),
+    ];
     next.set(edge.from, [...(next.get(edge.from) ?? []), ...targets]);
   }
   const reaches = (from: string, goal: string): boolean => {

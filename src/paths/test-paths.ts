@@ -34,6 +34,9 @@ export async function testPaths(workflow: Workflow, options: TestPathsOptions = 
     if (check) checks.push(check);
     options.onPath?.(path, check);
   }
-  const coverage = edgeCoverage(workflow, checks.flatMap((check) => check.edges));
+  const coverage = edgeCoverage(
+    workflow,
+    checks.flatMap((check) => check.edges),
+  );
   return { enumeration, checks, coverage, passed: checks.every((check) => check.passed) };
 }

@@ -58,7 +58,10 @@ export function testWorkflowPaths(file: string, options: WorkflowPathsOptions = 
     if (options.minEdgeCoverage !== undefined) {
       const minimum = options.minEdgeCoverage;
       it(`exercises at least ${minimum}% of the edges`, () => {
-        const coverage = edgeCoverage(workflow, checks.flatMap((check) => check.edges));
+        const coverage = edgeCoverage(
+          workflow,
+          checks.flatMap((check) => check.edges),
+        );
         expect(coverage.percent, `not exercised: ${coverage.missing.join(', ')}`).toBeGreaterThanOrEqual(minimum);
       });
     }

@@ -2,9 +2,7 @@
 import { doneEventType, errorEventType, type NodeActorError, type NodeActorOutput } from '../machine/actor-events.ts';
 import type { Outcome } from './outcomes.ts';
 
-export type WalkEvent =
-  | { type: string; output: NodeActorOutput }
-  | { type: string; error: NodeActorError };
+export type WalkEvent = { type: string; output: NodeActorOutput } | { type: string; error: NodeActorError };
 
 interface EventOrigin {
   node: string;
@@ -26,7 +24,11 @@ const eventFor = (node: string, outcome: Outcome): WalkEvent =>
  * Every call makes new event objects: the machine memoizes its routing decision per event object
  * (machine/guards.ts), so one object must never meet two different snapshots.
  */
-export function walkEvents(nodeOrder: string[], outcomes: Map<string, Outcome[]>, options: { interleave: boolean }): WalkEvents {
+export function walkEvents(
+  nodeOrder: string[],
+  outcomes: Map<string, Outcome[]>,
+  options: { interleave: boolean },
+): WalkEvents {
   const origins = new WeakMap<WalkEvent, EventOrigin>();
   const rank = new Map(nodeOrder.map((node, index) => [node, index]));
   return {

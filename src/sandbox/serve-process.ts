@@ -27,7 +27,9 @@ async function main(): Promise<void> {
       },
     }));
   } catch (error) {
-    process.stderr.write(`sandbox: ${(error as Error).message}\nusage: serve-process.ts [--stripe-port N] [--anthropic-port N] [--stream-delay MS]\n`);
+    process.stderr.write(
+      `sandbox: ${(error as Error).message}\nusage: serve-process.ts [--stripe-port N] [--anthropic-port N] [--stream-delay MS]\n`,
+    );
     process.exit(2);
   }
   const webhookUrl = values['webhook-url'];

@@ -6,13 +6,8 @@ import { createStripeEmulator, type StripeEmulator } from './stripe/app.ts';
 import type { WebhookTarget } from './stripe/webhooks.ts';
 
 export { SANDBOX_ANTHROPIC_KEY, SANDBOX_STRIPE_KEY } from './keys.ts';
-;
-;
-export {  parsePacing,  type StreamPacing } from './anthropic/pacing.ts';
-export type {  StripeFaultRule } from './stripe/faults.ts';
-;
-;
-
+export { parsePacing, type StreamPacing } from './anthropic/pacing.ts';
+export type { StripeFaultRule } from './stripe/faults.ts';
 export interface SandboxOptions {
   /** 0 (default) picks a free port. */
   stripePort?: number;
@@ -47,10 +42,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const hostname = options.hostname ?? '127.0.0.1';
   const stripeServer = await serveApp(stripe.fetch, { port: options.stripePort, hostname });
-  const anthropicServer = await serveApp(anthropic.fetch, { port: options.anthropicPort, hostname }).catch(async (error: unknown) => {
-    await stripeServer.close();
-    throw error;
-  });
+  const anthropicServer = await serveApp(anthropic.fetch, { port: options.anthropicPort, hostname }).catch(
+    async (error: unknown) => {
+      await stripeServer.close();
+      throw error;
+    },
+  );
   return {
     stripeUrl: stripeServer.url,
     anthropicUrl: anthropicServer.url,

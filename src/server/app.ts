@@ -41,7 +41,8 @@ export const createApp = (ctx: ServerContext, options: AppOptions = {}): Hono =>
     '*',
     bodyLimit({
       maxSize: options.maxBodyBytes ?? 256 * 1024,
-      onError: (c) => apiError(c, 413, 'body-too-large', `request bodies are limited to ${options.maxBodyBytes ?? 256 * 1024} bytes`),
+      onError: (c) =>
+        apiError(c, 413, 'body-too-large', `request bodies are limited to ${options.maxBodyBytes ?? 256 * 1024} bytes`),
     }),
   );
   app.use('*', requireJsonBody);

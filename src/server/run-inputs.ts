@@ -36,7 +36,13 @@ const accepts = (declared: string | undefined, value: unknown): boolean => {
   }
 };
 
-const diagnostic = (workflow: Workflow, path: string, code: string, message: string, suggestion?: string): Diagnostic => ({
+const diagnostic = (
+  workflow: Workflow,
+  path: string,
+  code: string,
+  message: string,
+  suggestion?: string,
+): Diagnostic => ({
   file: workflow.file,
   line: 1,
   col: 1,
@@ -53,7 +59,13 @@ const isFiniteOrNotNumber = (value: unknown): boolean => typeof value !== 'numbe
 const checkOne = (workflow: Workflow, spec: InputSpec, value: unknown): Diagnostic | undefined => {
   if (value === undefined) {
     return spec.required && spec.default === undefined
-      ? diagnostic(workflow, `inputs.${spec.name}`, 'missing-input', `input ${spec.name} is required`, `send "inputs": {"${spec.name}": ...}`)
+      ? diagnostic(
+          workflow,
+          `inputs.${spec.name}`,
+          'missing-input',
+          `input ${spec.name} is required`,
+          `send "inputs": {"${spec.name}": ...}`,
+        )
       : undefined;
   }
   if (!isFiniteOrNotNumber(value)) return undefined; // reported by checkInputs
@@ -70,7 +82,12 @@ const checkOne = (workflow: Workflow, spec: InputSpec, value: unknown): Diagnost
 
 export const checkInputs = (workflow: Workflow, raw: unknown): CheckedInputs => {
   if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
-    return { inputs: {}, diagnostics: [diagnostic(workflow, 'inputs', 'inputs-not-object', 'inputs must be a JSON object of name → value')] };
+    return {
+      inputs: {},
+      diagnostics: [
+        diagnostic(workflow, 'inputs', 'inputs-not-object', 'inputs must be a JSON object of name → value'),
+      ],
+    };
   }
   const given = (raw ?? {}) as Record<string, unknown>;
   const declared = new Map(workflow.inputs.map((spec) => [spec.name, spec]));
@@ -79,18 +96,32 @@ export const checkInputs = (workflow: Workflow, raw: unknown): CheckedInputs => 
     for (const name of Object.keys(given)) {
       if (!declared.has(name)) {
         diagnostics.push(
-          diagnostic(workflow, `inputs.${name}`, 'unknown-input', `workflow ${workflow.id} has no input ${name}`, `its inputs are: ${[...declared.keys()].join(', ')}`),
+          diagnostic(
+            workflow,
+            `inputs.${name}`,
+            'unknown-input',
+            `workflow ${workflow.id} has no input ${name}`,
+            `its inputs are: ${[...declared.keys()].join(', ')}`,
+          ),
         );
       }
     }
   }
   for (const [name, value] of Object.entries(given)) {
     if (!isFiniteOrNotNumber(value)) {
-      diagnostics.push(diagnostic(workflow, `inputs.${name}`, 'input-range', `input ${name} is too large to be a number`));
+      diagnostics.push(
+        diagnostic(workflow, `inputs.${name}`, 'input-range', `input ${name} is too large to be a number`),
+      );
     }
     if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
       diagnostics.push(
-        diagnostic(workflow, `inputs.${name}`, 'input-too-deep', `input ${name} nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep`, 'send a flatter value'),
+        diagnostic(
+          workflow,
+          `inputs.${name}`,
+          'input-too-deep',
+          `input ${name} nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep`,
+          'send a flatter value',
+        ),
       );
     }
   }

@@ -208,7 +208,12 @@ export class RunManager {
       return true;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      await this.#fail({ ...run, lastSeq: claim.lastSeq }, claim.epoch, `could not resume after a restart: ${reason}`, 'restore_failed');
+      await this.#fail(
+        { ...run, lastSeq: claim.lastSeq },
+        claim.epoch,
+        `could not resume after a restart: ${reason}`,
+        'restore_failed',
+      );
       return reason;
     }
   }
@@ -324,7 +329,9 @@ export class RunManager {
         handle?.cancel();
       },
       onError: (error, events) => {
-        this.#log(`run ${runId}: could not store event ${events[0]?.seq ?? '(snapshot)'} (${String(error)}); cancelling the run`);
+        this.#log(
+          `run ${runId}: could not store event ${events[0]?.seq ?? '(snapshot)'} (${String(error)}); cancelling the run`,
+        );
         handle?.cancel();
       },
     });
@@ -372,7 +379,9 @@ export class RunManager {
 
   /** Where the file lies on the host is no client's business; the route serves the same record. */
   #publicEvent(written: RunEvent): RunEvent {
-    return 'osoplog' in written && written.osoplog ? { ...written, osoplog: `/api/runs/${written.runId}/osoplog` } : written;
+    return 'osoplog' in written && written.osoplog
+      ? { ...written, osoplog: `/api/runs/${written.runId}/osoplog` }
+      : written;
   }
 
   /** Ends a run the runner could not take on, so it is not left RUNNING forever. */

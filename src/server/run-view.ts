@@ -45,7 +45,12 @@ const applyEvent = (view: RunView, event: RunEvent): void => {
       }
       return;
     case 'node.started':
-      Object.assign(nodeOf(view.nodes, event.node), { status: 'RUNNING', visits: event.visit, attempt: event.attempt, error: undefined });
+      Object.assign(nodeOf(view.nodes, event.node), {
+        status: 'RUNNING',
+        visits: event.visit,
+        attempt: event.attempt,
+        error: undefined,
+      });
       return;
     case 'node.retrying':
       Object.assign(nodeOf(view.nodes, event.node), { attempt: event.attempt + 1, error: event.error });
@@ -54,7 +59,12 @@ const applyEvent = (view: RunView, event: RunEvent): void => {
       nodeOf(view.nodes, event.node).status = 'WAITING';
       return;
     case 'node.completed':
-      Object.assign(nodeOf(view.nodes, event.node), { status: 'COMPLETED', durationMs: event.durationMs, outputs: event.outputs, error: undefined });
+      Object.assign(nodeOf(view.nodes, event.node), {
+        status: 'COMPLETED',
+        durationMs: event.durationMs,
+        outputs: event.outputs,
+        error: undefined,
+      });
       return;
     case 'node.failed':
       Object.assign(nodeOf(view.nodes, event.node), {

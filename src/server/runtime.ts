@@ -31,7 +31,12 @@ export interface Runtime {
 
 export const createRuntime = async (options: RuntimeOptions = {}): Promise<Runtime> => {
   const env = options.env ?? process.env;
-  const services = await openServices({ env, forceSandbox: options.forceSandbox, announce: options.announce, pacing: options.pacing });
+  const services = await openServices({
+    env,
+    forceSandbox: options.forceSandbox,
+    announce: options.announce,
+    pacing: options.pacing,
+  });
   const keys = services.withServiceKeys({});
   return {
     runtime: {

@@ -126,7 +126,11 @@ class ReplayStream<T extends Sequenced> {
   }
 }
 
-export const streamReplay = <T extends Sequenced>(c: Context, source: ReplaySource<T>, options: ReplayOptions<T>): Response =>
+export const streamReplay = <T extends Sequenced>(
+  c: Context,
+  source: ReplaySource<T>,
+  options: ReplayOptions<T>,
+): Response =>
   streamSSE(c, async (sse) => {
     const stream = new ReplayStream(source, sse, options);
     let subscription: Subscription<T> | undefined;

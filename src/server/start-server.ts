@@ -93,7 +93,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const catalog = new WorkflowCatalog({ dir: options.workflowsDir, load: options.runtime.load });
   const secrets = options.secrets ?? {};
   const secret: SecretSource = typeof secrets === 'function' ? secrets : (name) => secrets[name];
-  const logDir = options.logDir ?? (cluster ? resolve('.sopstate', 'osoplogs') : join(dirname(resolve(options.dbFile)), 'osoplogs'));
+  const logDir =
+    options.logDir ?? (cluster ? resolve('.sopstate', 'osoplogs') : join(dirname(resolve(options.dbFile)), 'osoplogs'));
   const manager = new RunManager({
     store,
     nodeId,
@@ -104,7 +105,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     createExecutors: options.runtime.createExecutors,
     loadWorkflow: async (run) => {
       const result = await catalog.loadFile(run.workflowFile);
-      if (!result.workflow) throw new Error(`${run.workflowFile} no longer loads: ${result.diagnostics[0]?.message ?? 'invalid'}`);
+      if (!result.workflow)
+        throw new Error(`${run.workflowFile} no longer loads: ${result.diagnostics[0]?.message ?? 'invalid'}`);
       return result.workflow;
     },
     secret,

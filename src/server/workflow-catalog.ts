@@ -123,7 +123,13 @@ export class WorkflowCatalog {
     if (!real || !isInside(root, real)) return undefined;
     const stem = stemOf(file) as string;
     const result = await this.#loadCached(real);
-    return { id: result.workflow?.id ?? stem, file: real, stem, workflow: result.workflow, diagnostics: result.diagnostics };
+    return {
+      id: result.workflow?.id ?? stem,
+      file: real,
+      stem,
+      workflow: result.workflow,
+      diagnostics: result.diagnostics,
+    };
   }
 
   async #loadCached(file: string): Promise<LoadResult> {

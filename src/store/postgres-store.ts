@@ -154,7 +154,11 @@ export class PostgresStore implements Store {
     );
     const row = rows[0];
     if (!row) return undefined;
-    return { epoch: row.epoch, lastSeq: row.last_seq, snapshot: row.snapshot ? (JSON.parse(row.snapshot) as unknown) : undefined };
+    return {
+      epoch: row.epoch,
+      lastSeq: row.last_seq,
+      snapshot: row.snapshot ? (JSON.parse(row.snapshot) as unknown) : undefined,
+    };
   }
 
   async writeRun(runId: string, epoch: number, write: RunWrite): Promise<boolean> {
@@ -164,7 +168,8 @@ export class PostgresStore implements Store {
     const current = await this.#position(runId);
     if (!current) throw new Error(`unknown run ${runId}`);
     if (current.epoch !== epoch) return false;
-    if (previous !== undefined && previous !== current.last_seq) throw new EventSequenceError(runId, current.last_seq + 1, previous + 1);
+    if (previous !== undefined && previous !== current.last_seq)
+      throw new EventSequenceError(runId, current.last_seq + 1, previous + 1);
     const from = previous ?? current.last_seq;
     const { rows } = await this.pool.query<{ advanced: number }>(WRITE_RUN, [
       runId,
@@ -190,7 +195,12 @@ export class PostgresStore implements Store {
     await this.pool.query(
       `INSERT INTO inspection_records (run_id, seq, type, json)
        SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
-      [records.map((r) => r.runId), records.map((r) => r.seq), records.map((r) => r.type), records.map((r) => JSON.stringify(r))],
+      [
+        records.map((r) => r.runId),
+        records.map((r) => r.seq),
+        records.map((r) => r.type),
+        records.map((r) => JSON.stringify(r)),
+      ],
     );
   }
 
@@ -228,7 +238,10 @@ export class PostgresStore implements Store {
   }
 
   async #position(runId: string): Promise<{ epoch: number; last_seq: number } | undefined> {
-    const { rows } = await this.pool.query<{ epoch: number; last_seq: number }>('SELECT epoch, last_seq FROM runs WHERE id = $1', [runId]);
+    const { rows } = await this.pool.query<{ epoch: number; last_seq: number }>(
+      'SELECT epoch, last_seq FROM runs WHERE id = $1',
+      [runId],
+    );
     return rows[0];
   }
 }

@@ -77,7 +77,8 @@ const toRecord = (row: RunRow): RunRecord => ({
 const statusAfter = (event: RunEvent): RunStatus | undefined =>
   event.type === 'run.completed' || event.type === 'run.failed' ? event.status : undefined;
 
-const parseSnapshot = (row: RunRow): unknown => (row.snapshot === null ? undefined : (JSON.parse(row.snapshot) as unknown));
+const parseSnapshot = (row: RunRow): unknown =>
+  row.snapshot === null ? undefined : (JSON.parse(row.snapshot) as unknown);
 
 export class RunStore {
   readonly #db: Database;
@@ -110,12 +111,15 @@ export class RunStore {
       ),
       countResume: db.prepare<[string]>('UPDATE runs SET resume_attempts = resume_attempts + 1 WHERE id = ?'),
       resetResume: db.prepare<[string]>('UPDATE runs SET resume_attempts = 0 WHERE id = ?'),
-      running: db.prepare<[], RunRow>(`SELECT ${RUN_COLUMNS}, snapshot FROM runs WHERE status = 'RUNNING' ORDER BY created_at`),
+      running: db.prepare<[], RunRow>(
+        `SELECT ${RUN_COLUMNS}, snapshot FROM runs WHERE status = 'RUNNING' ORDER BY created_at`,
+      ),
     };
     this.#append = db.transaction((event: RunEvent) => {
       const current = this.#statements.lastSeq.get(event.runId);
       if (!current) throw new Error(`unknown run ${event.runId}`);
-      if (event.seq !== current.last_seq + 1) throw new EventSequenceError(event.runId, current.last_seq + 1, event.seq);
+      if (event.seq !== current.last_seq + 1)
+        throw new EventSequenceError(event.runId, current.last_seq + 1, event.seq);
       this.#statements.insertEvent.run(event.runId, event.seq, event.type, JSON.stringify(event));
       this.#statements.advance.run(event.seq, event.at, statusAfter(event) ?? null, event.runId);
     });
@@ -181,7 +185,9 @@ export class RunStore {
         `SELECT ${RUN_COLUMNS}, NULL AS snapshot FROM runs ${clause} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`,
       )
       .all({ ...values, limit, offset });
-    const total = this.#db.prepare<Record<string, string>, { n: number }>(`SELECT COUNT(*) AS n FROM runs ${clause}`).get(values)?.n ?? 0;
+    const total =
+      this.#db.prepare<Record<string, string>, { n: number }>(`SELECT COUNT(*) AS n FROM runs ${clause}`).get(values)
+        ?.n ?? 0;
     return { items: rows.map(toRecord), total, limit, offset };
   }
 

@@ -52,7 +52,9 @@ export class SqliteStore implements Store {
     migrate(db, [...runMigrations, ...ownershipMigrations, ...inspectionMigrations]);
     this.db = db;
     this.runs = new RunStore(db);
-    const epochOf = db.prepare<[string], { epoch: number; last_seq: number }>('SELECT epoch, last_seq FROM runs WHERE id = ?');
+    const epochOf = db.prepare<[string], { epoch: number; last_seq: number }>(
+      'SELECT epoch, last_seq FROM runs WHERE id = ?',
+    );
     const bump = db.prepare<[string, string, string], ClaimRow>(
       `UPDATE runs SET epoch = epoch + 1, owner = ?, updated_at = ? WHERE id = ? AND status = 'RUNNING'
        RETURNING epoch, last_seq, snapshot`,
@@ -67,7 +69,8 @@ export class SqliteStore implements Store {
       if (!current) throw new Error(`unknown run ${runId}`);
       if (current.epoch !== epoch) return false;
       const first = write.events[0];
-      if (first && first.seq !== current.last_seq + 1) throw new EventSequenceError(runId, current.last_seq + 1, first.seq);
+      if (first && first.seq !== current.last_seq + 1)
+        throw new EventSequenceError(runId, current.last_seq + 1, first.seq);
       for (const event of write.events) this.runs.appendEvent(event);
       if (write.snapshot !== undefined) snapshot.run(JSON.stringify(write.snapshot), new Date().toISOString(), runId);
       return true;
@@ -114,7 +117,11 @@ export class SqliteStore implements Store {
   async claimRun(runId: string, owner: string): Promise<RunClaim | undefined> {
     const row = this.#claim(runId, owner);
     if (!row) return undefined;
-    return { epoch: row.epoch, lastSeq: row.last_seq, snapshot: row.snapshot === null ? undefined : (JSON.parse(row.snapshot) as unknown) };
+    return {
+      epoch: row.epoch,
+      lastSeq: row.last_seq,
+      snapshot: row.snapshot === null ? undefined : (JSON.parse(row.snapshot) as unknown),
+    };
   }
 
   async writeRun(runId: string, epoch: number, write: RunWrite): Promise<boolean> {
@@ -135,13 +142,17 @@ export class SqliteStore implements Store {
   }
 
   async inspectionLastSeq(runId: string): Promise<number> {
-    const row = this.db.prepare<[string], { last: number | null }>('SELECT MAX(seq) AS last FROM inspection_records WHERE run_id = ?').get(runId);
+    const row = this.db
+      .prepare<[string], { last: number | null }>('SELECT MAX(seq) AS last FROM inspection_records WHERE run_id = ?')
+      .get(runId);
     return row?.last ?? 0;
   }
 
   async putOsoplog(runId: string, yaml: string): Promise<void> {
     this.db
-      .prepare('INSERT INTO osoplogs (run_id, yaml, created_at) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET yaml = excluded.yaml')
+      .prepare(
+        'INSERT INTO osoplogs (run_id, yaml, created_at) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET yaml = excluded.yaml',
+      )
       .run(runId, yaml, new Date().toISOString());
   }
 
@@ -154,7 +165,9 @@ export class SqliteStore implements Store {
   }
 
   #withHash(run: RunRecordWithSnapshot): RunRecordWithSnapshot {
-    const row = this.db.prepare<[string], { workflow_hash: string | null }>('SELECT workflow_hash FROM runs WHERE id = ?').get(run.id);
+    const row = this.db
+      .prepare<[string], { workflow_hash: string | null }>('SELECT workflow_hash FROM runs WHERE id = ?')
+      .get(run.id);
     return row?.workflow_hash ? { ...run, workflowHash: row.workflow_hash } : run;
   }
 }

@@ -13,7 +13,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Fails until it has been run `times` times; counts its runs in a file. */
 const flakyCommand = (name: string, times: number) => {
   const file = join(dir, name);
-  return { file, command: `n=$(cat ${file} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${file}; [ $n -ge ${times} ]` };
+  return {
+    file,
+    command: `n=$(cat ${file} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${file}; [ $n -ge ${times} ]`,
+  };
 };
 
 const workflowWith = (command: string, retry: string) => {
@@ -35,7 +38,11 @@ ${retry}
 };
 
 const run = (command: string, retry: string) =>
-  startRun({ workflow: workflowWith(command, retry), executors: createLocalExecutors({ allowCli: true }), random: () => 0 }).done;
+  startRun({
+    workflow: workflowWith(command, retry),
+    executors: createLocalExecutors({ allowCli: true }),
+    random: () => 0,
+  }).done;
 
 describe('retry_policy on a cli node', () => {
   it('runs a command that exits non-zero again, until it succeeds', async () => {
@@ -48,7 +55,10 @@ describe('retry_policy on a cli node', () => {
 
   it('gives up after its attempts with the exit code, and retries nothing when the node lists other errors', async () => {
     const never = flakyCommand('never', 99);
-    const failed = await run(never.command, '    retry: { max_attempts: 2, backoff: { type: fixed, initial_delay: 0.01 } }');
+    const failed = await run(
+      never.command,
+      '    retry: { max_attempts: 2, backoff: { type: fixed, initial_delay: 0.01 } }',
+    );
     expect(failed.status).toBe('FAILED');
     expect(readFileSync(never.file, 'utf8').trim()).toBe('2');
     const picky = flakyCommand('picky', 2);

@@ -4,7 +4,11 @@ import { API_DEFAULT_RETRY, IN_FLIGHT_PATIENCE_MS, withRetry } from '../../src/a
 import { makeExecution } from './support/execution.ts';
 
 const keyInUse = () =>
-  new NodeError('Stripe 409 idempotency_error idempotency_key_in_use', { code: 'idempotency_key_in_use', status: 409, retryable: true });
+  new NodeError('Stripe 409 idempotency_error idempotency_key_in_use', {
+    code: 'idempotency_key_in_use',
+    status: 409,
+    retryable: true,
+  });
 
 const confirmExecution = () => makeExecution({ id: 'confirm_payment', runtime: {} });
 

@@ -7,9 +7,15 @@ import { makeExecution } from './support/execution.ts';
 
 const chargeExecution = () => makeExecution({ id: 'charge', runtime: {} });
 const { node } = chargeExecution();
-const execution = (emitted: RunEventBody[]): NodeExecution => ({ ...chargeExecution(), emit: (event) => emitted.push(event) });
+const execution = (emitted: RunEventBody[]): NodeExecution => ({
+  ...chargeExecution(),
+  emit: (event) => emitted.push(event),
+});
 
-const exponential: RetryPolicy = { maxAttempts: 4, backoff: { type: 'exponential', initialMs: 1000, maxMs: 3000, multiplier: 2 } };
+const exponential: RetryPolicy = {
+  maxAttempts: 4,
+  backoff: { type: 'exponential', initialMs: 1000, maxMs: 3000, multiplier: 2 },
+};
 const serverError = () => new NodeError('api_error: try again', { code: 'http_500', status: 500, retryable: true });
 
 describe('retries', () => {
@@ -63,7 +69,8 @@ describe('retries', () => {
     const emitted: RunEventBody[] = [];
     let calls = 0;
     const limited = withRetry(async () => {
-      if (++calls === 1) throw new NodeError('rate limited', { code: 'rate_limit', status: 429, retryable: true, retryAfterMs: 7000 });
+      if (++calls === 1)
+        throw new NodeError('rate limited', { code: 'rate_limit', status: 429, retryable: true, retryAfterMs: 7000 });
       return { outputs: {} };
     }, exponential);
     const result = limited(execution(emitted));
@@ -77,10 +84,13 @@ describe('retries', () => {
 
   it('gives up after max attempts with the last error', async () => {
     let calls = 0;
-    const down = withRetry(async () => {
-      calls++;
-      throw serverError();
-    }, { ...exponential, maxAttempts: 2 });
+    const down = withRetry(
+      async () => {
+        calls++;
+        throw serverError();
+      },
+      { ...exponential, maxAttempts: 2 },
+    );
     const result = down(execution([]));
     const settled = expect(result).rejects.toMatchObject({ code: 'http_500' });
     await vi.advanceTimersByTimeAsync(10_000);
@@ -90,10 +100,13 @@ describe('retries', () => {
 
   it('retries only the listed error codes when the policy names them', async () => {
     let calls = 0;
-    const picky = withRetry(async () => {
-      calls++;
-      throw serverError();
-    }, { ...exponential, retryableErrors: ['timeout'] });
+    const picky = withRetry(
+      async () => {
+        calls++;
+        throw serverError();
+      },
+      { ...exponential, retryableErrors: ['timeout'] },
+    );
     await expect(picky(execution([]))).rejects.toMatchObject({ code: 'http_500' });
     expect(calls).toBe(1);
   });

@@ -45,7 +45,13 @@ describe('targets', () => {
     const report = buildReport(
       'quick',
       machine,
-      { compile: { cases: [{ shape: 'chain', size: 1000, loadMs: 20, compileMs: 150, samples: 3 }], compileMs1000: 150, compileMs1000Stopped: false } },
+      {
+        compile: {
+          cases: [{ shape: 'chain', size: 1000, loadMs: 20, compileMs: 150, samples: 3 }],
+          compileMs1000: 150,
+          compileMs1000Stopped: false,
+        },
+      },
       { sse: 'the server did not start' },
       1234,
     );
@@ -64,7 +70,13 @@ describe('targets', () => {
       { name: 'validate' as const, command: 'sopstate validate seed.osop.yaml', cpuSeconds: 0.6, ratio: 6 },
       { name: 'dryRun' as const, command: 'sopstate run seed.osop.yaml --dry-run', cpuSeconds: 0.5, ratio: 5 },
     ];
-    const report = buildReport('quick', machine, { startup: { cli: 'dist/cli/main.js', repeats: 5, bareCpuSeconds: 0.1, cases } }, {}, 10);
+    const report = buildReport(
+      'quick',
+      machine,
+      { startup: { cli: 'dist/cli/main.js', repeats: 5, bareCpuSeconds: 0.1, cases } },
+      {},
+      10,
+    );
     expect(report.startup_validate_ratio).toBe(6);
     const text = renderTable(report);
     expect(text).toMatch(/sopstate --help\s+0\.2 s\s+2×/);

@@ -45,9 +45,15 @@ afterAll(async () => {
 
 describe('sopstate chat', () => {
   it('asks before charging, then starts and watches the run live after "yes"', async () => {
-    const { code, stdout } = await chat(['--workflows', join(ROOT, 'examples')], 'Charge john@example.com $25 for the pro plan\nyes\n', cwd);
+    const { code, stdout } = await chat(
+      ['--workflows', join(ROOT, 'examples')],
+      'Charge john@example.com $25 for the pro plan\nyes\n',
+      cwd,
+    );
     expect(code).toBe(0);
-    const asked = stdout.indexOf('needs your confirmation: Run Stripe payment (stripe-payment) — charge 25.00 USD to john@example.com');
+    const asked = stdout.indexOf(
+      'needs your confirmation: Run Stripe payment (stripe-payment) — charge 25.00 USD to john@example.com',
+    );
     const started = stdout.indexOf('● create_customer');
     expect(asked).toBeGreaterThan(-1);
     expect(started).toBeGreaterThan(asked);
@@ -58,12 +64,22 @@ describe('sopstate chat', () => {
   });
 
   it('talks to a running server with --url and --token, one JSON event per line with --json', async () => {
-    const { code, stdout } = await chat(['--url', server.url, '--token', TOKEN, '--json'], 'Charge ann@example.com $7 for the mini plan\nyes\n', cwd);
+    const { code, stdout } = await chat(
+      ['--url', server.url, '--token', TOKEN, '--json'],
+      'Charge ann@example.com $7 for the mini plan\nyes\n',
+      cwd,
+    );
     expect(code).toBe(0);
-    const events = stdout.trim().split('\n').map((line) => JSON.parse(line) as ChatEvent);
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as ChatEvent);
     const types = events.map((event) => event.type);
     expect(types.indexOf('confirm.required')).toBeLessThan(types.indexOf('run.started'));
-    const last = events.filter((event) => event.type === 'run.event').at(-1) as Extract<ChatEvent, { type: 'run.event' }>;
+    const last = events.filter((event) => event.type === 'run.event').at(-1) as Extract<
+      ChatEvent,
+      { type: 'run.event' }
+    >;
     expect(last.event).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
     const confirm = events.find((event) => event.type === 'confirm.required');
     expect(confirm).toMatchObject({ amount: 700, currency: 'usd', email: 'ann@example.com' });

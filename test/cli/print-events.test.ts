@@ -5,7 +5,9 @@ import type { RunEvent, RunEventBody } from '../../src/machine/run-event.ts';
 function print(bodies: RunEventBody[]): string {
   let text = '';
   const printer = createEventPrinter({ write: (chunk) => (text += chunk) });
-  bodies.forEach((body, index) => printer({ ...body, runId: 'r1', seq: index + 1, at: '2026-01-01T00:00:00.000Z' } as RunEvent));
+  bodies.forEach((body, index) =>
+    printer({ ...body, runId: 'r1', seq: index + 1, at: '2026-01-01T00:00:00.000Z' } as RunEvent),
+  );
   return text;
 }
 
@@ -14,9 +16,21 @@ describe('terminal output', () => {
     const text = print([
       { type: 'run.started', workflowId: 'pay', workflowName: 'Pay', inputs: {}, dryRun: false },
       { type: 'node.started', node: 'charge', nodeType: 'api', visit: 1, attempt: 1 },
-      { type: 'node.retrying', node: 'charge', attempt: 2, delayMs: 1500, error: { message: 'HTTP 503', code: 'http_503' } },
+      {
+        type: 'node.retrying',
+        node: 'charge',
+        attempt: 2,
+        delayMs: 1500,
+        error: { message: 'HTTP 503', code: 'http_503' },
+      },
       { type: 'node.completed', node: 'charge', visit: 1, durationMs: 2300, outputs: { status: 'succeeded' } },
-      { type: 'edge.taken', from: 'charge', to: 'receipt', mode: 'conditional', condition: "charge.status == 'succeeded'" },
+      {
+        type: 'edge.taken',
+        from: 'charge',
+        to: 'receipt',
+        mode: 'conditional',
+        condition: "charge.status == 'succeeded'",
+      },
       { type: 'run.completed', status: 'COMPLETED', durationMs: 2500, osoplog: 'logs/r1.osoplog.yaml' },
     ]);
     expect(text).toBe(

@@ -37,7 +37,11 @@ describe('sopstate retry', () => {
     const { runId } = (await started.json()) as { runId: string };
     expect(await finished(runId)).toBe('FAILED');
     let text = '';
-    const code = await retryCommand(runId, { input: ['payment_method=pm_card_visa'], url: server.url }, (chunk) => (text += chunk));
+    const code = await retryCommand(
+      runId,
+      { input: ['payment_method=pm_card_visa'], url: server.url },
+      (chunk) => (text += chunk),
+    );
     expect(code).toBe(0);
     expect(text).toContain(`retrying run ${runId} from confirm_payment`);
     expect(text).toContain('✔ COMPLETED');
@@ -47,7 +51,9 @@ describe('sopstate retry', () => {
   });
 
   it('says why when the server refuses', async () => {
-    await expect(retryCommand('no-such-run', { input: [], url: server.url }, () => undefined)).rejects.toThrow(/no run no-such-run/);
+    await expect(retryCommand('no-such-run', { input: [], url: server.url }, () => undefined)).rejects.toThrow(
+      /no run no-such-run/,
+    );
   });
 });
 
@@ -55,11 +61,30 @@ describe('terminal run output', () => {
   const events = stamp([
     { type: 'run.started', workflowId: 'pay', workflowName: 'Pay', inputs: {}, dryRun: false },
     { type: 'node.started', node: 'charge', nodeType: 'api', visit: 1, attempt: 1 },
-    { type: 'node.request', node: 'charge', method: 'POST', url: 'http://127.0.0.1:1/v1/payment_intents', attempt: 1, body: { amount: 2000 } },
+    {
+      type: 'node.request',
+      node: 'charge',
+      method: 'POST',
+      url: 'http://127.0.0.1:1/v1/payment_intents',
+      attempt: 1,
+      body: { amount: 2000 },
+    },
     { type: 'node.response', node: 'charge', status: 402, durationMs: 12, body: { error: { code: 'card_declined' } } },
-    { type: 'node.failed', node: 'charge', visit: 1, durationMs: 20, error: { message: 'declined', code: 'card_declined' } },
+    {
+      type: 'node.failed',
+      node: 'charge',
+      visit: 1,
+      durationMs: 20,
+      error: { message: 'declined', code: 'card_declined' },
+    },
     { type: 'node.skipped', node: 'receipt' },
-    { type: 'run.failed', status: 'FAILED', durationMs: 2500, error: { message: 'declined' }, osoplog: 'logs/r1.osoplog.yaml' },
+    {
+      type: 'run.failed',
+      status: 'FAILED',
+      durationMs: 2500,
+      error: { message: 'declined' },
+      osoplog: 'logs/r1.osoplog.yaml',
+    },
   ]);
 
   it('shows the request and response bodies of a 4xx even without --verbose', () => {
@@ -72,7 +97,14 @@ describe('terminal run output', () => {
 
   it('shows every body with --verbose, none for a 2xx without it', () => {
     const ok = stamp([
-      { type: 'node.request', node: 'c', method: 'POST', url: 'http://x/v1/customers', attempt: 1, body: { email: 'a@b.c' } },
+      {
+        type: 'node.request',
+        node: 'c',
+        method: 'POST',
+        url: 'http://x/v1/customers',
+        attempt: 1,
+        body: { email: 'a@b.c' },
+      },
       { type: 'node.response', node: 'c', status: 200, durationMs: 5, body: { id: 'cus_1' } },
     ]);
     let quiet = '';

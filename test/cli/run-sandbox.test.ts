@@ -20,7 +20,12 @@ async function sopstateRun(args: string[], env: NodeJS.ProcessEnv = NO_KEYS) {
     (done) => ({ code: 0, ...done }),
     (failed: { code: number; stdout: string; stderr: string }) => failed,
   );
-  const events = args.includes('--json') ? result.stdout.trim().split('\n').map((line) => JSON.parse(line) as RunEvent) : [];
+  const events = args.includes('--json')
+    ? result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as RunEvent)
+    : [];
   return { ...result, events, logDir };
 }
 
@@ -36,7 +41,13 @@ describe('sopstate run with no keys: the seed against the sandbox emulators', ()
     expect(code).toBe(0);
     expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
     const requests = events.filter((event) => event.type === 'node.request');
-    expect(requests.map((event) => event.type === 'node.request' && `${event.method} ${new URL(event.url).pathname.replace(/(pi|cus)_\w+/, '{id}')}`)).toEqual([
+    expect(
+      requests.map(
+        (event) =>
+          event.type === 'node.request' &&
+          `${event.method} ${new URL(event.url).pathname.replace(/(pi|cus)_\w+/, '{id}')}`,
+      ),
+    ).toEqual([
       'POST /v1/customers',
       'POST /v1/payment_intents',
       'POST /v1/payment_intents/{id}/confirm',
@@ -51,7 +62,9 @@ describe('sopstate run with no keys: the seed against the sandbox emulators', ()
     const log = await osoplogOf(logDir);
     const validate = schemaValidator('osoplog');
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
-    const agentRecord = (log.node_records as Array<Record<string, unknown>>).find((record) => record.node_id === 'send_receipt');
+    const agentRecord = (log.node_records as Array<Record<string, unknown>>).find(
+      (record) => record.node_id === 'send_receipt',
+    );
     expect(agentRecord?.ai_metadata).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4-6' });
   });
 
@@ -59,18 +72,25 @@ describe('sopstate run with no keys: the seed against the sandbox emulators', ()
     const { code, stdout } = await sopstateRun(['examples/stripe-payment-seed.osop.yaml']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/create_customer completed in .*customer_id/);
-    expect(stdout).toContain('→ check_status → send_receipt (conditional: check_status.status == \'succeeded\')');
+    expect(stdout).toContain("→ check_status → send_receipt (conditional: check_status.status == 'succeeded')");
     expect(stdout).toContain('Amount: $20.00 USD');
     expect(stdout).toMatch(/✔ COMPLETED in/);
   });
 
   it('a declined card falls back to new intents until the cycle bound, then fails naming card_declined', async () => {
-    const { code, events } = await sopstateRun(['examples/stripe-payment.osop.yaml', '--json', '--input', 'payment_method=pm_card_chargeDeclined']);
+    const { code, events } = await sopstateRun([
+      'examples/stripe-payment.osop.yaml',
+      '--json',
+      '--input',
+      'payment_method=pm_card_chargeDeclined',
+    ]);
     expect(code).toBe(1);
     const last = events.at(-1);
     expect(last).toMatchObject({ type: 'run.failed', status: 'FAILED' });
     expect(last?.type === 'run.failed' && last.error.message).toContain('card_declined');
-    expect(events.filter((event) => event.type === 'edge.taken' && event.mode === 'fallback').length).toBeGreaterThanOrEqual(2);
+    expect(
+      events.filter((event) => event.type === 'edge.taken' && event.mode === 'fallback').length,
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it('a secret key given as a canary never shows when Stripe is unreachable', async () => {

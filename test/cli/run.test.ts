@@ -19,18 +19,35 @@ async function workflowFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-const flags = (extra: Partial<RunFlags> = {}): RunFlags => ({ input: [], secret: [], approve: [], reject: [], logDir: '', ...extra });
+const flags = (extra: Partial<RunFlags> = {}): RunFlags => ({
+  input: [],
+  secret: [],
+  approve: [],
+  reject: [],
+  logDir: '',
+  ...extra,
+});
 
 async function runCli(file: string, extra: Partial<RunFlags>, io: Partial<RunIO> = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const logDir = extra.logDir ?? (await mkdtemp(join(tmpdir(), 'run-cli-')));
-  const code = await runWorkflowCommand(file, flags({ ...extra, logDir }), { stdout: (text) => out.push(text), stderr: (text) => err.push(text), env: {}, cwd: logDir, ...io });
+  const code = await runWorkflowCommand(file, flags({ ...extra, logDir }), {
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+    env: {},
+    cwd: logDir,
+    ...io,
+  });
   const stdout = out.join('');
   return { code, stdout, stderr: err.join(''), logDir };
 }
 
-const eventsOf = (stdout: string): RunEvent[] => stdout.trim().split('\n').map((line) => JSON.parse(line) as RunEvent);
+const eventsOf = (stdout: string): RunEvent[] =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as RunEvent);
 
 describe('sopstate run --dry-run --auto-approve --json', async () => {
   const files = [...new Set([SEED, ...(await workflowFiles(CORPUS)), ...(await workflowFiles('examples'))])];
@@ -42,18 +59,22 @@ describe('sopstate run --dry-run --auto-approve --json', async () => {
     expect(valid.length).toBeGreaterThan(12);
   });
 
-  it.each(valid.map((file) => [relative('..', file), file]))('%s runs to a final event with gapless seq, every route an edge.taken', async (_, file) => {
-    const { code, stdout } = await runCli(file, { dryRun: true, autoApprove: true, json: true });
-    const events = eventsOf(stdout);
-    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
-    expect(['run.completed', 'run.failed']).toContain(events.at(-1)?.type);
-    expect(code).toBe(events.at(-1)?.type === 'run.completed' ? 0 : 1);
-    const { workflow } = await loadWorkflowFile(file);
-    const reachedBy = new Set(events.flatMap((event) => (event.type === 'edge.taken' ? [event.to] : [])));
-    for (const event of events) {
-      if (event.type === 'node.started' && !workflow!.start.includes(event.node)) expect(reachedBy, `${event.node} started without an edge.taken`).toContain(event.node);
-    }
-  });
+  it.each(valid.map((file) => [relative('..', file), file]))(
+    '%s runs to a final event with gapless seq, every route an edge.taken',
+    async (_, file) => {
+      const { code, stdout } = await runCli(file, { dryRun: true, autoApprove: true, json: true });
+      const events = eventsOf(stdout);
+      expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+      expect(['run.completed', 'run.failed']).toContain(events.at(-1)?.type);
+      expect(code).toBe(events.at(-1)?.type === 'run.completed' ? 0 : 1);
+      const { workflow } = await loadWorkflowFile(file);
+      const reachedBy = new Set(events.flatMap((event) => (event.type === 'edge.taken' ? [event.to] : [])));
+      for (const event of events) {
+        if (event.type === 'node.started' && !workflow!.start.includes(event.node))
+          expect(reachedBy, `${event.node} started without an edge.taken`).toContain(event.node);
+      }
+    },
+  );
 
   it('reports an invalid document with its location and exits 2 before anything runs', async () => {
     const invalid = files.filter((file) => !valid.includes(file));
@@ -71,7 +92,10 @@ describe('sopstate run', () => {
   it('exits 2 naming a missing required input, before the first node runs', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'run-input-'));
     const file = join(dir, 'refund.osop.yaml');
-    await writeFile(file, `osop_version: "1.0"\nid: refund\nname: Refund\ninputs:\n  - { name: charge_id, type: string, required: true }\nnodes:\n  - { id: refund, type: api, name: Refund }\n`);
+    await writeFile(
+      file,
+      `osop_version: "1.0"\nid: refund\nname: Refund\ninputs:\n  - { name: charge_id, type: string, required: true }\nnodes:\n  - { id: refund, type: api, name: Refund }\n`,
+    );
     const { code, stdout, stderr } = await runCli(file, { dryRun: true });
     expect(code).toBe(2);
     expect(stdout).toBe('');
@@ -81,7 +105,10 @@ describe('sopstate run', () => {
   it('gives --input values their declared type', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'run-typed-'));
     const file = join(dir, 'charge.osop.yaml');
-    await writeFile(file, `osop_version: "1.0"\nid: charge\nname: Charge\ninputs:\n  - { name: amount, type: number, required: true }\n  - { name: note, type: string }\nnodes:\n  - { id: charge, type: api, name: Charge }\n`);
+    await writeFile(
+      file,
+      `osop_version: "1.0"\nid: charge\nname: Charge\ninputs:\n  - { name: amount, type: number, required: true }\n  - { name: note, type: string }\nnodes:\n  - { id: charge, type: api, name: Charge }\n`,
+    );
     const { code, stdout } = await runCli(file, { dryRun: true, json: true, input: ['amount=2000', 'note=a=b'] });
     expect(code).toBe(0);
     expect(eventsOf(stdout)[0]).toMatchObject({ type: 'run.started', inputs: { amount: 2000, note: 'a=b' } });
@@ -90,7 +117,10 @@ describe('sopstate run', () => {
   it('exits 2 for an --input value that is not of the declared type, before anything runs', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'run-mistyped-'));
     const file = join(dir, 'charge.osop.yaml');
-    await writeFile(file, `osop_version: "1.0"\nid: charge\nname: Charge\ninputs:\n  - { name: amount, type: integer, default: 2000 }\n  - { name: live, type: boolean }\n  - { name: tags, type: array }\nnodes:\n  - { id: charge, type: api, name: Charge }\n`);
+    await writeFile(
+      file,
+      `osop_version: "1.0"\nid: charge\nname: Charge\ninputs:\n  - { name: amount, type: integer, default: 2000 }\n  - { name: live, type: boolean }\n  - { name: tags, type: array }\nnodes:\n  - { id: charge, type: api, name: Charge }\n`,
+    );
     const cases: Array<[string, string]> = [
       ['amount=abc', '--input amount=abc: amount is declared integer; give a whole number, e.g. --input amount=2000'],
       ['amount=12.5', '--input amount=12.5: amount is declared integer; give a whole number'],
@@ -109,7 +139,11 @@ describe('sopstate run', () => {
   });
 
   it('exits 2 when --approve and --reject name the same node', async () => {
-    const { code, stdout, stderr } = await runCli(`${CORPUS}/osop-fixtures/valid_complex.osop`, { dryRun: true, approve: ['review'], reject: ['review'] });
+    const { code, stdout, stderr } = await runCli(`${CORPUS}/osop-fixtures/valid_complex.osop`, {
+      dryRun: true,
+      approve: ['review'],
+      reject: ['review'],
+    });
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('--approve review and --reject review contradict each other');
@@ -118,14 +152,19 @@ describe('sopstate run', () => {
   it('exits 2 when a node id clashes with a run state, saying what to do', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'run-clash-'));
     const file = join(dir, 'clash.osop.yaml');
-    await writeFile(file, `osop_version: "1.0"\nid: clash\nname: Clash\nnodes:\n  - { id: COMPLETED, type: api, name: Done }\n`);
+    await writeFile(
+      file,
+      `osop_version: "1.0"\nid: clash\nname: Clash\nnodes:\n  - { id: COMPLETED, type: api, name: Done }\n`,
+    );
     const { code, stderr } = await runCli(file, { dryRun: true });
     expect(code).toBe(2);
     expect(stderr).toMatch(/node id COMPLETED .* is reserved for a run state: rename the node/);
   });
 
   it('exits 1 when a command fails, showing the failure and the .osoplog path', async () => {
-    const { code, stdout, logDir } = await runCli(`${CORPUS}/osop-fixtures/cli_chain_with_failure.osop.yaml`, { allowCli: true });
+    const { code, stdout, logDir } = await runCli(`${CORPUS}/osop-fixtures/cli_chain_with_failure.osop.yaml`, {
+      allowCli: true,
+    });
     expect(code).toBe(1);
     expect(stdout).toContain('✔ step-a completed in');
     expect(stdout).toMatch(/✖ step-b failed after .*: step-b: command exited with code 1/);
@@ -163,7 +202,10 @@ describe('sopstate run', () => {
   });
 
   it('exits 2 for an --approve naming no node, suggesting the right one', async () => {
-    const { code, stderr } = await runCli(`${CORPUS}/osop-fixtures/valid_complex.osop`, { dryRun: true, approve: ['reveiw'] });
+    const { code, stderr } = await runCli(`${CORPUS}/osop-fixtures/valid_complex.osop`, {
+      dryRun: true,
+      approve: ['reveiw'],
+    });
     expect(code).toBe(2);
     expect(stderr).toContain('did you mean review?');
   });
@@ -193,7 +235,22 @@ edges:
 `,
     );
     const cli = (...args: string[]) =>
-      promisify(execFile)('npx', ['tsx', 'src/cli/main.ts', 'run', file, '--allow-cli', '--secret', `API_KEY=${canary}`, '--log-dir', dir, ...args], { env: { ...process.env, API_KEY: '' } }).catch((failure) => failure as { stdout: string; stderr: string; code: number });
+      promisify(execFile)(
+        'npx',
+        [
+          'tsx',
+          'src/cli/main.ts',
+          'run',
+          file,
+          '--allow-cli',
+          '--secret',
+          `API_KEY=${canary}`,
+          '--log-dir',
+          dir,
+          ...args,
+        ],
+        { env: { ...process.env, API_KEY: '' } },
+      ).catch((failure) => failure as { stdout: string; stderr: string; code: number });
     const [json, human] = await Promise.all([cli('--json'), cli()]);
     expect(json.stdout).toContain('"type":"node.failed"');
     expect(json.stdout).toContain('[secret API_KEY]');
@@ -216,7 +273,9 @@ describe('an agent whose provider sopstate has no client for', () => {
     const { code, stdout, stderr } = await runCli(RAG, { json: true });
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/rag-pipeline\.osop\.yaml:\d+:\d+: error: node embed_chunks: agent provider "openai" has no client/);
+    expect(stderr).toMatch(
+      /rag-pipeline\.osop\.yaml:\d+:\d+: error: node embed_chunks: agent provider "openai" has no client/,
+    );
     expect(stderr).toContain('--dry-run');
   });
 

@@ -14,14 +14,21 @@ afterAll(() => server?.cleanup());
 
 /** Reads an SSE answer to its end. */
 async function readStream(response: Response): Promise<EventSourceMessage[]> {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
+  const reader = response
+    .body!.pipeThrough(new TextDecoderStream())
+    .pipeThrough(new EventSourceParserStream())
+    .getReader();
   const messages: EventSourceMessage[] = [];
   for (let next = await reader.read(); !next.done; next = await reader.read()) messages.push(next.value);
   return messages;
 }
 
 const startSeed = async (): Promise<string> => {
-  const response = await server.api('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow: 'sop-stripe-payment' }) });
+  const response = await server.api('/api/runs', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ workflow: 'sop-stripe-payment' }),
+  });
   expect(response.status).toBe(201);
   return ((await response.json()) as { runId: string }).runId;
 };
@@ -42,13 +49,17 @@ describe('GET /api/runs/:id/inspect', () => {
     expect(new Set(live.map((record) => record.runId))).toEqual(new Set([runId]));
     const actors = live.flatMap((record) => (record.type === '@xstate.actor' ? [record.name] : []));
     expect(actors).toEqual(['sop-stripe-payment', ...SEED_NODES]);
-    const machine = live.filter((record): record is SnapshotRecord => record.type === '@xstate.snapshot' && record.actorId === live[0].actorId);
+    const machine = live.filter(
+      (record): record is SnapshotRecord => record.type === '@xstate.snapshot' && record.actorId === live[0].actorId,
+    );
     expect(machine.at(-1)?.snapshot).toMatchObject({ status: 'done', value: 'COMPLETED' });
     expect(JSON.stringify(live)).not.toContain('sk_test_');
   });
 
   it('replays a finished run after Last-Event-ID or ?after, and answers 204 once nothing more will come', async () => {
-    const resumed = await readStream(await server.api(`/api/runs/${runId}/inspect`, { headers: { 'Last-Event-ID': '10' } }));
+    const resumed = await readStream(
+      await server.api(`/api/runs/${runId}/inspect`, { headers: { 'Last-Event-ID': '10' } }),
+    );
     expect(resumed.map((message) => JSON.parse(message.data))).toEqual(live.slice(10));
     const all = await readStream(await server.api(`/api/runs/${runId}/inspect?after=0`));
     expect(all.map((message) => JSON.parse(message.data))).toEqual(live);

@@ -24,7 +24,8 @@ const setup = () => {
   const db = openDatabase(':memory:', { migrations: inspectionMigrations });
   const runs = new RunStore(db);
   const log = new InspectionLog(new SqliteStore(db), { log: () => {} });
-  const record = (id: string) => runs.createRun({ id, workflowId: TWO_STEPS.id, workflowFile: TWO_STEPS.file, inputs: {} });
+  const record = (id: string) =>
+    runs.createRun({ id, workflowId: TWO_STEPS.id, workflowFile: TWO_STEPS.file, inputs: {} });
   return { db, log, record };
 };
 
@@ -40,12 +41,21 @@ describe('the inspection log', () => {
     record('r1');
     const live = drain(log.subscribe('r1'));
     const passedOn: unknown[] = [];
-    const handle = log.recording(startRun)({ workflow: TWO_STEPS, runId: 'r1', executors: scripted(), inspect: (event) => passedOn.push(event) });
+    const handle = log.recording(startRun)({
+      workflow: TWO_STEPS,
+      runId: 'r1',
+      executors: scripted(),
+      inspect: (event) => passedOn.push(event),
+    });
     expect(log.isLive('r1')).toBe(true);
     expect((await handle.done).status).toBe('COMPLETED');
-    const stored = (await log.store.after('r1', 0));
+    const stored = await log.store.after('r1', 0);
     expect(stored.map((entry) => entry.seq)).toEqual(stored.map((_, index) => index + 1));
-    expect(stored.filter((entry) => entry.type === '@xstate.actor').map((entry) => entry.type === '@xstate.actor' && entry.name)).toEqual(['two-steps', 'first', 'second']);
+    expect(
+      stored
+        .filter((entry) => entry.type === '@xstate.actor')
+        .map((entry) => entry.type === '@xstate.actor' && entry.name),
+    ).toEqual(['two-steps', 'first', 'second']);
     expect(await live).toEqual(stored);
     expect(log.isLive('r1')).toBe(false);
     // The runner's own inspect option still gets XState's events.
@@ -56,9 +66,9 @@ describe('the inspection log', () => {
     const { log, record } = setup();
     record('r2');
     await log.recording(startRun)({ workflow: TWO_STEPS, runId: 'r2', executors: scripted() }).done;
-    const first = (await log.store.lastSeq('r2'));
+    const first = await log.store.lastSeq('r2');
     await log.recording(startRun)({ workflow: TWO_STEPS, runId: 'r2', executors: scripted() }).done;
-    const all = (await log.store.after('r2', 0));
+    const all = await log.store.after('r2', 0);
     expect(all.map((entry) => entry.seq)).toEqual(all.map((_, index) => index + 1));
     expect(all.length).toBe(first * 2);
   });
@@ -68,6 +78,6 @@ describe('the inspection log', () => {
     record('r3');
     log.close();
     await log.recording(startRun)({ workflow: TWO_STEPS, runId: 'r3', executors: scripted() }).done;
-    expect((await log.store.lastSeq('r3'))).toBe(0);
+    expect(await log.store.lastSeq('r3')).toBe(0);
   });
 });

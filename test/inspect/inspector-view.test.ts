@@ -18,7 +18,10 @@ usePagePerTest({
   },
 });
 
-const actorNames = (page: Page) => page.$$eval('#inspector .inspector-actor', (items) => items.map((item) => `${item.getAttribute('data-name')}:${item.getAttribute('data-status')}`));
+const actorNames = (page: Page) =>
+  page.$$eval('#inspector .inspector-actor', (items) =>
+    items.map((item) => `${item.getAttribute('data-name')}:${item.getAttribute('data-status')}`),
+  );
 const shownValue = (page: Page) => page.getAttribute('#inspector .inspector-value', 'data-value');
 
 describe('the Inspector panel', () => {
@@ -27,15 +30,24 @@ describe('the Inspector panel', () => {
     await selectWorkflow(page, 'sop-stripe-payment');
     await page.click('#run-button');
     expect(await runFinished(page)).toBe('completed');
-    await page.waitForFunction(() => document.querySelector('#inspector .inspector-value')?.getAttribute('data-value') === 'COMPLETED');
+    await page.waitForFunction(
+      () => document.querySelector('#inspector .inspector-value')?.getAttribute('data-value') === 'COMPLETED',
+    );
 
     expect(await actorNames(page)).toEqual(['sop-stripe-payment:done', ...SEED_NODES.map((node) => `${node}:done`)]);
-    const rows = await page.$$eval('#inspector .inspector-row--event', (items) => items.map((item) => `${item.getAttribute('data-from')} → ${item.getAttribute('data-to')}: ${item.getAttribute('data-type')}`));
+    const rows = await page.$$eval('#inspector .inspector-row--event', (items) =>
+      items.map(
+        (item) =>
+          `${item.getAttribute('data-from')} → ${item.getAttribute('data-to')}: ${item.getAttribute('data-type')}`,
+      ),
+    );
     for (const node of SEED_NODES) {
       expect(rows).toContain(`sop-stripe-payment → ${node}: xstate.init`);
       expect(rows).toContain(`${node} → sop-stripe-payment: xstate.done.actor.${node}`);
     }
-    expect(await page.textContent('#inspector .inspector-events')).toContain('transition check_status → send_receipt [successRoute]');
+    expect(await page.textContent('#inspector .inspector-events')).toContain(
+      'transition check_status → send_receipt [successRoute]',
+    );
 
     // Pick the moment create_customer reported done: the machine had moved on to create_intent, with the new customer in context.
     await page.click('#inspector .inspector-row[data-type="xstate.done.actor.create_customer"]');
@@ -54,11 +66,15 @@ describe('the Inspector panel', () => {
 
   it('replays a finished run picked from the history', async () => {
     await openPage(page, server.url);
-    const runs = (await (await server.api('/api/runs')).json()) as { runs: Array<{ id: string; workflowId: string; status: string }> };
+    const runs = (await (await server.api('/api/runs')).json()) as {
+      runs: Array<{ id: string; workflowId: string; status: string }>;
+    };
     const finished = runs.runs.find((run) => run.workflowId === 'sop-stripe-payment' && run.status === 'COMPLETED');
     expect(finished).toBeDefined();
     await page.click(`#runs .run-item[data-run-id="${finished!.id}"]`);
-    await page.waitForFunction(() => document.querySelector('#inspector .inspector-value')?.getAttribute('data-value') === 'COMPLETED');
+    await page.waitForFunction(
+      () => document.querySelector('#inspector .inspector-value')?.getAttribute('data-value') === 'COMPLETED',
+    );
     expect(await page.getAttribute('#inspector', 'data-run-id')).toBe(finished!.id);
     expect((await actorNames(page)).map((entry) => entry.split(':')[0])).toEqual(['sop-stripe-payment', ...SEED_NODES]);
   });

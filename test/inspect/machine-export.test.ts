@@ -2,7 +2,12 @@
 import { createActor, createMachine, fromPromise, waitFor, type AnyStateNode } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { machineCommand } from '../../src/cli/commands/machine.ts';
-import { machineFromJson, machineToJson, MachineExportError, type MachineLike } from '../../src/inspect/machine-json.ts';
+import {
+  machineFromJson,
+  machineToJson,
+  MachineExportError,
+  type MachineLike,
+} from '../../src/inspect/machine-json.ts';
 import { machineToMermaid } from '../../src/inspect/machine-mermaid.ts';
 import { compileWorkflow } from '../../src/machine/compile.ts';
 import { loadWorkflow, SEED_FILE } from './seed-run.ts';
@@ -18,7 +23,10 @@ interface Edge {
   reenter: boolean;
 }
 
-const stateNodes = (node: AnyStateNode): AnyStateNode[] => [node, ...Object.values(node.states).flatMap((child) => stateNodes(child as AnyStateNode))];
+const stateNodes = (node: AnyStateNode): AnyStateNode[] => [
+  node,
+  ...Object.values(node.states).flatMap((child) => stateNodes(child as AnyStateNode)),
+];
 
 const rootOf = (machine: MachineLike) => machine.root as AnyStateNode;
 
@@ -34,12 +42,18 @@ const edgesOf = (machine: MachineLike): Edge[] =>
     })),
   );
 
-const invokesOf = (machine: MachineLike) => stateNodes(rootOf(machine)).flatMap((node) => node.invoke.map((entry) => `${node.id}:${entry.id}:${String(entry.src)}`));
+const invokesOf = (machine: MachineLike) =>
+  stateNodes(rootOf(machine)).flatMap((node) =>
+    node.invoke.map((entry) => `${node.id}:${entry.id}:${String(entry.src)}`),
+  );
 
 const exportedText = async (file: string, flags: { json?: boolean; mermaid?: boolean }) => {
   let stdout = '';
   let stderr = '';
-  const code = await machineCommand(file, flags, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  const code = await machineCommand(file, flags, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+  });
   return { code, stdout, stderr };
 };
 
@@ -63,7 +77,9 @@ describe('sopstate machine --json', () => {
     const workflow = await loadWorkflow('test/fixtures/release-train.osop.yaml');
     const original = compileWorkflow(workflow);
     const revived = machineFromJson(JSON.parse(JSON.stringify(machineToJson(original))), workflow);
-    expect(stateNodes(rootOf(revived)).map((node) => `${node.id}:${node.type}`)).toEqual(stateNodes(rootOf(original)).map((node) => `${node.id}:${node.type}`));
+    expect(stateNodes(rootOf(revived)).map((node) => `${node.id}:${node.type}`)).toEqual(
+      stateNodes(rootOf(original)).map((node) => `${node.id}:${node.type}`),
+    );
     expect(stateNodes(rootOf(revived)).some((node) => node.type === 'parallel')).toBe(true);
     expect(edgesOf(revived)).toEqual(edgesOf(original));
   });
@@ -76,7 +92,9 @@ describe('sopstate machine --json', () => {
       entered.push(input.node);
       return { outputs: outputs[input.node] ?? {} };
     });
-    const machine = machineFromJson(machineToJson(compileWorkflow(workflow)), workflow).provide({ actors: { api: stub, agent: stub } });
+    const machine = machineFromJson(machineToJson(compileWorkflow(workflow)), workflow).provide({
+      actors: { api: stub, agent: stub },
+    });
     const actor = createActor(machine, { input: { runId: 'r1' } }).start();
     const snapshot = await waitFor(actor, (current) => current.status === 'done');
     expect(snapshot.value).toBe('COMPLETED');
@@ -84,7 +102,10 @@ describe('sopstate machine --json', () => {
   });
 
   it('refuses a machine with an inline function, naming where it is', () => {
-    const machine = createMachine({ initial: 'a', states: { a: { on: { GO: { target: 'b', guard: () => true } } }, b: {} } });
+    const machine = createMachine({
+      initial: 'a',
+      states: { a: { on: { GO: { target: 'b', guard: () => true } } }, b: {} },
+    });
     expect(() => machineToJson(machine)).toThrow(MachineExportError);
     expect(() => machineToJson(machine)).toThrow('states.a.on.GO.guard');
   });
@@ -97,7 +118,8 @@ describe('sopstate machine --mermaid', () => {
     const lines = stdout.split('\n');
     expect(lines[0]).toBe('stateDiagram-v2');
     expect(lines).toContain('  [*] --> s_create_customer');
-    for (const node of ['create_customer', 'create_intent', 'confirm_payment', 'check_status', 'send_receipt']) expect(lines).toContain(`  state "${node}" as s_${node}`);
+    for (const node of ['create_customer', 'create_intent', 'confirm_payment', 'check_status', 'send_receipt'])
+      expect(lines).toContain(`  state "${node}" as s_${node}`);
     expect(lines).toContain('  s_confirm_payment --> s_create_intent : error / failureRoute fallback');
     expect(lines).toContain('  s_check_status --> s_run_COMPLETED : done / successRoute end');
     expect(lines).toContain('  s_create_customer : invoke api · POST /v1/customers');
@@ -117,6 +139,10 @@ describe('sopstate machine --mermaid', () => {
 
   it('asks for an output format, and reports a file that does not load (exit 2)', async () => {
     expect(await exportedText(SEED_FILE, {})).toMatchObject({ code: 2, stderr: expect.stringContaining('--json') });
-    expect(await exportedText('examples/missing.osop.yaml', { json: true })).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('missing.osop.yaml') });
+    expect(await exportedText('examples/missing.osop.yaml', { json: true })).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringContaining('missing.osop.yaml'),
+    });
   });
 });

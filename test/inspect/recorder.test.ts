@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => seed?.close());
 
-const ofType = <T extends InspectionRecord>(records: InspectionRecord[], type: T['type']) => records.filter((record): record is T => record.type === type);
+const ofType = <T extends InspectionRecord>(records: InspectionRecord[], type: T['type']) =>
+  records.filter((record): record is T => record.type === type);
 
 describe('the inspection recorder on the seed run', () => {
   it('sees the machine invoke one actor per node, in order, each ending done, with gapless seqs', async () => {
@@ -32,16 +33,23 @@ describe('the inspection recorder on the seed run', () => {
 
     const snapshots = ofType<SnapshotRecord>(records, '@xstate.snapshot');
     for (const actor of nodeActors) {
-      expect(snapshots.filter((snapshot) => snapshot.actorId === actor.actorId).at(-1)?.snapshot.status, actor.name).toBe('done');
+      expect(
+        snapshots.filter((snapshot) => snapshot.actorId === actor.actorId).at(-1)?.snapshot.status,
+        actor.name,
+      ).toBe('done');
     }
-    const machineValues = snapshots.filter((snapshot) => snapshot.actorId === machine.actorId).map((snapshot) => snapshot.snapshot.value);
+    const machineValues = snapshots
+      .filter((snapshot) => snapshot.actorId === machine.actorId)
+      .map((snapshot) => snapshot.snapshot.value);
     expect(machineValues).toEqual([...seed.workflow.nodes.map((node) => node.id), 'COMPLETED']);
     const last = snapshots.filter((snapshot) => snapshot.actorId === machine.actorId).at(-1)!;
     expect(last.snapshot.status).toBe('done');
     expect(last.snapshot.context).toMatchObject({ outputs: { check_status: { status: 'succeeded' } } });
 
     const steps = ofType<MicrostepRecord>(records, '@xstate.microstep');
-    expect(steps.map((step) => step.transitions.map((t) => `${t.source}->${t.targets.join(',')} [${t.guard}]`))).toEqual([
+    expect(
+      steps.map((step) => step.transitions.map((t) => `${t.source}->${t.targets.join(',')} [${t.guard}]`)),
+    ).toEqual([
       ['create_customer->create_intent [successRoute]'],
       ['create_intent->confirm_payment [successRoute]'],
       ['confirm_payment->check_status [successRoute]'],
@@ -49,14 +57,29 @@ describe('the inspection recorder on the seed run', () => {
       ['send_receipt->run:COMPLETED [successRoute]'],
     ]);
 
-    const doneEvents = records.filter((record) => record.type === '@xstate.event' && record.event.type === 'xstate.done.actor.check_status');
-    expect(doneEvents).toEqual([expect.objectContaining({ actorId: machine.actorId, sourceId: nodeActors[3].actorId, event: expect.objectContaining({ output: expect.objectContaining({ outputs: expect.objectContaining({ status: 'succeeded' }) }) }) })]);
+    const doneEvents = records.filter(
+      (record) => record.type === '@xstate.event' && record.event.type === 'xstate.done.actor.check_status',
+    );
+    expect(doneEvents).toEqual([
+      expect.objectContaining({
+        actorId: machine.actorId,
+        sourceId: nodeActors[3].actorId,
+        event: expect.objectContaining({
+          output: expect.objectContaining({ outputs: expect.objectContaining({ status: 'succeeded' }) }),
+        }),
+      }),
+    ]);
   });
 
   it('no payload holds a secret: a canary secret in the environment and the service keys are redacted everywhere', async () => {
     const secrets = { ...seed.secrets, CANARY_TOKEN: CANARY };
     const recorder = createInspectionRecorder({ runId: 'run-2', secrets });
-    const result = await seed.run({ runId: 'run-2', secrets, env: { CANARY_TOKEN: CANARY }, inspect: recorder.inspect });
+    const result = await seed.run({
+      runId: 'run-2',
+      secrets,
+      env: { CANARY_TOKEN: CANARY },
+      inspect: recorder.inspect,
+    });
     expect(result.status).toBe('COMPLETED');
     const text = JSON.stringify(recorder.records());
     expect(text).not.toContain(CANARY);
@@ -70,10 +93,16 @@ describe('the inspection recorder on the seed run', () => {
     const declined = await seedRunner('examples/stripe-payment.osop.yaml');
     try {
       const recorder = createInspectionRecorder({ runId: 'run-4', secrets: declined.secrets });
-      const result = await declined.run({ runId: 'run-4', inputs: { payment_method: 'pm_card_chargeDeclined' }, inspect: recorder.inspect });
+      const result = await declined.run({
+        runId: 'run-4',
+        inputs: { payment_method: 'pm_card_chargeDeclined' },
+        inspect: recorder.inspect,
+      });
       expect(result.status).toBe('FAILED');
       const records = recorder.records();
-      const confirms = ofType<ActorRecord>(records, '@xstate.actor').filter((actor) => actor.name === 'confirm_payment');
+      const confirms = ofType<ActorRecord>(records, '@xstate.actor').filter(
+        (actor) => actor.name === 'confirm_payment',
+      );
       expect(confirms.length).toBeGreaterThan(1);
       const snapshots = ofType<SnapshotRecord>(records, '@xstate.snapshot');
       for (const confirm of confirms) {
@@ -81,10 +110,15 @@ describe('the inspection recorder on the seed run', () => {
         expect(last.snapshot.status).toBe('error');
         expect(JSON.stringify(last.snapshot.error)).toContain('card_declined');
       }
-      const fallbacks = ofType<MicrostepRecord>(records, '@xstate.microstep').flatMap((step) => step.transitions).filter((t) => t.source === 'confirm_payment');
+      const fallbacks = ofType<MicrostepRecord>(records, '@xstate.microstep')
+        .flatMap((step) => step.transitions)
+        .filter((t) => t.source === 'confirm_payment');
       expect(fallbacks.map((t) => `${t.targets.join(',')} [${t.guard}]`)).toContain('create_intent [failureRoute]');
       const machine = ofType<ActorRecord>(records, '@xstate.actor').find((actor) => actor.parentId === undefined)!;
-      expect(snapshots.filter((snapshot) => snapshot.actorId === machine.actorId).at(-1)?.snapshot).toMatchObject({ status: 'done', value: 'FAILED' });
+      expect(snapshots.filter((snapshot) => snapshot.actorId === machine.actorId).at(-1)?.snapshot).toMatchObject({
+        status: 'done',
+        value: 'FAILED',
+      });
     } finally {
       await declined.close();
     }
@@ -92,7 +126,13 @@ describe('the inspection recorder on the seed run', () => {
 
   it('a listener that throws is reported once and the run still completes', async () => {
     const warnings: string[] = [];
-    const recorder = createInspectionRecorder({ runId: 'run-3', onRecord: () => { throw new Error('disk full'); }, warn: (message) => warnings.push(message) });
+    const recorder = createInspectionRecorder({
+      runId: 'run-3',
+      onRecord: () => {
+        throw new Error('disk full');
+      },
+      warn: (message) => warnings.push(message),
+    });
     const result = await seed.run({ runId: 'run-3', inspect: recorder.inspect });
     expect(result.status).toBe('COMPLETED');
     expect(warnings).toEqual(['inspection recorder for run run-3 failed: disk full']);

@@ -32,7 +32,13 @@ export const seedRunner = async (file = SEED_FILE): Promise<SeedRunner> => {
     workflow,
     secrets,
     run: (options = {}) =>
-      startRun({ workflow, executors: createServiceExecutors({ mode: modes, sandbox, env: {} }), random: () => 0, ...options, secrets: { ...secrets, ...options.secrets } }).done,
+      startRun({
+        workflow,
+        executors: createServiceExecutors({ mode: modes, sandbox, env: {} }),
+        random: () => 0,
+        ...options,
+        secrets: { ...secrets, ...options.secrets },
+      }).done,
     close: () => sandbox.close(),
   };
 };

@@ -13,7 +13,9 @@ import { seedRunner, SEED_FILE, type SeedRunner } from './seed-run.ts';
 
 const CANARY = 'canary-7d0e5b1a-never-sent';
 // The relay's own WebSocket library (a dependency of @statelyai/inspect), as a browser page would connect.
-const { WebSocket: NodeWebSocket } = createRequire(import.meta.url)('ws') as { WebSocket: new (url: string) => WebSocket };
+const { WebSocket: NodeWebSocket } = createRequire(import.meta.url)('ws') as {
+  WebSocket: new (url: string) => WebSocket;
+};
 
 const freePort = (): Promise<number> =>
   new Promise((resolve) => {
@@ -39,20 +41,31 @@ describe('the Stately inspector session', () => {
     const port = await freePort();
     const lines: string[] = [];
     const secrets = { ...seed.secrets, CANARY_TOKEN: CANARY };
-    const session = startStatelyInspector({ secrets, port, reachable: async () => true, log: (line) => lines.push(line) });
+    const session = startStatelyInspector({
+      secrets,
+      port,
+      reachable: async () => true,
+      log: (line) => lines.push(line),
+    });
     const result = await seed.run({ secrets, env: { CANARY_TOKEN: CANARY }, inspect: session.inspect });
     expect(result.status).toBe('COMPLETED');
     expect(await session.status).toEqual({ online: true, url: `http://localhost:${port}` });
     expect(lines).toEqual([`inspect: open http://localhost:${port} to watch this run in Stately's inspector`]);
 
     const page = new NodeWebSocket(`ws://localhost:${port}`);
-    const received: Array<{ type: string; name?: string; sessionId: string; snapshot?: { status?: string; value?: unknown } }> = [];
+    const received: Array<{
+      type: string;
+      name?: string;
+      sessionId: string;
+      snapshot?: { status?: string; value?: unknown };
+    }> = [];
     const raw: string[] = [];
     page.onmessage = (message) => {
       raw.push(String(message.data));
       received.push(JSON.parse(String(message.data)));
     };
-    const machineDone = () => received.some((event) => event.type === '@xstate.snapshot' && event.snapshot?.value === 'COMPLETED');
+    const machineDone = () =>
+      received.some((event) => event.type === '@xstate.snapshot' && event.snapshot?.value === 'COMPLETED');
     await until(machineDone, 'the finished machine snapshot');
     page.close();
     await session.finish(async () => {
@@ -71,7 +84,11 @@ describe('the Stately inspector session', () => {
   it('offline: one line saying why, nothing relayed, the run completes as usual', async () => {
     const port = await freePort();
     const lines: string[] = [];
-    const session = startStatelyInspector({ port, reachable: async () => 'getaddrinfo ENOTFOUND stately.ai', log: (line) => lines.push(line) });
+    const session = startStatelyInspector({
+      port,
+      reachable: async () => 'getaddrinfo ENOTFOUND stately.ai',
+      log: (line) => lines.push(line),
+    });
     const result = await seed.run({ inspect: session.inspect });
     expect(result.status).toBe('COMPLETED');
     let quitAsked = false;
@@ -88,7 +105,9 @@ describe('the Stately inspector session', () => {
 });
 
 const cli = promisify(execFile);
-const NO_KEYS = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(STRIPE_|ANTHROPIC_)/.test(name))) as NodeJS.ProcessEnv;
+const NO_KEYS = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^(STRIPE_|ANTHROPIC_)/.test(name)),
+) as NodeJS.ProcessEnv;
 
 async function sopstateRun(extra: string[]) {
   const logDir = await mkdtemp(join(tmpdir(), 'run-inspect-'));
@@ -99,7 +118,10 @@ async function sopstateRun(extra: string[]) {
     (done) => ({ code: 0, ...done }),
     (failed: { code: number; stdout: string; stderr: string }) => failed,
   );
-  const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as RunEvent);
+  const events = result.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as RunEvent);
   return { ...result, events };
 }
 
@@ -108,9 +130,14 @@ describe('sopstate run --inspect with no network', () => {
     const [plain, inspected] = await Promise.all([sopstateRun([]), sopstateRun(['--inspect'])]);
     expect(inspected.code).toBe(0);
     expect(inspected.code).toBe(plain.code);
-    const shape = (events: RunEvent[]) => events.map((event) => ('node' in event ? `${event.type} ${event.node}` : event.type));
+    const shape = (events: RunEvent[]) =>
+      events.map((event) => ('node' in event ? `${event.type} ${event.node}` : event.type));
     expect(shape(inspected.events)).toEqual(shape(plain.events));
     const extra = inspected.stderr.split('\n').filter((line) => !plain.stderr.split('\n').includes(line));
-    expect(extra).toEqual([expect.stringMatching(/^inspect: Stately's inspector is not available: http:\/\/127\.0\.0\.1:9\/inspect is unreachable \(.+\); the run goes on without it/)]);
+    expect(extra).toEqual([
+      expect.stringMatching(
+        /^inspect: Stately's inspector is not available: http:\/\/127\.0\.0\.1:9\/inspect is unreachable \(.+\); the run goes on without it/,
+      ),
+    ]);
   });
 });

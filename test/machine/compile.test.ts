@@ -16,9 +16,15 @@ describe('compileWorkflow', () => {
       [snapshot] = transition(machine, snapshot, { type, ...body });
       return snapshot.value;
     };
-    expect(walk(doneEventType('create_customer'), { output: { outputs: { customer_id: 'cus_1' } } })).toBe('create_intent');
-    expect(walk(doneEventType('create_intent'), { output: { outputs: { intent_id: 'pi_1' } } })).toBe('confirm_payment');
-    expect(walk(errorEventType('confirm_payment'), { error: { message: 'declined', code: 'card_declined', kind: 'error' } })).toBe('create_intent');
+    expect(walk(doneEventType('create_customer'), { output: { outputs: { customer_id: 'cus_1' } } })).toBe(
+      'create_intent',
+    );
+    expect(walk(doneEventType('create_intent'), { output: { outputs: { intent_id: 'pi_1' } } })).toBe(
+      'confirm_payment',
+    );
+    expect(
+      walk(errorEventType('confirm_payment'), { error: { message: 'declined', code: 'card_declined', kind: 'error' } }),
+    ).toBe('create_intent');
     expect(snapshot.context.nodes.create_intent).toMatchObject({ visits: 2, status: 'RUNNING' });
     walk(doneEventType('create_intent'), { output: { outputs: { intent_id: 'pi_2' } } });
     walk(doneEventType('confirm_payment'), { output: { outputs: {} } });
@@ -32,8 +38,14 @@ describe('compileWorkflow', () => {
     const machine = compileWorkflow(workflowFrom(await readFile(SEED, 'utf8'), SEED));
     let [snapshot] = initialTransition(machine, { runId: 'replay' });
     const intentDone = { type: doneEventType('create_intent'), output: { outputs: { intent_id: 'pi_1' } } };
-    const declined = { type: errorEventType('confirm_payment'), error: { message: 'declined', code: 'card_declined', kind: 'error' } };
-    [snapshot] = transition(machine, snapshot, { type: doneEventType('create_customer'), output: { outputs: { customer_id: 'cus_1' } } });
+    const declined = {
+      type: errorEventType('confirm_payment'),
+      error: { message: 'declined', code: 'card_declined', kind: 'error' },
+    };
+    [snapshot] = transition(machine, snapshot, {
+      type: doneEventType('create_customer'),
+      output: { outputs: { customer_id: 'cus_1' } },
+    });
     const seen: unknown[] = [];
     for (let round = 0; round < 4 && snapshot.status === 'active'; round++) {
       [snapshot] = transition(machine, snapshot, intentDone);
@@ -60,7 +72,10 @@ edges:
 `),
     );
     let [snapshot] = initialTransition(machine, { runId: 'loop-walk' });
-    [snapshot] = transition(machine, snapshot, { type: doneEventType('fetch'), output: { outputs: { addresses: ['a@x.io', 'b@x.io', 'c@x.io'] } } });
+    [snapshot] = transition(machine, snapshot, {
+      type: doneEventType('fetch'),
+      output: { outputs: { addresses: ['a@x.io', 'b@x.io', 'c@x.io'] } },
+    });
     const sent = { type: doneEventType('send'), output: { outputs: {} } };
     const visited: unknown[] = [];
     for (let item = 0; item < 5 && snapshot.value === 'send'; item++) {
@@ -89,14 +104,24 @@ edges:
   - { from: test, to: merge }
 `),
     );
-    expect(Object.keys(machine.root.states)).toEqual(['plan', 'merge', 'parallel[lint,test]', 'COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED']);
+    expect(Object.keys(machine.root.states)).toEqual([
+      'plan',
+      'merge',
+      'parallel[lint,test]',
+      'COMPLETED',
+      'FAILED',
+      'TIMEOUT',
+      'CANCELLED',
+    ]);
     const fork = machine.root.states['parallel[lint,test]'];
     expect(fork.type).toBe('parallel');
     expect(Object.keys(fork.states.lint.states)).toEqual(['lint', 'JOINED', 'ENDED']);
   });
 
   it('leaves the node actors to the runner: an unprovided machine fails the node, saying so', async () => {
-    const machine = compileWorkflow(workflowFrom(`osop_version: "1.0"\nid: one\nname: One\nnodes:\n  - { id: only, type: api, name: Only }\n`));
+    const machine = compileWorkflow(
+      workflowFrom(`osop_version: "1.0"\nid: one\nname: One\nnodes:\n  - { id: only, type: api, name: Only }\n`),
+    );
     const actor = createActor(machine, { input: { runId: 'bare' } }).start();
     await new Promise((resolve) => actor.subscribe((snapshot) => snapshot.status === 'done' && resolve(null)));
     expect(actor.getSnapshot().value).toBe('FAILED');
@@ -104,17 +129,24 @@ edges:
   });
 
   it('refuses a node id that would clash with a run state', () => {
-    const workflow = workflowFrom(`osop_version: "1.0"\nid: clash\nname: Clash\nnodes:\n  - { id: FAILED, type: api, name: Failed }\n`);
+    const workflow = workflowFrom(
+      `osop_version: "1.0"\nid: clash\nname: Clash\nnodes:\n  - { id: FAILED, type: api, name: Failed }\n`,
+    );
     expect(() => compileWorkflow(workflow)).toThrow(CompileError);
     expect(() => compileWorkflow(workflow)).toThrow(/node id FAILED .* is reserved/);
   });
 
   it('routes each workflow by its own edges, even when another workflow has the same node ids', async () => {
     const ordered = (second: string, third: string) =>
-      workflowFrom(`osop_version: "1.0"\nid: twin\nname: Twin\nnodes:\n  - { id: a, type: api, name: A }\n  - { id: b, type: api, name: B }\n  - { id: c, type: api, name: C }\nedges:\n  - { from: a, to: ${second} }\n  - { from: ${second}, to: ${third} }\n`);
+      workflowFrom(
+        `osop_version: "1.0"\nid: twin\nname: Twin\nnodes:\n  - { id: a, type: api, name: A }\n  - { id: b, type: api, name: B }\n  - { id: c, type: api, name: C }\nedges:\n  - { from: a, to: ${second} }\n  - { from: ${second}, to: ${third} }\n`,
+      );
     const viaB = await run(ordered('b', 'c'));
     const viaC = await run(ordered('c', 'b'));
-    expect([started(viaB.events), started(viaC.events)]).toEqual([['a', 'b', 'c'], ['a', 'c', 'b']]);
+    expect([started(viaB.events), started(viaC.events)]).toEqual([
+      ['a', 'b', 'c'],
+      ['a', 'c', 'b'],
+    ]);
   });
 
   it('plans a long chain of diamonds: every fork joins where its two branches meet', async () => {
@@ -125,15 +157,23 @@ edges:
       const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((letter) => `${letter}${block}`);
       nodes.push(...[a, b, c, d].map((id) => `  - { id: ${id}, type: api, name: ${id} }`));
       if (block > 0) links.push(`  - { from: d${block - 1}, to: ${a} }`);
-      links.push(`  - { from: ${a}, to: ${b}, mode: parallel }`, `  - { from: ${a}, to: ${c}, mode: parallel }`, `  - { from: ${b}, to: ${d} }`, `  - { from: ${c}, to: ${d} }`);
+      links.push(
+        `  - { from: ${a}, to: ${b}, mode: parallel }`,
+        `  - { from: ${a}, to: ${c}, mode: parallel }`,
+        `  - { from: ${b}, to: ${d} }`,
+        `  - { from: ${c}, to: ${d} }`,
+      );
     }
-    const workflow = workflowFrom(`osop_version: "1.0"\nid: diamonds\nname: Diamonds\nnodes:\n${nodes.join('\n')}\nedges:\n${links.join('\n')}\n`);
+    const workflow = workflowFrom(
+      `osop_version: "1.0"\nid: diamonds\nname: Diamonds\nnodes:\n${nodes.join('\n')}\nedges:\n${links.join('\n')}\n`,
+    );
     const states = compileWorkflow(workflow).root.states;
     expect(Object.keys(states).filter((key) => key.startsWith('parallel['))).toHaveLength(blocks);
     expect(Object.keys(states['parallel[b7,c7]'].states)).toEqual(['b7', 'c7']);
     const result = await run(workflow);
     expect(result.status).toBe('COMPLETED');
-    expect(started(result.events).filter((node) => node.startsWith('d'))).toEqual(Array.from({ length: blocks }, (_, block) => `d${block}`));
+    expect(started(result.events).filter((node) => node.startsWith('d'))).toEqual(
+      Array.from({ length: blocks }, (_, block) => `d${block}`),
+    );
   });
 });
-

@@ -44,7 +44,10 @@ describe('concurrent runs of one workflow', () => {
 
     expect(resultA.status).toBe('COMPLETED');
     expect(resultB.status).toBe('FAILED');
-    expect(seenA.map((execution) => [execution.runId, execution.node.id])).toEqual([['run-a', 'charge'], ['run-a', 'notify']]);
+    expect(seenA.map((execution) => [execution.runId, execution.node.id])).toEqual([
+      ['run-a', 'charge'],
+      ['run-a', 'notify'],
+    ]);
     expect(seenB.map((execution) => [execution.runId, execution.node.id])).toEqual([['run-b', 'charge']]);
     expect(seenA[0].runtime).toMatchObject({ headers: { Authorization: 'Bearer sk_test_aaaa1111' } });
     expect(seenB[0].runtime).toMatchObject({ headers: { Authorization: 'Bearer sk_test_bbbb2222' } });
@@ -57,7 +60,9 @@ describe('concurrent runs of one workflow', () => {
       expect(text).not.toContain('sk_test_aaaa1111');
       expect(text).not.toContain('sk_test_bbbb2222');
     }
-    expect(resultA.events.find((event) => event.type === 'node.completed')).toMatchObject({ outputs: { by: 'run-a', echoed: 'used [secret API_KEY]' } });
+    expect(resultA.events.find((event) => event.type === 'node.completed')).toMatchObject({
+      outputs: { by: 'run-a', echoed: 'used [secret API_KEY]' },
+    });
     expect(completed(resultB.events)).toEqual(['charge']);
   });
 
@@ -72,6 +77,10 @@ describe('concurrent runs of one workflow', () => {
     await vi.waitFor(() => expect(second.waiting()).toEqual(['review']));
     second.signal('review', { decision: 'approved' });
     expect((await second.done).status).toBe('COMPLETED');
-    expect(seen.map((execution) => `${execution.runId}:${execution.node.id}`)).toEqual(['run-1:charge', 'run-2:charge', 'run-2:notify']);
+    expect(seen.map((execution) => `${execution.runId}:${execution.node.id}`)).toEqual([
+      'run-1:charge',
+      'run-2:charge',
+      'run-2:notify',
+    ]);
   });
 });

@@ -23,7 +23,10 @@ const whenLine = yaml.split('\n').findIndex((line) => line.includes('when:')) + 
 describe('a condition that cannot be evaluated', () => {
   it('fails the run at the node, located, in the event and the .osoplog', async () => {
     const logDir = await mkdtemp(join(tmpdir(), 'condition-'));
-    const result = await run(workflow, { executors: scripted({ check: () => ({ outputs: { state: 'succeeded' } }) }), logDir });
+    const result = await run(workflow, {
+      executors: scripted({ check: () => ({ outputs: { state: 'succeeded' } }) }),
+      logDir,
+    });
     expect(result.status).toBe('FAILED');
     expect(started(result.events)).toEqual(['check']);
     const failed = result.events.find((event) => event.type === 'node.failed');
@@ -32,8 +35,13 @@ describe('a condition that cannot be evaluated', () => {
     expect(message).toContain(`receipt.osop.yaml:${whenLine}:`);
     expect(message).toContain("check.status == 'succeeded'");
     expect(result.events.at(-1)).toMatchObject({ type: 'run.failed', error: { code: 'condition', message } });
-    const record = parse(await readFile(result.osoplogPath!, 'utf8')) as { node_records: Array<Record<string, unknown>> };
-    expect(record.node_records.find((entry) => entry.node_id === 'check')).toMatchObject({ status: 'FAILED', error: message });
+    const record = parse(await readFile(result.osoplogPath!, 'utf8')) as {
+      node_records: Array<Record<string, unknown>>;
+    };
+    expect(record.node_records.find((entry) => entry.node_id === 'check')).toMatchObject({
+      status: 'FAILED',
+      error: message,
+    });
     expect(schemaValidator('osoplog')(record)).toBe(true);
   });
 

@@ -79,13 +79,17 @@ edges:
 `);
 
   it('takes the case whose value matches', async () => {
-    const result = await run(workflow, { executors: scripted({ classify: () => ({ outputs: { category: 'sales' } }) }) });
+    const result = await run(workflow, {
+      executors: scripted({ classify: () => ({ outputs: { category: 'sales' } }) }),
+    });
     expect(edges(result.events)).toEqual(['classify → sales (switch)']);
     expect(completed(result.events)).toEqual(['classify', 'sales']);
   });
 
   it('takes default_to when no case matches', async () => {
-    const result = await run(workflow, { executors: scripted({ classify: () => ({ outputs: { category: 'legal' } }) }) });
+    const result = await run(workflow, {
+      executors: scripted({ classify: () => ({ outputs: { category: 'legal' } }) }),
+    });
     expect(edges(result.events)).toEqual(['classify → human_triage (switch)']);
   });
 });
@@ -119,8 +123,12 @@ edges:
     });
     expect(result.status).toBe('COMPLETED');
     expect(sentTo).toEqual(['a@x.io', 'b@x.io', 'c@x.io', 'd@x.io']);
-    expect(edges(result.events)).toEqual([...Array(4)].map(() => 'fetch → send (loop)').concat('send → report (sequential)'));
-    const keys = result.events.flatMap((event) => (event.type === 'node.completed' && event.node === 'send' ? [event.outputs.key] : []));
+    expect(edges(result.events)).toEqual(
+      [...Array(4)].map(() => 'fetch → send (loop)').concat('send → report (sequential)'),
+    );
+    const keys = result.events.flatMap((event) =>
+      event.type === 'node.completed' && event.node === 'send' ? [event.outputs.key] : [],
+    );
     expect(new Set(keys).size).toBe(4);
   });
 
@@ -137,7 +145,9 @@ edges:
   - { from: poll, to: done }
 `);
     let calls = 0;
-    const result = await run(workflow, { executors: scripted({ poll: () => ({ outputs: { state: ++calls < 3 ? 'pending' : 'ready' } }) }) });
+    const result = await run(workflow, {
+      executors: scripted({ poll: () => ({ outputs: { state: ++calls < 3 ? 'pending' : 'ready' } }) }),
+    });
     expect(edges(result.events)).toEqual(['poll → poll (loop)', 'poll → poll (loop)', 'poll → done (sequential)']);
     expect(result.status).toBe('COMPLETED');
   });
@@ -205,7 +215,11 @@ edges:
 `);
     const result = await run(workflow, { executors: scripted({ b: () => fail('exit 1', { code: 'exit_1' }) }) });
     expect(result.status).toBe('FAILED');
-    expect(finalEvent(result.events)).toMatchObject({ type: 'run.failed', status: 'FAILED', error: { message: 'exit 1', code: 'exit_1' } });
+    expect(finalEvent(result.events)).toMatchObject({
+      type: 'run.failed',
+      status: 'FAILED',
+      error: { message: 'exit 1', code: 'exit_1' },
+    });
     expect(skipped(result.events)).toEqual(['c']);
   });
 });

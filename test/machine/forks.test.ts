@@ -1,7 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { NodeExecution } from '../../src/adapters/executor.ts';
 import { startRun } from '../../src/machine/runner.ts';
-import { completed, edges, fail, run, scripted, scriptedAwaitingHumans, skipped, started, workflowFrom } from './helpers.ts';
+import {
+  completed,
+  edges,
+  fail,
+  run,
+  scripted,
+  scriptedAwaitingHumans,
+  skipped,
+  started,
+  workflowFrom,
+} from './helpers.ts';
 
 const research = (join = '', third = '') =>
   workflowFrom(`
@@ -34,7 +44,9 @@ async function branchesRunning(join = '') {
       signal.addEventListener('abort', () => reject(signal.reason));
     });
   const arrive = ({ node }: NodeExecution) => (executed.push(node.id), { outputs: {} });
-  const done = run(research(join), { executors: scripted({ web: wait, code: wait, papers: wait, synthesize: arrive }) });
+  const done = run(research(join), {
+    executors: scripted({ web: wait, code: wait, papers: wait, synthesize: arrive }),
+  });
   while (executed.length < 3) await new Promise((resolve) => setTimeout(resolve, 1));
   return { started: executed, done, finish: (branch: string) => finishers.get(branch)!() };
 }
@@ -44,7 +56,11 @@ const aMoment = () => new Promise((resolve) => setTimeout(resolve, 20));
 describe('parallel forks', () => {
   it('runs every branch and joins with wait_all by default', async () => {
     const result = await run(research());
-    expect(edges(result.events).slice(0, 3)).toEqual(['question → web (parallel)', 'question → code (parallel)', 'question → papers (parallel)']);
+    expect(edges(result.events).slice(0, 3)).toEqual([
+      'question → web (parallel)',
+      'question → code (parallel)',
+      'question → papers (parallel)',
+    ]);
     expect(completed(result.events).sort()).toEqual(['code', 'papers', 'question', 'synthesize', 'web']);
     expect(completed(result.events).at(-1)).toBe('synthesize');
     expect(started(result.events).filter((node) => node === 'synthesize')).toHaveLength(1);
@@ -158,7 +174,8 @@ edges:
     const result = await run(workflow, {
       executors: scripted({
         left: () => (++lefts === 1 ? fail('flaky', { code: 'bad_request', status: 400 }) : { outputs: {} }),
-        right: ({ signal }) => new Promise((resolve) => setTimeout(() => resolve({ outputs: {} }), signal.aborted ? 0 : 5)),
+        right: ({ signal }) =>
+          new Promise((resolve) => setTimeout(() => resolve({ outputs: {} }), signal.aborted ? 0 : 5)),
       }),
     });
     expect(result.status).toBe('COMPLETED');
@@ -198,19 +215,27 @@ edges:
 ${branches.flatMap((id) => [`  - { from: start, to: ${id}, mode: parallel }`, `  - { from: ${id}, to: human_merge }`]).join('\n')}
 `);
     const snapshots: unknown[] = [];
-    const first = startRun({ workflow, executors: scriptedAwaitingHumans(), onSnapshot: (snapshot) => snapshots.push(snapshot) });
+    const first = startRun({
+      workflow,
+      executors: scriptedAwaitingHumans(),
+      onSnapshot: (snapshot) => snapshots.push(snapshot),
+    });
     await vi.waitFor(() => expect(first.waiting()).toEqual(['human_merge']));
     first.cancel();
     const stopped = await first.done;
     expect(completed(stopped.events)).toEqual(['start', ...branches]);
 
-    const resumed = startRun({ workflow, executors: scripted(), snapshot: JSON.parse(JSON.stringify(snapshots.at(-2))), lastSeq: stopped.events.findLast((event) => event.type === 'human.waiting')!.seq });
+    const resumed = startRun({
+      workflow,
+      executors: scripted(),
+      snapshot: JSON.parse(JSON.stringify(snapshots.at(-2))),
+      lastSeq: stopped.events.findLast((event) => event.type === 'human.waiting')!.seq,
+    });
     const result = await resumed.done;
     expect(result.status).toBe('COMPLETED');
     expect(completed(result.events)).toEqual(['human_merge']);
   });
 });
-
 
 describe('branches that reach a leaf', () => {
   const forkWorkflow = (head: string, edgesYaml: string) =>
@@ -228,7 +253,10 @@ ${edgesYaml}
 `);
   const startNode = '  - { id: start, type: system, name: Start }\n';
   const shapes = {
-    'parallel edges': forkWorkflow(startNode, '  - { from: start, to: quick, mode: parallel }\n  - { from: start, to: slow, mode: parallel }'),
+    'parallel edges': forkWorkflow(
+      startNode,
+      '  - { from: start, to: quick, mode: parallel }\n  - { from: start, to: slow, mode: parallel }',
+    ),
     'two sequential edges': forkWorkflow(startNode, '  - { from: start, to: quick }\n  - { from: start, to: slow }'),
     'two start nodes': forkWorkflow('', ''),
   };

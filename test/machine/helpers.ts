@@ -1,6 +1,12 @@
 // Test helpers: workflows from YAML text, executors scripted per node, readable traces of a run.
 import { vi } from 'vitest';
-import { NodeError, type Executor, type ExecutorRegistry, type NodeExecution, type NodeResult } from '../../src/adapters/executor.ts';
+import {
+  NodeError,
+  type Executor,
+  type ExecutorRegistry,
+  type NodeExecution,
+  type NodeResult,
+} from '../../src/adapters/executor.ts';
 import { loadWorkflowText } from '../../src/osop/load.ts';
 import type { Workflow } from '../../src/osop/workflow.ts';
 import type { RunEvent } from '../../src/machine/run-event.ts';
@@ -17,7 +23,8 @@ export type Script = Record<string, (execution: NodeExecution) => NodeResult | P
 
 /** Every node succeeds with no outputs unless its id is scripted. */
 export function scripted(script: Script = {}): ExecutorRegistry {
-  const executor: Executor = async (execution) => (script[execution.node.id] ? script[execution.node.id](execution) : { outputs: {} });
+  const executor: Executor = async (execution) =>
+    script[execution.node.id] ? script[execution.node.id](execution) : { outputs: {} };
   return { '*': executor, human: executor };
 }
 
@@ -29,7 +36,8 @@ export function scriptedAwaitingHumans(script: Script = {}): ExecutorRegistry {
 }
 
 /** A node that never finishes by itself: it ends only when the run aborts it (timeout, cancel). */
-export const hang = ({ signal }: NodeExecution) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+export const hang = ({ signal }: NodeExecution) =>
+  new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
 
 export const fail = (message: string, options: ConstructorParameters<typeof NodeError>[1] = { code: 'boom' }) => {
   throw new NodeError(message, options);
@@ -40,7 +48,11 @@ export async function run(workflow: Workflow, options: Partial<RunOptions> = {})
 }
 
 /** Like run(), on a fake clock moved `ms` forward before the result is awaited; real timers again afterwards. */
-export async function runOnFakeClock(ms: number, workflow: Workflow, options: Partial<RunOptions> = {}): Promise<RunResult> {
+export async function runOnFakeClock(
+  ms: number,
+  workflow: Workflow,
+  options: Partial<RunOptions> = {},
+): Promise<RunResult> {
   vi.useFakeTimers();
   try {
     const handle = startRun({ workflow, executors: scripted(), ...options });
@@ -55,11 +67,14 @@ export async function runOnFakeClock(ms: number, workflow: Workflow, options: Pa
 export const edges = (events: RunEvent[]) =>
   events.flatMap((event) => (event.type === 'edge.taken' ? [`${event.from} → ${event.to} (${event.mode})`] : []));
 
-export const started = (events: RunEvent[]) => events.flatMap((event) => (event.type === 'node.started' ? [event.node] : []));
+export const started = (events: RunEvent[]) =>
+  events.flatMap((event) => (event.type === 'node.started' ? [event.node] : []));
 
-export const completed = (events: RunEvent[]) => events.flatMap((event) => (event.type === 'node.completed' ? [event.node] : []));
+export const completed = (events: RunEvent[]) =>
+  events.flatMap((event) => (event.type === 'node.completed' ? [event.node] : []));
 
-export const skipped = (events: RunEvent[]) => events.flatMap((event) => (event.type === 'node.skipped' ? [event.node] : []));
+export const skipped = (events: RunEvent[]) =>
+  events.flatMap((event) => (event.type === 'node.skipped' ? [event.node] : []));
 
 export const finalEvent = (events: RunEvent[]) => events[events.length - 1];
 

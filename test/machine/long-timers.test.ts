@@ -27,10 +27,13 @@ edges:
   return workflow;
 })();
 
-const timedOut = (events: RunEvent[]) => events.some((event) => event.type === 'node.failed' && event.node === 'approve');
+const timedOut = (events: RunEvent[]) =>
+  events.some((event) => event.type === 'node.failed' && event.node === 'approve');
 
-const start = (events: RunEvent[], options: { snapshot?: unknown; onSnapshot?: (snapshot: unknown) => void } = {}): RunHandle =>
-  startRun({ workflow: approval, executors: {}, onEvent: (event) => events.push(event), ...options });
+const start = (
+  events: RunEvent[],
+  options: { snapshot?: unknown; onSnapshot?: (snapshot: unknown) => void } = {},
+): RunHandle => startRun({ workflow: approval, executors: {}, onEvent: (event) => events.push(event), ...options });
 
 describe('a 30-day timeout on a human node', () => {
   afterEach(() => vi.useRealTimers());
@@ -52,7 +55,10 @@ describe('a 30-day timeout on a human node', () => {
     await vi.advanceTimersByTimeAsync(30 * DAY - 1000);
     expect(run.waiting()).toEqual(['approve']);
     await vi.advanceTimersByTimeAsync(5000);
-    expect(events.find((event) => event.type === 'node.failed')).toMatchObject({ node: 'approve', error: { code: 'timeout' } });
+    expect(events.find((event) => event.type === 'node.failed')).toMatchObject({
+      node: 'approve',
+      error: { code: 'timeout' },
+    });
     expect((await run.done).status).toBe('FAILED');
   });
 

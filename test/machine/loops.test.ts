@@ -41,7 +41,13 @@ describe('loop edges', () => {
   it('warn at load when they set no bound, and not when they do', () => {
     const unbounded = loadWorkflowText(batch(), 'batch.osop.yaml');
     expect(unbounded.diagnostics.filter((d) => d.code === 'unbounded-loop')).toMatchObject([
-      { severity: 'warning', line: batch().split('\n').findIndex((line) => line.includes('mode: loop')) + 1 },
+      {
+        severity: 'warning',
+        line:
+          batch()
+            .split('\n')
+            .findIndex((line) => line.includes('mode: loop')) + 1,
+      },
     ]);
     const bounded = loadWorkflowText(batch(', max_iterations: 5'), 'batch.osop.yaml');
     expect(bounded.diagnostics.filter((d) => d.code === 'unbounded-loop')).toEqual([]);
@@ -52,7 +58,10 @@ describe('loop edges', () => {
     const result = await run(workflowFrom(batch(', max_iterations: 5')), { executors: pagesOf(50) });
     expect(result.status).toBe('FAILED');
     expect(visitsOf(result.events, 'fetch')).toBe(5);
-    expect(result.events.at(-1)).toMatchObject({ type: 'run.failed', error: { code: 'cycle_limit', message: expect.stringContaining('max_iterations 5') } });
+    expect(result.events.at(-1)).toMatchObject({
+      type: 'run.failed',
+      error: { code: 'cycle_limit', message: expect.stringContaining('max_iterations 5') },
+    });
   });
 
   it('a loop that never ends fails at the default bound of 1000', async () => {
@@ -65,7 +74,9 @@ describe('loop edges', () => {
     expect(result.events).toHaveLength(1000);
     expect(result.events.at(-1)).toEqual(events.at(-1));
     expect(result.eventCount).toBe(events.length);
-    expect(result.events.at(-1)).toMatchObject({ error: { code: 'cycle_limit', message: expect.stringContaining('max_iterations 1000') } });
+    expect(result.events.at(-1)).toMatchObject({
+      error: { code: 'cycle_limit', message: expect.stringContaining('max_iterations 1000') },
+    });
   });
 
   it('keeps the small default for cycles made of fallback edges', () => {
@@ -88,7 +99,9 @@ edges:
     const result = await run(endless, { executors: pagesOf(Infinity), maxVisits: 30 });
     expect(result.status).toBe('FAILED');
     expect(visitsOf(result.events, 'fetch')).toBe(30);
-    expect(result.events.at(-1)).toMatchObject({ error: { code: 'visit_limit', message: expect.stringContaining('30 node visits') } });
+    expect(result.events.at(-1)).toMatchObject({
+      error: { code: 'visit_limit', message: expect.stringContaining('30 node visits') },
+    });
     const withinLimit = await run(endless, { executors: pagesOf(29), maxVisits: 30 });
     expect(withinLimit.status).toBe('COMPLETED');
   });

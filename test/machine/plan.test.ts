@@ -10,7 +10,10 @@ name: G
 nodes:
 ${ids.map((id) => `  - { id: ${id}, type: api, name: ${id} }`).join('\n')}
 edges:
-${edges.map((edge) => edge.split(/\s*->\s*/)).map(([from, to]) => `  - { from: ${from}, to: ${to} }`).join('\n')}
+${edges
+  .map((edge) => edge.split(/\s*->\s*/))
+  .map(([from, to]) => `  - { from: ${from}, to: ${to} }`)
+  .join('\n')}
 `);
 };
 
@@ -23,7 +26,13 @@ describe('findJoin', () => {
 
   it('picks the first declared node on a tie, and the node every branch reaches when it is nearer', () => {
     expect(findJoin(graph(['a -> p', 'b -> p', 'a -> q', 'b -> q']), 's', ['a', 'b'])).toBe('p');
-    expect(findJoin(graph(['a -> m', 'b -> m', 'c -> m', 'a -> a2', 'a2 -> a3', 'b -> b2', 'b2 -> b3', 'a3 -> late', 'b3 -> late']), 's', ['a', 'b', 'c'])).toBe('m');
+    expect(
+      findJoin(
+        graph(['a -> m', 'b -> m', 'c -> m', 'a -> a2', 'a2 -> a3', 'b -> b2', 'b2 -> b3', 'a3 -> late', 'b3 -> late']),
+        's',
+        ['a', 'b', 'c'],
+      ),
+    ).toBe('m');
   });
 
   it('finds no join when the branches never meet', () => {

@@ -28,17 +28,27 @@ describe('secret fields in outputs', () => {
     const snapshots: unknown[] = [];
     const seen: unknown[] = [];
     const executors = scripted({
-      create_intent: () => ({ outputs: { intent_id: 'pi_3Qx', client_secret: SECRET, data: { object: { client_secret: SECRET } } } }),
+      create_intent: () => ({
+        outputs: { intent_id: 'pi_3Qx', client_secret: SECRET, data: { object: { client_secret: SECRET } } },
+      }),
       pay_page: ({ runtime }) => (seen.push(runtime.url), { outputs: { echoed: `went to ${String(runtime.url)}` } }),
     });
     const result = await run(payment, { executors, logDir, onSnapshot: (snapshot) => snapshots.push(snapshot) });
     expect(result.status).toBe('COMPLETED');
     expect(seen).toEqual([`https://pay.example/${SECRET}`]);
     const osoplog = await readFile(result.osoplogPath!, 'utf8');
-    for (const kept of [JSON.stringify(result.events), JSON.stringify(result.outputs), JSON.stringify(snapshots), osoplog]) {
+    for (const kept of [
+      JSON.stringify(result.events),
+      JSON.stringify(result.outputs),
+      JSON.stringify(snapshots),
+      osoplog,
+    ]) {
       expect(kept).not.toContain(SECRET);
     }
-    expect(result.outputs.create_intent).toMatchObject({ intent_id: 'pi_3Qx', client_secret: '[secret create_intent.client_secret]' });
+    expect(result.outputs.create_intent).toMatchObject({
+      intent_id: 'pi_3Qx',
+      client_secret: '[secret create_intent.client_secret]',
+    });
     expect(result.outputs.pay_page.echoed).toBe('went to https://pay.example/[secret create_intent.client_secret]');
   });
 });
@@ -67,7 +77,15 @@ edges: []
 
   it('names the emulated services, and a failure is not marked cancelled', async () => {
     const logDir = await mkdtemp(join(tmpdir(), 'records-'));
-    const result = await run(slow, { executors: scripted({ wait: () => { throw new Error('boom'); } }), logDir, emulated: ['stripe'] });
+    const result = await run(slow, {
+      executors: scripted({
+        wait: () => {
+          throw new Error('boom');
+        },
+      }),
+      logDir,
+      emulated: ['stripe'],
+    });
     const record = parse(await readFile(result.osoplogPath!, 'utf8')) as Record<string, unknown>;
     expect(record).toMatchObject({ status: 'FAILED', mode: 'live', runtime: { emulated_services: ['stripe'] } });
     expect(record.cancelled).toBeUndefined();
@@ -91,7 +109,12 @@ edges:
     let charges = 0;
     const executors = { '*': scripted({ charge: () => (charges++, { outputs: { id: 'ch_1' } }) })['*'] };
     const snapshots: unknown[] = [];
-    const first = startRun({ workflow: chain, runId: 'r-resume', executors, onSnapshot: (snapshot) => snapshots.push(snapshot) });
+    const first = startRun({
+      workflow: chain,
+      runId: 'r-resume',
+      executors,
+      onSnapshot: (snapshot) => snapshots.push(snapshot),
+    });
     await vi.waitFor(() => expect(first.waiting()).toEqual(['approve']));
     first.cancel();
     const stopped = await first.done;
@@ -99,7 +122,14 @@ edges:
     // What a crash right after node.completed leaves: that event stored, the snapshot still from before it.
     const stored = stopped.events.slice(0, completedAt + 1);
     const snapshot = JSON.parse(JSON.stringify(snapshots[0]));
-    const resumed = startRun({ workflow: chain, runId: 'r-resume', executors, snapshot, priorEvents: stored, lastSeq: stored.at(-1)!.seq });
+    const resumed = startRun({
+      workflow: chain,
+      runId: 'r-resume',
+      executors,
+      snapshot,
+      priorEvents: stored,
+      lastSeq: stored.at(-1)!.seq,
+    });
     await vi.waitFor(() => expect(resumed.waiting()).toEqual(['approve']));
     resumed.signal('approve', { decision: 'approved' });
     const result = await resumed.done;

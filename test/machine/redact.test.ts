@@ -5,7 +5,12 @@ describe('redactor', () => {
   const redact = createRedactor({ STRIPE_SECRET_KEY: 'sk_test_abc/123+x', PIN: '42' });
 
   it('replaces every secret value in nested strings and keys, naming the secret', () => {
-    const event = { type: 'node.failed', error: { message: 'Invalid API Key provided: sk_test_abc/123+x' }, list: ['Bearer sk_test_abc/123+x'], map: { 'sk_test_abc/123+x': 1 } };
+    const event = {
+      type: 'node.failed',
+      error: { message: 'Invalid API Key provided: sk_test_abc/123+x' },
+      list: ['Bearer sk_test_abc/123+x'],
+      map: { 'sk_test_abc/123+x': 1 },
+    };
     expect(redact(event)).toEqual({
       type: 'node.failed',
       error: { message: 'Invalid API Key provided: [secret STRIPE_SECRET_KEY]' },
@@ -34,7 +39,11 @@ describe('redactor', () => {
   });
 
   it('keeps the order of keys when a key is redacted', () => {
-    expect(Object.keys(redact({ a: 1, 'sk_test_abc/123+x': 2, z: 3 }))).toEqual(['a', '[secret STRIPE_SECRET_KEY]', 'z']);
+    expect(Object.keys(redact({ a: 1, 'sk_test_abc/123+x': 2, z: 3 }))).toEqual([
+      'a',
+      '[secret STRIPE_SECRET_KEY]',
+      'z',
+    ]);
   });
 });
 

@@ -13,10 +13,21 @@ nodes:
 edges:
   - {from: fetch, to: after}
 `);
-    const result = await run(workflow, { executors: scripted({ fetch: () => ({ outputs: { blob: 'x'.repeat(2 * 1024 * 1024) } }), after: () => ({ outputs: {} }) }) });
+    const result = await run(workflow, {
+      executors: scripted({
+        fetch: () => ({ outputs: { blob: 'x'.repeat(2 * 1024 * 1024) } }),
+        after: () => ({ outputs: {} }),
+      }),
+    });
     expect(result.status).toBe('FAILED');
     const failed = result.events.find((event) => event.type === 'node.failed');
-    expect(failed).toMatchObject({ node: 'fetch', error: { code: 'outputs_too_large', message: expect.stringMatching(/outputs are \d+ bytes; a node may keep at most 1048576 in the run/) } });
+    expect(failed).toMatchObject({
+      node: 'fetch',
+      error: {
+        code: 'outputs_too_large',
+        message: expect.stringMatching(/outputs are \d+ bytes; a node may keep at most 1048576 in the run/),
+      },
+    });
     expect(result.outputs.fetch).toBeUndefined();
   });
 
@@ -33,11 +44,17 @@ edges:
   - {from: poll, to: done, mode: conditional, when: "poll.more == false"}
 `);
     let calls = 0;
-    const executors = scripted({ poll: () => ({ outputs: { more: (calls += 1) < 400 } }), done: () => ({ outputs: {} }) });
+    const executors = scripted({
+      poll: () => ({ outputs: { more: (calls += 1) < 400 } }),
+      done: () => ({ outputs: {} }),
+    });
     const result = await run(workflow, { executors, limits: { maxEvents: 50 } });
     expect(result.status).toBe('FAILED');
     const final = result.events.at(-1);
-    expect(final).toMatchObject({ type: 'run.failed', error: { code: 'event_limit', message: expect.stringContaining('more than 50 events') } });
+    expect(final).toMatchObject({
+      type: 'run.failed',
+      error: { code: 'event_limit', message: expect.stringContaining('more than 50 events') },
+    });
     expect(calls).toBeLessThan(30);
   });
 
@@ -59,7 +76,10 @@ edges:
     const executors = scripted({ first: blob, second: blob, third: () => ((thirdRan = true), { outputs: {} }) });
     const result = await run(workflow, { executors, limits: { maxContextBytes: 1000 } });
     expect(result.status).toBe('FAILED');
-    expect(result.events.at(-1)).toMatchObject({ type: 'run.failed', error: { code: 'context_limit', message: expect.stringContaining('after second') } });
+    expect(result.events.at(-1)).toMatchObject({
+      type: 'run.failed',
+      error: { code: 'context_limit', message: expect.stringContaining('after second') },
+    });
     expect(thirdRan).toBe(false);
   });
 });

@@ -7,7 +7,20 @@ import type { NodeExecution } from '../../src/adapters/executor.ts';
 import { startRun, RunSetupError } from '../../src/machine/runner.ts';
 import type { RunEvent } from '../../src/machine/run-event.ts';
 import { schemaValidator } from '../../src/osop/schema-verdict.ts';
-import { completed, edges, expectGapless, fail, hang, run, runOnFakeClock, scripted, scriptedAwaitingHumans, skipped, started, workflowFrom } from './helpers.ts';
+import {
+  completed,
+  edges,
+  expectGapless,
+  fail,
+  hang,
+  run,
+  runOnFakeClock,
+  scripted,
+  scriptedAwaitingHumans,
+  skipped,
+  started,
+  workflowFrom,
+} from './helpers.ts';
 
 describe('cycles', () => {
   it('fails the run with "cycle limit reached at X" when a node is entered more than max_iterations times', async () => {
@@ -22,7 +35,9 @@ edges:
   - { from: draft, to: lint }
   - { from: lint, to: draft, mode: fallback }
 `);
-    const result = await run(workflow, { executors: scripted({ lint: () => fail('3 lint errors', { code: 'exit_1' }) }) });
+    const result = await run(workflow, {
+      executors: scripted({ lint: () => fail('3 lint errors', { code: 'exit_1' }) }),
+    });
     expect(result.status).toBe('FAILED');
     expect(started(result.events).filter((node) => node === 'draft')).toHaveLength(2);
     const final = result.events.at(-1);
@@ -47,7 +62,10 @@ edges:
     const result = await runOnFakeClock(30_000, workflow, { executors: scripted({ wait_for_build: hang }) });
     expect(result.status).toBe('TIMEOUT');
     expect(result.events.at(-1)).toMatchObject({ type: 'run.failed', status: 'TIMEOUT', error: { code: 'timeout' } });
-    expect(result.events.find((event) => event.type === 'node.failed')).toMatchObject({ node: 'wait_for_build', error: { code: 'timeout' } });
+    expect(result.events.find((event) => event.type === 'node.failed')).toMatchObject({
+      node: 'wait_for_build',
+      error: { code: 'timeout' },
+    });
     expect(skipped(result.events)).toEqual(['ship']);
   });
 });
@@ -64,7 +82,12 @@ nodes:
     let calls = 0;
     const result = await runOnFakeClock(60_000, workflow, {
       random: () => 0,
-      executors: scripted({ charge: () => (++calls < 3 ? fail('api_error', { code: 'http_503', status: 503, retryable: true }) : { outputs: { id: 'ch_1' } }) }),
+      executors: scripted({
+        charge: () =>
+          ++calls < 3
+            ? fail('api_error', { code: 'http_503', status: 503, retryable: true })
+            : { outputs: { id: 'ch_1' } },
+      }),
     });
     const waits = result.events.flatMap((event) => (event.type === 'node.retrying' ? [event.delayMs] : []));
     expect(waits).toEqual([250, 500]);
@@ -88,7 +111,13 @@ edges:
   const executors = scriptedAwaitingHumans();
 
   it('waits for a signal, announces it, and continues when approved', async () => {
-    const handle = startRun({ workflow, executors, onEvent: (event) => event.type === 'human.waiting' && queueMicrotask(() => handle.signal('review', { decision: 'approved', comment: 'ship it' })) });
+    const handle = startRun({
+      workflow,
+      executors,
+      onEvent: (event) =>
+        event.type === 'human.waiting' &&
+        queueMicrotask(() => handle.signal('review', { decision: 'approved', comment: 'ship it' })),
+    });
     const result = await handle.done;
     expect(result.events.find((event) => event.type === 'human.waiting')).toMatchObject({ node: 'review' });
     expect(result.outputs.review).toMatchObject({ decision: 'approved', approved: true, comment: 'ship it' });
@@ -101,7 +130,10 @@ edges:
     expect(handle.signal('execute', { decision: 'approved' })).toBe(false);
     expect(handle.signal('review', { decision: 'rejected', comment: 'too risky' })).toBe(true);
     const result = await handle.done;
-    expect(result.events.find((event) => event.type === 'node.failed')).toMatchObject({ node: 'review', error: { code: 'rejected', message: 'review was rejected: too risky' } });
+    expect(result.events.find((event) => event.type === 'node.failed')).toMatchObject({
+      node: 'review',
+      error: { code: 'rejected', message: 'review was rejected: too risky' },
+    });
     expect(edges(result.events)).toEqual(['review → replan (fallback)']);
   });
 });
@@ -135,12 +167,20 @@ nodes:
       runId: 'run-42',
       inputs: { amount: 2000 },
       secrets: { API_KEY: 'sk_live_canary_123' },
-      executors: scripted({ charge: (execution) => ((seen = execution), { outputs: { echoed: 'key sk_live_canary_123' } }) }),
+      executors: scripted({
+        charge: (execution) => ((seen = execution), { outputs: { echoed: 'key sk_live_canary_123' } }),
+      }),
     });
-    expect(seen?.runtime).toEqual({ url: 'https://api.example', headers: { Authorization: 'Bearer sk_live_canary_123' }, body: { amount: 2000 } });
+    expect(seen?.runtime).toEqual({
+      url: 'https://api.example',
+      headers: { Authorization: 'Bearer sk_live_canary_123' },
+      body: { amount: 2000 },
+    });
     expect(seen?.idempotencyKey).toBe('run-42:charge:1');
     expect(JSON.stringify(result.events)).not.toContain('sk_live_canary_123');
-    expect(result.events.find((event) => event.type === 'node.completed')).toMatchObject({ outputs: { echoed: 'key [secret API_KEY]' } });
+    expect(result.events.find((event) => event.type === 'node.completed')).toMatchObject({
+      outputs: { echoed: 'key [secret API_KEY]' },
+    });
   });
 
   it('masks the secret in what an executor streams and in its error, in the events and in the run error', async () => {
@@ -155,9 +195,16 @@ nodes:
       }),
     });
     expect(JSON.stringify(result.events)).not.toContain('sk_live_canary_123');
-    expect(result.events.find((event) => event.type === 'agent.delta')).toMatchObject({ text: 'sending [secret API_KEY]' });
-    expect(result.events.find((event) => event.type === 'node.failed')).toMatchObject({ error: { message: '401: bad key [secret API_KEY]' } });
-    expect(result.events.at(-1)).toMatchObject({ type: 'run.failed', error: { message: '401: bad key [secret API_KEY]', node: 'charge' } });
+    expect(result.events.find((event) => event.type === 'agent.delta')).toMatchObject({
+      text: 'sending [secret API_KEY]',
+    });
+    expect(result.events.find((event) => event.type === 'node.failed')).toMatchObject({
+      error: { message: '401: bad key [secret API_KEY]' },
+    });
+    expect(result.events.at(-1)).toMatchObject({
+      type: 'run.failed',
+      error: { message: '401: bad key [secret API_KEY]', node: 'charge' },
+    });
   });
 });
 
@@ -178,7 +225,12 @@ edges:
   it('resumes from a persisted snapshot with seq continuing after the last stored event', async () => {
     const executors = scriptedAwaitingHumans();
     const snapshots: unknown[] = [];
-    const first = startRun({ workflow: chain, runId: 'r1', executors, onSnapshot: (snapshot) => snapshots.push(snapshot) });
+    const first = startRun({
+      workflow: chain,
+      runId: 'r1',
+      executors,
+      onSnapshot: (snapshot) => snapshots.push(snapshot),
+    });
     await vi.waitFor(() => expect(first.waiting()).toEqual(['b']));
     first.cancel();
     const stopped = await first.done;
@@ -220,24 +272,34 @@ edges:
   - { from: summarize, to: publish, mode: conditional, when: "summarize.ok == true" }
 `);
     const ai = { model: 'claude-sonnet-4-6', provider: 'anthropic', prompt_tokens: 120, completion_tokens: 40 };
-    const result = await run(workflow, { logDir, executors: scripted({ summarize: () => ({ outputs: { ok: false }, ai }) }) });
+    const result = await run(workflow, {
+      logDir,
+      executors: scripted({ summarize: () => ({ outputs: { ok: false }, ai }) }),
+    });
     expect(result.osoplogPath).toBe(join(logDir, (await readdir(logDir))[0]));
     expect(result.events.at(-1)).toMatchObject({ type: 'run.completed', osoplog: result.osoplogPath });
     const record = parse(await readFile(result.osoplogPath!, 'utf8'));
     expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
     expect(record.status).toBe('COMPLETED');
-    expect(record.node_records.map((node: { node_id: string; status: string }) => `${node.node_id}:${node.status}`)).toEqual(['fetch:COMPLETED', 'summarize:COMPLETED', 'publish:SKIPPED']);
+    expect(
+      record.node_records.map((node: { node_id: string; status: string }) => `${node.node_id}:${node.status}`),
+    ).toEqual(['fetch:COMPLETED', 'summarize:COMPLETED', 'publish:SKIPPED']);
     expect(record.node_records[1].ai_metadata).toEqual(ai);
   });
 });
 
 describe('a .osoplog that cannot be written', () => {
-  const single = workflowFrom(`osop_version: "1.0"\nid: one\nname: One\nnodes:\n  - { id: only, type: api, name: Only }\n`);
+  const single = workflowFrom(
+    `osop_version: "1.0"\nid: one\nname: One\nnodes:\n  - { id: only, type: api, name: Only }\n`,
+  );
 
   it('still completes the run and says why in one plain warning, not a Node process warning', async () => {
     const warnings: string[] = [];
     const emitted = vi.spyOn(process, 'emitWarning');
-    const result = await run(single, { logDir: '/dev/null/not-a-folder', onWarning: (message) => warnings.push(message) });
+    const result = await run(single, {
+      logDir: '/dev/null/not-a-folder',
+      onWarning: (message) => warnings.push(message),
+    });
     expect(result.status).toBe('COMPLETED');
     expect(result.osoplogPath).toBeUndefined();
     expect(warnings).toEqual([expect.stringContaining('could not write the .osoplog to /dev/null/not-a-folder')]);

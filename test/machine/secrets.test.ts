@@ -15,7 +15,11 @@ describe('secrets', () => {
       envFile,
       flags: ['GITHUB_TOKEN=ghp_flag=with=equals'],
     });
-    expect(secrets).toEqual({ STRIPE_SECRET_KEY: 'sk_from_env', SLACK_TOKEN: 'xoxb-file', GITHUB_TOKEN: 'ghp_flag=with=equals' });
+    expect(secrets).toEqual({
+      STRIPE_SECRET_KEY: 'sk_from_env',
+      SLACK_TOKEN: 'xoxb-file',
+      GITHUB_TOKEN: 'ghp_flag=with=equals',
+    });
   });
 
   it('never reads environment variables the workflow does not use', () => {

@@ -10,14 +10,22 @@ const seed = async () => workflowFrom(await readFile(SEED, 'utf8'), SEED);
 /** A Stripe stand-in: every call succeeds with the ids later nodes interpolate. */
 const stripe = {
   create_customer: () => ({ outputs: { customer_id: 'cus_1' } }),
-  create_intent: ({ visit }: { visit: number }) => ({ outputs: { intent_id: `pi_${visit}`, client_secret: `pi_${visit}_secret_x` } }),
+  create_intent: ({ visit }: { visit: number }) => ({
+    outputs: { intent_id: `pi_${visit}`, client_secret: `pi_${visit}_secret_x` },
+  }),
 };
 
 describe('the Stripe payment seed', () => {
   it('compiles to a machine whose states are the node ids, so XState tooling shows the workflow as written', async () => {
     const machine = compileWorkflow(await seed());
     const states = Object.keys(machine.root.states);
-    expect(states.slice(0, 5)).toEqual(['create_customer', 'create_intent', 'confirm_payment', 'check_status', 'send_receipt']);
+    expect(states.slice(0, 5)).toEqual([
+      'create_customer',
+      'create_intent',
+      'confirm_payment',
+      'check_status',
+      'send_receipt',
+    ]);
     expect(machine.root.states.create_intent.invoke[0]).toMatchObject({ id: 'create_intent', src: 'api' });
   });
 
@@ -34,7 +42,7 @@ describe('the Stripe payment seed', () => {
       secrets: { STRIPE_SECRET_KEY: 'sk_test_seed' },
       executors: scripted({ ...stripe, check_status: () => ({ outputs: { status: 'succeeded' } }) }),
     });
-    expect(edges(result.events).at(-1)).toBe("check_status → send_receipt (conditional)");
+    expect(edges(result.events).at(-1)).toBe('check_status → send_receipt (conditional)');
     expect(completed(result.events).at(-1)).toBe('send_receipt');
   });
 
@@ -51,7 +59,9 @@ describe('the Stripe payment seed', () => {
     expect(edges(result.events).filter((edge) => edge.includes('fallback'))).toHaveLength(3);
     const final = result.events.at(-1);
     expect(final).toMatchObject({ type: 'run.failed', status: 'FAILED', error: { code: 'cycle_limit' } });
-    expect(final?.type === 'run.failed' && final.error.message).toMatch(/cycle limit reached at create_intent.*card was declined/);
+    expect(final?.type === 'run.failed' && final.error.message).toMatch(
+      /cycle limit reached at create_intent.*card was declined/,
+    );
     expect(skipped(result.events)).toEqual(['check_status', 'send_receipt']);
   });
 });

@@ -41,7 +41,7 @@ describe('compileExpression', () => {
   });
 
   it('returns lists and maps as plain JS values', () => {
-    const { expression } = compile("inputs.items.map(i, i.id)");
+    const { expression } = compile('inputs.items.map(i, i.id)');
     expect(expression!.evaluate(scope({ inputs: { items: [{ id: 'a' }, { id: 'b' }] } }))).toEqual(['a', 'b']);
     const map = compile("{'total': inputs.n + 1}").expression!;
     expect(map.evaluate(scope({ inputs: { n: 1 } }))).toEqual({ total: 2 });
@@ -60,7 +60,7 @@ describe('compileExpression', () => {
   });
 
   it('reports a syntax error with its column', () => {
-    const { error } = compile("check_status.status == ");
+    const { error } = compile('check_status.status == ');
     expect(error?.code).toBe('cel-syntax');
     expect(error?.col).toBeGreaterThan(1);
   });
@@ -75,8 +75,8 @@ describe('compileExpression', () => {
     expect(error?.code).toBe('cel-unquoted-word');
     expect(error?.suggestion).toContain("'success'");
     expect(error?.col).toBe(11);
-    expect(compile("succeeded == check_status.status").error).toMatchObject({ code: 'cel-unquoted-word', col: 1 });
-    expect(compile("check_status.status != failed").error).toMatchObject({ code: 'cel-unquoted-word', col: 24 });
+    expect(compile('succeeded == check_status.status').error).toMatchObject({ code: 'cel-unquoted-word', col: 1 });
+    expect(compile('check_status.status != failed').error).toMatchObject({ code: 'cel-unquoted-word', col: 24 });
     expect(compile('approved == true', 'review').error).toBeUndefined();
   });
 
@@ -118,11 +118,15 @@ describe('evaluation bounds', () => {
 
   it('refuses, before starting, comprehensions nested so deep over a list that they would block the process', () => {
     const triple = compiled('inputs.list.all(x, inputs.list.all(y, inputs.list.exists(z, z == x + y)))');
-    expect(() => triple.evaluate(scope(list))).toThrow(/nests 3 comprehensions over a list of 200 items .*the limit is 1000000/);
+    expect(() => triple.evaluate(scope(list))).toThrow(
+      /nests 3 comprehensions over a list of 200 items .*the limit is 1000000/,
+    );
     expect(compiled('inputs.list.all(x, x >= 0)').evaluate(scope(list))).toBe(true);
   });
 
   it('refuses inputs too large to read', () => {
-    expect(() => compiled('size(inputs.list) > 0').evaluate(scope(new Array(150_000).fill(1)))).toThrow('its inputs hold more than 100000 values');
+    expect(() => compiled('size(inputs.list) > 0').evaluate(scope(new Array(150_000).fill(1)))).toThrow(
+      'its inputs hold more than 100000 values',
+    );
   });
 });

@@ -31,7 +31,8 @@ type Path = Array<string | number>;
 
 function paths(value: unknown, prefix: Path = []): Path[] {
   if (Array.isArray(value)) return [prefix, ...value.flatMap((item, index) => paths(item, [...prefix, index]))];
-  if (value && typeof value === 'object') return [prefix, ...Object.entries(value).flatMap(([key, item]) => paths(item, [...prefix, key]))];
+  if (value && typeof value === 'object')
+    return [prefix, ...Object.entries(value).flatMap(([key, item]) => paths(item, [...prefix, key]))];
   return [prefix];
 }
 
@@ -39,12 +40,30 @@ function setAt(root: unknown, path: Path, replace: (old: unknown) => unknown): u
   if (path.length === 0) return replace(root);
   const [head, ...rest] = path;
   const container = Array.isArray(root) ? [...root] : { ...(root as Record<string, unknown>) };
-  (container as Record<string | number, unknown>)[head] = setAt((root as Record<string | number, unknown>)[head], rest, replace);
+  (container as Record<string | number, unknown>)[head] = setAt(
+    (root as Record<string | number, unknown>)[head],
+    rest,
+    replace,
+  );
   return container;
 }
 
 const nasty = fc.oneof(
-  fc.constantFrom('${create_customr.customer_id}', '${inputs.}', '${secrets.KEY}', '{{x}}', "a.b[*].c == 'x'", 'result != success', 'status(', '${outputs}', 'inputs', '', '10m', 'wait_n', 'switch'),
+  fc.constantFrom(
+    '${create_customr.customer_id}',
+    '${inputs.}',
+    '${secrets.KEY}',
+    '{{x}}',
+    "a.b[*].c == 'x'",
+    'result != success',
+    'status(',
+    '${outputs}',
+    'inputs',
+    '',
+    '10m',
+    'wait_n',
+    'switch',
+  ),
   fc.string(),
   fc.jsonValue({ maxDepth: 2 }),
 );
@@ -73,7 +92,9 @@ function mutate(document: unknown, choices: Array<{ at: number; op: Mutation }>)
         return rest;
       });
     } else if (op.kind === 'duplicate' && path.length > 0) {
-      current = setAt(current, path.slice(0, -1), (parent) => (Array.isArray(parent) ? [...parent, parent[Number(path[path.length - 1])]] : parent));
+      current = setAt(current, path.slice(0, -1), (parent) =>
+        Array.isArray(parent) ? [...parent, parent[Number(path[path.length - 1])]] : parent,
+      );
     }
   }
   return current;
@@ -116,7 +137,7 @@ describe('mutated documents never crash the loader', () => {
         fc.boolean(),
         (which, choices, asJson) => {
           const mutated = mutate(documents[which], choices);
-          const text = asJson ? JSON.stringify(mutated) ?? 'null' : stringify(mutated);
+          const text = asJson ? (JSON.stringify(mutated) ?? 'null') : stringify(mutated);
           const file = asJson ? 'fuzz.osop.json' : 'fuzz.osop.yaml';
           checkResult(loadWorkflowText(text, file), file);
           count++;
@@ -129,12 +150,18 @@ describe('mutated documents never crash the loader', () => {
 
   it('textual mutations (cut, insert, swap characters) of the seed and corpus', () => {
     fc.assert(
-      fc.property(fc.nat(texts.length - 1), fc.nat(), fc.nat(20), fc.string({ maxLength: 12 }), (which, offset, cut, insert) => {
-        const text = texts[which];
-        const at = offset % (text.length + 1);
-        const mutated = text.slice(0, at) + insert + text.slice(at + cut);
-        checkResult(loadWorkflowText(mutated, 'fuzz.osop.yaml'), 'fuzz.osop.yaml');
-      }),
+      fc.property(
+        fc.nat(texts.length - 1),
+        fc.nat(),
+        fc.nat(20),
+        fc.string({ maxLength: 12 }),
+        (which, offset, cut, insert) => {
+          const text = texts[which];
+          const at = offset % (text.length + 1);
+          const mutated = text.slice(0, at) + insert + text.slice(at + cut);
+          checkResult(loadWorkflowText(mutated, 'fuzz.osop.yaml'), 'fuzz.osop.yaml');
+        },
+      ),
       { numRuns: 150, seed: 7 },
     );
   });

@@ -18,12 +18,25 @@ edges:
   - {from: a, to: b}
 `;
 
-const codes = (text: string, file = 'flow.osop.yaml') => loadWorkflowText(text, file).diagnostics.map((diagnostic) => diagnostic.code);
+const codes = (text: string, file = 'flow.osop.yaml') =>
+  loadWorkflowText(text, file).diagnostics.map((diagnostic) => diagnostic.code);
 
 describe('loading', () => {
   it('loads YAML and the same workflow written as JSON', () => {
     const yaml = loadWorkflowText(MINIMAL, 'tiny.osop.yaml');
-    const json = loadWorkflowText(JSON.stringify({ osop_version: '1.0', id: 'tiny', name: 'Tiny', nodes: [{ id: 'a', type: 'cli', runtime: { command: 'echo a' } }, { id: 'b', type: 'cli', runtime: { command: 'echo b' } }], edges: [{ from: 'a', to: 'b' }] }), 'tiny.osop.json');
+    const json = loadWorkflowText(
+      JSON.stringify({
+        osop_version: '1.0',
+        id: 'tiny',
+        name: 'Tiny',
+        nodes: [
+          { id: 'a', type: 'cli', runtime: { command: 'echo a' } },
+          { id: 'b', type: 'cli', runtime: { command: 'echo b' } },
+        ],
+        edges: [{ from: 'a', to: 'b' }],
+      }),
+      'tiny.osop.json',
+    );
     expect(yaml.workflow?.edges).toHaveLength(1);
     expect(json.workflow?.nodes.map((node) => node.id)).toEqual(yaml.workflow?.nodes.map((node) => node.id));
     expect(json.workflow?.nodes[0].runtime).toEqual(yaml.workflow?.nodes[0].runtime);
@@ -59,8 +72,14 @@ describe('loading', () => {
   });
 
   it('still allows a few ordinary aliases', () => {
-    const text = MINIMAL.replace('runtime: {command: "echo a"}', 'runtime: &shared {command: "echo a"}').replace('runtime: {command: "echo b"}', 'runtime: *shared');
-    expect(loadWorkflowText(text, 'flow.osop.yaml').workflow?.nodes[1].runtime.command).toEqual({ kind: 'value', value: 'echo a' });
+    const text = MINIMAL.replace('runtime: {command: "echo a"}', 'runtime: &shared {command: "echo a"}').replace(
+      'runtime: {command: "echo b"}',
+      'runtime: *shared',
+    );
+    expect(loadWorkflowText(text, 'flow.osop.yaml').workflow?.nodes[1].runtime.command).toEqual({
+      kind: 'value',
+      value: 'echo a',
+    });
   });
 
   it('refuses duplicate keys in YAML and in JSON', () => {
@@ -88,14 +107,19 @@ describe('loading', () => {
   it('reports a required field left empty once, where it is, not also as missing at 1:1', () => {
     const { workflow, diagnostics } = loadWorkflowText(MINIMAL.replace('name: Tiny', 'name:'), 'flow.osop.yaml');
     expect(workflow).toBeUndefined();
-    expect(diagnostics.map(({ line, col, code, message }) => ({ line, col, code, message }))).toEqual([{ line: 3, col: 6, code: 'invalid-field', message: 'name must be a non-empty string' }]);
+    expect(diagnostics.map(({ line, col, code, message }) => ({ line, col, code, message }))).toEqual([
+      { line: 3, col: 6, code: 'invalid-field', message: 'name must be a non-empty string' },
+    ]);
     expect(codes(MINIMAL.replace('name: Tiny\n', ''))).toEqual(['missing-field']);
     expect(codes(MINIMAL.replace(/nodes:[\s\S]*$/, 'nodes:\n'))).toContain('missing-field');
   });
 
   it('wants edges when there is more than one node, and not for a single node', () => {
     expect(codes(MINIMAL.replace(/edges:[\s\S]*$/, ''))).toContain('no-edges');
-    const single = loadWorkflowText('osop_version: "1.0"\nid: one\nname: One\nnodes:\n  - {id: only, type: human}\n', 'one.osop');
+    const single = loadWorkflowText(
+      'osop_version: "1.0"\nid: one\nname: One\nnodes:\n  - {id: only, type: human}\n',
+      'one.osop',
+    );
     expect(single.workflow?.start).toEqual(['only']);
   });
 

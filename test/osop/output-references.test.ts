@@ -10,14 +10,19 @@ const SEED_FILE = resolve(import.meta.dirname, '../../examples/stripe-payment-se
 const SEED = readFileSync(SEED_FILE, 'utf8');
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((line) => line.includes(needle)) + 1;
 
-const errorsOf = (text: string) => loadWorkflowText(text, 'seed.osop.yaml').diagnostics.filter((d) => d.severity === 'error');
+const errorsOf = (text: string) =>
+  loadWorkflowText(text, 'seed.osop.yaml').diagnostics.filter((d) => d.severity === 'error');
 
 describe('references to outputs a node does not declare', () => {
   it('a typo in a condition is a located error suggesting the declared output', () => {
     const text = SEED.replace("check_status.status == 'succeeded'", "check_status.stauts == 'succeeded'");
     const [error, ...others] = errorsOf(text);
     expect(others).toEqual([]);
-    expect(error).toMatchObject({ code: 'unknown-output', line: lineOf(text, 'stauts'), suggestion: 'did you mean status?' });
+    expect(error).toMatchObject({
+      code: 'unknown-output',
+      line: lineOf(text, 'stauts'),
+      suggestion: 'did you mean status?',
+    });
     expect(error.col).toBe(text.split('\n')[error.line - 1].indexOf('stauts') + 1);
   });
 
@@ -46,8 +51,13 @@ describe('references to outputs a node does not declare', () => {
   it('sopstate validate exits 2 for the typo, naming file:line:col and the suggestion', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sopstate-typo-')), 'seed.osop.yaml');
     writeFileSync(file, SEED.replace("check_status.status == 'succeeded'", "check_status.stauts == 'succeeded'"));
-    const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', 'validate', file], { encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', 'validate', file], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(result.status).toBe(2);
-    expect(result.stdout).toMatch(new RegExp(`${file}:\\d+:\\d+: error: node check_status declares no output "stauts".*did you mean status\\?`));
+    expect(result.stdout).toMatch(
+      new RegExp(`${file}:\\d+:\\d+: error: node check_status declares no output "stauts".*did you mean status\\?`),
+    );
   });
 });

@@ -18,14 +18,22 @@ function spec(name: string, source: string): OutputSpec {
 describe('extractOutputs', () => {
   it('evaluates CEL mappings over the response envelope', () => {
     const outputs = extractOutputs(
-      [spec('customer_id', 'data.id'), spec('code', 'status'), spec('double', 'data.amount * 2'), spec('all_green', "data.check_runs.all(r, r.conclusion == 'success')")],
+      [
+        spec('customer_id', 'data.id'),
+        spec('code', 'status'),
+        spec('double', 'data.amount * 2'),
+        spec('all_green', "data.check_runs.all(r, r.conclusion == 'success')"),
+      ],
       envelope,
     );
     expect(outputs).toEqual({ customer_id: 'cus_1', code: 200, double: 4000, all_green: true });
   });
 
   it('evaluates $ mappings as JSONPath', () => {
-    expect(extractOutputs([spec('id', '$.data.id'), spec('req', "$.headers['request-id']")], envelope)).toEqual({ id: 'cus_1', req: 'req_1' });
+    expect(extractOutputs([spec('id', '$.data.id'), spec('req', "$.headers['request-id']")], envelope)).toEqual({
+      id: 'cus_1',
+      req: 'req_1',
+    });
   });
 
   it('skips declaration-only outputs', () => {

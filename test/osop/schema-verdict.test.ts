@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { validateFile } from '../../src/osop/validate-file.ts';
 import { CORPUS_DIR, REPO_ROOT, SEED_FILE } from '../fixtures/corpus-paths.ts';
 
-const addFormats: FormatsPlugin = (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
+const addFormats: FormatsPlugin =
+  (addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
+  (addFormatsModule as unknown as FormatsPlugin);
 
 function officialValidator(file: string) {
   const ajv = new Ajv2020({ strict: false });
@@ -52,28 +54,47 @@ describe('--schema core|full reports the same verdict as Ajv on the official sch
     const passing: string[] = [];
     for (const file of parsable) {
       const verdict = await validateFile(file, { schema: 'core' });
-      if (!verdict.diagnostics.some((diagnostic) => diagnostic.code === 'schema-core')) passing.push(file.replace(`${CORPUS_DIR}/`, ''));
+      if (!verdict.diagnostics.some((diagnostic) => diagnostic.code === 'schema-core'))
+        passing.push(file.replace(`${CORPUS_DIR}/`, ''));
     }
-    const expected = passing.filter((file) => file.startsWith('osop-examples/core/') || file.includes('simple-agent-chain') || file.startsWith('osop-fixtures/'));
+    const expected = passing.filter(
+      (file) =>
+        file.startsWith('osop-examples/core/') ||
+        file.includes('simple-agent-chain') ||
+        file.startsWith('osop-fixtures/'),
+    );
     expect(passing).toEqual(expected);
     expect(passing.some((file) => file.startsWith('osop-spec-examples/'))).toBe(false);
   });
 
   it('locates a schema violation at the offending key', async () => {
-    const verdict = await validateFile(join(CORPUS_DIR, 'osop-examples/demo/conditional-review.osop.yaml'), { schema: 'core' });
-    const condition = verdict.diagnostics.find((diagnostic) => diagnostic.code === 'schema-core' && diagnostic.message.includes('"condition"'))!;
-    const line = readFileSync(join(CORPUS_DIR, 'osop-examples/demo/conditional-review.osop.yaml'), 'utf8').split('\n')[condition.line - 1];
+    const verdict = await validateFile(join(CORPUS_DIR, 'osop-examples/demo/conditional-review.osop.yaml'), {
+      schema: 'core',
+    });
+    const condition = verdict.diagnostics.find(
+      (diagnostic) => diagnostic.code === 'schema-core' && diagnostic.message.includes('"condition"'),
+    )!;
+    const line = readFileSync(join(CORPUS_DIR, 'osop-examples/demo/conditional-review.osop.yaml'), 'utf8').split('\n')[
+      condition.line - 1
+    ];
     expect(line.trim().startsWith('condition:')).toBe(true);
   });
 
   it('--strict applies the full schema and fails on warnings', async () => {
     // Spec validity only: this fixture's agent names no Claude model, which stops a live run (not a dry run).
     const lenient = await validateFile(join(CORPUS_DIR, 'osop-fixtures/valid_complex.osop'), { dryRun: true });
-    const strict = await validateFile(join(CORPUS_DIR, 'osop-fixtures/valid_complex.osop'), { strict: true, dryRun: true });
+    const strict = await validateFile(join(CORPUS_DIR, 'osop-fixtures/valid_complex.osop'), {
+      strict: true,
+      dryRun: true,
+    });
     expect(lenient.valid).toBe(true);
     expect(strict.valid).toBe(false);
     const seedStrict = await validateFile(SEED_FILE, { strict: true });
-    expect(seedStrict.diagnostics.some((diagnostic) => diagnostic.code === 'schema-full' && diagnostic.message.includes('purpose'))).toBe(true);
+    expect(
+      seedStrict.diagnostics.some(
+        (diagnostic) => diagnostic.code === 'schema-full' && diagnostic.message.includes('purpose'),
+      ),
+    ).toBe(true);
   });
 
   it('checks .osoplog records against the osoplog schema when asked', async () => {
@@ -81,8 +102,16 @@ describe('--schema core|full reports the same verdict as Ajv on the official sch
     expect((await validateFile(record)).valid).toBe(true);
     const checked = await validateFile(record, { schema: 'full' });
     expect(checked.valid).toBe(false);
-    expect(checked.diagnostics).toMatchObject([{ code: 'schema-osoplog', line: 74, message: expect.stringContaining('/node_records/2/error') }]);
-    expect((await validateFile(join(CORPUS_DIR, 'osop-examples/claude-code-session/fix-auth-bug.osoplog.yaml'), { schema: 'full' })).valid).toBe(true);
+    expect(checked.diagnostics).toMatchObject([
+      { code: 'schema-osoplog', line: 74, message: expect.stringContaining('/node_records/2/error') },
+    ]);
+    expect(
+      (
+        await validateFile(join(CORPUS_DIR, 'osop-examples/claude-code-session/fix-auth-bug.osoplog.yaml'), {
+          schema: 'full',
+        })
+      ).valid,
+    ).toBe(true);
   });
 
   it('uses unchanged copies of the official schemas, with their licence', () => {
@@ -94,7 +123,12 @@ describe('--schema core|full reports the same verdict as Ajv on the official sch
       LICENSE: '659337c33d6683af4dd288fbd4a2750047b4bf26e91ddf9f4036de55cea72dbc',
     };
     for (const [file, sha256] of Object.entries(upstream)) {
-      expect(createHash('sha256').update(readFileSync(join('schema', file))).digest('hex'), file).toBe(sha256);
+      expect(
+        createHash('sha256')
+          .update(readFileSync(join('schema', file)))
+          .digest('hex'),
+        file,
+      ).toBe(sha256);
     }
     expect(readFileSync('schema/NOTICE', 'utf8')).toContain('Apache License, Version 2.0');
   });

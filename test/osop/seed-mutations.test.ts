@@ -29,7 +29,11 @@ describe('mutations of the seed are reported where they are, with a useful messa
   it('a misspelled node in ${...} suggests the node', () => {
     const text = mutate('${create_customer.customer_id}', '${create_customr.customer_id}');
     const diagnostic = only(text, 'unknown-reference');
-    expect(diagnostic).toMatchObject({ severity: 'error', line: lineOf(text, 'create_customr'), path: 'nodes[1].runtime.body.customer' });
+    expect(diagnostic).toMatchObject({
+      severity: 'error',
+      line: lineOf(text, 'create_customr'),
+      path: 'nodes[1].runtime.body.customer',
+    });
     expect(diagnostic.col).toBe(text.split('\n')[diagnostic.line - 1].indexOf('${') + 1);
     expect(diagnostic.suggestion).toBe('did you mean create_customer?');
   });
@@ -37,7 +41,11 @@ describe('mutations of the seed are reported where they are, with a useful messa
   it('an edge to an unknown node names it and suggests the closest', () => {
     const text = mutate('to: "send_receipt"', 'to: "send_reciept"');
     const diagnostic = only(text, 'unknown-node');
-    expect(diagnostic).toMatchObject({ line: lineOf(text, 'send_reciept'), path: 'edges[3].to', suggestion: 'did you mean send_receipt?' });
+    expect(diagnostic).toMatchObject({
+      line: lineOf(text, 'send_reciept'),
+      path: 'edges[3].to',
+      suggestion: 'did you mean send_receipt?',
+    });
     expect(diagnostic.message).toContain('send_reciept');
   });
 
@@ -49,7 +57,10 @@ describe('mutations of the seed are reported where they are, with a useful messa
   });
 
   it('a CEL syntax error in condition is located inside the expression', () => {
-    const text = mutate(`condition: "check_status.status == 'succeeded'"`, `condition: "check_status.status = 'succeeded'"`);
+    const text = mutate(
+      `condition: "check_status.status == 'succeeded'"`,
+      `condition: "check_status.status = 'succeeded'"`,
+    );
     const diagnostic = only(text, 'cel-syntax');
     const line = text.split('\n')[diagnostic.line - 1];
     expect(diagnostic.line).toBe(lineOf(text, 'condition:'));
@@ -58,14 +69,20 @@ describe('mutations of the seed are reported where they are, with a useful messa
   });
 
   it('when and condition that differ are an error', () => {
-    const text = mutate(`    condition: "check_status.status == 'succeeded'"`, `    condition: "check_status.status == 'succeeded'"\n    when: "check_status.status == 'processing'"`);
+    const text = mutate(
+      `    condition: "check_status.status == 'succeeded'"`,
+      `    condition: "check_status.status == 'succeeded'"\n    when: "check_status.status == 'processing'"`,
+    );
     const diagnostic = only(text, 'when-condition-conflict');
     expect(diagnostic.line).toBe(lineOf(text, 'condition:'));
     expect(diagnostic.suggestion).toContain('keep one');
   });
 
   it('when and condition that agree are accepted', () => {
-    const text = mutate(`    condition: "check_status.status == 'succeeded'"`, `    condition: "check_status.status == 'succeeded'"\n    when: "check_status.status == 'succeeded'"`);
+    const text = mutate(
+      `    condition: "check_status.status == 'succeeded'"`,
+      `    condition: "check_status.status == 'succeeded'"\n    when: "check_status.status == 'succeeded'"`,
+    );
     expect(loadWorkflowText(text, FILE).workflow).toBeDefined();
   });
 
@@ -86,7 +103,9 @@ describe('mutations of the seed are reported where they are, with a useful messa
   it('a node id that shadows a namespace is an error', () => {
     const text = mutate('create_customer', 'inputs').replaceAll('create_customer', 'inputs');
     const result = loadWorkflowText(text.replaceAll('${inputs.customer_id}', '${inputs.customer_id}'), FILE);
-    expect(result.diagnostics.some((diagnostic) => diagnostic.code === 'reserved-node-id' && diagnostic.line === 7)).toBe(true);
+    expect(
+      result.diagnostics.some((diagnostic) => diagnostic.code === 'reserved-node-id' && diagnostic.line === 7),
+    ).toBe(true);
   });
 
   it('a duplicate YAML key is refused at its line', () => {
@@ -109,6 +128,8 @@ describe('mutations of the seed are reported where they are, with a useful messa
     const text = mutate('    subtype: "rest"', '    subtype: "rest"\n    colour: blue\n    x-owner: payments', 0);
     const result = loadWorkflowText(text, FILE);
     expect(result.workflow).toBeDefined();
-    expect(result.diagnostics.map((diagnostic) => `${diagnostic.code}:${diagnostic.path}`)).toEqual(['unknown-key:nodes[0].colour']);
+    expect(result.diagnostics.map((diagnostic) => `${diagnostic.code}:${diagnostic.path}`)).toEqual([
+      'unknown-key:nodes[0].colour',
+    ]);
   });
 });

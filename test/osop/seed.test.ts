@@ -21,7 +21,13 @@ function scope(outputs: ExpressionScope['outputs']): ExpressionScope {
 describe('the seed workflow', () => {
   it('normalizes to 5 nodes and 5 edges, entered at create_customer', async () => {
     const workflow = await seed();
-    expect(workflow.nodes.map((node) => node.id)).toEqual(['create_customer', 'create_intent', 'confirm_payment', 'check_status', 'send_receipt']);
+    expect(workflow.nodes.map((node) => node.id)).toEqual([
+      'create_customer',
+      'create_intent',
+      'confirm_payment',
+      'check_status',
+      'send_receipt',
+    ]);
     expect(workflow.edges.map((edge) => `${edge.from}→${edge.to}:${edge.mode}`)).toEqual([
       'create_customer→create_intent:sequential',
       'create_intent→confirm_payment:sequential',
@@ -49,12 +55,17 @@ describe('the seed workflow', () => {
 
   it('evaluates exactly like outputs.check_status.status == "succeeded" on any status', async () => {
     const edge = (await seed()).edges.find((candidate) => candidate.to === 'send_receipt')!;
-    const reference = compileExpression("outputs.check_status.status == 'succeeded'", edge.when!.position, { nodeIds: ['check_status'] }).expression!;
+    const reference = compileExpression("outputs.check_status.status == 'succeeded'", edge.when!.position, {
+      nodeIds: ['check_status'],
+    }).expression!;
     fc.assert(
-      fc.property(fc.oneof(fc.constantFrom('succeeded', 'processing', 'requires_action', 'canceled'), fc.string()), (status) => {
-        const state = scope({ check_status: { status } });
-        expect(edge.when!.evaluate(state)).toBe(reference.evaluate(state));
-      }),
+      fc.property(
+        fc.oneof(fc.constantFrom('succeeded', 'processing', 'requires_action', 'canceled'), fc.string()),
+        (status) => {
+          const state = scope({ check_status: { status } });
+          expect(edge.when!.evaluate(state)).toBe(reference.evaluate(state));
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -66,13 +77,25 @@ describe('the seed workflow', () => {
       kind: 'ref',
       ref: { namespace: 'outputs', path: ['create_customer', 'customer_id'], source: 'create_customer.customer_id' },
     });
-    const values = { inputs: {}, outputs: { create_customer: { customer_id: 'cus_42' } }, secrets: {}, env: {}, metadata: {} };
+    const values = {
+      inputs: {},
+      outputs: { create_customer: { customer_id: 'cus_42' } },
+      secrets: {},
+      env: {},
+      metadata: {},
+    };
     expect(resolveTemplate(body, values)).toEqual({ amount: 2000, currency: 'usd', customer: 'cus_42' });
   });
 
   it('joins url and endpoint', async () => {
     const node = (await seed()).nodes.find((candidate) => candidate.id === 'confirm_payment')!;
-    const values = { inputs: {}, outputs: { create_intent: { intent_id: 'pi_7' } }, secrets: {}, env: {}, metadata: {} };
+    const values = {
+      inputs: {},
+      outputs: { create_intent: { intent_id: 'pi_7' } },
+      secrets: {},
+      env: {},
+      metadata: {},
+    };
     expect(resolveTemplate(node.runtime.url, values)).toBe('https://api.stripe.com/v1/payment_intents/pi_7/confirm');
     expect(node.runtime.endpoint).toBeUndefined();
   });
@@ -81,7 +104,9 @@ describe('the seed workflow', () => {
     const node = (await seed()).nodes.find((candidate) => candidate.id === 'create_customer')!;
     expect(node.outputs.map((output) => output.name)).toEqual(['customer_id']);
     expect(node.outputs[0].extract).toMatchObject({ kind: 'cel', expression: { source: 'data.id' } });
-    expect(extractOutputs(node.outputs, { data: { id: 'cus_9', object: 'customer' }, status: 200, headers: {} })).toEqual({ customer_id: 'cus_9' });
+    expect(
+      extractOutputs(node.outputs, { data: { id: 'cus_9', object: 'customer' }, status: 200, headers: {} }),
+    ).toEqual({ customer_id: 'cus_9' });
   });
 
   it('gives every node the default cycle bound of 3', async () => {

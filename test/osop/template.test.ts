@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseTemplate, resolveTemplate, templateReferences, TemplateError, type TemplateValues } from '../../src/osop/template.ts';
+import {
+  parseTemplate,
+  resolveTemplate,
+  templateReferences,
+  TemplateError,
+  type TemplateValues,
+} from '../../src/osop/template.ts';
 
 const values: TemplateValues = {
   inputs: { amount: 2000, email: 'a@example.com', items: [{ id: 'x' }] },
@@ -27,7 +33,14 @@ describe('parseTemplate', () => {
       e: '${metadata.run_id}',
       f: '${loop.item}',
     });
-    expect(templateReferences(template).map((ref) => ref.namespace)).toEqual(['inputs', 'outputs', 'secrets', 'env', 'metadata', 'loop']);
+    expect(templateReferences(template).map((ref) => ref.namespace)).toEqual([
+      'inputs',
+      'outputs',
+      'secrets',
+      'env',
+      'metadata',
+      'loop',
+    ]);
   });
 
   it('leaves {{...}} and plain text alone', () => {
@@ -55,12 +68,18 @@ describe('resolveTemplate', () => {
   });
 
   it('resolves nested maps and lists', () => {
-    const body = parseTemplate({ customer: '${create_customer.customer_id}', tags: ['${env.REGION}', 'fixed'], amount: 5 });
+    const body = parseTemplate({
+      customer: '${create_customer.customer_id}',
+      tags: ['${env.REGION}', 'fixed'],
+      amount: 5,
+    });
     expect(resolveTemplate(body, values)).toEqual({ customer: 'cus_123', tags: ['eu', 'fixed'], amount: 5 });
   });
 
   it('names the reference that cannot be resolved', () => {
-    expect(() => resolveTemplate(parseTemplate('${check_status.status}'), values)).toThrow(/check_status has no outputs yet/);
+    expect(() => resolveTemplate(parseTemplate('${check_status.status}'), values)).toThrow(
+      /check_status has no outputs yet/,
+    );
     expect(() => resolveTemplate(parseTemplate('${inputs.missing}'), values)).toThrow(TemplateError);
     expect(() => resolveTemplate(parseTemplate('${secrets.OTHER}'), values)).toThrow(/secret OTHER is not set/);
   });

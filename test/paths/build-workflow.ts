@@ -12,7 +12,10 @@ export interface EdgeSketch {
 
 const position = { file: 'test.osop.yaml', line: 1, col: 1 };
 
-export function buildWorkflow(nodes: Array<string | Partial<WorkflowNode> & { id: string }>, edges: EdgeSketch[]): Workflow {
+export function buildWorkflow(
+  nodes: Array<string | (Partial<WorkflowNode> & { id: string })>,
+  edges: EdgeSketch[],
+): Workflow {
   const fullNodes: WorkflowNode[] = nodes.map((entry) => ({
     type: 'api',
     name: typeof entry === 'string' ? entry : entry.id,
@@ -25,14 +28,33 @@ export function buildWorkflow(nodes: Array<string | Partial<WorkflowNode> & { id
   const nodeIds = fullNodes.map((node) => node.id);
   const producers = outputProducers(fullNodes);
   const fullEdges: WorkflowEdge[] = edges.map((edge, index) => {
-    const compiled = edge.when ? compileExpression(edge.when, position, { nodeIds, sourceNode: edge.from, producers }) : undefined;
+    const compiled = edge.when
+      ? compileExpression(edge.when, position, { nodeIds, sourceNode: edge.from, producers })
+      : undefined;
     if (compiled?.error) throw new Error(`${edge.when}: ${compiled.error.message}`);
-    return { index, from: edge.from, to: edge.to, mode: edge.mode ?? 'sequential', when: compiled?.expression, position };
+    return {
+      index,
+      from: edge.from,
+      to: edge.to,
+      mode: edge.mode ?? 'sequential',
+      when: compiled?.expression,
+      position,
+    };
   });
-  const targets = new Set(fullEdges.filter((edge) => !['fallback', 'error', 'timeout'].includes(edge.mode)).map((edge) => edge.to));
+  const targets = new Set(
+    fullEdges.filter((edge) => !['fallback', 'error', 'timeout'].includes(edge.mode)).map((edge) => edge.to),
+  );
   const start = nodeIds.filter((id) => !targets.has(id));
   return {
-    file: 'test.osop.yaml', osopVersion: '1.0', id: 'test', name: 'test', tags: [], inputs: [], secrets: [],
-    nodes: fullNodes, edges: fullEdges, start: start.length ? start : nodeIds.slice(0, 1),
+    file: 'test.osop.yaml',
+    osopVersion: '1.0',
+    id: 'test',
+    name: 'test',
+    tags: [],
+    inputs: [],
+    secrets: [],
+    nodes: fullNodes,
+    edges: fullEdges,
+    start: start.length ? start : nodeIds.slice(0, 1),
   };
 }

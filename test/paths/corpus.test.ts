@@ -27,7 +27,9 @@ describe('path tests over the corpus', () => {
       expect(report.enumeration.complete, report.enumeration.stoppedBecause).toBe(true);
       expect(report.enumeration.paths.length).toBeGreaterThan(0);
       expect(report.enumeration.paths.some((path) => path.status === 'COMPLETED')).toBe(true);
-      expect(report.checks.filter((check) => !check.passed).map((check) => [check.path.id, check.problems])).toEqual([]);
+      expect(report.checks.filter((check) => !check.passed).map((check) => [check.path.id, check.problems])).toEqual(
+        [],
+      );
     });
   }
 });

@@ -51,12 +51,18 @@ describe('paths through switch and for_each', () => {
   it('walks each input set that routes differently, and runs the path with those inputs', async () => {
     const workflow = loadWorkflowText(YAML, 'modes.osop.yaml').workflow!;
     const report = await testPaths(workflow);
-    const reviewed = report.enumeration.paths.find((path) => route(path) === 'classify → big → review → finish' && path.status === 'COMPLETED');
+    const reviewed = report.enumeration.paths.find(
+      (path) => route(path) === 'classify → big → review → finish' && path.status === 'COMPLETED',
+    );
     expect(reviewed?.inputs.amount).toBeGreaterThan(1000);
     expect(reviewed?.inputsLabel).toMatch(/^amount = /);
-    const direct = report.enumeration.paths.find((path) => route(path) === 'classify → big → finish' && path.status === 'COMPLETED');
+    const direct = report.enumeration.paths.find(
+      (path) => route(path) === 'classify → big → finish' && path.status === 'COMPLETED',
+    );
     expect(direct?.inputs.amount).toBe(50);
-    const routes = report.enumeration.paths.map((path) => `${route(path)} ${path.status} ${path.steps.map((step) => step.outcome.label).join()}`);
+    const routes = report.enumeration.paths.map(
+      (path) => `${route(path)} ${path.status} ${path.steps.map((step) => step.outcome.label).join()}`,
+    );
     expect(new Set(routes).size).toBe(routes.length);
     expect(report.coverage.percent).toBe(100);
     expect(report.passed).toBe(true);

@@ -9,7 +9,8 @@ import { buildWorkflow } from './build-workflow.ts';
 const SEED = resolve(import.meta.dirname, '../../examples/stripe-payment-seed.osop.yaml');
 
 const nodesOf = (path: WorkflowPath) => path.steps.map((step) => step.node);
-const failedAt = (path: WorkflowPath) => path.steps.filter((step) => step.outcome.kind === 'error').map((step) => step.node);
+const failedAt = (path: WorkflowPath) =>
+  path.steps.filter((step) => step.outcome.kind === 'error').map((step) => step.node);
 
 describe('enumeratePaths on the seed payment SOP', () => {
   let seed: Workflow;
@@ -23,13 +24,25 @@ describe('enumeratePaths on the seed payment SOP', () => {
   });
 
   it('includes the happy path that ends with the receipt', () => {
-    const happy = paths.find((path) => path.status === 'COMPLETED' && failedAt(path).length === 0 && nodesOf(path).at(-1) === 'send_receipt');
-    expect(happy && nodesOf(happy)).toEqual(['create_customer', 'create_intent', 'confirm_payment', 'check_status', 'send_receipt']);
-    expect(happy?.steps[3]?.edges).toEqual([{ index: 3, from: 'check_status', to: 'send_receipt', mode: 'conditional' }]);
+    const happy = paths.find(
+      (path) => path.status === 'COMPLETED' && failedAt(path).length === 0 && nodesOf(path).at(-1) === 'send_receipt',
+    );
+    expect(happy && nodesOf(happy)).toEqual([
+      'create_customer',
+      'create_intent',
+      'confirm_payment',
+      'check_status',
+      'send_receipt',
+    ]);
+    expect(happy?.steps[3]?.edges).toEqual([
+      { index: 3, from: 'check_status', to: 'send_receipt', mode: 'conditional' },
+    ]);
   });
 
   it('completes without a receipt when the status is not succeeded', () => {
-    const notSucceeded = paths.find((path) => path.status === 'COMPLETED' && failedAt(path).length === 0 && !nodesOf(path).includes('send_receipt'));
+    const notSucceeded = paths.find(
+      (path) => path.status === 'COMPLETED' && failedAt(path).length === 0 && !nodesOf(path).includes('send_receipt'),
+    );
     const check = notSucceeded?.steps.at(-1);
     expect(check?.node).toBe('check_status');
     expect(check?.outcome.kind === 'done' && check.outcome.outputs.status).not.toBe('succeeded');
@@ -37,13 +50,16 @@ describe('enumeratePaths on the seed payment SOP', () => {
   });
 
   it('falls back from a failed confirmation to a new intent, and the cycle limit ends it', () => {
-    const fallback = paths.find((path) => path.steps.some((step) => step.edges.some((edge) => edge.mode === 'fallback')));
+    const fallback = paths.find((path) =>
+      path.steps.some((step) => step.edges.some((edge) => edge.mode === 'fallback')),
+    );
     expect(fallback).toBeDefined();
     const exhausted = paths.find((path) => failedAt(path).filter((node) => node === 'confirm_payment').length === 3);
     expect(exhausted?.status).toBe('FAILED');
     expect(exhausted?.error).toMatch(/cycle limit reached at create_intent/);
     expect(nodesOf(exhausted!).filter((node) => node === 'create_intent')).toHaveLength(3);
-    for (const path of paths) expect(nodesOf(path).filter((node) => node === 'create_intent').length).toBeLessThanOrEqual(3);
+    for (const path of paths)
+      expect(nodesOf(path).filter((node) => node === 'create_intent').length).toBeLessThanOrEqual(3);
   });
 
   it('fails the run at every node that has no failure edge', () => {
@@ -66,10 +82,14 @@ describe('enumeratePaths bounds', () => {
 
   it('keeps a generated 200-node workflow within --max and says the workflow has more', () => {
     const ids = Array.from({ length: 200 }, (_, index) => `n${index}`);
-    const edges = ids.slice(1).flatMap((id, index) => [
-      { from: ids[index]!, to: id, mode: 'conditional' as const, when: `${ids[index]}.ok == true` },
-      ...(index % 10 === 0 && index + 2 < ids.length ? [{ from: ids[index]!, to: ids[index + 2]!, mode: 'fallback' as const }] : []),
-    ]);
+    const edges = ids
+      .slice(1)
+      .flatMap((id, index) => [
+        { from: ids[index]!, to: id, mode: 'conditional' as const, when: `${ids[index]}.ok == true` },
+        ...(index % 10 === 0 && index + 2 < ids.length
+          ? [{ from: ids[index]!, to: ids[index + 2]!, mode: 'fallback' as const }]
+          : []),
+      ]);
     const result = enumeratePaths(buildWorkflow(ids, edges));
     expect(result.paths).toHaveLength(1000);
     expect(result.complete).toBe(false);

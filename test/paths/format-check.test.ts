@@ -6,13 +6,29 @@ import type { WorkflowPath } from '../../src/paths/path.ts';
 import type { Outcome } from '../../src/paths/outcomes.ts';
 
 const path = (status: WorkflowPath['status'], error?: string): WorkflowPath => {
-  const outcome: Outcome = status === 'COMPLETED'
-    ? { kind: 'done', label: 'ok', outputs: {}, assigned: [] }
-    : { kind: 'error', label: 'fails', error: { message: 'x', code: 'x' } as Extract<Outcome, { kind: 'error' }>['error'] };
-  return { id: 2, status, inputs: {}, ...(error ? { error } : {}), steps: [{ node: 'charge', visit: 1, outcome, edges: [] }] };
+  const outcome: Outcome =
+    status === 'COMPLETED'
+      ? { kind: 'done', label: 'ok', outputs: {}, assigned: [] }
+      : {
+          kind: 'error',
+          label: 'fails',
+          error: { message: 'x', code: 'x' } as Extract<Outcome, { kind: 'error' }>['error'],
+        };
+  return {
+    id: 2,
+    status,
+    inputs: {},
+    ...(error ? { error } : {}),
+    steps: [{ node: 'charge', visit: 1, outcome, edges: [] }],
+  };
 };
 
-const check = (workflowPath: WorkflowPath, passed = true): PathCheck => ({ path: workflowPath, passed, problems: passed ? [] : ['ended COMPLETED'], edges: [] });
+const check = (workflowPath: WorkflowPath, passed = true): PathCheck => ({
+  path: workflowPath,
+  passed,
+  problems: passed ? [] : ['ended COMPLETED'],
+  edges: [],
+});
 
 describe('formatCheck', () => {
   it('marks a passing path that ends FAILED as an expected failure and says why', () => {

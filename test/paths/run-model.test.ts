@@ -27,7 +27,9 @@ describe('model-level path tests', () => {
   it('fails a path whose run goes elsewhere, saying where', async () => {
     const { paths } = enumeratePaths(seed);
     const happy = paths[0]!;
-    const notSucceeded = paths.find((path) => path.status === 'COMPLETED' && !path.steps.some((step) => step.node === 'send_receipt'))!;
+    const notSucceeded = paths.find(
+      (path) => path.status === 'COMPLETED' && !path.steps.some((step) => step.node === 'send_receipt'),
+    )!;
     const check = notSucceeded.steps.find((step) => step.node === 'check_status')!;
     const altered: WorkflowPath = {
       ...happy,
@@ -40,14 +42,19 @@ describe('model-level path tests', () => {
   });
 
   it('lets parallel branches finish in the order the path lists them', async () => {
-    const workflow = buildWorkflow(['start', 'left', 'right', 'join'], [
-      { from: 'start', to: 'left', mode: 'parallel' },
-      { from: 'start', to: 'right', mode: 'parallel' },
-      { from: 'left', to: 'join' },
-      { from: 'right', to: 'join' },
-    ]);
+    const workflow = buildWorkflow(
+      ['start', 'left', 'right', 'join'],
+      [
+        { from: 'start', to: 'left', mode: 'parallel' },
+        { from: 'start', to: 'right', mode: 'parallel' },
+        { from: 'left', to: 'join' },
+        { from: 'right', to: 'join' },
+      ],
+    );
     const report = await testPaths(workflow);
-    expect(report.enumeration.paths.some((path) => path.steps.map((step) => step.node).join() === 'start,left,right,join')).toBe(true);
+    expect(
+      report.enumeration.paths.some((path) => path.steps.map((step) => step.node).join() === 'start,left,right,join'),
+    ).toBe(true);
     expect(report.checks.filter((check) => !check.passed).map((check) => check.problems)).toEqual([]);
     expect(report.coverage.percent).toBe(100);
   });

@@ -16,7 +16,11 @@ describe('planDrives', () => {
     const { paths } = enumeratePaths(workflow);
     const plans = paths.map((path) => ({ path, plan: planDrives(workflow, path) }));
     expect(plans.filter(({ plan }) => !plan.drives).map(({ path, plan }) => [nodes(path), plan.reason])).toEqual([]);
-    const pending = plans.find(({ path }) => path.status === 'COMPLETED' && nodes(path) === 'create_customer → create_intent → confirm_payment → check_status')!;
+    const pending = plans.find(
+      ({ path }) =>
+        path.status === 'COMPLETED' &&
+        nodes(path) === 'create_customer → create_intent → confirm_payment → check_status',
+    )!;
     expect(describePlan(pending.path, pending.plan.drives!)).toBe('confirm_payment: pm_card_authenticationRequired');
     const declinedThrice = plans.find(({ path }) => path.error?.includes('cycle limit'))!;
     expect(describePlan(declinedThrice.path, declinedThrice.plan.drives!)).toBe(
@@ -27,7 +31,15 @@ describe('planDrives', () => {
   it('says why a path cannot be driven: an answer Claude cannot be made to give, a host with no emulator', async () => {
     const workflow = (await loadWorkflowFile(RELEASE)).workflow!;
     const reasons = enumeratePaths(workflow).paths.map((path) => planDrives(workflow, path).reason ?? '');
-    expect(reasons.some((reason) => /^plan answering with risk = [^;]*the Claude emulator's reply cannot be chosen/.test(reason))).toBe(true);
-    expect(reasons.some((reason) => reason.includes('announce calls https://hooks.example.com/release, which has no emulator'))).toBe(true);
+    expect(
+      reasons.some((reason) =>
+        /^plan answering with risk = [^;]*the Claude emulator's reply cannot be chosen/.test(reason),
+      ),
+    ).toBe(true);
+    expect(
+      reasons.some((reason) =>
+        reason.includes('announce calls https://hooks.example.com/release, which has no emulator'),
+      ),
+    ).toBe(true);
   });
 });

@@ -21,7 +21,12 @@ describe('sandbox-level path tests on the seed', () => {
   }, 60_000);
 
   it('drives the happy path to the receipt, retrying one injected 500 on the way', () => {
-    const happy = checks.find((check) => nodes(check).endsWith('check_status → send_receipt') && check.path.status === 'COMPLETED' && check.path.steps.length === 5);
+    const happy = checks.find(
+      (check) =>
+        nodes(check).endsWith('check_status → send_receipt') &&
+        check.path.status === 'COMPLETED' &&
+        check.path.steps.length === 5,
+    );
     expect(happy?.problems).toEqual([]);
     expect(happy?.drivenBy).toContain('one injected 500, retried');
   });
@@ -35,7 +40,12 @@ describe('sandbox-level path tests on the seed', () => {
   it('drives a confirm failure with a declined card, then the fallback to a new intent', () => {
     const declined = checks.find((check) => check.drivenBy?.includes('confirm_payment: pm_card_chargeDeclined'));
     expect(declined?.problems).toEqual([]);
-    expect(declined?.edges).toContainEqual({ index: 4, from: 'confirm_payment', to: 'create_intent', mode: 'fallback' });
+    expect(declined?.edges).toContainEqual({
+      index: 4,
+      from: 'confirm_payment',
+      to: 'create_intent',
+      mode: 'fallback',
+    });
   });
 });
 

@@ -28,14 +28,27 @@ export function stripeClient(sandbox: Sandbox, config: Stripe.StripeConfig = {},
 }
 
 export function claudeClient(sandbox: Sandbox, options: { maxRetries?: number; apiKey?: string } = {}): Anthropic {
-  return new Anthropic({ apiKey: options.apiKey ?? SANDBOX_ANTHROPIC_KEY, baseURL: sandbox.anthropicUrl, maxRetries: options.maxRetries ?? 0 });
+  return new Anthropic({
+    apiKey: options.apiKey ?? SANDBOX_ANTHROPIC_KEY,
+    baseURL: sandbox.anthropicUrl,
+    maxRetries: options.maxRetries ?? 0,
+  });
 }
 
 /** Raw form POST, to see exactly what the wire carries. */
-export function postForm(sandbox: Sandbox, path: string, form: string, headers: Record<string, string> = {}): Promise<Response> {
+export function postForm(
+  sandbox: Sandbox,
+  path: string,
+  form: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${sandbox.stripeUrl}${path}`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${SANDBOX_STRIPE_KEY}`, 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    headers: {
+      Authorization: `Bearer ${SANDBOX_STRIPE_KEY}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+      ...headers,
+    },
     body: form,
   });
 }

@@ -11,7 +11,9 @@ afterEach(() => {
 });
 
 function startProcess(args: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/serve-process.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/serve-process.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   return child;
 }
@@ -26,10 +28,16 @@ async function firstLine(child: ChildProcess): Promise<string> {
 describe('the sandbox in its own process', () => {
   it('prints its URLs as one JSON line and can be driven over HTTP', async () => {
     const child = startProcess();
-    const { stripeUrl, anthropicUrl } = JSON.parse(await firstLine(child)) as { stripeUrl: string; anthropicUrl: string };
+    const { stripeUrl, anthropicUrl } = JSON.parse(await firstLine(child)) as {
+      stripeUrl: string;
+      anthropicUrl: string;
+    };
     expect(stripeUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(anthropicUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    await fetch(`${stripeUrl}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ path: '/v1/customers', type: 'server_error' }) });
+    await fetch(`${stripeUrl}/__sandbox/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ path: '/v1/customers', type: 'server_error' }),
+    });
     const post = () =>
       fetch(`${stripeUrl}/v1/customers`, {
         method: 'POST',
@@ -80,7 +88,12 @@ describe('the sandbox process with --webhook-url', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     try {
       const port = (receiver.address() as { port: number }).port;
-      const child = startProcess(['--webhook-url', `http://127.0.0.1:${port}/hooks`, '--webhook-secret', 'whsec_process']);
+      const child = startProcess([
+        '--webhook-url',
+        `http://127.0.0.1:${port}/hooks`,
+        '--webhook-secret',
+        'whsec_process',
+      ]);
       const { stripeUrl } = JSON.parse(await firstLine(child)) as { stripeUrl: string };
       await fetch(`${stripeUrl}/v1/customers`, {
         method: 'POST',
@@ -88,7 +101,11 @@ describe('the sandbox process with --webhook-url', () => {
         body: 'email=w%40example.com',
       });
       while (bodies.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-      const event = new Stripe('sk_test_x').webhooks.constructEvent(bodies[0].body, bodies[0].signature, 'whsec_process');
+      const event = new Stripe('sk_test_x').webhooks.constructEvent(
+        bodies[0].body,
+        bodies[0].signature,
+        'whsec_process',
+      );
       expect(event.type).toBe('customer.created');
     } finally {
       receiver.closeAllConnections();

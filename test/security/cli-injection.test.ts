@@ -42,7 +42,10 @@ const WORKFLOWS: Record<string, string> = {
   plain: workflow('plain', '{command: "echo hello ${inputs.name}"}'),
   quoted: workflow('quoted', `{command: "echo 'hello' \\"\${inputs.name}\\""}`),
   shell: workflow('shell', '{shell: true, command: "echo hello ${inputs.name} | cat"}'),
-  'shell-quoted': workflow('shell-quoted', `{shell: true, command: "echo \\"hello \${inputs.name}\\" && echo 'end \${inputs.name}' >/dev/null"}`),
+  'shell-quoted': workflow(
+    'shell-quoted',
+    `{shell: true, command: "echo \\"hello \${inputs.name}\\" && echo 'end \${inputs.name}' >/dev/null"}`,
+  ),
 };
 
 const pwned = () => (existsSync(trap) ? readdirSync(trap) : []);
@@ -77,9 +80,26 @@ describe('a cli node given hostile values', () => {
     for (const name of Object.keys(WORKFLOWS)) {
       for (const payload of PAYLOADS) {
         const out: string[] = [];
-        const flags: RunFlags = { input: [`name=${payload}`], secret: [], approve: [], reject: [], logDir: dir, allowCli: true, json: true };
-        const code = await runWorkflowCommand(join(folder, `${name}.osop.yaml`), flags, { stdout: (text) => out.push(text), stderr: () => {}, env: {}, cwd: dir });
-        const events = out.join('').trim().split('\n').map((line) => JSON.parse(line) as RunEvent);
+        const flags: RunFlags = {
+          input: [`name=${payload}`],
+          secret: [],
+          approve: [],
+          reject: [],
+          logDir: dir,
+          allowCli: true,
+          json: true,
+        };
+        const code = await runWorkflowCommand(join(folder, `${name}.osop.yaml`), flags, {
+          stdout: (text) => out.push(text),
+          stderr: () => {},
+          env: {},
+          cwd: dir,
+        });
+        const events = out
+          .join('')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as RunEvent);
         expect(code, `${name}: ${payload}`).toBe(0);
         expect(stdoutOf(events), `${name}: ${payload}`).toBe(`hello ${payload}`);
       }
@@ -118,7 +138,10 @@ describe('a cli node given hostile values', () => {
     try {
       for (const [index, payload] of PAYLOADS.entries()) {
         const upstream = `\n  - {id: fetch, type: api, runtime: {method: GET, url: "http://127.0.0.1:${port}/name/${index}"}, outputs: {name: data.name}}`;
-        for (const runtime of ['{command: "echo hello ${fetch.name}"}', '{shell: true, command: "echo hello ${fetch.name}"}']) {
+        for (const runtime of [
+          '{command: "echo hello ${fetch.name}"}',
+          '{shell: true, command: "echo hello ${fetch.name}"}',
+        ]) {
           const file = join(dir, 'from-api.osop.yaml');
           writeFileSync(file, workflow('from-api', runtime, upstream));
           const loaded = await loadWorkflowFile(file);

@@ -11,7 +11,8 @@ import { validateFile } from '../../src/osop/validate-file.ts';
 import { enumeratePaths } from '../../src/paths/enumerate.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sopstate-hostile-'));
-const GOOD = 'osop_version: "1.0"\nid: good\nname: Good\nnodes:\n  - {id: a, type: api}\n  - {id: b, type: api}\nedges:\n  - {from: a, to: b}\n';
+const GOOD =
+  'osop_version: "1.0"\nid: good\nname: Good\nnodes:\n  - {id: a, type: api}\n  - {id: b, type: api}\nedges:\n  - {from: a, to: b}\n';
 const twoNodes = (first: string, edge = '') =>
   `osop_version: "1.0"\nid: t\nname: T\nnodes:\n  - {id: "${first}", type: api}\n  - {id: b, type: api}\nedges:\n  - {from: "${first}", to: b${edge}}\n`;
 const chain = (count: number) =>
@@ -19,16 +20,23 @@ const chain = (count: number) =>
 const SUM = `${Array(15_000).fill('a.x').join('+')} > 0`;
 
 function sopstate(args: string[]) {
-  const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const errorsOf = (text: string) => loadWorkflowText(text, 'hostile.osop.yaml').diagnostics.filter((d) => d.severity === 'error');
+const errorsOf = (text: string) =>
+  loadWorkflowText(text, 'hostile.osop.yaml').diagnostics.filter((d) => d.severity === 'error');
 
 describe('hostile documents', () => {
   it('validate gives every file its verdict, even next to one that used to crash the loader', () => {
     const deepYaml = join(dir, 'deep-yaml.osop.yaml');
-    writeFileSync(deepYaml, `${GOOD.replace('  - {id: b, type: api}', `  - {id: b, type: api, x-sample: {v: ${'['.repeat(3000)}${']'.repeat(3000)}}}`)}`);
+    writeFileSync(
+      deepYaml,
+      `${GOOD.replace('  - {id: b, type: api}', `  - {id: b, type: api, x-sample: {v: ${'['.repeat(3000)}${']'.repeat(3000)}}}`)}`,
+    );
     const sum = join(dir, 'sum.osop.yaml');
     writeFileSync(sum, twoNodes('a', `, mode: conditional, when: "${SUM}"`));
     const good = join(dir, 'good.osop.yaml');
@@ -42,31 +50,49 @@ describe('hostile documents', () => {
   });
 
   it('refuses a 60 KB condition with a located error instead of overflowing the stack', () => {
-    expect(errorsOf(twoNodes('a', `, mode: conditional, when: "${SUM}"`))).toMatchObject([{ code: 'cel-too-complex', line: 8 }]);
+    expect(errorsOf(twoNodes('a', `, mode: conditional, when: "${SUM}"`))).toMatchObject([
+      { code: 'cel-too-complex', line: 8 },
+    ]);
     const nested = `${'('.repeat(2000)}a.x${')'.repeat(2000)} > 0`;
-    expect(errorsOf(twoNodes('a', `, mode: conditional, when: "${nested}"`))).toMatchObject([{ code: 'cel-too-complex', line: 8 }]);
+    expect(errorsOf(twoNodes('a', `, mode: conditional, when: "${nested}"`))).toMatchObject([
+      { code: 'cel-too-complex', line: 8 },
+    ]);
   });
 
   it('refuses node ids that JavaScript objects or XState reserve, where they are written', async () => {
     for (const id of ['__proto__', 'constructor', 'toString']) {
-      expect(errorsOf(twoNodes(id)), id).toMatchObject([{ code: 'reserved-node-id', line: 5, message: expect.stringContaining(id) }]);
+      expect(errorsOf(twoNodes(id)), id).toMatchObject([
+        { code: 'reserved-node-id', line: 5, message: expect.stringContaining(id) },
+      ]);
     }
     const dotted = join(dir, 'dotted.osop.yaml');
     writeFileSync(dotted, twoNodes('a.b'));
     const verdict = await validateFile(dotted, { check: compileDiagnostics });
     expect(verdict.valid).toBe(false);
-    expect(verdict.diagnostics).toMatchObject([{ code: 'compile', line: 5, message: expect.stringContaining('may not contain ".", "#" or "/"') }]);
+    expect(verdict.diagnostics).toMatchObject([
+      { code: 'compile', line: 5, message: expect.stringContaining('may not contain ".", "#" or "/"') },
+    ]);
   });
 
   it('refuses parallel forks nested deeper than the compiler allows, in validate', async () => {
     const depth = 10;
-    const nodes = Array.from({ length: depth + 1 }, (_, i) => `  - {id: f${i}, type: api}\n  - {id: s${i}, type: api}`).join('\n');
-    const edges = Array.from({ length: depth }, (_, i) => `  - {from: f${i}, to: f${i + 1}, mode: parallel}\n  - {from: f${i}, to: s${i}, mode: parallel}`).join('\n');
+    const nodes = Array.from(
+      { length: depth + 1 },
+      (_, i) => `  - {id: f${i}, type: api}\n  - {id: s${i}, type: api}`,
+    ).join('\n');
+    const edges = Array.from(
+      { length: depth },
+      (_, i) => `  - {from: f${i}, to: f${i + 1}, mode: parallel}\n  - {from: f${i}, to: s${i}, mode: parallel}`,
+    ).join('\n');
     const file = join(dir, 'forks.osop.yaml');
     writeFileSync(file, `osop_version: "1.0"\nid: forks\nname: Forks\nnodes:\n${nodes}\nedges:\n${edges}\n`);
     const verdict = await validateFile(file, { check: compileDiagnostics });
     expect(verdict.valid).toBe(false);
-    expect(verdict.diagnostics[0]).toMatchObject({ severity: 'error', code: 'compile', message: expect.stringContaining('nested more than 8 deep') });
+    expect(verdict.diagnostics[0]).toMatchObject({
+      severity: 'error',
+      code: 'compile',
+      message: expect.stringContaining('nested more than 8 deep'),
+    });
   });
 
   it('paths says a chain of more than 500 nodes is beyond its bound instead of running out of memory', () => {

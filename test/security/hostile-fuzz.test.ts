@@ -15,16 +15,53 @@ const ID = fc.oneof(
   { weight: 30, arbitrary: fc.constantFrom('a', 'b', 'c', 'd', 'e') },
   {
     weight: 2,
-    arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'a.b', 'x#y', 'p/q', 'COMPLETED', 'FAILED', 'JOINED', 'inputs', 'env', 'secrets', 'outputs', '', ' ', 'ünï', '${a}', '0'),
+    arbitrary: fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'toString',
+      'a.b',
+      'x#y',
+      'p/q',
+      'COMPLETED',
+      'FAILED',
+      'JOINED',
+      'inputs',
+      'env',
+      'secrets',
+      'outputs',
+      '',
+      ' ',
+      'ünï',
+      '${a}',
+      '0',
+    ),
   },
   { weight: 1, arbitrary: fc.string({ maxLength: 5 }) },
 );
 const CONDITION = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom('a.x > 1', "b.status == 'ok'", 'true', 'inputs.n > 2', 'size(inputs.list) > 0') },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom('a.x > 1', "b.status == 'ok'", 'true', 'inputs.n > 2', 'size(inputs.list) > 0'),
+  },
   fc.constantFrom(
-    'a.x > 1', "b.status == 'ok'", 'true', 'false', '((((', '1/0 == 1', '[1,2].all(x, x > 0)', 'inputs.n > 2', "a.x + 'y'",
-    'size(inputs.list) > 0', 'inputs.list.exists(x, inputs.list.all(y, y > x))', 'result != success', '__proto__.x', 'a.b.c.d.e.f',
-    `${Array(3000).fill('a.x').join('+')} > 0`, `${'('.repeat(600)}1${')'.repeat(600)} == 1`, '${inputs.x}', '',
+    'a.x > 1',
+    "b.status == 'ok'",
+    'true',
+    'false',
+    '((((',
+    '1/0 == 1',
+    '[1,2].all(x, x > 0)',
+    'inputs.n > 2',
+    "a.x + 'y'",
+    'size(inputs.list) > 0',
+    'inputs.list.exists(x, inputs.list.all(y, y > x))',
+    'result != success',
+    '__proto__.x',
+    'a.b.c.d.e.f',
+    `${Array(3000).fill('a.x').join('+')} > 0`,
+    `${'('.repeat(600)}1${')'.repeat(600)} == 1`,
+    '${inputs.x}',
+    '',
   ),
   fc.string({ maxLength: 12 }),
 );
@@ -35,13 +72,26 @@ const MODE = fc.oneof(
 const RUNTIME = fc.oneof(
   { weight: 8, arbitrary: fc.constant(undefined) },
   fc.constantFrom(
-    { command: 'echo ${inputs.x}' }, { command: 'echo "open ${a.x}' }, { command: '${inputs.x} | tee' }, { shell: 'yes', command: 'x' },
-    { url: 'https://api.test/${a.id}', method: 'PUT' }, { prompt: '${secrets.K} ${b.text}' }, { env: { A: '${env.HOME}' } },
+    { command: 'echo ${inputs.x}' },
+    { command: 'echo "open ${a.x}' },
+    { command: '${inputs.x} | tee' },
+    { shell: 'yes', command: 'x' },
+    { url: 'https://api.test/${a.id}', method: 'PUT' },
+    { prompt: '${secrets.K} ${b.text}' },
+    { env: { A: '${env.HOME}' } },
   ),
   fc.jsonValue({ maxDepth: 2 }),
 );
 const NODE = fc.record(
-  { id: ID, type: fc.oneof({ weight: 8, arbitrary: fc.constantFrom('api', 'human', 'cli') }, fc.constantFrom('agent', 'db', 'weird', '')), runtime: RUNTIME, max_iterations: fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, fc.constantFrom(0, 1, 2, -3, 'x')) },
+  {
+    id: ID,
+    type: fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom('api', 'human', 'cli') },
+      fc.constantFrom('agent', 'db', 'weird', ''),
+    ),
+    runtime: RUNTIME,
+    max_iterations: fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, fc.constantFrom(0, 1, 2, -3, 'x')),
+  },
   { requiredKeys: ['id', 'type'] },
 );
 const edgeAmong = (ids: string[]) => {
@@ -52,14 +102,23 @@ const edgeAmong = (ids: string[]) => {
       to: fc.oneof({ weight: 6, arbitrary: end }, fc.array(end, { maxLength: 3 })),
       mode: MODE,
       when: CONDITION,
-      for_each: fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, fc.constantFrom('inputs.list', '[1,2,3]', '((', 'inputs.n')),
+      for_each: fc.oneof(
+        { weight: 8, arbitrary: fc.constant(undefined) },
+        fc.constantFrom('inputs.list', '[1,2,3]', '((', 'inputs.n'),
+      ),
       max_iterations: fc.constantFrom(undefined, 1, 3, 0),
     },
     { requiredKeys: ['from', 'to'] },
   );
 };
 const INPUTS = fc.oneof(
-  { weight: 8, arbitrary: fc.constant([{ name: 'list', type: 'array', default: [1, 2, 3] }, { name: 'n', type: 'integer', default: 3 }]) },
+  {
+    weight: 8,
+    arbitrary: fc.constant([
+      { name: 'list', type: 'array', default: [1, 2, 3] },
+      { name: 'n', type: 'integer', default: 3 },
+    ]),
+  },
   fc.constantFrom(undefined, [{ name: 'x' }], [{ name: '__proto__' }], 'x'),
 );
 const DOCUMENT = fc.uniqueArray(NODE, { minLength: 1, maxLength: 6, selector: (node) => node.id }).chain((nodes) =>
@@ -99,11 +158,19 @@ describe('hostile generated documents', () => {
         const enumeration = enumeratePaths(workflow!, { max: 20, maxStates: 400 });
         expect(Array.isArray(enumeration.paths)).toBe(true);
         const inputs = Object.fromEntries(workflow!.inputs.map((input) => [input.name, input.default ?? 'x']));
-        const run = startRun({ workflow: workflow!, inputs, dryRun: true, executors: createLocalExecutors({ dryRun: true }) });
+        const run = startRun({
+          workflow: workflow!,
+          inputs,
+          dryRun: true,
+          executors: createLocalExecutors({ dryRun: true }),
+        });
         let result: Awaited<typeof run.done> | 'hung' = 'hung';
         for (let tick = 0; tick < 200 && result === 'hung'; tick++) {
           for (const node of run.waiting()) run.signal(node, { decision: 'approved' });
-          result = await Promise.race([run.done, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 10))]);
+          result = await Promise.race([
+            run.done,
+            new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 10)),
+          ]);
         }
         if (result === 'hung') run.cancel();
         expect(result === 'hung' ? 'hung' : result.status).not.toBe('hung');

@@ -53,7 +53,9 @@ edges: [{from: tell, to: lookup}, {from: lookup, to: show_env}]
 
 beforeAll(async () => {
   echo = createServer((request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: request.url, query: new URL(request.url!, 'http://x').searchParams.get('q') }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ url: request.url, query: new URL(request.url!, 'http://x').searchParams.get('q') }));
   });
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
   echoUrl = `http://127.0.0.1:${(echo.address() as { port: number }).port}`;
@@ -90,9 +92,17 @@ describe.each([1, 3, 4])('a secret streamed %i character(s) at a time', (chars) 
       const logDir = join(dir, `logs-${chars}`);
       const out: string[] = [];
       const flags: RunFlags = { input: [], secret: [], approve: [], reject: [], logDir, allowCli: true, json: true };
-      const code = await runWorkflowCommand(file, flags, { stdout: (text) => out.push(text), stderr: () => {}, env: envFor(claude), cwd: dir });
+      const code = await runWorkflowCommand(file, flags, {
+        stdout: (text) => out.push(text),
+        stderr: () => {},
+        env: envFor(claude),
+        cwd: dir,
+      });
       const stdout = out.join('');
-      const events = stdout.trim().split('\n').map((line) => JSON.parse(line) as RunEvent);
+      const events = stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as RunEvent);
       expect(code, stdout.slice(-500)).toBe(0);
       expect(joinedDeltas(events)).toContain('Repeat [secret PASSPHRASE] please');
       expect(leaks(joinedDeltas(events))).toEqual([]);
@@ -111,18 +121,37 @@ describe.each([1, 3, 4])('a secret streamed %i character(s) at a time', (chars) 
       let server: RunningServer | undefined;
       try {
         runtime = await createRuntime({ allowCli: true, env: envFor(claude) });
-        server = await startServer({ workflowsDir: join(dir, 'workflows'), dbFile, port: 0, allowCli: true, token: TOKEN_LIKE, runtime: runtime.runtime, secrets: runtime.secret, log: () => {} });
+        server = await startServer({
+          workflowsDir: join(dir, 'workflows'),
+          dbFile,
+          port: 0,
+          allowCli: true,
+          token: TOKEN_LIKE,
+          runtime: runtime.runtime,
+          secrets: runtime.secret,
+          log: () => {},
+        });
         const auth = { authorization: `Bearer ${TOKEN_LIKE}` };
-        const started = await fetch(`${server.url}/api/runs`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ workflow: 'leaky' }) });
+        const started = await fetch(`${server.url}/api/runs`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ workflow: 'leaky' }),
+        });
         expect(started.status).toBe(201);
         const { runId } = (await started.json()) as { runId: string };
         const sse = await (await fetch(`${server.url}/api/runs/${runId}/events`, { headers: auth })).text();
         expect(sse).toContain('run.completed');
-        const events = sse.split('\n').filter((line) => line.startsWith('data:')).map((line) => JSON.parse(line.slice(5)) as RunEvent);
+        const events = sse
+          .split('\n')
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => JSON.parse(line.slice(5)) as RunEvent);
         expect(joinedDeltas(events)).toContain('[secret PASSPHRASE]');
         expect(leaks(joinedDeltas(events))).toEqual([]);
         expect(leaks(sse)).toEqual([]);
-        const inspect = await fetch(`${server.url}/api/runs/${runId}/inspect`, { headers: auth, signal: AbortSignal.timeout(3000) });
+        const inspect = await fetch(`${server.url}/api/runs/${runId}/inspect`, {
+          headers: auth,
+          signal: AbortSignal.timeout(3000),
+        });
         const records = await inspect.text().catch(() => '');
         expect(records.length).toBeGreaterThan(0);
         expect(leaks(records)).toEqual([]);

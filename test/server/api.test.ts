@@ -21,18 +21,31 @@ describe('workflows', () => {
     const body = (await (await server.api('/api/workflows')).json()) as { workflows: Array<Record<string, unknown>> };
     const byId = Object.fromEntries(body.workflows.map((w) => [w.id, w]));
     expect(Object.keys(byId).sort()).toEqual(['approval', 'broken', 'long', 'needs-secret', 'shell', 'three-steps']);
-    expect(byId['three-steps']).toMatchObject({ name: 'Three steps', description: 'a, b, c in a row', nodeCount: 3, edgeCount: 2, valid: true });
+    expect(byId['three-steps']).toMatchObject({
+      name: 'Three steps',
+      description: 'a, b, c in a row',
+      nodeCount: 3,
+      edgeCount: 2,
+      valid: true,
+    });
     expect(byId.broken).toMatchObject({ valid: false, diagnostics: [{ code: 'broken', severity: 'error' }] });
   });
 
   it('describes one workflow as a graph', async () => {
     const body = (await (await server.api('/api/workflows/approval')).json()) as Record<string, unknown>;
     expect(body.nodes).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'review', type: 'human' })]));
-    expect(body.edges).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'review', to: 'notify_rejected', mode: 'fallback' })]));
+    expect(body.edges).toEqual(
+      expect.arrayContaining([expect.objectContaining({ from: 'review', to: 'notify_rejected', mode: 'fallback' })]),
+    );
   });
 
   it('never reaches outside the workflow folder', async () => {
-    for (const path of ['/api/workflows/..%2Foutside', '/api/workflows/%2E%2E', '/api/workflows/outside', '/api/workflows/..%2F..%2Fetc%2Fpasswd']) {
+    for (const path of [
+      '/api/workflows/..%2Foutside',
+      '/api/workflows/%2E%2E',
+      '/api/workflows/outside',
+      '/api/workflows/..%2F..%2Fetc%2Fpasswd',
+    ]) {
       const response = await server.api(path);
       expect([400, 404], path).toContain(response.status);
     }
@@ -77,7 +90,11 @@ describe('starting runs', () => {
       expect(JSON.stringify(json), JSON.stringify(body)).toContain(code);
     }
     expect(server.runner.started).toHaveLength(0);
-    const bad = await server.api('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    const bad = await server.api('/api/runs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
     expect(bad.status).toBe(400);
   });
 
@@ -104,14 +121,20 @@ describe('starting runs', () => {
   });
 
   it('refuses bodies over the limit', async () => {
-    const response = await server.api('/api/runs', postJson({ workflow: 'three-steps', inputs: { blob: 'x'.repeat(300_000) } }));
+    const response = await server.api(
+      '/api/runs',
+      postJson({ workflow: 'three-steps', inputs: { blob: 'x'.repeat(300_000) } }),
+    );
     expect(response.status).toBe(413);
   });
 
   it('pages through runs, newest first', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await startRun({ workflow: 'three-steps' })).json.runId as string);
-    const first = (await (await server.api('/api/runs?limit=2')).json()) as { runs: Array<{ id: string }>; total: number };
+    const first = (await (await server.api('/api/runs?limit=2')).json()) as {
+      runs: Array<{ id: string }>;
+      total: number;
+    };
     const second = (await (await server.api('/api/runs?limit=2&offset=2')).json()) as { runs: Array<{ id: string }> };
     expect(first.total).toBe(3);
     expect(first.runs).toHaveLength(2);
@@ -132,7 +155,11 @@ describe('the .osoplog', () => {
     await waitForRun(server, runId, (r) => r.status !== 'RUNNING');
     const response = await server.api(`/api/runs/${runId}/osoplog`);
     expect(response.headers.get('content-type')).toContain('yaml');
-    const record = parse(await response.text()) as { run_id: string; status: string; node_records: Array<{ node_id: string; status: string }> };
+    const record = parse(await response.text()) as {
+      run_id: string;
+      status: string;
+      node_records: Array<{ node_id: string; status: string }>;
+    };
     expect(record).toMatchObject({ run_id: runId, status: 'COMPLETED' });
     expect(record.node_records.map((n) => [n.node_id, n.status])).toEqual([
       ['prepare', 'COMPLETED'],
@@ -156,7 +183,10 @@ describe('human nodes', () => {
     expect(wrong.status).toBe(409);
     const invalid = await server.api(`/api/runs/${runId}/signal`, postJson({ node: 'review', decision: 'maybe' }));
     expect(invalid.status).toBe(400);
-    const ok = await server.api(`/api/runs/${runId}/signal`, postJson({ node: 'review', decision: 'approved', comment: 'fine' }));
+    const ok = await server.api(
+      `/api/runs/${runId}/signal`,
+      postJson({ node: 'review', decision: 'approved', comment: 'fine' }),
+    );
     expect(ok.status).toBe(202);
     const run = await waitForRun(server, runId, (r) => r.status !== 'RUNNING');
     expect(run.status).toBe('COMPLETED');

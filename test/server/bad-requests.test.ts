@@ -27,7 +27,9 @@ describe('paging', () => {
 
 describe('signals', () => {
   it('refuses a comment that is not a string or data that is not an object, and the node keeps waiting', async () => {
-    const started = (await (await server.api('/api/runs', postJson({ workflow: 'approval', inputs: { amount: 5 } }))).json()) as { runId: string };
+    const started = (await (
+      await server.api('/api/runs', postJson({ workflow: 'approval', inputs: { amount: 5 } }))
+    ).json()) as { runId: string };
     await waitForRun(server, started.runId, (r) => r.waiting.includes('review'));
     const signal = (body: unknown) => server.api(`/api/runs/${started.runId}/signal`, postJson(body));
     const badComment = await errorOf(await signal({ node: 'review', decision: 'approved', comment: 5 }));
@@ -36,7 +38,9 @@ describe('signals', () => {
     expect(badData).toMatchObject({ status: 400, message: expect.stringContaining('data') });
     const run = await waitForRun(server, started.runId, () => true);
     expect(run.waiting).toEqual(['review']);
-    expect((await signal({ node: 'review', decision: 'approved', comment: null, data: { ok: true } })).status).toBe(202);
+    expect((await signal({ node: 'review', decision: 'approved', comment: null, data: { ok: true } })).status).toBe(
+      202,
+    );
   });
 });
 
@@ -55,7 +59,9 @@ describe('paths', () => {
     const runs = JSON.parse(texts[4]) as { runs: Array<{ workflowFile: string }> };
     expect(runs.runs[0].workflowFile).toBe('three-steps.osop.yaml');
     const refused = JSON.parse(texts[3]) as { diagnostics: Array<{ file: string; path: string }> };
-    expect(refused.diagnostics).toEqual([expect.objectContaining({ file: 'approval.osop.yaml', path: 'inputs.amount' })]);
+    expect(refused.diagnostics).toEqual([
+      expect.objectContaining({ file: 'approval.osop.yaml', path: 'inputs.amount' }),
+    ]);
   });
 });
 
@@ -63,39 +69,67 @@ describe('content types', () => {
   it('takes bodies only as JSON: text/plain or a form (what another site may send unasked) is a 415 and starts nothing', async () => {
     const body = JSON.stringify({ workflow: 'three-steps' });
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const error = await errorOf(await server.api('/api/runs', { method: 'POST', headers: { 'content-type': type }, body }));
-      expect(error, type).toMatchObject({ status: 415, code: 'unsupported-media-type', message: expect.stringContaining('application/json') });
+      const error = await errorOf(
+        await server.api('/api/runs', { method: 'POST', headers: { 'content-type': type }, body }),
+      );
+      expect(error, type).toMatchObject({
+        status: 415,
+        code: 'unsupported-media-type',
+        message: expect.stringContaining('application/json'),
+      });
     }
     expect(server.runner.started).toHaveLength(0);
-    const json = await server.api('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body });
+    const json = await server.api('/api/runs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body,
+    });
     expect(json.status).toBe(201);
   });
 });
 
 describe('resuming a live stream', () => {
   it('refuses a Last-Event-ID or ?after past the events stored so far, instead of silently skipping up to it', async () => {
-    const started = (await (await server.api('/api/runs', postJson({ workflow: 'approval', inputs: { amount: 5 } }))).json()) as { runId: string };
+    const started = (await (
+      await server.api('/api/runs', postJson({ workflow: 'approval', inputs: { amount: 5 } }))
+    ).json()) as { runId: string };
     const run = await waitForRun(server, started.runId, (r) => r.waiting.includes('review'));
     const beyond = run.lastSeq + 5;
     for (const init of [{ headers: { 'last-event-id': String(beyond) } }, undefined]) {
       const path = `/api/runs/${started.runId}/events${init ? '' : `?after=${beyond}`}`;
       const error = await errorOf(await server.api(path, init));
-      expect(error, path).toMatchObject({ status: 400, code: 'bad-last-event-id', message: expect.stringContaining(String(run.lastSeq)) });
+      expect(error, path).toMatchObject({
+        status: 400,
+        code: 'bad-last-event-id',
+        message: expect.stringContaining(String(run.lastSeq)),
+      });
     }
     const inspect = await server.api(`/api/runs/${started.runId}/inspect?after=${beyond}`);
     expect(inspect.status).toBe(400);
-    expect(await errorOf(inspect)).toMatchObject({ code: 'bad-last-event-id', message: expect.stringContaining('inspection records') });
+    expect(await errorOf(inspect)).toMatchObject({
+      code: 'bad-last-event-id',
+      message: expect.stringContaining('inspection records'),
+    });
     await server.api(`/api/runs/${started.runId}/cancel`, postJson({}));
   });
 });
 
 describe('the final event', () => {
   it('points at the .osoplog route, not at the file on the host', async () => {
-    const started = (await (await server.api('/api/runs', postJson({ workflow: 'three-steps' }))).json()) as { runId: string };
+    const started = (await (await server.api('/api/runs', postJson({ workflow: 'three-steps' }))).json()) as {
+      runId: string;
+    };
     await waitForRun(server, started.runId, (r) => r.status !== 'RUNNING');
     const stream = await (await server.api(`/api/runs/${started.runId}/events`)).text();
     expect(stream).not.toContain(server.dir);
-    const last = JSON.parse(stream.trim().split('\n').filter((line) => line.startsWith('data: ')).at(-1)!.slice(6)) as { type: string; osoplog: string };
+    const last = JSON.parse(
+      stream
+        .trim()
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .at(-1)!
+        .slice(6),
+    ) as { type: string; osoplog: string };
     expect(last).toMatchObject({ type: 'run.completed', osoplog: `/api/runs/${started.runId}/osoplog` });
     expect((await server.api(last.osoplog)).status).toBe(200);
   });
@@ -104,7 +138,11 @@ describe('the final event', () => {
 describe('deep inputs', () => {
   const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
   const post = (x: string) =>
-    server.api('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"workflow":"three-steps","inputs":{"x":${x}}}` });
+    server.api('/api/runs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"workflow":"three-steps","inputs":{"x":${x}}}`,
+    });
 
   it('refuses an input nested too deep to copy, with its path, and takes one just within the limit', async () => {
     const refused = await post(nested(50_000));
@@ -116,10 +154,16 @@ describe('deep inputs', () => {
   });
 
   it('refuses a decision whose data nests too deep, and the node keeps waiting (a real run failed the node: approve became reject)', async () => {
-    const started = (await (await server.api('/api/runs', postJson({ workflow: 'approval', inputs: { amount: 5 } }))).json()) as { runId: string };
+    const started = (await (
+      await server.api('/api/runs', postJson({ workflow: 'approval', inputs: { amount: 5 } }))
+    ).json()) as { runId: string };
     await waitForRun(server, started.runId, (r) => r.waiting.includes('review'));
     const body = `{"node":"review","decision":"approved","data":{"x":${nested(50_000)}}}`;
-    const signal = await server.api(`/api/runs/${started.runId}/signal`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const signal = await server.api(`/api/runs/${started.runId}/signal`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(await errorOf(signal)).toMatchObject({ status: 400, message: expect.stringContaining('data nests') });
     expect((await waitForRun(server, started.runId, () => true)).waiting).toEqual(['review']);
   });
@@ -127,9 +171,16 @@ describe('deep inputs', () => {
 
 describe('numbers', () => {
   it('refuses a number too large for JSON to hold (1e400 reads as Infinity and was stored as null)', async () => {
-    for (const [workflow, name] of [['approval', 'amount'], ['three-steps', 'x']]) {
+    for (const [workflow, name] of [
+      ['approval', 'amount'],
+      ['three-steps', 'x'],
+    ]) {
       const body = `{"workflow":"${workflow}","inputs":{"${name}":1e400}}`;
-      const response = await server.api('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const response = await server.api('/api/runs', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       expect(response.status, workflow).toBe(400);
       const refused = (await response.json()) as { diagnostics: Array<{ code: string; path: string }> };
       expect(refused.diagnostics).toEqual([expect.objectContaining({ code: 'input-range', path: `inputs.${name}` })]);

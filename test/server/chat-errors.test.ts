@@ -19,7 +19,12 @@ const errorOf = async (response: Response) => ({ status: response.status, body: 
 describe('chat errors', () => {
   it('says what is wrong, with a code, for each bad request', async () => {
     const cases: Array<[string, RequestInit | undefined, number, string]> = [
-      ['/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{bad' }, 400, 'bad-request'],
+      [
+        '/api/chat',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{bad' },
+        400,
+        'bad-request',
+      ],
       ['/api/chat', postJson({ message: '  ' }), 400, 'bad-request'],
       ['/api/chat', postJson({ message: 'x'.repeat(8_001) }), 400, 'message-too-long'],
       ['/api/chat', postJson({ message: 'hi', conversationId: 5 }), 400, 'bad-request'],
@@ -30,7 +35,10 @@ describe('chat errors', () => {
     ];
     for (const [path, init, status, code] of cases) {
       const answer = await errorOf(await server.api(path, init));
-      expect(answer, `${path} ${String(init?.body ?? '')}`.slice(0, 80)).toEqual({ status, body: { error: { code, message: expect.any(String) } } });
+      expect(answer, `${path} ${String(init?.body ?? '')}`.slice(0, 80)).toEqual({
+        status,
+        body: { error: { code, message: expect.any(String) } },
+      });
     }
   });
 

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { EventHub, type Subscription } from '../../src/server/event-hub.ts';
 import type { RunEvent } from '../../src/machine/run-event.ts';
 
-const skipped = (runId: string, seq: number): RunEvent => ({ type: 'node.skipped', node: `n${seq}`, runId, seq, at: '2026-01-01T00:00:00.000Z' });
+const skipped = (runId: string, seq: number): RunEvent => ({
+  type: 'node.skipped',
+  node: `n${seq}`,
+  runId,
+  seq,
+  at: '2026-01-01T00:00:00.000Z',
+});
 
 const drain = async (subscription: Subscription): Promise<number[]> => {
   const seqs: number[] = [];
@@ -66,4 +72,3 @@ describe('EventHub', () => {
     expect((await pending)?.seq).toBe(5);
   });
 });
-

@@ -8,7 +8,10 @@ describe('starting a run over HTTP: preflight', () => {
     const { diagnostics } = preflight(workflow!, {}, { allowCli: true, hasSecret: () => true });
     const refused = diagnostics.filter((diagnostic) => diagnostic.code === 'unsupported-provider');
     expect(refused.length).toBeGreaterThan(0);
-    expect(refused[0]).toMatchObject({ severity: 'error', path: expect.stringMatching(/^nodes\[\d+\]\.runtime\.provider$/) });
+    expect(refused[0]).toMatchObject({
+      severity: 'error',
+      path: expect.stringMatching(/^nodes\[\d+\]\.runtime\.provider$/),
+    });
   });
 
   it('lets the anthropic seed through', async () => {

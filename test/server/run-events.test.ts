@@ -71,7 +71,9 @@ describe('the event stream', () => {
     // ~12 MB of events: more than loopback socket buffers hold for a client that does not read.
     server = await startFakeServer({ subscriberBuffer: 8, payloadBytes: 200_000 });
     const runId = await start(server, 'long');
-    const stalled = await new Promise<IncomingMessage>((resolve) => get(`${server!.url}/api/runs/${runId}/events`, resolve));
+    const stalled = await new Promise<IncomingMessage>((resolve) =>
+      get(`${server!.url}/api/runs/${runId}/events`, resolve),
+    );
     stalled.pause();
     const reader = await streamRun(server.url, runId);
     expect(reader.events.at(-1)?.type).toBe('run.completed');

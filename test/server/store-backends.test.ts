@@ -22,7 +22,9 @@ const tempDir = (): string => {
 
 const pgSkip = postgresUnavailable();
 const pgUrl = TEST_PG;
-const backends: Array<{ name: string; db: (dir: string) => Promise<string> }> = [{ name: 'SQLite', db: async (dir) => join(dir, 'runs.db') }];
+const backends: Array<{ name: string; db: (dir: string) => Promise<string> }> = [
+  { name: 'SQLite', db: async (dir) => join(dir, 'runs.db') },
+];
 if (pgUrl) {
   backends.push({
     name: 'PostgreSQL',
@@ -95,7 +97,9 @@ describe.each(backends)('the server on $name', ({ name, db }) => {
     cleanups.push(second.cleanup);
     expect(second.restored.restored).toEqual([runId]);
     await waitForRun(second, runId, (run) => run.waiting.includes('review'));
-    expect((await second.api(`/api/runs/${runId}/signal`, postJson({ node: 'review', decision: 'approved' }))).status).toBe(202);
+    expect(
+      (await second.api(`/api/runs/${runId}/signal`, postJson({ node: 'review', decision: 'approved' }))).status,
+    ).toBe(202);
     const all = await streamRun(second.url, runId);
     expect(seqs(all)).toEqual(range(1, all.events.length));
     expect(all.events.at(-1)?.type).toBe('run.completed');
@@ -116,11 +120,16 @@ describe.each(backends)('the server on $name', ({ name, db }) => {
     const second = await startFakeServer({ dir, dbFile });
     cleanups.push(second.cleanup);
     expect(second.restored.restored).toEqual([]);
-    expect(second.restored.failed).toEqual([{ runId, reason: expect.stringMatching(/approval\.osop\.yaml changed since run .* started/) }]);
+    expect(second.restored.failed).toEqual([
+      { runId, reason: expect.stringMatching(/approval\.osop\.yaml changed since run .* started/) },
+    ]);
     const run = await waitForRun(second, runId, (r) => r.status !== 'RUNNING');
     expect(run.status).toBe('FAILED');
     const events = await streamRun(second.url, runId);
-    expect(events.events.at(-1)).toMatchObject({ type: 'run.failed', error: { code: 'restore_failed', message: expect.stringContaining('restore the original file') } });
+    expect(events.events.at(-1)).toMatchObject({
+      type: 'run.failed',
+      error: { code: 'restore_failed', message: expect.stringContaining('restore the original file') },
+    });
   });
 });
 
@@ -139,7 +148,12 @@ describe.skipIf(!pgUrl)('two nodes on one PostgreSQL', () => {
     const schema = await freshSchema(pgUrl as string);
     cleanups.push(schema.drop);
     const zombieLog: string[] = [];
-    const zombie = await startFakeServer({ dir, dbFile: schema.url, nodeId: 'zombie', log: (line) => zombieLog.push(line) });
+    const zombie = await startFakeServer({
+      dir,
+      dbFile: schema.url,
+      nodeId: 'zombie',
+      log: (line) => zombieLog.push(line),
+    });
     cleanups.push(zombie.cleanup);
     const runId = await startApproval(zombie);
 
@@ -150,11 +164,15 @@ describe.skipIf(!pgUrl)('two nodes on one PostgreSQL', () => {
     await waitForRun(taker, runId, (run) => run.waiting.includes('review'));
 
     // The zombie still holds the run in memory and takes the approval, but its writes are refused.
-    expect((await zombie.api(`/api/runs/${runId}/signal`, postJson({ node: 'review', decision: 'approved' }))).status).toBe(202);
+    expect(
+      (await zombie.api(`/api/runs/${runId}/signal`, postJson({ node: 'review', decision: 'approved' }))).status,
+    ).toBe(202);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(zombie.context.manager.isLive(runId)).toBe(false);
     expect(zombieLog).toEqual([`run ${runId} was taken over by another node; stopping it here`]);
-    expect((await taker.api(`/api/runs/${runId}/signal`, postJson({ node: 'review', decision: 'rejected' }))).status).toBe(202);
+    expect(
+      (await taker.api(`/api/runs/${runId}/signal`, postJson({ node: 'review', decision: 'rejected' }))).status,
+    ).toBe(202);
 
     const all = await streamRun(taker.url, runId);
     expect(seqs(all)).toEqual(range(1, all.events.length));
@@ -185,8 +203,12 @@ describe.skipIf(!pgUrl)('a cluster of two nodes on one PostgreSQL', () => {
     expect(b.context.manager.drives(runId)).toBe(false);
     const follower = streamRun(b.url, runId);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect((await b.api(`/api/runs/${runId}/signal`, postJson({ node: 'charge', decision: 'approved' }))).status).toBe(409);
-    expect((await b.api(`/api/runs/${runId}/signal`, postJson({ node: 'review', decision: 'approved' }))).status).toBe(202);
+    expect((await b.api(`/api/runs/${runId}/signal`, postJson({ node: 'charge', decision: 'approved' }))).status).toBe(
+      409,
+    );
+    expect((await b.api(`/api/runs/${runId}/signal`, postJson({ node: 'review', decision: 'approved' }))).status).toBe(
+      202,
+    );
     const seen = await follower;
     const stored = await a.context.store.eventsAfter(runId, 0);
     expect(seqs(seen)).toEqual(range(1, stored.length));

@@ -27,7 +27,9 @@ describe('RunStore', () => {
     const file = tempDb();
     const store = new RunStore(openDatabase(file));
     newRun(store, 'r1');
-    store.appendEvent(event('r1', 1, { type: 'run.started', workflowId: 'wf', workflowName: 'WF', inputs: {}, dryRun: false }));
+    store.appendEvent(
+      event('r1', 1, { type: 'run.started', workflowId: 'wf', workflowName: 'WF', inputs: {}, dryRun: false }),
+    );
     store.appendEvent(event('r1', 2, { type: 'node.started', node: 'a', nodeType: 'api', visit: 1, attempt: 1 }));
     store.saveSnapshot('r1', { value: 'a', context: { n: 1 } });
     store.close();
@@ -45,7 +47,9 @@ describe('RunStore', () => {
   it('moves the run status with its final event and no longer lists it as running', () => {
     const store = new RunStore(openDatabase(':memory:'));
     newRun(store, 'r1');
-    store.appendEvent(event('r1', 1, { type: 'run.failed', status: 'FAILED', durationMs: 5, error: { message: 'card_declined' } }));
+    store.appendEvent(
+      event('r1', 1, { type: 'run.failed', status: 'FAILED', durationMs: 5, error: { message: 'card_declined' } }),
+    );
     expect(store.getRun('r1')?.status).toBe('FAILED');
     expect(store.runningRuns()).toEqual([]);
   });
@@ -62,7 +66,9 @@ describe('RunStore', () => {
 
   it('refuses events for a run it does not know', () => {
     const store = new RunStore(openDatabase(':memory:'));
-    expect(() => store.appendEvent(event('ghost', 1, { type: 'node.skipped', node: 'a' }))).toThrow(/unknown run ghost/);
+    expect(() => store.appendEvent(event('ghost', 1, { type: 'node.skipped', node: 'a' }))).toThrow(
+      /unknown run ghost/,
+    );
   });
 
   it('lists runs newest first, a page at a time, with the total', () => {

@@ -18,11 +18,22 @@ const nodeStarted = (runId: string, seq: number) =>
 const completed = (runId: string, seq: number) =>
   event(runId, seq, { type: 'run.completed', status: 'COMPLETED', durationMs: 5, outputs: {} } as RunEventBody);
 const actorRecord = (runId: string, seq: number): InspectionRecord => ({
-  type: '@xstate.actor', runId, seq, at: '2026-01-01T00:00:00.000Z', actorId: 'x:0', name: 'wf',
+  type: '@xstate.actor',
+  runId,
+  seq,
+  at: '2026-01-01T00:00:00.000Z',
+  actorId: 'x:0',
+  name: 'wf',
 });
 
 const newRun = (store: Store, id: string) =>
-  store.createRun({ id, workflowId: 'wf', workflowFile: '/w/wf.osop.yaml', inputs: { email: 'a@b.c' }, workflowHash: 'h1' });
+  store.createRun({
+    id,
+    workflowId: 'wf',
+    workflowFile: '/w/wf.osop.yaml',
+    inputs: { email: 'a@b.c' },
+    workflowHash: 'h1',
+  });
 
 const backends: Array<{ name: string; open: () => Promise<{ store: Store; done: () => Promise<void> }> }> = [
   {
@@ -56,7 +67,13 @@ describe.each(backends)('the $name store', ({ open }) => {
     await newRun(store, 'list-1');
     await new Promise((resolve) => setTimeout(resolve, 5));
     await newRun(store, 'list-2');
-    expect(await store.getRun('list-1')).toMatchObject({ id: 'list-1', status: 'RUNNING', lastSeq: 0, workflowHash: 'h1', inputs: { email: 'a@b.c' } });
+    expect(await store.getRun('list-1')).toMatchObject({
+      id: 'list-1',
+      status: 'RUNNING',
+      lastSeq: 0,
+      workflowHash: 'h1',
+      inputs: { email: 'a@b.c' },
+    });
     expect(await store.getRun('nope')).toBeUndefined();
     const page = await store.listRuns(1, 0);
     expect(page.items.map((run) => run.id)).toEqual(['list-2']);
@@ -67,13 +84,18 @@ describe.each(backends)('the $name store', ({ open }) => {
     await newRun(store, 'w-1');
     const claim = await store.claimRun('w-1', 'node-a');
     expect(claim).toEqual({ epoch: 1, lastSeq: 0, snapshot: undefined });
-    expect(await store.writeRun('w-1', 1, { events: [started('w-1'), nodeStarted('w-1', 2)], snapshot: { value: 'a' } })).toBe(true);
+    expect(
+      await store.writeRun('w-1', 1, { events: [started('w-1'), nodeStarted('w-1', 2)], snapshot: { value: 'a' } }),
+    ).toBe(true);
     expect(await store.writeRun('w-1', 1, { events: [], snapshot: { value: 'b' } })).toBe(true);
     expect(await store.getRun('w-1')).toMatchObject({ lastSeq: 2, status: 'RUNNING', snapshot: { value: 'b' } });
     expect((await store.runningRuns()).map((run) => run.id)).toContain('w-1');
     expect(await store.writeRun('w-1', 1, { events: [completed('w-1', 3)] })).toBe(true);
     expect(await store.getRun('w-1')).toMatchObject({ lastSeq: 3, status: 'COMPLETED' });
-    expect((await store.eventsAfter('w-1', 1)).map((e) => [e.seq, e.type])).toEqual([[2, 'node.started'], [3, 'run.completed']]);
+    expect((await store.eventsAfter('w-1', 1)).map((e) => [e.seq, e.type])).toEqual([
+      [2, 'node.started'],
+      [3, 'run.completed'],
+    ]);
     expect((await store.runningRuns()).map((run) => run.id)).not.toContain('w-1');
     expect(await store.claimRun('w-1', 'node-b')).toBeUndefined();
   });
@@ -81,7 +103,9 @@ describe.each(backends)('the $name store', ({ open }) => {
   it('refuses an event that does not follow the last seq and stores nothing of that batch', async () => {
     await newRun(store, 'gap');
     await store.claimRun('gap', 'node-a');
-    await expect(store.writeRun('gap', 1, { events: [nodeStarted('gap', 2)] })).rejects.toBeInstanceOf(EventSequenceError);
+    await expect(store.writeRun('gap', 1, { events: [nodeStarted('gap', 2)] })).rejects.toBeInstanceOf(
+      EventSequenceError,
+    );
     expect(await store.eventsAfter('gap', 0)).toEqual([]);
     expect((await store.getRun('gap'))?.lastSeq).toBe(0);
   });
@@ -89,10 +113,14 @@ describe.each(backends)('the $name store', ({ open }) => {
   it('fences a node whose run was taken over: its writes change nothing, the new owner continues', async () => {
     await newRun(store, 'fence');
     const first = await store.claimRun('fence', 'node-a');
-    expect(await store.writeRun('fence', first!.epoch, { events: [started('fence')], snapshot: { at: 'a' } })).toBe(true);
+    expect(await store.writeRun('fence', first!.epoch, { events: [started('fence')], snapshot: { at: 'a' } })).toBe(
+      true,
+    );
     const second = await store.claimRun('fence', 'node-b');
     expect(second).toEqual({ epoch: first!.epoch + 1, lastSeq: 1, snapshot: { at: 'a' } });
-    expect(await store.writeRun('fence', first!.epoch, { events: [nodeStarted('fence', 2)], snapshot: { at: 'zombie' } })).toBe(false);
+    expect(
+      await store.writeRun('fence', first!.epoch, { events: [nodeStarted('fence', 2)], snapshot: { at: 'zombie' } }),
+    ).toBe(false);
     expect(await store.writeRun('fence', first!.epoch, { events: [], snapshot: { at: 'zombie' } })).toBe(false);
     expect(await store.getRun('fence')).toMatchObject({ lastSeq: 1, snapshot: { at: 'a' } });
     expect(await store.writeRun('fence', second!.epoch, { events: [nodeStarted('fence', 2)] })).toBe(true);

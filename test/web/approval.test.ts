@@ -47,16 +47,26 @@ describe('a server with SOPSTATE_TOKEN', () => {
     await page.screenshot({ path: artifactPath('web-human-waiting.png'), fullPage: true });
     await page.click('.waiting-card .approve');
     expect(await runFinished(page)).toBe('completed');
-    expect(await nodeStatuses(page)).toEqual({ review: 'completed', write_note: 'completed', notify_rejected: 'skipped' });
+    expect(await nodeStatuses(page)).toEqual({
+      review: 'completed',
+      write_note: 'completed',
+      notify_rejected: 'skipped',
+    });
     expect(await page.$('.waiting-card')).toBeNull();
   });
 
   it('draws a switch as one labelled arrow per case and one for its default', async () => {
     await selectWorkflow(page, 'route-by-risk');
     const arrows = await page.$$eval('#graph .edge--switch', (edges) =>
-      edges.map((edge) => `${edge.getAttribute('data-from')}->${edge.getAttribute('data-to')}: ${edge.querySelector('.edge-label')?.textContent}`),
+      edges.map(
+        (edge) =>
+          `${edge.getAttribute('data-from')}->${edge.getAttribute('data-to')}: ${edge.querySelector('.edge-label')?.textContent}`,
+      ),
     );
-    expect(arrows.sort()).toEqual(['assess->careful: switch: assess.comment = "high"', 'assess->quick: switch: assess.comment (default)']);
+    expect(arrows.sort()).toEqual([
+      'assess->careful: switch: assess.comment = "high"',
+      'assess->quick: switch: assess.comment (default)',
+    ]);
     await selectWorkflow(page, 'refund-approval');
   });
 

@@ -26,7 +26,8 @@ const declinedRun = async () => {
   expect(await runFinished(page)).toBe('failed');
 };
 
-const badge = (node: string) => page.$eval(`#graph .node[data-node-id="${node}"] .node-badges`, (badges) => badges.textContent);
+const badge = (node: string) =>
+  page.$eval(`#graph .node[data-node-id="${node}"] .node-badges`, (badges) => badges.textContent);
 
 describe('the run view', () => {
   it('a Stripe node panel shows the request, the response and the outputs', async () => {
@@ -66,10 +67,17 @@ describe('the run view', () => {
     const failedRun = page.url().split('/runs/')[1];
     await page.fill('#inputs input[name="payment_method"]', 'pm_card_visa');
     await page.click('#retry-run');
-    await page.waitForFunction((old) => location.pathname.startsWith('/runs/') && !location.pathname.endsWith(old), failedRun);
+    await page.waitForFunction(
+      (old) => location.pathname.startsWith('/runs/') && !location.pathname.endsWith(old),
+      failedRun,
+    );
     expect(await runFinished(page)).toBe('completed');
     expect(await nodeStatuses(page)).toEqual({
-      create_customer: 'completed', create_intent: 'completed', confirm_payment: 'completed', check_status: 'completed', send_receipt: 'completed',
+      create_customer: 'completed',
+      create_intent: 'completed',
+      confirm_payment: 'completed',
+      check_status: 'completed',
+      send_receipt: 'completed',
     });
     expect(await page.textContent('#run-link')).toContain(`retry of ${failedRun.slice(0, 8)} from confirm_payment`);
     expect(server.sandbox.stripe.state().customers.filter((customer) => customer.email === email)).toHaveLength(1);

@@ -21,12 +21,17 @@ export const anthropicError = (error: unknown, target: string, signal: AbortSign
     return new NodeError(`${target} timed out`, { code: 'request_timeout', retryable: true, cause: error });
   }
   if (error instanceof APIConnectionError) {
-    return new NodeError(`${target} could not be reached (${error.message})`, { code: 'network_error', retryable: true, cause: error });
+    return new NodeError(`${target} could not be reached (${error.message})`, {
+      code: 'network_error',
+      retryable: true,
+      cause: error,
+    });
   }
   if (error instanceof APIError) {
     const type = error.type ?? bodyType(error);
     const status = error.status;
-    const retryable = (status !== undefined && isRetryableStatus(status)) || (type !== undefined && RETRYABLE_TYPES.has(type));
+    const retryable =
+      (status !== undefined && isRetryableStatus(status)) || (type !== undefined && RETRYABLE_TYPES.has(type));
     const detail = error.apiMessage ? `: ${error.apiMessage}` : '';
     return new NodeError(`Claude ${status ?? 'stream'} ${type ?? 'error'}${detail} — ${target}`, {
       code: type ?? `http_${status ?? 'error'}`,

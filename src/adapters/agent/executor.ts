@@ -22,9 +22,12 @@ export const createAgentExecutor = (options: AgentExecutorOptions = {}): Executo
     const request = parseAgentRequest(execution);
     const node = execution.node.id;
     if (!options.apiKey) {
-      throw new NodeError(`agent node "${node}": no Claude key — set ANTHROPIC_API_KEY (or run without keys to use the sandbox)`, {
-        code: 'missing_credentials',
-      });
+      throw new NodeError(
+        `agent node "${node}": no Claude key — set ANTHROPIC_API_KEY (or run without keys to use the sandbox)`,
+        {
+          code: 'missing_credentials',
+        },
+      );
     }
     // Retries happen once, in the runner's wrapper, with events: the SDK's own are off.
     client ??= new Anthropic({ apiKey: options.apiKey, baseURL, maxRetries: 0, logLevel: 'off', fetch: options.fetch });
@@ -45,7 +48,12 @@ export const createAgentExecutor = (options: AgentExecutorOptions = {}): Executo
       );
       stream.on('text', (text) => execution.emit({ type: 'agent.delta', node, text }));
       const message = await stream.finalMessage();
-      execution.emit({ type: 'node.response', node, status: stream.response?.status ?? 200, durationMs: Math.round(performance.now() - started) });
+      execution.emit({
+        type: 'node.response',
+        node,
+        status: stream.response?.status ?? 200,
+        durationMs: Math.round(performance.now() - started),
+      });
       const text = message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
       return {
         outputs: agentOutputs(execution.node, text),

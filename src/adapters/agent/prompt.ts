@@ -14,12 +14,19 @@ export interface AgentRequest {
 const DEFAULT_MAX_TOKENS = 1024;
 
 const invalid = (node: WorkflowNode, field: string, problem: string, fix: string): NodeError =>
-  new NodeError(`${node.position.file}:${node.position.line}:${node.position.col}: agent node "${node.id}": runtime.${field} ${problem} — ${fix}`, {
-    code: 'invalid_runtime',
-  });
+  new NodeError(
+    `${node.position.file}:${node.position.line}:${node.position.col}: agent node "${node.id}": runtime.${field} ${problem} — ${fix}`,
+    {
+      code: 'invalid_runtime',
+    },
+  );
 
 const asText = (value: unknown): string | undefined =>
-  value === undefined || value === null ? undefined : typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+  value === undefined || value === null
+    ? undefined
+    : typeof value === 'string'
+      ? value
+      : JSON.stringify(value, null, 2);
 
 /** docs/semantics.md: with no prompt, Claude gets the workflow inputs and the completed nodes' outputs as JSON. */
 const defaultUserContent = (context: NodeExecution['context']): string =>
@@ -29,7 +36,12 @@ export const parseAgentRequest = (execution: NodeExecution): AgentRequest => {
   const { node, runtime } = execution;
   const provider = runtime.provider ?? 'anthropic';
   if (provider !== 'anthropic') {
-    throw invalid(node, 'provider', `is ${JSON.stringify(provider)}, which sopstate cannot run`, 'use provider: anthropic');
+    throw invalid(
+      node,
+      'provider',
+      `is ${JSON.stringify(provider)}, which sopstate cannot run`,
+      'use provider: anthropic',
+    );
   }
   if (typeof runtime.model !== 'string' || runtime.model === '') {
     throw invalid(node, 'model', 'is missing', 'name a Claude model, e.g. model: claude-sonnet-4-6');
@@ -56,7 +68,9 @@ const parseJsonObject = (text: string): Record<string, unknown> | undefined => {
   const fenced = /^```(?:json)?\s*\n([\s\S]*?)\n?```$/.exec(text.trim());
   try {
     const value: unknown = JSON.parse(fenced ? fenced[1] : text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -71,7 +85,9 @@ export const agentOutputs = (node: WorkflowNode, text: string): Record<string, u
   const specs: OutputSpec[] = node.outputs;
   const json = specs.length > 0 ? parseJsonObject(text) : undefined;
   if (!json) return { text };
-  const named = Object.fromEntries(specs.filter((spec) => !spec.extract && spec.name in json).map((spec) => [spec.name, json[spec.name]]));
+  const named = Object.fromEntries(
+    specs.filter((spec) => !spec.extract && spec.name in json).map((spec) => [spec.name, json[spec.name]]),
+  );
   try {
     return { text, ...named, ...extractOutputs(specs, { data: json, status: 200, headers: {} }) };
   } catch (error) {

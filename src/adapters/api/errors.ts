@@ -40,12 +40,17 @@ export const httpError = (details: HttpErrorDetails): NodeError => {
 
 const causeCode = (error: unknown): string | undefined => {
   const cause = error instanceof Error ? error.cause : undefined;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
+  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string')
+    return cause.code;
   return undefined;
 };
 
-
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
 /** Failures that happen before a request leaves: the server cannot have acted on it. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
@@ -83,15 +88,25 @@ export const transportError = (error: unknown, target: string, signal: AbortSign
   if (error instanceof NodeError) return error;
   const code = causeCode(error);
   if (error instanceof SyntaxError) {
-    return new NodeError(`${target} answered with a body that is not valid JSON`, { code: 'invalid_response', cause: error });
+    return new NodeError(`${target} answered with a body that is not valid JSON`, {
+      code: 'invalid_response',
+      cause: error,
+    });
   }
   if (error instanceof TypeError && error.cause === undefined && error.message !== 'fetch failed') {
     // fetch refused to build the request (bad header value, body on GET...): retrying cannot help.
-    return new NodeError(`${target} could not be sent (${maskUserInfo(error.message)})`, { code: 'invalid_request', cause: error });
+    return new NodeError(`${target} could not be sent (${maskUserInfo(error.message)})`, {
+      code: 'invalid_request',
+      cause: error,
+    });
   }
   if (code !== undefined && TIMEOUT_CODES.has(code)) {
     return new NodeError(`${target} timed out (${code})`, { code: 'request_timeout', retryable: true, cause: error });
   }
   const reason = maskUserInfo(code ?? (error instanceof Error ? error.message : String(error)));
-  return new NodeError(`${target} could not be reached (${reason})`, { code: 'network_error', retryable: true, cause: error });
+  return new NodeError(`${target} could not be reached (${reason})`, {
+    code: 'network_error',
+    retryable: true,
+    cause: error,
+  });
 };

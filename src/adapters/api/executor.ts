@@ -27,7 +27,11 @@ const apiOutputs = (execution: NodeExecution, envelope: ApiEnvelope): Record<str
     return { data: envelope.data, status: envelope.status, ...extractOutputs(execution.node.outputs, envelope) };
   } catch (error) {
     if (!(error instanceof OutputError)) throw error;
-    throw new NodeError(`api node "${execution.node.id}": ${error.message}`, { code: 'output_extraction', status: envelope.status, cause: error });
+    throw new NodeError(`api node "${execution.node.id}": ${error.message}`, {
+      code: 'output_extraction',
+      status: envelope.status,
+      cause: error,
+    });
   }
 };
 
@@ -44,7 +48,12 @@ export const createApiExecutor = (options: ApiExecutorOptions = {}): Executor =>
       envelope = await sendHttp(request, execution, fetchImpl);
     } else {
       stripeClient ??= createStripeClient(stripeBase, options.fetch);
-      envelope = await sendStripe(request, execution, { client: stripeClient, baseUrl: stripeBase, pathname, apiKey: options.stripe?.apiKey });
+      envelope = await sendStripe(request, execution, {
+        client: stripeClient,
+        baseUrl: stripeBase,
+        pathname,
+        apiKey: options.stripe?.apiKey,
+      });
     }
     return { outputs: apiOutputs(execution, envelope) };
   };

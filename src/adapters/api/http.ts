@@ -15,7 +15,8 @@ const encodeBody = (request: ApiRequest, headers: Headers): string | undefined =
   if (body.kind === 'none') return undefined;
   const contentType = headers.get('content-type') ?? '';
   if (body.kind === 'text') {
-    if (!contentType) headers.set('content-type', looksLikeJson(body.value) ? 'application/json' : 'text/plain;charset=UTF-8');
+    if (!contentType)
+      headers.set('content-type', looksLikeJson(body.value) ? 'application/json' : 'text/plain;charset=UTF-8');
     return body.value;
   }
   if (contentType.toLowerCase().includes(FORM)) return encodeForm(body.value);
@@ -69,13 +70,18 @@ const errorDetail = (data: unknown): string | undefined => {
   if (typeof data === 'string') return data.slice(0, 200) || undefined;
   if (typeof data !== 'object' || data === null) return undefined;
   const record = data as Record<string, unknown>;
-  const nested = typeof record.error === 'object' && record.error !== null ? (record.error as Record<string, unknown>) : record;
+  const nested =
+    typeof record.error === 'object' && record.error !== null ? (record.error as Record<string, unknown>) : record;
   const message = nested.message ?? record.message ?? (typeof record.error === 'string' ? record.error : undefined);
   return typeof message === 'string' ? message.slice(0, 300) : undefined;
 };
 
 /** A plain HTTP call carries no Idempotency-Key: a POST whose outcome is unknown once its retries are spent ends the run. */
-export const sendHttp = async (request: ApiRequest, execution: NodeExecution, fetchImpl: FetchLike): Promise<ApiEnvelope> => {
+export const sendHttp = async (
+  request: ApiRequest,
+  execution: NodeExecution,
+  fetchImpl: FetchLike,
+): Promise<ApiEnvelope> => {
   try {
     return await sendHttpOnce(request, execution, fetchImpl);
   } catch (error) {
@@ -84,11 +90,18 @@ export const sendHttp = async (request: ApiRequest, execution: NodeExecution, fe
   }
 };
 
-const sendHttpOnce = async (request: ApiRequest, execution: NodeExecution, fetchImpl: FetchLike): Promise<ApiEnvelope> => {
+const sendHttpOnce = async (
+  request: ApiRequest,
+  execution: NodeExecution,
+  fetchImpl: FetchLike,
+): Promise<ApiEnvelope> => {
   if ((request.method === 'GET' || request.method === 'HEAD') && request.body.kind !== 'none') {
-    throw new NodeError(`api node "${execution.node.id}": a ${request.method} request carries no body — move the fields to runtime.query_params`, {
-      code: 'invalid_runtime',
-    });
+    throw new NodeError(
+      `api node "${execution.node.id}": a ${request.method} request carries no body — move the fields to runtime.query_params`,
+      {
+        code: 'invalid_runtime',
+      },
+    );
   }
   const headers = new Headers(request.headers);
   const body = encodeBody(request, headers);
@@ -134,4 +147,3 @@ const sendHttpOnce = async (request: ApiRequest, execution: NodeExecution, fetch
     retryAfterMs: parseRetryAfter(response.headers),
   });
 };
-

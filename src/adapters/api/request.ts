@@ -9,9 +9,12 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const invalid = (node: WorkflowNode, field: string, problem: string, fix: string): NodeError =>
-  new NodeError(`${node.position.file}:${node.position.line}:${node.position.col}: api node "${node.id}": runtime.${field} ${problem} — ${fix}`, {
-    code: 'invalid_runtime',
-  });
+  new NodeError(
+    `${node.position.file}:${node.position.line}:${node.position.col}: api node "${node.id}": runtime.${field} ${problem} — ${fix}`,
+    {
+      code: 'invalid_runtime',
+    },
+  );
 
 const parseMethod = (node: WorkflowNode, value: unknown): HttpMethod => {
   if (value === undefined) return 'GET';
@@ -23,12 +26,22 @@ const parseMethod = (node: WorkflowNode, value: unknown): HttpMethod => {
 
 const parseUrl = (node: WorkflowNode, value: unknown): URL => {
   if (typeof value !== 'string' || value === '') {
-    throw invalid(node, 'url', 'is missing', 'set runtime.url (optionally with endpoint), e.g. https://api.example.com');
+    throw invalid(
+      node,
+      'url',
+      'is missing',
+      'set runtime.url (optionally with endpoint), e.g. https://api.example.com',
+    );
   }
   try {
     return new URL(value);
   } catch {
-    throw invalid(node, 'url', `is not an absolute URL (${JSON.stringify(value)})`, 'start it with https:// or http://');
+    throw invalid(
+      node,
+      'url',
+      `is not an absolute URL (${JSON.stringify(value)})`,
+      'start it with https:// or http://',
+    );
   }
 };
 
@@ -44,7 +57,12 @@ const parseHeaders = (node: WorkflowNode, value: unknown): Record<string, string
     try {
       new Headers([[name, String(headerValue)]]);
     } catch {
-      throw invalid(node, `headers.${name}`, 'is not a valid HTTP header', 'use a token name and a value without line breaks');
+      throw invalid(
+        node,
+        `headers.${name}`,
+        'is not a valid HTTP header',
+        'use a token name and a value without line breaks',
+      );
     }
     headers[name] = String(headerValue);
   }
@@ -53,7 +71,8 @@ const parseHeaders = (node: WorkflowNode, value: unknown): Record<string, string
 
 const parseQuery = (node: WorkflowNode, value: unknown): Record<string, unknown> => {
   if (value === undefined || value === null) return {};
-  if (!isRecord(value)) throw invalid(node, 'query_params', 'is not a mapping', 'write query_params as `name: value` pairs');
+  if (!isRecord(value))
+    throw invalid(node, 'query_params', 'is not a mapping', 'write query_params as `name: value` pairs');
   return value;
 };
 
@@ -63,7 +82,8 @@ const parseBody = (node: WorkflowNode, runtime: Record<string, unknown>): ApiBod
     throw invalid(node, 'body', 'and runtime.body_template are both set', 'keep only one of them');
   }
   if (template !== undefined) {
-    if (typeof template !== 'string') throw invalid(node, 'body_template', 'is not a string', 'use `body` for a mapping');
+    if (typeof template !== 'string')
+      throw invalid(node, 'body_template', 'is not a string', 'use `body` for a mapping');
     return { kind: 'text', value: template };
   }
   if (body === undefined || body === null) return { kind: 'none' };
@@ -77,7 +97,12 @@ const parseExpectedStatus = (node: WorkflowNode, value: unknown): number[] | und
   const list = Array.isArray(value) ? value : [value];
   const statuses = list.map(Number);
   if (statuses.length === 0 || statuses.some((status) => !Number.isInteger(status) || status < 100 || status > 599)) {
-    throw invalid(node, 'expected_status', `is ${JSON.stringify(value)}`, 'give an HTTP status such as 200, or a list such as [200, 201]');
+    throw invalid(
+      node,
+      'expected_status',
+      `is ${JSON.stringify(value)}`,
+      'give an HTTP status such as 200, or a list such as [200, 201]',
+    );
   }
   return statuses;
 };

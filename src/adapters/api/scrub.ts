@@ -16,7 +16,9 @@ const SHOWN_ANYWAY = new Set(['idempotency-key', 'idempotent-replayed']);
 
 /** Headers fit to show in an event: credential-bearing ones are left out (Idempotency-Key stays: it is no secret). */
 export const shownHeaders = (headers: Record<string, string>): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers).filter(([name]) => SHOWN_ANYWAY.has(name.toLowerCase()) || !SENSITIVE.test(name)));
+  Object.fromEntries(
+    Object.entries(headers).filter(([name]) => SHOWN_ANYWAY.has(name.toLowerCase()) || !SENSITIVE.test(name)),
+  );
 
 /** A JSON value with every credential string replaced, for bodies a server may have echoed a key into. */
 export const scrubJson = (value: unknown, secrets: readonly string[]): unknown =>

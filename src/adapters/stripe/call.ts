@@ -27,7 +27,11 @@ const FORM = 'application/x-www-form-urlencoded';
 /** Stripe reads POST parameters from a form body; a Content-Type the workflow sets wins (stripe-node always sends one). */
 const contentTypeOf = (request: ApiRequest): string => headerValue(request.headers, 'content-type') ?? FORM;
 
-const requestHeaders = (request: ApiRequest, execution: NodeExecution, apiKey: string | undefined): Record<string, string> => {
+const requestHeaders = (
+  request: ApiRequest,
+  execution: NodeExecution,
+  apiKey: string | undefined,
+): Record<string, string> => {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (!OWN_HEADERS.has(name.toLowerCase())) headers[name] = value;
@@ -50,7 +54,10 @@ const requestHeaders = (request: ApiRequest, execution: NodeExecution, apiKey: s
 /** Stripe reads GET and DELETE parameters from the query string: a `body` there joins `query_params`. */
 const requestQuery = (request: ApiRequest): Record<string, unknown> => {
   const fromUrl = request.url.search ? parseQuery(request.url.search.slice(1)) : {};
-  const bodyAsQuery = (request.method === 'GET' || request.method === 'DELETE') && request.body.kind === 'object' ? request.body.value : {};
+  const bodyAsQuery =
+    (request.method === 'GET' || request.method === 'DELETE') && request.body.kind === 'object'
+      ? request.body.value
+      : {};
   return { ...fromUrl, ...bodyAsQuery, ...request.query };
 };
 
@@ -62,7 +69,11 @@ const requestBody = (request: ApiRequest): Record<string, unknown> | string | un
   return request.body.value;
 };
 
-export const sendStripe = async (request: ApiRequest, execution: NodeExecution, call: StripeCall): Promise<ApiEnvelope> => {
+export const sendStripe = async (
+  request: ApiRequest,
+  execution: NodeExecution,
+  call: StripeCall,
+): Promise<ApiEnvelope> => {
   try {
     return await sendOnce(request, execution, call);
   } catch (error) {
@@ -135,5 +146,11 @@ const sendOnce = async (request: ApiRequest, execution: NodeExecution, call: Str
     headers: headersToRecord(response.headers),
   };
   if (isExpected(response.status, request.expectedStatus)) return envelope;
-  throw stripeError({ status: response.status, body: envelope.data, headers: response.headers, operation, secrets: credentialValues(headers) });
+  throw stripeError({
+    status: response.status,
+    body: envelope.data,
+    headers: response.headers,
+    operation,
+    secrets: credentialValues(headers),
+  });
 };

@@ -41,5 +41,14 @@ export interface StripeResult {
  * The route comes from the workflow's URL at run time, so per-operation parameter types cannot be
  * checked statically; the template itself is one of `paths` (checked against stripe.oas.json).
  */
-export const requestStripe = (client: StripeClient, method: string, template: StripePath, init: StripeRequestInit): Promise<StripeResult> =>
-  (client.request as unknown as (method: string, path: StripePath, init: StripeRequestInit) => Promise<StripeResult>)(method, template, init);
+export const requestStripe = (
+  client: StripeClient,
+  method: string,
+  template: StripePath,
+  init: StripeRequestInit,
+): Promise<StripeResult> =>
+  (client.request as unknown as (method: string, path: StripePath, init: StripeRequestInit) => Promise<StripeResult>)(
+    method,
+    template,
+    init,
+  );

@@ -12,7 +12,8 @@ interface StripeErrorBody {
   payment_intent?: { id?: string; status?: string };
 }
 
-const asString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const asString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
 
 /** The `error` object of a Stripe error response, when the body is one. */
 const readStripeError = (body: unknown): StripeErrorBody => {
@@ -28,7 +29,10 @@ const readStripeError = (body: unknown): StripeErrorBody => {
     param: asString(record.param),
     payment_intent:
       typeof intent === 'object' && intent !== null
-        ? { id: asString((intent as Record<string, unknown>).id), status: asString((intent as Record<string, unknown>).status) }
+        ? {
+            id: asString((intent as Record<string, unknown>).id),
+            status: asString((intent as Record<string, unknown>).status),
+          }
         : undefined,
   };
 };
@@ -51,8 +55,12 @@ export interface StripeFailure {
 export const stripeError = ({ status, body, headers, operation, secrets }: StripeFailure): NodeError => {
   const error = readStripeError(body);
   const isCardError = status === 402 || error.type === 'card_error';
-  const code = error.code ?? (isCardError ? 'card_error' : undefined) ?? (status === 401 ? 'authentication_error' : error.type) ?? `http_${status}`;
-  const retryable = isCardError ? false : shouldRetryHeader(headers) ?? isRetryableStatus(status);
+  const code =
+    error.code ??
+    (isCardError ? 'card_error' : undefined) ??
+    (status === 401 ? 'authentication_error' : error.type) ??
+    `http_${status}`;
+  const retryable = isCardError ? false : (shouldRetryHeader(headers) ?? isRetryableStatus(status));
   const parts = [
     `Stripe ${status} ${error.type ?? 'error'}${error.code ? ` ${error.code}` : ''}`,
     error.decline_code ? ` (decline_code: ${error.decline_code})` : '',

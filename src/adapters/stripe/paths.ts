@@ -61,7 +61,10 @@ const loadIndex = (): Map<string, RankedEntry[]> => {
   entries.forEach((entry, rank) => {
     const leading = entry.segments.slice(0, KEYED);
     paramLeads ||= leading.some(isParam);
-    const key = keyOf(entry.segments.length, leading.map((segment) => (isParam(segment) ? ANY : segment)));
+    const key = keyOf(
+      entry.segments.length,
+      leading.map((segment) => (isParam(segment) ? ANY : segment)),
+    );
     const bucket = index!.get(key);
     if (bucket) bucket.push({ ...entry, rank });
     else index!.set(key, [{ ...entry, rank }]);
@@ -74,13 +77,22 @@ const specificity = (entry: PathEntry): number =>
 
 /** Every way the leading parts can be keyed: each literal or ANY. */
 const leadingKeys = (leading: string[]): string[][] =>
-  leading.reduce<string[][]>((keys, part) => keys.flatMap((key) => [[...key, part], [...key, ANY]]), [[]]);
+  leading.reduce<string[][]>(
+    (keys, part) =>
+      keys.flatMap((key) => [
+        [...key, part],
+        [...key, ANY],
+      ]),
+    [[]],
+  );
 
 /** The templates that could match `parts`, in specificity order. */
 function candidates(parts: string[]): RankedEntry[] {
   const exact = loadIndex().get(keyOf(parts.length, parts.slice(0, KEYED))) ?? [];
   if (!paramLeads) return exact;
-  const found = leadingKeys(parts.slice(0, KEYED)).flatMap((leading) => loadIndex().get(keyOf(parts.length, leading)) ?? []);
+  const found = leadingKeys(parts.slice(0, KEYED)).flatMap(
+    (leading) => loadIndex().get(keyOf(parts.length, leading)) ?? [],
+  );
   return found.sort((a, b) => a.rank - b.rank);
 }
 

@@ -44,7 +44,9 @@ export const reconcileStripe = async (
 ): Promise<ApiEnvelope | undefined> => {
   const rule = RECONCILERS[route.template];
   if (!rule) return undefined;
-  const headers = Object.fromEntries(Object.entries(call.headers).filter(([name]) => !POST_ONLY.has(name.toLowerCase())));
+  const headers = Object.fromEntries(
+    Object.entries(call.headers).filter(([name]) => !POST_ONLY.has(name.toLowerCase())),
+  );
   const base = new URL(call.baseUrl);
   const path = rule.read.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(route.params[name] ?? ''));
   const node = execution.node.id;

@@ -33,7 +33,12 @@ const startInProcess = async (flags: ChatFlags): Promise<Session> => {
     import('../../server/start-server.ts'),
   ]);
   const scratch = flags.db ? undefined : mkdtempSync(join(tmpdir(), 'sopstate-chat-'));
-  const { runtime, secret, sandbox, close: closeRuntime } = await createRuntime({
+  const {
+    runtime,
+    secret,
+    sandbox,
+    close: closeRuntime,
+  } = await createRuntime({
     allowCli: flags.allowCli,
     forceSandbox: flags.sandbox,
     pacing: parsePacing(process.env.SOPSTATE_SANDBOX_PACING) ?? REALISTIC_PACING,
@@ -113,7 +118,9 @@ const converse = async (client: ChatClient, flags: ChatFlags): Promise<number> =
   // With a terminal, readline echoes what you type, keeps ↑/↓ history and edits the line; it needs `output` for that.
   const reader = createInterface({
     input: process.stdin,
-    ...(interactive ? { output: process.stdout, terminal: true, prompt: 'you> ', historySize: 200, removeHistoryDuplicates: true } : { terminal: false }),
+    ...(interactive
+      ? { output: process.stdout, terminal: true, prompt: 'you> ', historySize: 200, removeHistoryDuplicates: true }
+      : { terminal: false }),
   });
   // Ctrl+C on an empty prompt (or twice) leaves, like Ctrl+D; the conversation ends cleanly either way.
   reader.on('SIGINT', () => {
@@ -154,15 +161,20 @@ export function registerChat(program: Command): void {
     .action(async (flags: ChatFlags) => {
       let session: Session;
       try {
-        if (flags.url && !URL.canParse(flags.url)) throw new Error(`--url ${flags.url} is not a URL: give the server's address, e.g. http://127.0.0.1:8787`);
-        if (!flags.url && !existsSync(resolve(flags.workflows))) throw new Error(`--workflows ${flags.workflows} does not exist: point it at your .osop.yaml folder`);
+        if (flags.url && !URL.canParse(flags.url))
+          throw new Error(`--url ${flags.url} is not a URL: give the server's address, e.g. http://127.0.0.1:8787`);
+        if (!flags.url && !existsSync(resolve(flags.workflows)))
+          throw new Error(`--workflows ${flags.workflows} does not exist: point it at your .osop.yaml folder`);
         session = flags.url ? { url: flags.url, close: async () => undefined } : await startInProcess(flags);
       } catch (error) {
         process.stderr.write(`sopstate chat: ${(error as Error).message}\n`);
         process.exit(2);
       }
       const { createChatClient } = await import('../../server/chat/chat-client.ts');
-      const client = createChatClient({ url: session.url, token: flags.token ?? process.env.SOPSTATE_TOKEN?.trim() ?? undefined });
+      const client = createChatClient({
+        url: session.url,
+        token: flags.token ?? process.env.SOPSTATE_TOKEN?.trim() ?? undefined,
+      });
       let code = 0;
       try {
         code = await converse(client, flags);

@@ -15,17 +15,21 @@ export interface MachineIO {
 /** Prints the machine; resolves with the exit code (0 printed, 2 invalid file or usage). */
 export async function machineCommand(file: string, flags: MachineFlags, io: MachineIO): Promise<number> {
   if (!flags.json && !flags.mermaid) {
-    io.stderr('sopstate machine: choose an output: --json (an XState machine config) or --mermaid (a stateDiagram-v2)\n');
+    io.stderr(
+      'sopstate machine: choose an output: --json (an XState machine config) or --mermaid (a stateDiagram-v2)\n',
+    );
     return 2;
   }
-  const [{ loadWorkflowFile }, { compileWorkflow, CompileError }, { machineToJson }, { machineToMermaid }] = await Promise.all([
-    import('../../osop/load.ts'),
-    import('../../machine/compile.ts'),
-    import('../../inspect/machine-json.ts'),
-    import('../../inspect/machine-mermaid.ts'),
-  ]);
+  const [{ loadWorkflowFile }, { compileWorkflow, CompileError }, { machineToJson }, { machineToMermaid }] =
+    await Promise.all([
+      import('../../osop/load.ts'),
+      import('../../machine/compile.ts'),
+      import('../../inspect/machine-json.ts'),
+      import('../../inspect/machine-mermaid.ts'),
+    ]);
   const { workflow, diagnostics } = await loadWorkflowFile(file);
-  for (const diagnostic of diagnostics.filter((d) => d.severity === 'error')) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
+  for (const diagnostic of diagnostics.filter((d) => d.severity === 'error'))
+    io.stderr(`${formatDiagnostic(diagnostic)}\n`);
   if (!workflow) return 2;
   try {
     const machine = compileWorkflow(workflow);
@@ -41,9 +45,13 @@ export async function machineCommand(file: string, flags: MachineFlags, io: Mach
 export function registerMachine(program: Command): void {
   program
     .command('machine')
-    .description('print the XState machine a workflow compiles to: JSON createMachine accepts again, or a Mermaid state diagram')
+    .description(
+      'print the XState machine a workflow compiles to: JSON createMachine accepts again, or a Mermaid state diagram',
+    )
     .argument('<file>', 'workflow file (.osop, .osop.yaml, .osop.yml, .osop.json)')
-    .addOption(new Option('--json', 'the machine config as JSON (guards, actions and actors by name)').conflicts('mermaid'))
+    .addOption(
+      new Option('--json', 'the machine config as JSON (guards, actions and actors by name)').conflicts('mermaid'),
+    )
     .addOption(new Option('--mermaid', 'the machine as a Mermaid stateDiagram-v2'))
     .action(async (file: string, flags: MachineFlags) => {
       process.exitCode = await machineCommand(file, flags, {

@@ -33,7 +33,9 @@ export function registerMigrate(program: Command): void {
       try {
         const applied = await migratePostgres(pool);
         await migrateDbos(pool, target);
-        process.stdout.write(`sopstate migrate: ${applied.length ? `applied ${applied.join(', ')}` : 'already up to date'}\n`);
+        process.stdout.write(
+          `sopstate migrate: ${applied.length ? `applied ${applied.join(', ')}` : 'already up to date'}\n`,
+        );
       } catch (error) {
         // The URL may hold a password: say what failed, not where.
         process.stderr.write(`sopstate migrate: could not migrate the database (${(error as Error).message})\n`);

@@ -6,7 +6,8 @@ import { DEFAULT_MAX_PATHS } from '../../paths/limits.ts';
 
 export function parseMax(value: string): number {
   const max = Number(value);
-  if (!Number.isInteger(max) || max < 1) throw new InvalidArgumentError('--max takes a whole number of paths, at least 1');
+  if (!Number.isInteger(max) || max < 1)
+    throw new InvalidArgumentError('--max takes a whole number of paths, at least 1');
   return max;
 }
 
@@ -15,7 +16,8 @@ export async function loadOrReport(file: string): Promise<Workflow | undefined> 
   const { loadWorkflowFile } = await import('../../osop/load.ts');
   const { workflow, diagnostics } = await loadWorkflowFile(file);
   if (!workflow) {
-    for (const diagnostic of diagnostics) if (diagnostic.severity === 'error') process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
+    for (const diagnostic of diagnostics)
+      if (diagnostic.severity === 'error') process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
     process.exitCode = 2;
   }
   return workflow;

@@ -24,7 +24,9 @@ export function registerRender(program: Command): void {
       const { loadWorkflowFile } = await import('../../osop/load.ts');
       const { workflow, diagnostics } = await loadWorkflowFile(file).catch((failure: Error) => ({
         workflow: undefined,
-        diagnostics: [{ file, line: 1, col: 1, severity: 'error' as const, code: 'internal', path: '', message: failure.message }],
+        diagnostics: [
+          { file, line: 1, col: 1, severity: 'error' as const, code: 'internal', path: '', message: failure.message },
+        ],
       }));
       if (!workflow) {
         for (const diagnostic of diagnostics) process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);

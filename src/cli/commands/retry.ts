@@ -34,14 +34,22 @@ export async function retryCommand(runId: string, flags: RetryFlags, write: (tex
   if (token) headers.authorization = `Bearer ${token}`;
   const body = JSON.stringify({ ...(flags.from ? { from: flags.from } : {}), inputs: parseInputs(flags.input) });
   const answer = await fetch(`${base}/api/runs/${encodeURIComponent(runId)}/retry`, { method: 'POST', headers, body });
-  const json = (await answer.json().catch(() => ({}))) as { runId?: string; from?: string; error?: { message?: string } | string };
+  const json = (await answer.json().catch(() => ({}))) as {
+    runId?: string;
+    from?: string;
+    error?: { message?: string } | string;
+  };
   if (!answer.ok || !json.runId) {
-    const message = typeof json.error === 'string' ? json.error : json.error?.message ?? `HTTP ${answer.status}`;
+    const message = typeof json.error === 'string' ? json.error : (json.error?.message ?? `HTTP ${answer.status}`);
     throw new Error(`the server refused the retry: ${message}`);
   }
   if (!flags.json) write(`↻ retrying run ${runId} from ${json.from} as run ${json.runId}\n`);
-  const print = flags.json ? (event: RunEvent) => write(`${JSON.stringify(event)}\n`) : createEventPrinter({ write, verbose: flags.verbose, color: process.stdout.isTTY === true });
-  const stream = await fetch(`${base}/api/runs/${encodeURIComponent(json.runId)}/events`, { headers: { ...headers, accept: 'text/event-stream' } });
+  const print = flags.json
+    ? (event: RunEvent) => write(`${JSON.stringify(event)}\n`)
+    : createEventPrinter({ write, verbose: flags.verbose, color: process.stdout.isTTY === true });
+  const stream = await fetch(`${base}/api/runs/${encodeURIComponent(json.runId)}/events`, {
+    headers: { ...headers, accept: 'text/event-stream' },
+  });
   const events: RunEvent[] = [];
   for await (const { data } of readSseJson<RunEvent>(stream)) {
     events.push(data);

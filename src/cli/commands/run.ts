@@ -62,15 +62,25 @@ function checkNodeNames(workflow: Workflow, flag: string, names: string[]): void
   const ids = workflow.nodes.map((node) => node.id);
   for (const name of names) {
     if (ids.includes(name)) continue;
-    throw new UsageError(`${flag} ${name}: no node ${name} in ${workflow.file} (${didYouMean(name, ids) ?? `nodes: ${ids.join(', ')}`})`);
+    throw new UsageError(
+      `${flag} ${name}: no node ${name} in ${workflow.file} (${didYouMean(name, ids) ?? `nodes: ${ids.join(', ')}`})`,
+    );
   }
 }
 
 /** The decision for a waiting human node; undefined when the person left the prompt with Ctrl+C or Ctrl+D (the run is cancelled). */
 async function decide(node: string, flags: RunFlags, io: RunIO): Promise<HumanDecision | undefined> {
   if (flags.reject.includes(node)) return { decision: 'rejected', comment: 'rejected with --reject' };
-  if (flags.approve.includes(node) || flags.autoApprove) return { decision: 'approved', comment: flags.autoApprove ? 'approved with --auto-approve' : 'approved with --approve' };
-  if (!io.ask) return { decision: 'rejected', comment: `no decision given: stdin is not a terminal; pass --approve ${node}, --reject ${node} or --auto-approve` };
+  if (flags.approve.includes(node) || flags.autoApprove)
+    return {
+      decision: 'approved',
+      comment: flags.autoApprove ? 'approved with --auto-approve' : 'approved with --approve',
+    };
+  if (!io.ask)
+    return {
+      decision: 'rejected',
+      comment: `no decision given: stdin is not a terminal; pass --approve ${node}, --reject ${node} or --auto-approve`,
+    };
   const asked = await io.ask(`Approve ${node}? [y/N] `).then(
     (text) => ({ text }),
     () => undefined,
@@ -80,7 +90,12 @@ async function decide(node: string, flags: RunFlags, io: RunIO): Promise<HumanDe
     return undefined;
   }
   const answer = asked.text.trim().toLowerCase();
-  return answer === 'y' || answer === 'yes' ? { decision: 'approved' } : { decision: 'rejected', comment: answer && answer !== 'n' && answer !== 'no' ? answer : 'rejected at the prompt' };
+  return answer === 'y' || answer === 'yes'
+    ? { decision: 'approved' }
+    : {
+        decision: 'rejected',
+        comment: answer && answer !== 'n' && answer !== 'no' ? answer : 'rejected at the prompt',
+      };
 }
 
 /** Runs one workflow file; resolves with the exit code (0 COMPLETED, 1 FAILED/TIMEOUT, 2 invalid input). */
@@ -106,9 +121,16 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
     const both = flags.approve.find((node) => flags.reject.includes(node));
     if (both) throw new UsageError(`--approve ${both} and --reject ${both} contradict each other: pass one of them`);
     const inputs = parseInputFlags(workflow, flags.input);
-    const userSecrets = loadSecrets({ names: workflow.secrets, flags: flags.secret, envFile: join(io.cwd, '.env'), env: io.env });
+    const userSecrets = loadSecrets({
+      names: workflow.secrets,
+      flags: flags.secret,
+      envFile: join(io.cwd, '.env'),
+      env: io.env,
+    });
     services = needsServices(workflow, flags)
-      ? await (await import('../../adapters/services.ts')).openServices({
+      ? await (
+          await import('../../adapters/services.ts')
+        ).openServices({
           env: io.env,
           forceSandbox: flags.sandbox,
           announce: (line) => io.stderr(`${line}\n`),
@@ -128,7 +150,9 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
         log: (line) => io.stderr(`${line}\n`),
       });
     }
-    const print = flags.json ? (event: RunEvent) => io.stdout(`${JSON.stringify(event)}\n`) : createEventPrinter({ write: io.stdout, color: io.color, verbose: flags.verbose });
+    const print = flags.json
+      ? (event: RunEvent) => io.stdout(`${JSON.stringify(event)}\n`)
+      : createEventPrinter({ write: io.stdout, color: io.color, verbose: flags.verbose });
     handle = startRun({
       workflow,
       inputs,
@@ -142,13 +166,16 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
       onEvent: (event) => {
         print(event);
         if (event.type !== 'human.waiting') return;
-        void decide(event.node, flags, io).then((decision) => (decision ? handle.signal(event.node, decision) : handle.cancel()));
+        void decide(event.node, flags, io).then((decision) =>
+          decision ? handle.signal(event.node, decision) : handle.cancel(),
+        );
       },
     });
   } catch (failure) {
     await services?.close();
     await stately?.finish();
-    if (failure instanceof RunSetupError) for (const problem of failure.problems) io.stderr(`${workflow.file}: error: ${problem}\n`);
+    if (failure instanceof RunSetupError)
+      for (const problem of failure.problems) io.stderr(`${workflow.file}: error: ${problem}\n`);
     else if (failure instanceof Error) io.stderr(`error: ${failure.message}\n`);
     else throw failure;
     return 2;
@@ -168,7 +195,8 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 const inspectPort = (value: string): number => {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError('a port is a whole number from 1 to 65535');
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new InvalidArgumentError('a port is a whole number from 1 to 65535');
   return port;
 };
 
@@ -178,7 +206,12 @@ export function registerRun(program: Command): void {
     .description('run a workflow; live progress in the terminal, or one RunEvent per line with --json')
     .argument('<file>', 'workflow file (.osop, .osop.yaml, .osop.yml, .osop.json)')
     .option('--input <name=value>', 'a workflow input (repeatable)', collect, [])
-    .option('--secret <NAME=value>', 'a value for ${secrets.NAME} (repeatable; also read from the environment and .env)', collect, [])
+    .option(
+      '--secret <NAME=value>',
+      'a value for ${secrets.NAME} (repeatable; also read from the environment and .env)',
+      collect,
+      [],
+    )
     .option('--dry-run', 'walk the workflow without calling anything: nodes complete with their x-sample outputs')
     .option('--allow-cli', 'let cli nodes run shell commands')
     .option('--approve <node>', 'approve this human node when it waits (repeatable)', collect, [])
@@ -189,7 +222,11 @@ export function registerRun(program: Command): void {
     .option('--sandbox', 'emulate Stripe and Claude locally even when STRIPE_SECRET_KEY / ANTHROPIC_API_KEY are set')
     .option('--log-dir <dir>', 'where to write <run id>.osoplog.yaml', DEFAULT_LOG_DIR)
     .option('--inspect', "watch the run in Stately's inspector (needs the network; says so in one line without it)")
-    .option('--inspect-port <port>', 'port of the local relay the inspector page connects to (default 8080)', inspectPort)
+    .option(
+      '--inspect-port <port>',
+      'port of the local relay the inspector page connects to (default 8080)',
+      inspectPort,
+    )
     .action(async (file: string, flags: RunFlags) => {
       const terminal = process.stdin.isTTY === true;
       const prompt = terminal ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
@@ -203,7 +240,14 @@ export function registerRun(program: Command): void {
           ...(prompt ? { ask: (question: string) => prompt.question(question) } : {}),
           onStart: (handle) => process.once('SIGINT', () => handle.cancel()),
           // In a terminal the inspector relay outlives the run until Ctrl-C; a browser still connected would keep the process alive after it.
-          ...(terminal ? { untilQuit: () => new Promise<void>((resolve) => process.once('SIGINT', () => resolve(void setTimeout(() => process.exit(), 1000).unref()))) } : {}),
+          ...(terminal
+            ? {
+                untilQuit: () =>
+                  new Promise<void>((resolve) =>
+                    process.once('SIGINT', () => resolve(void setTimeout(() => process.exit(), 1000).unref())),
+                  ),
+              }
+            : {}),
         });
       } finally {
         prompt?.close();

@@ -24,7 +24,8 @@ interface ServeFlags {
 
 const port = (value: string): number => {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535)
+    throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
   return parsed;
 };
 
@@ -63,7 +64,10 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on (0 = any free port)', port, 8787)
     .option('--host <host>', 'address to bind; beyond loopback needs SOPSTATE_TOKEN', '127.0.0.1')
     .option('--workflows <dir>', 'folder of .osop.yaml files the server may run', 'examples')
-    .option('--db <file|url>', `SQLite file for runs and events, or postgres://… for cluster mode (default: DATABASE_URL, else ${DEFAULT_DB})`)
+    .option(
+      '--db <file|url>',
+      `SQLite file for runs and events, or postgres://… for cluster mode (default: DATABASE_URL, else ${DEFAULT_DB})`,
+    )
     .option('--node-id <id>', 'name of this node in a cluster (a unique suffix is added per process start)')
     .option('--concurrency <n>', 'cluster mode: runs this node drives at once', count, 10)
     .option('--allow-cli', 'allow workflows to run cli nodes (shell commands)')
@@ -92,7 +96,12 @@ export function registerServe(program: Command): void {
         import('../../server/start-server.ts'),
       ]);
       let announced = false;
-      const { runtime, secret, sandbox, close: closeRuntime } = await createRuntime({
+      const {
+        runtime,
+        secret,
+        sandbox,
+        close: closeRuntime,
+      } = await createRuntime({
         allowCli: flags.allowCli,
         forceSandbox: flags.sandbox,
         pacing,
@@ -122,7 +131,9 @@ export function registerServe(program: Command): void {
           routes: await routeModules({ forceSandbox: flags.sandbox, sandbox, db: chatDb }),
         });
         const resumed = server.restored.restored.length;
-        process.stdout.write(`sopstate serving ${workflowsDir} at ${server.url}${resumed ? ` (${resumed} unfinished run(s) resumed)` : ''}\n`);
+        process.stdout.write(
+          `sopstate serving ${workflowsDir} at ${server.url}${resumed ? ` (${resumed} unfinished run(s) resumed)` : ''}\n`,
+        );
         const stop = () => {
           void server
             .close()

@@ -13,7 +13,9 @@ interface TestFlags {
 export function registerTest(program: Command): void {
   program
     .command('test')
-    .description('run every path of the workflow: stubbed nodes (model level), or the real adapters against the emulators (--sandbox)')
+    .description(
+      'run every path of the workflow: stubbed nodes (model level), or the real adapters against the emulators (--sandbox)',
+    )
     .argument('<file>', 'workflow file')
     .option('--sandbox', 'drive each path with the real Stripe/Claude adapters against the local emulators')
     .option('--max <n>', 'stop after this many paths', parseMax, DEFAULT_MAX_PATHS)
@@ -32,7 +34,10 @@ export function registerTest(program: Command): void {
         };
         const run = async (runner?: PathRunner) =>
           testPaths(workflow, { max: flags.max, runner, onPath: (_, check) => check && print(formatCheck(check)) });
-        if (flags.sandbox) print('sandbox: Stripe and Claude emulated locally; each path driven through the real adapters with test cards and injected faults');
+        if (flags.sandbox)
+          print(
+            'sandbox: Stripe and Claude emulated locally; each path driven through the real adapters with test cards and injected faults',
+          );
         const { report, undriven } = flags.sandbox
           ? await withSandboxRunner(workflow, async (runner) => run(runner))
           : { report: await run(), undriven: [] };

@@ -20,7 +20,10 @@ export function registerValidate(program: Command): void {
   program
     .command('validate')
     .description('check OSOP workflows (and .osoplog records); prints file:line:col: error|warning: message')
-    .argument('<files...>', 'workflow files (.osop, .osop.yaml, .osop.yml, .osop.json), directories of them, or - for stdin')
+    .argument(
+      '<files...>',
+      'workflow files (.osop, .osop.yaml, .osop.yml, .osop.json), directories of them, or - for stdin',
+    )
     .option('--strict', 'also apply the official full schema, and fail on warnings')
     .addOption(new Option('--schema <name>', 'also report the official JSON Schema verdict').choices(['core', 'full']))
     .option('--json', 'print the diagnostics as a JSON array')

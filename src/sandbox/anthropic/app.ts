@@ -77,7 +77,9 @@ export function createAnthropicEmulator(options: AnthropicEmulatorOptions = {}):
       const body = (await prepare(c, call)) as Record<string, unknown>;
       const request = parseMessagesRequest({ max_tokens: 1, ...body });
       call.status = 200;
-      return c.json({ input_tokens: Math.max(1, countTokens(requestText(request))) }, 200, { 'request-id': call.requestId });
+      return c.json({ input_tokens: Math.max(1, countTokens(requestText(request))) }, 200, {
+        'request-id': call.requestId,
+      });
     } catch (error) {
       return answerError(c, call, error);
     }
@@ -85,7 +87,10 @@ export function createAnthropicEmulator(options: AnthropicEmulatorOptions = {}):
 
   app.notFound((c) => c.json({ type: 'error', error: { type: 'not_found_error', message: 'Not found' } }, 404));
   app.onError((error, c) =>
-    c.json({ type: 'error', error: { type: 'api_error', message: `The Claude sandbox failed: ${error.message}` } }, 500),
+    c.json(
+      { type: 'error', error: { type: 'api_error', message: `The Claude sandbox failed: ${error.message}` } },
+      500,
+    ),
   );
 
   function record(c: Context): AnthropicCallRecord {
@@ -129,7 +134,10 @@ export function createAnthropicEmulator(options: AnthropicEmulatorOptions = {}):
     return streamSSE(c, async (sse) => {
       for (const [index, { event, data }] of events.entries()) {
         if (failMidway && index === 2) {
-          await sse.writeSSE({ event: 'error', data: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }) });
+          await sse.writeSSE({
+            event: 'error',
+            data: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+          });
           return;
         }
         if (delays[index] > 0) await sleep(delays[index]);

@@ -10,7 +10,8 @@ export function checkAnthropicHeaders(headers: Headers): void {
   if (apiKey.trim() === '') throw new AnthropicHttpError(401, 'authentication_error', 'invalid x-api-key');
   const version = headers.get('anthropic-version');
   if (version === null) throw invalidRequest('anthropic-version: header is required');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(version)) throw invalidRequest(`anthropic-version: "${version}" is not a valid version`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(version))
+    throw invalidRequest(`anthropic-version: "${version}" is not a valid version`);
 }
 
 function bearer(authorization: string | null): string | undefined {

@@ -38,9 +38,14 @@ export function parseAnthropicFault(raw: RawFault, at: string): AnthropicFault {
 export function faultError(fault: AnthropicFault): AnthropicHttpError | undefined {
   switch (fault.type) {
     case 'rate_limit':
-      return new AnthropicHttpError(429, 'rate_limit_error', 'Number of requests has exceeded your per-minute rate limit (sandbox fault).', {
-        'retry-after': String(fault.retryAfter ?? 1),
-      });
+      return new AnthropicHttpError(
+        429,
+        'rate_limit_error',
+        'Number of requests has exceeded your per-minute rate limit (sandbox fault).',
+        {
+          'retry-after': String(fault.retryAfter ?? 1),
+        },
+      );
     case 'overloaded':
       return new AnthropicHttpError(529, 'overloaded_error', 'Overloaded');
     case 'server_error':

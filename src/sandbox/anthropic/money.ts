@@ -1,5 +1,20 @@
 const ZERO_DECIMAL = new Set([
-  'bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf',
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
 ]);
 
 /** How many minor units one major unit has (100 for usd, 1 for jpy), as Stripe counts them. */
@@ -13,7 +28,11 @@ export function formatMinorUnits(amount: number, currency: string): string {
   const major = amount / minorUnitsPerMajor(currency);
   const digits = minorUnitsPerMajor(currency) === 1 ? 0 : 2;
   try {
-    const symbol = new Intl.NumberFormat('en-US', { style: 'currency', currency: code, minimumFractionDigits: digits }).format(major);
+    const symbol = new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: code,
+      minimumFractionDigits: digits,
+    }).format(major);
     return symbol.startsWith(code) ? symbol.replace(/\s+/, ' ') : `${symbol} ${code}`;
   } catch {
     return `${major.toFixed(digits)} ${code}`;

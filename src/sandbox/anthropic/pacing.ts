@@ -24,7 +24,8 @@ export function parsePacing(value: string | undefined): StreamPacing | undefined
   if (value === 'off') return NO_PACING;
   if (value === 'realistic') return REALISTIC_PACING;
   const match = /^(\d{1,5}),(\d{1,5})$/.exec(value.trim());
-  if (!match) throw new Error(`SOPSTATE_SANDBOX_PACING=${value}: use off, realistic, or FIRST_MS,TOTAL_MS (e.g. 150,1200)`);
+  if (!match)
+    throw new Error(`SOPSTATE_SANDBOX_PACING=${value}: use off, realistic, or FIRST_MS,TOTAL_MS (e.g. 150,1200)`);
   return { firstTokenMs: Number(match[1]), streamMs: Number(match[2]) };
 }
 

@@ -25,8 +25,15 @@ export function composeReply(request: MessagesRequest, options: ReplyOptions = {
   if (chat) return textMessage(request, chat);
   const tool = said ? pickTool(request.tools ?? [], said, request.tool_choice) : undefined;
   if (tool) {
-    const use: ReplyBlock = { type: 'tool_use', id: randomId('toolu_01'), name: tool.name, input: fillToolInput(tool.input_schema, said), caller: { type: 'direct' } };
-    const preface: ReplyBlock[] = request.tool_choice?.type === 'auto' || !request.tool_choice ? [textBlock('Let me look into that.')] : [];
+    const use: ReplyBlock = {
+      type: 'tool_use',
+      id: randomId('toolu_01'),
+      name: tool.name,
+      input: fillToolInput(tool.input_schema, said),
+      caller: { type: 'direct' },
+    };
+    const preface: ReplyBlock[] =
+      request.tool_choice?.type === 'auto' || !request.tool_choice ? [textBlock('Let me look into that.')] : [];
     return message(request, [...preface, use], 'tool_use', null);
   }
   const details = mergeDetails(extractPaymentDetails(requestText(request)), options.lookup);
@@ -54,7 +61,12 @@ function textMessage(request: MessagesRequest, fullText: string): MessageRespons
   return message(request, [textBlock(text)], stopReason, stopSequence);
 }
 
-function message(request: MessagesRequest, content: ReplyBlock[], stopReason: StopReason, stopSequence: string | null): MessageResponse {
+function message(
+  request: MessagesRequest,
+  content: ReplyBlock[],
+  stopReason: StopReason,
+  stopSequence: string | null,
+): MessageResponse {
   const output = content.map((block) => (block.type === 'text' ? block.text : JSON.stringify(block.input))).join(' ');
   const input = [requestText(request), JSON.stringify(request.tools ?? [])].join(' ');
   return {

@@ -14,7 +14,8 @@ export function parseMessagesRequest(body: unknown): MessagesRequest {
   if (body.messages.length === 0) throw invalidRequest('messages: at least one message is required');
   body.messages.forEach((message, index) => checkMessage(message, `messages.${index}`));
   if (body.tools !== undefined) checkTools(body.tools);
-  if (body.stream !== undefined && typeof body.stream !== 'boolean') throw invalidRequest('stream: Input should be a valid boolean');
+  if (body.stream !== undefined && typeof body.stream !== 'boolean')
+    throw invalidRequest('stream: Input should be a valid boolean');
   const request = body as unknown as MessagesRequest;
   checkToolResults(request);
   return request;
@@ -22,20 +23,24 @@ export function parseMessagesRequest(body: unknown): MessagesRequest {
 
 function checkMessage(message: unknown, at: string): void {
   if (!isRecord(message)) throw invalidRequest(`${at}: Input should be a valid dictionary`);
-  if (message.role !== 'user' && message.role !== 'assistant') throw invalidRequest(`${at}.role: Input should be 'user' or 'assistant'`);
+  if (message.role !== 'user' && message.role !== 'assistant')
+    throw invalidRequest(`${at}.role: Input should be 'user' or 'assistant'`);
   const content = message.content;
   if (typeof content === 'string') return;
   if (!Array.isArray(content)) throw invalidRequest(`${at}.content: Field required`);
   content.forEach((block, index) => {
-    if (!isRecord(block) || typeof block.type !== 'string') throw invalidRequest(`${at}.content.${index}.type: Field required`);
-    if (block.type === 'text' && typeof block.text !== 'string') throw invalidRequest(`${at}.content.${index}.text: Field required`);
+    if (!isRecord(block) || typeof block.type !== 'string')
+      throw invalidRequest(`${at}.content.${index}.type: Field required`);
+    if (block.type === 'text' && typeof block.text !== 'string')
+      throw invalidRequest(`${at}.content.${index}.text: Field required`);
   });
 }
 
 function checkTools(tools: unknown): void {
   if (!Array.isArray(tools)) throw invalidRequest('tools: Input should be a valid list');
   tools.forEach((tool, index) => {
-    if (!isRecord(tool) || typeof tool.name !== 'string' || tool.name === '') throw invalidRequest(`tools.${index}.name: Field required`);
+    if (!isRecord(tool) || typeof tool.name !== 'string' || tool.name === '')
+      throw invalidRequest(`tools.${index}.name: Field required`);
     if (!isRecord(tool.input_schema)) throw invalidRequest(`tools.${index}.input_schema: Field required`);
   });
 }
@@ -45,7 +50,11 @@ function checkToolResults(request: MessagesRequest): void {
   request.messages.forEach((message, index) => {
     if (typeof message.content === 'string') return;
     const previous = request.messages[index - 1];
-    const offered = new Set(blocksOf(previous?.role === 'assistant' ? previous.content : []).filter((b) => b.type === 'tool_use').map((b) => b.id));
+    const offered = new Set(
+      blocksOf(previous?.role === 'assistant' ? previous.content : [])
+        .filter((b) => b.type === 'tool_use')
+        .map((b) => b.id),
+    );
     message.content.forEach((block, blockIndex) => {
       if (block.type !== 'tool_result' || offered.has(block.tool_use_id)) return;
       throw invalidRequest(

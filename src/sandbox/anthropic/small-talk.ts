@@ -4,7 +4,8 @@ import type { MessagesRequest } from './types.ts';
 
 const GREETING = /^(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|howdy)\b/i;
 const THANKS = /^(thanks|thank you|cheers|ok(ay)?|great|cool|nice)\b/i;
-const ABILITIES = /\b(what can you do|what do you do|who are you|what are you|help( me)?$|how does this work|what workflows)\b/i;
+const ABILITIES =
+  /\b(what can you do|what do you do|who are you|what are you|help( me)?$|how does this work|what workflows)\b/i;
 
 const MAX_LISTED = 8;
 
@@ -33,7 +34,8 @@ export function smallTalkReply(said: string, request: MessagesRequest): string |
   if (thanks && !abilities) return 'You are welcome. Tell me when you want to run something else.';
   const workflows = listedWorkflows(request);
   const opening = greeting && !abilities ? 'Hello! ' : '';
-  if (workflows.length === 0) return `${opening}I can answer questions, but no workflows are set up for me to run here.`;
+  if (workflows.length === 0)
+    return `${opening}I can answer questions, but no workflows are set up for me to run here.`;
   const shown = workflows.slice(0, MAX_LISTED).map((name) => `- ${name}`);
   const more = workflows.length > MAX_LISTED ? [`…and ${workflows.length - MAX_LISTED} more.`] : [];
   return [

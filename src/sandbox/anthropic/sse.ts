@@ -13,13 +13,20 @@ export interface StreamEvent {
 export function messageEvents(message: MessageResponse, options: { textChunkChars?: number } = {}): StreamEvent[] {
   const events: StreamEvent[] = [
     event('message_start', {
-      message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...message.usage, output_tokens: 1 } },
+      message: {
+        ...message,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...message.usage, output_tokens: 1 },
+      },
     }),
   ];
   message.content.forEach((block, index) => {
     events.push(event('content_block_start', { index, content_block: emptyBlock(block) }));
     if (index === 0) events.push(event('ping', {}));
-    for (const delta of deltas(block, options.textChunkChars)) events.push(event('content_block_delta', { index, delta }));
+    for (const delta of deltas(block, options.textChunkChars))
+      events.push(event('content_block_delta', { index, delta }));
     events.push(event('content_block_stop', { index }));
   });
   events.push(
@@ -41,9 +48,14 @@ function emptyBlock(block: ReplyBlock): Record<string, unknown> {
 }
 
 function deltas(block: ReplyBlock, chars?: number): Array<Record<string, unknown>> {
-  if (block.type === 'text' && chars) return (block.text.match(new RegExp(`[^]{1,${chars}}`, 'gu')) ?? []).map((text) => ({ type: 'text_delta', text }));
-  if (block.type === 'text') return chunks(block.text, /(?<=\s)(?=\S)/, 3).map((text) => ({ type: 'text_delta', text }));
-  return chunks(JSON.stringify(block.input), /(?<=,)/, 2).map((partial) => ({ type: 'input_json_delta', partial_json: partial }));
+  if (block.type === 'text' && chars)
+    return (block.text.match(new RegExp(`[^]{1,${chars}}`, 'gu')) ?? []).map((text) => ({ type: 'text_delta', text }));
+  if (block.type === 'text')
+    return chunks(block.text, /(?<=\s)(?=\S)/, 3).map((text) => ({ type: 'text_delta', text }));
+  return chunks(JSON.stringify(block.input), /(?<=,)/, 2).map((partial) => ({
+    type: 'input_json_delta',
+    partial_json: partial,
+  }));
 }
 
 /** Splits text at `boundary` into pieces of `per` parts each, keeping every character. */

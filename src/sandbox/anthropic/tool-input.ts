@@ -11,7 +11,11 @@ const EXTRACTORS: Array<[RegExp, Extractor]> = [
   [/payment_?method/, (text) => text.match(/\bpm_[A-Za-z0-9_]+/)?.[0]],
   [/currency/, (text) => moneyInText(text).currency ?? text.match(/\b(usd|eur|gbp|jpy)\b/i)?.[1].toLowerCase()],
   [/amount|price|total|cost/, (text) => moneyInText(text).amount ?? numberAfter(text, 'amount')],
-  [/run_?id/, (text) => text.match(/\b(?:run_[A-Za-z0-9-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/i)?.[0]],
+  [
+    /run_?id/,
+    (text) =>
+      text.match(/\b(?:run_[A-Za-z0-9-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/i)?.[0],
+  ],
   [/workflow|sop/, (text) => workflowName(text)],
   [/^(query|text|message|prompt|question)$/, (text) => text.trim() || undefined],
 ];
@@ -33,7 +37,9 @@ function valueFor(name: string, schema: JsonSchema, text: string): unknown {
   const type = primaryType(schema);
   const explicit = text.match(new RegExp(String.raw`\b${escape(name)}\s*[=:]\s*("[^"]*"|'[^']*'|\S+)`, 'i'))?.[1];
   if (explicit !== undefined) return coerce(explicit.replace(/^["']|["'.,;]$/g, ''), type);
-  const mentioned = schema.enum?.find((option) => typeof option === 'string' && new RegExp(String.raw`\b${escape(option)}\b`, 'i').test(text));
+  const mentioned = schema.enum?.find(
+    (option) => typeof option === 'string' && new RegExp(String.raw`\b${escape(option)}\b`, 'i').test(text),
+  );
   if (mentioned !== undefined) return mentioned;
   if (type === 'object') return objectValue(schema, text);
   const key = name.toLowerCase();
@@ -50,7 +56,9 @@ function objectValue(schema: JsonSchema, text: string): Record<string, unknown> 
 
 function freeForm(text: string): Record<string, unknown> {
   const pairs = [...text.matchAll(/\b([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s,;]+)/g)];
-  const values: Record<string, unknown> = Object.fromEntries(pairs.map(([, key, raw]) => [key, coerce(raw.replace(/^["']|["']$/g, ''))]));
+  const values: Record<string, unknown> = Object.fromEntries(
+    pairs.map(([, key, raw]) => [key, coerce(raw.replace(/^["']|["']$/g, ''))]),
+  );
   const email = text.match(EMAIL_PATTERN)?.[0];
   if (email && values.email === undefined) values.email = email;
   const money = moneyInText(text);
@@ -80,7 +88,8 @@ function primaryType(schema: JsonSchema): string | undefined {
 
 function coerce(raw: string, type?: string): unknown {
   if (type === 'string') return raw;
-  if ((type === 'integer' || type === 'number' || type === undefined) && /^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
+  if ((type === 'integer' || type === 'number' || type === undefined) && /^-?\d+(\.\d+)?$/.test(raw))
+    return Number(raw);
   if ((type === 'boolean' || type === undefined) && /^(true|false)$/i.test(raw)) return raw.toLowerCase() === 'true';
   return raw;
 }

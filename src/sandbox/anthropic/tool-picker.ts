@@ -6,7 +6,11 @@ import { contentWords } from './words.ts';
  * text; ties go to the first offered. `auto` needs at least one shared word, `any` always picks,
  * `tool` forces the named one, `none` never picks.
  */
-export function pickTool(tools: ToolDefinition[], userText: string, choice: ToolChoice = { type: 'auto' }): ToolDefinition | undefined {
+export function pickTool(
+  tools: ToolDefinition[],
+  userText: string,
+  choice: ToolChoice = { type: 'auto' },
+): ToolDefinition | undefined {
   if (tools.length === 0 || choice.type === 'none') return undefined;
   if (choice.type === 'tool') return tools.find((tool) => tool.name === choice.name);
   const said = new Set(contentWords(userText));

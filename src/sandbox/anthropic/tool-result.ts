@@ -46,7 +46,11 @@ function namedItems(text: string): string[] | undefined {
   } catch {
     return undefined;
   }
-  const items = Array.isArray(parsed) ? parsed : Array.isArray((parsed as { workflows?: unknown })?.workflows) ? (parsed as { workflows: unknown[] }).workflows : undefined;
+  const items = Array.isArray(parsed)
+    ? parsed
+    : Array.isArray((parsed as { workflows?: unknown })?.workflows)
+      ? (parsed as { workflows: unknown[] }).workflows
+      : undefined;
   if (!items || items.length === 0) return undefined;
   const named = items.map((item) => {
     const record = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;

@@ -20,7 +20,9 @@ export function parseFaultRules<F>(body: unknown, parseFault: FaultParser<F>): F
     if (!isRecord(raw)) throw new FaultSpecError(`${at}: expected an object like {"path": "/v1/...", "type": "..."}`);
     const path = raw.path;
     if (typeof path !== 'string' || !path.startsWith('/')) {
-      throw new FaultSpecError(`${at}.path: expected a path pattern starting with "/", e.g. "/v1/payment_intents/:id/confirm"`);
+      throw new FaultSpecError(
+        `${at}.path: expected a path pattern starting with "/", e.g. "/v1/payment_intents/:id/confirm"`,
+      );
     }
     const method = optionalString(raw, 'method', at);
     const times = optionalNumber(raw, 'times', at, { integer: true, min: 1 });
@@ -55,7 +57,12 @@ export function optionalNumber(
   const value = raw[key];
   if (value === undefined) return undefined;
   const min = limits.min ?? 0;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (limits.integer && !Number.isInteger(value))) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    (limits.integer && !Number.isInteger(value))
+  ) {
     throw new FaultSpecError(`${at}.${key}: expected ${limits.integer ? 'an integer' : 'a number'} ≥ ${min}`);
   }
   return value;

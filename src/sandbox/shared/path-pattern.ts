@@ -16,5 +16,8 @@ export function matchesPath(pattern: string, path: string): boolean {
 }
 
 function segments(path: string): string[] {
-  return path.split('?')[0].split('/').filter((part) => part.length > 0);
+  return path
+    .split('?')[0]
+    .split('/')
+    .filter((part) => part.length > 0);
 }

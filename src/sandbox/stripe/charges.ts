@@ -64,7 +64,8 @@ export const listCharges: Operation = ({ store, params }) => {
   const intent = optionalString(params, 'payment_intent');
   const all = [...store.charges.values()].filter(
     (charge) =>
-      (customer === undefined || charge.customer === customer) && (intent === undefined || charge.payment_intent === intent),
+      (customer === undefined || charge.customer === customer) &&
+      (intent === undefined || charge.payment_intent === intent),
   );
   return listOf(all, params, '/v1/charges');
 };
@@ -72,13 +73,21 @@ export const listCharges: Operation = ({ store, params }) => {
 function outcome(decline: Decline | undefined): Record<string, unknown> {
   if (!decline) {
     return {
-      network_status: 'approved_by_network', reason: null, risk_level: 'normal', risk_score: 32,
-      seller_message: 'Payment complete.', type: 'authorized',
+      network_status: 'approved_by_network',
+      reason: null,
+      risk_level: 'normal',
+      risk_score: 32,
+      seller_message: 'Payment complete.',
+      type: 'authorized',
     };
   }
   return {
-    network_status: 'declined_by_network', reason: decline.declineCode, risk_level: 'normal', risk_score: 32,
-    seller_message: 'The bank did not return any further details with this decline.', type: 'issuer_declined',
+    network_status: 'declined_by_network',
+    reason: decline.declineCode,
+    risk_level: 'normal',
+    risk_score: 32,
+    seller_message: 'The bank did not return any further details with this decline.',
+    type: 'issuer_declined',
   };
 }
 
@@ -87,7 +96,13 @@ function cardDetails(intent: StripePaymentIntent, method: StripePaymentMethod, d
   return {
     ...nestedTemplate('payment_method_details_card'),
     amount_authorized: decline ? null : intent.amount,
-    brand, country, exp_month, exp_year, fingerprint, funding, last4,
+    brand,
+    country,
+    exp_month,
+    exp_year,
+    fingerprint,
+    funding,
+    last4,
     capture_before: unixSeconds() + 7 * 24 * 3600,
     checks: method.card.checks,
     network: brand,

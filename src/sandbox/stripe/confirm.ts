@@ -5,9 +5,19 @@ import { invalidRequest, StripeHttpError, unexpectedState } from './errors.ts';
 import type { OperationContext } from './operation.ts';
 import { resolvePaymentMethod } from './payment-methods.ts';
 import type { CardOutcome } from './test-cards.ts';
-import type { ConfirmationRecord, PaymentIntentStatus, StripeErrorObject, StripePaymentIntent, StripePaymentMethod } from './types.ts';
+import type {
+  ConfirmationRecord,
+  PaymentIntentStatus,
+  StripeErrorObject,
+  StripePaymentIntent,
+  StripePaymentMethod,
+} from './types.ts';
 
-const CONFIRMABLE: readonly PaymentIntentStatus[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
+const CONFIRMABLE: readonly PaymentIntentStatus[] = [
+  'requires_payment_method',
+  'requires_confirmation',
+  'requires_action',
+];
 
 export interface ConfirmOptions {
   paymentMethod?: string;
@@ -19,13 +29,18 @@ export interface ConfirmOptions {
  * Confirms an intent with its test card: succeeded (or requires_capture), requires_action, or a
  * decline that puts the intent back to requires_payment_method and answers 402 card_error.
  */
-export function confirmIntent(context: OperationContext, intent: StripePaymentIntent, options: ConfirmOptions): StripePaymentIntent {
+export function confirmIntent(
+  context: OperationContext,
+  intent: StripePaymentIntent,
+  options: ConfirmOptions,
+): StripePaymentIntent {
   if (!CONFIRMABLE.includes(intent.status)) {
     throw unexpectedState(
       `You cannot confirm this PaymentIntent because it has a status of ${intent.status}. Only a PaymentIntent with one of the following statuses may be confirmed: ${CONFIRMABLE.join(', ')}.`,
     );
   }
-  const requested = options.paymentMethod ?? (typeof intent.payment_method === 'string' ? intent.payment_method : undefined);
+  const requested =
+    options.paymentMethod ?? (typeof intent.payment_method === 'string' ? intent.payment_method : undefined);
   if (requested === undefined) {
     throw invalidRequest(
       "You cannot confirm this PaymentIntent because it's missing a payment method. Update the PaymentIntent with a payment method and then confirm it again.",
@@ -36,7 +51,12 @@ export function confirmIntent(context: OperationContext, intent: StripePaymentIn
   const outcome = context.store.outcomes.get(method.id) ?? { kind: 'succeed' };
   const effective: CardOutcome =
     outcome.kind === 'authenticate' && options.errorOnRequiresAction
-      ? { kind: 'decline', code: 'authentication_required', declineCode: 'authentication_required', message: 'Your card was declined. This transaction requires authentication.' }
+      ? {
+          kind: 'decline',
+          code: 'authentication_required',
+          declineCode: 'authentication_required',
+          message: 'Your card was declined. This transaction requires authentication.',
+        }
       : outcome;
   switch (effective.kind) {
     case 'succeed':
@@ -74,9 +94,17 @@ function succeed(context: OperationContext, intent: StripePaymentIntent, method:
 
 function requireAction(intent: StripePaymentIntent, method: StripePaymentMethod, returnUrl: string | undefined): void {
   const nextAction = returnUrl
-    ? { type: 'redirect_to_url', redirect_to_url: { url: `https://hooks.stripe.com/3d_secure_2/hosted/${intent.id}`, return_url: returnUrl } }
+    ? {
+        type: 'redirect_to_url',
+        redirect_to_url: { url: `https://hooks.stripe.com/3d_secure_2/hosted/${intent.id}`, return_url: returnUrl },
+      }
     : { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', source: randomId('src_1') } };
-  Object.assign(intent, { status: 'requires_action', payment_method: method.id, next_action: nextAction, last_payment_error: null });
+  Object.assign(intent, {
+    status: 'requires_action',
+    payment_method: method.id,
+    next_action: nextAction,
+    last_payment_error: null,
+  });
 }
 
 function decline(

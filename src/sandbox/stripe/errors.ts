@@ -17,7 +17,11 @@ export class StripeHttpError extends Error {
   }
 }
 
-export function invalidRequest(message: string, fields: Partial<StripeErrorObject> = {}, status = 400): StripeHttpError {
+export function invalidRequest(
+  message: string,
+  fields: Partial<StripeErrorObject> = {},
+  status = 400,
+): StripeHttpError {
   const docUrl = fields.code ? { doc_url: `${DOCS}/${fields.code.replaceAll('_', '-')}` } : {};
   return new StripeHttpError(status, { type: 'invalid_request_error', message, ...docUrl, ...fields });
 }
@@ -51,11 +55,19 @@ export function unrecognizedUrl(method: string, path: string): StripeHttpError {
 }
 
 export function authenticationFailed(message: string): StripeHttpError {
-  return new StripeHttpError(401, { type: 'invalid_request_error', message }, { 'WWW-Authenticate': 'Bearer realm="Stripe"' });
+  return new StripeHttpError(
+    401,
+    { type: 'invalid_request_error', message },
+    { 'WWW-Authenticate': 'Bearer realm="Stripe"' },
+  );
 }
 
 export function apiError(status: number, shouldRetry: boolean | undefined): StripeHttpError {
-  return new StripeHttpError(status, { type: 'api_error', message: 'An unknown error occurred' }, shouldRetryHeader(shouldRetry));
+  return new StripeHttpError(
+    status,
+    { type: 'api_error', message: 'An unknown error occurred' },
+    shouldRetryHeader(shouldRetry),
+  );
 }
 
 export function rateLimited(retryAfterSeconds: number, shouldRetry: boolean | undefined): StripeHttpError {

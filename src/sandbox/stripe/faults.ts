@@ -61,7 +61,9 @@ export function faultError(fault: StripeFault): StripeHttpError | undefined {
     case 'rate_limit':
       return rateLimited(fault.retryAfter ?? 1, fault.shouldRetry);
     case 'invalid_request':
-      return invalidRequest('Injected fault: the request was refused.', { code: fault.code ?? 'parameter_invalid_empty' });
+      return invalidRequest('Injected fault: the request was refused.', {
+        code: fault.code ?? 'parameter_invalid_empty',
+      });
     case 'delay':
     case 'reset':
       return undefined;

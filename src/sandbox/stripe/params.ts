@@ -38,7 +38,11 @@ export function optionalBoolean(params: Params, key: string): boolean | undefine
 export function optionalStringList(params: Params, key: string): string[] {
   const value = params[key];
   if (value === undefined) return [];
-  const list = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? Object.values(value) : [value];
+  const list = Array.isArray(value)
+    ? value
+    : typeof value === 'object' && value !== null
+      ? Object.values(value)
+      : [value];
   if (!list.every((item) => typeof item === 'string')) throw invalidRequest(`Invalid array: ${key}`, { param: key });
   return list as string[];
 }

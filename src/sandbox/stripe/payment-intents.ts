@@ -18,10 +18,19 @@ import { objectTemplate } from './tables.ts';
 import type { PaymentIntentStatus, StripeCharge, StripePaymentIntent } from './types.ts';
 
 const CANCELABLE: readonly PaymentIntentStatus[] = [
-  'requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action', 'processing',
+  'requires_payment_method',
+  'requires_capture',
+  'requires_confirmation',
+  'requires_action',
+  'processing',
 ];
 const COPIED = [
-  'description', 'receipt_email', 'setup_future_usage', 'statement_descriptor', 'statement_descriptor_suffix', 'transfer_group',
+  'description',
+  'receipt_email',
+  'setup_future_usage',
+  'statement_descriptor',
+  'statement_descriptor_suffix',
+  'transfer_group',
 ] as const;
 type CaptureMethod = StripePaymentIntent['capture_method'];
 type ConfirmationMethod = StripePaymentIntent['confirmation_method'];
@@ -33,7 +42,10 @@ export const createPaymentIntent: Operation = (context) => {
   if (!/^[a-z]{3}$/.test(currency)) throw invalidRequest(`Invalid currency: ${currency}`, { param: 'currency' });
   const minimum = currency === 'usd' ? 50 : 1;
   if (amount < minimum) {
-    throw invalidRequest(`Amount must be at least ${minimum} ${currency}`, { code: 'amount_too_small', param: 'amount' });
+    throw invalidRequest(`Amount must be at least ${minimum} ${currency}`, {
+      code: 'amount_too_small',
+      param: 'amount',
+    });
   }
   const customer = optionalString(params, 'customer');
   if (customer !== undefined) findCustomer(store, customer, 'customer');
@@ -54,7 +66,8 @@ export const createPaymentIntent: Operation = (context) => {
     cancellation_reason: null,
     capture_method: (optionalString(params, 'capture_method') as CaptureMethod | undefined) ?? 'automatic_async',
     client_secret: `${id}_secret_${randomId('', 25)}`,
-    confirmation_method: (optionalString(params, 'confirmation_method') as ConfirmationMethod | undefined) ?? 'automatic',
+    confirmation_method:
+      (optionalString(params, 'confirmation_method') as ConfirmationMethod | undefined) ?? 'automatic',
     created: unixSeconds(now),
     currency,
     customer: customer ?? null,
@@ -83,7 +96,9 @@ export const retrievePaymentIntent: Operation = (context) => findIntent(context)
 
 export const listPaymentIntents: Operation = ({ store, params }) => {
   const customer = optionalString(params, 'customer');
-  const all = [...store.paymentIntents.values()].filter((intent) => customer === undefined || intent.customer === customer);
+  const all = [...store.paymentIntents.values()].filter(
+    (intent) => customer === undefined || intent.customer === customer,
+  );
   return listOf(all, params, '/v1/payment_intents');
 };
 
@@ -117,7 +132,11 @@ export const capturePaymentIntent: Operation = (context) => {
     amount_refunded: charge.amount - amount,
     balance_transaction: randomId('txn_3', 23),
   } satisfies Partial<StripeCharge>);
-  const captured = { status: 'succeeded', amount_received: amount, amount_capturable: 0 } satisfies Partial<StripePaymentIntent>;
+  const captured = {
+    status: 'succeeded',
+    amount_received: amount,
+    amount_capturable: 0,
+  } satisfies Partial<StripePaymentIntent>;
   Object.assign(intent, captured);
   context.emit('charge.captured', charge);
   context.emit('payment_intent.succeeded', intent);

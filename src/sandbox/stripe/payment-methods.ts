@@ -55,14 +55,14 @@ export const retrievePaymentMethod: Operation = ({ store, path }) => findPathMet
 
 export const attachPaymentMethod: Operation = ({ store, params, path, now, emit }) => {
   const customer = findCustomer(store, requiredString(params, 'customer'), 'customer');
-  const method = path.payment_method in TEST_CARDS
-    ? resolvePaymentMethod(store, path.payment_method, now)
-    : findPathMethod(store, path.payment_method);
+  const method =
+    path.payment_method in TEST_CARDS
+      ? resolvePaymentMethod(store, path.payment_method, now)
+      : findPathMethod(store, path.payment_method);
   if (method.customer !== null && method.customer !== customer.id) {
-    throw invalidRequest(
-      'The payment method you provided has already been attached to a customer.',
-      { code: 'payment_method_unexpected_state' },
-    );
+    throw invalidRequest('The payment method you provided has already been attached to a customer.', {
+      code: 'payment_method_unexpected_state',
+    });
   }
   method.customer = customer.id;
   emit('payment_method.attached', method);
@@ -94,8 +94,11 @@ export const listCustomerPaymentMethods: Operation = ({ store, params, path }) =
 };
 
 function methodsOf(store: StripeStore, customer: string | undefined, type: string | undefined): StripePaymentMethod[] {
-  const owned = (method: StripePaymentMethod) => (customer === undefined ? method.customer !== null : method.customer === customer);
-  return [...store.paymentMethods.values()].filter((method) => owned(method) && (type === undefined || method.type === type));
+  const owned = (method: StripePaymentMethod) =>
+    customer === undefined ? method.customer !== null : method.customer === customer;
+  return [...store.paymentMethods.values()].filter(
+    (method) => owned(method) && (type === undefined || method.type === type),
+  );
 }
 
 function findPathMethod(store: StripeStore, id: string): StripePaymentMethod {

@@ -41,7 +41,10 @@ interface Outcome {
 
 /** A response whose body fails at once: the server drops the connection, the client gets no answer. */
 const droppedConnection = (): Response =>
-  new Response(new ReadableStream({ pull: (controller) => controller.error(new Error('sandbox: connection reset (fault)')) }), { status: 200 });
+  new Response(
+    new ReadableStream({ pull: (controller) => controller.error(new Error('sandbox: connection reset (fault)')) }),
+    { status: 200 },
+  );
 
 /**
  * Every call goes through the same steps: log, auth, version, params, injected fault, idempotency
@@ -51,7 +54,7 @@ const droppedConnection = (): Response =>
 export function createPipeline(deps: PipelineDeps) {
   return async function handle(c: Context, endpoint: Endpoint): Promise<Response> {
     const { method, path } = c.req;
-    const key = method === 'POST' ? c.req.header('idempotency-key') ?? null : null;
+    const key = method === 'POST' ? (c.req.header('idempotency-key') ?? null) : null;
     const call: StripeCallRecord = {
       requestId: randomId('req_', 14),
       at: new Date().toISOString(),
@@ -80,7 +83,9 @@ export function createPipeline(deps: PipelineDeps) {
     checkStripeKey(c.req.header('authorization'));
     checkStripeVersion(c.req.header('stripe-version'));
     if (key !== null && key.length > 255) {
-      throw invalidRequest(`Invalid Idempotency-Key: keys can be at most 255 characters long, this one has ${key.length}.`);
+      throw invalidRequest(
+        `Invalid Idempotency-Key: keys can be at most 255 characters long, this one has ${key.length}.`,
+      );
     }
     const params = await readRequestParams(c.req.raw);
     call.params = params;
@@ -90,7 +95,9 @@ export function createPipeline(deps: PipelineDeps) {
     const failure = fault ? faultError(fault) : undefined;
     if (failure && !after) throw failure;
     if (fault?.type === 'reset' && !after) return { status: 0, body: null, headers: {}, reset: true };
-    const decision = key ? deps.idempotency.begin(key, `${call.method} ${call.path}`, params) : { kind: 'execute' as const };
+    const decision = key
+      ? deps.idempotency.begin(key, `${call.method} ${call.path}`, params)
+      : { kind: 'execute' as const };
     if (decision.kind === 'replay') {
       call.replayed = true;
       const { status, body, requestId } = decision.response;
@@ -107,7 +114,11 @@ export function createPipeline(deps: PipelineDeps) {
       const context = { store: deps.store, params, path: c.req.param(), idempotencyKey: key, now, emit };
       const outcome = execute(endpoint, context);
       if (key && keeps(outcome.status)) {
-        deps.idempotency.complete(key, { status: outcome.status, body: structuredClone(outcome.body), requestId: call.requestId });
+        deps.idempotency.complete(key, {
+          status: outcome.status,
+          body: structuredClone(outcome.body),
+          requestId: call.requestId,
+        });
       }
       if (fault?.type === 'delay' && after) await sleep(fault.ms);
       if (failure) throw failure;
@@ -136,7 +147,8 @@ function keeps(status: number): boolean {
 }
 
 function asOutcome(error: unknown): Outcome {
-  if (error instanceof StripeHttpError) return { status: error.status, body: { error: error.error }, headers: error.headers };
+  if (error instanceof StripeHttpError)
+    return { status: error.status, body: { error: error.error }, headers: error.headers };
   throw error;
 }
 

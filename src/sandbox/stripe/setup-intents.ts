@@ -7,7 +7,11 @@ import { applyMetadata, optionalBoolean, optionalString, optionalStringList } fr
 import { objectTemplate } from './tables.ts';
 import type { SetupIntentStatus, StripeSetupIntent } from './types.ts';
 
-const CONFIRMABLE: readonly SetupIntentStatus[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
+const CONFIRMABLE: readonly SetupIntentStatus[] = [
+  'requires_payment_method',
+  'requires_confirmation',
+  'requires_action',
+];
 
 export const createSetupIntent: Operation = (context) => {
   const { store, params, now } = context;

@@ -56,7 +56,14 @@ export class StripeStore {
   }
 
   clear(): void {
-    const maps = [this.customers, this.paymentIntents, this.paymentMethods, this.charges, this.refunds, this.setupIntents];
+    const maps = [
+      this.customers,
+      this.paymentIntents,
+      this.paymentMethods,
+      this.charges,
+      this.refunds,
+      this.setupIntents,
+    ];
     for (const map of maps) map.clear();
     this.events.clear();
     this.outcomes.clear();

@@ -38,7 +38,13 @@ export interface StripeTables {
 }
 
 export const EMULATED_OBJECTS = [
-  'customer', 'payment_intent', 'charge', 'refund', 'payment_method', 'setup_intent', 'event',
+  'customer',
+  'payment_intent',
+  'charge',
+  'refund',
+  'payment_method',
+  'setup_intent',
+  'event',
 ] as const;
 export type EmulatedObject = (typeof EMULATED_OBJECTS)[number];
 
@@ -47,17 +53,31 @@ export type NestedTemplate = (typeof NESTED_TEMPLATES)[number];
 
 /** `METHOD template`, e.g. `POST /v1/payment_intents/{intent}/capture`. */
 export const EMULATED_OPERATIONS = [
-  'POST /v1/customers', 'GET /v1/customers', 'GET /v1/customers/{customer}', 'POST /v1/customers/{customer}',
+  'POST /v1/customers',
+  'GET /v1/customers',
+  'GET /v1/customers/{customer}',
+  'POST /v1/customers/{customer}',
   'GET /v1/customers/{customer}/payment_methods',
-  'POST /v1/payment_intents', 'GET /v1/payment_intents', 'GET /v1/payment_intents/{intent}',
-  'POST /v1/payment_intents/{intent}/confirm', 'POST /v1/payment_intents/{intent}/cancel',
+  'POST /v1/payment_intents',
+  'GET /v1/payment_intents',
+  'GET /v1/payment_intents/{intent}',
+  'POST /v1/payment_intents/{intent}/confirm',
+  'POST /v1/payment_intents/{intent}/cancel',
   'POST /v1/payment_intents/{intent}/capture',
-  'GET /v1/charges', 'GET /v1/charges/{charge}',
-  'POST /v1/refunds', 'GET /v1/refunds', 'GET /v1/refunds/{refund}',
-  'GET /v1/payment_methods', 'GET /v1/payment_methods/{payment_method}',
-  'POST /v1/payment_methods/{payment_method}/attach', 'POST /v1/payment_methods/{payment_method}/detach',
-  'POST /v1/setup_intents', 'GET /v1/setup_intents/{intent}', 'POST /v1/setup_intents/{intent}/confirm',
-  'GET /v1/events', 'GET /v1/events/{id}',
+  'GET /v1/charges',
+  'GET /v1/charges/{charge}',
+  'POST /v1/refunds',
+  'GET /v1/refunds',
+  'GET /v1/refunds/{refund}',
+  'GET /v1/payment_methods',
+  'GET /v1/payment_methods/{payment_method}',
+  'POST /v1/payment_methods/{payment_method}/attach',
+  'POST /v1/payment_methods/{payment_method}/detach',
+  'POST /v1/setup_intents',
+  'GET /v1/setup_intents/{intent}',
+  'POST /v1/setup_intents/{intent}/confirm',
+  'GET /v1/events',
+  'GET /v1/events/{id}',
 ] as const;
 export type EmulatedOperation = (typeof EMULATED_OPERATIONS)[number];
 

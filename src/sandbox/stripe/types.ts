@@ -125,12 +125,7 @@ export interface StripeRefund {
 }
 
 export type SetupIntentStatus =
-  | 'requires_payment_method'
-  | 'requires_confirmation'
-  | 'requires_action'
-  | 'processing'
-  | 'canceled'
-  | 'succeeded';
+  'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'canceled' | 'succeeded';
 
 export interface StripeSetupIntent {
   [field: string]: unknown;

@@ -42,7 +42,11 @@ export const createChatClient = ({ url, token }: ChatClientOptions): ChatClient 
   let conversationId: string | undefined;
   const base = url.replace(/\/+$/, '');
 
-  const post = async (path: string, body: Record<string, unknown>, onEvent: (event: ChatEvent) => void): Promise<void> => {
+  const post = async (
+    path: string,
+    body: Record<string, unknown>,
+    onEvent: (event: ChatEvent) => void,
+  ): Promise<void> => {
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, {
@@ -59,7 +63,10 @@ export const createChatClient = ({ url, token }: ChatClientOptions): ChatClient 
     }
     if (!response.ok) {
       const hint = response.status === 401 ? ' (pass --token or set SOPSTATE_TOKEN)' : '';
-      throw new ChatClientError(`${path} answered ${response.status}: ${await errorText(response)}${hint}`, response.status);
+      throw new ChatClientError(
+        `${path} answered ${response.status}: ${await errorText(response)}${hint}`,
+        response.status,
+      );
     }
     for await (const { data } of readSseJson<ChatEvent>(response)) {
       if (data.type === 'conversation') conversationId = data.conversationId;

@@ -13,24 +13,26 @@ export interface ChatModuleOptions {
   model?: string;
 }
 
-export const chatModule = ({ db: ownDb, anthropic, model }: ChatModuleOptions): RouteModule => (app, ctx) => {
-  const db = ownDb ?? ctx.db;
-  if (!db) throw new Error('the chat keeps conversations in SQLite: give chatModule a db in cluster mode');
-  migrate(db, chatMigrations);
-  app.route(
-    '/',
-    chatRoutes({
-      store: new ChatStore(db),
-      anthropic,
-      model,
-      fetch: (path, init) => Promise.resolve(app.request(path, init)),
-      inspectWorkflow: async (id) => {
-        const entry = await ctx.catalog.get(id).catch(() => undefined);
-        return entry?.workflow as unknown as Record<string, unknown> | undefined;
-      },
-    }),
-  );
-};
+export const chatModule =
+  ({ db: ownDb, anthropic, model }: ChatModuleOptions): RouteModule =>
+  (app, ctx) => {
+    const db = ownDb ?? ctx.db;
+    if (!db) throw new Error('the chat keeps conversations in SQLite: give chatModule a db in cluster mode');
+    migrate(db, chatMigrations);
+    app.route(
+      '/',
+      chatRoutes({
+        store: new ChatStore(db),
+        anthropic,
+        model,
+        fetch: (path, init) => Promise.resolve(app.request(path, init)),
+        inspectWorkflow: async (id) => {
+          const entry = await ctx.catalog.get(id).catch(() => undefined);
+          return entry?.workflow as unknown as Record<string, unknown> | undefined;
+        },
+      }),
+    );
+  };
 
 /** The chat with Claude chosen like the executors: live with ANTHROPIC_API_KEY, else the sandbox's emulator. */
 export const chatModuleFromEnv = (options: ChatClaudeOptions & { db?: Database } = {}): RouteModule =>

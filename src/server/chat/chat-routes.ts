@@ -65,7 +65,9 @@ export const chatRoutes = (deps: ChatRouteDeps): Hono => {
       let writes = Promise.resolve();
       const emit = (event: ChatEvent): void => {
         if (aborted.signal.aborted) return;
-        writes = writes.then(() => sse.writeSSE({ event: event.type, data: JSON.stringify(event) })).catch(() => undefined);
+        writes = writes
+          .then(() => sse.writeSSE({ event: event.type, data: JSON.stringify(event) }))
+          .catch(() => undefined);
       };
       await lock(lockKey, () =>
         run(emit, aborted.signal).catch((error: Error) => {
@@ -81,16 +83,36 @@ export const chatRoutes = (deps: ChatRouteDeps): Hono => {
     const message = body?.message;
     const conversationId = body?.conversationId;
     if (typeof message !== 'string' || message.trim() === '') {
-      return apiError(c, 400, 'bad-request', 'send JSON {"message": "...", "conversationId"?: "..."} with a non-empty message');
+      return apiError(
+        c,
+        400,
+        'bad-request',
+        'send JSON {"message": "...", "conversationId"?: "..."} with a non-empty message',
+      );
     }
     if (message.length > MAX_MESSAGE) {
-      return apiError(c, 400, 'message-too-long', `message is ${message.length} characters; the limit is ${MAX_MESSAGE}`);
+      return apiError(
+        c,
+        400,
+        'message-too-long',
+        `message is ${message.length} characters; the limit is ${MAX_MESSAGE}`,
+      );
     }
     if (conversationId !== undefined && typeof conversationId !== 'string') {
-      return apiError(c, 400, 'bad-request', 'conversationId must be a string from an earlier "conversation" event (or left out)');
+      return apiError(
+        c,
+        400,
+        'bad-request',
+        'conversationId must be a string from an earlier "conversation" event (or left out)',
+      );
     }
     if (conversationId !== undefined && !deps.store.get(conversationId)) {
-      return apiError(c, 404, 'unknown-conversation', `unknown conversation ${conversationId}; omit conversationId to start a new one`);
+      return apiError(
+        c,
+        404,
+        'unknown-conversation',
+        `unknown conversation ${conversationId}; omit conversationId to start a new one`,
+      );
     }
     const turnDeps = await conversationDeps(c);
     const key = typeof conversationId === 'string' ? conversationId : `new:${crypto.randomUUID()}`;
@@ -99,11 +121,17 @@ export const chatRoutes = (deps: ChatRouteDeps): Hono => {
 
   app.post('/api/chat/confirm', async (c) => {
     const conversationId = (await readJsonObject(c))?.conversationId;
-    if (typeof conversationId !== 'string') return apiError(c, 400, 'bad-request', 'send JSON {"conversationId": "..."}');
+    if (typeof conversationId !== 'string')
+      return apiError(c, 400, 'bad-request', 'send JSON {"conversationId": "..."}');
     const conversation = deps.store.get(conversationId);
     if (!conversation) return apiError(c, 404, 'unknown-conversation', `unknown conversation ${conversationId}`);
     if (!conversation.pending) {
-      return apiError(c, 409, 'nothing-pending', 'nothing is waiting for confirmation in this conversation; send a message with POST /api/chat');
+      return apiError(
+        c,
+        409,
+        'nothing-pending',
+        'nothing is waiting for confirmation in this conversation; send a message with POST /api/chat',
+      );
     }
     const turnDeps = await conversationDeps(c);
     return stream(c, conversationId, (emit, signal) => confirmTurn(turnDeps, conversationId, emit, signal));

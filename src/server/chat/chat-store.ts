@@ -53,15 +53,15 @@ export class ChatStore {
   create(): ConversationRecord {
     const now = new Date().toISOString();
     const id = `conv_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
-    this.db
-      .prepare('INSERT INTO chat_conversations (id, created_at, updated_at) VALUES (?, ?, ?)')
-      .run(id, now, now);
+    this.db.prepare('INSERT INTO chat_conversations (id, created_at, updated_at) VALUES (?, ?, ?)').run(id, now, now);
     return { id, createdAt: now, updatedAt: now };
   }
 
   get(id: string): ConversationRecord | undefined {
     const row = this.db
-      .prepare<[string], ConversationRow>('SELECT id, created_at, updated_at, pending FROM chat_conversations WHERE id = ?')
+      .prepare<[string], ConversationRow>(
+        'SELECT id, created_at, updated_at, pending FROM chat_conversations WHERE id = ?',
+      )
       .get(id);
     if (!row) return undefined;
     return {
@@ -119,7 +119,9 @@ export class ChatStore {
 
   runs(id: string): string[] {
     return this.db
-      .prepare<[string], { run_id: string }>('SELECT run_id FROM chat_runs WHERE conversation_id = ? ORDER BY created_at')
+      .prepare<[string], { run_id: string }>(
+        'SELECT run_id FROM chat_runs WHERE conversation_id = ? ORDER BY created_at',
+      )
       .all(id)
       .map((row) => row.run_id);
   }

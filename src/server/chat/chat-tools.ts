@@ -46,57 +46,58 @@ const inputProperties = (workflows: ChatWorkflow[]): Record<string, { type?: Jso
 export const chatTools = (workflows: ChatWorkflow[]): Tool[] => {
   const workflowIds = workflows.map((workflow) => workflow.id);
   return [
-  {
-    name: 'list_workflows',
-    description: 'List the workflows (standard operating procedures) this server can run, with their ids and descriptions.',
-    input_schema: { type: 'object', properties: {} },
-  },
-  {
-    name: 'describe_workflow',
-    description: 'Describe one workflow: its inputs, nodes (steps) and edges.',
-    input_schema: {
-      type: 'object',
-      properties: { workflow: { type: 'string', enum: workflowIds, description: 'workflow id' } },
-      required: ['workflow'],
+    {
+      name: 'list_workflows',
+      description:
+        'List the workflows (standard operating procedures) this server can run, with their ids and descriptions.',
+      input_schema: { type: 'object', properties: {} },
     },
-  },
-  {
-    name: 'start_run',
-    description:
-      'Start a workflow run, e.g. charge a customer, take a payment, bill someone or run a procedure. ' +
-      'Pass the workflow id and its inputs from the request: email, amount in the smallest currency unit ' +
-      '(Stripe style: $25 → 2500), currency (usd). A person always confirms before anything starts.',
-    input_schema: {
-      type: 'object',
-      properties: {
-        workflow: { type: 'string', enum: workflowIds, description: 'workflow id' },
-        inputs: {
-          type: 'object',
-          description: 'the workflow inputs, e.g. {"email": "john@example.com", "amount": 2500, "currency": "usd"}',
-          properties: inputProperties(workflows),
+    {
+      name: 'describe_workflow',
+      description: 'Describe one workflow: its inputs, nodes (steps) and edges.',
+      input_schema: {
+        type: 'object',
+        properties: { workflow: { type: 'string', enum: workflowIds, description: 'workflow id' } },
+        required: ['workflow'],
+      },
+    },
+    {
+      name: 'start_run',
+      description:
+        'Start a workflow run, e.g. charge a customer, take a payment, bill someone or run a procedure. ' +
+        'Pass the workflow id and its inputs from the request: email, amount in the smallest currency unit ' +
+        '(Stripe style: $25 → 2500), currency (usd). A person always confirms before anything starts.',
+      input_schema: {
+        type: 'object',
+        properties: {
+          workflow: { type: 'string', enum: workflowIds, description: 'workflow id' },
+          inputs: {
+            type: 'object',
+            description: 'the workflow inputs, e.g. {"email": "john@example.com", "amount": 2500, "currency": "usd"}',
+            properties: inputProperties(workflows),
+          },
         },
+        required: ['workflow'],
       },
-      required: ['workflow'],
     },
-  },
-  {
-    name: 'get_run',
-    description: 'Get the status, node statuses and outputs of a run by its id.',
-    input_schema: { type: 'object', properties: { runId: { type: 'string' } }, required: ['runId'] },
-  },
-  {
-    name: 'approve',
-    description: 'Approve or reject a human step that a run is waiting on. A person confirms before it is sent.',
-    input_schema: {
-      type: 'object',
-      properties: {
-        runId: { type: 'string' },
-        node: { type: 'string' },
-        decision: { type: 'string', enum: ['approved', 'rejected'] },
+    {
+      name: 'get_run',
+      description: 'Get the status, node statuses and outputs of a run by its id.',
+      input_schema: { type: 'object', properties: { runId: { type: 'string' } }, required: ['runId'] },
+    },
+    {
+      name: 'approve',
+      description: 'Approve or reject a human step that a run is waiting on. A person confirms before it is sent.',
+      input_schema: {
+        type: 'object',
+        properties: {
+          runId: { type: 'string' },
+          node: { type: 'string' },
+          decision: { type: 'string', enum: ['approved', 'rejected'] },
+        },
+        required: ['runId', 'node', 'decision'],
       },
-      required: ['runId', 'node', 'decision'],
     },
-  },
   ];
 };
 
@@ -111,7 +112,12 @@ const json = (value: unknown, limit = 12_000): string => {
 const fail = (content: string): ToolOutcome => ({ content, isError: true });
 
 const coerce = (value: unknown, spec: WorkflowInputView | undefined): unknown => {
-  if (typeof value === 'string' && (spec?.type === 'integer' || spec?.type === 'number') && value.trim() !== '' && Number.isFinite(Number(value))) {
+  if (
+    typeof value === 'string' &&
+    (spec?.type === 'integer' || spec?.type === 'number') &&
+    value.trim() !== '' &&
+    Number.isFinite(Number(value))
+  ) {
     return Number(value);
   }
   return value;
@@ -155,11 +161,10 @@ const startRun = async (context: ToolContext, input: Record<string, unknown>): P
   const declared = workflow ? workflowInputs(workflow) : [];
   const { inputs, dropped } = fitInputs(input.inputs, declared, workflow);
   const missing = declared.filter((spec) => spec.required && !spec.hasDefault && inputs[spec.name] === undefined);
-  if (missing.length > 0) return fail(`Missing required inputs: ${missing.map((spec) => spec.name).join(', ')}. Ask the person for them.`);
+  if (missing.length > 0)
+    return fail(`Missing required inputs: ${missing.map((spec) => spec.name).join(', ')}. Ask the person for them.`);
   const ignored = dropped.length > 0 ? `Ignored inputs the workflow does not take: ${dropped.join(', ')}.` : '';
-  const note = [choice.note, ignored]
-    .filter(Boolean)
-    .join(' ');
+  const note = [choice.note, ignored].filter(Boolean).join(' ');
   const reasons = confirmationReasons(workflow, inputs);
   const name = typeof workflow?.name === 'string' ? workflow.name : id;
   if (reasons.length > 0) {
@@ -176,8 +181,13 @@ const approve = (input: Record<string, unknown>): ToolOutcome => {
   if (typeof runId !== 'string' || typeof node !== 'string' || (decision !== 'approved' && decision !== 'rejected')) {
     return fail('approve needs runId, node and decision ("approved" or "rejected").');
   }
-  const summary: ConfirmSummary = { text: `${decision === 'approved' ? 'Approve' : 'Reject'} step ${node} of run ${runId}` };
-  return askPerson({ kind: 'signal', runId, node, decision, reasons: ['a human step must be decided by a person'], summary }, '');
+  const summary: ConfirmSummary = {
+    text: `${decision === 'approved' ? 'Approve' : 'Reject'} step ${node} of run ${runId}`,
+  };
+  return askPerson(
+    { kind: 'signal', runId, node, decision, reasons: ['a human step must be decided by a person'], summary },
+    '',
+  );
 };
 
 export const executeTool = async (context: ToolContext, name: string, rawInput: unknown): Promise<ToolOutcome> => {

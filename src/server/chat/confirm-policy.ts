@@ -26,7 +26,24 @@ export const confirmationReasons = (
   return reasons;
 };
 
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const ZERO_DECIMAL = new Set([
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+]);
 
 /** Stripe amounts are in the currency's smallest unit: 2500 usd → "25.00 USD". */
 export const formatAmount = (amount: number, currency: string): string => {
@@ -52,7 +69,12 @@ export const summarizeRun = (
   // What the requests send comes first: a value fixed in the file wins over an input it never reads.
   const sources = [...posts.map((post) => post.literals), inputs];
   const rawAmount = pick(sources, 'amount');
-  const amount = typeof rawAmount === 'number' ? rawAmount : Number.isFinite(Number(rawAmount)) && rawAmount !== undefined ? Number(rawAmount) : undefined;
+  const amount =
+    typeof rawAmount === 'number'
+      ? rawAmount
+      : Number.isFinite(Number(rawAmount)) && rawAmount !== undefined
+        ? Number(rawAmount)
+        : undefined;
   const currencyValue = pick(sources, 'currency');
   const currency = typeof currencyValue === 'string' ? currencyValue.toLowerCase() : undefined;
   const emailValue = pick(sources, 'email');
@@ -69,9 +91,31 @@ export const summarizeRun = (
 };
 
 const normalize = (message: string): string =>
-  message.trim().toLowerCase().replace(/[.!,\s]+/g, ' ').trim();
+  message
+    .trim()
+    .toLowerCase()
+    .replace(/[.!,\s]+/g, ' ')
+    .trim();
 
-const YES = new Set(['yes', 'y', 'yes please', 'yep', 'yeah', 'confirm', 'confirmed', 'i confirm', 'ok', 'okay', 'go ahead', 'do it', 'proceed', 'yes go ahead', 'yes do it', 'yes confirm', 'sure']);
+const YES = new Set([
+  'yes',
+  'y',
+  'yes please',
+  'yep',
+  'yeah',
+  'confirm',
+  'confirmed',
+  'i confirm',
+  'ok',
+  'okay',
+  'go ahead',
+  'do it',
+  'proceed',
+  'yes go ahead',
+  'yes do it',
+  'yes confirm',
+  'sure',
+]);
 const NO = new Set(['no', 'n', 'nope', 'cancel', 'stop', 'abort', 'no thanks', "don't", 'do not']);
 
 /** The whole message is a plain yes: "yes", "Yes!", "go ahead". "yes but $30" is not. */

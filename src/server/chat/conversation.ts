@@ -48,8 +48,12 @@ const tidy = (messages: MessageParam[]): MessageParam[] =>
   messages.reduce<MessageParam[]>((out, message) => {
     const previous = out.at(-1);
     if (!previous || previous.role !== message.role) return [...out, message];
-    const blocks = (content: MessageParam['content']) => (typeof content === 'string' ? text(content) : content) as Exclude<MessageParam['content'], string>;
-    out[out.length - 1] = { role: message.role, content: [...blocks(previous.content), ...blocks(message.content)] } as MessageParam;
+    const blocks = (content: MessageParam['content']) =>
+      (typeof content === 'string' ? text(content) : content) as Exclude<MessageParam['content'], string>;
+    out[out.length - 1] = {
+      role: message.role,
+      content: [...blocks(previous.content), ...blocks(message.content)],
+    } as MessageParam;
     return out;
   }, []);
 
@@ -58,7 +62,12 @@ const say = (deps: ConversationDeps, conversationId: string, emit: EmitChatEvent
   deps.store.append(conversationId, { role: 'assistant', content: text(sentence) });
 };
 
-const act = async (deps: ConversationDeps, conversationId: string, emit: EmitChatEvent, signal?: AbortSignal): Promise<void> => {
+const act = async (
+  deps: ConversationDeps,
+  conversationId: string,
+  emit: EmitChatEvent,
+  signal?: AbortSignal,
+): Promise<void> => {
   const action = deps.store.takePending(conversationId);
   if (!action) throw new ChatInputError(409, 'nothing is waiting for confirmation in this conversation');
   const outcome = await performAction(deps.api, action, emit);
@@ -101,9 +110,10 @@ const modelLoop = async (
     for (const block of reply.content) {
       if (block.type !== 'tool_use') continue;
       emit({ type: 'tool.call', id: block.id, name: block.name, input: block.input });
-      const outcome = await executeTool(toolContext, block.name, block.input).catch(
-        (error: Error): ToolOutcome => ({ content: `The tool failed: ${error.message}`, isError: true }),
-      );
+      const outcome = await executeTool(toolContext, block.name, block.input).catch((error: Error): ToolOutcome => ({
+        content: `The tool failed: ${error.message}`,
+        isError: true,
+      }));
       if (outcome.pending) {
         deps.store.setPending(conversationId, outcome.pending);
         emit({ type: 'confirm.required', ...outcome.pending.summary, action: outcome.pending });
@@ -113,12 +123,19 @@ const modelLoop = async (
         emit({ type: 'run.started', runId: outcome.runId, workflow: outcome.workflow ?? '' });
         startedRuns.push(outcome.runId);
       }
-      emit({ type: 'tool.result', id: block.id, name: block.name, isError: outcome.isError, summary: outcome.content.slice(0, 300) });
+      emit({
+        type: 'tool.result',
+        id: block.id,
+        name: block.name,
+        isError: outcome.isError,
+        summary: outcome.content.slice(0, 300),
+      });
       results.push({ type: 'tool_result', tool_use_id: block.id, content: outcome.content, is_error: outcome.isError });
     }
     deps.store.append(conversationId, { role: 'user', content: results });
   }
-  if (!finished) emit({ type: 'error', message: `Claude was still calling tools after ${maxRounds} rounds; stopped this turn` });
+  if (!finished)
+    emit({ type: 'error', message: `Claude was still calling tools after ${maxRounds} rounds; stopped this turn` });
   for (const runId of startedRuns) {
     const followed = await followRun(deps.api, runId, emit, { signal });
     say(deps, conversationId, emit, `\n${followed.text}`);
@@ -131,9 +148,18 @@ export interface TurnRequest {
 }
 
 /** Starts or continues a conversation; the first event names it. Throws ChatInputError for a bad request. */
-export const chatTurn = async (deps: ConversationDeps, request: TurnRequest, emit: EmitChatEvent, signal?: AbortSignal): Promise<void> => {
+export const chatTurn = async (
+  deps: ConversationDeps,
+  request: TurnRequest,
+  emit: EmitChatEvent,
+  signal?: AbortSignal,
+): Promise<void> => {
   const conversation = request.conversationId ? deps.store.get(request.conversationId) : deps.store.create();
-  if (!conversation) throw new ChatInputError(404, `unknown conversation ${request.conversationId}; omit conversationId to start a new one`);
+  if (!conversation)
+    throw new ChatInputError(
+      404,
+      `unknown conversation ${request.conversationId}; omit conversationId to start a new one`,
+    );
   emit({ type: 'conversation', conversationId: conversation.id });
   deps.store.append(conversation.id, { role: 'user', content: text(request.message) });
   try {
@@ -158,7 +184,12 @@ export const chatTurn = async (deps: ConversationDeps, request: TurnRequest, emi
 };
 
 /** POST /api/chat/confirm: the same as replying "yes", without the words. */
-export const confirmTurn = async (deps: ConversationDeps, conversationId: string, emit: EmitChatEvent, signal?: AbortSignal): Promise<void> => {
+export const confirmTurn = async (
+  deps: ConversationDeps,
+  conversationId: string,
+  emit: EmitChatEvent,
+  signal?: AbortSignal,
+): Promise<void> => {
   const conversation = deps.store.get(conversationId);
   if (!conversation) throw new ChatInputError(404, `unknown conversation ${conversationId}`);
   if (!conversation.pending) throw new ChatInputError(409, 'nothing is waiting for confirmation in this conversation');

@@ -37,7 +37,11 @@ const errorMessage = (body: unknown, status: number): string => {
   if (body && typeof body === 'object') {
     const record = body as Record<string, unknown>;
     if (typeof record.error === 'string') return record.error;
-    if (record.error && typeof record.error === 'object' && typeof (record.error as Record<string, unknown>).message === 'string') {
+    if (
+      record.error &&
+      typeof record.error === 'object' &&
+      typeof (record.error as Record<string, unknown>).message === 'string'
+    ) {
       return (record.error as { message: string }).message;
     }
     if (typeof record.message === 'string') return record.message;
@@ -80,8 +84,10 @@ export const createRunApi = ({ fetch, headers = {} }: RunApiOptions): RunApi => 
     async listWorkflows() {
       const body = await call('/api/workflows');
       if (Array.isArray(body)) return body;
-      const items = (body as { workflows?: unknown; items?: unknown } | undefined);
-      return (Array.isArray(items?.workflows) ? items.workflows : Array.isArray(items?.items) ? items.items : []) as unknown[];
+      const items = body as { workflows?: unknown; items?: unknown } | undefined;
+      return (
+        Array.isArray(items?.workflows) ? items.workflows : Array.isArray(items?.items) ? items.items : []
+      ) as unknown[];
     },
     getWorkflow: (id) => orUndefined(call(`/api/workflows/${path(id)}`) as Promise<Record<string, unknown>>),
     startRun: async (workflow, inputs) =>
@@ -94,7 +100,8 @@ export const createRunApi = ({ fetch, headers = {} }: RunApiOptions): RunApi => 
         headers: { accept: 'text/event-stream', ...headers },
         signal,
       });
-      if (!response.ok) throw new RunApiError(response.status, `cannot follow run ${runId}: HTTP ${response.status}`, undefined);
+      if (!response.ok)
+        throw new RunApiError(response.status, `cannot follow run ${runId}: HTTP ${response.status}`, undefined);
       for await (const { data } of readSseJson<RunEvent>(response, signal)) {
         if (typeof data?.seq !== 'number') continue;
         yield data;

@@ -4,9 +4,7 @@ import { EventSourceParserStream, type EventSourceMessage } from 'eventsource-pa
 /** `signal` stops reading (and releases the body) even when the server keeps the stream open. */
 async function* readSse(response: Response, signal?: AbortSignal): AsyncGenerator<EventSourceMessage> {
   if (!response.body || signal?.aborted) return;
-  const messages = response.body
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream());
+  const messages = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
   const reader = messages.getReader();
   const stop = () => void reader.cancel().catch(() => undefined);
   signal?.addEventListener('abort', stop, { once: true });
@@ -25,7 +23,10 @@ async function* readSse(response: Response, signal?: AbortSignal): AsyncGenerato
 }
 
 /** `data:` lines of a stream as JSON values; lines that are not JSON (heartbeats) are skipped. */
-export async function* readSseJson<T>(response: Response, signal?: AbortSignal): AsyncGenerator<{ event?: string; id?: string; data: T }> {
+export async function* readSseJson<T>(
+  response: Response,
+  signal?: AbortSignal,
+): AsyncGenerator<{ event?: string; id?: string; data: T }> {
   for await (const message of readSse(response, signal)) {
     if (!message.data) continue;
     let data: T;

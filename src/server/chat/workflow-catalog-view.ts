@@ -37,7 +37,10 @@ export const loadChatWorkflows = async ({ api, inspectWorkflow }: CatalogSource)
 export const describeCatalog = (workflows: ChatWorkflow[]): string =>
   workflows
     .map((workflow) => {
-      const inputs = workflow.inputSpecs.map((input) => `${input.name}${input.type ? `: ${input.type}` : ''}${input.required && !input.hasDefault ? ' (required)' : ''}`);
+      const inputs = workflow.inputSpecs.map(
+        (input) =>
+          `${input.name}${input.type ? `: ${input.type}` : ''}${input.required && !input.hasDefault ? ' (required)' : ''}`,
+      );
       return `- ${workflow.id} — ${workflow.name}${workflow.description ? `: ${workflow.description}` : ''}${inputs.length ? ` [inputs: ${inputs.join(', ')}]` : ''}`;
     })
     .join('\n');

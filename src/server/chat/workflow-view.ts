@@ -38,7 +38,9 @@ export const templateText = (value: unknown): string | undefined => {
   if (value.kind === 'value') return value.value === null ? undefined : String(value.value);
   if (value.kind === 'ref' && isRecord(value.ref)) return `\${${String(value.ref.source)}}`;
   if (value.kind === 'text' && Array.isArray(value.parts)) {
-    return value.parts.map((part) => (typeof part === 'string' ? part : isRecord(part) ? `\${${String(part.source)}}` : '')).join('');
+    return value.parts
+      .map((part) => (typeof part === 'string' ? part : isRecord(part) ? `\${${String(part.source)}}` : ''))
+      .join('');
   }
   return undefined;
 };
@@ -75,13 +77,15 @@ export const workflowInputs = (workflow: Record<string, unknown>): WorkflowInput
       : [];
   return list.filter(isRecord).flatMap((input) =>
     typeof input.name === 'string'
-      ? [{
-          name: input.name,
-          type: typeof input.type === 'string' ? input.type : undefined,
-          required: input.required === true,
-          hasDefault: input.default !== undefined,
-          ...(input.default !== undefined ? { default: input.default } : {}),
-        }]
+      ? [
+          {
+            name: input.name,
+            type: typeof input.type === 'string' ? input.type : undefined,
+            required: input.required === true,
+            hasDefault: input.default !== undefined,
+            ...(input.default !== undefined ? { default: input.default } : {}),
+          },
+        ]
       : [],
   );
 };

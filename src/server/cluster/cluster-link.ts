@@ -73,13 +73,21 @@ export class ClusterLink {
   }
 
   /** Keeps a decision or cancel for the run's owner and wakes it. */
-  async send(runId: string, signal: { kind: 'cancel' } | { kind: 'signal'; node: string; decision: HumanDecision }): Promise<void> {
+  async send(
+    runId: string,
+    signal: { kind: 'cancel' } | { kind: 'signal'; node: string; decision: HumanDecision },
+  ): Promise<void> {
     await this.#store.pool.query(
       `WITH kept AS (
          INSERT INTO signals (run_id, kind, node, decision, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING run_id
        ) SELECT pg_notify('${SIGNALS_CHANNEL}', run_id) FROM kept`,
-      [runId, signal.kind, signal.kind === 'signal' ? signal.node : null,
-        signal.kind === 'signal' ? JSON.stringify(signal.decision) : null, new Date().toISOString()],
+      [
+        runId,
+        signal.kind,
+        signal.kind === 'signal' ? signal.node : null,
+        signal.kind === 'signal' ? JSON.stringify(signal.decision) : null,
+        new Date().toISOString(),
+      ],
     );
   }
 

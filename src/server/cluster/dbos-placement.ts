@@ -82,7 +82,9 @@ export class DbosPlacement {
   async close(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
     await DBOS.shutdown();
-    await this.#options.pool.query('DELETE FROM nodes WHERE executor_id = $1', [this.#options.executorId]).catch(() => undefined);
+    await this.#options.pool
+      .query('DELETE FROM nodes WHERE executor_id = $1', [this.#options.executorId])
+      .catch(() => undefined);
   }
 
   async #heartbeat(): Promise<void> {
@@ -99,7 +101,9 @@ export class DbosPlacement {
     const client = await this.#options.pool.connect();
     try {
       await client.query('BEGIN');
-      const locked = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(${RECOVERY_LOCK}) AS locked`);
+      const locked = await client.query<{ locked: boolean }>(
+        `SELECT pg_try_advisory_xact_lock(${RECOVERY_LOCK}) AS locked`,
+      );
       if (!locked.rows[0]?.locked) return void (await client.query('COMMIT'));
       const timeoutMs = this.#options.heartbeatTimeoutMs ?? 5000;
       const dead = await client.query<{ executor_id: string }>(

@@ -16,14 +16,16 @@ const bearer = (header: string | undefined): string | undefined => {
   return match?.[1]?.trim();
 };
 
-export const requireToken = (token: string | undefined): MiddlewareHandler => async (c, next) => {
-  if (!token) return next();
-  if (sameToken(bearer(c.req.header('Authorization')), token) || sameToken(getCookie(c, TOKEN_COOKIE), token)) {
-    return next();
-  }
-  c.header('WWW-Authenticate', 'Bearer realm="sopstate"');
-  return apiError(c, 401, 'unauthorized', 'this server needs a token: send "Authorization: Bearer <SOPSTATE_TOKEN>"');
-};
+export const requireToken =
+  (token: string | undefined): MiddlewareHandler =>
+  async (c, next) => {
+    if (!token) return next();
+    if (sameToken(bearer(c.req.header('Authorization')), token) || sameToken(getCookie(c, TOKEN_COOKIE), token)) {
+      return next();
+    }
+    c.header('WWW-Authenticate', 'Bearer realm="sopstate"');
+    return apiError(c, 401, 'unauthorized', 'this server needs a token: send "Authorization: Bearer <SOPSTATE_TOKEN>"');
+  };
 
 /** POST /login {token} sets an HttpOnly cookie for the web page; POST /logout clears it. */
 export const loginRoutes = (token: string | undefined): Hono =>

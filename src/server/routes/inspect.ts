@@ -8,7 +8,11 @@ import { apiError } from '../errors.ts';
 import { requestedAfter, streamReplay, type SseMessage } from '../sse-replay.ts';
 
 /** One function for every client, so each live record is serialized once (see sse-replay.ts). */
-const recordMessage = (record: InspectionRecord): SseMessage => ({ id: String(record.seq), event: record.type, data: JSON.stringify(record) });
+const recordMessage = (record: InspectionRecord): SseMessage => ({
+  id: String(record.seq),
+  event: record.type,
+  data: JSON.stringify(record),
+});
 
 export const inspectRoutes =
   (log: InspectionLog): RouteModule =>
@@ -18,17 +22,27 @@ export const inspectRoutes =
       const run = await ctx.store.getRun(runId);
       if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
       const after = requestedAfter(c);
-      if (after === undefined) return apiError(c, 400, 'bad-last-event-id', 'Last-Event-ID / ?after must be a whole number (a record seq)');
+      if (after === undefined)
+        return apiError(c, 400, 'bad-last-event-id', 'Last-Event-ID / ?after must be a whole number (a record seq)');
       // Nothing more will ever come: 204 tells EventSource clients to stop reconnecting.
       const lastSeq = await log.store.lastSeq(runId);
       if (!log.isLive(runId) && after >= lastSeq) return c.body(null, 204);
       // Records are stored before anyone sees them: following from a seq past them would silently skip up to it.
       if (after > lastSeq) {
-        return apiError(c, 400, 'bad-last-event-id', `run ${runId} has ${lastSeq} inspection records so far; resume after at most ${lastSeq} (or from 0 for all)`);
+        return apiError(
+          c,
+          400,
+          'bad-last-event-id',
+          `run ${runId} has ${lastSeq} inspection records so far; resume after at most ${lastSeq} (or from 0 for all)`,
+        );
       }
       return streamReplay(
         c,
-        { after: (seq, limit) => log.store.after(runId, seq, limit), subscribe: () => log.subscribe(runId), isLive: () => log.isLive(runId) },
+        {
+          after: (seq, limit) => log.store.after(runId, seq, limit),
+          subscribe: () => log.subscribe(runId),
+          isLive: () => log.isLive(runId),
+        },
         { after, heartbeatMs: ctx.heartbeatMs, message: recordMessage },
       );
     });

@@ -13,23 +13,38 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 export const retryRun = (ctx: ServerContext) => async (c: Context) => {
   const runId = c.req.param('id') ?? '';
   const body = (await readJsonObject(c)) ?? {};
-  if ((body.from !== undefined && typeof body.from !== 'string') || (body.inputs !== undefined && !isPlainObject(body.inputs))) {
+  if (
+    (body.from !== undefined && typeof body.from !== 'string') ||
+    (body.inputs !== undefined && !isPlainObject(body.inputs))
+  ) {
     return apiError(c, 400, 'bad-request', 'send {"from"?: "<node id>", "inputs"?: {...}}');
   }
   const run = await ctx.store.getRun(runId);
   if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
-  if (run.status === 'RUNNING') return apiError(c, 409, 'run-running', `run ${runId} is still running: cancel it or wait for it to end`);
+  if (run.status === 'RUNNING')
+    return apiError(c, 409, 'run-running', `run ${runId} is still running: cancel it or wait for it to end`);
   const events = await ctx.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
   const from = (body.from as string | undefined) ?? failedNode(events);
-  if (!from) return apiError(c, 409, 'nothing-failed', `run ${runId} has no failed node: pass "from" to pick where to start`);
+  if (!from)
+    return apiError(c, 409, 'nothing-failed', `run ${runId} has no failed node: pass "from" to pick where to start`);
   const entry = await ctx.catalog.get(run.workflowId).catch(() => undefined);
-  if (!entry?.workflow) return apiError(c, 409, 'invalid-workflow', `workflow ${run.workflowId} no longer loads, so run ${runId} cannot be retried`);
+  if (!entry?.workflow)
+    return apiError(
+      c,
+      409,
+      'invalid-workflow',
+      `workflow ${run.workflowId} no longer loads, so run ${runId} cannot be retried`,
+    );
   const before = snapshotContext(run.snapshot);
   if (!before) return apiError(c, 409, 'no-snapshot', `run ${runId} left no snapshot to retry from`);
-  const checked = preflight(entry.workflow, { ...before.inputs, ...(body.inputs as Record<string, unknown> | undefined) }, {
-    allowCli: ctx.allowCli,
-    hasSecret: ctx.hasSecret,
-  });
+  const checked = preflight(
+    entry.workflow,
+    { ...before.inputs, ...(body.inputs as Record<string, unknown> | undefined) },
+    {
+      allowCli: ctx.allowCli,
+      hasSecret: ctx.hasSecret,
+    },
+  );
   if (checked.diagnostics.length > 0) {
     const diagnostics = publicDiagnostics(ctx.catalog.dir, checked.diagnostics);
     return apiError(c, 400, 'invalid-run', `cannot retry ${runId}: ${diagnostics[0].message}`, diagnostics);

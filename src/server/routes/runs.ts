@@ -29,7 +29,11 @@ const runFilter = (workflowId?: string, status?: string, search?: string): RunFi
   const wanted = status?.toUpperCase();
   if (wanted && !STATUSES.has(wanted as RunStatus)) return `status must be one of ${[...STATUSES].join(', ')}`;
   if (search !== undefined && search.length > 200) return 'q (the search text) may be at most 200 characters';
-  return { workflowId: workflowId || undefined, status: (wanted || undefined) as RunStatus | undefined, search: search?.trim() || undefined };
+  return {
+    workflowId: workflowId || undefined,
+    status: (wanted || undefined) as RunStatus | undefined,
+    search: search?.trim() || undefined,
+  };
 };
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -89,7 +93,13 @@ export const runRoutes = (ctx: ServerContext): Hono => {
       const entry = await findWorkflow(c, ctx.catalog, body.workflow, 400);
       if (entry instanceof Response) return entry;
       if (!entry.workflow) {
-        return apiError(c, 400, 'invalid-workflow', `workflow ${entry.id} does not load`, publicDiagnostics(ctx.catalog.dir, entry.diagnostics));
+        return apiError(
+          c,
+          400,
+          'invalid-workflow',
+          `workflow ${entry.id} does not load`,
+          publicDiagnostics(ctx.catalog.dir, entry.diagnostics),
+        );
       }
       const checked = preflight(entry.workflow, body.inputs, { allowCli: ctx.allowCli, hasSecret: ctx.hasSecret });
       if (checked.diagnostics.length > 0) {
@@ -148,7 +158,12 @@ export const runRoutes = (ctx: ServerContext): Hono => {
       const body = await readJsonObject(c);
       const decision = body?.decision;
       if (!body || typeof body.node !== 'string' || (decision !== 'approved' && decision !== 'rejected')) {
-        return apiError(c, 400, 'bad-request', 'send {"node": "<id>", "decision": "approved" | "rejected", "comment"?: "..."}');
+        return apiError(
+          c,
+          400,
+          'bad-request',
+          'send {"node": "<id>", "decision": "approved" | "rejected", "comment"?: "..."}',
+        );
       }
       const comment = body.comment ?? undefined;
       const data = body.data ?? undefined;
@@ -159,14 +174,24 @@ export const runRoutes = (ctx: ServerContext): Hono => {
         return apiError(c, 400, 'bad-request', 'data must be a JSON object of field → value (or left out)');
       }
       if (nestsDeeperThan(data, MAX_JSON_DEPTH)) {
-        return apiError(c, 400, 'bad-request', `data nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep; send a flatter value`);
+        return apiError(
+          c,
+          400,
+          'bad-request',
+          `data nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep; send a flatter value`,
+        );
       }
       if (!(await ctx.store.getRun(runId))) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
       const result = await ctx.manager.signal(runId, body.node, { decision, comment, data });
       if (result === 'not-running') return apiError(c, 409, 'run-not-running', `run ${runId} is not running`);
       if (result === 'not-waiting') {
         const waiting = ctx.manager.waiting(runId);
-        return apiError(c, 409, 'node-not-waiting', `node ${body.node} is not waiting for a decision (waiting: ${waiting.join(', ') || 'none'})`);
+        return apiError(
+          c,
+          409,
+          'node-not-waiting',
+          `node ${body.node} is not waiting for a decision (waiting: ${waiting.join(', ') || 'none'})`,
+        );
       }
       return c.json({ runId, node: body.node, decision }, 202);
     })
@@ -175,20 +200,28 @@ export const runRoutes = (ctx: ServerContext): Hono => {
       const runId = c.req.param('id');
       const run = await ctx.store.getRun(runId);
       if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
-      if (!(await ctx.manager.cancel(runId))) return apiError(c, 409, 'run-not-running', `run ${runId} is ${run.status}, not running`);
+      if (!(await ctx.manager.cancel(runId)))
+        return apiError(c, 409, 'run-not-running', `run ${runId} is ${run.status}, not running`);
       return c.json({ runId, cancelling: true }, 202);
     })
     .get('/:id/osoplog', async (c) => {
       const runId = c.req.param('id');
       const run = await ctx.store.getRun(runId);
       if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
-      if (run.status === 'RUNNING') return apiError(c, 409, 'run-running', `run ${runId} is still running; its .osoplog exists once it ends`);
+      if (run.status === 'RUNNING')
+        return apiError(c, 409, 'run-running', `run ${runId} is still running; its .osoplog exists once it ends`);
       const kept = await ctx.store.getOsoplog(runId);
       if (kept !== undefined) return c.body(kept, 200, { 'Content-Type': 'application/yaml; charset=utf-8' });
       const loaded = await ctx.catalog.loadFile(run.workflowFile).catch(() => undefined);
       const { snapshot: _snapshot, ...record } = run;
       const text = loaded?.workflow ? runOsoplogYaml(record, loaded.workflow, await allEvents(ctx, runId)) : undefined;
-      if (text === undefined) return apiError(c, 404, 'no-osoplog', `the workflow of run ${runId} no longer loads, so its .osoplog cannot be built`);
+      if (text === undefined)
+        return apiError(
+          c,
+          404,
+          'no-osoplog',
+          `the workflow of run ${runId} no longer loads, so its .osoplog cannot be built`,
+        );
       return c.body(text, 200, { 'Content-Type': 'application/yaml; charset=utf-8' });
     });
 };

@@ -54,7 +54,15 @@ export const findWorkflow = async (
 ): Promise<CatalogEntry | Response> => {
   try {
     const entry = await catalog.get(id);
-    return entry ?? apiError(c, notFoundStatus, 'unknown-workflow', `no workflow ${id} in this server's workflow folder (see GET /api/workflows)`);
+    return (
+      entry ??
+      apiError(
+        c,
+        notFoundStatus,
+        'unknown-workflow',
+        `no workflow ${id} in this server's workflow folder (see GET /api/workflows)`,
+      )
+    );
   } catch (error) {
     if (error instanceof InvalidWorkflowIdError) return apiError(c, 400, 'invalid-workflow-id', error.message);
     throw error;

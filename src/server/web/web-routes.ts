@@ -9,10 +9,23 @@ import { packageRoot } from '../../package-root.ts';
 
 // Beside this module (src/, dist/), or in dist/ when this module is part of the CLI bundle (dist/cli/chunks/).
 const besideModule = join(dirname(fileURLToPath(import.meta.url)), 'static');
-const STATIC_DIR = existsSync(besideModule) ? besideModule : join(packageRoot(import.meta.url), 'dist/server/web/static');
+const STATIC_DIR = existsSync(besideModule)
+  ? besideModule
+  : join(packageRoot(import.meta.url), 'dist/server/web/static');
 const PAGE_FILES = [
-  'index.html', 'app.js', 'api.js', 'chat.js', 'graph.js', 'timeline.js', 'inspector.js', 'styles.css',
-  'run-model.js', 'node-panel.js', 'json-tree.js', 'runs-list.js', 'format.js',
+  'index.html',
+  'app.js',
+  'api.js',
+  'chat.js',
+  'graph.js',
+  'timeline.js',
+  'inspector.js',
+  'styles.css',
+  'run-model.js',
+  'node-panel.js',
+  'json-tree.js',
+  'runs-list.js',
+  'format.js',
 ];
 
 const require = createRequire(import.meta.url);

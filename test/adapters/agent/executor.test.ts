@@ -14,7 +14,12 @@ const receiptNode = (runtime: Record<string, unknown> = {}, outputs?: Record<str
   makeExecution({
     id: 'send_receipt',
     type: 'agent',
-    runtime: { provider: 'anthropic', model: 'claude-sonnet-4-6', system_prompt: 'Generate a payment receipt email.', ...runtime },
+    runtime: {
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-6',
+      system_prompt: 'Generate a payment receipt email.',
+      ...runtime,
+    },
     outputs,
     context: { inputs: { email: 'user@example.com' }, outputs: { create_intent: { intent_id: 'pi_1', amount: 2000 } } },
   });
@@ -30,10 +35,19 @@ describe('agent executor', () => {
       { type: 'agent.delta', node: 'send_receipt', text: 'customer, ' },
       { type: 'agent.delta', node: 'send_receipt', text: 'thanks.' },
     ]);
-    expect(execution.events[0]).toMatchObject({ type: 'node.request', method: 'POST', url: `${claude.url}/v1/messages` });
+    expect(execution.events[0]).toMatchObject({
+      type: 'node.request',
+      method: 'POST',
+      url: `${claude.url}/v1/messages`,
+    });
     expect(execution.events.at(-1)).toMatchObject({ type: 'node.response', status: 200 });
     expect(result.outputs).toEqual({ text: 'Dear customer, thanks.' });
-    expect(result.ai).toEqual({ model: 'claude-sonnet-4-6', provider: 'anthropic', prompt_tokens: 42, completion_tokens: 7 });
+    expect(result.ai).toEqual({
+      model: 'claude-sonnet-4-6',
+      provider: 'anthropic',
+      prompt_tokens: 42,
+      completion_tokens: 7,
+    });
   });
 
   it('sends the system prompt and, with no prompt, the inputs and completed outputs as JSON', async () => {
@@ -43,16 +57,27 @@ describe('agent executor', () => {
     expect(`${headers['x-api-key'] ?? ''} ${headers.authorization ?? ''}`).toContain(KEY);
     expect(headers['anthropic-version']).toBeTruthy();
     expect(headers['x-stainless-retry-count']).toBe('0');
-    expect(body).toMatchObject({ model: 'claude-sonnet-4-6', max_tokens: 1024, system: 'Generate a payment receipt email.', temperature: 0.2, stream: true });
+    expect(body).toMatchObject({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 1024,
+      system: 'Generate a payment receipt email.',
+      temperature: 0.2,
+      stream: true,
+    });
     const messages = body.messages as Array<{ role: string; content: string }>;
     expect(messages).toHaveLength(1);
-    expect(JSON.parse(messages[0].content)).toEqual({ inputs: { email: 'user@example.com' }, outputs: { create_intent: { intent_id: 'pi_1', amount: 2000 } } });
+    expect(JSON.parse(messages[0].content)).toEqual({
+      inputs: { email: 'user@example.com' },
+      outputs: { create_intent: { intent_id: 'pi_1', amount: 2000 } },
+    });
   });
 
   it('uses prompt (or user_prompt) and max_tokens when given', async () => {
     await agent(receiptNode({ prompt: 'Say hi', max_tokens: 50 }));
     await agent(receiptNode({ user_prompt: 'Say bye' }));
-    expect(claude.requests.map(({ body }) => [body.max_tokens, (body.messages as Array<{ content: string }>)[0].content])).toEqual([
+    expect(
+      claude.requests.map(({ body }) => [body.max_tokens, (body.messages as Array<{ content: string }>)[0].content]),
+    ).toEqual([
       [50, 'Say hi'],
       [1024, 'Say bye'],
     ]);
@@ -66,10 +91,20 @@ describe('agent executor', () => {
   });
 
   it.each([
-    [{ kind: 'error', status: 429, type: 'rate_limit_error', headers: { 'retry-after': '3' } } as const, 'rate_limit_error', true, 3000],
+    [
+      { kind: 'error', status: 429, type: 'rate_limit_error', headers: { 'retry-after': '3' } } as const,
+      'rate_limit_error',
+      true,
+      3000,
+    ],
     [{ kind: 'error', status: 529, type: 'overloaded_error' } as const, 'overloaded_error', true, undefined],
     [{ kind: 'error', status: 500, type: 'api_error' } as const, 'api_error', true, undefined],
-    [{ kind: 'error', status: 400, type: 'invalid_request_error', message: 'max_tokens too large' } as const, 'invalid_request_error', false, undefined],
+    [
+      { kind: 'error', status: 400, type: 'invalid_request_error', message: 'max_tokens too large' } as const,
+      'invalid_request_error',
+      false,
+      undefined,
+    ],
     [{ kind: 'error', status: 401, type: 'authentication_error' } as const, 'authentication_error', false, undefined],
   ])('classifies %o', async (reply, code, retryable, retryAfterMs) => {
     claude.reply(reply);
@@ -85,7 +120,9 @@ describe('agent executor', () => {
 
   it('refuses another provider, a missing model or key, with the node location', async () => {
     const provider = await failure(agent(receiptNode({ provider: 'openai' })));
-    expect(provider.message).toContain('agent node "send_receipt": runtime.provider is "openai", which sopstate cannot run — use provider: anthropic');
+    expect(provider.message).toContain(
+      'agent node "send_receipt": runtime.provider is "openai", which sopstate cannot run — use provider: anthropic',
+    );
     expect(await failure(agent(receiptNode({ model: undefined })))).toMatchObject({ code: 'invalid_runtime' });
     const keyless = createAgentExecutor({ baseURL: claude.url });
     expect((await failure(keyless(receiptNode()))).message).toContain('set ANTHROPIC_API_KEY');
@@ -103,7 +140,11 @@ describe('agent executor', () => {
   it('stops when the run aborts the node', async () => {
     const controller = new AbortController();
     controller.abort();
-    const execution = makeExecution({ type: 'agent', runtime: { model: 'claude-sonnet-4-6' }, signal: controller.signal });
+    const execution = makeExecution({
+      type: 'agent',
+      runtime: { model: 'claude-sonnet-4-6' },
+      signal: controller.signal,
+    });
     expect(await failure(agent(execution))).toMatchObject({ code: 'aborted', retryable: false });
   });
 });

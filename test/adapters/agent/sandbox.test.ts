@@ -12,12 +12,25 @@ const receipt = () =>
   makeExecution({
     id: 'send_receipt',
     type: 'agent',
-    runtime: { provider: 'anthropic', model: 'claude-sonnet-4-6', system_prompt: 'Generate a payment receipt email. Be concise and professional.' },
+    runtime: {
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-6',
+      system_prompt: 'Generate a payment receipt email. Be concise and professional.',
+    },
     context: {
       inputs: {},
       outputs: {
-        create_customer: { customer_id: 'cus_1', data: { id: 'cus_1', email: 'user@example.com', name: 'John Doe' }, status: 200 },
-        create_intent: { intent_id: 'pi_3Abc', client_secret: 'pi_3Abc_secret_x', data: { id: 'pi_3Abc', amount: 2000, currency: 'usd' }, status: 200 },
+        create_customer: {
+          customer_id: 'cus_1',
+          data: { id: 'cus_1', email: 'user@example.com', name: 'John Doe' },
+          status: 200,
+        },
+        create_intent: {
+          intent_id: 'pi_3Abc',
+          client_secret: 'pi_3Abc_secret_x',
+          data: { id: 'pi_3Abc', amount: 2000, currency: 'usd' },
+          status: 200,
+        },
         check_status: { status: 'succeeded' },
       },
     },
@@ -42,9 +55,18 @@ describe('the agent executor against the Claude sandbox', () => {
 
   it('a 429 is retryable after its Retry-After, a 529 retryable, both with one request each', async () => {
     sandbox.anthropic.addFault({ path: '/v1/messages', type: 'rate_limit', retryAfter: 2 });
-    expect(await failure(executors.agent(receipt()))).toMatchObject({ status: 429, code: 'rate_limit_error', retryable: true, retryAfterMs: 2000 });
+    expect(await failure(executors.agent(receipt()))).toMatchObject({
+      status: 429,
+      code: 'rate_limit_error',
+      retryable: true,
+      retryAfterMs: 2000,
+    });
     sandbox.anthropic.addFault({ path: '/v1/messages', type: 'overloaded' });
-    expect(await failure(executors.agent(receipt()))).toMatchObject({ status: 529, code: 'overloaded_error', retryable: true });
+    expect(await failure(executors.agent(receipt()))).toMatchObject({
+      status: 529,
+      code: 'overloaded_error',
+      retryable: true,
+    });
     expect(sandbox.anthropic.state().calls).toHaveLength(2);
   });
 

@@ -33,7 +33,12 @@ describe('api executor (plain HTTP)', () => {
     expect(request.headers['x-trace']).toBe('7');
     expect(request.headers.authorization).toBe(`Bearer ${SECRET}`);
     expect(JSON.parse(request.body)).toEqual({ name: 'widget', size: 3 });
-    expect(result.outputs).toEqual({ thing_id: 'thing_1', first_tag: 'a', data: { id: 'thing_1', nested: { tags: ['a', 'b'] } }, status: 201 });
+    expect(result.outputs).toEqual({
+      thing_id: 'thing_1',
+      first_tag: 'a',
+      data: { id: 'thing_1', nested: { tags: ['a', 'b'] } },
+      status: 201,
+    });
   });
 
   it('form-encodes the body with bracket nesting when Content-Type says so', async () => {
@@ -57,7 +62,9 @@ describe('api executor (plain HTTP)', () => {
   });
 
   it('reports the request and response as events, without headers or the secret', async () => {
-    const execution = makeExecution({ runtime: { url: `${server.url}/ping?key=1`, headers: { Authorization: `Bearer ${SECRET}` } } });
+    const execution = makeExecution({
+      runtime: { url: `${server.url}/ping?key=1`, headers: { Authorization: `Bearer ${SECRET}` } },
+    });
     await api(execution);
     expect(execution.events.map((event) => event.type)).toEqual(['node.request', 'node.response']);
     expect(execution.events[0]).toMatchObject({ node: 'call', method: 'GET', url: `${server.url}/ping`, attempt: 1 });
@@ -96,13 +103,19 @@ describe('api executor (plain HTTP)', () => {
 
   it('keeps a credential the server echoes out of the error message', async () => {
     server.script({ status: 401, body: { message: `bad token ${SECRET}` } });
-    const error = await failure(api(makeExecution({ runtime: { url: `${server.url}/x`, headers: { Authorization: `Bearer ${SECRET}` } } })));
+    const error = await failure(
+      api(makeExecution({ runtime: { url: `${server.url}/x`, headers: { Authorization: `Bearer ${SECRET}` } } })),
+    );
     expect(error.message).toContain('bad token [redacted]');
     expect(error.message).not.toContain(SECRET);
   });
 
   it('turns an unreachable host into a retryable network error', async () => {
-    const error = await failure(api(makeExecution({ runtime: { url: `${await closedPort()}/x`, headers: { Authorization: `Bearer ${SECRET}` } } })));
+    const error = await failure(
+      api(
+        makeExecution({ runtime: { url: `${await closedPort()}/x`, headers: { Authorization: `Bearer ${SECRET}` } } }),
+      ),
+    );
     expect(error).toMatchObject({ code: 'network_error', retryable: true });
     expect(error.message).not.toContain(SECRET);
   });
@@ -110,13 +123,17 @@ describe('api executor (plain HTTP)', () => {
   it('stops when the run aborts the node, passing on a NodeError reason', async () => {
     const cancelled = new AbortController();
     cancelled.abort();
-    expect(await failure(api(makeExecution({ runtime: { url: `${server.url}/x` }, signal: cancelled.signal })))).toMatchObject({
+    expect(
+      await failure(api(makeExecution({ runtime: { url: `${server.url}/x` }, signal: cancelled.signal }))),
+    ).toMatchObject({
       code: 'aborted',
       retryable: false,
     });
     const timedOut = new AbortController();
     timedOut.abort(new NodeError('node timed out after 5s', { code: 'timeout', kind: 'timeout' }));
-    expect(await failure(api(makeExecution({ runtime: { url: `${server.url}/x` }, signal: timedOut.signal })))).toMatchObject({
+    expect(
+      await failure(api(makeExecution({ runtime: { url: `${server.url}/x` }, signal: timedOut.signal }))),
+    ).toMatchObject({
       code: 'timeout',
       kind: 'timeout',
     });
@@ -135,7 +152,9 @@ describe('api executor (plain HTTP)', () => {
 
   it('fails clearly when an output mapping finds nothing', async () => {
     server.script({ status: 200, body: { other: 1 } });
-    const error = await failure(api(makeExecution({ runtime: { url: `${server.url}/x` }, outputs: { id: '$.data.id' } })));
+    const error = await failure(
+      api(makeExecution({ runtime: { url: `${server.url}/x` }, outputs: { id: '$.data.id' } })),
+    );
     expect(error).toMatchObject({ code: 'output_extraction', retryable: false });
     expect(error.message).toContain('output id: $.data.id matched nothing');
   });
@@ -143,7 +162,13 @@ describe('api executor (plain HTTP)', () => {
 
 describe('api executor: requests fetch refuses', () => {
   it('a header HTTP cannot carry is a located, final error that does not quote the value', async () => {
-    const error = await failure(api(makeExecution({ runtime: { url: 'http://127.0.0.1:9/x', headers: { Authorization: `Bearer ${SECRET}\nX-Injected: 1` } } })));
+    const error = await failure(
+      api(
+        makeExecution({
+          runtime: { url: 'http://127.0.0.1:9/x', headers: { Authorization: `Bearer ${SECRET}\nX-Injected: 1` } },
+        }),
+      ),
+    );
     expect(error).toMatchObject({ code: 'invalid_runtime', retryable: false });
     expect(error.message).toContain('runtime.headers.Authorization is not a valid HTTP header');
     expect(error.message).not.toContain(SECRET);

@@ -19,10 +19,14 @@ describe('Stripe form encoding', () => {
   });
 
   it('sends null as an empty value (unset), drops undefined, and writes dates as unix seconds', () => {
-    expect(encodeForm({ description: null, skipped: undefined, at: new Date('2026-01-01T00:00:00Z') })).toBe('description=&at=1767225600');
+    expect(encodeForm({ description: null, skipped: undefined, at: new Date('2026-01-01T00:00:00Z') })).toBe(
+      'description=&at=1767225600',
+    );
   });
 
   it('encodes reserved characters like the official SDK', () => {
-    expect(encodeForm({ name: "O'Brien (Jr.)*!", email: 'a+b@x.io' })).toBe('name=O%27Brien%20%28Jr.%29%2A%21&email=a%2Bb%40x.io');
+    expect(encodeForm({ name: "O'Brien (Jr.)*!", email: 'a+b@x.io' })).toBe(
+      'name=O%27Brien%20%28Jr.%29%2A%21&email=a%2Bb%40x.io',
+    );
   });
 });

@@ -130,12 +130,22 @@ describe('when Stripe never gives a definite answer', () => {
     const record = parse(readFileSync(result.osoplogPath!, 'utf8')) as Record<string, unknown>;
     rmSync(logDir, { recursive: true, force: true });
     expect(schemaValidator('osoplog')(record)).toBe(true);
-    expect(record).toMatchObject({ status: 'FAILED', outcome_unknown: { node_id: 'confirm_payment', call: expect.stringMatching(/^POST \/v1\/payment_intents\/pi_\w+\/confirm$/) } });
-    expect(String((record.outcome_unknown as { idempotency_key: string }).idempotency_key)).toMatch(/:confirm_payment:1$/);
+    expect(record).toMatchObject({
+      status: 'FAILED',
+      outcome_unknown: {
+        node_id: 'confirm_payment',
+        call: expect.stringMatching(/^POST \/v1\/payment_intents\/pi_\w+\/confirm$/),
+      },
+    });
+    expect(String((record.outcome_unknown as { idempotency_key: string }).idempotency_key)).toMatch(
+      /:confirm_payment:1$/,
+    );
     const failed = result.events.find((event) => event.type === 'run.failed');
     const error = failed?.type === 'run.failed' ? failed.error : undefined;
     expect(error).toMatchObject({ code: 'outcome_unknown', node: 'confirm_payment' });
-    expect(error?.message).toMatch(/^outcome unknown — reconcile by hand: POST \/v1\/payment_intents\/pi_\w+\/confirm \(Idempotency-Key [^)]+:confirm_payment:1\)/);
+    expect(error?.message).toMatch(
+      /^outcome unknown — reconcile by hand: POST \/v1\/payment_intents\/pi_\w+\/confirm \(Idempotency-Key [^)]+:confirm_payment:1\)/,
+    );
     expect(result.events.filter((event) => event.type === 'edge.taken' && event.mode === 'fallback')).toEqual([]);
     const confirms = sandbox.stripe.state().calls.filter((call) => call.path.endsWith('/confirm'));
     expect(confirms.length).toBeGreaterThan(3);
@@ -154,7 +164,9 @@ describe('when Stripe never gives a definite answer', () => {
     expect(workflow?.nodes.find((node) => node.id === 'confirm_payment')?.retry?.uncertainWindowMs).toBe(1000);
     const result = await run(workflow!);
     expect(result.status).toBe('FAILED');
-    expect(result.events.find((event) => event.type === 'run.failed')).toMatchObject({ error: { code: 'outcome_unknown' } });
+    expect(result.events.find((event) => event.type === 'run.failed')).toMatchObject({
+      error: { code: 'outcome_unknown' },
+    });
     expect(sandbox.stripe.state().paymentIntents).toHaveLength(1);
   });
 
@@ -162,7 +174,9 @@ describe('when Stripe never gives a definite answer', () => {
     const declined = SEED.replace('payment_method: "pm_card_visa"', 'payment_method: "pm_card_chargeDeclined"');
     const result = await run(load(declined, SEED_FILE));
     expect(result.status).toBe('FAILED');
-    expect(result.events.filter((event) => event.type === 'edge.taken' && event.mode === 'fallback').length).toBeGreaterThan(0);
+    expect(
+      result.events.filter((event) => event.type === 'edge.taken' && event.mode === 'fallback').length,
+    ).toBeGreaterThan(0);
   });
 });
 

@@ -19,7 +19,12 @@ describe('Content-Type on Stripe POSTs', () => {
   });
 
   it('keeps a Content-Type the workflow sets, and encodes the body to match it', async () => {
-    await api(post('https://api.stripe.com/v1/customers', { headers: { ...auth, 'Content-Type': 'application/json' }, body: { name: 'Ada' } }));
+    await api(
+      post('https://api.stripe.com/v1/customers', {
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: { name: 'Ada' },
+      }),
+    );
     expect(server.requests[0].headers['content-type']).toBe('application/json');
     expect(JSON.parse(server.requests[0].body)).toEqual({ name: 'Ada' });
   });

@@ -12,13 +12,27 @@ const executors = createServiceExecutors({ mode: 'sandbox', sandbox, env: {} });
 
 const createIntent = async (visit = 1) => {
   const customer = await executors.api(
-    makeExecution({ id: 'create_customer', runtime: { method: 'POST', url: 'https://api.stripe.com/v1/customers', headers, body: { email: 'user@example.com', name: 'John Doe' } }, outputs: { customer_id: 'data.id' } }),
+    makeExecution({
+      id: 'create_customer',
+      runtime: {
+        method: 'POST',
+        url: 'https://api.stripe.com/v1/customers',
+        headers,
+        body: { email: 'user@example.com', name: 'John Doe' },
+      },
+      outputs: { customer_id: 'data.id' },
+    }),
   );
   const intent = await executors.api(
     makeExecution({
       id: 'create_intent',
       visit,
-      runtime: { method: 'POST', url: 'https://api.stripe.com/v1/payment_intents', headers, body: { amount: 2000, currency: 'usd', customer: customer.outputs.customer_id } },
+      runtime: {
+        method: 'POST',
+        url: 'https://api.stripe.com/v1/payment_intents',
+        headers,
+        body: { amount: 2000, currency: 'usd', customer: customer.outputs.customer_id },
+      },
       outputs: { intent_id: 'data.id', client_secret: 'data.client_secret' },
     }),
   );
@@ -29,14 +43,26 @@ const confirm = (intent: string, paymentMethod: string, attempt = 1) => {
   const execution = makeExecution({
     id: 'confirm_payment',
     attempt,
-    runtime: { method: 'POST', url: `https://api.stripe.com/v1/payment_intents/${intent}/confirm`, headers, body: { payment_method: paymentMethod } },
+    runtime: {
+      method: 'POST',
+      url: `https://api.stripe.com/v1/payment_intents/${intent}/confirm`,
+      headers,
+      body: { payment_method: paymentMethod },
+    },
   });
   return { execution, result: executors.api(execution) };
 };
 
 const checkStatus = async (intent: string) =>
-  (await executors.api(makeExecution({ id: 'check_status', runtime: { method: 'GET', url: `https://api.stripe.com/v1/payment_intents/${intent}`, headers }, outputs: { status: 'data.status' } })))
-    .outputs.status;
+  (
+    await executors.api(
+      makeExecution({
+        id: 'check_status',
+        runtime: { method: 'GET', url: `https://api.stripe.com/v1/payment_intents/${intent}`, headers },
+        outputs: { status: 'data.status' },
+      }),
+    )
+  ).outputs.status;
 
 describe('the api executor against the Stripe sandbox', () => {
   it('pm_card_visa: create → confirm → retrieve ends succeeded', async () => {
@@ -71,19 +97,36 @@ describe('the api executor against the Stripe sandbox', () => {
 
   it('a retry after a lost 500 reuses the key: Stripe replays the one confirmation', async () => {
     const intent = await createIntent();
-    sandbox.stripe.addFault({ method: 'POST', path: '/v1/payment_intents/:id/confirm', type: 'server_error', when: 'after' });
+    sandbox.stripe.addFault({
+      method: 'POST',
+      path: '/v1/payment_intents/:id/confirm',
+      type: 'server_error',
+      when: 'after',
+    });
     const first = await failure(confirm(intent, 'pm_card_visa').result);
     expect(first).toMatchObject({ status: 500, retryable: true });
     const retry = confirm(intent, 'pm_card_visa', 2);
     await retry.result;
-    expect(retry.execution.events.find((event) => event.type === 'node.response')).toMatchObject({ status: 200, replayed: true });
+    expect(retry.execution.events.find((event) => event.type === 'node.response')).toMatchObject({
+      status: 200,
+      replayed: true,
+    });
     expect(sandbox.stripe.state().confirmations).toHaveLength(1);
   });
 
   it('a 429 carries the Retry-After delay', async () => {
     const intent = await createIntent();
-    sandbox.stripe.addFault({ method: 'POST', path: '/v1/payment_intents/:id/confirm', type: 'rate_limit', retryAfter: 1 });
-    expect(await failure(confirm(intent, 'pm_card_visa').result)).toMatchObject({ status: 429, retryable: true, retryAfterMs: 1000 });
+    sandbox.stripe.addFault({
+      method: 'POST',
+      path: '/v1/payment_intents/:id/confirm',
+      type: 'rate_limit',
+      retryAfter: 1,
+    });
+    expect(await failure(confirm(intent, 'pm_card_visa').result)).toMatchObject({
+      status: 429,
+      retryable: true,
+      retryAfterMs: 1000,
+    });
   });
 
   it('a fallback re-entry (new visit) creates a new intent', async () => {

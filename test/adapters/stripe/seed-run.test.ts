@@ -44,13 +44,19 @@ const run = (workflow: Workflow, options: Partial<RunOptions> = {}) =>
   }).done;
 
 const statusOf = (result: Awaited<ReturnType<typeof run>>, node: string) =>
-  result.events.filter((event) => 'node' in event && event.node === node && /^node\.(completed|failed|skipped)$/.test(event.type)).at(-1)?.type;
+  result.events
+    .filter((event) => 'node' in event && event.node === node && /^node\.(completed|failed|skipped)$/.test(event.type))
+    .at(-1)?.type;
 
 describe('the seed payment SOP in the sandbox', () => {
   it('completes: four Stripe calls, then a streamed receipt', async () => {
     const result = await run(seed);
     expect(result.status).toBe('COMPLETED');
-    expect(result.events.filter((event) => event.type === 'node.request').map((event) => 'url' in event && new URL(event.url).pathname)).toEqual([
+    expect(
+      result.events
+        .filter((event) => event.type === 'node.request')
+        .map((event) => 'url' in event && new URL(event.url).pathname),
+    ).toEqual([
       '/v1/customers',
       '/v1/payment_intents',
       expect.stringMatching(/^\/v1\/payment_intents\/pi_\w+\/confirm$/),
@@ -60,7 +66,9 @@ describe('the seed payment SOP in the sandbox', () => {
     const receipt = result.events.flatMap((event) => (event.type === 'agent.delta' ? [event.text] : [])).join('');
     expect(receipt).toBe(result.outputs.send_receipt.text);
     expect(receipt).toContain(String(result.outputs.create_intent.intent_id));
-    expect(result.events.find((event) => event.type === 'node.completed' && event.node === 'send_receipt')).toMatchObject({ ai: { provider: 'anthropic' } });
+    expect(
+      result.events.find((event) => event.type === 'node.completed' && event.node === 'send_receipt'),
+    ).toMatchObject({ ai: { provider: 'anthropic' } });
   });
 
   it('a declined card falls back to a new intent three times, then fails naming card_declined', async () => {
@@ -81,14 +89,23 @@ describe('the seed payment SOP in the sandbox', () => {
   });
 
   it('a lost 500 on confirm is reconciled by reading the intent, and Stripe confirms once', async () => {
-    sandbox.stripe.addFault({ method: 'POST', path: '/v1/payment_intents/:id/confirm', type: 'server_error', when: 'after' });
+    sandbox.stripe.addFault({
+      method: 'POST',
+      path: '/v1/payment_intents/:id/confirm',
+      type: 'server_error',
+      when: 'after',
+    });
     const result = await run(seed);
     expect(result.status).toBe('COMPLETED');
     const calls = sandbox.stripe.state().calls;
     const confirm = calls.findIndex((call) => call.path.endsWith('/confirm'));
     expect(calls.filter((call) => call.path.endsWith('/confirm')).map((call) => call.status)).toEqual([500]);
     // The retry reads the intent first: it is already succeeded, so the confirm is not sent again.
-    expect(calls[confirm + 1]).toMatchObject({ method: 'GET', path: calls[confirm].path.replace(/\/confirm$/, ''), status: 200 });
+    expect(calls[confirm + 1]).toMatchObject({
+      method: 'GET',
+      path: calls[confirm].path.replace(/\/confirm$/, ''),
+      status: 200,
+    });
     expect(sandbox.stripe.state().confirmations).toHaveLength(1);
   });
 
@@ -103,17 +120,30 @@ describe('the seed payment SOP in the sandbox', () => {
   });
 
   it('a 429 with Retry-After: 1 waits a second before the retry', async () => {
-    sandbox.stripe.addFault({ method: 'POST', path: '/v1/payment_intents/:id/confirm', type: 'rate_limit', retryAfter: 1 });
+    sandbox.stripe.addFault({
+      method: 'POST',
+      path: '/v1/payment_intents/:id/confirm',
+      type: 'rate_limit',
+      retryAfter: 1,
+    });
     const result = await run(seed);
     expect(result.status).toBe('COMPLETED');
-    expect(result.events.find((event) => event.type === 'node.retrying')).toMatchObject({ node: 'confirm_payment', delayMs: 1000 });
+    expect(result.events.find((event) => event.type === 'node.retrying')).toMatchObject({
+      node: 'confirm_payment',
+      delayMs: 1000,
+    });
   });
 });
 
 describe('the seed payment SOP against other Stripe bases', () => {
   it('a recording server as STRIPE_API_BASE receives Stripe’s form encoding for all four calls', async () => {
     const recorder = await startRecordingServer();
-    recorder.script({ body: { id: 'cus_R' } }, { body: { id: 'pi_R', client_secret: 'pi_R_secret_1' } }, { body: { id: 'pi_R' } }, { body: { id: 'pi_R', status: 'succeeded' } });
+    recorder.script(
+      { body: { id: 'cus_R' } },
+      { body: { id: 'pi_R', client_secret: 'pi_R_secret_1' } },
+      { body: { id: 'pi_R' } },
+      { body: { id: 'pi_R', status: 'succeeded' } },
+    );
     try {
       const executors = createServiceExecutors({ mode: modes, sandbox, env: { STRIPE_API_BASE: recorder.url } });
       const result = await run(seed, { executors });

@@ -37,12 +37,28 @@ describe('the seed payment SOP on the wire', () => {
     const intent = await api(
       stripeNode(
         'create_intent',
-        { method: 'POST', url: 'https://api.stripe.com/v1/payment_intents', body: { amount: 2000, currency: 'usd', customer: customer.outputs.customer_id } },
+        {
+          method: 'POST',
+          url: 'https://api.stripe.com/v1/payment_intents',
+          body: { amount: 2000, currency: 'usd', customer: customer.outputs.customer_id },
+        },
         { intent_id: 'data.id', client_secret: 'data.client_secret' },
       ),
     );
-    await api(stripeNode('confirm_payment', { method: 'POST', url: `https://api.stripe.com/v1/payment_intents/${intent.outputs.intent_id}/confirm`, body: { payment_method: 'pm_card_visa' } }));
-    const status = await api(stripeNode('check_status', { method: 'GET', url: `https://api.stripe.com/v1/payment_intents/${intent.outputs.intent_id}` }, { status: 'data.status' }));
+    await api(
+      stripeNode('confirm_payment', {
+        method: 'POST',
+        url: `https://api.stripe.com/v1/payment_intents/${intent.outputs.intent_id}/confirm`,
+        body: { payment_method: 'pm_card_visa' },
+      }),
+    );
+    const status = await api(
+      stripeNode(
+        'check_status',
+        { method: 'GET', url: `https://api.stripe.com/v1/payment_intents/${intent.outputs.intent_id}` },
+        { status: 'data.status' },
+      ),
+    );
 
     expect(server.requests.map(({ method, url, body }) => ({ method, url, body }))).toEqual([
       { method: 'POST', url: '/v1/customers', body: 'email=user%40example.com&name=John%20Doe' },
@@ -67,15 +83,36 @@ describe('the seed payment SOP on the wire', () => {
   });
 
   it('nests metadata and expand with brackets, and sends GET parameters in the query', async () => {
-    await api(stripeNode('c', { method: 'POST', body: { email: 'x@y.z', metadata: { order: 'A 1' }, expand: ['default_source'] } }));
-    await api(stripeNode('g', { method: 'GET', url: 'https://api.stripe.com/v1/customers/cus_1?expand[]=default_source', query_params: { limit: 3 } }));
+    await api(
+      stripeNode('c', {
+        method: 'POST',
+        body: { email: 'x@y.z', metadata: { order: 'A 1' }, expand: ['default_source'] },
+      }),
+    );
+    await api(
+      stripeNode('g', {
+        method: 'GET',
+        url: 'https://api.stripe.com/v1/customers/cus_1?expand[]=default_source',
+        query_params: { limit: 3 },
+      }),
+    );
     expect(server.requests[0].body).toBe('email=x%40y.z&metadata[order]=A%201&expand[]=default_source');
     expect(server.requests[1].url).toBe('/v1/customers/cus_1?expand[]=default_source&limit=3');
   });
 
   it('keys retries of one visit alike and a re-entry differently', async () => {
     const call = (visit: number, attempt: number) =>
-      makeExecution({ id: 'create_intent', visit, attempt, runtime: { method: 'POST', url: 'https://api.stripe.com/v1/payment_intents', headers: auth, body: { amount: 1 } } });
+      makeExecution({
+        id: 'create_intent',
+        visit,
+        attempt,
+        runtime: {
+          method: 'POST',
+          url: 'https://api.stripe.com/v1/payment_intents',
+          headers: auth,
+          body: { amount: 1 },
+        },
+      });
     await api(call(1, 1));
     await api(call(1, 2));
     await api(call(2, 1));
@@ -90,23 +127,33 @@ describe('the seed payment SOP on the wire', () => {
     const keyed = createApiExecutor({ stripe: { baseUrl: server.url, apiKey: KEY } });
     await keyed(makeExecution({ runtime: { method: 'GET', url: 'https://api.stripe.com/v1/customers' } }));
     expect(server.requests[0].headers.authorization).toBe(`Bearer ${KEY}`);
-    const error = await failure(api(makeExecution({ runtime: { method: 'GET', url: 'https://api.stripe.com/v1/customers' } })));
+    const error = await failure(
+      api(makeExecution({ runtime: { method: 'GET', url: 'https://api.stripe.com/v1/customers' } })),
+    );
     expect(error).toMatchObject({ code: 'missing_credentials' });
     expect(error.message).toContain('set STRIPE_SECRET_KEY');
   });
 
   it('routes a URL under the configured base (with a path prefix) through Stripe', async () => {
     const prefixed = createApiExecutor({ stripe: { baseUrl: `${server.url}/stripe/` } });
-    await prefixed(makeExecution({ runtime: { method: 'POST', url: `${server.url}/stripe/v1/customers`, headers: auth, body: { name: 'n' } } }));
+    await prefixed(
+      makeExecution({
+        runtime: { method: 'POST', url: `${server.url}/stripe/v1/customers`, headers: auth, body: { name: 'n' } },
+      }),
+    );
     expect(server.requests[0]).toMatchObject({ url: '/stripe/v1/customers', body: 'name=n' });
     expect(server.requests[0].headers['stripe-version']).toBe(STRIPE_API_VERSION);
   });
 
   it('rejects a path Stripe does not have, and a method the path does not take', async () => {
-    const unknown = await failure(api(stripeNode('x', { method: 'POST', url: 'https://api.stripe.com/v1/paymentintents' })));
+    const unknown = await failure(
+      api(stripeNode('x', { method: 'POST', url: 'https://api.stripe.com/v1/paymentintents' })),
+    );
     expect(unknown).toMatchObject({ code: 'unknown_stripe_path', retryable: false });
     expect(unknown.message).toContain('Stripe has no endpoint /v1/paymentintents');
-    const method = await failure(api(stripeNode('x', { method: 'GET', url: 'https://api.stripe.com/v1/payment_intents/pi_1/confirm' })));
+    const method = await failure(
+      api(stripeNode('x', { method: 'GET', url: 'https://api.stripe.com/v1/payment_intents/pi_1/confirm' })),
+    );
     expect(method.message).toContain('/v1/payment_intents/{intent}/confirm accepts POST, not GET');
     expect(server.requests).toHaveLength(0);
   });
@@ -114,24 +161,50 @@ describe('the seed payment SOP on the wire', () => {
 
 describe('Stripe errors', () => {
   const confirm = () =>
-    api(stripeNode('confirm_payment', { method: 'POST', url: 'https://api.stripe.com/v1/payment_intents/pi_9/confirm', body: { payment_method: 'pm_card_chargeDeclined' } }));
+    api(
+      stripeNode('confirm_payment', {
+        method: 'POST',
+        url: 'https://api.stripe.com/v1/payment_intents/pi_9/confirm',
+        body: { payment_method: 'pm_card_chargeDeclined' },
+      }),
+    );
 
   it('a declined card is final, coded card_declined, and names the decline code', async () => {
     server.script({
       status: 402,
       headers: { 'Stripe-Should-Retry': 'true', 'Request-Id': 'req_1' },
-      body: { error: { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.', payment_intent: { id: 'pi_9' } } },
+      body: {
+        error: {
+          type: 'card_error',
+          code: 'card_declined',
+          decline_code: 'generic_decline',
+          message: 'Your card was declined.',
+          payment_intent: { id: 'pi_9' },
+        },
+      },
     });
     const error = await failure(confirm());
     expect(error).toMatchObject({ code: 'card_declined', status: 402, retryable: false });
-    expect(error.message).toContain('Stripe 402 card_error card_declined (decline_code: generic_decline): Your card was declined.');
+    expect(error.message).toContain(
+      'Stripe 402 card_error card_declined (decline_code: generic_decline): Your card was declined.',
+    );
     expect(error.message).toContain('POST /v1/payment_intents/{intent}/confirm');
   });
 
   it.each([
     [409, { type: 'idempotency_error', message: 'in flight' }, 'idempotency_error', true],
     [500, { type: 'api_error', message: 'boom' }, 'api_error', true],
-    [400, { type: 'invalid_request_error', code: 'parameter_missing', param: 'amount', message: 'Missing required param: amount.' }, 'parameter_missing', false],
+    [
+      400,
+      {
+        type: 'invalid_request_error',
+        code: 'parameter_missing',
+        param: 'amount',
+        message: 'Missing required param: amount.',
+      },
+      'parameter_missing',
+      false,
+    ],
     [401, { type: 'invalid_request_error', message: 'Invalid API Key provided' }, 'authentication_error', false],
   ])('HTTP %i is coded and classified', async (status, body, code, retryable) => {
     server.script({ status, body: { error: body } });
@@ -139,35 +212,60 @@ describe('Stripe errors', () => {
   });
 
   it('429 is retried after Retry-After', async () => {
-    server.script({ status: 429, headers: { 'Retry-After': '1' }, body: { error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests' } } });
+    server.script({
+      status: 429,
+      headers: { 'Retry-After': '1' },
+      body: { error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests' } },
+    });
     expect(await failure(confirm())).toMatchObject({ code: 'rate_limit', retryable: true, retryAfterMs: 1000 });
   });
 
   it('Stripe-Should-Retry overrides the status', async () => {
     server.script(
       { status: 500, headers: { 'Stripe-Should-Retry': 'false' }, body: { error: { type: 'api_error' } } },
-      { status: 400, headers: { 'Stripe-Should-Retry': 'true' }, body: { error: { type: 'invalid_request_error', code: 'lock_timeout' } } },
+      {
+        status: 400,
+        headers: { 'Stripe-Should-Retry': 'true' },
+        body: { error: { type: 'invalid_request_error', code: 'lock_timeout' } },
+      },
     );
     expect(await failure(confirm())).toMatchObject({ status: 500, retryable: false });
     expect(await failure(confirm())).toMatchObject({ status: 400, code: 'lock_timeout', retryable: true });
   });
 
   it('notes a replayed idempotent response', async () => {
-    server.script({ status: 200, headers: { 'Idempotent-Replayed': 'true' }, body: { id: 'pi_9', status: 'succeeded' } });
-    const execution = stripeNode('confirm_payment', { method: 'POST', url: 'https://api.stripe.com/v1/payment_intents/pi_9/confirm' });
+    server.script({
+      status: 200,
+      headers: { 'Idempotent-Replayed': 'true' },
+      body: { id: 'pi_9', status: 'succeeded' },
+    });
+    const execution = stripeNode('confirm_payment', {
+      method: 'POST',
+      url: 'https://api.stripe.com/v1/payment_intents/pi_9/confirm',
+    });
     await api(execution);
     expect(execution.events[1]).toMatchObject({ type: 'node.response', status: 200, replayed: true });
   });
 
   it('never lets the key into events or error messages', async () => {
-    server.script({ status: 401, body: { error: { type: 'invalid_request_error', message: `Invalid API Key provided: ${KEY}` } } });
+    server.script({
+      status: 401,
+      body: { error: { type: 'invalid_request_error', message: `Invalid API Key provided: ${KEY}` } },
+    });
     const execution = stripeNode('c', { method: 'POST', body: { name: 'n' } });
     const error = await failure(api(execution));
     const unreachable = createApiExecutor({ stripe: { baseUrl: await closedPort() } });
     const offline = stripeNode('c', { method: 'POST', body: { name: 'n' } });
     const network = await failure(unreachable(offline));
     expect(network).toMatchObject({ code: 'network_error', retryable: true });
-    const seen = JSON.stringify([execution.events, offline.events, error.message, network.message, error.toInfo(), network.toInfo()]);
+    const seen = JSON.stringify([
+      execution.events,
+      offline.events,
+      error.message,
+      network.message,
+      error.toInfo(),
+      network.toInfo(),
+    ]);
     expect(seen).not.toContain(KEY);
     expect(error.message).toContain('Invalid API Key provided: [redacted]');
   });

@@ -15,14 +15,25 @@ export interface FakeAnthropic {
   close(): Promise<void>;
 }
 
-const sse = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+const sse = (type: string, data: Record<string, unknown>): string =>
+  `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 
 const start = (model: string, inputTokens: number): string =>
   sse('message_start', {
-    message: { id: 'msg_1', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: 1 } },
+    message: {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: inputTokens, output_tokens: 1 },
+    },
   }) + sse('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
 
-const deltas = (chunks: string[]): string => chunks.map((text) => sse('content_block_delta', { index: 0, delta: { type: 'text_delta', text } })).join('');
+const deltas = (chunks: string[]): string =>
+  chunks.map((text) => sse('content_block_delta', { index: 0, delta: { type: 'text_delta', text } })).join('');
 
 export const startFakeAnthropic = async (): Promise<FakeAnthropic> => {
   const requests: FakeAnthropic['requests'] = [];
@@ -42,7 +53,9 @@ export const startFakeAnthropic = async (): Promise<FakeAnthropic> => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const model = String(body.model);
       if (reply.kind === 'stream-error') {
-        res.end(start(model, 5) + deltas(reply.chunks) + sse('error', { error: { type: reply.type, message: 'Overloaded' } }));
+        res.end(
+          start(model, 5) + deltas(reply.chunks) + sse('error', { error: { type: reply.type, message: 'Overloaded' } }),
+        );
         return;
       }
       res.end(
@@ -50,7 +63,10 @@ export const startFakeAnthropic = async (): Promise<FakeAnthropic> => {
           sse('ping', {}) +
           deltas(reply.chunks) +
           sse('content_block_stop', { index: 0 }) +
-          sse('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: reply.outputTokens ?? reply.chunks.length } }) +
+          sse('message_delta', {
+            delta: { stop_reason: 'end_turn', stop_sequence: null },
+            usage: { output_tokens: reply.outputTokens ?? reply.chunks.length },
+          }) +
           sse('message_stop', {}),
       );
     });

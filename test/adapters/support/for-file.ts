@@ -2,7 +2,10 @@
 import { afterAll, beforeEach } from 'vitest';
 
 /** Starts `start()` once for the calling test file, runs `beforeEachTest` before each of its tests, closes it after the last. */
-export const startForFile = async <T extends { close(): Promise<void> }>(start: () => Promise<T>, beforeEachTest: (server: T) => void): Promise<T> => {
+export const startForFile = async <T extends { close(): Promise<void> }>(
+  start: () => Promise<T>,
+  beforeEachTest: (server: T) => void,
+): Promise<T> => {
   const server = await start();
   afterAll(() => server.close());
   beforeEach(() => beforeEachTest(server));

@@ -25,17 +25,27 @@ export interface RecordingServer {
   close(): Promise<void>;
 }
 
-export const startRecordingServer = async (fallback: ScriptedResponse = { status: 200, body: { ok: true } }): Promise<RecordingServer> => {
+export const startRecordingServer = async (
+  fallback: ScriptedResponse = { status: 200, body: { ok: true } },
+): Promise<RecordingServer> => {
   const requests: RecordedRequest[] = [];
   const queue: ScriptedResponse[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       const answer = queue.shift() ?? fallback;
       const isText = typeof answer.body === 'string';
-      res.writeHead(answer.status ?? 200, { 'content-type': isText ? 'text/plain' : 'application/json', ...answer.headers });
+      res.writeHead(answer.status ?? 200, {
+        'content-type': isText ? 'text/plain' : 'application/json',
+        ...answer.headers,
+      });
       res.end(answer.body === undefined ? '' : isText ? (answer.body as string) : JSON.stringify(answer.body));
     });
   });

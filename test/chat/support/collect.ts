@@ -22,7 +22,10 @@ export const openChat = (url: string, token?: string): Chat => {
   };
 };
 
-export const ofType = <T extends ChatEvent['type']>(events: ChatEvent[], type: T): Array<Extract<ChatEvent, { type: T }>> =>
+export const ofType = <T extends ChatEvent['type']>(
+  events: ChatEvent[],
+  type: T,
+): Array<Extract<ChatEvent, { type: T }>> =>
   events.filter((event): event is Extract<ChatEvent, { type: T }> => event.type === type);
 
 export const runEvents = (events: ChatEvent[]) => ofType(events, 'run.event').map((event) => event.event);

@@ -14,12 +14,22 @@ export const WORKFLOWS: Record<string, Record<string, unknown>> = {
       { name: 'currency', type: 'string', required: false, default: 'usd' },
     ],
     nodes: [
-      { id: 'create_intent', type: 'api', runtime: { method: value('POST'), url: value('https://api.stripe.com/v1/payment_intents') } },
+      {
+        id: 'create_intent',
+        type: 'api',
+        runtime: { method: value('POST'), url: value('https://api.stripe.com/v1/payment_intents') },
+      },
       { id: 'send_receipt', type: 'agent', runtime: {} },
     ],
     edges: [],
   },
-  hello: { id: 'hello', name: 'Say hello', inputs: [], nodes: [{ id: 'greet', type: 'agent', runtime: {} }], edges: [] },
+  hello: {
+    id: 'hello',
+    name: 'Say hello',
+    inputs: [],
+    nodes: [{ id: 'greet', type: 'agent', runtime: {} }],
+    edges: [],
+  },
 };
 
 export interface FakeRunApi extends RunApi {
@@ -30,7 +40,14 @@ export interface FakeRunApi extends RunApi {
 export const fakeRunApi = (): FakeRunApi => {
   const started: FakeRunApi['started'] = [];
   const signals: FakeRunApi['signals'] = [];
-  const finished = (runId: string): RunEvent => ({ type: 'run.completed', status: 'COMPLETED', durationMs: 1, runId, seq: 1, at: new Date().toISOString() });
+  const finished = (runId: string): RunEvent => ({
+    type: 'run.completed',
+    status: 'COMPLETED',
+    durationMs: 1,
+    runId,
+    seq: 1,
+    at: new Date().toISOString(),
+  });
   return {
     started,
     signals,

@@ -46,11 +46,16 @@ export const startSandboxServer = async (options: SandboxServerOptions = {}): Pr
     runtime: {
       startRun,
       load: loadWorkflowFile,
-      createExecutors: () => ({ ...createLocalExecutors(), ...createServiceExecutors({ mode: modes, sandbox, env: {} }) }),
+      createExecutors: () => ({
+        ...createLocalExecutors(),
+        ...createServiceExecutors({ mode: modes, sandbox, env: {} }),
+      }),
     },
     routes: [
       webModule(),
-      chatModule({ anthropic: new Anthropic({ apiKey: SANDBOX_ANTHROPIC_KEY, baseURL: sandbox.anthropicUrl, logLevel: 'off' }) }),
+      chatModule({
+        anthropic: new Anthropic({ apiKey: SANDBOX_ANTHROPIC_KEY, baseURL: sandbox.anthropicUrl, logLevel: 'off' }),
+      }),
     ],
   });
   return {

@@ -12,7 +12,9 @@ export interface ScriptedModel {
   requests: MessageCreateParams[];
 }
 
-export const scriptedModel = (script: Array<ScriptedReply | ((request: MessageCreateParams) => ScriptedReply)>): ScriptedModel => {
+export const scriptedModel = (
+  script: Array<ScriptedReply | ((request: MessageCreateParams) => ScriptedReply)>,
+): ScriptedModel => {
   const requests: MessageCreateParams[] = [];
   let next = 0;
   const stream = (request: MessageCreateParams) => {
@@ -21,7 +23,10 @@ export const scriptedModel = (script: Array<ScriptedReply | ((request: MessageCr
     const reply = typeof step === 'function' ? step(request) : step;
     const content: ContentBlock[] = [
       ...(reply.text ? [{ type: 'text', text: reply.text, citations: null } as ContentBlock] : []),
-      ...(reply.tools ?? []).map((tool, index) => ({ type: 'tool_use', id: `toolu_${next}_${index}`, name: tool.name, input: tool.input }) as ContentBlock),
+      ...(reply.tools ?? []).map(
+        (tool, index) =>
+          ({ type: 'tool_use', id: `toolu_${next}_${index}`, name: tool.name, input: tool.input }) as ContentBlock,
+      ),
     ];
     const listeners: Array<(delta: string) => void> = [];
     return {

@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 const SEED = resolve(import.meta.dirname, '../../../examples/stripe-payment-seed.osop.yaml');
 
 function sopstate(args: string[]) {
-  const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -28,7 +31,11 @@ describe('sopstate paths', () => {
     expect(result.paths).toHaveLength(2);
     expect(result.complete).toBe(false);
     expect(result.stoppedBecause).toMatch(/stopped after 2 paths/);
-    expect(result.paths[0].steps[0]).toMatchObject({ node: 'create_customer', visit: 1, edges: [{ from: 'create_customer', to: 'create_intent', mode: 'sequential' }] });
+    expect(result.paths[0].steps[0]).toMatchObject({
+      node: 'create_customer',
+      visit: 1,
+      edges: [{ from: 'create_customer', to: 'create_intent', mode: 'sequential' }],
+    });
   });
 
   it('rejects a bad --max and an invalid file with exit 2 and no stack trace', () => {
@@ -37,7 +44,10 @@ describe('sopstate paths', () => {
     expect(badMax.stderr).toContain('--max takes a whole number');
     const dir = mkdtempSync(join(tmpdir(), 'sopstate-paths-'));
     const file = join(dir, 'broken.osop.yaml');
-    writeFileSync(file, 'osop_version: "1.0"\nid: x\nname: x\nnodes:\n  - id: a\n    type: api\nedges:\n  - from: a\n    to: nowhere\n');
+    writeFileSync(
+      file,
+      'osop_version: "1.0"\nid: x\nname: x\nnodes:\n  - id: a\n    type: api\nedges:\n  - from: a\n    to: nowhere\n',
+    );
     const invalid = sopstate(['paths', file]);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(/broken\.osop\.yaml:\d+:\d+: error/);
@@ -71,7 +81,9 @@ describe('sopstate test', () => {
     const report = JSON.parse(stdout);
     expect(report.passed).toBe(true);
     expect(report.undriven).toEqual([]);
-    expect(report.checks.map((check: { drivenBy: string }) => check.drivenBy).join('\n')).toContain('pm_card_chargeDeclined');
+    expect(report.checks.map((check: { drivenBy: string }) => check.drivenBy).join('\n')).toContain(
+      'pm_card_chargeDeclined',
+    );
     expect(report.coverage.percent).toBe(100);
     expect(code).toBe(0);
   });

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 const SEED = 'examples/stripe-payment-seed.osop.yaml';
 
 function render(args: string[]) {
-  const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', 'render', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', 'render', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -22,14 +25,19 @@ describe('sopstate render', () => {
     const { code, stdout } = render([SEED, '--format', 'dot']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^digraph "sop-stripe-payment" \{/);
-    expect(stdout).toContain(`"check_status" -> "send_receipt" [label="conditional: check_status.status == 'succeeded'"]`);
+    expect(stdout).toContain(
+      `"check_status" -> "send_receipt" [label="conditional: check_status.status == 'succeeded'"]`,
+    );
     expect(stdout).toContain('"confirm_payment" -> "create_intent" [label="fallback", style=dashed');
   });
 
   it('prints the graph as JSON', () => {
     const { code, stdout } = render([SEED, '--format', 'json']);
     expect(code).toBe(0);
-    const graph = JSON.parse(stdout) as { nodes: Array<{ id: string; start: boolean }>; edges: Array<{ from: string; to: string; label: string }> };
+    const graph = JSON.parse(stdout) as {
+      nodes: Array<{ id: string; start: boolean }>;
+      edges: Array<{ from: string; to: string; label: string }>;
+    };
     expect(graph.nodes.filter((node) => node.start).map((node) => node.id)).toEqual(['create_customer']);
     expect(graph.edges).toHaveLength(5);
   });

@@ -15,7 +15,11 @@ afterAll(async () => {
 
 const serve = async (args: string[], env: NodeJS.ProcessEnv = baseEnv()) => {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/sopstate.js', 'serve', ...args], { cwd: ROOT, env, timeout: 30_000 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/sopstate.js', 'serve', ...args], {
+      cwd: ROOT,
+      env,
+      timeout: 30_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -39,7 +43,12 @@ describe('sopstate serve', () => {
   }, 40_000);
 
   it('with SOPSTATE_TOKEN, answers 401 without it and 200 with it, and prints where it listens', async () => {
-    const env = { ...baseEnv(), SOPSTATE_TOKEN: 'cli-token', STRIPE_API_BASE: 'http://127.0.0.1:9', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' };
+    const env = {
+      ...baseEnv(),
+      SOPSTATE_TOKEN: 'cli-token',
+      STRIPE_API_BASE: 'http://127.0.0.1:9',
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:9',
+    };
     const server = await startServeProcess(['--workflows', 'examples', '--port', '0', '--db', join(dir, 'c.db')], env);
     children.push(server.child);
     expect((await fetch(`${server.url}/api/workflows`)).status).toBe(401);

@@ -8,7 +8,11 @@ const SEED = 'examples/stripe-payment-seed.osop.yaml';
 const FIXTURES = 'test/fixtures/corpus/osop-fixtures';
 
 function sopstate(args: string[], input?: string) {
-  const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', input, timeout: 60_000 });
+  const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    input,
+    timeout: 60_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -21,11 +25,17 @@ describe('sopstate validate', () => {
   });
 
   it('exits 2 for broken files, one file:line:col line per problem, no stack trace', () => {
-    const { code, stdout, stderr } = sopstate(['validate', `${FIXTURES}/empty.osop`, `${FIXTURES}/invalid_yaml.osop`, `${FIXTURES}/missing_fields.osop`]);
+    const { code, stdout, stderr } = sopstate([
+      'validate',
+      `${FIXTURES}/empty.osop`,
+      `${FIXTURES}/invalid_yaml.osop`,
+      `${FIXTURES}/missing_fields.osop`,
+    ]);
     expect(code).toBe(2);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
-    for (const line of lines) expect(line).toMatch(/^test\/fixtures\/corpus\/osop-fixtures\/\w+\.osop:\d+:\d+: error: .+/);
+    for (const line of lines)
+      expect(line).toMatch(/^test\/fixtures\/corpus\/osop-fixtures\/\w+\.osop:\d+:\d+: error: .+/);
     expect(`${stdout}${stderr}`).not.toMatch(/\n\s+at /);
   });
 

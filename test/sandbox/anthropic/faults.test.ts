@@ -2,7 +2,11 @@ import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import { claudeClient, rejectionOf, useSandbox } from '../helpers.ts';
 
-const REQUEST: Anthropic.MessageCreateParamsNonStreaming = { model: 'claude-sonnet-4-6', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] };
+const REQUEST: Anthropic.MessageCreateParamsNonStreaming = {
+  model: 'claude-sonnet-4-6',
+  max_tokens: 100,
+  messages: [{ role: 'user', content: 'hello' }],
+};
 
 describe('Claude sandbox error injection', () => {
   const sandbox = useSandbox();
@@ -31,7 +35,11 @@ describe('Claude sandbox error injection', () => {
     sandbox().anthropic.addFault({ path: '/v1/messages', type: 'overloaded' });
     const message = await claudeClient(sandbox(), { maxRetries: 2 }).messages.create(REQUEST);
     expect(message.stop_reason).toBe('end_turn');
-    expect(sandbox().anthropic.state().calls.map((call) => call.status)).toEqual([429, 529, 200]);
+    expect(
+      sandbox()
+        .anthropic.state()
+        .calls.map((call) => call.status),
+    ).toEqual([429, 529, 200]);
   });
 
   it('can break a stream midway with an error event', async () => {

@@ -21,7 +21,12 @@ afterAll(async () => {
 });
 
 const ask = async (sandbox: Sandbox, text: string, system = SYSTEM) =>
-  claudeClient(sandbox).messages.create({ model: MODEL, max_tokens: 512, system, messages: [{ role: 'user', content: text }] });
+  claudeClient(sandbox).messages.create({
+    model: MODEL,
+    max_tokens: 512,
+    system,
+    messages: [{ role: 'user', content: text }],
+  });
 
 describe('pacing', () => {
   it('waits before the first token, then spreads the text out', async () => {
@@ -30,7 +35,12 @@ describe('pacing', () => {
     const stream = claudeClient(paced).messages.stream({
       model: MODEL,
       max_tokens: 1024,
-      messages: [{ role: 'user', content: 'Write the receipt for user@example.com: 2000 usd, payment intent pi_123, status succeeded.' }],
+      messages: [
+        {
+          role: 'user',
+          content: 'Write the receipt for user@example.com: 2000 usd, payment intent pi_123, status succeeded.',
+        },
+      ],
     });
     stream.on('text', () => arrivals.push(Date.now()));
     await stream.finalMessage();
@@ -48,17 +58,24 @@ describe('pacing', () => {
 });
 
 describe('small talk', () => {
-  it.each(['hello', 'Hi!', 'what can you do?'])('answers "%s" with the workflows it can run, not a receipt', async (said) => {
-    const message = await ask(paced, said);
-    const text = message.content[0].type === 'text' ? message.content[0].text : '';
-    expect(text).toContain('Stripe payment (stripe-payment)');
-    expect(text).toContain('Refund with approval (refund-approval)');
-    expect(text).not.toMatch(/receipt|payment id/i);
-    expect(message.content.some((block) => block.type === 'tool_use')).toBe(false);
-  });
+  it.each(['hello', 'Hi!', 'what can you do?'])(
+    'answers "%s" with the workflows it can run, not a receipt',
+    async (said) => {
+      const message = await ask(paced, said);
+      const text = message.content[0].type === 'text' ? message.content[0].text : '';
+      expect(text).toContain('Stripe payment (stripe-payment)');
+      expect(text).toContain('Refund with approval (refund-approval)');
+      expect(text).not.toMatch(/receipt|payment id/i);
+      expect(message.content.some((block) => block.type === 'tool_use')).toBe(false);
+    },
+  );
 
   it('still writes a receipt when asked for one', async () => {
-    const message = await ask(paced, 'Write the receipt for user@example.com: 2000 usd, payment intent pi_123.', 'Write receipts.');
+    const message = await ask(
+      paced,
+      'Write the receipt for user@example.com: 2000 usd, payment intent pi_123.',
+      'Write receipts.',
+    );
     const text = message.content[0].type === 'text' ? message.content[0].text : '';
     expect(text).toMatch(/receipt/i);
     expect(text).toContain('pi_123');

@@ -4,8 +4,21 @@ import { extractPaymentDetails, mergeDetails, moneyInText } from '../../../src/s
 
 describe('payment details in a prompt', () => {
   it('reads Stripe-style JSON: amount in minor units, currency, email, intent and customer ids', () => {
-    const text = JSON.stringify({ amount: 2000, currency: 'usd', email: 'u@example.com', customer: 'cus_Abc1', client_secret: 'pi_9Z_secret_x', intent_id: 'pi_9Z' });
-    expect(extractPaymentDetails(text)).toEqual({ amount: 2000, currency: 'usd', email: 'u@example.com', customer: 'cus_Abc1', paymentIntent: 'pi_9Z' });
+    const text = JSON.stringify({
+      amount: 2000,
+      currency: 'usd',
+      email: 'u@example.com',
+      customer: 'cus_Abc1',
+      client_secret: 'pi_9Z_secret_x',
+      intent_id: 'pi_9Z',
+    });
+    expect(extractPaymentDetails(text)).toEqual({
+      amount: 2000,
+      currency: 'usd',
+      email: 'u@example.com',
+      customer: 'cus_Abc1',
+      paymentIntent: 'pi_9Z',
+    });
   });
 
   it('does not mistake amount_received for the amount', () => {

@@ -3,10 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { claudeClient, rejectionOf, stripeClient, useSandbox } from '../helpers.ts';
 
 const MODEL = 'claude-sonnet-4-6';
-const PAYMENT = JSON.stringify({ inputs: { email: 'user@example.com', amount: 2000, currency: 'usd' }, outputs: { create_intent: { intent_id: 'pi_3Test123' } } });
+const PAYMENT = JSON.stringify({
+  inputs: { email: 'user@example.com', amount: 2000, currency: 'usd' },
+  outputs: { create_intent: { intent_id: 'pi_3Test123' } },
+});
 
 const TOOLS: Anthropic.Tool[] = [
-  { name: 'list_runs', description: 'List recent workflow runs and their status', input_schema: { type: 'object', properties: {} } },
+  {
+    name: 'list_runs',
+    description: 'List recent workflow runs and their status',
+    input_schema: { type: 'object', properties: {} },
+  },
   {
     name: 'run_workflow',
     description: 'Start a workflow by name with inputs',
@@ -19,7 +26,10 @@ const TOOLS: Anthropic.Tool[] = [
   {
     name: 'refund_payment',
     description: 'Refund a customer payment',
-    input_schema: { type: 'object', properties: { email: { type: 'string' }, amount: { type: 'integer' }, currency: { type: 'string' } } },
+    input_schema: {
+      type: 'object',
+      properties: { email: { type: 'string' }, amount: { type: 'integer' }, currency: { type: 'string' } },
+    },
   },
 ];
 
@@ -44,7 +54,11 @@ describe('the official @anthropic-ai/sdk against the Claude sandbox', () => {
   });
 
   it('streams with messages.stream: text deltas add up to finalMessage(), events in the API order', async () => {
-    const stream = claudeClient(sandbox()).messages.stream({ model: MODEL, max_tokens: 1024, messages: [{ role: 'user', content: PAYMENT }] });
+    const stream = claudeClient(sandbox()).messages.stream({
+      model: MODEL,
+      max_tokens: 1024,
+      messages: [{ role: 'user', content: PAYMENT }],
+    });
     const events: string[] = [];
     let streamed = '';
     stream.on('streamEvent', (event) => events.push(event.type));
@@ -71,7 +85,12 @@ describe('the official @anthropic-ai/sdk against the Claude sandbox', () => {
     const response = await fetch(`${sandbox().anthropicUrl}/v1/messages`, {
       method: 'POST',
       headers: { 'x-api-key': 'k', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
-      body: JSON.stringify({ model: MODEL, max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'Hello there' }] }),
+      body: JSON.stringify({
+        model: MODEL,
+        max_tokens: 50,
+        stream: true,
+        messages: [{ role: 'user', content: 'Hello there' }],
+      }),
     });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const names = [...(await response.text()).matchAll(/^event: (\w+)$/gm)].map((match) => match[1]);
@@ -85,7 +104,10 @@ describe('the official @anthropic-ai/sdk against the Claude sandbox', () => {
     const first = await client.messages.create({ model: MODEL, max_tokens: 1024, tools: TOOLS, messages: [question] });
     expect(first.stop_reason).toBe('tool_use');
     const use = first.content.find((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use');
-    expect(use).toMatchObject({ name: 'refund_payment', input: { email: 'jane@example.com', amount: 2500, currency: 'usd' } });
+    expect(use).toMatchObject({
+      name: 'refund_payment',
+      input: { email: 'jane@example.com', amount: 2500, currency: 'usd' },
+    });
     expect(use?.id).toMatch(/^toolu_/);
     const second = await client.messages.create({
       model: MODEL,
@@ -94,7 +116,16 @@ describe('the official @anthropic-ai/sdk against the Claude sandbox', () => {
       messages: [
         question,
         { role: 'assistant', content: first.content },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: use!.id, content: JSON.stringify({ refund: 're_123', status: 'succeeded' }) }] },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: use!.id,
+              content: JSON.stringify({ refund: 're_123', status: 'succeeded' }),
+            },
+          ],
+        },
       ],
     });
     expect(second.stop_reason).toBe('end_turn');
@@ -135,10 +166,19 @@ describe('the official @anthropic-ai/sdk against the Claude sandbox', () => {
 
   it('stops at max_tokens and at a stop sequence', async () => {
     const client = claudeClient(sandbox());
-    const short = await client.messages.create({ model: MODEL, max_tokens: 5, messages: [{ role: 'user', content: PAYMENT }] });
+    const short = await client.messages.create({
+      model: MODEL,
+      max_tokens: 5,
+      messages: [{ role: 'user', content: PAYMENT }],
+    });
     expect(short.stop_reason).toBe('max_tokens');
     expect(short.usage.output_tokens).toBe(5);
-    const stopped = await client.messages.create({ model: MODEL, max_tokens: 500, stop_sequences: ['Best regards'], messages: [{ role: 'user', content: PAYMENT }] });
+    const stopped = await client.messages.create({
+      model: MODEL,
+      max_tokens: 500,
+      stop_sequences: ['Best regards'],
+      messages: [{ role: 'user', content: PAYMENT }],
+    });
     expect(stopped).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'Best regards' });
   });
 
@@ -174,7 +214,10 @@ describe('the official @anthropic-ai/sdk against the Claude sandbox', () => {
 
   it('names the missing field of a bad request', async () => {
     const error = await rejectionOf(
-      claudeClient(sandbox()).messages.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] } as unknown as Anthropic.MessageCreateParamsNonStreaming),
+      claudeClient(sandbox()).messages.create({
+        model: MODEL,
+        messages: [{ role: 'user', content: 'hi' }],
+      } as unknown as Anthropic.MessageCreateParamsNonStreaming),
     );
     expect(error).toBeInstanceOf(Anthropic.BadRequestError);
     expect((error as Error).message).toContain('max_tokens: Field required');

@@ -53,7 +53,9 @@ describe('tool input filling', () => {
 
   it('fills a workflow name and free-form inputs', () => {
     const schema = { type: 'object', properties: { workflow: { type: 'string' }, inputs: { type: 'object' } } };
-    expect(fillToolInput(schema, 'start the stripe-payment workflow for jo@example.com with payment_method=pm_card_visa')).toEqual({
+    expect(
+      fillToolInput(schema, 'start the stripe-payment workflow for jo@example.com with payment_method=pm_card_visa'),
+    ).toEqual({
       workflow: 'stripe-payment',
       inputs: { payment_method: 'pm_card_visa', email: 'jo@example.com' },
     });

@@ -18,11 +18,13 @@ afterAll(async () => {
   rmSync(logDir, { recursive: true, force: true });
 });
 
-const decideWhenWaiting = (runId: string, rejected: string[] = []) => (event: RunEvent) => {
-  if (event.type !== 'human.waiting') return;
-  const decision = rejected.includes(event.node) ? 'rejected' : 'approved';
-  void server.post(`/api/runs/${runId}/signal`, { node: event.node, decision });
-};
+const decideWhenWaiting =
+  (runId: string, rejected: string[] = []) =>
+  (event: RunEvent) => {
+    if (event.type !== 'human.waiting') return;
+    const decision = rejected.includes(event.node) ? 'rejected' : 'approved';
+    void server.post(`/api/runs/${runId}/signal`, { node: event.node, decision });
+  };
 
 describe('the payment examples over the server', () => {
   it('stripe-refund-approval: fulfilment rejected, the manager approves over HTTP, the charge is refunded', async () => {
@@ -51,9 +53,22 @@ describe('the payment examples from the command line (run --sandbox --auto-appro
     const code = await runWorkflowCommand(
       file,
       { input, secret: [], approve: [], reject, autoApprove: true, sandbox: true, json: true, dryRun: false, logDir },
-      { stdout: (text: string) => (out += text), stderr: (text: string) => (err += text), env: {}, cwd: process.cwd(), color: false },
+      {
+        stdout: (text: string) => (out += text),
+        stderr: (text: string) => (err += text),
+        env: {},
+        cwd: process.cwd(),
+        color: false,
+      },
     );
-    return { code, events: out.trim().split('\n').map((line) => JSON.parse(line) as RunEvent), err };
+    return {
+      code,
+      events: out
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as RunEvent),
+      err,
+    };
   };
 
   it('both complete', async () => {
@@ -67,11 +82,13 @@ describe('the payment examples from the command line (run --sandbox --auto-appro
   it('the refund path: --reject fulfil, then the refund runs', async () => {
     const { code, events } = await runCli('examples/stripe-refund-approval.osop.yaml', [], ['fulfil']);
     expect(code).toBe(0);
-    const refund = events.find((event) => event.type === 'node.completed' && 'node' in event && event.node === 'refund');
+    const refund = events.find(
+      (event) => event.type === 'node.completed' && 'node' in event && event.node === 'refund',
+    );
     expect(JSON.stringify(refund)).toContain('"refund_status":"succeeded"');
   }, 30_000);
 
-  it('capture past the amount fails with Stripe\'s amount_too_large', async () => {
+  it("capture past the amount fails with Stripe's amount_too_large", async () => {
     const { code, events } = await runCli('examples/stripe-manual-capture.osop.yaml', ['capture=9999']);
     expect(code).toBe(1);
     expect(JSON.stringify(events.at(-1))).toContain('amount_too_large');

@@ -31,10 +31,17 @@ beforeEach(() => stripeSandbox.stripe.reset());
 type Decision = 'approved' | 'rejected';
 
 /** `decisions` by human node (default approved). */
-async function run(name: string, options: { inputs?: Record<string, unknown>; decisions?: Record<string, Decision> } = {}) {
+async function run(
+  name: string,
+  options: { inputs?: Record<string, unknown>; decisions?: Record<string, Decision> } = {},
+) {
   const executors = {
     ...createLocalExecutors(),
-    ...createServiceExecutors({ mode: modes, sandbox: { stripeUrl: stripeSandbox.url, anthropicUrl: 'http://127.0.0.1:9' }, env: {} }),
+    ...createServiceExecutors({
+      mode: modes,
+      sandbox: { stripeUrl: stripeSandbox.url, anthropicUrl: 'http://127.0.0.1:9' },
+      env: {},
+    }),
   };
   const events: RunEvent[] = [];
   const handle = startRun({
@@ -45,11 +52,13 @@ async function run(name: string, options: { inputs?: Record<string, unknown>; de
     random: () => 0,
     onEvent: (event) => {
       events.push(event);
-      if (event.type === 'human.waiting') queueMicrotask(() => handle.signal(event.node, { decision: options.decisions?.[event.node] ?? 'approved' }));
+      if (event.type === 'human.waiting')
+        queueMicrotask(() => handle.signal(event.node, { decision: options.decisions?.[event.node] ?? 'approved' }));
     },
   });
   const result = await handle.done;
-  const completed = (node: string) => events.some((event) => event.type === 'node.completed' && 'node' in event && event.node === node);
+  const completed = (node: string) =>
+    events.some((event) => event.type === 'node.completed' && 'node' in event && event.node === node);
   return { result, completed };
 }
 
@@ -59,7 +68,9 @@ const stripe = () => {
 };
 
 function expectRequestsMatchTheDescription(): string[] {
-  const verdicts = stripeSandbox.requests.map((request) => validateStripeRequest(request, (form) => qs.parse(form, { depth: 10 })));
+  const verdicts = stripeSandbox.requests.map((request) =>
+    validateStripeRequest(request, (form) => qs.parse(form, { depth: 10 })),
+  );
   expect(verdicts.filter((verdict) => verdict.problems.length > 0)).toEqual([]);
   return verdicts.map((verdict) => verdict.operation!);
 }
@@ -67,7 +78,7 @@ function expectRequestsMatchTheDescription(): string[] {
 describe('examples/stripe-refund-approval.osop.yaml', () => {
   const failedFulfilment = { decisions: { fulfil: 'rejected' as const } };
 
-  it('charges, fails fulfilment, gets the manager\'s approval and refunds in full', async () => {
+  it("charges, fails fulfilment, gets the manager's approval and refunds in full", async () => {
     const { result, completed } = await run('stripe-refund-approval', failedFulfilment);
     expect(result.status).toBe('COMPLETED');
     expect(completed('fulfil')).toBe(false);
@@ -75,7 +86,9 @@ describe('examples/stripe-refund-approval.osop.yaml', () => {
     expect(result.outputs.check_charge).toMatchObject({ refunded: true, amount_refunded: 4500 });
     const charge = await stripe().charges.retrieve(String(result.outputs.charge.charge_id));
     expect(charge).toMatchObject({ refunded: true, amount_refunded: 4500 });
-    const again = await stripe().refunds.create({ charge: charge.id }).catch((error: unknown) => error);
+    const again = await stripe()
+      .refunds.create({ charge: charge.id })
+      .catch((error: unknown) => error);
     expect(again).toMatchObject({ type: 'StripeInvalidRequestError', code: 'charge_already_refunded' });
   });
 
@@ -91,7 +104,10 @@ describe('examples/stripe-refund-approval.osop.yaml', () => {
     stripeSandbox.requests.length = 0;
     await run('stripe-refund-approval', failedFulfilment);
     expect(expectRequestsMatchTheDescription()).toEqual([
-      'POST /v1/customers', 'POST /v1/payment_intents', 'POST /v1/refunds', 'GET /v1/charges/{charge}',
+      'POST /v1/customers',
+      'POST /v1/payment_intents',
+      'POST /v1/refunds',
+      'GET /v1/charges/{charge}',
     ]);
   });
 });
@@ -111,10 +127,12 @@ describe('examples/stripe-manual-capture.osop.yaml', () => {
     expect(result.outputs.release).toMatchObject({ status: 'canceled' });
   });
 
-  it('capturing more than was held fails with Stripe\'s amount_too_large on amount_to_capture', async () => {
+  it("capturing more than was held fails with Stripe's amount_too_large on amount_to_capture", async () => {
     const { result } = await run('stripe-manual-capture', { inputs: { capture: 9000 } });
     expect(result.status).toBe('FAILED');
-    const failed = result.events.find((event) => event.type === 'node.failed' && 'node' in event && event.node === 'capture');
+    const failed = result.events.find(
+      (event) => event.type === 'node.failed' && 'node' in event && event.node === 'capture',
+    );
     expect(JSON.stringify(failed)).toContain('amount_too_large');
     expect(JSON.stringify(failed)).toContain('amount_to_capture');
   });
@@ -124,8 +142,13 @@ describe('examples/stripe-manual-capture.osop.yaml', () => {
     await run('stripe-manual-capture');
     await run('stripe-manual-capture', { decisions: { approve_capture: 'rejected' } });
     expect(expectRequestsMatchTheDescription()).toEqual([
-      'POST /v1/customers', 'POST /v1/payment_intents', 'POST /v1/payment_intents/{intent}/capture', 'GET /v1/charges/{charge}',
-      'POST /v1/customers', 'POST /v1/payment_intents', 'POST /v1/payment_intents/{intent}/cancel',
+      'POST /v1/customers',
+      'POST /v1/payment_intents',
+      'POST /v1/payment_intents/{intent}/capture',
+      'GET /v1/charges/{charge}',
+      'POST /v1/customers',
+      'POST /v1/payment_intents',
+      'POST /v1/payment_intents/{intent}/cancel',
     ]);
   });
 });
@@ -135,14 +158,28 @@ describe('the request check against stripe.oas.json', () => {
   const form = 'application/x-www-form-urlencoded';
 
   it('refuses unknown and mistyped parameters, a POST without the form Content-Type, and unknown paths', () => {
-    const bad = validateStripeRequest({ method: 'POST', path: '/v1/refunds', query: '', contentType: form, body: 'bogus=1&amount=ten' }, parse);
+    const bad = validateStripeRequest(
+      { method: 'POST', path: '/v1/refunds', query: '', contentType: form, body: 'bogus=1&amount=ten' },
+      parse,
+    );
     expect(bad.operation).toBe('POST /v1/refunds');
     expect(bad.problems.join('\n')).toMatch(/additional properties[\s\S]*bogus/);
     expect(bad.problems.join('\n')).toMatch(/amount must be integer/);
-    const bare = validateStripeRequest({ method: 'POST', path: '/v1/payment_intents/pi_1/cancel', query: '', contentType: null, body: '' }, parse);
+    const bare = validateStripeRequest(
+      { method: 'POST', path: '/v1/payment_intents/pi_1/cancel', query: '', contentType: null, body: '' },
+      parse,
+    );
     expect(bare.problems).toEqual(['Content-Type is null']);
-    expect(validateStripeRequest({ method: 'GET', path: '/v1/nothing', query: '', contentType: null, body: '' }, parse).problems).toHaveLength(1);
+    expect(
+      validateStripeRequest({ method: 'GET', path: '/v1/nothing', query: '', contentType: null, body: '' }, parse)
+        .problems,
+    ).toHaveLength(1);
     const good = 'amount=4500&currency=usd&confirm=true&payment_method_types[0]=card&metadata[a]=b';
-    expect(validateStripeRequest({ method: 'POST', path: '/v1/payment_intents', query: '', contentType: form, body: good }, parse).problems).toEqual([]);
+    expect(
+      validateStripeRequest(
+        { method: 'POST', path: '/v1/payment_intents', query: '', contentType: form, body: good },
+        parse,
+      ).problems,
+    ).toEqual([]);
   });
 });

@@ -19,15 +19,28 @@ describe('Stripe sandbox fault injection', () => {
     sandbox().stripe.addFault({ path: '/v1/customers', type: 'rate_limit', retryAfter: 1, shouldRetry: true });
     const customer = await stripe.customers.create({ email: 'again@example.com' });
     expect(customer.email).toBe('again@example.com');
-    expect(sandbox().stripe.state().calls.map((call) => call.status)).toEqual([429, 200]);
+    expect(
+      sandbox()
+        .stripe.state()
+        .calls.map((call) => call.status),
+    ).toEqual([429, 200]);
   });
 
   it('hits only the next N matching calls, by method and path pattern', async () => {
     const stripe = stripeClient(sandbox(), { maxNetworkRetries: 0 });
     const intent = await stripe.paymentIntents.create({ amount: 2000, currency: 'usd' });
-    sandbox().stripe.addFault({ method: 'GET', path: '/v1/payment_intents/:id', type: 'server_error', status: 503, times: 2 });
+    sandbox().stripe.addFault({
+      method: 'GET',
+      path: '/v1/payment_intents/:id',
+      type: 'server_error',
+      status: 503,
+      times: 2,
+    });
     await stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
-    expect(await rejectionOf(stripe.paymentIntents.retrieve(intent.id))).toMatchObject({ statusCode: 503, type: 'StripeAPIError' });
+    expect(await rejectionOf(stripe.paymentIntents.retrieve(intent.id))).toMatchObject({
+      statusCode: 503,
+      type: 'StripeAPIError',
+    });
     expect(await rejectionOf(stripe.paymentIntents.retrieve(intent.id))).toMatchObject({ statusCode: 503 });
     expect((await stripe.paymentIntents.retrieve(intent.id)).status).toBe('succeeded');
     expect(sandbox().stripe.pendingFaults()).toEqual([]);
@@ -42,7 +55,11 @@ describe('Stripe sandbox fault injection', () => {
       body: 'email=gone%40example.com',
       signal: caller.signal,
     }).catch((error: unknown) => error);
-    await waitFor(() => sandbox().stripe.state().calls.some((call) => call.fault === 'delay'));
+    await waitFor(() =>
+      sandbox()
+        .stripe.state()
+        .calls.some((call) => call.fault === 'delay'),
+    );
     caller.abort();
     expect(await request).toBeInstanceOf(Error);
     expect(sandbox().stripe.state().customers).toHaveLength(0);
@@ -57,14 +74,24 @@ describe('Stripe sandbox fault injection', () => {
       body: JSON.stringify({ method: 'POST', path: '/v1/customers', type: 'server_error', shouldRetry: false }),
     });
     expect(armed.status).toBe(201);
-    const failed = await postForm(sandbox(), '/v1/customers', 'email=h%40example.com', { 'Idempotency-Key': 'http-key' });
+    const failed = await postForm(sandbox(), '/v1/customers', 'email=h%40example.com', {
+      'Idempotency-Key': 'http-key',
+    });
     expect(failed.status).toBe(500);
     expect(failed.headers.get('stripe-should-retry')).toBe('false');
     expect((await failed.json()).error.type).toBe('api_error');
-    expect((await postForm(sandbox(), '/v1/customers', 'email=h%40example.com', { 'Idempotency-Key': 'http-key' })).status).toBe(200);
+    expect(
+      (await postForm(sandbox(), '/v1/customers', 'email=h%40example.com', { 'Idempotency-Key': 'http-key' })).status,
+    ).toBe(200);
     const state = await (await fetch(`${sandbox().stripeUrl}/__sandbox/state`)).json();
     expect(state.customers).toHaveLength(1);
-    expect(state.calls.map((call: { status: number; idempotencyKey: string; fault: string | null }) => [call.status, call.idempotencyKey, call.fault])).toEqual([
+    expect(
+      state.calls.map((call: { status: number; idempotencyKey: string; fault: string | null }) => [
+        call.status,
+        call.idempotencyKey,
+        call.fault,
+      ]),
+    ).toEqual([
       [500, 'http-key', 'server_error'],
       [200, 'http-key', null],
     ]);

@@ -13,7 +13,10 @@ function expectShaped(name: string, object: unknown): void {
   expect(record.object, `a ${name}`).toBe(name);
   const validate = objectValidator(name);
   const valid = validate(JSON.parse(JSON.stringify(record)));
-  expect(valid ? [] : validate.errors?.map((e) => `${e.instancePath} ${e.message}`), `${name} against its schema`).toEqual([]);
+  expect(
+    valid ? [] : validate.errors?.map((e) => `${e.instancePath} ${e.message}`),
+    `${name} against its schema`,
+  ).toEqual([]);
   expect(fieldDifferences(name, record), `${name} fields`).toEqual({ missing: [], unknown: [] });
 }
 
@@ -39,7 +42,10 @@ describe('the Stripe sandbox answers every emulated operation in the shape of st
     const customer = await stripe.customers.create({ email: 'fidelity@example.com', name: 'Fi Delity' });
     expectShaped('customer', customer);
     expectShaped('customer', await stripe.customers.retrieve(customer.id));
-    const updated = await stripe.customers.update(customer.id, { name: 'Fi', address: { city: 'Paris', country: 'FR' } });
+    const updated = await stripe.customers.update(customer.id, {
+      name: 'Fi',
+      address: { city: 'Paris', country: 'FR' },
+    });
     expectShaped('customer', updated);
     expect(updated).toMatchObject({ name: 'Fi', address: { city: 'Paris', country: 'FR', line1: null } });
     expectList('customer', await stripe.customers.list(), 1);
@@ -59,7 +65,13 @@ describe('the Stripe sandbox answers every emulated operation in the shape of st
     expectList('payment_intent', await stripe.paymentIntents.list({ customer: customer.id }), 1);
     const charge = await stripe.charges.retrieve(paid.latest_charge as string);
     expectShaped('charge', charge);
-    expect(charge).toMatchObject({ amount: 2000, captured: true, paid: true, status: 'succeeded', payment_intent: intent.id });
+    expect(charge).toMatchObject({
+      amount: 2000,
+      captured: true,
+      paid: true,
+      status: 'succeeded',
+      payment_intent: intent.id,
+    });
     expectList('charge', await stripe.charges.list({ payment_intent: intent.id }), 1);
 
     const refund = await stripe.refunds.create({ payment_intent: intent.id, amount: 500 });
@@ -67,7 +79,13 @@ describe('the Stripe sandbox answers every emulated operation in the shape of st
     expectShaped('refund', await stripe.refunds.retrieve(refund.id));
     expectList('refund', await stripe.refunds.list({ charge: charge.id }), 1);
 
-    const held = await stripe.paymentIntents.create({ amount: 3000, currency: 'usd', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true });
+    const held = await stripe.paymentIntents.create({
+      amount: 3000,
+      currency: 'usd',
+      capture_method: 'manual',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
     expectShaped('payment_intent', held);
     expectShaped('payment_intent', await stripe.paymentIntents.capture(held.id, { amount_to_capture: 2500 }));
     const other = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
@@ -92,7 +110,9 @@ describe('the Stripe sandbox answers every emulated operation in the shape of st
       const [method, path] = key.split(' ');
       return { key, pattern: new RegExp(`^${method} ${path.replace(/\{\w+\}/g, '[^/]+')}$`) };
     });
-    const missed = templates.filter(({ pattern }) => ![...called].some((call) => pattern.test(call))).map(({ key }) => key);
+    const missed = templates
+      .filter(({ pattern }) => ![...called].some((call) => pattern.test(call)))
+      .map(({ key }) => key);
     expect(missed).toEqual([]);
   });
 });

@@ -19,8 +19,18 @@ describe('Stripe sandbox idempotency', () => {
 
   it('compares parameters, not their order on the wire', async () => {
     const headers = { 'Idempotency-Key': 'same-key' };
-    const first = await postForm(sandbox(), '/v1/customers', 'email=a%40example.com&metadata[a]=1&metadata[b]=2', headers);
-    const second = await postForm(sandbox(), '/v1/customers', 'metadata[b]=2&metadata[a]=1&email=a%40example.com', headers);
+    const first = await postForm(
+      sandbox(),
+      '/v1/customers',
+      'email=a%40example.com&metadata[a]=1&metadata[b]=2',
+      headers,
+    );
+    const second = await postForm(
+      sandbox(),
+      '/v1/customers',
+      'metadata[b]=2&metadata[a]=1&email=a%40example.com',
+      headers,
+    );
     expect(second.status).toBe(200);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect((await second.json()).id).toBe((await first.json()).id);
@@ -29,7 +39,9 @@ describe('Stripe sandbox idempotency', () => {
   it('refuses the same key with other params as a 400 idempotency_error', async () => {
     const stripe = stripeClient(sandbox());
     await stripe.paymentIntents.create({ amount: 2000, currency: 'usd' }, { idempotencyKey: 'k-mismatch' });
-    const error = await rejectionOf(stripe.paymentIntents.create({ amount: 3000, currency: 'usd' }, { idempotencyKey: 'k-mismatch' }));
+    const error = await rejectionOf(
+      stripe.paymentIntents.create({ amount: 3000, currency: 'usd' }, { idempotencyKey: 'k-mismatch' }),
+    );
     expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
     expect(error).toMatchObject({ statusCode: 400 });
     expect(sandbox().stripe.state().paymentIntents).toHaveLength(1);
@@ -39,10 +51,17 @@ describe('Stripe sandbox idempotency', () => {
     sandbox().stripe.addFault({ method: 'POST', path: '/v1/customers', type: 'delay', ms: 1500 });
     const headers = { 'Idempotency-Key': 'slow-key' };
     const slow = postForm(sandbox(), '/v1/customers', 'email=slow%40example.com', headers);
-    await waitFor(() => sandbox().stripe.state().calls.some((call) => call.fault === 'delay'));
+    await waitFor(() =>
+      sandbox()
+        .stripe.state()
+        .calls.some((call) => call.fault === 'delay'),
+    );
     const concurrent = await postForm(sandbox(), '/v1/customers', 'email=slow%40example.com', headers);
     expect(concurrent.status).toBe(409);
-    expect((await concurrent.json()).error).toMatchObject({ type: 'idempotency_error', code: 'idempotency_key_in_use' });
+    expect((await concurrent.json()).error).toMatchObject({
+      type: 'idempotency_error',
+      code: 'idempotency_key_in_use',
+    });
     expect((await slow).status).toBe(200);
     expect(sandbox().stripe.state().customers).toHaveLength(1);
   });
@@ -51,8 +70,12 @@ describe('Stripe sandbox idempotency', () => {
     const stripe = stripeClient(sandbox());
     const intent = await stripe.paymentIntents.create({ amount: 2000, currency: 'usd' });
     const options = { idempotencyKey: 'decline-key' };
-    const first = await rejectionOf(stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_chargeDeclined' }, options));
-    const again = await rejectionOf(stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_chargeDeclined' }, options));
+    const first = await rejectionOf(
+      stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_chargeDeclined' }, options),
+    );
+    const again = await rejectionOf(
+      stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_chargeDeclined' }, options),
+    );
     expect(first).toBeInstanceOf(Stripe.errors.StripeCardError);
     expect(again).toBeInstanceOf(Stripe.errors.StripeCardError);
     expect((again as Stripe.errors.StripeCardError).headers['idempotent-replayed']).toBe('true');
@@ -62,7 +85,9 @@ describe('Stripe sandbox idempotency', () => {
   it('does not keep validation errors, so the key can be used once the request is fixed', async () => {
     const bad = await postForm(sandbox(), '/v1/payment_intents', 'currency=usd', { 'Idempotency-Key': 'fix-me' });
     expect(bad.status).toBe(400);
-    const fixed = await postForm(sandbox(), '/v1/payment_intents', 'amount=2000&currency=usd', { 'Idempotency-Key': 'fix-me' });
+    const fixed = await postForm(sandbox(), '/v1/payment_intents', 'amount=2000&currency=usd', {
+      'Idempotency-Key': 'fix-me',
+    });
     expect(fixed.status).toBe(200);
   });
 
@@ -70,7 +95,11 @@ describe('Stripe sandbox idempotency', () => {
     const stripe = stripeClient(sandbox(), { maxNetworkRetries: 2 });
     const intent = await stripe.paymentIntents.create({ amount: 2000, currency: 'usd' });
     sandbox().stripe.addFault({ method: 'POST', path: '/v1/payment_intents/:id/confirm', type: 'server_error' });
-    const confirmed = await stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' }, { idempotencyKey: 'run-9:confirm:1' });
+    const confirmed = await stripe.paymentIntents.confirm(
+      intent.id,
+      { payment_method: 'pm_card_visa' },
+      { idempotencyKey: 'run-9:confirm:1' },
+    );
     expect(confirmed.status).toBe('succeeded');
     const state = sandbox().stripe.state();
     const confirmCalls = state.calls.filter((call) => call.path.endsWith('/confirm'));

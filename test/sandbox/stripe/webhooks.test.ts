@@ -43,18 +43,36 @@ describe('Stripe events: GET /v1/events and signed webhook delivery to the URL g
 
   it('lists what happened, newest first, filterable by type, and delivers each event signed', async () => {
     const stripe = stripeClient(sandbox);
-    const intent = await stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+    const intent = await stripe.paymentIntents.create({
+      amount: 2000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
     await stripe.refunds.create({ payment_intent: intent.id, amount: 700 });
     const types = (await stripe.events.list()).data.map((event) => event.type);
-    expect(types).toEqual(['charge.refunded', 'refund.created', 'payment_intent.succeeded', 'charge.succeeded', 'payment_intent.created']);
+    expect(types).toEqual([
+      'charge.refunded',
+      'refund.created',
+      'payment_intent.succeeded',
+      'charge.succeeded',
+      'payment_intent.created',
+    ]);
     const refunded = (await stripe.events.list({ type: 'charge.*' })).data[0];
-    expect(refunded).toMatchObject({ type: 'charge.refunded', api_version: '2024-04-10', data: { object: { amount_refunded: 700 } } });
+    expect(refunded).toMatchObject({
+      type: 'charge.refunded',
+      api_version: '2024-04-10',
+      data: { object: { amount_refunded: 700 } },
+    });
     expect(refunded.request?.id).toMatch(/^req_/);
 
     const deliveries = await sandbox.stripe.webhookDeliveries();
     expect(deliveries.map((delivery) => [delivery.type, delivery.status])).toEqual([
-      ['payment_intent.created', 200], ['charge.succeeded', 200], ['payment_intent.succeeded', 200],
-      ['refund.created', 200], ['charge.refunded', 200],
+      ['payment_intent.created', 200],
+      ['charge.succeeded', 200],
+      ['payment_intent.succeeded', 200],
+      ['refund.created', 200],
+      ['charge.refunded', 200],
     ]);
     const verifier = new Stripe('sk_test_verifier');
     const events = received.map(({ body, signature }) => verifier.webhooks.constructEvent(body, signature, SECRET));

@@ -16,20 +16,27 @@ afterAll(async () => {
 });
 
 const json = async <T>(url: string, init?: RequestInit): Promise<T> => (await (await fetch(url, init)).json()) as T;
-const postJson = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const postJson = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 describe('an ambiguous confirm, and the server SIGKILLed while it is being repeated', () => {
   it('ends with exactly one succeeded payment intent, and no fallback was taken', async () => {
     const sandbox = await startSandboxProcess();
     children.push(sandbox.child);
     const stripe = sandbox.stripeUrl;
-    await fetch(`${stripe}/__sandbox/faults`, postJson([
-      { path: '/v1/payment_intents/:id/confirm', type: 'server_error', when: 'after' },
-      { path: '/v1/payment_intents/:id/confirm', type: 'server_error', times: 5 },
-      // Enough 500s that retries started afresh after the restart would run out and fall back (the old behaviour);
-      // the first reading of the intent fails too, so the confirm is really repeated before the crash.
-      { path: '/v1/payment_intents/:id', method: 'GET', type: 'server_error', times: 1 },
-    ]));
+    await fetch(
+      `${stripe}/__sandbox/faults`,
+      postJson([
+        { path: '/v1/payment_intents/:id/confirm', type: 'server_error', when: 'after' },
+        { path: '/v1/payment_intents/:id/confirm', type: 'server_error', times: 5 },
+        // Enough 500s that retries started afresh after the restart would run out and fall back (the old behaviour);
+        // the first reading of the intent fails too, so the confirm is really repeated before the crash.
+        { path: '/v1/payment_intents/:id', method: 'GET', type: 'server_error', times: 1 },
+      ]),
+    );
     const env = { ...baseEnv(), STRIPE_API_BASE: stripe, ANTHROPIC_BASE_URL: sandbox.anthropicUrl };
     const args = ['--workflows', EXAMPLES, '--db', join(dir, 'runs.db'), '--port', '0'];
     const first = await startServeProcess(args, env);

@@ -49,7 +49,11 @@ const randomFault = () => {
 };
 
 const json = async <T>(url: string, init?: RequestInit): Promise<T> => (await (await fetch(url, init)).json()) as T;
-const postJson = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const postJson = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface RunBody {
@@ -91,8 +95,14 @@ describe(`chaos (seed ${SEED}): ${RUNS} seed runs, random Stripe faults, ${KILLS
       if (unfinished === 0 || Date.now() > deadline) break;
       await pause(1000);
     }
-    expect(runs.filter((run) => run.status === undefined), 'runs the server no longer knows').toEqual([]);
-    expect(runs.map((run) => run.status).filter((status) => status === 'RUNNING'), 'runs left unfinished').toEqual([]);
+    expect(
+      runs.filter((run) => run.status === undefined),
+      'runs the server no longer knows',
+    ).toEqual([]);
+    expect(
+      runs.map((run) => run.status).filter((status) => status === 'RUNNING'),
+      'runs left unfinished',
+    ).toEqual([]);
 
     const state = await json<StripeState>(`${stripe}/__sandbox/state`);
     const succeededBy = new Map<string, number>();

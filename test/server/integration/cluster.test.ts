@@ -24,11 +24,30 @@ afterAll(async () => {
 });
 
 const json = async <T>(url: string, init?: RequestInit): Promise<T> => (await (await fetch(url, init)).json()) as T;
-const postJson = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const postJson = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const startNode = async (name: string, db: string, env: NodeJS.ProcessEnv, cwd: string) => {
-  const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--workflows', EXAMPLES, '--db', db, '--port', '0', '--node-id', name, '--concurrency', '6'];
+  const args = [
+    '--import',
+    'tsx',
+    'src/cli/main.ts',
+    'serve',
+    '--workflows',
+    EXAMPLES,
+    '--db',
+    db,
+    '--port',
+    '0',
+    '--node-id',
+    name,
+    '--concurrency',
+    '6',
+  ];
   const child = await spawnUntil(args, { ...env, SOPSTATE_CHAT_DIR: cwd }, /sopstate serving .* at http/);
   children.push(child);
   return { child, url: /at (http:\/\/[^\s]+)/.exec(child.line)?.[1] as string };
@@ -66,21 +85,30 @@ describe.skipIf(!TEST_PG)('a cluster of three nodes under kill -9 and a freeze',
     await frozen;
 
     const survivor = nodes[0].url;
-    const statuses = async () => Promise.all(runIds.map(async (id) => (await json<{ status: string }>(`${survivor}/api/runs/${id}`)).status));
-    await waitFor(async () => ((await statuses()).every((s) => s !== 'RUNNING') ? true : undefined), 'every run to end', 9000);
+    const statuses = async () =>
+      Promise.all(runIds.map(async (id) => (await json<{ status: string }>(`${survivor}/api/runs/${id}`)).status));
+    await waitFor(
+      async () => ((await statuses()).every((s) => s !== 'RUNNING') ? true : undefined),
+      'every run to end',
+      9000,
+    );
     expect(await statuses()).toEqual(runIds.map(() => 'COMPLETED'));
 
     const client = new (await import('pg')).default.Client({ connectionString: schema.url });
     await client.connect();
     cleanups.push(() => client.end());
     for (const runId of runIds) {
-      const { rows } = await client.query<{ json: string }>('SELECT json FROM events WHERE run_id = $1 ORDER BY seq', [runId]);
+      const { rows } = await client.query<{ json: string }>('SELECT json FROM events WHERE run_id = $1 ORDER BY seq', [
+        runId,
+      ]);
       const events = rows.map((row) => JSON.parse(row.json) as RunEvent);
       expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
       expect(events.filter((event) => event.type === 'run.completed' || event.type === 'run.failed')).toHaveLength(1);
     }
     // The sweeper noticed the dead node (whether it still held unfinished runs depends on the moment of the kill).
-    const sweeps = (nodes[0].child.stderr() + nodes[2].child.stderr()).split('\n').filter((line) => line.includes('is silent'));
+    const sweeps = (nodes[0].child.stderr() + nodes[2].child.stderr())
+      .split('\n')
+      .filter((line) => line.includes('is silent'));
     expect(sweeps).toContainEqual(expect.stringMatching(/node b-\w+ is silent; \d+ run\(s\) went back on the queue/));
     const stripe = await json<StripeState>(`${sandbox.stripeUrl}/__sandbox/state`);
     expect(stripe.customers).toHaveLength(RUNS);

@@ -17,7 +17,11 @@ afterAll(async () => {
 });
 
 const json = async <T>(url: string, init?: RequestInit): Promise<T> => (await (await fetch(url, init)).json()) as T;
-const postJson = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const postJson = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 interface Crash {
   runId: string;
@@ -39,23 +43,45 @@ const crashMidConfirm = async (options: { confirmMs: number; restartAfterStripeF
   const sandbox = await startSandboxProcess();
   children.push(sandbox.child);
   const stripe = sandbox.stripeUrl;
-  await fetch(`${stripe}/__sandbox/faults`, postJson({ path: '/v1/payment_intents/:id/confirm', method: 'POST', type: 'delay', ms: options.confirmMs, times: 1 }));
+  await fetch(
+    `${stripe}/__sandbox/faults`,
+    postJson({
+      path: '/v1/payment_intents/:id/confirm',
+      method: 'POST',
+      type: 'delay',
+      ms: options.confirmMs,
+      times: 1,
+    }),
+  );
 
   const env = { ...baseEnv(), STRIPE_API_BASE: stripe, ANTHROPIC_BASE_URL: sandbox.anthropicUrl };
   const args = ['--workflows', EXAMPLES, '--db', join(dir, `${options.confirmMs}.db`), '--port', '0'];
   const first = await startServeProcess(args, env);
   children.push(first.child);
   const { runId } = await json<{ runId: string }>(`${first.url}/api/runs`, postJson({ workflow: SEED_ID }));
-  const before = await streamRun(first.url, runId, { stopWhen: (e) => e.type === 'node.request' && e.node === 'confirm_payment' });
+  const before = await streamRun(first.url, runId, {
+    stopWhen: (e) => e.type === 'node.request' && e.node === 'confirm_payment',
+  });
   // The slow confirmation is inside the emulator once its fault has been taken.
-  await waitFor(async () => ((await json<{ armed: unknown[] }>(`${stripe}/__sandbox/faults`)).armed.length === 0 ? true : undefined), 'the confirmation to reach Stripe');
+  await waitFor(
+    async () =>
+      (await json<{ armed: unknown[] }>(`${stripe}/__sandbox/faults`)).armed.length === 0 ? true : undefined,
+    'the confirmation to reach Stripe',
+  );
   await first.child.kill('SIGKILL');
 
-  const created = before.events.find((e): e is Extract<RunEvent, { type: 'node.completed' }> => e.type === 'node.completed' && e.node === 'create_intent');
+  const created = before.events.find(
+    (e): e is Extract<RunEvent, { type: 'node.completed' }> =>
+      e.type === 'node.completed' && e.node === 'create_intent',
+  );
   const intentId = created?.outputs.intent_id as string;
   const stripeState = () => json<StripeState>(`${stripe}/__sandbox/state`);
   if (options.restartAfterStripeFinished) {
-    await waitFor(async () => ((await stripeState()).confirmations.some((c) => c.paymentIntent === intentId) ? true : undefined), 'Stripe to finish', 1000);
+    await waitFor(
+      async () => ((await stripeState()).confirmations.some((c) => c.paymentIntent === intentId) ? true : undefined),
+      'Stripe to finish',
+      1000,
+    );
   }
 
   const second = await startServeProcess(args, env);
@@ -63,14 +89,19 @@ const crashMidConfirm = async (options: { confirmMs: number; restartAfterStripeF
   const lastSeen = before.events.at(-1)?.seq as number;
   const after = await streamRun(second.url, runId, { lastEventId: lastSeen });
   const whole = await streamRun(second.url, runId);
-  const settled = await waitFor(async () => {
-    const state = await stripeState();
-    return state.calls.every((call) => call.status !== 0) ? state : undefined;
-  }, 'Stripe to answer every call', 2000);
+  const settled = await waitFor(
+    async () => {
+      const state = await stripeState();
+      return state.calls.every((call) => call.status !== 0) ? state : undefined;
+    },
+    'Stripe to answer every call',
+    2000,
+  );
   return { runId, intentId, before, after, whole, stripe: settled, restartLine: second.child.line };
 };
 
-const succeededIntents = (crash: Crash) => crash.stripe.paymentIntents.filter((pi) => pi.status === 'succeeded').map((pi) => pi.id);
+const succeededIntents = (crash: Crash) =>
+  crash.stripe.paymentIntents.filter((pi) => pi.status === 'succeeded').map((pi) => pi.id);
 
 describe('a server killed with SIGKILL in the middle of a Stripe confirmation', () => {
   it('resumes the run on restart, and Stripe confirmed the payment exactly once', async () => {
@@ -86,7 +117,9 @@ describe('a server killed with SIGKILL in the middle of a Stripe confirmation', 
     const confirmations = crash.stripe.confirmations.filter((c) => c.paymentIntent === crash.intentId);
     expect(confirmations).toHaveLength(1);
     expect(confirmations[0].outcome).toBe('succeeded');
-    const confirmCalls = crash.stripe.calls.filter((call) => call.method === 'POST' && call.path.endsWith(`/${crash.intentId}/confirm`));
+    const confirmCalls = crash.stripe.calls.filter(
+      (call) => call.method === 'POST' && call.path.endsWith(`/${crash.intentId}/confirm`),
+    );
     expect(confirmCalls.length).toBeGreaterThanOrEqual(2);
     expect(new Set(confirmCalls.map((call) => call.idempotencyKey)).size).toBe(1);
     expect(confirmCalls.slice(1).every((call) => call.replayed)).toBe(true);

@@ -14,11 +14,14 @@ afterAll(async () => {
   await server.cleanup();
 });
 
-const decideWhenWaiting = (runId: string, decision: 'approved' | 'rejected', on: RealServer = server) => (event: RunEvent) => {
-  if (event.type === 'human.waiting') void on.post(`/api/runs/${runId}/signal`, { node: event.node, decision });
-};
+const decideWhenWaiting =
+  (runId: string, decision: 'approved' | 'rejected', on: RealServer = server) =>
+  (event: RunEvent) => {
+    if (event.type === 'human.waiting') void on.post(`/api/runs/${runId}/signal`, { node: event.node, decision });
+  };
 
-const completed = (events: RunEvent[]) => events.filter((e) => e.type === 'node.completed').map((e) => ('node' in e ? e.node : ''));
+const completed = (events: RunEvent[]) =>
+  events.filter((e) => e.type === 'node.completed').map((e) => ('node' in e ? e.node : ''));
 
 describe('a human step over HTTP', () => {
   it('waits, then continues on approve', async () => {
@@ -32,7 +35,9 @@ describe('a human step over HTTP', () => {
   it('takes the fallback on reject', async () => {
     const runId = await startRunOver(server, 'approve-refund');
     const result = await streamRun(server.url, runId, { onEvent: decideWhenWaiting(runId, 'rejected') });
-    expect(result.events).toContainEqual(expect.objectContaining({ type: 'edge.taken', from: 'review', to: 'notify_rejected', mode: 'fallback' }));
+    expect(result.events).toContainEqual(
+      expect.objectContaining({ type: 'edge.taken', from: 'review', to: 'notify_rejected', mode: 'fallback' }),
+    );
     expect(completed(result.events)).toEqual(['notify_rejected']);
     expect(result.events.at(-1)?.type).toBe('run.completed');
   }, 30_000);

@@ -20,7 +20,8 @@ export const spawnUntil = (args: string[], env: NodeJS.ProcessEnv, ready: RegExp
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    const onExit = (code: number | null) => reject(new Error(`${args.join(' ')} exited with ${code} before it was ready:\n${stderr}`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`${args.join(' ')} exited with ${code} before it was ready:\n${stderr}`));
     child.once('exit', onExit);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (!ready.test(line)) return;
@@ -45,7 +46,10 @@ export const startSandboxProcess = async (): Promise<{ child: Child; stripeUrl: 
   return { child, ...urls };
 };
 
-export const startServeProcess = async (args: string[], env: NodeJS.ProcessEnv): Promise<{ child: Child; url: string }> => {
+export const startServeProcess = async (
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: Child; url: string }> => {
   const child = await spawnUntil(['bin/sopstate.js', 'serve', ...args], env, /sopstate serving .* at http/);
   const url = /at (http:\/\/[^\s]+)/.exec(child.line)?.[1] as string;
   return { child, url };

@@ -16,9 +16,15 @@ export interface RealServer extends RunningServer {
   cleanup(): Promise<void>;
 }
 
-export const startRealServer = async (options: Partial<ServerOptions> & { workflowsDir?: string } = {}): Promise<RealServer> => {
+export const startRealServer = async (
+  options: Partial<ServerOptions> & { workflowsDir?: string } = {},
+): Promise<RealServer> => {
   const dir = mkdtempSync(join(tmpdir(), 'sopstate-real-'));
-  const { runtime, secret, sandbox, close } = await createRuntime({ forceSandbox: true, env: {}, allowCli: options.allowCli });
+  const { runtime, secret, sandbox, close } = await createRuntime({
+    forceSandbox: true,
+    env: {},
+    allowCli: options.allowCli,
+  });
   const server = await startServer({
     workflowsDir: options.workflowsDir ?? EXAMPLES,
     dbFile: join(dir, 'runs.db'),
@@ -31,7 +37,12 @@ export const startRealServer = async (options: Partial<ServerOptions> & { workfl
   return {
     ...server,
     sandbox: sandbox as Sandbox,
-    post: (path, body) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    post: (path, body) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
     cleanup: async () => {
       await server.close();
       await close();
@@ -40,9 +51,14 @@ export const startRealServer = async (options: Partial<ServerOptions> & { workfl
   };
 };
 
-export const startRunOver = async (server: RealServer, workflow: string, inputs?: Record<string, unknown>): Promise<string> => {
+export const startRunOver = async (
+  server: RealServer,
+  workflow: string,
+  inputs?: Record<string, unknown>,
+): Promise<string> => {
   const response = await server.post('/api/runs', { workflow, inputs });
   const body = (await response.json()) as { runId?: string; error?: unknown };
-  if (response.status !== 201 || !body.runId) throw new Error(`POST /api/runs answered ${response.status}: ${JSON.stringify(body)}`);
+  if (response.status !== 201 || !body.runId)
+    throw new Error(`POST /api/runs answered ${response.status}: ${JSON.stringify(body)}`);
   return body.runId;
 };

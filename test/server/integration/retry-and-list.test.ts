@@ -19,7 +19,11 @@ interface RunBody {
 }
 
 const post = async (path: string, body: unknown) => {
-  const response = await server.api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await server.api(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 };
 
@@ -35,11 +39,16 @@ const finished = async (runId: string): Promise<RunBody> => {
 describe('POST /api/runs/:id/retry', () => {
   it('starts at the failed node with the earlier outputs: the fixed card completes without a second customer', async () => {
     const email = 'retry-api@example.com';
-    const { json: started } = await post('/api/runs', { workflow: 'stripe-payment', inputs: { email, payment_method: 'pm_card_chargeDeclined' } });
+    const { json: started } = await post('/api/runs', {
+      workflow: 'stripe-payment',
+      inputs: { email, payment_method: 'pm_card_chargeDeclined' },
+    });
     const failed = await finished(started.runId as string);
     expect(failed.status).toBe('FAILED');
     expect(failed.nodes.create_intent.visits).toBe(3);
-    const customersBefore = server.sandbox.stripe.state().customers.filter((customer) => customer.email === email).length;
+    const customersBefore = server.sandbox.stripe
+      .state()
+      .customers.filter((customer) => customer.email === email).length;
     expect(customersBefore).toBe(1);
 
     const retry = await post(`/api/runs/${failed.runId}/retry`, { inputs: { payment_method: 'pm_card_visa' } });
@@ -49,9 +58,14 @@ describe('POST /api/runs/:id/retry', () => {
     expect(done.status).toBe('COMPLETED');
     expect(done.retryOf).toEqual({ runId: failed.runId, node: 'confirm_payment' });
     expect(done.inputs).toMatchObject({ email, payment_method: 'pm_card_visa' });
-    expect(done.nodes).toMatchObject({ create_customer: { status: 'COMPLETED' }, send_receipt: { status: 'COMPLETED' } });
+    expect(done.nodes).toMatchObject({
+      create_customer: { status: 'COMPLETED' },
+      send_receipt: { status: 'COMPLETED' },
+    });
     expect(server.sandbox.stripe.state().customers.filter((customer) => customer.email === email)).toHaveLength(1);
-    const events = (await (await server.api(`/api/runs/${done.runId}/events?after=0`, { headers: { accept: 'application/json' } })).text());
+    const events = await (
+      await server.api(`/api/runs/${done.runId}/events?after=0`, { headers: { accept: 'application/json' } })
+    ).text();
     expect(events).not.toContain('"node":"create_customer","nodeType"');
   });
 
@@ -72,7 +86,10 @@ describe('GET /api/runs filters', () => {
     const { json } = await post('/api/runs', { workflow: 'stripe-payment', inputs: { email } });
     await finished(json.runId as string);
     const list = async (query: string) =>
-      (await (await server.api(`/api/runs?${query}`)).json()) as { runs: Array<{ id: string; workflowId: string; status: string; durationMs?: number }>; total: number };
+      (await (await server.api(`/api/runs?${query}`)).json()) as {
+        runs: Array<{ id: string; workflowId: string; status: string; durationMs?: number }>;
+        total: number;
+      };
     const found = await list('q=needle-search');
     expect(found.runs.map((run) => run.id)).toEqual([json.runId]);
     expect(found.runs[0].durationMs).toBeGreaterThan(0);

@@ -33,7 +33,14 @@ describe('the seed payment SOP over HTTP', () => {
 
     // Async, so this process's server keeps serving while the CLI runs.
     const logDir = mkdtempSync(join(tmpdir(), 'sopstate-cli-logs-'));
-    const args = [join(ROOT, 'bin/sopstate.js'), 'run', join(EXAMPLES, 'stripe-payment-seed.osop.yaml'), '--json', '--log-dir', logDir];
+    const args = [
+      join(ROOT, 'bin/sopstate.js'),
+      'run',
+      join(EXAMPLES, 'stripe-payment-seed.osop.yaml'),
+      '--json',
+      '--log-dir',
+      logDir,
+    ];
     const cli = await promisify(execFile)(process.execPath, args, {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
@@ -41,7 +48,10 @@ describe('the seed payment SOP over HTTP', () => {
       timeout: 60_000,
     });
     rmSync(logDir, { recursive: true, force: true });
-    const cliEvents = cli.stdout.trim().split('\n').map((line) => JSON.parse(line) as RunEvent);
+    const cliEvents = cli.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RunEvent);
     expect(result.events.map(shape)).toEqual(cliEvents.map(shape));
   }, 90_000);
 

@@ -34,12 +34,24 @@ export const createFakeRunner = (options: FakeRunnerOptions = {}): FakeRunner =>
       run.onEvent?.(event);
     };
     const pause = () => new Promise((resolve) => setTimeout(resolve, options.stepMs ?? 1));
-    const finish = (status: RunResult['status']): RunResult => ({ runId, status, events, eventCount: events.length, outputs: {} });
+    const finish = (status: RunResult['status']): RunResult => ({
+      runId,
+      status,
+      events,
+      eventCount: events.length,
+      outputs: {},
+    });
 
     const walk = async (): Promise<RunResult> => {
       const first = (run.snapshot as FakeSnapshot | undefined)?.next ?? 0;
       if (first === 0) {
-        emit({ type: 'run.started', workflowId: run.workflow.id, workflowName: run.workflow.name, inputs: run.inputs ?? {}, dryRun: false });
+        emit({
+          type: 'run.started',
+          workflowId: run.workflow.id,
+          workflowName: run.workflow.name,
+          inputs: run.inputs ?? {},
+          dryRun: false,
+        });
       }
       const nodes = run.workflow.nodes;
       for (let index = first; index < nodes.length; index++) {
@@ -52,10 +64,21 @@ export const createFakeRunner = (options: FakeRunnerOptions = {}): FakeRunner =>
           const decision = await new Promise<HumanDecision>((resolve) => waiters.set(node.id, resolve));
           waiters.delete(node.id);
           if (decision.decision === 'rejected') {
-            emit({ type: 'node.failed', node: node.id, visit: 1, durationMs: 1, error: { message: 'rejected', code: 'rejected' } });
+            emit({
+              type: 'node.failed',
+              node: node.id,
+              visit: 1,
+              durationMs: 1,
+              error: { message: 'rejected', code: 'rejected' },
+            });
             const fallback = run.workflow.edges.find((edge) => edge.from === node.id && edge.mode === 'fallback');
             if (!fallback) {
-              emit({ type: 'run.failed', status: 'FAILED', durationMs: 1, error: { message: 'rejected', code: 'rejected' } });
+              emit({
+                type: 'run.failed',
+                status: 'FAILED',
+                durationMs: 1,
+                error: { message: 'rejected', code: 'rejected' },
+              });
               return finish('FAILED');
             }
             emit({ type: 'edge.taken', from: node.id, to: fallback.to, mode: 'fallback' });
@@ -63,7 +86,13 @@ export const createFakeRunner = (options: FakeRunnerOptions = {}): FakeRunner =>
             continue;
           }
         }
-        emit({ type: 'node.completed', node: node.id, visit: 1, durationMs: 1, outputs: { index, ...(options.payloadBytes ? { blob: 'x'.repeat(options.payloadBytes) } : {}) } });
+        emit({
+          type: 'node.completed',
+          node: node.id,
+          visit: 1,
+          durationMs: 1,
+          outputs: { index, ...(options.payloadBytes ? { blob: 'x'.repeat(options.payloadBytes) } : {}) },
+        });
         run.onSnapshot?.({ next: index + 1 } satisfies FakeSnapshot);
         const edge = run.workflow.edges.find((e) => e.from === node.id && e.mode !== 'fallback');
         if (!edge) break;
@@ -71,11 +100,21 @@ export const createFakeRunner = (options: FakeRunnerOptions = {}): FakeRunner =>
         index = nodes.findIndex((n) => n.id === edge.to) - 1;
       }
       if (cancelled) {
-        emit({ type: 'run.failed', status: 'CANCELLED', durationMs: 1, error: { message: 'cancelled', code: 'cancelled' } });
+        emit({
+          type: 'run.failed',
+          status: 'CANCELLED',
+          durationMs: 1,
+          error: { message: 'cancelled', code: 'cancelled' },
+        });
         return finish('CANCELLED');
       }
       // Like the real runner: the path of the .osoplog it wrote.
-      emit({ type: 'run.completed', status: 'COMPLETED', durationMs: 1, osoplog: run.logDir ? join(run.logDir, `${runId}.osoplog.yaml`) : undefined });
+      emit({
+        type: 'run.completed',
+        status: 'COMPLETED',
+        durationMs: 1,
+        osoplog: run.logDir ? join(run.logDir, `${runId}.osoplog.yaml`) : undefined,
+      });
       return finish('COMPLETED');
     };
 

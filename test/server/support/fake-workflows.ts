@@ -23,7 +23,12 @@ const fakeWorkflow = (doc: FakeDoc, file = `/fake/${doc.id}.osop.yaml`): Workflo
   name: doc.name ?? doc.id,
   description: doc.description,
   tags: [],
-  inputs: (doc.inputs ?? []).map((input) => ({ name: input.name, type: input.type, required: input.required ?? false, default: input.default })),
+  inputs: (doc.inputs ?? []).map((input) => ({
+    name: input.name,
+    type: input.type,
+    required: input.required ?? false,
+    default: input.default,
+  })),
   secrets: doc.secrets ?? [],
   nodes: doc.nodes.map((node) => ({
     id: node.id,
@@ -35,14 +40,30 @@ const fakeWorkflow = (doc: FakeDoc, file = `/fake/${doc.id}.osop.yaml`): Workflo
     maxIterations: 3,
     position: position(file),
   })),
-  edges: (doc.edges ?? []).map((edge, index) => ({ index, from: edge.from, to: edge.to, mode: edge.mode ?? 'sequential', position: position(file) })),
+  edges: (doc.edges ?? []).map((edge, index) => ({
+    index,
+    from: edge.from,
+    to: edge.to,
+    mode: edge.mode ?? 'sequential',
+    position: position(file),
+  })),
   start: [doc.nodes[0].id],
 });
 
 export const fakeLoad = async (file: string): Promise<LoadResult> => {
   const doc = parse(await readFile(file, 'utf8')) as FakeDoc;
   if (doc.broken) {
-    return { diagnostics: [{ ...position(file), severity: 'error', code: 'broken', path: 'nodes', message: 'this file is broken on purpose' }] };
+    return {
+      diagnostics: [
+        {
+          ...position(file),
+          severity: 'error',
+          code: 'broken',
+          path: 'nodes',
+          message: 'this file is broken on purpose',
+        },
+      ],
+    };
   }
   return { workflow: fakeWorkflow(doc, file), diagnostics: [] };
 };

@@ -1,7 +1,11 @@
 // One sandboxed server and one browser per test file, a fresh page per test that must end without page errors.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
-import { startSandboxServer, type SandboxServer, type SandboxServerOptions } from '../../chat/support/sandbox-server.ts';
+import {
+  startSandboxServer,
+  type SandboxServer,
+  type SandboxServerOptions,
+} from '../../chat/support/sandbox-server.ts';
 import { launchBrowser } from './browser.ts';
 
 export interface PagePerTestOptions {

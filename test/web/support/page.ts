@@ -7,7 +7,9 @@ export const nodeStatuses = (page: Page): Promise<Record<string, string>> =>
   );
 
 export const takenEdges = (page: Page): Promise<string[]> =>
-  page.$$eval('#graph .edge--taken', (edges) => edges.map((edge) => `${edge.getAttribute('data-from')}->${edge.getAttribute('data-to')}`));
+  page.$$eval('#graph .edge--taken', (edges) =>
+    edges.map((edge) => `${edge.getAttribute('data-from')}->${edge.getAttribute('data-to')}`),
+  );
 
 /** Waits until the page shows the run as finished; returns its status (`completed`, `failed`...). */
 export const runFinished = async (page: Page): Promise<string> => {
@@ -26,5 +28,8 @@ export const openPage = async (page: Page, url: string): Promise<void> => {
 export const selectWorkflow = async (page: Page, id: string): Promise<void> => {
   await page.click(`[data-workflow-id="${id}"]`);
   await page.waitForSelector(`#graph .node`);
-  await page.waitForFunction((wanted) => document.querySelector('.workflow-item.selected')?.getAttribute('data-workflow-id') === wanted, id);
+  await page.waitForFunction(
+    (wanted) => document.querySelector('.workflow-item.selected')?.getAttribute('data-workflow-id') === wanted,
+    id,
+  );
 };

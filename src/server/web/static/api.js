@@ -2,8 +2,19 @@
 import { EventSourceParserStream } from '/vendor/eventsource-parser/stream.js';
 
 export const RUN_EVENT_TYPES = [
-  'run.started', 'node.started', 'node.request', 'node.response', 'node.retrying', 'node.completed',
-  'node.failed', 'node.skipped', 'edge.taken', 'agent.delta', 'human.waiting', 'run.completed', 'run.failed',
+  'run.started',
+  'node.started',
+  'node.request',
+  'node.response',
+  'node.retrying',
+  'node.completed',
+  'node.failed',
+  'node.skipped',
+  'edge.taken',
+  'agent.delta',
+  'human.waiting',
+  'run.completed',
+  'run.failed',
 ];
 
 export class ApiError extends Error {
@@ -27,18 +38,24 @@ const check = async (response) => {
   } catch {
     body = undefined;
   }
-  const message = typeof body?.error === 'string' ? body.error : body?.error?.message ?? body?.message ?? `HTTP ${response.status}`;
+  const message =
+    typeof body?.error === 'string' ? body.error : (body?.error?.message ?? body?.message ?? `HTTP ${response.status}`);
   throw new ApiError(response.status, message, body);
 };
 
-export const getJson = async (path) => (await check(await fetch(path, { headers: { accept: 'application/json' } }))).json();
+export const getJson = async (path) =>
+  (await check(await fetch(path, { headers: { accept: 'application/json' } }))).json();
 
 export const postJson = async (path, body) =>
-  (await check(await fetch(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-  }))).json();
+  (
+    await check(
+      await fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    )
+  ).json();
 
 /** Sends the token to the server, which answers with the session cookie. */
 export const login = async (token) => {
@@ -47,7 +64,11 @@ export const login = async (token) => {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ token }),
   });
-  if (!response.ok) throw new ApiError(response.status, response.status === 401 ? 'That token is not right.' : `HTTP ${response.status}`);
+  if (!response.ok)
+    throw new ApiError(
+      response.status,
+      response.status === 401 ? 'That token is not right.' : `HTTP ${response.status}`,
+    );
 };
 
 /** Follows a run from its first event; returns a function that stops following. */
@@ -68,11 +89,13 @@ export const followRun = (runId, onEvent) => {
 
 /** POSTs JSON and calls onEvent for every `data:` object of the SSE answer, until the stream ends. */
 export const postStream = async (path, body, onEvent) => {
-  const response = await check(await fetch(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify(body),
-  }));
+  const response = await check(
+    await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify(body),
+    }),
+  );
   const reader = response.body
     .pipeThrough(new TextDecoderStream())
     .pipeThrough(new EventSourceParserStream())

@@ -11,7 +11,15 @@ import { createRunsList } from './runs-list.js';
 import { createTimeline } from './timeline.js';
 
 const $ = (selector) => document.querySelector(selector);
-const state = { workflowId: undefined, workflow: undefined, graph: undefined, runId: undefined, stop: undefined, model: undefined, selectedNode: undefined };
+const state = {
+  workflowId: undefined,
+  workflow: undefined,
+  graph: undefined,
+  runId: undefined,
+  stop: undefined,
+  model: undefined,
+  selectedNode: undefined,
+};
 const narrow = () => window.matchMedia('(max-width: 700px)').matches;
 
 const itemsOf = (body, ...keys) => {
@@ -19,7 +27,7 @@ const itemsOf = (body, ...keys) => {
   for (const key of keys) if (Array.isArray(body?.[key])) return body[key];
   return [];
 };
-const graphOf = (body) => (Array.isArray(body?.nodes) ? body : body?.workflow ?? body?.graph ?? body);
+const graphOf = (body) => (Array.isArray(body?.nodes) ? body : (body?.workflow ?? body?.graph ?? body));
 const showError = (message) => {
   const box = $('#error');
   box.textContent = message ?? '';
@@ -28,8 +36,11 @@ const showError = (message) => {
 const report = (error) => showError(error.message);
 
 const NODE_STATUS = {
-  'node.started': 'running', 'node.completed': 'completed', 'node.failed': 'failed',
-  'node.skipped': 'skipped', 'human.waiting': 'waiting',
+  'node.started': 'running',
+  'node.completed': 'completed',
+  'node.failed': 'failed',
+  'node.skipped': 'skipped',
+  'human.waiting': 'waiting',
 };
 
 const navigate = (path) => {
@@ -53,8 +64,20 @@ const showNode = () => {
   const id = state.selectedNode;
   if (!id) return nodePanel.hide();
   const model = state.model ?? createRunModel(undefined);
-  const entry = model.nodes.get(id) ?? { id, status: 'pending', visits: 0, attempts: 0, calls: [], retries: [], visitLog: [] };
-  nodePanel.render(entry, state.workflow?.nodes.find((node) => node.id === id), model);
+  const entry = model.nodes.get(id) ?? {
+    id,
+    status: 'pending',
+    visits: 0,
+    attempts: 0,
+    calls: [],
+    retries: [],
+    visitLog: [],
+  };
+  nodePanel.render(
+    entry,
+    state.workflow?.nodes.find((node) => node.id === id),
+    model,
+  );
 };
 
 const timeline = createTimeline($('#timeline'), $('#receipt'), { onSelect: selectNode });
@@ -65,46 +88,51 @@ const runsList = createRunsList($('#runs-panel'), {
 });
 
 const renderWorkflowList = (workflows) => {
-  $('#workflows').replaceChildren(...workflows.map((workflow) => {
-    const item = document.createElement('li');
-    const button = document.createElement('button');
-    button.className = 'workflow-item';
-    button.dataset.workflowId = workflow.id;
-    button.append(document.createElement('strong'), document.createElement('small'));
-    button.querySelector('strong').textContent = workflow.name ?? workflow.id;
-    button.querySelector('small').textContent = workflow.id;
-    button.title = workflow.description ?? '';
-    button.addEventListener('click', () => {
-      if (state.workflowId !== workflow.id || state.runId) leaveRun();
-      navigate(`/workflows/${encodeURIComponent(workflow.id)}`);
-      selectWorkflow(workflow.id).catch(report);
-    });
-    item.append(button);
-    return item;
-  }));
+  $('#workflows').replaceChildren(
+    ...workflows.map((workflow) => {
+      const item = document.createElement('li');
+      const button = document.createElement('button');
+      button.className = 'workflow-item';
+      button.dataset.workflowId = workflow.id;
+      button.append(document.createElement('strong'), document.createElement('small'));
+      button.querySelector('strong').textContent = workflow.name ?? workflow.id;
+      button.querySelector('small').textContent = workflow.id;
+      button.title = workflow.description ?? '';
+      button.addEventListener('click', () => {
+        if (state.workflowId !== workflow.id || state.runId) leaveRun();
+        navigate(`/workflows/${encodeURIComponent(workflow.id)}`);
+        selectWorkflow(workflow.id).catch(report);
+      });
+      item.append(button);
+      return item;
+    }),
+  );
 };
 
 const renderInputs = (workflow) => {
-  $('#inputs').replaceChildren(...(workflow.inputs ?? []).map((input) => {
-    const label = document.createElement('label');
-    label.textContent = input.name;
-    const field = document.createElement('input');
-    field.name = input.name;
-    field.dataset.type = input.type ?? 'string';
-    field.value = input.default ?? '';
-    field.dataset.default = String(input.default ?? '');
-    field.required = input.required && input.default === undefined;
-    field.title = input.description ?? '';
-    label.append(field);
-    return label;
-  }));
+  $('#inputs').replaceChildren(
+    ...(workflow.inputs ?? []).map((input) => {
+      const label = document.createElement('label');
+      label.textContent = input.name;
+      const field = document.createElement('input');
+      field.name = input.name;
+      field.dataset.type = input.type ?? 'string';
+      field.value = input.default ?? '';
+      field.dataset.default = String(input.default ?? '');
+      field.required = input.required && input.default === undefined;
+      field.title = input.description ?? '';
+      label.append(field);
+      return label;
+    }),
+  );
 };
 
 /** The form shows the inputs the shown run used (a chat-started run's too), not the defaults beside it. */
 const fillInputs = (inputs) => {
   for (const field of $('#inputs').querySelectorAll('input')) {
     const value = inputs?.[field.name];
-    field.value = value === undefined ? field.dataset.default : typeof value === 'string' ? value : JSON.stringify(value);
+    field.value =
+      value === undefined ? field.dataset.default : typeof value === 'string' ? value : JSON.stringify(value);
   }
 };
 
@@ -122,7 +150,9 @@ const showWorkflow = async (id) => {
   if (state.workflowId === id && state.graph) return;
   const workflow = graphOf(await getJson(`/api/workflows/${encodeURIComponent(id)}`));
   const edges = drawnEdges(workflow);
-  const graph = drawGraph($('#graph'), workflow, await layoutWorkflow(workflow, edges), edges, { onNodeClick: selectNode });
+  const graph = drawGraph($('#graph'), workflow, await layoutWorkflow(workflow, edges), edges, {
+    onNodeClick: selectNode,
+  });
   Object.assign(state, { workflowId: id, workflow, graph, selectedNode: undefined });
   nodePanel.hide();
   graph.fit(narrow() ? 0.75 : 0.5);
@@ -131,7 +161,8 @@ const showWorkflow = async (id) => {
   $('#workflow-description').textContent = workflow.description ?? '';
   renderInputs(workflow);
   $('#run-button').disabled = false;
-  for (const button of document.querySelectorAll('.workflow-item')) button.classList.toggle('selected', button.dataset.workflowId === id);
+  for (const button of document.querySelectorAll('.workflow-item'))
+    button.classList.toggle('selected', button.dataset.workflowId === id);
 };
 
 // One selection at a time, so a run's events always land on the graph of its own workflow.
@@ -157,7 +188,10 @@ const renderWaiting = (runId, node, prompt) => {
       for (const button of card.querySelectorAll('button')) button.disabled = false;
     }
   };
-  for (const [name, decision] of [['Approve', 'approved'], ['Reject', 'rejected']]) {
+  for (const [name, decision] of [
+    ['Approve', 'approved'],
+    ['Reject', 'rejected'],
+  ]) {
     const button = document.createElement('button');
     button.className = decision === 'approved' ? 'approve' : 'reject';
     button.textContent = name;
@@ -179,8 +213,13 @@ const showHeader = () => {
   if (!model) return;
   const running = model.status === 'RUNNING';
   const elapsed = running ? (model.startedAt ? Date.now() - model.startedAt : undefined) : model.durationMs;
-  const parts = [model.workflowName ?? model.workflowId ?? 'run', model.status.toLowerCase(), formatMs(elapsed)].filter(Boolean);
-  setRunStatus(`${parts.join(' · ')}${model.error && !running ? ` — ${model.error.message}` : ''}`, model.status.toLowerCase());
+  const parts = [model.workflowName ?? model.workflowId ?? 'run', model.status.toLowerCase(), formatMs(elapsed)].filter(
+    Boolean,
+  );
+  setRunStatus(
+    `${parts.join(' · ')}${model.error && !running ? ` — ${model.error.message}` : ''}`,
+    model.status.toLowerCase(),
+  );
   $('#cancel-run').hidden = !running;
   $('#retry-run').hidden = running || model.status === 'COMPLETED' || model.status === 'DRY_RUN';
   const link = $('#run-link');
@@ -280,7 +319,10 @@ const retryRun = async (from) => {
   if (!state.runId) return;
   showError();
   try {
-    const body = await postJson(`/api/runs/${encodeURIComponent(state.runId)}/retry`, { inputs: readInputs(), ...(from ? { from } : {}) });
+    const body = await postJson(`/api/runs/${encodeURIComponent(state.runId)}/retry`, {
+      inputs: readInputs(),
+      ...(from ? { from } : {}),
+    });
     await watchRun(body.runId, state.workflowId);
   } catch (error) {
     showError(`Could not retry: ${error.message}`);
@@ -294,7 +336,9 @@ const startRun = async (submit) => {
     const { runId } = await postJson('/api/runs', { workflow: state.workflowId, inputs: readInputs() });
     await watchRun(runId, state.workflowId);
   } catch (error) {
-    const more = itemsOf(error.body, 'diagnostics').map((d) => d.message).filter((message) => !error.message.includes(message));
+    const more = itemsOf(error.body, 'diagnostics')
+      .map((d) => d.message)
+      .filter((message) => !error.message.includes(message));
     showError(`Could not start the run: ${error.message}${more.length ? ` (also: ${more.join('; ')})` : ''}`);
   }
 };

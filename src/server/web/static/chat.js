@@ -55,7 +55,8 @@ export const createChat = (root, { onRunStarted }) => {
       case 'run.started':
         state.current = undefined;
         for (const card of log.querySelectorAll('.chat-confirm:not([data-settled])')) settle(card, 'confirmed');
-        bubble(log, 'run', `Run ${event.runId.slice(0, 8)} started: follow it on the graph.`).dataset.runId = event.runId;
+        bubble(log, 'run', `Run ${event.runId.slice(0, 8)} started: follow it on the graph.`).dataset.runId =
+          event.runId;
         onRunStarted(event.runId, event.workflow);
         return;
       case 'run.event':

@@ -39,9 +39,15 @@ export const drawnEdges = (workflow) =>
   workflow.edges.flatMap((edge) => {
     if (edge.mode !== 'switch' || !(edge.cases?.length || edge.defaultTo)) return [{ ...edge, text: edgeLabel(edge) }];
     const on = conditionOf(edge) ?? '';
-    const arrows = (edge.cases ?? []).map((branch) => ({ from: edge.from, to: branch.to, mode: 'switch', text: `switch: ${on} = ${JSON.stringify(branch.value)}` }));
+    const arrows = (edge.cases ?? []).map((branch) => ({
+      from: edge.from,
+      to: branch.to,
+      mode: 'switch',
+      text: `switch: ${on} = ${JSON.stringify(branch.value)}`,
+    }));
     const fallbackTo = edge.defaultTo ?? edge.to;
-    if (fallbackTo && !arrows.some((arrow) => arrow.to === fallbackTo)) arrows.push({ from: edge.from, to: fallbackTo, mode: 'switch', text: `switch: ${on} (default)` });
+    if (fallbackTo && !arrows.some((arrow) => arrow.to === fallbackTo))
+      arrows.push({ from: edge.from, to: fallbackTo, mode: 'switch', text: `switch: ${on} (default)` });
     return arrows;
   });
 
@@ -92,17 +98,34 @@ const pathOf = (section) => {
 /** Draws the laid-out workflow into `container` and returns handles to colour it. */
 export const drawGraph = (container, workflow, layout, edgesToDraw = drawnEdges(workflow), { onNodeClick } = {}) => {
   container.replaceChildren();
-  const svg = el('svg', {
-    viewBox: `0 0 ${layout.width} ${layout.height}`,
-    width: layout.width,
-    height: layout.height,
-    class: 'graph',
-    role: 'img',
-    'aria-label': `graph of ${workflow.name ?? workflow.id}`,
-  }, container);
+  const svg = el(
+    'svg',
+    {
+      viewBox: `0 0 ${layout.width} ${layout.height}`,
+      width: layout.width,
+      height: layout.height,
+      class: 'graph',
+      role: 'img',
+      'aria-label': `graph of ${workflow.name ?? workflow.id}`,
+    },
+    container,
+  );
   const defs = el('defs', {}, svg);
   for (const kind of ['normal', 'failure', 'taken']) {
-    const marker = el('marker', { id: `arrow-${kind}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }, defs);
+    const marker = el(
+      'marker',
+      {
+        id: `arrow-${kind}`,
+        viewBox: '0 0 10 10',
+        refX: 9,
+        refY: 5,
+        markerWidth: 9,
+        markerHeight: 9,
+        markerUnits: 'userSpaceOnUse',
+        orient: 'auto-start-reverse',
+      },
+      defs,
+    );
     el('path', { d: 'M0,0 L10,5 L0,10 z', class: `arrow arrow--${kind}` }, marker);
   }
   const edgeLayer = el('g', { class: 'edges' }, svg);
@@ -111,18 +134,34 @@ export const drawGraph = (container, workflow, layout, edgesToDraw = drawnEdges(
   layout.edges.forEach((laid, index) => {
     const edge = edgesToDraw[index];
     const failure = FAILURE_MODES.has(edge.mode);
-    const group = el('g', {
-      class: `edge edge--${edge.mode}${failure ? ' edge--failure' : ''}`,
-      'data-from': edge.from,
-      'data-to': edge.to,
-      'data-mode': edge.mode,
-    }, edgeLayer);
+    const group = el(
+      'g',
+      {
+        class: `edge edge--${edge.mode}${failure ? ' edge--failure' : ''}`,
+        'data-from': edge.from,
+        'data-to': edge.to,
+        'data-mode': edge.mode,
+      },
+      edgeLayer,
+    );
     for (const section of laid.sections ?? []) {
-      el('path', { d: pathOf(section), class: 'edge-line', 'marker-end': `url(#arrow-${failure ? 'failure' : 'normal'})` }, group);
+      el(
+        'path',
+        { d: pathOf(section), class: 'edge-line', 'marker-end': `url(#arrow-${failure ? 'failure' : 'normal'})` },
+        group,
+      );
     }
     for (const label of laid.labels ?? []) {
-      el('rect', { x: label.x, y: label.y, width: label.width, height: label.height, rx: 3, class: 'edge-label-bg' }, group);
-      const text = el('text', { x: label.x + label.width / 2, y: label.y + label.height / 2, class: 'edge-label' }, group);
+      el(
+        'rect',
+        { x: label.x, y: label.y, width: label.width, height: label.height, rx: 3, class: 'edge-label-bg' },
+        group,
+      );
+      const text = el(
+        'text',
+        { x: label.x + label.width / 2, y: label.y + label.height / 2, class: 'edge-label' },
+        group,
+      );
       text.textContent = label.text;
     }
     const key = edgeKey(edge.from, edge.to, edge.mode);
@@ -132,12 +171,16 @@ export const drawGraph = (container, workflow, layout, edgesToDraw = drawnEdges(
   const nodeViews = new Map();
   for (const laid of layout.children) {
     const node = workflow.nodes.find((candidate) => candidate.id === laid.id);
-    const group = el('g', {
-      class: 'node',
-      transform: `translate(${laid.x},${laid.y})`,
-      'data-node-id': node.id,
-      'data-status': 'pending',
-    }, nodeLayer);
+    const group = el(
+      'g',
+      {
+        class: 'node',
+        transform: `translate(${laid.x},${laid.y})`,
+        'data-node-id': node.id,
+        'data-status': 'pending',
+      },
+      nodeLayer,
+    );
     el('title', {}, group).textContent = node.description ?? node.name ?? node.id;
     group.setAttribute('tabindex', '0');
     group.setAttribute('role', 'button');
@@ -169,12 +212,19 @@ export const drawGraph = (container, workflow, layout, edgesToDraw = drawnEdges(
       const badges = nodeViews.get(nodeId)?.querySelector('.node-badges');
       if (!badges) return;
       badges.replaceChildren();
-      const items = [visits > 1 ? { text: `×${visits}`, kind: 'visits' } : undefined, attempts > 1 ? { text: `↻${attempts}`, kind: 'attempts' } : undefined].filter(Boolean);
+      const items = [
+        visits > 1 ? { text: `×${visits}`, kind: 'visits' } : undefined,
+        attempts > 1 ? { text: `↻${attempts}`, kind: 'attempts' } : undefined,
+      ].filter(Boolean);
       let right = 0;
       for (const item of items) {
         const width = measure(item.text, '600 11px system-ui, sans-serif') + 12;
         right += width + 4;
-        const one = el('g', { class: `node-badge node-badge--${item.kind}`, transform: `translate(${-right + 4},0)` }, badges);
+        const one = el(
+          'g',
+          { class: `node-badge node-badge--${item.kind}`, transform: `translate(${-right + 4},0)` },
+          badges,
+        );
         el('rect', { width, height: 18, rx: 9 }, one);
         el('text', { x: width / 2, y: 9 }, one).textContent = item.text;
       }
@@ -210,7 +260,8 @@ export const drawGraph = (container, workflow, layout, edgesToDraw = drawnEdges(
       for (const group of edgeViews.values()) {
         group.classList.remove('edge--taken');
         const failure = group.classList.contains('edge--failure');
-        for (const line of group.querySelectorAll('.edge-line')) line.setAttribute('marker-end', `url(#arrow-${failure ? 'failure' : 'normal'})`);
+        for (const line of group.querySelectorAll('.edge-line'))
+          line.setAttribute('marker-end', `url(#arrow-${failure ? 'failure' : 'normal'})`);
       }
     },
   };

@@ -33,13 +33,21 @@ export const createInspector = (root) => {
   let source;
   let view;
 
-  const fresh = () => ({ actors: new Map(), machineId: undefined, moments: [], records: new Map(), lastSeq: 0, selected: undefined });
+  const fresh = () => ({
+    actors: new Map(),
+    machineId: undefined,
+    moments: [],
+    records: new Map(),
+    lastSeq: 0,
+    selected: undefined,
+  });
   const nameOf = (actorId) => view.actors.get(actorId)?.name ?? actorId;
 
   // The machine's state after the picked record: XState records its snapshot only at the end of a macrostep, after
   // the events its children log meanwhile — so the state after #N is the snapshot closing the machine's last step
   // begun at or before #N, not the last snapshot recorded before #N.
-  const handledByMachine = (record) => record.actorId === view.machineId && record.type !== '@xstate.snapshot' && record.type !== '@xstate.actor';
+  const handledByMachine = (record) =>
+    record.actorId === view.machineId && record.type !== '@xstate.snapshot' && record.type !== '@xstate.actor';
   const momentOf = (seq) => {
     if (seq === undefined) return view.moments.at(-1);
     let step;
@@ -53,16 +61,28 @@ export const createInspector = (root) => {
     $('.inspector-at').textContent = view.selected ? `after #${view.selected}` : 'latest';
     $('.inspector-value').textContent = moment ? `${stateText(moment.snapshot.value)} · ${moment.snapshot.status}` : '';
     $('.inspector-value').dataset.value = moment ? stateText(moment.snapshot.value) : '';
-    $('.inspector-context').textContent = moment?.snapshot.context ? JSON.stringify(moment.snapshot.context, null, 2) : '';
+    $('.inspector-context').textContent = moment?.snapshot.context
+      ? JSON.stringify(moment.snapshot.context, null, 2)
+      : '';
     const picked = view.selected ? view.records.get(view.selected) : undefined;
-    $('.inspector-payload').textContent = picked?.event ? JSON.stringify(picked.event, null, 2) : picked ? JSON.stringify(picked.transitions, null, 2) : '';
-    for (const row of root.querySelectorAll('.inspector-row')) row.classList.toggle('selected', Number(row.dataset.seq) === view.selected);
+    $('.inspector-payload').textContent = picked?.event
+      ? JSON.stringify(picked.event, null, 2)
+      : picked
+        ? JSON.stringify(picked.transitions, null, 2)
+        : '';
+    for (const row of root.querySelectorAll('.inspector-row'))
+      row.classList.toggle('selected', Number(row.dataset.seq) === view.selected);
   };
 
   const addRow = (record, text, kind, from, to) => {
     const item = element('li');
     const row = element('button', `inspector-row inspector-row--${kind}`);
-    Object.assign(row.dataset, { seq: String(record.seq), from, to, type: record.event?.type ?? record.eventType ?? '' });
+    Object.assign(row.dataset, {
+      seq: String(record.seq),
+      from,
+      to,
+      type: record.event?.type ?? record.eventType ?? '',
+    });
     row.append(element('span', 'inspector-seq', `#${record.seq}`), element('span', 'inspector-text', text));
     row.addEventListener('click', () => {
       view.selected = view.selected === record.seq ? undefined : record.seq;
@@ -88,7 +108,10 @@ export const createInspector = (root) => {
       case '@xstate.actor': {
         const item = element('li', 'inspector-actor');
         Object.assign(item.dataset, { actorId: record.actorId, name: record.name, status: 'active' });
-        item.append(element('strong', '', record.name), element('small', '', record.src ? ` ${record.src} · ${record.actorId}` : ` machine · ${record.actorId}`));
+        item.append(
+          element('strong', '', record.name),
+          element('small', '', record.src ? ` ${record.src} · ${record.actorId}` : ` machine · ${record.actorId}`),
+        );
         $('.inspector-actors').append(item);
         view.actors.set(record.actorId, { name: record.name, item });
         if (!record.parentId) view.machineId ??= record.actorId;
@@ -101,7 +124,9 @@ export const createInspector = (root) => {
         break;
       }
       case '@xstate.microstep': {
-        const steps = record.transitions.map((step) => `${step.source} → ${step.targets.join(', ')}${step.guard ? ` [${step.guard}]` : ''}`);
+        const steps = record.transitions.map(
+          (step) => `${step.source} → ${step.targets.join(', ')}${step.guard ? ` [${step.guard}]` : ''}`,
+        );
         addRow(record, `transition ${steps.join('; ')}`, 'step', nameOf(record.actorId), nameOf(record.actorId));
         break;
       }

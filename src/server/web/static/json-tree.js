@@ -33,7 +33,10 @@ export const jsonBlock = (title, value) => {
   copy.type = 'button';
   copy.addEventListener('click', () => {
     const text = JSON.stringify(value, null, 2);
-    navigator.clipboard?.writeText(text).then(() => (copy.textContent = 'Copied'), () => (copy.textContent = 'Copy failed'));
+    navigator.clipboard?.writeText(text).then(
+      () => (copy.textContent = 'Copied'),
+      () => (copy.textContent = 'Copy failed'),
+    );
   });
   head.append(copy);
   const body = element('div', 'json-tree');

@@ -11,9 +11,19 @@ const callView = (call) => {
   box.append(element('p', 'node-call-line', line));
   box.dataset.attempt = String(call.attempt);
   if (request.headers || request.body !== undefined) {
-    box.append(jsonBlock('Request', { method: request.method, url: request.url, headers: request.headers ?? {}, ...(request.body === undefined ? {} : { body: request.body }) }));
+    box.append(
+      jsonBlock('Request', {
+        method: request.method,
+        url: request.url,
+        headers: request.headers ?? {},
+        ...(request.body === undefined ? {} : { body: request.body }),
+      }),
+    );
   }
-  if (response) box.append(jsonBlock('Response', { status: response.status, headers: response.headers ?? {}, body: response.body ?? null }));
+  if (response)
+    box.append(
+      jsonBlock('Response', { status: response.status, headers: response.headers ?? {}, body: response.body ?? null }),
+    );
   return box;
 };
 
@@ -23,7 +33,12 @@ export const createNodePanel = (root, { onRetryFrom, onClose }) => {
     root.dataset.node = entry.id;
     const head = element('div', 'node-panel-head');
     const title = element('h3', '', entry.id);
-    const facts = [workflowNode?.type, entry.status, entry.visits > 1 ? `${entry.visits} visits` : '', entry.attempts > 1 ? `${entry.attempts} attempts` : '']
+    const facts = [
+      workflowNode?.type,
+      entry.status,
+      entry.visits > 1 ? `${entry.visits} visits` : '',
+      entry.attempts > 1 ? `${entry.attempts} attempts` : '',
+    ]
       .filter(Boolean)
       .join(' · ');
     head.append(title, element('span', 'node-panel-facts', facts));
@@ -33,19 +48,41 @@ export const createNodePanel = (root, { onRetryFrom, onClose }) => {
     head.append(close);
     const parts = [head];
     if (workflowNode?.name && workflowNode.name !== entry.id) parts.push(element('p', 'muted', workflowNode.name));
-    if (entry.reused) parts.push(element('p', 'node-reused', `Completed in run ${run.retryOf?.runId ?? 'before'}; its outputs were reused, so it was not called again.`));
-    if (entry.error) parts.push(element('p', 'node-error', `Error: ${entry.error.message}${entry.error.code ? ` (${entry.error.code})` : ''}`));
+    if (entry.reused)
+      parts.push(
+        element(
+          'p',
+          'node-reused',
+          `Completed in run ${run.retryOf?.runId ?? 'before'}; its outputs were reused, so it was not called again.`,
+        ),
+      );
+    if (entry.error)
+      parts.push(
+        element('p', 'node-error', `Error: ${entry.error.message}${entry.error.code ? ` (${entry.error.code})` : ''}`),
+      );
     if (entry.visitLog.length > 0) {
       const visits = element('ol', 'node-visits plain-list');
       for (const visit of entry.visitLog) {
-        visits.append(element('li', `node-visit node-visit--${visit.status}`, `visit ${visit.visit}: ${visit.status}${visit.durationMs !== undefined ? ` in ${formatMs(visit.durationMs)}` : ''}${visit.error ? ` — ${visit.error.message}` : ''}`));
+        visits.append(
+          element(
+            'li',
+            `node-visit node-visit--${visit.status}`,
+            `visit ${visit.visit}: ${visit.status}${visit.durationMs !== undefined ? ` in ${formatMs(visit.durationMs)}` : ''}${visit.error ? ` — ${visit.error.message}` : ''}`,
+          ),
+        );
       }
       parts.push(element('h4', '', 'Visits'), visits);
     }
     if (entry.retries.length > 0) {
       const retries = element('ul', 'node-retries plain-list');
       for (const retry of entry.retries) {
-        retries.append(element('li', '', `attempt ${retry.attempt} failed: ${retry.error.message}; next try at ${clock(retry.nextAt)} (after ${formatMs(retry.delayMs)})`));
+        retries.append(
+          element(
+            'li',
+            '',
+            `attempt ${retry.attempt} failed: ${retry.error.message}; next try at ${clock(retry.nextAt)} (after ${formatMs(retry.delayMs)})`,
+          ),
+        );
       }
       parts.push(element('h4', '', 'Retries'), retries);
     }

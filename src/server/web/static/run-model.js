@@ -2,15 +2,31 @@
 const FINAL = new Set(['run.completed', 'run.failed']);
 
 const freshNode = (id) => ({
-  id, status: 'pending', visits: 0, attempts: 0, reused: false,
-  outputs: undefined, error: undefined, calls: [], retries: [], visitLog: [],
+  id,
+  status: 'pending',
+  visits: 0,
+  attempts: 0,
+  reused: false,
+  outputs: undefined,
+  error: undefined,
+  calls: [],
+  retries: [],
+  visitLog: [],
 });
 
 export const createRunModel = (runId) => {
   const nodes = new Map();
   const model = {
-    runId, workflowId: undefined, workflowName: undefined, status: 'RUNNING', inputs: {}, retryOf: undefined,
-    startedAt: undefined, durationMs: undefined, error: undefined, nodes,
+    runId,
+    workflowId: undefined,
+    workflowName: undefined,
+    status: 'RUNNING',
+    inputs: {},
+    retryOf: undefined,
+    startedAt: undefined,
+    durationMs: undefined,
+    error: undefined,
+    nodes,
   };
   const node = (id) => {
     if (!nodes.has(id)) nodes.set(id, freshNode(id));
@@ -22,15 +38,25 @@ export const createRunModel = (runId) => {
     model.startedAt ??= Date.parse(event.at);
     switch (event.type) {
       case 'run.started':
-        Object.assign(model, { workflowId: event.workflowId, workflowName: event.workflowName, inputs: event.inputs ?? {} });
+        Object.assign(model, {
+          workflowId: event.workflowId,
+          workflowName: event.workflowName,
+          inputs: event.inputs ?? {},
+        });
         if (event.retryOf) {
           model.retryOf = { runId: event.retryOf.runId, node: event.retryOf.node };
-          for (const [id, outputs] of Object.entries(event.retryOf.reused ?? {})) Object.assign(node(id), { status: 'completed', reused: true, outputs });
+          for (const [id, outputs] of Object.entries(event.retryOf.reused ?? {}))
+            Object.assign(node(id), { status: 'completed', reused: true, outputs });
         }
         return;
       case 'node.started': {
         const entry = node(event.node);
-        Object.assign(entry, { status: 'running', visits: Math.max(entry.visits, event.visit), attempts: Math.max(entry.attempts, event.attempt), error: undefined });
+        Object.assign(entry, {
+          status: 'running',
+          visits: Math.max(entry.visits, event.visit),
+          attempts: Math.max(entry.attempts, event.attempt),
+          error: undefined,
+        });
         entry.visitLog.push({ visit: event.visit, at: event.at, status: 'running' });
         return;
       }
@@ -44,7 +70,13 @@ export const createRunModel = (runId) => {
         return;
       }
       case 'node.retrying':
-        node(event.node).retries.push({ attempt: event.attempt, delayMs: event.delayMs, error: event.error, at: event.at, nextAt: Date.parse(event.at) + event.delayMs });
+        node(event.node).retries.push({
+          attempt: event.attempt,
+          delayMs: event.delayMs,
+          error: event.error,
+          at: event.at,
+          nextAt: Date.parse(event.at) + event.delayMs,
+        });
         return;
       case 'human.waiting':
         node(event.node).status = 'waiting';
@@ -53,7 +85,10 @@ export const createRunModel = (runId) => {
       case 'node.failed': {
         const entry = node(event.node);
         const completed = event.type === 'node.completed';
-        Object.assign(entry, { status: completed ? 'completed' : 'failed', ...(completed ? { outputs: event.outputs, error: undefined } : { error: event.error }) });
+        Object.assign(entry, {
+          status: completed ? 'completed' : 'failed',
+          ...(completed ? { outputs: event.outputs, error: undefined } : { error: event.error }),
+        });
         const visit = entry.visitLog.findLast((item) => item.visit === event.visit) ?? entry.visitLog.at(-1);
         if (visit) Object.assign(visit, { status: entry.status, durationMs: event.durationMs, error: event.error });
         return;
@@ -62,7 +97,8 @@ export const createRunModel = (runId) => {
         node(event.node).status = 'skipped';
         return;
       default:
-        if (FINAL.has(event.type)) Object.assign(model, { status: event.status, durationMs: event.durationMs, error: event.error });
+        if (FINAL.has(event.type))
+          Object.assign(model, { status: event.status, durationMs: event.durationMs, error: event.error });
     }
   };
   return model;

@@ -25,7 +25,11 @@ export const createRunsList = (root, { onPick, selected }) => {
     button.append(
       element('span', 'dot'),
       element('span', 'run-item-name', name),
-      element('small', 'run-item-facts', `${String(run.status).toLowerCase()}${run.durationMs !== undefined ? ` · ${formatMs(run.durationMs)}` : ''} · ${started.toLocaleTimeString()}`),
+      element(
+        'small',
+        'run-item-facts',
+        `${String(run.status).toLowerCase()}${run.durationMs !== undefined ? ` · ${formatMs(run.durationMs)}` : ''} · ${started.toLocaleTimeString()}`,
+      ),
       element('small', 'run-item-inputs', inputsSummary(run.inputs, 48) || 'no inputs'),
     );
     button.title = `run ${id}, started ${started.toLocaleString()}`;
@@ -43,7 +47,14 @@ export const createRunsList = (root, { onPick, selected }) => {
     const body = await getJson(`/api/runs?${query}`).catch(() => ({ runs: [], total: 0 }));
     const runs = body.runs ?? [];
     list.replaceChildren(...runs.map(item));
-    if (runs.length === 0) list.append(element('li', 'placeholder', search.value || statusFilter.value || workflowFilter.value ? 'No run matches.' : 'No runs yet.'));
+    if (runs.length === 0)
+      list.append(
+        element(
+          'li',
+          'placeholder',
+          search.value || statusFilter.value || workflowFilter.value ? 'No run matches.' : 'No runs yet.',
+        ),
+      );
     const total = body.total ?? runs.length;
     pageText.textContent = total > 0 ? `${offset + 1}–${offset + runs.length} of ${total}` : '';
     newer.disabled = offset === 0;
@@ -74,7 +85,10 @@ export const createRunsList = (root, { onPick, selected }) => {
     load,
     setWorkflows(list) {
       workflows = list;
-      workflowFilter.replaceChildren(new Option('all workflows', ''), ...list.map((workflow) => new Option(workflow.name ?? workflow.id, workflow.id)));
+      workflowFilter.replaceChildren(
+        new Option('all workflows', ''),
+        ...list.map((workflow) => new Option(workflow.name ?? workflow.id, workflow.id)),
+      );
     },
   };
 };

@@ -3,23 +3,37 @@ const formatMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.r
 
 const describe = (event) => {
   switch (event.type) {
-    case 'run.started': return `run started · ${event.workflowId}${event.retryOf ? ` · retry of ${event.retryOf.runId.slice(0, 8)} from ${event.retryOf.node}` : ''}`;
-    case 'node.started': return `${event.node} started${event.visit > 1 ? ` (visit ${event.visit})` : ''}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
-    case 'node.request': return `${event.node} → ${event.method} ${event.url}`;
-    case 'node.response': return `${event.node} ← HTTP ${event.status}${event.replayed ? ' (replayed)' : ''}`;
-    case 'node.retrying': return `${event.node} retrying in ${formatMs(event.delayMs)}: ${event.error.message}`;
-    case 'node.completed': return `${event.node} completed`;
-    case 'node.failed': return `${event.node} failed: ${event.error.message}`;
-    case 'node.skipped': return `${event.node} skipped`;
-    case 'edge.taken': return `${event.from} → ${event.to} (${event.mode}${event.condition ? `: ${event.condition}` : ''})`;
-    case 'human.waiting': return `${event.node} waits for a person${event.prompt ? `: ${event.prompt}` : ''}`;
-    case 'run.completed': return `run ${event.status.toLowerCase()}`;
-    case 'run.failed': return `run ${event.status.toLowerCase()}: ${event.error.message}`;
-    default: return event.type;
+    case 'run.started':
+      return `run started · ${event.workflowId}${event.retryOf ? ` · retry of ${event.retryOf.runId.slice(0, 8)} from ${event.retryOf.node}` : ''}`;
+    case 'node.started':
+      return `${event.node} started${event.visit > 1 ? ` (visit ${event.visit})` : ''}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
+    case 'node.request':
+      return `${event.node} → ${event.method} ${event.url}`;
+    case 'node.response':
+      return `${event.node} ← HTTP ${event.status}${event.replayed ? ' (replayed)' : ''}`;
+    case 'node.retrying':
+      return `${event.node} retrying in ${formatMs(event.delayMs)}: ${event.error.message}`;
+    case 'node.completed':
+      return `${event.node} completed`;
+    case 'node.failed':
+      return `${event.node} failed: ${event.error.message}`;
+    case 'node.skipped':
+      return `${event.node} skipped`;
+    case 'edge.taken':
+      return `${event.from} → ${event.to} (${event.mode}${event.condition ? `: ${event.condition}` : ''})`;
+    case 'human.waiting':
+      return `${event.node} waits for a person${event.prompt ? `: ${event.prompt}` : ''}`;
+    case 'run.completed':
+      return `run ${event.status.toLowerCase()}`;
+    case 'run.failed':
+      return `run ${event.status.toLowerCase()}: ${event.error.message}`;
+    default:
+      return event.type;
   }
 };
 
-const durationOf = (event) => ('durationMs' in event && typeof event.durationMs === 'number' ? event.durationMs : undefined);
+const durationOf = (event) =>
+  'durationMs' in event && typeof event.durationMs === 'number' ? event.durationMs : undefined;
 
 export const createTimeline = (list, receipt, { onSelect } = {}) => {
   let startedAt;

@@ -8,7 +8,16 @@ type Schema = Record<string, unknown> & { properties?: Record<string, Schema>; e
 
 export interface StripeOas {
   info: { version: string };
-  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema }> }; parameters?: Array<{ in: string; name: string; required?: boolean; schema: Schema }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody?: { content: Record<string, { schema: Schema }> };
+        parameters?: Array<{ in: string; name: string; required?: boolean; schema: Schema }>;
+      }
+    >
+  >;
   components: { schemas: Record<string, Schema> };
 }
 
@@ -57,7 +66,8 @@ export function objectValidator(name: string): ValidateFunction {
  * required: a customer's balances and lists, a charge's refunds, a PaymentMethod's other type hashes.
  */
 function includableFields(name: string, object: Record<string, unknown>): string[] {
-  if (name === 'customer') return ['cash_balance', 'invoice_credit_balance', 'sources', 'subscriptions', 'tax', 'tax_ids'];
+  if (name === 'customer')
+    return ['cash_balance', 'invoice_credit_balance', 'sources', 'subscriptions', 'tax', 'tax_ids'];
   if (name === 'charge') return ['refunds'];
   if (name === 'payment_method') {
     const types = stripeOas().components.schemas.payment_method.properties!.type.enum as string[];
@@ -67,7 +77,10 @@ function includableFields(name: string, object: Record<string, unknown>): string
 }
 
 /** The schema's fields an object lacks, and the fields it has that the schema does not know. */
-export function fieldDifferences(name: string, object: Record<string, unknown>): { missing: string[]; unknown: string[] } {
+export function fieldDifferences(
+  name: string,
+  object: Record<string, unknown>,
+): { missing: string[]; unknown: string[] } {
   const properties = Object.keys(stripeOas().components.schemas[name].properties ?? {});
   const schema = stripeOas().components.schemas[name] as Schema & { required?: string[] };
   const required = new Set(schema.required ?? []);
@@ -105,19 +118,25 @@ export function validateStripeRequest(
   const method = request.method.toLowerCase();
   const operation = template ? spec.paths[template][method] : undefined;
   const name = template ? `${request.method} ${template}` : undefined;
-  if (!operation) return { operation: name, problems: [`no operation ${request.method} ${request.path} in stripe.oas.json`] };
+  if (!operation)
+    return { operation: name, problems: [`no operation ${request.method} ${request.path} in stripe.oas.json`] };
   const problems: string[] = [];
   coercing ??= new Ajv({ strict: false, allErrors: true, validateFormats: false, coerceTypes: 'array' });
   if (method === 'post') {
-    if (!request.contentType?.startsWith('application/x-www-form-urlencoded')) problems.push(`Content-Type is ${request.contentType}`);
+    if (!request.contentType?.startsWith('application/x-www-form-urlencoded'))
+      problems.push(`Content-Type is ${request.contentType}`);
     const schema = operation.requestBody?.content['application/x-www-form-urlencoded']?.schema;
     const params = parse(request.body);
-    const validate = coercing.compile(toJsonSchema(schema ?? { type: 'object', additionalProperties: false }) as object);
-    if (!validate(params)) problems.push(...validate.errors!.map((e) => `body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
+    const validate = coercing.compile(
+      toJsonSchema(schema ?? { type: 'object', additionalProperties: false }) as object,
+    );
+    if (!validate(params))
+      problems.push(...validate.errors!.map((e) => `body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
   } else {
     const query = parse(request.query);
     const parameters = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query');
-    for (const key of Object.keys(query)) if (!parameters.some((p) => p.name === key)) problems.push(`unknown query parameter ${key}`);
+    for (const key of Object.keys(query))
+      if (!parameters.some((p) => p.name === key)) problems.push(`unknown query parameter ${key}`);
     for (const parameter of parameters) {
       if (query[parameter.name] === undefined) {
         if (parameter.required) problems.push(`missing query parameter ${parameter.name}`);
@@ -125,7 +144,8 @@ export function validateStripeRequest(
       }
       const holder = { value: query[parameter.name] };
       const validate = coercing.compile({ type: 'object', properties: { value: toJsonSchema(parameter.schema) } });
-      if (!validate(holder)) problems.push(...validate.errors!.map((e) => `query.${parameter.name}${e.instancePath} ${e.message}`));
+      if (!validate(holder))
+        problems.push(...validate.errors!.map((e) => `query.${parameter.name}${e.instancePath} ${e.message}`));
     }
   }
   return { operation: name, problems };

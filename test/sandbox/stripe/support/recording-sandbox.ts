@@ -24,7 +24,13 @@ export async function startRecordingStripe(): Promise<RecordingStripe> {
     const url = new URL(request.url);
     const body = await request.clone().text();
     if (!url.pathname.startsWith('/__sandbox')) {
-      requests.push({ method: request.method, path: url.pathname, query: url.search.replace(/^\?/, ''), contentType: request.headers.get('content-type'), body });
+      requests.push({
+        method: request.method,
+        path: url.pathname,
+        query: url.search.replace(/^\?/, ''),
+        contentType: request.headers.get('content-type'),
+        body,
+      });
     }
     return stripe.fetch(request);
   });
