@@ -47,6 +47,16 @@ describe('the run view', () => {
     expect(text).toMatch(/customer_id: "cus_/); // the outputs
     expect(text).not.toMatch(/sk_test|Authorization/i);
     await page.screenshot({ path: artifactPath('run-view-node-panel.png'), fullPage: true });
+
+    // The agent node shows what Claude was asked (the resolved prompt) and the usage it answered with.
+    await page.click('#graph .node[data-node-id="send_receipt"]');
+    const agentPanel = await page.waitForSelector('#node-panel[data-node="send_receipt"]');
+    const agentText = (await agentPanel.textContent()) ?? '';
+    expect(agentText).toContain('/v1/messages');
+    expect(agentText).toContain('messages');
+    expect(agentText).toContain('output_tokens');
+    expect(agentText).not.toMatch(/sk-ant|sk_test|Authorization/i);
+    await page.screenshot({ path: artifactPath('run-view-agent-panel.png'), fullPage: true });
   });
 
   it('a declined card shows ×3 on create_intent and confirm_payment, and a timeline line opens its node', async () => {

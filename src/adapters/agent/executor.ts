@@ -33,19 +33,18 @@ export const createAgentExecutor = (options: AgentExecutorOptions = {}): Executo
     client ??= new Anthropic({ apiKey: options.apiKey, baseURL, maxRetries: 0, logLevel: 'off', fetch: options.fetch });
     const url = `${baseURL}/v1/messages`;
     const target = `POST ${url} (${request.model})`;
-    execution.emit({ type: 'node.request', node, method: 'POST', url, attempt: execution.attempt });
+    const params = {
+      model: request.model,
+      max_tokens: request.maxTokens,
+      ...(request.system === undefined ? {} : { system: request.system }),
+      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+      messages: [{ role: 'user' as const, content: request.user }],
+    };
+    // The resolved prompt is part of the event, so the run view shows what Claude was asked (secrets are masked there).
+    execution.emit({ type: 'node.request', node, method: 'POST', url, attempt: execution.attempt, body: params });
     const started = performance.now();
     try {
-      const stream = client.messages.stream(
-        {
-          model: request.model,
-          max_tokens: request.maxTokens,
-          ...(request.system === undefined ? {} : { system: request.system }),
-          ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-          messages: [{ role: 'user', content: request.user }],
-        },
-        { signal: execution.signal },
-      );
+      const stream = client.messages.stream(params, { signal: execution.signal });
       stream.on('text', (text) => execution.emit({ type: 'agent.delta', node, text }));
       const message = await stream.finalMessage();
       execution.emit({
@@ -53,6 +52,7 @@ export const createAgentExecutor = (options: AgentExecutorOptions = {}): Executo
         node,
         status: stream.response?.status ?? 200,
         durationMs: Math.round(performance.now() - started),
+        body: { id: message.id, model: message.model, stop_reason: message.stop_reason, usage: message.usage },
       });
       const text = message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
       return {

@@ -39,8 +39,18 @@ describe('agent executor', () => {
       type: 'node.request',
       method: 'POST',
       url: `${claude.url}/v1/messages`,
+      // What Claude was asked, resolved, for the run view's node panel.
+      body: {
+        model: 'claude-sonnet-4-6',
+        system: 'Generate a payment receipt email.',
+        messages: [{ role: 'user', content: expect.stringContaining('pi_1') }],
+      },
     });
-    expect(execution.events.at(-1)).toMatchObject({ type: 'node.response', status: 200 });
+    expect(execution.events.at(-1)).toMatchObject({
+      type: 'node.response',
+      status: 200,
+      body: { usage: { input_tokens: 42, output_tokens: 7 } },
+    });
     expect(result.outputs).toEqual({ text: 'Dear customer, thanks.' });
     expect(result.ai).toEqual({
       model: 'claude-sonnet-4-6',
