@@ -10,25 +10,13 @@ import {
   type Page,
   type RunFilter,
   type RunRecord,
+  type RunRow,
+  toRecord,
   type RunRecordWithSnapshot,
 } from './run-store.ts';
 import type { RunClaim, RunWrite, Store } from './store.ts';
 
 export const EVENTS_CHANNEL = 'sopstate_events';
-
-interface RunRow {
-  id: string;
-  workflow_id: string;
-  workflow_file: string;
-  workflow_hash: string | null;
-  inputs: string;
-  status: RunStatus;
-  created_at: string;
-  updated_at: string;
-  snapshot?: string | null;
-  last_seq: number;
-  resume_attempts: number;
-}
 
 const RUN_COLUMNS =
   'id, workflow_id, workflow_file, workflow_hash, inputs, status, created_at, updated_at, last_seq, resume_attempts';
@@ -48,18 +36,6 @@ const filterClause = (filter: RunFilter): { where: string; values: string[] } =>
   }
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', values };
 };
-
-const toRecord = (row: RunRow): RunRecord => ({
-  id: row.id,
-  workflowId: row.workflow_id,
-  workflowFile: row.workflow_file,
-  inputs: JSON.parse(row.inputs) as Record<string, unknown>,
-  status: row.status,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-  lastSeq: row.last_seq,
-  ...(row.workflow_hash ? { workflowHash: row.workflow_hash } : {}),
-});
 
 const withSnapshot = (row: RunRow): RunRecordWithSnapshot => ({
   ...toRecord(row),

@@ -48,22 +48,24 @@ export class EventSequenceError extends Error {
   }
 }
 
-interface RunRow {
+/** A `runs` row as both stores read it (`workflow_hash` only where the store keeps it). */
+export interface RunRow {
   id: string;
   workflow_id: string;
   workflow_file: string;
+  workflow_hash?: string | null;
   inputs: string;
   status: RunStatus;
   created_at: string;
   updated_at: string;
-  snapshot: string | null;
+  snapshot?: string | null;
   last_seq: number;
   resume_attempts: number;
 }
 
 const RUN_COLUMNS = 'id, workflow_id, workflow_file, inputs, status, created_at, updated_at, last_seq, resume_attempts';
 
-const toRecord = (row: RunRow): RunRecord => ({
+export const toRecord = (row: RunRow): RunRecord => ({
   id: row.id,
   workflowId: row.workflow_id,
   workflowFile: row.workflow_file,
@@ -72,13 +74,14 @@ const toRecord = (row: RunRow): RunRecord => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   lastSeq: row.last_seq,
+  ...(row.workflow_hash ? { workflowHash: row.workflow_hash } : {}),
 });
 
 const statusAfter = (event: RunEvent): RunStatus | undefined =>
   event.type === 'run.completed' || event.type === 'run.failed' ? event.status : undefined;
 
 const parseSnapshot = (row: RunRow): unknown =>
-  row.snapshot === null ? undefined : (JSON.parse(row.snapshot) as unknown);
+  row.snapshot == null ? undefined : (JSON.parse(row.snapshot) as unknown);
 
 export class RunStore {
   readonly #db: Database;
