@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../src/package-root.ts';
+import { packageRoot } from '../src/util/package-root.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sopstate-root-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Anthropic from '@anthropic-ai/sdk';
 import createClient from 'openapi-fetch';
 import type { paths } from '@opensdks/sdk-stripe/stripe.oas.types';
-import type { SandboxUrls } from '../../src/adapters/registry.ts';
+import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
 import type { FetchLike } from '../../src/adapters/api/http.ts';
 import { SANDBOX_ANTHROPIC_KEY, SANDBOX_STRIPE_KEY } from '../../src/sandbox/keys.ts';
 

@@ -1,5 +1,5 @@
 // The seed payment SOP run by sopstate: loader → runner → the service executors pointed at the sandbox.
-import { createServiceExecutors, serviceSecrets, type SandboxUrls } from '../../src/adapters/registry.ts';
+import { createServiceExecutors, serviceSecrets, type SandboxUrls } from '../../src/services/service-endpoints.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import { loadWorkflowFile } from '../../src/osop/load.ts';
 import type { Workflow } from '../../src/osop/workflow.ts';

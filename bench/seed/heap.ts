@@ -1,5 +1,5 @@
 // Heap per in-flight run: park N runs at their Claude call, collect garbage, divide the growth by N.
-import type { SandboxUrls } from '../../src/adapters/registry.ts';
+import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
 import type { Workflow } from '../../src/osop/workflow.ts';
 import { settledHeap } from '../lib/gc.ts';
 import { percentile } from '../lib/stats.ts';

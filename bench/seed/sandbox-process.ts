@@ -1,6 +1,6 @@
 // The Stripe and Claude emulators in their own process, so their work is not counted against the engine.
 import { spawnTs } from '../lib/child.ts';
-import type { SandboxUrls } from '../../src/adapters/registry.ts';
+import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
 
 export interface SandboxProcess extends SandboxUrls {
   pid: number | undefined;

@@ -3,7 +3,7 @@ import { SEED_FILE } from '../lib/repo.ts';
 import { createBaseline } from './baseline.ts';
 import { createEngine, loadSeed } from './engine.ts';
 import { measureHeap, type HeapResult } from './heap.ts';
-import type { SandboxUrls } from '../../src/adapters/registry.ts';
+import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
 import { pairedOverhead, type Overhead } from './overhead.ts';
 import { compare, runBatch, type Comparison } from './throughput.ts';
 

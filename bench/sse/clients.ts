@@ -2,7 +2,7 @@
 // reads JSON commands on stdin, answers JSON lines on stdout. Times are performance.timeOrigin + now().
 import { createInterface } from 'node:readline';
 import { EventSource } from 'eventsource';
-import type { RunEventType } from '../../src/machine/run-event.ts';
+import type { RunEventType } from '../../src/events/run-event.ts';
 
 const EVENT_TYPES: Record<RunEventType, true> = {
   'run.started': true,

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createLocalExecutors } from '../../src/adapters/local.ts';
-import { createServiceExecutors, serviceSecrets, type SandboxUrls } from '../../src/adapters/registry.ts';
+import { createServiceExecutors, serviceSecrets, type SandboxUrls } from '../../src/services/service-endpoints.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import type { RunOptions } from '../../src/machine/run-options.ts';
 import { loadWorkflowFile } from '../../src/osop/load.ts';

@@ -1,6 +1,6 @@
 // One small interface behind every node type: input in, outputs or a typed NodeError out.
 import type { WorkflowNode } from '../osop/workflow.ts';
-import type { AiMetadata, ErrorInfo, RunEventBody } from '../machine/run-event.ts';
+import type { AiMetadata, ErrorInfo, RunEventBody } from '../events/run-event.ts';
 
 export interface NodeExecution {
   node: WorkflowNode;

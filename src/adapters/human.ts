@@ -1,5 +1,5 @@
 // The `human` node: waits for a decision delivered through the run handle; `rejected` is a failure a fallback can catch.
-import type { HumanDecision } from '../machine/run-options.ts';
+import type { HumanDecision } from '../events/human-decision.ts';
 import { NodeError, type Executor } from './executor.ts';
 
 interface Waiter {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { commands } from './commands/index.ts';
+import { errorMessage } from '../util/error-message.ts';
 
 const program = new Command('sopstate')
   .description('Run OSOP workflows as XState state machines')
@@ -13,7 +14,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (failure) {
   // A command that did not catch its own error still ends with one readable line, never a stack trace.
-  const message = failure instanceof Error ? failure.message : String(failure);
+  const message = errorMessage(failure);
   process.stderr.write(`sopstate: ${message}\n`);
   if (process.env.SOPSTATE_DEBUG) console.error(failure);
   process.exit(1);

@@ -1,7 +1,7 @@
 // Live, readable terminal output for a run: one line per step, agent text streamed inline.
 import { styleText } from 'node:util';
 import { formatDuration } from '../adapters/timeout.ts';
-import type { RunEvent } from '../machine/run-event.ts';
+import type { RunEvent } from '../events/run-event.ts';
 
 export interface PrinterOptions {
   write: (text: string) => void;

@@ -1,6 +1,6 @@
 // The end-of-run summary under a terminal run: nodes by outcome, Stripe calls, Claude tokens, duration, the record.
 import { formatDuration } from '../adapters/timeout.ts';
-import type { RunEvent } from '../machine/run-event.ts';
+import type { RunEvent } from '../events/run-event.ts';
 
 const STRIPE_PATH = /\/v1\//;
 

@@ -1,5 +1,5 @@
 // Turns anything XState hands an inspector into plain JSON: no functions, no actor refs, no cycles, secrets scrubbed.
-import type { Redactor } from '../machine/redact.ts';
+import type { Redactor } from '../util/redact.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

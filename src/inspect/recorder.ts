@@ -1,7 +1,8 @@
 // Feeds on XState's `inspect` observer and keeps what a person inspecting a run needs, as InspectionRecords.
-import { createRedactor, type Redactor } from '../machine/redact.ts';
+import { createRedactor, type Redactor } from '../util/redact.ts';
 import { toJsonSafe, type JsonValue } from './json-safe.ts';
 import type { EventRecord, InspectedSnapshot, InspectionBody, InspectionRecord, TransitionTaken } from './record.ts';
+import { errorMessage } from '../util/error-message.ts';
 
 export interface RecorderOptions {
   runId: string;
@@ -123,9 +124,7 @@ export function createInspectionRecorder(options: RecorderOptions): InspectionRe
     } catch (failure) {
       if (warned) return;
       warned = true;
-      warn(
-        `inspection recorder for run ${options.runId} failed: ${redact(failure instanceof Error ? failure.message : String(failure))}`,
-      );
+      warn(`inspection recorder for run ${options.runId} failed: ${redact(errorMessage(failure))}`);
     }
   };
 

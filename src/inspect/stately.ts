@@ -3,8 +3,9 @@ import { createConnection, createServer } from 'node:net';
 import { createWebSocketInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
 import { createInspectorServer } from '@statelyai/inspect/server';
 import type { InspectionEvent } from 'xstate';
-import { createRedactor } from '../machine/redact.ts';
+import { createRedactor } from '../util/redact.ts';
 import { toJsonSafe } from './json-safe.ts';
+import { errorMessage } from '../util/error-message.ts';
 
 const STATELY_INSPECTOR_URL = 'https://stately.ai/inspect';
 const DEFAULT_RELAY_PORT = 8080;
@@ -103,7 +104,7 @@ export function startStatelyInspector(options: StatelyInspectorOptions): Stately
   const status = connect()
     .catch((failure: unknown): StatelyStatus => ({
       online: false,
-      reason: redact(failure instanceof Error ? failure.message : String(failure)),
+      reason: redact(errorMessage(failure)),
     }))
     .then((result) => {
       pending = undefined;

@@ -13,8 +13,9 @@ import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
 import type { DurableNodeState, NodeActorError, NodeActorInput, NodeActorOutput } from './actor-events.ts';
 import { LostSecretError, type OutputSecrets } from './output-secrets.ts';
 import { toPlainJson } from './plain-json.ts';
-import { createStreamMasker, type Redactor } from './redact.ts';
-import type { RunEventBody } from './run-event.ts';
+import { createStreamMasker, type Redactor } from '../util/redact.ts';
+import type { RunEventBody } from '../events/run-event.ts';
+import { errorMessage } from '../util/error-message.ts';
 
 /** What one run gives its node actors. */
 export interface NodeActorDeps {
@@ -93,7 +94,7 @@ function resolveRuntime(deps: NodeActorDeps, node: WorkflowNode, input: NodeActo
 
 function errorOf(failure: unknown): NodeError {
   if (failure instanceof NodeError) return failure;
-  const message = failure instanceof Error ? failure.message : String(failure);
+  const message = errorMessage(failure);
   return new NodeError(message, { code: 'error', cause: failure });
 }
 

@@ -1,7 +1,7 @@
 // The `node_records` of a .osoplog, built one event at a time. A node visited many times (a long loop) keeps its
 // first and last visits only, and says how many it left out, so a record of a long run stays bounded.
 import type { Workflow } from '../osop/workflow.ts';
-import type { RunEvent } from './run-event.ts';
+import type { RunEvent } from '../events/run-event.ts';
 
 export interface NodeRecord {
   node_id: string;

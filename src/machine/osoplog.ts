@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Workflow } from '../osop/workflow.ts';
 import { NodeRecordLog } from './node-records.ts';
-import type { RunEvent } from './run-event.ts';
+import type { RunEvent } from '../events/run-event.ts';
 import type { RunResult } from './run-options.ts';
 
 const OSOPLOG_VERSION = '1.0';

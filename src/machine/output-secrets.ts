@@ -1,6 +1,6 @@
 // Secrets that arrive in node outputs (Stripe's client_secret, every `*_secret` field): masked in everything the run
 // keeps or shows — events, context, snapshot, .osoplog — and put back only where a later node's runtime uses them.
-import { createRedactor, type Redactor } from './redact.ts';
+import { createRedactor, type Redactor } from '../util/redact.ts';
 
 /** The rule deciding which output fields hold a secret; a field of that name anywhere in the outputs counts. */
 const isSecretField = (key: string): boolean => /(^|_)secret$/i.test(key);

@@ -4,6 +4,7 @@ import type { EdgeMode, Workflow, WorkflowEdge } from '../osop/workflow.ts';
 import type { NodeActorError, NodeActorOutput } from './actor-events.ts';
 import { expressionScope, type LoopState, type RunContext } from './context.ts';
 import { perWorkflow, workflowIndex } from './workflow-index.ts';
+import { errorMessage } from '../util/error-message.ts';
 
 export interface TakenEdge {
   from: string;
@@ -138,7 +139,7 @@ export function withFailure(context: RunContext, node: string, error: NodeActorE
   };
 }
 
-const reasonOf = (failure: unknown) => (failure instanceof Error ? failure.message : String(failure));
+const reasonOf = (failure: unknown) => errorMessage(failure);
 
 const sameValue = (left: unknown, right: unknown): boolean => JSON.stringify(left) === JSON.stringify(right);
 

@@ -1,6 +1,6 @@
 // Bounds of one run beyond its node visits (maxVisits): how many events it may emit and how much output it may hold.
 // A run past either ends FAILED with the reason, so a runaway workflow cannot exhaust the process or the database.
-import type { RunEvent } from './run-event.ts';
+import type { RunEvent } from '../events/run-event.ts';
 
 export interface RunLimits {
   /** Events a run may emit in all (resumed runs count from their stored ones). */

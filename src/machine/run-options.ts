@@ -3,15 +3,10 @@ import type { RunLimits } from './run-limits.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { HumanGate } from '../adapters/human.ts';
-import type { RunEvent, RunStatus } from './run-event.ts';
+import type { HumanDecision } from '../events/human-decision.ts';
+import type { RunEvent, RunStatus } from '../events/run-event.ts';
 
 export const DEFAULT_KEPT_EVENTS = 1000;
-
-export interface HumanDecision {
-  decision: 'approved' | 'rejected';
-  comment?: string;
-  data?: Record<string, unknown>;
-}
 
 export interface RunOptions {
   workflow: Workflow;

@@ -12,11 +12,12 @@ import { NodeRecordLog } from './node-records.ts';
 import { buildOsoplog, writeOsoplog } from './osoplog.ts';
 import { OutputSecrets } from './output-secrets.ts';
 import { RunLimitWatch } from './run-limits.ts';
-import { createRedactor, type Redactor } from './redact.ts';
+import { createRedactor, type Redactor } from '../util/redact.ts';
 import { registerRun, runnableMachine } from './run-registry.ts';
-import type { ErrorInfo, RunEvent, RunEventBody } from './run-event.ts';
+import type { ErrorInfo, RunEvent, RunEventBody } from '../events/run-event.ts';
 import { missingSecrets, resolveInputs, RunSetupError } from './run-inputs.ts';
 import { DEFAULT_KEPT_EVENTS, type RunHandle, type RunOptions, type RunResult } from './run-options.ts';
+import { errorMessage } from '../util/error-message.ts';
 
 export { RunSetupError } from './run-inputs.ts';
 
@@ -105,9 +106,7 @@ export function startRun(options: RunOptions): RunHandle {
     try {
       call();
     } catch (failure) {
-      process.emitWarning(
-        `${name} listener threw: ${redact(failure instanceof Error ? failure.message : String(failure))}`,
-      );
+      process.emitWarning(`${name} listener threw: ${redact(errorMessage(failure))}`);
     }
   };
 
@@ -186,7 +185,7 @@ export function startRun(options: RunOptions): RunHandle {
     }
     const error: ErrorInfo = internal
       ? {
-          message: redact(`internal error: ${internal instanceof Error ? internal.message : String(internal)}`),
+          message: redact(`internal error: ${errorMessage(internal)}`),
           code: 'internal',
         }
       : (context.error ?? { message: `run ended in ${state}`, code: state.toLowerCase() });

@@ -2,6 +2,7 @@
 import type { DiagnosticSink } from './diagnostics.ts';
 import type { TemplateOptions } from './template.ts';
 import type { SourceDocument } from './yaml-source.ts';
+import { isRecord } from '../util/is-record.ts';
 
 export type Raw = Record<string, unknown>;
 
@@ -17,6 +18,3 @@ export interface NormalizeContext {
   /** Node id → the output fields it can produce, for nodes whose set is closed (see output-fields.ts). */
   outputFields?: ReadonlyMap<string, readonly string[]>;
 }
-
-export const isRecord = (value: unknown): value is Raw =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -1,7 +1,8 @@
 // How often a node may be entered: `max_iterations` as written, else 1000 for targets of `loop` edges (with a
 // warning) and the small default for cycles made of failure edges.
-import { isRecord, type NormalizeContext } from './context.ts';
+import { type NormalizeContext } from './context.ts';
 import type { WorkflowEdge, WorkflowNode } from './workflow.ts';
+import { isRecord } from '../util/is-record.ts';
 
 const DEFAULT_LOOP_ITERATIONS = 1000;
 

@@ -1,10 +1,11 @@
 // One `edges[i]` entry → WorkflowEdge: endpoints checked, `when`/`condition` unified and compiled.
-import { isRecord, type NormalizeContext, type Raw } from './context.ts';
+import { type NormalizeContext, type Raw } from './context.ts';
 import type { DocPath } from './diagnostics.ts';
 import { compileExpression } from './expression.ts';
 import { EDGE_KEYS, warnUnknownKeys } from './known-keys.ts';
 import { didYouMean } from './suggest.ts';
 import type { CompiledExpression, EdgeMode, SwitchCase, WorkflowEdge } from './workflow.ts';
+import { isRecord } from '../util/is-record.ts';
 
 const EDGE_MODES: EdgeMode[] = [
   'sequential',

@@ -1,7 +1,8 @@
 // Workflow `inputs` → InputSpec[]. Accepted: a list of names or {name, type, required, default, description};
 // a mapping name → spec (or name → default value); a JSON Schema object {type: object, properties, required}.
-import { isRecord, type NormalizeContext, type Raw } from './context.ts';
+import { type NormalizeContext, type Raw } from './context.ts';
 import type { InputSpec } from './workflow.ts';
+import { isRecord } from '../util/is-record.ts';
 
 function fromSpec(name: string, spec: Raw, requiredByDefault: boolean): InputSpec {
   const hasDefault = spec.default !== undefined;

@@ -1,5 +1,5 @@
 // One `nodes[i]` entry → WorkflowNode (runtime templates, outputs, retry, timeout, samples).
-import { isRecord, type NormalizeContext, type Raw } from './context.ts';
+import { type NormalizeContext, type Raw } from './context.ts';
 import type { DocPath } from './diagnostics.ts';
 import { warnUnknownKeys, NODE_KEYS } from './known-keys.ts';
 import { normalizeOutputs } from './normalize-outputs.ts';
@@ -8,6 +8,7 @@ import { didYouMean } from './suggest.ts';
 import { parseCommand, shellOf } from './command-line.ts';
 import { findInterpolations, parseTemplate, type TemplateOptions } from './template.ts';
 import type { Template, WorkflowNode } from './workflow.ts';
+import { isRecord } from '../util/is-record.ts';
 
 const CORE_TYPES = ['agent', 'api', 'cli', 'human'];
 const EXTENDED_TYPES = ['db', 'git', 'docker', 'cicd', 'mcp', 'system', 'infra', 'data'];

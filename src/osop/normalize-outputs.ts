@@ -1,10 +1,11 @@
 // Node outputs in every published form → OutputSpec[]:
 // `[{customer_id: "data.id"}]`, `runtime.response_mapping: {id: "$.data.id"}`, `[name]` / `[{name, description}]`,
 // plus a mapping `{customer_id: "data.id"}` and a JSON Schema `{type: object, properties}` (declarations).
-import { isRecord, type NormalizeContext, type Raw } from './context.ts';
+import { type NormalizeContext, type Raw } from './context.ts';
 import type { DocPath } from './diagnostics.ts';
 import { compileExtractor } from './outputs.ts';
 import type { OutputSpec } from './workflow.ts';
+import { isRecord } from '../util/is-record.ts';
 
 const DECLARATION_KEYS = new Set(['name', 'schema', 'description', 'required', 'type', 'explain']);
 

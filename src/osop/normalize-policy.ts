@@ -1,7 +1,8 @@
 // Retry and timeout in both dialects: `retry_policy` / `retry`, `timeout_sec` / `timeout: "10m"`.
-import { isRecord, type Raw } from './context.ts';
+import { type Raw } from './context.ts';
 import type { DiagnosticSink, DocPath } from './diagnostics.ts';
 import type { RetryPolicy } from './workflow.ts';
+import { isRecord } from '../util/is-record.ts';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/;

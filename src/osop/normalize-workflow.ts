@@ -1,5 +1,5 @@
 // A parsed OSOP document → Workflow, reporting every problem with its location.
-import { isRecord, type NormalizeContext, type Raw } from './context.ts';
+import { type NormalizeContext, type Raw } from './context.ts';
 import { RESERVED_NAMES } from './expression.ts';
 import { entryNodes, secretsUsed, unreachableNodes } from './graph.ts';
 import { WORKFLOW_KEYS, warnUnknownKeys } from './known-keys.ts';
@@ -13,6 +13,7 @@ import { outputFieldsByNode } from './output-fields.ts';
 import { validateReferences } from './validate-references.ts';
 import { validateRuntime } from './validate-runtime.ts';
 import type { Workflow, WorkflowEdge, WorkflowNode } from './workflow.ts';
+import { isRecord } from '../util/is-record.ts';
 
 const REQUIRED = ['osop_version', 'id', 'name', 'nodes'] as const;
 

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { FormatsPlugin } from 'ajv-formats';
-import { packageRoot } from '../package-root.ts';
+import { packageRoot } from '../util/package-root.ts';
 import type { DocPath } from './diagnostics.ts';
 import { parseSource, type SourceDocument } from './yaml-source.ts';
 import type { Diagnostic } from './workflow.ts';

@@ -1,10 +1,11 @@
 // Load-time checks of `${...}` references and `{{...}}` look-alikes in node runtimes, with positions.
-import { isRecord, type NormalizeContext } from './context.ts';
+import { type NormalizeContext } from './context.ts';
 import type { DocPath } from './diagnostics.ts';
 import { knownOutputFields } from './output-fields.ts';
 import { didYouMean } from './suggest.ts';
 import { findInterpolations } from './template.ts';
 import type { InputSpec, Reference, WorkflowNode } from './workflow.ts';
+import { isRecord } from '../util/is-record.ts';
 
 export interface ReferenceTargets {
   nodes: Map<string, WorkflowNode>;

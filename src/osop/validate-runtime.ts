@@ -1,6 +1,7 @@
 // Type checks of runtime fields an executor relies on (api method/status/headers, agent limits, cli command).
-import { isRecord, type NormalizeContext } from './context.ts';
+import { type NormalizeContext } from './context.ts';
 import { didYouMean } from './suggest.ts';
+import { isRecord } from '../util/is-record.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const isInterpolated = (value: unknown) => typeof value === 'string' && value.includes('${');

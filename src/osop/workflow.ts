@@ -1,4 +1,5 @@
 // The normalized, typed form of an OSOP document. Every later layer works on this shape only.
+import type { EdgeMode } from '../events/edge-mode.ts';
 
 export interface SourcePosition {
   file: string;
@@ -119,9 +120,7 @@ export interface WorkflowNode {
   position: SourcePosition;
 }
 
-type SuccessEdgeMode = 'sequential' | 'conditional' | 'parallel' | 'switch' | 'loop' | 'event' | 'spawn';
-type FailureEdgeMode = 'fallback' | 'error' | 'timeout';
-export type EdgeMode = SuccessEdgeMode | FailureEdgeMode;
+export type { EdgeMode };
 
 export interface SwitchCase {
   value: unknown;

@@ -1,5 +1,5 @@
 // Does a run follow a path? Compares the run's events with the path: each node's outcomes by visit, the edges taken, the final status.
-import type { RunEvent } from '../machine/run-event.ts';
+import type { RunEvent } from '../events/run-event.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import type { TakenEdge, WorkflowPath } from './path.ts';
 import { edgeIndex } from './snapshot-reading.ts';

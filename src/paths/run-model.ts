@@ -1,7 +1,7 @@
 // Model-level path test: the real runner, every node replaced by a stub that replays the path's outcome for that visit.
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import { startRun } from '../machine/runner.ts';
-import type { RunEvent } from '../machine/run-event.ts';
+import type { RunEvent } from '../events/run-event.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import { checkRun, type PathCheck } from './check-run.ts';
 import type { WorkflowPath } from './path.ts';

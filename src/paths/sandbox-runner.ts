@@ -1,7 +1,7 @@
 // `sopstate test --sandbox`: each path driven through the real Stripe/Claude adapters against the local emulators.
 import type { Executor, ExecutorRegistry, NodeExecution } from '../adapters/executor.ts';
-import type { ServiceExecutors } from '../adapters/registry.ts';
-import { openServices } from '../adapters/services.ts';
+import type { ServiceExecutors } from '../services/service-endpoints.ts';
+import { openServices } from '../services/open-services.ts';
 import type { Sandbox } from '../sandbox/start.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import type { Undriven } from './format-report.ts';

@@ -1,6 +1,6 @@
 // Per-run fan-out of live events. Publishing never waits for a subscriber: each one has a bounded
 // buffer, and a subscriber that lets it overflow is dropped (it resumes from the store by seq).
-import type { RunEvent } from '../machine/run-event.ts';
+import type { RunEvent } from '../events/run-event.ts';
 
 export interface EventHubOptions {
   /** Events a subscriber may have unread before it is dropped. */

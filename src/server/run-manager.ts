@@ -5,16 +5,18 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { Workflow } from '../osop/workflow.ts';
-import { createRedactor } from '../machine/redact.ts';
+import { createRedactor } from '../util/redact.ts';
 import { retrySnapshot, reusedOutputs } from '../machine/retry-snapshot.ts';
-import type { RunEvent, RunEventBody } from '../machine/run-event.ts';
-import type { HumanDecision, RunHandle, RunOptions } from '../machine/run-options.ts';
+import type { RunEvent, RunEventBody } from '../events/run-event.ts';
+import type { HumanDecision } from '../events/human-decision.ts';
+import type { RunHandle, RunOptions } from '../machine/run-options.ts';
 import type { RunRecord, RunRecordWithSnapshot } from '../store/run-store.ts';
 import type { RunClaim, Store } from '../store/store.ts';
 import { EventHub, type Subscription } from './event-hub.ts';
 import { runOsoplogYaml } from './run-osoplog.ts';
 import { viewRun } from './run-view.ts';
 import { RunWriter } from './run-writer.ts';
+import { errorMessage } from '../util/error-message.ts';
 
 export type StartRun = (options: RunOptions) => RunHandle;
 
@@ -106,7 +108,7 @@ export class RunManager {
     try {
       this.#launch({ workflow, inputs, runId }, claim);
     } catch (error) {
-      await this.#fail(record, claim.epoch, error instanceof Error ? error.message : String(error), 'start_failed');
+      await this.#fail(record, claim.epoch, errorMessage(error), 'start_failed');
       throw error;
     }
     return record;
@@ -151,7 +153,7 @@ export class RunManager {
     try {
       this.#launch({ workflow, inputs, runId, snapshot, lastSeq: 1 }, { ...claim, lastSeq: 1 });
     } catch (error) {
-      await this.#fail(record, claim.epoch, error instanceof Error ? error.message : String(error), 'start_failed');
+      await this.#fail(record, claim.epoch, errorMessage(error), 'start_failed');
       throw error;
     }
     return record;
@@ -207,7 +209,7 @@ export class RunManager {
       );
       return true;
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       await this.#fail(
         { ...run, lastSeq: claim.lastSeq },
         claim.epoch,

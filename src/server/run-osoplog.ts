@@ -2,7 +2,7 @@
 // included), so it never misses what happened before the crash.
 import { stringify } from 'yaml';
 import { buildOsoplog } from '../machine/osoplog.ts';
-import type { RunEvent } from '../machine/run-event.ts';
+import type { RunEvent } from '../events/run-event.ts';
 import type { RunResult } from '../machine/run-options.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import type { RunRecord } from '../store/run-store.ts';

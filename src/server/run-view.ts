@@ -1,5 +1,5 @@
 // What GET /api/runs/:id shows: the run's status and each node's state, folded from its (redacted) events.
-import type { ErrorInfo, RunEvent, RunStatus } from '../machine/run-event.ts';
+import type { ErrorInfo, RunEvent, RunStatus } from '../events/run-event.ts';
 import type { NodeStatus } from '../osop/workflow.ts';
 import type { RunRecord } from '../store/run-store.ts';
 

@@ -1,7 +1,7 @@
 // The ordered write-behind of one run: the runner's events and snapshots arrive synchronously, are stored in
 // order (one batch per flush: every queued event and the latest snapshot) under the owner's epoch, and only
 // then handed on. A write the epoch refuses means another node took the run over: `onLost`, nothing more.
-import type { RunEvent } from '../machine/run-event.ts';
+import type { RunEvent } from '../events/run-event.ts';
 import type { Store } from '../store/store.ts';
 
 export interface RunWriterOptions {

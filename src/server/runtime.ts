@@ -1,8 +1,8 @@
 // The real parts behind a server: the XState runner, the loader, Stripe/Claude executors (live or
 // sandboxed), local executors (human, cli when allowed), and the secrets runs may use.
-import type { Env } from '../adapters/registry.ts';
+import type { Env } from '../services/service-endpoints.ts';
 import { createLocalExecutors } from '../adapters/local.ts';
-import { openServices } from '../adapters/services.ts';
+import { openServices } from '../services/open-services.ts';
 import { startRun } from '../machine/runner.ts';
 import { loadWorkflowFile } from '../osop/load.ts';
 import { renderMermaid } from '../osop/render-mermaid.ts';

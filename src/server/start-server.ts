@@ -19,7 +19,7 @@ import { EventHub } from './event-hub.ts';
 import { listen } from './listen.ts';
 import { RunManager, type RestoreReport, type SecretSource, type StartRun } from './run-manager.ts';
 import { WorkflowCatalog } from './workflow-catalog.ts';
-import { InspectionLog } from '../inspect/inspection-log.ts';
+import { InspectionLog } from './inspection-log.ts';
 import { inspectRoutes } from './routes/inspect.ts';
 
 /** The parts that do the work; tests may swap them for fakes. */

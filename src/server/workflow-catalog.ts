@@ -6,6 +6,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { WORKFLOW_EXTENSIONS } from '../osop/load.ts';
 import type { Diagnostic, LoadResult, Workflow } from '../osop/workflow.ts';
+import { errorMessage } from '../util/error-message.ts';
 
 export interface CatalogEntry {
   /** The document's `id` (the file name without its extension when the file does not load). */
@@ -175,7 +176,7 @@ const loadCrashed = (file: string, error: unknown): Diagnostic => ({
   severity: 'error',
   code: 'load-crashed',
   path: '',
-  message: `sopstate could not load this file: ${error instanceof Error ? error.message : String(error)}`,
+  message: `sopstate could not load this file: ${errorMessage(error)}`,
   suggestion: 'run `sopstate validate` on it; simplify the part it names (e.g. a very long expression), or report it',
 });
 

@@ -2,7 +2,7 @@
 // and announced on NOTIFY sopstate_events ('<runId>:<lastSeq>') in the same statement.
 import pg from 'pg';
 import type { InspectionRecord } from '../inspect/record.ts';
-import type { RunEvent, RunStatus } from '../machine/run-event.ts';
+import type { RunEvent, RunStatus } from '../events/run-event.ts';
 import { migratePostgres } from './postgres-schema.ts';
 import {
   EventSequenceError,

@@ -1,6 +1,6 @@
 // Durable runs: one row per run, an append-only event log per run, and the latest XState snapshot.
 import type { Database } from 'better-sqlite3';
-import type { RunEvent, RunStatus } from '../machine/run-event.ts';
+import type { RunEvent, RunStatus } from '../events/run-event.ts';
 
 export interface NewRun {
   id: string;

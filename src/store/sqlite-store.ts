@@ -1,8 +1,8 @@
 // The Store on one SQLite file: the synchronous RunStore underneath, behind the async interface the server uses.
 import type { Database } from 'better-sqlite3';
 import type { InspectionRecord } from '../inspect/record.ts';
-import { inspectionMigrations } from '../inspect/inspection-store.ts';
-import type { RunEvent } from '../machine/run-event.ts';
+import { inspectionMigrations } from './inspection-migrations.ts';
+import type { RunEvent } from '../events/run-event.ts';
 import { openDatabase } from './database.ts';
 import { migrate, runMigrations, type Migration } from './migrations.ts';
 import {

@@ -1,7 +1,7 @@
 // The one durable store the server talks to, async so PostgreSQL (cluster) and SQLite (one machine) share it.
 // Ownership is fenced: a node claims a run by bumping its epoch, and every write names that epoch; a write
 // under an older epoch changes nothing and reports `false` (the run was taken over: stop, write nothing more).
-import type { RunEvent } from '../machine/run-event.ts';
+import type { RunEvent } from '../events/run-event.ts';
 import type { InspectionRecord } from '../inspect/record.ts';
 import type { NewRun, Page, RunFilter, RunRecord, RunRecordWithSnapshot } from './run-store.ts';
 

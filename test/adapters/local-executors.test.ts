@@ -4,7 +4,7 @@ import { NodeError, type Executor, type NodeExecution } from '../../src/adapters
 import { createHumanExecutor, HumanGate } from '../../src/adapters/human.ts';
 import { ANY_TYPE, createLocalExecutors } from '../../src/adapters/local.ts';
 import { withTimeout } from '../../src/adapters/timeout.ts';
-import type { RunEventBody } from '../../src/machine/run-event.ts';
+import type { RunEventBody } from '../../src/events/run-event.ts';
 import type { WorkflowNode } from '../../src/osop/workflow.ts';
 
 const node = (id: string, type: string, extra: Partial<WorkflowNode> = {}) =>

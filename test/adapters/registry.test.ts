@@ -4,7 +4,7 @@ import {
   describeServiceMode,
   resolveServiceMode,
   serviceSecrets,
-} from '../../src/adapters/registry.ts';
+} from '../../src/services/service-endpoints.ts';
 import { SANDBOX_ANTHROPIC_KEY, SANDBOX_STRIPE_KEY } from '../../src/sandbox/start.ts';
 import { makeExecution } from './support/execution.ts';
 import { startRecordingServer, type RecordingServer } from './support/recording-server.ts';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NodeError, type NodeExecution } from '../../src/adapters/executor.ts';
 import { API_DEFAULT_RETRY, backoffDelay, retryPolicyFor, withRetry } from '../../src/adapters/retry.ts';
 import type { RetryPolicy } from '../../src/osop/workflow.ts';
-import type { RunEventBody } from '../../src/machine/run-event.ts';
+import type { RunEventBody } from '../../src/events/run-event.ts';
 import { makeExecution } from './support/execution.ts';
 
 const chargeExecution = () => makeExecution({ id: 'charge', runtime: {} });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEventPrinter } from '../../src/cli/print-events.ts';
-import type { RunEvent, RunEventBody } from '../../src/machine/run-event.ts';
+import type { RunEvent, RunEventBody } from '../../src/events/run-event.ts';
 
 function print(bodies: RunEventBody[]): string {
   let text = '';

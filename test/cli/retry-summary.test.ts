@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retryCommand } from '../../src/cli/commands/retry.ts';
 import { createEventPrinter } from '../../src/cli/print-events.ts';
 import { summarizeRun } from '../../src/cli/run-summary.ts';
-import type { RunEvent, RunEventBody } from '../../src/machine/run-event.ts';
+import type { RunEvent, RunEventBody } from '../../src/events/run-event.ts';
 import { startSandboxServer, type SandboxServer } from '../chat/support/sandbox-server.ts';
 
 let server: SandboxServer;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { RunEvent } from '../../src/machine/run-event.ts';
+import type { RunEvent } from '../../src/events/run-event.ts';
 import { schemaValidator } from '../../src/osop/schema-verdict.ts';
 
 const run = promisify(execFile);

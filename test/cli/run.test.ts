@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runWorkflowCommand, type RunFlags, type RunIO } from '../../src/cli/commands/run.ts';
-import type { RunEvent } from '../../src/machine/run-event.ts';
+import type { RunEvent } from '../../src/events/run-event.ts';
 import { loadWorkflowFile } from '../../src/osop/load.ts';
 
 const CORPUS = 'test/fixtures/corpus';

@@ -1,7 +1,7 @@
 // The server's inspection log: every run recorded gaplessly in SQLite, fanned out live, continued by a resumed run.
 import { describe, expect, it } from 'vitest';
-import { InspectionLog } from '../../src/inspect/inspection-log.ts';
-import { inspectionMigrations } from '../../src/inspect/inspection-store.ts';
+import { InspectionLog } from '../../src/server/inspection-log.ts';
+import { inspectionMigrations } from '../../src/store/inspection-migrations.ts';
 import type { InspectionRecord } from '../../src/inspect/record.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import { openDatabase } from '../../src/store/database.ts';

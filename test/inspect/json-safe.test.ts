@@ -1,7 +1,7 @@
 // What the recorder and the Stately relay send is plain JSON: no functions, no actor refs, no cycles, never part of a secret.
 import { describe, expect, it } from 'vitest';
 import { toJsonSafe } from '../../src/inspect/json-safe.ts';
-import { createRedactor } from '../../src/machine/redact.ts';
+import { createRedactor } from '../../src/util/redact.ts';
 
 const SECRET = 'sk_test_abcdefghijklmnop';
 const redact = createRedactor({ KEY: SECRET });

@@ -1,5 +1,5 @@
 // The seed payment SOP run in-process against the Stripe and Claude emulators, for the inspection tests.
-import { createServiceExecutors, resolveServiceMode, serviceSecrets } from '../../src/adapters/registry.ts';
+import { createServiceExecutors, resolveServiceMode, serviceSecrets } from '../../src/services/service-endpoints.ts';
 import type { RunOptions, RunResult } from '../../src/machine/run-options.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import { loadWorkflowFile } from '../../src/osop/load.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStatelyInspector } from '../../src/inspect/stately.ts';
-import type { RunEvent } from '../../src/machine/run-event.ts';
+import type { RunEvent } from '../../src/events/run-event.ts';
 import { seedRunner, SEED_FILE, type SeedRunner } from './seed-run.ts';
 
 const CANARY = 'canary-7d0e5b1a-never-sent';

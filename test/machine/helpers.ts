@@ -9,7 +9,7 @@ import {
 } from '../../src/adapters/executor.ts';
 import { loadWorkflowText } from '../../src/osop/load.ts';
 import type { Workflow } from '../../src/osop/workflow.ts';
-import type { RunEvent } from '../../src/machine/run-event.ts';
+import type { RunEvent } from '../../src/events/run-event.ts';
 import type { RunOptions, RunResult } from '../../src/machine/run-options.ts';
 import { startRun } from '../../src/machine/runner.ts';
 

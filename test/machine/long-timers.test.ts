@@ -1,7 +1,7 @@
 // Timers longer than Node's 2^31-1 ms limit (24.8 days) fire when they should, also after a restart.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startRun } from '../../src/machine/runner.ts';
-import type { RunEvent } from '../../src/machine/run-event.ts';
+import type { RunEvent } from '../../src/events/run-event.ts';
 import type { RunHandle } from '../../src/machine/run-options.ts';
 import { loadWorkflowText } from '../../src/osop/load.ts';
 

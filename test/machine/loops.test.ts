@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { RunEvent } from '../../src/machine/run-event.ts';
+import type { RunEvent } from '../../src/events/run-event.ts';
 import { loadWorkflowText } from '../../src/osop/load.ts';
 import { schemaValidator } from '../../src/osop/schema-verdict.ts';
 import { run, scripted, workflowFrom } from './helpers.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import type { RunEvent } from '../../src/machine/run-event.ts';
+import type { RunEvent } from '../../src/events/run-event.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import { schemaValidator } from '../../src/osop/schema-verdict.ts';
 import { hang, run, scripted, scriptedAwaitingHumans, workflowFrom } from './helpers.ts';

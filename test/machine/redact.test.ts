@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, createStreamMasker } from '../../src/machine/redact.ts';
+import { createRedactor, createStreamMasker } from '../../src/util/redact.ts';
 
 describe('redactor', () => {
   const redact = createRedactor({ STRIPE_SECRET_KEY: 'sk_test_abc/123+x', PIN: '42' });

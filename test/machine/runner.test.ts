@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import type { NodeExecution } from '../../src/adapters/executor.ts';
 import { startRun, RunSetupError } from '../../src/machine/runner.ts';
-import type { RunEvent } from '../../src/machine/run-event.ts';
+import type { RunEvent } from '../../src/events/run-event.ts';
 import { schemaValidator } from '../../src/osop/schema-verdict.ts';
 import {
   completed,

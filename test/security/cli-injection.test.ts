@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiExecutor } from '../../src/adapters/api/executor.ts';
 import { createLocalExecutors } from '../../src/adapters/local.ts';
 import { runWorkflowCommand, type RunFlags } from '../../src/cli/commands/run.ts';
-import type { RunEvent } from '../../src/machine/run-event.ts';
+import type { RunEvent } from '../../src/events/run-event.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import { loadWorkflowFile } from '../../src/osop/load.ts';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';

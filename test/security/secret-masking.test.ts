@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWorkflowCommand, type RunFlags } from '../../src/cli/commands/run.ts';
-import type { RunEvent } from '../../src/machine/run-event.ts';
+import type { RunEvent } from '../../src/events/run-event.ts';
 import { createAnthropicEmulator } from '../../src/sandbox/anthropic/app.ts';
 import { SANDBOX_ANTHROPIC_KEY } from '../../src/sandbox/keys.ts';
 import { serveApp, type ServedApp } from '../../src/sandbox/shared/serve-app.ts';

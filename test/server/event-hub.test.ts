@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventHub, type Subscription } from '../../src/server/event-hub.ts';
-import type { RunEvent } from '../../src/machine/run-event.ts';
+import type { RunEvent } from '../../src/events/run-event.ts';
 
 const skipped = (runId: string, seq: number): RunEvent => ({
   type: 'node.skipped',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.ts';
 import { EventSequenceError, RunStore } from '../../src/store/run-store.ts';
-import type { RunEvent, RunEventBody } from '../../src/machine/run-event.ts';
+import type { RunEvent, RunEventBody } from '../../src/events/run-event.ts';
 
 const dirs: string[] = [];
 const tempDb = (): string => {

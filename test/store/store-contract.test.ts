@@ -2,7 +2,7 @@
 // inspection records and .osoplog records alike, and both fence writes by the owner's epoch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InspectionRecord } from '../../src/inspect/record.ts';
-import type { RunEvent, RunEventBody } from '../../src/machine/run-event.ts';
+import type { RunEvent, RunEventBody } from '../../src/events/run-event.ts';
 import { openPostgresStore } from '../../src/store/postgres-store.ts';
 import { EventSequenceError } from '../../src/store/run-store.ts';
 import { openSqliteStore } from '../../src/store/sqlite-store.ts';

@@ -2,6 +2,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import { NodeError } from '../executor.ts';
 import { isRetryableStatus, parseRetryAfter } from '../api/errors.ts';
+import { errorMessage } from '../../util/error-message.ts';
 
 const RETRYABLE_TYPES = new Set(['overloaded_error', 'rate_limit_error', 'api_error', 'timeout_error']);
 
@@ -41,6 +42,6 @@ export const anthropicError = (error: unknown, target: string, signal: AbortSign
       cause: error,
     });
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return new NodeError(`${target} failed: ${message}`, { code: 'anthropic_error', cause: error });
 };

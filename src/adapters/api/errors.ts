@@ -1,6 +1,7 @@
 // Classifies HTTP and transport failures into NodeErrors: what may be retried, and after how long.
-import { maskUserInfo } from '../../machine/redact.ts';
+import { maskUserInfo } from '../../util/redact.ts';
 import { NodeError } from '../executor.ts';
+import { errorMessage } from '../../util/error-message.ts';
 
 /** 408, 409 (in-flight idempotent request), 429 and 5xx are worth another attempt; other 4xx are not. */
 export const isRetryableStatus = (status: number): boolean =>
@@ -103,7 +104,7 @@ export const transportError = (error: unknown, target: string, signal: AbortSign
   if (code !== undefined && TIMEOUT_CODES.has(code)) {
     return new NodeError(`${target} timed out (${code})`, { code: 'request_timeout', retryable: true, cause: error });
   }
-  const reason = maskUserInfo(code ?? (error instanceof Error ? error.message : String(error)));
+  const reason = maskUserInfo(code ?? errorMessage(error));
   return new NodeError(`${target} could not be reached (${reason})`, {
     code: 'network_error',
     retryable: true,

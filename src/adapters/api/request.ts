@@ -2,11 +2,9 @@
 import { NodeError } from '../executor.ts';
 import type { WorkflowNode } from '../../osop/workflow.ts';
 import type { ApiBody, ApiRequest, HttpMethod } from './types.ts';
+import { isRecord } from '../../util/is-record.ts';
 
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const invalid = (node: WorkflowNode, field: string, problem: string, fix: string): NodeError =>
   new NodeError(

@@ -1,5 +1,5 @@
 // Keeps credentials a node sends out of the error text built from what a server answered (servers echo).
-import { redactValues } from '../../machine/redact.ts';
+import { redactValues } from '../../util/redact.ts';
 const SENSITIVE = /auth|key|token|secret|cookie|signature|password/i;
 
 /** Values of credential-bearing headers, and the token part of `Bearer x` / `Basic x`. */

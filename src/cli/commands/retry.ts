@@ -1,7 +1,7 @@
 // `sopstate retry <run> [--from node]`: asks a running `sopstate serve` for a new run that starts at the failed
 // node (or --from) with the outputs of the nodes before it, then follows it live like `run` does.
 import type { Command } from 'commander';
-import type { RunEvent } from '../../machine/run-event.ts';
+import type { RunEvent } from '../../events/run-event.ts';
 import { readSseJson } from '../../server/chat/sse-client.ts';
 import { createEventPrinter } from '../print-events.ts';
 import { summarizeRun } from '../run-summary.ts';

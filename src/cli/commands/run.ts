@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLocalExecutors } from '../../adapters/local.ts';
-import type { Services } from '../../adapters/services.ts';
+import type { Services } from '../../services/open-services.ts';
 import { NO_PACING, parsePacing, REALISTIC_PACING } from '../../sandbox/anthropic/pacing.ts';
 import { formatDiagnostic } from '../../osop/diagnostics.ts';
 import { liveBlockers } from '../../osop/live-support.ts';
 import { didYouMean } from '../../osop/suggest.ts';
 import type { Workflow } from '../../osop/workflow.ts';
-import type { RunEvent } from '../../machine/run-event.ts';
-import type { HumanDecision, RunHandle } from '../../machine/run-options.ts';
+import type { RunEvent } from '../../events/run-event.ts';
+import type { HumanDecision } from '../../events/human-decision.ts';
+import type { RunHandle } from '../../machine/run-options.ts';
 import { knownSecrets, loadSecrets } from '../../machine/secrets.ts';
 import { parseInputFlags, UsageError } from '../input-flags.ts';
 import { createEventPrinter } from '../print-events.ts';
@@ -129,7 +130,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
     });
     services = needsServices(workflow, flags)
       ? await (
-          await import('../../adapters/services.ts')
+          await import('../../services/open-services.ts')
         ).openServices({
           env: io.env,
           forceSandbox: flags.sandbox,

@@ -1,4 +1,4 @@
-import { isRecord } from '../shared/fault-spec.ts';
+import { isRecord } from '../../util/is-record.ts';
 import { invalidRequest } from './errors.ts';
 import type { MessagesRequest, RequestBlock } from './types.ts';
 

@@ -1,4 +1,5 @@
 import type { FaultRule } from './fault-queue.ts';
+import { isRecord } from '../../util/is-record.ts';
 
 /** A fault description sent over HTTP was malformed; the message names the field and the fix. */
 export class FaultSpecError extends Error {
@@ -28,10 +29,6 @@ export function parseFaultRules<F>(body: unknown, parseFault: FaultParser<F>): F
     const times = optionalNumber(raw, 'times', at, { integer: true, min: 1 });
     return { ...parseFault(raw, at), path, method, times };
   });
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function optionalString(raw: RawFault, key: string, at: string): string | undefined {

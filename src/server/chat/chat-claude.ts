@@ -1,6 +1,6 @@
 // The Claude client the chat talks to: live with ANTHROPIC_API_KEY, else the sandbox emulator — same SDK code path.
 import Anthropic from '@anthropic-ai/sdk';
-import { isSet, resolveServiceMode, serviceEndpoint, type Env } from '../../adapters/registry.ts';
+import { isSet, resolveServiceMode, serviceEndpoint, type Env } from '../../services/service-endpoints.ts';
 
 export interface ChatClaudeOptions {
   env?: Env;

@@ -1,5 +1,5 @@
 // What POST /api/chat streams: one JSON object per SSE `data:` line, discriminated by `type`.
-import type { RunEvent } from '../../machine/run-event.ts';
+import type { RunEvent } from '../../events/run-event.ts';
 
 /** An action the model asked for that waits for the person: nothing has happened yet. */
 export type PendingAction =

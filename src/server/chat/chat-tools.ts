@@ -7,6 +7,7 @@ import { previewRun, referencedInputs } from './run-preview.ts';
 import type { ChatWorkflow } from './workflow-catalog-view.ts';
 import { chooseWorkflow } from './workflow-choice.ts';
 import { workflowInputs, workflowOf, type WorkflowInputView } from './workflow-view.ts';
+import { isRecord } from '../../util/is-record.ts';
 
 export interface ToolContext {
   api: RunApi;
@@ -100,9 +101,6 @@ export const chatTools = (workflows: ChatWorkflow[]): Tool[] => {
     },
   ];
 };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const json = (value: unknown, limit = 12_000): string => {
   const text = JSON.stringify(value, null, 1) ?? 'null';

@@ -1,6 +1,6 @@
 // The chat's view of the server: the documented REST + SSE API (issue 5), called through any fetch.
-import type { RunEvent } from '../../machine/run-event.ts';
-import { isFinalEvent } from '../../machine/run-event.ts';
+import type { RunEvent } from '../../events/run-event.ts';
+import { isFinalEvent } from '../../events/run-event.ts';
 import { readSseJson } from './sse-client.ts';
 
 export type FetchLike = (path: string, init?: RequestInit) => Promise<Response>;

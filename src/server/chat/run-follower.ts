@@ -1,5 +1,5 @@
 // Streams a run's events into the chat until the run ends or waits for a person, and says how it went.
-import type { RunEvent } from '../../machine/run-event.ts';
+import type { RunEvent } from '../../events/run-event.ts';
 import type { EmitChatEvent } from './chat-event.ts';
 import type { RunApi } from './run-api.ts';
 

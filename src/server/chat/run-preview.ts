@@ -4,6 +4,7 @@ import type { ConfirmSummary } from './chat-event.ts';
 import { formatAmount, summarizeRun } from './confirm-policy.ts';
 import { sideEffectSteps } from './side-effects.ts';
 import { stripePostNodes, workflowInputs, type StripePostView } from './workflow-view.ts';
+import { isRecord } from '../../util/is-record.ts';
 
 export interface RunPreviewRequest {
   workflowId: string;
@@ -20,9 +21,6 @@ interface Charge {
   currency?: string;
   email?: string;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const shown = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 

@@ -1,5 +1,6 @@
 // The steps of a workflow that change something outside sopstate: what the chat must ask the person about.
 import { templateText } from './workflow-view.ts';
+import { isRecord } from '../../util/is-record.ts';
 
 export interface SideEffectStep {
   node: string;
@@ -7,9 +8,6 @@ export interface SideEffectStep {
   /** e.g. "POST https://api.stripe.com/v1/customers" or "runs `git push ${inputs.remote}`". */
   what: string;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Node types whose steps only read, think or wait for a person. */

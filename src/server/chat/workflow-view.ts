@@ -1,4 +1,5 @@
 // Reads what the chat needs from the server's workflow JSON, whichever form (normalized or as written) it takes.
+import { isRecord } from '../../util/is-record.ts';
 
 export interface WorkflowInputView {
   name: string;
@@ -16,9 +17,6 @@ export interface StripePostView {
   /** Which of those keys are written in the file itself (the same on every run, whatever the inputs). */
   fixed: string[];
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The workflow object itself: the API may wrap it (`{workflow, mermaid}`). */
 export const workflowOf = (body: unknown): Record<string, unknown> | undefined => {

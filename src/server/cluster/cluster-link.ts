@@ -5,8 +5,8 @@
 //   driving the run delivers it (also after a takeover: the new owner picks up what is still pending).
 // If the LISTEN connection drops, it reconnects; a poll meanwhile keeps both going.
 import pg from 'pg';
-import { isFinalEvent, type RunEvent } from '../../machine/run-event.ts';
-import type { HumanDecision } from '../../machine/run-options.ts';
+import { isFinalEvent, type RunEvent } from '../../events/run-event.ts';
+import type { HumanDecision } from '../../events/human-decision.ts';
 import { EVENTS_CHANNEL, type PostgresStore } from '../../store/postgres-store.ts';
 import type { EventHub } from '../event-hub.ts';
 

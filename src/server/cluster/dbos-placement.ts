@@ -6,6 +6,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type pg from 'pg';
 import { lockMigrations, unlockMigrations } from '../../store/postgres-schema.ts';
+import { errorMessage } from '../../util/error-message.ts';
 
 const RUNS_QUEUE = 'runs';
 const RECOVERY_LOCK = "hashtext('sopstate-recovery')";
@@ -129,6 +130,6 @@ export class DbosPlacement {
   }
 
   #warn(what: string, error: unknown): void {
-    this.#options.log(`cluster: ${what} failed (${error instanceof Error ? error.message : String(error)})`);
+    this.#options.log(`cluster: ${what} failed (${errorMessage(error)})`);
   }
 }

@@ -1,6 +1,6 @@
 // GET /api/runs/:id/inspect: the run's XState inspection records (actors, events, snapshots), stored then live, as SSE.
 import type { Hono } from 'hono';
-import type { InspectionLog } from '../../inspect/inspection-log.ts';
+import type { InspectionLog } from '../inspection-log.ts';
 import type { InspectionRecord } from '../../inspect/record.ts';
 import type { RouteModule } from '../app.ts';
 import type { ServerContext } from '../context.ts';

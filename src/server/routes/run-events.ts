@@ -1,6 +1,6 @@
 // GET /api/runs/:id/events: stored events after Last-Event-ID (or ?after=N), then live ones, as SSE.
 import { Hono } from 'hono';
-import { isFinalEvent, type RunEvent } from '../../machine/run-event.ts';
+import { isFinalEvent, type RunEvent } from '../../events/run-event.ts';
 import type { ServerContext } from '../context.ts';
 import { apiError } from '../errors.ts';
 import { requestedAfter, streamReplay, type SseMessage } from '../sse-replay.ts';

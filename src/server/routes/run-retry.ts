@@ -6,6 +6,7 @@ import type { ServerContext } from '../context.ts';
 import { apiError, readJsonObject } from '../errors.ts';
 import { preflight } from '../preflight.ts';
 import { publicDiagnostics } from '../public-paths.ts';
+import { errorMessage } from '../../util/error-message.ts';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -54,6 +55,6 @@ export const retryRun = (ctx: ServerContext) => async (c: Context) => {
     return c.json({ runId: retry.id, retryOf: runId, from }, 201, { Location: `/api/runs/${retry.id}` });
   } catch (error) {
     if (error instanceof RetryError) return apiError(c, 400, 'cannot-retry', error.message);
-    return apiError(c, 400, 'start-failed', error instanceof Error ? error.message : String(error));
+    return apiError(c, 400, 'start-failed', errorMessage(error));
   }
 };

@@ -10,8 +10,9 @@ import { viewRun } from '../run-view.ts';
 import { findWorkflow } from './workflows.ts';
 import { requestHash } from '../../store/idempotency-store.ts';
 import { retryRun } from './run-retry.ts';
-import type { RunStatus } from '../../machine/run-event.ts';
+import type { RunStatus } from '../../events/run-event.ts';
 import type { RunFilter } from '../../store/run-store.ts';
+import { errorMessage } from '../../util/error-message.ts';
 
 const MAX_PAGE = 100;
 const MAX_KEY = 255;
@@ -126,7 +127,7 @@ export const runRoutes = (ctx: ServerContext): Hono => {
         const run = await started;
         return c.json({ runId: run.id }, 201, { Location: `/api/runs/${run.id}` });
       } catch (error) {
-        return apiError(c, 400, 'start-failed', error instanceof Error ? error.message : String(error));
+        return apiError(c, 400, 'start-failed', errorMessage(error));
       }
     })
     .get('/', async (c) => {

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
-import { packageRoot } from '../../package-root.ts';
+import { packageRoot } from '../../util/package-root.ts';
 
 // Beside this module (src/, dist/), or in dist/ when this module is part of the CLI bundle (dist/cli/chunks/).
 const besideModule = join(dirname(fileURLToPath(import.meta.url)), 'static');

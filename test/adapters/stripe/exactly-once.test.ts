@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createServiceExecutors, resolveServiceMode, serviceSecrets } from '../../../src/adapters/registry.ts';
+import { createServiceExecutors, resolveServiceMode, serviceSecrets } from '../../../src/services/service-endpoints.ts';
 import { startRun } from '../../../src/machine/runner.ts';
 import type { RunOptions } from '../../../src/machine/run-options.ts';
 import { loadWorkflowText } from '../../../src/osop/load.ts';

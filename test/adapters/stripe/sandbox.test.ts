@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createServiceExecutors, serviceSecrets } from '../../../src/adapters/registry.ts';
+import { createServiceExecutors, serviceSecrets } from '../../../src/services/service-endpoints.ts';
 import { startSandbox } from '../../../src/sandbox/start.ts';
 import { makeExecution } from '../support/execution.ts';
 import { failure } from '../support/failure.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createServiceExecutors, resolveServiceMode, serviceSecrets } from '../../../src/adapters/registry.ts';
+import { createServiceExecutors, resolveServiceMode, serviceSecrets } from '../../../src/services/service-endpoints.ts';
 import { startRun } from '../../../src/machine/runner.ts';
 import type { RunOptions } from '../../../src/machine/run-options.ts';
 import { loadWorkflowFile } from '../../../src/osop/load.ts';

@@ -1,7 +1,7 @@
 // Builds the NodeExecution an executor receives, as the runner would (tests only).
 import { compileExtractor } from '../../../src/osop/outputs.ts';
 import type { NodeExecution } from '../../../src/adapters/executor.ts';
-import type { RunEventBody } from '../../../src/machine/run-event.ts';
+import type { RunEventBody } from '../../../src/events/run-event.ts';
 import type { OutputSpec, WorkflowNode } from '../../../src/osop/workflow.ts';
 
 export interface ExecutionSetup {

@@ -1,5 +1,5 @@
 // A RunApi that records what the chat asked the server to do, with two workflows.
-import type { RunEvent } from '../../../src/machine/run-event.ts';
+import type { RunEvent } from '../../../src/events/run-event.ts';
 import type { RunApi } from '../../../src/server/chat/run-api.ts';
 
 const value = (v: string | number) => ({ kind: 'value', value: v });

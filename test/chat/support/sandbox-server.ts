@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { createLocalExecutors } from '../../../src/adapters/local.ts';
-import { createServiceExecutors, serviceSecrets } from '../../../src/adapters/registry.ts';
+import { createServiceExecutors, serviceSecrets } from '../../../src/services/service-endpoints.ts';
 import { startRun } from '../../../src/machine/runner.ts';
 import { loadWorkflowFile } from '../../../src/osop/load.ts';
 import { startSandbox, SANDBOX_ANTHROPIC_KEY, type Sandbox, type StreamPacing } from '../../../src/sandbox/start.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../src/machine/run-event.ts';
+import type { RunEvent } from '../../../src/events/run-event.ts';
 import { runWorkflowCommand } from '../../../src/cli/commands/run.ts';
 import { startRealServer, startRunOver, type RealServer } from '../../server/integration/real-server.ts';
 import { streamRun } from '../../server/support/sse-client.ts';

@@ -3,10 +3,10 @@
 import qs from 'qs';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createServiceExecutors, resolveServiceMode, serviceSecrets } from '../../../src/adapters/registry.ts';
+import { createServiceExecutors, resolveServiceMode, serviceSecrets } from '../../../src/services/service-endpoints.ts';
 import { createLocalExecutors } from '../../../src/adapters/local.ts';
 import { startRun } from '../../../src/machine/runner.ts';
-import type { RunEvent } from '../../../src/machine/run-event.ts';
+import type { RunEvent } from '../../../src/events/run-event.ts';
 import { loadWorkflowFile } from '../../../src/osop/load.ts';
 import type { Workflow } from '../../../src/osop/workflow.ts';
 import { SANDBOX_STRIPE_KEY } from '../../../src/sandbox/start.ts';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../src/machine/run-event.ts';
+import type { RunEvent } from '../../../src/events/run-event.ts';
 import type { StripeState } from '../../../src/sandbox/stripe/types.ts';
 import { freshSchema, postgresUnavailable, TEST_PG } from '../../store/support/postgres.ts';
 import { waitFor } from '../support/wait.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../src/machine/run-event.ts';
+import type { RunEvent } from '../../../src/events/run-event.ts';
 import type { StripeState } from '../../../src/sandbox/stripe/types.ts';
 import { range, seqs, streamRun, type StreamResult } from '../support/sse-client.ts';
 import { waitFor } from '../support/wait.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../src/machine/run-event.ts';
+import type { RunEvent } from '../../../src/events/run-event.ts';
 import { range, seqs, streamRun } from '../support/sse-client.ts';
 import { ROOT } from './processes.ts';
 import { EXAMPLES, SEED_ID, startRealServer, startRunOver, type RealServer } from './real-server.ts';

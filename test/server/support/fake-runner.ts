@@ -1,8 +1,9 @@
 // A stand-in for the real runner: walks the workflow's nodes in order, emits RunEvents, waits on
 // human nodes, snapshots after each node and resumes from a snapshot. Enough to test the server.
 import { join } from 'node:path';
-import type { RunEvent, RunEventBody } from '../../../src/machine/run-event.ts';
-import type { HumanDecision, RunHandle, RunOptions, RunResult } from '../../../src/machine/run-options.ts';
+import type { RunEvent, RunEventBody } from '../../../src/events/run-event.ts';
+import type { HumanDecision } from '../../../src/events/human-decision.ts';
+import type { RunHandle, RunOptions, RunResult } from '../../../src/machine/run-options.ts';
 
 interface FakeSnapshot {
   next: number;

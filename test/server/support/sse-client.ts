@@ -1,6 +1,6 @@
 // Reads a run's event stream with the `eventsource` npm client, as a browser would.
 import { EventSource } from 'eventsource';
-import type { RunEvent, RunEventType } from '../../../src/machine/run-event.ts';
+import type { RunEvent, RunEventType } from '../../../src/events/run-event.ts';
 
 const RUN_EVENT_TYPES: RunEventType[] = [
   'run.started',

@@ -1,9 +1,9 @@
 // Stripe and Claude, live or emulated: which mode each service runs in, and the executors that talk to it.
-import type { Executor, ExecutorRegistry } from './executor.ts';
-import { createAgentExecutor, ANTHROPIC_DEFAULT_BASE } from './agent/executor.ts';
-import { createApiExecutor } from './api/executor.ts';
-import type { FetchLike } from './api/http.ts';
-import { STRIPE_DEFAULT_BASE } from './stripe/client.ts';
+import type { Executor, ExecutorRegistry } from '../adapters/executor.ts';
+import { createAgentExecutor, ANTHROPIC_DEFAULT_BASE } from '../adapters/agent/executor.ts';
+import { createApiExecutor } from '../adapters/api/executor.ts';
+import type { FetchLike } from '../adapters/api/http.ts';
+import { STRIPE_DEFAULT_BASE } from '../adapters/stripe/client.ts';
 import { SANDBOX_ANTHROPIC_KEY, SANDBOX_STRIPE_KEY } from '../sandbox/start.ts';
 
 type ServiceMode = 'live' | 'sandbox';

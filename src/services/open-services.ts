@@ -10,7 +10,7 @@ import {
   type Env,
   type ServiceExecutors,
   type ServiceModes,
-} from './registry.ts';
+} from './service-endpoints.ts';
 
 export interface OpenServicesOptions {
   env?: Env;

@@ -3,10 +3,10 @@
 // only once stored, so a replay from the store and the live feed agree.
 import { randomUUID } from 'node:crypto';
 import type { RunHandle, RunOptions } from '../machine/run-options.ts';
-import { EventHub, type Subscription } from '../server/event-hub.ts';
+import { EventHub, type Subscription } from './event-hub.ts';
 import type { Store } from '../store/store.ts';
-import type { InspectionRecord } from './record.ts';
-import { createInspectionRecorder } from './recorder.ts';
+import type { InspectionRecord } from '../inspect/record.ts';
+import { createInspectionRecorder } from '../inspect/recorder.ts';
 
 export type StartRun = (options: RunOptions) => RunHandle;
 

@@ -1,5 +1,5 @@
 // Inspection records per run in the server's SQLite database, next to the run's events (append-only).
-import type { Migration } from '../store/migrations.ts';
+import type { Migration } from './migrations.ts';
 
 export const inspectionMigrations: readonly Migration[] = [
   {

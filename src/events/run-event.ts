@@ -1,5 +1,5 @@
 // Everything a user sees of a run is a RunEvent: stored, streamed over SSE, printed, turned into the .osoplog.
-import type { EdgeMode } from '../osop/workflow.ts';
+import type { EdgeMode } from './edge-mode.ts';
 
 export type RunStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'TIMEOUT' | 'CANCELLED' | 'DRY_RUN';
 
