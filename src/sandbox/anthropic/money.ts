@@ -1,26 +1,4 @@
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
-
-/** How many minor units one major unit has (100 for usd, 1 for jpy), as Stripe counts them. */
-function minorUnitsPerMajor(currency: string): number {
-  return ZERO_DECIMAL.has(currency.toLowerCase()) ? 1 : 100;
-}
+import { minorUnitsPerMajor } from '../../util/currency.ts';
 
 /** `2000, "usd"` → `"$20.00 USD"`; unknown codes fall back to `"20.00 XYZ"`. */
 export function formatMinorUnits(amount: number, currency: string): string {

@@ -2,6 +2,7 @@
 import type { ConfirmSummary } from './chat-event.ts';
 import { sideEffectSteps } from './side-effects.ts';
 import { stripePostNodes, type StripePostView } from './workflow-view.ts';
+import { minorUnitsPerMajor } from '../../util/currency.ts';
 
 /** Why starting this run needs a person's confirmation; empty = it may start at once. */
 export const confirmationReasons = (
@@ -26,29 +27,10 @@ export const confirmationReasons = (
   return reasons;
 };
 
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
-
 /** Stripe amounts are in the currency's smallest unit: 2500 usd → "25.00 USD". */
 export const formatAmount = (amount: number, currency: string): string => {
   const code = currency.toLowerCase();
-  const major = ZERO_DECIMAL.has(code) ? String(amount) : (amount / 100).toFixed(2);
+  const major = minorUnitsPerMajor(code) === 1 ? String(amount) : (amount / minorUnitsPerMajor(code)).toFixed(2);
   return `${major} ${code.toUpperCase()}`;
 };
 
