@@ -106,6 +106,27 @@ export const redactValues = (values: readonly string[]): Redactor =>
     mask: () => '[redacted]',
   });
 
+/** Masks the credentials a node sent (in every encoded form) in text or JSON built from what a server answered. */
+export const maskCredentials = <T>(value: T, credentials: readonly string[]): T =>
+  credentials.length === 0 ? value : redactValues(credentials)(value);
+
+const CREDENTIAL_HEADER = /auth|key|token|secret|cookie|signature|password/i;
+
+/** Values of credential-bearing headers, and the token part of `Bearer x` / `Basic x`. */
+export const credentialValues = (headers: Record<string, string>): string[] =>
+  Object.entries(headers)
+    .filter(([name]) => CREDENTIAL_HEADER.test(name))
+    .flatMap(([, value]) => [value, ...value.split(/\s+/).slice(1)])
+    .filter((value) => value.length >= MIN_LENGTH);
+
+const SHOWN_ANYWAY = new Set(['idempotency-key', 'idempotent-replayed']);
+
+/** Headers fit to show in an event: credential-bearing ones are left out (Idempotency-Key stays: it is no secret). */
+export const shownHeaders = (headers: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers).filter(([name]) => SHOWN_ANYWAY.has(name.toLowerCase()) || !CREDENTIAL_HEADER.test(name)),
+  );
+
 /**
  * Masks text that arrives in chunks (agent.delta): a secret split across chunks is masked whole. Holds back
  * at most the longest masked form minus one character — only while the text so far ends like the start of a secret.

@@ -3,7 +3,7 @@ import { NodeError, type NodeExecution } from '../executor.ts';
 import { encodeForm } from './form.ts';
 import { classifyOutcome, httpError, parseRetryAfter, transportError } from './errors.ts';
 import { describeTarget } from './request.ts';
-import { credentialValues, scrub, scrubJson, shownHeaders } from './scrub.ts';
+import { credentialValues, maskCredentials, shownHeaders } from '../../util/redact.ts';
 import type { ApiEnvelope, ApiRequest } from './types.ts';
 
 export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
@@ -136,14 +136,14 @@ const sendHttpOnce = async (
     status: response.status,
     durationMs: Math.round(performance.now() - started),
     headers: shownHeaders(envelope.headers),
-    body: scrubJson(envelope.data, credentialValues(request.headers)),
+    body: maskCredentials(envelope.data, credentialValues(request.headers)),
   });
   if (isExpected(response.status, request.expectedStatus)) return envelope;
   const detail = errorDetail(envelope.data);
   throw httpError({
     status: response.status,
     target,
-    detail: detail === undefined ? undefined : scrub(detail, credentialValues(request.headers)),
+    detail: detail === undefined ? undefined : maskCredentials(detail, credentialValues(request.headers)),
     retryAfterMs: parseRetryAfter(response.headers),
   });
 };

@@ -4,7 +4,7 @@ import { NodeError, type NodeExecution } from '../executor.ts';
 import { classifyOutcome, transportError } from '../api/errors.ts';
 import { headersToRecord, isExpected } from '../api/http.ts';
 import { headerValue } from '../api/request.ts';
-import { credentialValues, scrubJson, shownHeaders } from '../api/scrub.ts';
+import { credentialValues, maskCredentials, shownHeaders } from '../../util/redact.ts';
 import type { ApiEnvelope, ApiRequest } from '../api/types.ts';
 import { requestStripe, STRIPE_API_VERSION, type StripeClient, type StripeResult } from './client.ts';
 import { stripeError } from './errors.ts';
@@ -138,7 +138,7 @@ const sendOnce = async (request: ApiRequest, execution: NodeExecution, call: Str
     durationMs: Math.round(performance.now() - started),
     ...(response.headers.get('idempotent-replayed') === 'true' ? { replayed: true } : {}),
     headers: shownHeaders(headersToRecord(response.headers)),
-    body: scrubJson(result.data ?? result.error ?? null, credentialValues(headers)),
+    body: maskCredentials(result.data ?? result.error ?? null, credentialValues(headers)),
   });
   const envelope: ApiEnvelope = {
     data: result.data ?? result.error ?? null,

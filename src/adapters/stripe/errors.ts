@@ -1,7 +1,7 @@
 // Stripe's error JSON → a typed NodeError: card errors are final, 409/429/5xx retried, Stripe-Should-Retry decides.
 import { NodeError } from '../executor.ts';
 import { isRetryableStatus, parseRetryAfter } from '../api/errors.ts';
-import { scrub } from '../api/scrub.ts';
+import { maskCredentials } from '../../util/redact.ts';
 
 interface StripeErrorBody {
   type?: string;
@@ -70,7 +70,7 @@ export const stripeError = ({ status, body, headers, operation, secrets }: Strip
     ` — ${operation}`,
     headers.get('request-id') ? ` (request ${headers.get('request-id')})` : '',
   ];
-  return new NodeError(scrub(parts.join(''), secrets), {
+  return new NodeError(maskCredentials(parts.join(''), secrets), {
     code,
     status,
     retryable,
