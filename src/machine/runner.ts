@@ -15,11 +15,11 @@ import { RunLimitWatch } from './run-limits.ts';
 import { createRedactor, type Redactor } from '../util/redact.ts';
 import { registerRun, runnableMachine } from './run-registry.ts';
 import type { ErrorInfo, RunEvent, RunEventBody } from '../events/run-event.ts';
-import { missingSecrets, resolveInputs, RunSetupError } from './run-inputs.ts';
+import { checkRunSetup } from './run-setup.ts';
 import { DEFAULT_KEPT_EVENTS, type RunHandle, type RunOptions, type RunResult } from './run-options.ts';
 import { errorMessage } from '../util/error-message.ts';
 
-export { RunSetupError } from './run-inputs.ts';
+export { RunSetupError } from './run-setup.ts';
 
 interface MachineSnapshot {
   status: 'active' | 'done' | 'error' | 'stopped';
@@ -47,13 +47,6 @@ const isoNow = (): string => {
   return stamp;
 };
 
-function checkSetup(options: RunOptions): Record<string, unknown> {
-  const { inputs, problems } = resolveInputs(options.workflow, options.inputs ?? {});
-  if (!options.dryRun) problems.push(...missingSecrets(options.workflow, options.secrets ?? {}));
-  if (problems.length > 0) throw new RunSetupError(problems);
-  return inputs;
-}
-
 function completedVisits(events: RunEvent[]): Map<string, NodeActorOutput> {
   const visits = new Map<string, NodeActorOutput>();
   for (const event of events) {
@@ -77,7 +70,7 @@ function resumedRunId(snapshot: unknown): string | undefined {
 /** Starts a run; throws RunSetupError (before anything runs) when an input or secret is missing, CompileError when the graph cannot be compiled. */
 export function startRun(options: RunOptions): RunHandle {
   const { workflow } = options;
-  const inputs = options.snapshot ? {} : checkSetup(options);
+  const inputs = options.snapshot ? {} : checkRunSetup(options);
   const runId = options.runId ?? resumedRunId(options.snapshot) ?? randomUUID();
   const outputSecrets = new OutputSecrets();
   const redactSecrets = createRedactor({ ...options.masked, ...options.secrets });

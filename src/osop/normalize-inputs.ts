@@ -1,4 +1,4 @@
-// Workflow `inputs` → InputSpec[]. Accepted: a list of names or {name, type, required, default, description};
+// Workflow `inputs` → InputSpec[]. Accepted: a list of names or {name, type, required, default, enum, description};
 // a mapping name → spec (or name → default value); a JSON Schema object {type: object, properties, required}.
 import { type NormalizeContext, type Raw } from './context.ts';
 import type { InputSpec } from './workflow.ts';
@@ -11,6 +11,7 @@ function fromSpec(name: string, spec: Raw, requiredByDefault: boolean): InputSpe
     ...(typeof spec.type === 'string' ? { type: spec.type } : {}),
     required: typeof spec.required === 'boolean' ? spec.required : requiredByDefault && !hasDefault,
     ...(hasDefault ? { default: spec.default } : {}),
+    ...(Array.isArray(spec.enum) ? { enum: spec.enum } : {}),
     ...(typeof spec.description === 'string' ? { description: spec.description } : {}),
   };
 }

@@ -98,6 +98,8 @@ export interface InputSpec {
   type?: string;
   required: boolean;
   default?: unknown;
+  /** The values allowed, when the input declares `enum`. */
+  enum?: unknown[];
   description?: string;
 }
 

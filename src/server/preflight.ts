@@ -1,7 +1,8 @@
 // Everything that must hold before a run starts: a valid workflow, allowed node types, secrets, inputs.
 import type { Diagnostic, Workflow } from '../osop/workflow.ts';
 import { liveBlockers } from '../osop/live-support.ts';
-import { checkInputs } from './run-inputs.ts';
+import { missingSecrets } from '../osop/missing-secrets.ts';
+import { checkStartInputs, type StartInputs } from './start-inputs.ts';
 
 export interface PreflightOptions {
   allowCli: boolean;
@@ -13,7 +14,7 @@ export interface Preflight {
   diagnostics: Diagnostic[];
 }
 
-export const preflight = (workflow: Workflow, rawInputs: unknown, options: PreflightOptions): Preflight => {
+export const preflight = (workflow: Workflow, given: StartInputs, options: PreflightOptions): Preflight => {
   const diagnostics: Diagnostic[] = liveBlockers(workflow);
   if (!options.allowCli) {
     for (const node of workflow.nodes.filter((n) => n.type === 'cli')) {
@@ -27,18 +28,18 @@ export const preflight = (workflow: Workflow, rawInputs: unknown, options: Prefl
       });
     }
   }
-  for (const name of workflow.secrets.filter((secret) => !options.hasSecret(secret))) {
+  for (const missing of missingSecrets(workflow, options.hasSecret)) {
     diagnostics.push({
       file: workflow.file,
       line: 1,
       col: 1,
       severity: 'error',
       code: 'missing-secret',
-      path: `secrets.${name}`,
-      message: `the workflow uses \${secrets.${name}}, which is not set on the server`,
-      suggestion: `set ${name} in the server's environment`,
+      path: missing.path,
+      message: `${missing.message} on the server`,
+      suggestion: `set ${missing.secret} in the server's environment`,
     });
   }
-  const checked = checkInputs(workflow, rawInputs);
+  const checked = checkStartInputs(workflow, given);
   return { inputs: checked.inputs, diagnostics: [...diagnostics, ...checked.diagnostics] };
 };

@@ -50,6 +50,27 @@ describe('sopstate retry', () => {
     expect(server.sandbox.stripe.state().customers.filter((customer) => customer.email === email)).toHaveLength(1);
   });
 
+  it('types --input like `sopstate run` does: amount=2500 reaches the new run as the number 2500', async () => {
+    const started = await server.api('/api/runs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        workflow: 'stripe-payment',
+        inputs: { email: 'cli-retry-typed@example.com', payment_method: 'pm_card_chargeDeclined' },
+      }),
+    });
+    const { runId } = (await started.json()) as { runId: string };
+    expect(await finished(runId)).toBe('FAILED');
+    let text = '';
+    const input = ['payment_method=pm_card_visa', 'amount=2500'];
+    expect(await retryCommand(runId, { input, url: server.url, json: true }, (chunk) => (text += chunk))).toBe(0);
+    const first = JSON.parse(text.split('\n')[0]) as RunEvent;
+    const retried = (await (await server.api(`/api/runs/${first.runId}`)).json()) as {
+      inputs: Record<string, unknown>;
+    };
+    expect(retried.inputs).toMatchObject({ amount: 2500, payment_method: 'pm_card_visa' });
+  });
+
   it('says why when the server refuses', async () => {
     await expect(retryCommand('no-such-run', { input: [], url: server.url }, () => undefined)).rejects.toThrow(
       /no run no-such-run/,

@@ -32,7 +32,8 @@ export async function retryCommand(runId: string, flags: RetryFlags, write: (tex
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   const token = flags.token ?? process.env.SOPSTATE_TOKEN?.trim();
   if (token) headers.authorization = `Bearer ${token}`;
-  const body = JSON.stringify({ ...(flags.from ? { from: flags.from } : {}), inputs: parseInputs(flags.input) });
+  // Sent as text, typed by the server with the same rules as `sopstate run --input`.
+  const body = JSON.stringify({ ...(flags.from ? { from: flags.from } : {}), inputText: parseInputs(flags.input) });
   const answer = await fetch(`${base}/api/runs/${encodeURIComponent(runId)}/retry`, { method: 'POST', headers, body });
   const json = (await answer.json().catch(() => ({}))) as {
     runId?: string;

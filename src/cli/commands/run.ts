@@ -177,7 +177,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
     await stately?.finish();
     if (failure instanceof RunSetupError)
       for (const problem of failure.problems) io.stderr(`${workflow.file}: error: ${problem}\n`);
-    else if (failure instanceof Error) io.stderr(`error: ${failure.message}\n`);
+    else if (failure instanceof Error) for (const line of failure.message.split('\n')) io.stderr(`error: ${line}\n`);
     else throw failure;
     return 2;
   }

@@ -7,6 +7,13 @@ import { previewRun, referencedInputs } from './run-preview.ts';
 import type { ChatWorkflow } from './workflow-catalog-view.ts';
 import { chooseWorkflow } from './workflow-choice.ts';
 import { workflowInputs, workflowOf, type WorkflowInputView } from './workflow-view.ts';
+import {
+  checkInputs,
+  inputType,
+  type GivenInputs,
+  type InputProblem,
+  type InputType,
+} from '../../osop/input-schema.ts';
 import { isRecord } from '../../util/is-record.ts';
 
 export interface ToolContext {
@@ -29,15 +36,13 @@ export interface ToolOutcome {
   workflow?: string;
 }
 
-type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array';
-const JSON_TYPES = new Set(['string', 'integer', 'number', 'boolean', 'object', 'array']);
-
 /** Every input some workflow declares, so the model (or the emulator) knows what it may fill. */
-const inputProperties = (workflows: ChatWorkflow[]): Record<string, { type?: JsonType; description?: string }> => {
-  const properties: Record<string, { type?: JsonType; description?: string }> = {};
+const inputProperties = (workflows: ChatWorkflow[]): Record<string, { type?: InputType; description?: string }> => {
+  const properties: Record<string, { type?: InputType; description?: string }> = {};
   for (const spec of workflows.flatMap((workflow) => workflow.inputSpecs)) {
+    const type = inputType(spec);
     properties[spec.name] ??= {
-      ...(spec.type && JSON_TYPES.has(spec.type) ? { type: spec.type as JsonType } : {}),
+      ...(type ? { type } : {}),
       ...(spec.name === 'amount' ? { description: 'smallest currency unit, e.g. cents: $25 → 2500' } : {}),
     };
   }
@@ -109,18 +114,6 @@ const json = (value: unknown, limit = 12_000): string => {
 
 const fail = (content: string): ToolOutcome => ({ content, isError: true });
 
-const coerce = (value: unknown, spec: WorkflowInputView | undefined): unknown => {
-  if (
-    typeof value === 'string' &&
-    (spec?.type === 'integer' || spec?.type === 'number') &&
-    value.trim() !== '' &&
-    Number.isFinite(Number(value))
-  ) {
-    return Number(value);
-  }
-  return value;
-};
-
 /** Keeps the inputs the workflow declares (when it declares none: those its steps read); reports the rest. */
 const fitInputs = (
   raw: unknown,
@@ -132,13 +125,30 @@ const fitInputs = (
   const inputs: Record<string, unknown> = {};
   const dropped: string[] = [];
   for (const [name, value] of Object.entries(given)) {
-    const spec = declared.find((input) => input.name === name);
-    if (spec) inputs[name] = coerce(value, spec);
+    if (declared.some((input) => input.name === name)) inputs[name] = value;
     else if (!workflow || read?.has(name)) inputs[name] = value;
     else dropped.push(name);
   }
   return { inputs, dropped };
 };
+
+/** Strings the model relays are text, as the person typed it; other values are typed JSON. */
+const bySource = (given: Record<string, unknown>): Required<GivenInputs> => {
+  const split: Required<GivenInputs> = { json: {}, text: {} };
+  for (const [name, value] of Object.entries(given)) {
+    if (typeof value === 'string') split.text[name] = value;
+    else split.json[name] = value;
+  }
+  return split;
+};
+
+/** The checked values of the inputs that were given (the server fills in the defaults itself). */
+const givenOnly = (values: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(values).filter(([name]) => name in given));
+
+/** The problems in the words every other surface uses, e.g. "missing required input email". */
+const inputTrouble = (problems: InputProblem[]): string =>
+  `Nothing has started: ${problems.map((problem) => problem.message).join('; ')}. Ask the person for the right values.`;
 
 const askPerson = (pending: PendingAction, note: string): ToolOutcome => ({
   content:
@@ -157,17 +167,26 @@ const startRun = async (context: ToolContext, input: Record<string, unknown>): P
   const id = choice.id;
   const workflow = workflowOf(await inspectWorkflow(id));
   const declared = workflow ? workflowInputs(workflow) : [];
-  const { inputs, dropped } = fitInputs(input.inputs, declared, workflow);
-  const missing = declared.filter((spec) => spec.required && !spec.hasDefault && inputs[spec.name] === undefined);
-  if (missing.length > 0)
-    return fail(`Missing required inputs: ${missing.map((spec) => spec.name).join(', ')}. Ask the person for them.`);
+  const fitted = fitInputs(input.inputs, declared, workflow);
+  // The server's own check, so the chat refuses what POST /api/runs would: a string is what the person typed.
+  const checked = checkInputs({ inputs: declared }, bySource(fitted.inputs));
+  if (!checked.ok) return fail(inputTrouble(checked.problems));
+  const inputs = givenOnly(checked.values, fitted.inputs);
+  const { dropped } = fitted;
   const ignored = dropped.length > 0 ? `Ignored inputs the workflow does not take: ${dropped.join(', ')}.` : '';
   const note = [choice.note, ignored].filter(Boolean).join(' ');
   const reasons = confirmationReasons(workflow, inputs);
   const name = typeof workflow?.name === 'string' ? workflow.name : id;
   if (reasons.length > 0) {
     const requested = { inputs: isRecord(input.inputs) ? input.inputs : {}, message };
-    const summary = previewRun({ workflowId: id, workflowName: name, workflow, inputs, requested });
+    const summary = previewRun({
+      workflowId: id,
+      workflowName: name,
+      workflow,
+      inputs,
+      resolved: checked.values,
+      requested,
+    });
     return askPerson({ kind: 'start_run', workflow: id, workflowName: name, inputs, reasons, summary }, note);
   }
   const { runId } = await api.startRun(id, inputs);

@@ -12,6 +12,8 @@ export interface RunPreviewRequest {
   workflow: Record<string, unknown> | undefined;
   /** The inputs POST /api/runs will get. */
   inputs: Record<string, unknown>;
+  /** The inputs the run will see: those, typed, with the defaults filled in (osop's input check). */
+  resolved: Record<string, unknown>;
   /** What the person asked for: the assistant's reading of their words, and the words themselves. */
   requested: { inputs: Record<string, unknown>; message?: string };
 }
@@ -23,13 +25,6 @@ interface Charge {
 }
 
 const shown = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
-
-/** The declared inputs with their defaults, then what was given. */
-const runInputs = (workflow: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> => {
-  const inputs: Record<string, unknown> = {};
-  for (const spec of workflowInputs(workflow)) if (spec.hasDefault) inputs[spec.name] = spec.default;
-  return { ...inputs, ...given };
-};
 
 const inputsLine = (
   workflow: Record<string, unknown>,
@@ -101,7 +96,7 @@ export const previewRun = (request: RunPreviewRequest): ConfirmSummary => {
       differences: [],
     };
   }
-  const inputs = runInputs(workflow, request.inputs);
+  const inputs = request.resolved;
   const posts = stripePostNodes(workflow, inputs);
   const summary = summarizeRun(workflowId, workflowName, inputs, posts);
   const differs = difference(requestedCharge(request.requested), summary, posts);

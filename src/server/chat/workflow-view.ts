@@ -1,12 +1,10 @@
 // Reads what the chat needs from the server's workflow JSON, whichever form (normalized or as written) it takes.
+import type { InputSpec } from '../../osop/workflow.ts';
 import { isRecord } from '../../util/is-record.ts';
 
-export interface WorkflowInputView {
-  name: string;
-  type?: string;
-  required: boolean;
+/** A declared input as the server's one input check reads it. */
+export interface WorkflowInputView extends InputSpec {
   hasDefault: boolean;
-  default?: unknown;
 }
 
 export interface StripePostView {
@@ -82,6 +80,8 @@ export const workflowInputs = (workflow: Record<string, unknown>): WorkflowInput
             required: input.required === true,
             hasDefault: input.default !== undefined,
             ...(input.default !== undefined ? { default: input.default } : {}),
+            ...(Array.isArray(input.enum) ? { enum: input.enum } : {}),
+            ...(typeof input.description === 'string' ? { description: input.description } : {}),
           },
         ]
       : [],

@@ -1,4 +1,4 @@
-// POST /api/runs/:id/retry {from?, inputs?}: a new run that starts at the failed node (or `from`) with the
+// POST /api/runs/:id/retry {from?, inputs?, inputText?}: a new run that starts at the failed node (or `from`) with the
 // outputs of the nodes before it, linked to the old one; changed inputs are checked like a new run's.
 import type { Context } from 'hono';
 import { failedNode, RetryError, snapshotContext } from '../../machine/retry-snapshot.ts';
@@ -18,7 +18,7 @@ export const retryRun = (ctx: ServerContext) => async (c: Context) => {
     (body.from !== undefined && typeof body.from !== 'string') ||
     (body.inputs !== undefined && !isPlainObject(body.inputs))
   ) {
-    return apiError(c, 400, 'bad-request', 'send {"from"?: "<node id>", "inputs"?: {...}}');
+    return apiError(c, 400, 'bad-request', 'send {"from"?: "<node id>", "inputs"?: {...}, "inputText"?: {...}}');
   }
   const run = await ctx.store.getRun(runId);
   if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
@@ -40,7 +40,10 @@ export const retryRun = (ctx: ServerContext) => async (c: Context) => {
   if (!before) return apiError(c, 409, 'no-snapshot', `run ${runId} left no snapshot to retry from`);
   const checked = preflight(
     entry.workflow,
-    { ...before.inputs, ...(body.inputs as Record<string, unknown> | undefined) },
+    {
+      inputs: { ...before.inputs, ...(body.inputs as Record<string, unknown> | undefined) },
+      inputText: body.inputText,
+    },
     {
       allowCli: ctx.allowCli,
       hasSecret: ctx.hasSecret,

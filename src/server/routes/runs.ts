@@ -87,8 +87,9 @@ export const runRoutes = (ctx: ServerContext): Hono => {
         );
       }
       // An input too deep to hash is refused by the preflight below, before any key is looked at.
-      const hashable = key !== undefined && !nestsDeeperThan(body.inputs, MAX_JSON_DEPTH);
-      const hash = hashable ? requestHash({ workflow: body.workflow, inputs: body.inputs }) : undefined;
+      const given = { inputs: body.inputs, ...(body.inputText !== undefined ? { inputText: body.inputText } : {}) };
+      const hashable = key !== undefined && !nestsDeeperThan(given, MAX_JSON_DEPTH + 1);
+      const hash = hashable ? requestHash({ workflow: body.workflow, ...given }) : undefined;
       const replay = earlierRun(c, ctx, key, hash);
       if (replay) return replay;
       const entry = await findWorkflow(c, ctx.catalog, body.workflow, 400);
@@ -102,7 +103,7 @@ export const runRoutes = (ctx: ServerContext): Hono => {
           publicDiagnostics(ctx.catalog.dir, entry.diagnostics),
         );
       }
-      const checked = preflight(entry.workflow, body.inputs, { allowCli: ctx.allowCli, hasSecret: ctx.hasSecret });
+      const checked = preflight(entry.workflow, given, { allowCli: ctx.allowCli, hasSecret: ctx.hasSecret });
       if (checked.diagnostics.length > 0) {
         const diagnostics = publicDiagnostics(ctx.catalog.dir, checked.diagnostics);
         return apiError(c, 400, 'invalid-run', `cannot start ${entry.id}: ${diagnostics[0].message}`, diagnostics);

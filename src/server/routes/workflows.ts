@@ -1,5 +1,6 @@
 // GET /api/workflows and /api/workflows/:id: what can run here, as normalized graphs.
 import { Hono, type Context } from 'hono';
+import { inputSchema } from '../../osop/input-schema.ts';
 import type { Workflow } from '../../osop/workflow.ts';
 import type { ServerContext } from '../context.ts';
 import { apiError } from '../errors.ts';
@@ -20,6 +21,8 @@ const summary = (ctx: ServerContext, entry: CatalogEntry) => ({
 
 const graph = (workflow: Workflow) => ({
   inputs: workflow.inputs,
+  /** The inputs as JSON Schema: the page renders its run form from it. */
+  inputSchema: inputSchema(workflow),
   secrets: workflow.secrets,
   start: workflow.start,
   nodes: workflow.nodes.map((node) => ({

@@ -109,19 +109,38 @@ const renderWorkflowList = (workflows) => {
   );
 };
 
+/** A value as a form field shows it: text as it is, anything else as JSON (read back the same way). */
+const asText = (value) => (value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+
+/**
+ * One text field per input of the workflow's JSON Schema (`inputSchema` of GET /api/workflows/:id). The page does not
+ * type or check what is typed: the server does, by the same rules as `sopstate run --input`.
+ */
 const renderInputs = (workflow) => {
+  const schema = workflow.inputSchema ?? {};
+  const required = new Set(schema.required ?? []);
   $('#inputs').replaceChildren(
-    ...(workflow.inputs ?? []).map((input) => {
+    ...Object.entries(schema.properties ?? {}).map(([name, property], index) => {
       const label = document.createElement('label');
-      label.textContent = input.name;
+      const caption = document.createElement('span');
+      caption.textContent = required.has(name) ? `${name} *` : name;
       const field = document.createElement('input');
-      field.name = input.name;
-      field.dataset.type = input.type ?? 'string';
-      field.value = input.default ?? '';
-      field.dataset.default = String(input.default ?? '');
-      field.required = input.required && input.default === undefined;
-      field.title = input.description ?? '';
-      label.append(field);
+      field.name = name;
+      field.value = asText(property.default);
+      field.dataset.default = field.value;
+      field.placeholder = property.type ?? '';
+      field.title = property.description ?? '';
+      if (required.has(name)) field.setAttribute('aria-required', 'true');
+      label.append(caption, field);
+      if (Array.isArray(property.enum)) {
+        const choices = document.createElement('datalist');
+        choices.id = `input-choices-${index}`;
+        choices.append(
+          ...property.enum.map((value) => Object.assign(document.createElement('option'), { value: asText(value) })),
+        );
+        field.setAttribute('list', choices.id);
+        label.append(choices);
+      }
       return label;
     }),
   );
@@ -131,20 +150,13 @@ const renderInputs = (workflow) => {
 const fillInputs = (inputs) => {
   for (const field of $('#inputs').querySelectorAll('input')) {
     const value = inputs?.[field.name];
-    field.value =
-      value === undefined ? field.dataset.default : typeof value === 'string' ? value : JSON.stringify(value);
+    field.value = value === undefined ? field.dataset.default : asText(value);
   }
 };
 
-const readInputs = () => {
-  const inputs = {};
-  for (const field of $('#inputs').querySelectorAll('input')) {
-    if (field.value === '') continue;
-    const numeric = field.dataset.type === 'integer' || field.dataset.type === 'number';
-    inputs[field.name] = numeric && Number.isFinite(Number(field.value)) ? Number(field.value) : field.value;
-  }
-  return inputs;
-};
+/** The form as typed, name → text (`inputText`); a blank field is not given, so its default applies. */
+const readInputText = () =>
+  Object.fromEntries([...$('#inputs').querySelectorAll('input')].map((field) => [field.name, field.value]));
 
 const showWorkflow = async (id) => {
   if (state.workflowId === id && state.graph) return;
@@ -320,7 +332,7 @@ const retryRun = async (from) => {
   showError();
   try {
     const body = await postJson(`/api/runs/${encodeURIComponent(state.runId)}/retry`, {
-      inputs: readInputs(),
+      inputText: readInputText(),
       ...(from ? { from } : {}),
     });
     await watchRun(body.runId, state.workflowId);
@@ -333,7 +345,7 @@ const startRun = async (submit) => {
   submit.preventDefault();
   showError();
   try {
-    const { runId } = await postJson('/api/runs', { workflow: state.workflowId, inputs: readInputs() });
+    const { runId } = await postJson('/api/runs', { workflow: state.workflowId, inputText: readInputText() });
     await watchRun(runId, state.workflowId);
   } catch (error) {
     const more = itemsOf(error.body, 'diagnostics')
