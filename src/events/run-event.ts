@@ -78,6 +78,27 @@ export type RunEventBody =
 
 export type RunEventType = RunEventBody['type'];
 
+/** Each type once: the Record makes the compiler refuse a list that misses a type of RunEventBody or names another. */
+const EVENT_TYPES: Record<RunEventType, true> = {
+  'run.started': true,
+  'node.started': true,
+  'node.request': true,
+  'node.response': true,
+  'node.retrying': true,
+  'node.completed': true,
+  'node.failed': true,
+  'node.skipped': true,
+  'edge.taken': true,
+  'agent.delta': true,
+  'human.waiting': true,
+  'run.completed': true,
+  'run.failed': true,
+};
+
+/** Every RunEvent type, e.g. for the SSE `event:` names a client listens to. */
+// Object.keys is typed string[]; the keys of a Record<RunEventType, true> literal are exactly the RunEventTypes.
+export const RUN_EVENT_TYPES = Object.keys(EVENT_TYPES) as readonly RunEventType[];
+
 export type RunEvent = RunEventBody & {
   runId: string;
   /** Gapless per run, starting at 1. */

@@ -2,8 +2,10 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { withDefaults } from '../util/with-defaults.ts';
+import { ApiError, errorResponse } from './api-error.ts';
 import type { ServerContext } from './context.ts';
-import { apiError } from './errors.ts';
 import { loopbackHostsOnly } from './guards/host-check.ts';
 import { throttlePerClient, type ThrottleOptions } from './guards/login-throttle.ts';
 import { requireJsonBody, sameOriginOnly } from './guards/origin-check.ts';
@@ -31,33 +33,47 @@ export interface AppOptions {
   loginThrottle?: ThrottleOptions;
 }
 
-export const createApp = (ctx: ServerContext, options: AppOptions = {}): Hono => {
+const APP_DEFAULTS = { maxBodyBytes: 256 * 1024, corsOrigins: [], routes: [] } satisfies AppOptions;
+
+export const createApp = (ctx: ServerContext, options: AppOptions = {}) => {
+  const settings = withDefaults(APP_DEFAULTS, options);
   const app = new Hono();
   app.use('*', pageSecurityHeaders());
-  if (options.loopbackOnly) app.use('*', loopbackHostsOnly());
-  app.use('*', sameOriginOnly(options.corsOrigins));
-  if (options.corsOrigins?.length) app.use('/api/*', cors({ origin: options.corsOrigins, credentials: true }));
+  if (settings.loopbackOnly) app.use('*', loopbackHostsOnly());
+  app.use('*', sameOriginOnly(settings.corsOrigins));
+  if (settings.corsOrigins.length) app.use('/api/*', cors({ origin: settings.corsOrigins, credentials: true }));
+  const limit = settings.maxBodyBytes;
   app.use(
     '*',
     bodyLimit({
-      maxSize: options.maxBodyBytes ?? 256 * 1024,
-      onError: (c) =>
-        apiError(c, 413, 'body-too-large', `request bodies are limited to ${options.maxBodyBytes ?? 256 * 1024} bytes`),
+      maxSize: limit,
+      onError: () => {
+        throw new ApiError(413, 'body-too-large', `request bodies are limited to ${limit} bytes`);
+      },
     }),
   );
   app.use('*', requireJsonBody);
-  app.route('/', healthRoutes());
-  app.use('/login', throttlePerClient(options.loginThrottle));
-  app.route('/', loginRoutes(options.token));
-  app.use('/api/*', requireToken(options.token));
-  app.route('/api/workflows', workflowRoutes(ctx));
-  app.route('/api/runs', runRoutes(ctx));
-  app.route('/api/runs', runEventRoutes(ctx));
-  for (const register of options.routes ?? []) register(app, ctx);
-  app.notFound((c) => apiError(c, 404, 'not-found', `no route ${c.req.method} ${c.req.path}`));
+  // Chained, so that the type of the result names every route and its answers: AppType, for hc<AppType>.
+  const routes = app
+    .route('/', healthRoutes())
+    .use('/login', throttlePerClient(settings.loginThrottle))
+    .route('/', loginRoutes(settings.token))
+    .use('/api/*', requireToken(settings.token))
+    .route('/api/workflows', workflowRoutes(ctx))
+    .route('/api/runs', runRoutes(ctx))
+    .route('/api/runs', runEventRoutes(ctx));
+  for (const register of settings.routes) register(app, ctx);
+  app.notFound((c) => errorResponse(c, new ApiError(404, 'not-found', `no route ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error);
+    // hono/validator's refusal of a body that is not JSON.
+    if (error instanceof HTTPException && error.status < 500)
+      return errorResponse(c, new ApiError(error.status, 'bad-request', error.message));
     process.stderr.write(`sopstate server: ${c.req.method} ${c.req.path} failed: ${error.message}\n`);
-    return apiError(c, 500, 'internal', 'the server failed to answer this request; see its log');
+    return errorResponse(c, new ApiError(500, 'internal', 'the server failed to answer this request; see its log'));
   });
-  return app;
+  return routes;
 };
+
+/** Every route of the API with its request and answer types: what `hc<AppType>` and the page's types read. */
+export type AppType = ReturnType<typeof createApp>;

@@ -4,6 +4,7 @@ import { join, dirname, resolve } from 'node:path';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { LoadResult, Workflow } from '../osop/workflow.ts';
 import { knownSecrets } from '../machine/secrets.ts';
+import { withDefaults } from '../util/with-defaults.ts';
 import { lockDatabase, type DatabaseLock } from '../store/database-lock.ts';
 import { IdempotencyStore } from '../store/idempotency-store.ts';
 import type { Migration } from '../store/migrations.ts';
@@ -17,6 +18,7 @@ import { ClusterLink } from './cluster/cluster-link.ts';
 import { DbosPlacement } from './cluster/dbos-placement.ts';
 import { EventHub } from './event-hub.ts';
 import { listen } from './listen.ts';
+import { SERVER_DEFAULTS } from './server-defaults.ts';
 import { RunManager, type RestoreReport, type SecretSource, type StartRun } from './run-manager.ts';
 import { WorkflowCatalog } from './workflow-catalog.ts';
 import { InspectionLog } from './inspection-log.ts';
@@ -68,8 +70,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const startServer = async (options: ServerOptions): Promise<RunningServer> => {
-  const host = options.host ?? '127.0.0.1';
+export const startServer = async (given: ServerOptions): Promise<RunningServer> => {
+  const options = withDefaults(SERVER_DEFAULTS, given);
+  const host = options.host;
   assertSafeBinding(host, options.token);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const cluster = isPostgresUrl(options.dbFile);
@@ -124,7 +127,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     catalog,
     allowCli: options.allowCli ?? false,
     hasSecret: (name) => Boolean(secret(name)),
-    heartbeatMs: options.heartbeatMs ?? 15_000,
+    heartbeatMs: options.heartbeatMs,
     renderMermaid: options.runtime.renderMermaid,
   };
   catalog.warm(log);
@@ -159,7 +162,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   });
   let listening;
   try {
-    listening = await listen(app, { port: options.port ?? 8787, host });
+    listening = await listen(app, { port: options.port, host });
   } catch (error) {
     await placement?.close();
     await manager.close();

@@ -2,7 +2,9 @@
 // node (or --from) with the outputs of the nodes before it, then follows it live like `run` does.
 import type { Command } from 'commander';
 import type { RunEvent } from '../../events/run-event.ts';
+import { bodyOf, createApiClient } from '../../server/api-client.ts';
 import { readSseJson } from '../../server/chat/sse-client.ts';
+import { DEFAULT_SERVER_URL } from '../../server/server-defaults.ts';
 import { createEventPrinter } from '../print-events.ts';
 import { summarizeRun } from '../run-summary.ts';
 
@@ -29,26 +31,22 @@ const parseInputs = (pairs: string[]): Record<string, string> => {
 
 export async function retryCommand(runId: string, flags: RetryFlags, write: (text: string) => void): Promise<number> {
   const base = flags.url.replace(/\/+$/, '');
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   const token = flags.token ?? process.env.SOPSTATE_TOKEN?.trim();
-  if (token) headers.authorization = `Bearer ${token}`;
-  // Sent as text, typed by the server with the same rules as `sopstate run --input`.
-  const body = JSON.stringify({ ...(flags.from ? { from: flags.from } : {}), inputText: parseInputs(flags.input) });
-  const answer = await fetch(`${base}/api/runs/${encodeURIComponent(runId)}/retry`, { method: 'POST', headers, body });
-  const json = (await answer.json().catch(() => ({}))) as {
-    runId?: string;
-    from?: string;
-    error?: { message?: string } | string;
-  };
-  if (!answer.ok || !json.runId) {
-    const message = typeof json.error === 'string' ? json.error : (json.error?.message ?? `HTTP ${answer.status}`);
-    throw new Error(`the server refused the retry: ${message}`);
-  }
-  if (!flags.json) write(`↻ retrying run ${runId} from ${json.from} as run ${json.runId}\n`);
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const client = createApiClient(base, { headers: { accept: 'application/json', ...headers } });
+  const answer = await client.api.runs[':id'].retry.$post({
+    param: { id: runId },
+    // Sent as text, typed by the server with the same rules as `sopstate run --input`.
+    json: { ...(flags.from ? { from: flags.from } : {}), inputText: parseInputs(flags.input) },
+  });
+  const retry = await bodyOf(answer).catch((error: Error) => {
+    throw new Error(`the server refused the retry: ${error.message}`);
+  });
+  if (!flags.json) write(`↻ retrying run ${runId} from ${retry.from} as run ${retry.runId}\n`);
   const print = flags.json
     ? (event: RunEvent) => write(`${JSON.stringify(event)}\n`)
     : createEventPrinter({ write, verbose: flags.verbose, color: process.stdout.isTTY === true });
-  const stream = await fetch(`${base}/api/runs/${encodeURIComponent(json.runId)}/events`, {
+  const stream = await fetch(`${base}/api/runs/${encodeURIComponent(retry.runId)}/events`, {
     headers: { ...headers, accept: 'text/event-stream' },
   });
   const events: RunEvent[] = [];
@@ -68,7 +66,7 @@ export function registerRetry(program: Command): void {
     .argument('<run>', 'the run id (as GET /api/runs lists it)')
     .option('--from <node>', 'start at this node instead of the failed one')
     .option('--input <name=value>', 'change an input for the new run (repeatable)', collect, [])
-    .option('--url <url>', 'the `sopstate serve` holding the run', 'http://127.0.0.1:8787')
+    .option('--url <url>', 'the `sopstate serve` holding the run', DEFAULT_SERVER_URL)
     .option('--token <token>', 'the server token (default: $SOPSTATE_TOKEN)')
     .option('--json', 'print exactly one RunEvent JSON per line on stdout')
     .option('--verbose', 'also print each request and response body (secrets masked)')

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { RouteModule } from '../../server/app.ts';
 import { assertSafeBinding, UnsafeBindingError } from '../../server/binding.ts';
+import { SERVER_DEFAULTS } from '../../server/server-defaults.ts';
 import { parsePacing, REALISTIC_PACING, type StreamPacing } from '../../sandbox/anthropic/pacing.ts';
 import { DatabaseLockedError } from '../../store/database-lock.ts';
 import type { ChatClaudeOptions } from '../../server/chat/chat-claude.ts';
@@ -61,8 +62,8 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('serve workflows over HTTP: start runs, stream their events (SSE), approve human steps')
-    .option('--port <port>', 'port to listen on (0 = any free port)', port, 8787)
-    .option('--host <host>', 'address to bind; beyond loopback needs SOPSTATE_TOKEN', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 = any free port)', port, SERVER_DEFAULTS.port)
+    .option('--host <host>', 'address to bind; beyond loopback needs SOPSTATE_TOKEN', SERVER_DEFAULTS.host)
     .option('--workflows <dir>', 'folder of .osop.yaml files the server may run', 'examples')
     .option(
       '--db <file|url>',

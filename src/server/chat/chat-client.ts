@@ -1,5 +1,7 @@
 // Talks to a server's /api/chat over HTTP: what `sopstate chat` (and tests) use.
 import type { ChatEvent } from './chat-event.ts';
+import type { ChatConfirmRequest, ChatMessageRequest } from '../contract/requests.ts';
+import { readApiError } from '../contract/api-error-body.ts';
 import { readSseJson } from './sse-client.ts';
 
 export interface ChatClientOptions {
@@ -28,14 +30,13 @@ export interface ChatClient {
 
 const errorText = async (response: Response): Promise<string> => {
   const text = await response.text().catch(() => '');
+  let body: unknown;
   try {
-    const body = JSON.parse(text) as { error?: string | { message?: string } };
-    const message = typeof body.error === 'string' ? body.error : body.error?.message;
-    if (message) return message;
+    body = JSON.parse(text);
   } catch {
-    // not JSON
+    // not JSON: a proxy's page, say
   }
-  return text.trim() || `HTTP ${response.status}`;
+  return readApiError(body)?.message ?? (text.trim() || `HTTP ${response.status}`);
 };
 
 export const createChatClient = ({ url, token }: ChatClientOptions): ChatClient => {
@@ -43,8 +44,8 @@ export const createChatClient = ({ url, token }: ChatClientOptions): ChatClient 
   const base = url.replace(/\/+$/, '');
 
   const post = async (
-    path: string,
-    body: Record<string, unknown>,
+    path: '/api/chat' | '/api/chat/confirm',
+    body: ChatMessageRequest | ChatConfirmRequest,
     onEvent: (event: ChatEvent) => void,
   ): Promise<void> => {
     let response: Response;

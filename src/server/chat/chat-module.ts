@@ -25,7 +25,7 @@ export const chatModule =
         store: new ChatStore(db),
         anthropic,
         model,
-        fetch: (path, init) => Promise.resolve(app.request(path, init)),
+        fetch: (input, init) => Promise.resolve(app.request(input, init)),
         inspectWorkflow: async (id) => {
           const entry = await ctx.catalog.get(id).catch(() => undefined);
           return entry?.workflow as unknown as Record<string, unknown> | undefined;

@@ -6,20 +6,20 @@ import type { ChatEvent, EmitChatEvent } from './chat-event.ts';
 import type { ChatStore } from './chat-store.ts';
 import { chatTurn, confirmTurn, type ConversationDeps } from './conversation.ts';
 import { createRunApi, type FetchLike } from './run-api.ts';
-import { apiError, readJsonObject } from '../errors.ts';
+import { ApiError } from '../api-error.ts';
+import { chatConfirmBody, chatMessageBody } from '../contract/requests.ts';
+import { jsonBody } from '../validate.ts';
 
 export interface ChatRouteDeps {
   store: ChatStore;
   /** The Claude client (live, or pointed at the sandbox emulator); a function is called once per turn. */
   anthropic: Anthropic | (() => Anthropic | Promise<Anthropic>);
   model?: string;
-  /** Reaches the server's own REST API, e.g. `(path, init) => app.request(path, init)`. */
+  /** Reaches the server's own REST API, e.g. `(input, init) => app.request(input, init)`. */
   fetch: FetchLike;
   /** The full workflow as the server runs it, for the spending rule (see chat-tools.ts). */
   inspectWorkflow(id: string): Promise<Record<string, unknown> | undefined>;
 }
-
-const MAX_MESSAGE = 8_000;
 
 /** One turn at a time per conversation, so a "yes" cannot race the turn that asked for it. */
 const createLocks = () => {
@@ -46,8 +46,10 @@ const forwardedHeaders = (c: Context): Record<string, string> => {
   return headers;
 };
 
-export const chatRoutes = (deps: ChatRouteDeps): Hono => {
-  const app = new Hono();
+const unknownConversation = (id: string, hint = ''): ApiError =>
+  new ApiError(404, 'unknown-conversation', `unknown conversation ${id}${hint}`);
+
+export const chatRoutes = (deps: ChatRouteDeps) => {
   const lock = createLocks();
 
   const conversationDeps = async (c: Context): Promise<ConversationDeps> => ({
@@ -78,71 +80,34 @@ export const chatRoutes = (deps: ChatRouteDeps): Hono => {
       await writes;
     });
 
-  app.post('/api/chat', async (c) => {
-    const body = await readJsonObject(c);
-    const message = body?.message;
-    const conversationId = body?.conversationId;
-    if (typeof message !== 'string' || message.trim() === '') {
-      return apiError(
-        c,
-        400,
-        'bad-request',
-        'send JSON {"message": "...", "conversationId"?: "..."} with a non-empty message',
-      );
-    }
-    if (message.length > MAX_MESSAGE) {
-      return apiError(
-        c,
-        400,
-        'message-too-long',
-        `message is ${message.length} characters; the limit is ${MAX_MESSAGE}`,
-      );
-    }
-    if (conversationId !== undefined && typeof conversationId !== 'string') {
-      return apiError(
-        c,
-        400,
-        'bad-request',
-        'conversationId must be a string from an earlier "conversation" event (or left out)',
-      );
-    }
-    if (conversationId !== undefined && !deps.store.get(conversationId)) {
-      return apiError(
-        c,
-        404,
-        'unknown-conversation',
-        `unknown conversation ${conversationId}; omit conversationId to start a new one`,
-      );
-    }
-    const turnDeps = await conversationDeps(c);
-    const key = typeof conversationId === 'string' ? conversationId : `new:${crypto.randomUUID()}`;
-    return stream(c, key, (emit, signal) => chatTurn(turnDeps, { conversationId, message }, emit, signal));
-  });
-
-  app.post('/api/chat/confirm', async (c) => {
-    const conversationId = (await readJsonObject(c))?.conversationId;
-    if (typeof conversationId !== 'string')
-      return apiError(c, 400, 'bad-request', 'send JSON {"conversationId": "..."}');
-    const conversation = deps.store.get(conversationId);
-    if (!conversation) return apiError(c, 404, 'unknown-conversation', `unknown conversation ${conversationId}`);
-    if (!conversation.pending) {
-      return apiError(
-        c,
-        409,
-        'nothing-pending',
-        'nothing is waiting for confirmation in this conversation; send a message with POST /api/chat',
-      );
-    }
-    const turnDeps = await conversationDeps(c);
-    return stream(c, conversationId, (emit, signal) => confirmTurn(turnDeps, conversationId, emit, signal));
-  });
-
-  app.get('/api/chat/:id', (c) => {
-    const id = c.req.param('id');
-    const conversation = deps.store.get(id);
-    if (!conversation) return apiError(c, 404, 'unknown-conversation', `unknown conversation ${id}`);
-    return c.json({ ...conversation, messages: deps.store.messages(id), runs: deps.store.runs(id) });
-  });
-
-  return app;
+  return new Hono()
+    .post('/api/chat', jsonBody(chatMessageBody), async (c) => {
+      const { message, conversationId } = c.req.valid('json');
+      if (conversationId !== undefined && !deps.store.get(conversationId)) {
+        throw unknownConversation(conversationId, '; omit conversationId to start a new one');
+      }
+      const turnDeps = await conversationDeps(c);
+      const key = conversationId ?? `new:${crypto.randomUUID()}`;
+      return stream(c, key, (emit, signal) => chatTurn(turnDeps, { conversationId, message }, emit, signal));
+    })
+    .post('/api/chat/confirm', jsonBody(chatConfirmBody), async (c) => {
+      const { conversationId } = c.req.valid('json');
+      const conversation = deps.store.get(conversationId);
+      if (!conversation) throw unknownConversation(conversationId);
+      if (!conversation.pending) {
+        throw new ApiError(
+          409,
+          'nothing-pending',
+          'nothing is waiting for confirmation in this conversation; send a message with POST /api/chat',
+        );
+      }
+      const turnDeps = await conversationDeps(c);
+      return stream(c, conversationId, (emit, signal) => confirmTurn(turnDeps, conversationId, emit, signal));
+    })
+    .get('/api/chat/:id', (c) => {
+      const id = c.req.param('id');
+      const conversation = deps.store.get(id);
+      if (!conversation) throw unknownConversation(id);
+      return c.json({ ...conversation, messages: deps.store.messages(id), runs: deps.store.runs(id) });
+    });
 };

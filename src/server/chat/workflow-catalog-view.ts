@@ -1,7 +1,7 @@
 // The workflows a chat can offer the model, with their declared inputs, read once per turn.
 import type { RunApi } from './run-api.ts';
 import type { WorkflowCandidate } from './workflow-choice.ts';
-import { workflowIdOf, workflowInputs, workflowOf, type WorkflowInputView } from './workflow-view.ts';
+import { workflowInputs, workflowOf, type WorkflowInputView } from './workflow-view.ts';
 
 export interface ChatWorkflow extends WorkflowCandidate {
   description?: string;
@@ -16,10 +16,9 @@ export interface CatalogSource {
 export const loadChatWorkflows = async ({ api, inspectWorkflow }: CatalogSource): Promise<ChatWorkflow[]> => {
   const summaries = await api.listWorkflows();
   const loaded = await Promise.all(
-    summaries.map(async (summary): Promise<ChatWorkflow | undefined> => {
-      const id = workflowIdOf(summary);
-      const workflow = id ? workflowOf(await inspectWorkflow(id)) : undefined;
-      if (!id || !workflow) return undefined;
+    summaries.map(async ({ id }): Promise<ChatWorkflow | undefined> => {
+      const workflow = workflowOf(await inspectWorkflow(id));
+      if (!workflow) return undefined;
       const inputSpecs = workflowInputs(workflow);
       return {
         id,

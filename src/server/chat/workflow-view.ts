@@ -111,6 +111,3 @@ export const stripePostNodes = (
     return [{ node: String(node.id), url, ...bodyValues(runtime.body, inputs) }];
   });
 };
-
-export const workflowIdOf = (summary: unknown): string | undefined =>
-  isRecord(summary) && typeof summary.id === 'string' ? summary.id : undefined;

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import { isLoopback } from '../binding.ts';
-import { apiError } from '../errors.ts';
+import { ApiError } from '../api-error.ts';
 
 /** `localhost`, `app.localhost`, `127.0.0.1`, `[::1]`: names that always mean this machine. */
 const isLoopbackName = (name: string): boolean => isLoopback(name) || name.toLowerCase().endsWith('.localhost');
@@ -31,8 +31,7 @@ export const loopbackHostsOnly = (): MiddlewareHandler => async (c, next) => {
   const portMatches = expectedPort === undefined || (port ?? 80) === expectedPort;
   if (isLoopbackName(name) && portMatches) return next();
   const portSuffix = expectedPort ? `:${expectedPort}` : '';
-  return apiError(
-    c,
+  throw new ApiError(
     421,
     'host-not-allowed',
     `this server listens on loopback and answers only Host: localhost or 127.0.0.1${portSuffix}, ` +

@@ -1,7 +1,7 @@
 // POST /login tries per client: a few attempts a minute, then 429 with Retry-After, so a token cannot be guessed.
 import type { IncomingMessage } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
-import { apiError } from '../errors.ts';
+import { ApiError } from '../api-error.ts';
 
 export interface ThrottleOptions {
   /** Attempts a client may make per window. */
@@ -30,12 +30,13 @@ export const throttlePerClient = ({
     windows.set(client, window);
     if (window.count <= limit) return next();
     const retryAfter = Math.max(1, Math.ceil((window.start + windowMs - at) / 1000));
-    c.header('Retry-After', String(retryAfter));
-    return apiError(
-      c,
+    throw new ApiError(
       429,
       'too-many-attempts',
       `too many login attempts from this client; try again in ${retryAfter} s`,
+      {
+        headers: { 'Retry-After': String(retryAfter) },
+      },
     );
   };
 };

@@ -3,7 +3,7 @@
 // text/plain or a form without asking first; it cannot send application/json without a CORS preflight,
 // which this server refuses. hono/csrf checks only form-typed bodies, so this checks every one.
 import type { MiddlewareHandler } from 'hono';
-import { apiError } from '../errors.ts';
+import { ApiError } from '../api-error.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -16,8 +16,7 @@ export const requireJsonBody: MiddlewareHandler = async (c, next) => {
   const headers = c.req.raw.headers;
   const changesState = !SAFE_METHODS.has(c.req.method);
   if ((!changesState && !hasBody(headers)) || JSON_TYPE.test(headers.get('content-type') ?? '')) return next();
-  return apiError(
-    c,
+  throw new ApiError(
     415,
     'unsupported-media-type',
     'send the request with the header "Content-Type: application/json" (and a JSON body, or none)',
@@ -34,8 +33,7 @@ export const sameOriginOnly =
     const own = c.req.header('host') ?? new URL(c.req.url).host;
     const from = URL.canParse(origin) ? new URL(origin).host : undefined;
     if (from === own || allowed.includes(origin)) return next();
-    return apiError(
-      c,
+    throw new ApiError(
       403,
       'foreign-origin',
       `requests from ${origin} may not change anything on this server (only its own page, at ${own}, may); ` +

@@ -2,7 +2,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { apiError, readJsonObject } from '../errors.ts';
+import { ApiError } from '../api-error.ts';
+import { loginBody } from '../contract/requests.ts';
+import { jsonBody } from '../validate.ts';
 
 const TOKEN_COOKIE = 'sopstate_token';
 
@@ -23,18 +25,22 @@ export const requireToken =
     if (sameToken(bearer(c.req.header('Authorization')), token) || sameToken(getCookie(c, TOKEN_COOKIE), token)) {
       return next();
     }
-    c.header('WWW-Authenticate', 'Bearer realm="sopstate"');
-    return apiError(c, 401, 'unauthorized', 'this server needs a token: send "Authorization: Bearer <SOPSTATE_TOKEN>"');
+    throw new ApiError(
+      401,
+      'unauthorized',
+      'this server needs a token: send "Authorization: Bearer <SOPSTATE_TOKEN>"',
+      {
+        headers: { 'WWW-Authenticate': 'Bearer realm="sopstate"' },
+      },
+    );
   };
 
 /** POST /login {token} sets an HttpOnly cookie for the web page; POST /logout clears it. */
-export const loginRoutes = (token: string | undefined): Hono =>
+export const loginRoutes = (token: string | undefined) =>
   new Hono()
-    .post('/login', async (c) => {
-      const body = await readJsonObject(c);
-      const given = typeof body?.token === 'string' ? body.token : undefined;
+    .post('/login', jsonBody(loginBody), async (c) => {
       if (!token) return c.json({ ok: true, required: false });
-      if (!sameToken(given, token)) return apiError(c, 401, 'unauthorized', 'wrong token');
+      if (!sameToken(c.req.valid('json').token, token)) throw new ApiError(401, 'unauthorized', 'wrong token');
       setCookie(c, TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' });
       return c.json({ ok: true, required: true });
     })

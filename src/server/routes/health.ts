@@ -1,3 +1,3 @@
 import { Hono } from 'hono';
 
-export const healthRoutes = (): Hono => new Hono().get('/healthz', (c) => c.json({ ok: true }));
+export const healthRoutes = () => new Hono().get('/healthz', (c) => c.json({ ok: true }));

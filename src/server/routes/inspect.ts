@@ -4,7 +4,7 @@ import type { InspectionLog } from '../inspection-log.ts';
 import type { InspectionRecord } from '../../inspect/record.ts';
 import type { RouteModule } from '../app.ts';
 import type { ServerContext } from '../context.ts';
-import { apiError } from '../errors.ts';
+import { ApiError } from '../api-error.ts';
 import { requestedAfter, streamReplay, type SseMessage } from '../sse-replay.ts';
 
 /** One function for every client, so each live record is serialized once (see sse-replay.ts). */
@@ -20,17 +20,16 @@ export const inspectRoutes =
     app.get('/api/runs/:id/inspect', async (c) => {
       const runId = c.req.param('id');
       const run = await ctx.store.getRun(runId);
-      if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
+      if (!run) throw new ApiError(404, 'unknown-run', `no run ${runId}`);
       const after = requestedAfter(c);
       if (after === undefined)
-        return apiError(c, 400, 'bad-last-event-id', 'Last-Event-ID / ?after must be a whole number (a record seq)');
+        throw new ApiError(400, 'bad-last-event-id', 'Last-Event-ID / ?after must be a whole number (a record seq)');
       // Nothing more will ever come: 204 tells EventSource clients to stop reconnecting.
       const lastSeq = await log.store.lastSeq(runId);
       if (!log.isLive(runId) && after >= lastSeq) return c.body(null, 204);
       // Records are stored before anyone sees them: following from a seq past them would silently skip up to it.
       if (after > lastSeq) {
-        return apiError(
-          c,
+        throw new ApiError(
           400,
           'bad-last-event-id',
           `run ${runId} has ${lastSeq} inspection records so far; resume after at most ${lastSeq} (or from 0 for all)`,

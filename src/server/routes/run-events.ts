@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { isFinalEvent, type RunEvent } from '../../events/run-event.ts';
 import type { ServerContext } from '../context.ts';
-import { apiError } from '../errors.ts';
+import { ApiError } from '../api-error.ts';
 import { requestedAfter, streamReplay, type SseMessage } from '../sse-replay.ts';
 
 /** One function for every client, so each live event is serialized once (see sse-replay.ts). */
@@ -12,21 +12,20 @@ const eventMessage = (event: RunEvent): SseMessage => ({
   data: JSON.stringify(event),
 });
 
-export const runEventRoutes = (ctx: ServerContext): Hono =>
+export const runEventRoutes = (ctx: ServerContext) =>
   new Hono().get('/:id/events', async (c) => {
     const runId = c.req.param('id');
     const run = await ctx.store.getRun(runId);
-    if (!run) return apiError(c, 404, 'unknown-run', `no run ${runId}`);
+    if (!run) throw new ApiError(404, 'unknown-run', `no run ${runId}`);
     const after = requestedAfter(c);
     if (after === undefined)
-      return apiError(c, 400, 'bad-last-event-id', 'Last-Event-ID / ?after must be a whole number (an event seq)');
+      throw new ApiError(400, 'bad-last-event-id', 'Last-Event-ID / ?after must be a whole number (an event seq)');
     // Nothing more will ever come: 204 tells EventSource clients to stop reconnecting.
     if (run.status !== 'RUNNING' && after >= run.lastSeq) return c.body(null, 204);
     // Events are stored before anyone sees them, so a seq past the stored ones was never sent: following from it
     // would silently skip every event up to it.
     if (after > run.lastSeq) {
-      return apiError(
-        c,
+      throw new ApiError(
         400,
         'bad-last-event-id',
         `run ${runId} has ${run.lastSeq} events so far; resume after at most ${run.lastSeq} (or from 0 for all)`,

@@ -1,9 +1,9 @@
 // GET /api/workflows and /api/workflows/:id: what can run here, as normalized graphs.
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { inputSchema } from '../../osop/input-schema.ts';
 import type { Workflow } from '../../osop/workflow.ts';
+import { ApiError } from '../api-error.ts';
 import type { ServerContext } from '../context.ts';
-import { apiError } from '../errors.ts';
 import { publicDiagnostics, publicFile } from '../public-paths.ts';
 import { InvalidWorkflowIdError, type CatalogEntry, type WorkflowCatalog } from '../workflow-catalog.ts';
 
@@ -48,36 +48,32 @@ const graph = (workflow: Workflow) => ({
   })),
 });
 
-/** Finds a catalog entry, or answers 400 (not an id) / 404 (no such workflow). */
+/** Finds a catalog entry; refuses with 400 (not an id) or `notFoundStatus` (no such workflow). */
 export const findWorkflow = async (
-  c: Context,
   catalog: WorkflowCatalog,
   id: string,
   notFoundStatus: 400 | 404,
-): Promise<CatalogEntry | Response> => {
+): Promise<CatalogEntry> => {
+  let entry: CatalogEntry | undefined;
   try {
-    const entry = await catalog.get(id);
-    return (
-      entry ??
-      apiError(
-        c,
-        notFoundStatus,
-        'unknown-workflow',
-        `no workflow ${id} in this server's workflow folder (see GET /api/workflows)`,
-      )
-    );
+    entry = await catalog.get(id);
   } catch (error) {
-    if (error instanceof InvalidWorkflowIdError) return apiError(c, 400, 'invalid-workflow-id', error.message);
+    if (error instanceof InvalidWorkflowIdError) throw new ApiError(400, 'invalid-workflow-id', error.message);
     throw error;
   }
+  if (entry) return entry;
+  throw new ApiError(
+    notFoundStatus,
+    'unknown-workflow',
+    `no workflow ${id} in this server's workflow folder (see GET /api/workflows)`,
+  );
 };
 
-export const workflowRoutes = (ctx: ServerContext): Hono =>
+export const workflowRoutes = (ctx: ServerContext) =>
   new Hono()
     .get('/', async (c) => c.json({ workflows: (await ctx.catalog.list()).map((entry) => summary(ctx, entry)) }))
     .get('/:id', async (c) => {
-      const entry = await findWorkflow(c, ctx.catalog, c.req.param('id'), 404);
-      if (entry instanceof Response) return entry;
+      const entry = await findWorkflow(ctx.catalog, c.req.param('id'), 404);
       const workflow = entry.workflow;
       return c.json({
         ...summary(ctx, entry),

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
+import { RUN_EVENT_TYPES } from '../../events/run-event.ts';
 import { packageRoot } from '../../util/package-root.ts';
 
 // Beside this module (src/, dist/), or in dist/ when this module is part of the CLI bundle (dist/cli/chunks/).
@@ -51,6 +52,9 @@ const serveFile = async (file: string, cache: string): Promise<Response> =>
     },
   });
 
+/** The page's list of event types is the server's own (static/run-event-types.d.ts types it for the page). */
+const RUN_EVENT_TYPES_MODULE = `export const RUN_EVENT_TYPES = ${JSON.stringify(RUN_EVENT_TYPES)};\n`;
+
 /** GET / and the page's files; only the files listed here are ever read. */
 const webRoutes = (): Hono => {
   const app = new Hono();
@@ -62,6 +66,13 @@ const webRoutes = (): Hono => {
   for (const name of PAGE_FILES) {
     app.get(`/${name}`, () => serveFile(join(STATIC_DIR, name), 'no-cache'));
   }
+  app.get('/run-event-types.js', (c) =>
+    c.body(RUN_EVENT_TYPES_MODULE, 200, {
+      'content-type': CONTENT_TYPES['.js'],
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    }),
+  );
   for (const [name, file] of Object.entries(VENDOR_FILES)) {
     app.get(`/vendor/${name}`, () => serveFile(file, 'public, max-age=3600'));
   }

@@ -1,6 +1,7 @@
 // A RunApi that records what the chat asked the server to do, with two workflows.
 import type { RunEvent } from '../../../src/events/run-event.ts';
 import type { RunApi } from '../../../src/server/chat/run-api.ts';
+import type { WorkflowDetail, WorkflowSummary } from '../../../src/server/contract/responses.ts';
 
 const value = (v: string | number) => ({ kind: 'value', value: v });
 
@@ -32,6 +33,47 @@ export const WORKFLOWS: Record<string, Record<string, unknown>> = {
   },
 };
 
+/** What GET /api/workflows says of one of WORKFLOWS. */
+const summaryOf = (id: string): WorkflowSummary => {
+  const workflow = WORKFLOWS[id] as { name: string; nodes: unknown[]; edges: unknown[] };
+  return {
+    id,
+    name: workflow.name,
+    description: undefined,
+    file: `${id}.osop.yaml`,
+    tags: [],
+    nodeCount: workflow.nodes.length,
+    edgeCount: workflow.edges.length,
+    valid: true,
+    diagnostics: [],
+  };
+};
+
+/** What GET /api/workflows/:id says of one of WORKFLOWS. */
+const detailOf = (id: string): WorkflowDetail | undefined => {
+  if (!WORKFLOWS[id]) return undefined;
+  const workflow = WORKFLOWS[id] as { inputs: WorkflowDetail['inputs']; nodes: Array<{ id: string; type: string }> };
+  const nodes = workflow.nodes.map((node) => ({
+    id: node.id,
+    type: node.type,
+    subtype: undefined,
+    name: node.id,
+    description: undefined,
+    outputs: [],
+    maxIterations: 1,
+    timeoutMs: undefined,
+  }));
+  return {
+    ...summaryOf(id),
+    inputs: workflow.inputs,
+    secrets: [],
+    start: [nodes[0].id],
+    nodes,
+    edges: [],
+    mermaid: undefined,
+  };
+};
+
 export interface FakeRunApi extends RunApi {
   started: Array<{ workflow: string; inputs: Record<string, unknown> }>;
   signals: Array<{ runId: string; node: string; decision: string }>;
@@ -51,16 +93,27 @@ export const fakeRunApi = (): FakeRunApi => {
   return {
     started,
     signals,
-    listWorkflows: async () => Object.values(WORKFLOWS).map(({ id, name }) => ({ id, name })),
-    getWorkflow: async (id) => WORKFLOWS[id],
+    listWorkflows: async () => Object.keys(WORKFLOWS).map(summaryOf),
+    getWorkflow: async (id) => detailOf(id),
     startRun: async (workflow, inputs) => {
       started.push({ workflow, inputs });
       return { runId: `run_${started.length}` };
     },
-    getRun: async (runId) => ({ runId, status: 'RUNNING' }),
+    getRun: async (runId) => ({
+      runId,
+      workflowId: 'hello',
+      status: 'RUNNING',
+      inputs: {},
+      createdAt: new Date(0).toISOString(),
+      updatedAt: new Date(0).toISOString(),
+      lastSeq: 0,
+      nodes: {},
+      waiting: [],
+      outputs: {},
+    }),
     signal: async (runId, node, decision) => {
       signals.push({ runId, node, decision });
-      return {};
+      return { runId, node, decision };
     },
     async *events(runId) {
       yield finished(runId);

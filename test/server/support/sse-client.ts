@@ -1,22 +1,6 @@
 // Reads a run's event stream with the `eventsource` npm client, as a browser would.
 import { EventSource } from 'eventsource';
-import type { RunEvent, RunEventType } from '../../../src/events/run-event.ts';
-
-const RUN_EVENT_TYPES: RunEventType[] = [
-  'run.started',
-  'node.started',
-  'node.request',
-  'node.response',
-  'node.retrying',
-  'node.completed',
-  'node.failed',
-  'node.skipped',
-  'edge.taken',
-  'agent.delta',
-  'human.waiting',
-  'run.completed',
-  'run.failed',
-];
+import { RUN_EVENT_TYPES, type RunEvent } from '../../../src/events/run-event.ts';
 
 export interface StreamOptions {
   token?: string;

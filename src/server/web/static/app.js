@@ -1,6 +1,7 @@
+// @ts-check
 // The page: workflows, graph, run controls, the live run view with its node panel, run history, chat, token prompt.
 // Addresses: /workflows/:id shows a workflow, /runs/:id a run; both survive a reload and can be shared.
-import { ApiError, followRun, getJson, login, onUnauthorized, postJson } from './api.js';
+import * as api from './api.js';
 import { createChat } from './chat.js';
 import { formatMs, shortId } from './format.js';
 import { drawGraph, drawnEdges, layoutWorkflow } from './graph.js';
@@ -10,7 +11,17 @@ import { createRunModel } from './run-model.js';
 import { createRunsList } from './runs-list.js';
 import { createTimeline } from './timeline.js';
 
+/** @typedef {import('./api.js').WorkflowDetail} WorkflowDetail */
+/** @typedef {import('./api.js').WorkflowSummary} WorkflowSummary */
+/** @typedef {import('./api.js').RunEvent} RunEvent */
+
 const $ = (selector) => document.querySelector(selector);
+/**
+ * @type {{
+ *   workflowId?: string, workflow?: WorkflowDetail, graph?: ReturnType<typeof drawGraph>, runId?: string,
+ *   stop?: () => void, model?: ReturnType<typeof createRunModel>, selectedNode?: string,
+ * }}
+ */
 const state = {
   workflowId: undefined,
   workflow: undefined,
@@ -22,12 +33,6 @@ const state = {
 };
 const narrow = () => window.matchMedia('(max-width: 700px)').matches;
 
-const itemsOf = (body, ...keys) => {
-  if (Array.isArray(body)) return body;
-  for (const key of keys) if (Array.isArray(body?.[key])) return body[key];
-  return [];
-};
-const graphOf = (body) => (Array.isArray(body?.nodes) ? body : (body?.workflow ?? body?.graph ?? body));
 const showError = (message) => {
   const box = $('#error');
   box.textContent = message ?? '';
@@ -75,7 +80,7 @@ const showNode = () => {
   };
   nodePanel.render(
     entry,
-    state.workflow?.nodes.find((node) => node.id === id),
+    state.workflow?.nodes?.find((node) => node.id === id),
     model,
   );
 };
@@ -87,6 +92,7 @@ const runsList = createRunsList($('#runs-panel'), {
   onPick: (id, workflowId) => watchRun(id, workflowId).catch(report),
 });
 
+/** @param {WorkflowSummary[]} workflows */
 const renderWorkflowList = (workflows) => {
   $('#workflows').replaceChildren(
     ...workflows.map((workflow) => {
@@ -94,9 +100,10 @@ const renderWorkflowList = (workflows) => {
       const button = document.createElement('button');
       button.className = 'workflow-item';
       button.dataset.workflowId = workflow.id;
-      button.append(document.createElement('strong'), document.createElement('small'));
-      button.querySelector('strong').textContent = workflow.name ?? workflow.id;
-      button.querySelector('small').textContent = workflow.id;
+      const [name, id] = [document.createElement('strong'), document.createElement('small')];
+      name.textContent = workflow.name ?? workflow.id;
+      id.textContent = workflow.id;
+      button.append(name, id);
       button.title = workflow.description ?? '';
       button.addEventListener('click', () => {
         if (state.workflowId !== workflow.id || state.runId) leaveRun();
@@ -154,13 +161,16 @@ const fillInputs = (inputs) => {
   }
 };
 
-/** The form as typed, name → text (`inputText`); a blank field is not given, so its default applies. */
+/**
+ * The form as typed, name → text (`inputText`); a blank field is not given, so its default applies.
+ * @returns {Record<string, string>}
+ */
 const readInputText = () =>
   Object.fromEntries([...$('#inputs').querySelectorAll('input')].map((field) => [field.name, field.value]));
 
 const showWorkflow = async (id) => {
   if (state.workflowId === id && state.graph) return;
-  const workflow = graphOf(await getJson(`/api/workflows/${encodeURIComponent(id)}`));
+  const workflow = await api.getWorkflow(id);
   const edges = drawnEdges(workflow);
   const graph = drawGraph($('#graph'), workflow, await layoutWorkflow(workflow, edges), edges, {
     onNodeClick: selectNode,
@@ -173,7 +183,7 @@ const showWorkflow = async (id) => {
   $('#workflow-description').textContent = workflow.description ?? '';
   renderInputs(workflow);
   $('#run-button').disabled = false;
-  for (const button of document.querySelectorAll('.workflow-item'))
+  for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('.workflow-item')))
     button.classList.toggle('selected', button.dataset.workflowId === id);
 };
 
@@ -188,12 +198,13 @@ const renderWaiting = (runId, node, prompt) => {
   const card = document.createElement('div');
   card.className = 'waiting-card';
   card.dataset.node = node;
-  card.append(document.createElement('p'));
-  card.querySelector('p').textContent = `${node} waits for you${prompt ? `: ${prompt}` : ''}`;
+  const text = document.createElement('p');
+  text.textContent = `${node} waits for you${prompt ? `: ${prompt}` : ''}`;
+  card.append(text);
   const decide = (decision) => async () => {
     for (const button of card.querySelectorAll('button')) button.disabled = true;
     try {
-      await postJson(`/api/runs/${encodeURIComponent(runId)}/signal`, { node, decision });
+      await api.signal(runId, { node, decision });
       card.remove();
     } catch (error) {
       showError(error.message);
@@ -237,13 +248,14 @@ const showHeader = () => {
   const link = $('#run-link');
   link.replaceChildren(document.createTextNode(`run ${shortId(model.runId)}`));
   link.title = model.runId;
-  if (model.retryOf) {
+  const retryOf = model.retryOf;
+  if (retryOf) {
     const back = document.createElement('a');
-    back.href = `/runs/${encodeURIComponent(model.retryOf.runId)}`;
-    back.textContent = `retry of ${shortId(model.retryOf.runId)} from ${model.retryOf.node}`;
+    back.href = `/runs/${encodeURIComponent(retryOf.runId)}`;
+    back.textContent = `retry of ${shortId(retryOf.runId)} from ${retryOf.node}`;
     back.addEventListener('click', (click) => {
       click.preventDefault();
-      watchRun(model.retryOf.runId).catch(report);
+      watchRun(retryOf.runId).catch(report);
     });
     link.append(document.createTextNode(' · '), back);
   }
@@ -260,19 +272,25 @@ const redraw = () => {
   });
 };
 
+/**
+ * @param {string} runId
+ * @param {RunEvent} event
+ */
 const applyEvent = (runId, event) => {
-  if (runId !== state.runId) return;
-  state.model.add(event);
+  const model = state.model;
+  if (runId !== state.runId || !model) return;
+  model.add(event);
   timeline.add(event);
   if (event.type === 'run.started') {
     fillInputs(event.inputs);
     for (const id of Object.keys(event.retryOf?.reused ?? {})) state.graph?.setStatus(id, 'completed');
   }
   const status = NODE_STATUS[event.type];
-  if (status) state.graph?.setStatus(event.node, status);
-  if (event.node) {
-    const entry = state.model.nodes.get(event.node);
-    if (entry) state.graph?.setBadges(event.node, entry);
+  const node = 'node' in event ? event.node : undefined;
+  if (node && status) state.graph?.setStatus(node, status);
+  if (node) {
+    const entry = model.nodes.get(node);
+    if (entry) state.graph?.setBadges(node, entry);
   }
   if (event.type === 'edge.taken') state.graph?.takeEdge(event.from, event.to, event.mode);
   if (event.type === 'human.waiting') renderWaiting(runId, event.node, event.prompt);
@@ -302,7 +320,7 @@ const leaveRun = () => {
 
 const watchRun = async (runId, knownWorkflowId) => {
   state.stop?.();
-  const workflowId = knownWorkflowId ?? (await getJson(`/api/runs/${encodeURIComponent(runId)}`)).workflowId;
+  const workflowId = knownWorkflowId ?? (await api.getRun(runId)).workflowId;
   await selectWorkflow(workflowId);
   navigate(`/runs/${encodeURIComponent(runId)}`);
   Object.assign(state, { runId, model: createRunModel(runId) });
@@ -310,7 +328,7 @@ const watchRun = async (runId, knownWorkflowId) => {
   timeline.reset();
   $('#waiting').replaceChildren();
   setRunStatus('running', 'running');
-  state.stop = followRun(runId, (event) => applyEvent(runId, event));
+  state.stop = api.followRun(runId, (event) => applyEvent(runId, event));
   inspector.follow(runId);
   showNode();
   void runsList.load();
@@ -320,7 +338,7 @@ const cancelRun = async () => {
   if (!state.runId) return;
   $('#cancel-run').disabled = true;
   try {
-    await postJson(`/api/runs/${encodeURIComponent(state.runId)}/cancel`, {});
+    await api.cancelRun(state.runId);
   } finally {
     $('#cancel-run').disabled = false;
   }
@@ -331,7 +349,7 @@ const retryRun = async (from) => {
   if (!state.runId) return;
   showError();
   try {
-    const body = await postJson(`/api/runs/${encodeURIComponent(state.runId)}/retry`, {
+    const body = await api.retryRun(state.runId, {
       inputText: readInputText(),
       ...(from ? { from } : {}),
     });
@@ -344,18 +362,22 @@ const retryRun = async (from) => {
 const startRun = async (submit) => {
   submit.preventDefault();
   showError();
+  const workflow = state.workflowId;
+  if (!workflow) return;
   try {
-    const { runId } = await postJson('/api/runs', { workflow: state.workflowId, inputText: readInputText() });
-    await watchRun(runId, state.workflowId);
+    const { runId } = await api.startRun({ workflow, inputText: readInputText() });
+    await watchRun(runId, workflow);
   } catch (error) {
-    const more = itemsOf(error.body, 'diagnostics')
-      .map((d) => d.message)
-      .filter((message) => !error.message.includes(message));
+    const diagnostics = (error instanceof api.ApiError && error.body?.diagnostics) || [];
+    const more = diagnostics.map((d) => d.message).filter((message) => !error.message.includes(message));
     showError(`Could not start the run: ${error.message}${more.length ? ` (also: ${more.join('; ')})` : ''}`);
   }
 };
 
-/** Shows what the address names: a run, a workflow, or the first workflow that loads. */
+/**
+ * Shows what the address names: a run, a workflow, or the first workflow that loads.
+ * @param {WorkflowSummary[]} workflows
+ */
 const route = async (workflows) => {
   const [, kind, raw] = location.pathname.split('/');
   const id = raw ? decodeURIComponent(raw) : undefined;
@@ -366,20 +388,21 @@ const route = async (workflows) => {
   if (first) await selectWorkflow(first.id);
 };
 
+/** @type {WorkflowSummary[]} */
 let catalog = [];
 const init = async () => {
   try {
-    catalog = itemsOf(await getJson('/api/workflows'), 'workflows', 'items');
+    catalog = (await api.listWorkflows()).workflows;
     renderWorkflowList(catalog);
     runsList.setWorkflows(catalog);
     await runsList.load();
     await route(catalog);
   } catch (error) {
-    if (!(error instanceof ApiError && error.status === 401)) showError(error.message);
+    if (!(error instanceof api.ApiError && error.status === 401)) showError(error.message);
   }
 };
 
-onUnauthorized(() => {
+api.onUnauthorized(() => {
   const dialog = $('#login');
   if (!dialog.open) dialog.showModal();
 });
@@ -388,7 +411,7 @@ $('#login form').addEventListener('submit', async (submit) => {
   submit.preventDefault();
   const field = $('#login input');
   try {
-    await login(field.value);
+    await api.login(field.value);
     field.value = '';
     $('#login').close();
     $('#login .login-error').textContent = '';

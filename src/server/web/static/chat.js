@@ -1,5 +1,8 @@
+// @ts-check
 // The chat panel: sends messages to /api/chat, streams the answer, and asks the person to confirm actions.
-import { postStream } from './api.js';
+import { confirmChat, sendChat } from './api.js';
+
+/** @typedef {import('./api.js').ChatEvent} ChatEvent */
 
 const bubble = (log, role, text = '') => {
   const item = document.createElement('div');
@@ -29,7 +32,8 @@ export const createChat = (root, { onRunStarted }) => {
     root.dataset.busy = String(value);
   };
 
-  const handle = (state) => (event) => {
+  /** @param {{ current?: HTMLElement }} state */
+  const handle = (state) => (/** @type {ChatEvent} */ event) => {
     switch (event.type) {
       case 'conversation':
         conversationId = event.conversationId;
@@ -71,10 +75,11 @@ export const createChat = (root, { onRunStarted }) => {
     }
   };
 
-  const stream = async (path, body) => {
+  /** @param {(onEvent: (event: ChatEvent) => void) => Promise<void>} call */
+  const stream = async (call) => {
     setBusy(true);
     try {
-      await postStream(path, body, handle({ current: undefined }));
+      await call(handle({ current: undefined }));
     } catch (error) {
       bubble(log, 'error', error.message);
     } finally {
@@ -108,7 +113,7 @@ export const createChat = (root, { onRunStarted }) => {
     no.className = 'confirm-no';
     yes.addEventListener('click', () => {
       settle(card, 'confirmed');
-      void stream('/api/chat/confirm', { conversationId });
+      void stream((onEvent) => confirmChat({ conversationId }, onEvent));
     });
     no.addEventListener('click', () => {
       settle(card, 'cancelled');
@@ -121,7 +126,7 @@ export const createChat = (root, { onRunStarted }) => {
 
   const send = async (message) => {
     bubble(log, 'user', message);
-    await stream('/api/chat', conversationId ? { conversationId, message } : { message });
+    await stream((onEvent) => sendChat(conversationId ? { conversationId, message } : { message }, onEvent));
   };
 
   form.addEventListener('submit', (submit) => {

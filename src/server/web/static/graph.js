@@ -27,7 +27,7 @@ const conditionOf = (edge) => {
   return when?.source;
 };
 
-export const edgeLabel = (edge) => {
+const edgeLabel = (edge) => {
   const condition = conditionOf(edge);
   return condition ? `${edge.mode}: ${condition}` : edge.mode;
 };

@@ -1,6 +1,25 @@
 // Folds a run's events into what the page shows per node: status, visits, attempts, HTTP calls, retries, outputs.
 const FINAL = new Set(['run.completed', 'run.failed']);
 
+/** @typedef {import('./api.js').RunEvent} RunEvent */
+/** @typedef {import('../../../events/run-event.ts').ErrorInfo} ErrorInfo */
+/**
+ * @typedef {{
+ *   id: string, status: string, visits: number, attempts: number, reused: boolean,
+ *   outputs?: Record<string, unknown>, error?: ErrorInfo,
+ *   calls: Array<{ attempt: number, request: RunEvent, response?: RunEvent }>,
+ *   retries: Array<{ attempt: number, delayMs: number, error: ErrorInfo, at: string, nextAt: number }>,
+ *   visitLog: Array<{ visit: number, at: string, status: string, durationMs?: number, error?: ErrorInfo }>,
+ * }} RunNode
+ */
+/**
+ * @typedef {{
+ *   runId: string | undefined, workflowId?: string, workflowName?: string, status: string,
+ *   inputs: Record<string, unknown>, retryOf?: { runId: string, node: string }, startedAt?: number,
+ *   durationMs?: number, error?: ErrorInfo, nodes: Map<string, RunNode>, add: (event: RunEvent) => void,
+ * }} RunModel
+ */
+
 const freshNode = (id) => ({
   id,
   status: 'pending',
@@ -14,6 +33,10 @@ const freshNode = (id) => ({
   visitLog: [],
 });
 
+/**
+ * @param {string | undefined} runId
+ * @returns {RunModel}
+ */
 export const createRunModel = (runId) => {
   const nodes = new Map();
   const model = {

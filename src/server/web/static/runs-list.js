@@ -1,6 +1,11 @@
+// @ts-check
 // The runs list: status, workflow, duration, inputs and start time; filter by workflow/status, search, paged.
-import { getJson } from './api.js';
+import { listRuns } from './api.js';
 import { element, formatMs, inputsSummary } from './format.js';
+
+/** @typedef {import('./api.js').RunList} RunList */
+/** @typedef {import('./api.js').RunListItem} RunListItem */
+/** @typedef {import('./api.js').WorkflowSummary} WorkflowSummary */
 
 const PAGE = 10;
 
@@ -13,10 +18,12 @@ export const createRunsList = (root, { onPick, selected }) => {
   const newer = root.querySelector('#runs-newer');
   const pageText = root.querySelector('#runs-page');
   let offset = 0;
+  /** @type {WorkflowSummary[]} */
   let workflows = [];
 
+  /** @param {RunListItem} run */
   const item = (run) => {
-    const id = run.runId ?? run.id;
+    const id = run.id;
     const button = element('button', 'run-item');
     Object.assign(button.dataset, { runId: id, status: String(run.status).toLowerCase() });
     button.classList.toggle('selected', id === selected());
@@ -40,12 +47,16 @@ export const createRunsList = (root, { onPick, selected }) => {
   };
 
   const load = async () => {
-    const query = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
-    if (workflowFilter.value) query.set('workflow', workflowFilter.value);
-    if (statusFilter.value) query.set('status', statusFilter.value);
-    if (search.value.trim()) query.set('q', search.value.trim());
-    const body = await getJson(`/api/runs?${query}`).catch(() => ({ runs: [], total: 0 }));
-    const runs = body.runs ?? [];
+    const query = {
+      limit: String(PAGE),
+      offset: String(offset),
+      workflow: workflowFilter.value,
+      status: statusFilter.value,
+      q: search.value.trim(),
+    };
+    /** @type {RunList} */
+    const none = { runs: [], total: 0, limit: PAGE, offset };
+    const { runs, total } = await listRuns(query).catch(() => none);
     list.replaceChildren(...runs.map(item));
     if (runs.length === 0)
       list.append(
@@ -55,7 +66,6 @@ export const createRunsList = (root, { onPick, selected }) => {
           search.value || statusFilter.value || workflowFilter.value ? 'No run matches.' : 'No runs yet.',
         ),
       );
-    const total = body.total ?? runs.length;
     pageText.textContent = total > 0 ? `${offset + 1}–${offset + runs.length} of ${total}` : '';
     newer.disabled = offset === 0;
     older.disabled = offset + runs.length >= total;
@@ -83,6 +93,7 @@ export const createRunsList = (root, { onPick, selected }) => {
 
   return {
     load,
+    /** @param {WorkflowSummary[]} list */
     setWorkflows(list) {
       workflows = list;
       workflowFilter.replaceChildren(
