@@ -10,6 +10,7 @@ import { requireJsonBody, sameOriginOnly } from './guards/origin-check.ts';
 import { pageSecurityHeaders } from './guards/secure-headers.ts';
 import { loginRoutes, requireToken } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { machineRoutes } from './routes/machine.ts';
 import { runEventRoutes } from './routes/run-events.ts';
 import { runRoutes } from './routes/runs.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -51,6 +52,7 @@ export const createApp = (ctx: ServerContext, options: AppOptions = {}): Hono =>
   app.route('/', loginRoutes(options.token));
   app.use('/api/*', requireToken(options.token));
   app.route('/api/workflows', workflowRoutes(ctx));
+  app.route('/api/workflows', machineRoutes(ctx));
   app.route('/api/runs', runRoutes(ctx));
   app.route('/api/runs', runEventRoutes(ctx));
   for (const register of options.routes ?? []) register(app, ctx);

@@ -7,6 +7,7 @@ const RUN_EVENT_TYPES: RunEventType[] = [
   'node.started',
   'node.request',
   'node.response',
+  'node.command',
   'node.retrying',
   'node.completed',
   'node.failed',

@@ -6,6 +6,7 @@ export const RUN_EVENT_TYPES = [
   'node.started',
   'node.request',
   'node.response',
+  'node.command',
   'node.retrying',
   'node.completed',
   'node.failed',
