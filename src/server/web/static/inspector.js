@@ -1,6 +1,6 @@
-// The Inspector panel: XState's own view of a run — its actors, the events between them, and the machine's state
-// value and context at the moment you pick — fed by /api/runs/:id/inspect — and the compiled machine as a statechart
-// with that moment's state lit.
+// The Inspector panel: XState's own view of a run (fed by /api/runs/:id/inspect) — its actors, the events between
+// them, the machine's state value and context at the moment you pick — and the compiled machine as a statechart with
+// that moment's state lit.
 import { getJson } from './api.js';
 import { createStatechart } from './statechart.js';
 
@@ -168,6 +168,7 @@ export const createInspector = (root) => {
     $('.inspector-events').replaceChildren();
     $('.inspector-empty').hidden = false;
     chart.clear();
+    $('.inspector-chart').hidden = true;
     showMoment();
   };
 
@@ -175,7 +176,9 @@ export const createInspector = (root) => {
   const drawMachine = async (runId) => {
     const { workflowId } = await getJson(`/api/runs/${encodeURIComponent(runId)}`);
     const { chart: machine } = await getJson(`/api/workflows/${encodeURIComponent(workflowId)}/machine`);
-    if (root.dataset.runId === runId) await chart.show(machine);
+    if (root.dataset.runId !== runId) return;
+    $('.inspector-chart').hidden = false;
+    await chart.show(machine);
   };
 
   reset();
@@ -190,6 +193,8 @@ export const createInspector = (root) => {
       for (const type of RECORD_TYPES) stream.addEventListener(type, handle);
       source = stream;
       drawMachine(runId).catch((error) => {
+        if (root.dataset.runId !== runId) return;
+        $('.inspector-chart').hidden = false;
         $('.statechart').textContent = `The statechart is not available: ${error.message}`;
       });
     },
