@@ -19,7 +19,7 @@ export interface ChartState {
   states: ChartState[];
 }
 
-export interface ChartTransition {
+interface ChartTransition {
   source: string;
   target: string;
   /** `done`, `error`, `always`, `after 500 ms`…, once each in the order the machine checks them. */

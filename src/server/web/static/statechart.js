@@ -27,7 +27,7 @@ const isContainer = (state) => state.type === 'compound' || state.type === 'para
 const pathKey = (path) => path.join('.');
 
 /** Every state path a snapshot value names: `{fork: {a: 'x'}}` → fork, fork.a, fork.a.x. */
-export const activePaths = (value, prefix = []) => {
+const activePaths = (value, prefix = []) => {
   if (typeof value === 'string') return [[...prefix, value]];
   if (!value || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([key, child]) => [[...prefix, key], ...activePaths(child, [...prefix, key])]);
