@@ -9,6 +9,7 @@ const EVENT_TYPES: Record<RunEventType, true> = {
   'node.started': true,
   'node.request': true,
   'node.response': true,
+  'node.command': true,
   'node.retrying': true,
   'node.completed': true,
   'node.failed': true,

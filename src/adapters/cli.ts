@@ -48,15 +48,15 @@ function argvOf(command: unknown, shell: string | false): string[] | string {
   return shell ? [shell, '-c', argv[0], 'sopstate', ...argv.slice(1)] : argv;
 }
 
-function environment(declared: unknown): Record<string, string> {
+function environment(declared: Record<string, string>): Record<string, string> {
   const inherited = INHERITED.filter((name) => process.env[name] !== undefined).map((name) => [
     name,
     process.env[name]!,
   ]);
-  return { ...Object.fromEntries(inherited), ...stringMap(declared) };
+  return { ...Object.fromEntries(inherited), ...declared };
 }
 
-export const cliExecutor: Executor = ({ node, runtime, signal }) => {
+export const cliExecutor: Executor = ({ node, runtime, signal, attempt, emit }) => {
   const shell = shellOf(runtime.shell);
   const argv = argvOf(runtime.command, shell ?? false);
   if (shell === undefined || typeof argv === 'string') {
@@ -67,13 +67,24 @@ export const cliExecutor: Executor = ({ node, runtime, signal }) => {
         : `cli node ${located(node)}: ${why}`;
     return Promise.reject(new NodeError(message, { code: 'invalid_runtime' }));
   }
+  const declared = stringMap(runtime.env);
+  const cwd = typeof runtime.cwd === 'string' ? runtime.cwd : undefined;
+  // What runs, as the node panel and the CLI show it; the runner masks secrets in it like in any event.
+  emit({
+    type: 'node.command',
+    node: node.id,
+    attempt,
+    argv,
+    ...(cwd ? { cwd } : {}),
+    ...(Object.keys(declared).length > 0 ? { env: declared } : {}),
+  });
   return new Promise((resolve, reject) => {
     const stdout = capture();
     const stderr = capture();
     const child = spawn(argv[0], argv.slice(1), {
       shell: false,
-      cwd: typeof runtime.cwd === 'string' ? runtime.cwd : undefined,
-      env: environment(runtime.env),
+      cwd,
+      env: environment(declared),
       signal,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -51,12 +51,24 @@ const promptOf = (runtime: Record<string, unknown>, fallback?: string): string |
       ? runtime.message
       : fallback;
 
+/** The resolved runtime fields other than the prompt: what else the approver is shown (amounts, links...). */
+const detailsOf = (runtime: Record<string, unknown>): Record<string, unknown> | undefined => {
+  const rest = Object.entries(runtime).filter(([key]) => key !== 'prompt' && key !== 'message');
+  return rest.length > 0 ? Object.fromEntries(rest) : undefined;
+};
+
 /** Outputs: `decision`, `approved` (boolean, so `approved == true` conditions work), `comment`, and any `data` fields. */
 export function createHumanExecutor(gate: HumanGate): Executor {
   return async (execution) => {
     const { node } = execution;
     const prompt = promptOf(execution.runtime, node.description ?? node.name);
-    execution.emit({ type: 'human.waiting', node: node.id, ...(prompt ? { prompt } : {}) });
+    const details = detailsOf(execution.runtime);
+    execution.emit({
+      type: 'human.waiting',
+      node: node.id,
+      ...(prompt ? { prompt } : {}),
+      ...(details ? { details } : {}),
+    });
     const decision = await gate.wait(execution.runId, node.id, execution.signal);
     if (decision.decision === 'rejected') {
       throw new NodeError(`${node.id} was rejected${decision.comment ? `: ${decision.comment}` : ''}`, {

@@ -48,6 +48,10 @@ export function createEventPrinter(options: PrinterOptions): (event: RunEvent) =
         line(paint('dim', `    ${event.method} ${event.url}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`));
         if (options.verbose && event.body !== undefined) body('sent', event.body);
         return;
+      case 'node.command':
+        return line(
+          paint('dim', `    $ ${event.argv.join(' ')}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`),
+        );
       case 'node.response': {
         line(
           paint(

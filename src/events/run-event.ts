@@ -53,6 +53,16 @@ export type RunEventBody =
       headers?: Record<string, string>;
       body?: unknown;
     }
+  | {
+      type: 'node.command';
+      node: string;
+      attempt: number;
+      /** The program and its arguments as run (a shell command is `[shell, '-c', command, ...]`), secrets masked. */
+      argv: string[];
+      cwd?: string;
+      /** The variables the node declared (runtime.env), secrets masked; inherited PATH/HOME/LANG are left out. */
+      env?: Record<string, string>;
+    }
   | { type: 'node.retrying'; node: string; attempt: number; delayMs: number; error: ErrorInfo }
   | {
       type: 'node.completed';
@@ -66,7 +76,13 @@ export type RunEventBody =
   | { type: 'node.skipped'; node: string; reason?: string }
   | { type: 'edge.taken'; from: string; to: string; mode: EdgeMode; condition?: string }
   | { type: 'agent.delta'; node: string; text: string }
-  | { type: 'human.waiting'; node: string; prompt?: string }
+  | {
+      type: 'human.waiting';
+      node: string;
+      prompt?: string;
+      /** The rest of the node's resolved runtime (what the approver is shown besides the prompt), secrets masked. */
+      details?: Record<string, unknown>;
+    }
   | { type: 'run.completed'; status: 'COMPLETED' | 'DRY_RUN'; durationMs: number; osoplog?: string }
   | {
       type: 'run.failed';
@@ -84,6 +100,7 @@ const EVENT_TYPES: Record<RunEventType, true> = {
   'node.started': true,
   'node.request': true,
   'node.response': true,
+  'node.command': true,
   'node.retrying': true,
   'node.completed': true,
   'node.failed': true,

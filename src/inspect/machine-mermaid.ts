@@ -1,16 +1,7 @@
 // The compiled machine (not the OSOP graph) as a Mermaid stateDiagram-v2: states, forks as concurrent regions, every guarded transition.
 import type { AnyStateNode } from 'xstate';
 import type { MachineLike } from './machine-json.ts';
-
-interface Transition {
-  eventType: string;
-  guard?: unknown;
-  target?: ReadonlyArray<{ id: string }>;
-}
-
-const DONE = 'xstate.done.actor.';
-const ERROR = 'xstate.error.actor.';
-const AFTER = /^xstate\.after\.(\d+)\./;
+import { childStates as children, eventLabel, guardLabel, transitionsOf } from './transition-labels.ts';
 
 /** Mermaid reads `:`, `;`, `#` and braces as syntax; labels keep to words. */
 const label = (text: string): string =>
@@ -18,21 +9,6 @@ const label = (text: string): string =>
     .replace(/[:;#{}"<>|\n]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-
-function eventLabel(eventType: string): string {
-  if (eventType.startsWith(DONE)) return 'done';
-  if (eventType.startsWith(ERROR)) return 'error';
-  const after = AFTER.exec(eventType);
-  if (after) return `after ${after[1]} ms`;
-  return eventType || 'always';
-}
-
-function guardLabel(guard: unknown): string | undefined {
-  if (!guard || typeof guard !== 'object') return typeof guard === 'string' ? guard : undefined;
-  const { type, params } = guard as { type?: unknown; params?: { key?: unknown } };
-  if (typeof type !== 'string') return undefined;
-  return typeof params?.key === 'string' ? `${type} ${params.key}` : type;
-}
 
 class Ids {
   readonly #ids = new Map<string, string>();
@@ -48,12 +24,6 @@ class Ids {
     this.#taken.add(id);
     return id;
   }
-}
-
-const children = (node: AnyStateNode): AnyStateNode[] => Object.values(node.states) as AnyStateNode[];
-
-function transitionsOf(node: AnyStateNode): Transition[] {
-  return [...[...node.transitions.values()].flat(), ...(node.always ?? [])] as Transition[];
 }
 
 function renderState(node: AnyStateNode, ids: Ids, lines: string[], indent: string): void {

@@ -12,6 +12,7 @@ import { requireJsonBody, sameOriginOnly } from './guards/origin-check.ts';
 import { pageSecurityHeaders } from './guards/secure-headers.ts';
 import { loginRoutes, requireToken } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { machineRoutes } from './routes/machine.ts';
 import { runEventRoutes } from './routes/run-events.ts';
 import { runRoutes } from './routes/runs.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -60,6 +61,7 @@ export const createApp = (ctx: ServerContext, options: AppOptions = {}) => {
     .route('/', loginRoutes(settings.token))
     .use('/api/*', requireToken(settings.token))
     .route('/api/workflows', workflowRoutes(ctx))
+    .route('/api/workflows', machineRoutes(ctx))
     .route('/api/runs', runRoutes(ctx))
     .route('/api/runs', runEventRoutes(ctx));
   for (const register of settings.routes) register(app, ctx);

@@ -46,6 +46,28 @@ describe('cli executor', () => {
     expect(result.outputs).toEqual({ stdout: 'hi there', stderr: 'warn', exit_code: 0 });
   });
 
+  it('announces the command it runs: argv as spawned, cwd and the declared env (not the inherited one)', async () => {
+    const emitted: RunEventBody[] = [];
+    await cliExecutor(
+      execution(
+        node('greet', 'cli'),
+        { command: 'echo "hi there" now', cwd: '/tmp', env: { WHO: 'there' } },
+        undefined,
+        emitted,
+      ),
+    );
+    expect(emitted).toEqual([
+      {
+        type: 'node.command',
+        node: 'greet',
+        attempt: 1,
+        argv: ['echo', 'hi there', 'now'],
+        cwd: '/tmp',
+        env: { WHO: 'there' },
+      },
+    ]);
+  });
+
   it('fails with the exit code and the end of stderr when the command exits non-zero', async () => {
     const failure = cliExecutor(
       execution(node('build', 'cli'), { command: 'echo "missing module x" >&2; exit 4', shell: true }),
@@ -141,6 +163,29 @@ describe('human executor', () => {
       outputs: { amount: 20, decision: 'approved', approved: true, comment: 'ok' },
     });
     expect(gate.waiting('run-7')).toEqual([]);
+  });
+
+  it("shows the approver the prompt and the rest of the node's resolved runtime", async () => {
+    const gate = new HumanGate();
+    const emitted: RunEventBody[] = [];
+    const review = createHumanExecutor(gate)(
+      execution(
+        node('review', 'human'),
+        { prompt: 'Refund 25.00 USD?', amount: 2500, links: ['https://dashboard.example/pi_1'] },
+        undefined,
+        emitted,
+      ),
+    );
+    expect(emitted).toEqual([
+      {
+        type: 'human.waiting',
+        node: 'review',
+        prompt: 'Refund 25.00 USD?',
+        details: { amount: 2500, links: ['https://dashboard.example/pi_1'] },
+      },
+    ]);
+    gate.signal('run-7', 'review', { decision: 'approved' });
+    await review;
   });
 
   it('fails with code rejected when rejected', async () => {

@@ -47,6 +47,22 @@ describe('terminal output', () => {
     );
   });
 
+  it("shows the command a cli node runs, as the run's events carry it (secrets already masked)", () => {
+    const text = print([
+      { type: 'node.started', node: 'build', nodeType: 'cli', visit: 1, attempt: 1 },
+      { type: 'node.command', node: 'build', attempt: 1, argv: ['make', 'release', '--token', '[secret TOKEN]'] },
+      { type: 'node.command', node: 'build', attempt: 2, argv: ['make', 'release', '--token', '[secret TOKEN]'] },
+    ]);
+    expect(text).toBe(
+      [
+        '● build [cli] started',
+        '    $ make release --token [secret TOKEN]',
+        '    $ make release --token [secret TOKEN] (attempt 2)',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('streams agent text inline and ends the line before the next step', () => {
     const text = print([
       { type: 'agent.delta', node: 'write', text: 'Dear ' },

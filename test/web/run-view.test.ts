@@ -26,6 +26,8 @@ const declinedRun = async () => {
   expect(await runFinished(page)).toBe('failed');
 };
 
+const SEED_NODES = ['create_customer', 'create_intent', 'confirm_payment', 'check_status', 'send_receipt'];
+
 const badge = (node: string) =>
   page.$eval(`#graph .node[data-node-id="${node}"] .node-badges`, (badges) => badges.textContent);
 
@@ -127,13 +129,28 @@ describe('the run view', () => {
     await page.click('#run-button');
     expect(await runFinished(page)).toBe('completed');
     await page.waitForSelector('.inspector-row[data-type="xstate.init"][data-to="send_receipt"]');
+    // The statechart draws the compiled machine: a state per node and the run's final states.
+    const chart = await page.waitForSelector('#inspector .statechart[data-machine="sop-stripe-payment"]');
+    const drawn = await page.$$eval('#inspector .sc-state', (states) => states.map((state) => state.dataset.path));
+    expect(drawn.sort()).toEqual(
+      ['create_customer', ...SEED_NODES.slice(1), 'COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED'].sort(),
+    );
+    const lit = () => chart.evaluate((box) => (box as HTMLElement).dataset.active);
+    const litBoxes = () => page.$$eval('#inspector .sc-state--active', (states) => states.map((s) => s.dataset.path));
+    // With no event picked, the latest snapshot: the run is done.
+    expect(await page.getAttribute('.inspector-value', 'data-value')).toBe('COMPLETED');
+    expect(await lit()).toBe('COMPLETED');
     // A node's actor starts once the machine has entered that node's state: the state after its init is that node.
-    for (const node of ['create_intent', 'confirm_payment', 'check_status', 'send_receipt']) {
+    for (const node of SEED_NODES.slice(1)) {
       const row = await page.$(`.inspector-row[data-type="xstate.init"][data-to="${node}"]`);
       await row!.click();
       expect(await page.getAttribute('.inspector-value', 'data-value')).toBe(node);
+      expect(await lit()).toBe(node);
+      expect(await litBoxes()).toEqual([node]);
+      if (node === 'confirm_payment') await chart.screenshot({ path: artifactPath('run-view-statechart.png') });
       await row!.click();
     }
+    expect(await lit()).toBe('COMPLETED');
     await page.screenshot({ path: artifactPath('run-view-inspector.png'), fullPage: true });
   });
 

@@ -3,7 +3,7 @@ import { extractPaymentDetails, mergeDetails, type PaymentLookup } from './payme
 import { composeReceipt, hasPayment } from './receipt.ts';
 import { countTokens, lastUserText, requestText } from './text.ts';
 import { fillToolInput } from './tool-input.ts';
-import { smallTalkReply } from './small-talk.ts';
+import { notUnderstood, smallTalkReply } from './small-talk.ts';
 import { pickTool } from './tool-picker.ts';
 import { pendingToolResults, summarizeToolResults } from './tool-result.ts';
 import type { MessageResponse, MessagesRequest, ReplyBlock, StopReason } from './types.ts';
@@ -14,8 +14,9 @@ export interface ReplyOptions {
 
 /**
  * The deterministic answer to a request: a summary when the last user turn holds tool results,
- * a `tool_use` when an offered tool fits the user's words, else a receipt when the request holds
- * a payment, else a plain acknowledgement. Honours `stop_sequences` and `max_tokens`.
+ * a `tool_use` when an offered tool fits the user's words, else (in a conversation, unless asked for a
+ * receipt) what it can do, else a receipt when the request holds a payment, else a plain acknowledgement.
+ * Honours `stop_sequences` and `max_tokens`.
  */
 export function composeReply(request: MessagesRequest, options: ReplyOptions = {}): MessageResponse {
   const results = pendingToolResults(request);
@@ -36,6 +37,9 @@ export function composeReply(request: MessagesRequest, options: ReplyOptions = {
       request.tool_choice?.type === 'auto' || !request.tool_choice ? [textBlock('Let me look into that.')] : [];
     return message(request, [...preface, use], 'tool_use', null);
   }
+  // A conversation (tools offered) gets a receipt only when asked for one now, not from payments earlier in it.
+  const conversing = (request.tools ?? []).length > 0;
+  if (conversing && said && !/\breceipt\b/i.test(said)) return textMessage(request, notUnderstood(said, request));
   const details = mergeDetails(extractPaymentDetails(requestText(request)), options.lookup);
   return textMessage(request, hasPayment(details) ? composeReceipt(details) : acknowledgement(said));
 }

@@ -32,8 +32,18 @@ export function smallTalkReply(said: string, request: MessagesRequest): string |
   const abilities = ABILITIES.test(text);
   if (!greeting && !thanks && !abilities) return undefined;
   if (thanks && !abilities) return 'You are welcome. Tell me when you want to run something else.';
+  return capabilities(request, greeting && !abilities ? 'Hello! ' : '');
+}
+
+/** What to say in a conversation to words that ask for nothing it can do: what it can do instead. */
+export function notUnderstood(said: string, request: MessagesRequest): string {
+  const quoted = said.trim().replace(/\s+/g, ' ');
+  const shown = quoted.length > 60 ? `${quoted.slice(0, 59)}…` : quoted;
+  return capabilities(request, `I am not sure what to do with "${shown}". `);
+}
+
+function capabilities(request: MessagesRequest, opening: string): string {
   const workflows = listedWorkflows(request);
-  const opening = greeting && !abilities ? 'Hello! ' : '';
   if (workflows.length === 0)
     return `${opening}I can answer questions, but no workflows are set up for me to run here.`;
   const shown = workflows.slice(0, MAX_LISTED).map((name) => `- ${name}`);

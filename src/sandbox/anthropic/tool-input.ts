@@ -37,9 +37,7 @@ function valueFor(name: string, schema: JsonSchema, text: string): unknown {
   const type = primaryType(schema);
   const explicit = text.match(new RegExp(String.raw`\b${escape(name)}\s*[=:]\s*("[^"]*"|'[^']*'|\S+)`, 'i'))?.[1];
   if (explicit !== undefined) return coerce(explicit.replace(/^["']|["'.,;]$/g, ''), type);
-  const mentioned = schema.enum?.find(
-    (option) => typeof option === 'string' && new RegExp(String.raw`\b${escape(option)}\b`, 'i').test(text),
-  );
+  const mentioned = schema.enum?.find((option) => typeof option === 'string' && mentions(text, option));
   if (mentioned !== undefined) return mentioned;
   if (type === 'object') return objectValue(schema, text);
   const key = name.toLowerCase();
@@ -74,6 +72,13 @@ function workflowName(text: string): string | undefined {
   const identifier = text.match(/\b[a-z0-9]+(?:[-_][a-z0-9]+)+\b/)?.[0];
   if (identifier && !/^(pi|cus|pm|run)_/.test(identifier)) return identifier;
   return text.match(/\b(?:workflow|run|start)\s+(?:the\s+)?([\w-]+)/i)?.[1];
+}
+
+/** The option itself, or another form of its word: "approve" and "approving" mention `approved`, "reject" `rejected`. */
+function mentions(text: string, option: string): boolean {
+  if (new RegExp(String.raw`\b${escape(option)}\b`, 'i').test(text)) return true;
+  const base = option.replace(/e?d$/i, '');
+  return base.length >= 4 && base !== option && new RegExp(String.raw`\b${escape(base)}\w{0,3}\b`, 'i').test(text);
 }
 
 function numberAfter(text: string, word: string): number | undefined {

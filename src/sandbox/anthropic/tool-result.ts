@@ -16,26 +16,15 @@ export function summarizeToolResults(_request: MessagesRequest, results: Request
 
 function summarizeOne(result: RequestBlock): string {
   const text = contentText(result.content).trim();
-  if (result.is_error) return `That did not work: ${toPerson(text) || 'no details were given'}`;
+  // A question back (which workflow? what amount?) is asked as it is.
+  if (result.is_error) return text.endsWith('?') ? text : `That did not work: ${text || 'no details were given'}`;
   if (text === '') return 'Done.';
   const listed = namedItems(text);
   if (listed) return ['Here is what I found:', ...listed.slice(0, 8).map((item) => `- ${item}`)].join('\n');
   const fields = scalarFields(text);
-  if (!fields) return truncate(toPerson(text), 400);
+  if (!fields) return truncate(text, 400);
   const lines = fields.slice(0, 8).map(([key, value]) => `- ${key}: ${value}`);
   return ['Here is what I found:', ...lines].join('\n');
-}
-
-/** Tool results are written for the assistant ("ask the person..."): say the same to the person. */
-const TO_PERSON: Array<[RegExp, string]> = [
-  [/The person must confirm first:/g, 'Please confirm first:'],
-  [/Ask them to reply/g, 'Reply'],
-  [/Ask the person for (them|it)\./g, 'Please tell me.'],
-  [/\bthe person\b/gi, 'you'],
-];
-
-function toPerson(text: string): string {
-  return TO_PERSON.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
 }
 
 /** `[{id, name}, ...]` (a list of workflows or runs) as "name (id)" lines. */

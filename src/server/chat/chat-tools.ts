@@ -1,4 +1,5 @@
 // The tools Claude gets in a chat, and what each one does. start_run and approve only ever ask the person.
+// Every result is worded for the person: a model may pass it on as it is, and none names a tool.
 import type { Tool } from '@anthropic-ai/sdk/resources/messages';
 import type { ConfirmSummary, PendingAction } from './chat-event.ts';
 import { confirmationReasons } from './confirm-policy.ts';
@@ -24,6 +25,8 @@ export interface ToolContext {
   workflows: ChatWorkflow[];
   /** The person's message this turn: the confirmation says when the run differs from it. */
   message?: string;
+  /** The runs this conversation started, oldest first: "approve it" means the one waiting among them. */
+  runs?: string[];
 }
 
 export interface ToolOutcome {
@@ -114,6 +117,12 @@ const json = (value: unknown, limit = 12_000): string => {
 
 const fail = (content: string): ToolOutcome => ({ content, isError: true });
 
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (items: string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+
+const shortRun = (runId: string): string => (runId.length > 12 ? runId.slice(0, 8) : runId);
+
 /** Keeps the inputs the workflow declares (when it declares none: those its steps read); reports the rest. */
 const fitInputs = (
   raw: unknown,
@@ -146,14 +155,18 @@ const bySource = (given: Record<string, unknown>): Required<GivenInputs> => {
 const givenOnly = (values: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(values).filter(([name]) => name in given));
 
-/** The problems in the words every other surface uses, e.g. "missing required input email". */
-const inputTrouble = (problems: InputProblem[]): string =>
-  `Nothing has started: ${problems.map((problem) => problem.message).join('; ')}. Ask the person for the right values.`;
+/** What is wrong with the inputs, said to the person: the values still needed, or each problem as every surface says it. */
+const inputTrouble = (name: string, problems: InputProblem[]): string => {
+  const missing = problems.filter((problem) => problem.code === 'missing-input').map((problem) => problem.input);
+  if (missing.length === problems.length)
+    return `To start ${name} I need ${listed(missing)}: what should ${missing.length === 1 ? 'it' : 'they'} be?`;
+  return `Nothing has started: ${problems.map((problem) => problem.message).join('; ')}. What should I use instead?`;
+};
 
 const askPerson = (pending: PendingAction, note: string): ToolOutcome => ({
   content:
-    `Nothing has started. The person must confirm first: ${pending.summary.text}. ` +
-    `Ask them to reply "yes" to go ahead. ${note}`.trim(),
+    `Nothing has started yet. Please confirm: ${pending.summary.text}. ` +
+    `Reply "yes" to go ahead, or anything else to cancel. ${note}`.trim(),
   isError: false,
   pending,
 });
@@ -168,15 +181,18 @@ const startRun = async (context: ToolContext, input: Record<string, unknown>): P
   const workflow = workflowOf(await inspectWorkflow(id));
   const declared = workflow ? workflowInputs(workflow) : [];
   const fitted = fitInputs(input.inputs, declared, workflow);
+  const name = typeof workflow?.name === 'string' ? workflow.name : id;
   // The server's own check, so the chat refuses what POST /api/runs would: a string is what the person typed.
   const checked = checkInputs({ inputs: declared }, bySource(fitted.inputs));
-  if (!checked.ok) return fail(inputTrouble(checked.problems));
+  if (!checked.ok) return fail(inputTrouble(name, checked.problems));
   const inputs = givenOnly(checked.values, fitted.inputs);
   const { dropped } = fitted;
-  const ignored = dropped.length > 0 ? `Ignored inputs the workflow does not take: ${dropped.join(', ')}.` : '';
+  const ignored =
+    dropped.length > 0
+      ? `I left out ${listed(dropped)}: ${name} does not take ${dropped.length === 1 ? 'it' : 'them'}.`
+      : '';
   const note = [choice.note, ignored].filter(Boolean).join(' ');
   const reasons = confirmationReasons(workflow, inputs);
-  const name = typeof workflow?.name === 'string' ? workflow.name : id;
   if (reasons.length > 0) {
     const requested = { inputs: isRecord(input.inputs) ? input.inputs : {}, message };
     const summary = previewRun({
@@ -190,19 +206,54 @@ const startRun = async (context: ToolContext, input: Record<string, unknown>): P
     return askPerson({ kind: 'start_run', workflow: id, workflowName: name, inputs, reasons, summary }, note);
   }
   const { runId } = await api.startRun(id, inputs);
-  return { content: `Started run ${runId} of ${id}. ${note}`.trim(), isError: false, runId, workflow: id };
+  return { content: `Started run ${runId} of ${name}. ${note}`.trim(), isError: false, runId, workflow: id };
 };
 
-const approve = (input: Record<string, unknown>): ToolOutcome => {
-  const { runId, node, decision } = input;
-  if (typeof runId !== 'string' || typeof node !== 'string' || (decision !== 'approved' && decision !== 'rejected')) {
-    return fail('approve needs runId, node and decision ("approved" or "rejected").');
+const given = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+
+const waitingOf = (run: Record<string, unknown>): string[] | undefined =>
+  Array.isArray(run.waiting) ? run.waiting.filter((node): node is string => typeof node === 'string') : undefined;
+
+/** The step to decide: the one named, or the only one waiting in the named run or, unnamed, in this conversation's runs. */
+const waitingStep = async (
+  context: ToolContext,
+  runId: string | undefined,
+  node: string | undefined,
+): Promise<{ runId: string; node: string } | { error: string }> => {
+  if (runId) {
+    const run = await context.api.getRun(runId);
+    if (!run) return { error: `I could not find run "${runId}".` };
+    const waiting = waitingOf(run);
+    if (node && waiting && !waiting.includes(node)) {
+      const instead = waiting.length > 0 ? `; it waits for ${listed(waiting)}` : '';
+      return { error: `Run ${shortRun(runId)} is not waiting for ${node}${instead}.` };
+    }
+    if (node) return { runId, node };
+    if (waiting?.length === 1) return { runId, node: waiting[0] };
+    return {
+      error: `Which step of run ${shortRun(runId)} do you mean${waiting?.length ? `: ${listed(waiting)}` : ''}?`,
+    };
   }
+  for (const candidate of [...(context.runs ?? [])].reverse()) {
+    const waiting = waitingOf((await context.api.getRun(candidate)) ?? {}) ?? [];
+    if (node ? waiting.includes(node) : waiting.length === 1) return { runId: candidate, node: node ?? waiting[0] };
+  }
+  return {
+    error: `Nothing I started in this conversation is waiting for ${node ? `a decision at ${node}` : 'a decision'}. Which run and step do you mean?`,
+  };
+};
+
+const approve = async (context: ToolContext, input: Record<string, unknown>): Promise<ToolOutcome> => {
+  const { decision } = input;
+  if (decision !== 'approved' && decision !== 'rejected') return fail('Should I approve it or reject it?');
+  const step = await waitingStep(context, given(input.runId), given(input.node));
+  if ('error' in step) return fail(step.error);
   const summary: ConfirmSummary = {
-    text: `${decision === 'approved' ? 'Approve' : 'Reject'} step ${node} of run ${runId}`,
+    text: `${decision === 'approved' ? 'Approve' : 'Reject'} step ${step.node} of run ${step.runId}`,
   };
   return askPerson(
-    { kind: 'signal', runId, node, decision, reasons: ['a human step must be decided by a person'], summary },
+    { kind: 'signal', ...step, decision, reasons: ['a human step must be decided by a person'], summary },
     '',
   );
 };
@@ -214,20 +265,23 @@ export const executeTool = async (context: ToolContext, name: string, rawInput: 
     case 'list_workflows':
       return { content: json(await api.listWorkflows()), isError: false };
     case 'describe_workflow': {
-      const id = typeof input.workflow === 'string' ? input.workflow : '';
+      const id = given(input.workflow);
+      if (!id) return fail('Which workflow do you mean?');
       const workflow = await api.getWorkflow(id);
-      return workflow ? { content: json(workflow), isError: false } : fail(`Unknown workflow "${id}".`);
+      return workflow ? { content: json(workflow), isError: false } : fail(`There is no workflow called "${id}" here.`);
     }
     case 'start_run':
       return startRun(context, input);
     case 'get_run': {
-      const runId = typeof input.runId === 'string' ? input.runId : '';
+      // No id: the run this conversation started last.
+      const runId = given(input.runId) ?? context.runs?.at(-1);
+      if (!runId) return fail('Which run do you mean: what is its id?');
       const run = await api.getRun(runId);
-      return run ? { content: json(run), isError: false } : fail(`Unknown run "${runId}".`);
+      return run ? { content: json(run), isError: false } : fail(`I could not find run "${runId}".`);
     }
     case 'approve':
-      return approve(input);
+      return approve(context, input);
     default:
-      return fail(`Unknown tool "${name}".`);
+      return fail(`I cannot do "${name}" here.`);
   }
 };

@@ -39,6 +39,7 @@ const SYSTEM = [
   'Amounts go in the smallest currency unit, as Stripe expects ($25 → 2500, currency "usd").',
   'start_run and approve never act by themselves: the system asks the person to confirm, and only their reply starts anything.',
   'Never say a payment or run happened unless a tool result says so.',
+  'Tool results are written for the person: pass them on in plain words. Never mention tools, tool names or how you got an answer.',
 ].join('\n');
 
 const text = (content: string): MessageParam['content'] => [{ type: 'text', text: content }];
@@ -88,7 +89,7 @@ const modelLoop = async (
 ): Promise<void> => {
   const workflows = await loadChatWorkflows(deps);
   const tools = chatTools(workflows);
-  const toolContext = { ...deps, workflows, message };
+  const toolContext = { ...deps, workflows, message, runs: deps.store.runs(conversationId) };
   const system = `${SYSTEM}\n\nWorkflows on this server:\n${describeCatalog(workflows) || '(none)'}`;
   const startedRuns: string[] = [];
   const maxRounds = deps.maxRounds ?? 8;
@@ -111,7 +112,7 @@ const modelLoop = async (
       if (block.type !== 'tool_use') continue;
       emit({ type: 'tool.call', id: block.id, name: block.name, input: block.input });
       const outcome = await executeTool(toolContext, block.name, block.input).catch((error: Error): ToolOutcome => ({
-        content: `The tool failed: ${error.message}`,
+        content: `Something went wrong on the server: ${error.message}`,
         isError: true,
       }));
       if (outcome.pending) {
@@ -135,7 +136,10 @@ const modelLoop = async (
     deps.store.append(conversationId, { role: 'user', content: results });
   }
   if (!finished)
-    emit({ type: 'error', message: `Claude was still calling tools after ${maxRounds} rounds; stopped this turn` });
+    emit({
+      type: 'error',
+      message: `I could not finish this in ${maxRounds} rounds, so I stopped. Try asking again in fewer steps.`,
+    });
   for (const runId of startedRuns) {
     const followed = await followRun(deps.api, runId, emit, { signal });
     say(deps, conversationId, emit, `\n${followed.text}`);

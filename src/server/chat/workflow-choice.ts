@@ -1,4 +1,5 @@
 // Which workflow a start_run means when the model named none it knows: the one unique fit, or a clear error.
+// The note and the error are worded for the person: a model may pass them on as they are.
 
 export interface WorkflowCandidate {
   id: string;
@@ -10,6 +11,13 @@ export interface WorkflowCandidate {
 export type WorkflowChoice = { id: string; note?: string } | { error: string };
 
 const contains = (haystack: string, needle: string): boolean => haystack.toLowerCase().includes(needle.toLowerCase());
+
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (items: string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+
+const titled = (candidate: WorkflowCandidate): string =>
+  candidate.name && candidate.name !== candidate.id ? `${candidate.name} (${candidate.id})` : candidate.id;
 
 /**
  * An exact id wins. Otherwise the workflows whose id or name contain the requested word (all, when
@@ -27,20 +35,20 @@ export const chooseWorkflow = (
     ? candidates.filter((candidate) => contains(candidate.id, requested) || contains(candidate.name, requested))
     : candidates;
   const fitting = named.filter((candidate) => inputNames.every((name) => candidate.inputs.includes(name)));
-  const available = candidates.map((candidate) => candidate.id).join(', ') || 'none';
+  const available = candidates.map((candidate) => candidate.id).join(', ');
   if (fitting.length === 1) {
     const why =
       inputNames.length > 0
-        ? `it is the only one that takes ${inputNames.join(', ')}`
-        : `it is the only one matching "${requested}"`;
-    return { id: fitting[0].id, note: `No workflow was named exactly; chose ${fitting[0].id} because ${why}.` };
+        ? `it is the only workflow here that takes ${listed(inputNames)}`
+        : `it is the only workflow here whose name matches "${requested}"`;
+    return { id: fitting[0].id, note: `I picked ${titled(fitting[0])}: ${why}.` };
   }
   if (fitting.length > 1) {
-    return {
-      error: `"${requested || '(no workflow)'}" could mean ${fitting.map((candidate) => candidate.id).join(', ')}: ask the person which one.`,
-    };
+    const asked = requested ? `"${requested}" could be` : 'That could be';
+    return { error: `${asked} ${listed(fitting.map(titled))}. Which one do you mean?` };
   }
+  const what = requested ? `no workflow called "${requested}"` : 'no workflow';
   return {
-    error: `Unknown workflow "${requested}"${inputNames.length > 0 ? ` taking ${inputNames.join(', ')}` : ''}. Available: ${available}.`,
+    error: `There is ${what}${inputNames.length > 0 ? ` that takes ${listed(inputNames)}` : ''} here. ${available ? `The workflows I can run are: ${available}.` : 'No workflows are set up here yet.'}`,
   };
 };

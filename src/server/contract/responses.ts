@@ -11,6 +11,8 @@ export type WorkflowList = InferResponseType<Api['workflows']['$get'], 200>;
 export type WorkflowSummary = WorkflowList['workflows'][number];
 /** GET /api/workflows/:id: the summary, the graph (when the workflow loads) and its Mermaid. */
 export type WorkflowDetail = InferResponseType<Api['workflows'][':id']['$get'], 200>;
+/** GET /api/workflows/:id/machine: the compiled machine as a statechart. */
+export type MachineChart = InferResponseType<Api['workflows'][':id']['machine']['$get'], 200>;
 
 /** GET /api/runs?limit&offset&workflow&status&q */
 export type RunListQuery = InferRequestType<Runs['$get']>['query'];

@@ -27,6 +27,7 @@ const PAGE_FILES = [
   'json-tree.js',
   'runs-list.js',
   'format.js',
+  'statechart.js',
 ];
 
 const require = createRequire(import.meta.url);

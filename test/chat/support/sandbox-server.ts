@@ -28,6 +28,10 @@ export interface SandboxServerOptions {
   workflowsDir?: string;
   /** Pace the emulated Claude stream (default: all at once, so tests that only read the text stay fast). */
   pacing?: StreamPacing;
+  /** Let `cli` nodes run (off by default, as on a real server). */
+  allowCli?: boolean;
+  /** More `${secrets.NAME}` values beside the sandbox's Stripe and Claude keys. */
+  secrets?: Record<string, string>;
 }
 
 export const startSandboxServer = async (options: SandboxServerOptions = {}): Promise<SandboxServer> => {
@@ -41,13 +45,14 @@ export const startSandboxServer = async (options: SandboxServerOptions = {}): Pr
     port: 0,
     token: options.token,
     migrations: chatMigrations,
-    secrets: serviceSecrets(modes, {}),
+    allowCli: options.allowCli,
+    secrets: serviceSecrets(modes, {}, options.secrets),
     log: () => {},
     runtime: {
       startRun,
       load: loadWorkflowFile,
       createExecutors: () => ({
-        ...createLocalExecutors(),
+        ...createLocalExecutors({ allowCli: options.allowCli }),
         ...createServiceExecutors({ mode: modes, sandbox, env: {} }),
       }),
     },

@@ -9,6 +9,7 @@ import { RUN_EVENT_TYPES } from './run-event-types.js';
 /** @typedef {import('../../contract/responses.ts').WorkflowList} WorkflowList */
 /** @typedef {import('../../contract/responses.ts').WorkflowSummary} WorkflowSummary */
 /** @typedef {import('../../contract/responses.ts').WorkflowDetail} WorkflowDetail */
+/** @typedef {import('../../contract/responses.ts').MachineChart} MachineChart */
 /** @typedef {import('../../contract/responses.ts').RunListQuery} RunListQuery */
 /** @typedef {import('../../contract/responses.ts').RunList} RunList */
 /** @typedef {import('../../contract/responses.ts').RunListItem} RunListItem */
@@ -82,6 +83,9 @@ export const listWorkflows = () => getJson('/api/workflows');
 
 /** @type {(id: string) => Promise<WorkflowDetail>} */
 export const getWorkflow = (id) => getJson(`/api/workflows/${part(id)}`);
+
+/** @type {(id: string) => Promise<MachineChart>} */
+export const getMachine = (id) => getJson(`/api/workflows/${part(id)}/machine`);
 
 /** @type {(query: RunListQuery) => Promise<RunList>} */
 export const listRuns = (query) => {

@@ -1,5 +1,9 @@
-// The Inspector panel: XState's own view of a run — its actors, the events between them, and the machine's state
-// value and context at the moment you pick — fed by /api/runs/:id/inspect.
+// The Inspector panel: XState's own view of a run (fed by /api/runs/:id/inspect) — its actors, the events between
+// them, the machine's state value and context at the moment you pick — and the compiled machine as a statechart with
+// that moment's state lit.
+import { getMachine, getRun } from './api.js';
+import { createStatechart } from './statechart.js';
+
 const RECORD_TYPES = ['@xstate.actor', '@xstate.event', '@xstate.snapshot', '@xstate.microstep'];
 
 const element = (tag, className, text) => {
@@ -25,11 +29,16 @@ const SKELETON = `
       <h3>Context</h3><pre class="inspector-context"></pre>
       <h3>Event payload</h3><pre class="inspector-payload"></pre>
     </section>
-  </div>`;
+  </div>
+  <details class="inspector-chart" open>
+    <summary>Statechart <span class="inspector-hint">the compiled machine; the lit state is the one at that moment</span></summary>
+    <div class="statechart"></div>
+  </details>`;
 
 export const createInspector = (root) => {
   root.innerHTML = SKELETON;
   const $ = (selector) => root.querySelector(selector);
+  const chart = createStatechart($('.statechart'));
   let source;
   let view;
 
@@ -61,6 +70,7 @@ export const createInspector = (root) => {
     $('.inspector-at').textContent = view.selected ? `after #${view.selected}` : 'latest';
     $('.inspector-value').textContent = moment ? `${stateText(moment.snapshot.value)} · ${moment.snapshot.status}` : '';
     $('.inspector-value').dataset.value = moment ? stateText(moment.snapshot.value) : '';
+    chart.highlight(moment?.snapshot.value);
     $('.inspector-context').textContent = moment?.snapshot.context
       ? JSON.stringify(moment.snapshot.context, null, 2)
       : '';
@@ -152,11 +162,23 @@ export const createInspector = (root) => {
   const reset = () => {
     source?.close();
     source = undefined;
+    delete root.dataset.runId;
     view = fresh();
     $('.inspector-actors').replaceChildren();
     $('.inspector-events').replaceChildren();
     $('.inspector-empty').hidden = false;
+    chart.clear();
+    $('.inspector-chart').hidden = true;
     showMoment();
+  };
+
+  /** The machine the run executes, drawn once its workflow is known; a run picked meanwhile wins. */
+  const drawMachine = async (runId) => {
+    const { workflowId } = await getRun(runId);
+    const { chart: machine } = await getMachine(workflowId);
+    if (root.dataset.runId !== runId) return;
+    $('.inspector-chart').hidden = false;
+    await chart.show(machine);
   };
 
   reset();
@@ -170,6 +192,11 @@ export const createInspector = (root) => {
       const handle = (message) => add(JSON.parse(message.data));
       for (const type of RECORD_TYPES) stream.addEventListener(type, handle);
       source = stream;
+      drawMachine(runId).catch((error) => {
+        if (root.dataset.runId !== runId) return;
+        $('.inspector-chart').hidden = false;
+        $('.statechart').textContent = `The statechart is not available: ${error.message}`;
+      });
     },
   };
 };

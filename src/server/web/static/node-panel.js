@@ -1,4 +1,5 @@
-// The node panel: what one node of the shown run received, sent, got back and produced, per visit and attempt.
+// The node panel: what one node of the shown run received (resolved, secrets masked), sent, got back and produced,
+// per visit and attempt: HTTP calls, commands run, what a person was asked.
 import { element, formatMs } from './format.js';
 import { jsonBlock } from './json-tree.js';
 
@@ -24,6 +25,30 @@ const callView = (call) => {
     box.append(
       jsonBlock('Response', { status: response.status, headers: response.headers ?? {}, body: response.body ?? null }),
     );
+  return box;
+};
+
+/** A word the shell would split or expand, quoted so the line reads as the command that ran. */
+const shellWord = (word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+const commandView = (command) => {
+  const box = element('div', 'node-call node-command');
+  box.dataset.attempt = String(command.attempt);
+  box.append(element('p', 'node-call-line', `attempt ${command.attempt}: $ ${command.argv.map(shellWord).join(' ')}`));
+  box.append(
+    jsonBlock('Command', {
+      argv: command.argv,
+      ...(command.cwd ? { cwd: command.cwd } : {}),
+      ...(command.env ? { env: command.env } : {}),
+    }),
+  );
+  return box;
+};
+
+const askedView = (asked) => {
+  const box = element('div', 'node-asked');
+  if (asked.prompt) box.append(element('p', 'node-asked-prompt', asked.prompt));
+  if (asked.details) box.append(jsonBlock('Also shown', asked.details));
   return box;
 };
 
@@ -85,6 +110,11 @@ export const createNodePanel = (root, { onRetryFrom, onClose }) => {
         );
       }
       parts.push(element('h4', '', 'Retries'), retries);
+    }
+    if (entry.asked) parts.push(element('h4', '', 'Asked of the approver'), askedView(entry.asked));
+    if (entry.commands?.length > 0) {
+      parts.push(element('h4', '', 'Commands run'));
+      for (const command of entry.commands) parts.push(commandView(command));
     }
     if (entry.calls.length > 0) {
       parts.push(element('h4', '', 'HTTP calls'));

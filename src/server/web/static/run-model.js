@@ -1,4 +1,5 @@
-// Folds a run's events into what the page shows per node: status, visits, attempts, HTTP calls, retries, outputs.
+// Folds a run's events into what the page shows per node: status, visits, attempts, HTTP calls, commands run, what a
+// person was asked, retries, outputs.
 const FINAL = new Set(['run.completed', 'run.failed']);
 
 /** @typedef {import('./api.js').RunEvent} RunEvent */
@@ -29,6 +30,8 @@ const freshNode = (id) => ({
   outputs: undefined,
   error: undefined,
   calls: [],
+  commands: [],
+  asked: undefined,
   retries: [],
   visitLog: [],
 });
@@ -92,6 +95,9 @@ export const createRunModel = (runId) => {
         if (call) call.response = event;
         return;
       }
+      case 'node.command':
+        node(event.node).commands.push({ attempt: event.attempt, argv: event.argv, cwd: event.cwd, env: event.env });
+        return;
       case 'node.retrying':
         node(event.node).retries.push({
           attempt: event.attempt,
@@ -102,7 +108,7 @@ export const createRunModel = (runId) => {
         });
         return;
       case 'human.waiting':
-        node(event.node).status = 'waiting';
+        Object.assign(node(event.node), { status: 'waiting', asked: { prompt: event.prompt, details: event.details } });
         return;
       case 'node.completed':
       case 'node.failed': {

@@ -11,6 +11,8 @@ const describe = (event) => {
       return `${event.node} → ${event.method} ${event.url}`;
     case 'node.response':
       return `${event.node} ← HTTP ${event.status}${event.replayed ? ' (replayed)' : ''}`;
+    case 'node.command':
+      return `${event.node} $ ${event.argv.join(' ')}`;
     case 'node.retrying':
       return `${event.node} retrying in ${formatMs(event.delayMs)}: ${event.error.message}`;
     case 'node.completed':
