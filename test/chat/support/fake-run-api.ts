@@ -108,7 +108,8 @@ export const fakeRunApi = (): FakeRunApi => {
       updatedAt: new Date(0).toISOString(),
       lastSeq: 0,
       nodes: {},
-      waiting: [],
+      // A run that waits for a person at its review step (the approvals the tests send).
+      waiting: ['review'],
       outputs: {},
     }),
     signal: async (runId, node, decision) => {
