@@ -1,6 +1,6 @@
 // `--input name=value` flags → typed workflow inputs; a misspelt name or a value of the wrong type is a usage error.
 import { coerceInput } from '../machine/run-inputs.ts';
-import { splitPair } from '../machine/secrets.ts';
+import { splitPair } from '../services/secrets.ts';
 import { didYouMean } from '../osop/suggest.ts';
 import type { InputSpec, Workflow } from '../osop/workflow.ts';
 

@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { join, dirname, resolve } from 'node:path';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { LoadResult, Workflow } from '../osop/workflow.ts';
-import { knownSecrets } from '../machine/secrets.ts';
+import { knownSecrets } from '../services/secrets.ts';
 import { lockDatabase, type DatabaseLock } from '../store/database-lock.ts';
+import { osoplogWriter } from '../store/osoplog-files.ts';
 import { IdempotencyStore } from '../store/idempotency-store.ts';
 import type { Migration } from '../store/migrations.ts';
 import { isPostgresUrl, openPostgresStore } from '../store/postgres-store.ts';
@@ -112,7 +113,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     secret,
     masked: knownSecrets((name) => (name === 'SOPSTATE_TOKEN' ? options.token : secret(name))),
     env: options.env,
-    logDir,
+    writeRecord: osoplogWriter(logDir),
     log,
   });
   const context: ServerContext = {
