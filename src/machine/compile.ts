@@ -45,7 +45,9 @@ function machineSetup(workflow: Workflow) {
   });
 }
 
-type MachineConfig = Parameters<ReturnType<typeof machineSetup>['createMachine']>[0];
+/** The config of a workflow's machine: setup() types its guards, actions, actors, context and events. */
+export type WorkflowMachineConfig = Parameters<ReturnType<typeof machineSetup>['createMachine']>[0];
+type MachineConfig = WorkflowMachineConfig;
 /** One state of the machine, typed by the setup: guard and action references are checked against their params. */
 type StateConfig = NonNullable<MachineConfig['states']>[string];
 type StatesConfig = Record<string, StateConfig>;
@@ -255,7 +257,12 @@ export function compileWorkflow(workflow: Workflow) {
       ...(workflow.timeoutMs ? { [TIMEOUT_EVENT]: { target: finalId('TIMEOUT'), actions: 'timeoutRun' } } : {}),
     },
   };
+  return machineOfConfig(workflow, config);
+}
+
+/** The machine a config builds with `workflow`'s guards, actions and (stand-in) node actors. */
+export function machineOfConfig(workflow: Workflow, config: WorkflowMachineConfig) {
   return machineSetup(workflow).createMachine(config);
 }
 
-export type WorkflowMachine = ReturnType<typeof compileWorkflow>;
+export type WorkflowMachine = ReturnType<typeof machineOfConfig>;
