@@ -35,7 +35,17 @@ const update = <P extends Params>(assigner: (args: MachineArgs, params: P) => Pa
   assign<RunContext, MachineEvent, P, MachineEvent, ProvidedNodeActor>(assigner);
 
 type Collect<P extends Params> = Parameters<
-  typeof enqueueActions<RunContext, MachineEvent, P, MachineEvent, ProvidedNodeActor, never, never, never, MachineEmitted>
+  typeof enqueueActions<
+    RunContext,
+    MachineEvent,
+    P,
+    MachineEvent,
+    ProvidedNodeActor,
+    never,
+    never,
+    never,
+    MachineEmitted
+  >
 >[0];
 
 /** An action that assigns and emits, its params typed. */
@@ -50,12 +60,18 @@ function routingOf(context: RunContext, node: string): Routing {
 }
 
 /** What following a recorded decision changes: loop state and skip notes, and the edges it takes. */
-function applied(context: RunContext, { node, decision }: Routing): { update: Partial<RunContext>; edges: TakenEdge[] } {
+function applied(
+  context: RunContext,
+  { node, decision }: Routing,
+): { update: Partial<RunContext>; edges: TakenEdge[] } {
   const loops = { ...context.loops };
   if (decision.key === LOOP_NEXT) loops[node] = { ...loops[node], index: loops[node].index + 1 };
   else delete loops[node];
   if (decision.startLoop) loops[decision.startLoop.body] = decision.startLoop.loop;
-  return { update: { loops, notes: { ...context.notes, ...decision.notes }, routing: undefined }, edges: decision.taken };
+  return {
+    update: { loops, notes: { ...context.notes, ...decision.notes }, routing: undefined },
+    edges: decision.taken,
+  };
 }
 
 const cycleError = (node: string, max: number, cause?: string): RunError => ({

@@ -42,6 +42,9 @@ export interface NodeActorError {
 /** The logic every node state invokes (one per node type; the runner's runs the node's executor). */
 export type NodeActorLogic = PromiseActorLogic<NodeActorOutput, NodeActorInput>;
 
+/** The machine's actors: one NodeActorLogic per node type. */
+export type NodeActors = Record<string, NodeActorLogic>;
+
 /** A node actor as the machine's actions see it: XState's ToProvidedActor of `Record<string, NodeActorLogic>`. */
 export interface ProvidedNodeActor {
   src: string;
@@ -97,17 +100,12 @@ export const TIMEOUT_EVENT = 'run.timeout';
 /** The run passed one of its limits (events, output bytes): `{ type: LIMIT_EVENT, error: LimitError }`. */
 export const LIMIT_EVENT = 'run.limit';
 
-export interface LimitEvent {
-  type: typeof LIMIT_EVENT;
-  error: LimitError;
-}
-
 /** Every event the compiled machine handles: its node actors' results and what the runner sends. */
 export type MachineEvent =
   | NodeDoneEvent
   | NodeErrorEvent
   | DurableEvent
-  | LimitEvent
+  | { type: typeof LIMIT_EVENT; error: LimitError }
   | { type: typeof CANCEL_EVENT }
   | { type: typeof TIMEOUT_EVENT };
 

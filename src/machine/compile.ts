@@ -1,5 +1,5 @@
 // Workflow → XState machine: one state per node (named by its id), invoking an actor per node type; pure, no I/O.
-import { fromPromise, setup } from 'xstate';
+import { fromPromise, setup, type MetaObject, type NonReducibleUnknown, type SetupReturn } from 'xstate';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
 import { createActions, type MachineEmitted } from './actions.ts';
 import {
@@ -11,6 +11,7 @@ import {
   type NodeActorInput,
   type NodeActorLogic,
   type NodeActorOutput,
+  type NodeActors,
 } from './actor-events.ts';
 import { actorInput, initialContext, type RunContext, type RunInput } from './context.ts';
 import { createGuards, type JoinParams } from './guards.ts';
@@ -32,9 +33,28 @@ const unprovided: NodeActorLogic = fromPromise<NodeActorOutput, NodeActorInput>(
   throw new Error(`no actor was provided for node ${input.node}: run workflows with startRun()`);
 });
 
+/** The params each named guard or action takes, as setup() infers them. */
+type ParamsOf<T> = { [K in keyof T]: T[K] extends (args: never, params: infer P) => unknown ? P : never };
+
+/** Spelled out so the published declarations keep every type (TypeScript elides the inferred one). */
+type MachineSetup = SetupReturn<
+  RunContext,
+  MachineEvent,
+  NodeActors,
+  Record<never, never>,
+  ParamsOf<ReturnType<typeof createActions>>,
+  ParamsOf<ReturnType<typeof createGuards>>,
+  never,
+  string,
+  RunInput,
+  NonReducibleUnknown,
+  MachineEmitted,
+  MetaObject
+>;
+
 /** XState's setup for one workflow: its context, input and events, a node actor per node type, its guards and actions. */
-function machineSetup(workflow: Workflow) {
-  const actors: Record<string, NodeActorLogic> = Object.fromEntries(
+function machineSetup(workflow: Workflow): MachineSetup {
+  const actors: NodeActors = Object.fromEntries(
     [...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, unprovided]),
   );
   return setup({
@@ -46,7 +66,7 @@ function machineSetup(workflow: Workflow) {
 }
 
 /** The config of a workflow's machine: setup() types its guards, actions, actors, context and events. */
-export type WorkflowMachineConfig = Parameters<ReturnType<typeof machineSetup>['createMachine']>[0];
+export type WorkflowMachineConfig = Parameters<MachineSetup['createMachine']>[0];
 type MachineConfig = WorkflowMachineConfig;
 /** One state of the machine, typed by the setup: guard and action references are checked against their params. */
 type StateConfig = NonNullable<MachineConfig['states']>[string];
@@ -191,7 +211,11 @@ function forkState(
   });
   const joined: StateConfig['always'] = fork.join
     ? [
-        { guard: { type: 'joinCycle', params }, target: finalId('FAILED'), actions: [{ type: 'joinCycleLimit', params }] },
+        {
+          guard: { type: 'joinCycle', params },
+          target: finalId('FAILED'),
+          actions: [{ type: 'joinCycleLimit', params }],
+        },
         { guard: { type: 'joinReady', params }, target: resolveTarget(scope, [fork.join], anywhere) },
       ]
     : [];

@@ -118,10 +118,12 @@ export function createGuards(workflow: Workflow) {
       overVisitLimit(args.context, failureDecision(workflow, args, params.node).decision),
     successRoute: (args: MachineArgs, params: RouteParams) =>
       successDecision(workflow, args, params.node).decision.key === params.key,
-    successCycle: (args: MachineArgs, params: NodeParams) => successOverLimit(workflow, args, params.node) !== undefined,
+    successCycle: (args: MachineArgs, params: NodeParams) =>
+      successOverLimit(workflow, args, params.node) !== undefined,
     failureRoute: (args: MachineArgs, params: RouteParams) =>
       failureDecision(workflow, args, params.node).decision.key === params.key,
-    failureCycle: (args: MachineArgs, params: NodeParams) => failureOverLimit(workflow, args, params.node) !== undefined,
+    failureCycle: (args: MachineArgs, params: NodeParams) =>
+      failureOverLimit(workflow, args, params.node) !== undefined,
     joinReady: ({ context }: MachineArgs, params: JoinParams) => joinReady(context, params),
     joinCycle: ({ context }: MachineArgs, params: JoinParams) =>
       joinReady(context, params) && overLimit(workflow, context, [params.join!]) !== undefined,

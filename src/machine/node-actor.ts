@@ -10,13 +10,7 @@ import { withTimeout } from '../adapters/timeout.ts';
 import { UNCERTAIN_WINDOW_MS } from '../adapters/uncertain.ts';
 import { resolveTemplate, TemplateError } from '../osop/template.ts';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
-import type {
-  DurableNodeState,
-  NodeActorError,
-  NodeActorInput,
-  NodeActorLogic,
-  NodeActorOutput,
-} from './actor-events.ts';
+import type { DurableNodeState, NodeActorError, NodeActorInput, NodeActorOutput, NodeActors } from './actor-events.ts';
 import { LostSecretError } from './output-secrets.ts';
 import { toPlainJson } from './plain-json.ts';
 import { runServicesOf, type NodeActorDeps } from './run-services.ts';
@@ -122,7 +116,7 @@ async function runNode(
   };
   const recorded = deps.completedBefore.get(`${node.id}:${input.visit}`);
   if (recorded) return recorded;
-  // Streamed text is masked as a stream, so a secret split across deltas never goes out whole.
+  // Streamed text is masked as a stream, so no secret split over several deltas goes out whole.
   const stream = createStreamMasker(deps.redact.masking);
   const emitStreamed = (body: RunEventBody) => {
     if (body.type === 'node.request' || body.type === 'node.response')
@@ -209,11 +203,12 @@ async function runNode(
 }
 
 /** Node actors for every node type of `workflow`; each runs in the run whose input carries RunServices. */
-export function createNodeActors(workflow: Workflow): Record<string, NodeActorLogic> {
+export function createNodeActors(workflow: Workflow): NodeActors {
   const { nodes } = workflowIndex(workflow);
   const logic = fromPromise<NodeActorOutput, NodeActorInput>(async ({ input, signal, system }) => {
     const services = runServicesOf(system);
-    if (!services) throw new Error(`node ${input.node} has no run services in its input: run workflows with startRun()`);
+    if (!services)
+      throw new Error(`node ${input.node} has no run services in its input: run workflows with startRun()`);
     return runNode(services.deps, nodes.get(input.node)!, input, signal);
   });
   return Object.fromEntries([...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, logic]));

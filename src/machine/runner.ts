@@ -196,11 +196,8 @@ class RunSession {
       ...(options.inspect ? { inspect: options.inspect } : {}),
       clock: longClock,
     });
-    this.#deadline = workflowDeadline(
-      this.#workflow.timeoutMs,
-      this.#actor.getSnapshot().context,
-      this.#clock(),
-      () => this.#actor.send({ type: TIMEOUT_EVENT }),
+    this.#deadline = workflowDeadline(this.#workflow.timeoutMs, this.#actor.getSnapshot().context, this.#clock(), () =>
+      this.#actor.send({ type: TIMEOUT_EVENT }),
     );
     this.done = new Promise<RunResult>((resolve) => (this.#resolveDone = resolve));
   }
@@ -270,7 +267,8 @@ class RunSession {
       if (snapshot.status === 'active' && snapshot.children[node]) continue;
       this.#inFlight.delete(node);
       if (interrupted) this.publish({ type: 'node.failed', node, visit, durationMs: 0, error: interrupted });
-      else this.publish({ type: 'node.skipped', node, reason: 'stopped before it finished: the run moved on without it' });
+      else
+        this.publish({ type: 'node.skipped', node, reason: 'stopped before it finished: the run moved on without it' });
     }
   }
 

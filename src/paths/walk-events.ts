@@ -1,10 +1,5 @@
 // The synthetic actor events a graph walk feeds the compiled machine: one per outcome of each running node.
-import {
-  doneEventType,
-  errorEventType,
-  type NodeDoneEvent,
-  type NodeErrorEvent,
-} from '../machine/actor-events.ts';
+import { doneEventType, errorEventType, type NodeDoneEvent, type NodeErrorEvent } from '../machine/actor-events.ts';
 import type { Outcome } from './outcomes.ts';
 
 export type WalkEvent = NodeDoneEvent | NodeErrorEvent;

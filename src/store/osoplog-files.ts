@@ -7,8 +7,7 @@ import type { RecordWriter } from '../machine/run-options.ts';
 import { errorMessage } from '../util/error-message.ts';
 
 /** `<dir>/<runId>.osoplog.yaml`, the run id made safe for a file name. */
-export const osoplogPath = (dir: string, runId: string): string =>
-  join(dir, `${runId.replace(/[^\w.-]/g, '_')}.osoplog.yaml`);
+const osoplogPath = (dir: string, runId: string): string => join(dir, `${runId.replace(/[^\w.-]/g, '_')}.osoplog.yaml`);
 
 /** Writes each record to `dir` (created if missing) and resolves with the file's path. */
 export function osoplogWriter(dir: string): RecordWriter {

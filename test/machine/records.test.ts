@@ -34,7 +34,11 @@ describe('secret fields in outputs', () => {
       }),
       pay_page: ({ runtime }) => (seen.push(runtime.url), { outputs: { echoed: `went to ${String(runtime.url)}` } }),
     });
-    const result = await run(payment, { executors, writeRecord: osoplogWriter(logDir), onSnapshot: (snapshot) => snapshots.push(snapshot) });
+    const result = await run(payment, {
+      executors,
+      writeRecord: osoplogWriter(logDir),
+      onSnapshot: (snapshot) => snapshots.push(snapshot),
+    });
     expect(result.status).toBe('COMPLETED');
     expect(seen).toEqual([`https://pay.example/${SECRET}`]);
     const osoplog = await readFile(result.osoplogPath!, 'utf8');
@@ -66,7 +70,11 @@ edges: []
 
   it('tells a cancelled run from a failure, and stays schema-valid', async () => {
     const logDir = await mkdtemp(join(tmpdir(), 'records-'));
-    const handle = startRun({ workflow: slow, executors: scripted({ wait: hang }), writeRecord: osoplogWriter(logDir) });
+    const handle = startRun({
+      workflow: slow,
+      executors: scripted({ wait: hang }),
+      writeRecord: osoplogWriter(logDir),
+    });
     await vi.waitFor(() => expect(handle.runId).toBeTruthy());
     handle.cancel();
     const result = await handle.done;

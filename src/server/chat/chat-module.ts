@@ -28,7 +28,7 @@ export const chatModule =
         fetch: (path, init) => Promise.resolve(app.request(path, init)),
         inspectWorkflow: async (id) => {
           const entry = await ctx.catalog.get(id).catch(() => undefined);
-          return entry?.workflow as unknown as Record<string, unknown> | undefined;
+          return entry ? { ...entry.workflow } : undefined;
         },
       }),
     );
