@@ -67,9 +67,8 @@ function machineSetup(workflow: Workflow): MachineSetup {
 
 /** The config of a workflow's machine: setup() types its guards, actions, actors, context and events. */
 export type WorkflowMachineConfig = Parameters<MachineSetup['createMachine']>[0];
-type MachineConfig = WorkflowMachineConfig;
 /** One state of the machine, typed by the setup: guard and action references are checked against their params. */
-type StateConfig = NonNullable<MachineConfig['states']>[string];
+type StateConfig = NonNullable<WorkflowMachineConfig['states']>[string];
 type StatesConfig = Record<string, StateConfig>;
 /** A single transition object out of XState's `SingleOrArray<target | config>` unions. */
 type TransitionIn<T> = Exclude<T, string | undefined | readonly unknown[]>;
@@ -268,7 +267,7 @@ export function compileWorkflow(workflow: Workflow) {
   const machineId = workflow.id.replace(/[.#]/g, '_');
   const states: StatesConfig = { ...scopeStates(workflow, plan, anywhere, machineId) };
   for (const state of FINAL_STATES) states[state] = { id: `run:${state}`, type: 'final' };
-  const config: MachineConfig = {
+  const config: WorkflowMachineConfig = {
     id: machineId,
     context: ({ input }) => initialContext(workflow, input),
     initial: workflow.start.length > 1 ? forkKey(workflow.start) : workflow.start[0],
