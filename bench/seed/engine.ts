@@ -20,7 +20,7 @@ export interface EngineOptions {
   fetch?: FetchLike;
 }
 
-/** One run per call; no logDir, so no .osoplog is written. Rejects unless the run completes with the receipt. */
+/** One run per call; no writeRecord, so no .osoplog is written. Rejects unless the run completes with the receipt. */
 export function createEngine(workflow: Workflow, urls: SandboxUrls, options: EngineOptions = {}): () => Promise<void> {
   const executors = createServiceExecutors({ mode: SANDBOX_MODES, sandbox: urls, env: {}, fetch: options.fetch });
   const secrets = serviceSecrets(SANDBOX_MODES, {});

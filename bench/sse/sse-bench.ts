@@ -45,7 +45,7 @@ function stampingStartRun(stamps: Map<string, Map<number, number>>) {
     const byRun = new Map<number, number>();
     return startRun({
       ...options,
-      logDir: undefined,
+      writeRecord: undefined,
       onEvent: (event) => {
         if (!stamps.has(event.runId)) stamps.set(event.runId, byRun);
         byRun.set(event.seq, now());

@@ -1,6 +1,6 @@
 // `--input name=value` flags → typed workflow inputs through osop's one input check (the same rules as the page's
 // form and POST /api/runs `inputText`); a misspelt name or a value of the wrong type is a usage error.
-import { splitPair } from '../machine/secrets.ts';
+import { splitPair } from '../services/secrets.ts';
 import { checkInputs, type InputProblem } from '../osop/input-schema.ts';
 import type { Workflow } from '../osop/workflow.ts';
 

@@ -1,15 +1,12 @@
 // The compiled machine as JSON XState's createMachine accepts again: guards, actions and actors referenced by name.
-import { setup, type AnyStateMachine } from 'xstate';
-import { compileWorkflow } from '../machine/compile.ts';
+import type { AnyStateMachine } from 'xstate';
+import { machineOfConfig, type WorkflowMachine, type WorkflowMachineConfig } from '../machine/compile.ts';
 import { actorInput, initialContext, type RunContext, type RunInput } from '../machine/context.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import type { JsonValue } from './json-safe.ts';
 
-/** Any XState machine (typed loosely: a compiled workflow machine is not assignable to AnyStateMachine). */
-export interface MachineLike {
-  readonly config: unknown;
-  readonly root: unknown;
-}
+/** What export reads of any XState machine (a compiled workflow's included). */
+export type MachineLike = Pick<AnyStateMachine, 'config' | 'root'>;
 
 /** A machine config with no functions in it: `createMachine(json)` builds it; `machineFromJson` makes it runnable. */
 export type MachineJson = { [key: string]: JsonValue };
@@ -73,8 +70,9 @@ function withInputs(state: Config): Config {
  * implementations `compileWorkflow(workflow)` uses, the run context factory, and each invoke's input
  * (`actorInput(context, <invoke id>)`). Provide real node actors with `.provide({ actors })`, as the runner does.
  */
-export function machineFromJson(json: MachineJson, workflow: Workflow): AnyStateMachine {
-  const { actors, guards, actions } = compileWorkflow(workflow).implementations;
+export function machineFromJson(json: MachineJson, workflow: Workflow): WorkflowMachine {
   const config = withInputs({ ...json, context: ({ input }: { input: RunInput }) => initialContext(workflow, input) });
-  return setup({ actors, guards, actions } as never).createMachine(config as never) as unknown as AnyStateMachine;
+  // A config read back from JSON: its guard and action names are strings only XState resolves (setup's
+  // implementations), so no type check can tell it is a WorkflowMachineConfig; machineToJson made it from one.
+  return machineOfConfig(workflow, config as WorkflowMachineConfig);
 }

@@ -65,7 +65,7 @@ function renderChildren(node: AnyStateNode, ids: Ids, lines: string[], indent: s
 /** Mermaid `stateDiagram-v2` text of the machine; transitions the root handles from any state are notes. */
 export function machineToMermaid(machine: MachineLike): string {
   const ids = new Ids();
-  const root = machine.root as AnyStateNode;
+  const { root } = machine;
   const lines = ['stateDiagram-v2', `  %% machine ${label(root.id)}`];
   renderChildren(root, ids, lines, '  ');
   for (const transition of transitionsOf(root)) {

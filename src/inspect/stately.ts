@@ -73,6 +73,8 @@ async function untilListening(port: number): Promise<void> {
 
 export function startStatelyInspector(options: StatelyInspectorOptions): StatelySession {
   const redact = createRedactor(options.secrets ?? {});
+  // toJsonSafe keeps the event's shape, minus the functions and actor objects a WebSocket cannot carry anyway; its
+  // JsonValue result cannot say which shape, and no type describes "this event type as JSON".
   const sanitize = (event: StatelyInspectionEvent) =>
     toJsonSafe(event, { redact }) as unknown as StatelyInspectionEvent;
   const port = options.port ?? DEFAULT_RELAY_PORT;

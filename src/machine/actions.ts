@@ -1,5 +1,5 @@
 // Named actions of the compiled machine: context bookkeeping and `edge.taken` emission; no I/O.
-import { assign, enqueueActions } from 'xstate';
+import { assign, enqueueActions, type ParameterizedObject } from 'xstate';
 import type { Workflow } from '../osop/workflow.ts';
 import { DEFAULT_MAX_VISITS, type RunContext, type RunError, type Routing } from './context.ts';
 import {
@@ -7,11 +7,11 @@ import {
   routedOverLimit,
   successDecision,
   type JoinParams,
-  type MachineEvent,
+  type MachineArgs,
   type NodeParams,
 } from './guards.ts';
 import { LOOP_NEXT, type TakenEdge } from './route.ts';
-import { DURABLE_EVENT, type DurableEvent } from './actor-events.ts';
+import { DURABLE_EVENT, LIMIT_EVENT, type MachineEvent, type ProvidedNodeActor } from './actor-events.ts';
 import { workflowIndex } from './workflow-index.ts';
 
 export type EdgeTakenEmitted = TakenEdge & { type: 'edge.taken' };
@@ -28,30 +28,50 @@ export interface RouteActionParams extends NodeParams {
   on: 'success' | 'failure';
 }
 
-interface ActionArgs {
-  context: RunContext;
-  event: MachineEvent;
-}
+type Params = ParameterizedObject['params'] | undefined;
 
-type Enqueue = {
-  assign: (update: Partial<RunContext>) => void;
-  emit: (event: MachineEmitted) => void;
-};
+/** An assign action of this machine, its params typed (setup() checks every reference to it against them). */
+const update = <P extends Params>(assigner: (args: MachineArgs, params: P) => Partial<RunContext>) =>
+  assign<RunContext, MachineEvent, P, MachineEvent, ProvidedNodeActor>(assigner);
 
-const isDurableEvent = (event: MachineEvent | DurableEvent): event is DurableEvent => event.type === DURABLE_EVENT;
+type Collect<P extends Params> = Parameters<
+  typeof enqueueActions<
+    RunContext,
+    MachineEvent,
+    P,
+    MachineEvent,
+    ProvidedNodeActor,
+    never,
+    never,
+    never,
+    MachineEmitted
+  >
+>[0];
+
+/** An action that assigns and emits, its params typed. */
+const sequence = <P extends Params>(collect: Collect<P>) =>
+  enqueueActions<RunContext, MachineEvent, P, MachineEvent, ProvidedNodeActor, never, never, never, MachineEmitted>(
+    collect,
+  );
 
 function routingOf(context: RunContext, node: string): Routing {
   if (context.routing?.node !== node) throw new Error(`internal: no routing decision recorded for ${node}`);
   return context.routing;
 }
 
-function applyDecision(context: RunContext, { node, decision }: Routing, enqueue: Enqueue): void {
+/** What following a recorded decision changes: loop state and skip notes, and the edges it takes. */
+function applied(
+  context: RunContext,
+  { node, decision }: Routing,
+): { update: Partial<RunContext>; edges: TakenEdge[] } {
   const loops = { ...context.loops };
   if (decision.key === LOOP_NEXT) loops[node] = { ...loops[node], index: loops[node].index + 1 };
   else delete loops[node];
   if (decision.startLoop) loops[decision.startLoop.body] = decision.startLoop.loop;
-  enqueue.assign({ loops, notes: { ...context.notes, ...decision.notes }, routing: undefined });
-  for (const edge of decision.taken) enqueue.emit({ type: 'edge.taken', ...edge });
+  return {
+    update: { loops, notes: { ...context.notes, ...decision.notes }, routing: undefined },
+    edges: decision.taken,
+  };
 }
 
 const cycleError = (node: string, max: number, cause?: string): RunError => ({
@@ -64,7 +84,7 @@ export function createActions(workflow: Workflow) {
   const { nodes } = workflowIndex(workflow);
   const maxIterations = (node: string) => nodes.get(node)?.maxIterations ?? 3;
   return {
-    enterNode: assign(({ context }: ActionArgs, { node }: NodeParams) => {
+    enterNode: update(({ context }, { node }: NodeParams) => {
       const state = context.nodes[node];
       const iterating = (context.loops[node]?.index ?? 0) > 0;
       return {
@@ -79,26 +99,30 @@ export function createActions(workflow: Workflow) {
         },
       };
     }),
-    completeNode: assign((args: ActionArgs, { node }: NodeParams) => {
+    // The decision the guards took, recorded once for the actions after it (they read `context.routing`).
+    completeNode: update((args, { node }: NodeParams) => {
       const { after, decision } = successDecision(workflow, args, node);
       return { outputs: after.outputs, nodes: after.nodes, routing: { node, decision } };
     }),
-    failNode: assign((args: ActionArgs, { node }: NodeParams) => {
+    failNode: update((args, { node }: NodeParams) => {
       const { after, decision, error } = failureDecision(workflow, args, node);
       return { nodes: after.nodes, routing: { node, decision, error } };
     }),
-    route: enqueueActions(({ context, enqueue }: ActionArgs & { enqueue: Enqueue }, params: RouteActionParams) => {
-      applyDecision(context, routingOf(context, params.node), enqueue);
+    route: sequence(({ context, enqueue }, params: RouteActionParams) => {
+      const { update: change, edges } = applied(context, routingOf(context, params.node));
+      enqueue.assign(change);
+      for (const edge of edges) enqueue.emit({ type: 'edge.taken', ...edge });
     }),
-    cycleLimit: enqueueActions(({ context, enqueue }: ActionArgs & { enqueue: Enqueue }, params: RouteActionParams) => {
+    cycleLimit: sequence(({ context, enqueue }, params: RouteActionParams) => {
       const routing = routingOf(context, params.node);
       const target = routedOverLimit(workflow, context, routing, params.on);
       const cause = routing.error ? `${params.node}: ${routing.error.message}` : undefined;
-      applyDecision(context, routing, enqueue);
+      const { update: change, edges } = applied(context, routing);
       const node = target ?? params.node;
-      enqueue.assign({ error: cycleError(node, maxIterations(node), cause) });
+      enqueue.assign({ ...change, error: cycleError(node, maxIterations(node), cause) });
+      for (const edge of edges) enqueue.emit({ type: 'edge.taken', ...edge });
     }),
-    conditionFailed: enqueueActions(({ context, enqueue }: ActionArgs & { enqueue: Enqueue }, { node }: NodeParams) => {
+    conditionFailed: sequence(({ context, enqueue }, { node }: NodeParams) => {
       const message = `${node}: cannot route: ${routingOf(context, node).decision.failure}`;
       const state = context.nodes[node];
       enqueue.assign({
@@ -108,42 +132,38 @@ export function createActions(workflow: Workflow) {
       });
       enqueue.emit({ type: 'condition.failed', node, visit: state.visits, message });
     }),
-    visitLimit: assign(({ context }: ActionArgs, { node }: NodeParams) => {
+    visitLimit: update(({ context }, { node }: NodeParams) => {
       const max = context.maxVisits ?? DEFAULT_MAX_VISITS;
       const message = `visit limit reached after ${node}: this run may make ${max} node visits in all`;
       return { error: { message, code: 'visit_limit', node }, routing: undefined };
     }),
-    failRun: assign(({ context }: ActionArgs, { node }: NodeParams) => {
+    failRun: update(({ context }, { node }: NodeParams) => {
       const error = routingOf(context, node).error!; // failNode, which always runs first, recorded it
       return { error: { message: error.message, code: error.code, node }, routing: undefined };
     }),
-    joinCycleLimit: assign((_: ActionArgs, params: JoinParams) => ({
+    joinCycleLimit: update((_, params: JoinParams) => ({
       error: cycleError(params.join ?? params.fork, maxIterations(params.join ?? '')),
     })),
-    enterFork: assign(({ context }: ActionArgs, params: JoinParams) => ({
+    enterFork: update(({ context }, params: JoinParams) => ({
       joins: { ...context.joins, [params.fork]: { arrived: 0, ended: 0 } },
     })),
-    arrive: assign(({ context }: ActionArgs, params: JoinParams) => {
+    arrive: update(({ context }, params: JoinParams) => {
       const state = context.joins[params.fork] ?? { arrived: 0, ended: 0 };
       return { joins: { ...context.joins, [params.fork]: { ...state, arrived: state.arrived + 1 } } };
     }),
-    endBranch: assign(({ context }: ActionArgs, params: JoinParams) => {
+    endBranch: update(({ context }, params: JoinParams) => {
       const state = context.joins[params.fork] ?? { arrived: 0, ended: 0 };
       return { joins: { ...context.joins, [params.fork]: { ...state, ended: state.ended + 1 } } };
     }),
-    timeoutRun: assign(() => ({
+    timeoutRun: update(() => ({
       error: { message: `workflow timed out after ${Math.round((workflow.timeoutMs ?? 0) / 1000)}s`, code: 'timeout' },
     })),
-    cancelRun: assign(() => ({ error: { message: 'run cancelled', code: 'cancelled' } })),
-    limitRun: assign(({ event }: ActionArgs) => ({ error: limitErrorOf(event.error) })),
-    recordDurable: assign(({ context, event }: ActionArgs) =>
-      isDurableEvent(event) ? { durable: { ...context.durable, [event.node]: event.state } } : {},
+    cancelRun: update(() => ({ error: { message: 'run cancelled', code: 'cancelled' } })),
+    limitRun: update(({ event }) =>
+      event.type === LIMIT_EVENT ? { error: { message: event.error.message, code: event.error.code } } : {},
+    ),
+    recordDurable: update(({ context, event }) =>
+      event.type === DURABLE_EVENT ? { durable: { ...context.durable, [event.node]: event.state } } : {},
     ),
   };
-}
-
-/** The error a LIMIT_EVENT carries (see run-limits.ts). */
-function limitErrorOf(error: unknown): { message: string; code: string } {
-  const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
-  return { message: String(message ?? 'a run limit was reached'), code: String(code ?? 'run_limit') };
 }

@@ -1,4 +1,6 @@
 // The contract between the compiled machine and the actors that run nodes (the runner's, or a path walker's synthetic events).
+import type { PromiseActorLogic } from 'xstate';
+import type { LimitError } from './run-limits.ts';
 
 /** What every node actor receives as `input`. JSON only: it is part of the persisted snapshot. */
 export interface NodeActorInput {
@@ -20,6 +22,8 @@ export interface NodeActorOutput {
   /** Attempts used (retries included); default 1. */
   attempt?: number;
   durationMs?: number;
+  /** When the node finished (epoch ms): `now()` in the conditions that route it, so every guard sees one time. */
+  finishedAt?: number;
 }
 
 /** What a node actor rejects with; `xstate.error.actor.<node id>` carries it as `error`. */
@@ -31,6 +35,21 @@ export interface NodeActorError {
   indeterminate?: boolean;
   attempt?: number;
   durationMs?: number;
+  /** As NodeActorOutput.finishedAt. */
+  finishedAt?: number;
+}
+
+/** The logic every node state invokes (one per node type; the runner's runs the node's executor). */
+export type NodeActorLogic = PromiseActorLogic<NodeActorOutput, NodeActorInput>;
+
+/** The machine's actors: one NodeActorLogic per node type. */
+export type NodeActors = Record<string, NodeActorLogic>;
+
+/** A node actor as the machine's actions see it: XState's ToProvidedActor of `Record<string, NodeActorLogic>`. */
+export interface ProvidedNodeActor {
+  src: string;
+  logic: NodeActorLogic;
+  id: string | undefined;
 }
 
 /** What a node keeps in the persisted snapshot so a resumed run continues its visit (timer start, retry schedule). */
@@ -54,11 +73,25 @@ export interface DurableEvent {
 const DONE_EVENT_PREFIX = 'xstate.done.actor.';
 const ERROR_EVENT_PREFIX = 'xstate.error.actor.';
 
+type DoneEventType = `${typeof DONE_EVENT_PREFIX}${string}`;
+type ErrorEventType = `${typeof ERROR_EVENT_PREFIX}${string}`;
+
 /** The event a node's success arrives as: `{ type: doneEventType(id), output: NodeActorOutput }`. */
-export const doneEventType = (nodeId: string): string => `${DONE_EVENT_PREFIX}${nodeId}`;
+export const doneEventType = (nodeId: string): DoneEventType => `${DONE_EVENT_PREFIX}${nodeId}`;
 
 /** The event a node's failure arrives as: `{ type: errorEventType(id), error: NodeActorError }`. */
-export const errorEventType = (nodeId: string): string => `${ERROR_EVENT_PREFIX}${nodeId}`;
+export const errorEventType = (nodeId: string): ErrorEventType => `${ERROR_EVENT_PREFIX}${nodeId}`;
+
+export interface NodeDoneEvent {
+  type: DoneEventType;
+  output: NodeActorOutput;
+}
+
+/** `error` is what the actor threw: a NodeActorError from the runner's actors, anything from others (toActorError). */
+export interface NodeErrorEvent {
+  type: ErrorEventType;
+  error: unknown;
+}
 
 /** Events the runner sends to the machine. */
 export const CANCEL_EVENT = 'run.cancel';
@@ -66,6 +99,15 @@ export const CANCEL_EVENT = 'run.cancel';
 export const TIMEOUT_EVENT = 'run.timeout';
 /** The run passed one of its limits (events, output bytes): `{ type: LIMIT_EVENT, error: LimitError }`. */
 export const LIMIT_EVENT = 'run.limit';
+
+/** Every event the compiled machine handles: its node actors' results and what the runner sends. */
+export type MachineEvent =
+  | NodeDoneEvent
+  | NodeErrorEvent
+  | DurableEvent
+  | { type: typeof LIMIT_EVENT; error: LimitError }
+  | { type: typeof CANCEL_EVENT }
+  | { type: typeof TIMEOUT_EVENT };
 
 export function toActorError(error: unknown): NodeActorError {
   if (error && typeof error === 'object' && 'message' in error) {
@@ -76,6 +118,7 @@ export function toActorError(error: unknown): NodeActorError {
       indeterminate?: unknown;
       attempt?: unknown;
       durationMs?: unknown;
+      finishedAt?: unknown;
     };
     return {
       message: String(value.message),
@@ -84,6 +127,7 @@ export function toActorError(error: unknown): NodeActorError {
       ...(value.indeterminate === true ? { indeterminate: true } : {}),
       ...(typeof value.attempt === 'number' ? { attempt: value.attempt } : {}),
       ...(typeof value.durationMs === 'number' ? { durationMs: value.durationMs } : {}),
+      ...(typeof value.finishedAt === 'number' ? { finishedAt: value.finishedAt } : {}),
     };
   }
   return { message: String(error), code: 'error', kind: 'error' };

@@ -1,5 +1,5 @@
 // Workflow → XState machine: one state per node (named by its id), invoking an actor per node type; pure, no I/O.
-import { fromPromise, setup } from 'xstate';
+import { fromPromise, setup, type MetaObject, type NonReducibleUnknown, type SetupReturn } from 'xstate';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
 import { createActions, type MachineEmitted } from './actions.ts';
 import {
@@ -7,11 +7,14 @@ import {
   DURABLE_EVENT,
   LIMIT_EVENT,
   TIMEOUT_EVENT,
+  type MachineEvent,
   type NodeActorInput,
+  type NodeActorLogic,
   type NodeActorOutput,
+  type NodeActors,
 } from './actor-events.ts';
 import { actorInput, initialContext, type RunContext, type RunInput } from './context.ts';
-import { createGuards, type JoinParams, type MachineEvent } from './guards.ts';
+import { createGuards, type JoinParams } from './guards.ts';
 import { CompileError, forkKey, planWorkflow, type ForkPlan, type ScopePlan } from './plan.ts';
 import { CONDITION_FAILED, FAIL, failureOutcomes, successOutcomes } from './route.ts';
 import { workflowIndex } from './workflow-index.ts';
@@ -26,11 +29,52 @@ const finalId = (state: FinalState) => `#run:${state}`;
 const RESERVED = new Set<string>([...FINAL_STATES, 'JOINED', 'ENDED']);
 
 /** A stand-in that the runner replaces with `.provide({ actors })`. */
-const unprovided = fromPromise<NodeActorOutput, NodeActorInput>(async ({ input }) => {
+const unprovided: NodeActorLogic = fromPromise<NodeActorOutput, NodeActorInput>(async ({ input }) => {
   throw new Error(`no actor was provided for node ${input.node}: run workflows with startRun()`);
 });
 
-type Config = Record<string, unknown>;
+/** The params each named guard or action takes, as setup() infers them. */
+type ParamsOf<T> = { [K in keyof T]: T[K] extends (args: never, params: infer P) => unknown ? P : never };
+
+/** Spelled out so the published declarations keep every type (TypeScript elides the inferred one). */
+type MachineSetup = SetupReturn<
+  RunContext,
+  MachineEvent,
+  NodeActors,
+  Record<never, never>,
+  ParamsOf<ReturnType<typeof createActions>>,
+  ParamsOf<ReturnType<typeof createGuards>>,
+  never,
+  string,
+  RunInput,
+  NonReducibleUnknown,
+  MachineEmitted,
+  MetaObject
+>;
+
+/** XState's setup for one workflow: its context, input and events, a node actor per node type, its guards and actions. */
+function machineSetup(workflow: Workflow): MachineSetup {
+  const actors: NodeActors = Object.fromEntries(
+    [...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, unprovided]),
+  );
+  return setup({
+    types: {} as { context: RunContext; input: RunInput; events: MachineEvent; emitted: MachineEmitted },
+    actors,
+    guards: createGuards(workflow),
+    actions: createActions(workflow),
+  });
+}
+
+/** The config of a workflow's machine: setup() types its guards, actions, actors, context and events. */
+export type WorkflowMachineConfig = Parameters<MachineSetup['createMachine']>[0];
+/** One state of the machine, typed by the setup: guard and action references are checked against their params. */
+type StateConfig = NonNullable<WorkflowMachineConfig['states']>[string];
+type StatesConfig = Record<string, StateConfig>;
+/** A single transition object out of XState's `SingleOrArray<target | config>` unions. */
+type TransitionIn<T> = Exclude<T, string | undefined | readonly unknown[]>;
+type Invoke = TransitionIn<StateConfig['invoke']>;
+type DoneTransition = TransitionIn<Invoke['onDone']>;
+type ErrorTransition = TransitionIn<Invoke['onError']>;
 
 /** A leaf ends its branch when it is in one (with or without a join), and the run only at the top. */
 const endOf = (scope: ScopePlan) => (scope.parent !== undefined ? `#${scope.prefix}ENDED` : finalId('COMPLETED'));
@@ -57,65 +101,14 @@ function resolveTarget(scope: ScopePlan, targets: string[], anywhere: Map<string
   return `#${id}`;
 }
 
-function nodeState(workflow: Workflow, node: WorkflowNode, scope: ScopePlan, anywhere: Map<string, string>): Config {
+function nodeState(
+  workflow: Workflow,
+  node: WorkflowNode,
+  scope: ScopePlan,
+  anywhere: Map<string, string>,
+): StateConfig {
   const params = { node: node.id };
   const target = (targets: string[]) => resolveTarget(scope, targets, anywhere);
-  const onDone = [
-    {
-      guard: { type: 'successVisitLimit', params },
-      target: finalId('FAILED'),
-      actions: [
-        { type: 'completeNode', params },
-        { type: 'visitLimit', params },
-      ],
-    },
-    {
-      guard: { type: 'successCycle', params },
-      target: finalId('FAILED'),
-      actions: [
-        { type: 'completeNode', params },
-        { type: 'cycleLimit', params: { ...params, on: 'success' } },
-      ],
-    },
-    ...successOutcomes(workflow, node.id).map((outcome) => ({
-      guard: { type: 'successRoute', params: { ...params, key: outcome.key } },
-      target: outcome.key === CONDITION_FAILED ? finalId('FAILED') : target(outcome.targets),
-      reenter: true,
-      actions: [
-        { type: 'completeNode', params },
-        outcome.key === CONDITION_FAILED
-          ? { type: 'conditionFailed', params }
-          : { type: 'route', params: { ...params, on: 'success' } },
-      ],
-    })),
-  ];
-  const onError = [
-    {
-      guard: { type: 'failureVisitLimit', params },
-      target: finalId('FAILED'),
-      actions: [
-        { type: 'failNode', params },
-        { type: 'visitLimit', params },
-      ],
-    },
-    {
-      guard: { type: 'failureCycle', params },
-      target: finalId('FAILED'),
-      actions: [
-        { type: 'failNode', params },
-        { type: 'cycleLimit', params: { ...params, on: 'failure' } },
-      ],
-    },
-    ...failureOutcomes(workflow, node.id).map((outcome) => ({
-      guard: { type: 'failureRoute', params: { ...params, key: outcome.key } },
-      target: outcome.key === FAIL ? finalId('FAILED') : target(outcome.targets),
-      reenter: true,
-      actions: [
-        { type: 'failNode', params },
-        outcome.key === FAIL ? { type: 'failRun', params } : { type: 'route', params: { ...params, on: 'failure' } },
-      ],
-    })),
-  ];
   return {
     id: `${scope.prefix}${node.id}`,
     description: node.name,
@@ -123,9 +116,65 @@ function nodeState(workflow: Workflow, node: WorkflowNode, scope: ScopePlan, any
     invoke: {
       id: node.id,
       src: node.type,
-      input: ({ context }: { context: RunContext }) => actorInput(context, node.id),
-      onDone,
-      onError,
+      input: ({ context }) => actorInput(context, node.id),
+      onDone: [
+        {
+          guard: { type: 'successVisitLimit', params },
+          target: finalId('FAILED'),
+          actions: [
+            { type: 'completeNode', params },
+            { type: 'visitLimit', params },
+          ],
+        },
+        {
+          guard: { type: 'successCycle', params },
+          target: finalId('FAILED'),
+          actions: [
+            { type: 'completeNode', params },
+            { type: 'cycleLimit', params: { ...params, on: 'success' } },
+          ],
+        },
+        ...successOutcomes(workflow, node.id).map((outcome): DoneTransition => ({
+          guard: { type: 'successRoute', params: { ...params, key: outcome.key } },
+          target: outcome.key === CONDITION_FAILED ? finalId('FAILED') : target(outcome.targets),
+          reenter: true,
+          actions: [
+            { type: 'completeNode', params },
+            outcome.key === CONDITION_FAILED
+              ? { type: 'conditionFailed', params }
+              : { type: 'route', params: { ...params, on: 'success' } },
+          ],
+        })),
+      ],
+      onError: [
+        {
+          guard: { type: 'failureVisitLimit', params },
+          target: finalId('FAILED'),
+          actions: [
+            { type: 'failNode', params },
+            { type: 'visitLimit', params },
+          ],
+        },
+        {
+          guard: { type: 'failureCycle', params },
+          target: finalId('FAILED'),
+          actions: [
+            { type: 'failNode', params },
+            { type: 'cycleLimit', params: { ...params, on: 'failure' } },
+          ],
+        },
+        ...failureOutcomes(workflow, node.id).map((outcome): ErrorTransition => ({
+          guard: { type: 'failureRoute', params: { ...params, key: outcome.key } },
+          target: outcome.key === FAIL ? finalId('FAILED') : target(outcome.targets),
+          reenter: true,
+          actions: [
+            { type: 'failNode', params },
+            outcome.key === FAIL
+              ? { type: 'failRun', params }
+              : { type: 'route', params: { ...params, on: 'failure' } },
+          ],
+        })),
+      ],
     },
   };
 }
@@ -140,7 +189,7 @@ function forkState(
   scope: ScopePlan,
   anywhere: Map<string, string>,
   within: string,
-): Config {
+): StateConfig {
   const params: JoinParams = {
     fork: fork.id,
     join: fork.join,
@@ -152,37 +201,39 @@ function forkState(
     const entry = fork.targets[index];
     const derived = `${within}.${fork.key}.${entry}`;
     const id = derived.length > MAX_DERIVED_ID ? region.prefix.slice(0, -1) : undefined;
-    const states: Config = {
+    const states: StatesConfig = {
       ...scopeStates(workflow, region, anywhere, id ?? derived),
       JOINED: { id: `${region.prefix}JOINED`, type: 'final', entry: [{ type: 'arrive', params }] },
       ENDED: { id: `${region.prefix}ENDED`, type: 'final', entry: [{ type: 'endBranch', params }] },
     };
     return [entry, { ...(id ? { id } : {}), initial: entry === fork.join ? 'JOINED' : entry, states }];
   });
-  const always = [
-    ...(fork.join
-      ? [
-          {
-            guard: { type: 'joinCycle', params },
-            target: finalId('FAILED'),
-            actions: [{ type: 'joinCycleLimit', params }],
-          },
-          { guard: { type: 'joinReady', params }, target: resolveTarget(scope, [fork.join], anywhere) },
-        ]
-      : []),
-    { guard: { type: 'joinDead', params }, target: endOf(scope) },
-  ];
+  const joined: StateConfig['always'] = fork.join
+    ? [
+        {
+          guard: { type: 'joinCycle', params },
+          target: finalId('FAILED'),
+          actions: [{ type: 'joinCycleLimit', params }],
+        },
+        { guard: { type: 'joinReady', params }, target: resolveTarget(scope, [fork.join], anywhere) },
+      ]
+    : [];
   return {
     id: fork.id,
     type: 'parallel',
     entry: [{ type: 'enterFork', params }],
     states: Object.fromEntries(regions),
-    always,
+    always: [...[joined].flat(), { guard: { type: 'joinDead', params }, target: endOf(scope) }],
   };
 }
 
-function scopeStates(workflow: Workflow, scope: ScopePlan, anywhere: Map<string, string>, within: string): Config {
-  const states: Config = {};
+function scopeStates(
+  workflow: Workflow,
+  scope: ScopePlan,
+  anywhere: Map<string, string>,
+  within: string,
+): StatesConfig {
+  const states: StatesConfig = {};
   const { nodes } = workflowIndex(workflow);
   for (const id of scope.nodes) states[id] = nodeState(workflow, nodes.get(id)!, scope, anywhere);
   for (const fork of scope.forks) states[fork.key] = forkState(workflow, fork, scope, anywhere, within);
@@ -213,21 +264,12 @@ export function compileWorkflow(workflow: Workflow) {
   checkIds(workflow);
   const plan = planWorkflow(workflow);
   const anywhere = instances(plan);
-  const actors = Object.fromEntries(
-    [...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, unprovided]),
-  );
-  const machineSetup = setup({
-    types: {} as { context: RunContext; input: RunInput; events: MachineEvent; emitted: MachineEmitted },
-    actors,
-    guards: createGuards(workflow),
-    actions: createActions(workflow) as never,
-  });
   const machineId = workflow.id.replace(/[.#]/g, '_');
-  const states: Config = { ...scopeStates(workflow, plan, anywhere, machineId) };
+  const states: StatesConfig = { ...scopeStates(workflow, plan, anywhere, machineId) };
   for (const state of FINAL_STATES) states[state] = { id: `run:${state}`, type: 'final' };
-  const config: Config = {
+  const config: WorkflowMachineConfig = {
     id: machineId,
-    context: ({ input }: { input: RunInput }) => initialContext(workflow, input),
+    context: ({ input }) => initialContext(workflow, input),
     initial: workflow.start.length > 1 ? forkKey(workflow.start) : workflow.start[0],
     states,
     // The runner sends TIMEOUT_EVENT at startedAt + timeout_sec: an XState `after` would restart on resume, or be lost.
@@ -238,7 +280,12 @@ export function compileWorkflow(workflow: Workflow) {
       ...(workflow.timeoutMs ? { [TIMEOUT_EVENT]: { target: finalId('TIMEOUT'), actions: 'timeoutRun' } } : {}),
     },
   };
-  return machineSetup.createMachine(config as never);
+  return machineOfConfig(workflow, config);
 }
 
-export type WorkflowMachine = ReturnType<typeof compileWorkflow>;
+/** The machine a config builds with `workflow`'s guards, actions and (stand-in) node actors. */
+export function machineOfConfig(workflow: Workflow, config: WorkflowMachineConfig) {
+  return machineSetup(workflow).createMachine(config);
+}
+
+export type WorkflowMachine = ReturnType<typeof machineOfConfig>;

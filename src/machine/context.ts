@@ -2,6 +2,7 @@
 import type { ExpressionScope, NodeState, Workflow } from '../osop/workflow.ts';
 import type { DurableNodeState, NodeActorError, NodeActorInput } from './actor-events.ts';
 import type { Decision } from './route.ts';
+import type { RunServices } from './run-services.ts';
 
 export interface NodeRunState extends NodeState {
   /** Entries that count toward `max_iterations` (a `for_each` body's later items do not). */
@@ -69,6 +70,8 @@ export interface RunInput {
   env?: Record<string, string>;
   dryRun?: boolean;
   maxVisits?: number;
+  /** What the runner's node actors run with (not part of the context, so never persisted). */
+  services?: RunServices;
 }
 
 /** Node visits a run may make in all unless told otherwise. */
@@ -102,7 +105,8 @@ function loopBindings(context: RunContext, node: string): Record<string, unknown
   return { [loop.variable]: loop.items[loop.index], index: loop.index };
 }
 
-export function expressionScope(context: RunContext, sourceNode?: string): ExpressionScope {
+/** `now`: the time `now()` returns (when the node being routed finished). */
+export function expressionScope(context: RunContext, sourceNode?: string, now?: number): ExpressionScope {
   return {
     inputs: context.inputs,
     outputs: context.outputs,
@@ -115,6 +119,7 @@ export function expressionScope(context: RunContext, sourceNode?: string): Expre
     loop: sourceNode ? loopBindings(context, sourceNode) : undefined,
     nodes: context.nodes,
     sourceNode,
+    ...(now !== undefined ? { now } : {}),
   };
 }
 

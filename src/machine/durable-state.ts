@@ -1,6 +1,6 @@
 // Per-node state a run keeps in its persisted snapshot (timer starts, uncertain-outcome retry schedules).
 import { DURABLE_EVENT, type DurableEvent, type DurableNodeState } from './actor-events.ts';
-import type { NodeActorDeps } from './node-actor.ts';
+import type { NodeActorDeps } from './run-services.ts';
 
 const restoredStates = (snapshot: unknown): Record<string, DurableNodeState> => {
   const durable = (snapshot as { context?: { durable?: unknown } } | undefined)?.context?.durable;

@@ -1,6 +1,8 @@
-// Named guards of the compiled machine: each re-derives the routing decision from context + event, so they stay pure.
+// Named guards of the compiled machine. Each derives the routing decision from context and event alone (`now()` in a
+// condition reads the time the node finished, carried by the event), so the guards of a transition and the
+// completeNode/failNode actions that record it in `context.routing` reach the same decision without sharing state.
 import type { Workflow } from '../osop/workflow.ts';
-import { toActorError, type NodeActorError, type NodeActorOutput } from './actor-events.ts';
+import { toActorError, type MachineEvent, type NodeActorError, type NodeActorOutput } from './actor-events.ts';
 import { DEFAULT_MAX_VISITS, visitsSoFar, type RunContext, type Routing } from './context.ts';
 import {
   CONDITION_FAILED,
@@ -18,12 +20,6 @@ import {
   withSuccess,
 } from './route.ts';
 
-export interface MachineEvent {
-  type: string;
-  output?: NodeActorOutput;
-  error?: unknown;
-}
-
 export interface NodeParams {
   node: string;
 }
@@ -40,48 +36,36 @@ export interface JoinParams {
   count: number;
 }
 
-interface GuardArgs {
+/** What XState gives a guard or an action of the compiled machine. */
+export interface MachineArgs {
   context: RunContext;
   event: MachineEvent;
 }
 
 const emptyOutput: NodeActorOutput = { outputs: {} };
 
-type SuccessDecision = { after: RunContext; decision: Decision };
-type FailureDecision = SuccessDecision & { error: NodeActorError };
-type Memo<T extends SuccessDecision> = WeakMap<MachineEvent, { before: RunContext; result: T }>;
-
-// One decision per event and snapshot: the guards of a transition and completeNode/failNode must agree even
-// when a condition calls now(). The actions after those read the decision from `context.routing`.
-const successMemo: Memo<SuccessDecision> = new WeakMap();
-const failureMemo: Memo<FailureDecision> = new WeakMap();
-
-function remembered<T extends SuccessDecision>(
-  memo: Memo<T>,
-  event: MachineEvent,
-  context: RunContext,
-  decide: () => T,
-): T {
-  const known = memo.get(event);
-  if (known && known.before === context) return known.result;
-  const result = decide();
-  memo.set(event, { before: context, result });
-  return result;
+export interface SuccessDecision {
+  /** The context with the node's result recorded, as the decision saw it. */
+  after: RunContext;
+  decision: Decision;
 }
 
-export function successDecision(workflow: Workflow, { context, event }: GuardArgs, node: string): SuccessDecision {
-  return remembered(successMemo, event, context, () => {
-    const after = withSuccess(context, node, event.output ?? emptyOutput);
-    return { after, decision: decideSuccess(workflow, after, node) };
-  });
+export interface FailureDecision extends SuccessDecision {
+  error: NodeActorError;
 }
 
-export function failureDecision(workflow: Workflow, { context, event }: GuardArgs, node: string): FailureDecision {
-  return remembered(failureMemo, event, context, () => {
-    const error = toActorError(event.error);
-    const after = withFailure(context, node, error);
-    return { after, error, decision: decideFailure(workflow, after, node, error) };
-  });
+/** Where `node`'s success (the done event) leads. */
+export function successDecision(workflow: Workflow, { context, event }: MachineArgs, node: string): SuccessDecision {
+  const output = 'output' in event ? event.output : emptyOutput;
+  const after = withSuccess(context, node, output);
+  return { after, decision: decideSuccess(workflow, after, node, output.finishedAt) };
+}
+
+/** Where `node`'s failure (the error event) leads. */
+export function failureDecision(workflow: Workflow, { context, event }: MachineArgs, node: string): FailureDecision {
+  const error = toActorError('error' in event ? event.error : undefined);
+  const after = withFailure(context, node, error);
+  return { after, error, decision: decideFailure(workflow, after, node, error, error.finishedAt) };
 }
 
 /** The node a routed decision would enter past its `max_iterations`, if any; `context` holds the node's new record. */
@@ -96,12 +80,12 @@ export function routedOverLimit(
   return overLimit(workflow, context, outcomeTargets(outcomes, routing.decision.key));
 }
 
-function successOverLimit(workflow: Workflow, args: GuardArgs, node: string): string | undefined {
+function successOverLimit(workflow: Workflow, args: MachineArgs, node: string): string | undefined {
   const { after, decision } = successDecision(workflow, args, node);
   return routedOverLimit(workflow, after, { node, decision }, 'success');
 }
 
-function failureOverLimit(workflow: Workflow, args: GuardArgs, node: string): string | undefined {
+function failureOverLimit(workflow: Workflow, args: MachineArgs, node: string): string | undefined {
   const { after, decision } = failureDecision(workflow, args, node);
   return routedOverLimit(workflow, after, { node, decision }, 'failure');
 }
@@ -128,19 +112,21 @@ function overVisitLimit(context: RunContext, decision: Decision): boolean {
 
 export function createGuards(workflow: Workflow) {
   return {
-    successVisitLimit: (args: GuardArgs, params: NodeParams) =>
+    successVisitLimit: (args: MachineArgs, params: NodeParams) =>
       overVisitLimit(args.context, successDecision(workflow, args, params.node).decision),
-    failureVisitLimit: (args: GuardArgs, params: NodeParams) =>
+    failureVisitLimit: (args: MachineArgs, params: NodeParams) =>
       overVisitLimit(args.context, failureDecision(workflow, args, params.node).decision),
-    successRoute: (args: GuardArgs, params: RouteParams) =>
+    successRoute: (args: MachineArgs, params: RouteParams) =>
       successDecision(workflow, args, params.node).decision.key === params.key,
-    successCycle: (args: GuardArgs, params: NodeParams) => successOverLimit(workflow, args, params.node) !== undefined,
-    failureRoute: (args: GuardArgs, params: RouteParams) =>
+    successCycle: (args: MachineArgs, params: NodeParams) =>
+      successOverLimit(workflow, args, params.node) !== undefined,
+    failureRoute: (args: MachineArgs, params: RouteParams) =>
       failureDecision(workflow, args, params.node).decision.key === params.key,
-    failureCycle: (args: GuardArgs, params: NodeParams) => failureOverLimit(workflow, args, params.node) !== undefined,
-    joinReady: ({ context }: GuardArgs, params: JoinParams) => joinReady(context, params),
-    joinCycle: ({ context }: GuardArgs, params: JoinParams) =>
+    failureCycle: (args: MachineArgs, params: NodeParams) =>
+      failureOverLimit(workflow, args, params.node) !== undefined,
+    joinReady: ({ context }: MachineArgs, params: JoinParams) => joinReady(context, params),
+    joinCycle: ({ context }: MachineArgs, params: JoinParams) =>
       joinReady(context, params) && overLimit(workflow, context, [params.join!]) !== undefined,
-    joinDead: ({ context }: GuardArgs, params: JoinParams) => joinDead(context, params),
+    joinDead: ({ context }: MachineArgs, params: JoinParams) => joinDead(context, params),
   };
 }

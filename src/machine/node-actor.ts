@@ -1,8 +1,8 @@
 // The runner's node actor: resolve the runtime templates, then retry(timeout(executor)) and report what happened as events.
-// One actor logic per workflow; it finds its run's dependencies through the run's actor system (see run-registry.ts).
-import { fromPromise, type AnyActorRef } from 'xstate';
-import { NodeError, type Executor, type ExecutorRegistry, type NodeExecution } from '../adapters/executor.ts';
-import { createHumanExecutor, type HumanGate } from '../adapters/human.ts';
+// One actor logic per workflow; it finds its run's dependencies in the run's input (see run-services.ts).
+import { fromPromise } from 'xstate';
+import { NodeError, type Executor, type NodeExecution } from '../adapters/executor.ts';
+import { createHumanExecutor } from '../adapters/human.ts';
 import { ANY_TYPE } from '../adapters/local.ts';
 import { idempotencyKeyFor } from '../adapters/idempotency-key.ts';
 import { retryPolicyFor, withRetry } from '../adapters/retry.ts';
@@ -10,38 +10,14 @@ import { withTimeout } from '../adapters/timeout.ts';
 import { UNCERTAIN_WINDOW_MS } from '../adapters/uncertain.ts';
 import { resolveTemplate, TemplateError } from '../osop/template.ts';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
-import type { DurableNodeState, NodeActorError, NodeActorInput, NodeActorOutput } from './actor-events.ts';
-import { LostSecretError, type OutputSecrets } from './output-secrets.ts';
+import type { DurableNodeState, NodeActorError, NodeActorInput, NodeActorOutput, NodeActors } from './actor-events.ts';
+import { LostSecretError } from './output-secrets.ts';
 import { toPlainJson } from './plain-json.ts';
-import { createStreamMasker, type Redactor } from '../util/redact.ts';
+import { runServicesOf, type NodeActorDeps } from './run-services.ts';
+import { workflowIndex } from './workflow-index.ts';
+import { createStreamMasker } from '../util/redact.ts';
 import type { RunEventBody } from '../events/run-event.ts';
 import { errorMessage } from '../util/error-message.ts';
-
-/** What one run gives its node actors. */
-export interface NodeActorDeps {
-  workflow: Workflow;
-  runId: string;
-  secrets: Record<string, string>;
-  executors: ExecutorRegistry;
-  humanGate: HumanGate;
-  dryRun: boolean;
-  redact: Redactor;
-  /** Secret fields of outputs (client_secret...): masked in what the run keeps, real in the runtimes that use them. */
-  outputSecrets: OutputSecrets;
-  /** Adds the event to the run; `redacted` says the body is already scrubbed, so it is not scanned again. */
-  publish: (body: RunEventBody, redacted?: boolean) => void;
-  /** Nodes whose actor is running, so the runner can report the ones a transition interrupts. */
-  inFlight: Map<string, { visit: number }>;
-  /** Visits (`node:visit`) that completed before a resume, with what they produced: not run or reported again. */
-  completedBefore: Map<string, NodeActorOutput>;
-  random?: () => number;
-  /** What a previous process kept for this visit of the node (from the restored snapshot), if anything. */
-  durableOf: (node: string, visit: number) => DurableNodeState | undefined;
-  /** Keeps a node's state in the persisted snapshot. */
-  recordDurable: (node: string, state: DurableNodeState) => void;
-  /** How long a call whose outcome is unknown is repeated with its key before the run ends "outcome unknown". */
-  uncertainWindowMs?: number;
-}
 
 /** Outputs live in the run's context and every persisted snapshot: one node may add at most this much. */
 const MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -112,7 +88,7 @@ function durableVisit(
     kept = { ...kept, ...change };
     deps.recordDurable(node.id, kept);
   };
-  if (node.timeoutMs && kept.startedAt === undefined) keep({ startedAt: Date.now() });
+  if (node.timeoutMs && kept.startedAt === undefined) keep({ startedAt: deps.clock() });
   return {
     ...(kept.startedAt !== undefined ? { startedAt: kept.startedAt } : {}),
     uncertain: {
@@ -140,7 +116,7 @@ async function runNode(
   };
   const recorded = deps.completedBefore.get(`${node.id}:${input.visit}`);
   if (recorded) return recorded;
-  // Streamed text is masked as a stream, so a secret split across deltas never goes out whole.
+  // Streamed text is masked as a stream, so no secret split over several deltas goes out whole.
   const stream = createStreamMasker(deps.redact.masking);
   const emitStreamed = (body: RunEventBody) => {
     if (body.type === 'node.request' || body.type === 'node.response')
@@ -153,7 +129,7 @@ async function runNode(
     const text = stream.flush();
     if (text !== '') emit({ type: 'agent.delta', node: node.id, text });
   };
-  const started = Date.now();
+  const started = deps.clock();
   let attempt = 1;
   deps.inFlight.set(node.id, { visit: input.visit });
   emit({ type: 'node.started', node: node.id, nodeType: node.type, visit: input.visit, attempt });
@@ -184,7 +160,8 @@ async function runNode(
       ...durable,
     });
     flushStream();
-    const durationMs = Date.now() - started;
+    const finishedAt = deps.clock();
+    const durationMs = finishedAt - started;
     // Outputs live in the persisted snapshot: keep them plain JSON, redacted once for the event and the context alike.
     const plain = deps.outputSecrets.mask(node.id, toPlainJson(result.outputs ?? {}));
     const bytes = JSON.stringify(plain).length;
@@ -200,13 +177,14 @@ async function runNode(
       { type: 'node.completed', node: node.id, visit: input.visit, durationMs, outputs, ...(ai ? { ai } : {}) },
       true,
     );
-    return { outputs, ...(ai ? { ai } : {}), attempt, durationMs };
+    return { outputs, ...(ai ? { ai } : {}), attempt, durationMs, finishedAt };
   } catch (failure) {
     if (signal.aborted) throw failure;
     flushStream();
     deps.inFlight.delete(node.id);
     const error = errorOf(failure);
-    const durationMs = Date.now() - started;
+    const finishedAt = deps.clock();
+    const durationMs = finishedAt - started;
     const info = deps.redact(error.toInfo());
     emit({ type: 'node.failed', node: node.id, visit: input.visit, durationMs, error: info }, true);
     const uncertain = error.indeterminate ? { indeterminate: true } : {};
@@ -218,21 +196,20 @@ async function runNode(
       ...uncertain,
       attempt,
       durationMs,
+      finishedAt,
     };
     throw actorError;
   }
 }
 
-/** Node actors for every node type of `workflow`; `depsOf` finds the dependencies of the run an actor belongs to. */
-export function createNodeActors(
-  workflow: Workflow,
-  depsOf: (system: AnyActorRef['system']) => NodeActorDeps | undefined,
-) {
-  const nodes = new Map(workflow.nodes.map((node) => [node.id, node]));
+/** Node actors for every node type of `workflow`; each runs in the run whose input carries RunServices. */
+export function createNodeActors(workflow: Workflow): NodeActors {
+  const { nodes } = workflowIndex(workflow);
   const logic = fromPromise<NodeActorOutput, NodeActorInput>(async ({ input, signal, system }) => {
-    const deps = depsOf(system);
-    if (!deps) throw new Error(`no run is registered for node ${input.node}: run workflows with startRun()`);
-    return runNode(deps, nodes.get(input.node)!, input, signal);
+    const services = runServicesOf(system);
+    if (!services)
+      throw new Error(`node ${input.node} has no run services in its input: run workflows with startRun()`);
+    return runNode(services.deps, nodes.get(input.node)!, input, signal);
   });
   return Object.fromEntries([...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, logic]));
 }

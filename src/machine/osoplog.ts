@@ -1,7 +1,5 @@
 // The `.osoplog.yaml` execution record, built from a run's (already redacted) events; validates against osoplog.schema.json.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
+// Pure: where it is written is the caller's RecordWriter (store/osoplog-files.ts for files).
 import type { Workflow } from '../osop/workflow.ts';
 import { NodeRecordLog } from './node-records.ts';
 import type { RunEvent } from '../events/run-event.ts';
@@ -44,7 +42,13 @@ function outcomeUnknown(records: NodeRecordLog): Record<string, unknown> {
   return { outcome_unknown: { node_id: failed.node, ...(call ? { call } : {}), ...key } };
 }
 
-export function buildOsoplog(input: OsoplogRecordInput): Record<string, unknown> {
+/** The record as osoplog.schema.json describes it; `run_id` names it. */
+export interface OsoplogRecord {
+  run_id: string;
+  [field: string]: unknown;
+}
+
+export function buildOsoplog(input: OsoplogRecordInput): OsoplogRecord {
   const duration = Date.parse(input.endedAt) - Date.parse(input.startedAt);
   const records = input.events instanceof NodeRecordLog ? input.events : recordsOf(input.workflow, input.events);
   const omitted = records.omitted();
@@ -72,13 +76,4 @@ export function buildOsoplog(input: OsoplogRecordInput): Record<string, unknown>
     ...(input.error ? { result_summary: input.error } : {}),
     ...outcomeUnknown(records),
   };
-}
-
-const osoplogPath = (dir: string, runId: string) => join(dir, `${runId.replace(/[^\w.-]/g, '_')}.osoplog.yaml`);
-
-export async function writeOsoplog(dir: string, record: Record<string, unknown>): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const path = osoplogPath(dir, String(record.run_id));
-  await writeFile(path, stringify(record, { lineWidth: 0 }), 'utf8');
-  return path;
 }

@@ -152,9 +152,9 @@ const at = (edge: WorkflowEdge) => {
 
 const noteFor = (edge: WorkflowEdge, why: string) => `${edge.mode} edge ${edge.from} → ${edge.to} not taken: ${why}`;
 
-function choose(edge: WorkflowEdge, context: RunContext, justLooped: boolean): Choice {
+function choose(edge: WorkflowEdge, context: RunContext, justLooped: boolean, now: number | undefined): Choice {
   const note = (why: string): Choice => ({ note: noteFor(edge, why) });
-  const scope = expressionScope(context, edge.from);
+  const scope = expressionScope(context, edge.from, now);
   try {
     if (edge.mode === 'switch') {
       if (!edge.when) return note(`switch edge from ${edge.from} has no value expression`);
@@ -187,8 +187,8 @@ function choose(edge: WorkflowEdge, context: RunContext, justLooped: boolean): C
   }
 }
 
-/** After `node` succeeded (context already holds its outputs). */
-export function decideSuccess(workflow: Workflow, context: RunContext, node: string): Decision {
+/** After `node` succeeded (context already holds its outputs); `now`: what `now()` returns in its conditions. */
+export function decideSuccess(workflow: Workflow, context: RunContext, node: string, now?: number): Decision {
   const loop = context.loops[node];
   if (loop && loop.index + 1 < loop.items.length) {
     return { key: LOOP_NEXT, taken: [{ from: loop.from, to: node, mode: 'loop' }], notes: {} };
@@ -196,7 +196,7 @@ export function decideSuccess(workflow: Workflow, context: RunContext, node: str
   const forks = edgesFrom(workflow, node, FORK_MODES).map((edge) => taken(edge));
   const notes: Record<string, string> = {};
   for (const edge of edgesFrom(workflow, node, CHOICE_MODES)) {
-    const choice = choose(edge, context, loop !== undefined);
+    const choice = choose(edge, context, loop !== undefined, now);
     if ('note' in choice && choice.failure && !context.dryRun) {
       return { key: CONDITION_FAILED, taken: [], notes, failure: choice.failure };
     }
@@ -215,14 +215,20 @@ export function decideSuccess(workflow: Workflow, context: RunContext, node: str
   return { key: defaults.length > 0 ? 'default' : END, taken: defaults, notes };
 }
 
-/** After `node` failed with retries exhausted (context already holds its error). */
-export function decideFailure(workflow: Workflow, context: RunContext, node: string, error: NodeActorError): Decision {
+/** After `node` failed with retries exhausted (context already holds its error); `now` as in decideSuccess. */
+export function decideFailure(
+  workflow: Workflow,
+  context: RunContext,
+  node: string,
+  error: NodeActorError,
+  now?: number,
+): Decision {
   const notes: Record<string, string> = {};
   // Only a definite failure says the effect did not happen; any edge after an indeterminate one could repeat it.
   if (error.indeterminate) return { key: FAIL, taken: [], notes };
   for (const edge of edgesFrom(workflow, node, ['error'])) {
     try {
-      if (!edge.when || evaluateCondition(edge.when, expressionScope(context, node)))
+      if (!edge.when || evaluateCondition(edge.when, expressionScope(context, node, now)))
         return { key: `e${edge.index}`, taken: [taken(edge)], notes };
       notes[edge.to] = noteFor(edge, `condition "${edge.when.source}" was false`);
     } catch (failure) {

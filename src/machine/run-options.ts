@@ -5,8 +5,16 @@ import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { HumanGate } from '../adapters/human.ts';
 import type { HumanDecision } from '../events/human-decision.ts';
 import type { RunEvent, RunStatus } from '../events/run-event.ts';
+import type { OsoplogRecord } from './osoplog.ts';
 
 export const DEFAULT_KEPT_EVENTS = 1000;
+
+/**
+ * Keeps a finished run's `.osoplog` record (already redacted) and resolves with where it went: the `osoplog` of the
+ * final event and RunResult.osoplogPath. It rejects with an Error saying what could not be kept where; the run
+ * still ends, and the message becomes a warning.
+ */
+export type RecordWriter = (record: OsoplogRecord) => Promise<string>;
 
 export interface RunOptions {
   workflow: Workflow;
@@ -22,8 +30,8 @@ export interface RunOptions {
   dryRun?: boolean;
   /** Called for every event, in seq order, already redacted. */
   onEvent?: (event: RunEvent) => void;
-  /** Where to write `<runId>.osoplog.yaml`; none = not written. */
-  logDir?: string;
+  /** Keeps the run's `.osoplog` record (store/osoplog-files.ts writes it to a folder); none = not kept. */
+  writeRecord?: RecordWriter;
   /** A persisted XState snapshot to resume from (store/). */
   snapshot?: unknown;
   /** The events already stored for this run, when resuming: a visit they show completed is not run again. */
@@ -32,8 +40,10 @@ export interface RunOptions {
   lastSeq?: number;
   /** Called after every transition with XState's persisted snapshot. */
   onSnapshot?: (snapshot: unknown) => void;
-  /** Problems that do not stop the run (e.g. the .osoplog could not be written); default: one line on stderr. */
+  /** Problems that do not stop the run (the .osoplog not written, a listener that threw); none = not reported. */
   onWarning?: (message: string) => void;
+  /** Epoch ms for event times, durations and the workflow deadline (tests); default Date.now. */
+  clock?: () => number;
   /** XState inspection observer (inspector / offline inspection stream). */
   inspect?: (inspectionEvent: unknown) => void;
   /** Where `human` nodes wait; share it with executors built by createLocalExecutors({ humanGate }). Default: the run's own. */

@@ -1,32 +1,32 @@
-// Runs a compiled workflow: creates the actor, turns its life into gapless, redacted RunEvents, writes the .osoplog.
+// Runs a compiled workflow: creates the actor, turns its life into gapless, redacted RunEvents, builds the .osoplog
+// record. No I/O of its own: the clock, warnings and where the record goes are the caller's options.
 import { randomUUID } from 'node:crypto';
-import { createActor, type AnyActorRef } from 'xstate';
+import { createActor, type Actor, type Snapshot, type SnapshotFrom } from 'xstate';
 import { HumanGate } from '../adapters/human.ts';
 import { longClock, setLongTimeout, type LongTimer } from '../adapters/long-timer.ts';
 import type { ConditionFailedEmitted, EdgeTakenEmitted } from './actions.ts';
 import { CANCEL_EVENT, LIMIT_EVENT, TIMEOUT_EVENT, type NodeActorOutput } from './actor-events.ts';
-import { FINAL_STATES, type FinalState } from './compile.ts';
+import { compileWorkflow, FINAL_STATES, type FinalState, type WorkflowMachine } from './compile.ts';
 import type { RunContext } from './context.ts';
 import { durableNodeStates } from './durable-state.ts';
+import { createNodeActors } from './node-actor.ts';
 import { NodeRecordLog } from './node-records.ts';
-import { buildOsoplog, writeOsoplog } from './osoplog.ts';
+import { buildOsoplog } from './osoplog.ts';
 import { OutputSecrets } from './output-secrets.ts';
 import { RunLimitWatch } from './run-limits.ts';
+import { RUN_SYSTEM_ID, RunServices } from './run-services.ts';
+import { perWorkflow } from './workflow-index.ts';
 import { createRedactor, type Redactor } from '../util/redact.ts';
-import { registerRun, runnableMachine } from './run-registry.ts';
 import type { ErrorInfo, RunEvent, RunEventBody } from '../events/run-event.ts';
 import { checkRunSetup } from './run-setup.ts';
 import { DEFAULT_KEPT_EVENTS, type RunHandle, type RunOptions, type RunResult } from './run-options.ts';
 import { errorMessage } from '../util/error-message.ts';
+import { isRecord } from '../util/is-record.ts';
+import type { Workflow } from '../osop/workflow.ts';
 
 export { RunSetupError } from './run-setup.ts';
 
-interface MachineSnapshot {
-  status: 'active' | 'done' | 'error' | 'stopped';
-  value: unknown;
-  context: RunContext;
-  children: Record<string, AnyActorRef | undefined>;
-}
+type RunSnapshot = SnapshotFrom<WorkflowMachine>;
 
 const INTERRUPTED: Record<FinalState, ErrorInfo | undefined> = {
   COMPLETED: undefined,
@@ -35,17 +35,30 @@ const INTERRUPTED: Record<FinalState, ErrorInfo | undefined> = {
   CANCELLED: { message: 'stopped: the run was cancelled', code: 'cancelled' },
 };
 
-// Events come in bursts within one millisecond: format each millisecond's timestamp once.
-let stampedMs = Number.NaN;
-let stamp = '';
-const isoNow = (): string => {
-  const now = Date.now();
-  if (now !== stampedMs) {
-    stampedMs = now;
-    stamp = new Date(now).toISOString();
+/** One machine per workflow, shared by its runs: each run's node actors find its services in the run's input. */
+const runnableMachine = perWorkflow((workflow) =>
+  compileWorkflow(workflow).provide({ actors: createNodeActors(workflow) }),
+);
+
+/** Events come in bursts within one millisecond: each millisecond's timestamp is formatted once. */
+class EventClock {
+  readonly #now: () => number;
+  #ms = Number.NaN;
+  #iso = '';
+
+  constructor(now: () => number) {
+    this.#now = now;
   }
-  return stamp;
-};
+
+  iso(): string {
+    const now = this.#now();
+    if (now !== this.#ms) {
+      this.#ms = now;
+      this.#iso = new Date(now).toISOString();
+    }
+    return this.#iso;
+  }
+}
 
 function completedVisits(events: RunEvent[]): Map<string, NodeActorOutput> {
   const visits = new Map<string, NodeActorOutput>();
@@ -57,217 +70,268 @@ function completedVisits(events: RunEvent[]): Map<string, NodeActorOutput> {
       outputs: event.outputs,
       ...(event.ai ? { ai: event.ai } : {}),
       durationMs: event.durationMs,
+      finishedAt: Date.parse(event.at),
     });
   }
   return visits;
 }
 
+/** A persisted snapshot as the store hands it back; XState's restoreSnapshot checks the rest. */
+const isPersisted = (value: unknown): value is Snapshot<unknown> => isRecord(value) && typeof value.status === 'string';
+
 function resumedRunId(snapshot: unknown): string | undefined {
-  const runId = (snapshot as { context?: { runId?: unknown } } | undefined)?.context?.runId;
-  return typeof runId === 'string' ? runId : undefined;
-}
-
-/** Starts a run; throws RunSetupError (before anything runs) when an input or secret is missing, CompileError when the graph cannot be compiled. */
-export function startRun(options: RunOptions): RunHandle {
-  const { workflow } = options;
-  const inputs = options.snapshot ? {} : checkRunSetup(options);
-  const runId = options.runId ?? resumedRunId(options.snapshot) ?? randomUUID();
-  const outputSecrets = new OutputSecrets();
-  const redactSecrets = createRedactor({ ...options.masked, ...options.secrets });
-  // Stream masking (agent.delta) uses the run's secrets; output secrets are masked in whole values.
-  const redact: Redactor = Object.assign(<T>(value: T): T => outputSecrets.redact(redactSecrets(value)), {
-    masking: redactSecrets.masking,
-  });
-  const humanGate = options.humanGate ?? new HumanGate();
-  // The latest events only: every event goes to onEvent, and a long run's memory stays flat.
-  const keepEvents = options.keepEvents ?? DEFAULT_KEPT_EVENTS;
-  let events: RunEvent[] = [];
-  let eventCount = 0;
-  const records = new NodeRecordLog(workflow);
-  // On a resume, the stored events: the .osoplog covers the whole run, and completed visits are not repeated.
-  const priorEvents = options.snapshot ? (options.priorEvents ?? []) : [];
-  for (const event of priorEvents) records.add(event);
-  const completedBefore = completedVisits(priorEvents);
-  const inFlight = new Map<string, { visit: number }>();
-  const startedAt = new Date().toISOString();
-  let seq = options.lastSeq ?? 0;
-  let closed = false;
-  let finishing = false;
-
-  // A listener that throws must not break the run.
-  const guarded = (name: string, call: () => void) => {
-    try {
-      call();
-    } catch (failure) {
-      process.emitWarning(`${name} listener threw: ${redact(errorMessage(failure))}`);
-    }
-  };
-
-  // Past a limit the machine is told to fail the run; XState queues an event sent while it is transitioning.
-  const limits = new RunLimitWatch(options.limits, options.lastSeq ?? 0, (error) =>
-    actor.send({ type: LIMIT_EVENT, error }),
-  );
-  const publish = (body: RunEventBody, redacted = false) => {
-    if (closed) return;
-    const event = { ...(redacted ? body : redact(body)), runId, seq: ++seq, at: isoNow() } as RunEvent;
-    records.add(event);
-    limits.observe(event);
-    eventCount += 1;
-    events.push(event);
-    if (events.length >= 2 * keepEvents) events = keepEvents > 0 ? events.slice(-keepEvents) : [];
-    guarded('onEvent', () => options.onEvent?.(event));
-  };
-
-  const actor = createActor(runnableMachine(workflow), {
-    input: {
-      runId,
-      inputs,
-      env: options.env ?? {},
-      startedAt: Date.now(),
-      ...(options.dryRun ? { dryRun: true } : {}),
-      ...(options.maxVisits ? { maxVisits: options.maxVisits } : {}),
-    },
-    ...(options.snapshot ? { snapshot: options.snapshot as never } : {}),
-    ...(options.inspect ? { inspect: options.inspect } : {}),
-    clock: longClock,
-  });
-
-  const durable = durableNodeStates(options.snapshot, (event) => actor.send(event));
-  const unregister = registerRun(actor, {
-    workflow,
-    runId,
-    secrets: options.secrets ?? {},
-    executors: options.executors,
-    humanGate,
-    dryRun: options.dryRun ?? false,
-    redact,
-    outputSecrets,
-    publish,
-    inFlight,
-    completedBefore,
-    random: options.random,
-    uncertainWindowMs: options.uncertainWindowMs,
-    ...durable,
-  });
-
-  const deadline = workflowDeadline(workflow.timeoutMs, actor.getSnapshot().context, () =>
-    actor.send({ type: TIMEOUT_EVENT }),
-  );
-
-  let resolveDone!: (result: RunResult) => void;
-  const done = new Promise<RunResult>((resolve) => (resolveDone = resolve));
-
-  const reportInterrupted = (snapshot: MachineSnapshot, interrupted: ErrorInfo | undefined) => {
-    for (const [node, { visit }] of [...inFlight]) {
-      if (snapshot.status === 'active' && snapshot.children[node]) continue;
-      inFlight.delete(node);
-      if (interrupted) publish({ type: 'node.failed', node, visit, durationMs: 0, error: interrupted });
-      else publish({ type: 'node.skipped', node, reason: 'stopped before it finished: the run moved on without it' });
-    }
-  };
-
-  const finish = async (snapshot: MachineSnapshot, internal?: unknown) => {
-    if (finishing) return;
-    finishing = true;
-    const context = snapshot.context;
-    const state = FINAL_STATES.find((name) => name === snapshot.value) ?? 'FAILED';
-    reportInterrupted(snapshot, INTERRUPTED[state]);
-    for (const node of workflow.nodes) {
-      if (context.nodes[node.id]?.status !== 'PENDING') continue;
-      publish({ type: 'node.skipped', node: node.id, reason: context.notes[node.id] ?? 'not reached' });
-    }
-    const error: ErrorInfo = internal
-      ? {
-          message: redact(`internal error: ${errorMessage(internal)}`),
-          code: 'internal',
-        }
-      : (context.error ?? { message: `run ended in ${state}`, code: state.toLowerCase() });
-    let osoplogPath: string | undefined;
-    if (options.logDir) {
-      const record = buildOsoplog({
-        workflow,
-        runId,
-        status: state,
-        startedAt,
-        endedAt: new Date().toISOString(),
-        events: records,
-        dryRun: options.dryRun ?? false,
-        inputs: context.inputs,
-        emulated: options.emulated,
-        ...(state === 'COMPLETED' ? {} : { error: error.message }),
-      });
-      try {
-        osoplogPath = await writeOsoplog(options.logDir, redact(record));
-      } catch (failure) {
-        (options.onWarning ?? warnOnStderr)(
-          `could not write the .osoplog to ${options.logDir}: ${(failure as Error).message}`,
-        );
-      }
-    }
-    const durationMs = Date.now() - Date.parse(startedAt);
-    const where = osoplogPath ? { osoplog: osoplogPath } : {};
-    if (state === 'COMPLETED') publish({ type: 'run.completed', status: 'COMPLETED', durationMs, ...where });
-    else publish({ type: 'run.failed', status: state, durationMs, error, ...where });
-    closed = true;
-    deadline?.clear();
-    unregister();
-    const latest = keepEvents > 0 ? events.slice(-keepEvents) : [];
-    resolveDone({
-      runId,
-      status: state,
-      events: latest,
-      eventCount,
-      outputs: context.outputs,
-      ...(osoplogPath ? { osoplogPath } : {}),
-    });
-  };
-
-  actor.on('edge.taken', (emitted: EdgeTakenEmitted) => {
-    const { type: _type, ...edge } = emitted;
-    publish({ type: 'edge.taken', ...edge });
-  });
-  actor.on('condition.failed', ({ node, visit, message }: ConditionFailedEmitted) => {
-    publish({ type: 'node.failed', node, visit, durationMs: 0, error: { message, code: 'condition' } });
-  });
-  actor.subscribe({
-    next: (snapshot) => {
-      guarded('onSnapshot', () => options.onSnapshot?.(actor.getPersistedSnapshot()));
-      const current = snapshot as unknown as MachineSnapshot;
-      if (current.status === 'done') void finish(current);
-      else reportInterrupted(current, undefined);
-    },
-    error: (failure) => void finish(actor.getSnapshot() as unknown as MachineSnapshot, failure),
-  });
-
-  if (!options.snapshot)
-    publish({
-      type: 'run.started',
-      workflowId: workflow.id,
-      workflowName: workflow.name,
-      inputs,
-      dryRun: options.dryRun ?? false,
-    });
-  actor.start();
-
-  return {
-    runId,
-    done,
-    signal: (node, decision) => humanGate.signal(runId, node, decision),
-    waiting: () => humanGate.waiting(runId),
-    cancel: () => actor.send({ type: CANCEL_EVENT }),
-  };
+  const context = isRecord(snapshot) ? snapshot.context : undefined;
+  return isRecord(context) && typeof context.runId === 'string' ? context.runId : undefined;
 }
 
 /** The workflow's timeout, from when the run first started (a resumed run keeps its deadline; older snapshots: now). */
 function workflowDeadline(
   timeoutMs: number | undefined,
   context: RunContext,
+  now: number,
   expire: () => void,
 ): LongTimer | undefined {
   if (!timeoutMs) return undefined;
-  return setLongTimeout(expire, (context.startedAt ?? Date.now()) + timeoutMs - Date.now());
+  return setLongTimeout(expire, (context.startedAt ?? now) + timeoutMs - now);
 }
 
-const warnOnStderr = (message: string): void => {
-  process.stderr.write(`sopstate: warning: ${message}\n`);
-};
+/** The final state the run ended in (FAILED when it stopped anywhere else). */
+function outcomeOf(snapshot: RunSnapshot): FinalState {
+  return FINAL_STATES.find((name) => name === snapshot.value) ?? 'FAILED';
+}
+
+/**
+ * One run: its actor, the events it publishes (redacted, gapless), what it hands the caller after every transition,
+ * and how it ends (remaining nodes reported, the .osoplog kept, the final event, the result).
+ */
+class RunSession {
+  readonly runId: string;
+  readonly done: Promise<RunResult>;
+  readonly #options: RunOptions;
+  readonly #workflow: Workflow;
+  readonly #inputs: Record<string, unknown>;
+  readonly #clock: () => number;
+  readonly #stamps: EventClock;
+  readonly #warn: (message: string) => void;
+  readonly #redact: Redactor;
+  readonly #humanGate: HumanGate;
+  readonly #records: NodeRecordLog;
+  readonly #inFlight = new Map<string, { visit: number }>();
+  readonly #keepEvents: number;
+  readonly #limits: RunLimitWatch;
+  readonly #startedAt: string;
+  readonly #actor: Actor<WorkflowMachine>;
+  readonly #deadline: LongTimer | undefined;
+  #resolveDone: (result: RunResult) => void = () => {};
+  /** The latest events only: every event goes to onEvent, and a long run's memory stays flat. */
+  #events: RunEvent[] = [];
+  #eventCount = 0;
+  #seq: number;
+  /** running → finishing (the last events still go out) → closed (nothing more is published). */
+  #phase: 'running' | 'finishing' | 'closed' = 'running';
+
+  constructor(options: RunOptions) {
+    this.#options = options;
+    this.#workflow = options.workflow;
+    this.#inputs = options.snapshot ? {} : checkRunSetup(options);
+    this.runId = options.runId ?? resumedRunId(options.snapshot) ?? randomUUID();
+    this.#clock = options.clock ?? (() => Date.now());
+    this.#stamps = new EventClock(this.#clock);
+    this.#warn = options.onWarning ?? (() => {});
+    const outputSecrets = new OutputSecrets();
+    const redactSecrets = createRedactor({ ...options.masked, ...options.secrets });
+    // Stream masking (agent.delta) uses the run's secrets; output secrets are masked in whole values.
+    this.#redact = Object.assign(<T>(value: T): T => outputSecrets.redact(redactSecrets(value)), {
+      masking: redactSecrets.masking,
+    });
+    this.#humanGate = options.humanGate ?? new HumanGate();
+    this.#keepEvents = options.keepEvents ?? DEFAULT_KEPT_EVENTS;
+    this.#records = new NodeRecordLog(this.#workflow);
+    // On a resume, the stored events: the .osoplog covers the whole run, and completed visits are not repeated.
+    const priorEvents = options.snapshot ? (options.priorEvents ?? []) : [];
+    for (const event of priorEvents) this.#records.add(event);
+    this.#startedAt = new Date(this.#clock()).toISOString();
+    this.#seq = options.lastSeq ?? 0;
+    // Past a limit the machine is told to fail the run; XState queues an event sent while it is transitioning.
+    this.#limits = new RunLimitWatch(options.limits, options.lastSeq ?? 0, (error) =>
+      this.#actor.send({ type: LIMIT_EVENT, error }),
+    );
+    const durable = durableNodeStates(options.snapshot, (event) => this.#actor.send(event));
+    const services = new RunServices({
+      workflow: this.#workflow,
+      runId: this.runId,
+      secrets: options.secrets ?? {},
+      executors: options.executors,
+      humanGate: this.#humanGate,
+      dryRun: options.dryRun ?? false,
+      redact: this.#redact,
+      clock: this.#clock,
+      outputSecrets,
+      publish: (body, redacted) => this.publish(body, redacted),
+      inFlight: this.#inFlight,
+      completedBefore: completedVisits(priorEvents),
+      random: options.random,
+      uncertainWindowMs: options.uncertainWindowMs,
+      ...durable,
+    });
+    this.#actor = createActor(runnableMachine(this.#workflow), {
+      systemId: RUN_SYSTEM_ID,
+      input: {
+        runId: this.runId,
+        inputs: this.#inputs,
+        env: options.env ?? {},
+        startedAt: this.#clock(),
+        ...(options.dryRun ? { dryRun: true } : {}),
+        ...(options.maxVisits ? { maxVisits: options.maxVisits } : {}),
+        services,
+      },
+      ...(isPersisted(options.snapshot) ? { snapshot: options.snapshot } : {}),
+      ...(options.inspect ? { inspect: options.inspect } : {}),
+      clock: longClock,
+    });
+    this.#deadline = workflowDeadline(this.#workflow.timeoutMs, this.#actor.getSnapshot().context, this.#clock(), () =>
+      this.#actor.send({ type: TIMEOUT_EVENT }),
+    );
+    this.done = new Promise<RunResult>((resolve) => (this.#resolveDone = resolve));
+  }
+
+  start(): RunHandle {
+    this.#actor.on('edge.taken', (emitted: EdgeTakenEmitted) => {
+      const { type: _type, ...edge } = emitted;
+      this.publish({ type: 'edge.taken', ...edge });
+    });
+    this.#actor.on('condition.failed', ({ node, visit, message }: ConditionFailedEmitted) => {
+      this.publish({ type: 'node.failed', node, visit, durationMs: 0, error: { message, code: 'condition' } });
+    });
+    this.#actor.subscribe({
+      next: (snapshot) => this.#transitioned(snapshot),
+      error: (failure) => void this.#finish(this.#actor.getSnapshot(), failure),
+    });
+    if (!this.#options.snapshot)
+      this.publish({
+        type: 'run.started',
+        workflowId: this.#workflow.id,
+        workflowName: this.#workflow.name,
+        inputs: this.#inputs,
+        dryRun: this.#options.dryRun ?? false,
+      });
+    this.#actor.start();
+    return {
+      runId: this.runId,
+      done: this.done,
+      signal: (node, decision) => this.#humanGate.signal(this.runId, node, decision),
+      waiting: () => this.#humanGate.waiting(this.runId),
+      cancel: () => this.#actor.send({ type: CANCEL_EVENT }),
+    };
+  }
+
+  // Events
+
+  /** Adds an event to the run; `redacted` says the body is already scrubbed, so it is not scanned again. */
+  publish(body: RunEventBody, redacted = false): void {
+    if (this.#phase === 'closed') return;
+    const event: RunEvent = {
+      ...(redacted ? body : this.#redact(body)),
+      runId: this.runId,
+      seq: ++this.#seq,
+      at: this.#stamps.iso(),
+    };
+    this.#records.add(event);
+    this.#limits.observe(event);
+    this.#eventCount += 1;
+    this.#events.push(event);
+    const keep = this.#keepEvents;
+    if (this.#events.length >= 2 * keep) this.#events = keep > 0 ? this.#events.slice(-keep) : [];
+    this.#guarded('onEvent', () => this.#options.onEvent?.(event));
+  }
+
+  /** A listener that throws must not break the run. */
+  #guarded(name: string, call: () => void): void {
+    try {
+      call();
+    } catch (failure) {
+      this.#warn(`${name} listener threw: ${this.#redact(errorMessage(failure))}`);
+    }
+  }
+
+  /** Nodes whose actor a transition stopped: failed when the run was interrupted, else skipped. */
+  #reportInterrupted(snapshot: RunSnapshot, interrupted: ErrorInfo | undefined): void {
+    for (const [node, { visit }] of [...this.#inFlight]) {
+      if (snapshot.status === 'active' && snapshot.children[node]) continue;
+      this.#inFlight.delete(node);
+      if (interrupted) this.publish({ type: 'node.failed', node, visit, durationMs: 0, error: interrupted });
+      else
+        this.publish({ type: 'node.skipped', node, reason: 'stopped before it finished: the run moved on without it' });
+    }
+  }
+
+  // Persistence
+
+  #transitioned(snapshot: RunSnapshot): void {
+    this.#guarded('onSnapshot', () => this.#options.onSnapshot?.(this.#actor.getPersistedSnapshot()));
+    if (snapshot.status === 'done') void this.#finish(snapshot);
+    else this.#reportInterrupted(snapshot, undefined);
+  }
+
+  // Completion
+
+  async #finish(snapshot: RunSnapshot, internal?: unknown): Promise<void> {
+    if (this.#phase !== 'running') return;
+    this.#phase = 'finishing';
+    const { context } = snapshot;
+    const state = outcomeOf(snapshot);
+    this.#reportInterrupted(snapshot, INTERRUPTED[state]);
+    for (const node of this.#workflow.nodes) {
+      if (context.nodes[node.id]?.status !== 'PENDING') continue;
+      this.publish({ type: 'node.skipped', node: node.id, reason: context.notes[node.id] ?? 'not reached' });
+    }
+    const error: ErrorInfo = internal
+      ? { message: this.#redact(`internal error: ${errorMessage(internal)}`), code: 'internal' }
+      : (context.error ?? { message: `run ended in ${state}`, code: state.toLowerCase() });
+    const osoplogPath = await this.#keepRecord(state, context, error);
+    const durationMs = this.#clock() - Date.parse(this.#startedAt);
+    const where = osoplogPath ? { osoplog: osoplogPath } : {};
+    if (state === 'COMPLETED') this.publish({ type: 'run.completed', status: 'COMPLETED', durationMs, ...where });
+    else this.publish({ type: 'run.failed', status: state, durationMs, error, ...where });
+    this.#phase = 'closed';
+    this.#deadline?.clear();
+    const keep = this.#keepEvents;
+    this.#resolveDone({
+      runId: this.runId,
+      status: state,
+      events: keep > 0 ? this.#events.slice(-keep) : [],
+      eventCount: this.#eventCount,
+      outputs: context.outputs,
+      ...(osoplogPath ? { osoplogPath } : {}),
+    });
+  }
+
+  /** Hands the .osoplog record to the caller's writer; where it went, or undefined (none, or it failed: a warning). */
+  async #keepRecord(state: FinalState, context: RunContext, error: ErrorInfo): Promise<string | undefined> {
+    const write = this.#options.writeRecord;
+    if (!write) return undefined;
+    const record = buildOsoplog({
+      workflow: this.#workflow,
+      runId: this.runId,
+      status: state,
+      startedAt: this.#startedAt,
+      endedAt: new Date(this.#clock()).toISOString(),
+      events: this.#records,
+      dryRun: this.#options.dryRun ?? false,
+      inputs: context.inputs,
+      emulated: this.#options.emulated,
+      ...(state === 'COMPLETED' ? {} : { error: error.message }),
+    });
+    try {
+      return await write(this.#redact(record));
+    } catch (failure) {
+      this.#warn(errorMessage(failure));
+      return undefined;
+    }
+  }
+}
+
+/** Starts a run; throws RunSetupError (before anything runs) when an input or secret is missing, CompileError when the graph cannot be compiled. */
+export function startRun(options: RunOptions): RunHandle {
+  return new RunSession(options).start();
+}

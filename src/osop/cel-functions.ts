@@ -1,5 +1,5 @@
 // The workflow functions CEL expressions may call: status(id), error_of(id), duration_of(id), attempt(), now().
-import { celEnv, celFunc, CelScalar, type CelEnv } from '@bufbuild/cel';
+import { celEnv, celFunc, CelScalar, isCelError, type CelEnv } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import type { ExpressionScope } from './workflow.ts';
 
@@ -36,9 +36,10 @@ const workflowFunctions = [
   celFunc('duration_of', [CelScalar.STRING], CelScalar.INT, (id) => BigInt(Math.round(stateOf(id)?.durationMs ?? 0))),
   celFunc('attempt', [], CelScalar.INT, currentAttempt),
   celFunc('now', [], CelScalar.DYN, () => {
-    const timestamp = timestampFunction?.call(0, undefined, [new Date().toISOString()]);
-    if (timestamp === undefined) throw new Error('now() is unavailable');
-    return timestamp as never;
+    const at = new Date(activeScope?.now ?? Date.now()).toISOString();
+    const timestamp = timestampFunction?.call(0, undefined, [at]);
+    if (timestamp === undefined || isCelError(timestamp)) throw new Error('now() is unavailable');
+    return timestamp;
   }),
 ];
 

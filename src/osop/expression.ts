@@ -287,7 +287,8 @@ function compileChecked(source: string, position: SourcePosition, options: Compi
     const sourceNode = scope.sourceNode ?? options.sourceNode;
     for (const name of roots) {
       if ((EXPRESSION_NAMESPACES as readonly string[]).includes(name) || variables.has(name)) {
-        const value = (scope as unknown as Record<string, unknown>)[name];
+        // A namespace or a declared variable: the scope is read by name (output mappings add their own).
+        const value: unknown = Reflect.get(scope, name);
         bindings[name] = toCel(value ?? (name === 'event' ? null : {}));
       } else if (nodeIds.has(name)) {
         bindings[name] = toCel(scope.outputs[name] ?? {});

@@ -51,7 +51,7 @@ export function compileExtractor(
 function extractOne(spec: OutputSpec & { extract: OutputExtractor }, envelope: ResponseEnvelope): unknown {
   const { extract } = spec;
   if (extract.kind === 'jsonpath') {
-    const value: unknown = JSONPath({ path: extract.path, json: envelope as unknown as object, wrap: false });
+    const value: unknown = JSONPath({ path: extract.path, json: envelope, wrap: false });
     if (value === undefined)
       throw new OutputError(`output ${spec.name}: ${extract.path} matched nothing in the response`, spec.name);
     return value;

@@ -59,6 +59,8 @@ export interface ExpressionScope {
   nodes: Record<string, NodeState>;
   /** For bare names that resolve against an edge's source node outputs. */
   sourceNode?: string;
+  /** What `now()` returns (epoch ms); absent: the time of the call. */
+  now?: number;
 }
 
 /** A CEL program compiled once at load time. */

@@ -65,6 +65,7 @@ export function parseSource(text: string, file: string): SourceDocument {
   };
 
   const problems = [...doc.errors, ...doc.warnings];
+  const errors = new Set<unknown>(doc.errors);
   for (const problem of problems.slice(0, MAX_YAML_PROBLEMS)) {
     const [start] = problem.pos;
     const duplicate = problem.code === 'DUPLICATE_KEY';
@@ -75,7 +76,7 @@ export function parseSource(text: string, file: string): SourceDocument {
     const message = duplicate ? `duplicate key "${key}"` : `YAML: ${problem.message.split('\n')[0]}`;
     diagnostics.push({
       ...at(start),
-      severity: doc.errors.includes(problem as never) ? 'error' : 'warning',
+      severity: errors.has(problem) ? 'error' : 'warning',
       code: duplicate ? 'duplicate-key' : 'yaml-syntax',
       path: '',
       message,

@@ -1,8 +1,7 @@
 // Every path from the start to a final state: xstate/graph builds the state graph, a bounded depth-first walk lists the paths.
-import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import type { AnyStateMachine, SnapshotFrom } from 'xstate';
 import { getAdjacencyMap, type AdjacencyMap } from 'xstate/graph';
-import { compileWorkflow } from '../machine/compile.ts';
-import type { RunContext } from '../machine/context.ts';
+import { compileWorkflow, type WorkflowMachine } from '../machine/compile.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import type { InputVariant } from './input-variants.ts';
 import { DEFAULT_MAX_PATHS } from './limits.ts';
@@ -25,13 +24,14 @@ export const DEFAULT_MAX_STATES = 20_000;
 const MAX_PATH_NODES = 500;
 const MAX_STATE_CELLS = 5_000_000;
 
-type Adjacency = AdjacencyMap<AnyMachineSnapshot, WalkEvent>;
+type RunSnapshot = SnapshotFrom<WorkflowMachine>;
+type Adjacency = AdjacencyMap<RunSnapshot, WalkEvent>;
 
 interface Walk {
   workflow: Workflow;
-  machine: AnyStateMachine;
+  machine: WorkflowMachine;
   adjacency: Adjacency;
-  key: (snapshot: AnyMachineSnapshot) => string;
+  key: (snapshot: RunSnapshot) => string;
   events: WalkEvents;
   variant: InputVariant;
   max: number;
@@ -41,26 +41,28 @@ interface Walk {
   stopped: boolean;
   stuck: number;
   /** `edge.taken` per state and event: each is computed once, however many paths pass through it. */
-  edgeCache: Map<AnyMachineSnapshot, Map<WalkEvent, TakenEdge[]>>;
+  edgeCache: Map<RunSnapshot, Map<WalkEvent, TakenEdge[]>>;
 }
 
 const tooManyStates = (maxStates: number) =>
   `the workflow has more than ${maxStates} distinct states to explore (raise the state bound or split the workflow)`;
 
 function stateGraph(
-  machine: AnyStateMachine,
+  machine: WorkflowMachine,
   variant: InputVariant,
   events: WalkEvents,
   key: Walk['key'],
   maxStates: number,
 ): Adjacency | undefined {
+  // xstate/graph's ActorLogic parameter has no emitted-event type, which our machine's has: it takes any machine.
+  const logic: AnyStateMachine = machine;
   try {
-    return getAdjacencyMap(machine, {
+    return getAdjacencyMap(logic, {
       input: { runId: 'paths', inputs: variant.inputs },
-      events: (snapshot: AnyMachineSnapshot) => events.forRunning(runningNodes(snapshot)),
+      events: (snapshot: RunSnapshot) => events.forRunning(runningNodes(snapshot)),
       serializeState: key,
       limit: maxStates,
-    } as never) as Adjacency;
+    });
   } catch (failure) {
     if (failure instanceof Error && /limit exceeded/i.test(failure.message)) return undefined;
     throw failure;
@@ -78,7 +80,7 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
     Math.floor(MAX_STATE_CELLS / Math.max(1, workflow.nodes.length)),
   );
   const { byNode, inputs, variants } = deriveOutcomes(workflow);
-  const machine = compileWorkflow(workflow) as unknown as AnyStateMachine;
+  const machine = compileWorkflow(workflow);
   const key = stateKey(workflow);
   // Which branch finishes first only matters when a join does not wait for all of them.
   const interleave = workflow.edges.some((edge) => edge.joinMode === 'wait_any' || edge.joinMode === 'wait_n');
@@ -146,7 +148,7 @@ function visit(walk: Walk, fromKey: string, steps: PathStep[], onStack: Set<stri
     if (!step) continue;
     moved = true;
     steps.push(step);
-    if (step.final) record(walk, steps, step.final, (next.context as RunContext).error?.message);
+    if (step.final) record(walk, steps, step.final, next.context.error?.message);
     else {
       onStack.add(nextKey);
       visit(walk, nextKey, steps, onStack);
@@ -159,15 +161,15 @@ function visit(walk: Walk, fromKey: string, steps: PathStep[], onStack: Set<stri
 
 function stepOf(
   walk: Walk,
-  before: AnyMachineSnapshot,
+  before: RunSnapshot,
   event: WalkEvent,
-  after: AnyMachineSnapshot,
+  after: RunSnapshot,
   steps: PathStep[],
 ): PathStep | undefined {
   const origin = walk.events.originOf(event);
   if (!origin) return undefined;
   // The machine's entry count, not the finished steps: a parallel sibling cut short by a fallback still used up a visit.
-  const entered = (before.context as RunContext).nodes?.[origin.node]?.visits;
+  const entered = before.context.nodes[origin.node]?.visits;
   const visitNumber = entered ?? steps.filter((step) => step.node === origin.node).length + 1;
   const final = finalStatusOf(after);
   return {
@@ -179,7 +181,7 @@ function stepOf(
   };
 }
 
-function edgesOf(walk: Walk, before: AnyMachineSnapshot, event: WalkEvent): TakenEdge[] {
+function edgesOf(walk: Walk, before: RunSnapshot, event: WalkEvent): TakenEdge[] {
   const byEvent = walk.edgeCache.get(before) ?? new Map<WalkEvent, TakenEdge[]>();
   walk.edgeCache.set(before, byEvent);
   const cached = byEvent.get(event);

@@ -1,8 +1,8 @@
 // The synthetic actor events a graph walk feeds the compiled machine: one per outcome of each running node.
-import { doneEventType, errorEventType, type NodeActorError, type NodeActorOutput } from '../machine/actor-events.ts';
+import { doneEventType, errorEventType, type NodeDoneEvent, type NodeErrorEvent } from '../machine/actor-events.ts';
 import type { Outcome } from './outcomes.ts';
 
-export type WalkEvent = { type: string; output: NodeActorOutput } | { type: string; error: NodeActorError };
+export type WalkEvent = NodeDoneEvent | NodeErrorEvent;
 
 interface EventOrigin {
   node: string;
@@ -15,15 +15,13 @@ export interface WalkEvents {
   originOf(event: WalkEvent): EventOrigin | undefined;
 }
 
-const eventFor = (node: string, outcome: Outcome): WalkEvent =>
+/** `finishedAt`: the one time `now()` reads in the conditions routing this event. */
+const eventFor = (node: string, outcome: Outcome, finishedAt: number): WalkEvent =>
   outcome.kind === 'done'
-    ? { type: doneEventType(node), output: { outputs: structuredClone(outcome.outputs) } }
-    : { type: errorEventType(node), error: { ...outcome.error } };
+    ? { type: doneEventType(node), output: { outputs: structuredClone(outcome.outputs), finishedAt } }
+    : { type: errorEventType(node), error: { ...outcome.error, finishedAt } };
 
-/**
- * Every call makes new event objects: the machine memoizes its routing decision per event object
- * (machine/guards.ts), so one object must never meet two different snapshots.
- */
+/** Every call makes new event objects: each is the key of its origin, and one snapshot's events are its own. */
 export function walkEvents(
   nodeOrder: string[],
   outcomes: Map<string, Outcome[]>,
@@ -36,7 +34,7 @@ export function walkEvents(
       const ordered = [...running].filter((node) => rank.has(node)).sort((a, b) => rank.get(a)! - rank.get(b)!);
       return (options.interleave ? ordered : ordered.slice(0, 1)).flatMap((node) =>
         (outcomes.get(node) ?? []).map((outcome) => {
-          const event = eventFor(node, outcome);
+          const event = eventFor(node, outcome, Date.now());
           origins.set(event, { node, outcome });
           return event;
         }),

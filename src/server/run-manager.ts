@@ -9,7 +9,7 @@ import { createRedactor } from '../util/redact.ts';
 import { retrySnapshot, reusedOutputs } from '../machine/retry-snapshot.ts';
 import type { RunEvent, RunEventBody } from '../events/run-event.ts';
 import type { HumanDecision } from '../events/human-decision.ts';
-import type { RunHandle, RunOptions } from '../machine/run-options.ts';
+import type { RecordWriter, RunHandle, RunOptions } from '../machine/run-options.ts';
 import type { RunRecord, RunRecordWithSnapshot } from '../store/run-store.ts';
 import type { RunClaim, Store } from '../store/store.ts';
 import { EventHub, type Subscription } from './event-hub.ts';
@@ -41,8 +41,9 @@ export interface RunManagerOptions {
   /** sopstate's own keys and token: masked in every run, whatever its workflow uses. */
   masked?: Record<string, string>;
   env?: Record<string, string>;
-  logDir?: string;
-  /** Where persistence problems are reported (never with secrets). */
+  /** Keeps each finished run's .osoplog (store/osoplog-files.ts: a folder); none = not kept. */
+  writeRecord?: RecordWriter;
+  /** Where persistence problems and run warnings are reported (never with secrets). */
   log?: (message: string) => void;
   /** Restarts that may resume one run without a clean stop in between; the next one fails it (crash loop). */
   maxResumeAttempts?: number;
@@ -342,7 +343,8 @@ export class RunManager {
       secrets: this.#secretsFor(options.workflow),
       masked: this.#options.masked,
       env: this.#options.env,
-      logDir: this.#options.logDir,
+      writeRecord: this.#options.writeRecord,
+      onWarning: (message) => this.#log(`run ${runId}: ${message}`),
       executors: this.#options.createExecutors(),
       onEvent: (event) => {
         if (!this.#closed) writer.event(this.#publicEvent(event));

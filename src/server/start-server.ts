@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { join, dirname, resolve } from 'node:path';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { LoadResult, Workflow } from '../osop/workflow.ts';
-import { knownSecrets } from '../machine/secrets.ts';
+import { knownSecrets } from '../services/secrets.ts';
 import { withDefaults } from '../util/with-defaults.ts';
 import { lockDatabase, type DatabaseLock } from '../store/database-lock.ts';
+import { osoplogWriter } from '../store/osoplog-files.ts';
 import { IdempotencyStore } from '../store/idempotency-store.ts';
 import type { Migration } from '../store/migrations.ts';
 import { isPostgresUrl, openPostgresStore } from '../store/postgres-store.ts';
@@ -115,7 +116,7 @@ export const startServer = async (given: ServerOptions): Promise<RunningServer> 
     secret,
     masked: knownSecrets((name) => (name === 'SOPSTATE_TOKEN' ? options.token : secret(name))),
     env: options.env,
-    logDir,
+    writeRecord: osoplogWriter(logDir),
     log,
   });
   const context: ServerContext = {

@@ -9,6 +9,7 @@ import {
   type MachineLike,
 } from '../../src/inspect/machine-json.ts';
 import { machineToMermaid } from '../../src/inspect/machine-mermaid.ts';
+import type { NodeActorInput } from '../../src/machine/actor-events.ts';
 import { compileWorkflow } from '../../src/machine/compile.ts';
 import { loadWorkflow, SEED_FILE } from './seed-run.ts';
 
@@ -88,7 +89,7 @@ describe('sopstate machine --json', () => {
     const workflow = await loadWorkflow(SEED_FILE);
     const outputs: Record<string, Record<string, unknown>> = { check_status: { status: 'succeeded' } };
     const entered: string[] = [];
-    const stub = fromPromise(async ({ input }: { input: { node: string } }) => {
+    const stub = fromPromise(async ({ input }: { input: NodeActorInput }) => {
       entered.push(input.node);
       return { outputs: outputs[input.node] ?? {} };
     });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { createActor, initialTransition, transition } from 'xstate';
-import { doneEventType, errorEventType } from '../../src/machine/actor-events.ts';
+import { doneEventType, errorEventType, type MachineEvent } from '../../src/machine/actor-events.ts';
 import { CompileError, compileWorkflow } from '../../src/machine/compile.ts';
 import { run, started, workflowFrom } from './helpers.ts';
 
@@ -13,7 +13,8 @@ describe('compileWorkflow', () => {
     let [snapshot] = initialTransition(machine, { runId: 'walk' });
     expect(snapshot.value).toBe('create_customer');
     const walk = (type: string, body: Record<string, unknown>) => {
-      [snapshot] = transition(machine, snapshot, { type, ...body });
+      // The event's body is the test's to choose: done events carry `output`, error events `error`.
+      [snapshot] = transition(machine, snapshot, { type, ...body } as MachineEvent);
       return snapshot.value;
     };
     expect(walk(doneEventType('create_customer'), { output: { outputs: { customer_id: 'cus_1' } } })).toBe(

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { schemaValidator } from '../../src/osop/schema-verdict.ts';
 import { run, scripted, started, workflowFrom } from './helpers.ts';
+import { osoplogWriter } from '../../src/store/osoplog-files.ts';
 
 const yaml = `
 osop_version: "1.0"
@@ -25,7 +26,7 @@ describe('a condition that cannot be evaluated', () => {
     const logDir = await mkdtemp(join(tmpdir(), 'condition-'));
     const result = await run(workflow, {
       executors: scripted({ check: () => ({ outputs: { state: 'succeeded' } }) }),
-      logDir,
+      writeRecord: osoplogWriter(logDir),
     });
     expect(result.status).toBe('FAILED');
     expect(started(result.events)).toEqual(['check']);

@@ -8,6 +8,7 @@ import type { RunEvent } from '../../src/events/run-event.ts';
 import { loadWorkflowText } from '../../src/osop/load.ts';
 import { schemaValidator } from '../../src/osop/schema-verdict.ts';
 import { run, scripted, workflowFrom } from './helpers.ts';
+import { osoplogWriter } from '../../src/store/osoplog-files.ts';
 
 const batch = (bound = '') => `
 osop_version: "1.0"
@@ -121,7 +122,10 @@ edges:
 
   it('keeps the .osoplog of a long loop bounded: the first and last 50 visits, and how many it left out', async () => {
     const logDir = await mkdtemp(join(tmpdir(), 'loops-'));
-    const result = await run(workflowFrom(batch(', max_iterations: 20000')), { executors: pagesOf(10_000), logDir });
+    const result = await run(workflowFrom(batch(', max_iterations: 20000')), {
+      executors: pagesOf(10_000),
+      writeRecord: osoplogWriter(logDir),
+    });
     expect(result.status).toBe('COMPLETED');
     const text = await readFile(result.osoplogPath!, 'utf8');
     const record = parse(text) as { node_records: { node_id: string; status: string }[] };

@@ -8,6 +8,7 @@ import type { RunEvent } from '../../src/events/run-event.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import { schemaValidator } from '../../src/osop/schema-verdict.ts';
 import { hang, run, scripted, scriptedAwaitingHumans, workflowFrom } from './helpers.ts';
+import { osoplogWriter } from '../../src/store/osoplog-files.ts';
 
 const SECRET = 'pi_3Qx_secret_Zq81xLmN';
 
@@ -33,7 +34,11 @@ describe('secret fields in outputs', () => {
       }),
       pay_page: ({ runtime }) => (seen.push(runtime.url), { outputs: { echoed: `went to ${String(runtime.url)}` } }),
     });
-    const result = await run(payment, { executors, logDir, onSnapshot: (snapshot) => snapshots.push(snapshot) });
+    const result = await run(payment, {
+      executors,
+      writeRecord: osoplogWriter(logDir),
+      onSnapshot: (snapshot) => snapshots.push(snapshot),
+    });
     expect(result.status).toBe('COMPLETED');
     expect(seen).toEqual([`https://pay.example/${SECRET}`]);
     const osoplog = await readFile(result.osoplogPath!, 'utf8');
@@ -65,7 +70,11 @@ edges: []
 
   it('tells a cancelled run from a failure, and stays schema-valid', async () => {
     const logDir = await mkdtemp(join(tmpdir(), 'records-'));
-    const handle = startRun({ workflow: slow, executors: scripted({ wait: hang }), logDir });
+    const handle = startRun({
+      workflow: slow,
+      executors: scripted({ wait: hang }),
+      writeRecord: osoplogWriter(logDir),
+    });
     await vi.waitFor(() => expect(handle.runId).toBeTruthy());
     handle.cancel();
     const result = await handle.done;
@@ -83,7 +92,7 @@ edges: []
           throw new Error('boom');
         },
       }),
-      logDir,
+      writeRecord: osoplogWriter(logDir),
       emulated: ['stripe'],
     });
     const record = parse(await readFile(result.osoplogPath!, 'utf8')) as Record<string, unknown>;

@@ -21,6 +21,7 @@ import {
   started,
   workflowFrom,
 } from './helpers.ts';
+import { osoplogWriter } from '../../src/store/osoplog-files.ts';
 
 describe('cycles', () => {
   it('fails the run with "cycle limit reached at X" when a node is entered more than max_iterations times', async () => {
@@ -273,7 +274,7 @@ edges:
 `);
     const ai = { model: 'claude-sonnet-4-6', provider: 'anthropic', prompt_tokens: 120, completion_tokens: 40 };
     const result = await run(workflow, {
-      logDir,
+      writeRecord: osoplogWriter(logDir),
       executors: scripted({ summarize: () => ({ outputs: { ok: false }, ai }) }),
     });
     expect(result.osoplogPath).toBe(join(logDir, (await readdir(logDir))[0]));
@@ -297,7 +298,7 @@ describe('a .osoplog that cannot be written', () => {
     const warnings: string[] = [];
     const emitted = vi.spyOn(process, 'emitWarning');
     const result = await run(single, {
-      logDir: '/dev/null/not-a-folder',
+      writeRecord: osoplogWriter('/dev/null/not-a-folder'),
       onWarning: (message) => warnings.push(message),
     });
     expect(result.status).toBe('COMPLETED');

@@ -40,6 +40,7 @@ export interface StripeResult {
 /**
  * The route comes from the workflow's URL at run time, so per-operation parameter types cannot be
  * checked statically; the template itself is one of `paths` (checked against stripe.oas.json).
+ * openapi-fetch types `request` per literal method and path only, hence the cast to the runtime-route signature.
  */
 export const requestStripe = (
   client: StripeClient,

@@ -12,7 +12,7 @@ import type { Workflow } from '../../osop/workflow.ts';
 import type { RunEvent } from '../../events/run-event.ts';
 import type { HumanDecision } from '../../events/human-decision.ts';
 import type { RunHandle } from '../../machine/run-options.ts';
-import { knownSecrets, loadSecrets } from '../../machine/secrets.ts';
+import { knownSecrets, loadSecrets } from '../../services/secrets.ts';
 import { parseInputFlags, UsageError } from '../input-flags.ts';
 import { createEventPrinter } from '../print-events.ts';
 import { summarizeRun } from '../run-summary.ts';
@@ -101,9 +101,10 @@ async function decide(node: string, flags: RunFlags, io: RunIO): Promise<HumanDe
 
 /** Runs one workflow file; resolves with the exit code (0 COMPLETED, 1 FAILED/TIMEOUT, 2 invalid input). */
 export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunIO): Promise<number> {
-  const [{ loadWorkflowFile }, { RunSetupError, startRun }] = await Promise.all([
+  const [{ loadWorkflowFile }, { RunSetupError, startRun }, { osoplogWriter }] = await Promise.all([
     import('../../osop/load.ts'),
     import('../../machine/runner.ts'),
+    import('../../store/osoplog-files.ts'),
   ]);
   const loaded = await loadWorkflowFile(file);
   const problems = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error' || !flags.json);
@@ -161,7 +162,8 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
       masked: knownSecrets((name) => io.env[name]),
       executors,
       dryRun: flags.dryRun,
-      logDir: flags.logDir,
+      ...(flags.logDir ? { writeRecord: osoplogWriter(flags.logDir) } : {}),
+      onWarning: (message) => io.stderr(`sopstate: warning: ${message}\n`),
       ...(services ? { emulated: services.emulated } : {}),
       ...(stately ? { inspect: stately.inspect } : {}),
       onEvent: (event) => {

@@ -4,6 +4,13 @@ import type { MessagesRequest, RequestBlock } from './types.ts';
 
 /** Checks the body the way the API does and answers its `field: problem` messages. */
 export function parseMessagesRequest(body: unknown): MessagesRequest {
+  checkRequest(body);
+  checkToolResults(body);
+  return body;
+}
+
+/** The checks of the request's own fields (each message's and tool's included). */
+function checkRequest(body: unknown): asserts body is MessagesRequest {
   if (!isRecord(body)) throw invalidRequest('body: expected a JSON object');
   if (typeof body.model !== 'string' || body.model === '') throw invalidRequest('model: Field required');
   if (body.max_tokens === undefined) throw invalidRequest('max_tokens: Field required');
@@ -16,9 +23,6 @@ export function parseMessagesRequest(body: unknown): MessagesRequest {
   if (body.tools !== undefined) checkTools(body.tools);
   if (body.stream !== undefined && typeof body.stream !== 'boolean')
     throw invalidRequest('stream: Input should be a valid boolean');
-  const request = body as unknown as MessagesRequest;
-  checkToolResults(request);
-  return request;
 }
 
 function checkMessage(message: unknown, at: string): void {

@@ -28,7 +28,7 @@ export const chatModule =
         fetch: (input, init) => Promise.resolve(app.request(input, init)),
         inspectWorkflow: async (id) => {
           const entry = await ctx.catalog.get(id).catch(() => undefined);
-          return entry?.workflow as unknown as Record<string, unknown> | undefined;
+          return entry ? { ...entry.workflow } : undefined;
         },
       }),
     );

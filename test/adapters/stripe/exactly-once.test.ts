@@ -12,6 +12,7 @@ import { schemaValidator } from '../../../src/osop/schema-verdict.ts';
 import type { Workflow } from '../../../src/osop/workflow.ts';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/start.ts';
 import type { StripeFaultRule } from '../../../src/sandbox/start.ts';
+import { osoplogWriter } from '../../../src/store/osoplog-files.ts';
 
 const SEED_FILE = 'examples/stripe-payment-seed.osop.yaml';
 const SEED = readFileSync(SEED_FILE, 'utf8');
@@ -125,7 +126,7 @@ describe('when Stripe never gives a definite answer', () => {
   it('ends the run "outcome unknown", naming the call and its key, and never falls back', async () => {
     arm({ path: '/v1/payment_intents/:id/confirm', type: 'server_error', times: 1000 });
     const logDir = mkdtempSync(join(tmpdir(), 'sopstate-unknown-'));
-    const result = await run(load(SEED, SEED_FILE), { uncertainWindowMs: 1500, logDir });
+    const result = await run(load(SEED, SEED_FILE), { uncertainWindowMs: 1500, writeRecord: osoplogWriter(logDir) });
     expect(result.status).toBe('FAILED');
     const record = parse(readFileSync(result.osoplogPath!, 'utf8')) as Record<string, unknown>;
     rmSync(logDir, { recursive: true, force: true });

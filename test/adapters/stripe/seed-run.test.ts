@@ -11,6 +11,7 @@ import type { Workflow } from '../../../src/osop/workflow.ts';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/start.ts';
 import { closedPort } from '../support/loopback.ts';
 import { startRecordingServer } from '../support/recording-server.ts';
+import { osoplogWriter } from '../../../src/store/osoplog-files.ts';
 
 let sandbox: Sandbox;
 let seed: Workflow;
@@ -168,7 +169,7 @@ describe('the seed payment SOP against other Stripe bases', () => {
       const result = await run(seed, {
         executors: createServiceExecutors({ mode: liveModes, sandbox, env }),
         secrets: serviceSecrets(liveModes, env),
-        logDir,
+        writeRecord: osoplogWriter(logDir),
       });
       expect(result.status).toBe('FAILED');
       const failed = result.events.find((event) => event.type === 'run.failed');

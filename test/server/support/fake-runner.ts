@@ -1,6 +1,5 @@
 // A stand-in for the real runner: walks the workflow's nodes in order, emits RunEvents, waits on
 // human nodes, snapshots after each node and resumes from a snapshot. Enough to test the server.
-import { join } from 'node:path';
 import type { RunEvent, RunEventBody } from '../../../src/events/run-event.ts';
 import type { HumanDecision } from '../../../src/events/human-decision.ts';
 import type { RunHandle, RunOptions, RunResult } from '../../../src/machine/run-options.ts';
@@ -109,12 +108,12 @@ export const createFakeRunner = (options: FakeRunnerOptions = {}): FakeRunner =>
         });
         return finish('CANCELLED');
       }
-      // Like the real runner: the path of the .osoplog it wrote.
+      // Like the real runner given a record writer: where the .osoplog went (the fake writes none).
       emit({
         type: 'run.completed',
         status: 'COMPLETED',
         durationMs: 1,
-        osoplog: run.logDir ? join(run.logDir, `${runId}.osoplog.yaml`) : undefined,
+        osoplog: run.writeRecord ? `osoplogs/${runId}.osoplog.yaml` : undefined,
       });
       return finish('COMPLETED');
     };

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSecrets, SecretFlagError } from '../../src/machine/secrets.ts';
+import { loadSecrets, SecretFlagError } from '../../src/services/secrets.ts';
 
 describe('secrets', () => {
   it('takes a flag over the environment, and the environment over the .env file', async () => {

@@ -1,0 +1,63 @@
+// What one run gives its node actors, and how they find it: in the input of the run's root actor, not in a registry.
+import { Actor, type ActorSystem, type ActorSystemInfo } from 'xstate';
+import type { ExecutorRegistry } from '../adapters/executor.ts';
+import type { HumanGate } from '../adapters/human.ts';
+import type { RunEventBody } from '../events/run-event.ts';
+import type { Workflow } from '../osop/workflow.ts';
+import type { Redactor } from '../util/redact.ts';
+import { isRecord } from '../util/is-record.ts';
+import type { DurableNodeState, NodeActorOutput } from './actor-events.ts';
+import type { OutputSecrets } from './output-secrets.ts';
+
+export interface NodeActorDeps {
+  workflow: Workflow;
+  runId: string;
+  secrets: Record<string, string>;
+  executors: ExecutorRegistry;
+  humanGate: HumanGate;
+  dryRun: boolean;
+  redact: Redactor;
+  /** Epoch ms: node start and end times, durations. */
+  clock: () => number;
+  /** Secret fields of outputs (client_secret...): masked in what the run keeps, real in the runtimes that use them. */
+  outputSecrets: OutputSecrets;
+  /** Adds the event to the run; `redacted` says the body is already scrubbed, so it is not scanned again. */
+  publish: (body: RunEventBody, redacted?: boolean) => void;
+  /** Nodes whose actor is running, so the runner can report the ones a transition interrupts. */
+  inFlight: Map<string, { visit: number }>;
+  /** Visits (`node:visit`) that completed before a resume, with what they produced: not run or reported again. */
+  completedBefore: Map<string, NodeActorOutput>;
+  random?: () => number;
+  /** What a previous process kept for this visit of the node (from the restored snapshot), if anything. */
+  durableOf: (node: string, visit: number) => DurableNodeState | undefined;
+  /** Keeps a node's state in the persisted snapshot. */
+  recordDurable: (node: string, state: DurableNodeState) => void;
+  /** How long a call whose outcome is unknown is repeated with its key before the run ends "outcome unknown". */
+  uncertainWindowMs?: number;
+}
+
+/** The systemId a run's root actor registers under (`createActor(machine, { systemId })`). */
+export const RUN_SYSTEM_ID = 'sopstate.run';
+
+/**
+ * A run's dependencies as the machine's input carries them (RunInput.services). The fields are private because
+ * XState hands that input to every inspector (the `xstate.init` event): secrets, executors and outputs stay out.
+ */
+export class RunServices {
+  readonly #deps: NodeActorDeps;
+
+  constructor(deps: NodeActorDeps) {
+    this.#deps = deps;
+  }
+
+  get deps(): NodeActorDeps {
+    return this.#deps;
+  }
+}
+
+/** The services in the input of the run whose actor system this is; undefined outside startRun(). */
+export function runServicesOf(system: ActorSystem<ActorSystemInfo>): RunServices | undefined {
+  const root: unknown = system.get(RUN_SYSTEM_ID);
+  const input: unknown = root instanceof Actor ? root.options.input : undefined;
+  return isRecord(input) && input.services instanceof RunServices ? input.services : undefined;
+}
