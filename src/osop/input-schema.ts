@@ -137,6 +137,25 @@ const ajvEngines = () => {
   return engines;
 };
 
+// Ajv's generated code mishandles property names such as `__proto__` (a required one passes when absent, a given
+// one is refused as unknown), so Ajv sees every input name with a prefix no reserved name has.
+const AJV_PREFIX = '$';
+const ajvKey = (name: string): string => `${AJV_PREFIX}${name}`;
+const inputName = (key: string): string => (key.startsWith(AJV_PREFIX) ? key.slice(AJV_PREFIX.length) : key);
+
+const ajvKeyed = (schema: InputsSchema): InputsSchema => ({
+  ...schema,
+  properties: Object.fromEntries(Object.entries(schema.properties).map(([name, property]) => [ajvKey(name), property])),
+  required: schema.required.map(ajvKey),
+});
+
+/** `values` keyed for Ajv, or back: a fresh object with own properties only (even for `__proto__`). */
+const rekeyed = (values: Record<string, unknown>, key: (name: string) => string): Record<string, unknown> => {
+  const result: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values)) setOwn(result, key(name), value);
+  return result;
+};
+
 // Keyed by the schema's text: the chat builds a fresh spec list per call, and Ajv keeps every schema it compiled.
 const MAX_CACHED = 256;
 const compiled = new Map<string, { validators: Validators; schemas: object[] }>();
@@ -146,15 +165,16 @@ const validatorsFor = (schema: InputsSchema): Validators => {
   const cached = compiled.get(key);
   if (cached) return cached.validators;
   const { text, typed } = ajvEngines();
-  const textOnly = { ...schema, required: [] };
-  const validators = { text: text.compile(textOnly), typed: typed.compile(schema) };
+  const keyed = ajvKeyed(schema);
+  const textOnly = { ...keyed, required: [] };
+  const validators = { text: text.compile(textOnly), typed: typed.compile(keyed) };
   if (compiled.size >= MAX_CACHED) {
     const [oldest, entry] = compiled.entries().next().value as [string, { schemas: object[] }];
     compiled.delete(oldest);
     text.removeSchema(entry.schemas[0]);
     typed.removeSchema(entry.schemas[1]);
   }
-  compiled.set(key, { validators, schemas: [textOnly, schema] });
+  compiled.set(key, { validators, schemas: [textOnly, keyed] });
   return validators;
 };
 
@@ -185,7 +205,9 @@ const prepareText = (spec: InputSpec | undefined, text: string): unknown => {
 const nameOf = (error: ErrorObject): string => {
   const params = error.params as { missingProperty?: string; additionalProperty?: string };
   const [, first = ''] = error.instancePath.split('/');
-  return params.missingProperty ?? params.additionalProperty ?? first.replace(/~1/g, '/').replace(/~0/g, '~');
+  return inputName(
+    params.missingProperty ?? params.additionalProperty ?? first.replace(/~1/g, '/').replace(/~0/g, '~'),
+  );
 };
 
 interface Context {
@@ -288,8 +310,9 @@ export function checkInputs(workflow: Pick<Workflow, 'inputs'>, given: GivenInpu
     setOwn(typedIn, name, prepareText(context.specs.get(name), text));
     context.given.set(name, { text });
   }
-  if (!validators.text(typedIn)) for (const error of validators.text.errors ?? []) report(problemOf(context, error));
-  for (const [name, value] of Object.entries(typedIn)) {
+  const coerced = rekeyed(typedIn, ajvKey);
+  if (!validators.text(coerced)) for (const error of validators.text.errors ?? []) report(problemOf(context, error));
+  for (const [name, value] of Object.entries(rekeyed(coerced, inputName))) {
     if (problems.has(name)) delete values[name];
     else setOwn(values, name, value);
   }
@@ -302,6 +325,9 @@ export function checkInputs(workflow: Pick<Workflow, 'inputs'>, given: GivenInpu
       });
     }
   }
-  if (!validators.typed(values)) for (const error of validators.typed.errors ?? []) report(problemOf(context, error));
-  return problems.size > 0 ? { ok: false, problems: [...problems.values()] } : { ok: true, values };
+  const typed = rekeyed(values, ajvKey);
+  if (!validators.typed(typed)) for (const error of validators.typed.errors ?? []) report(problemOf(context, error));
+  return problems.size > 0
+    ? { ok: false, problems: [...problems.values()] }
+    : { ok: true, values: rekeyed(typed, inputName) };
 }

@@ -100,6 +100,22 @@ describe('checkInputs', () => {
     expect(checked.ok && (checked.values as { polluted?: boolean }).polluted).toBeUndefined();
   });
 
+  it('checks an input named __proto__ like any other: required when missing, typed when given, defaulted', () => {
+    const own = (json: string) => JSON.parse(json) as Record<string, string>;
+    expect(checkInputs(workflow(optional('__proto__', 'int', { required: true })), {})).toMatchObject({
+      ok: false,
+      problems: [{ code: 'missing-input', input: '__proto__' }],
+    });
+    expect(checkInputs(workflow(optional('__proto__', 'int')), { text: own('{"__proto__": "5"}') })).toEqual({
+      ok: true,
+      values: own('{"__proto__": 5}'),
+    });
+    expect(checkInputs(workflow(optional('__proto__', 'string', { default: 'x' })), {})).toEqual({
+      ok: true,
+      values: own('{"__proto__": "x"}'),
+    });
+  });
+
   it('describes a value nested too deep to print instead of failing', () => {
     let deep: unknown = [];
     for (let i = 0; i < 100_000; i++) deep = [deep];
