@@ -158,9 +158,9 @@ const givenOnly = (values: Record<string, unknown>, given: Record<string, unknow
 /** What is wrong with the inputs, said to the person: the values still needed, or each problem as every surface says it. */
 const inputTrouble = (name: string, problems: InputProblem[]): string => {
   const missing = problems.filter((problem) => problem.code === 'missing-input').map((problem) => problem.input);
-  if (missing.length === problems.length)
-    return `To start ${name} I need ${listed(missing)}: what should ${missing.length === 1 ? 'it' : 'they'} be?`;
-  return `Nothing has started: ${problems.map((problem) => problem.message).join('; ')}. What should I use instead?`;
+  const said = problems.map((problem) => problem.message).join('; ');
+  if (missing.length === problems.length) return `${name} has not started: ${said}. What should ${listed(missing)} be?`;
+  return `${name} has not started: ${said}. What should I use instead?`;
 };
 
 const askPerson = (pending: PendingAction, note: string): ToolOutcome => ({
