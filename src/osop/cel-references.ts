@@ -30,7 +30,7 @@ interface CallUse {
 }
 
 /** A field selection `operand.field` (what `errors.length` is to CEL). */
-export interface FieldSelect {
+interface FieldSelect {
   field: string;
   /** Offset of the `.` in the expression source. */
   offset: number;
@@ -58,11 +58,13 @@ export function collectReferences(parsed: ParsedCel): CelReferences {
     if (kind.case === 'selectExpr') return Math.min(own, leftmost(kind.value.operand));
     if (kind.case === 'callExpr')
       return Math.min(own, leftmost(kind.value.target), ...kind.value.args.map((arg) => leftmost(arg)));
+    // A macro such as list.filter(x, ...) is a comprehension over its receiver.
+    if (kind.case === 'comprehensionExpr') return Math.min(own, leftmost(kind.value.iterRange));
     return own;
   };
 
   const recordSelects = (expr: Expr): void => {
-    for (let current = expr; current.exprKind.case === 'selectExpr' && current.exprKind.value.operand; ) {
+    for (let current = expr; current.exprKind.case === 'selectExpr' && current.exprKind.value.operand;) {
       const { operand, field, testOnly } = current.exprKind.value;
       if (!testOnly) result.selects.push({ field, offset: offsetOf(current), operandStart: leftmost(operand) });
       current = operand;

@@ -21,7 +21,7 @@ function nodeInputNames(raw: Raw): string[] {
 }
 
 /** Whether a `${...}` (its inner text) belongs to the shell, given the one-word names the document defines. */
-export function isShellExpansion(source: string, defines: (name: string) => boolean): boolean {
+function isShellExpansion(source: string, defines: (name: string) => boolean): boolean {
   const text = source.trim();
   if (!NAME_PATH.test(text)) return true;
   return !/[.[]/.test(text) && !NAMESPACES.has(text) && !defines(text);

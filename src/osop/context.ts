@@ -2,7 +2,6 @@
 import type { DiagnosticSink } from './diagnostics.ts';
 import type { TemplateOptions } from './template.ts';
 import type { SourceDocument } from './yaml-source.ts';
-import { isRecord } from '../util/is-record.ts';
 
 export type Raw = Record<string, unknown>;
 

@@ -319,7 +319,9 @@ function compileChecked(source: string, position: SourcePosition, options: Compi
         bindings[name] = toCel(scope.outputs[name] ?? {});
       } else {
         const producer = options.producers?.get(name);
-        const ordered = sourceDeclares(name, { ...options, sourceNode }) ? [sourceNode, producer] : [producer, sourceNode];
+        const ordered = sourceDeclares(name, { ...options, sourceNode })
+          ? [sourceNode, producer]
+          : [producer, sourceNode];
         const owners = ordered.filter((owner): owner is string => owner !== undefined);
         const owner = owners.find(
           (candidate) => scope.outputs[candidate] && Object.hasOwn(scope.outputs[candidate], name),

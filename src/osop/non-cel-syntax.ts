@@ -68,7 +68,7 @@ function operatorAt(source: string, index: number): { found: string; cel: string
 export function foreignOperator(source: string): ForeignSyntax | undefined {
   let first: { col: number; found: string; cel: string } | undefined;
   let rewritten = '';
-  for (let index = 0; index < source.length; ) {
+  for (let index = 0; index < source.length;) {
     if (source[index] === "'" || source[index] === '"') {
       const end = quoteEnd(source, index);
       rewritten += source.slice(index, end + 1);
@@ -112,11 +112,16 @@ export function foreignMember(source: string, references: CelReferences): Foreig
     return {
       col: select.offset + 2,
       message: `.length is not CEL (CEL writes size(${operand}))`,
-      suggestion: `write ${replaced(source, start, end, `size(${operand})`)} (a field named length is ${operand}['length'])`,
+      suggestion: `write ${replaced(source, start, end, `size(${operand})`)}; a field named length is ${operand}['length']`,
     };
   }
   for (const call of references.calls) {
     const col = call.offset + (call.isMethod ? 2 : 1);
+    if (!call.isMethod && (call.name === 'not' || call.name === 'NOT')) {
+      const end = call.offset + call.name.length;
+      const rewritten = replaced(source, call.offset, end + /^\s*/.exec(source.slice(end))![0].length, '!');
+      return { col, message: `${call.name} is not CEL (CEL writes !)`, suggestion: `write ${rewritten}` };
+    }
     if (!call.isMethod && (call.name === 'len' || call.name === 'length' || call.name === 'count')) {
       const rewritten = replaced(source, call.offset, call.offset + call.name.length, 'size');
       return { col, message: `${call.name}() is not CEL (CEL writes size())`, suggestion: `write ${rewritten}` };
@@ -127,11 +132,19 @@ export function foreignMember(source: string, references: CelReferences): Foreig
       if (call.name === 'length' || call.name === 'count') {
         const close = source.indexOf(')', call.offset);
         const rewritten = replaced(source, start, close + 1, `size(${target})`);
-        return { col, message: `.${call.name}() is not CEL (CEL writes size(${target}))`, suggestion: `write ${rewritten}` };
+        return {
+          col,
+          message: `.${call.name}() is not CEL (CEL writes size(${target}))`,
+          suggestion: `write ${rewritten}`,
+        };
       }
       if (call.name === 'includes' || call.name === 'indexOf') {
         const rewritten = replaced(source, call.offset, call.offset + call.name.length + 1, '.contains');
-        return { col, message: `.${call.name}() is not CEL (CEL writes .contains())`, suggestion: `write ${rewritten}` };
+        return {
+          col,
+          message: `.${call.name}() is not CEL (CEL writes .contains())`,
+          suggestion: `write ${rewritten}`,
+        };
       }
     }
   }

@@ -105,7 +105,9 @@ function fromList(list: unknown[], path: DocPath, context: NormalizeContext): Ou
 
 function fromMapping(record: Raw, path: DocPath, context: NormalizeContext): OutputSpec[] {
   if (isRecord(record.properties) && (record.type === 'object' || record.type === undefined)) {
-    return Object.entries(record.properties).map(([name, schema]) => declared(name, isRecord(schema) ? schema : undefined));
+    return Object.entries(record.properties).map(([name, schema]) =>
+      declared(name, isRecord(schema) ? schema : undefined),
+    );
   }
   return Object.entries(record)
     .map(([name, source]) => {

@@ -42,7 +42,13 @@ export function warnRecordedFields(data: Raw, rawNodes: readonly unknown[], sink
     const [first] = occurrences;
     const onWorkflow = first.path.length === 1;
     const why = onWorkflow ? WORKFLOW_FIELDS[field] : NODE_FIELDS[field];
-    const others = occurrences.length > 1 ? ` (also on ${occurrences.slice(1).map((item) => item.where).join(', ')})` : '';
+    const others =
+      occurrences.length > 1
+        ? ` (also on ${occurrences
+            .slice(1)
+            .map((item) => item.where)
+            .join(', ')})`
+        : '';
     sink.warning({
       code: 'recorded-not-enforced',
       path: first.path,

@@ -125,7 +125,7 @@ export interface WorkflowNode {
 export type { EdgeMode };
 
 /** `dataflow` and `message` edges carry data only: no control flow goes along them. */
-export const DATA_EDGE_MODES: readonly EdgeMode[] = ['dataflow', 'message'];
+const DATA_EDGE_MODES: readonly EdgeMode[] = ['dataflow', 'message'];
 export const isDataEdge = (edge: Pick<WorkflowEdge, 'mode'>): boolean => DATA_EDGE_MODES.includes(edge.mode);
 
 export interface SwitchCase {

@@ -3,7 +3,7 @@ import { isDataEdge, type Workflow, type WorkflowEdge } from '../osop/workflow.t
 import type { PathEnumeration, TakenEdge } from './path.ts';
 import { whyNotTaken } from './undriven-edges.ts';
 
-export interface UndrivenEdge {
+interface UndrivenEdge {
   /** `from ─mode→ to`. */
   edge: string;
   why: string;
@@ -23,7 +23,7 @@ export interface EdgeCoverage {
   dataOnly: number;
 }
 
-export const describeEdge = (edge: Pick<WorkflowEdge, 'from' | 'to' | 'mode'>): string =>
+const describeEdge = (edge: Pick<WorkflowEdge, 'from' | 'to' | 'mode'>): string =>
   `${edge.from} ─${edge.mode}→ ${edge.to}`;
 
 /** `enumeration`: the paths the runs followed, which say why an edge was not taken (else "no run took it"). */

@@ -14,6 +14,9 @@ function outputsRead(workflow: Workflow, edge: WorkflowEdge, node: string): stri
     nodes: new Set(workflow.nodes.map((entry) => entry.id)),
     producers: outputProducers(workflow.nodes),
     sourceNode: edge.from,
+    sourceOutputs: new Set(
+      workflow.nodes.find((entry) => entry.id === edge.from)?.outputs.map((output) => output.name),
+    ),
   };
   const refs = conditionShape(edge.when.source, names).refs;
   return [
@@ -24,12 +27,6 @@ function outputsRead(workflow: Workflow, edge: WorkflowEdge, node: string): stri
 }
 
 function failureReason(workflow: Workflow, edge: WorkflowEdge, reaching: number): string {
-  const read = outputsRead(workflow, edge, edge.from);
-  if (edge.mode === 'error' && read.length > 0)
-    return (
-      `its condition ${quoted(edge)} reads ${read.join(', ')}, outputs a failed node does not have: no path outcome ` +
-      'can make it hold yet'
-    );
   // Error edges are tried in file order, before timeout and fallback edges: one without a condition takes every failure.
   const catchAll = workflow.edges.find(
     (other) =>
@@ -41,6 +38,12 @@ function failureReason(workflow: Workflow, edge: WorkflowEdge, reaching: number)
   );
   if (catchAll)
     return `the error edge ${catchAll.from} → ${catchAll.to} has no condition and takes every failure of ${edge.from} first`;
+  const read = outputsRead(workflow, edge, edge.from);
+  if (edge.mode === 'error' && read.length > 0)
+    return (
+      `its condition ${quoted(edge)} reads ${read.join(', ')}, outputs a failed node does not have: no path outcome ` +
+      'can make it hold yet'
+    );
   if (edge.mode === 'error' && edge.when)
     return `no simulated failure of ${edge.from} on the ${reaching} path(s) reaching it makes ${quoted(edge)} hold`;
   return `no failure of ${edge.from} on the ${reaching} path(s) reaching it leads along it`;

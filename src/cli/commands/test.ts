@@ -33,11 +33,12 @@ export function registerTest(program: Command): void {
     .action(async (file: string, flags: TestFlags) => {
       const workflow = await loadOrReport(file);
       if (!workflow) return;
-      const [{ coverageShortfall, formatCheck, formatReport }, { testPaths }, { withSandboxRunner }] = await Promise.all([
-        import('../../paths/format-report.ts'),
-        import('../../paths/test-paths.ts'),
-        import('../../paths/sandbox-runner.ts'),
-      ]);
+      const [{ coverageShortfall, formatCheck, formatReport }, { testPaths }, { withSandboxRunner }] =
+        await Promise.all([
+          import('../../paths/format-report.ts'),
+          import('../../paths/test-paths.ts'),
+          import('../../paths/sandbox-runner.ts'),
+        ]);
       await reportingCompileErrors(async () => {
         const print = (text: string) => {
           if (!flags.json) process.stdout.write(`${text}\n`);
