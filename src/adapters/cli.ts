@@ -32,12 +32,16 @@ const stringMap = (value: unknown): Record<string, string> =>
 const asArgument = (value: unknown): string =>
   value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
 
+/** The loader turned every OSOP `${...}` of a command into a list (see command-line.ts): any left in text is the shell's. */
+const SHELL_TEXT = { leaveToShell: () => true };
+
 /**
  * The program and its arguments. The loader already split `runtime.command` (see command-line.ts); a string here
  * is a command given to the executor directly, split by the same rules.
  */
 function argvOf(command: unknown, shell: string | false): string[] | string {
-  const words: CommandParse | undefined = typeof command === 'string' ? parseCommand(command, shell) : undefined;
+  const words: CommandParse | undefined =
+    typeof command === 'string' ? parseCommand(command, shell, SHELL_TEXT) : undefined;
   if (words?.problem) return `${words.problem.message}: ${words.problem.suggestion}`;
   const list =
     words?.template?.kind === 'list'

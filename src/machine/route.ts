@@ -43,13 +43,22 @@ export const CONDITION_FAILED = 'condition-failed';
 const edgesFrom = (workflow: Workflow, node: string, modes: EdgeMode[]) =>
   (workflowIndex(workflow).edgesFrom.get(node) ?? []).filter((edge) => modes.includes(edge.mode));
 
+/** Edges whose conditions choose, in file order; an `otherwise` edge is not one: it goes with the defaults. */
+const choiceEdges = (workflow: Workflow, node: string) =>
+  edgesFrom(workflow, node, CHOICE_MODES).filter((edge) => !edge.otherwise);
+/** Edges taken when no choice is: sequential and event edges, and the `otherwise` branch. */
+const defaultEdges = (workflow: Workflow, node: string) =>
+  (workflowIndex(workflow).edgesFrom.get(node) ?? []).filter(
+    (edge) => DEFAULT_MODES.includes(edge.mode) || edge.otherwise,
+  );
+
 const unique = (targets: string[]) => [...new Set(targets)];
 
 const taken = (edge: WorkflowEdge, to = edge.to): TakenEdge => ({
   from: edge.from,
   to,
   mode: edge.mode,
-  ...(edge.when ? { condition: edge.when.source } : {}),
+  ...(edge.when ? { condition: edge.when.source } : edge.otherwise ? { condition: 'otherwise' } : {}),
 });
 
 const isForEachBody = (workflow: Workflow, node: string): boolean => workflowIndex(workflow).forEachBodies.has(node);
@@ -72,7 +81,7 @@ export const successOutcomes = memoByNode((workflow, node) => {
   const forks = edgesFrom(workflow, node, FORK_MODES).map((edge) => edge.to);
   const outcomes: Outcome[] = [];
   if (isForEachBody(workflow, node)) outcomes.push({ key: LOOP_NEXT, targets: [node] });
-  for (const edge of edgesFrom(workflow, node, CHOICE_MODES)) {
+  for (const edge of choiceEdges(workflow, node)) {
     if (edge.mode !== 'switch') {
       outcomes.push({ key: `e${edge.index}`, targets: unique([...forks, edge.to]) });
       continue;
@@ -82,9 +91,9 @@ export const successOutcomes = memoByNode((workflow, node) => {
     );
     outcomes.push({ key: `e${edge.index}d`, targets: unique([...forks, edge.defaultTo ?? edge.to]) });
   }
-  const defaults = unique([...forks, ...edgesFrom(workflow, node, DEFAULT_MODES).map((edge) => edge.to)]);
+  const defaults = unique([...forks, ...defaultEdges(workflow, node).map((edge) => edge.to)]);
   outcomes.push({ key: defaults.length > 0 ? 'default' : END, targets: defaults });
-  if (edgesFrom(workflow, node, CHOICE_MODES).length > 0) outcomes.push({ key: CONDITION_FAILED, targets: [] });
+  if (choiceEdges(workflow, node).length > 0) outcomes.push({ key: CONDITION_FAILED, targets: [] });
   return outcomes;
 });
 
@@ -195,7 +204,7 @@ export function decideSuccess(workflow: Workflow, context: RunContext, node: str
   }
   const forks = edgesFrom(workflow, node, FORK_MODES).map((edge) => taken(edge));
   const notes: Record<string, string> = {};
-  for (const edge of edgesFrom(workflow, node, CHOICE_MODES)) {
+  for (const edge of choiceEdges(workflow, node)) {
     const choice = choose(edge, context, loop !== undefined, now);
     if ('note' in choice && choice.failure && !context.dryRun) {
       return { key: CONDITION_FAILED, taken: [], notes, failure: choice.failure };
@@ -211,7 +220,7 @@ export function decideSuccess(workflow: Workflow, context: RunContext, node: str
       ...(choice.startLoop ? { startLoop: choice.startLoop } : {}),
     };
   }
-  const defaults = [...forks, ...edgesFrom(workflow, node, DEFAULT_MODES).map((edge) => taken(edge))];
+  const defaults = [...forks, ...defaultEdges(workflow, node).map((edge) => taken(edge))];
   return { key: defaults.length > 0 ? 'default' : END, taken: defaults, notes };
 }
 

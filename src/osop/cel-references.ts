@@ -23,12 +23,25 @@ interface CallUse {
   isMethod: boolean;
   /** The first argument when it is a string literal (`status('deploy')`). */
   stringArg?: string;
+  /** Offset of the name (a function) or of the `.` before it (a method). */
   offset: number;
+  /** A method's receiver: where its text starts. */
+  targetStart?: number;
+}
+
+/** A field selection `operand.field` (what `errors.length` is to CEL). */
+interface FieldSelect {
+  field: string;
+  /** Offset of the `.` in the expression source. */
+  offset: number;
+  /** Offset where the operand's text starts (its leftmost sub-expression). */
+  operandStart: number;
 }
 
 export interface CelReferences {
   names: NameUse[];
   calls: CallUse[];
+  selects: FieldSelect[];
 }
 
 const COMPARISONS = new Set(['_==_', '_!=_']);
@@ -36,7 +49,27 @@ const COMPARISONS = new Set(['_==_', '_!=_']);
 export function collectReferences(parsed: ParsedCel): CelReferences {
   const positions = parsed.sourceInfo?.positions ?? {};
   const offsetOf = (expr: Expr): number => positions[String(expr.id)] ?? 0;
-  const result: CelReferences = { names: [], calls: [] };
+  const result: CelReferences = { names: [], calls: [], selects: [] };
+
+  const leftmost = (expr: Expr | undefined): number => {
+    if (!expr) return Infinity;
+    const kind = expr.exprKind;
+    const own = positions[String(expr.id)] ?? Infinity;
+    if (kind.case === 'selectExpr') return Math.min(own, leftmost(kind.value.operand));
+    if (kind.case === 'callExpr')
+      return Math.min(own, leftmost(kind.value.target), ...kind.value.args.map((arg) => leftmost(arg)));
+    // A macro such as list.filter(x, ...) is a comprehension over its receiver.
+    if (kind.case === 'comprehensionExpr') return Math.min(own, leftmost(kind.value.iterRange));
+    return own;
+  };
+
+  const recordSelects = (expr: Expr): void => {
+    for (let current = expr; current.exprKind.case === 'selectExpr' && current.exprKind.value.operand;) {
+      const { operand, field, testOnly } = current.exprKind.value;
+      if (!testOnly) result.selects.push({ field, offset: offsetOf(current), operandStart: leftmost(operand) });
+      current = operand;
+    }
+  };
 
   const selectChain = (expr: Expr): { root: Expr; path: string[] } => {
     const path: string[] = [];
@@ -73,6 +106,7 @@ export function collectReferences(parsed: ParsedCel): CelReferences {
           result.names.push({ name: kind.value.name, path: [], offset: offsetOf(expr), ...comparison });
         return;
       case 'selectExpr': {
+        recordSelects(expr);
         const { root, path } = selectChain(expr);
         if (root.exprKind.case === 'identExpr') {
           if (!bound.has(root.exprKind.value.name)) {
@@ -92,6 +126,7 @@ export function collectReferences(parsed: ParsedCel): CelReferences {
               ? first.value.constantKind.value
               : undefined,
           offset: offsetOf(expr),
+          ...(call.target ? { targetStart: leftmost(call.target) } : {}),
         });
         walk(call.target, bound);
         const compared = COMPARISONS.has(call.function) && call.args.length === 2;

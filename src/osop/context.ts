@@ -2,7 +2,6 @@
 import type { DiagnosticSink } from './diagnostics.ts';
 import type { TemplateOptions } from './template.ts';
 import type { SourceDocument } from './yaml-source.ts';
-import { isRecord } from '../util/is-record.ts';
 
 export type Raw = Record<string, unknown>;
 
@@ -13,8 +12,12 @@ export interface NormalizeContext {
   nodeIds: string[];
   /** How a one-word `${name}` is read (an upstream output of that name, else a workflow input). */
   bareName?: TemplateOptions['bareName'];
+  /** Names of the workflow's declared inputs. */
+  inputNames?: ReadonlySet<string>;
   /** Output name → the first node declaring it. */
   producers?: ReadonlyMap<string, string>;
+  /** Node id → the output names it declares, in any form (a bare name in a condition may read them). */
+  declaredOutputs?: ReadonlyMap<string, readonly string[]>;
   /** Node id → the output fields it can produce, for nodes whose set is closed (see output-fields.ts). */
   outputFields?: ReadonlyMap<string, readonly string[]>;
 }

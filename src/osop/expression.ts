@@ -4,6 +4,7 @@ import { budgetProblem, comprehensionDepth } from './cel-budget.ts';
 import { collectReferences, type CelReferences, type NameUse } from './cel-references.ts';
 import { functionNames, NODE_FUNCTIONS, withScope, workflowEnv } from './cel-functions.ts';
 import { fromCel, toCel } from './cel-values.ts';
+import { FOREIGN_LITERALS, foreignMember, foreignOperator } from './non-cel-syntax.ts';
 import { closest, didYouMean } from './suggest.ts';
 import type { CompiledExpression, ExpressionScope, SourcePosition } from './workflow.ts';
 
@@ -36,6 +37,8 @@ export interface CompileOptions {
   sourceNode?: string;
   /** Output name → the node declaring it; a bare name another node produces is read from that node. */
   producers?: ReadonlyMap<string, string>;
+  /** Node id → the output names it declares: a bare name the source declares is read from the source. */
+  declaredOutputs?: ReadonlyMap<string, readonly string[]>;
   /** Extra top-level names the expression may use (e.g. `data`, `status`, `headers` in output extractors). */
   variables?: string[];
   /** Node id → the output fields it can produce, for nodes whose set is closed; `node.field` is checked against it. */
@@ -69,6 +72,8 @@ interface ParseFailure {
 }
 
 function syntaxProblem(source: string, failure: ParseFailure): ExpressionProblem {
+  const foreign = foreignOperator(source);
+  if (foreign) return { code: 'cel-syntax', ...foreign };
   return {
     code: 'cel-syntax',
     message: `CEL syntax error: ${failure.rawMessage ?? failure.message}`,
@@ -109,12 +114,19 @@ function isKnownRoot(name: string, options: CompileOptions): boolean {
   );
 }
 
+const sourceDeclares = (name: string, options: Pick<CompileOptions, 'sourceNode' | 'declaredOutputs' | 'producers'>) =>
+  options.sourceNode !== undefined &&
+  (options.producers?.get(name) === options.sourceNode ||
+    Boolean(options.declaredOutputs?.get(options.sourceNode)?.includes(name)));
+
 /** The node whose outputs a bare name is read from: the source node, unless another node declares that output. */
 function bareNameOwner(name: string, options: CompileOptions): string | undefined {
-  const producer = options.producers?.get(name);
-  const sourceDeclares = options.sourceNode !== undefined && producer === options.sourceNode;
-  return sourceDeclares ? options.sourceNode : (producer ?? options.sourceNode);
+  return sourceDeclares(name, options) ? options.sourceNode : (options.producers?.get(name) ?? options.sourceNode);
 }
+
+/** A name a node declares as an output: a bare name that reads it is that output, never a typo or unquoted text. */
+const isDeclaredOutput = (name: string, options: CompileOptions): boolean =>
+  sourceDeclares(name, options) || Boolean(options.producers?.has(name));
 
 /** `node.field` or `outputs.node.field` naming a field the node cannot produce. */
 function checkOutputField(use: NameUse, source: string, options: CompileOptions): ExpressionProblem | undefined {
@@ -160,8 +172,17 @@ function checkName(
     };
   }
   if (isKnownRoot(use.name, options)) return undefined;
+  const declared = isDeclaredOutput(use.name, options);
+  if (!declared && use.path.length === 0 && Object.hasOwn(FOREIGN_LITERALS, use.name)) {
+    return {
+      code: 'cel-not-cel',
+      message: `${use.name} is not CEL (CEL writes ${FOREIGN_LITERALS[use.name]})`,
+      col,
+      suggestion: `write ${FOREIGN_LITERALS[use.name]}`,
+    };
+  }
   const otherKnown = use.otherRoot !== undefined && isKnownRoot(use.otherRoot, options);
-  if (use.comparedTo === 'name' && use.path.length === 0 && (otherKnown || use.side === 1)) {
+  if (!declared && use.comparedTo === 'name' && use.path.length === 0 && (otherKnown || use.side === 1)) {
     return {
       code: 'cel-unquoted-word',
       message: `'${use.name}' is not a known name`,
@@ -170,7 +191,7 @@ function checkName(
     };
   }
   const nearNode = closest(use.name, nodeIds);
-  if (use.path.length > 0 && nearNode) {
+  if (!declared && use.path.length > 0 && nearNode) {
     return {
       code: 'unknown-node',
       message: `'${use.name}' is not a node`,
@@ -180,9 +201,12 @@ function checkName(
   }
   const owner = bareNameOwner(use.name, options);
   if (owner) {
+    const reading = declared
+      ? `'${use.name}' reads the output ${use.name} that ${owner} declares`
+      : `'${use.name}' is neither a namespace nor a node; it is read from the outputs of ${owner}`;
     warnings.push({
       code: 'cel-bare-name',
-      message: `'${use.name}' is neither a namespace nor a node; it is read from the outputs of ${owner}`,
+      message: reading,
       col,
       suggestion: `write ${owner}.${use.name}`,
     });
@@ -260,6 +284,8 @@ function compileChecked(source: string, position: SourcePosition, options: Compi
     return { error: syntaxProblem(source, failure as ParseFailure), warnings };
   }
   const references = collectReferences(parsed);
+  const foreign = foreignMember(source, references);
+  if (foreign) return { error: { code: 'cel-not-cel', ...foreign }, warnings };
   const callProblem = checkCalls(references, options.nodeIds);
   if (callProblem) return { error: callProblem, warnings };
   for (const use of references.names) {
@@ -293,9 +319,11 @@ function compileChecked(source: string, position: SourcePosition, options: Compi
       } else if (nodeIds.has(name)) {
         bindings[name] = toCel(scope.outputs[name] ?? {});
       } else {
-        const owners = [options.producers?.get(name), sourceNode].filter(
-          (owner): owner is string => owner !== undefined,
-        );
+        const producer = options.producers?.get(name);
+        const ordered = sourceDeclares(name, { ...options, sourceNode })
+          ? [sourceNode, producer]
+          : [producer, sourceNode];
+        const owners = ordered.filter((owner): owner is string => owner !== undefined);
         const owner = owners.find(
           (candidate) => scope.outputs[candidate] && Object.hasOwn(scope.outputs[candidate], name),
         );

@@ -1,9 +1,10 @@
 // Graph facts of a normalized workflow: entry nodes, reachability, secrets used.
 import { templateReferences } from './template.ts';
-import type { WorkflowEdge, WorkflowNode } from './workflow.ts';
+import { isDataEdge, type WorkflowEdge, type WorkflowNode } from './workflow.ts';
 
-/** Every node an edge can lead to: `to`, switch case targets and `default_to`. */
+/** Every node an edge can lead control to: `to`, switch case targets and `default_to`; none for a data-only edge. */
 function edgeTargets(edge: WorkflowEdge): string[] {
+  if (isDataEdge(edge)) return [];
   return [edge.to, ...(edge.cases ?? []).map((entry) => entry.to), ...(edge.defaultTo ? [edge.defaultTo] : [])];
 }
 

@@ -31,6 +31,7 @@ export const WORKFLOW_KEYS = new Set([
   'tests',
   'views',
   'security',
+  'cost',
   'observability',
   'evolution',
   'ledger',

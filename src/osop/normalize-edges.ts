@@ -2,6 +2,7 @@
 import { type NormalizeContext, type Raw } from './context.ts';
 import type { DocPath } from './diagnostics.ts';
 import { compileExpression } from './expression.ts';
+import { failedOutputsRead } from './failed-outputs.ts';
 import { EDGE_KEYS, warnUnknownKeys } from './known-keys.ts';
 import { didYouMean } from './suggest.ts';
 import type { CompiledExpression, EdgeMode, SwitchCase, WorkflowEdge } from './workflow.ts';
@@ -18,7 +19,14 @@ const EDGE_MODES: EdgeMode[] = [
   'fallback',
   'error',
   'timeout',
+  'dataflow',
+  'message',
 ];
+/** What editors write as the else branch of conditional edges. */
+const ELSE_WORDS = ['otherwise', 'else', 'default'];
+const isElseWord = (value: unknown) => typeof value === 'string' && ELSE_WORDS.includes(value.trim().toLowerCase());
+/** Keys that steer control flow, which a data-only edge does not have. */
+const CONTROL_KEYS = ['when', 'condition', 'for_each', 'cases', 'default_to', 'join_mode', 'join_count'];
 const JOIN_MODES = ['wait_all', 'wait_any', 'wait_n'] as const;
 type JoinMode = (typeof JOIN_MODES)[number];
 
@@ -63,6 +71,7 @@ function compile(
     nodeIds: context.nodeIds,
     sourceNode: from,
     producers: context.producers,
+    declaredOutputs: context.declaredOutputs,
     outputFields: context.outputFields,
   });
   const at = (col?: number) => (col ? context.source.locateInString(path, col) : position);
@@ -172,6 +181,43 @@ function modeOf(raw: Raw, path: DocPath, context: NormalizeContext): EdgeMode | 
   return undefined;
 }
 
+/** A `dataflow` / `message` edge: kept for drawing, with no control flow, so its control keys are ignored (said once per edge). */
+function dataEdge(raw: Raw, path: DocPath, from: string, to: string, mode: EdgeMode, context: NormalizeContext) {
+  const ignored = CONTROL_KEYS.filter((key) => raw[key] !== undefined);
+  if (ignored.length > 0)
+    context.sink.warning({
+      code: 'data-edge-control',
+      path: [...path, ignored[0]],
+      onKey: true,
+      message: `a ${mode} edge carries data only; ${ignored.join(', ')} ${ignored.length > 1 ? 'are' : 'is'} ignored`,
+      suggestion: 'put the condition on the control edge between the same nodes',
+    });
+  return {
+    index: path[1] as number,
+    from,
+    to,
+    mode,
+    ...(typeof raw.label === 'string' ? { label: raw.label } : {}),
+    position: context.source.locate(path),
+  };
+}
+
+/** `when: otherwise` on a conditional (or sequential) edge: the else branch; on any other mode, a located error. */
+function elseBranch(raw: Raw, path: DocPath, mode: EdgeMode | undefined, context: NormalizeContext): boolean {
+  const key = isElseWord(raw.when) ? 'when' : isElseWord(raw.condition) ? 'condition' : undefined;
+  if (!key) return false;
+  const other = key === 'when' ? raw.condition : raw.when;
+  if (other !== undefined && other !== null && !isElseWord(other)) return false;
+  if (mode === 'conditional' || mode === 'sequential') return true;
+  context.sink.error({
+    code: 'invalid-otherwise',
+    path: [...path, key],
+    message: `"${String(raw[key])}" is the else branch of conditional edges, not a condition a ${mode} edge can take`,
+    suggestion: 'use mode: conditional for the else branch, or write a CEL condition',
+  });
+  return true;
+}
+
 export function normalizeEdge(raw: unknown, index: number, context: NormalizeContext): WorkflowEdge | undefined {
   const path: DocPath = ['edges', index];
   if (!isRecord(raw)) {
@@ -182,7 +228,18 @@ export function normalizeEdge(raw: unknown, index: number, context: NormalizeCon
   const from = nodeRef(raw.from, raw.from === undefined ? path : [...path, 'from'], context);
   const to = nodeRef(raw.to, raw.to === undefined ? path : [...path, 'to'], context);
   const mode = modeOf(raw, path, context);
-  const when = conditionOf(raw, path, from, context);
+  if (mode === 'dataflow' || mode === 'message')
+    return from && to ? dataEdge(raw, path, from, to, mode, context) : undefined;
+  const otherwise = elseBranch(raw, path, mode, context);
+  const when = otherwise ? undefined : conditionOf(raw, path, from, context);
+  if (mode === 'loop' && raw.when === undefined && raw.condition === undefined && raw.for_each === undefined) {
+    context.sink.error({
+      code: 'missing-condition',
+      path: [...path, 'mode'],
+      message: 'a loop edge needs when (the condition to go round again) or for_each',
+      suggestion: `add when: "<CEL condition that holds while ${from ?? 'the loop'} should run again>"`,
+    });
+  }
   if (mode === 'conditional' && raw.when === undefined && raw.condition === undefined) {
     context.sink.error({
       code: 'missing-condition',
@@ -190,6 +247,16 @@ export function normalizeEdge(raw: unknown, index: number, context: NormalizeCon
       message: 'a conditional edge needs when (or condition)',
       suggestion: 'add when: "<CEL expression>" or use mode: sequential',
     });
+  }
+  if (mode === 'error' && when && from) {
+    const read = failedOutputsRead(when.source, from, context.declaredOutputs?.get(from) ?? []);
+    if (read.length > 0)
+      context.sink.warning({
+        code: 'failed-node-outputs',
+        path: [...path, raw.when !== undefined ? 'when' : 'condition'],
+        message: `this error edge reads ${read.join(', ')}, but a failed ${from} has no outputs: the condition cannot hold when ${from} fails`,
+        suggestion: `test the failure instead, e.g. error_of('${from}').contains('...') or status('${from}') == 'FAILED'`,
+      });
   }
   const forEach = raw.for_each === undefined ? undefined : compile(raw.for_each, [...path, 'for_each'], from, context);
   const cases = casesOf(raw, path, context);
@@ -204,6 +271,7 @@ export function normalizeEdge(raw: unknown, index: number, context: NormalizeCon
     to,
     mode,
     ...optional('when', when),
+    ...optional('otherwise', otherwise ? true : undefined),
     ...optional('cases', cases),
     ...optional('defaultTo', defaultTo),
     ...joinOf(raw, path, context),

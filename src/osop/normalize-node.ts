@@ -6,6 +6,7 @@ import { normalizeOutputs } from './normalize-outputs.ts';
 import { normalizeRetry, normalizeTimeout } from './normalize-policy.ts';
 import { didYouMean } from './suggest.ts';
 import { parseCommand, shellOf } from './command-line.ts';
+import { commandOptions } from './command-interpolation.ts';
 import { findInterpolations, parseTemplate, type TemplateOptions } from './template.ts';
 import type { Template, WorkflowNode } from './workflow.ts';
 import { isRecord } from '../util/is-record.ts';
@@ -35,9 +36,10 @@ function runtimeOf(raw: Raw, path: DocPath, context: NormalizeContext): Record<s
     delete runtime.endpoint;
   }
   const templates: Record<string, Template> = {};
+  const command = raw.type === 'cli' ? commandOptions(raw, context) : undefined;
   for (const [key, value] of Object.entries(runtime)) {
     const options: TemplateOptions = {
-      bareName: context.bareName,
+      ...(key === 'command' && command ? command : { bareName: context.bareName }),
       report: (problem) =>
         context.sink.error({
           code: 'invalid-interpolation',
@@ -48,14 +50,34 @@ function runtimeOf(raw: Raw, path: DocPath, context: NormalizeContext): Record<s
     };
     templates[key] = parseTemplate(value, options);
   }
-  if (raw.type === 'cli' && runtime.command !== undefined) {
-    // A command without `${...}` is exactly the file's own text, so it keeps running in /bin/sh as written.
-    const literal = typeof runtime.command === 'string' && findInterpolations(runtime.command).length === 0;
-    if (runtime.shell === undefined && literal) templates.shell = { kind: 'value', value: true };
-    const shell = runtime.shell === undefined && literal ? true : runtime.shell;
-    templates.command = commandTemplate(runtime.command, shell, templates.command, [...path, 'runtime'], context, {
-      bareName: context.bareName,
-    });
+  if (command && runtime.command !== undefined) {
+    const found = typeof runtime.command === 'string' ? findInterpolations(runtime.command, command) : [];
+    const shellText = found.filter((entry) => !entry.ref && command.leaveToShell?.(entry.source));
+    // A command without OSOP's `${...}` is exactly the file's own text, so it keeps running in /bin/sh as written;
+    // one that uses the shell's `${VAR}` needs the shell, which gets OSOP's values as quoted positional parameters.
+    const literal = typeof runtime.command === 'string' && found.every((entry) => !entry.ref);
+    const wantsShell = runtime.shell === undefined && (literal || shellText.length > 0);
+    if (wantsShell) templates.shell = { kind: 'value', value: true };
+    if (runtime.shell === false && shellText.length > 0) {
+      const { source } = shellText[0];
+      context.sink.error({
+        code: 'invalid-command',
+        path: [...path, 'runtime', 'command'],
+        message: `command uses \${${source}}, which only a shell expands, and runtime.shell is false`,
+        suggestion: /^\w+$/.test(source)
+          ? `write \${env.${source}} to pass an allowed variable, or remove shell: false`
+          : 'remove shell: false to run it in /bin/sh',
+      });
+      return templates;
+    }
+    templates.command = commandTemplate(
+      runtime.command,
+      wantsShell ? true : runtime.shell,
+      templates.command,
+      [...path, 'runtime'],
+      context,
+      command,
+    );
   }
   return templates;
 }

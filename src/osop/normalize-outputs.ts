@@ -1,6 +1,7 @@
 // Node outputs in every published form → OutputSpec[]:
 // `[{customer_id: "data.id"}]`, `runtime.response_mapping: {id: "$.data.id"}`, `[name]` / `[{name, description}]`,
-// plus a mapping `{customer_id: "data.id"}` and a JSON Schema `{type: object, properties}` (declarations).
+// plus a mapping `{customer_id: "data.id"}`, a JSON Schema `{type: object, properties}` and a map of named schemas
+// `{topic: {type: string}}` (declarations, each with its schema).
 import { type NormalizeContext, type Raw } from './context.ts';
 import type { DocPath } from './diagnostics.ts';
 import { compileExtractor } from './outputs.ts';
@@ -8,13 +9,46 @@ import type { OutputSpec } from './workflow.ts';
 import { isRecord } from '../util/is-record.ts';
 
 const DECLARATION_KEYS = new Set(['name', 'schema', 'description', 'required', 'type', 'explain']);
+/** Keys that make a mapping value a JSON Schema (`topic: {type: string}`) rather than a broken extractor. */
+const SCHEMA_KEYS = new Set([
+  'type',
+  'enum',
+  'const',
+  'properties',
+  'items',
+  'description',
+  'format',
+  '$ref',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'default',
+  'minimum',
+  'maximum',
+  'pattern',
+  'required',
+  'additionalProperties',
+  'title',
+  'examples',
+]);
+const isSchema = (value: unknown): value is Raw =>
+  isRecord(value) && Object.keys(value).some((key) => SCHEMA_KEYS.has(key));
+
+/** A declared output with the schema it was written with. */
+function declared(name: string, schema: Raw | undefined): OutputSpec {
+  return {
+    name,
+    ...(schema && typeof schema.description === 'string' ? { description: schema.description } : {}),
+    ...(schema ? { schema } : {}),
+  };
+}
 
 function mapping(name: string, source: unknown, path: DocPath, context: NormalizeContext): OutputSpec | undefined {
   if (typeof source !== 'string') {
     context.sink.error({
       code: 'output-mapping',
       path,
-      message: `output ${name} must map to an expression string such as "data.id"`,
+      message: `output ${name} must map to an expression string such as "data.id", or to a JSON Schema such as {type: string}`,
     });
     return undefined;
   }
@@ -39,7 +73,13 @@ function declaration(item: Raw, path: DocPath, context: NormalizeContext): Outpu
     context.sink.error({ code: 'invalid-output', path, message: 'an output declaration needs a name' });
     return undefined;
   }
-  return { name: item.name, ...(typeof item.description === 'string' ? { description: item.description } : {}) };
+  // `{name, schema: {...}}`, or the schema's own keys next to the name (`{name: score, type: number}`).
+  const schema = isRecord(item.schema) ? item.schema : typeof item.type === 'string' ? { type: item.type } : undefined;
+  return {
+    name: item.name,
+    ...(typeof item.description === 'string' ? { description: item.description } : {}),
+    ...(schema ? { schema } : {}),
+  };
 }
 
 function fromList(list: unknown[], path: DocPath, context: NormalizeContext): OutputSpec[] {
@@ -65,13 +105,16 @@ function fromList(list: unknown[], path: DocPath, context: NormalizeContext): Ou
 
 function fromMapping(record: Raw, path: DocPath, context: NormalizeContext): OutputSpec[] {
   if (isRecord(record.properties) && (record.type === 'object' || record.type === undefined)) {
-    return Object.entries(record.properties).map(([name, schema]) => ({
-      name,
-      ...(isRecord(schema) && typeof schema.description === 'string' ? { description: schema.description } : {}),
-    }));
+    return Object.entries(record.properties).map(([name, schema]) =>
+      declared(name, isRecord(schema) ? schema : undefined),
+    );
   }
   return Object.entries(record)
-    .map(([name, source]) => mapping(name, source, [...path, name], context))
+    .map(([name, source]) => {
+      if (source === null) return declared(name, undefined);
+      if (isSchema(source)) return declared(name, source);
+      return mapping(name, source, [...path, name], context);
+    })
     .filter((spec): spec is OutputSpec => spec !== undefined);
 }
 

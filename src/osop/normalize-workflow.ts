@@ -10,6 +10,7 @@ import { normalizeNode } from './normalize-node.ts';
 import { declaredOutputNames } from './normalize-outputs.ts';
 import { normalizeRetry, normalizeTimeout } from './normalize-policy.ts';
 import { outputFieldsByNode } from './output-fields.ts';
+import { warnRecordedFields } from './recorded-fields.ts';
 import { validateReferences } from './validate-references.ts';
 import { validateRuntime } from './validate-runtime.ts';
 import type { Workflow, WorkflowEdge, WorkflowNode } from './workflow.ts';
@@ -72,13 +73,20 @@ function nodeIdsOf(rawNodes: unknown[], context: NormalizeContext): string[] {
   return [...firstIndex.keys()];
 }
 
-/** Output name → the first node declaring it, so `${test_dataset}` can mean that node's output. */
-function outputProducers(rawNodes: unknown[]): Map<string, string> {
-  const producers = new Map<string, string>();
+/** Node id → the output names it declares (the first node of an id wins, as for duplicate ids). */
+function declaredOutputsByNode(rawNodes: unknown[]): Map<string, string[]> {
+  const declared = new Map<string, string[]>();
   for (const raw of rawNodes) {
-    if (!isRecord(raw) || typeof raw.id !== 'string') continue;
-    for (const name of declaredOutputNames(raw)) if (!producers.has(name)) producers.set(name, raw.id);
+    if (isRecord(raw) && typeof raw.id === 'string' && !declared.has(raw.id))
+      declared.set(raw.id, declaredOutputNames(raw));
   }
+  return declared;
+}
+
+/** Output name → the first node declaring it, so `${test_dataset}` can mean that node's output. */
+function outputProducers(declared: ReadonlyMap<string, readonly string[]>): Map<string, string> {
+  const producers = new Map<string, string>();
+  for (const [node, names] of declared) for (const name of names) if (!producers.has(name)) producers.set(name, node);
   return producers;
 }
 
@@ -125,6 +133,7 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
   const name = requiredText(data, 'name', context);
   const rawNodes = listOf(data, 'nodes', context);
   const rawEdges = listOf(data, 'edges', context);
+  warnRecordedFields(data, rawNodes, context.sink);
   if (data.nodes !== undefined && rawNodes.length === 0 && Array.isArray(data.nodes)) {
     context.sink.error({ code: 'no-nodes', path: ['nodes'], message: 'a workflow needs at least one node' });
   }
@@ -138,12 +147,15 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
   }
 
   context.nodeIds = nodeIdsOf(rawNodes, context);
-  context.producers = outputProducers(rawNodes);
+  context.declaredOutputs = declaredOutputsByNode(rawNodes);
+  context.producers = outputProducers(context.declaredOutputs);
   const producers = context.producers;
   context.bareName = (name) => {
     const node = producers.get(name);
     return node ? { namespace: 'outputs', path: [node, name] } : { namespace: 'inputs', path: [name] };
   };
+  const inputs = normalizeInputs(data.inputs, context);
+  context.inputNames = new Set(inputs.map((input) => input.name));
   rawNodes.forEach((raw, index) => validateRuntime(raw, index, context));
   const written = rawNodes
     .map((raw, index) => normalizeNode(raw, index, context))
@@ -153,7 +165,6 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
     .map((raw, index) => normalizeEdge(raw, index, context))
     .filter((edge): edge is WorkflowEdge => edge !== undefined);
   const nodes = applyLoopBounds(written, edges, rawNodes, rawEdges, context);
-  const inputs = normalizeInputs(data.inputs, context);
   const unique = new Map(nodes.map((node) => [node.id, node] as const));
   const loopVars = edges.flatMap((edge) => (edge.iteratorVar ? [edge.iteratorVar] : []));
   validateReferences(

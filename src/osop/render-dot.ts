@@ -1,6 +1,6 @@
 // Workflow graph → Graphviz DOT text.
 import { workflowGraph, type GraphEdge } from './render-graph.ts';
-import type { Workflow } from './workflow.ts';
+import { isDataEdge, type Workflow } from './workflow.ts';
 
 function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
@@ -13,6 +13,7 @@ function edgeAttributes(edge: GraphEdge): string {
     edge.label ? `label=${quote(edge.label)}` : undefined,
     edge.failure ? 'style=dashed, color=firebrick' : undefined,
     edge.mode === 'parallel' ? 'style=bold' : undefined,
+    isDataEdge(edge) ? 'style=dotted, color=gray40' : undefined,
   ];
   const present = attributes.filter(Boolean);
   return present.length > 0 ? ` [${present.join(', ')}]` : '';

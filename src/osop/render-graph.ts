@@ -40,7 +40,9 @@ export function workflowGraph(workflow: Workflow): WorkflowGraph {
   const edges = workflow.edges.flatMap((edge): GraphEdge[] => {
     const failure = FAILURE_MODES.includes(edge.mode);
     const mode = edge.mode === 'sequential' ? undefined : edge.mode;
-    const condition = edge.when?.source ?? (edge.forEach ? `for_each ${edge.forEach.source}` : undefined);
+    const condition =
+      edge.when?.source ??
+      (edge.otherwise ? 'otherwise' : edge.forEach ? `for_each ${edge.forEach.source}` : undefined);
     if (edge.mode === 'switch' && (edge.cases?.length || edge.defaultTo)) {
       const cases = (edge.cases ?? []).map((entry) => ({
         from: edge.from,

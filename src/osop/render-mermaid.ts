@@ -1,6 +1,6 @@
 // Workflow graph → Mermaid flowchart text.
 import { workflowGraph, type GraphEdge, type GraphNode } from './render-graph.ts';
-import type { Workflow } from './workflow.ts';
+import { isDataEdge, type Workflow } from './workflow.ts';
 
 /** Mermaid labels are quoted; quotes and markup characters become entity codes. */
 function text(value: string): string {
@@ -15,7 +15,7 @@ function shape(node: GraphNode): string {
 }
 
 function arrow(edge: GraphEdge): string {
-  if (edge.failure) return '-.->';
+  if (edge.failure || isDataEdge(edge)) return '-.->';
   return edge.mode === 'parallel' ? '==>' : '-->';
 }
 

@@ -44,9 +44,12 @@ export interface TemplateOptions {
   report?: (problem: TemplateProblem) => void;
   /** Meaning of a one-word `${name}`; by default a workflow input. */
   bareName?: (name: string) => Omit<Reference, 'source'>;
+  /** In a cli command: whether this `${...}` is the shell's (`${HOME}`, `${VAR:-x}`), left as text for the shell. */
+  leaveToShell?: (source: string) => boolean;
 }
 
 function parseReference(source: string, options: TemplateOptions = {}): Reference | undefined {
+  if (options.leaveToShell?.(source)) return undefined;
   const segments = splitPath(source);
   if (!segments) return undefined;
   const [head, ...rest] = segments;
@@ -90,6 +93,7 @@ function parseString(text: string, options: TemplateOptions): Template {
   const parts: Array<string | Reference> = [];
   let last = 0;
   for (const { index, length, source, ref } of findInterpolations(text, options)) {
+    if (!ref && options.leaveToShell?.(source)) continue;
     if (!ref) {
       options.report?.({
         message: `\${${source}} is not a reference such as \${inputs.name} or \${node.field}`,

@@ -3,7 +3,8 @@ import { type NormalizeContext } from './context.ts';
 import type { DocPath } from './diagnostics.ts';
 import { knownOutputFields } from './output-fields.ts';
 import { didYouMean } from './suggest.ts';
-import { findInterpolations } from './template.ts';
+import { commandOptions } from './command-interpolation.ts';
+import { findInterpolations, type TemplateOptions } from './template.ts';
 import type { InputSpec, Reference, WorkflowNode } from './workflow.ts';
 import { isRecord } from '../util/is-record.ts';
 
@@ -78,7 +79,13 @@ function checkReference(
 /** Stripe and Anthropic key shapes: a key written into a workflow file is a leak waiting to happen. */
 const KEY_SHAPES = /\b(sk|rk)_(live|test)_[A-Za-z0-9]{8,}|\bsk-ant-[A-Za-z0-9_-]{8,}/;
 
-function checkString(text: string, path: DocPath, targets: ReferenceTargets, context: NormalizeContext): void {
+function checkString(
+  text: string,
+  path: DocPath,
+  targets: ReferenceTargets,
+  context: NormalizeContext,
+  options: TemplateOptions,
+): void {
   const key = KEY_SHAPES.exec(text);
   if (key) {
     context.sink.warning({
@@ -89,7 +96,7 @@ function checkString(text: string, path: DocPath, targets: ReferenceTargets, con
       at: context.source.locateInString(path, key.index + 1),
     });
   }
-  for (const { index, ref } of findInterpolations(text, { bareName: context.bareName })) {
+  for (const { index, ref } of findInterpolations(text, options)) {
     if (!ref) continue;
     if (!ref.source.includes('.')) {
       const meaning = [ref.namespace, ...ref.path].join('.');
@@ -115,22 +122,32 @@ function checkString(text: string, path: DocPath, targets: ReferenceTargets, con
   }
 }
 
-function walk(value: unknown, path: DocPath, targets: ReferenceTargets, context: NormalizeContext): void {
-  if (typeof value === 'string') checkString(value, path, targets, context);
-  else if (Array.isArray(value)) value.forEach((item, index) => walk(item, [...path, index], targets, context));
+function walk(
+  value: unknown,
+  path: DocPath,
+  targets: ReferenceTargets,
+  context: NormalizeContext,
+  options: TemplateOptions,
+): void {
+  if (typeof value === 'string') checkString(value, path, targets, context, options);
+  else if (Array.isArray(value))
+    value.forEach((item, index) => walk(item, [...path, index], targets, context, options));
   else if (isRecord(value))
-    for (const [key, item] of Object.entries(value)) walk(item, [...path, key], targets, context);
+    for (const [key, item] of Object.entries(value)) walk(item, [...path, key], targets, context, options);
 }
 
 /** Checks every string in each node's runtime (and a node-level command). */
 export function validateReferences(rawNodes: unknown[], targets: ReferenceTargets, context: NormalizeContext): void {
   rawNodes.forEach((raw, index) => {
     if (!isRecord(raw)) return;
+    const plain: TemplateOptions = { bareName: context.bareName };
+    const command = raw.type === 'cli' ? commandOptions(raw, context) : plain;
     if (isRecord(raw.runtime)) {
       for (const [key, value] of Object.entries(raw.runtime)) {
-        if (key !== 'response_mapping') walk(value, ['nodes', index, 'runtime', key], targets, context);
+        const options = key === 'command' ? command : plain;
+        if (key !== 'response_mapping') walk(value, ['nodes', index, 'runtime', key], targets, context, options);
       }
     }
-    if (typeof raw.command === 'string') walk(raw.command, ['nodes', index, 'command'], targets, context);
+    if (typeof raw.command === 'string') walk(raw.command, ['nodes', index, 'command'], targets, context, command);
   });
 }

@@ -78,6 +78,8 @@ export interface OutputSpec {
   description?: string;
   /** Absent for declaration-only outputs (list of names). */
   extract?: OutputExtractor;
+  /** The output's JSON Schema, when the document gives one (`outputs: {topic: {type: string}}`). */
+  schema?: Record<string, unknown>;
 }
 
 export interface RetryPolicy {
@@ -126,6 +128,10 @@ export interface WorkflowNode {
 
 export type { EdgeMode };
 
+/** `dataflow` and `message` edges carry data only: no control flow goes along them. */
+const DATA_EDGE_MODES: readonly EdgeMode[] = ['dataflow', 'message'];
+export const isDataEdge = (edge: Pick<WorkflowEdge, 'mode'>): boolean => DATA_EDGE_MODES.includes(edge.mode);
+
 export interface SwitchCase {
   value: unknown;
   to: string;
@@ -139,6 +145,8 @@ export interface WorkflowEdge {
   mode: EdgeMode;
   /** `when` or its alias `condition`, compiled. */
   when?: CompiledExpression;
+  /** `when: otherwise` (or `else`, `default`): taken when no sibling condition holds (docs/semantics.md). */
+  otherwise?: true;
   cases?: SwitchCase[];
   defaultTo?: string;
   joinMode?: 'wait_all' | 'wait_any' | 'wait_n';

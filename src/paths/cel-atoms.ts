@@ -34,6 +34,8 @@ export interface ResolveNames {
   sourceNode?: string;
   /** Output name → the first node declaring it: a bare name reads that node's output first (docs/semantics.md, osop/expression.ts). */
   producers?: ReadonlyMap<string, string>;
+  /** What the source node declares: a bare name it declares is its own output, whoever else declares it too. */
+  sourceOutputs?: ReadonlySet<string>;
 }
 
 export function outputProducers(
@@ -165,7 +167,7 @@ function fieldRef(expr: Expr, names: ResolveNames): FieldRef | undefined {
   if (head === 'inputs') return rest.length ? { kind: 'input', path: rest } : undefined;
   if (NAMESPACES.has(head)) return undefined;
   if (names.nodes.has(head)) return { kind: 'output', node: head, path: rest };
-  const owner = names.producers?.get(head) ?? names.sourceNode;
+  const owner = names.sourceOutputs?.has(head) ? names.sourceNode : (names.producers?.get(head) ?? names.sourceNode);
   return owner ? { kind: 'output', node: owner, path: chain } : undefined;
 }
 

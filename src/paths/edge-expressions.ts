@@ -11,8 +11,9 @@ export interface EdgeExpression {
 export function edgeExpressions(workflow: Workflow): EdgeExpression[] {
   const nodes = new Set(workflow.nodes.map((node) => node.id));
   const producers = outputProducers(workflow.nodes);
+  const declared = new Map(workflow.nodes.map((node) => [node.id, new Set(node.outputs.map((output) => output.name))]));
   return workflow.edges.flatMap((edge): EdgeExpression[] => {
-    const names = { nodes, producers, sourceNode: edge.from };
+    const names = { nodes, producers, sourceNode: edge.from, sourceOutputs: declared.get(edge.from) };
     const found: EdgeExpression[] = [];
     if (edge.when) {
       const shape =

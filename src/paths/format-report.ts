@@ -22,8 +22,19 @@ export function formatCheck(check: PathCheck): string {
 }
 
 function formatCoverage(coverage: EdgeCoverage): string {
-  const line = `edge coverage: ${coverage.exercised}/${coverage.total} (${coverage.percent}%)`;
-  return [line, ...coverage.missing.map((edge) => `  not exercised: ${edge}`)].join('\n');
+  const dataOnly =
+    coverage.dataOnly > 0
+      ? ` (${coverage.dataOnly} data-only edge${coverage.dataOnly === 1 ? '' : 's'} not counted)`
+      : '';
+  const line = `edge coverage: ${coverage.exercised}/${coverage.total} (${coverage.percent}%)${dataOnly}`;
+  return [line, ...coverage.undriven.map(({ edge, why }) => `  not exercised: ${edge} — ${why}`)].join('\n');
+}
+
+/** The verdict of `--min-coverage`: undefined when the coverage reaches it. */
+export function coverageShortfall(coverage: EdgeCoverage, minimum: number): string | undefined {
+  if (coverage.percent >= minimum) return undefined;
+  const count = coverage.undriven.length;
+  return `edge coverage ${coverage.percent}% is below --min-coverage ${minimum}%: ${count} edge${count === 1 ? '' : 's'} not exercised (listed above)`;
 }
 
 export function formatReport(report: PathTestReport, undriven: Undriven[] = []): string {

@@ -37,6 +37,7 @@ export async function testPaths(workflow: Workflow, options: TestPathsOptions = 
   const coverage = edgeCoverage(
     workflow,
     checks.flatMap((check) => check.edges),
+    enumeration,
   );
   return { enumeration, checks, coverage, passed: checks.every((check) => check.passed) };
 }

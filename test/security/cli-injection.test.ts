@@ -46,6 +46,8 @@ const WORKFLOWS: Record<string, string> = {
     'shell-quoted',
     `{shell: true, command: "echo \\"hello \${inputs.name}\\" && echo 'end \${inputs.name}' >/dev/null"}`,
   ),
+  // The shell's own `${GREETING:-hello}` makes it a shell command; the input still reaches it as a quoted parameter.
+  'shell-expansion': workflow('shell-expansion', '{command: "echo ${GREETING:-hello} ${inputs.name}"}'),
 };
 
 const pwned = () => (existsSync(trap) ? readdirSync(trap) : []);

@@ -1,5 +1,6 @@
-// `sopstate test <file> [--sandbox] [--max N] [--json]`: runs every path; exit 1 when any run leaves its path.
-import type { Command } from 'commander';
+// `sopstate test <file> [--sandbox] [--max N] [--min-coverage P] [--json]`: runs every path; exit 1 when any run
+// leaves its path, or when the runs exercise less than P% of the edges (100 by default).
+import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_MAX_PATHS } from '../../paths/limits.ts';
 import type { PathRunner } from '../../paths/test-paths.ts';
 import { loadOrReport, parseMax, reportingCompileErrors } from './paths.ts';
@@ -7,7 +8,15 @@ import { loadOrReport, parseMax, reportingCompileErrors } from './paths.ts';
 interface TestFlags {
   sandbox?: boolean;
   max: number;
+  minCoverage: number;
   json?: boolean;
+}
+
+function parsePercent(value: string): number {
+  const percent = Number(value);
+  if (value.trim() === '' || !Number.isFinite(percent) || percent < 0 || percent > 100)
+    throw new InvalidArgumentError('--min-coverage takes a percentage from 0 to 100');
+  return percent;
 }
 
 export function registerTest(program: Command): void {
@@ -19,15 +28,17 @@ export function registerTest(program: Command): void {
     .argument('<file>', 'workflow file')
     .option('--sandbox', 'drive each path with the real Stripe/Claude adapters against the local emulators')
     .option('--max <n>', 'stop after this many paths', parseMax, DEFAULT_MAX_PATHS)
+    .option('--min-coverage <percent>', 'exit 1 when the runs exercise fewer of the edges than this', parsePercent, 100)
     .option('--json', 'print the report as JSON')
     .action(async (file: string, flags: TestFlags) => {
       const workflow = await loadOrReport(file);
       if (!workflow) return;
-      const [{ formatCheck, formatReport }, { testPaths }, { withSandboxRunner }] = await Promise.all([
-        import('../../paths/format-report.ts'),
-        import('../../paths/test-paths.ts'),
-        import('../../paths/sandbox-runner.ts'),
-      ]);
+      const [{ coverageShortfall, formatCheck, formatReport }, { testPaths }, { withSandboxRunner }] =
+        await Promise.all([
+          import('../../paths/format-report.ts'),
+          import('../../paths/test-paths.ts'),
+          import('../../paths/sandbox-runner.ts'),
+        ]);
       await reportingCompileErrors(async () => {
         const print = (text: string) => {
           if (!flags.json) process.stdout.write(`${text}\n`);
@@ -41,9 +52,14 @@ export function registerTest(program: Command): void {
         const { report, undriven } = flags.sandbox
           ? await withSandboxRunner(workflow, async (runner) => run(runner))
           : { report: await run(), undriven: [] };
-        if (flags.json) process.stdout.write(`${JSON.stringify({ ...report, undriven }, null, 2)}\n`);
+        const shortfall = coverageShortfall(report.coverage, flags.minCoverage);
+        if (flags.json)
+          process.stdout.write(
+            `${JSON.stringify({ ...report, undriven, minCoverage: flags.minCoverage, shortfall }, null, 2)}\n`,
+          );
         else print(formatReport(report, undriven));
-        process.exitCode = report.passed ? 0 : 1;
+        if (shortfall) print(shortfall);
+        process.exitCode = report.passed && !shortfall ? 0 : 1;
       });
     });
 }

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SEED = resolve(import.meta.dirname, '../../../examples/stripe-payment-seed.osop.yaml');
+const COVERAGE_GAP = resolve(import.meta.dirname, '../../fixtures/semantics/coverage-gap.osop.yaml');
 
 function sopstate(args: string[]) {
   const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], {
@@ -74,6 +75,26 @@ describe('sopstate test', () => {
     const { code, stdout } = sopstate(['test', file]);
     expect(stdout).toMatch(/✗ path \d+: a → b → COMPLETED\n\s+node b: expected completes; the run did nothing/);
     expect(code).toBe(1);
+  });
+
+  it('exits 1 below --min-coverage (100 by default), naming each edge not exercised and why', () => {
+    const { code, stdout } = sopstate(['test', COVERAGE_GAP]);
+    expect(stdout).toMatch(/(\d+) paths run: \1 passed, 0 failed/);
+    expect(stdout).toContain('edge coverage: 1/2 (50%)');
+    expect(stdout).toContain(
+      'not exercised: validate ─error→ report_invalid — its condition "validation_result.success == false" reads validate.validation_result.success',
+    );
+    expect(stdout).toContain('edge coverage 50% is below --min-coverage 100%');
+    expect(code).toBe(1);
+    const lowered = sopstate(['test', COVERAGE_GAP, '--min-coverage', '50']);
+    expect(lowered.stdout).not.toContain('below --min-coverage');
+    expect(lowered.code).toBe(0);
+  });
+
+  it('refuses a --min-coverage that is not a percentage', () => {
+    const { code, stderr } = sopstate(['test', COVERAGE_GAP, '--min-coverage', '150']);
+    expect(stderr).toContain('--min-coverage takes a percentage from 0 to 100');
+    expect(code).not.toBe(0);
   });
 
   it('drives the seed through the emulators with --sandbox', () => {

@@ -1,6 +1,8 @@
 // Lays a workflow out with elkjs (loaded as window.ELK) and draws it as SVG; statuses and taken edges update live.
 const SVG = 'http://www.w3.org/2000/svg';
 const FAILURE_MODES = new Set(['fallback', 'error', 'timeout']);
+/** Edges that carry data only (no control flow goes along them): drawn dashed, never lit as taken. */
+const DATA_MODES = new Set(['dataflow', 'message']);
 
 const el = (name, attributes = {}, parent) => {
   const node = document.createElementNS(SVG, name);
@@ -28,7 +30,8 @@ const conditionOf = (edge) => {
 };
 
 const edgeLabel = (edge) => {
-  const condition = conditionOf(edge);
+  // A conditional edge without a condition loads only as the else branch (`when: otherwise`).
+  const condition = conditionOf(edge) ?? (edge.mode === 'conditional' ? 'otherwise' : undefined);
   return condition ? `${edge.mode}: ${condition}` : edge.mode;
 };
 
@@ -144,10 +147,16 @@ export const drawGraph = (container, workflow, layout, edgesToDraw = drawnEdges(
       },
       edgeLayer,
     );
+    const dashes = DATA_MODES.has(edge.mode) ? { 'stroke-dasharray': '2 4' } : {};
     for (const section of laid.sections ?? []) {
       el(
         'path',
-        { d: pathOf(section), class: 'edge-line', 'marker-end': `url(#arrow-${failure ? 'failure' : 'normal'})` },
+        {
+          d: pathOf(section),
+          class: 'edge-line',
+          'marker-end': `url(#arrow-${failure ? 'failure' : 'normal'})`,
+          ...dashes,
+        },
         group,
       );
     }
@@ -164,6 +173,7 @@ export const drawGraph = (container, workflow, layout, edgesToDraw = drawnEdges(
       );
       text.textContent = label.text;
     }
+    if (DATA_MODES.has(edge.mode)) return;
     const key = edgeKey(edge.from, edge.to, edge.mode);
     edgeViews.set(key, group);
     if (!edgeViews.has(`${edge.from}->${edge.to}`)) edgeViews.set(`${edge.from}->${edge.to}`, group);
