@@ -101,7 +101,7 @@ export function createRedactor(
 }
 
 /** Masks bare values (no names) as `[redacted]`: credentials a node sent, in the error text built from the answer. */
-export const redactValues = (values: readonly string[]): Redactor =>
+const redactValues = (values: readonly string[]): Redactor =>
   createRedactor(Object.fromEntries(values.map((value, index) => [String(index), value])), {
     mask: () => '[redacted]',
   });
