@@ -7,8 +7,11 @@ const isSecretField = (key: string): boolean => /(^|_)secret$/i.test(key);
 
 const MIN_LENGTH = 4;
 
-/** `[secret <node>.<field path>]`, what mask() puts in place of a value. */
-const MASK = /\[secret ([^\]\s]+)\]/g;
+/**
+ * `[secret <node>.<field path>]`, what mask() puts in place of a value. Always dotted: a run secret's mask
+ * (`[secret DEPLOY_TOKEN]`, e.g. in a command's echoed output) is not ours to put back and stays as it is.
+ */
+const MASK = /\[secret ([^\]\s.]+\.[^\]\s]+)\]/g;
 
 /** A later node references a secret output whose value was not kept (it lives only in the process that got it). */
 export class LostSecretError extends Error {

@@ -202,3 +202,28 @@ edges:
     expect(JSON.stringify(result.events)).not.toContain(SECRET);
   });
 });
+
+describe('a run secret masked inside a node output', () => {
+  const echoing = workflowFrom(`
+osop_version: "1.0"
+id: echo-token
+name: Echo token
+nodes:
+  - { id: build, type: system, name: Build, outputs: [log] }
+  - { id: notify, type: system, name: Notify, runtime: { text: "build said \${build.log}" } }
+edges:
+  - { from: build, to: notify }
+`);
+
+  it('reaches the next node as its mask, and the run completes (no secret_not_kept)', async () => {
+    const sent: unknown[] = [];
+    const executors = scripted({
+      build: () => ({ outputs: { log: 'deploying with tok_live_81xLmN' } }),
+      notify: ({ runtime }) => (sent.push(runtime.text), { outputs: {} }),
+    });
+    const result = await startRun({ workflow: echoing, executors, secrets: { DEPLOY_TOKEN: 'tok_live_81xLmN' } }).done;
+    expect(result.status).toBe('COMPLETED');
+    expect(sent).toEqual(['build said deploying with [secret DEPLOY_TOKEN]']);
+    expect(JSON.stringify(result.events)).not.toContain('tok_live_81xLmN');
+  });
+});
