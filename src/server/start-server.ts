@@ -5,7 +5,6 @@ import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { LoadResult, Workflow } from '../osop/workflow.ts';
 import { knownSecrets } from '../machine/secrets.ts';
 import { lockDatabase, type DatabaseLock } from '../store/database-lock.ts';
-import { IdempotencyStore } from '../store/idempotency-store.ts';
 import type { Migration } from '../store/migrations.ts';
 import { isPostgresUrl, openPostgresStore } from '../store/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
@@ -118,8 +117,6 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const context: ServerContext = {
     db: sqlite?.db,
     store,
-    // Idempotency-Key is kept on SQLite only; in cluster mode the route refuses a key (501).
-    idempotency: sqlite && new IdempotencyStore(sqlite.db),
     manager,
     catalog,
     allowCli: options.allowCli ?? false,
@@ -161,8 +158,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   try {
     listening = await listen(app, { port: options.port ?? 8787, host });
   } catch (error) {
-    await placement?.close();
     await manager.close();
+    await placement?.close();
     await link?.close();
     await store.close();
     lock?.release();
@@ -176,8 +173,9 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     close: async () => {
       await listening.close();
       inspection.close();
-      await placement?.close();
+      // Runs first (they stay RUNNING, writing nothing more), then the node's placement: what it held is re-queued.
       await manager.close();
+      await placement?.close();
       await link?.close();
       await store.close();
       lock?.release();

@@ -106,7 +106,7 @@ export const chatRoutes = (deps: ChatRouteDeps): Hono => {
         'conversationId must be a string from an earlier "conversation" event (or left out)',
       );
     }
-    if (conversationId !== undefined && !deps.store.get(conversationId)) {
+    if (conversationId !== undefined && !(await deps.store.get(conversationId))) {
       return apiError(
         c,
         404,
@@ -123,7 +123,7 @@ export const chatRoutes = (deps: ChatRouteDeps): Hono => {
     const conversationId = (await readJsonObject(c))?.conversationId;
     if (typeof conversationId !== 'string')
       return apiError(c, 400, 'bad-request', 'send JSON {"conversationId": "..."}');
-    const conversation = deps.store.get(conversationId);
+    const conversation = await deps.store.get(conversationId);
     if (!conversation) return apiError(c, 404, 'unknown-conversation', `unknown conversation ${conversationId}`);
     if (!conversation.pending) {
       return apiError(
@@ -137,11 +137,12 @@ export const chatRoutes = (deps: ChatRouteDeps): Hono => {
     return stream(c, conversationId, (emit, signal) => confirmTurn(turnDeps, conversationId, emit, signal));
   });
 
-  app.get('/api/chat/:id', (c) => {
+  app.get('/api/chat/:id', async (c) => {
     const id = c.req.param('id');
-    const conversation = deps.store.get(id);
+    const conversation = await deps.store.get(id);
     if (!conversation) return apiError(c, 404, 'unknown-conversation', `unknown conversation ${id}`);
-    return c.json({ ...conversation, messages: deps.store.messages(id), runs: deps.store.runs(id) });
+    const [messages, runs] = await Promise.all([deps.store.messages(id), deps.store.runs(id)]);
+    return c.json({ ...conversation, messages, runs });
   });
 
   return app;

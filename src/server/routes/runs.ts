@@ -8,7 +8,7 @@ import { publicDiagnostics, publicFile } from '../public-paths.ts';
 import { runOsoplogYaml } from '../run-osoplog.ts';
 import { viewRun } from '../run-view.ts';
 import { findWorkflow } from './workflows.ts';
-import { requestHash } from '../../store/idempotency-store.ts';
+import { requestHash, type IdempotencyKey, type IdempotentRequest } from '../../store/idempotency-store.ts';
 import { retryRun } from './run-retry.ts';
 import type { RunStatus } from '../../events/run-event.ts';
 import type { RunFilter } from '../../store/run-store.ts';
@@ -43,14 +43,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 const allEvents = (ctx: ServerContext, runId: string) => ctx.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
 
 /** The answer for a key already used: its run again (same request), or 422 (a different request). */
-const earlierRun = (
-  c: Context,
-  ctx: ServerContext,
-  key: string | undefined,
-  hash: string | undefined,
-): Response | undefined => {
-  const earlier = key === undefined || hash === undefined ? undefined : ctx.idempotency?.find(key);
-  if (!earlier) return undefined;
+const replayRun = (c: Context, { key, requestHash: hash }: IdempotencyKey, earlier: IdempotentRequest): Response => {
   if (earlier.requestHash !== hash) {
     return apiError(
       c,
@@ -65,8 +58,6 @@ const earlierRun = (
 };
 
 export const runRoutes = (ctx: ServerContext): Hono => {
-  // Keys whose run is being started: starting awaits the store, so a second request with the key waits for it.
-  const starting = new Map<string, Promise<unknown>>();
   return new Hono()
     .post('/', async (c) => {
       const body = await readJsonObject(c);
@@ -77,20 +68,14 @@ export const runRoutes = (ctx: ServerContext): Hono => {
       if (key !== undefined && (key === '' || key.length > MAX_KEY)) {
         return apiError(c, 400, 'bad-idempotency-key', `Idempotency-Key must be 1 to ${MAX_KEY} characters`);
       }
-      if (key !== undefined && !ctx.idempotency) {
-        return apiError(
-          c,
-          501,
-          'idempotency-not-supported',
-          'Idempotency-Key is not supported in cluster mode (serve --db postgres://…) yet: send the request ' +
-            'without it, or use a server on a SQLite database',
-        );
-      }
       // An input too deep to hash is refused by the preflight below, before any key is looked at.
       const hashable = key !== undefined && !nestsDeeperThan(body.inputs, MAX_JSON_DEPTH);
-      const hash = hashable ? requestHash({ workflow: body.workflow, inputs: body.inputs }) : undefined;
-      const replay = earlierRun(c, ctx, key, hash);
-      if (replay) return replay;
+      const idempotency: IdempotencyKey | undefined =
+        key !== undefined && hashable
+          ? { key, requestHash: requestHash({ workflow: body.workflow, inputs: body.inputs }) }
+          : undefined;
+      const earlier = idempotency && (await ctx.store.findIdempotentRun(idempotency.key));
+      if (idempotency && earlier) return replayRun(c, idempotency, earlier);
       const entry = await findWorkflow(c, ctx.catalog, body.workflow, 400);
       if (entry instanceof Response) return entry;
       if (!entry.workflow) {
@@ -107,24 +92,14 @@ export const runRoutes = (ctx: ServerContext): Hono => {
         const diagnostics = publicDiagnostics(ctx.catalog.dir, checked.diagnostics);
         return apiError(c, 400, 'invalid-run', `cannot start ${entry.id}: ${diagnostics[0].message}`, diagnostics);
       }
-      // Checked again here, after any start of the same key finished: one key starts one run.
-      while (key !== undefined && starting.has(key)) await starting.get(key);
-      const raced = earlierRun(c, ctx, key, hash);
-      if (raced) return raced;
-      const started = ctx.manager.start(entry.workflow, checked.inputs).then((run) => {
-        if (key !== undefined && hash !== undefined) ctx.idempotency?.record(key, { requestHash: hash, runId: run.id });
-        return run;
-      });
-      if (key !== undefined) {
-        const settled = started.then(
-          () => undefined,
-          () => undefined,
-        );
-        starting.set(key, settled);
-        void settled.then(() => starting.delete(key));
-      }
       try {
-        const run = await started;
+        // The store takes the key with the run's row: of requests racing with one key (on any node), one starts it.
+        let run;
+        if (idempotency) {
+          const once = await ctx.manager.startOnce(entry.workflow, checked.inputs, idempotency);
+          if ('earlier' in once) return replayRun(c, idempotency, once.earlier);
+          run = once.created;
+        } else run = await ctx.manager.start(entry.workflow, checked.inputs);
         return c.json({ runId: run.id }, 201, { Location: `/api/runs/${run.id}` });
       } catch (error) {
         return apiError(c, 400, 'start-failed', errorMessage(error));
