@@ -148,8 +148,9 @@ export function registerServe(program: Command): void {
           routes: await routeModules({ forceSandbox: flags.sandbox, sandbox }),
         });
         const resumed = server.restored.restored.length;
+        const node = isPostgresUrl(dbFile) ? ` as cluster node ${server.context.manager.nodeId}` : '';
         process.stdout.write(
-          `sopstate serving ${workflowsDir} at ${server.url}${resumed ? ` (${resumed} unfinished run(s) resumed)` : ''}\n`,
+          `sopstate serving ${workflowsDir} at ${server.url}${node}${resumed ? ` (${resumed} unfinished run(s) resumed)` : ''}\n`,
         );
         const stop = () => {
           void server
