@@ -69,11 +69,13 @@ const startNode = (db: string, name: string, concurrency: number, sandbox: Sandb
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    child.once('exit', (code) => reject(new Error(`node ${name} exited (${code}) before serving:\n${stderr}`)));
+    const early = (code: number | null) =>
+      reject(new Error(`node ${name} exited (${code}) before serving:\n${stderr}`));
+    child.once('exit', early);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const url = /at (http:\/\/\S+)/.exec(line)?.[1];
       if (!url) return;
-      child.removeAllListeners('exit');
+      child.off('exit', early);
       resolveNode({
         process: child,
         url,

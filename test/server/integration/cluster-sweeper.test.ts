@@ -140,6 +140,75 @@ describe.skipIf(!TEST_PG)('the sweeper', () => {
   );
 });
 
+describe.skipIf(!TEST_PG)('a node stopped cleanly', () => {
+  it(
+    'leaves its unfinished runs to the next sweep, without waiting for its heartbeat to time out',
+    {
+      timeout: 90_000,
+    },
+    async () => {
+      const schema = await freshSchema(TEST_PG as string);
+      cleanups.push(schema.drop);
+      const db = await ClusterDb.connect(schema.url);
+      cleanups.push(() => db.close());
+      // A timeout far beyond this test: only the stopping node marking itself silent can explain a quick re-queue.
+      const options: NodeOptions = {
+        db: schema.url,
+        workflows: FIXTURES,
+        env: baseEnv(),
+        concurrency: 4,
+        heartbeatTimeoutMs: 600_000,
+        allowCli: true,
+      };
+      const a = await startNode('a', options);
+      nodes.push(a);
+      const runId = await startRunOn(a, 'approve-refund');
+      await eventually(
+        async () =>
+          (await json<{ waiting: string[] }>(`${a.url}/api/runs/${runId}`)).waiting.length ? true : undefined,
+        'the run to wait for review on A',
+        20_000,
+      );
+      const b = await startNode('b', options);
+      nodes.push(b);
+      await a.child.kill('SIGTERM');
+      expect(a.child.process.exitCode).toBe(0);
+      await eventually(
+        async () => ((await db.runningOwnedBy(b.executorId)).includes(runId) ? true : undefined),
+        'node B to drive the run',
+        20_000,
+      );
+      expect(b.child.stderr()).toContain(`cluster: node ${a.executorId} is silent; 1 run(s) went back on the queue`);
+      expect(await db.nodeRow(a.executorId)).toBeUndefined();
+      await eventually(
+        async () => {
+          const answer = await fetch(
+            `${b.url}/api/runs/${runId}/signal`,
+            postJson({ node: 'review', decision: 'rejected' }),
+          );
+          return answer.status === 202 ? true : undefined;
+        },
+        'the run to take the decision on B',
+        20_000,
+      );
+      const run = await eventually(
+        async () => {
+          const seen = await json<{ status: string }>(`${b.url}/api/runs/${runId}`);
+          return seen.status === 'RUNNING' ? undefined : seen;
+        },
+        'the run to end',
+        20_000,
+      );
+      expect(run.status).toBe('COMPLETED');
+      const events = await db.events(runId);
+      expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+      const started = events.flatMap((event) => (event.type === 'node.started' ? [event.node] : []));
+      expect(started).toContain('notify_rejected');
+      expect(started).not.toContain('refund');
+    },
+  );
+});
+
 describe.skipIf(!pgSkip)('the sweeper', () => {
   it.skip(`skipped: ${pgSkip}`, () => {});
 });
