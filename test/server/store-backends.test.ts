@@ -1,7 +1,8 @@
 // The server on either store: SQLite (a file) and PostgreSQL (cluster mode, a postgres:// URL) behave alike for a
 // run's life, a restart, a changed workflow file and Idempotency-Key; on PostgreSQL a node whose run was taken over
 // writes nothing, and two nodes share keys, conversations and .osoplogs.
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -323,6 +324,34 @@ describe.skipIf(!pgUrl)('a cluster of two nodes on one PostgreSQL', () => {
     expect(seenOnA.messages.filter((message) => message.role === 'user').length).toBeGreaterThanOrEqual(2);
     // Taken once: a second "yes" on A finds nothing waiting.
     expect(ofType(await onA.say('yes'), 'run.started')).toEqual([]);
+  });
+
+  it('a node the queue hands a run whose workflow file changed refuses to drive it, and says so', async () => {
+    const { a, b } = await twoNodes();
+    const runId = 'changed-file-run';
+    const file = join(a.dir, 'workflows', 'approval.osop.yaml');
+    await a.context.store.createRun({
+      id: runId,
+      workflowId: 'approval',
+      workflowFile: file,
+      inputs: { amount: 7 },
+      workflowHash: createHash('sha256').update(readFileSync(file)).digest('hex'),
+    });
+    void a.context.manager.drive(runId);
+    await waitForRun(a, runId, (run) => run.waiting.includes('review'));
+    appendFileSync(file, '# edited while the run waited\n');
+    // A died holding it; DBOS hands it to B.
+    expect(await b.context.manager.drive(runId)).toBe('FAILED');
+    expect(b.context.manager.drives(runId)).toBe(false);
+    expect((await b.context.store.eventsAfter(runId, 0)).at(-1)).toMatchObject({
+      type: 'run.failed',
+      error: {
+        code: 'restore_failed',
+        message: expect.stringMatching(
+          /approval\.osop\.yaml changed since run changed-file-run started.*restore the original file/,
+        ),
+      },
+    });
   });
 
   it('cancels on node B a run node A drives', async () => {

@@ -37,7 +37,7 @@ export interface PlacementOptions {
  * The schema DBOS keeps its tables in: `dbos` next to sopstate's tables in `public`, else `<schema>_dbos`, so two
  * clusters on one database (each in its own schema through the URL's search_path) never share a queue.
  */
-export const dbosSchemaFor = async (pool: pg.Pool): Promise<string> => {
+const dbosSchemaFor = async (pool: pg.Pool): Promise<string> => {
   const { rows } = await pool.query<{ schema: string }>('SELECT current_schema() AS schema');
   const schema = rows[0]?.schema ?? 'public';
   return schema === 'public' ? 'dbos' : `${schema}_dbos`;
