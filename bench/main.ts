@@ -1,6 +1,9 @@
-// `npm run bench [-- --quick] [-- --json] [-- --only startup,seed,compile,corpus,paths,sse]`: CLI start-up, engine
-// overhead against a hand-written baseline, throughput, heap, compile, paths and SSE scaling. Never part of npm test.
+// `npm run bench [-- --quick] [-- --json] [-- --only startup,seed,compile,corpus,paths,sse,cluster] [-- --db postgres://…]`:
+// CLI start-up, engine overhead against a hand-written baseline, throughput, heap, compile, paths, SSE scaling, and
+// `sopstate serve` on SQLite next to 1, 2 and 3 cluster nodes (PostgreSQL from --db or SOPSTATE_TEST_PG, else skipped).
+// Never part of npm test.
 import { parseArgs } from 'node:util';
+import { benchCluster } from './cluster/cluster-bench.ts';
 import { benchCompile } from './compile/compile-bench.ts';
 import { benchCorpus } from './compile/corpus-bench.ts';
 import { benchPaths } from './paths/paths-bench.ts';
@@ -12,17 +15,18 @@ import { benchSeed } from './seed/seed-bench.ts';
 import { benchSse } from './sse/sse-bench.ts';
 import { benchStartup } from './startup/startup-bench.ts';
 
-const SECTIONS = ['startup', 'seed', 'compile', 'corpus', 'paths', 'sse'] as const;
+const SECTIONS = ['startup', 'seed', 'compile', 'corpus', 'paths', 'sse', 'cluster'] as const;
 type Section = (typeof SECTIONS)[number];
-const USAGE = `usage: npm run bench -- [--quick] [--json] [--only ${SECTIONS.join(',')}]`;
+const USAGE = `usage: npm run bench -- [--quick] [--json] [--only ${SECTIONS.join(',')}] [--db postgres://…]`;
 
-function parseOptions(): { quick: boolean; json: boolean; only: Set<Section> } {
+function parseOptions(): { quick: boolean; json: boolean; only: Set<Section>; db?: string } {
   try {
     const { values } = parseArgs({
       options: {
         quick: { type: 'boolean' },
         json: { type: 'boolean' },
         only: { type: 'string' },
+        db: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -34,7 +38,9 @@ function parseOptions(): { quick: boolean; json: boolean; only: Set<Section> } {
     const unknown = wanted.filter((name) => !(SECTIONS as readonly string[]).includes(name));
     if (unknown.length > 0)
       throw new Error(`--only: no section ${unknown.join(', ')} (sections: ${SECTIONS.join(', ')})`);
-    return { quick: Boolean(values.quick), json: Boolean(values.json), only: new Set(wanted as Section[]) };
+    const db = values.db ?? (process.env.SOPSTATE_TEST_PG?.trim() || undefined);
+    if (db !== undefined && !/^postgres(ql)?:\/\//.test(db)) throw new Error(`--db: ${db} is not a postgres:// URL`);
+    return { quick: Boolean(values.quick), json: Boolean(values.json), only: new Set(wanted as Section[]), db };
   } catch (error) {
     process.stderr.write(`bench: ${(error as Error).message}\n${USAGE}\n`);
     process.exit(2);
@@ -60,7 +66,7 @@ async function main(): Promise<void> {
   };
 
   let sandbox: SandboxProcess | undefined;
-  const needsSandbox = options.only.has('seed') || options.only.has('sse');
+  const needsSandbox = options.only.has('seed') || options.only.has('sse') || options.only.has('cluster');
   try {
     if (needsSandbox) {
       progress('starting the Stripe and Claude emulators in their own process');
@@ -72,6 +78,10 @@ async function main(): Promise<void> {
     await attempt('corpus', async () => void (sections.corpus = await benchCorpus(progress)));
     await attempt('paths', async () => void (sections.paths = await benchPaths(plan.pathSizes, progress)));
     await attempt('sse', async () => void (sections.sse = await benchSse(plan.sse, sandbox!, progress)));
+    await attempt(
+      'cluster',
+      async () => void (sections.cluster = await benchCluster(plan.cluster, sandbox!, options.db, progress)),
+    );
   } catch (error) {
     errors.sandbox = (error as Error).message;
   } finally {

@@ -1,4 +1,5 @@
 // How much each section measures: --quick stays under 2 minutes on 2 busy cores, the full run under 5.
+import type { ClusterPlan } from './cluster/cluster-bench.ts';
 import type { CompilePlan } from './compile/compile-bench.ts';
 import type { SeedPlan } from './seed/seed-bench.ts';
 import type { SsePlan } from './sse/sse-bench.ts';
@@ -10,6 +11,7 @@ export interface Plan {
   compile: CompilePlan;
   pathSizes: number[];
   sse: SsePlan;
+  cluster: ClusterPlan;
 }
 
 export const QUICK: Plan = {
@@ -35,6 +37,7 @@ export const QUICK: Plan = {
       [100, 2],
     ],
   },
+  cluster: { runs: 100, warmupRuns: 20, concurrency: 50, nodeCounts: [1, 2, 3] },
 };
 
 export const FULL: Plan = {
@@ -60,4 +63,5 @@ export const FULL: Plan = {
       [100, 5],
     ],
   },
+  cluster: { runs: 300, warmupRuns: 40, concurrency: 50, nodeCounts: [1, 2, 3] },
 };

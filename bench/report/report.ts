@@ -1,6 +1,7 @@
 // Everything one invocation measured, as the --json object and the source of the table.
 import { cpus, loadavg } from 'node:os';
 import { availableParallelism } from 'node:os';
+import type { ClusterReport } from '../cluster/cluster-bench.ts';
 import type { CompileReport } from '../compile/compile-bench.ts';
 import type { CorpusReport } from '../compile/corpus-bench.ts';
 import type { PathsReport } from '../paths/paths-bench.ts';
@@ -28,6 +29,7 @@ export interface BenchReport extends Headline {
   corpus?: CorpusReport;
   paths?: PathsReport;
   sse?: SseReport;
+  cluster?: ClusterReport;
   /** Sections that could not run, with the reason. */
   errors: Record<string, string>;
   durationMs: number;
@@ -50,6 +52,7 @@ export interface Sections {
   corpus?: CorpusReport;
   paths?: PathsReport;
   sse?: SseReport;
+  cluster?: ClusterReport;
 }
 
 const orNull = (value: number | undefined): number | null =>

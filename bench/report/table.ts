@@ -140,6 +140,25 @@ function sseSection(report: BenchReport): string[] {
   ];
 }
 
+function clusterSection(report: BenchReport): string[] {
+  const cluster = report.cluster;
+  if (!cluster) return [];
+  if ('skipped' in cluster) return [`Cluster: skipped — ${cluster.skipped}`, ''];
+  const rows = cluster.levels.map((level) => [
+    level.store === 'sqlite' ? 'SQLite' : 'PostgreSQL',
+    String(level.nodes),
+    String(level.runs),
+    fmt(level.runsPerSec),
+    fmt(level.cpuMsPerRun, ' ms'),
+    String(level.failed),
+  ]);
+  return [
+    `Cluster — seed runs posted at once over HTTP to \`sopstate serve\` (${cluster.cli}, --concurrency ${cluster.concurrency}), one emulator process; CPU of the node processes`,
+    table(['store', 'nodes', 'runs', 'runs/s', 'CPU/run', 'failed'], rows),
+    '',
+  ];
+}
+
 export function renderTable(report: BenchReport): string {
   const { machine } = report;
   const targets = report.targets.map((check) => [
@@ -156,6 +175,7 @@ export function renderTable(report: BenchReport): string {
     ...compileSection(report),
     ...pathsSection(report),
     ...sseSection(report),
+    ...clusterSection(report),
     'Targets (reported, not asserted)',
     table(['metric', 'value', 'target', ''], targets),
     ...Object.entries(report.errors).map(([section, message]) => `  ${section} could not run: ${message}`),

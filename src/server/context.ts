@@ -1,7 +1,6 @@
 // What every route module gets: the stores and services of one server.
 import type { Database } from 'better-sqlite3';
 import type { Workflow } from '../osop/workflow.ts';
-import type { IdempotencyStore } from '../store/idempotency-store.ts';
 import type { Store } from '../store/store.ts';
 import type { RunManager } from './run-manager.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
@@ -10,8 +9,6 @@ export interface ServerContext {
   /** The server's SQLite database, for route modules that keep their own tables (chat); absent in cluster mode. */
   db?: Database;
   store: Store;
-  /** `Idempotency-Key` → the run POST /api/runs started for it; SQLite only (absent in cluster mode). */
-  idempotency?: IdempotencyStore;
   manager: RunManager;
   catalog: WorkflowCatalog;
   /** `cli` nodes may run only when the operator allowed it. */

@@ -10,7 +10,8 @@ import { retrySnapshot, reusedOutputs } from '../machine/retry-snapshot.ts';
 import type { RunEvent, RunEventBody } from '../events/run-event.ts';
 import type { HumanDecision } from '../events/human-decision.ts';
 import type { RecordWriter, RunHandle, RunOptions } from '../machine/run-options.ts';
-import type { RunRecord, RunRecordWithSnapshot } from '../store/run-store.ts';
+import type { CreatedOnce, IdempotencyKey } from '../store/idempotency-store.ts';
+import type { NewRun, RunRecord, RunRecordWithSnapshot } from '../store/run-store.ts';
 import type { RunClaim, Store } from '../store/store.ts';
 import { EventHub, type Subscription } from './event-hub.ts';
 import { runOsoplogYaml } from './run-osoplog.ts';
@@ -93,14 +94,32 @@ export class RunManager {
   }
 
   async start(workflow: Workflow, inputs: Record<string, unknown>): Promise<RunRecord> {
-    const runId = randomUUID();
-    const record = await this.#options.store.createRun({
-      id: runId,
+    const run = await this.#newRun(workflow, inputs);
+    return this.#begin(await this.#options.store.createRun(run), workflow, inputs);
+  }
+
+  /**
+   * Starts the run unless `key` already started one (on any node of a cluster): then nothing starts and what the key
+   * holds is given back, for the caller to replay or refuse.
+   */
+  async startOnce(workflow: Workflow, inputs: Record<string, unknown>, key: IdempotencyKey): Promise<CreatedOnce> {
+    const once = await this.#options.store.createRunOnce(await this.#newRun(workflow, inputs), key);
+    return 'earlier' in once ? once : { created: await this.#begin(once.created, workflow, inputs) };
+  }
+
+  async #newRun(workflow: Workflow, inputs: Record<string, unknown>): Promise<NewRun> {
+    return {
+      id: randomUUID(),
       workflowId: workflow.id,
       workflowFile: workflow.file,
       inputs: createRedactor({ ...this.#options.masked, ...this.#secretsFor(workflow) })(inputs),
       workflowHash: await workflowHash(workflow),
-    });
+    };
+  }
+
+  /** Puts a stored new run on the cluster's queue, or drives it here. */
+  async #begin(record: RunRecord, workflow: Workflow, inputs: Record<string, unknown>): Promise<RunRecord> {
+    const runId = record.id;
     if (this.#options.place) {
       await this.#options.place(runId);
       return record;
@@ -144,13 +163,15 @@ export class RunManager {
       retryOf: { runId: previous.id, node: from, reused: reusedOutputs(snapshot) },
     };
     const event = { ...started, runId, seq: 1, at: new Date().toISOString() } as RunEvent;
-    const claim = await this.#claim(runId);
-    // With placement the node that drives it resumes from this snapshot, so it is stored with the first event.
-    if (await this.#options.store.writeRun(runId, claim.epoch, { events: [event], snapshot })) this.hub.publish(event);
     if (this.#options.place) {
+      // The node that drives it resumes from this snapshot, stored with the first event before anyone claims the
+      // run (epoch 0): the first claim is then the first drive, not a resume.
+      if (await this.#options.store.writeRun(runId, 0, { events: [event], snapshot })) this.hub.publish(event);
       await this.#options.place(runId);
       return record;
     }
+    const claim = await this.#claim(runId);
+    if (await this.#options.store.writeRun(runId, claim.epoch, { events: [event], snapshot })) this.hub.publish(event);
     try {
       this.#launch({ workflow, inputs, runId, snapshot, lastSeq: 1 }, { ...claim, lastSeq: 1 });
     } catch (error) {
@@ -163,33 +184,43 @@ export class RunManager {
   /** Continues every run a previous process left RUNNING from its last snapshot. */
   async restore(): Promise<RestoreReport> {
     const report: RestoreReport = { restored: [], failed: [] };
-    const maxAttempts = this.#options.maxResumeAttempts ?? DEFAULT_MAX_RESUME_ATTEMPTS;
     for (const run of await this.#options.store.runningRuns()) {
-      if (run.resumeAttempts >= maxAttempts) {
-        const claim = await this.#options.store.claimRun(run.id, this.nodeId);
-        if (!claim) continue;
-        const reason =
-          `resumed ${run.resumeAttempts} times and the server stopped each time before the run ended ` +
-          '(it may be what takes the process down); not resuming it again';
-        await this.#fail({ ...run, lastSeq: claim.lastSeq }, claim.epoch, reason, 'resume_limit');
-        report.failed.push({ runId: run.id, reason });
+      const claim = await this.#options.store.claimRun(run.id, this.nodeId);
+      if (!claim) continue;
+      const limit = await this.#resumeLimit(run, claim, 'the server stopped');
+      if (limit) {
+        report.failed.push({ runId: run.id, reason: limit });
         continue;
       }
-      await this.#options.store.countResumeAttempt(run.id);
-      const result = await this.resume(run);
+      const result = await this.#resumeClaimed(run, claim);
       if (result === true) report.restored.push(run.id);
-      else if (result !== false) report.failed.push({ runId: run.id, reason: result });
+      else report.failed.push({ runId: run.id, reason: result });
     }
     return report;
   }
 
   /**
-   * Claims a stored RUNNING run and drives it on from its snapshot: true when it runs here, false when it is no
-   * longer RUNNING, else why it could not be resumed (it is then ended as FAILED).
+   * Counts one more resume of the run; when it was already resumed the most times allowed without a clean stop in
+   * between, ends it FAILED instead (it may be what takes the process down) and says why.
    */
-  async resume(run: RunRecord): Promise<boolean | string> {
-    const claim = await this.#options.store.claimRun(run.id, this.nodeId);
-    if (!claim) return false;
+  async #resumeLimit(run: RunRecordWithSnapshot, claim: RunClaim, stopped: string): Promise<string | undefined> {
+    const maxAttempts = this.#options.maxResumeAttempts ?? DEFAULT_MAX_RESUME_ATTEMPTS;
+    if (run.resumeAttempts < maxAttempts) {
+      await this.#options.store.countResumeAttempt(run.id);
+      return undefined;
+    }
+    const reason =
+      `resumed ${run.resumeAttempts} times and ${stopped} each time before the run ended ` +
+      '(it may be what takes the process down); not resuming it again';
+    await this.#fail({ ...run, lastSeq: claim.lastSeq }, claim.epoch, reason, 'resume_limit');
+    return reason;
+  }
+
+  /**
+   * Drives a claimed RUNNING run on from its snapshot: true when it runs here, else why it could not be resumed
+   * (it is then ended as FAILED).
+   */
+  async #resumeClaimed(run: RunRecord, claim: RunClaim): Promise<true | string> {
     try {
       const workflow = await this.#options.loadWorkflow(run);
       if (workflow.id !== run.workflowId) {
@@ -221,18 +252,29 @@ export class RunManager {
     }
   }
 
-  /** Whether more events may come here: the run is driven here, or followed from the node driving it. */
-  /** Drives a stored run here until it ends or another node takes it over (placement calls this); its status. */
+  /**
+   * Drives a stored run here until it ends or another node takes it over (placement calls this); its status.
+   * A run claimed before was held by a node that died or stopped before it ended, and came back through the queue:
+   * that counts as a resume, so a run that takes every node driving it down ends FAILED instead of looping.
+   */
   async drive(runId: string): Promise<string> {
+    // A node that is stopping never finishes the step: the run stays PENDING in DBOS and is re-queued elsewhere.
+    const stopping = () => new Promise<string>(() => {});
+    if (this.#closed) return stopping();
     const run = await this.#options.store.getRun(runId);
     if (!run || run.status !== 'RUNNING') return run?.status ?? 'UNKNOWN';
-    const resumed = await this.resume(run);
+    const claim = await this.#options.store.claimRun(runId, this.nodeId);
+    if (!claim) return (await this.#options.store.getRun(runId))?.status ?? 'UNKNOWN';
+    if (claim.epoch > 1 && (await this.#resumeLimit(run, claim, 'the node driving it stopped'))) return 'FAILED';
+    const resumed = await this.#resumeClaimed(run, claim);
     const live = this.#live.get(runId);
     if (resumed === true && live) await live.settled;
+    if (this.#closed) return stopping();
     const after = await this.#options.store.getRun(runId);
     return after?.status === 'RUNNING' ? 'TAKEN_OVER' : (after?.status ?? 'UNKNOWN');
   }
 
+  /** Whether more events may come here: the run is driven here, or followed from the node driving it. */
   isLive(runId: string): boolean {
     return this.#live.has(runId) || (this.#options.remote?.following(runId) ?? false);
   }

@@ -7,7 +7,6 @@ import { knownSecrets } from '../services/secrets.ts';
 import { withDefaults } from '../util/with-defaults.ts';
 import { lockDatabase, type DatabaseLock } from '../store/database-lock.ts';
 import { osoplogWriter } from '../store/osoplog-files.ts';
-import { IdempotencyStore } from '../store/idempotency-store.ts';
 import type { Migration } from '../store/migrations.ts';
 import { isPostgresUrl, openPostgresStore } from '../store/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
@@ -122,8 +121,6 @@ export const startServer = async (given: ServerOptions): Promise<RunningServer> 
   const context: ServerContext = {
     db: sqlite?.db,
     store,
-    // Idempotency-Key is kept on SQLite only; in cluster mode the route refuses a key (501).
-    idempotency: sqlite && new IdempotencyStore(sqlite.db),
     manager,
     catalog,
     allowCli: options.allowCli ?? false,
@@ -165,8 +162,8 @@ export const startServer = async (given: ServerOptions): Promise<RunningServer> 
   try {
     listening = await listen(app, { port: options.port, host });
   } catch (error) {
-    await placement?.close();
     await manager.close();
+    await placement?.close();
     await link?.close();
     await store.close();
     lock?.release();
@@ -180,8 +177,9 @@ export const startServer = async (given: ServerOptions): Promise<RunningServer> 
     close: async () => {
       await listening.close();
       inspection.close();
-      await placement?.close();
+      // Runs first (they stay RUNNING, writing nothing more), then the node's placement: what it held is re-queued.
       await manager.close();
+      await placement?.close();
       await link?.close();
       await store.close();
       lock?.release();

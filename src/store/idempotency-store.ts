@@ -1,7 +1,8 @@
 // POST /api/runs with `Idempotency-Key`: the key, a hash of the request it came with, and the run it started.
+// Both stores keep them (SQLite in this table, PostgreSQL in its own migration) and take a key with its run's row.
 import { createHash } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
 import type { Migration } from './migrations.ts';
+import type { RunRecord } from './run-store.ts';
 
 export const idempotencyMigrations: readonly Migration[] = [
   {
@@ -22,6 +23,15 @@ export interface IdempotentRequest {
   runId: string;
 }
 
+/** The key a request came with, and the hash of that request. */
+export interface IdempotencyKey {
+  key: string;
+  requestHash: string;
+}
+
+/** A run created with its key, or what the key already held (an earlier request with it won). */
+export type CreatedOnce = { created: RunRecord } | { earlier: IdempotentRequest };
+
 /** JSON with object keys sorted, so `{a, b}` and `{b, a}` are the same request. */
 const canonical = (value: unknown): string => {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -35,26 +45,3 @@ const canonical = (value: unknown): string => {
 };
 
 export const requestHash = (request: unknown): string => createHash('sha256').update(canonical(request)).digest('hex');
-
-export class IdempotencyStore {
-  readonly #find;
-  readonly #insert;
-
-  constructor(db: Database) {
-    this.#find = db.prepare<[string], { request_hash: string; run_id: string }>(
-      'SELECT request_hash, run_id FROM run_idempotency_keys WHERE key = ?',
-    );
-    this.#insert = db.prepare<[string, string, string, string]>(
-      'INSERT INTO run_idempotency_keys (key, request_hash, run_id, created_at) VALUES (?, ?, ?, ?)',
-    );
-  }
-
-  find(key: string): IdempotentRequest | undefined {
-    const row = this.#find.get(key);
-    return row ? { requestHash: row.request_hash, runId: row.run_id } : undefined;
-  }
-
-  record(key: string, request: IdempotentRequest): void {
-    this.#insert.run(key, request.requestHash, request.runId, new Date().toISOString());
-  }
-}

@@ -78,6 +78,44 @@ const postgresMigrations: readonly Migration[] = [
     id: 'pg-runs-004-resume-attempts',
     sql: 'ALTER TABLE runs ADD COLUMN resume_attempts INTEGER NOT NULL DEFAULT 0;',
   },
+  {
+    // POST /api/runs with Idempotency-Key: the key is taken with its run's row, so one key starts one run cluster-wide.
+    id: 'pg-runs-005-idempotency-keys',
+    sql: `
+      CREATE TABLE run_idempotency_keys (
+        key TEXT PRIMARY KEY,
+        request_hash TEXT NOT NULL,
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    // The chat's conversations, so a conversation started on one node continues on any other.
+    id: 'pg-chat-001-init',
+    sql: `
+      CREATE TABLE chat_conversations (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        pending TEXT
+      );
+      CREATE TABLE chat_messages (
+        conversation_id TEXT NOT NULL REFERENCES chat_conversations (id),
+        seq INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        content TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, seq)
+      );
+      CREATE TABLE chat_runs (
+        conversation_id TEXT NOT NULL REFERENCES chat_conversations (id),
+        run_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, run_id)
+      );
+    `,
+  },
 ];
 
 const MIGRATION_LOCK = "hashtext('sopstate-migrate')";

@@ -3,6 +3,7 @@
 import pg from 'pg';
 import type { InspectionRecord } from '../inspect/record.ts';
 import type { RunEvent, RunStatus } from '../events/run-event.ts';
+import type { CreatedOnce, IdempotencyKey, IdempotentRequest } from './idempotency-store.ts';
 import { migratePostgres } from './postgres-schema.ts';
 import {
   EventSequenceError,
@@ -72,13 +73,42 @@ export class PostgresStore implements Store {
   }
 
   async createRun(run: NewRun): Promise<RunRecord> {
-    const now = new Date().toISOString();
-    await this.pool.query(
-      `INSERT INTO runs (id, workflow_id, workflow_file, workflow_hash, inputs, status, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, 'RUNNING', $6, $6)`,
-      [run.id, run.workflowId, run.workflowFile, run.workflowHash ?? null, JSON.stringify(run.inputs), now],
+    return this.#insertRun(this.pool, run);
+  }
+
+  async createRunOnce(run: NewRun, key: IdempotencyKey): Promise<CreatedOnce> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const created = await this.#insertRun(client, run);
+      // A second request with the key waits here for the first one's transaction, then finds its key.
+      const kept = await client.query(
+        `INSERT INTO run_idempotency_keys (key, request_hash, run_id, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (key) DO NOTHING`,
+        [key.key, key.requestHash, run.id, created.createdAt],
+      );
+      if (kept.rowCount === 1) {
+        await client.query('COMMIT');
+        return { created };
+      }
+      await client.query('ROLLBACK');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    const earlier = await this.findIdempotentRun(key.key);
+    if (!earlier) throw new Error(`Idempotency-Key ${key.key} was taken and then given up; send the request again`);
+    return { earlier };
+  }
+
+  async findIdempotentRun(key: string): Promise<IdempotentRequest | undefined> {
+    const { rows } = await this.pool.query<{ request_hash: string; run_id: string }>(
+      'SELECT request_hash, run_id FROM run_idempotency_keys WHERE key = $1',
+      [key],
     );
-    return { ...run, status: 'RUNNING', createdAt: now, updatedAt: now, lastSeq: 0 };
+    return rows[0] && { requestHash: rows[0].request_hash, runId: rows[0].run_id };
   }
 
   async getRun(runId: string): Promise<RunRecordWithSnapshot | undefined> {
@@ -211,6 +241,16 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  async #insertRun(db: pg.Pool | pg.PoolClient, run: NewRun): Promise<RunRecord> {
+    const now = new Date().toISOString();
+    await db.query(
+      `INSERT INTO runs (id, workflow_id, workflow_file, workflow_hash, inputs, status, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'RUNNING', $6, $6)`,
+      [run.id, run.workflowId, run.workflowFile, run.workflowHash ?? null, JSON.stringify(run.inputs), now],
+    );
+    return { ...run, status: 'RUNNING', createdAt: now, updatedAt: now, lastSeq: 0 };
   }
 
   async #position(runId: string): Promise<{ epoch: number; last_seq: number } | undefined> {

@@ -4,6 +4,12 @@ import type { InspectionRecord } from '../inspect/record.ts';
 import { inspectionMigrations } from './inspection-migrations.ts';
 import type { RunEvent } from '../events/run-event.ts';
 import { openDatabase } from './database.ts';
+import {
+  idempotencyMigrations,
+  type CreatedOnce,
+  type IdempotencyKey,
+  type IdempotentRequest,
+} from './idempotency-store.ts';
 import { migrate, runMigrations, type Migration } from './migrations.ts';
 import {
   EventSequenceError,
@@ -47,9 +53,9 @@ export class SqliteStore implements Store {
   readonly #claim: (runId: string, owner: string) => ClaimRow | undefined;
   readonly #appendInspection: (records: InspectionRecord[]) => void;
 
-  /** `db` gets the run, ownership and inspection tables it lacks. */
+  /** `db` gets the run, idempotency-key, ownership and inspection tables it lacks. */
   constructor(db: Database) {
-    migrate(db, [...runMigrations, ...ownershipMigrations, ...inspectionMigrations]);
+    migrate(db, [...runMigrations, ...idempotencyMigrations, ...ownershipMigrations, ...inspectionMigrations]);
     this.db = db;
     this.runs = new RunStore(db);
     const epochOf = db.prepare<[string], { epoch: number; last_seq: number }>(
@@ -81,12 +87,23 @@ export class SqliteStore implements Store {
   }
 
   async createRun(run: NewRun): Promise<RunRecord> {
-    const record = this.db.transaction(() => {
-      const created = this.runs.createRun(run);
-      this.db.prepare('UPDATE runs SET workflow_hash = ? WHERE id = ?').run(run.workflowHash ?? null, run.id);
-      return created;
+    return this.db.transaction(() => this.#create(run))();
+  }
+
+  async createRunOnce(run: NewRun, key: IdempotencyKey): Promise<CreatedOnce> {
+    return this.db.transaction((): CreatedOnce => {
+      const earlier = this.#findKey(key.key);
+      if (earlier) return { earlier };
+      const created = this.#create(run);
+      this.db
+        .prepare('INSERT INTO run_idempotency_keys (key, request_hash, run_id, created_at) VALUES (?, ?, ?, ?)')
+        .run(key.key, key.requestHash, run.id, created.createdAt);
+      return { created };
     })();
-    return { ...record, ...(run.workflowHash ? { workflowHash: run.workflowHash } : {}) };
+  }
+
+  async findIdempotentRun(key: string): Promise<IdempotentRequest | undefined> {
+    return this.#findKey(key);
   }
 
   async getRun(runId: string): Promise<RunRecordWithSnapshot | undefined> {
@@ -162,6 +179,21 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.runs.close();
+  }
+
+  #create(run: NewRun): RunRecord {
+    const created = this.runs.createRun(run);
+    this.db.prepare('UPDATE runs SET workflow_hash = ? WHERE id = ?').run(run.workflowHash ?? null, run.id);
+    return { ...created, ...(run.workflowHash ? { workflowHash: run.workflowHash } : {}) };
+  }
+
+  #findKey(key: string): IdempotentRequest | undefined {
+    const row = this.db
+      .prepare<[string], { request_hash: string; run_id: string }>(
+        'SELECT request_hash, run_id FROM run_idempotency_keys WHERE key = ?',
+      )
+      .get(key);
+    return row && { requestHash: row.request_hash, runId: row.run_id };
   }
 
   #withHash(run: RunRecordWithSnapshot): RunRecordWithSnapshot {

@@ -3,6 +3,7 @@
 // under an older epoch changes nothing and reports `false` (the run was taken over: stop, write nothing more).
 import type { RunEvent } from '../events/run-event.ts';
 import type { InspectionRecord } from '../inspect/record.ts';
+import type { CreatedOnce, IdempotencyKey, IdempotentRequest } from './idempotency-store.ts';
 import type { NewRun, Page, RunFilter, RunRecord, RunRecordWithSnapshot } from './run-store.ts';
 
 export interface RunClaim {
@@ -21,6 +22,13 @@ export interface RunWrite {
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   createRun(run: NewRun): Promise<RunRecord>;
+  /**
+   * Creates the run and keeps its Idempotency-Key in one transaction. When the key is already kept (another request
+   * with it won, on any node) nothing is created and what the key holds is given back.
+   */
+  createRunOnce(run: NewRun, key: IdempotencyKey): Promise<CreatedOnce>;
+  /** What an Idempotency-Key holds: the run it started and the hash of the request it came with. */
+  findIdempotentRun(key: string): Promise<IdempotentRequest | undefined>;
   getRun(runId: string): Promise<RunRecordWithSnapshot | undefined>;
   /** Newest first, narrowed by `filter` (workflow, status, text in the run id or an input value). */
   listRuns(limit: number, offset: number, filter?: RunFilter): Promise<Page<RunRecord>>;

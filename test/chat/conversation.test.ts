@@ -2,7 +2,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../src/server/chat/chat-event.ts';
-import { ChatStore, chatMigrations } from '../../src/server/chat/chat-store.ts';
+import { SqliteChatStore, chatMigrations } from '../../src/server/chat/chat-store.ts';
 import { chatTurn, confirmTurn, type ConversationDeps } from '../../src/server/chat/conversation.ts';
 import { migrate } from '../../src/store/migrations.ts';
 import { fakeRunApi, WORKFLOWS } from './support/fake-run-api.ts';
@@ -14,7 +14,7 @@ const setup = (script: ScriptedReply[]) => {
   const api = fakeRunApi();
   const model = scriptedModel(script);
   const deps: ConversationDeps = {
-    store: new ChatStore(db),
+    store: new SqliteChatStore(db),
     api,
     anthropic: model.client,
     inspectWorkflow: async (id) => WORKFLOWS[id],

@@ -1,5 +1,5 @@
 // One contract, two stores: SQLite (one machine) and PostgreSQL (cluster) keep runs, events, snapshots,
-// inspection records and .osoplog records alike, and both fence writes by the owner's epoch.
+// inspection records, .osoplog records and Idempotency-Keys alike, and both fence writes by the owner's epoch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InspectionRecord } from '../../src/inspect/record.ts';
 import type { RunEvent, RunEventBody } from '../../src/events/run-event.ts';
@@ -168,6 +168,32 @@ describe.each(backends)('the $name store', ({ open }) => {
     expect((await store.getRun('resumes'))?.resumeAttempts).toBe(2);
     await store.resetResumeAttempts('resumes');
     expect(await attempts()).toBe(0);
+  });
+
+  it('takes an Idempotency-Key with its run: of requests racing with one key, one creates the run', async () => {
+    expect(await store.findIdempotentRun('key-1')).toBeUndefined();
+    const attempt = (id: string) =>
+      store.createRunOnce(
+        { id, workflowId: 'wf', workflowFile: '/w/wf.osop.yaml', inputs: {} },
+        { key: 'key-1', requestHash: 'hash-a' },
+      );
+    const outcomes = await Promise.all(['once-1', 'once-2', 'once-3', 'once-4', 'once-5'].map(attempt));
+    const created = outcomes.flatMap((outcome) => ('created' in outcome ? [outcome.created.id] : []));
+    expect(created).toHaveLength(1);
+    const earlier = { runId: created[0], requestHash: 'hash-a' };
+    expect(outcomes.filter((outcome) => 'earlier' in outcome)).toEqual(Array(4).fill({ earlier }));
+    expect(await store.findIdempotentRun('key-1')).toEqual(earlier);
+    // The losers' runs were never created.
+    const losers = ['once-1', 'once-2', 'once-3', 'once-4', 'once-5'].filter((id) => id !== created[0]);
+    for (const id of losers) expect(await store.getRun(id)).toBeUndefined();
+    expect(await store.getRun(created[0])).toMatchObject({ status: 'RUNNING', workflowId: 'wf' });
+    // Another key is another run.
+    expect(await attempt('once-6').then((outcome) => 'earlier' in outcome)).toBe(true);
+    const other = await store.createRunOnce(
+      { id: 'once-7', workflowId: 'wf', workflowFile: '/w/wf.osop.yaml', inputs: {} },
+      { key: 'key-2', requestHash: 'hash-b' },
+    );
+    expect(other).toMatchObject({ created: { id: 'once-7' } });
   });
 
   it('keeps the .osoplog text of a run', async () => {

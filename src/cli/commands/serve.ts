@@ -8,7 +8,7 @@ import { SERVER_DEFAULTS } from '../../server/server-defaults.ts';
 import { parsePacing, REALISTIC_PACING, type StreamPacing } from '../../sandbox/anthropic/pacing.ts';
 import { DatabaseLockedError } from '../../store/database-lock.ts';
 import type { ChatClaudeOptions } from '../../server/chat/chat-claude.ts';
-import type { Database } from '../../store/database.ts';
+import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../../server/cluster/heartbeat-timeout.ts';
 import { isPostgresUrl } from '../../store/database-url.ts';
 
 interface ServeFlags {
@@ -18,6 +18,7 @@ interface ServeFlags {
   db?: string;
   nodeId?: string;
   concurrency: number;
+  heartbeatTimeout: number;
   allowCli?: boolean;
   sandbox?: boolean;
   logDir?: string;
@@ -32,12 +33,18 @@ const port = (value: string): number => {
 
 const count = (value: string): number => {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('a whole number of at least 1');
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('a whole number (0 or more)');
+  return parsed;
+};
+
+const milliseconds = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 300) throw new InvalidArgumentError('a whole number of ms, at least 300');
   return parsed;
 };
 
 /** Extra route modules mounted on the server: the web page and the chat (Claude live with a key, else the sandbox's). */
-const routeModules = async (options: ChatClaudeOptions & { db?: Database }): Promise<RouteModule[]> => {
+const routeModules = async (options: ChatClaudeOptions): Promise<RouteModule[]> => {
   const [{ webModule }, { chatModuleFromEnv }] = await Promise.all([
     import('../../server/web/web-routes.ts'),
     import('../../server/chat/chat-module.ts'),
@@ -70,7 +77,19 @@ export function registerServe(program: Command): void {
       `SQLite file for runs and events, or postgres://… for cluster mode (default: DATABASE_URL, else ${DEFAULT_DB})`,
     )
     .option('--node-id <id>', 'name of this node in a cluster (a unique suffix is added per process start)')
-    .option('--concurrency <n>', 'cluster mode: runs this node drives at once', count, 10)
+    .option(
+      '--concurrency <n>',
+      'cluster mode: runs a node drives at once (one limit for every node: the last started sets it); ' +
+        '0 = this node serves the API and streams but drives no runs',
+      count,
+      10,
+    )
+    .option(
+      '--heartbeat-timeout <ms>',
+      'cluster mode: a node silent this long is dead and its unfinished runs go to the other nodes',
+      milliseconds,
+      DEFAULT_HEARTBEAT_TIMEOUT_MS,
+    )
     .option('--allow-cli', 'allow workflows to run cli nodes (shell commands)')
     .option('--sandbox', 'emulate Stripe and Claude even when keys are set')
     .option('--log-dir <dir>', 'where .osoplog.yaml files go (default: next to the database)')
@@ -112,16 +131,14 @@ export function registerServe(program: Command): void {
         },
       });
       const dbFile = chooseDatabase(flags.db, process.env);
-      // Conversations stay on this node's own SQLite file in cluster mode (the chat is per node for now).
-      const chatDb = isPostgresUrl(dbFile)
-        ? (await import('../../store/database.ts')).openDatabase(resolve('.sopstate', 'chat.db'))
-        : undefined;
       try {
         const server = await startServer({
           workflowsDir,
           dbFile,
           nodeId: flags.nodeId,
-          placement: isPostgresUrl(dbFile) ? { concurrency: flags.concurrency } : undefined,
+          placement: isPostgresUrl(dbFile)
+            ? { concurrency: flags.concurrency, heartbeatTimeoutMs: flags.heartbeatTimeout }
+            : undefined,
           port: flags.port,
           host: flags.host,
           token,
@@ -129,11 +146,12 @@ export function registerServe(program: Command): void {
           logDir: flags.logDir ? resolve(flags.logDir) : undefined,
           runtime,
           secrets: secret,
-          routes: await routeModules({ forceSandbox: flags.sandbox, sandbox, db: chatDb }),
+          routes: await routeModules({ forceSandbox: flags.sandbox, sandbox }),
         });
         const resumed = server.restored.restored.length;
+        const node = isPostgresUrl(dbFile) ? ` as cluster node ${server.context.manager.nodeId}` : '';
         process.stdout.write(
-          `sopstate serving ${workflowsDir} at ${server.url}${resumed ? ` (${resumed} unfinished run(s) resumed)` : ''}\n`,
+          `sopstate serving ${workflowsDir} at ${server.url}${node}${resumed ? ` (${resumed} unfinished run(s) resumed)` : ''}\n`,
         );
         const stop = () => {
           void server

@@ -1,28 +1,38 @@
 // Mounts the chat on a server app: `createApp(ctx, {routes: [chatModule({anthropic})]})`.
 import type { Database } from 'better-sqlite3';
 import { migrate } from '../../store/migrations.ts';
+import { PostgresStore } from '../../store/postgres-store.ts';
 import type { RouteModule } from '../app.ts';
+import type { ServerContext } from '../context.ts';
 import { chatModelFrom, createChatClaude, type ChatClaudeOptions } from './chat-claude.ts';
 import { chatRoutes, type ChatRouteDeps } from './chat-routes.ts';
-import { ChatStore, chatMigrations } from './chat-store.ts';
+import { PostgresChatStore, SqliteChatStore, chatMigrations, type ChatStore } from './chat-store.ts';
 
 export interface ChatModuleOptions {
-  /** Where conversations live; default the server's own database (`ctx.db`). Chat tables are added (idempotent). */
+  /**
+   * Where conversations live; default the server's own database: its SQLite file (`ctx.db`, chat tables added,
+   * idempotent), or the cluster's PostgreSQL (tables from the cluster's migrations).
+   */
   db?: Database;
   anthropic: ChatRouteDeps['anthropic'];
   model?: string;
 }
 
+const conversationStore = (own: Database | undefined, ctx: ServerContext): ChatStore => {
+  if (!own && ctx.store instanceof PostgresStore) return new PostgresChatStore(ctx.store.pool);
+  const db = own ?? ctx.db;
+  if (!db) throw new Error('the chat needs a database for its conversations: give chatModule a db');
+  migrate(db, chatMigrations);
+  return new SqliteChatStore(db);
+};
+
 export const chatModule =
   ({ db: ownDb, anthropic, model }: ChatModuleOptions): RouteModule =>
   (app, ctx) => {
-    const db = ownDb ?? ctx.db;
-    if (!db) throw new Error('the chat keeps conversations in SQLite: give chatModule a db in cluster mode');
-    migrate(db, chatMigrations);
     app.route(
       '/',
       chatRoutes({
-        store: new ChatStore(db),
+        store: conversationStore(ownDb, ctx),
         anthropic,
         model,
         fetch: (input, init) => Promise.resolve(app.request(input, init)),

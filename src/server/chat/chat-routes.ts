@@ -83,7 +83,7 @@ export const chatRoutes = (deps: ChatRouteDeps) => {
   return new Hono()
     .post('/api/chat', jsonBody(chatMessageBody), async (c) => {
       const { message, conversationId } = c.req.valid('json');
-      if (conversationId !== undefined && !deps.store.get(conversationId)) {
+      if (conversationId !== undefined && !(await deps.store.get(conversationId))) {
         throw unknownConversation(conversationId, '; omit conversationId to start a new one');
       }
       const turnDeps = await conversationDeps(c);
@@ -92,7 +92,7 @@ export const chatRoutes = (deps: ChatRouteDeps) => {
     })
     .post('/api/chat/confirm', jsonBody(chatConfirmBody), async (c) => {
       const { conversationId } = c.req.valid('json');
-      const conversation = deps.store.get(conversationId);
+      const conversation = await deps.store.get(conversationId);
       if (!conversation) throw unknownConversation(conversationId);
       if (!conversation.pending) {
         throw new ApiError(
@@ -104,10 +104,11 @@ export const chatRoutes = (deps: ChatRouteDeps) => {
       const turnDeps = await conversationDeps(c);
       return stream(c, conversationId, (emit, signal) => confirmTurn(turnDeps, conversationId, emit, signal));
     })
-    .get('/api/chat/:id', (c) => {
+    .get('/api/chat/:id', async (c) => {
       const id = c.req.param('id');
-      const conversation = deps.store.get(id);
+      const conversation = await deps.store.get(id);
       if (!conversation) throw unknownConversation(id);
-      return c.json({ ...conversation, messages: deps.store.messages(id), runs: deps.store.runs(id) });
+      const [messages, runs] = await Promise.all([deps.store.messages(id), deps.store.runs(id)]);
+      return c.json({ ...conversation, messages, runs });
     });
 };

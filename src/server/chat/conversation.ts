@@ -58,9 +58,9 @@ const tidy = (messages: MessageParam[]): MessageParam[] =>
     return out;
   }, []);
 
-const say = (deps: ConversationDeps, conversationId: string, emit: EmitChatEvent, sentence: string): void => {
+const say = async (deps: ConversationDeps, conversationId: string, emit: EmitChatEvent, sentence: string) => {
   emit({ type: 'assistant.delta', text: sentence });
-  deps.store.append(conversationId, { role: 'assistant', content: text(sentence) });
+  await deps.store.append(conversationId, { role: 'assistant', content: text(sentence) });
 };
 
 const act = async (
@@ -69,15 +69,15 @@ const act = async (
   emit: EmitChatEvent,
   signal?: AbortSignal,
 ): Promise<void> => {
-  const action = deps.store.takePending(conversationId);
+  const action = await deps.store.takePending(conversationId);
   if (!action) throw new ChatInputError(409, 'nothing is waiting for confirmation in this conversation');
   const outcome = await performAction(deps.api, action, emit);
-  if (outcome.runId && action.kind === 'start_run') deps.store.recordRun(conversationId, outcome.runId);
-  say(deps, conversationId, emit, `${outcome.text}\n`);
+  if (outcome.runId && action.kind === 'start_run') await deps.store.recordRun(conversationId, outcome.runId);
+  await say(deps, conversationId, emit, `${outcome.text}\n`);
   if (!outcome.runId) return;
   const resumedNode = action.kind === 'signal' ? action.node : undefined;
   const followed = await followRun(deps.api, outcome.runId, emit, { signal, resumedNode });
-  say(deps, conversationId, emit, followed.text);
+  await say(deps, conversationId, emit, followed.text);
 };
 
 const modelLoop = async (
@@ -89,7 +89,7 @@ const modelLoop = async (
 ): Promise<void> => {
   const workflows = await loadChatWorkflows(deps);
   const tools = chatTools(workflows);
-  const toolContext = { ...deps, workflows, message, runs: deps.store.runs(conversationId) };
+  const toolContext = { ...deps, workflows, message, runs: await deps.store.runs(conversationId) };
   const system = `${SYSTEM}\n\nWorkflows on this server:\n${describeCatalog(workflows) || '(none)'}`;
   const startedRuns: string[] = [];
   const maxRounds = deps.maxRounds ?? 8;
@@ -100,11 +100,11 @@ const modelLoop = async (
       max_tokens: 1024,
       system,
       tools,
-      messages: tidy(deps.store.messages(conversationId)),
+      messages: tidy(await deps.store.messages(conversationId)),
     });
     stream.on('text', (delta) => emit({ type: 'assistant.delta', text: delta }));
     const reply = await stream.finalMessage();
-    deps.store.append(conversationId, { role: 'assistant', content: reply.content });
+    await deps.store.append(conversationId, { role: 'assistant', content: reply.content });
     finished = reply.stop_reason !== 'tool_use';
     if (finished) break;
     const results: ToolResultBlockParam[] = [];
@@ -116,11 +116,11 @@ const modelLoop = async (
         isError: true,
       }));
       if (outcome.pending) {
-        deps.store.setPending(conversationId, outcome.pending);
+        await deps.store.setPending(conversationId, outcome.pending);
         emit({ type: 'confirm.required', ...outcome.pending.summary, action: outcome.pending });
       }
       if (outcome.runId) {
-        deps.store.recordRun(conversationId, outcome.runId);
+        await deps.store.recordRun(conversationId, outcome.runId);
         emit({ type: 'run.started', runId: outcome.runId, workflow: outcome.workflow ?? '' });
         startedRuns.push(outcome.runId);
       }
@@ -133,7 +133,7 @@ const modelLoop = async (
       });
       results.push({ type: 'tool_result', tool_use_id: block.id, content: outcome.content, is_error: outcome.isError });
     }
-    deps.store.append(conversationId, { role: 'user', content: results });
+    await deps.store.append(conversationId, { role: 'user', content: results });
   }
   if (!finished)
     emit({
@@ -142,7 +142,7 @@ const modelLoop = async (
     });
   for (const runId of startedRuns) {
     const followed = await followRun(deps.api, runId, emit, { signal });
-    say(deps, conversationId, emit, `\n${followed.text}`);
+    await say(deps, conversationId, emit, `\n${followed.text}`);
   }
 };
 
@@ -158,25 +158,27 @@ export const chatTurn = async (
   emit: EmitChatEvent,
   signal?: AbortSignal,
 ): Promise<void> => {
-  const conversation = request.conversationId ? deps.store.get(request.conversationId) : deps.store.create();
+  const conversation = request.conversationId
+    ? await deps.store.get(request.conversationId)
+    : await deps.store.create();
   if (!conversation)
     throw new ChatInputError(
       404,
       `unknown conversation ${request.conversationId}; omit conversationId to start a new one`,
     );
   emit({ type: 'conversation', conversationId: conversation.id });
-  deps.store.append(conversation.id, { role: 'user', content: text(request.message) });
+  await deps.store.append(conversation.id, { role: 'user', content: text(request.message) });
   try {
     if (conversation.pending && isConfirmation(request.message)) {
       await act(deps, conversation.id, emit, signal);
     } else if (conversation.pending && isRefusal(request.message)) {
-      deps.store.setPending(conversation.id, undefined);
+      await deps.store.setPending(conversation.id, undefined);
       emit({ type: 'confirm.cancelled', summary: conversation.pending.summary.text });
-      say(deps, conversation.id, emit, `Cancelled: ${conversation.pending.summary.text}. Nothing was started.`);
+      await say(deps, conversation.id, emit, `Cancelled: ${conversation.pending.summary.text}. Nothing was started.`);
     } else {
       if (conversation.pending) {
         // The person moved on: a later "yes" must not start an action they no longer look at.
-        deps.store.setPending(conversation.id, undefined);
+        await deps.store.setPending(conversation.id, undefined);
         emit({ type: 'confirm.cancelled', summary: conversation.pending.summary.text });
       }
       await modelLoop(deps, conversation.id, request.message, emit, signal);
@@ -194,11 +196,11 @@ export const confirmTurn = async (
   emit: EmitChatEvent,
   signal?: AbortSignal,
 ): Promise<void> => {
-  const conversation = deps.store.get(conversationId);
+  const conversation = await deps.store.get(conversationId);
   if (!conversation) throw new ChatInputError(404, `unknown conversation ${conversationId}`);
   if (!conversation.pending) throw new ChatInputError(409, 'nothing is waiting for confirmation in this conversation');
   emit({ type: 'conversation', conversationId });
-  deps.store.append(conversationId, { role: 'user', content: text('(confirmed with the button)') });
+  await deps.store.append(conversationId, { role: 'user', content: text('(confirmed with the button)') });
   try {
     await act(deps, conversationId, emit, signal);
   } catch (error) {

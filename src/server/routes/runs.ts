@@ -10,7 +10,7 @@ import { runOsoplogYaml } from '../run-osoplog.ts';
 import { viewRun } from '../run-view.ts';
 import { jsonBody, queryOf } from '../validate.ts';
 import { findWorkflow } from './workflows.ts';
-import { requestHash } from '../../store/idempotency-store.ts';
+import { requestHash, type IdempotencyKey, type IdempotentRequest } from '../../store/idempotency-store.ts';
 import type { RunRecordWithSnapshot } from '../../store/run-store.ts';
 import { retryRun } from './run-retry.ts';
 import { errorMessage } from '../../util/error-message.ts';
@@ -19,10 +19,8 @@ const MAX_KEY = 255;
 
 const allEvents = (ctx: ServerContext, runId: string) => ctx.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
 
-/** The run an earlier request with this key started, when it was the same request; 422 for a different one. */
-const earlierRun = (ctx: ServerContext, key: string | undefined, hash: string | undefined): string | undefined => {
-  const earlier = key === undefined || hash === undefined ? undefined : ctx.idempotency?.find(key);
-  if (!earlier) return undefined;
+/** The run a key already started, answered again (the same request), or 422 (a different request). */
+const replayRun = (c: Context, { key, requestHash: hash }: IdempotencyKey, earlier: IdempotentRequest) => {
   if (earlier.requestHash !== hash) {
     throw new ApiError(
       422,
@@ -31,12 +29,8 @@ const earlierRun = (ctx: ServerContext, key: string | undefined, hash: string | 
         'send a new key for a new run, or the same body to get that run again',
     );
   }
-  return earlier.runId;
-};
-
-const replayed = (c: Context, runId: string) => {
   c.header('Idempotent-Replayed', 'true');
-  return c.json({ runId, replayed: true }, 200, { Location: `/api/runs/${runId}` });
+  return c.json({ runId: earlier.runId, replayed: true }, 200, { Location: `/api/runs/${earlier.runId}` });
 };
 
 const storedRun = async (ctx: ServerContext, runId: string): Promise<RunRecordWithSnapshot> => {
@@ -46,8 +40,6 @@ const storedRun = async (ctx: ServerContext, runId: string): Promise<RunRecordWi
 };
 
 export const runRoutes = (ctx: ServerContext) => {
-  // Keys whose run is being started: starting awaits the store, so a second request with the key waits for it.
-  const starting = new Map<string, Promise<unknown>>();
   return new Hono()
     .post('/', jsonBody(startRunBody), async (c) => {
       const body = c.req.valid('json');
@@ -55,20 +47,14 @@ export const runRoutes = (ctx: ServerContext) => {
       if (key !== undefined && (key === '' || key.length > MAX_KEY)) {
         throw new ApiError(400, 'bad-idempotency-key', `Idempotency-Key must be 1 to ${MAX_KEY} characters`);
       }
-      if (key !== undefined && !ctx.idempotency) {
-        throw new ApiError(
-          501,
-          'idempotency-not-supported',
-          'Idempotency-Key is not supported in cluster mode (serve --db postgres://…) yet: send the request ' +
-            'without it, or use a server on a SQLite database',
-        );
-      }
       // An input too deep to hash is refused by the preflight below, before any key is looked at.
       const given = { inputs: body.inputs, ...(body.inputText !== undefined ? { inputText: body.inputText } : {}) };
-      const hashable = key !== undefined && !nestsDeeperThan(given, MAX_JSON_DEPTH + 1);
-      const hash = hashable ? requestHash({ workflow: body.workflow, ...given }) : undefined;
-      const replay = earlierRun(ctx, key, hash);
-      if (replay) return replayed(c, replay);
+      const idempotency: IdempotencyKey | undefined =
+        key !== undefined && !nestsDeeperThan(given, MAX_JSON_DEPTH + 1)
+          ? { key, requestHash: requestHash({ workflow: body.workflow, ...given }) }
+          : undefined;
+      const earlier = idempotency && (await ctx.store.findIdempotentRun(idempotency.key));
+      if (idempotency && earlier) return replayRun(c, idempotency, earlier);
       const entry = await findWorkflow(ctx.catalog, body.workflow, 400);
       if (!entry.workflow) {
         throw new ApiError(400, 'invalid-workflow', `workflow ${entry.id} does not load`, {
@@ -80,25 +66,14 @@ export const runRoutes = (ctx: ServerContext) => {
         const diagnostics = publicDiagnostics(ctx.catalog.dir, checked.diagnostics);
         throw new ApiError(400, 'invalid-run', `cannot start ${entry.id}: ${diagnostics[0].message}`, { diagnostics });
       }
-      // Checked again here, after any start of the same key finished: one key starts one run.
-      while (key !== undefined && starting.has(key)) await starting.get(key);
-      const raced = earlierRun(ctx, key, hash);
-      if (raced) return replayed(c, raced);
-      const started = ctx.manager.start(entry.workflow, checked.inputs).then((run) => {
-        if (key !== undefined && hash !== undefined) ctx.idempotency?.record(key, { requestHash: hash, runId: run.id });
-        return run;
-      });
-      if (key !== undefined) {
-        const settled = started.then(
-          () => undefined,
-          () => undefined,
-        );
-        starting.set(key, settled);
-        void settled.then(() => starting.delete(key));
-      }
       let run;
       try {
-        run = await started;
+        // The store takes the key with the run's row: of requests racing with one key (on any node), one starts it.
+        if (idempotency) {
+          const once = await ctx.manager.startOnce(entry.workflow, checked.inputs, idempotency);
+          if ('earlier' in once) return replayRun(c, idempotency, once.earlier);
+          run = once.created;
+        } else run = await ctx.manager.start(entry.workflow, checked.inputs);
       } catch (error) {
         throw new ApiError(400, 'start-failed', errorMessage(error));
       }

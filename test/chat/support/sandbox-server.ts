@@ -32,11 +32,13 @@ export interface SandboxServerOptions {
   allowCli?: boolean;
   /** More `${secrets.NAME}` values beside the sandbox's Stripe and Claude keys. */
   secrets?: Record<string, string>;
+  /** Another database than a fresh SQLite file (a postgres:// URL: a node of a cluster). */
+  dbFile?: string;
 }
 
 export const startSandboxServer = async (options: SandboxServerOptions = {}): Promise<SandboxServer> => {
   const dir = mkdtempSync(join(tmpdir(), 'sopstate-chat-'));
-  const dbFile = join(dir, 'sopstate.db');
+  const dbFile = options.dbFile ?? join(dir, 'sopstate.db');
   const sandbox = await startSandbox({ pacing: options.pacing });
   const modes = { stripe: 'sandbox', anthropic: 'sandbox' } as const;
   const server = await startServer({

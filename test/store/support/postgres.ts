@@ -14,7 +14,7 @@ export const postgresUnavailable = (): string | undefined => {
   return why;
 };
 
-/** A fresh schema on the test database; the URL given back puts every connection in it. */
+/** A fresh schema on the test database; the URL given back puts every connection in it (DBOS's: `<schema>_dbos`). */
 export const freshSchema = async (url: string): Promise<{ url: string; drop: () => Promise<void> }> => {
   const schema = `t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: url });
@@ -28,6 +28,7 @@ export const freshSchema = async (url: string): Promise<{ url: string; drop: () 
     drop: async () => {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema}_dbos CASCADE`);
       await client.query(`DROP SCHEMA ${schema} CASCADE`);
       await client.end();
     },

@@ -1,0 +1,131 @@
+// `sopstate serve` nodes of one cluster as child processes (spawned as `node --import tsx`, so kill -9 hits the
+// server itself), and what the cluster tests read from its database.
+import pg from 'pg';
+import type { RunEvent } from '../../../src/events/run-event.ts';
+import { spawnUntil, type Child } from './processes.ts';
+
+export interface ClusterNode {
+  name: string;
+  child: Child;
+  url: string;
+  /** The DBOS executor id of this process start (`<name>-<suffix>`): the runs row's owner, the nodes row's key. */
+  executorId: string;
+}
+
+export interface NodeOptions {
+  db: string;
+  workflows: string;
+  env: NodeJS.ProcessEnv;
+  concurrency: number;
+  heartbeatTimeoutMs?: number;
+  allowCli?: boolean;
+}
+
+export const startNode = async (name: string, options: NodeOptions): Promise<ClusterNode> => {
+  const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--workflows', options.workflows, '--db', options.db];
+  args.push('--port', '0', '--node-id', name, '--concurrency', String(options.concurrency));
+  if (options.heartbeatTimeoutMs) args.push('--heartbeat-timeout', String(options.heartbeatTimeoutMs));
+  if (options.allowCli) args.push('--allow-cli');
+  const child = await spawnUntil(args, options.env, /sopstate serving .* at http/);
+  const [, url, executorId] = /at (http:\/\/\S+) as cluster node (\S+)/.exec(child.line) ?? [];
+  if (!url || !executorId) throw new Error(`node ${name} did not say its URL and node id: ${child.line}`);
+  return { name, child, url, executorId };
+};
+
+export const json = async <T>(url: string, init?: RequestInit): Promise<T> => {
+  const response = await fetch(url, init);
+  if (!response.ok)
+    throw new Error(`${init?.method ?? 'GET'} ${url}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+};
+
+export const postJson = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+export const startRunOn = async (node: ClusterNode, workflow: string, inputs?: Record<string, unknown>) =>
+  (await json<{ runId: string }>(`${node.url}/api/runs`, postJson({ workflow, inputs }))).runId;
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `probe` gives a value; `what` names it when the time runs out. */
+export const eventually = async <T>(probe: () => Promise<T | undefined>, what: string, ms: number): Promise<T> => {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
+    await sleep(100);
+  }
+};
+
+/** Reads the cluster's tables (the URL's schema) and DBOS's (`<schema>_dbos`). */
+export class ClusterDb {
+  readonly #client: pg.Client;
+  readonly #dbos: string;
+
+  private constructor(client: pg.Client, dbos: string) {
+    this.#client = client;
+    this.#dbos = dbos;
+  }
+
+  static async connect(url: string): Promise<ClusterDb> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query<{ schema: string }>('SELECT current_schema() AS schema');
+    return new ClusterDb(client, `${rows[0].schema}_dbos`);
+  }
+
+  get client(): pg.Client {
+    return this.#client;
+  }
+
+  async events(runId: string): Promise<RunEvent[]> {
+    const { rows } = await this.#client.query<{ json: string }>(
+      'SELECT json FROM events WHERE run_id = $1 ORDER BY seq',
+      [runId],
+    );
+    return rows.map((row) => JSON.parse(row.json) as RunEvent);
+  }
+
+  /** RUNNING runs whose current owner is this executor. */
+  async runningOwnedBy(executorId: string): Promise<string[]> {
+    const { rows } = await this.#client.query<{ id: string }>(
+      "SELECT id FROM runs WHERE owner = $1 AND status = 'RUNNING'",
+      [executorId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async owners(runIds: string[]): Promise<Map<string, string | null>> {
+    const { rows } = await this.#client.query<{ id: string; owner: string | null }>(
+      'SELECT id, owner FROM runs WHERE id = ANY($1)',
+      [runIds],
+    );
+    return new Map(rows.map((row) => [row.id, row.owner]));
+  }
+
+  async nodeRow(executorId: string): Promise<{ silentMs: number } | undefined> {
+    const { rows } = await this.#client.query<{ silent_ms: number }>(
+      `SELECT (extract(epoch FROM now() - heartbeat_at) * 1000)::float8 AS silent_ms FROM nodes WHERE executor_id = $1`,
+      [executorId],
+    );
+    return rows[0] && { silentMs: rows[0].silent_ms };
+  }
+
+  /** DBOS's view of the runs' workflows: status and the executor that holds (or last held) each. */
+  async workflows(runIds: string[]): Promise<Array<{ id: string; status: string; executor: string }>> {
+    const { rows } = await this.#client.query<{ id: string; status: string; executor: string }>(
+      `SELECT workflow_uuid AS id, status, executor_id AS executor FROM "${this.#dbos}".workflow_status
+       WHERE workflow_uuid = ANY($1) ORDER BY workflow_uuid`,
+      [runIds],
+    );
+    return rows;
+  }
+
+  async close(): Promise<void> {
+    await this.#client.end();
+  }
+}
