@@ -10,6 +10,7 @@ import { completed, fail, scripted, skipped, workflowFrom } from './helpers.ts';
 
 const textOf = (name: string) => readFileSync(join(REPO_ROOT, 'test/fixtures/semantics', `${name}.osop.yaml`), 'utf8');
 const HOUR = 3_600_000;
+const secrets = { STRIPE_SECRET_KEY: 'sk_test_gate' };
 
 describe('approval_gate on an api node', () => {
   afterEach(() => vi.useRealTimers());
@@ -21,41 +22,47 @@ describe('approval_gate on an api node', () => {
     const call = ({ node }: NodeExecution) => (calls.push(node.id), { outputs: {} });
     const handle = startRun({
       workflow,
-      executors: scripted({ issue_refund: call, notify_customer: call, record_refusal: call }),
+      secrets,
+      executors: scripted({ create_customer: call, welcome: call, record_refusal: call }),
       onEvent: (event) => events.push(event),
       ...options,
     });
     return { handle, calls, events };
   }
   const waitingFor = async (handle: { waiting(): string[] }) => {
-    while (handle.waiting().length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    for (let tries = 0; tries < 500 && handle.waiting().length === 0; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 1));
   };
 
   it('waits before the call, as a human node does, and makes it once approved', async () => {
     const { handle, calls, events } = gated();
     await waitingFor(handle);
-    expect(handle.waiting()).toEqual(['issue_refund']);
+    expect(handle.waiting()).toEqual(['create_customer']);
     expect(calls).toEqual([]);
     expect(events.find((event) => event.type === 'human.waiting')).toMatchObject({
-      node: 'issue_refund',
-      prompt: 'Refund 500 to the customer',
-      details: { method: 'POST', approval_gate: { approvers: ['finance'], timeout: '24h', on_timeout: 'reject' } },
+      node: 'create_customer',
+      prompt: 'Create this customer in Stripe',
+      details: {
+        method: 'POST',
+        body: { email: 'gated@example.com' },
+        approval_gate: { approvers: ['finance'], timeout: '24h', on_timeout: 'reject' },
+      },
     });
-    expect(handle.signal('issue_refund', { decision: 'approved' })).toBe(true);
+    expect(handle.signal('create_customer', { decision: 'approved' })).toBe(true);
     const result = await handle.done;
     expect(result.status).toBe('COMPLETED');
-    expect(calls).toEqual(['issue_refund', 'notify_customer']);
+    expect(calls).toEqual(['create_customer', 'welcome']);
   });
 
   it('fails the node without calling it when rejected, so the fallback runs', async () => {
     const { handle, calls, events } = gated();
     await waitingFor(handle);
-    handle.signal('issue_refund', { decision: 'rejected', comment: 'too large' });
+    handle.signal('create_customer', { decision: 'rejected', comment: 'too large' });
     const result = await handle.done;
     expect(calls).toEqual(['record_refusal']);
     expect(result.status).toBe('COMPLETED');
     expect(events.find((event) => event.type === 'node.failed')).toMatchObject({
-      node: 'issue_refund',
+      node: 'create_customer',
       error: { code: 'approval_rejected', message: expect.stringContaining('too large') },
     });
   });
@@ -71,12 +78,12 @@ describe('approval_gate on an api node', () => {
 
     const resumed = gated({ snapshot: stored });
     await vi.advanceTimersByTimeAsync(14 * HOUR - 1000);
-    expect(resumed.handle.waiting()).toEqual(['issue_refund']);
+    expect(resumed.handle.waiting()).toEqual(['create_customer']);
     await vi.advanceTimersByTimeAsync(2000);
     const result = await resumed.handle.done;
     expect(resumed.calls).toEqual(['record_refusal']);
     expect(resumed.events.find((event) => event.type === 'node.failed')).toMatchObject({
-      node: 'issue_refund',
+      node: 'create_customer',
       error: { code: 'approval_timeout' },
     });
     expect(result.status).toBe('COMPLETED');
@@ -87,15 +94,21 @@ describe('approval_gate on an api node', () => {
     const lenient = workflowFrom(textOf('approval-gate-api').replace('on_timeout: reject', 'on_timeout: approve'));
     const calls: string[] = [];
     const call = ({ node }: NodeExecution) => (calls.push(node.id), { outputs: {} });
-    const handle = startRun({ workflow: lenient, executors: scripted({ issue_refund: call, notify_customer: call }) });
-    await vi.advanceTimersByTimeAsync(24 * HOUR + 1000);
+    const handle = startRun({
+      workflow: lenient,
+      secrets,
+      executors: scripted({ create_customer: call, welcome: call }),
+    });
+    await vi.advanceTimersByTimeAsync(24 * HOUR - 1000);
+    expect(calls).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2000);
     expect((await handle.done).status).toBe('COMPLETED');
-    expect(calls).toEqual(['issue_refund', 'notify_customer']);
+    expect(calls).toEqual(['create_customer', 'welcome']);
   });
 
   it('does not gate a node whose approval_gate is not required', async () => {
     const open = workflowFrom(textOf('approval-gate-api').replace('required: true', 'required: false'));
-    const result = await startRun({ workflow: open, executors: scripted() }).done;
+    const result = await startRun({ workflow: open, secrets, executors: scripted() }).done;
     expect(result.status).toBe('COMPLETED');
   });
 });
