@@ -48,6 +48,7 @@ describe('approval_gate on an api node', () => {
         approval_gate: { approvers: ['finance'], timeout: '24h', on_timeout: 'reject' },
       },
     });
+    expect(JSON.stringify(events)).not.toContain(secrets.STRIPE_SECRET_KEY);
     expect(handle.signal('create_customer', { decision: 'approved' })).toBe(true);
     const result = await handle.done;
     expect(result.status).toBe('COMPLETED');
@@ -104,6 +105,30 @@ describe('approval_gate on an api node', () => {
     await vi.advanceTimersByTimeAsync(2000);
     expect((await handle.done).status).toBe('COMPLETED');
     expect(calls).toEqual(['create_customer', 'welcome']);
+  });
+
+  it('does not ask again after a restart once the gate let the node through', async () => {
+    let snapshot: unknown;
+    const inFlight = ({ signal }: NodeExecution) =>
+      new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    const before = startRun({
+      workflow,
+      secrets,
+      executors: scripted({ create_customer: inFlight }),
+      onSnapshot: (latest) => (snapshot = latest),
+    });
+    await waitingFor(before);
+    before.signal('create_customer', { decision: 'approved' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const stored = JSON.parse(JSON.stringify(snapshot)) as unknown;
+    before.cancel();
+    await before.done;
+
+    const resumed = gated({ snapshot: stored });
+    const result = await resumed.handle.done;
+    expect(resumed.events.some((event) => event.type === 'human.waiting')).toBe(false);
+    expect(resumed.calls).toEqual(['create_customer', 'welcome']);
+    expect(result.status).toBe('COMPLETED');
   });
 
   it('does not gate a node whose approval_gate is not required', async () => {
