@@ -70,6 +70,37 @@ describe('an approval gate on an api node over HTTP', () => {
   }, 30_000);
 });
 
+describe('an approval gate across a server restart', () => {
+  it('still waits at the gate in the new process, and /signal there lets the call through', async () => {
+    const dbDir = mkdtempSync(join(tmpdir(), 'sopstate-gate-restart-'));
+    const dbFile = join(dbDir, 'runs.db');
+    try {
+      const first = await startRealServer({ workflowsDir: dir, allowCli: true, dbFile });
+      const runId = await startRunOver(first, 'approval-gate-api');
+      const before = await streamRun(first.url, runId, { stopWhen: (event) => event.type === 'human.waiting' });
+      await first.cleanup();
+
+      const second = await startRealServer({ workflowsDir: dir, allowCli: true, dbFile });
+      try {
+        expect(second.restored.restored).toEqual([runId]);
+        const after = await streamRun(second.url, runId, {
+          lastEventId: before.events.at(-1)?.seq,
+          onEvent: (event) => {
+            if (event.type === 'human.waiting')
+              void second.post(`/api/runs/${runId}/signal`, { node: event.node, decision: 'approved' });
+          },
+        });
+        expect(after.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+        expect(nodesWith(after.events, 'node.completed')).toEqual(['create_customer', 'welcome']);
+      } finally {
+        await second.cleanup();
+      }
+    } finally {
+      rmSync(dbDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe('wait_n over HTTP', () => {
   it('completes when two of three branches succeeded and one failed', async () => {
     const runId = await startRunOver(server, 'wait-n');
