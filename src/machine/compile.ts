@@ -76,11 +76,11 @@ type Invoke = TransitionIn<StateConfig['invoke']>;
 type DoneTransition = TransitionIn<Invoke['onDone']>;
 type ErrorTransition = TransitionIn<Invoke['onError']>;
 
-/** A leaf ends its branch when it is in one (with or without a join), and the run only at the top. */
 /** The `wait_n` fork a failure with nowhere to go ends the branch of, instead of the run (see docs/semantics.md). */
 const tolerantFork = (scope: ScopePlan): ForkPlan | undefined =>
   scope.branchOf?.joinMode === 'wait_n' && scope.branchOf.join !== undefined ? scope.branchOf : undefined;
 
+/** A leaf ends its branch when it is in one (with or without a join), and the run only at the top. */
 const endOf = (scope: ScopePlan) => (scope.parent !== undefined ? `#${scope.prefix}ENDED` : finalId('COMPLETED'));
 
 function findFork(scope: ScopePlan | undefined, key: string): ForkPlan | undefined {
