@@ -6,6 +6,7 @@ import {
   failureDecision,
   routedOverLimit,
   successDecision,
+  type BranchFailureParams,
   type JoinParams,
   type MachineArgs,
   type NodeParams,
@@ -140,6 +141,28 @@ export function createActions(workflow: Workflow) {
     failRun: update(({ context }, { node }: NodeParams) => {
       const error = routingOf(context, node).error!; // failNode, which always runs first, recorded it
       return { error: { message: error.message, code: error.code, node }, routing: undefined };
+    }),
+    failBranch: update(({ context }, { node, fork }: BranchFailureParams) => {
+      const error = routingOf(context, node).error!; // failNode, which always runs first, recorded it
+      const state = context.joins[fork] ?? { arrived: 0, ended: 0 };
+      const failure = { message: error.message, code: error.code, node };
+      return {
+        joins: { ...context.joins, [fork]: { ...state, failed: (state.failed ?? 0) + 1, failure } },
+        routing: undefined,
+      };
+    }),
+    joinLost: update(({ context }, params: JoinParams) => {
+      const state = context.joins[params.fork] ?? { arrived: 0, ended: 0 };
+      const reachable = params.total - state.ended - (state.failed ?? 0);
+      const reached = `at most ${reachable} of ${params.total} branches can reach ${params.join}; it waits for ${params.count}`;
+      const failure = state.failure;
+      return {
+        error: {
+          message: failure ? `${failure.message} (${reached})` : reached,
+          code: failure?.code ?? 'join_unreachable',
+          ...(failure ? { node: failure.node } : {}),
+        },
+      };
     }),
     joinCycleLimit: update((_, params: JoinParams) => ({
       error: cycleError(params.join ?? params.fork, maxIterations(params.join ?? '')),

@@ -59,6 +59,8 @@ export interface DurableNodeState {
   startedAt?: number;
   /** The retry schedule of a call whose outcome is unknown. */
   uncertain?: { since: number; attempts: number };
+  /** `approval_gate`: when the gate started waiting, and whether it let the node through (not asked again on resume). */
+  approval?: { since: number; passed?: true };
 }
 
 /** Sent by the runner to the machine to keep a node's DurableNodeState in the context. */

@@ -26,7 +26,7 @@ export const FINAL_STATES = ['COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED'] as c
 export type FinalState = (typeof FINAL_STATES)[number];
 
 const finalId = (state: FinalState) => `#run:${state}`;
-const RESERVED = new Set<string>([...FINAL_STATES, 'JOINED', 'ENDED']);
+const RESERVED = new Set<string>([...FINAL_STATES, 'JOINED', 'ENDED', 'BRANCH_FAILED']);
 
 /** A stand-in that the runner replaces with `.provide({ actors })`. */
 const unprovided: NodeActorLogic = fromPromise<NodeActorOutput, NodeActorInput>(async ({ input }) => {
@@ -75,6 +75,10 @@ type TransitionIn<T> = Exclude<T, string | undefined | readonly unknown[]>;
 type Invoke = TransitionIn<StateConfig['invoke']>;
 type DoneTransition = TransitionIn<Invoke['onDone']>;
 type ErrorTransition = TransitionIn<Invoke['onError']>;
+
+/** The `wait_n` fork a failure with nowhere to go ends the branch of, instead of the run (see docs/semantics.md). */
+const tolerantFork = (scope: ScopePlan): ForkPlan | undefined =>
+  scope.branchOf?.joinMode === 'wait_n' && scope.branchOf.join !== undefined ? scope.branchOf : undefined;
 
 /** A leaf ends its branch when it is in one (with or without a join), and the run only at the top. */
 const endOf = (scope: ScopePlan) => (scope.parent !== undefined ? `#${scope.prefix}ENDED` : finalId('COMPLETED'));
@@ -163,17 +167,29 @@ function nodeState(
             { type: 'cycleLimit', params: { ...params, on: 'failure' } },
           ],
         },
-        ...failureOutcomes(workflow, node.id).map((outcome): ErrorTransition => ({
-          guard: { type: 'failureRoute', params: { ...params, key: outcome.key } },
-          target: outcome.key === FAIL ? finalId('FAILED') : target(outcome.targets),
-          reenter: true,
-          actions: [
-            { type: 'failNode', params },
-            outcome.key === FAIL
-              ? { type: 'failRun', params }
-              : { type: 'route', params: { ...params, on: 'failure' } },
-          ],
-        })),
+        ...failureOutcomes(workflow, node.id).map((outcome): ErrorTransition => {
+          const guard = { type: 'failureRoute', params: { ...params, key: outcome.key } } as const;
+          if (outcome.key !== FAIL)
+            return {
+              guard,
+              target: target(outcome.targets),
+              reenter: true,
+              actions: [
+                { type: 'failNode', params },
+                { type: 'route', params: { ...params, on: 'failure' } },
+              ],
+            };
+          const fork = tolerantFork(scope);
+          return {
+            guard,
+            target: fork ? `#${scope.prefix}BRANCH_FAILED` : finalId('FAILED'),
+            reenter: true,
+            actions: [
+              { type: 'failNode', params },
+              fork ? { type: 'failBranch', params: { ...params, fork: fork.id } } : { type: 'failRun', params },
+            ],
+          };
+        }),
       ],
     },
   };
@@ -205,11 +221,15 @@ function forkState(
       ...scopeStates(workflow, region, anywhere, id ?? derived),
       JOINED: { id: `${region.prefix}JOINED`, type: 'final', entry: [{ type: 'arrive', params }] },
       ENDED: { id: `${region.prefix}ENDED`, type: 'final', entry: [{ type: 'endBranch', params }] },
+      ...(tolerantFork(region)
+        ? { BRANCH_FAILED: { id: `${region.prefix}BRANCH_FAILED`, type: 'final' as const } }
+        : {}),
     };
     return [entry, { ...(id ? { id } : {}), initial: entry === fork.join ? 'JOINED' : entry, states }];
   });
   const joined: StateConfig['always'] = fork.join
     ? [
+        { guard: { type: 'joinLost', params }, target: finalId('FAILED'), actions: [{ type: 'joinLost', params }] },
         {
           guard: { type: 'joinCycle', params },
           target: finalId('FAILED'),

@@ -21,6 +21,9 @@ export interface LoopState {
 interface JoinState {
   arrived: number;
   ended: number;
+  /** `wait_n` only: branches that failed with nowhere to go, and the last such failure (the run's error if N is lost). */
+  failed?: number;
+  failure?: RunError;
 }
 
 export interface RunError {

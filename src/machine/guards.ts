@@ -28,6 +28,11 @@ export interface RouteParams extends NodeParams {
   key: string;
 }
 
+/** A failure with nowhere to go inside a branch of a `wait_n` fork: it ends the branch, not the run. */
+export interface BranchFailureParams extends NodeParams {
+  fork: string;
+}
+
 export interface JoinParams {
   fork: string;
   join?: string;
@@ -99,6 +104,16 @@ function joinReady(context: RunContext, params: JoinParams): boolean {
   return settled;
 }
 
+/** `wait_n`: a branch failed, and the branches that arrived or still run can no longer make `count`. */
+function joinLost(context: RunContext, params: JoinParams): boolean {
+  const state = context.joins[params.fork] ?? { arrived: 0, ended: 0 };
+  const failed = state.failed ?? 0;
+  const running = params.total - state.arrived - state.ended - failed;
+  return (
+    params.mode === 'wait_n' && failed > 0 && state.arrived < params.count && state.arrived + running < params.count
+  );
+}
+
 function joinDead(context: RunContext, params: JoinParams): boolean {
   const state = context.joins[params.fork] ?? { arrived: 0, ended: 0 };
   return state.arrived === 0 && state.ended === params.total;
@@ -128,5 +143,6 @@ export function createGuards(workflow: Workflow) {
     joinCycle: ({ context }: MachineArgs, params: JoinParams) =>
       joinReady(context, params) && overLimit(workflow, context, [params.join!]) !== undefined,
     joinDead: ({ context }: MachineArgs, params: JoinParams) => joinDead(context, params),
+    joinLost: ({ context }: MachineArgs, params: JoinParams) => joinLost(context, params),
   };
 }

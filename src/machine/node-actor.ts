@@ -2,6 +2,7 @@
 // One actor logic per workflow; it finds its run's dependencies in the run's input (see run-services.ts).
 import { fromPromise } from 'xstate';
 import { NodeError, type Executor, type NodeExecution } from '../adapters/executor.ts';
+import { awaitApproval } from '../adapters/approval-gate.ts';
 import { createHumanExecutor } from '../adapters/human.ts';
 import { ANY_TYPE } from '../adapters/local.ts';
 import { idempotencyKeyFor } from '../adapters/idempotency-key.ts';
@@ -99,6 +100,25 @@ function durableVisit(
   };
 }
 
+/** Waits at the node's approval gate, unless this visit already passed it; both facts are kept in the snapshot. */
+async function passGate(
+  deps: NodeActorDeps,
+  node: WorkflowNode,
+  visit: number,
+  runtime: Record<string, unknown>,
+  signal: AbortSignal,
+  emit: (body: RunEventBody) => void,
+): Promise<void> {
+  if (!node.approvalGate) return;
+  const kept = deps.durableOf(node.id, visit) ?? { visit };
+  if (kept.approval?.passed) return;
+  const since = kept.approval?.since ?? deps.clock();
+  if (!kept.approval) deps.recordDurable(node.id, { ...kept, approval: { since } });
+  await awaitApproval({ gate: deps.humanGate, runId: deps.runId, node, runtime, signal, emit, since, now: deps.clock });
+  const after = deps.durableOf(node.id, visit) ?? { visit };
+  deps.recordDurable(node.id, { ...after, approval: { since, passed: true } });
+}
+
 /** An HTTP body shown in an event has its secret fields (`client_secret`, …) masked before anything sees it. */
 function withSecretFieldsMasked(deps: NodeActorDeps, node: WorkflowNode, body: RunEventBody): RunEventBody {
   if (!('body' in body) || !body.body || typeof body.body !== 'object' || Array.isArray(body.body)) return body;
@@ -135,6 +155,7 @@ async function runNode(
   emit({ type: 'node.started', node: node.id, nodeType: node.type, visit: input.visit, attempt });
   try {
     const runtime = resolveRuntime(deps, node, input);
+    await passGate(deps, node, input.visit, runtime, signal, emit);
     const durable = durableVisit(deps, node, input.visit);
     const execute = withRetry(
       withTimeout(executorFor(deps, node), node.timeoutMs),

@@ -15,6 +15,8 @@ export interface ScopePlan {
   exit?: string;
   forks: ForkPlan[];
   parent?: ScopePlan;
+  /** The fork this scope is a branch of (regions only). */
+  branchOf?: ForkPlan;
 }
 
 export interface ForkPlan {
@@ -217,6 +219,7 @@ function buildScope(workflow: Workflow, scope: ScopePlan, pending: PendingFork[]
         exit: fork.join,
         forks: [],
         parent: scope,
+        branchOf: fork,
       };
       fork.regions.push(region);
       if (target !== fork.join) buildScope(workflow, region, grow(workflow, region, [target]), depth + 1);

@@ -2,6 +2,7 @@
 import { type NormalizeContext, type Raw } from './context.ts';
 import type { DocPath } from './diagnostics.ts';
 import { warnUnknownKeys, NODE_KEYS } from './known-keys.ts';
+import { normalizeApprovalGate } from './normalize-approval-gate.ts';
 import { normalizeOutputs } from './normalize-outputs.ts';
 import { normalizeRetry, normalizeTimeout } from './normalize-policy.ts';
 import { didYouMean } from './suggest.ts';
@@ -208,6 +209,8 @@ export function normalizeNode(raw: unknown, index: number, context: NormalizeCon
   const retry = normalizeRetry(raw, path, context.sink);
   const timeoutMs = normalizeTimeout(raw, path, context.sink);
   const description = text('description') ?? text('purpose');
+  // A human node is already a decision: its gate adds no second wait.
+  const approvalGate = type === 'human' ? undefined : normalizeApprovalGate(raw, path, context);
   return {
     id,
     type,
@@ -218,6 +221,7 @@ export function normalizeNode(raw: unknown, index: number, context: NormalizeCon
     outputs: normalizeOutputs(raw, path, context),
     ...(retry ? { retry } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(approvalGate ? { approvalGate } : {}),
     maxIterations: maxIterationsOf(raw, path, context),
     ...extensionsOf(raw, path, context),
     position: context.source.locate(path),

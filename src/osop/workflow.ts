@@ -107,6 +107,17 @@ export interface InputSpec {
   description?: string;
 }
 
+/** `approval_gate`: the run waits for a decision before the node runs, as at a `human` node. */
+export interface ApprovalGate {
+  prompt?: string;
+  approvers?: string[];
+  approverRole?: string;
+  /** How long the gate waits for a decision (from when it started waiting, across restarts). */
+  timeoutMs?: number;
+  /** What a timeout means: `reject` (the node fails, code `approval_timeout`) or `approve` (the node runs). */
+  onTimeout: 'reject' | 'approve';
+}
+
 export interface WorkflowNode {
   id: string;
   type: string;
@@ -118,6 +129,7 @@ export interface WorkflowNode {
   outputs: OutputSpec[];
   retry?: RetryPolicy;
   timeoutMs?: number;
+  approvalGate?: ApprovalGate;
   maxIterations: number;
   /** `x-sample`: outputs a dry run completes with. */
   sample?: Record<string, unknown>;

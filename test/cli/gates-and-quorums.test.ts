@@ -1,0 +1,87 @@
+// Issue 17 through `sopstate run`: an approval gate on an api node prompts like a human node; wait_n survives a failure.
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runWorkflowCommand, type RunFlags, type RunIO } from '../../src/cli/commands/run.ts';
+import type { RunEvent } from '../../src/events/run-event.ts';
+import { schemaValidator } from '../../src/osop/schema-verdict.ts';
+
+const GATED = 'test/fixtures/semantics/approval-gate-api.osop.yaml';
+const WAIT_N = 'test/fixtures/semantics/wait-n.osop.yaml';
+
+async function runCli(file: string, extra: Partial<RunFlags>, io: Partial<RunIO> = {}) {
+  const out: string[] = [];
+  const logDir = await mkdtemp(join(tmpdir(), 'run-gates-'));
+  const flags: RunFlags = { input: [], secret: [], approve: [], reject: [], logDir, allowCli: true, ...extra };
+  const code = await runWorkflowCommand(file, flags, {
+    stdout: (text) => out.push(text),
+    stderr: () => {},
+    env: {},
+    cwd: logDir,
+    ...io,
+  });
+  const stdout = out.join('');
+  const events = flags.json
+    ? stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as RunEvent)
+    : [];
+  return { code, stdout, events, logDir };
+}
+
+async function expectValidOsoplog(logDir: string): Promise<Record<string, unknown>> {
+  const files = (await readdir(logDir)).filter((name) => name.endsWith('.osoplog.yaml'));
+  expect(files).toHaveLength(1);
+  const log = parse(await readFile(join(logDir, files[0]), 'utf8')) as Record<string, unknown>;
+  const validate = schemaValidator('osoplog');
+  expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+  return log;
+}
+
+const types = (events: RunEvent[]) =>
+  events.map((event) =>
+    'node' in event && typeof event.node === 'string' ? `${event.type} ${event.node}` : event.type,
+  );
+
+describe('sopstate run: approval_gate on an api node', () => {
+  it('waits for --approve before the Stripe call, then makes it', async () => {
+    const { code, events, logDir } = await runCli(GATED, { json: true, approve: ['create_customer'] });
+    expect(code).toBe(0);
+    const seen = types(events);
+    expect(seen.indexOf('human.waiting create_customer')).toBeGreaterThan(-1);
+    const request = events.findIndex((event) => event.type === 'node.request');
+    expect(request).toBeGreaterThan(seen.indexOf('human.waiting create_customer'));
+    expect(seen).toContain('node.completed welcome');
+    expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+    await expectValidOsoplog(logDir);
+  });
+
+  it('asks at a terminal as for a human node; a no skips the call and takes the fallback', async () => {
+    const questions: string[] = [];
+    const { code, stdout, logDir } = await runCli(
+      GATED,
+      {},
+      { ask: async (question) => (questions.push(question), 'n') },
+    );
+    expect(questions).toEqual(['Approve create_customer? [y/N] ']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('→ create_customer → record_refusal (fallback)');
+    expect(stdout).not.toContain('create_customer completed');
+    const log = await expectValidOsoplog(logDir);
+    const records = log.node_records as Array<Record<string, unknown>>;
+    expect(records.find((record) => record.node_id === 'create_customer')).toMatchObject({ status: 'FAILED' });
+  });
+});
+
+describe('sopstate run: wait_n with one failed branch of three', () => {
+  it('completes: two branches succeeded, which is what join_count asks for', async () => {
+    const { code, events, logDir } = await runCli(WAIT_N, { json: true });
+    expect(code).toBe(0);
+    expect(types(events)).toEqual(expect.arrayContaining(['node.failed mirror_us', 'node.completed publish']));
+    expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+    await expectValidOsoplog(logDir);
+  });
+});

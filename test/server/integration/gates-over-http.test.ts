@@ -1,0 +1,113 @@
+// Issue 17 through the server: POST /api/runs, then /signal approves a gated api node; wait_n completes past a failure.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { RunEvent } from '../../../src/events/run-event.ts';
+import { schemaValidator } from '../../../src/osop/schema-verdict.ts';
+import { streamRun } from '../support/sse-client.ts';
+import { startRealServer, startRunOver, type RealServer } from './real-server.ts';
+
+const SEMANTICS = join(import.meta.dirname, '../../fixtures/semantics');
+let server: RealServer;
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sopstate-gates-'));
+  for (const name of ['approval-gate-api', 'wait-n'])
+    copyFileSync(join(SEMANTICS, `${name}.osop.yaml`), join(dir, `${name}.osop.yaml`));
+  server = await startRealServer({ workflowsDir: dir, allowCli: true });
+});
+afterAll(async () => {
+  await server.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const nodesWith = (events: RunEvent[], type: RunEvent['type']) =>
+  events.filter((event) => event.type === type).map((event) => ('node' in event ? event.node : ''));
+
+async function expectValidOsoplog(runId: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${server.url}/api/runs/${runId}/osoplog`);
+  expect(response.status).toBe(200);
+  const log = parse(await response.text()) as Record<string, unknown>;
+  const validate = schemaValidator('osoplog');
+  expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+  return log;
+}
+
+describe('an approval gate on an api node over HTTP', () => {
+  it('waits at the gate, makes no call until /signal approves, then completes', async () => {
+    const runId = await startRunOver(server, 'approval-gate-api');
+    const before = await streamRun(server.url, runId, { stopWhen: (event) => event.type === 'human.waiting' });
+    expect(before.events.at(-1)).toMatchObject({ type: 'human.waiting', node: 'create_customer' });
+    expect(before.events.some((event) => event.type === 'node.request')).toBe(false);
+    const notWaiting = await server.post(`/api/runs/${runId}/signal`, { node: 'welcome', decision: 'approved' });
+    expect(notWaiting.status).toBe(409);
+    const signal = await server.post(`/api/runs/${runId}/signal`, { node: 'create_customer', decision: 'approved' });
+    expect(signal.status).toBeLessThan(300);
+    const after = await streamRun(server.url, runId, { lastEventId: before.events.at(-1)?.seq });
+    expect(after.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+    expect(nodesWith(after.events, 'node.request')).toEqual(['create_customer']);
+    expect(nodesWith(after.events, 'node.completed')).toEqual(['create_customer', 'welcome']);
+    await expectValidOsoplog(runId);
+  }, 30_000);
+
+  it('skips the call and takes the fallback when /signal rejects', async () => {
+    const runId = await startRunOver(server, 'approval-gate-api');
+    const result = await streamRun(server.url, runId, {
+      onEvent: (event) => {
+        if (event.type === 'human.waiting')
+          void server.post(`/api/runs/${runId}/signal`, { node: event.node, decision: 'rejected' });
+      },
+    });
+    expect(result.events.some((event) => event.type === 'node.request')).toBe(false);
+    expect(result.events.find((event) => event.type === 'node.failed')).toMatchObject({
+      node: 'create_customer',
+      error: { code: 'approval_rejected' },
+    });
+    expect(nodesWith(result.events, 'node.completed')).toEqual(['record_refusal']);
+    await expectValidOsoplog(runId);
+  }, 30_000);
+});
+
+describe('an approval gate across a server restart', () => {
+  it('still waits at the gate in the new process, and /signal there lets the call through', async () => {
+    const dbDir = mkdtempSync(join(tmpdir(), 'sopstate-gate-restart-'));
+    const dbFile = join(dbDir, 'runs.db');
+    try {
+      const first = await startRealServer({ workflowsDir: dir, allowCli: true, dbFile });
+      const runId = await startRunOver(first, 'approval-gate-api');
+      const before = await streamRun(first.url, runId, { stopWhen: (event) => event.type === 'human.waiting' });
+      await first.cleanup();
+
+      const second = await startRealServer({ workflowsDir: dir, allowCli: true, dbFile });
+      try {
+        expect(second.restored.restored).toEqual([runId]);
+        const after = await streamRun(second.url, runId, {
+          lastEventId: before.events.at(-1)?.seq,
+          onEvent: (event) => {
+            if (event.type === 'human.waiting')
+              void second.post(`/api/runs/${runId}/signal`, { node: event.node, decision: 'approved' });
+          },
+        });
+        expect(after.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+        expect(nodesWith(after.events, 'node.completed')).toEqual(['create_customer', 'welcome']);
+      } finally {
+        await second.cleanup();
+      }
+    } finally {
+      rmSync(dbDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('wait_n over HTTP', () => {
+  it('completes when two of three branches succeeded and one failed', async () => {
+    const runId = await startRunOver(server, 'wait-n');
+    const result = await streamRun(server.url, runId);
+    expect(result.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+    expect(nodesWith(result.events, 'node.failed')).toEqual(['mirror_us']);
+    expect(nodesWith(result.events, 'node.completed')).toContain('publish');
+    await expectValidOsoplog(runId);
+  }, 30_000);
+});
