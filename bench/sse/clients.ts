@@ -2,24 +2,8 @@
 // reads JSON commands on stdin, answers JSON lines on stdout. Times are performance.timeOrigin + now().
 import { createInterface } from 'node:readline';
 import { EventSource } from 'eventsource';
-import type { RunEventType } from '../../src/events/run-event.ts';
+import { RUN_EVENT_TYPES } from '../../src/events/run-event.ts';
 
-const EVENT_TYPES: Record<RunEventType, true> = {
-  'run.started': true,
-  'node.started': true,
-  'node.request': true,
-  'node.response': true,
-  'node.command': true,
-  'node.retrying': true,
-  'node.completed': true,
-  'node.failed': true,
-  'node.skipped': true,
-  'edge.taken': true,
-  'agent.delta': true,
-  'human.waiting': true,
-  'run.completed': true,
-  'run.failed': true,
-};
 const FINAL = new Set(['run.completed', 'run.failed']);
 
 type Command = { cmd: 'now' } | { cmd: 'subscribe'; url: string; count: number; readyType: string } | { cmd: 'exit' };
@@ -45,7 +29,7 @@ function subscribe(url: string, readyType: string, onReady: () => void): Promise
         resolve(receipts);
       }
     };
-    for (const type of Object.keys(EVENT_TYPES)) source.addEventListener(type, onEvent);
+    for (const type of RUN_EVENT_TYPES) source.addEventListener(type, onEvent);
     source.onerror = (event) => {
       if (source.readyState === EventSource.CLOSED)
         reject(new Error(`SSE client closed: ${event.message ?? 'no reason given'}`));

@@ -6,6 +6,7 @@ import type { Database } from 'better-sqlite3';
 import type pg from 'pg';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { Migration } from '../../store/migrations.ts';
+import { inTransaction } from '../../store/postgres-transaction.ts';
 import type { PendingAction } from './chat-event.ts';
 
 export const chatMigrations: readonly Migration[] = [
@@ -184,9 +185,7 @@ export class PostgresChatStore implements ChatStore {
 
   async append(id: string, message: MessageParam): Promise<void> {
     const now = new Date().toISOString();
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       // The conversation's row lock orders appends from any node; the next seq is read after taking it.
       await client.query('UPDATE chat_conversations SET updated_at = $2 WHERE id = $1', [id, now]);
       await client.query(
@@ -194,13 +193,7 @@ export class PostgresChatStore implements ChatStore {
          SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM chat_messages WHERE conversation_id = $1`,
         [id, message.role, JSON.stringify(message.content), now],
       );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async setPending(id: string, action: PendingAction | undefined): Promise<void> {

@@ -6,6 +6,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import pg from 'pg';
 import { lockMigrations, unlockMigrations } from '../../store/postgres-schema.ts';
+import { inTransaction } from '../../store/postgres-transaction.ts';
 import { errorMessage } from '../../util/error-message.ts';
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from './heartbeat-timeout.ts';
 
@@ -166,13 +167,11 @@ export class DbosPlacement {
    * leaves the row for the next sweep, which finds only what is still PENDING under that executor: nothing twice.
    */
   async #sweepOnce(): Promise<void> {
-    const client = await this.#options.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.#options.pool, async (client) => {
       const locked = await client.query<{ locked: boolean }>(
         `SELECT pg_try_advisory_xact_lock(${RECOVERY_LOCK}) AS locked`,
       );
-      if (!locked.rows[0]?.locked) return void (await client.query('COMMIT'));
+      if (!locked.rows[0]?.locked) return;
       const dead = await client.query<{ executor_id: string }>(
         `SELECT executor_id FROM nodes WHERE heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)
          AND executor_id <> $2 FOR UPDATE SKIP LOCKED`,
@@ -185,13 +184,7 @@ export class DbosPlacement {
         await client.query('DELETE FROM nodes WHERE executor_id = $1', [executorId]);
         this.#options.log(`cluster: node ${executorId} is silent; ${ids.length} run(s) went back on the queue`);
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   #warn(what: string, error: unknown): void {
