@@ -38,8 +38,7 @@ const summary = (ctx: ServerContext, entry: CatalogEntry) => {
   return { ...described(ctx, entry), diagnostics: publicDiagnostics(ctx.catalog.dir, first) };
 };
 
-const matches = (ctx: ServerContext, entry: CatalogEntry, q: string | undefined): boolean =>
-  q === undefined ||
+const matches = (ctx: ServerContext, entry: CatalogEntry, q: string): boolean =>
   [entry.id, entry.workflow?.name ?? entry.stem, publicFile(ctx.catalog.dir, entry.file)].some((text) =>
     text.toLowerCase().includes(q),
   );
@@ -98,10 +97,17 @@ export const workflowRoutes = (ctx: ServerContext) =>
   new Hono()
     .get('/', queryOf(workflowListQuery), async (c) => {
       const { limit, offset, q } = c.req.valid('query');
-      const found = (await ctx.catalog.list()).filter((entry) => matches(ctx, entry, q));
-      const workflows = found.slice(offset, offset + limit).map((entry) => summary(ctx, entry));
-      const nextOffset = offset + limit < found.length ? offset + limit : undefined;
-      return c.json({ workflows, total: found.length, limit, offset, ...(nextOffset ? { nextOffset } : {}) });
+      // A search reads every file (it matches names); a plain page reads only its own files.
+      const { entries, total } =
+        q === undefined
+          ? await ctx.catalog.page(offset, limit)
+          : await ctx.catalog.list().then((all) => {
+              const found = all.filter((entry) => matches(ctx, entry, q));
+              return { entries: found.slice(offset, offset + limit), total: found.length };
+            });
+      const workflows = entries.map((entry) => summary(ctx, entry));
+      const nextOffset = offset + limit < total ? offset + limit : undefined;
+      return c.json({ workflows, total, limit, offset, ...(nextOffset ? { nextOffset } : {}) });
     })
     .get('/:id', async (c) => {
       const entry = await findWorkflow(ctx.catalog, c.req.param('id'), 404);
