@@ -9,6 +9,8 @@ import { startServer, type RunningServer } from '../../src/server/start-server.t
 import { createFakeRunner } from './support/fake-runner.ts';
 
 const FILES = 300;
+/** The generated files, the broken one and a copy declaring an id already taken. */
+const LISTED = FILES + 2;
 const name = (index: number) => `w${String(index).padStart(3, '0')}`;
 const workflowText = (id: string, title: string) =>
   `osop_version: "1.0"\nid: ${id}\nname: ${title}\nnodes: [{id: a, type: api}, {id: b, type: api}]\nedges: [{from: a, to: b}]\n`;
@@ -42,6 +44,8 @@ beforeAll(async () => {
   for (let index = 0; index < FILES; index += 1)
     writeFileSync(join(dir, `${name(index)}.osop.yaml`), workflowText(name(index), `Workflow ${index}`));
   writeFileSync(join(dir, 'broken.osop.yaml'), brokenText(40));
+  // Sorted after w007: declares w007's id again.
+  writeFileSync(join(dir, 'w007z.osop.yaml'), workflowText(name(7), 'Copy of seven'));
   server = await startServer({
     workflowsDir: dir,
     dbFile: join(dir, 'runs.db'),
@@ -56,22 +60,22 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('GET /api/workflows over a folder of 301 files', () => {
+describe('GET /api/workflows over a folder of 302 files', () => {
   it('answers one page of summaries with the total and where the next page starts', async () => {
     const { status, body } = await list();
     expect(status).toBe(200);
-    expect(body.total).toBe(FILES + 1);
-    expect(body.workflows).toHaveLength(100);
-    expect(body.nextOffset).toBe(100);
+    expect(body.total).toBe(LISTED);
+    expect(body.workflows).toHaveLength(50);
+    expect(body.nextOffset).toBe(50);
     expect(body.workflows[0]).not.toHaveProperty('nodes');
     const ids: string[] = [];
-    for (let offset: number | undefined = 0; offset !== undefined; ) {
+    for (let offset: number | undefined = 0; offset !== undefined;) {
       const page: Page = (await list(`?limit=120&offset=${offset}`)).body;
       ids.push(...page.workflows.map((workflow) => workflow.id));
       offset = page.nextOffset;
     }
-    expect(ids).toHaveLength(FILES + 1);
-    expect(new Set(ids).size).toBe(FILES + 1);
+    expect(ids).toHaveLength(LISTED);
+    expect(new Set(ids).size).toBe(LISTED);
   });
 
   it('finds workflows by part of their id or name', async () => {
@@ -93,13 +97,20 @@ describe('GET /api/workflows over a folder of 301 files', () => {
     expect(healthy).toMatchObject({ valid: true, diagnosticCounts: { error: 0, warning: 0 }, diagnostics: [] });
   });
 
+  it('serves a second file declaring a taken id under its file name, with a warning', async () => {
+    const page = (await list(`?offset=0&limit=20`)).body;
+    const copy = page.workflows.find((workflow) => workflow.id === 'w007z');
+    expect(copy).toMatchObject({ name: 'Copy of seven', diagnosticCounts: { error: 0, warning: 1 } });
+    expect(page.workflows.filter((workflow) => workflow.id === name(7))).toHaveLength(1);
+  });
+
   it('re-reads a file changed on disk', async () => {
-    expect((await list('?q=w007')).body.workflows[0].name).toBe('Workflow 7');
+    expect((await list('?q=w007')).body.workflows.find((w) => w.id === name(7))?.name).toBe('Workflow 7');
     const file = join(dir, `${name(7)}.osop.yaml`);
     writeFileSync(file, workflowText(name(7), 'Renamed seven'));
     const later = new Date(Date.now() + 5_000);
     utimesSync(file, later, later);
-    expect((await list('?q=w007')).body.workflows[0].name).toBe('Renamed seven');
+    expect((await list('?q=w007')).body.workflows.find((w) => w.id === name(7))?.name).toBe('Renamed seven');
   });
 
   it('refuses a page size past the bound', async () => {

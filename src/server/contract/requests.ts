@@ -124,7 +124,7 @@ const MAX_WORKFLOWS_PAGE = 500;
 
 /** GET /api/workflows?limit&offset&q: a page of summaries (q: part of the id, name or file, any case). */
 export const workflowListQuery = z.object({
-  limit: count(100, 1, MAX_WORKFLOWS_PAGE, `must be a whole number from 1 to ${MAX_WORKFLOWS_PAGE}`),
+  limit: count(50, 1, MAX_WORKFLOWS_PAGE, `must be a whole number from 1 to ${MAX_WORKFLOWS_PAGE}`),
   offset: count(0, 0, Number.MAX_SAFE_INTEGER, 'must be a whole number'),
   q: z
     .string(ONCE)
