@@ -52,7 +52,7 @@ export async function benchCatalog(progress: (line: string) => void): Promise<Ca
       const firstPageMs = performance.now() - started;
       started = performance.now();
       let allPagesBytes = 0;
-      for (let offset: number | undefined = 0; offset !== undefined; ) {
+      for (let offset: number | undefined = 0; offset !== undefined;) {
         const text = await (await fetch(`${server.url}/api/workflows?limit=500&offset=${offset}`)).text();
         allPagesBytes += Buffer.byteLength(text);
         offset = (JSON.parse(text) as { nextOffset?: number }).nextOffset;

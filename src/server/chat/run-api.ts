@@ -36,7 +36,7 @@ export const createRunApi = ({ fetch, headers = {}, baseUrl = 'http://localhost'
     // Every page: a chat offers the whole catalog (the list is paged so that no one answer is large).
     listWorkflows: async () => {
       const workflows: WorkflowSummary[] = [];
-      for (let offset: number | undefined = 0; offset !== undefined; ) {
+      for (let offset: number | undefined = 0; offset !== undefined;) {
         const page: WorkflowList = await bodyOf(await client.api.workflows.$get({ query: { offset: String(offset) } }));
         workflows.push(...page.workflows);
         offset = page.nextOffset;
