@@ -1,10 +1,12 @@
-// Section 3b: validation time of the real OSOP files (`test/fixtures/corpus`), as `sopstate validate` does it.
+// Section 3b: validation time of the real OSOP files (`test/fixtures/corpus`), as `sopstate validate` does it, and
+// the server's first workflow list over a big folder.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validateFile } from '../../src/osop/validate-file.ts';
 import { WORKFLOW_EXTENSIONS } from '../../src/osop/load.ts';
 import { CORPUS_DIR } from '../lib/repo.ts';
 import { percentile } from '../lib/stats.ts';
+import { benchCatalog, type CatalogReport } from './catalog-bench.ts';
 
 export interface CorpusReport {
   dir?: string;
@@ -17,6 +19,8 @@ export interface CorpusReport {
   strictTotalMs?: number;
   p50FileMs?: number;
   maxFileMs?: number;
+  /** The server's first workflow list over a big folder. */
+  catalog?: CatalogReport;
 }
 
 const isOsopFile = (name: string) =>
@@ -44,7 +48,8 @@ async function pass(files: string[], strict: boolean): Promise<{ times: number[]
 
 export async function benchCorpus(progress: (line: string) => void): Promise<CorpusReport> {
   const files = await osopFiles(CORPUS_DIR);
-  if (files.length === 0) return { dir: CORPUS_DIR, skipped: 'the corpus folder holds no OSOP files' };
+  const catalog = await benchCatalog(progress);
+  if (files.length === 0) return { dir: CORPUS_DIR, skipped: 'the corpus folder holds no OSOP files', catalog };
   progress(`corpus: validating ${files.length} files`);
   await pass(files, false);
   await pass(files, true);
@@ -59,5 +64,6 @@ export async function benchCorpus(progress: (line: string) => void): Promise<Cor
     strictTotalMs: sum(strict.times),
     p50FileMs: percentile(times, 50),
     maxFileMs: Math.max(...times),
+    catalog,
   };
 }

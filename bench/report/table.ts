@@ -98,6 +98,11 @@ function compileSection(report: BenchReport): string[] {
         ? `  corpus validation: ${corpus.skipped}`
         : `  corpus validation: ${corpus.files} files (${corpus.valid} valid) in ${fmt(corpus.totalMs, ' ms')} (p50 ${fmt(corpus.p50FileMs, ' ms')}/file, max ${fmt(corpus.maxFileMs, ' ms')}); with the official full schema ${fmt(corpus.strictTotalMs, ' ms')}`,
     );
+    const catalog = corpus.catalog;
+    if (catalog)
+      lines.push(
+        `  first GET /api/workflows over ${catalog.documents} documents: ${fmt(catalog.firstPageMs, ' ms')}, ${fmt(catalog.firstPageBytes / 1024, ' KB')} body; every page ${fmt(catalog.allPagesMs, ' ms')}, ${fmt(catalog.allPagesBytes / 1024, ' KB')}; RSS ${fmt(catalog.rssBeforeMB, ' MB')} → ${fmt(catalog.rssAfterMB, ' MB')}`,
+      );
   }
   return lines.length ? [...lines, ''] : [];
 }

@@ -23,6 +23,8 @@ export const DEFAULT_MAX_STATES = 20_000;
 /** Each state holds every node's status, so memory grows with states × nodes: bound both. */
 const MAX_PATH_NODES = 500;
 const MAX_STATE_CELLS = 5_000_000;
+/** Steps held over all listed paths: long paths that branch at every step would otherwise fill the heap. */
+export const MAX_KEPT_STEPS = 1_000_000;
 
 type RunSnapshot = SnapshotFrom<WorkflowMachine>;
 type Adjacency = AdjacencyMap<RunSnapshot, WalkEvent>;
@@ -39,6 +41,9 @@ interface Walk {
   /** Step sequences already listed: a path that inputs do not affect is listed once. */
   seen: Set<string>;
   stopped: boolean;
+  /** Which bound stopped the walk, in the words the report shows. */
+  stopReason?: string;
+  keptSteps: number;
   stuck: number;
   /** `edge.taken` per state and event: each is computed once, however many paths pass through it. */
   edgeCache: Map<RunSnapshot, Map<WalkEvent, TakenEdge[]>>;
@@ -113,15 +118,16 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
       paths,
       seen,
       stopped: false,
+      keptSteps: 0,
       stuck: 0,
       edgeCache: new Map(),
     };
     const [startKey] = Object.keys(adjacency);
-    if (startKey) visit(walk, startKey, [], new Set([startKey]));
+    if (startKey) visit(walk, startKey);
     if (walk.stuck > 0)
       notes.push(`${walk.stuck} walk(s) reached a state with nothing left to run and no final status`);
     if (walk.stopped) {
-      notes.unshift(`stopped after ${max} paths (--max ${max}); the workflow has more`);
+      notes.unshift(walk.stopReason ?? `stopped after ${max} paths (--max ${max}); the workflow has more`);
       stopped = true;
       break;
     }
@@ -136,27 +142,64 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
   };
 }
 
-function visit(walk: Walk, fromKey: string, steps: PathStep[], onStack: Set<string>): void {
-  const entry = walk.adjacency[fromKey as keyof Adjacency];
-  if (!entry) return;
-  let moved = false;
-  for (const { event, state: next } of Object.values(entry.transitions)) {
-    if (walk.stopped) return;
-    const nextKey = walk.key(next);
-    if (nextKey === fromKey || onStack.has(nextKey)) continue;
-    const step = stepOf(walk, entry.state, event, next, steps);
-    if (!step) continue;
-    moved = true;
-    steps.push(step);
-    if (step.final) record(walk, steps, step.final, next.context.error?.message);
-    else {
-      onStack.add(nextKey);
-      visit(walk, nextKey, steps, onStack);
-      onStack.delete(nextKey);
+interface Frame {
+  key: string;
+  before: RunSnapshot;
+  moves: Array<{ event: WalkEvent; state: RunSnapshot }>;
+  next: number;
+  moved: boolean;
+  /** Whether this frame pushed a step that its child frame extends (popped when the child is done). */
+  stepped: boolean;
+}
+
+/**
+ * Depth-first over the adjacency map with an explicit stack: a path as long as the workflow (thousands of steps)
+ * needs no call stack, and the stack holds one frame per step of the current path, never more.
+ */
+function visit(walk: Walk, startKey: string): void {
+  const steps: PathStep[] = [];
+  const onStack = new Set<string>([startKey]);
+  const frameOf = (key: string): Frame | undefined => {
+    const entry = walk.adjacency[key as keyof Adjacency];
+    return entry
+      ? { key, before: entry.state, moves: Object.values(entry.transitions), next: 0, moved: false, stepped: false }
+      : undefined;
+  };
+  const first = frameOf(startKey);
+  const stack: Frame[] = first ? [first] : [];
+  while (stack.length > 0 && !walk.stopped) {
+    const frame = stack[stack.length - 1];
+    if (frame.stepped) {
+      steps.pop();
+      frame.stepped = false;
     }
-    steps.pop();
+    const move = frame.moves[frame.next++];
+    if (!move) {
+      if (!frame.moved) walk.stuck += 1;
+      stack.pop();
+      onStack.delete(frame.key);
+      continue;
+    }
+    const nextKey = walk.key(move.state);
+    if (nextKey === frame.key || onStack.has(nextKey)) continue;
+    const step = stepOf(walk, frame.before, move.event, move.state, steps);
+    if (!step) continue;
+    frame.moved = true;
+    steps.push(step);
+    if (step.final) {
+      record(walk, steps, step.final, move.state.context.error?.message);
+      steps.pop();
+      continue;
+    }
+    const child = frameOf(nextKey);
+    if (!child) {
+      steps.pop();
+      continue;
+    }
+    frame.stepped = true;
+    onStack.add(nextKey);
+    stack.push(child);
   }
-  if (!moved) walk.stuck += 1;
 }
 
 function stepOf(
@@ -203,6 +246,14 @@ function record(walk: Walk, steps: PathStep[], status: FinalStatus, error: strin
     walk.stopped = true;
     return;
   }
+  if (walk.keptSteps + steps.length > MAX_KEPT_STEPS) {
+    walk.stopped = true;
+    walk.stopReason =
+      `stopped after ${walk.paths.length} paths (${walk.keptSteps} steps, the most paths keeps is ${MAX_KEPT_STEPS}): ` +
+      'the workflow has more and longer paths than that; test a part of it or lower its max_iterations';
+    return;
+  }
+  walk.keptSteps += steps.length;
   walk.seen.add(signature);
   const { inputs, label } = walk.variant;
   walk.paths.push({

@@ -1,5 +1,6 @@
 // The workflows a server may run: only files inside its configured folder, addressed by id. Each file is loaded
-// once per change (cached by mtime and size), one at a time with the event loop free in between, and a file that
+// once per change (cached by mtime and size), when a page or an id asks for it, one at a time with the event loop free
+// in between, and a file that
 // fails to load in any way is that file's diagnostic, never an error of the whole catalog.
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -58,12 +59,45 @@ export class WorkflowCatalog {
     this.#load = options.load;
   }
 
-  async list(): Promise<CatalogEntry[]> {
-    const root = await realpath(this.dir);
-    const files = (await readdir(root, { recursive: true }))
+  async #files(root: string): Promise<string[]> {
+    return (await readdir(root, { recursive: true }))
       .filter((name) => stemOf(name) !== undefined)
       .sort()
       .map((name) => join(root, name));
+  }
+
+  /**
+   * The files from `offset` (in file order), loading only those: a first page answers without reading the whole
+   * folder. A duplicate id is flagged against the files read so far (all of them once `warm` or `list` has run).
+   */
+  async page(offset: number, limit: number): Promise<{ entries: CatalogEntry[]; total: number }> {
+    const root = await realpath(this.dir);
+    const files = await this.#files(root);
+    const entries: CatalogEntry[] = [];
+    for (const file of files.slice(offset, offset + limit)) {
+      await nextTurn();
+      const entry = await this.#entry(root, file);
+      if (entry) entries.push(entry);
+    }
+    const firstFile = new Map<string, string>();
+    for (const file of files) {
+      const id = this.#cache.get(file)?.result.workflow?.id;
+      if (id !== undefined && !firstFile.has(id)) firstFile.set(id, file);
+    }
+    for (const entry of entries) {
+      const first = firstFile.get(entry.id);
+      if (first && first !== entry.file) {
+        entry.diagnostics = [...entry.diagnostics, duplicateId(entry, { id: entry.id, file: first })];
+        entry.id = entry.stem;
+      }
+      if (!this.#index.has(entry.id)) this.#index.set(entry.id, entry.file);
+    }
+    return { entries, total: files.length };
+  }
+
+  async list(): Promise<CatalogEntry[]> {
+    const root = await realpath(this.dir);
+    const files = await this.#files(root);
     const entries: CatalogEntry[] = [];
     const seen = new Map<string, CatalogEntry>();
     for (const file of files) {
@@ -180,7 +214,7 @@ const loadCrashed = (file: string, error: unknown): Diagnostic => ({
   suggestion: 'run `sopstate validate` on it; simplify the part it names (e.g. a very long expression), or report it',
 });
 
-const duplicateId = (entry: CatalogEntry, first: CatalogEntry): Diagnostic => ({
+const duplicateId = (entry: CatalogEntry, first: Pick<CatalogEntry, 'id' | 'file'>): Diagnostic => ({
   file: entry.file,
   line: 1,
   col: 1,

@@ -23,7 +23,7 @@ const refusal = async (response: Response) => {
 describe('the typed client', () => {
   it('reads the workflow list and a run as the routes answer them, typed by the routes', async () => {
     const client = createApiClient(server.url);
-    const list = await bodyOf(await client.api.workflows.$get());
+    const list = await bodyOf(await client.api.workflows.$get({ query: {} }));
     expectTypeOf(list.workflows[0].nodeCount).toEqualTypeOf<number>();
     // @ts-expect-error the list is under "workflows": a route answering {items} would make this line compile
     expect(list.items).toBeUndefined();

@@ -3,7 +3,7 @@
 import type { RunEvent } from '../../events/run-event.ts';
 import { isFinalEvent } from '../../events/run-event.ts';
 import { ApiClientError, bodyOf, createApiClient, unlessNotFound } from '../api-client.ts';
-import type { RunView, SignalAccepted, WorkflowDetail, WorkflowSummary } from '../contract/responses.ts';
+import type { RunView, SignalAccepted, WorkflowDetail, WorkflowList, WorkflowSummary } from '../contract/responses.ts';
 import { readSseJson } from './sse-client.ts';
 
 export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -33,7 +33,16 @@ export const createRunApi = ({ fetch, headers = {}, baseUrl = 'http://localhost'
   const client = createApiClient(baseUrl, { fetch, headers: { accept: 'application/json', ...headers } });
   const runs = client.api.runs;
   return {
-    listWorkflows: async () => (await bodyOf(await client.api.workflows.$get())).workflows,
+    // Every page: a chat offers the whole catalog (the list is paged so that no one answer is large).
+    listWorkflows: async () => {
+      const workflows: WorkflowSummary[] = [];
+      for (let offset: number | undefined = 0; offset !== undefined;) {
+        const page: WorkflowList = await bodyOf(await client.api.workflows.$get({ query: { offset: String(offset) } }));
+        workflows.push(...page.workflows);
+        offset = page.nextOffset;
+      }
+      return workflows;
+    },
     getWorkflow: async (id) => unlessNotFound(await client.api.workflows[':id'].$get({ param: { id } })),
     startRun: async (workflow, inputs) => bodyOf(await runs.$post({ json: { workflow, inputs } })),
     getRun: async (runId) => unlessNotFound(await runs[':id'].$get({ param: { id: runId } })),

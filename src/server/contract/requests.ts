@@ -120,6 +120,19 @@ const count = (fallback: number, min: number, max: number, error: string) =>
       return z.NEVER;
     });
 
+const MAX_WORKFLOWS_PAGE = 500;
+
+/** GET /api/workflows?limit&offset&q: a page of summaries (q: part of the id, name or file, any case). */
+export const workflowListQuery = z.object({
+  limit: count(50, 1, MAX_WORKFLOWS_PAGE, `must be a whole number from 1 to ${MAX_WORKFLOWS_PAGE}`),
+  offset: count(0, 0, Number.MAX_SAFE_INTEGER, 'must be a whole number'),
+  q: z
+    .string(ONCE)
+    .max(MAX_SEARCH, `must be at most ${MAX_SEARCH} characters`)
+    .optional()
+    .transform((text) => text?.trim().toLowerCase() || undefined),
+});
+
 /** GET /api/runs?limit&offset&workflow&status&q */
 export const runListQuery = z.object({
   limit: count(20, 1, MAX_RUNS_PAGE, `must be a whole number from 1 to ${MAX_RUNS_PAGE}`),

@@ -43,6 +43,7 @@ const summaryOf = (id: string): WorkflowSummary => {
     file: `${id}.osop.yaml`,
     tags: [],
     nodeCount: workflow.nodes.length,
+    diagnosticCounts: { error: 0, warning: 0 },
     edgeCount: workflow.edges.length,
     valid: true,
     diagnostics: [],

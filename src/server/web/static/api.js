@@ -78,8 +78,20 @@ const postJson = async (path, body) =>
 /** @param {string} id */
 const part = (id) => encodeURIComponent(id);
 
-/** @type {() => Promise<WorkflowList>} */
-export const listWorkflows = () => getJson('/api/workflows');
+/** Every workflow of the folder, page after page (the server answers the list in pages). */
+export const listWorkflows = async () => {
+  /** @type {WorkflowSummary[]} */
+  const workflows = [];
+  /** @type {number | undefined} */
+  let offset = 0;
+  while (offset !== undefined) {
+    /** @type {WorkflowList} */
+    const page = await getJson(`/api/workflows?limit=500&offset=${offset}`);
+    workflows.push(...page.workflows);
+    offset = page.nextOffset;
+  }
+  return workflows;
+};
 
 /** @type {(id: string) => Promise<WorkflowDetail>} */
 export const getWorkflow = (id) => getJson(`/api/workflows/${part(id)}`);

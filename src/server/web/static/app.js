@@ -384,7 +384,7 @@ const route = async (workflows) => {
   if (kind === 'runs' && id) return watchRun(id);
   leaveRun();
   if (kind === 'workflows' && id) return selectWorkflow(id);
-  const first = workflows.find((workflow) => !(workflow.diagnostics ?? []).some((d) => d.severity === 'error'));
+  const first = workflows.find((workflow) => workflow.diagnosticCounts.error === 0);
   if (first) await selectWorkflow(first.id);
 };
 
@@ -392,7 +392,7 @@ const route = async (workflows) => {
 let catalog = [];
 const init = async () => {
   try {
-    catalog = (await api.listWorkflows()).workflows;
+    catalog = await api.listWorkflows();
     renderWorkflowList(catalog);
     runsList.setWorkflows(catalog);
     await runsList.load();

@@ -1,0 +1,37 @@
+// Issue 20 (paths): a path thousands of steps long is walked without the call stack, and the state bound stops a
+// workflow too big to explore with the enumerator's own words instead of a crash.
+import { describe, expect, it } from 'vitest';
+import { enumeratePaths } from '../../src/paths/enumerate.ts';
+import { buildWorkflow } from './build-workflow.ts';
+
+describe('enumeratePaths on long paths', () => {
+  it('lists a loop that runs 3,000 times round as a path of 6,000 steps, and stops at the kept-steps bound', () => {
+    const workflow = buildWorkflow(
+      [
+        { id: 'ask', maxIterations: 3000 },
+        { id: 'answer', maxIterations: 3000 },
+      ],
+      [
+        { from: 'ask', to: 'answer' },
+        { from: 'answer', to: 'ask' },
+      ],
+    );
+    const result = enumeratePaths(workflow, { max: 100_000 });
+    expect(result.complete).toBe(false);
+    expect(result.stoppedBecause).toMatch(/stopped after \d+ paths \(\d+ steps, the most paths keeps is \d+\)/);
+    const longest = Math.max(...result.paths.map((path) => path.steps.length));
+    expect(longest).toBeGreaterThanOrEqual(6_000);
+    expect(result.paths.find((path) => path.steps.length === longest)?.error).toMatch(/cycle limit/);
+  });
+
+  it('stops on a 10,000-node chain with a message that says why, not a stack overflow', () => {
+    const ids = Array.from({ length: 10_000 }, (_, index) => `n${index}`);
+    const workflow = buildWorkflow(
+      ids,
+      ids.slice(1).map((to, index) => ({ from: ids[index], to })),
+    );
+    const result = enumeratePaths(workflow);
+    expect(result.complete).toBe(false);
+    expect(result.stoppedBecause).toMatch(/10000 nodes/);
+  });
+});
