@@ -24,7 +24,7 @@ export const DEFAULT_MAX_STATES = 20_000;
 const MAX_PATH_NODES = 500;
 const MAX_STATE_CELLS = 5_000_000;
 /** Steps held over all listed paths: long paths that branch at every step would otherwise fill the heap. */
-export const MAX_KEPT_STEPS = 1_000_000;
+const MAX_KEPT_STEPS = 1_000_000;
 
 type RunSnapshot = SnapshotFrom<WorkflowMachine>;
 type Adjacency = AdjacencyMap<RunSnapshot, WalkEvent>;
