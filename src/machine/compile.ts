@@ -76,7 +76,7 @@ type Invoke = TransitionIn<StateConfig['invoke']>;
 type DoneTransition = TransitionIn<Invoke['onDone']>;
 type ErrorTransition = TransitionIn<Invoke['onError']>;
 
-/** The `wait_n` fork a failure with nowhere to go ends the branch of, instead of the run (see docs/semantics.md). */
+/** The `wait_n` fork (`wait_any` is planned as one) a failure with nowhere to go ends the branch of, not the run. */
 const tolerantFork = (scope: ScopePlan): ForkPlan | undefined =>
   scope.branchOf?.joinMode === 'wait_n' && scope.branchOf.join !== undefined ? scope.branchOf : undefined;
 

@@ -21,7 +21,10 @@ export interface LoopState {
 interface JoinState {
   arrived: number;
   ended: number;
-  /** `wait_n` only: branches that failed with nowhere to go, and the last such failure (the run's error if N is lost). */
+  /**
+   * `wait_n` (and `wait_any`, planned as N = 1) only: branches that failed with nowhere to go, and the last such
+   * failure (the run's error if N is lost).
+   */
   failed?: number;
   failure?: RunError;
 }

@@ -4,6 +4,7 @@
 import type { Workflow } from '../osop/workflow.ts';
 import { toActorError, type MachineEvent, type NodeActorError, type NodeActorOutput } from './actor-events.ts';
 import { DEFAULT_MAX_VISITS, visitsSoFar, type RunContext, type Routing } from './context.ts';
+import type { ForkPlan } from './plan.ts';
 import {
   CONDITION_FAILED,
   END,
@@ -28,7 +29,7 @@ export interface RouteParams extends NodeParams {
   key: string;
 }
 
-/** A failure with nowhere to go inside a branch of a `wait_n` fork: it ends the branch, not the run. */
+/** A failure with nowhere to go inside a branch of a `wait_n` (or `wait_any`) fork: it ends the branch, not the run. */
 export interface BranchFailureParams extends NodeParams {
   fork: string;
 }
@@ -37,7 +38,7 @@ export interface JoinParams {
   fork: string;
   join?: string;
   total: number;
-  mode: 'wait_all' | 'wait_any' | 'wait_n';
+  mode: ForkPlan['joinMode'];
   count: number;
 }
 
@@ -99,12 +100,11 @@ function joinReady(context: RunContext, params: JoinParams): boolean {
   const state = context.joins[params.fork] ?? { arrived: 0, ended: 0 };
   if (!params.join || state.arrived === 0) return false;
   const settled = state.arrived + state.ended === params.total;
-  if (params.mode === 'wait_any') return true;
   if (params.mode === 'wait_n') return state.arrived >= params.count || settled;
   return settled;
 }
 
-/** `wait_n`: a branch failed, and the branches that arrived or still run can no longer make `count`. */
+/** `wait_n` (`wait_any` is N = 1): a branch failed, and the branches arrived or still running cannot make `count`. */
 function joinLost(context: RunContext, params: JoinParams): boolean {
   const state = context.joins[params.fork] ?? { arrived: 0, ended: 0 };
   const failed = state.failed ?? 0;

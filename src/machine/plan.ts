@@ -26,7 +26,8 @@ export interface ForkPlan {
   id: string;
   targets: string[];
   join?: string;
-  joinMode: 'wait_all' | 'wait_any' | 'wait_n';
+  /** `wait_any` is planned as `wait_n` with a count of 1: the same join, the same tolerance of failed branches. */
+  joinMode: 'wait_all' | 'wait_n';
   joinCount: number;
   regions: ScopePlan[];
 }
@@ -152,8 +153,9 @@ export function findJoin(workflow: Workflow, source: string | undefined, targets
 
 function joinSettings(workflow: Workflow, join: string | undefined): Pick<ForkPlan, 'joinMode' | 'joinCount'> {
   const edge = join === undefined ? undefined : workflowIndex(workflow).joinEdges.get(join);
-  const joinMode = edge?.joinMode ?? 'wait_all';
-  return { joinMode, joinCount: joinMode === 'wait_n' ? Math.max(1, edge?.joinCount ?? 1) : 1 };
+  const mode = edge?.joinMode ?? 'wait_all';
+  if (mode === 'wait_all') return { joinMode: 'wait_all', joinCount: 1 };
+  return { joinMode: 'wait_n', joinCount: mode === 'wait_n' ? Math.max(1, edge?.joinCount ?? 1) : 1 };
 }
 
 export const forkKey = (targets: string[]): string => `parallel[${targets.join(',')}]`;

@@ -1,4 +1,5 @@
-// Issue 17 through `sopstate run`: an approval gate on an api node prompts like a human node; wait_n survives a failure.
+// Issue 17 through `sopstate run`: an approval gate on an api node prompts like a human node; wait_n and wait_any
+// survive a failed branch.
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { schemaValidator } from '../../src/osop/schema-verdict.ts';
 
 const GATED = 'test/fixtures/semantics/approval-gate-api.osop.yaml';
 const WAIT_N = 'test/fixtures/semantics/wait-n.osop.yaml';
+const WAIT_ANY = 'test/fixtures/semantics/wait-any.osop.yaml';
 
 async function runCli(file: string, extra: Partial<RunFlags>, io: Partial<RunIO> = {}) {
   const out: string[] = [];
@@ -81,6 +83,19 @@ describe('sopstate run: wait_n with one failed branch of three', () => {
     const { code, events, logDir } = await runCli(WAIT_N, { json: true });
     expect(code).toBe(0);
     expect(types(events)).toEqual(expect.arrayContaining(['node.failed mirror_us', 'node.completed publish']));
+    expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+    await expectValidOsoplog(logDir);
+  });
+});
+
+describe('sopstate run: wait_any whose first branch to finish failed', () => {
+  it('completes with the branch that arrived after it, and stops the third', async () => {
+    const { code, events, logDir } = await runCli(WAIT_ANY, { json: true });
+    expect(code).toBe(0);
+    expect(types(events)).toEqual(
+      expect.arrayContaining(['node.failed mirror_eu', 'node.completed mirror_us', 'node.skipped mirror_ap']),
+    );
+    expect(types(events)).toContain('node.completed publish');
     expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
     await expectValidOsoplog(logDir);
   });

@@ -1,4 +1,4 @@
-// Issue 17: approval gates on any node, and wait_n joins that survive a failed branch (docs/semantics.md).
+// Issue 17: approval gates on any node, and wait_n / wait_any joins that survive a failed branch (docs/semantics.md).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -6,7 +6,7 @@ import type { NodeExecution } from '../../src/adapters/executor.ts';
 import type { RunEvent } from '../../src/events/run-event.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import { REPO_ROOT } from '../fixtures/corpus-paths.ts';
-import { completed, fail, scripted, skipped, workflowFrom } from './helpers.ts';
+import { completed, fail, hang, scripted, skipped, workflowFrom, type Script } from './helpers.ts';
 
 const textOf = (name: string) => readFileSync(join(REPO_ROOT, 'test/fixtures/semantics', `${name}.osop.yaml`), 'utf8');
 const HOUR = 3_600_000;
@@ -169,5 +169,89 @@ describe('wait_n with a failed branch', () => {
     expect(result.status).toBe('COMPLETED');
     expect(completed(result.events)).toContain('publish');
     expect(skipped(result.events)).toContain('mirror_us');
+  });
+});
+
+describe('wait_any with a failed branch', () => {
+  const workflow = workflowFrom(textOf('wait-any'), 'wait-any.osop.yaml');
+
+  /** Runs the fixture; each branch in `order` starts its script only once the one before it has failed. */
+  function inOrder(order: string[], script: Script) {
+    const failures = new Map<string, () => void>();
+    const failed = new Map(order.map((node) => [node, new Promise<void>((resolve) => failures.set(node, resolve))]));
+    const turnOf = (node: string) => failed.get(order[order.indexOf(node) - 1]) ?? Promise.resolve();
+    const delayed: Script = {};
+    for (const [node, step] of Object.entries(script))
+      delayed[node] = async (execution) => {
+        await turnOf(node);
+        return step(execution);
+      };
+    return startRun({
+      workflow,
+      executors: scripted(delayed),
+      onEvent: (event) => {
+        if (event.type === 'node.failed') failures.get(event.node)?.();
+      },
+    }).done;
+  }
+
+  it('joins with a branch that arrives after another failed, and stops the third', async () => {
+    const result = await inOrder(['mirror_eu', 'mirror_us'], {
+      mirror_eu: () => fail('mirror down', { code: 'down' }),
+      mirror_us: () => ({ outputs: { mirror: 'us' } }),
+      mirror_ap: hang,
+    });
+    expect(result.status).toBe('COMPLETED');
+    expect(completed(result.events)).toEqual(['start', 'mirror_us', 'publish']);
+    expect(result.events.filter((event) => event.type === 'node.failed')).toMatchObject([
+      { node: 'mirror_eu', error: { code: 'down' } },
+    ]);
+    expect(skipped(result.events)).toEqual(['mirror_ap']);
+  });
+
+  it('fails once every branch failed, with the last failure’s error', async () => {
+    const down = (region: string) => () => fail(`mirror ${region} down`, { code: `down_${region}` });
+    const result = await inOrder(['mirror_eu', 'mirror_ap', 'mirror_us'], {
+      mirror_eu: down('eu'),
+      mirror_ap: down('ap'),
+      mirror_us: down('us'),
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.events.filter((event) => event.type === 'node.failed').map((event) => event.node)).toEqual([
+      'mirror_eu',
+      'mirror_ap',
+      'mirror_us',
+    ]);
+    expect(result.events.at(-1)).toMatchObject({
+      type: 'run.failed',
+      error: {
+        code: 'down_us',
+        message: 'mirror us down (at most 0 of 3 branches can reach publish; it waits for 1)',
+      },
+    });
+    expect(skipped(result.events)).toEqual(['publish']);
+  });
+
+  it('fails when the branches that did not fail ended without reaching the join', async () => {
+    const ends = workflowFrom(
+      textOf('wait-any').replace(
+        '{ from: mirror_us, to: publish }',
+        '{ from: mirror_us, to: publish, mode: conditional, when: "mirror_us.fresh == true" }',
+      ),
+    );
+    const result = await startRun({
+      workflow: ends,
+      executors: scripted({
+        mirror_eu: () => fail('mirror eu down', { code: 'down' }),
+        mirror_us: () => ({ outputs: { fresh: false } }),
+        mirror_ap: () => fail('mirror ap down', { code: 'down' }),
+      }),
+    }).done;
+    expect(result.status).toBe('FAILED');
+    expect(result.events.at(-1)).toMatchObject({
+      type: 'run.failed',
+      error: { code: 'down', message: expect.stringContaining('at most 0 of 3 branches can reach publish') },
+    });
+    expect(completed(result.events)).not.toContain('publish');
   });
 });
