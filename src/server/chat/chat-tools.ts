@@ -16,6 +16,7 @@ import {
   type InputType,
 } from '../../osop/input-schema.ts';
 import { isRecord } from '../../util/is-record.ts';
+import { listed } from './spoken-list.ts';
 
 export interface ToolContext {
   api: RunApi;
@@ -116,10 +117,6 @@ const json = (value: unknown, limit = 12_000): string => {
 };
 
 const fail = (content: string): ToolOutcome => ({ content, isError: true });
-
-/** `a`, `a and b`, `a, b and c`. */
-const listed = (items: string[]): string =>
-  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 
 const shortRun = (runId: string): string => (runId.length > 12 ? runId.slice(0, 8) : runId);
 

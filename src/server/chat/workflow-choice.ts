@@ -1,5 +1,6 @@
 // Which workflow a start_run means when the model named none it knows: the one unique fit, or a clear error.
 // The note and the error are worded for the person: a model may pass them on as they are.
+import { listed } from './spoken-list.ts';
 
 export interface WorkflowCandidate {
   id: string;
@@ -11,10 +12,6 @@ export interface WorkflowCandidate {
 export type WorkflowChoice = { id: string; note?: string } | { error: string };
 
 const contains = (haystack: string, needle: string): boolean => haystack.toLowerCase().includes(needle.toLowerCase());
-
-/** `a`, `a and b`, `a, b and c`. */
-const listed = (items: string[]): string =>
-  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 
 const titled = (candidate: WorkflowCandidate): string =>
   candidate.name && candidate.name !== candidate.id ? `${candidate.name} (${candidate.id})` : candidate.id;

@@ -28,6 +28,7 @@ const PAGE_FILES = [
   'runs-list.js',
   'format.js',
   'statechart.js',
+  'svg.js',
 ];
 
 const require = createRequire(import.meta.url);

@@ -1,23 +1,8 @@
 // Lays a workflow out with elkjs (loaded as window.ELK) and draws it as SVG; statuses and taken edges update live.
-const SVG = 'http://www.w3.org/2000/svg';
+import { el, measure } from './svg.js';
 const FAILURE_MODES = new Set(['fallback', 'error', 'timeout']);
 /** Edges that carry data only (no control flow goes along them): drawn dashed, never lit as taken. */
 const DATA_MODES = new Set(['dataflow', 'message']);
-
-const el = (name, attributes = {}, parent) => {
-  const node = document.createElementNS(SVG, name);
-  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
-  parent?.appendChild(node);
-  return node;
-};
-
-const measure = (() => {
-  const context = document.createElement('canvas').getContext('2d');
-  return (text, font) => {
-    context.font = font;
-    return Math.ceil(context.measureText(text).width);
-  };
-})();
 
 const NODE_FONT = '600 13px system-ui, sans-serif';
 const SUB_FONT = '11px system-ui, sans-serif';

@@ -1,27 +1,12 @@
 // The Inspector's statechart: the compiled XState machine (GET /api/workflows/:id/machine) laid out with elkjs —
 // parallel regions nested in their fork — with the state(s) active at the picked moment lit.
-const SVG = 'http://www.w3.org/2000/svg';
+import { el, measure } from './svg.js';
 const TITLE_FONT = '600 12px system-ui, sans-serif';
 const SUB_FONT = '11px system-ui, sans-serif';
 const LABEL_FONT = '10px ui-monospace, monospace';
 const CONTAINER_HEAD = 26;
 const INITIAL_SIZE = 10;
 const MIN_SCALE = 0.8;
-
-const el = (name, attributes = {}, parent) => {
-  const node = document.createElementNS(SVG, name);
-  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
-  parent?.appendChild(node);
-  return node;
-};
-
-const measure = (() => {
-  const context = document.createElement('canvas').getContext('2d');
-  return (text, font) => {
-    context.font = font;
-    return Math.ceil(context.measureText(text).width);
-  };
-})();
 
 const isContainer = (state) => state.type === 'compound' || state.type === 'parallel';
 const pathKey = (path) => path.join('.');
