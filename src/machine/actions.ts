@@ -1,7 +1,7 @@
 // Named actions of the compiled machine: context bookkeeping and `edge.taken` emission; no I/O.
 import { assign, enqueueActions, type ParameterizedObject } from 'xstate';
 import type { Workflow } from '../osop/workflow.ts';
-import { DEFAULT_MAX_VISITS, type RunContext, type RunError, type Routing } from './context.ts';
+import { DEFAULT_MAX_VISITS, loopOfNode, type RunContext, type RunError, type Routing } from './context.ts';
 import {
   failureDecision,
   routedOverLimit,
@@ -66,8 +66,9 @@ function applied(
   { node, decision }: Routing,
 ): { update: Partial<RunContext>; edges: TakenEdge[] } {
   const loops = { ...context.loops };
-  if (decision.key === LOOP_NEXT) loops[node] = { ...loops[node], index: loops[node].index + 1 };
-  else delete loops[node];
+  const ended = decision.itemEnded;
+  if (ended?.next) loops[ended.loop] = { ...loops[ended.loop], index: loops[ended.loop].index + 1 };
+  else if (ended) delete loops[ended.loop];
   if (decision.startLoop) loops[decision.startLoop.body] = decision.startLoop.loop;
   return {
     update: { loops, notes: { ...context.notes, ...decision.notes }, routing: undefined },
@@ -87,7 +88,7 @@ export function createActions(workflow: Workflow) {
   return {
     enterNode: update(({ context }, { node }: NodeParams) => {
       const state = context.nodes[node];
-      const iterating = (context.loops[node]?.index ?? 0) > 0;
+      const iterating = (loopOfNode(context, node)?.index ?? 0) > 0;
       return {
         nodes: {
           ...context.nodes,

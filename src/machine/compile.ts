@@ -18,6 +18,7 @@ import { createGuards, type JoinParams } from './guards.ts';
 import { CompileError, forkKey, planWorkflow, type ForkPlan, type ScopePlan } from './plan.ts';
 import { CONDITION_FAILED, FAIL, failureOutcomes, successOutcomes } from './route.ts';
 import { workflowIndex } from './workflow-index.ts';
+import { forEachBodies } from './for-each-body.ts';
 
 export { CompileError } from './plan.ts';
 
@@ -266,6 +267,18 @@ function instances(scope: ScopePlan, found = new Map<string, string>()): Map<str
   return found;
 }
 
+/** A node in two `for_each` bodies would not know whose item it runs: nested or overlapping bodies are refused. */
+function checkForEachBodies(workflow: Workflow): void {
+  const [overlap] = forEachBodies(workflow).overlaps;
+  if (!overlap) return;
+  const [first, second] = overlap.edges.map(
+    (edge) => `${edge.from} → ${edge.to} (${edge.position.file}:${edge.position.line})`,
+  );
+  throw new CompileError(
+    `node ${overlap.node} is in the body of two for_each loops, ${first} and ${second}: nested or overlapping for_each bodies are not supported; give each loop its own nodes, or add an edge from each loop's source to where the run goes on after it`,
+  );
+}
+
 function checkIds(workflow: Workflow): void {
   for (const node of workflow.nodes) {
     if (RESERVED.has(node.id))
@@ -282,6 +295,7 @@ function checkIds(workflow: Workflow): void {
 /** Compiles a workflow into an XState machine whose states are the node ids. Provide real node actors with `.provide({ actors })`. */
 export function compileWorkflow(workflow: Workflow) {
   checkIds(workflow);
+  checkForEachBodies(workflow);
   const plan = planWorkflow(workflow);
   const anywhere = instances(plan);
   const machineId = workflow.id.replace(/[.#]/g, '_');

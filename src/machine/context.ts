@@ -9,14 +9,21 @@ export interface NodeRunState extends NodeState {
   entries: number;
 }
 
-/** A `for_each` loop in progress; its body is the node it is keyed by. */
+/** A `for_each` loop in progress, keyed by its body's entry node (docs/semantics.md "for_each"). */
 export interface LoopState {
   from: string;
   edge: number;
   variable: string;
+  /** The list being walked; only the current item's outputs are kept (each body node's last visit). */
   items: unknown[];
   index: number;
+  /** The body's nodes, which see `${loop.<var>}`; absent in snapshots of older versions: the entry alone. */
+  nodes?: string[];
 }
+
+/** The loop in progress whose body `node` is in. */
+export const loopOfNode = (context: RunContext, node: string): LoopState | undefined =>
+  context.loops[node] ?? Object.values(context.loops).find((loop) => loop.nodes?.includes(node));
 
 interface JoinState {
   arrived: number;
@@ -106,7 +113,7 @@ export function initialContext(workflow: Workflow, input: RunInput): RunContext 
 }
 
 function loopBindings(context: RunContext, node: string): Record<string, unknown> | undefined {
-  const loop = context.loops[node];
+  const loop = loopOfNode(context, node);
   if (!loop) return undefined;
   return { [loop.variable]: loop.items[loop.index], index: loop.index };
 }

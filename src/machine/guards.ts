@@ -81,7 +81,7 @@ export function routedOverLimit(
   routing: Routing,
   on: 'success' | 'failure',
 ): string | undefined {
-  if (on === 'success' && routing.decision.key === LOOP_NEXT) return undefined;
+  if (routing.decision.key === LOOP_NEXT) return undefined;
   const outcomes = on === 'success' ? successOutcomes(workflow, routing.node) : failureOutcomes(workflow, routing.node);
   return overLimit(workflow, context, outcomeTargets(outcomes, routing.decision.key));
 }

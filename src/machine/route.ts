@@ -4,6 +4,7 @@ import type { EdgeMode, Workflow, WorkflowEdge } from '../osop/workflow.ts';
 import type { NodeActorError, NodeActorOutput } from './actor-events.ts';
 import { expressionScope, type LoopState, type RunContext } from './context.ts';
 import { perWorkflow, workflowIndex } from './workflow-index.ts';
+import { forEachBodies, forEachBodyOf, type ForEachBody } from './for-each-body.ts';
 import { errorMessage } from '../util/error-message.ts';
 
 export interface TakenEdge {
@@ -26,6 +27,8 @@ export interface Decision {
   notes: Record<string, string>;
   /** A `for_each` loop this decision starts, keyed by its body node. */
   startLoop?: { body: string; loop: LoopState };
+  /** The node ended an item of the `for_each` loop keyed by `loop`: `next` starts the next item, else the loop is over. */
+  itemEnded?: { loop: string; next: boolean };
   /** Set with key CONDITION_FAILED: a condition out of the node could not be evaluated (located message). */
   failure?: string;
 }
@@ -36,6 +39,8 @@ const DEFAULT_MODES: EdgeMode[] = ['sequential', 'event'];
 
 export const END = 'end';
 export const LOOP_NEXT = 'loop-next';
+/** Prefixes the key of the loop source's own outcome, taken when the last item of its `for_each` body has ended. */
+export const AFTER_LOOP = 'after-loop:';
 export const FAIL = 'fail';
 /** A condition on an edge out of the node could not be evaluated: the node fails, no edge is taken. */
 export const CONDITION_FAILED = 'condition-failed';
@@ -61,8 +66,6 @@ const taken = (edge: WorkflowEdge, to = edge.to): TakenEdge => ({
   ...(edge.when ? { condition: edge.when.source } : edge.otherwise ? { condition: 'otherwise' } : {}),
 });
 
-const isForEachBody = (workflow: Workflow, node: string): boolean => workflowIndex(workflow).forEachBodies.has(node);
-
 /** Caches outcomes per workflow and node: they depend on the graph alone, and guards ask on every transition. */
 function memoByNode(
   compute: (workflow: Workflow, node: string) => Outcome[],
@@ -76,11 +79,10 @@ function memoByNode(
   };
 }
 
-/** Every success outcome of a node, in the order guards are tried. */
-export const successOutcomes = memoByNode((workflow, node) => {
+/** The success outcomes of a node's own edges. */
+function ownSuccessOutcomes(workflow: Workflow, node: string): Outcome[] {
   const forks = edgesFrom(workflow, node, FORK_MODES).map((edge) => edge.to);
   const outcomes: Outcome[] = [];
-  if (isForEachBody(workflow, node)) outcomes.push({ key: LOOP_NEXT, targets: [node] });
   for (const edge of choiceEdges(workflow, node)) {
     if (edge.mode !== 'switch') {
       outcomes.push({ key: `e${edge.index}`, targets: unique([...forks, edge.to]) });
@@ -95,6 +97,30 @@ export const successOutcomes = memoByNode((workflow, node) => {
   outcomes.push({ key: defaults.length > 0 ? 'default' : END, targets: defaults });
   if (choiceEdges(workflow, node).length > 0) outcomes.push({ key: CONDITION_FAILED, targets: [] });
   return outcomes;
+}
+
+/**
+ * A `for_each` body node whose own outcome leaves the body (or ends) ends its item: then the next item starts at the
+ * body's entry. The last item goes on along the edge it left by; if it left by none (or back to the loop's source),
+ * the source routes as if its loop edge were not there (these outcomes).
+ */
+function itemEndOutcomes(workflow: Workflow, node: string, own: Outcome[], ignore: string): Outcome[] {
+  const body = forEachBodyOf(workflow, node);
+  if (!body || !own.some((outcome) => outcome.key !== ignore && outcome.targets.every((t) => !body.nodes.has(t))))
+    return [];
+  const after = ownSuccessOutcomes(workflow, body.edge.from)
+    .filter((outcome) => outcome.key !== `e${body.edge.index}` && outcome.key !== CONDITION_FAILED)
+    .map((outcome) => ({ key: `${AFTER_LOOP}${outcome.key}`, targets: outcome.targets }));
+  return [{ key: LOOP_NEXT, targets: [body.edge.to] }, ...after];
+}
+
+/** Every success outcome of a node, in the order guards are tried. */
+export const successOutcomes = memoByNode((workflow, node) => {
+  const own = ownSuccessOutcomes(workflow, node);
+  const ends = itemEndOutcomes(workflow, node, own, CONDITION_FAILED);
+  const sourceChooses = ends.length > 0 && choiceEdges(workflow, forEachBodyOf(workflow, node)!.edge.from).length > 1;
+  const canFail = sourceChooses && !own.some((outcome) => outcome.key === CONDITION_FAILED);
+  return [...own, ...ends, ...(canFail ? [{ key: CONDITION_FAILED, targets: [] }] : [])];
 });
 
 /** Every failure outcome of a node, in the order guards are tried. */
@@ -107,6 +133,7 @@ export const failureOutcomes = memoByNode((workflow, node) => {
   if (timeouts.length > 0) outcomes.push({ key: 'timeout', targets: timeouts });
   const fallbacks = unique(edgesFrom(workflow, node, ['fallback']).map((edge) => edge.to));
   if (fallbacks.length > 0) outcomes.push({ key: 'fallback', targets: fallbacks });
+  outcomes.push(...itemEndOutcomes(workflow, node, outcomes, FAIL));
   outcomes.push({ key: FAIL, targets: [] });
   return outcomes;
 });
@@ -161,7 +188,7 @@ const at = (edge: WorkflowEdge) => {
 
 const noteFor = (edge: WorkflowEdge, why: string) => `${edge.mode} edge ${edge.from} → ${edge.to} not taken: ${why}`;
 
-function choose(edge: WorkflowEdge, context: RunContext, justLooped: boolean, now: number | undefined): Choice {
+function choose(workflow: Workflow, edge: WorkflowEdge, context: RunContext, now: number | undefined): Choice {
   const note = (why: string): Choice => ({ note: noteFor(edge, why) });
   const scope = expressionScope(context, edge.from, now);
   try {
@@ -173,7 +200,6 @@ function choose(edge: WorkflowEdge, context: RunContext, justLooped: boolean, no
       return { key: `e${edge.index}d`, taken: taken(edge, edge.defaultTo ?? edge.to) };
     }
     if (edge.mode === 'loop' && edge.forEach) {
-      if (justLooped && edge.to === edge.from) return note('for_each loop finished');
       const items = edge.forEach.evaluate(scope);
       if (!Array.isArray(items))
         return note(`for_each "${edge.forEach.source}" gave ${JSON.stringify(items)}, not a list`);
@@ -185,6 +211,7 @@ function choose(edge: WorkflowEdge, context: RunContext, justLooped: boolean, no
         variable: edge.iteratorVar ?? 'item',
         items,
         index: 0,
+        nodes: [...(forEachBodies(workflow).byEdge.get(edge.index)?.nodes ?? [edge.to])],
       };
       return { key: `e${edge.index}`, taken: taken(edge), startLoop: { body: edge.to, loop } };
     }
@@ -196,16 +223,68 @@ function choose(edge: WorkflowEdge, context: RunContext, justLooped: boolean, no
   }
 }
 
+interface ActiveLoop {
+  body: ForEachBody;
+  loop: LoopState;
+}
+
+/** The `for_each` loop in progress whose body `node` is in. */
+function activeLoop(workflow: Workflow, context: RunContext, node: string): ActiveLoop | undefined {
+  const body = forEachBodyOf(workflow, node);
+  const loop = body ? context.loops[body.edge.to] : undefined;
+  return body && loop?.edge === body.edge.index ? { body, loop } : undefined;
+}
+
+/** A decision inside a body, unless it leaves the body: then the item has ended (see itemEndOutcomes). */
+function withinItem(
+  workflow: Workflow,
+  context: RunContext,
+  { body, loop }: ActiveLoop,
+  decision: Decision,
+  now: number | undefined,
+): Decision {
+  if (decision.key === CONDITION_FAILED || decision.taken.some((edge) => body.nodes.has(edge.to))) return decision;
+  const loopKey = body.edge.to;
+  if (loop.index + 1 < loop.items.length)
+    return {
+      key: LOOP_NEXT,
+      taken: [{ from: loop.from, to: loopKey, mode: 'loop' }],
+      notes: decision.notes,
+      itemEnded: { loop: loopKey, next: true },
+    };
+  // The last item goes on where it left the body; one that ended there (or went back to the source), from the source.
+  if (decision.taken.length > 0 && !decision.taken.some((edge) => edge.to === loop.from))
+    return { ...decision, itemEnded: { loop: loopKey, next: false } };
+  const after = decideOwn(workflow, context, loop.from, now, body.edge.index);
+  if (after.key === CONDITION_FAILED) return after;
+  return {
+    ...after,
+    key: `${AFTER_LOOP}${after.key}`,
+    notes: { ...decision.notes, ...after.notes },
+    itemEnded: { loop: loopKey, next: false },
+  };
+}
+
 /** After `node` succeeded (context already holds its outputs); `now`: what `now()` returns in its conditions. */
 export function decideSuccess(workflow: Workflow, context: RunContext, node: string, now?: number): Decision {
-  const loop = context.loops[node];
-  if (loop && loop.index + 1 < loop.items.length) {
-    return { key: LOOP_NEXT, taken: [{ from: loop.from, to: node, mode: 'loop' }], notes: {} };
-  }
+  const active = activeLoop(workflow, context, node);
+  const decision = decideOwn(workflow, context, node, now, active?.body.edge.index);
+  return active ? withinItem(workflow, context, active, decision, now) : decision;
+}
+
+/** Where `node`'s own success edges lead; `skip`: the index of a loop edge in progress, not taken again. */
+function decideOwn(
+  workflow: Workflow,
+  context: RunContext,
+  node: string,
+  now: number | undefined,
+  skip: number | undefined,
+): Decision {
   const forks = edgesFrom(workflow, node, FORK_MODES).map((edge) => taken(edge));
   const notes: Record<string, string> = {};
   for (const edge of choiceEdges(workflow, node)) {
-    const choice = choose(edge, context, loop !== undefined, now);
+    if (edge.index === skip) continue;
+    const choice = choose(workflow, edge, context, now);
     if ('note' in choice && choice.failure && !context.dryRun) {
       return { key: CONDITION_FAILED, taken: [], notes, failure: choice.failure };
     }
@@ -226,6 +305,21 @@ export function decideSuccess(workflow: Workflow, context: RunContext, node: str
 
 /** After `node` failed with retries exhausted (context already holds its error); `now` as in decideSuccess. */
 export function decideFailure(
+  workflow: Workflow,
+  context: RunContext,
+  node: string,
+  error: NodeActorError,
+  now?: number,
+): Decision {
+  const decision = decideOwnFailure(workflow, context, node, error, now);
+  const active = decision.key === FAIL ? undefined : activeLoop(workflow, context, node);
+  if (!active) return decision;
+  const within = withinItem(workflow, context, active, decision, now);
+  // The source's condition could not be evaluated after a failed last item: the run fails with the item's error.
+  return within.key === CONDITION_FAILED ? { key: FAIL, taken: [], notes: decision.notes } : within;
+}
+
+function decideOwnFailure(
   workflow: Workflow,
   context: RunContext,
   node: string,

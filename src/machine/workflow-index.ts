@@ -7,8 +7,6 @@ export interface WorkflowIndex {
   order: Map<string, number>;
   /** Edges by source node, in document order. */
   edgesFrom: Map<string, WorkflowEdge[]>;
-  /** Nodes a `for_each` loop edge leads to. */
-  forEachBodies: Set<string>;
   /** The first edge with a `join_mode`, by the node it leads to. */
   joinEdges: Map<string, WorkflowEdge>;
 }
@@ -31,7 +29,6 @@ export const workflowIndex = perWorkflow((workflow): WorkflowIndex => {
     nodes: new Map(),
     order: new Map(),
     edgesFrom: new Map(),
-    forEachBodies: new Set(),
     joinEdges: new Map(),
   };
   workflow.nodes.forEach((node, position) => {
@@ -42,7 +39,6 @@ export const workflowIndex = perWorkflow((workflow): WorkflowIndex => {
     const list = index.edgesFrom.get(edge.from);
     if (list) list.push(edge);
     else index.edgesFrom.set(edge.from, [edge]);
-    if (edge.mode === 'loop' && edge.forEach) index.forEachBodies.add(edge.to);
     if (edge.joinMode && !index.joinEdges.has(edge.to)) index.joinEdges.set(edge.to, edge);
   }
   return index;

@@ -70,6 +70,7 @@ nodes:
 edges:
   - { from: fetch, to: send, mode: loop, for_each: fetch.addresses, iterator_var: address }
   - { from: send, to: report }
+  - { from: fetch, to: report }
 `),
     );
     let [snapshot] = initialTransition(machine, { runId: 'loop-walk' });

@@ -110,6 +110,7 @@ nodes:
 edges:
   - { from: fetch, to: send, mode: loop, for_each: fetch.addresses, iterator_var: address }
   - { from: send, to: report }
+  - { from: fetch, to: report }
 `);
     const sentTo: unknown[] = [];
     const result = await run(workflow, {

@@ -32,6 +32,7 @@ edges:
   - { from: big, to: finish }
   - { from: review, to: finish }
   - { from: each, to: finish }
+  - { from: small, to: finish }
 `;
 
 const route = (path: WorkflowPath) => path.steps.map((step) => step.node).join(' → ');
@@ -41,7 +42,7 @@ describe('paths through switch and for_each', () => {
     const workflow = loadWorkflowText(YAML, 'modes.osop.yaml').workflow!;
     const report = await testPaths(workflow);
     const completed = report.enumeration.paths.filter((path) => path.status === 'COMPLETED').map(route);
-    expect(completed).toContain('classify → small');
+    expect(completed).toContain('classify → small → finish');
     expect(completed).toContain('classify → small → each → each → finish');
     expect(completed).toContain('classify → big → finish');
     expect(completed).toContain('classify → other');
