@@ -96,6 +96,9 @@ export const EDGE_KEYS = new Set([
   'max_iterations',
 ]);
 
+/** A `for_each` edge may also ask for its items to run at once (sopstate warns that they do not: normalize-edges.ts). */
+export const FOR_EACH_EDGE_KEYS = new Set([...EDGE_KEYS, 'parallel', 'max_concurrency']);
+
 /** Warns about keys outside `known`; `x-` extension keys are silent. */
 export function warnUnknownKeys(
   raw: Record<string, unknown>,

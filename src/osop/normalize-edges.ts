@@ -3,7 +3,7 @@ import { type NormalizeContext, type Raw } from './context.ts';
 import type { DocPath } from './diagnostics.ts';
 import { compileExpression } from './expression.ts';
 import { failedOutputsRead } from './failed-outputs.ts';
-import { EDGE_KEYS, warnUnknownKeys } from './known-keys.ts';
+import { EDGE_KEYS, FOR_EACH_EDGE_KEYS, warnUnknownKeys } from './known-keys.ts';
 import { didYouMean } from './suggest.ts';
 import type { CompiledExpression, EdgeMode, SwitchCase, WorkflowEdge } from './workflow.ts';
 import { isRecord } from '../util/is-record.ts';
@@ -218,13 +218,29 @@ function elseBranch(raw: Raw, path: DocPath, mode: EdgeMode | undefined, context
   return true;
 }
 
+/** Keys asking for the items of a `for_each` to run at once, which sopstate does not do (docs/semantics.md). */
+const CONCURRENCY_KEYS = ['parallel', 'max_concurrency', 'x-parallel', 'x-max_concurrency'];
+
+function warnConcurrentItems(raw: Raw, path: DocPath, context: NormalizeContext): void {
+  const asked = CONCURRENCY_KEYS.filter((key) => raw[key] !== undefined && raw[key] !== false && raw[key] !== 1);
+  if (asked.length === 0) return;
+  context.sink.warning({
+    code: 'for-each-sequential',
+    path: [...path, asked[0]],
+    onKey: true,
+    message: `${asked.join(' and ')} ${asked.length > 1 ? 'are' : 'is'} ignored: the items of a for_each run one after another, each item's body to its end`,
+    suggestion: 'remove it, or split the list over parallel edges to run parts of it at once',
+  });
+}
+
 export function normalizeEdge(raw: unknown, index: number, context: NormalizeContext): WorkflowEdge | undefined {
   const path: DocPath = ['edges', index];
   if (!isRecord(raw)) {
     context.sink.error({ code: 'invalid-edge', path, message: 'an edge must be a mapping with from and to' });
     return undefined;
   }
-  warnUnknownKeys(raw, EDGE_KEYS, path, context.sink, 'edge');
+  warnUnknownKeys(raw, raw.for_each === undefined ? EDGE_KEYS : FOR_EACH_EDGE_KEYS, path, context.sink, 'edge');
+  if (raw.for_each !== undefined) warnConcurrentItems(raw, path, context);
   const from = nodeRef(raw.from, raw.from === undefined ? path : [...path, 'from'], context);
   const to = nodeRef(raw.to, raw.to === undefined ? path : [...path, 'to'], context);
   const mode = modeOf(raw, path, context);

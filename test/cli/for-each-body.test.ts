@@ -9,15 +9,17 @@ import type { RunEvent } from '../../src/events/run-event.ts';
 import { schemaValidator } from '../../src/osop/schema-verdict.ts';
 
 const FOR_EACH = 'test/fixtures/semantics/for-each-body.osop.yaml';
+const FOR_EACH_PARALLEL = 'test/fixtures/semantics/for-each-parallel.osop.yaml';
 const RECIPIENTS = ['ada', 'grace', 'alan', 'edsger', 'barbara'];
 
 async function runCli(file: string, extra: Partial<RunFlags>) {
   const out: string[] = [];
+  const err: string[] = [];
   const logDir = await mkdtemp(join(tmpdir(), 'run-for-each-'));
   const flags: RunFlags = { input: [], secret: [], approve: [], reject: [], logDir, allowCli: true, ...extra };
   const code = await runWorkflowCommand(file, flags, {
     stdout: (text) => out.push(text),
-    stderr: () => {},
+    stderr: (text) => err.push(text),
     env: {},
     cwd: logDir,
   });
@@ -28,7 +30,7 @@ async function runCli(file: string, extra: Partial<RunFlags>) {
         .split('\n')
         .map((line) => JSON.parse(line) as RunEvent)
     : [];
-  return { code, stdout, events, logDir };
+  return { code, stdout, stderr: err.join(''), events, logDir };
 }
 
 async function expectValidOsoplog(logDir: string): Promise<Record<string, unknown>> {
@@ -67,5 +69,21 @@ describe('sopstate run: a for_each body of two nodes', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('→ load → report (sequential)');
     expect(stdout).not.toContain('render [cli] started');
+  });
+});
+
+describe('sopstate run: a for_each edge asking for parallel items', () => {
+  it('warns where parallel and max_concurrency are written, and runs the items one after another', async () => {
+    const { code, stdout, stderr, logDir } = await runCli(FOR_EACH_PARALLEL, {});
+    expect(stderr).toMatch(
+      /for-each-parallel\.osop\.yaml:18:\d+: warning: parallel and max_concurrency are ignored: the items of a for_each run one after another/,
+    );
+    expect(code).toBe(0);
+    const commands = stdout.split('\n').flatMap((line) => (/\$ echo (rendered|sent) /.test(line) ? [line.trim()] : []));
+    expect(commands).toEqual(
+      RECIPIENTS.flatMap((name, index) => [`$ echo rendered ${name} ${index}`, `$ echo sent ${name} ${index}`]),
+    );
+    const log = await expectValidOsoplog(logDir);
+    expect((log.node_records as unknown[]).length).toBe(12);
   });
 });
