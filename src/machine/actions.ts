@@ -11,7 +11,7 @@ import {
   type MachineArgs,
   type NodeParams,
 } from './guards.ts';
-import { LOOP_NEXT, type TakenEdge } from './route.ts';
+import type { TakenEdge } from './route.ts';
 import { DURABLE_EVENT, LIMIT_EVENT, type MachineEvent, type ProvidedNodeActor } from './actor-events.ts';
 import { workflowIndex } from './workflow-index.ts';
 
@@ -61,10 +61,7 @@ function routingOf(context: RunContext, node: string): Routing {
 }
 
 /** What following a recorded decision changes: loop state and skip notes, and the edges it takes. */
-function applied(
-  context: RunContext,
-  { node, decision }: Routing,
-): { update: Partial<RunContext>; edges: TakenEdge[] } {
+function applied(context: RunContext, { decision }: Routing): { update: Partial<RunContext>; edges: TakenEdge[] } {
   const loops = { ...context.loops };
   const ended = decision.itemEnded;
   if (ended?.next) loops[ended.loop] = { ...loops[ended.loop], index: loops[ended.loop].index + 1 };

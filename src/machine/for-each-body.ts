@@ -46,7 +46,8 @@ function bodyOf(workflow: Workflow, edge: WorkflowEdge): ForEachBody {
     .filter((other) => other.from === edge.from && other !== edge && !isDataEdge(other))
     .flatMap((other) => [other.to, ...(other.cases ?? []).map((entry) => entry.to), other.defaultTo ?? other.to]);
   const rejoin = reachable(workflow, others, new Set([...source, edge.to]), edge);
-  const nodes = edge.to === edge.from ? new Set([edge.to]) : reachable(workflow, [edge.to], new Set([...source, ...rejoin]), edge);
+  const nodes =
+    edge.to === edge.from ? new Set([edge.to]) : reachable(workflow, [edge.to], new Set([...source, ...rejoin]), edge);
   return { edge, nodes, rejoin };
 }
 

@@ -182,11 +182,11 @@ describe('for_each body', () => {
   }, 60_000);
 
   it('refuses nested bodies with a located message', () => {
-    const yaml = mailing(
-      '  - { from: render, to: send, mode: loop, for_each: "[1, 2]", iterator_var: n }',
-    );
+    const yaml = mailing('  - { from: render, to: send, mode: loop, for_each: "[1, 2]", iterator_var: n }');
     expect(() => compileWorkflow(workflowFrom(yaml))).toThrow(CompileError);
-    expect(() => compileWorkflow(workflowFrom(yaml))).toThrow(/node send is in the body of two for_each loops.*test\.osop\.yaml:\d+/);
+    expect(() => compileWorkflow(workflowFrom(yaml))).toThrow(
+      /node send is in the body of two for_each loops.*test\.osop\.yaml:\d+/,
+    );
   });
 
   it('sopstate paths walks a path through the whole body of the fixture', async () => {
