@@ -40,7 +40,7 @@ const DEFAULT_MODES: EdgeMode[] = ['sequential', 'event'];
 export const END = 'end';
 export const LOOP_NEXT = 'loop-next';
 /** Prefixes the key of the loop source's own outcome, taken when the last item of its `for_each` body has ended. */
-const AFTER_LOOP = 'after-loop:';
+const AFTER_LOOP = 'after-loop-';
 export const FAIL = 'fail';
 /** A condition on an edge out of the node could not be evaluated: the node fails, no edge is taken. */
 export const CONDITION_FAILED = 'condition-failed';
