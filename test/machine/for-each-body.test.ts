@@ -1,5 +1,6 @@
 // A `for_each` edge runs its whole body once per item, up to where the body rejoins the run (issue 17).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { startRun } from '../../src/machine/runner.ts';
 import { compileWorkflow, CompileError } from '../../src/machine/compile.ts';
 import { testPaths } from '../../src/paths/test-paths.ts';
 import { loadWorkflowFile } from '../../src/osop/load.ts';
@@ -180,6 +181,42 @@ describe('for_each body', () => {
     expect(result.status).toBe('COMPLETED');
     expect(sizes.get(490)).toBeLessThan(sizes.get(10)! + 100);
   }, 60_000);
+
+  it('resumes a persisted run in the middle of an item: the same item goes on, then the rest', async () => {
+    const yaml = mailing().replace('  - id: send\n    type: api', '  - id: send\n    type: human');
+    const workflow = workflowFrom(yaml);
+    const { calls, executors } = recording();
+    delete executors.human;
+    const snapshots: unknown[] = [];
+    const first = startRun({ workflow, runId: 'r1', executors, onSnapshot: (snapshot) => snapshots.push(snapshot) });
+    await vi.waitFor(() => expect(first.waiting()).toEqual(['send']));
+    first.signal('send', { decision: 'approved' });
+    await vi.waitFor(() => expect(calls).toContain('render:b@x.io:1'));
+    await vi.waitFor(() => expect(first.waiting()).toEqual(['send']));
+    first.cancel();
+    const stopped = await first.done;
+    const persisted = JSON.parse(JSON.stringify(snapshots.at(-2)));
+    const lastSeq = stopped.events.findLast((event) => event.type === 'node.started')!.seq;
+
+    const resumed = startRun({ workflow, runId: 'r1', executors, snapshot: persisted, lastSeq });
+    for (const address of ['b@x.io', 'c@x.io']) {
+      await vi.waitFor(() => expect(resumed.waiting()).toEqual(['send']));
+      resumed.signal('send', { decision: 'approved' });
+      if (address === 'b@x.io') await vi.waitFor(() => expect(calls).toContain('render:c@x.io:2'));
+    }
+    const result = await resumed.done;
+    expect(result.status).toBe('COMPLETED');
+    expect(started(result.events)).toEqual(['send', 'render', 'send', 'report']);
+    const visits = result.events.flatMap((event) =>
+      event.type === 'node.started' && event.node === 'send' ? [event.visit] : [],
+    );
+    expect(visits).toEqual([2, 3]);
+    expect(calls.filter((call) => call.startsWith('render'))).toEqual([
+      'render:a@x.io:0',
+      'render:b@x.io:1',
+      'render:c@x.io:2',
+    ]);
+  });
 
   it('refuses nested bodies with a located message', () => {
     const yaml = mailing('  - { from: render, to: send, mode: loop, for_each: "[1, 2]", iterator_var: n }');
