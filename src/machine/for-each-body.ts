@@ -1,6 +1,6 @@
 // The body of each `for_each` loop edge: the nodes that run once per item, up to where the body rejoins the run.
 import { isDataEdge, type Workflow, type WorkflowEdge } from '../osop/workflow.ts';
-import { perWorkflow } from './workflow-index.ts';
+import { perWorkflow, workflowIndex } from './workflow-index.ts';
 
 export interface ForEachBody {
   /** The `for_each` loop edge: its source is the loop's source, its target the entry of every item. */
@@ -8,8 +8,8 @@ export interface ForEachBody {
   /** The nodes an item runs (the entry first). */
   nodes: Set<string>;
   /**
-   * Where the run goes on after the loop: every node reachable from the source by its other edges. An item that
-   * reaches one of them (or the source again, or a node with nothing to take) has ended.
+   * Where the run goes on after the loop: every node reachable from the source by its other success edges. An
+   * item that reaches one of them (or the source again, or a node with nothing to take) has ended.
    */
   rejoin: Set<string>;
 }
@@ -23,6 +23,9 @@ export interface ForEachBodies {
   overlaps: { node: string; edges: [WorkflowEdge, WorkflowEdge] }[];
 }
 
+/** Taken only when the source fails: not where the run goes on after a loop that started. */
+const isFailureEdge = (edge: WorkflowEdge) => ['error', 'timeout', 'fallback'].includes(edge.mode);
+
 /** Nodes reachable from `entries` along control edges, never entering `stop`. */
 function reachable(workflow: Workflow, entries: string[], stop: Set<string>, skip: WorkflowEdge): Set<string> {
   const found = new Set<string>();
@@ -31,8 +34,8 @@ function reachable(workflow: Workflow, entries: string[], stop: Set<string>, ski
     const node = queue[head];
     if (found.has(node)) continue;
     found.add(node);
-    for (const edge of workflow.edges) {
-      if (edge.from !== node || edge === skip || isDataEdge(edge)) continue;
+    for (const edge of workflowIndex(workflow).edgesFrom.get(node) ?? []) {
+      if (edge === skip || isDataEdge(edge)) continue;
       for (const to of [edge.to, ...(edge.cases ?? []).map((entry) => entry.to), edge.defaultTo ?? edge.to])
         if (!stop.has(to) && !found.has(to)) queue.push(to);
     }
@@ -42,8 +45,8 @@ function reachable(workflow: Workflow, entries: string[], stop: Set<string>, ski
 
 function bodyOf(workflow: Workflow, edge: WorkflowEdge): ForEachBody {
   const source = new Set([edge.from]);
-  const others = workflow.edges
-    .filter((other) => other.from === edge.from && other !== edge && !isDataEdge(other))
+  const others = (workflowIndex(workflow).edgesFrom.get(edge.from) ?? [])
+    .filter((other) => other !== edge && !isDataEdge(other) && !isFailureEdge(other))
     .flatMap((other) => [other.to, ...(other.cases ?? []).map((entry) => entry.to), other.defaultTo ?? other.to]);
   const rejoin = reachable(workflow, others, new Set([...source, edge.to]), edge);
   const nodes =

@@ -130,6 +130,26 @@ describe('for_each body', () => {
     expect(started(result.events).filter((node) => node === 'report')).toHaveLength(1);
   });
 
+  it('keeps a node the source reaches only by a failure edge inside the body', async () => {
+    const yaml = mailing(
+      '  - { from: fetch, to: alert, mode: error }\n  - { from: send, to: alert, mode: fallback }',
+      '  - { id: alert, type: api, runtime: { body: { to: "${loop.address}" } } }',
+    );
+    const alerted: unknown[] = [];
+    const { calls, executors } = recording({
+      send: ({ runtime }) => {
+        if ((runtime.body as { to: string }).to === 'b@x.io') fail('mailbox full');
+        return { outputs: {} };
+      },
+      alert: ({ runtime }) => (alerted.push((runtime.body as { to: string }).to), { outputs: {} }),
+    });
+    const result = await run(workflowFrom(yaml), { executors });
+    expect(result.status).toBe('COMPLETED');
+    expect(alerted).toEqual(['b@x.io']);
+    expect(calls).toContain('render:c@x.io:2');
+    expect(started(result.events).filter((node) => node === 'report')).toHaveLength(1);
+  });
+
   it('fails the run when an item fails with nowhere to go; later items do not run', async () => {
     const { calls, executors } = recording({
       send: ({ runtime }) => {
