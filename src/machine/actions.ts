@@ -1,7 +1,7 @@
 // Named actions of the compiled machine: context bookkeeping and `edge.taken` emission; no I/O.
 import { assign, enqueueActions, type ParameterizedObject } from 'xstate';
 import type { Workflow } from '../osop/workflow.ts';
-import { DEFAULT_MAX_VISITS, loopOfNode, type RunContext, type RunError, type Routing } from './context.ts';
+import { DEFAULT_MAX_VISITS, type RunContext, type RunError, type Routing } from './context.ts';
 import {
   failureDecision,
   routedOverLimit,
@@ -64,11 +64,16 @@ function routingOf(context: RunContext, node: string): Routing {
 function applied(context: RunContext, { decision }: Routing): { update: Partial<RunContext>; edges: TakenEdge[] } {
   const loops = { ...context.loops };
   const ended = decision.itemEnded;
-  if (ended?.next) loops[ended.loop] = { ...loops[ended.loop], index: loops[ended.loop].index + 1 };
-  else if (ended) delete loops[ended.loop];
+  let nodes: RunContext['nodes'] | undefined;
+  if (ended?.next) {
+    loops[ended.loop] = { ...loops[ended.loop], index: loops[ended.loop].index + 1 };
+    // `max_iterations` bounds a body node's entries within one item: each item starts counting afresh.
+    nodes = { ...context.nodes };
+    for (const body of loops[ended.loop].nodes ?? [ended.loop]) nodes[body] = { ...nodes[body], entries: 0 };
+  } else if (ended) delete loops[ended.loop];
   if (decision.startLoop) loops[decision.startLoop.body] = decision.startLoop.loop;
   return {
-    update: { loops, notes: { ...context.notes, ...decision.notes }, routing: undefined },
+    update: { loops, notes: { ...context.notes, ...decision.notes }, routing: undefined, ...(nodes ? { nodes } : {}) },
     edges: decision.taken,
   };
 }
@@ -85,14 +90,13 @@ export function createActions(workflow: Workflow) {
   return {
     enterNode: update(({ context }, { node }: NodeParams) => {
       const state = context.nodes[node];
-      const iterating = (loopOfNode(context, node)?.index ?? 0) > 0;
       return {
         nodes: {
           ...context.nodes,
           [node]: {
             status: 'RUNNING' as const,
             visits: state.visits + 1,
-            entries: state.entries + (iterating ? 0 : 1),
+            entries: state.entries + 1,
             attempt: 1,
           },
         },

@@ -5,7 +5,7 @@ import type { Decision } from './route.ts';
 import type { RunServices } from './run-services.ts';
 
 export interface NodeRunState extends NodeState {
-  /** Entries that count toward `max_iterations` (a `for_each` body's later items do not). */
+  /** Entries that count toward `max_iterations` (in a `for_each` body: within the current item). */
   entries: number;
 }
 

@@ -150,6 +150,28 @@ describe('for_each body', () => {
     expect(started(result.events).filter((node) => node === 'report')).toHaveLength(1);
   });
 
+  it('bounds a loop inside the body by max_iterations within each item', async () => {
+    const yaml = mailing('  - { from: send, to: send, mode: loop, when: "send.again == true", max_iterations: 3 }');
+    let sends = 0;
+    const { executors } = recording({
+      send: ({ runtime }) => {
+        sends += 1;
+        const to = (runtime.body as { to: string }).to;
+        return { outputs: { again: to === 'c@x.io' || (to === 'b@x.io' && sends < 4) } };
+      },
+    });
+    const result = await run(workflowFrom(yaml), { executors });
+    // a: one send; b: three (two loops round, within the bound); c: loops until its third entry.
+    expect(result.status).toBe('FAILED');
+    expect(sends).toBe(7);
+    expect(result.events.at(-1)).toMatchObject({
+      error: {
+        code: 'cycle_limit',
+        message: expect.stringContaining('cycle limit reached at send (max_iterations 3)'),
+      },
+    });
+  });
+
   it('fails the run when an item fails with nowhere to go; later items do not run', async () => {
     const { calls, executors } = recording({
       send: ({ runtime }) => {
