@@ -22,7 +22,7 @@ export interface LoopState {
 }
 
 /** The loop in progress whose body `node` is in. */
-export const loopOfNode = (context: RunContext, node: string): LoopState | undefined =>
+const loopOfNode = (context: RunContext, node: string): LoopState | undefined =>
   context.loops[node] ?? Object.values(context.loops).find((loop) => loop.nodes?.includes(node));
 
 interface JoinState {
