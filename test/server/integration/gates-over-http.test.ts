@@ -14,7 +14,7 @@ let server: RealServer;
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sopstate-gates-'));
-  for (const name of ['approval-gate-api', 'wait-n'])
+  for (const name of ['approval-gate-api', 'wait-n', 'wait-any'])
     copyFileSync(join(SEMANTICS, `${name}.osop.yaml`), join(dir, `${name}.osop.yaml`));
   server = await startRealServer({ workflowsDir: dir, allowCli: true });
 });
@@ -109,5 +109,18 @@ describe('wait_n over HTTP', () => {
     expect(nodesWith(result.events, 'node.failed')).toEqual(['mirror_us']);
     expect(nodesWith(result.events, 'node.completed')).toContain('publish');
     await expectValidOsoplog(runId);
+  }, 30_000);
+});
+
+describe('wait_any over HTTP', () => {
+  it('completes with the branch that arrived after the failed one, and stops the third', async () => {
+    const runId = await startRunOver(server, 'wait-any');
+    const result = await streamRun(server.url, runId);
+    expect(result.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+    expect(nodesWith(result.events, 'node.failed')).toEqual(['mirror_eu']);
+    expect(nodesWith(result.events, 'node.completed')).toEqual(expect.arrayContaining(['mirror_us', 'publish']));
+    expect(nodesWith(result.events, 'node.skipped')).toContain('mirror_ap');
+    const log = await expectValidOsoplog(runId);
+    expect(log.status).toBe('COMPLETED');
   }, 30_000);
 });
