@@ -9,6 +9,7 @@ import { normalizeInputs } from './normalize-inputs.ts';
 import { normalizeNode } from './normalize-node.ts';
 import { declaredOutputNames } from './normalize-outputs.ts';
 import { normalizeRetry, normalizeTimeout } from './normalize-policy.ts';
+import { normalizeWorkflowSecurity } from './normalize-security.ts';
 import { outputFieldsByNode } from './output-fields.ts';
 import { warnRecordedFields } from './recorded-fields.ts';
 import { validateReferences } from './validate-references.ts';
@@ -154,6 +155,7 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
     const node = producers.get(name);
     return node ? { namespace: 'outputs', path: [node, name] } : { namespace: 'inputs', path: [name] };
   };
+  context.security = normalizeWorkflowSecurity(data, context);
   const inputs = normalizeInputs(data.inputs, context);
   context.inputNames = new Set(inputs.map((input) => input.name));
   rawNodes.forEach((raw, index) => validateRuntime(raw, index, context));

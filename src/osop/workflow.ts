@@ -116,6 +116,9 @@ export interface ApprovalGate {
   timeoutMs?: number;
   /** What a timeout means: `reject` (the node fails, code `approval_timeout`) or `approve` (the node runs). */
   onTimeout: 'reject' | 'approve';
+  /** Why the node's `security` asks for the gate (`risk_level high`), when it does. */
+  reason?: string;
+  riskLevel?: string;
 }
 
 export interface WorkflowNode {

@@ -12,6 +12,7 @@ import { schemaValidator } from '../../src/osop/schema-verdict.ts';
 const GATED = 'test/fixtures/semantics/approval-gate-api.osop.yaml';
 const WAIT_N = 'test/fixtures/semantics/wait-n.osop.yaml';
 const WAIT_ANY = 'test/fixtures/semantics/wait-any.osop.yaml';
+const RISKY = 'test/fixtures/semantics/security-risk-gate.osop.yaml';
 
 async function runCli(file: string, extra: Partial<RunFlags>, io: Partial<RunIO> = {}) {
   const out: string[] = [];
@@ -98,5 +99,45 @@ describe('sopstate run: wait_any whose first branch to finish failed', () => {
     expect(types(events)).toContain('node.completed publish');
     expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
     await expectValidOsoplog(logDir);
+  });
+});
+
+describe('sopstate run: security asks for approval', () => {
+  it('waits at the high-risk node and at the one holding a listed permission, not at the one that opts out', async () => {
+    const { code, events, logDir } = await runCli(RISKY, { json: true, approve: ['create_customer', 'refund_all'] });
+    expect(code).toBe(0);
+    const waiting = events.filter((event) => event.type === 'human.waiting');
+    expect(waiting.map((event) => event.node)).toEqual(['create_customer', 'refund_all']);
+    expect(waiting[0]).toMatchObject({
+      prompt:
+        'Approve POST /v1/customers before it runs (permission customers.write, listed in security.approval_required_for)',
+      details: { approval_gate: { reason: expect.stringContaining('customers.write') } },
+    });
+    expect(waiting[1]).toMatchObject({
+      prompt: 'Approve Refund every open charge before it runs (risk_level high)',
+      details: { approval_gate: { risk_level: 'high', reason: 'its security asks for approval: risk_level high' } },
+    });
+    const seen = types(events);
+    expect(seen.indexOf('node.started export_audit')).toBeGreaterThan(seen.indexOf('node.completed refund_all'));
+    expect(seen).toContain('node.completed export_audit');
+    expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+    await expectValidOsoplog(logDir);
+  });
+
+  it('asks at a terminal; a no at the high-risk node fails the run before it runs', async () => {
+    const questions: string[] = [];
+    const { code, stdout, logDir } = await runCli(
+      RISKY,
+      {},
+      { ask: async (question) => (questions.push(question), question.includes('refund_all') ? 'n' : 'y') },
+    );
+    expect(questions).toEqual(['Approve create_customer? [y/N] ', 'Approve refund_all? [y/N] ']);
+    expect(code).toBe(1);
+    expect(stdout).not.toContain('refunded');
+    const log = await expectValidOsoplog(logDir);
+    expect(log.status).toBe('FAILED');
+    const records = log.node_records as Array<Record<string, unknown>>;
+    expect(records.find((record) => record.node_id === 'refund_all')).toMatchObject({ status: 'FAILED' });
+    expect(records.find((record) => record.node_id === 'export_audit')).toMatchObject({ status: 'SKIPPED' });
   });
 });

@@ -14,7 +14,7 @@ let server: RealServer;
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sopstate-gates-'));
-  for (const name of ['approval-gate-api', 'wait-n', 'wait-any'])
+  for (const name of ['approval-gate-api', 'wait-n', 'wait-any', 'security-risk-gate'])
     copyFileSync(join(SEMANTICS, `${name}.osop.yaml`), join(dir, `${name}.osop.yaml`));
   server = await startRealServer({ workflowsDir: dir, allowCli: true });
 });
@@ -122,5 +122,24 @@ describe('wait_any over HTTP', () => {
     expect(nodesWith(result.events, 'node.skipped')).toContain('mirror_ap');
     const log = await expectValidOsoplog(runId);
     expect(log.status).toBe('COMPLETED');
+  }, 30_000);
+});
+
+describe('security asks for approval over HTTP', () => {
+  it('waits at the high-risk node with its risk level in the details, and lets the opted-out node run', async () => {
+    const runId = await startRunOver(server, 'security-risk-gate');
+    const waited: RunEvent[] = [];
+    const result = await streamRun(server.url, runId, {
+      onEvent: (event) => {
+        if (event.type !== 'human.waiting') return;
+        waited.push(event);
+        void server.post(`/api/runs/${runId}/signal`, { node: event.node, decision: 'approved' });
+      },
+    });
+    expect(waited.map((event) => ('node' in event ? event.node : ''))).toEqual(['create_customer', 'refund_all']);
+    expect(waited[1]).toMatchObject({ details: { approval_gate: { risk_level: 'high' } } });
+    expect(result.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+    expect(nodesWith(result.events, 'node.completed')).toEqual(['create_customer', 'refund_all', 'export_audit']);
+    await expectValidOsoplog(runId);
   }, 30_000);
 });
