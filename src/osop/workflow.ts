@@ -133,6 +133,8 @@ export interface WorkflowNode {
   retry?: RetryPolicy;
   timeoutMs?: number;
   approvalGate?: ApprovalGate;
+  /** `idempotency.key`: the Idempotency-Key of its Stripe POSTs instead of `<run id>:<node id>:<visit>`. */
+  idempotencyKey?: Template;
   maxIterations: number;
   /** `x-sample`: outputs a dry run completes with. */
   sample?: Record<string, unknown>;

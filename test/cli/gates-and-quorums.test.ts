@@ -13,6 +13,7 @@ const GATED = 'test/fixtures/semantics/approval-gate-api.osop.yaml';
 const WAIT_N = 'test/fixtures/semantics/wait-n.osop.yaml';
 const WAIT_ANY = 'test/fixtures/semantics/wait-any.osop.yaml';
 const RISKY = 'test/fixtures/semantics/security-risk-gate.osop.yaml';
+const KEYED = 'test/fixtures/semantics/idempotency-template.osop.yaml';
 
 async function runCli(file: string, extra: Partial<RunFlags>, io: Partial<RunIO> = {}) {
   const out: string[] = [];
@@ -139,5 +140,28 @@ describe('sopstate run: security asks for approval', () => {
     const records = log.node_records as Array<Record<string, unknown>>;
     expect(records.find((record) => record.node_id === 'refund_all')).toMatchObject({ status: 'FAILED' });
     expect(records.find((record) => record.node_id === 'export_audit')).toMatchObject({ status: 'SKIPPED' });
+  });
+});
+
+describe('sopstate run: idempotency.key is the Idempotency-Key', () => {
+  it('sends the resolved key on both visits, and Stripe answers the second with the first answer', async () => {
+    const { code, events, logDir } = await runCli(KEYED, { json: true, input: ['order_id=order-77'] });
+    expect(code).toBe(0);
+    const requests = events.filter((event) => event.type === 'node.request' && event.node === 'create_customer');
+    expect(requests.map((event) => (event.type === 'node.request' ? event.headers?.['Idempotency-Key'] : ''))).toEqual([
+      'customer-order-77',
+      'customer-order-77',
+    ]);
+    const responses = events.filter((event) => event.type === 'node.response' && event.node === 'create_customer');
+    expect(responses.map((event) => event.type === 'node.response' && event.replayed === true)).toEqual([false, true]);
+    const ids = events.flatMap((event) =>
+      event.type === 'node.completed' && event.node === 'create_customer'
+        ? [(event.outputs as { customer_id?: string }).customer_id]
+        : [],
+    );
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toMatch(/^cus_/);
+    expect(ids[1]).toBe(ids[0]);
+    await expectValidOsoplog(logDir);
   });
 });

@@ -14,7 +14,7 @@ let server: RealServer;
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sopstate-gates-'));
-  for (const name of ['approval-gate-api', 'wait-n', 'wait-any', 'security-risk-gate'])
+  for (const name of ['approval-gate-api', 'wait-n', 'wait-any', 'security-risk-gate', 'idempotency-template'])
     copyFileSync(join(SEMANTICS, `${name}.osop.yaml`), join(dir, `${name}.osop.yaml`));
   server = await startRealServer({ workflowsDir: dir, allowCli: true });
 });
@@ -141,5 +141,45 @@ describe('security asks for approval over HTTP', () => {
     expect(result.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
     expect(nodesWith(result.events, 'node.completed')).toEqual(['create_customer', 'refund_all', 'export_audit']);
     await expectValidOsoplog(runId);
+  }, 30_000);
+});
+
+describe('idempotency.key over HTTP', () => {
+  const customersOf = (events: RunEvent[]) =>
+    events.flatMap((event) =>
+      event.type === 'node.completed' && event.node === 'create_customer'
+        ? [(event.outputs as { customer_id?: string }).customer_id]
+        : [],
+    );
+  const replays = (events: RunEvent[]) =>
+    events.filter((event) => event.type === 'node.response' && event.replayed === true).length;
+
+  it('gives a second run for the same order the first run’s customer, and another order its own', async () => {
+    const first = await streamRun(server.url, await startRunOver(server, 'idempotency-template', { order_id: 'o-9' }));
+    const again = await streamRun(server.url, await startRunOver(server, 'idempotency-template', { order_id: 'o-9' }));
+    const other = await streamRun(server.url, await startRunOver(server, 'idempotency-template', { order_id: 'o-10' }));
+    for (const run of [first, again, other])
+      expect(run.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+    const [customer] = customersOf(first.events);
+    expect(customer).toMatch(/^cus_/);
+    expect(customersOf(first.events)).toEqual([customer, customer]);
+    expect(replays(first.events)).toBe(1);
+    expect(customersOf(again.events)).toEqual([customer, customer]);
+    expect(replays(again.events)).toBe(2);
+    expect(customersOf(other.events)[0]).not.toBe(customer);
+    await expectValidOsoplog(again.events[0].runId);
+  }, 30_000);
+
+  it('fails the node before any call when a part of the key is empty', async () => {
+    const runId = await startRunOver(server, 'idempotency-template', { order_id: '' });
+    const result = await streamRun(server.url, runId);
+    expect(result.events.at(-1)).toMatchObject({ type: 'run.failed', status: 'FAILED' });
+    expect(nodesWith(result.events, 'node.request')).toEqual([]);
+    expect(result.events.find((event) => event.type === 'node.failed')).toMatchObject({
+      node: 'create_customer',
+      error: { code: 'idempotency_key', message: expect.stringContaining('${inputs.order_id} is empty') },
+    });
+    const log = await expectValidOsoplog(runId);
+    expect(log.status).toBe('FAILED');
   }, 30_000);
 });
