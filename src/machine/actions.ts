@@ -12,7 +12,13 @@ import {
   type NodeParams,
 } from './guards.ts';
 import { LOOP_NEXT, type TakenEdge } from './route.ts';
-import { DURABLE_EVENT, LIMIT_EVENT, type MachineEvent, type ProvidedNodeActor } from './actor-events.ts';
+import {
+  COST_LIMIT_EVENT,
+  DURABLE_EVENT,
+  LIMIT_EVENT,
+  type MachineEvent,
+  type ProvidedNodeActor,
+} from './actor-events.ts';
 import { workflowIndex } from './workflow-index.ts';
 
 export type EdgeTakenEmitted = TakenEdge & { type: 'edge.taken' };
@@ -182,6 +188,9 @@ export function createActions(workflow: Workflow) {
       error: { message: `workflow timed out after ${Math.round((workflow.timeoutMs ?? 0) / 1000)}s`, code: 'timeout' },
     })),
     cancelRun: update(() => ({ error: { message: 'run cancelled', code: 'cancelled' } })),
+    costLimitRun: update(({ event }) =>
+      event.type === COST_LIMIT_EVENT ? { error: { message: event.error.message, code: event.error.code } } : {},
+    ),
     limitRun: update(({ event }) =>
       event.type === LIMIT_EVENT ? { error: { message: event.error.message, code: event.error.code } } : {},
     ),

@@ -12,12 +12,13 @@ import { UNCERTAIN_WINDOW_MS } from '../adapters/uncertain.ts';
 import { resolveTemplate, TemplateError, templateReferences } from '../osop/template.ts';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
 import type { DurableNodeState, NodeActorError, NodeActorInput, NodeActorOutput, NodeActors } from './actor-events.ts';
+import { checkNodeBudget } from './cost-budget.ts';
 import { LostSecretError } from './output-secrets.ts';
 import { toPlainJson } from './plain-json.ts';
 import { runServicesOf, type NodeActorDeps } from './run-services.ts';
 import { workflowIndex } from './workflow-index.ts';
 import { createStreamMasker } from '../util/redact.ts';
-import type { RunEventBody } from '../events/run-event.ts';
+import type { AiMetadata, RunEventBody } from '../events/run-event.ts';
 import { errorMessage } from '../util/error-message.ts';
 
 /** Outputs live in the run's context and every persisted snapshot: one node may add at most this much. */
@@ -185,6 +186,8 @@ async function runNode(
   };
   const started = deps.clock();
   let attempt = 1;
+  // What the call reported spending, kept for node.failed when the visit fails after it (over its cost budget).
+  let spent: AiMetadata | undefined;
   deps.inFlight.set(node.id, { visit: input.visit });
   emit({ type: 'node.started', node: node.id, nodeType: node.type, visit: input.visit, attempt });
   try {
@@ -216,6 +219,8 @@ async function runNode(
       ...durable,
     });
     flushStream();
+    spent = result.ai ? deps.redact(result.ai) : undefined;
+    checkNodeBudget(node, result.ai);
     const finishedAt = deps.clock();
     const durationMs = finishedAt - started;
     // Outputs live in the persisted snapshot: keep them plain JSON, redacted once for the event and the context alike.
@@ -242,7 +247,8 @@ async function runNode(
     const finishedAt = deps.clock();
     const durationMs = finishedAt - started;
     const info = deps.redact(error.toInfo());
-    emit({ type: 'node.failed', node: node.id, visit: input.visit, durationMs, error: info }, true);
+    const ai = spent ? { ai: spent } : {};
+    emit({ type: 'node.failed', node: node.id, visit: input.visit, durationMs, error: info, ...ai }, true);
     const uncertain = error.indeterminate ? { indeterminate: true } : {};
     const { message } = info;
     const actorError: NodeActorError = {

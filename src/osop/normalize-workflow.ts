@@ -5,6 +5,7 @@ import { entryNodes, secretsUsed, unreachableNodes } from './graph.ts';
 import { WORKFLOW_KEYS, warnUnknownKeys } from './known-keys.ts';
 import { applyLoopBounds } from './loop-bounds.ts';
 import { normalizeEdge } from './normalize-edges.ts';
+import { normalizeCost } from './normalize-cost.ts';
 import { normalizeInputs } from './normalize-inputs.ts';
 import { normalizeNode } from './normalize-node.ts';
 import { declaredOutputNames } from './normalize-outputs.ts';
@@ -186,6 +187,7 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
   }
   const retry = normalizeRetry(data, [], context.sink);
   const timeoutMs = normalizeTimeout(data, [], context.sink);
+  const cost = normalizeCost(data, [], context.sink);
   if (context.sink.hasErrors || !osopVersion || !id || !name) return undefined;
   return {
     file: context.file,
@@ -200,6 +202,7 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
     edges,
     ...(retry ? { retry } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(cost ? { cost } : {}),
     start,
   };
 }

@@ -1,6 +1,6 @@
 // Issue 17 through `sopstate run`: an approval gate on an api node prompts like a human node; wait_n and wait_any
 // survive a failed branch.
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ const WAIT_N = 'test/fixtures/semantics/wait-n.osop.yaml';
 const WAIT_ANY = 'test/fixtures/semantics/wait-any.osop.yaml';
 const RISKY = 'test/fixtures/semantics/security-risk-gate.osop.yaml';
 const KEYED = 'test/fixtures/semantics/idempotency-template.osop.yaml';
+const BUDGET = 'test/fixtures/semantics/cost-budget.osop.yaml';
 
 async function runCli(file: string, extra: Partial<RunFlags>, io: Partial<RunIO> = {}) {
   const out: string[] = [];
@@ -163,5 +164,80 @@ describe('sopstate run: idempotency.key is the Idempotency-Key', () => {
     expect(ids[0]).toMatch(/^cus_/);
     expect(ids[1]).toBe(ids[0]);
     await expectValidOsoplog(logDir);
+  });
+});
+
+/** The budget fixture with one piece replaced, written where a run can read it. */
+async function budgetVariant(...pairs: Array<[string, string]>): Promise<string> {
+  let text = await readFile(BUDGET, 'utf8');
+  for (const [from, to] of pairs) {
+    expect(text).toContain(from);
+    text = text.replace(from, to);
+  }
+  const file = join(await mkdtemp(join(tmpdir(), 'run-budget-')), 'cost-budget.osop.yaml');
+  await writeFile(file, text);
+  return file;
+}
+
+describe('sopstate run: cost budgets', () => {
+  it('ends COST_LIMIT once the nodes spent more tokens than the workflow allows, before the next node', async () => {
+    const { code, stdout, logDir } = await runCli(BUDGET, {});
+    expect(code).toBe(1);
+    expect(stdout).toContain('✖ COST_LIMIT');
+    expect(stdout).toContain('stopped over budget: the run spent 86 tokens, over max_tokens 60');
+    expect(stdout).toContain('nodes: 2 completed, 0 failed, 1 skipped');
+    const log = await expectValidOsoplog(logDir);
+    expect(log.status).toBe('COST_LIMIT');
+    const records = log.node_records as Array<Record<string, unknown>>;
+    expect(records.map((record) => [record.node_id, record.status])).toEqual([
+      ['outline', 'COMPLETED'],
+      ['draft', 'COMPLETED'],
+      ['polish', 'SKIPPED'],
+    ]);
+  });
+
+  it('counts dollars from the model’s price: a max_usd below the first step’s spend stops after it', async () => {
+    const file = await budgetVariant(['  max_usd: 5', '  max_usd: 0.0001']);
+    const { code, events, logDir } = await runCli(file, { json: true });
+    expect(code).toBe(1);
+    expect(events.at(-1)).toMatchObject({
+      type: 'run.failed',
+      status: 'COST_LIMIT',
+      error: { code: 'cost_limit', message: expect.stringContaining('$0.0001, over max_usd $0.0001') },
+    });
+    expect(types(events)).not.toContain('node.started draft');
+    expect((await expectValidOsoplog(logDir)).status).toBe('COST_LIMIT');
+  });
+
+  it('fails a node that spent more than its own cost.max_tokens, its tokens still counted', async () => {
+    const file = await budgetVariant(
+      ['  max_tokens: 60', '  max_tokens: 1000'],
+      ['    name: Draft the note\n', '    name: Draft the note\n    cost: { max_tokens: 40 }\n'],
+    );
+    const { code, events, logDir } = await runCli(file, { json: true });
+    expect(code).toBe(1);
+    expect(events.find((event) => event.type === 'node.failed')).toMatchObject({
+      node: 'draft',
+      error: { code: 'cost_limit', message: 'draft spent 55 tokens, over max_tokens 40 (its cost budget)' },
+      ai: { prompt_tokens: 25, completion_tokens: 30 },
+    });
+    expect(events.at(-1)).toMatchObject({ type: 'run.failed', status: 'FAILED' });
+    const log = await expectValidOsoplog(logDir);
+    const draft = (log.node_records as Array<Record<string, unknown>>).find((record) => record.node_id === 'draft');
+    expect(draft).toMatchObject({ status: 'FAILED', ai_metadata: { prompt_tokens: 25 } });
+  });
+
+  it('ends COST_LIMIT when the failed node’s tokens take the run over the workflow’s budget', async () => {
+    const file = await budgetVariant([
+      '    name: Draft the note\n',
+      '    name: Draft the note\n    cost: { max_tokens: 40 }\n',
+    ]);
+    const { code, events } = await runCli(file, { json: true });
+    expect(code).toBe(1);
+    expect(events.at(-1)).toMatchObject({
+      type: 'run.failed',
+      status: 'COST_LIMIT',
+      error: { message: expect.stringContaining('86 tokens, over max_tokens 60') },
+    });
   });
 });

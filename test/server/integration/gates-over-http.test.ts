@@ -14,7 +14,14 @@ let server: RealServer;
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sopstate-gates-'));
-  for (const name of ['approval-gate-api', 'wait-n', 'wait-any', 'security-risk-gate', 'idempotency-template'])
+  for (const name of [
+    'approval-gate-api',
+    'wait-n',
+    'wait-any',
+    'security-risk-gate',
+    'idempotency-template',
+    'cost-budget',
+  ])
     copyFileSync(join(SEMANTICS, `${name}.osop.yaml`), join(dir, `${name}.osop.yaml`));
   server = await startRealServer({ workflowsDir: dir, allowCli: true });
 });
@@ -181,5 +188,25 @@ describe('idempotency.key over HTTP', () => {
     });
     const log = await expectValidOsoplog(runId);
     expect(log.status).toBe('FAILED');
+  }, 30_000);
+});
+
+describe('a cost budget over HTTP', () => {
+  it('ends the run COST_LIMIT after the node that crossed it, lists it under that status, and records it', async () => {
+    const runId = await startRunOver(server, 'cost-budget');
+    const result = await streamRun(server.url, runId);
+    expect(result.events.at(-1)).toMatchObject({
+      type: 'run.failed',
+      status: 'COST_LIMIT',
+      error: { code: 'cost_limit', message: expect.stringContaining('86 tokens, over max_tokens 60') },
+    });
+    expect(nodesWith(result.events, 'node.completed')).toEqual(['outline', 'draft']);
+    expect(nodesWith(result.events, 'node.started')).not.toContain('polish');
+    const listed = (await (await fetch(`${server.url}/api/runs?status=COST_LIMIT`)).json()) as {
+      runs: Array<{ id: string; status: string }>;
+    };
+    expect(listed.runs.find((run) => run.id === runId)).toMatchObject({ status: 'COST_LIMIT' });
+    const log = await expectValidOsoplog(runId);
+    expect(log.status).toBe('COST_LIMIT');
   }, 30_000);
 });
