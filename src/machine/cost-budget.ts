@@ -57,6 +57,14 @@ export function checkNodeBudget(node: WorkflowNode, ai: AiMetadata | undefined):
   if (over) throw new NodeError(`${node.id} spent ${over} (its cost budget)`, { code: 'cost_limit' });
 }
 
+/** The `.osoplog` root `cost`: dollars by node (priced ones), tokens in all, and the nodes nothing priced. */
+export interface CostRecord {
+  total_usd: number;
+  total_tokens: number;
+  breakdown: Array<{ node_id: string; cost_usd: number; tokens: number }>;
+  unpriced_nodes?: string[];
+}
+
 export interface CostLimitError {
   message: string;
   code: 'cost_limit';
@@ -69,6 +77,7 @@ export class CostWatch {
   readonly #trip: (error: CostLimitError) => void;
   readonly #warn: (message: string) => void;
   readonly #unpriced = new Set<string>();
+  readonly #byNode = new Map<string, { usd?: number; tokens: number }>();
   #tokens = 0;
   #usd = 0;
   #tripped = false;
@@ -82,7 +91,7 @@ export class CostWatch {
 
   /** A resumed run's stored events: counted, never tripping (the run they belong to was still within budget). */
   replay(events: readonly RunEvent[]): void {
-    for (const event of events) this.#count(event);
+    if (this.#budget) for (const event of events) this.#count(event);
   }
 
   observe(event: RunEvent): void {
@@ -94,6 +103,19 @@ export class CostWatch {
     this.#trip({ message: `the run spent ${over} (the workflow's cost budget)${node}`, code: 'cost_limit' });
   }
 
+  /** What a run with a budget spent, for the record; undefined without a budget or any spend. */
+  record(): CostRecord | undefined {
+    if (!this.#budget || this.#byNode.size === 0) return undefined;
+    const entries = [...this.#byNode];
+    const unpriced = entries.filter(([, spend]) => spend.usd === undefined).map(([node]) => node);
+    return {
+      total_usd: this.#usd,
+      total_tokens: this.#tokens,
+      breakdown: entries.map(([node, spend]) => ({ node_id: node, cost_usd: spend.usd ?? 0, tokens: spend.tokens })),
+      ...(unpriced.length > 0 ? { unpriced_nodes: unpriced } : {}),
+    };
+  }
+
   /** Whether the event spent anything. */
   #count(event: RunEvent): boolean {
     // A visit that failed over its own budget still spent its tokens: node.failed carries them.
@@ -101,6 +123,10 @@ export class CostWatch {
     const node = this.#nodes.get(event.node);
     if (!event.ai && (event.type === 'node.failed' || node?.cost?.estimatedUsd === undefined)) return false;
     const spend = spendOf(node, event.ai);
+    const kept = this.#byNode.get(event.node) ?? { tokens: 0 };
+    kept.tokens += spend.tokens;
+    if (spend.usd !== undefined) kept.usd = (kept.usd ?? 0) + spend.usd;
+    this.#byNode.set(event.node, kept);
     this.#tokens += spend.tokens;
     if (spend.usd !== undefined) this.#usd += spend.usd;
     else if (this.#budget?.maxUsd !== undefined && event.ai && !this.#unpriced.has(event.ai.model)) {

@@ -333,6 +333,7 @@ class RunSession {
       dryRun: this.#options.dryRun ?? false,
       inputs: context.inputs,
       emulated: this.#options.emulated,
+      cost: this.#costs.record(),
       ...(state === 'COMPLETED' ? {} : { error: error.message }),
     });
     try {

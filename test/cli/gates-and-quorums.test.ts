@@ -194,6 +194,15 @@ describe('sopstate run: cost budgets', () => {
       ['draft', 'COMPLETED'],
       ['polish', 'SKIPPED'],
     ]);
+    // claude-haiku-4-5 at $1 / $5 per million tokens: outline 13 in, 18 out; draft 25 in, 30 out.
+    expect(log.cost).toMatchObject({
+      total_tokens: 86,
+      breakdown: [
+        { node_id: 'outline', tokens: 31, cost_usd: expect.closeTo(0.000103, 9) },
+        { node_id: 'draft', tokens: 55, cost_usd: expect.closeTo(0.000175, 9) },
+      ],
+    });
+    expect(log.cost).toMatchObject({ total_usd: expect.closeTo(0.000278, 9) });
   });
 
   it('counts dollars from the model’s price: a max_usd below the first step’s spend stops after it', async () => {
