@@ -3,21 +3,7 @@
 import type { AiMetadata, RunEvent } from '../events/run-event.ts';
 import type { CostBudget, Workflow, WorkflowNode } from '../osop/workflow.ts';
 import { NodeError } from '../adapters/executor.ts';
-
-/**
- * Anthropic's list prices in US dollars per million input / output tokens, by model family (docs.anthropic.com,
- * "Pricing"). A model matched by none has no price: its spend in dollars comes from the node's `cost.estimated_usd`.
- */
-const PRICES: ReadonlyArray<[RegExp, number, number]> = [
-  [/^claude-opus-4-5(-\d{8})?$/, 5, 25],
-  [/^claude-opus-4(-0|-1)?(-\d{8})?$/, 15, 75],
-  [/^claude-3-opus/, 15, 75],
-  [/^claude-sonnet-4(-0|-5)?(-\d{8})?$/, 3, 15],
-  [/^claude-3-[57]-sonnet/, 3, 15],
-  [/^claude-haiku-4-5(-\d{8})?$/, 1, 5],
-  [/^claude-3-5-haiku/, 0.8, 4],
-  [/^claude-3-haiku/, 0.25, 1.25],
-];
+import { modelPrice } from '../util/model-prices.ts';
 
 export interface Spend {
   tokens: number;
@@ -28,8 +14,10 @@ export interface Spend {
 const tokensOf = (ai: AiMetadata) => ai.prompt_tokens + ai.completion_tokens;
 
 function priceOf(ai: AiMetadata): number | undefined {
-  const row = PRICES.find(([model]) => model.test(ai.model));
-  return row ? (ai.prompt_tokens * row[1] + ai.completion_tokens * row[2]) / 1_000_000 : undefined;
+  const price = modelPrice(ai.model);
+  return price
+    ? (ai.prompt_tokens * price.inputPerMillion + ai.completion_tokens * price.outputPerMillion) / 1_000_000
+    : undefined;
 }
 
 /** One visit's spend: tokens from `ai`; dollars from the model's price, else the node's declared estimate. */

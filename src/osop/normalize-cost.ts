@@ -3,6 +3,7 @@ import { type Raw } from './context.ts';
 import type { DiagnosticSink, DocPath } from './diagnostics.ts';
 import type { CostBudget } from './workflow.ts';
 import { isRecord } from '../util/is-record.ts';
+import { modelPrice } from '../util/model-prices.ts';
 
 /** Each budget field and the spellings published files use for it. */
 const FIELDS: ReadonlyArray<[keyof CostBudget, readonly string[]]> = [
@@ -45,5 +46,19 @@ export function normalizeCost(raw: Raw, path: DocPath, sink: DiagnosticSink): Co
         suggestion: whole ? `${key}: 20000` : `${key}: 0.5`,
       });
   }
+  warnUnpriced(raw, budget, at, sink);
   return Object.keys(budget).length > 0 ? budget : undefined;
+}
+
+/** A node's max_usd that nothing can count: an agent whose model has no price, with no estimate. */
+function warnUnpriced(raw: Raw, budget: CostBudget, at: DocPath, sink: DiagnosticSink): void {
+  if (budget.maxUsd === undefined || budget.estimatedUsd !== undefined || at.length === 1) return;
+  const model = isRecord(raw.runtime) ? raw.runtime.model : undefined;
+  if (raw.type === 'agent' && typeof model === 'string' && !model.includes('${') && modelPrice(model)) return;
+  sink.warning({
+    code: 'unpriced-cost',
+    path: at,
+    message: `max_usd cannot be counted here: ${raw.type === 'agent' ? `sopstate has no price for model ${String(model)}` : `a ${String(raw.type)} node has no price`}`,
+    suggestion: 'add cost.estimated_usd (what one visit costs), or budget it with max_tokens',
+  });
 }

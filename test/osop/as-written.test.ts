@@ -358,3 +358,49 @@ describe('idempotency.key (idempotency-template)', () => {
     );
   });
 });
+
+describe('cost budgets (cost-budget)', () => {
+  it('loads the workflow budget and no recorded-only warning', async () => {
+    const { workflow, diagnostics } = await valid('cost-budget');
+    expect(workflow.cost).toEqual({ maxTokens: 60, maxUsd: 5 });
+    expect(diagnostics.filter((d) => d.code === 'recorded-not-enforced')).toEqual([]);
+  });
+
+  it('refuses a budget that is not a positive amount, located at its key', () => {
+    const result = variant('cost-budget', '  max_tokens: 60', '  max_tokens: -1');
+    expect(errorsOf(result)).toMatchObject([
+      {
+        code: 'invalid-cost',
+        line: lineOf('cost-budget', 'max_tokens: 60'),
+        message: expect.stringContaining('whole number of tokens'),
+      },
+    ]);
+  });
+
+  it('warns at a node max_usd nothing can count: a model without a price and no estimate', () => {
+    const result = variant(
+      'cost-budget',
+      '      model: claude-haiku-4-5\n      max_tokens: 256\n      prompt: Outline',
+      '      model: claude-sonnet-9\n      max_tokens: 256\n      prompt: Outline',
+    );
+    expect(result.diagnostics.filter((d) => d.code === 'unpriced-cost')).toEqual([]);
+    const budgeted = variant(
+      'cost-budget',
+      '    name: Outline the note\n',
+      '    name: Outline the note\n    cost: { max_usd: 0.01 }\n',
+    );
+    expect(budgeted.diagnostics.filter((d) => d.code === 'unpriced-cost')).toEqual([]);
+    const unpriced = loadWorkflowText(
+      textOf('cost-budget')
+        .replace('    name: Outline the note\n', '    name: Outline the note\n    cost: { max_usd: 0.01 }\n')
+        .replace(
+          '      model: claude-haiku-4-5\n      max_tokens: 256\n      prompt: Outline',
+          '      model: claude-sonnet-9\n      max_tokens: 256\n      prompt: Outline',
+        ),
+      fixture('cost-budget'),
+    );
+    expect(unpriced.diagnostics.find((d) => d.code === 'unpriced-cost')?.message).toBe(
+      'max_usd cannot be counted here: sopstate has no price for model claude-sonnet-9',
+    );
+  });
+});
