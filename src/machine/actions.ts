@@ -12,14 +12,9 @@ import {
   type NodeParams,
 } from './guards.ts';
 import { LOOP_NEXT, type TakenEdge } from './route.ts';
-import {
-  COST_LIMIT_EVENT,
-  DURABLE_EVENT,
-  LIMIT_EVENT,
-  type MachineEvent,
-  type ProvidedNodeActor,
-} from './actor-events.ts';
+import { DURABLE_EVENT, LIMIT_EVENT, type MachineEvent, type ProvidedNodeActor } from './actor-events.ts';
 import { workflowIndex } from './workflow-index.ts';
+import { COST_LIMIT_EVENT } from './actor-events.ts';
 
 export type EdgeTakenEmitted = TakenEdge & { type: 'edge.taken' };
 /** A node whose outgoing condition could not be evaluated: the runner reports it as the node's failure. */
