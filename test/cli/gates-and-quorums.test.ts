@@ -236,6 +236,20 @@ describe('sopstate run: cost budgets', () => {
     expect(draft).toMatchObject({ status: 'FAILED', ai_metadata: { prompt_tokens: 25 } });
   });
 
+  it('fails a node whose visit cost more dollars than its own cost.max_usd, at the model’s price', async () => {
+    const file = await budgetVariant(
+      ['  max_tokens: 60', '  max_tokens: 1000'],
+      ['    name: Draft the note\n', '    name: Draft the note\n    cost: { max_usd: 0.0001 }\n'],
+    );
+    const { code, events } = await runCli(file, { json: true });
+    expect(code).toBe(1);
+    expect(events.find((event) => event.type === 'node.failed')).toMatchObject({
+      node: 'draft',
+      error: { code: 'cost_limit', message: 'draft spent $0.0002, over max_usd $0.0001 (its cost budget)' },
+    });
+    expect(types(events)).not.toContain('node.started polish');
+  });
+
   it('ends COST_LIMIT when the failed node’s tokens take the run over the workflow’s budget', async () => {
     const file = await budgetVariant([
       '    name: Draft the note\n',
