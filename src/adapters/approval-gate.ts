@@ -26,6 +26,8 @@ function detailsOf({ node, runtime }: ApprovalWait): Record<string, unknown> {
     ...request,
     approval_gate: {
       node_type: node.type,
+      ...(gate.reason ? { reason: `its security asks for approval: ${gate.reason}` } : {}),
+      ...(gate.riskLevel ? { risk_level: gate.riskLevel } : {}),
       ...(gate.approvers ? { approvers: gate.approvers } : {}),
       ...(gate.approverRole ? { approver_role: gate.approverRole } : {}),
       ...(gate.timeoutMs ? { timeout: formatDuration(gate.timeoutMs), on_timeout: gate.onTimeout } : {}),
@@ -38,7 +40,8 @@ export async function awaitApproval(wait: ApprovalWait): Promise<void> {
   const { node, signal } = wait;
   const gate = node.approvalGate;
   if (!gate) return;
-  const prompt = gate.prompt ?? node.description ?? `Approve ${node.name} before it runs`;
+  const because = gate.reason ? ` (${gate.reason})` : '';
+  const prompt = gate.prompt ?? node.description ?? `Approve ${node.name} before it runs${because}`;
   wait.emit({ type: 'human.waiting', node: node.id, prompt, details: detailsOf(wait) });
   const controller = new AbortController();
   const abortFromOuter = () => controller.abort(signal.reason);

@@ -1,4 +1,5 @@
-// The Idempotency-Key of one visit of one node: `<run id>:<node id>:<visit>`, ASCII and at most 255 characters.
+// The Idempotency-Key of one visit of one node: `<run id>:<node id>:<visit>`, or the node's own `idempotency.key`
+// resolved; ASCII and at most 255 characters.
 import { createHash } from 'node:crypto';
 
 /** Stripe's limit on Idempotency-Key. */
@@ -27,4 +28,18 @@ export function idempotencyKeyFor(runId: string, nodeId: string, visit: number):
   const shortRun = shorten(run, runId, 100);
   const room = MAX_IDEMPOTENCY_KEY - shortRun.length - 1 - suffix.length;
   return `${shortRun}:${shorten(node, nodeId, room)}${suffix}`;
+}
+
+/**
+ * A node's own key, its resolved `idempotency.key`: printable ASCII as written, anything else percent-encoded, too long
+ * a key cut and ended with a hash of the whole. Undefined when it resolved to nothing (an empty text, null).
+ */
+export function writtenIdempotencyKey(value: unknown): string | undefined {
+  const text =
+    value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (text.trim() === '') return undefined;
+  const key = asciiPart(text);
+  return key.length <= MAX_IDEMPOTENCY_KEY
+    ? key
+    : `${key.slice(0, MAX_IDEMPOTENCY_KEY - HASH_CHARS - 1)}~${digest(text)}`;
 }

@@ -12,15 +12,16 @@ export function summarizeRun(events: RunEvent[]): string {
   let completionTokens = 0;
   let durationMs: number | undefined;
   let osoplog: string | undefined;
+  let overBudget: string | undefined;
   for (const event of events) {
-    if (event.type === 'node.completed') {
-      ended.set(event.node, 'completed');
-      if (event.ai) {
-        promptTokens += event.ai.prompt_tokens;
-        completionTokens += event.ai.completion_tokens;
-      }
-    }
+    if (event.type === 'node.completed') ended.set(event.node, 'completed');
     if (event.type === 'node.failed') ended.set(event.node, 'failed');
+    // A visit that failed over its cost budget still spent its tokens.
+    if ((event.type === 'node.completed' || event.type === 'node.failed') && event.ai) {
+      promptTokens += event.ai.prompt_tokens;
+      completionTokens += event.ai.completion_tokens;
+    }
+    if (event.type === 'run.failed' && event.status === 'COST_LIMIT') overBudget = event.error.message;
     if (event.type === 'node.skipped' && !ended.has(event.node)) ended.set(event.node, 'skipped');
     if (event.type === 'node.request' && STRIPE_PATH.test(event.url) && !event.url.includes('/messages')) stripeCalls++;
     if (event.type === 'node.response' && event.replayed) replayed++;
@@ -31,6 +32,7 @@ export function summarizeRun(events: RunEvent[]): string {
     `  nodes: ${count('completed')} completed, ${count('failed')} failed, ${count('skipped')} skipped`,
     `  Stripe calls: ${stripeCalls}${replayed ? ` (${replayed} idempotent replays)` : ''}`,
     `  Claude tokens: ${promptTokens} in, ${completionTokens} out`,
+    ...(overBudget ? [`  stopped over budget: ${overBudget}`] : []),
     ...(durationMs === undefined ? [] : [`  duration: ${formatDuration(durationMs)}`]),
     ...(osoplog ? [`  record: ${osoplog}`] : []),
   ];

@@ -1,7 +1,8 @@
 // Everything a user sees of a run is a RunEvent: stored, streamed over SSE, printed, turned into the .osoplog.
 import type { EdgeMode } from './edge-mode.ts';
 
-export type RunStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'TIMEOUT' | 'CANCELLED' | 'DRY_RUN';
+/** COST_LIMIT: the run's spend passed the workflow's `cost` budget (docs/semantics.md). */
+export type RunStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'TIMEOUT' | 'COST_LIMIT' | 'CANCELLED' | 'DRY_RUN';
 
 export interface ErrorInfo {
   message: string;
@@ -72,7 +73,15 @@ export type RunEventBody =
       outputs: Record<string, unknown>;
       ai?: AiMetadata;
     }
-  | { type: 'node.failed'; node: string; visit: number; durationMs: number; error: ErrorInfo }
+  | {
+      type: 'node.failed';
+      node: string;
+      visit: number;
+      durationMs: number;
+      error: ErrorInfo;
+      /** What a visit that failed after its call still spent (one over its cost budget). */
+      ai?: AiMetadata;
+    }
   | { type: 'node.skipped'; node: string; reason?: string }
   | { type: 'edge.taken'; from: string; to: string; mode: EdgeMode; condition?: string }
   | { type: 'agent.delta'; node: string; text: string }
@@ -86,7 +95,7 @@ export type RunEventBody =
   | { type: 'run.completed'; status: 'COMPLETED' | 'DRY_RUN'; durationMs: number; osoplog?: string }
   | {
       type: 'run.failed';
-      status: 'FAILED' | 'TIMEOUT' | 'CANCELLED';
+      status: 'FAILED' | 'TIMEOUT' | 'COST_LIMIT' | 'CANCELLED';
       durationMs: number;
       error: ErrorInfo;
       osoplog?: string;

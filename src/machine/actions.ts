@@ -14,6 +14,7 @@ import {
 import type { TakenEdge } from './route.ts';
 import { DURABLE_EVENT, LIMIT_EVENT, type MachineEvent, type ProvidedNodeActor } from './actor-events.ts';
 import { workflowIndex } from './workflow-index.ts';
+import { COST_LIMIT_EVENT } from './actor-events.ts';
 
 export type EdgeTakenEmitted = TakenEdge & { type: 'edge.taken' };
 /** A node whose outgoing condition could not be evaluated: the runner reports it as the node's failure. */
@@ -184,6 +185,9 @@ export function createActions(workflow: Workflow) {
       error: { message: `workflow timed out after ${Math.round((workflow.timeoutMs ?? 0) / 1000)}s`, code: 'timeout' },
     })),
     cancelRun: update(() => ({ error: { message: 'run cancelled', code: 'cancelled' } })),
+    costLimitRun: update(({ event }) =>
+      event.type === COST_LIMIT_EVENT ? { error: { message: event.error.message, code: event.error.code } } : {},
+    ),
     limitRun: update(({ event }) =>
       event.type === LIMIT_EVENT ? { error: { message: event.error.message, code: event.error.code } } : {},
     ),

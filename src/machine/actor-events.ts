@@ -1,5 +1,6 @@
 // The contract between the compiled machine and the actors that run nodes (the runner's, or a path walker's synthetic events).
 import type { PromiseActorLogic } from 'xstate';
+import type { CostLimitError } from './cost-budget.ts';
 import type { LimitError } from './run-limits.ts';
 
 /** What every node actor receives as `input`. JSON only: it is part of the persisted snapshot. */
@@ -102,12 +103,16 @@ export const TIMEOUT_EVENT = 'run.timeout';
 /** The run passed one of its limits (events, output bytes): `{ type: LIMIT_EVENT, error: LimitError }`. */
 export const LIMIT_EVENT = 'run.limit';
 
+/** The run's spend passed the workflow's `cost` budget: `{ type: COST_LIMIT_EVENT, error: CostLimitError }`. */
+export const COST_LIMIT_EVENT = 'run.cost_limit';
+
 /** Every event the compiled machine handles: its node actors' results and what the runner sends. */
 export type MachineEvent =
   | NodeDoneEvent
   | NodeErrorEvent
   | DurableEvent
   | { type: typeof LIMIT_EVENT; error: LimitError }
+  | { type: typeof COST_LIMIT_EVENT; error: CostLimitError }
   | { type: typeof CANCEL_EVENT }
   | { type: typeof TIMEOUT_EVENT };
 

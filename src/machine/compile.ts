@@ -4,6 +4,7 @@ import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
 import { createActions, type MachineEmitted } from './actions.ts';
 import {
   CANCEL_EVENT,
+  COST_LIMIT_EVENT,
   DURABLE_EVENT,
   LIMIT_EVENT,
   TIMEOUT_EVENT,
@@ -23,7 +24,7 @@ import { forEachBodies } from './for-each-body.ts';
 export { CompileError } from './plan.ts';
 
 /** Top-level final states, by run status. */
-export const FINAL_STATES = ['COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED'] as const;
+export const FINAL_STATES = ['COMPLETED', 'FAILED', 'TIMEOUT', 'COST_LIMIT', 'CANCELLED'] as const;
 export type FinalState = (typeof FINAL_STATES)[number];
 
 const finalId = (state: FinalState) => `#run:${state}`;
@@ -300,7 +301,9 @@ export function compileWorkflow(workflow: Workflow) {
   const anywhere = instances(plan);
   const machineId = workflow.id.replace(/[.#]/g, '_');
   const states: StatesConfig = { ...scopeStates(workflow, plan, anywhere, machineId) };
-  for (const state of FINAL_STATES) states[state] = { id: `run:${state}`, type: 'final' };
+  // COST_LIMIT only where a budget can end the run: other workflows keep the machine (and the statechart) they had.
+  for (const state of FINAL_STATES)
+    if (state !== 'COST_LIMIT' || workflow.cost) states[state] = { id: `run:${state}`, type: 'final' };
   const config: WorkflowMachineConfig = {
     id: machineId,
     context: ({ input }) => initialContext(workflow, input),
@@ -312,6 +315,7 @@ export function compileWorkflow(workflow: Workflow) {
       [DURABLE_EVENT]: { actions: 'recordDurable' },
       [LIMIT_EVENT]: { target: finalId('FAILED'), actions: 'limitRun' },
       ...(workflow.timeoutMs ? { [TIMEOUT_EVENT]: { target: finalId('TIMEOUT'), actions: 'timeoutRun' } } : {}),
+      ...(workflow.cost ? { [COST_LIMIT_EVENT]: { target: finalId('COST_LIMIT'), actions: 'costLimitRun' } } : {}),
     },
   };
   return machineOfConfig(workflow, config);

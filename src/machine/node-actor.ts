@@ -5,19 +5,20 @@ import { NodeError, type Executor, type NodeExecution } from '../adapters/execut
 import { awaitApproval } from '../adapters/approval-gate.ts';
 import { createHumanExecutor } from '../adapters/human.ts';
 import { ANY_TYPE } from '../adapters/local.ts';
-import { idempotencyKeyFor } from '../adapters/idempotency-key.ts';
+import { idempotencyKeyFor, writtenIdempotencyKey } from '../adapters/idempotency-key.ts';
 import { retryPolicyFor, withRetry } from '../adapters/retry.ts';
 import { withTimeout } from '../adapters/timeout.ts';
 import { UNCERTAIN_WINDOW_MS } from '../adapters/uncertain.ts';
-import { resolveTemplate, TemplateError } from '../osop/template.ts';
+import { resolveTemplate, TemplateError, templateReferences } from '../osop/template.ts';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
 import type { DurableNodeState, NodeActorError, NodeActorInput, NodeActorOutput, NodeActors } from './actor-events.ts';
+import { checkNodeBudget } from './cost-budget.ts';
 import { LostSecretError } from './output-secrets.ts';
 import { toPlainJson } from './plain-json.ts';
 import { runServicesOf, type NodeActorDeps } from './run-services.ts';
 import { workflowIndex } from './workflow-index.ts';
 import { createStreamMasker } from '../util/redact.ts';
-import type { RunEventBody } from '../events/run-event.ts';
+import type { AiMetadata, RunEventBody } from '../events/run-event.ts';
 import { errorMessage } from '../util/error-message.ts';
 
 /** Outputs live in the run's context and every persisted snapshot: one node may add at most this much. */
@@ -45,15 +46,49 @@ function secretsFor(deps: NodeActorDeps): Record<string, string> {
   return { ...placeholders, ...deps.secrets };
 }
 
+const templateValues = (deps: NodeActorDeps, input: NodeActorInput) => ({
+  inputs: input.inputs,
+  outputs: input.outputs,
+  secrets: secretsFor(deps),
+  env: input.env,
+  metadata: input.metadata,
+  loop: input.loop,
+});
+
+/** The visit's Idempotency-Key: the node's `idempotency.key` resolved (an empty one fails the node), else the default. */
+function idempotencyKeyOf(deps: NodeActorDeps, node: WorkflowNode, input: NodeActorInput): string {
+  const fallback = idempotencyKeyFor(deps.runId, node.id, input.visit);
+  if (!node.idempotencyKey) return fallback;
+  const template = node.idempotencyKey;
+  const values = templateValues(deps, input);
+  let value: unknown;
+  try {
+    // Each `${...}` must have a value: "order-${inputs.order_id}" with no order id would be one key for every order.
+    const empty = templateReferences(template).find(
+      (ref) => writtenIdempotencyKey(resolveTemplate({ kind: 'ref', ref }, values)) === undefined,
+    );
+    if (empty && !deps.dryRun)
+      throw new NodeError(
+        `${located(node)}: idempotency.key: \${${empty.source}} is empty, so the key would not tell this call apart; give it a value`,
+        { code: 'idempotency_key' },
+      );
+    value = resolveTemplate(template, values);
+  } catch (failure) {
+    if (failure instanceof NodeError) throw failure;
+    if (deps.dryRun) return fallback;
+    const message = failure instanceof TemplateError ? failure.message : String(failure);
+    throw new NodeError(`${located(node)}: idempotency.key: ${message}`, { code: 'idempotency_key' });
+  }
+  const key = writtenIdempotencyKey(value);
+  if (key !== undefined || deps.dryRun) return key ?? fallback;
+  throw new NodeError(
+    `${located(node)}: idempotency.key resolved to an empty value; build it from values this visit always has`,
+    { code: 'idempotency_key' },
+  );
+}
+
 function resolveRuntime(deps: NodeActorDeps, node: WorkflowNode, input: NodeActorInput): Record<string, unknown> {
-  const values = {
-    inputs: input.inputs,
-    outputs: input.outputs,
-    secrets: secretsFor(deps),
-    env: input.env,
-    metadata: input.metadata,
-    loop: input.loop,
-  };
+  const values = templateValues(deps, input);
   try {
     const resolved = Object.fromEntries(
       Object.entries(node.runtime).map(([key, template]) => [key, resolveTemplate(template, values)]),
@@ -151,10 +186,13 @@ async function runNode(
   };
   const started = deps.clock();
   let attempt = 1;
+  // What the call reported spending, kept for node.failed when the visit fails after it (over its cost budget).
+  let spent: AiMetadata | undefined;
   deps.inFlight.set(node.id, { visit: input.visit });
   emit({ type: 'node.started', node: node.id, nodeType: node.type, visit: input.visit, attempt });
   try {
     const runtime = resolveRuntime(deps, node, input);
+    const idempotencyKey = idempotencyKeyOf(deps, node, input);
     await passGate(deps, node, input.visit, runtime, signal, emit);
     const durable = durableVisit(deps, node, input.visit);
     const execute = withRetry(
@@ -174,13 +212,15 @@ async function runNode(
       runId: deps.runId,
       visit: input.visit,
       attempt,
-      idempotencyKey: idempotencyKeyFor(deps.runId, node.id, input.visit),
+      idempotencyKey,
       context: { inputs: input.inputs, outputs: input.outputs },
       signal,
       emit: emitStreamed,
       ...durable,
     });
     flushStream();
+    spent = result.ai ? deps.redact(result.ai) : undefined;
+    checkNodeBudget(node, result.ai);
     const finishedAt = deps.clock();
     const durationMs = finishedAt - started;
     // Outputs live in the persisted snapshot: keep them plain JSON, redacted once for the event and the context alike.
@@ -207,7 +247,8 @@ async function runNode(
     const finishedAt = deps.clock();
     const durationMs = finishedAt - started;
     const info = deps.redact(error.toInfo());
-    emit({ type: 'node.failed', node: node.id, visit: input.visit, durationMs, error: info }, true);
+    const ai = spent ? { ai: spent } : {};
+    emit({ type: 'node.failed', node: node.id, visit: input.visit, durationMs, error: info, ...ai }, true);
     const uncertain = error.indeterminate ? { indeterminate: true } : {};
     const { message } = info;
     const actorError: NodeActorError = {

@@ -86,7 +86,8 @@ export class NodeRecordLog {
         Object.assign(record, { status: 'COMPLETED', outputs: event.outputs, ...ai });
       } else {
         const status = event.error.code === 'timeout' ? 'TIMEOUT' : 'FAILED';
-        Object.assign(record, { status, error: event.error.message });
+        const ai = event.ai ? { ai_metadata: event.ai } : {};
+        Object.assign(record, { status, error: event.error.message, ...ai });
       }
       state.current = undefined;
     } else if (event.type === 'node.skipped') {

@@ -1,6 +1,7 @@
 // The `.osoplog.yaml` execution record, built from a run's (already redacted) events; validates against osoplog.schema.json.
 // Pure: where it is written is the caller's RecordWriter (store/osoplog-files.ts for files).
 import type { Workflow } from '../osop/workflow.ts';
+import type { CostRecord } from './cost-budget.ts';
 import { NodeRecordLog } from './node-records.ts';
 import type { RunEvent } from '../events/run-event.ts';
 import type { RunResult } from './run-options.ts';
@@ -20,6 +21,8 @@ export interface OsoplogRecordInput {
   error?: string;
   /** Services answered by sopstate's emulators (e.g. stripe), not the real ones. */
   emulated?: string[];
+  /** What the nodes spent (cost-budget.ts), when any reported or declared a spend. */
+  cost?: CostRecord;
 }
 
 const wholeMs = (ms: number) => Math.max(0, Math.round(ms));
@@ -74,6 +77,7 @@ export function buildOsoplog(input: OsoplogRecordInput): OsoplogRecord {
     // Beyond the schema: a node visited very often keeps its first and last visits; this says how many are left out.
     ...(omitted.length > 0 ? { omitted_node_records: omitted } : {}),
     ...(input.error ? { result_summary: input.error } : {}),
+    ...(input.cost ? { cost: input.cost } : {}),
     ...outcomeUnknown(records),
   };
 }

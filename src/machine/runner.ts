@@ -5,7 +5,8 @@ import { createActor, type Actor, type Snapshot, type SnapshotFrom } from 'xstat
 import { HumanGate } from '../adapters/human.ts';
 import { longClock, setLongTimeout, type LongTimer } from '../adapters/long-timer.ts';
 import type { ConditionFailedEmitted, EdgeTakenEmitted } from './actions.ts';
-import { CANCEL_EVENT, LIMIT_EVENT, TIMEOUT_EVENT, type NodeActorOutput } from './actor-events.ts';
+import { CANCEL_EVENT, COST_LIMIT_EVENT, LIMIT_EVENT, TIMEOUT_EVENT, type NodeActorOutput } from './actor-events.ts';
+import { CostWatch } from './cost-budget.ts';
 import { compileWorkflow, FINAL_STATES, type FinalState, type WorkflowMachine } from './compile.ts';
 import type { RunContext } from './context.ts';
 import { durableNodeStates } from './durable-state.ts';
@@ -32,6 +33,7 @@ const INTERRUPTED: Record<FinalState, ErrorInfo | undefined> = {
   COMPLETED: undefined,
   FAILED: undefined,
   TIMEOUT: { message: 'stopped: the workflow timed out', code: 'timeout' },
+  COST_LIMIT: { message: 'stopped: the run went over its cost budget', code: 'cost_limit' },
   CANCELLED: { message: 'stopped: the run was cancelled', code: 'cancelled' },
 };
 
@@ -119,6 +121,7 @@ class RunSession {
   readonly #inFlight = new Map<string, { visit: number }>();
   readonly #keepEvents: number;
   readonly #limits: RunLimitWatch;
+  readonly #costs: CostWatch;
   readonly #startedAt: string;
   readonly #actor: Actor<WorkflowMachine>;
   readonly #deadline: LongTimer | undefined;
@@ -156,6 +159,14 @@ class RunSession {
     this.#limits = new RunLimitWatch(options.limits, options.lastSeq ?? 0, (error) =>
       this.#actor.send({ type: LIMIT_EVENT, error }),
     );
+    // Past the workflow's budget the run ends COST_LIMIT; the event is sent while the finishing node's actor still
+    // runs, so the machine is final before it could start another node.
+    this.#costs = new CostWatch(
+      this.#workflow,
+      (error) => this.#actor.send({ type: COST_LIMIT_EVENT, error }),
+      this.#warn,
+    );
+    this.#costs.replay(priorEvents);
     const durable = durableNodeStates(options.snapshot, (event) => this.#actor.send(event));
     const services = new RunServices({
       workflow: this.#workflow,
@@ -243,6 +254,8 @@ class RunSession {
     const keep = this.#keepEvents;
     if (this.#events.length >= 2 * keep) this.#events = keep > 0 ? this.#events.slice(-keep) : [];
     this.#guarded('onEvent', () => this.#options.onEvent?.(event));
+    // After the listeners had the event: the run's end (skipped nodes, run.failed) comes after it for them too.
+    this.#costs.observe(event);
   }
 
   /** A listener that throws must not break the run. */
@@ -320,6 +333,7 @@ class RunSession {
       dryRun: this.#options.dryRun ?? false,
       inputs: context.inputs,
       emulated: this.#options.emulated,
+      cost: this.#costs.record(),
       ...(state === 'COMPLETED' ? {} : { error: error.message }),
     });
     try {

@@ -1,5 +1,6 @@
 // What normalization steps share: the parsed source (for positions), the sink, and the node ids.
 import type { DiagnosticSink } from './diagnostics.ts';
+import type { WorkflowSecurity } from './normalize-security.ts';
 import type { TemplateOptions } from './template.ts';
 import type { SourceDocument } from './yaml-source.ts';
 
@@ -20,4 +21,6 @@ export interface NormalizeContext {
   declaredOutputs?: ReadonlyMap<string, readonly string[]>;
   /** Node id → the output fields it can produce, for nodes whose set is closed (see output-fields.ts). */
   outputFields?: ReadonlyMap<string, readonly string[]>;
+  /** The workflow's `security`: the default risk level and what needs approval. */
+  security?: WorkflowSecurity;
 }

@@ -2,6 +2,7 @@
 import { type NormalizeContext, type Raw } from './context.ts';
 import type { DocPath } from './diagnostics.ts';
 import { normalizeTimeout } from './normalize-policy.ts';
+import { riskReason } from './normalize-security.ts';
 import type { ApprovalGate } from './workflow.ts';
 import { isRecord } from '../util/is-record.ts';
 
@@ -25,12 +26,23 @@ function gateTimeout(gate: Raw, path: DocPath, context: NormalizeContext): numbe
   return normalizeTimeout(gate, path, context.sink);
 }
 
-/** Undefined when the node has no gate, or a gate that is not required (the schema's default for `required`). */
+/**
+ * The node's gate: the one it writes, or one its security asks for (risk_level high or critical, a permission the
+ * workflow's `approval_required_for` lists) unless the node writes `approval_gate: false` or `{required: false}`.
+ * Undefined when the node has no gate, or a gate that is not required (the schema's default for `required`).
+ */
 export function normalizeApprovalGate(raw: Raw, path: DocPath, context: NormalizeContext): ApprovalGate | undefined {
-  const gate = raw.approval_gate;
-  const at = [...path, 'approval_gate'];
-  if (gate === undefined || gate === false) return undefined;
-  if (gate === true) return { onTimeout: 'reject' };
+  const security = isRecord(raw.security) ? raw.security : {};
+  // Published files also write the gate inside `security` (security.approval_gate: {required: true, ...}).
+  const nested = raw.approval_gate === undefined && security.approval_gate !== undefined;
+  const gate = nested ? security.approval_gate : raw.approval_gate;
+  const at = nested ? [...path, 'security', 'approval_gate'] : [...path, 'approval_gate'];
+  const risk = riskReason(raw, path, context);
+  const because = risk ? { reason: risk.reason, ...(risk.riskLevel ? { riskLevel: risk.riskLevel } : {}) } : {};
+  const optedOut = gate === false || (isRecord(gate) && gate.required === false && gate.mandatory !== true);
+  if (gate === undefined) return risk ? { onTimeout: 'reject', ...because } : undefined;
+  if (optedOut) return undefined;
+  if (gate === true) return { onTimeout: 'reject', ...because };
   if (!isRecord(gate)) {
     context.sink.error({
       code: 'invalid-approval-gate',
@@ -39,7 +51,8 @@ export function normalizeApprovalGate(raw: Raw, path: DocPath, context: Normaliz
     });
     return undefined;
   }
-  if (gate.required !== true && gate.mandatory !== true) return undefined;
+  // A mapping without `required` gates only a node whose security asks for approval (it then sets that gate).
+  if (gate.required !== true && gate.mandatory !== true && !risk) return undefined;
   const onTimeout = gate.on_timeout ?? 'reject';
   if (!ON_TIMEOUT.some((value) => value === onTimeout)) {
     context.sink.error({
@@ -57,5 +70,6 @@ export function normalizeApprovalGate(raw: Raw, path: DocPath, context: Normaliz
     ...(approvers ? { approvers } : {}),
     ...(typeof gate.approver_role === 'string' ? { approverRole: gate.approver_role } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...because,
   };
 }

@@ -3,6 +3,8 @@ import { type NormalizeContext, type Raw } from './context.ts';
 import type { DocPath } from './diagnostics.ts';
 import { warnUnknownKeys, NODE_KEYS } from './known-keys.ts';
 import { normalizeApprovalGate } from './normalize-approval-gate.ts';
+import { normalizeCost } from './normalize-cost.ts';
+import { normalizeIdempotency } from './normalize-idempotency.ts';
 import { normalizeOutputs } from './normalize-outputs.ts';
 import { normalizeRetry, normalizeTimeout } from './normalize-policy.ts';
 import { didYouMean } from './suggest.ts';
@@ -211,6 +213,8 @@ export function normalizeNode(raw: unknown, index: number, context: NormalizeCon
   const description = text('description') ?? text('purpose');
   // A human node is already a decision: its gate adds no second wait.
   const approvalGate = type === 'human' ? undefined : normalizeApprovalGate(raw, path, context);
+  const idempotencyKey = normalizeIdempotency(raw, path, context);
+  const cost = normalizeCost(raw, path, context.sink);
   return {
     id,
     type,
@@ -222,6 +226,8 @@ export function normalizeNode(raw: unknown, index: number, context: NormalizeCon
     ...(retry ? { retry } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(approvalGate ? { approvalGate } : {}),
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+    ...(cost ? { cost } : {}),
     maxIterations: maxIterationsOf(raw, path, context),
     ...extensionsOf(raw, path, context),
     position: context.source.locate(path),

@@ -5,10 +5,12 @@ import { entryNodes, secretsUsed, unreachableNodes } from './graph.ts';
 import { WORKFLOW_KEYS, warnUnknownKeys } from './known-keys.ts';
 import { applyLoopBounds } from './loop-bounds.ts';
 import { normalizeEdge } from './normalize-edges.ts';
+import { normalizeCost } from './normalize-cost.ts';
 import { normalizeInputs } from './normalize-inputs.ts';
 import { normalizeNode } from './normalize-node.ts';
 import { declaredOutputNames } from './normalize-outputs.ts';
 import { normalizeRetry, normalizeTimeout } from './normalize-policy.ts';
+import { normalizeWorkflowSecurity } from './normalize-security.ts';
 import { outputFieldsByNode } from './output-fields.ts';
 import { warnRecordedFields } from './recorded-fields.ts';
 import { validateReferences } from './validate-references.ts';
@@ -154,6 +156,7 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
     const node = producers.get(name);
     return node ? { namespace: 'outputs', path: [node, name] } : { namespace: 'inputs', path: [name] };
   };
+  context.security = normalizeWorkflowSecurity(data, context);
   const inputs = normalizeInputs(data.inputs, context);
   context.inputNames = new Set(inputs.map((input) => input.name));
   rawNodes.forEach((raw, index) => validateRuntime(raw, index, context));
@@ -184,6 +187,7 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
   }
   const retry = normalizeRetry(data, [], context.sink);
   const timeoutMs = normalizeTimeout(data, [], context.sink);
+  const cost = normalizeCost(data, [], context.sink);
   if (context.sink.hasErrors || !osopVersion || !id || !name) return undefined;
   return {
     file: context.file,
@@ -198,6 +202,7 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
     edges,
     ...(retry ? { retry } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(cost ? { cost } : {}),
     start,
   };
 }

@@ -4,19 +4,14 @@ import type { Raw } from './context.ts';
 import type { DiagnosticSink, DocPath } from './diagnostics.ts';
 import { isRecord } from '../util/is-record.ts';
 
-/** Field → what it would do, for the message. Enforcing the first three is planned (issue 17). */
+/** Field → what it would do, for the message. (`security`, `cost` and `idempotency` take effect: docs/semantics.md.) */
 const NODE_FIELDS: Readonly<Record<string, string>> = {
-  security: 'risk levels and approval rules are not checked yet',
-  cost: 'no budget is counted or enforced yet',
-  idempotency: 'its key is not used yet; Stripe calls carry <run id>:<node id>:<visit>',
   handoff: 'its context_keys do not limit what the node sees',
   spawn_policy: 'child limits and tools are not applied',
   success_criteria: 'success is the node completing, not these criteria',
   message_contract: 'messages are not checked against the contract',
 };
 const WORKFLOW_FIELDS: Readonly<Record<string, string>> = {
-  security: 'risk levels and approval rules are not checked yet',
-  cost: 'no budget is counted or enforced yet',
   triggers: 'runs start from the CLI, the API or the page, not from these triggers',
   ledger: 'runs are recorded in sopstate’s own store and .osoplog files',
   message_contracts: 'messages are not checked against the contracts',

@@ -136,7 +136,7 @@ function walk(
     for (const [key, item] of Object.entries(value)) walk(item, [...path, key], targets, context, options);
 }
 
-/** Checks every string in each node's runtime (and a node-level command). */
+/** Checks every string in each node's runtime (and a node-level command, and its idempotency key). */
 export function validateReferences(rawNodes: unknown[], targets: ReferenceTargets, context: NormalizeContext): void {
   rawNodes.forEach((raw, index) => {
     if (!isRecord(raw)) return;
@@ -149,5 +149,7 @@ export function validateReferences(rawNodes: unknown[], targets: ReferenceTarget
       }
     }
     if (typeof raw.command === 'string') walk(raw.command, ['nodes', index, 'command'], targets, context, command);
+    const key = isRecord(raw.idempotency) ? raw.idempotency.key : undefined;
+    if (typeof key === 'string') walk(key, ['nodes', index, 'idempotency', 'key'], targets, context, plain);
   });
 }

@@ -116,6 +116,19 @@ export interface ApprovalGate {
   timeoutMs?: number;
   /** What a timeout means: `reject` (the node fails, code `approval_timeout`) or `approve` (the node runs). */
   onTimeout: 'reject' | 'approve';
+  /** Why the node's `security` asks for the gate (`risk_level high`), when it does. */
+  reason?: string;
+  riskLevel?: string;
+}
+
+/** `cost`: budgets counted from what nodes report (tokens) and what they cost (a model's price, a declared estimate). */
+export interface CostBudget {
+  /** Prompt + completion tokens: of one visit on a node, of the whole run on the workflow. */
+  maxTokens?: number;
+  /** US dollars, likewise. */
+  maxUsd?: number;
+  /** A node's declared price of one completed visit, counted when no model price applies. */
+  estimatedUsd?: number;
 }
 
 export interface WorkflowNode {
@@ -130,6 +143,9 @@ export interface WorkflowNode {
   retry?: RetryPolicy;
   timeoutMs?: number;
   approvalGate?: ApprovalGate;
+  /** `idempotency.key`: the Idempotency-Key of its Stripe POSTs instead of `<run id>:<node id>:<visit>`. */
+  idempotencyKey?: Template;
+  cost?: CostBudget;
   maxIterations: number;
   /** `x-sample`: outputs a dry run completes with. */
   sample?: Record<string, unknown>;
@@ -183,6 +199,8 @@ export interface Workflow {
   edges: WorkflowEdge[];
   retry?: RetryPolicy;
   timeoutMs?: number;
+  /** `cost` on the workflow: the run ends COST_LIMIT once its nodes' spend passes it. */
+  cost?: CostBudget;
   /** Entry nodes: nodes no edge of any mode leads to (the first node when every node has one). A node reached only by a fallback edge is not an entry. */
   start: string[];
 }

@@ -287,14 +287,120 @@ describe('fields that are recorded, not enforced', () => {
     const recorded = diagnostics.filter((d) => d.code === 'recorded-not-enforced');
     const at = (needle: string) => lineOf('recorded-not-enforced', needle);
     expect(recorded.map((d) => [d.line, d.message.split(':')[0]])).toEqual([
-      [at('cost:'), 'cost on the workflow is recorded, not enforced'],
+      [at('triggers:'), 'triggers on the workflow is recorded, not enforced'],
       [at('spawn_policy:'), 'spawn_policy on plan is recorded, not enforced'],
-      [at('security:'), 'security on charge is recorded, not enforced'],
-      [at('idempotency:'), 'idempotency on charge is recorded, not enforced'],
       [at('handoff:'), 'handoff on charge is recorded, not enforced'],
     ]);
-    expect(recorded.find((d) => d.message.startsWith('security'))?.message).toContain('(also on refund)');
-    expect(recorded.find((d) => d.message.startsWith('cost'))?.message).toContain('(also on plan)');
+    expect(recorded.find((d) => d.message.startsWith('handoff'))?.message).toContain('(also on refund)');
     expect(diagnostics.filter((d) => d.code === 'unknown-key')).toEqual([]);
+  });
+});
+
+describe('security asks for approval (security-risk-gate)', () => {
+  const gateOf = (result: LoadResult, id: string) =>
+    result.workflow?.nodes.find((node) => node.id === id)?.approvalGate;
+
+  it('gates the high-risk node and the one holding a listed permission, not the one that opts out', async () => {
+    const { workflow, diagnostics } = await valid('security-risk-gate');
+    const gates = Object.fromEntries(workflow.nodes.map((node) => [node.id, node.approvalGate?.reason]));
+    expect(gates).toEqual({
+      create_customer: 'permission customers.write, listed in security.approval_required_for',
+      refund_all: 'risk_level high',
+      export_audit: undefined,
+    });
+    expect(diagnostics.filter((d) => d.code === 'recorded-not-enforced')).toEqual([]);
+  });
+
+  it('opts out only when written: {required: false} too, while a mapping without required keeps the gate', () => {
+    const off = variant('security-risk-gate', '    approval_gate: false', '    approval_gate: { required: false }');
+    expect(gateOf(off, 'export_audit')).toBeUndefined();
+    const settings = variant(
+      'security-risk-gate',
+      '    approval_gate: false',
+      '    approval_gate: { approvers: [cfo] }',
+    );
+    expect(gateOf(settings, 'export_audit')).toMatchObject({ approvers: ['cfo'], riskLevel: 'critical' });
+  });
+
+  it('reads a workflow risk_level as the default of every node, and warns at an unknown level', () => {
+    const defaulted = variant(
+      'security-risk-gate',
+      'security:\n  approval_required_for',
+      'security:\n  risk_level: high\n  approval_required_for',
+    );
+    expect(gateOf(defaulted, 'create_customer')).toMatchObject({ riskLevel: 'high', reason: 'risk_level high' });
+    const unknown = variant('security-risk-gate', 'security: { risk_level: high }', 'security: { risk_level: severe }');
+    expect(gateOf(unknown, 'refund_all')).toBeUndefined();
+    expect(unknown.diagnostics.find((d) => d.code === 'unknown-risk-level')).toMatchObject({
+      line: lineOf('security-risk-gate', 'risk_level: high'),
+      message: expect.stringContaining('"severe" is not one of low, medium, high, critical'),
+    });
+  });
+});
+
+describe('idempotency.key (idempotency-template)', () => {
+  it('loads the key as a template, and warns nothing is recorded-only', async () => {
+    const { workflow, diagnostics } = await valid('idempotency-template');
+    expect(workflow.nodes.find((node) => node.id === 'create_customer')?.idempotencyKey).toMatchObject({
+      kind: 'text',
+    });
+    expect(diagnostics.filter((d) => d.code === 'recorded-not-enforced')).toEqual([]);
+  });
+
+  it('refuses a secret in the key, and warns at a key that is the same for every run', () => {
+    const secret = variant('idempotency-template', 'customer-${inputs.order_id}', '${secrets.STRIPE_SECRET_KEY}');
+    expect(errorsOf(secret)).toMatchObject([
+      { code: 'invalid-idempotency', line: lineOf('idempotency-template', 'key: "customer-') },
+    ]);
+    const constant = variant('idempotency-template', 'customer-${inputs.order_id}', 'customer-42');
+    expect(constant.diagnostics.find((d) => d.code === 'constant-idempotency-key')?.message).toContain(
+      "Stripe answers every run after the first with the first run's answer",
+    );
+  });
+});
+
+describe('cost budgets (cost-budget)', () => {
+  it('loads the workflow budget and no recorded-only warning', async () => {
+    const { workflow, diagnostics } = await valid('cost-budget');
+    expect(workflow.cost).toEqual({ maxTokens: 60, maxUsd: 5 });
+    expect(diagnostics.filter((d) => d.code === 'recorded-not-enforced')).toEqual([]);
+  });
+
+  it('refuses a budget that is not a positive amount, located at its key', () => {
+    const result = variant('cost-budget', '  max_tokens: 60', '  max_tokens: -1');
+    expect(errorsOf(result)).toMatchObject([
+      {
+        code: 'invalid-cost',
+        line: lineOf('cost-budget', 'max_tokens: 60'),
+        message: expect.stringContaining('whole number of tokens'),
+      },
+    ]);
+  });
+
+  it('warns at a node max_usd nothing can count: a model without a price and no estimate', () => {
+    const result = variant(
+      'cost-budget',
+      '      model: claude-haiku-4-5\n      max_tokens: 256\n      prompt: Outline',
+      '      model: claude-sonnet-9\n      max_tokens: 256\n      prompt: Outline',
+    );
+    expect(result.diagnostics.filter((d) => d.code === 'unpriced-cost')).toEqual([]);
+    const budgeted = variant(
+      'cost-budget',
+      '    name: Outline the note\n',
+      '    name: Outline the note\n    cost: { max_usd: 0.01 }\n',
+    );
+    expect(budgeted.diagnostics.filter((d) => d.code === 'unpriced-cost')).toEqual([]);
+    const unpriced = loadWorkflowText(
+      textOf('cost-budget')
+        .replace('    name: Outline the note\n', '    name: Outline the note\n    cost: { max_usd: 0.01 }\n')
+        .replace(
+          '      model: claude-haiku-4-5\n      max_tokens: 256\n      prompt: Outline',
+          '      model: claude-sonnet-9\n      max_tokens: 256\n      prompt: Outline',
+        ),
+      fixture('cost-budget'),
+    );
+    expect(unpriced.diagnostics.find((d) => d.code === 'unpriced-cost')?.message).toBe(
+      'max_usd cannot be counted here: sopstate has no price for model claude-sonnet-9',
+    );
   });
 });

@@ -99,7 +99,7 @@ async function decide(node: string, flags: RunFlags, io: RunIO): Promise<HumanDe
       };
 }
 
-/** Runs one workflow file; resolves with the exit code (0 COMPLETED, 1 FAILED/TIMEOUT, 2 invalid input). */
+/** Runs one workflow file; resolves with the exit code (0 COMPLETED, 1 FAILED/TIMEOUT/COST_LIMIT, 2 invalid input). */
 export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunIO): Promise<number> {
   const [{ loadWorkflowFile }, { RunSetupError, startRun }, { osoplogWriter }] = await Promise.all([
     import('../../osop/load.ts'),

@@ -104,6 +104,7 @@ const RUN_STATUSES = [
   'COMPLETED',
   'FAILED',
   'TIMEOUT',
+  'COST_LIMIT',
   'CANCELLED',
   'DRY_RUN',
 ] as const satisfies readonly RunStatus[];

@@ -3,7 +3,7 @@
 // Addresses: /workflows/:id shows a workflow, /runs/:id a run; both survive a reload and can be shared.
 import * as api from './api.js';
 import { createChat } from './chat.js';
-import { formatMs, shortId } from './format.js';
+import { formatMs, shortId, statusLabel } from './format.js';
 import { drawGraph, drawnEdges, layoutWorkflow } from './graph.js';
 import { createInspector } from './inspector.js';
 import { createNodePanel } from './node-panel.js';
@@ -236,7 +236,7 @@ const showHeader = () => {
   if (!model) return;
   const running = model.status === 'RUNNING';
   const elapsed = running ? (model.startedAt ? Date.now() - model.startedAt : undefined) : model.durationMs;
-  const parts = [model.workflowName ?? model.workflowId ?? 'run', model.status.toLowerCase(), formatMs(elapsed)].filter(
+  const parts = [model.workflowName ?? model.workflowId ?? 'run', statusLabel(model.status), formatMs(elapsed)].filter(
     Boolean,
   );
   setRunStatus(

@@ -6,6 +6,12 @@ export const formatMs = (ms) => {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 };
 
+/**
+ * A run status as the page says it: `COST_LIMIT` → "over budget", the others in lower case.
+ * @param {unknown} status
+ */
+export const statusLabel = (status) => (status === 'COST_LIMIT' ? 'over budget' : String(status).toLowerCase());
+
 export const shortId = (id) => String(id ?? '').slice(0, 8);
 
 /** `email=a@b.c · amount=2000`, cut to `max` characters. */

@@ -1,7 +1,7 @@
 // @ts-check
 // The runs list: status, workflow, duration, inputs and start time; filter by workflow/status, search, paged.
 import { listRuns } from './api.js';
-import { element, formatMs, inputsSummary } from './format.js';
+import { element, formatMs, inputsSummary, statusLabel } from './format.js';
 
 /** @typedef {import('./api.js').RunList} RunList */
 /** @typedef {import('./api.js').RunListItem} RunListItem */
@@ -35,7 +35,7 @@ export const createRunsList = (root, { onPick, selected }) => {
       element(
         'small',
         'run-item-facts',
-        `${String(run.status).toLowerCase()}${run.durationMs !== undefined ? ` · ${formatMs(run.durationMs)}` : ''} · ${started.toLocaleTimeString()}`,
+        `${statusLabel(run.status)}${run.durationMs !== undefined ? ` · ${formatMs(run.durationMs)}` : ''} · ${started.toLocaleTimeString()}`,
       ),
       element('small', 'run-item-inputs', inputsSummary(run.inputs, 48) || 'no inputs'),
     );
