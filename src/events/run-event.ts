@@ -72,7 +72,15 @@ export type RunEventBody =
       outputs: Record<string, unknown>;
       ai?: AiMetadata;
     }
-  | { type: 'node.failed'; node: string; visit: number; durationMs: number; error: ErrorInfo }
+  | {
+      type: 'node.failed';
+      node: string;
+      visit: number;
+      durationMs: number;
+      error: ErrorInfo;
+      /** What the node produced before it failed (a command's stdout, an API's error body), masked. */
+      outputs?: Record<string, unknown>;
+    }
   | { type: 'node.skipped'; node: string; reason?: string }
   | { type: 'edge.taken'; from: string; to: string; mode: EdgeMode; condition?: string }
   | { type: 'agent.delta'; node: string; text: string }

@@ -33,6 +33,8 @@ export interface NodeActorError {
   kind: 'error' | 'timeout';
   /** The call may have taken effect: no failure edge is taken (a fallback could repeat it). */
   indeterminate?: boolean;
+  /** What the node produced before it failed (a command's stdout, an API's error body): `error` edges read them. */
+  outputs?: Record<string, unknown>;
   attempt?: number;
   durationMs?: number;
   /** As NodeActorOutput.finishedAt. */
@@ -111,6 +113,9 @@ export type MachineEvent =
   | { type: typeof CANCEL_EVENT }
   | { type: typeof TIMEOUT_EVENT };
 
+const isOutputs = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 export function toActorError(error: unknown): NodeActorError {
   if (error && typeof error === 'object' && 'message' in error) {
     const value = error as {
@@ -118,6 +123,7 @@ export function toActorError(error: unknown): NodeActorError {
       code?: unknown;
       kind?: unknown;
       indeterminate?: unknown;
+      outputs?: unknown;
       attempt?: unknown;
       durationMs?: unknown;
       finishedAt?: unknown;
@@ -127,6 +133,7 @@ export function toActorError(error: unknown): NodeActorError {
       code: typeof value.code === 'string' ? value.code : 'error',
       kind: value.kind === 'timeout' ? 'timeout' : 'error',
       ...(value.indeterminate === true ? { indeterminate: true } : {}),
+      ...(isOutputs(value.outputs) ? { outputs: value.outputs } : {}),
       ...(typeof value.attempt === 'number' ? { attempt: value.attempt } : {}),
       ...(typeof value.durationMs === 'number' ? { durationMs: value.durationMs } : {}),
       ...(typeof value.finishedAt === 'number' ? { finishedAt: value.finishedAt } : {}),

@@ -86,7 +86,8 @@ export class NodeRecordLog {
         Object.assign(record, { status: 'COMPLETED', outputs: event.outputs, ...ai });
       } else {
         const status = event.error.code === 'timeout' ? 'TIMEOUT' : 'FAILED';
-        Object.assign(record, { status, error: event.error.message });
+        const outputs = event.outputs ? { outputs: event.outputs } : {};
+        Object.assign(record, { status, error: event.error.message, ...outputs });
       }
       state.current = undefined;
     } else if (event.type === 'node.skipped') {

@@ -20,4 +20,6 @@ export interface NormalizeContext {
   declaredOutputs?: ReadonlyMap<string, readonly string[]>;
   /** Node id → the output fields it can produce, for nodes whose set is closed (see output-fields.ts). */
   outputFields?: ReadonlyMap<string, readonly string[]>;
+  /** Node id → its type (`api`, `cli`, ...), once the nodes are normalized. */
+  nodeTypes?: ReadonlyMap<string, string>;
 }

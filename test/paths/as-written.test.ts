@@ -17,14 +17,14 @@ const workflowOf = (text: string, name = 'fixture'): Workflow => {
 };
 
 describe('edge coverage', () => {
-  it('names the error edge that reads a failed node’s outputs, and why no path takes it', async () => {
+  it('names the error edge that reads a failed agent node’s outputs, and why no path takes it', async () => {
     const report = await testPaths(workflowOf(textOf('coverage-gap')));
     expect(report.passed).toBe(true);
     expect(report.coverage).toMatchObject({ exercised: 1, total: 2, percent: 50 });
     expect(report.coverage.undriven).toEqual([
       {
         edge: 'validate ─error→ report_invalid',
-        why: 'its condition "validation_result.success == false" reads validate.validation_result.success, outputs a failed node does not have: no path outcome can make it hold yet',
+        why: 'its condition "validation_result.success == false" reads validate.validation_result.success, outputs a failed agent node does not have (only api and cli nodes keep theirs): no run can make it hold',
       },
     ]);
   });
