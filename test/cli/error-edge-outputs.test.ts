@@ -31,12 +31,14 @@ async function runCli(file: string, extra: Partial<RunFlags> = {}) {
     env: {},
     cwd: logDir,
   });
-  const events = out
-    .join('')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as RunEvent);
-  return { code, events, logDir };
+  const stdout = out.join('');
+  const events = flags.json
+    ? stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as RunEvent)
+    : [];
+  return { code, stdout, events, logDir };
 }
 
 async function expectValidOsoplog(logDir: string): Promise<Record<string, unknown>> {
@@ -83,6 +85,15 @@ describe('sopstate run: an error edge reads what the failed command printed', ()
       error: 'validate: command exited with code 1: draft is invalid',
       outputs: { validation_result: { success: false }, exit_code: 1, stderr: 'draft is invalid' },
     });
+  });
+
+  it('prints what the failed node kept next to its error', async () => {
+    const { code, stdout } = await runCli(CLI_FAILURE, { json: false });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /✖ validate failed after \S+: validate: command exited with code 1: draft is invalid \(exit_1\) \{"validation_result":\{"success":false/,
+    );
+    expect(stdout).toContain('→ validate → repair (error: validation_result.success == false)');
   });
 });
 

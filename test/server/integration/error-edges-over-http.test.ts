@@ -55,6 +55,10 @@ describe('error edges that read the failed node’s outputs, over HTTP', () => {
       outputs: { validation_result: { success: false, errors: ['title missing'] }, exit_code: 1 },
     });
     expect(recordOf(log, 'repair')).toMatchObject({ status: 'COMPLETED' });
+    const view = (await (await fetch(`${server.url}/api/runs/${runId}`)).json()) as {
+      nodes: Record<string, { status: string; outputs?: Record<string, unknown> }>;
+    };
+    expect(view.nodes.validate).toMatchObject({ status: 'FAILED', outputs: { exit_code: 1 } });
   }, 30_000);
 
   it("takes the edge for Stripe's decline_code, its secrets masked", async () => {
