@@ -50,10 +50,16 @@ export function deriveOutcomes(workflow: Workflow): Outcomes {
     workflow.nodes.flatMap((node) => Object.values(node.runtime)),
   );
   const defaults = new Map(workflow.nodes.map((node) => [node.id, defaultOutputs(node, atoms)]));
+  // What an error edge compares a failed node's outputs with varies its failures, not its successes.
+  const successAtoms = shaped.flatMap((item) =>
+    FAILURE_MODES.has(item.edge.mode)
+      ? item.shape.atoms.filter((atom) => !(atom.ref.kind === 'output' && atom.ref.node === item.edge.from))
+      : item.shape.atoms,
+  );
   const byNode = new Map<string, Outcome[]>();
   const context: DeriveContext = { workflow, shaped, inputs, defaults };
   for (const node of workflow.nodes) {
-    byNode.set(node.id, [...doneOutcomes(node, atoms, context), ...errorOutcomes(node, context)]);
+    byNode.set(node.id, [...doneOutcomes(node, successAtoms, context), ...errorOutcomes(node, context)]);
   }
   const variants = inputVariants(shaped, inputs, Object.fromEntries(defaults));
   return { byNode, inputs, variants };

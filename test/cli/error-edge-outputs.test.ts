@@ -99,7 +99,7 @@ describe('sopstate run: an error edge reads what the failed command printed', ()
 
 describe("sopstate run: error edges read Stripe's decline", () => {
   it('tells insufficient funds from another decline by data.error.decline_code', async () => {
-    const insufficient = await runCli(DECLINE);
+    const insufficient = await runCli(DECLINE, { input: ['card=pm_card_chargeDeclinedInsufficientFunds'] });
     expect(insufficient.code).toBe(0);
     expect(taken(insufficient.events)).toEqual([
       'create_intent ─sequential→ confirm',
@@ -125,7 +125,7 @@ describe("sopstate run: error edges read Stripe's decline", () => {
   });
 
   it('masks the secrets in an error answer as in a success answer', async () => {
-    const { events, logDir } = await runCli(DECLINE);
+    const { events, logDir } = await runCli(DECLINE, { input: ['card=pm_card_chargeDeclinedInsufficientFunds'] });
     const outputs = failedEvent(events, 'confirm')?.outputs as {
       data: { error: { payment_intent: { client_secret: string } } };
     };

@@ -25,7 +25,7 @@ export const answerOutputs = (node: WorkflowNode, envelope: ApiEnvelope): Record
  * The outputs an error answer leaves (Stripe's `data.error.code`, `data.error.decline_code`): the same as on success,
  * except that a mapping the error body does not match is left out, since it was written for the success body.
  */
-export const errorAnswerOutputs = (node: WorkflowNode, envelope: ApiEnvelope): Record<string, unknown> => {
+const errorAnswerOutputs = (node: WorkflowNode, envelope: ApiEnvelope): Record<string, unknown> => {
   const mapped = node.outputs.flatMap((spec) => {
     try {
       return Object.entries(extractOutputs([spec], envelope));

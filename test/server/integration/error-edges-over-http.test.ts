@@ -62,7 +62,7 @@ describe('error edges that read the failed node’s outputs, over HTTP', () => {
   }, 30_000);
 
   it("takes the edge for Stripe's decline_code, its secrets masked", async () => {
-    const runId = await startRunOver(server, 'error_edge_decline');
+    const runId = await startRunOver(server, 'error_edge_decline', { card: 'pm_card_chargeDeclinedInsufficientFunds' });
     const { events } = await streamRun(server.url, runId);
     expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
     expect(taken(events)).toContain('confirm ─error→ ask_for_another_card');
