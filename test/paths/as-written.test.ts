@@ -29,6 +29,23 @@ describe('edge coverage', () => {
     ]);
   });
 
+  it('drives each error edge that reads a failed cli node’s outputs, and names one no failure can satisfy', async () => {
+    const report = await testPaths(workflowOf(textOf('error-edge-outputs')));
+    expect(report.passed).toBe(true);
+    expect(report.coverage).toMatchObject({ exercised: 4, total: 4, percent: 100, undriven: [] });
+    const contradiction = textOf('error-edge-outputs').replace(
+      'when: validation_result.success == false',
+      'when: validation_result.success == false && validation_result.success == true',
+    );
+    const gap = await testPaths(workflowOf(contradiction));
+    expect(gap.coverage.undriven).toEqual([
+      {
+        edge: 'validate ─error→ repair',
+        why: 'no simulated failure of validate on the 6 path(s) reaching it makes "validation_result.success == false && validation_result.success == true" hold',
+      },
+    ]);
+  });
+
   it('says when an error edge without a condition takes every failure first', async () => {
     const text = textOf('coverage-gap').replace(
       '  - from: validate\n    to: publish\n',
