@@ -1,6 +1,6 @@
 // Outputs read from a JSON object a node printed or answered (an agent's reply, a command's stdout): a declared name
 // takes the field of that name, a mapping (`summary: data.summary`) reads the object as `data`.
-import { extractOutputs, OutputError } from '../osop/outputs.ts';
+import { extractMatchingOutputs, extractOutputs } from '../osop/outputs.ts';
 import type { OutputSpec } from '../osop/workflow.ts';
 
 /** The text as a JSON object, also when it is wrapped in a ```json fence; undefined for anything else. */
@@ -29,14 +29,5 @@ export function declaredJsonOutputs(
     specs.filter((spec) => !spec.extract && spec.name in json).map((spec) => [spec.name, json[spec.name]]),
   );
   const envelope = { data: json, status: 200, headers: {} };
-  if (!lenient) return { ...named, ...extractOutputs(specs, envelope) };
-  const mapped = specs.flatMap((spec) => {
-    try {
-      return Object.entries(extractOutputs([spec], envelope));
-    } catch (error) {
-      if (error instanceof OutputError) return [];
-      throw error;
-    }
-  });
-  return { ...named, ...Object.fromEntries(mapped) };
+  return { ...named, ...(lenient ? extractMatchingOutputs(specs, envelope) : extractOutputs(specs, envelope)) };
 }

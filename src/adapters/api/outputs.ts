@@ -1,6 +1,6 @@
 // An api node's outputs from the answer's envelope: on success, and kept on a failure (an error answer's body).
 import { NodeError } from '../executor.ts';
-import { extractOutputs, OutputError } from '../../osop/outputs.ts';
+import { extractMatchingOutputs, extractOutputs, OutputError } from '../../osop/outputs.ts';
 import type { WorkflowNode } from '../../osop/workflow.ts';
 import type { ApiEnvelope } from './types.ts';
 
@@ -25,17 +25,11 @@ export const answerOutputs = (node: WorkflowNode, envelope: ApiEnvelope): Record
  * The outputs an error answer leaves (Stripe's `data.error.code`, `data.error.decline_code`): the same as on success,
  * except that a mapping the error body does not match is left out, since it was written for the success body.
  */
-const errorAnswerOutputs = (node: WorkflowNode, envelope: ApiEnvelope): Record<string, unknown> => {
-  const mapped = node.outputs.flatMap((spec) => {
-    try {
-      return Object.entries(extractOutputs([spec], envelope));
-    } catch (error) {
-      if (error instanceof OutputError) return [];
-      throw error;
-    }
-  });
-  return { data: envelope.data, status: envelope.status, ...Object.fromEntries(mapped) };
-};
+const errorAnswerOutputs = (node: WorkflowNode, envelope: ApiEnvelope): Record<string, unknown> => ({
+  data: envelope.data,
+  status: envelope.status,
+  ...extractMatchingOutputs(node.outputs, envelope),
+});
 
 /** The failure of an answer with an unexpected status, keeping what the answer said as the node's outputs. */
 export const withAnswer = (error: NodeError, node: WorkflowNode, envelope: ApiEnvelope): NodeError =>
