@@ -1,8 +1,12 @@
 // The `cli` node: runs `runtime.command` without a shell (or in the one `runtime.shell` names), with a minimal
-// environment; outputs stdout, stderr, exit_code; a non-zero exit is a failure.
+// environment; outputs stdout, stderr, exit_code (and declared fields of a JSON stdout); a non-zero exit is a failure
+// that keeps those outputs.
 import { spawn } from 'node:child_process';
 import { parseCommand, shellOf, type CommandParse } from '../osop/command-line.ts';
+import { OutputError } from '../osop/outputs.ts';
+import type { WorkflowNode } from '../osop/workflow.ts';
 import { NodeError, type Executor } from './executor.ts';
+import { declaredJsonOutputs, parseJsonObject } from './json-outputs.ts';
 
 /** The only variables a command inherits; anything else it needs is declared in runtime.env. */
 const INHERITED = ['PATH', 'HOME', 'LANG'];
@@ -60,6 +64,25 @@ function environment(declared: Record<string, string>): Record<string, string> {
   return { ...Object.fromEntries(inherited), ...declared };
 }
 
+/**
+ * stdout, stderr, exit_code, and, when the node declares outputs and stdout is a JSON object, the declared fields of
+ * it (`validation_result` from `{"validation_result": {...}}`; a mapping reads the object as `data`). After a non-zero
+ * exit a mapping that does not match is left out instead of failing the node a second way.
+ */
+function commandOutputs(
+  node: WorkflowNode,
+  captured: { stdout: string; stderr: string; exit_code: number },
+): Record<string, unknown> {
+  const json = node.outputs.length > 0 ? parseJsonObject(captured.stdout) : undefined;
+  if (!json) return captured;
+  try {
+    return { ...declaredJsonOutputs(node.outputs, json, captured.exit_code !== 0), ...captured };
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    throw new NodeError(`cli node ${located(node)}: ${error.message}`, { code: 'output_extraction', cause: error });
+  }
+}
+
 export const cliExecutor: Executor = ({ node, runtime, signal, attempt, emit }) => {
   const shell = shellOf(runtime.shell);
   const argv = argvOf(runtime.command, shell ?? false);
@@ -103,13 +126,18 @@ export const cliExecutor: Executor = ({ node, runtime, signal, attempt, emit }) 
     child.on('close', (code, killedBy) => {
       if (signal.aborted) return reject(signal.reason);
       const exitCode = code ?? 128;
-      const outputs = { stdout: stdout.text, stderr: stderr.text, exit_code: exitCode };
+      let outputs: Record<string, unknown>;
+      try {
+        outputs = commandOutputs(node, { stdout: stdout.text, stderr: stderr.text, exit_code: exitCode });
+      } catch (error) {
+        return reject(error);
+      }
       if (exitCode === 0) return resolve({ outputs });
       const detail = stderr.text.split('\n').slice(-3).join(' ').trim();
       const reason = killedBy ? `was killed by ${killedBy}` : `exited with code ${exitCode}`;
       // A failed command is a definite failure, and retried like any other when the node has a retry policy.
       const message = `${node.id}: command ${reason}${detail ? `: ${detail}` : ''}`;
-      reject(new NodeError(message, { code: `exit_${exitCode}`, retryable: true }));
+      reject(new NodeError(message, { code: `exit_${exitCode}`, retryable: true, outputs }));
     });
   });
 };

@@ -67,6 +67,8 @@ export interface NodeErrorOptions {
   kind?: NodeErrorKind;
   status?: number;
   retryAfterMs?: number;
+  /** What the node produced before it failed (a command's stdout, an API's error body), masked like success outputs. */
+  outputs?: Record<string, unknown>;
   cause?: unknown;
 }
 
@@ -83,6 +85,8 @@ export class NodeError extends Error {
   readonly indeterminate: boolean;
   readonly call?: string;
   readonly idempotencyKey?: string;
+  /** The failed node's outputs, which `error` edges' conditions read (docs/semantics.md "Edges and control flow"). */
+  readonly outputs?: Record<string, unknown>;
 
   constructor(message: string, options: NodeErrorOptions) {
     super(message, { cause: options.cause });
@@ -95,6 +99,7 @@ export class NodeError extends Error {
     this.indeterminate = options.indeterminate ?? false;
     this.call = options.call;
     this.idempotencyKey = options.idempotencyKey;
+    this.outputs = options.outputs;
   }
 
   /** This error with more facts (the call, the key, indeterminacy) known to a caller higher up. */
@@ -103,8 +108,8 @@ export class NodeError extends Error {
   }
 
   options(): NodeErrorOptions {
-    const { code, retryable, kind, status, retryAfterMs, indeterminate, call, idempotencyKey, cause } = this;
-    return { code, retryable, kind, status, retryAfterMs, indeterminate, call, idempotencyKey, cause };
+    const { code, retryable, kind, status, retryAfterMs, indeterminate, call, idempotencyKey, outputs, cause } = this;
+    return { code, retryable, kind, status, retryAfterMs, indeterminate, call, idempotencyKey, outputs, cause };
   }
 
   toInfo(): ErrorInfo {

@@ -79,10 +79,14 @@ export function createEventPrinter(options: PrinterOptions): (event: RunEvent) =
           `${paint('green', '✔')} ${paint('bold', event.node)} completed in ${formatDuration(event.durationMs)}${outputs}`,
         );
       }
-      case 'node.failed':
+      case 'node.failed': {
+        // What a failed node kept (a command's stdout, an API's error body): what its error edges read.
+        const shown = shownOutputs(event.outputs ?? {});
+        const outputs = Object.keys(shown).length > 0 ? paint('dim', ` ${brief(shown)}`) : '';
         return line(
-          `${paint('red', '✖')} ${paint('bold', event.node)} failed after ${formatDuration(event.durationMs)}: ${event.error.message}${event.error.code ? paint('dim', ` (${event.error.code})`) : ''}`,
+          `${paint('red', '✖')} ${paint('bold', event.node)} failed after ${formatDuration(event.durationMs)}: ${event.error.message}${event.error.code ? paint('dim', ` (${event.error.code})`) : ''}${outputs}`,
         );
+      }
       case 'node.skipped':
         return line(paint('dim', `○ ${event.node} skipped${event.reason ? `: ${event.reason}` : ''}`));
       case 'edge.taken':

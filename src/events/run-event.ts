@@ -81,6 +81,8 @@ export type RunEventBody =
       error: ErrorInfo;
       /** What a visit that failed after its call still spent (one over its cost budget). */
       ai?: AiMetadata;
+      /** What the node produced before it failed (a command's stdout, an API's error body), masked. */
+      outputs?: Record<string, unknown>;
     }
   | { type: 'node.skipped'; node: string; reason?: string }
   | { type: 'edge.taken'; from: string; to: string; mode: EdgeMode; condition?: string }

@@ -110,7 +110,7 @@ export function createActions(workflow: Workflow) {
     }),
     failNode: update((args, { node }: NodeParams) => {
       const { after, decision, error } = failureDecision(workflow, args, node);
-      return { nodes: after.nodes, routing: { node, decision, error } };
+      return { outputs: after.outputs, nodes: after.nodes, routing: { node, decision, error } };
     }),
     route: sequence(({ context, enqueue }, params: RouteActionParams) => {
       const { update: change, edges } = applied(context, routingOf(context, params.node));

@@ -34,6 +34,8 @@ export interface NodeActorError {
   kind: 'error' | 'timeout';
   /** The call may have taken effect: no failure edge is taken (a fallback could repeat it). */
   indeterminate?: boolean;
+  /** What the node produced before it failed (a command's stdout, an API's error body): `error` edges read them. */
+  outputs?: Record<string, unknown>;
   attempt?: number;
   durationMs?: number;
   /** As NodeActorOutput.finishedAt. */
@@ -116,6 +118,9 @@ export type MachineEvent =
   | { type: typeof CANCEL_EVENT }
   | { type: typeof TIMEOUT_EVENT };
 
+const isOutputs = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 export function toActorError(error: unknown): NodeActorError {
   if (error && typeof error === 'object' && 'message' in error) {
     const value = error as {
@@ -123,6 +128,7 @@ export function toActorError(error: unknown): NodeActorError {
       code?: unknown;
       kind?: unknown;
       indeterminate?: unknown;
+      outputs?: unknown;
       attempt?: unknown;
       durationMs?: unknown;
       finishedAt?: unknown;
@@ -132,6 +138,7 @@ export function toActorError(error: unknown): NodeActorError {
       code: typeof value.code === 'string' ? value.code : 'error',
       kind: value.kind === 'timeout' ? 'timeout' : 'error',
       ...(value.indeterminate === true ? { indeterminate: true } : {}),
+      ...(isOutputs(value.outputs) ? { outputs: value.outputs } : {}),
       ...(typeof value.attempt === 'number' ? { attempt: value.attempt } : {}),
       ...(typeof value.durationMs === 'number' ? { durationMs: value.durationMs } : {}),
       ...(typeof value.finishedAt === 'number' ? { finishedAt: value.finishedAt } : {}),

@@ -160,6 +160,18 @@ function withSecretFieldsMasked(deps: NodeActorDeps, node: WorkflowNode, body: R
   return { ...body, body: deps.outputSecrets.mask(node.id, body.body as Record<string, unknown>) };
 }
 
+/** What a failed node produced (a command's stdout, an API's error body), masked and bounded like success outputs. */
+function failedOutputs(
+  deps: NodeActorDeps,
+  node: WorkflowNode,
+  error: NodeError,
+): { outputs?: Record<string, unknown> } {
+  if (!error.outputs) return {};
+  const plain = deps.outputSecrets.mask(node.id, toPlainJson(error.outputs));
+  if (JSON.stringify(plain).length > MAX_OUTPUT_BYTES) return {};
+  return { outputs: deps.redact({ outputs: plain }).outputs };
+}
+
 async function runNode(
   deps: NodeActorDeps,
   node: WorkflowNode,
@@ -248,7 +260,8 @@ async function runNode(
     const durationMs = finishedAt - started;
     const info = deps.redact(error.toInfo());
     const ai = spent ? { ai: spent } : {};
-    emit({ type: 'node.failed', node: node.id, visit: input.visit, durationMs, error: info, ...ai }, true);
+    const kept = failedOutputs(deps, node, error);
+    emit({ type: 'node.failed', node: node.id, visit: input.visit, durationMs, error: info, ...ai, ...kept }, true);
     const uncertain = error.indeterminate ? { indeterminate: true } : {};
     const { message } = info;
     const actorError: NodeActorError = {
@@ -256,6 +269,7 @@ async function runNode(
       code: error.code,
       kind: error.kind,
       ...uncertain,
+      ...kept,
       attempt,
       durationMs,
       finishedAt,

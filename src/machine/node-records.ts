@@ -87,7 +87,8 @@ export class NodeRecordLog {
       } else {
         const status = event.error.code === 'timeout' ? 'TIMEOUT' : 'FAILED';
         const ai = event.ai ? { ai_metadata: event.ai } : {};
-        Object.assign(record, { status, error: event.error.message, ...ai });
+        const outputs = event.outputs ? { outputs: event.outputs } : {};
+        Object.assign(record, { status, error: event.error.message, ...ai, ...outputs });
       }
       state.current = undefined;
     } else if (event.type === 'node.skipped') {

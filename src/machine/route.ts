@@ -162,6 +162,7 @@ export function withFailure(context: RunContext, node: string, error: NodeActorE
   const status = error.kind === 'timeout' ? 'TIMEOUT' : 'FAILED';
   return {
     ...context,
+    ...(error.outputs ? { outputs: { ...context.outputs, [node]: error.outputs } } : {}),
     nodes: {
       ...context.nodes,
       [node]: {

@@ -23,4 +23,6 @@ export interface NormalizeContext {
   outputFields?: ReadonlyMap<string, readonly string[]>;
   /** The workflow's `security`: the default risk level and what needs approval. */
   security?: WorkflowSecurity;
+  /** Node id → its type (`api`, `cli`, ...), once the nodes are normalized. */
+  nodeTypes?: ReadonlyMap<string, string>;
 }

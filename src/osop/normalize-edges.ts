@@ -2,7 +2,7 @@
 import { type NormalizeContext, type Raw } from './context.ts';
 import type { DocPath } from './diagnostics.ts';
 import { compileExpression } from './expression.ts';
-import { failedOutputsRead } from './failed-outputs.ts';
+import { failedOutputsRead, keepsOutputsOnFailure } from './failed-outputs.ts';
 import { EDGE_KEYS, FOR_EACH_EDGE_KEYS, warnUnknownKeys } from './known-keys.ts';
 import { didYouMean } from './suggest.ts';
 import type { CompiledExpression, EdgeMode, SwitchCase, WorkflowEdge } from './workflow.ts';
@@ -264,13 +264,14 @@ export function normalizeEdge(raw: unknown, index: number, context: NormalizeCon
       suggestion: 'add when: "<CEL expression>" or use mode: sequential',
     });
   }
-  if (mode === 'error' && when && from) {
+  const fromType = from ? context.nodeTypes?.get(from) : undefined;
+  if (mode === 'error' && when && from && !keepsOutputsOnFailure(fromType)) {
     const read = failedOutputsRead(when.source, from, context.declaredOutputs?.get(from) ?? []);
     if (read.length > 0)
       context.sink.warning({
         code: 'failed-node-outputs',
         path: [...path, raw.when !== undefined ? 'when' : 'condition'],
-        message: `this error edge reads ${read.join(', ')}, but a failed ${from} has no outputs: the condition cannot hold when ${from} fails`,
+        message: `this error edge reads ${read.join(', ')}, but a failed ${fromType ? `${fromType} node ${from}` : from} has no outputs (only api and cli nodes keep theirs): the condition cannot hold when ${from} fails`,
         suggestion: `test the failure instead, e.g. error_of('${from}').contains('...') or status('${from}') == 'FAILED'`,
       });
   }

@@ -164,6 +164,7 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
     .map((raw, index) => normalizeNode(raw, index, context))
     .filter((node): node is WorkflowNode => node !== undefined);
   context.outputFields = outputFieldsByNode(written);
+  context.nodeTypes = new Map(written.map((node) => [node.id, node.type]));
   const edges = rawEdges
     .map((raw, index) => normalizeEdge(raw, index, context))
     .filter((edge): edge is WorkflowEdge => edge !== undefined);

@@ -73,3 +73,17 @@ export function extractOutputs(specs: OutputSpec[], envelope: ResponseEnvelope):
   }
   return outputs;
 }
+
+/** Like extractOutputs, but an output whose extractor does not match is left out: a failed node's answer has another shape. */
+export function extractMatchingOutputs(specs: OutputSpec[], envelope: ResponseEnvelope): Record<string, unknown> {
+  const outputs: Record<string, unknown> = {};
+  for (const spec of specs) {
+    if (!spec.extract) continue;
+    try {
+      outputs[spec.name] = extractOne(spec as OutputSpec & { extract: OutputExtractor }, envelope);
+    } catch (error) {
+      if (!(error instanceof OutputError)) throw error;
+    }
+  }
+  return outputs;
+}

@@ -1,4 +1,5 @@
-// For each node, the distinct ways it can end: one done outcome per distinct routing of the conditions that read it, one error per failure route.
+// For each node, the distinct ways it can end: one done outcome per distinct routing of the conditions that read it,
+// one error per failure route (with the outputs a failed api or cli node keeps, where an error edge reads them).
 import type { Atom } from './cel-atoms.ts';
 import { edgeExpressions, type EdgeExpression } from './edge-expressions.ts';
 import { inputVariants, type InputVariant } from './input-variants.ts';
@@ -12,13 +13,16 @@ import {
   type FieldAssignment,
 } from './sample-values.ts';
 import { initialContext } from '../machine/context.ts';
-import { decideSuccess } from '../machine/route.ts';
+import { decideFailure, decideSuccess } from '../machine/route.ts';
+import { keepsOutputsOnFailure } from '../osop/failed-outputs.ts';
 import type { ExpressionScope, Workflow, WorkflowEdge, WorkflowNode } from '../osop/workflow.ts';
 
 interface SimulatedError {
   message: string;
   code: string;
   kind: 'error' | 'timeout';
+  /** What the failed node produced (api and cli nodes keep their outputs when they fail). */
+  outputs?: Record<string, unknown>;
 }
 
 export type Outcome =
@@ -46,10 +50,16 @@ export function deriveOutcomes(workflow: Workflow): Outcomes {
     workflow.nodes.flatMap((node) => Object.values(node.runtime)),
   );
   const defaults = new Map(workflow.nodes.map((node) => [node.id, defaultOutputs(node, atoms)]));
+  // What an error edge compares a failed node's outputs with varies its failures, not its successes.
+  const successAtoms = shaped.flatMap((item) =>
+    FAILURE_MODES.has(item.edge.mode)
+      ? item.shape.atoms.filter((atom) => !(atom.ref.kind === 'output' && atom.ref.node === item.edge.from))
+      : item.shape.atoms,
+  );
   const byNode = new Map<string, Outcome[]>();
   const context: DeriveContext = { workflow, shaped, inputs, defaults };
   for (const node of workflow.nodes) {
-    byNode.set(node.id, [...doneOutcomes(node, atoms, context), ...errorOutcomes(node, context)]);
+    byNode.set(node.id, [...doneOutcomes(node, successAtoms, context), ...errorOutcomes(node, context)]);
   }
   const variants = inputVariants(shaped, inputs, Object.fromEntries(defaults));
   return { byNode, inputs, variants };
@@ -190,7 +200,72 @@ function errorOutcomes(node: WorkflowNode, context: DeriveContext): Outcome[] {
       add({ message, code: 'simulated_failure', kind: 'error' }, `fails with ${JSON.stringify(message)}`);
   }
   for (const error of testCaseErrors(node)) add(error, `x-test-case error ${JSON.stringify(error.message)}`);
+  outcomes.push(...failedOutputOutcomes(node, context));
   return outcomes;
+}
+
+/** What every failure of the type has, whatever the conditions read: a later `${validate.stderr}` resolves. */
+const FAILED_OUTPUTS: Record<string, Record<string, unknown>> = {
+  cli: { stdout: '', stderr: '', exit_code: 1 },
+  api: { data: null, status: 400 },
+};
+
+/**
+ * One failure with outputs per `error` edge whose condition reads the failed node's own outputs, chosen so the
+ * machine takes that edge (the earlier error edges' conditions do not hold). Only for node types that keep outputs
+ * when they fail: for others a real run can never take such an edge, and no outcome pretends it can.
+ */
+function failedOutputOutcomes(node: WorkflowNode, context: DeriveContext): Outcome[] {
+  if (!keepsOutputsOnFailure(node.type)) return [];
+  const errorEdges = context.shaped.filter((item) => item.edge.from === node.id && item.edge.mode === 'error');
+  const readers = errorEdges.filter(readsOutputsOf(node.id));
+  if (readers.length === 0) return [];
+  const atoms = ownAtoms(
+    node.id,
+    errorEdges.flatMap((item) => item.shape.atoms),
+  );
+  const messages = [
+    ...new Set([
+      ...errorEdges
+        .flatMap((item) => item.shape.atoms)
+        .filter((atom) => atom.ref.kind === 'error' && atom.ref.node === node.id)
+        .flatMap((atom) => samplesFor(atom))
+        .filter((value): value is string => typeof value === 'string'),
+      `${node.id} failed (simulated)`,
+    ]),
+  ];
+  const base = { ...FAILED_OUTPUTS[node.type], ...context.defaults.get(node.id) };
+  const candidates = combinations(fieldChoices(atoms), MAX_COMBINATIONS).flatMap((assigned) => {
+    const outputs = structuredClone(base);
+    for (const { path, value } of assigned) setPath(outputs, path, value, true);
+    return messages.map((message) => ({ outputs, assigned, message }));
+  });
+  return readers.flatMap((item): Outcome[] => {
+    const key = `e${item.edge.index}`;
+    const found = candidates.find((candidate) => failureRouteKey(context, node.id, candidate) === key);
+    if (!found) return [];
+    const label = `fails with ${describeAssignments(found.assigned) || 'its outputs'}`;
+    return [
+      {
+        kind: 'error',
+        label,
+        error: { message: found.message, code: 'simulated_failure', kind: 'error', outputs: found.outputs },
+      },
+    ];
+  });
+}
+
+/** Which way the machine routes `node`'s failure with this message and these outputs. */
+function failureRouteKey(
+  context: DeriveContext,
+  node: string,
+  failure: { outputs: Record<string, unknown>; message: string },
+): string {
+  const run = initialContext(context.workflow, { runId: 'paths', inputs: context.inputs });
+  run.outputs = { ...Object.fromEntries(context.defaults), [node]: failure.outputs };
+  run.nodes[node] = { ...run.nodes[node], status: 'FAILED', visits: 1, attempt: 1, entries: 1, error: failure.message };
+  const error = { message: failure.message, code: 'simulated_failure', kind: 'error' as const };
+  return decideFailure(context.workflow, run, node, error).key;
 }
 
 /** An error text that makes an `error` edge's condition hold, found among the samples of its error_of() comparisons. */

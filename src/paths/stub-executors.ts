@@ -8,7 +8,13 @@ import { inPathOrder } from './sequencer.ts';
 export async function replayStep(step: PathStep): Promise<NodeResult> {
   const { outcome } = step;
   if (outcome.kind === 'done') return { outputs: structuredClone(outcome.outputs) };
-  throw new NodeError(outcome.error.message, { code: outcome.error.code, kind: outcome.error.kind, retryable: false });
+  const { message, code, kind, outputs } = outcome.error;
+  throw new NodeError(message, {
+    code,
+    kind,
+    retryable: false,
+    ...(outputs ? { outputs: structuredClone(outputs) } : {}),
+  });
 }
 
 export function scriptedExecutors(workflow: Workflow, path: WorkflowPath): ExecutorRegistry {

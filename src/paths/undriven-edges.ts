@@ -1,6 +1,7 @@
 // Why no path takes an edge: what `sopstate test` says next to each edge it could not exercise.
 import { conditionShape, outputProducers } from './cel-atoms.ts';
 import type { PathEnumeration } from './path.ts';
+import { keepsOutputsOnFailure } from '../osop/failed-outputs.ts';
 import type { Workflow, WorkflowEdge } from '../osop/workflow.ts';
 
 const FAILURE_MODES = new Set(['error', 'timeout', 'fallback']);
@@ -39,10 +40,11 @@ function failureReason(workflow: Workflow, edge: WorkflowEdge, reaching: number)
   if (catchAll)
     return `the error edge ${catchAll.from} → ${catchAll.to} has no condition and takes every failure of ${edge.from} first`;
   const read = outputsRead(workflow, edge, edge.from);
-  if (edge.mode === 'error' && read.length > 0)
+  const type = workflow.nodes.find((node) => node.id === edge.from)?.type;
+  if (edge.mode === 'error' && read.length > 0 && !keepsOutputsOnFailure(type))
     return (
-      `its condition ${quoted(edge)} reads ${read.join(', ')}, outputs a failed node does not have: no path outcome ` +
-      'can make it hold yet'
+      `its condition ${quoted(edge)} reads ${read.join(', ')}, outputs a failed ${type} node does not have ` +
+      '(only api and cli nodes keep theirs): no run can make it hold'
     );
   if (edge.mode === 'error' && edge.when)
     return `no simulated failure of ${edge.from} on the ${reaching} path(s) reaching it makes ${quoted(edge)} hold`;

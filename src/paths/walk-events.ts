@@ -19,7 +19,7 @@ export interface WalkEvents {
 const eventFor = (node: string, outcome: Outcome, finishedAt: number): WalkEvent =>
   outcome.kind === 'done'
     ? { type: doneEventType(node), output: { outputs: structuredClone(outcome.outputs), finishedAt } }
-    : { type: errorEventType(node), error: { ...outcome.error, finishedAt } };
+    : { type: errorEventType(node), error: { ...structuredClone(outcome.error), finishedAt } };
 
 /** Every call makes new event objects: each is the key of its origin, and one snapshot's events are its own. */
 export function walkEvents(

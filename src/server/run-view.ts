@@ -71,6 +71,8 @@ const applyEvent = (view: RunView, event: RunEvent): void => {
         status: event.error.code === 'timeout' ? 'TIMEOUT' : 'FAILED',
         durationMs: event.durationMs,
         error: event.error,
+        // What the failed node kept (a command's stdout, an API's error body), else nothing from an earlier visit.
+        outputs: event.outputs,
       });
       return;
     case 'node.skipped':

@@ -404,3 +404,26 @@ describe('cost budgets (cost-budget)', () => {
     );
   });
 });
+
+describe('an error edge that reads the failed node’s outputs', () => {
+  const failedNodeOutputs = (result: LoadResult) => result.diagnostics.filter((d) => d.code === 'failed-node-outputs');
+
+  it('loads without warning from a cli node, which keeps its outputs when it fails', async () => {
+    const { diagnostics } = await valid('error-edge-outputs');
+    expect(diagnostics.filter((d) => d.code === 'failed-node-outputs')).toEqual([]);
+  });
+
+  it('warns, where it is written, when the failed node is an agent, which has no outputs then', () => {
+    expect(failedNodeOutputs(loadWorkflowText(textOf('coverage-gap'), fixture('coverage-gap')))).toMatchObject([
+      {
+        severity: 'warning',
+        line: lineOf('coverage-gap', 'when: validation_result.success'),
+        path: 'edges[1].when',
+        message:
+          'this error edge reads validation_result.success, but a failed agent node validate has no outputs (only api and cli nodes keep theirs): the condition cannot hold when validate fails',
+      },
+    ]);
+    const asApi = variant('coverage-gap', 'type: agent', 'type: api');
+    expect(failedNodeOutputs(asApi)).toEqual([]);
+  });
+});

@@ -17,14 +17,31 @@ const workflowOf = (text: string, name = 'fixture'): Workflow => {
 };
 
 describe('edge coverage', () => {
-  it('names the error edge that reads a failed node’s outputs, and why no path takes it', async () => {
+  it('names the error edge that reads a failed agent node’s outputs, and why no path takes it', async () => {
     const report = await testPaths(workflowOf(textOf('coverage-gap')));
     expect(report.passed).toBe(true);
     expect(report.coverage).toMatchObject({ exercised: 1, total: 2, percent: 50 });
     expect(report.coverage.undriven).toEqual([
       {
         edge: 'validate ─error→ report_invalid',
-        why: 'its condition "validation_result.success == false" reads validate.validation_result.success, outputs a failed node does not have: no path outcome can make it hold yet',
+        why: 'its condition "validation_result.success == false" reads validate.validation_result.success, outputs a failed agent node does not have (only api and cli nodes keep theirs): no run can make it hold',
+      },
+    ]);
+  });
+
+  it('drives each error edge that reads a failed cli node’s outputs, and names one no failure can satisfy', async () => {
+    const report = await testPaths(workflowOf(textOf('error-edge-outputs')));
+    expect(report.passed).toBe(true);
+    expect(report.coverage).toMatchObject({ exercised: 4, total: 4, percent: 100, undriven: [] });
+    const contradiction = textOf('error-edge-outputs').replace(
+      'when: validation_result.success == false',
+      'when: validation_result.success == false && validation_result.success == true',
+    );
+    const gap = await testPaths(workflowOf(contradiction));
+    expect(gap.coverage.undriven).toEqual([
+      {
+        edge: 'validate ─error→ repair',
+        why: 'no simulated failure of validate on the 6 path(s) reaching it makes "validation_result.success == false && validation_result.success == true" hold',
       },
     ]);
   });

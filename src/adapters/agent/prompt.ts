@@ -1,6 +1,7 @@
 // What an agent node asks Claude, and how its answer becomes outputs.
 import { NodeError, type NodeExecution } from '../executor.ts';
-import { extractOutputs, OutputError } from '../../osop/outputs.ts';
+import { OutputError } from '../../osop/outputs.ts';
+import { declaredJsonOutputs, parseJsonObject } from '../json-outputs.ts';
 import type { OutputSpec, WorkflowNode } from '../../osop/workflow.ts';
 
 export interface AgentRequest {
@@ -63,19 +64,6 @@ export const parseAgentRequest = (execution: NodeExecution): AgentRequest => {
   };
 };
 
-/** The completion as a JSON object, also when Claude wrapped it in a ```json fence. */
-const parseJsonObject = (text: string): Record<string, unknown> | undefined => {
-  const fenced = /^```(?:json)?\s*\n([\s\S]*?)\n?```$/.exec(text.trim());
-  try {
-    const value: unknown = JSON.parse(fenced ? fenced[1] : text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
 /**
  * Outputs: `text` (the completion). When the node declares outputs and the text is a JSON object,
  * a declared name takes the field of that name, a mapping (`summary: data.summary`) reads the
@@ -85,11 +73,8 @@ export const agentOutputs = (node: WorkflowNode, text: string): Record<string, u
   const specs: OutputSpec[] = node.outputs;
   const json = specs.length > 0 ? parseJsonObject(text) : undefined;
   if (!json) return { text };
-  const named = Object.fromEntries(
-    specs.filter((spec) => !spec.extract && spec.name in json).map((spec) => [spec.name, json[spec.name]]),
-  );
   try {
-    return { text, ...named, ...extractOutputs(specs, { data: json, status: 200, headers: {} }) };
+    return { text, ...declaredJsonOutputs(specs, json) };
   } catch (error) {
     if (!(error instanceof OutputError)) throw error;
     throw new NodeError(`agent node "${node.id}": ${error.message}`, { code: 'output_extraction', cause: error });

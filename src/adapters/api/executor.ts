@@ -1,10 +1,10 @@
 // The `api` executor: plain HTTP, or Stripe's typed client when the URL is Stripe's.
-import { NodeError, type Executor, type NodeExecution, type NodeResult } from '../executor.ts';
-import { extractOutputs, OutputError } from '../../osop/outputs.ts';
+import type { Executor, NodeExecution, NodeResult } from '../executor.ts';
 import { createStripeClient, STRIPE_DEFAULT_BASE, type StripeClient } from '../stripe/client.ts';
 import { sendStripe } from '../stripe/call.ts';
 import { stripePathname } from '../stripe/routing.ts';
 import { sendHttp, type FetchLike } from './http.ts';
+import { answerOutputs } from './outputs.ts';
 import { parseApiRequest } from './request.ts';
 import type { ApiEnvelope } from './types.ts';
 
@@ -17,23 +17,6 @@ export interface ApiExecutorOptions {
   };
   fetch?: FetchLike;
 }
-
-/**
- * Outputs: every declared mapping (`customer_id: data.id`, `response_mapping`), plus `data` (the
- * parsed body) and `status` (the HTTP status) unless the node declares outputs of those names.
- */
-const apiOutputs = (execution: NodeExecution, envelope: ApiEnvelope): Record<string, unknown> => {
-  try {
-    return { data: envelope.data, status: envelope.status, ...extractOutputs(execution.node.outputs, envelope) };
-  } catch (error) {
-    if (!(error instanceof OutputError)) throw error;
-    throw new NodeError(`api node "${execution.node.id}": ${error.message}`, {
-      code: 'output_extraction',
-      status: envelope.status,
-      cause: error,
-    });
-  }
-};
 
 export const createApiExecutor = (options: ApiExecutorOptions = {}): Executor => {
   const stripeBase = options.stripe?.baseUrl ?? STRIPE_DEFAULT_BASE;
@@ -55,6 +38,6 @@ export const createApiExecutor = (options: ApiExecutorOptions = {}): Executor =>
         apiKey: options.stripe?.apiKey,
       });
     }
-    return { outputs: apiOutputs(execution, envelope) };
+    return { outputs: answerOutputs(execution.node, envelope) };
   };
 };

@@ -2,6 +2,7 @@
 import { NodeError, type NodeExecution } from '../executor.ts';
 import { encodeForm } from './form.ts';
 import { classifyOutcome, httpError, parseRetryAfter, transportError } from './errors.ts';
+import { withAnswer } from './outputs.ts';
 import { describeTarget } from './request.ts';
 import { credentialValues, maskCredentials, shownHeaders } from '../../util/redact.ts';
 import type { ApiEnvelope, ApiRequest } from './types.ts';
@@ -140,10 +141,11 @@ const sendHttpOnce = async (
   });
   if (isExpected(response.status, request.expectedStatus)) return envelope;
   const detail = errorDetail(envelope.data);
-  throw httpError({
+  const failure = httpError({
     status: response.status,
     target,
     detail: detail === undefined ? undefined : maskCredentials(detail, credentialValues(request.headers)),
     retryAfterMs: parseRetryAfter(response.headers),
   });
+  throw withAnswer(failure, execution.node, envelope);
 };

@@ -3,6 +3,7 @@ import { parse as parseQuery } from 'qs';
 import { NodeError, type NodeExecution } from '../executor.ts';
 import { classifyOutcome, transportError } from '../api/errors.ts';
 import { headersToRecord, isExpected } from '../api/http.ts';
+import { withAnswer } from '../api/outputs.ts';
 import { headerValue } from '../api/request.ts';
 import { credentialValues, maskCredentials, shownHeaders } from '../../util/redact.ts';
 import type { ApiEnvelope, ApiRequest } from '../api/types.ts';
@@ -146,11 +147,12 @@ const sendOnce = async (request: ApiRequest, execution: NodeExecution, call: Str
     headers: headersToRecord(response.headers),
   };
   if (isExpected(response.status, request.expectedStatus)) return envelope;
-  throw stripeError({
+  const failure = stripeError({
     status: response.status,
     body: envelope.data,
     headers: response.headers,
     operation,
     secrets: credentialValues(headers),
   });
+  throw withAnswer(failure, execution.node, envelope);
 };

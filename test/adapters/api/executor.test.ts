@@ -150,6 +150,25 @@ describe('api executor (plain HTTP)', () => {
     expect(method.message).toContain('runtime.method is "FETCH" — use one of GET, POST');
   });
 
+  it('keeps an error answer as the failed node’s outputs, with the mappings its body matches', async () => {
+    server.script({ status: 422, body: { error: { code: 'invalid_title', id: 'err_1' } } });
+    const error = await failure(
+      api(
+        makeExecution({
+          runtime: { method: 'POST', url: `${server.url}/x` },
+          outputs: { error_code: 'data.error.code', thing_id: '$.data.thing.id' },
+        }),
+      ),
+    );
+    expect(error).toMatchObject({ code: 'http_422', status: 422 });
+    // thing_id reads the success body: the error body does not have it, so it is left out rather than failing again.
+    expect(error.outputs).toEqual({
+      data: { error: { code: 'invalid_title', id: 'err_1' } },
+      status: 422,
+      error_code: 'invalid_title',
+    });
+  });
+
   it('fails clearly when an output mapping finds nothing', async () => {
     server.script({ status: 200, body: { other: 1 } });
     const error = await failure(

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 
 const SEED = resolve(import.meta.dirname, '../../../examples/stripe-payment-seed.osop.yaml');
 const COVERAGE_GAP = resolve(import.meta.dirname, '../../fixtures/semantics/coverage-gap.osop.yaml');
+const ERROR_EDGE_OUTPUTS = resolve(import.meta.dirname, '../../fixtures/semantics/error-edge-outputs.osop.yaml');
+const ERROR_EDGE_DECLINE = resolve(import.meta.dirname, '../../fixtures/semantics/error-edge-decline.osop.yaml');
 
 function sopstate(args: string[]) {
   const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], {
@@ -82,13 +84,35 @@ describe('sopstate test', () => {
     expect(stdout).toMatch(/(\d+) paths run: \1 passed, 0 failed/);
     expect(stdout).toContain('edge coverage: 1/2 (50%)');
     expect(stdout).toContain(
-      'not exercised: validate ─error→ report_invalid — its condition "validation_result.success == false" reads validate.validation_result.success',
+      'not exercised: validate ─error→ report_invalid — its condition "validation_result.success == false" reads validate.validation_result.success, outputs a failed agent node does not have',
     );
     expect(stdout).toContain('edge coverage 50% is below --min-coverage 100%');
     expect(code).toBe(1);
     const lowered = sopstate(['test', COVERAGE_GAP, '--min-coverage', '50']);
     expect(lowered.stdout).not.toContain('below --min-coverage');
     expect(lowered.code).toBe(0);
+  });
+
+  it('drives error edges that read a failed cli or api node’s outputs: 100% edge coverage', () => {
+    const cli = sopstate(['test', ERROR_EDGE_OUTPUTS]);
+    expect(cli.stdout).toContain('edge coverage: 4/4 (100%)');
+    expect(cli.stdout).toMatch(/(\d+) paths run: \1 passed, 0 failed/);
+    expect(cli.stdout).toMatch(/✓ path \d+: validate ✗ → repair → COMPLETED/);
+    expect(cli.stdout).toMatch(/✓ path \d+: validate ✗ → escalate → COMPLETED/);
+    expect(cli.code).toBe(0);
+    const api = sopstate(['test', ERROR_EDGE_DECLINE]);
+    expect(api.stdout).toContain('edge coverage: 5/5 (100%)');
+    expect(api.code).toBe(0);
+  });
+
+  it('lists the failure with outputs that drives each error edge', () => {
+    const { code, stdout } = sopstate(['paths', ERROR_EDGE_OUTPUTS]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/validate \[fails with exit_code = 2[^\]]*\] ─error→ escalate/);
+    expect(stdout).toMatch(
+      /validate \[fails with exit_code = 3, validation_result\.success = false[^\]]*\] ─error→ repair/,
+    );
+    expect(stdout).toContain('validate [fails: validate failed (simulated)] ─fallback→ report_failure');
   });
 
   it('refuses a --min-coverage that is not a percentage', () => {
