@@ -1,0 +1,195 @@
+// What a dry run follows: the happy path (or path N as `sopstate paths` numbers it), replayed node by node with the
+// outputs the path model synthesizes, each completion saying which of its outputs were made up.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NodeError, type Executor, type NodeExecution, type NodeResult } from '../adapters/executor.ts';
+import type { RunEvent } from '../events/run-event.ts';
+import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
+import { checkRun } from './check-run.ts';
+import { enumeratePaths } from './enumerate.ts';
+import { DEFAULT_MAX_PATHS } from './limits.ts';
+import { deriveOutcomes, type Outcome } from './outcomes.ts';
+import type { PathEnumeration, PathStep, WorkflowPath } from './path.ts';
+import { pathSummary } from './path.ts';
+
+export class DryRunPlanError extends Error {}
+
+export interface DryRunPlan {
+  /** The path the run follows; absent when the workflow has none within the enumeration's bounds. */
+  path?: WorkflowPath;
+  /** One line for the user: which path, and why that one. */
+  describe: string;
+  /** The inputs the path was derived with: the run takes these where the user gave none. */
+  inputs: Record<string, unknown>;
+  /** The executor for every node type but `human` (people still decide in a dry run). */
+  executor: Executor;
+  /** After the run: how it left the path, in words (empty when it followed it). */
+  departures(events: RunEvent[]): string[];
+}
+
+export interface DryRunPlanOptions {
+  /** Follow this path (1-based, as `sopstate paths` lists them) instead of the happy path. */
+  path?: number;
+  /** Inputs the user set: the happy path is chosen among the paths that run with these values, when one does. */
+  given?: Record<string, unknown>;
+}
+
+/** When the run leaves its path, a node waits at most this long for the steps listed before it. */
+const OFF_PATH_WAIT_MS = 100;
+
+const failed = (path: WorkflowPath) => path.steps.some((step) => step.outcome.kind === 'error');
+
+/**
+ * The happy path: of the paths that end COMPLETED with no node failing (so no error, timeout or fallback edge), the
+ * one that runs the most distinct nodes; then the fewest steps (no loop turned more than it must); then the first.
+ */
+export function happyPath(paths: WorkflowPath[]): WorkflowPath | undefined {
+  const happy = paths.filter((path) => path.status === 'COMPLETED' && !failed(path));
+  const distinct = (path: WorkflowPath) => new Set(path.steps.map((step) => step.node)).size;
+  return happy.reduce<WorkflowPath | undefined>((best, path) => {
+    if (!best) return path;
+    const byNodes = distinct(path) - distinct(best);
+    if (byNodes !== 0) return byNodes > 0 ? path : best;
+    return path.steps.length < best.steps.length ? path : best;
+  }, undefined);
+}
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Dotted paths of the leaves of `outputs` whose value the author did not give (`given`: x-sample, x-test-case). */
+function madeUp(outputs: Record<string, unknown>, given: unknown, prefix: string[] = []): string[] {
+  return Object.entries(outputs).flatMap(([key, value]) => {
+    const at = [...prefix, key];
+    const author = isRecord(given) ? given[key] : undefined;
+    if (isRecord(value) && Object.keys(value).length > 0) return madeUp(value, author, at);
+    return sameValue(value, author) ? [] : [at.join('.')];
+  });
+}
+
+/** A value of the declared schema's type for an output no condition reads (a placeholder text otherwise). */
+function schemaSample(schema: Record<string, unknown> | undefined, placeholder: string): unknown {
+  if (!schema) return placeholder;
+  if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
+  if ('const' in schema) return schema.const;
+  if ('default' in schema) return schema.default;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  const byType: Record<string, unknown> = { number: 0, integer: 0, boolean: false, array: [], object: {}, null: null };
+  return typeof type === 'string' && type in byType ? structuredClone(byType[type]) : placeholder;
+}
+
+/** The outputs a done outcome completes with, and which of them were synthesized. */
+function dryOutputs(node: WorkflowNode, outcome: Extract<Outcome, { kind: 'done' }>): NodeResult {
+  const outputs = structuredClone(outcome.outputs);
+  for (const spec of node.outputs) {
+    const placeholder = `<${node.id}.${spec.name}>`;
+    if (outputs[spec.name] === placeholder) outputs[spec.name] = schemaSample(spec.schema, placeholder);
+  }
+  const testCase = outcome.label.startsWith('x-test-case')
+    ? Object.fromEntries(outcome.assigned.map(({ path, value }) => [path.join('.'), value]))
+    : {};
+  const synthesized = madeUp(outputs, node.sample ?? {}).filter((field) => !(field in testCase));
+  return { outputs, ...(synthesized.length > 0 ? { synthesized } : {}) };
+}
+
+function resultOf(node: WorkflowNode, outcome: Outcome): NodeResult {
+  if (outcome.kind === 'done') return dryOutputs(node, outcome);
+  const { message, code, kind } = outcome.error;
+  throw new NodeError(message, { code, kind, retryable: false });
+}
+
+function choosePath(enumeration: PathEnumeration, options: DryRunPlanOptions): { path?: WorkflowPath; why: string } {
+  const { paths } = enumeration;
+  if (options.path !== undefined) {
+    const chosen = paths.find((path) => path.id === options.path);
+    if (!chosen) {
+      const listed = paths.length === 0 ? 'it has no path' : `its paths are 1 to ${paths.length}`;
+      throw new DryRunPlanError(
+        `--path ${options.path}: ${enumeration.workflowId} has no path ${options.path} (${listed}; see sopstate paths)`,
+      );
+    }
+    return { path: chosen, why: `path ${chosen.id}` };
+  }
+  const given = Object.entries(options.given ?? {});
+  const matching = paths.filter((path) => given.every(([name, value]) => sameValue(path.inputs[name], value)));
+  const happy = happyPath(matching) ?? happyPath(paths);
+  if (happy) return { path: happy, why: `the happy path (path ${happy.id})` };
+  const completed = paths.find((path) => path.status === 'COMPLETED');
+  if (completed) return { path: completed, why: `path ${completed.id}: no path completes without a failure` };
+  if (paths[0]) return { path: paths[0], why: `path ${paths[0].id}: no path completes` };
+  return { why: `no path: ${enumeration.stoppedBecause ?? 'the workflow has none'}; each node completes as it would first` };
+}
+
+/**
+ * Releases each step once the steps before it (of nodes this executor runs) have finished, as the path orders
+ * parallel branches. A run that left its path would wait for a step that never comes: after OFF_PATH_WAIT_MS with
+ * nothing finishing, the node goes ahead.
+ */
+function inOrder(path: WorkflowPath | undefined, isOurs: (step: PathStep) => boolean) {
+  const order = (path?.steps ?? []).map((step) => `${step.node}#${step.visit}`);
+  const ours = (path?.steps ?? []).map(isOurs);
+  const settled = new Set<number>();
+  let wake: Array<() => void> = [];
+  const settle = (index: number) => {
+    if (index >= 0) settled.add(index);
+    const waiting = wake;
+    wake = [];
+    for (const resume of waiting) resume();
+  };
+  const ready = (index: number) => ours.every((mine, before) => !mine || before >= index || settled.has(before));
+  return {
+    indexOf: (execution: NodeExecution) => order.indexOf(`${execution.node.id}#${execution.visit}`),
+    async wait(index: number, signal: AbortSignal): Promise<void> {
+      const until = index < 0 ? order.length : index;
+      while (!ready(until) && !signal.aborted) {
+        const woken = new Promise<boolean>((resolve) => wake.push(() => resolve(true)));
+        const progressed = await Promise.race([woken, sleep(OFF_PATH_WAIT_MS, false, { ref: false })]);
+        if (!progressed) return;
+      }
+    },
+    settle,
+  };
+}
+
+export function planDryRun(workflow: Workflow, options: DryRunPlanOptions = {}): DryRunPlan {
+  const enumeration = enumeratePaths(workflow, { max: Math.max(DEFAULT_MAX_PATHS, options.path ?? 0) });
+  const { path, why } = choosePath(enumeration, options);
+  const { byNode } = deriveOutcomes(workflow);
+  const nodes = new Map(workflow.nodes.map((node) => [node.id, node]));
+  const firstDone = (node: string) => byNode.get(node)?.find((outcome) => outcome.kind === 'done');
+  const order = inOrder(path, (step) => nodes.get(step.node)?.type !== 'human');
+  const executor: Executor = async (execution) => {
+    const index = order.indexOf(execution);
+    await order.wait(index, execution.signal);
+    try {
+      const outcome = index >= 0 ? path!.steps[index]!.outcome : firstDone(execution.node.id);
+      return outcome ? resultOf(execution.node, outcome) : { outputs: structuredClone(execution.node.sample ?? {}) };
+    } finally {
+      order.settle(index);
+    }
+  };
+  const summary = path ? `: ${pathSummary(path)}` : '';
+  return {
+    ...(path ? { path } : {}),
+    describe: `dry run follows ${why}${summary}`,
+    inputs: path?.inputs ?? enumeration.inputs,
+    executor,
+    departures: (events) => (path ? checkRun(workflow, path, events).problems : []),
+  };
+}
+
+/** A dry run's inputs: the ones the user set, and the path's for the rest (its defaults, or samples its conditions need). */
+export function dryRunInputs(
+  plan: DryRunPlan,
+  checked: Record<string, unknown>,
+  given: Iterable<string>,
+): Record<string, unknown> {
+  const set = new Set(given);
+  return {
+    ...checked,
+    ...plan.inputs,
+    ...Object.fromEntries(Object.entries(checked).filter(([name]) => set.has(name))),
+  };
+}
