@@ -193,3 +193,14 @@ export function dryRunInputs(
     ...Object.fromEntries(Object.entries(checked).filter(([name]) => set.has(name))),
   };
 }
+
+/** Values for the inputs a dry run is not given and that have no default: the samples the paths are derived with. */
+export function sampleInputsFor(workflow: Workflow, given: Iterable<string>): Record<string, unknown> {
+  const set = new Set(given);
+  const { inputs } = deriveOutcomes(workflow);
+  return Object.fromEntries(
+    workflow.inputs
+      .filter((spec) => spec.default === undefined && !set.has(spec.name) && inputs[spec.name] !== undefined)
+      .map((spec) => [spec.name, inputs[spec.name]]),
+  );
+}

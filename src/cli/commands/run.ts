@@ -130,8 +130,10 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
     checkNodeNames(workflow, '--reject', flags.reject);
     const both = flags.approve.find((node) => flags.reject.includes(node));
     if (both) throw new UsageError(`--approve ${both} and --reject ${both} contradict each other: pass one of them`);
-    const checkedInputs = parseInputFlags(workflow, flags.input);
-    const planned = flags.dryRun ? await planDry(workflow, flags, checkedInputs) : undefined;
+    const dryPlanning = flags.dryRun ? await import('../../paths/dry-run-plan.ts') : undefined;
+    const named = flags.input.map((flag) => flag.split('=')[0]!.trim());
+    const checkedInputs = parseInputFlags(workflow, flags.input, dryPlanning?.sampleInputsFor(workflow, named));
+    const planned = flags.dryRun ? await planDry(workflow, flags, checkedInputs, named) : undefined;
     dryRun = planned?.plan;
     if (dryRun) (flags.json ? io.stderr : io.stdout)(`${dryRun.describe}\n`);
     const inputs = planned?.inputs ?? checkedInputs;
@@ -214,9 +216,10 @@ async function planDry(
   workflow: Workflow,
   flags: RunFlags,
   checked: Record<string, unknown>,
+  named: string[],
 ): Promise<{ plan: DryRunPlan; inputs: Record<string, unknown> }> {
   const { dryRunInputs, planDryRun } = await import('../../paths/dry-run-plan.ts');
-  const names = new Set(flags.input.map((flag) => flag.split('=')[0]!.trim()));
+  const names = new Set(named);
   const given = Object.fromEntries(Object.entries(checked).filter(([name]) => names.has(name)));
   const plan = planDryRun(workflow, { ...(flags.path !== undefined ? { path: flags.path } : {}), given });
   return { plan, inputs: dryRunInputs(plan, checked, names) };
