@@ -194,13 +194,17 @@ export function dryRunInputs(
   };
 }
 
-/** Values for the inputs a dry run is not given and that have no default: the samples the paths are derived with. */
+/**
+ * Values for the optional inputs a dry run is not given and that have no default: the samples the paths are derived
+ * with. A required input must still be given (the run says which and how).
+ */
 export function sampleInputsFor(workflow: Workflow, given: Iterable<string>): Record<string, unknown> {
   const set = new Set(given);
   const { inputs } = deriveOutcomes(workflow);
   return Object.fromEntries(
     workflow.inputs
-      .filter((spec) => spec.default === undefined && !set.has(spec.name) && inputs[spec.name] !== undefined)
+      .filter((spec) => !spec.required && spec.default === undefined && !set.has(spec.name))
+      .filter((spec) => inputs[spec.name] !== undefined)
       .map((spec) => [spec.name, inputs[spec.name]]),
   );
 }

@@ -76,9 +76,9 @@ describe('sopstate run --dry-run on a workflow without x-sample', () => {
   });
 
   it('shows the path and the synthesized outputs in the terminal view', async () => {
-    const { code, stdout } = await dryRun(BRANCHES);
+    const { code, stdout, stderr } = await dryRun(BRANCHES);
     expect(code).toBe(0);
-    expect(stdout).toContain(
+    expect(stderr).toContain(
       'dry run follows the happy path (path 1): fetch_order → fraud_check → classify → ship_eu → COMPLETED',
     );
     expect(stdout).toMatch(/✔ fetch_order completed in \S+ \{"total":501,.*\(synthesized: total, currency\)/);

@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { runWorkflowCommand, type RunFlags } from '../../src/cli/commands/run.ts';
 import type { RunEvent } from '../../src/events/run-event.ts';
 import { loadWorkflowText, WORKFLOW_EXTENSIONS } from '../../src/osop/load.ts';
+import type { Workflow } from '../../src/osop/workflow.ts';
 import { formatReport } from '../../src/paths/format-report.ts';
+import { deriveOutcomes } from '../../src/paths/outcomes.ts';
 import { testPaths } from '../../src/paths/test-paths.ts';
 
 const CORPUS = resolve(import.meta.dirname, '../fixtures/corpus');
@@ -22,12 +24,23 @@ const valid = files.flatMap((file) => {
   return workflow ? [{ file, workflow }] : [];
 });
 
-async function dryRun(file: string) {
+/** A user gives the required inputs: here the samples the paths are derived with. */
+const requiredInputs = (workflow: Workflow): string[] => {
+  const { inputs } = deriveOutcomes(workflow);
+  return workflow.inputs
+    .filter((spec) => spec.required && spec.default === undefined)
+    .map((spec) => {
+      const value = inputs[spec.name];
+      return `${spec.name}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    });
+};
+
+async function dryRun(file: string, workflow: Workflow) {
   const out: string[] = [];
   const err: string[] = [];
   const logDir = await mkdtemp(join(tmpdir(), 'corpus-dry-run-'));
   const flags: RunFlags = {
-    input: [],
+    input: requiredInputs(workflow),
     secret: [],
     approve: [],
     reject: [],
@@ -60,7 +73,7 @@ describe('dry runs over the corpus', () => {
     const conditional = workflow.edges.filter((edge) => edge.when).length;
 
     it(`${name}: the dry run passes every condition it meets (${conditional} conditional edges)`, async () => {
-      const { code, events, stderr } = await dryRun(file);
+      const { code, events, stderr } = await dryRun(file, workflow);
       expect(code, stderr).toBeLessThan(2);
       const unevaluated = events.filter(
         (event) => event.type === 'node.skipped' && /cannot evaluate/.test(event.reason ?? ''),

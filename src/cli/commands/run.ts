@@ -135,7 +135,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
     const checkedInputs = parseInputFlags(workflow, flags.input, dryPlanning?.sampleInputsFor(workflow, named));
     const planned = flags.dryRun ? await planDry(workflow, flags, checkedInputs, named) : undefined;
     dryRun = planned?.plan;
-    if (dryRun) (flags.json ? io.stderr : io.stdout)(`${dryRun.describe}\n`);
+    if (dryRun) io.stderr(`sopstate: ${dryRun.describe}\n`);
     const inputs = planned?.inputs ?? checkedInputs;
     const userSecrets = loadSecrets({
       names: workflow.secrets,
