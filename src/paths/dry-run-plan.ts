@@ -4,7 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NodeError, type Executor, type NodeExecution, type NodeResult } from '../adapters/executor.ts';
 import type { RunEvent } from '../events/run-event.ts';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
+import { initialContext } from '../machine/context.ts';
+import { decideSuccess } from '../machine/route.ts';
 import { checkRun } from './check-run.ts';
+import { edgeExpressions } from './edge-expressions.ts';
 import { enumeratePaths } from './enumerate.ts';
 import { DEFAULT_MAX_PATHS } from './limits.ts';
 import { deriveOutcomes, type Outcome } from './outcomes.ts';
@@ -38,18 +41,108 @@ const OFF_PATH_WAIT_MS = 100;
 
 const failed = (path: WorkflowPath) => path.steps.some((step) => step.outcome.kind === 'error');
 
+/** Prior outputs and inputs a node's outputs are routed with. */
+interface RoutingScope {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, Record<string, unknown>>;
+}
+
+/** Nodes whose routing (conditions, switch values, for_each lists) reads `node`'s outputs. */
+function decidersOf(workflow: Workflow): Map<string, string[]> {
+  const byNode = new Map<string, Set<string>>();
+  for (const item of edgeExpressions(workflow))
+    for (const ref of item.shape.refs)
+      if (ref.kind === 'output') byNode.set(ref.node, (byNode.get(ref.node) ?? new Set()).add(item.edge.from));
+  return new Map([...byNode].map(([node, deciders]) => [node, [...deciders]]));
+}
+
+/** The way each decider routes when `node` produced `outputs` (the machine's own rule), as one comparable text. */
+function routing(workflow: Workflow, deciders: string[], scope: RoutingScope, node: string, outputs: object): string {
+  const run = initialContext(workflow, { runId: 'dry-run', inputs: scope.inputs, dryRun: true });
+  run.outputs = { ...scope.outputs, [node]: outputs as Record<string, unknown> };
+  return deciders
+    .map((decider) => {
+      try {
+        const { key, taken, startLoop } = decideSuccess(workflow, run, decider);
+        // A loop's items may differ (the author's region names), not how many there are.
+        return JSON.stringify([key, taken, startLoop?.body, startLoop?.loop.items.length]);
+      } catch {
+        return 'error';
+      }
+    })
+    .join('\n');
+}
+
+/** `sample` laid over `outputs`; a list of placeholder items takes the sample's items, as many as the path has. */
+function overlay(outputs: unknown, sample: unknown): unknown {
+  if (isRecord(outputs) && isRecord(sample)) {
+    const merged: Record<string, unknown> = { ...outputs };
+    for (const [key, value] of Object.entries(sample)) merged[key] = overlay(outputs[key], value);
+    return merged;
+  }
+  if (Array.isArray(outputs) && Array.isArray(sample) && sample.length > 0 && outputs.every((item) => item === ''))
+    return outputs.map((_, index) => structuredClone(sample[index % sample.length]));
+  return structuredClone(sample);
+}
+
+/**
+ * The path's outputs with as much of the author's `x-sample` as keeps the same route: whole, else field by field.
+ * `conflicts`: some sample field had to give way to take the path.
+ */
+function withSample(
+  workflow: Workflow,
+  deciders: string[],
+  scope: RoutingScope,
+  node: WorkflowNode,
+  outputs: Record<string, unknown>,
+): { outputs: Record<string, unknown>; conflicts: boolean } {
+  const sample = node.sample;
+  if (!sample || Object.keys(sample).length === 0) return { outputs, conflicts: false };
+  const route = routing(workflow, deciders, scope, node.id, outputs);
+  const alike = (candidate: object) => routing(workflow, deciders, scope, node.id, candidate) === route;
+  const whole = overlay(outputs, sample) as Record<string, unknown>;
+  if (alike(whole)) return { outputs: whole, conflicts: false };
+  let kept = outputs;
+  for (const [key, value] of Object.entries(sample)) {
+    const candidate = { ...kept, [key]: overlay(kept[key], value) };
+    if (alike(candidate)) kept = candidate;
+  }
+  return { outputs: kept, conflicts: true };
+}
+
+/** How many steps of the path must contradict an `x-sample` the author wrote to take it. */
+function sampleConflicts(workflow: Workflow, deciders: Map<string, string[]>, path: WorkflowPath): number {
+  const nodes = new Map(workflow.nodes.map((node) => [node.id, node]));
+  const scope: RoutingScope = { inputs: path.inputs, outputs: {} };
+  let conflicts = 0;
+  for (const step of path.steps) {
+    const node = nodes.get(step.node);
+    if (!node || step.outcome.kind !== 'done') continue;
+    const chosen = withSample(workflow, deciders.get(node.id) ?? [], scope, node, step.outcome.outputs);
+    if (chosen.conflicts) conflicts += 1;
+    scope.outputs = { ...scope.outputs, [node.id]: chosen.outputs };
+  }
+  return conflicts;
+}
+
 /**
  * The happy path: of the paths that end COMPLETED with no node failing (so no error, timeout or fallback edge), the
- * one that runs the most distinct nodes; then the fewest steps (no loop turned more than it must); then the first.
+ * one that agrees most with the `x-sample` outputs the author wrote; then the one that runs the most distinct nodes;
+ * then the fewest steps (no loop turned more than it must); then the first listed.
  */
-export function happyPath(paths: WorkflowPath[]): WorkflowPath | undefined {
+export function happyPath(workflow: Workflow, paths: WorkflowPath[]): WorkflowPath | undefined {
   const happy = paths.filter((path) => path.status === 'COMPLETED' && !failed(path));
-  const distinct = (path: WorkflowPath) => new Set(path.steps.map((step) => step.node)).size;
+  const deciders = decidersOf(workflow);
+  const rank = (path: WorkflowPath) => [
+    -sampleConflicts(workflow, deciders, path),
+    new Set(path.steps.map((step) => step.node)).size,
+    -path.steps.length,
+  ];
   return happy.reduce<WorkflowPath | undefined>((best, path) => {
     if (!best) return path;
-    const byNodes = distinct(path) - distinct(best);
-    if (byNodes !== 0) return byNodes > 0 ? path : best;
-    return path.steps.length < best.steps.length ? path : best;
+    const [a, b] = [rank(path), rank(best)];
+    const first = a.findIndex((value, index) => value !== b[index]);
+    return first >= 0 && a[first]! > b[first]! ? path : best;
   }, undefined);
 }
 
@@ -80,9 +173,13 @@ function schemaSample(schema: Record<string, unknown> | undefined, placeholder: 
   return typeof type === 'string' && type in byType ? structuredClone(byType[type]) : placeholder;
 }
 
-/** The outputs a done outcome completes with, and which of them were synthesized. */
-function dryOutputs(node: WorkflowNode, outcome: Extract<Outcome, { kind: 'done' }>): NodeResult {
-  const outputs = structuredClone(outcome.outputs);
+/** The outputs a done outcome completes with (with what it can keep of the x-sample), and which were synthesized. */
+function dryOutputs(
+  node: WorkflowNode,
+  outcome: Extract<Outcome, { kind: 'done' }>,
+  keepSample: (outputs: Record<string, unknown>) => Record<string, unknown>,
+): NodeResult {
+  const outputs = keepSample(structuredClone(outcome.outputs));
   for (const spec of node.outputs) {
     const placeholder = `<${node.id}.${spec.name}>`;
     if (outputs[spec.name] === placeholder) outputs[spec.name] = schemaSample(spec.schema, placeholder);
@@ -94,13 +191,21 @@ function dryOutputs(node: WorkflowNode, outcome: Extract<Outcome, { kind: 'done'
   return { outputs, ...(synthesized.length > 0 ? { synthesized } : {}) };
 }
 
-function resultOf(node: WorkflowNode, outcome: Outcome): NodeResult {
-  if (outcome.kind === 'done') return dryOutputs(node, outcome);
+function resultOf(
+  node: WorkflowNode,
+  outcome: Outcome,
+  keepSample: (outputs: Record<string, unknown>) => Record<string, unknown>,
+): NodeResult {
+  if (outcome.kind === 'done') return dryOutputs(node, outcome, keepSample);
   const { message, code, kind } = outcome.error;
   throw new NodeError(message, { code, kind, retryable: false });
 }
 
-function choosePath(enumeration: PathEnumeration, options: DryRunPlanOptions): { path?: WorkflowPath; why: string } {
+function choosePath(
+  workflow: Workflow,
+  enumeration: PathEnumeration,
+  options: DryRunPlanOptions,
+): { path?: WorkflowPath; why: string } {
   const { paths } = enumeration;
   if (options.path !== undefined) {
     const chosen = paths.find((path) => path.id === options.path);
@@ -114,12 +219,14 @@ function choosePath(enumeration: PathEnumeration, options: DryRunPlanOptions): {
   }
   const given = Object.entries(options.given ?? {});
   const matching = paths.filter((path) => given.every(([name, value]) => sameValue(path.inputs[name], value)));
-  const happy = happyPath(matching) ?? happyPath(paths);
+  const happy = happyPath(workflow, matching) ?? happyPath(workflow, paths);
   if (happy) return { path: happy, why: `the happy path (path ${happy.id})` };
   const completed = paths.find((path) => path.status === 'COMPLETED');
   if (completed) return { path: completed, why: `path ${completed.id}: no path completes without a failure` };
   if (paths[0]) return { path: paths[0], why: `path ${paths[0].id}: no path completes` };
-  return { why: `no path: ${enumeration.stoppedBecause ?? 'the workflow has none'}; each node completes as it would first` };
+  return {
+    why: `no path: ${enumeration.stoppedBecause ?? 'the workflow has none'}; each node completes as it would first`,
+  };
 }
 
 /**
@@ -155,17 +262,23 @@ function inOrder(path: WorkflowPath | undefined, isOurs: (step: PathStep) => boo
 
 export function planDryRun(workflow: Workflow, options: DryRunPlanOptions = {}): DryRunPlan {
   const enumeration = enumeratePaths(workflow, { max: Math.max(DEFAULT_MAX_PATHS, options.path ?? 0) });
-  const { path, why } = choosePath(enumeration, options);
+  const { path, why } = choosePath(workflow, enumeration, options);
   const { byNode } = deriveOutcomes(workflow);
   const nodes = new Map(workflow.nodes.map((node) => [node.id, node]));
   const firstDone = (node: string) => byNode.get(node)?.find((outcome) => outcome.kind === 'done');
   const order = inOrder(path, (step) => nodes.get(step.node)?.type !== 'human');
+  const deciders = decidersOf(workflow);
   const executor: Executor = async (execution) => {
     const index = order.indexOf(execution);
     await order.wait(index, execution.signal);
     try {
       const outcome = index >= 0 ? path!.steps[index]!.outcome : firstDone(execution.node.id);
-      return outcome ? resultOf(execution.node, outcome) : { outputs: structuredClone(execution.node.sample ?? {}) };
+      const scope = { inputs: execution.context.inputs, outputs: execution.context.outputs };
+      const keepSample = (outputs: Record<string, unknown>) =>
+        withSample(workflow, deciders.get(execution.node.id) ?? [], scope, execution.node, outputs).outputs;
+      return outcome
+        ? resultOf(execution.node, outcome, keepSample)
+        : { outputs: structuredClone(execution.node.sample ?? {}) };
     } finally {
       order.settle(index);
     }

@@ -146,3 +146,25 @@ describe('sopstate run --dry-run on the seed', () => {
     await expectValidOsoplog(logDir);
   });
 });
+
+describe('sopstate run --dry-run keeps the x-sample outputs the author wrote', () => {
+  it('takes the path the samples route to, and names only what it had to make up', async () => {
+    const { code, events, stderr } = await dryRun('test/fixtures/release-train.osop.yaml', {
+      json: true,
+      autoApprove: true,
+    });
+    expect(code).toBe(0);
+    const plan = events.find((event) => event.type === 'node.completed' && event.node === 'plan');
+    // risk: medium is the sample's (the switch's default); the path loops twice, so two of the sample's regions.
+    expect(plan).toMatchObject({
+      outputs: { risk: 'medium', regions: ['eu-west', 'us-east'] },
+      synthesized: ['regions'],
+    });
+    expect(edges(events)).toContain('review ─switch→ schedule');
+    expect(completed(events)).toContain('announce');
+    const deploy = events.find((event) => event.type === 'node.completed' && event.node === 'deploy');
+    expect(deploy).toMatchObject({ outputs: { healthy: true } });
+    expect(deploy).not.toHaveProperty('synthesized');
+    expect(stderr).not.toContain('left its path');
+  });
+});

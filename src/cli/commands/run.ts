@@ -202,8 +202,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
     const result = await handle.done;
     if (!flags.json) io.stdout(summarizeRun(result.events));
     const departures = dryRun?.departures(result.events) ?? [];
-    if (departures.length > 0)
-      io.stderr(`sopstate: note: the dry run left its path (${departures.join('; ')})\n`);
+    if (departures.length > 0) io.stderr(`sopstate: note: the dry run left its path (${departures.join('; ')})\n`);
     return result.status === 'COMPLETED' ? 0 : 1;
   } finally {
     await services?.close();

@@ -3,7 +3,13 @@ import { ApiError } from '../api-error.ts';
 import type { StartInputs } from '../start-inputs.ts';
 import type { Workflow } from '../../osop/workflow.ts';
 import { isRecord } from '../../util/is-record.ts';
-import { DryRunPlanError, dryRunInputs, planDryRun, sampleInputsFor, type DryRunPlan } from '../../paths/dry-run-plan.ts';
+import {
+  DryRunPlanError,
+  dryRunInputs,
+  planDryRun,
+  sampleInputsFor,
+  type DryRunPlan,
+} from '../../paths/dry-run-plan.ts';
 
 export interface ServerDryRun {
   plan: DryRunPlan;
