@@ -17,6 +17,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sopstate-dry-run-'));
   copyFileSync(join(SEMANTICS, 'dry-run-branches.osop.yaml'), join(dir, 'dry-run-branches.osop.yaml'));
   copyFileSync(join(EXAMPLES, 'stripe-payment-seed.osop.yaml'), join(dir, 'stripe-payment-seed.osop.yaml'));
+  copyFileSync(join(SEMANTICS, 'approval-gate-api.osop.yaml'), join(dir, 'approval-gate-api.osop.yaml'));
   server = await startRealServer({ workflowsDir: dir });
 });
 afterAll(async () => {
@@ -88,4 +89,40 @@ describe('dry runs over HTTP', () => {
     expect(retry.status).toBe(409);
     expect(await retry.text()).toContain('is a dry run');
   }, 30_000);
+});
+
+describe('a dry run across a server restart', () => {
+  it('goes on as a dry run: the gated Stripe call is still not made', async () => {
+    const dbDir = mkdtempSync(join(tmpdir(), 'sopstate-dry-restart-'));
+    const dbFile = join(dbDir, 'runs.db');
+    try {
+      const first = await startRealServer({ workflowsDir: dir, allowCli: true, dbFile });
+      const response = await first.post('/api/runs', { workflow: 'approval-gate-api', dryRun: true });
+      const { runId } = (await response.json()) as { runId: string };
+      const before = await streamRun(first.url, runId, { stopWhen: (event) => event.type === 'human.waiting' });
+      await first.cleanup();
+
+      const second = await startRealServer({ workflowsDir: dir, allowCli: true, dbFile });
+      try {
+        expect(second.restored.restored).toEqual([runId]);
+        const after = await streamRun(second.url, runId, {
+          lastEventId: before.events.at(-1)?.seq,
+          onEvent: (event) => {
+            if (event.type === 'human.waiting')
+              void second.post(`/api/runs/${runId}/signal`, { node: event.node, decision: 'approved' });
+          },
+        });
+        expect(after.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+        expect(completed(after.events)).toEqual(['create_customer', 'welcome']);
+        expect(after.events.some((event) => event.type === 'node.request')).toBe(false);
+        expect(after.events.find((event) => event.type === 'node.completed')).toMatchObject({
+          synthesized: ['customer_id'],
+        });
+      } finally {
+        await second.cleanup();
+      }
+    } finally {
+      rmSync(dbDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
