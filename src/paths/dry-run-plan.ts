@@ -29,7 +29,7 @@ export interface DryRunPlan {
   departures(events: RunEvent[]): string[];
 }
 
-export interface DryRunPlanOptions {
+interface DryRunPlanOptions {
   /** Follow this path (1-based, as `sopstate paths` lists them) instead of the happy path. */
   path?: number;
   /** Inputs the user set: the happy path is chosen among the paths that run with these values, when one does. */
@@ -130,7 +130,7 @@ function sampleConflicts(workflow: Workflow, deciders: Map<string, string[]>, pa
  * one that agrees most with the `x-sample` outputs the author wrote; then the one that runs the most distinct nodes;
  * then the fewest steps (no loop turned more than it must); then the first listed.
  */
-export function happyPath(workflow: Workflow, paths: WorkflowPath[]): WorkflowPath | undefined {
+function happyPath(workflow: Workflow, paths: WorkflowPath[]): WorkflowPath | undefined {
   const happy = paths.filter((path) => path.status === 'COMPLETED' && !failed(path));
   const deciders = decidersOf(workflow);
   const rank = (path: WorkflowPath) => [

@@ -11,7 +11,7 @@ import {
   type DryRunPlan,
 } from '../../paths/dry-run-plan.ts';
 
-export interface ServerDryRun {
+interface ServerDryRun {
   plan: DryRunPlan;
   /** The request's inputs with samples for those it leaves out that have no default. */
   given: StartInputs;
