@@ -1,6 +1,5 @@
 // What a dry run follows: the happy path (or path N as `sopstate paths` numbers it), replayed node by node with the
 // outputs the path model synthesizes, each completion saying which of its outputs were made up.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { NodeError, type Executor, type NodeExecution, type NodeResult } from '../adapters/executor.ts';
 import type { RunEvent } from '../events/run-event.ts';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
@@ -251,8 +250,13 @@ function inOrder(path: WorkflowPath | undefined, isOurs: (step: PathStep) => boo
     async wait(index: number, signal: AbortSignal): Promise<void> {
       const until = index < 0 ? order.length : index;
       while (!ready(until) && !signal.aborted) {
-        const woken = new Promise<boolean>((resolve) => wake.push(() => resolve(true)));
-        const progressed = await Promise.race([woken, sleep(OFF_PATH_WAIT_MS, false, { ref: false })]);
+        // A timer that keeps the process alive: while a node waits, nothing else may be pending.
+        let timer: NodeJS.Timeout | undefined;
+        const progressed = await new Promise<boolean>((resolve) => {
+          wake.push(() => resolve(true));
+          timer = setTimeout(() => resolve(false), OFF_PATH_WAIT_MS);
+        });
+        clearTimeout(timer);
         if (!progressed) return;
       }
     },
@@ -260,10 +264,19 @@ function inOrder(path: WorkflowPath | undefined, isOurs: (step: PathStep) => boo
   };
 }
 
+/** The workflow with the given inputs as its defaults: its paths are then the ones a run with those inputs can take. */
+function withInputs(workflow: Workflow, given: Record<string, unknown>): Workflow {
+  if (Object.keys(given).length === 0) return workflow;
+  const inputs = workflow.inputs.map((spec) => (spec.name in given ? { ...spec, default: given[spec.name] } : spec));
+  return { ...workflow, inputs };
+}
+
 export function planDryRun(workflow: Workflow, options: DryRunPlanOptions = {}): DryRunPlan {
-  const enumeration = enumeratePaths(workflow, { max: Math.max(DEFAULT_MAX_PATHS, options.path ?? 0) });
+  // Path N is numbered as `sopstate paths` numbers it, without the inputs; the happy path is found with them.
+  const modelled = options.path === undefined ? withInputs(workflow, options.given ?? {}) : workflow;
+  const enumeration = enumeratePaths(modelled, { max: Math.max(DEFAULT_MAX_PATHS, options.path ?? 0) });
   const { path, why } = choosePath(workflow, enumeration, options);
-  const { byNode } = deriveOutcomes(workflow);
+  const { byNode } = deriveOutcomes(modelled);
   const nodes = new Map(workflow.nodes.map((node) => [node.id, node]));
   const firstDone = (node: string) => byNode.get(node)?.find((outcome) => outcome.kind === 'done');
   const order = inOrder(path, (step) => nodes.get(step.node)?.type !== 'human');

@@ -168,3 +168,24 @@ describe('sopstate run --dry-run keeps the x-sample outputs the author wrote', (
     expect(stderr).not.toContain('left its path');
   });
 });
+
+describe('sopstate run --dry-run with inputs that route', () => {
+  const OTHERWISE = 'test/fixtures/semantics/otherwise-branch.osop.yaml';
+
+  it('finds the happy path with the inputs given', async () => {
+    const { code, events, stderr } = await dryRun(OTHERWISE, { json: true, input: ['amount=50'] });
+    expect(code).toBe(0);
+    expect(stderr).toContain('dry run follows the happy path (path 1): triage → auto_approve → COMPLETED');
+    expect(events[0]).toMatchObject({ type: 'run.started', inputs: { amount: 50 } });
+    expect(completed(events)).toEqual(['triage', 'auto_approve']);
+    expect(stderr).not.toContain('left its path');
+  });
+
+  it('ends, and says so, when the inputs take the run off --path N', async () => {
+    const { code, events, stderr } = await dryRun(OTHERWISE, { json: true, input: ['amount=5000'], path: 1 });
+    expect(code).toBe(0);
+    expect(completed(events)).toEqual(['triage', 'finance_review']);
+    expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+    expect(stderr).toContain('sopstate: note: the dry run left its path (');
+  });
+});
