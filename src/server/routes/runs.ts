@@ -13,7 +13,7 @@ import { findWorkflow } from './workflows.ts';
 import { requestHash, type IdempotencyKey, type IdempotentRequest } from '../../store/idempotency-store.ts';
 import type { RunRecordWithSnapshot } from '../../store/run-store.ts';
 import { retryRun } from './run-retry.ts';
-import { planServerDryRun } from './dry-run-start.ts';
+import { serverDryRun } from './dry-run-start.ts';
 import { errorMessage } from '../../util/error-message.ts';
 
 const MAX_KEY = 255;
@@ -63,8 +63,8 @@ export const runRoutes = (ctx: ServerContext) => {
           diagnostics: publicDiagnostics(ctx.catalog.dir, entry.diagnostics),
         });
       }
-      const planned = body.dryRun ? planServerDryRun(entry.workflow, given, body.path) : undefined;
-      const checked = preflight(entry.workflow, planned?.given ?? given, {
+      const dryRun = body.dryRun ? serverDryRun(entry.workflow, given, body.path) : undefined;
+      const checked = preflight(entry.workflow, dryRun?.given ?? given, {
         allowCli: ctx.allowCli,
         hasSecret: ctx.hasSecret,
         dryRun: body.dryRun === true,
@@ -73,16 +73,16 @@ export const runRoutes = (ctx: ServerContext) => {
         const diagnostics = publicDiagnostics(ctx.catalog.dir, checked.diagnostics);
         throw new ApiError(400, 'invalid-run', `cannot start ${entry.id}: ${diagnostics[0].message}`, { diagnostics });
       }
-      const start = planned ? { inputs: planned.inputsFor(checked.inputs), dryRun: planned.plan } : undefined;
-      const inputs = start?.inputs ?? checked.inputs;
+      const planned = dryRun?.plan(checked.inputs);
+      const inputs = planned?.inputs ?? checked.inputs;
       let run;
       try {
         // The store takes the key with the run's row: of requests racing with one key (on any node), one starts it.
         if (idempotency) {
-          const once = await ctx.manager.startOnce(entry.workflow, inputs, idempotency, start?.dryRun);
+          const once = await ctx.manager.startOnce(entry.workflow, inputs, idempotency, planned?.plan);
           if ('earlier' in once) return replayRun(c, idempotency, once.earlier);
           run = once.created;
-        } else run = await ctx.manager.start(entry.workflow, inputs, start?.dryRun);
+        } else run = await ctx.manager.start(entry.workflow, inputs, planned?.plan);
       } catch (error) {
         throw new ApiError(400, 'start-failed', errorMessage(error));
       }

@@ -18,6 +18,7 @@ beforeAll(async () => {
   copyFileSync(join(SEMANTICS, 'dry-run-branches.osop.yaml'), join(dir, 'dry-run-branches.osop.yaml'));
   copyFileSync(join(EXAMPLES, 'stripe-payment-seed.osop.yaml'), join(dir, 'stripe-payment-seed.osop.yaml'));
   copyFileSync(join(SEMANTICS, 'approval-gate-api.osop.yaml'), join(dir, 'approval-gate-api.osop.yaml'));
+  copyFileSync(join(SEMANTICS, 'otherwise-branch.osop.yaml'), join(dir, 'otherwise-branch.osop.yaml'));
   server = await startRealServer({ workflowsDir: dir });
 });
 afterAll(async () => {
@@ -66,6 +67,13 @@ describe('dry runs over HTTP', () => {
     expect(completed(events)).toEqual(['fetch_order', 'fraud_check', 'classify', 'ship_by_hand']);
     expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
     await expectValidOsoplog(runId);
+  }, 30_000);
+
+  it('finds the happy path with the inputs the page typed', async () => {
+    const runId = await startDry({ workflow: 'otherwise_branch', inputText: { amount: '50' } });
+    const { events } = await streamRun(server.url, runId);
+    expect(events[0]).toMatchObject({ type: 'run.started', inputs: { amount: 50 } });
+    expect(completed(events)).toEqual(['triage', 'auto_approve']);
   }, 30_000);
 
   it('walks the seed to send_receipt without calling Stripe or Claude', async () => {
