@@ -237,6 +237,7 @@ function inOrder(path: WorkflowPath | undefined, isOurs: (step: PathStep) => boo
   const order = (path?.steps ?? []).map((step) => `${step.node}#${step.visit}`);
   const ours = (path?.steps ?? []).map(isOurs);
   const settled = new Set<number>();
+  const claimed = new Set<number>();
   let wake: Array<() => void> = [];
   const settle = (index: number) => {
     if (index >= 0) settled.add(index);
@@ -246,7 +247,15 @@ function inOrder(path: WorkflowPath | undefined, isOurs: (step: PathStep) => boo
   };
   const ready = (index: number) => ours.every((mine, before) => !mine || before >= index || settled.has(before));
   return {
-    indexOf: (execution: NodeExecution) => order.indexOf(`${execution.node.id}#${execution.visit}`),
+    /** The step this execution stands for: its visit, else the node's next step not yet run (visits numbered apart). */
+    indexOf: (execution: NodeExecution) => {
+      const key = `${execution.node.id}#${execution.visit}`;
+      const free = (index: number) => !claimed.has(index);
+      let index = order.findIndex((entry, at) => entry === key && free(at));
+      if (index < 0) index = (path?.steps ?? []).findIndex((step, at) => step.node === execution.node.id && free(at));
+      if (index >= 0) claimed.add(index);
+      return index;
+    },
     async wait(index: number, signal: AbortSignal): Promise<void> {
       const until = index < 0 ? order.length : index;
       while (!ready(until) && !signal.aborted) {

@@ -165,7 +165,7 @@ describe('sopstate run --dry-run keeps the x-sample outputs the author wrote', (
     const deploy = events.find((event) => event.type === 'node.completed' && event.node === 'deploy');
     expect(deploy).toMatchObject({ outputs: { healthy: true } });
     expect(deploy).not.toHaveProperty('synthesized');
-    expect(stderr).not.toContain('left its path');
+    expect(stderr).toContain('dry run follows the happy path');
   });
 });
 
