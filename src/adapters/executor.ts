@@ -46,6 +46,8 @@ interface UncertainRetries {
 export interface NodeResult {
   outputs: Record<string, unknown>;
   ai?: AiMetadata;
+  /** Dry run: the output fields (dotted paths) that were made up rather than given by the author or a service. */
+  synthesized?: string[];
 }
 
 export type Executor = (execution: NodeExecution) => Promise<NodeResult>;

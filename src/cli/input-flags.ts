@@ -25,15 +25,19 @@ const asFlagError = (workflow: Workflow, problem: InputProblem): string => {
   }
 };
 
-/** The inputs the run gets: typed, with the defaults filled in. */
-export function parseInputFlags(workflow: Workflow, pairs: string[]): Record<string, unknown> {
+/** The inputs the run gets: typed, with the defaults filled in (`filled`: values for inputs no flag gives). */
+export function parseInputFlags(
+  workflow: Workflow,
+  pairs: string[],
+  filled: Record<string, unknown> = {},
+): Record<string, unknown> {
   const text: Record<string, string> = {};
   for (const flag of pairs) {
     const pair = splitPair(flag);
     if (!pair) throw new UsageError(`--input ${flag} is not name=value: write --input name=value`);
     Object.defineProperty(text, pair[0], { value: pair[1], enumerable: true, writable: true, configurable: true });
   }
-  const checked = checkInputs(workflow, { text });
+  const checked = checkInputs(workflow, { json: filled, text });
   if (!checked.ok) throw new UsageError(checked.problems.map((problem) => asFlagError(workflow, problem)).join('\n'));
   return checked.values;
 }

@@ -75,8 +75,11 @@ export function createEventPrinter(options: PrinterOptions): (event: RunEvent) =
       case 'node.completed': {
         const shown = shownOutputs(event.outputs);
         const outputs = Object.keys(shown).length > 0 ? paint('dim', ` ${brief(shown)}`) : '';
+        const made = event.synthesized?.length
+          ? paint('yellow', ` (synthesized: ${event.synthesized.join(', ')})`)
+          : '';
         return line(
-          `${paint('green', '✔')} ${paint('bold', event.node)} completed in ${formatDuration(event.durationMs)}${outputs}`,
+          `${paint('green', '✔')} ${paint('bold', event.node)} completed in ${formatDuration(event.durationMs)}${outputs}${made}`,
         );
       }
       case 'node.failed': {

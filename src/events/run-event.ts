@@ -72,6 +72,8 @@ export type RunEventBody =
       durationMs: number;
       outputs: Record<string, unknown>;
       ai?: AiMetadata;
+      /** Dry run only: output fields (dotted paths) the dry run made up, not given by x-sample or x-test-cases. */
+      synthesized?: string[];
     }
   | {
       type: 'node.failed';

@@ -246,8 +246,17 @@ async function runNode(
     }
     const { outputs, ai } = deps.redact({ outputs: plain, ...(result.ai ? { ai: result.ai } : {}) });
     deps.inFlight.delete(node.id);
+    const synthesized = result.synthesized?.length ? { synthesized: [...result.synthesized] } : {};
     emit(
-      { type: 'node.completed', node: node.id, visit: input.visit, durationMs, outputs, ...(ai ? { ai } : {}) },
+      {
+        type: 'node.completed',
+        node: node.id,
+        visit: input.visit,
+        durationMs,
+        outputs,
+        ...(ai ? { ai } : {}),
+        ...synthesized,
+      },
       true,
     );
     return { outputs, ...(ai ? { ai } : {}), attempt, durationMs, finishedAt };

@@ -7,6 +7,8 @@ import { checkStartInputs, type StartInputs } from './start-inputs.ts';
 export interface PreflightOptions {
   allowCli: boolean;
   hasSecret: (name: string) => boolean;
+  /** A dry run calls nothing: live-only limits, cli permission and secrets do not stop it. */
+  dryRun?: boolean;
 }
 
 export interface Preflight {
@@ -15,8 +17,8 @@ export interface Preflight {
 }
 
 export const preflight = (workflow: Workflow, given: StartInputs, options: PreflightOptions): Preflight => {
-  const diagnostics: Diagnostic[] = liveBlockers(workflow);
-  if (!options.allowCli) {
+  const diagnostics: Diagnostic[] = options.dryRun ? [] : liveBlockers(workflow);
+  if (!options.allowCli && !options.dryRun) {
     for (const node of workflow.nodes.filter((n) => n.type === 'cli')) {
       diagnostics.push({
         ...node.position,
@@ -28,7 +30,7 @@ export const preflight = (workflow: Workflow, given: StartInputs, options: Prefl
       });
     }
   }
-  for (const missing of missingSecrets(workflow, options.hasSecret)) {
+  for (const missing of options.dryRun ? [] : missingSecrets(workflow, options.hasSecret)) {
     diagnostics.push({
       file: workflow.file,
       line: 1,

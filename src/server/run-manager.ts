@@ -18,6 +18,8 @@ import { runOsoplogYaml } from './run-osoplog.ts';
 import { viewRun } from './run-view.ts';
 import { RunWriter } from './run-writer.ts';
 import { errorMessage } from '../util/error-message.ts';
+import { createLocalExecutors } from '../adapters/local.ts';
+import { planDryRun, type DryRunPlan } from '../paths/dry-run-plan.ts';
 
 export type StartRun = (options: RunOptions) => RunHandle;
 
@@ -93,18 +95,24 @@ export class RunManager {
     this.nodeId = options.nodeId ?? `node-${randomUUID()}`;
   }
 
-  async start(workflow: Workflow, inputs: Record<string, unknown>): Promise<RunRecord> {
+  /** `dryRun`: walk the workflow along the plan's path, calling nothing (docs/semantics.md "Dry runs"). */
+  async start(workflow: Workflow, inputs: Record<string, unknown>, dryRun?: DryRunPlan): Promise<RunRecord> {
     const run = await this.#newRun(workflow, inputs);
-    return this.#begin(await this.#options.store.createRun(run), workflow, inputs);
+    return this.#begin(await this.#options.store.createRun(run), workflow, inputs, dryRun);
   }
 
   /**
    * Starts the run unless `key` already started one (on any node of a cluster): then nothing starts and what the key
    * holds is given back, for the caller to replay or refuse.
    */
-  async startOnce(workflow: Workflow, inputs: Record<string, unknown>, key: IdempotencyKey): Promise<CreatedOnce> {
+  async startOnce(
+    workflow: Workflow,
+    inputs: Record<string, unknown>,
+    key: IdempotencyKey,
+    dryRun?: DryRunPlan,
+  ): Promise<CreatedOnce> {
     const once = await this.#options.store.createRunOnce(await this.#newRun(workflow, inputs), key);
-    return 'earlier' in once ? once : { created: await this.#begin(once.created, workflow, inputs) };
+    return 'earlier' in once ? once : { created: await this.#begin(once.created, workflow, inputs, dryRun) };
   }
 
   async #newRun(workflow: Workflow, inputs: Record<string, unknown>): Promise<NewRun> {
@@ -118,15 +126,21 @@ export class RunManager {
   }
 
   /** Puts a stored new run on the cluster's queue, or drives it here. */
-  async #begin(record: RunRecord, workflow: Workflow, inputs: Record<string, unknown>): Promise<RunRecord> {
+  async #begin(
+    record: RunRecord,
+    workflow: Workflow,
+    inputs: Record<string, unknown>,
+    dryRun?: DryRunPlan,
+  ): Promise<RunRecord> {
     const runId = record.id;
-    if (this.#options.place) {
+    // The stored run does not say it is a dry run until its first event: another node would drive it live.
+    if (this.#options.place && !dryRun) {
       await this.#options.place(runId);
       return record;
     }
     const claim = await this.#claim(runId);
     try {
-      this.#launch({ workflow, inputs, runId }, claim);
+      this.#launch({ workflow, inputs, runId }, claim, dryRun);
     } catch (error) {
       await this.#fail(record, claim.epoch, errorMessage(error), 'start_failed');
       throw error;
@@ -235,9 +249,13 @@ export class RunManager {
       }
       // Visits the stored events show completed are not run or reported again.
       const priorEvents = await this.#options.store.eventsAfter(run.id, 0, Math.max(1, claim.lastSeq));
+      // A dry run goes on as a dry run, along the happy path (which path it followed is not stored).
+      const [first] = priorEvents;
+      const dryRun = first?.type === 'run.started' && first.dryRun ? planDryRun(workflow) : undefined;
       this.#launch(
         { workflow, inputs: run.inputs, runId: run.id, snapshot: claim.snapshot, lastSeq: claim.lastSeq, priorEvents },
         claim,
+        dryRun,
       );
       return true;
     } catch (error) {
@@ -356,6 +374,7 @@ export class RunManager {
   #launch(
     options: Pick<RunOptions, 'workflow' | 'inputs' | 'runId' | 'snapshot' | 'lastSeq' | 'priorEvents'>,
     claim: RunClaim,
+    dryRun?: DryRunPlan,
   ): void {
     const runId = options.runId as string;
     const { store } = this.#options;
@@ -387,7 +406,9 @@ export class RunManager {
       env: this.#options.env,
       writeRecord: this.#options.writeRecord,
       onWarning: (message) => this.#log(`run ${runId}: ${message}`),
-      executors: this.#options.createExecutors(),
+      ...(dryRun
+        ? { dryRun: true, executors: createLocalExecutors({ dryRun: true, dryRunExecutor: dryRun.executor }) }
+        : { executors: this.#options.createExecutors() }),
       onEvent: (event) => {
         if (!this.#closed) writer.event(this.#publicEvent(event));
       },

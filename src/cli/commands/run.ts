@@ -17,11 +17,14 @@ import { parseInputFlags, UsageError } from '../input-flags.ts';
 import { createEventPrinter } from '../print-events.ts';
 import { summarizeRun } from '../run-summary.ts';
 import type { StatelySession } from '../../inspect/stately.ts';
+import type { DryRunPlan } from '../../paths/dry-run-plan.ts';
 
 export interface RunFlags {
   input: string[];
   secret: string[];
   dryRun?: boolean;
+  /** With --dry-run: follow path N as `sopstate paths` numbers it instead of the happy path. */
+  path?: number;
   allowCli?: boolean;
   approve: string[];
   reject: string[];
@@ -111,18 +114,29 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
   for (const diagnostic of problems) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
   if (!loaded.workflow) return 2;
   const workflow = loaded.workflow;
+  if (flags.path !== undefined && !flags.dryRun) {
+    io.stderr(`error: --path ${flags.path} only applies to a dry run: add --dry-run\n`);
+    return 2;
+  }
   const blockers = flags.dryRun ? [] : liveBlockers(workflow);
   for (const blocker of blockers) io.stderr(`${formatDiagnostic(blocker)}\n`);
   if (blockers.length > 0) return 2;
   let handle: RunHandle;
   let services: Services | undefined;
   let stately: StatelySession | undefined;
+  let dryRun: DryRunPlan | undefined;
   try {
     checkNodeNames(workflow, '--approve', flags.approve);
     checkNodeNames(workflow, '--reject', flags.reject);
     const both = flags.approve.find((node) => flags.reject.includes(node));
     if (both) throw new UsageError(`--approve ${both} and --reject ${both} contradict each other: pass one of them`);
-    const inputs = parseInputFlags(workflow, flags.input);
+    const dryPlanning = flags.dryRun ? await import('../../paths/dry-run-plan.ts') : undefined;
+    const named = flags.input.map((flag) => flag.split('=')[0]!.trim());
+    const checkedInputs = parseInputFlags(workflow, flags.input, dryPlanning?.sampleInputsFor(workflow, named));
+    const planned = flags.dryRun ? await planDry(workflow, flags, checkedInputs, named) : undefined;
+    dryRun = planned?.plan;
+    if (dryRun) io.stderr(`sopstate: ${dryRun.describe}\n`);
+    const inputs = planned?.inputs ?? checkedInputs;
     const userSecrets = loadSecrets({
       names: workflow.secrets,
       flags: flags.secret,
@@ -140,8 +154,8 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
         })
       : undefined;
     const secrets = services ? services.withServiceKeys(userSecrets) : userSecrets;
-    const executors = flags.dryRun
-      ? createLocalExecutors({ dryRun: true })
+    const executors = dryRun
+      ? createLocalExecutors({ dryRun: true, dryRunExecutor: dryRun.executor })
       : { ...createLocalExecutors({ allowCli: flags.allowCli }), ...services?.executors };
     if (flags.inspect) {
       const { startStatelyInspector } = await import('../../inspect/stately.ts');
@@ -187,12 +201,34 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
   try {
     const result = await handle.done;
     if (!flags.json) io.stdout(summarizeRun(result.events));
+    const departures = dryRun?.departures(result.events) ?? [];
+    if (departures.length > 0) io.stderr(`sopstate: note: the dry run left its path (${departures.join('; ')})\n`);
     return result.status === 'COMPLETED' ? 0 : 1;
   } finally {
     await services?.close();
     await stately?.finish(io.untilQuit);
   }
 }
+
+/** The dry run's plan: the happy path, or --path N; the inputs the user set pick among paths that differ by input. */
+async function planDry(
+  workflow: Workflow,
+  flags: RunFlags,
+  checked: Record<string, unknown>,
+  named: string[],
+): Promise<{ plan: DryRunPlan; inputs: Record<string, unknown> }> {
+  const { dryRunInputs, planDryRun } = await import('../../paths/dry-run-plan.ts');
+  const names = new Set(named);
+  const given = Object.fromEntries(Object.entries(checked).filter(([name]) => names.has(name)));
+  const plan = planDryRun(workflow, { ...(flags.path !== undefined ? { path: flags.path } : {}), given });
+  return { plan, inputs: dryRunInputs(plan, checked, names) };
+}
+
+const pathNumber = (value: string): number => {
+  const path = Number(value);
+  if (!Number.isInteger(path) || path < 1) throw new InvalidArgumentError('a path number is a whole number from 1');
+  return path;
+};
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -215,7 +251,12 @@ export function registerRun(program: Command): void {
       collect,
       [],
     )
-    .option('--dry-run', 'walk the workflow without calling anything: nodes complete with their x-sample outputs')
+    .option(
+      '--dry-run',
+      'walk the workflow without calling anything, along its happy path: nodes complete with outputs made up to ' +
+        'take it (x-sample, x-test-cases, or synthesized from the conditions; each completion names what was made up)',
+    )
+    .option('--path <n>', 'with --dry-run: follow path N as `sopstate paths` numbers it', pathNumber)
     .option('--allow-cli', 'let cli nodes run shell commands')
     .option('--approve <node>', 'approve this human node when it waits (repeatable)', collect, [])
     .option('--reject <node>', 'reject this human node when it waits (repeatable)', collect, [])

@@ -26,10 +26,24 @@ export const startRunBody = z
       workflow: z.string({ error: 'must be the id of a workflow (a string; see GET /api/workflows)' }),
       inputs: jsonObject('must be a JSON object of name → value', 'inputs-not-object').optional(),
       inputText: inputText.optional(),
+      /** Walk the workflow without calling anything, along its happy path (docs/semantics.md "Dry runs"). */
+      dryRun: z.boolean({ error: 'must be true or false' }).optional(),
+      /** With dryRun: follow this path, as `sopstate paths` numbers it, instead of the happy path. */
+      path: z
+        .number({ error: 'must be a path number (see sopstate paths)' })
+        .int({ error: 'must be a whole number from 1' })
+        .min(1, { error: 'must be a whole number from 1' })
+        .optional(),
     },
     AN_OBJECT,
   )
-  .describe('{"workflow": "<id>", "inputs"?: {...}, "inputText"?: {"<name>": "<text as typed>"}}');
+  .refine((body) => body.path === undefined || body.dryRun === true, {
+    error: 'path only applies to a dry run: send "dryRun": true with it',
+    path: ['path'],
+  })
+  .describe(
+    '{"workflow": "<id>", "inputs"?: {...}, "inputText"?: {"<name>": "<text as typed>"}, "dryRun"?: true, "path"?: N}',
+  );
 
 /** POST /api/runs/:id/signal: a person's decision on a waiting human node. */
 export const signalBody = z

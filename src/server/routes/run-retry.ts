@@ -25,6 +25,13 @@ export const retryRun = async (
   if (run.status === 'RUNNING')
     throw new ApiError(409, 'run-running', `run ${runId} is still running: cancel it or wait for it to end`);
   const events = await ctx.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
+  // Its outputs were made up: a live run must not start from them.
+  if (events[0]?.type === 'run.started' && events[0].dryRun)
+    throw new ApiError(
+      409,
+      'dry-run',
+      `run ${runId} is a dry run, whose outputs were made up: start a new run instead`,
+    );
   const from = body.from ?? failedNode(events);
   if (!from)
     throw new ApiError(409, 'nothing-failed', `run ${runId} has no failed node: pass "from" to pick where to start`);

@@ -13,6 +13,7 @@ import { findWorkflow } from './workflows.ts';
 import { requestHash, type IdempotencyKey, type IdempotentRequest } from '../../store/idempotency-store.ts';
 import type { RunRecordWithSnapshot } from '../../store/run-store.ts';
 import { retryRun } from './run-retry.ts';
+import { serverDryRun } from './dry-run-start.ts';
 import { errorMessage } from '../../util/error-message.ts';
 
 const MAX_KEY = 255;
@@ -49,9 +50,10 @@ export const runRoutes = (ctx: ServerContext) => {
       }
       // An input too deep to hash is refused by the preflight below, before any key is looked at.
       const given = { inputs: body.inputs, ...(body.inputText !== undefined ? { inputText: body.inputText } : {}) };
+      const dry = body.dryRun ? { dryRun: true, ...(body.path !== undefined ? { path: body.path } : {}) } : {};
       const idempotency: IdempotencyKey | undefined =
         key !== undefined && !nestsDeeperThan(given, MAX_JSON_DEPTH + 1)
-          ? { key, requestHash: requestHash({ workflow: body.workflow, ...given }) }
+          ? { key, requestHash: requestHash({ workflow: body.workflow, ...given, ...dry }) }
           : undefined;
       const earlier = idempotency && (await ctx.store.findIdempotentRun(idempotency.key));
       if (idempotency && earlier) return replayRun(c, idempotency, earlier);
@@ -61,19 +63,26 @@ export const runRoutes = (ctx: ServerContext) => {
           diagnostics: publicDiagnostics(ctx.catalog.dir, entry.diagnostics),
         });
       }
-      const checked = preflight(entry.workflow, given, { allowCli: ctx.allowCli, hasSecret: ctx.hasSecret });
+      const dryRun = body.dryRun ? serverDryRun(entry.workflow, given, body.path) : undefined;
+      const checked = preflight(entry.workflow, dryRun?.given ?? given, {
+        allowCli: ctx.allowCli,
+        hasSecret: ctx.hasSecret,
+        dryRun: body.dryRun === true,
+      });
       if (checked.diagnostics.length > 0) {
         const diagnostics = publicDiagnostics(ctx.catalog.dir, checked.diagnostics);
         throw new ApiError(400, 'invalid-run', `cannot start ${entry.id}: ${diagnostics[0].message}`, { diagnostics });
       }
+      const planned = dryRun?.plan(checked.inputs);
+      const inputs = planned?.inputs ?? checked.inputs;
       let run;
       try {
         // The store takes the key with the run's row: of requests racing with one key (on any node), one starts it.
         if (idempotency) {
-          const once = await ctx.manager.startOnce(entry.workflow, checked.inputs, idempotency);
+          const once = await ctx.manager.startOnce(entry.workflow, inputs, idempotency, planned?.plan);
           if ('earlier' in once) return replayRun(c, idempotency, once.earlier);
           run = once.created;
-        } else run = await ctx.manager.start(entry.workflow, checked.inputs);
+        } else run = await ctx.manager.start(entry.workflow, inputs, planned?.plan);
       } catch (error) {
         throw new ApiError(400, 'start-failed', errorMessage(error));
       }
