@@ -2,6 +2,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { edgeExpressions } from './edge-expressions.ts';
 import type { RunContext } from '../machine/context.ts';
+import { forEachBodies } from '../machine/for-each-body.ts';
 import type { Workflow } from '../osop/workflow.ts';
 
 /** Nodes that can be entered again (they sit on a cycle), so their entry counters matter. */
@@ -43,6 +44,8 @@ const NODE_FUNCTIONS = /\b(status|error_of|duration_of)\s*\(/;
 
 export function stateKey(workflow: Workflow): (snapshot: AnyMachineSnapshot) => string {
   const counted = [...cycleNodes(workflow)];
+  // A for_each body runs again per item without a cycle in the graph; its entries restart each item, its visits do not.
+  const bodyNodes = [...forEachBodies(workflow).byNode.keys()];
   const outputsRead = [...readLater(workflow)];
   const readsNodeState = workflow.edges.some((edge) => edge.when && NODE_FUNCTIONS.test(edge.when.source));
   return (snapshot) => {
@@ -52,6 +55,7 @@ export function stateKey(workflow: Workflow): (snapshot: AnyMachineSnapshot) => 
       snapshot.status,
       snapshot.value,
       pick(counted, (id) => context.nodes?.[id]?.entries ?? context.nodes?.[id]?.visits),
+      pick(bodyNodes, (id) => context.nodes?.[id]?.visits),
       pick(outputsRead, (id) => context.outputs?.[id]),
       readsNodeState ? Object.entries(context.nodes ?? {}).map(([id, node]) => [id, node.status, node.error]) : [],
       context.joins,
