@@ -83,6 +83,23 @@ export type RunEventBody =
       /** The rest of the node's resolved runtime (what the approver is shown besides the prompt), secrets masked. */
       details?: Record<string, unknown>;
     }
+  | {
+      type: 'event.waiting';
+      node: string;
+      /** The events any one of which lets the node run (one per `event` edge into it). */
+      names: string[];
+      /** How long it waits before it fails with kind `timeout`; absent: until an event comes. */
+      timeoutMs?: number;
+    }
+  | {
+      type: 'event.received';
+      node: string;
+      name: string;
+      /** The event's data as delivered (secrets masked); the node reads it as `${event.data...}`. */
+      data: unknown;
+      /** A dry run does not wait: the event is taken as given with `--event`, or with null data. */
+      simulated?: boolean;
+    }
   | { type: 'run.completed'; status: 'COMPLETED' | 'DRY_RUN'; durationMs: number; osoplog?: string }
   | {
       type: 'run.failed';
@@ -108,6 +125,8 @@ const EVENT_TYPES: Record<RunEventType, true> = {
   'edge.taken': true,
   'agent.delta': true,
   'human.waiting': true,
+  'event.waiting': true,
+  'event.received': true,
   'run.completed': true,
   'run.failed': true,
 };

@@ -61,6 +61,8 @@ export interface DurableNodeState {
   uncertain?: { since: number; attempts: number };
   /** `approval_gate`: when the gate started waiting, and whether it let the node through (not asked again on resume). */
   approval?: { since: number; passed?: true };
+  /** The target of an `event` edge: when it started waiting, and the event it received (not waited for again). */
+  event?: { since: number; received?: { name: string; data: unknown } };
 }
 
 /** Sent by the runner to the machine to keep a node's DurableNodeState in the context. */

@@ -111,8 +111,15 @@ function loopBindings(context: RunContext, node: string): Record<string, unknown
   return { [loop.variable]: loop.items[loop.index], index: loop.index };
 }
 
+/** The event the current visit of `node` received at its `event` edge, if it waited for one. */
+function receivedEvent(context: RunContext, node: string | undefined): unknown {
+  const kept = node === undefined ? undefined : context.durable?.[node];
+  return kept && kept.visit === context.nodes[node!]?.visits ? kept.event?.received : undefined;
+}
+
 /** `now`: the time `now()` returns (when the node being routed finished). */
 export function expressionScope(context: RunContext, sourceNode?: string, now?: number): ExpressionScope {
+  const event = receivedEvent(context, sourceNode);
   return {
     inputs: context.inputs,
     outputs: context.outputs,
@@ -125,6 +132,7 @@ export function expressionScope(context: RunContext, sourceNode?: string, now?: 
     loop: sourceNode ? loopBindings(context, sourceNode) : undefined,
     nodes: context.nodes,
     sourceNode,
+    ...(event !== undefined ? { event } : {}),
     ...(now !== undefined ? { now } : {}),
   };
 }

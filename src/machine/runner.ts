@@ -2,6 +2,7 @@
 // record. No I/O of its own: the clock, warnings and where the record goes are the caller's options.
 import { randomUUID } from 'node:crypto';
 import { createActor, type Actor, type Snapshot, type SnapshotFrom } from 'xstate';
+import { EventGate } from '../adapters/event-gate.ts';
 import { HumanGate } from '../adapters/human.ts';
 import { longClock, setLongTimeout, type LongTimer } from '../adapters/long-timer.ts';
 import type { ConditionFailedEmitted, EdgeTakenEmitted } from './actions.ts';
@@ -115,6 +116,7 @@ class RunSession {
   readonly #warn: (message: string) => void;
   readonly #redact: Redactor;
   readonly #humanGate: HumanGate;
+  readonly #eventGate: EventGate;
   readonly #records: NodeRecordLog;
   readonly #inFlight = new Map<string, { visit: number }>();
   readonly #keepEvents: number;
@@ -145,6 +147,7 @@ class RunSession {
       masking: redactSecrets.masking,
     });
     this.#humanGate = options.humanGate ?? new HumanGate();
+    this.#eventGate = new EventGate(options.events);
     this.#keepEvents = options.keepEvents ?? DEFAULT_KEPT_EVENTS;
     this.#records = new NodeRecordLog(this.#workflow);
     // On a resume, the stored events: the .osoplog covers the whole run, and completed visits are not repeated.
@@ -163,6 +166,7 @@ class RunSession {
       secrets: options.secrets ?? {},
       executors: options.executors,
       humanGate: this.#humanGate,
+      eventGate: this.#eventGate,
       dryRun: options.dryRun ?? false,
       redact: this.#redact,
       clock: this.#clock,
@@ -221,6 +225,8 @@ class RunSession {
       done: this.done,
       signal: (node, decision) => this.#humanGate.signal(this.runId, node, decision),
       waiting: () => this.#humanGate.waiting(this.runId),
+      deliverEvent: (event) => this.#eventGate.deliver(event),
+      awaitingEvents: () => this.#eventGate.waiting(),
       cancel: () => this.#actor.send({ type: CANCEL_EVENT }),
     };
   }
