@@ -25,6 +25,10 @@ const describe = (event) => {
       return `${event.from} → ${event.to} (${event.mode}${event.condition ? `: ${event.condition}` : ''})`;
     case 'human.waiting':
       return `${event.node} waits for a person${event.prompt ? `: ${event.prompt}` : ''}`;
+    case 'event.waiting':
+      return `${event.node} waits for event ${event.names.join(' or ')}${event.timeoutMs !== undefined ? ` (at most ${formatMs(event.timeoutMs)})` : ''}`;
+    case 'event.received':
+      return `${event.node} received event ${event.name}`;
     case 'run.completed':
       return `run ${event.status.toLowerCase()}`;
     case 'run.failed':
