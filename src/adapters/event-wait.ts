@@ -19,8 +19,8 @@ export interface EventWait {
   /** When the node started waiting (epoch ms), kept across a restart so its timeout does not start over. */
   since: number;
   now(): number;
-  /** A dry run does not wait: a kept event (`--event`) is taken, else the event comes with null data. */
-  dryRun?: boolean;
+  /** A dry run or a path test does not wait: a kept event (`--event`) is taken, else the event comes with null data. */
+  simulate?: boolean;
 }
 
 const namesOf = (edges: WorkflowEdge[]) => [...new Set(edges.map((edge) => edge.event!.name))];
@@ -52,7 +52,7 @@ export async function awaitEvent(wait: EventWait): Promise<DeliveredEvent> {
   const timeoutMs = timeoutOf(wait.edges);
   wait.emit({ type: 'event.waiting', node: node.id, names, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
   const accepts = acceptor(wait);
-  if (wait.dryRun) {
+  if (wait.simulate) {
     const event = wait.gate.take(names, accepts) ?? { name: names[0], data: null };
     wait.emit({ type: 'event.received', node: node.id, name: event.name, data: event.data, simulated: true });
     return event;

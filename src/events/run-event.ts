@@ -97,7 +97,7 @@ export type RunEventBody =
       name: string;
       /** The event's data as delivered (secrets masked); the node reads it as `${event.data...}`. */
       data: unknown;
-      /** A dry run does not wait: the event is taken as given with `--event`, or with null data. */
+      /** A dry run (or path test) does not wait: the event is taken as given with `--event`, or with null data. */
       simulated?: boolean;
     }
   | { type: 'run.completed'; status: 'COMPLETED' | 'DRY_RUN'; durationMs: number; osoplog?: string }

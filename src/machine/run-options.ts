@@ -51,6 +51,8 @@ export interface RunOptions {
   humanGate?: HumanGate;
   /** Events delivered before the run waits for them (`sopstate run --event`): each goes to the first node to wait for its name. */
   events?: DeliveredEvent[];
+  /** Targets of `event` edges do not wait for their event (path tests: the node's stub decides its outcome). */
+  simulateEvents?: boolean;
   /** Node visits the run may make in all before it fails with visit_limit (default 100,000). */
   maxVisits?: number;
   /** Events and output bytes the run may reach before it fails with event_limit / context_limit (run-limits.ts). */

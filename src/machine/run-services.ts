@@ -18,6 +18,8 @@ export interface NodeActorDeps {
   humanGate: HumanGate;
   /** Where the targets of `event` edges wait for their event. */
   eventGate: EventGate;
+  /** Path tests: targets of `event` edges do not wait (as in a dry run); their stubs decide what happens. */
+  simulateEvents?: boolean;
   dryRun: boolean;
   redact: Redactor;
   /** Epoch ms: node start and end times, durations. */

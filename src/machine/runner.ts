@@ -167,6 +167,7 @@ class RunSession {
       executors: options.executors,
       humanGate: this.#humanGate,
       eventGate: this.#eventGate,
+      ...(options.simulateEvents ? { simulateEvents: true } : {}),
       dryRun: options.dryRun ?? false,
       redact: this.#redact,
       clock: this.#clock,
