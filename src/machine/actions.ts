@@ -142,6 +142,8 @@ export function createActions(workflow: Workflow) {
       const error = routingOf(context, node).error!; // failNode, which always runs first, recorded it
       return { error: { message: error.message, code: error.code, node }, routing: undefined };
     }),
+    // A spawned branch's failure with nowhere to go: the node is FAILED, the branch ends, nothing else changes.
+    endSpawnedBranch: update(() => ({ routing: undefined })),
     failBranch: update(({ context }, { node, fork }: BranchFailureParams) => {
       const error = routingOf(context, node).error!; // failNode, which always runs first, recorded it
       const state = context.joins[fork] ?? { arrived: 0, ended: 0 };

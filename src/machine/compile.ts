@@ -179,6 +179,17 @@ function nodeState(
                 { type: 'route', params: { ...params, on: 'failure' } },
               ],
             };
+          // A spawned branch the run does not wait for: its failure ends that branch only (reported as FAILED).
+          if (scope.detached)
+            return {
+              guard,
+              target: `#${scope.prefix}BRANCH_FAILED`,
+              reenter: true,
+              actions: [
+                { type: 'failNode', params },
+                { type: 'endSpawnedBranch', params },
+              ],
+            };
           const fork = tolerantFork(scope);
           return {
             guard,
@@ -209,7 +220,8 @@ function forkState(
   const params: JoinParams = {
     fork: fork.id,
     join: fork.join,
-    total: fork.targets.length,
+    // Spawned branches the run does not wait for do not count: the fork is done when the others are.
+    total: fork.regions.filter((region) => !region.detached).length,
     mode: fork.joinMode,
     count: fork.joinCount,
   };
@@ -220,8 +232,12 @@ function forkState(
     const states: StatesConfig = {
       ...scopeStates(workflow, region, anywhere, id ?? derived),
       JOINED: { id: `${region.prefix}JOINED`, type: 'final', entry: [{ type: 'arrive', params }] },
-      ENDED: { id: `${region.prefix}ENDED`, type: 'final', entry: [{ type: 'endBranch', params }] },
-      ...(tolerantFork(region)
+      ENDED: {
+        id: `${region.prefix}ENDED`,
+        type: 'final',
+        ...(region.detached ? {} : { entry: [{ type: 'endBranch', params }] }),
+      },
+      ...(tolerantFork(region) || region.detached
         ? { BRANCH_FAILED: { id: `${region.prefix}BRANCH_FAILED`, type: 'final' as const } }
         : {}),
     };
