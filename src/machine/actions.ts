@@ -8,6 +8,7 @@ import {
   successDecision,
   type BranchFailureParams,
   type JoinParams,
+  type SpawnedParams,
   type MachineArgs,
   type NodeParams,
 } from './guards.ts';
@@ -144,6 +145,16 @@ export function createActions(workflow: Workflow) {
     }),
     // A spawned branch's failure with nowhere to go: the node is FAILED, the branch ends, nothing else changes.
     endSpawnedBranch: update(() => ({ routing: undefined })),
+    // Nodes of spawned branches the fork leaves behind: whatever they were doing, why they are SKIPPED.
+    leaveSpawned: update(({ context }, { source, nodes }: SpawnedParams) => {
+      const why = `spawned by ${source}; stopped when the branches the run waits for went on without it`;
+      const left = nodes.filter(
+        (node) => context.nodes[node]?.status === 'PENDING' || context.nodes[node]?.status === 'RUNNING',
+      );
+      return left.length === 0
+        ? {}
+        : { stopped: { ...context.stopped, ...Object.fromEntries(left.map((node) => [node, why])) } };
+    }),
     failBranch: update(({ context }, { node, fork }: BranchFailureParams) => {
       const error = routingOf(context, node).error!; // failNode, which always runs first, recorded it
       const state = context.joins[fork] ?? { arrived: 0, ended: 0 };

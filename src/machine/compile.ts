@@ -206,6 +206,12 @@ function nodeState(
   };
 }
 
+/** Every node of a branch, those of forks nested in it included. */
+const allNodes = (scope: ScopePlan): string[] => [
+  ...scope.nodes,
+  ...scope.forks.flatMap((fork) => fork.regions.flatMap((region) => allNodes(region))),
+];
+
 /** Longest id XState may derive for a branch region; see `idKey` in plan.ts for why ids must stay short. */
 const MAX_DERIVED_ID = 1000;
 
@@ -243,6 +249,13 @@ function forkState(
     };
     return [entry, { ...(id ? { id } : {}), initial: entry === fork.join ? 'JOINED' : entry, states }];
   });
+  const detachedNodes = [
+    ...new Set(fork.regions.filter((region) => region.detached).flatMap((region) => allNodes(region))),
+  ];
+  const leave =
+    detachedNodes.length > 0 && fork.source !== undefined
+      ? [{ type: 'leaveSpawned' as const, params: { source: fork.source, nodes: detachedNodes } }]
+      : [];
   const joined: StateConfig['always'] = fork.join
     ? [
         { guard: { type: 'joinLost', params }, target: finalId('FAILED'), actions: [{ type: 'joinLost', params }] },
@@ -251,7 +264,11 @@ function forkState(
           target: finalId('FAILED'),
           actions: [{ type: 'joinCycleLimit', params }],
         },
-        { guard: { type: 'joinReady', params }, target: resolveTarget(scope, [fork.join], anywhere) },
+        {
+          guard: { type: 'joinReady', params },
+          target: resolveTarget(scope, [fork.join], anywhere),
+          actions: leave,
+        },
       ]
     : [];
   return {
@@ -259,7 +276,7 @@ function forkState(
     type: 'parallel',
     entry: [{ type: 'enterFork', params }],
     states: Object.fromEntries(regions),
-    always: [...[joined].flat(), { guard: { type: 'joinDead', params }, target: endOf(scope) }],
+    always: [...[joined].flat(), { guard: { type: 'joinDead', params }, target: endOf(scope), actions: leave }],
   };
 }
 

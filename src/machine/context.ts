@@ -49,6 +49,8 @@ export interface RunContext {
   joins: Record<string, JoinState>;
   /** Why an edge into a node was not taken, by target node: becomes the SKIPPED reason. */
   notes: Record<string, string>;
+  /** Nodes of spawned branches the run went on without, and why: their SKIPPED reason, running or not. */
+  stopped?: Record<string, string>;
   error?: RunError;
   /** A dry run: outputs are samples, so a condition that cannot be evaluated skips its edge instead of failing. */
   dryRun?: boolean;

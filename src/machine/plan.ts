@@ -248,7 +248,10 @@ function buildScope(workflow: Workflow, scope: ScopePlan, pending: PendingFork[]
 /** Only a `spawn` edge of the fork's source leads to `target` (no other success edge does). */
 function spawnedOnly(workflow: Workflow, source: string, target: string): boolean {
   const into = (workflowIndex(workflow).edgesFrom.get(source) ?? []).filter((edge) => edge.to === target);
-  return into.some((edge) => edge.mode === 'spawn') && into.every((edge) => edge.mode === 'spawn' || isFailureEdge(edge.mode));
+  return (
+    into.some((edge) => edge.mode === 'spawn') &&
+    into.every((edge) => edge.mode === 'spawn' || isFailureEdge(edge.mode))
+  );
 }
 
 const isFailureEdge = (mode: string) => mode === 'fallback' || mode === 'error' || mode === 'timeout';

@@ -268,7 +268,11 @@ class RunSession {
       this.#inFlight.delete(node);
       if (interrupted) this.publish({ type: 'node.failed', node, visit, durationMs: 0, error: interrupted });
       else
-        this.publish({ type: 'node.skipped', node, reason: 'stopped before it finished: the run moved on without it' });
+        this.publish({
+          type: 'node.skipped',
+          node,
+          reason: snapshot.context.stopped?.[node] ?? 'stopped before it finished: the run moved on without it',
+        });
     }
   }
 
@@ -290,7 +294,8 @@ class RunSession {
     this.#reportInterrupted(snapshot, INTERRUPTED[state]);
     for (const node of this.#workflow.nodes) {
       if (context.nodes[node.id]?.status !== 'PENDING') continue;
-      this.publish({ type: 'node.skipped', node: node.id, reason: context.notes[node.id] ?? 'not reached' });
+      const reason = context.stopped?.[node.id] ?? context.notes[node.id] ?? 'not reached';
+      this.publish({ type: 'node.skipped', node: node.id, reason });
     }
     const error: ErrorInfo = internal
       ? { message: this.#redact(`internal error: ${errorMessage(internal)}`), code: 'internal' }

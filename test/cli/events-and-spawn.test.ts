@@ -134,3 +134,36 @@ describe('sopstate run: event edges', () => {
     ]);
   });
 });
+
+const SPAWN = 'test/fixtures/semantics/spawn-branch.osop.yaml';
+
+describe('sopstate run: spawn edges', () => {
+  it('does not wait for a spawned branch, lets one fail alone, and joins the one that reaches the join', async () => {
+    const { code, events, logDir } = await runCli(SPAWN, { json: true });
+    expect(code).toBe(0);
+    expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+    // audit failed with nowhere to go: only its branch ended.
+    expect(of(events, 'node.failed').map((event) => event.node)).toEqual(['audit']);
+    // warm_cache reaches finish: finish waited for it.
+    const seen = events.map((event) => `${event.type} ${'node' in event ? event.node : ''}`);
+    expect(seen.indexOf('node.completed warm_cache')).toBeLessThan(seen.indexOf('node.started finish'));
+    expect(outputOf(events, 'finish')).toBe('done');
+    // notify (sleep 30) was still running: stopped and SKIPPED, with why.
+    expect(of(events, 'node.skipped')).toEqual([
+      expect.objectContaining({
+        node: 'notify',
+        reason: 'spawned by start; stopped when the branches the run waits for went on without it',
+      }),
+    ]);
+    expect(outputOf(events, 'notify')).toBeUndefined();
+    const log = await expectValidOsoplog(logDir);
+    const records = log.node_records as Array<Record<string, unknown>>;
+    expect(records.find((record) => record.node_id === 'audit')).toMatchObject({ status: 'FAILED' });
+    expect(records.find((record) => record.node_id === 'notify')).toMatchObject({ status: 'SKIPPED' });
+  }, 20_000);
+
+  it('warns that spawn_count is recorded, not enforced', async () => {
+    const { stderr } = await runCli(SPAWN, {});
+    expect(stderr).toContain('warning: spawn_count 1 is recorded, not enforced: the spawned branch runs once');
+  }, 20_000);
+});

@@ -1,5 +1,5 @@
 // Issue 17 through the server: POST /api/runs/:id/events releases the target of an event edge, over SSE and across a
-// restart.
+// restart; a spawned branch is not waited for.
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,8 @@ let server: RealServer;
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sopstate-events-'));
-  copyFileSync(join(SEMANTICS, 'event-wait.osop.yaml'), join(dir, 'event-wait.osop.yaml'));
+  for (const name of ['event-wait', 'spawn-branch'])
+    copyFileSync(join(SEMANTICS, `${name}.osop.yaml`), join(dir, `${name}.osop.yaml`));
   server = await startRealServer({ workflowsDir: dir, allowCli: true });
 });
 afterAll(async () => {
@@ -156,4 +157,25 @@ describe('an event wait across a server restart', () => {
       rmSync(dbDir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('spawn edges over HTTP', () => {
+  it('completes without the spawned branch still running; its failure and its stop are reported', async () => {
+    const runId = await startRunOver(server, 'spawn-branch');
+    const result = await streamRun(server.url, runId);
+    expect(result.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+    expect(nodesWith(result.events, 'node.failed')).toEqual(['audit']);
+    expect(nodesWith(result.events, 'node.skipped')).toEqual(['notify']);
+    expect(stdoutOf(result.events, 'finish')).toBe('done');
+    const view = (await (await fetch(`${server.url}/api/runs/${runId}`)).json()) as {
+      nodes: Record<string, { status: string }>;
+    };
+    expect(view.nodes).toMatchObject({
+      notify: { status: 'SKIPPED' },
+      audit: { status: 'FAILED' },
+      warm_cache: { status: 'COMPLETED' },
+      finish: { status: 'COMPLETED' },
+    });
+    await expectValidOsoplog(server.url, runId);
+  }, 30_000);
 });
