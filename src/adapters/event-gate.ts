@@ -82,9 +82,4 @@ export class EventGate {
   waiting(): EventWaiting[] {
     return [...this.#waiters.values()].map(({ node, names }) => ({ node, names: [...names] }));
   }
-
-  /** Events delivered that no node has taken yet. */
-  kept(): DeliveredEvent[] {
-    return [...this.#kept];
-  }
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunEvent } from '../../../src/events/run-event.ts';
 import { schemaValidator } from '../../../src/osop/schema-verdict.ts';
+import type { DeliverEventRequest, EventDelivered, EventKept } from '../../../src/server/contract/responses.ts';
 import { streamRun } from '../support/sse-client.ts';
 import { startRealServer, startRunOver, type RealServer } from './real-server.ts';
 
@@ -41,8 +42,10 @@ async function expectValidOsoplog(base: string, runId: string): Promise<void> {
   expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
 }
 
-const sendEvent = (on: RealServer, runId: string, name: string, data?: unknown) =>
-  on.post(`/api/runs/${runId}/events`, { name, ...(data !== undefined ? { data } : {}) });
+const sendEvent = (on: RealServer, runId: string, name: string, data?: unknown) => {
+  const body: DeliverEventRequest = { name, ...(data !== undefined ? { data } : {}) };
+  return on.post(`/api/runs/${runId}/events`, body);
+};
 
 describe('POST /api/runs/:id/events', () => {
   it('releases the waiting node; an event it does not take is kept; SSE shows the wait and the event', async () => {
@@ -66,14 +69,16 @@ describe('POST /api/runs/:id/events', () => {
     // amount 0 fails the edge's `when`: kept for later, ship still waits.
     const refused = await sendEvent(server, runId, 'payment.received', { amount: 0, carrier: 'dhl' });
     expect(refused.status).toBe(202);
-    expect(await refused.json()).toMatchObject({
+    const kept: EventKept = (await refused.json()) as EventKept;
+    expect(kept).toMatchObject({
       delivered: false,
       queued: true,
       waiting: [{ node: 'ship', names: ['payment.received'] }],
     });
     const paid = await sendEvent(server, runId, 'payment.received', { amount: 42, carrier: 'ups' });
     expect(paid.status).toBe(200);
-    expect(await paid.json()).toEqual({ runId, name: 'payment.received', delivered: true, node: 'ship' });
+    const taken: EventDelivered = (await paid.json()) as EventDelivered;
+    expect(taken).toEqual({ runId, name: 'payment.received', delivered: true, node: 'ship' });
 
     const answers: number[] = [];
     const after = await streamRun(server.url, runId, {
