@@ -125,6 +125,34 @@ describe('sopstate run: event edges', () => {
     expect(given.stdout).toContain('⚡ answer received event answer');
   });
 
+  it('lets the conditions out of the node that received the event read it as `event`', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'event-condition-'));
+    const file = join(dir, 'sized.osop.yaml');
+    await writeFile(
+      file,
+      [
+        'osop_version: "1.0"',
+        'id: sized',
+        'name: Route by the event',
+        'nodes:',
+        '  - { id: open, type: cli, runtime: { command: "echo open" } }',
+        '  - { id: take_order, type: cli, runtime: { command: "echo took it" } }',
+        '  - { id: bulk, type: cli, runtime: { command: "echo bulk" } }',
+        '  - { id: single, type: cli, runtime: { command: "echo single" } }',
+        'edges:',
+        '  - { from: open, to: take_order, mode: event, x-event: order }',
+        '  - { from: take_order, to: bulk, mode: conditional, when: "event.data.qty > 10" }',
+        '  - { from: take_order, to: single, mode: conditional, when: otherwise }',
+      ].join('\n'),
+    );
+    const big = await runCli(file, { json: true, event: ['order={"qty":20}'] });
+    expect(big.code).toBe(0);
+    expect(outputOf(big.events, 'bulk')).toBe('bulk');
+    expect(of(big.events, 'node.skipped').map((event) => event.node)).toEqual(['single']);
+    const small = await runCli(file, { json: true, event: ['order={"qty":2}'] });
+    expect(outputOf(small.events, 'single')).toBe('single');
+  });
+
   it('does not wait in a dry run', async () => {
     const { code, events } = await runCli(EVENT_WAIT, { json: true, dryRun: true });
     expect(code).toBe(0);
