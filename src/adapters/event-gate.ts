@@ -27,9 +27,12 @@ export interface EventWaiting {
 export class EventGate {
   readonly #waiters = new Map<string, Waiter>();
   readonly #kept: DeliveredEvent[] = [];
+  readonly #onKept: (kept: DeliveredEvent[]) => void;
 
-  constructor(early: readonly DeliveredEvent[] = []) {
+  /** `early`: events kept from the start; `onKept` hears every change of the kept events (to persist them). */
+  constructor(early: readonly DeliveredEvent[] = [], onKept: (kept: DeliveredEvent[]) => void = () => {}) {
     this.#kept.push(...early);
+    this.#onKept = onKept;
   }
 
   /** Takes a kept event the node accepts, else waits for one; rejects with the signal's reason when aborted. */
@@ -65,7 +68,10 @@ export class EventGate {
   /** The first kept event of one of `names` that `accepts` takes, removed from the gate. */
   take(names: readonly string[], accepts: (event: DeliveredEvent) => boolean): DeliveredEvent | undefined {
     const index = this.#kept.findIndex((event) => names.includes(event.name) && accepts(event));
-    return index < 0 ? undefined : this.#kept.splice(index, 1)[0];
+    if (index < 0) return undefined;
+    const [taken] = this.#kept.splice(index, 1);
+    this.#onKept([...this.#kept]);
+    return taken;
   }
 
   /** Hands the event to the first waiting node (in the order they started waiting) that takes it, else keeps it. */
@@ -76,6 +82,7 @@ export class EventGate {
       return { delivered: true, node: waiter.node };
     }
     this.#kept.push(event);
+    this.#onKept([...this.#kept]);
     return { delivered: false, queued: true };
   }
 

@@ -115,6 +115,8 @@ export function createEventPrinter(options: PrinterOptions): (event: RunEvent) =
             `⚡ ${event.node} received event ${event.name}${event.data !== null && event.data !== undefined ? ` ${brief(event.data)}` : ''}${event.simulated ? ' (dry run: not waited for)' : ''}`,
           ),
         );
+      case 'event.kept':
+        return line(paint('dim', `  event ${event.name} kept: no node waits for it yet`));
       case 'run.completed':
         line(paint('green', paint('bold', `✔ ${event.status} in ${formatDuration(event.durationMs)}`)));
         if (event.osoplog) line(`  log: ${event.osoplog}`);

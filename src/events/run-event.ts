@@ -100,6 +100,12 @@ export type RunEventBody =
       /** A dry run (or path test) does not wait: the event is taken as given with `--event`, or with null data. */
       simulated?: boolean;
     }
+  | {
+      type: 'event.kept';
+      /** An event delivered while no node waits for it (or none accepts it): kept for the first one that will. */
+      name: string;
+      data: unknown;
+    }
   | { type: 'run.completed'; status: 'COMPLETED' | 'DRY_RUN'; durationMs: number; osoplog?: string }
   | {
       type: 'run.failed';
@@ -127,6 +133,7 @@ const EVENT_TYPES: Record<RunEventType, true> = {
   'human.waiting': true,
   'event.waiting': true,
   'event.received': true,
+  'event.kept': true,
   'run.completed': true,
   'run.failed': true,
 };

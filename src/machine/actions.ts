@@ -13,7 +13,13 @@ import {
   type NodeParams,
 } from './guards.ts';
 import { LOOP_NEXT, type TakenEdge } from './route.ts';
-import { DURABLE_EVENT, LIMIT_EVENT, type MachineEvent, type ProvidedNodeActor } from './actor-events.ts';
+import {
+  DURABLE_EVENT,
+  KEPT_EVENTS_EVENT,
+  LIMIT_EVENT,
+  type MachineEvent,
+  type ProvidedNodeActor,
+} from './actor-events.ts';
 import { workflowIndex } from './workflow-index.ts';
 
 export type EdgeTakenEmitted = TakenEdge & { type: 'edge.taken' };
@@ -198,6 +204,7 @@ export function createActions(workflow: Workflow) {
     limitRun: update(({ event }) =>
       event.type === LIMIT_EVENT ? { error: { message: event.error.message, code: event.error.code } } : {},
     ),
+    recordKeptEvents: update(({ event }) => (event.type === KEPT_EVENTS_EVENT ? { keptEvents: event.events } : {})),
     recordDurable: update(({ context, event }) =>
       event.type === DURABLE_EVENT ? { durable: { ...context.durable, [event.node]: event.state } } : {},
     ),

@@ -97,6 +97,14 @@ export interface NodeErrorEvent {
   error: unknown;
 }
 
+/** Sent by the runner whenever the events a run keeps for later (delivered before any node waited) change. */
+export const KEPT_EVENTS_EVENT = 'run.events-kept';
+
+export interface KeptEventsEvent {
+  type: typeof KEPT_EVENTS_EVENT;
+  events: Array<{ name: string; data: unknown }>;
+}
+
 /** Events the runner sends to the machine. */
 export const CANCEL_EVENT = 'run.cancel';
 /** The workflow's `timeout_sec` has passed since the run started. */
@@ -109,6 +117,7 @@ export type MachineEvent =
   | NodeDoneEvent
   | NodeErrorEvent
   | DurableEvent
+  | KeptEventsEvent
   | { type: typeof LIMIT_EVENT; error: LimitError }
   | { type: typeof CANCEL_EVENT }
   | { type: typeof TIMEOUT_EVENT };

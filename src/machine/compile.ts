@@ -5,6 +5,7 @@ import { createActions, type MachineEmitted } from './actions.ts';
 import {
   CANCEL_EVENT,
   DURABLE_EVENT,
+  KEPT_EVENTS_EVENT,
   LIMIT_EVENT,
   TIMEOUT_EVENT,
   type MachineEvent,
@@ -329,6 +330,7 @@ export function compileWorkflow(workflow: Workflow) {
     on: {
       [CANCEL_EVENT]: { target: finalId('CANCELLED'), actions: 'cancelRun' },
       [DURABLE_EVENT]: { actions: 'recordDurable' },
+      [KEPT_EVENTS_EVENT]: { actions: 'recordKeptEvents' },
       [LIMIT_EVENT]: { target: finalId('FAILED'), actions: 'limitRun' },
       ...(workflow.timeoutMs ? { [TIMEOUT_EVENT]: { target: finalId('TIMEOUT'), actions: 'timeoutRun' } } : {}),
     },

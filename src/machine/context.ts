@@ -49,6 +49,8 @@ export interface RunContext {
   joins: Record<string, JoinState>;
   /** Why an edge into a node was not taken, by target node: becomes the SKIPPED reason. */
   notes: Record<string, string>;
+  /** Events delivered before any node waited for them, in order: kept in the snapshot, so a restart keeps them. */
+  keptEvents?: Array<{ name: string; data: unknown }>;
   /** Nodes of spawned branches the run went on without, and why: their SKIPPED reason, running or not. */
   stopped?: Record<string, string>;
   error?: RunError;

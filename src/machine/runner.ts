@@ -2,11 +2,11 @@
 // record. No I/O of its own: the clock, warnings and where the record goes are the caller's options.
 import { randomUUID } from 'node:crypto';
 import { createActor, type Actor, type Snapshot, type SnapshotFrom } from 'xstate';
-import { EventGate } from '../adapters/event-gate.ts';
+import { EventGate, type DeliveredEvent } from '../adapters/event-gate.ts';
 import { HumanGate } from '../adapters/human.ts';
 import { longClock, setLongTimeout, type LongTimer } from '../adapters/long-timer.ts';
 import type { ConditionFailedEmitted, EdgeTakenEmitted } from './actions.ts';
-import { CANCEL_EVENT, LIMIT_EVENT, TIMEOUT_EVENT, type NodeActorOutput } from './actor-events.ts';
+import { CANCEL_EVENT, KEPT_EVENTS_EVENT, LIMIT_EVENT, TIMEOUT_EVENT, type NodeActorOutput } from './actor-events.ts';
 import { compileWorkflow, FINAL_STATES, type FinalState, type WorkflowMachine } from './compile.ts';
 import type { RunContext } from './context.ts';
 import { durableNodeStates } from './durable-state.ts';
@@ -85,6 +85,15 @@ function resumedRunId(snapshot: unknown): string | undefined {
   return isRecord(context) && typeof context.runId === 'string' ? context.runId : undefined;
 }
 
+/** The events a resumed run had kept for a node that did not wait yet (absent in snapshots of older versions). */
+function keptEventsOf(snapshot: unknown): DeliveredEvent[] {
+  const context = isRecord(snapshot) ? snapshot.context : undefined;
+  const kept = isRecord(context) ? context.keptEvents : undefined;
+  return Array.isArray(kept)
+    ? kept.filter((event): event is DeliveredEvent => isRecord(event) && typeof event.name === 'string')
+    : [];
+}
+
 /** The workflow's timeout, from when the run first started (a resumed run keeps its deadline; older snapshots: now). */
 function workflowDeadline(
   timeoutMs: number | undefined,
@@ -147,7 +156,10 @@ class RunSession {
       masking: redactSecrets.masking,
     });
     this.#humanGate = options.humanGate ?? new HumanGate();
-    this.#eventGate = new EventGate(options.events);
+    // Events kept before a restart come back from the snapshot; those of the command line are kept from the start.
+    this.#eventGate = new EventGate([...keptEventsOf(options.snapshot), ...(options.events ?? [])], (events) => {
+      if (this.#phase === 'running') this.#actor.send({ type: KEPT_EVENTS_EVENT, events });
+    });
     this.#keepEvents = options.keepEvents ?? DEFAULT_KEPT_EVENTS;
     this.#records = new NodeRecordLog(this.#workflow);
     // On a resume, the stored events: the .osoplog covers the whole run, and completed visits are not repeated.
@@ -226,7 +238,11 @@ class RunSession {
       done: this.done,
       signal: (node, decision) => this.#humanGate.signal(this.runId, node, decision),
       waiting: () => this.#humanGate.waiting(this.runId),
-      deliverEvent: (event) => this.#eventGate.deliver(event),
+      deliverEvent: (event) => {
+        const delivery = this.#eventGate.deliver(event);
+        if (!delivery.delivered) this.publish({ type: 'event.kept', name: event.name, data: event.data });
+        return delivery;
+      },
       awaitingEvents: () => this.#eventGate.waiting(),
       cancel: () => this.#actor.send({ type: CANCEL_EVENT }),
     };

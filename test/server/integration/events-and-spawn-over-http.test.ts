@@ -129,13 +129,21 @@ describe('POST /api/runs/:id/events', () => {
 });
 
 describe('an event wait across a server restart', () => {
-  it('still waits in the new process, and an event sent there releases the node', async () => {
+  it('still waits in the new process, keeps an event sent early, and an event sent there releases the node', async () => {
     const dbDir = mkdtempSync(join(tmpdir(), 'sopstate-event-restart-'));
     const dbFile = join(dbDir, 'runs.db');
     try {
       const first = await startRealServer({ workflowsDir: dir, allowCli: true, dbFile });
       const runId = await startRunOver(first, 'event-wait');
-      const before = await streamRun(first.url, runId, { stopWhen: (event) => event.type === 'event.waiting' });
+      const waiting = await streamRun(first.url, runId, { stopWhen: (event) => event.type === 'event.waiting' });
+      // Sent early: nobody waits for delivery.confirmed yet, so the run keeps it (in its snapshot).
+      const early = await sendEvent(first, runId, 'delivery.confirmed', { signed_by: 'bo' });
+      expect(early.status).toBe(202);
+      const before = await streamRun(first.url, runId, {
+        lastEventId: waiting.events.at(-1)?.seq,
+        stopWhen: (event) => event.type === 'event.kept',
+      });
+      expect(before.events.at(-1)).toMatchObject({ type: 'event.kept', name: 'delivery.confirmed' });
       await first.cleanup();
 
       const second = await startRealServer({ workflowsDir: dir, allowCli: true, dbFile });
@@ -146,13 +154,13 @@ describe('an event wait across a server restart', () => {
           onEvent: (event) => {
             if (event.type === 'event.waiting' && event.node === 'ship')
               void sendEvent(second, runId, 'payment.received', { amount: 7, carrier: 'ups' });
-            if (event.type === 'event.waiting' && event.node === 'confirm_delivery')
-              void sendEvent(second, runId, 'delivery.confirmed', { signed_by: 'bo' });
           },
         });
         expect(after.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
         expect(nodesWith(after.events, 'event.waiting')).toEqual(['ship', 'confirm_delivery']);
         expect(stdoutOf(after.events, 'ship')).toBe('shipping 7 via ups');
+        // The event kept before the restart is the one confirm_delivery takes: nobody sent it again.
+        expect(stdoutOf(after.events, 'confirm_delivery')).toBe('signed by bo');
         expect(nodesWith(after.events, 'node.completed')).toEqual(['ship', 'confirm_delivery']);
         await expectValidOsoplog(second.url, runId);
       } finally {
