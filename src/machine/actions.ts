@@ -13,13 +13,7 @@ import {
   type NodeParams,
 } from './guards.ts';
 import { LOOP_NEXT, type TakenEdge } from './route.ts';
-import {
-  DURABLE_EVENT,
-  KEPT_EVENTS_EVENT,
-  LIMIT_EVENT,
-  type MachineEvent,
-  type ProvidedNodeActor,
-} from './actor-events.ts';
+import { DURABLE_EVENT, LIMIT_EVENT, type MachineEvent, type ProvidedNodeActor } from './actor-events.ts';
 import { workflowIndex } from './workflow-index.ts';
 
 export type EdgeTakenEmitted = TakenEdge & { type: 'edge.taken' };
