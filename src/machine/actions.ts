@@ -198,7 +198,8 @@ export function createActions(workflow: Workflow) {
     limitRun: update(({ event }) =>
       event.type === LIMIT_EVENT ? { error: { message: event.error.message, code: event.error.code } } : {},
     ),
-    recordKeptEvents: update(({ event }) => (event.type === KEPT_EVENTS_EVENT ? { keptEvents: event.events } : {})),
+    // KEPT_EVENTS_EVENT is the only machine event that carries `events`.
+    recordKeptEvents: update(({ event }) => ('events' in event ? { keptEvents: event.events } : {})),
     recordDurable: update(({ context, event }) =>
       event.type === DURABLE_EVENT ? { durable: { ...context.durable, [event.node]: event.state } } : {},
     ),

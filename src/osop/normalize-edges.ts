@@ -4,8 +4,8 @@ import type { DocPath } from './diagnostics.ts';
 import { compileExpression } from './expression.ts';
 import { failedOutputsRead } from './failed-outputs.ts';
 import { EDGE_KEYS, warnUnknownKeys } from './known-keys.ts';
-import { eventOfEdge, spawnCountOf } from './normalize-event-edge.ts';
 import { didYouMean } from './suggest.ts';
+import { eventOfEdge, spawnCountOf } from './normalize-event-edge.ts';
 import type { CompiledExpression, EdgeMode, SwitchCase, WorkflowEdge } from './workflow.ts';
 import { isRecord } from '../util/is-record.ts';
 
