@@ -108,6 +108,22 @@ export function createEventPrinter(options: PrinterOptions): (event: RunEvent) =
         return line(
           paint('magenta', `⏸ ${event.node} is waiting for a decision${event.prompt ? `: ${event.prompt}` : ''}`),
         );
+      case 'event.waiting':
+        return line(
+          paint(
+            'magenta',
+            `⏸ ${event.node} is waiting for event ${event.names.join(' or ')}${event.timeoutMs !== undefined ? ` (times out after ${formatDuration(event.timeoutMs)})` : ''}`,
+          ),
+        );
+      case 'event.received':
+        return line(
+          paint(
+            'magenta',
+            `⚡ ${event.node} received event ${event.name}${event.data !== null && event.data !== undefined ? ` ${brief(event.data)}` : ''}${event.simulated ? ' (dry run: not waited for)' : ''}`,
+          ),
+        );
+      case 'event.kept':
+        return line(paint('dim', `  event ${event.name} kept: no node waits for it yet`));
       case 'run.completed':
         line(paint('green', paint('bold', `✔ ${event.status} in ${formatDuration(event.durationMs)}`)));
         if (event.osoplog) line(`  log: ${event.osoplog}`);

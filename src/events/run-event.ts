@@ -96,6 +96,29 @@ export type RunEventBody =
       /** The rest of the node's resolved runtime (what the approver is shown besides the prompt), secrets masked. */
       details?: Record<string, unknown>;
     }
+  | {
+      type: 'event.waiting';
+      node: string;
+      /** The events any one of which lets the node run (one per `event` edge into it). */
+      names: string[];
+      /** How long it waits before it fails with kind `timeout`; absent: until an event comes. */
+      timeoutMs?: number;
+    }
+  | {
+      type: 'event.received';
+      node: string;
+      name: string;
+      /** The event's data as delivered (secrets masked); the node reads it as `${event.data...}`. */
+      data: unknown;
+      /** A dry run (or path test) does not wait: the event is taken as given with `--event`, or with null data. */
+      simulated?: boolean;
+    }
+  | {
+      type: 'event.kept';
+      /** An event delivered while no node waits for it (or none accepts it): kept for the first one that will. */
+      name: string;
+      data: unknown;
+    }
   | { type: 'run.completed'; status: 'COMPLETED' | 'DRY_RUN'; durationMs: number; osoplog?: string }
   | {
       type: 'run.failed';
@@ -121,6 +144,9 @@ const EVENT_TYPES: Record<RunEventType, true> = {
   'edge.taken': true,
   'agent.delta': true,
   'human.waiting': true,
+  'event.waiting': true,
+  'event.received': true,
+  'event.kept': true,
   'run.completed': true,
   'run.failed': true,
 };

@@ -8,6 +8,7 @@ import {
   successDecision,
   type BranchFailureParams,
   type JoinParams,
+  type SpawnedParams,
   type MachineArgs,
   type NodeParams,
 } from './guards.ts';
@@ -145,6 +146,18 @@ export function createActions(workflow: Workflow) {
       const error = routingOf(context, node).error!; // failNode, which always runs first, recorded it
       return { error: { message: error.message, code: error.code, node }, routing: undefined };
     }),
+    // A spawned branch's failure with nowhere to go: the node is FAILED, the branch ends, nothing else changes.
+    endSpawnedBranch: update(() => ({ routing: undefined })),
+    // Nodes of spawned branches the fork leaves behind: whatever they were doing, why they are SKIPPED.
+    leaveSpawned: update(({ context }, { source, nodes }: SpawnedParams) => {
+      const why = `spawned by ${source}; stopped when the branches the run waits for went on without it`;
+      const left = nodes.filter(
+        (node) => context.nodes[node]?.status === 'PENDING' || context.nodes[node]?.status === 'RUNNING',
+      );
+      return left.length === 0
+        ? {}
+        : { stopped: { ...context.stopped, ...Object.fromEntries(left.map((node) => [node, why])) } };
+    }),
     failBranch: update(({ context }, { node, fork }: BranchFailureParams) => {
       const error = routingOf(context, node).error!; // failNode, which always runs first, recorded it
       const state = context.joins[fork] ?? { arrived: 0, ended: 0 };
@@ -191,6 +204,8 @@ export function createActions(workflow: Workflow) {
     limitRun: update(({ event }) =>
       event.type === LIMIT_EVENT ? { error: { message: event.error.message, code: event.error.code } } : {},
     ),
+    // KEPT_EVENTS_EVENT is the only machine event that carries `events`.
+    recordKeptEvents: update(({ event }) => ('events' in event ? { keptEvents: event.events } : {})),
     recordDurable: update(({ context, event }) =>
       event.type === DURABLE_EVENT ? { durable: { ...context.durable, [event.node]: event.state } } : {},
     ),

@@ -64,6 +64,8 @@ export interface DurableNodeState {
   uncertain?: { since: number; attempts: number };
   /** `approval_gate`: when the gate started waiting, and whether it let the node through (not asked again on resume). */
   approval?: { since: number; passed?: true };
+  /** The target of an `event` edge: when it started waiting, and the event it received (not waited for again). */
+  event?: { since: number; received?: { name: string; data: unknown } };
 }
 
 /** Sent by the runner to the machine to keep a node's DurableNodeState in the context. */
@@ -98,6 +100,14 @@ export interface NodeErrorEvent {
   error: unknown;
 }
 
+/** Sent by the runner whenever the events a run keeps for later (delivered before any node waited) change. */
+export const KEPT_EVENTS_EVENT = 'run.events-kept';
+
+export interface KeptEventsEvent {
+  type: typeof KEPT_EVENTS_EVENT;
+  events: Array<{ name: string; data: unknown }>;
+}
+
 /** Events the runner sends to the machine. */
 export const CANCEL_EVENT = 'run.cancel';
 /** The workflow's `timeout_sec` has passed since the run started. */
@@ -113,6 +123,7 @@ export type MachineEvent =
   | NodeDoneEvent
   | NodeErrorEvent
   | DurableEvent
+  | KeptEventsEvent
   | { type: typeof LIMIT_EVENT; error: LimitError }
   | { type: typeof COST_LIMIT_EVENT; error: CostLimitError }
   | { type: typeof CANCEL_EVENT }

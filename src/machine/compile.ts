@@ -6,6 +6,7 @@ import {
   CANCEL_EVENT,
   COST_LIMIT_EVENT,
   DURABLE_EVENT,
+  KEPT_EVENTS_EVENT,
   LIMIT_EVENT,
   TIMEOUT_EVENT,
   type MachineEvent,
@@ -181,6 +182,17 @@ function nodeState(
                 { type: 'route', params: { ...params, on: 'failure' } },
               ],
             };
+          // A spawned branch the run does not wait for: its failure ends that branch only (reported as FAILED).
+          if (scope.detached)
+            return {
+              guard,
+              target: `#${scope.prefix}BRANCH_FAILED`,
+              reenter: true,
+              actions: [
+                { type: 'failNode', params },
+                { type: 'endSpawnedBranch', params },
+              ],
+            };
           const fork = tolerantFork(scope);
           return {
             guard,
@@ -197,6 +209,12 @@ function nodeState(
   };
 }
 
+/** Every node of a branch, those of forks nested in it included. */
+const allNodes = (scope: ScopePlan): string[] => [
+  ...scope.nodes,
+  ...scope.forks.flatMap((fork) => fork.regions.flatMap((region) => allNodes(region))),
+];
+
 /** Longest id XState may derive for a branch region; see `idKey` in plan.ts for why ids must stay short. */
 const MAX_DERIVED_ID = 1000;
 
@@ -211,7 +229,8 @@ function forkState(
   const params: JoinParams = {
     fork: fork.id,
     join: fork.join,
-    total: fork.targets.length,
+    // Spawned branches the run does not wait for do not count: the fork is done when the others are.
+    total: fork.regions.filter((region) => !region.detached).length,
     mode: fork.joinMode,
     count: fork.joinCount,
   };
@@ -222,13 +241,24 @@ function forkState(
     const states: StatesConfig = {
       ...scopeStates(workflow, region, anywhere, id ?? derived),
       JOINED: { id: `${region.prefix}JOINED`, type: 'final', entry: [{ type: 'arrive', params }] },
-      ENDED: { id: `${region.prefix}ENDED`, type: 'final', entry: [{ type: 'endBranch', params }] },
-      ...(tolerantFork(region)
+      ENDED: {
+        id: `${region.prefix}ENDED`,
+        type: 'final',
+        ...(region.detached ? {} : { entry: [{ type: 'endBranch', params }] }),
+      },
+      ...(tolerantFork(region) || region.detached
         ? { BRANCH_FAILED: { id: `${region.prefix}BRANCH_FAILED`, type: 'final' as const } }
         : {}),
     };
     return [entry, { ...(id ? { id } : {}), initial: entry === fork.join ? 'JOINED' : entry, states }];
   });
+  const detachedNodes = [
+    ...new Set(fork.regions.filter((region) => region.detached).flatMap((region) => allNodes(region))),
+  ];
+  const leave =
+    detachedNodes.length > 0 && fork.source !== undefined
+      ? [{ type: 'leaveSpawned' as const, params: { source: fork.source, nodes: detachedNodes } }]
+      : [];
   const joined: StateConfig['always'] = fork.join
     ? [
         { guard: { type: 'joinLost', params }, target: finalId('FAILED'), actions: [{ type: 'joinLost', params }] },
@@ -237,7 +267,11 @@ function forkState(
           target: finalId('FAILED'),
           actions: [{ type: 'joinCycleLimit', params }],
         },
-        { guard: { type: 'joinReady', params }, target: resolveTarget(scope, [fork.join], anywhere) },
+        {
+          guard: { type: 'joinReady', params },
+          target: resolveTarget(scope, [fork.join], anywhere),
+          actions: leave,
+        },
       ]
     : [];
   return {
@@ -245,7 +279,7 @@ function forkState(
     type: 'parallel',
     entry: [{ type: 'enterFork', params }],
     states: Object.fromEntries(regions),
-    always: [...[joined].flat(), { guard: { type: 'joinDead', params }, target: endOf(scope) }],
+    always: [...[joined].flat(), { guard: { type: 'joinDead', params }, target: endOf(scope), actions: leave }],
   };
 }
 
@@ -313,6 +347,7 @@ export function compileWorkflow(workflow: Workflow) {
     on: {
       [CANCEL_EVENT]: { target: finalId('CANCELLED'), actions: 'cancelRun' },
       [DURABLE_EVENT]: { actions: 'recordDurable' },
+      [KEPT_EVENTS_EVENT]: { actions: 'recordKeptEvents' },
       [LIMIT_EVENT]: { target: finalId('FAILED'), actions: 'limitRun' },
       ...(workflow.timeoutMs ? { [TIMEOUT_EVENT]: { target: finalId('TIMEOUT'), actions: 'timeoutRun' } } : {}),
       ...(workflow.cost ? { [COST_LIMIT_EVENT]: { target: finalId('COST_LIMIT'), actions: 'costLimitRun' } } : {}),

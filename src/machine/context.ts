@@ -56,6 +56,10 @@ export interface RunContext {
   joins: Record<string, JoinState>;
   /** Why an edge into a node was not taken, by target node: becomes the SKIPPED reason. */
   notes: Record<string, string>;
+  /** Events delivered before any node waited for them, in order: kept in the snapshot, so a restart keeps them. */
+  keptEvents?: Array<{ name: string; data: unknown }>;
+  /** Nodes of spawned branches the run went on without, and why: their SKIPPED reason, running or not. */
+  stopped?: Record<string, string>;
   error?: RunError;
   /** A dry run: outputs are samples, so a condition that cannot be evaluated skips its edge instead of failing. */
   dryRun?: boolean;
@@ -118,8 +122,15 @@ function loopBindings(context: RunContext, node: string): Record<string, unknown
   return { [loop.variable]: loop.items[loop.index], index: loop.index };
 }
 
+/** The event the current visit of `node` received at its `event` edge, if it waited for one. */
+function receivedEvent(context: RunContext, node: string | undefined): unknown {
+  const kept = node === undefined ? undefined : context.durable?.[node];
+  return kept && kept.visit === context.nodes[node!]?.visits ? kept.event?.received : undefined;
+}
+
 /** `now`: the time `now()` returns (when the node being routed finished). */
 export function expressionScope(context: RunContext, sourceNode?: string, now?: number): ExpressionScope {
+  const event = receivedEvent(context, sourceNode);
   return {
     inputs: context.inputs,
     outputs: context.outputs,
@@ -132,6 +143,7 @@ export function expressionScope(context: RunContext, sourceNode?: string, now?: 
     loop: sourceNode ? loopBindings(context, sourceNode) : undefined,
     nodes: context.nodes,
     sourceNode,
+    ...(event !== undefined ? { event } : {}),
     ...(now !== undefined ? { now } : {}),
   };
 }

@@ -42,6 +42,12 @@ export interface JoinParams {
   count: number;
 }
 
+/** A fork going on without its spawned branches: their nodes, and the node that spawned them. */
+export interface SpawnedParams {
+  source: string;
+  nodes: string[];
+}
+
 /** What XState gives a guard or an action of the compiled machine. */
 export interface MachineArgs {
   context: RunContext;

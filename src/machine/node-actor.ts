@@ -3,6 +3,8 @@
 import { fromPromise } from 'xstate';
 import { NodeError, type Executor, type NodeExecution } from '../adapters/executor.ts';
 import { awaitApproval } from '../adapters/approval-gate.ts';
+import type { DeliveredEvent } from '../adapters/event-gate.ts';
+import { awaitEvent } from '../adapters/event-wait.ts';
 import { createHumanExecutor } from '../adapters/human.ts';
 import { ANY_TYPE } from '../adapters/local.ts';
 import { idempotencyKeyFor, writtenIdempotencyKey } from '../adapters/idempotency-key.ts';
@@ -10,13 +12,13 @@ import { retryPolicyFor, withRetry } from '../adapters/retry.ts';
 import { withTimeout } from '../adapters/timeout.ts';
 import { UNCERTAIN_WINDOW_MS } from '../adapters/uncertain.ts';
 import { resolveTemplate, TemplateError, templateReferences } from '../osop/template.ts';
-import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
+import type { Workflow, WorkflowEdge, WorkflowNode } from '../osop/workflow.ts';
 import type { DurableNodeState, NodeActorError, NodeActorInput, NodeActorOutput, NodeActors } from './actor-events.ts';
 import { checkNodeBudget } from './cost-budget.ts';
 import { LostSecretError } from './output-secrets.ts';
 import { toPlainJson } from './plain-json.ts';
 import { runServicesOf, type NodeActorDeps } from './run-services.ts';
-import { workflowIndex } from './workflow-index.ts';
+import { perWorkflow, workflowIndex } from './workflow-index.ts';
 import { createStreamMasker } from '../util/redact.ts';
 import type { AiMetadata, RunEventBody } from '../events/run-event.ts';
 import { errorMessage } from '../util/error-message.ts';
@@ -46,21 +48,27 @@ function secretsFor(deps: NodeActorDeps): Record<string, string> {
   return { ...placeholders, ...deps.secrets };
 }
 
-const templateValues = (deps: NodeActorDeps, input: NodeActorInput) => ({
+const templateValues = (deps: NodeActorDeps, input: NodeActorInput, event?: DeliveredEvent) => ({
   inputs: input.inputs,
   outputs: input.outputs,
   secrets: secretsFor(deps),
   env: input.env,
   metadata: input.metadata,
   loop: input.loop,
+  ...(event ? { event } : {}),
 });
 
 /** The visit's Idempotency-Key: the node's `idempotency.key` resolved (an empty one fails the node), else the default. */
-function idempotencyKeyOf(deps: NodeActorDeps, node: WorkflowNode, input: NodeActorInput): string {
+function idempotencyKeyOf(
+  deps: NodeActorDeps,
+  node: WorkflowNode,
+  input: NodeActorInput,
+  event: DeliveredEvent | undefined,
+): string {
   const fallback = idempotencyKeyFor(deps.runId, node.id, input.visit);
   if (!node.idempotencyKey) return fallback;
   const template = node.idempotencyKey;
-  const values = templateValues(deps, input);
+  const values = templateValues(deps, input, event);
   let value: unknown;
   try {
     // Each `${...}` must have a value: "order-${inputs.order_id}" with no order id would be one key for every order.
@@ -87,8 +95,13 @@ function idempotencyKeyOf(deps: NodeActorDeps, node: WorkflowNode, input: NodeAc
   );
 }
 
-function resolveRuntime(deps: NodeActorDeps, node: WorkflowNode, input: NodeActorInput): Record<string, unknown> {
-  const values = templateValues(deps, input);
+function resolveRuntime(
+  deps: NodeActorDeps,
+  node: WorkflowNode,
+  input: NodeActorInput,
+  event: DeliveredEvent | undefined,
+): Record<string, unknown> {
+  const values = templateValues(deps, input, event);
   try {
     const resolved = Object.fromEntries(
       Object.entries(node.runtime).map(([key, template]) => [key, resolveTemplate(template, values)]),
@@ -96,6 +109,8 @@ function resolveRuntime(deps: NodeActorDeps, node: WorkflowNode, input: NodeActo
     return deps.outputSecrets.unmask(resolved);
   } catch (failure) {
     if (deps.dryRun) return {};
+    // A path test's simulated event has no data: a node that reads it is run by its stub, which does not need it.
+    if (deps.simulateEvents && failure instanceof TemplateError && /^\s*event\./.test(failure.reference)) return {};
     if (failure instanceof LostSecretError) {
       throw new NodeError(`${located(node)}: ${failure.message}`, { code: 'secret_not_kept' });
     }
@@ -154,6 +169,61 @@ async function passGate(
   deps.recordDurable(node.id, { ...after, approval: { since, passed: true } });
 }
 
+/** `event` edges by the node they lead to. */
+const eventEdgesByTarget = perWorkflow((workflow) => {
+  const byTarget = new Map<string, WorkflowEdge[]>();
+  for (const edge of workflow.edges) {
+    if (edge.mode !== 'event' || !edge.event) continue;
+    byTarget.set(edge.to, [...(byTarget.get(edge.to) ?? []), edge]);
+  }
+  return byTarget;
+});
+
+/**
+ * At the target of an `event` edge whose source completed: waits for the edge's event before the node runs, unless
+ * this visit already received it. Both facts are kept in the snapshot, so a restarted run waits on (same deadline).
+ */
+async function receiveEvent(
+  deps: NodeActorDeps,
+  node: WorkflowNode,
+  input: NodeActorInput,
+  signal: AbortSignal,
+  emit: (body: RunEventBody) => void,
+): Promise<DeliveredEvent | undefined> {
+  const edges = (eventEdgesByTarget(deps.workflow).get(node.id) ?? []).filter(
+    (edge) => input.outputs[edge.from] !== undefined,
+  );
+  if (edges.length === 0) return undefined;
+  const kept = deps.durableOf(node.id, input.visit) ?? { visit: input.visit };
+  if (kept.event?.received) return kept.event.received;
+  const since = kept.event?.since ?? deps.clock();
+  if (!kept.event) deps.recordDurable(node.id, { ...kept, event: { since } });
+  const event = await awaitEvent({
+    gate: deps.eventGate,
+    node,
+    edges,
+    scope: (edge, delivered) => ({
+      inputs: input.inputs,
+      outputs: input.outputs,
+      metadata: input.metadata,
+      env: input.env,
+      nodes: {},
+      sourceNode: edge.from,
+      event: delivered,
+      ...(input.loop ? { loop: input.loop } : {}),
+    }),
+    signal,
+    emit,
+    since,
+    now: deps.clock,
+    simulate: deps.dryRun || deps.simulateEvents === true,
+  });
+  const received = { name: event.name, data: toPlainJson(event.data ?? null) };
+  const after = deps.durableOf(node.id, input.visit) ?? { visit: input.visit };
+  deps.recordDurable(node.id, { ...after, event: { since, received } });
+  return received;
+}
+
 /** An HTTP body shown in an event has its secret fields (`client_secret`, …) masked before anything sees it. */
 function withSecretFieldsMasked(deps: NodeActorDeps, node: WorkflowNode, body: RunEventBody): RunEventBody {
   if (!('body' in body) || !body.body || typeof body.body !== 'object' || Array.isArray(body.body)) return body;
@@ -203,8 +273,9 @@ async function runNode(
   deps.inFlight.set(node.id, { visit: input.visit });
   emit({ type: 'node.started', node: node.id, nodeType: node.type, visit: input.visit, attempt });
   try {
-    const runtime = resolveRuntime(deps, node, input);
-    const idempotencyKey = idempotencyKeyOf(deps, node, input);
+    const event = await receiveEvent(deps, node, input, signal, emit);
+    const runtime = resolveRuntime(deps, node, input, event);
+    const idempotencyKey = idempotencyKeyOf(deps, node, input, event);
     await passGate(deps, node, input.visit, runtime, signal, emit);
     const durable = durableVisit(deps, node, input.visit);
     const execute = withRetry(

@@ -17,6 +17,8 @@ export interface ScopePlan {
   parent?: ScopePlan;
   /** The fork this scope is a branch of (regions only). */
   branchOf?: ForkPlan;
+  /** A spawned branch the run does not wait for (regions only; see `detachedTargets`). */
+  detached?: boolean;
 }
 
 export interface ForkPlan {
@@ -30,6 +32,8 @@ export interface ForkPlan {
   joinMode: 'wait_all' | 'wait_n';
   joinCount: number;
   regions: ScopePlan[];
+  /** The node whose edges fork here (none for several start nodes). */
+  source?: string;
 }
 
 export class CompileError extends Error {
@@ -207,7 +211,15 @@ function buildScope(workflow: Workflow, scope: ScopePlan, pending: PendingFork[]
       throw new CompileError(`parallel forks nested more than ${MAX_NESTING} deep at ${fork.source ?? 'the start'}`);
     const join = findJoin(workflow, fork.source, fork.targets);
     const id = `${scope.prefix}${idKey(key)}`;
-    scope.forks.push({ key, id, targets: fork.targets, join, ...joinSettings(workflow, join), regions: [] });
+    scope.forks.push({
+      key,
+      id,
+      targets: fork.targets,
+      join,
+      ...joinSettings(workflow, join),
+      regions: [],
+      ...(fork.source !== undefined ? { source: fork.source } : {}),
+    });
     if (join && join !== scope.exit && !ownedByChain(scope.parent, join))
       pending.push(...grow(workflow, scope, [join]));
   }
@@ -226,7 +238,46 @@ function buildScope(workflow: Workflow, scope: ScopePlan, pending: PendingFork[]
       fork.regions.push(region);
       if (target !== fork.join) buildScope(workflow, region, grow(workflow, region, [target]), depth + 1);
     }
+    const detached = detachedTargets(workflow, fork);
+    fork.regions.forEach((region, index) => {
+      if (detached.has(fork.targets[index])) region.detached = true;
+    });
   }
+}
+
+/** Only a `spawn` edge of the fork's source leads to `target` (no other success edge does). */
+function spawnedOnly(workflow: Workflow, source: string, target: string): boolean {
+  const into = (workflowIndex(workflow).edgesFrom.get(source) ?? []).filter((edge) => edge.to === target);
+  return (
+    into.some((edge) => edge.mode === 'spawn') &&
+    into.every((edge) => edge.mode === 'spawn' || isFailureEdge(edge.mode))
+  );
+}
+
+const isFailureEdge = (mode: string) => mode === 'fallback' || mode === 'error' || mode === 'timeout';
+
+/** Whether some node of the branch (or of a fork nested in it) can lead to `exit`. */
+function reaches(workflow: Workflow, scope: ScopePlan, exit: string): boolean {
+  return (
+    scope.nodes.some((node) => outcomeTargets(workflow, node).some((targets) => targets.includes(exit))) ||
+    scope.forks.some((fork) => fork.regions.some((region) => reaches(workflow, region, exit)))
+  );
+}
+
+/**
+ * The branches of a fork the run does not wait for (docs/semantics.md "Events and spawn"): entered only by a `spawn`
+ * edge, and unable to reach the fork's join. None when every branch is spawned: then nothing else carries the run.
+ */
+function detachedTargets(workflow: Workflow, fork: ForkPlan): Set<string> {
+  const { source, join } = fork;
+  if (source === undefined) return new Set();
+  const detached = fork.targets.filter(
+    (target, index) =>
+      target !== join &&
+      spawnedOnly(workflow, source, target) &&
+      (join === undefined || !reaches(workflow, fork.regions[index], join)),
+  );
+  return new Set(detached.length < fork.targets.length ? detached : []);
 }
 
 /** Plans the whole machine: the top scope owns every node reachable from the start outside fork branches. */

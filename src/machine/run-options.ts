@@ -3,6 +3,7 @@ import type { RunLimits } from './run-limits.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { HumanGate } from '../adapters/human.ts';
+import type { DeliveredEvent, EventDelivery, EventWaiting } from '../adapters/event-gate.ts';
 import type { HumanDecision } from '../events/human-decision.ts';
 import type { RunEvent, RunStatus } from '../events/run-event.ts';
 import type { OsoplogRecord } from './osoplog.ts';
@@ -48,6 +49,10 @@ export interface RunOptions {
   inspect?: (inspectionEvent: unknown) => void;
   /** Where `human` nodes wait; share it with executors built by createLocalExecutors({ humanGate }). Default: the run's own. */
   humanGate?: HumanGate;
+  /** Events delivered before the run waits for them (`sopstate run --event`): each goes to the first node to wait for its name. */
+  events?: DeliveredEvent[];
+  /** Targets of `event` edges do not wait for their event (path tests: the node's stub decides its outcome). */
+  simulateEvents?: boolean;
   /** Node visits the run may make in all before it fails with visit_limit (default 100,000). */
   maxVisits?: number;
   /** Events and output bytes the run may reach before it fails with event_limit / context_limit (run-limits.ts). */
@@ -84,5 +89,9 @@ export interface RunHandle {
   signal(node: string, decision: HumanDecision): boolean;
   /** Nodes currently waiting for a human signal. */
   waiting(): string[];
+  /** Delivers a named event: to the node waiting for it, else kept until one waits (see docs/semantics.md). */
+  deliverEvent(event: DeliveredEvent): EventDelivery;
+  /** Nodes currently waiting at an `event` edge, with the events they wait for. */
+  awaitingEvents(): EventWaiting[];
   cancel(): void;
 }

@@ -1,6 +1,7 @@
 // What one run gives its node actors, and how they find it: in the input of the run's root actor, not in a registry.
 import { Actor, type ActorSystem, type ActorSystemInfo } from 'xstate';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
+import type { EventGate } from '../adapters/event-gate.ts';
 import type { HumanGate } from '../adapters/human.ts';
 import type { RunEventBody } from '../events/run-event.ts';
 import type { Workflow } from '../osop/workflow.ts';
@@ -15,6 +16,10 @@ export interface NodeActorDeps {
   secrets: Record<string, string>;
   executors: ExecutorRegistry;
   humanGate: HumanGate;
+  /** Where the targets of `event` edges wait for their event. */
+  eventGate: EventGate;
+  /** Path tests: targets of `event` edges do not wait (as in a dry run); their stubs decide what happens. */
+  simulateEvents?: boolean;
   dryRun: boolean;
   redact: Redactor;
   /** Epoch ms: node start and end times, durations. */

@@ -2,10 +2,18 @@
 // record. No I/O of its own: the clock, warnings and where the record goes are the caller's options.
 import { randomUUID } from 'node:crypto';
 import { createActor, type Actor, type Snapshot, type SnapshotFrom } from 'xstate';
+import { EventGate, type DeliveredEvent } from '../adapters/event-gate.ts';
 import { HumanGate } from '../adapters/human.ts';
 import { longClock, setLongTimeout, type LongTimer } from '../adapters/long-timer.ts';
 import type { ConditionFailedEmitted, EdgeTakenEmitted } from './actions.ts';
-import { CANCEL_EVENT, COST_LIMIT_EVENT, LIMIT_EVENT, TIMEOUT_EVENT, type NodeActorOutput } from './actor-events.ts';
+import {
+  CANCEL_EVENT,
+  COST_LIMIT_EVENT,
+  KEPT_EVENTS_EVENT,
+  LIMIT_EVENT,
+  TIMEOUT_EVENT,
+  type NodeActorOutput,
+} from './actor-events.ts';
 import { CostWatch } from './cost-budget.ts';
 import { compileWorkflow, FINAL_STATES, type FinalState, type WorkflowMachine } from './compile.ts';
 import type { RunContext } from './context.ts';
@@ -86,6 +94,15 @@ function resumedRunId(snapshot: unknown): string | undefined {
   return isRecord(context) && typeof context.runId === 'string' ? context.runId : undefined;
 }
 
+/** The events a resumed run had kept for a node that did not wait yet (absent in snapshots of older versions). */
+function keptEventsOf(snapshot: unknown): DeliveredEvent[] {
+  const context = isRecord(snapshot) ? snapshot.context : undefined;
+  const kept = isRecord(context) ? context.keptEvents : undefined;
+  return Array.isArray(kept)
+    ? kept.filter((event): event is DeliveredEvent => isRecord(event) && typeof event.name === 'string')
+    : [];
+}
+
 /** The workflow's timeout, from when the run first started (a resumed run keeps its deadline; older snapshots: now). */
 function workflowDeadline(
   timeoutMs: number | undefined,
@@ -117,6 +134,7 @@ class RunSession {
   readonly #warn: (message: string) => void;
   readonly #redact: Redactor;
   readonly #humanGate: HumanGate;
+  readonly #eventGate: EventGate;
   readonly #records: NodeRecordLog;
   readonly #inFlight = new Map<string, { visit: number }>();
   readonly #keepEvents: number;
@@ -148,6 +166,10 @@ class RunSession {
       masking: redactSecrets.masking,
     });
     this.#humanGate = options.humanGate ?? new HumanGate();
+    // Events kept before a restart come back from the snapshot; those of the command line are kept from the start.
+    this.#eventGate = new EventGate([...keptEventsOf(options.snapshot), ...(options.events ?? [])], (events) => {
+      if (this.#phase === 'running') this.#actor.send({ type: KEPT_EVENTS_EVENT, events });
+    });
     this.#keepEvents = options.keepEvents ?? DEFAULT_KEPT_EVENTS;
     this.#records = new NodeRecordLog(this.#workflow);
     // On a resume, the stored events: the .osoplog covers the whole run, and completed visits are not repeated.
@@ -174,6 +196,8 @@ class RunSession {
       secrets: options.secrets ?? {},
       executors: options.executors,
       humanGate: this.#humanGate,
+      eventGate: this.#eventGate,
+      ...(options.simulateEvents ? { simulateEvents: true } : {}),
       dryRun: options.dryRun ?? false,
       redact: this.#redact,
       clock: this.#clock,
@@ -232,6 +256,12 @@ class RunSession {
       done: this.done,
       signal: (node, decision) => this.#humanGate.signal(this.runId, node, decision),
       waiting: () => this.#humanGate.waiting(this.runId),
+      deliverEvent: (event) => {
+        const delivery = this.#eventGate.deliver(event);
+        if (!delivery.delivered) this.publish({ type: 'event.kept', name: event.name, data: event.data });
+        return delivery;
+      },
+      awaitingEvents: () => this.#eventGate.waiting(),
       cancel: () => this.#actor.send({ type: CANCEL_EVENT }),
     };
   }
@@ -274,7 +304,11 @@ class RunSession {
       this.#inFlight.delete(node);
       if (interrupted) this.publish({ type: 'node.failed', node, visit, durationMs: 0, error: interrupted });
       else
-        this.publish({ type: 'node.skipped', node, reason: 'stopped before it finished: the run moved on without it' });
+        this.publish({
+          type: 'node.skipped',
+          node,
+          reason: snapshot.context.stopped?.[node] ?? 'stopped before it finished: the run moved on without it',
+        });
     }
   }
 
@@ -296,7 +330,8 @@ class RunSession {
     this.#reportInterrupted(snapshot, INTERRUPTED[state]);
     for (const node of this.#workflow.nodes) {
       if (context.nodes[node.id]?.status !== 'PENDING') continue;
-      this.publish({ type: 'node.skipped', node: node.id, reason: context.notes[node.id] ?? 'not reached' });
+      const reason = context.stopped?.[node.id] ?? context.notes[node.id] ?? 'not reached';
+      this.publish({ type: 'node.skipped', node: node.id, reason });
     }
     const error: ErrorInfo = internal
       ? { message: this.#redact(`internal error: ${errorMessage(internal)}`), code: 'internal' }

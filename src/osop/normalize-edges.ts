@@ -5,6 +5,7 @@ import { compileExpression } from './expression.ts';
 import { failedOutputsRead, keepsOutputsOnFailure } from './failed-outputs.ts';
 import { EDGE_KEYS, FOR_EACH_EDGE_KEYS, warnUnknownKeys } from './known-keys.ts';
 import { didYouMean } from './suggest.ts';
+import { eventOfEdge, spawnCountOf } from './normalize-event-edge.ts';
 import type { CompiledExpression, EdgeMode, SwitchCase, WorkflowEdge } from './workflow.ts';
 import { isRecord } from '../util/is-record.ts';
 
@@ -279,6 +280,8 @@ export function normalizeEdge(raw: unknown, index: number, context: NormalizeCon
   const cases = casesOf(raw, path, context);
   const defaultTo =
     raw.default_to === undefined ? undefined : nodeRef(raw.default_to, [...path, 'default_to'], context);
+  const event = eventOfEdge(raw, path, mode, to, context);
+  const spawnCount = spawnCountOf(raw, path, mode, context);
   if (!from || !to || !mode) return undefined;
   const optional = <K extends keyof WorkflowEdge>(key: K, value: WorkflowEdge[K] | undefined) =>
     value === undefined ? {} : { [key]: value };
@@ -298,6 +301,8 @@ export function normalizeEdge(raw: unknown, index: number, context: NormalizeCon
       forEach ? (typeof raw.iterator_var === 'string' ? raw.iterator_var : 'item') : undefined,
     ),
     ...optional('label', typeof raw.label === 'string' ? raw.label : undefined),
+    ...optional('event', event),
+    ...optional('spawnCount', spawnCount),
     position: context.source.locate(path),
   };
 }

@@ -8,7 +8,7 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/;
 
 /** `"30s"` → 30000; a bare number counts as seconds. Undefined when unreadable. */
-function parseDuration(value: unknown): number | undefined {
+export function parseDuration(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value * 1000;
   if (typeof value !== 'string') return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value) * 1000;

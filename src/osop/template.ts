@@ -8,6 +8,8 @@ export interface TemplateValues {
   env: Record<string, string | undefined>;
   metadata: Record<string, unknown>;
   loop?: Record<string, unknown>;
+  /** At the target of an `event` edge: the event it received, `{name, data}`. */
+  event?: { name: string; data: unknown };
 }
 
 export class TemplateError extends Error {
@@ -25,7 +27,15 @@ interface TemplateProblem {
   source: string;
 }
 
-const NAMESPACES = new Set<Reference['namespace']>(['inputs', 'outputs', 'secrets', 'env', 'metadata', 'loop']);
+const NAMESPACES = new Set<Reference['namespace']>([
+  'inputs',
+  'outputs',
+  'secrets',
+  'env',
+  'metadata',
+  'loop',
+  'event',
+]);
 const INTERPOLATION = /\$\{([^{}]*)\}/g;
 const WHOLE = /^\$\{([^{}]*)\}$/;
 const SEGMENT = /^[A-Za-z_][\w-]*$/;

@@ -22,7 +22,7 @@ export interface Diagnostic extends SourcePosition {
 
 /** A reference inside `${...}`, normalized: `${create_customer.customer_id}` → outputs/['create_customer','customer_id']. */
 export interface Reference {
-  namespace: 'inputs' | 'outputs' | 'secrets' | 'env' | 'metadata' | 'loop';
+  namespace: 'inputs' | 'outputs' | 'secrets' | 'env' | 'metadata' | 'loop' | 'event';
   path: string[];
   /** The text between `${` and `}` as written. */
   source: string;
@@ -182,7 +182,17 @@ export interface WorkflowEdge {
   forEach?: CompiledExpression;
   iteratorVar?: string;
   label?: string;
+  /** On `event` edges: the event the target waits for (docs/semantics.md "Events and spawn"). */
+  event?: EdgeEvent;
+  /** On `spawn` edges: the schema's `spawn_count`, recorded only. */
+  spawnCount?: number;
   position: SourcePosition;
+}
+
+/** What an `event` edge's target waits for: the event's name, and for how long (none: until it comes). */
+export interface EdgeEvent {
+  name: string;
+  timeoutMs?: number;
 }
 
 export interface Workflow {

@@ -35,6 +35,8 @@ export async function runPath(
       secrets: options.secrets ?? placeholderSecrets(workflow),
       executors: options.executors ?? scriptedExecutors(workflow, path),
       runId: `path-${path.id}`,
+      // Nobody sends events to a path test: an event edge's target goes on at once, its stub decides the rest.
+      simulateEvents: true,
       onEvent: (event) => {
         events.push(event);
         // An approval gate (written, or asked for by a risk level) is let through: the path's stub decides the node.

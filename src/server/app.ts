@@ -13,6 +13,7 @@ import { pageSecurityHeaders } from './guards/secure-headers.ts';
 import { loginRoutes, requireToken } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { machineRoutes } from './routes/machine.ts';
+import { runDeliverEventRoutes } from './routes/run-deliver-event.ts';
 import { runEventRoutes } from './routes/run-events.ts';
 import { runRoutes } from './routes/runs.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -63,7 +64,8 @@ export const createApp = (ctx: ServerContext, options: AppOptions = {}) => {
     .route('/api/workflows', workflowRoutes(ctx))
     .route('/api/workflows', machineRoutes(ctx))
     .route('/api/runs', runRoutes(ctx))
-    .route('/api/runs', runEventRoutes(ctx));
+    .route('/api/runs', runEventRoutes(ctx))
+    .route('/api/runs', runDeliverEventRoutes(ctx));
   for (const register of settings.routes) register(app, ctx);
   app.notFound((c) => errorResponse(c, new ApiError(404, 'not-found', `no route ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {

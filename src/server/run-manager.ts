@@ -3,6 +3,7 @@
 // tests can fake it.
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { DeliveredEvent, EventDelivery, EventWaiting } from '../adapters/event-gate.ts';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import { createRedactor } from '../util/redact.ts';
@@ -327,6 +328,19 @@ export class RunManager {
     const live = this.#live.get(runId);
     if (!live) return 'not-running';
     return live.handle.signal(node, decision) ? 'delivered' : 'not-waiting';
+  }
+
+  /**
+   * Delivers a named event to a run driven here: to the node waiting for it, else kept for the first node to wait
+   * for it. 'not-running' when the run is not driven here (ended, or driven by another node of a cluster).
+   */
+  deliverEvent(runId: string, event: DeliveredEvent): EventDelivery | 'not-running' {
+    const live = this.#live.get(runId);
+    return live ? live.handle.deliverEvent(event) : 'not-running';
+  }
+
+  awaitingEvents(runId: string): EventWaiting[] {
+    return this.#live.get(runId)?.handle.awaitingEvents() ?? [];
   }
 
   /** Cancels the run here, or (cluster) asks the node driving it; false when it is not running. */

@@ -2,6 +2,8 @@
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
+import type { DeliveredEvent } from '../../adapters/event-gate.ts';
+import { workflowEventNames } from '../../adapters/event-wait.ts';
 import { createLocalExecutors } from '../../adapters/local.ts';
 import type { Services } from '../../services/open-services.ts';
 import { NO_PACING, parsePacing, REALISTIC_PACING } from '../../sandbox/anthropic/pacing.ts';
@@ -29,6 +31,8 @@ export interface RunFlags {
   approve: string[];
   reject: string[];
   autoApprove?: boolean;
+  /** `name=json` (or `name=text`, or `name`): an event handed to the first node that waits for it (repeatable). */
+  event?: string[];
   json?: boolean;
   logDir: string;
   sandbox?: boolean;
@@ -70,6 +74,44 @@ function checkNodeNames(workflow: Workflow, flag: string, names: string[]): void
       `${flag} ${name}: no node ${name} in ${workflow.file} (${didYouMean(name, ids) ?? `nodes: ${ids.join(', ')}`})`,
     );
   }
+}
+
+/** `--event paid={"amount":5}`: data is JSON when it reads as JSON, else the text; `--event go` has null data. */
+function parseEventFlags(workflow: Workflow, flags: string[]): DeliveredEvent[] {
+  const known = workflowEventNames(workflow);
+  return flags.map((flag) => {
+    const split = flag.indexOf('=');
+    const name = (split < 0 ? flag : flag.slice(0, split)).trim();
+    const text = split < 0 ? undefined : flag.slice(split + 1);
+    if (!known.includes(name))
+      throw new UsageError(
+        known.length === 0
+          ? `--event ${name}: no event edge of ${workflow.file} waits for an event`
+          : `--event ${name}: no event edge of ${workflow.file} waits for ${name} (${didYouMean(name, known) ?? `events: ${known.join(', ')}`})`,
+      );
+    if (text === undefined) return { name, data: null };
+    try {
+      return { name, data: JSON.parse(text) as unknown };
+    } catch {
+      return { name, data: text };
+    }
+  });
+}
+
+/** With no `--event` left for it and no timeout, a waiting node would wait forever: the run is cancelled, saying why. */
+function checkEventWait(handle: RunHandle, node: string, timeoutMs: number | undefined, io: RunIO): void {
+  if (timeoutMs !== undefined) return;
+  // The node takes a kept --event as soon as it starts waiting; still waiting a turn later means none was given.
+  setImmediate(() => {
+    const waiting = handle.awaitingEvents().find((entry) => entry.node === node);
+    if (!waiting) return;
+    const names = waiting.names;
+    io.stderr(
+      `sopstate: ${node} waits for event ${names.join(' or ')}, which no --event gives, and has no timeout: ` +
+        `pass --event ${names[0]}=<json> (or set x-timeout on its edge); cancelling the run\n`,
+    );
+    handle.cancel();
+  });
 }
 
 /** The decision for a waiting human node; undefined when the person left the prompt with Ctrl+C or Ctrl+D (the run is cancelled). */
@@ -137,6 +179,7 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
     dryRun = planned?.plan;
     if (dryRun) io.stderr(`sopstate: ${dryRun.describe}\n`);
     const inputs = planned?.inputs ?? checkedInputs;
+    const events = parseEventFlags(workflow, flags.event ?? []);
     const userSecrets = loadSecrets({
       names: workflow.secrets,
       flags: flags.secret,
@@ -176,12 +219,15 @@ export async function runWorkflowCommand(file: string, flags: RunFlags, io: RunI
       masked: knownSecrets((name) => io.env[name]),
       executors,
       dryRun: flags.dryRun,
+      ...(events.length > 0 ? { events } : {}),
       ...(flags.logDir ? { writeRecord: osoplogWriter(flags.logDir) } : {}),
       onWarning: (message) => io.stderr(`sopstate: warning: ${message}\n`),
       ...(services ? { emulated: services.emulated } : {}),
       ...(stately ? { inspect: stately.inspect } : {}),
       onEvent: (event) => {
         print(event);
+        if (event.type === 'event.waiting' && !flags.dryRun)
+          return checkEventWait(handle, event.node, event.timeoutMs, io);
         if (event.type !== 'human.waiting') return;
         void decide(event.node, flags, io).then((decision) =>
           decision ? handle.signal(event.node, decision) : handle.cancel(),
@@ -261,6 +307,12 @@ export function registerRun(program: Command): void {
     .option('--approve <node>', 'approve this human node when it waits (repeatable)', collect, [])
     .option('--reject <node>', 'reject this human node when it waits (repeatable)', collect, [])
     .option('--auto-approve', 'approve every human node')
+    .option(
+      '--event <name=json>',
+      'an event for the node that waits for it at an event edge, delivered when it starts waiting (repeatable)',
+      collect,
+      [],
+    )
     .option('--json', 'print exactly one RunEvent JSON per line on stdout')
     .option('--verbose', 'also print each request and response body (secrets masked)')
     .option('--sandbox', 'emulate Stripe and Claude locally even when STRIPE_SECRET_KEY / ANTHROPIC_API_KEY are set')

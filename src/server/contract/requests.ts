@@ -62,6 +62,28 @@ export const signalBody = z
   )
   .describe('{"node": "<id>", "decision": "approved" | "rejected", "comment"?: "..."}');
 
+const EVENT_NAME_MAX = 200;
+
+/** POST /api/runs/:id/events: a named event for the node that waits for it at an `event` edge. */
+export const deliverEventBody = z
+  .object(
+    {
+      name: z
+        .string({ error: 'must be the name of the event (a string; an event edge waits for it by name)' })
+        .trim()
+        .min(1, { error: 'must not be empty' })
+        .max(EVENT_NAME_MAX, { error: `must be at most ${EVENT_NAME_MAX} characters` }),
+      data: z
+        .unknown()
+        .optional()
+        .refine((data) => !nestsDeeperThan(data, MAX_JSON_DEPTH), {
+          error: `nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep; send a flatter value`,
+        }),
+    },
+    AN_OBJECT,
+  )
+  .describe('{"name": "<event name>", "data"?: <any JSON value>}');
+
 /** POST /api/runs/:id/retry: where to start again (default: the failed node) and inputs to change. */
 export const retryBody = z
   .object(

@@ -32,3 +32,7 @@ export type SignalRequest = InferRequestType<Runs[':id']['signal']['$post']>['js
 export type SignalAccepted = InferResponseType<Runs[':id']['signal']['$post'], 202>;
 /** POST /api/runs/:id/cancel */
 export type CancelAccepted = InferResponseType<Runs[':id']['cancel']['$post'], 202>;
+/** POST /api/runs/:id/events: 200 when a waiting node took the event, 202 when it is kept until one waits for it. */
+export type DeliverEventRequest = InferRequestType<Runs[':id']['events']['$post']>['json'];
+export type EventDelivered = InferResponseType<Runs[':id']['events']['$post'], 200>;
+export type EventKept = InferResponseType<Runs[':id']['events']['$post'], 202>;

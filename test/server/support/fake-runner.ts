@@ -128,6 +128,9 @@ export const createFakeRunner = (options: FakeRunnerOptions = {}): FakeRunner =>
         return true;
       },
       waiting: () => [...waiters.keys()],
+      // The fake walks no event edges: every event is kept, none is waited for.
+      deliverEvent: () => ({ delivered: false, queued: true }),
+      awaitingEvents: () => [],
       cancel: () => {
         cancelled = true;
         for (const waiter of waiters.values()) waiter({ decision: 'rejected' });

@@ -46,6 +46,8 @@ const NODE_STATUS = {
   'node.failed': 'failed',
   'node.skipped': 'skipped',
   'human.waiting': 'waiting',
+  'event.waiting': 'waiting',
+  'event.received': 'running',
 };
 
 const navigate = (path) => {

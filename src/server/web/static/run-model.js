@@ -110,6 +110,12 @@ export const createRunModel = (runId) => {
       case 'human.waiting':
         Object.assign(node(event.node), { status: 'waiting', asked: { prompt: event.prompt, details: event.details } });
         return;
+      case 'event.waiting':
+        node(event.node).status = 'waiting';
+        return;
+      case 'event.received':
+        node(event.node).status = 'running';
+        return;
       case 'node.completed':
       case 'node.failed': {
         const entry = node(event.node);

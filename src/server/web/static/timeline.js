@@ -25,6 +25,12 @@ const describe = (event) => {
       return `${event.from} → ${event.to} (${event.mode}${event.condition ? `: ${event.condition}` : ''})`;
     case 'human.waiting':
       return `${event.node} waits for a person${event.prompt ? `: ${event.prompt}` : ''}`;
+    case 'event.waiting':
+      return `${event.node} waits for event ${event.names.join(' or ')}${event.timeoutMs !== undefined ? ` (at most ${formatMs(event.timeoutMs)})` : ''}`;
+    case 'event.received':
+      return `${event.node} received event ${event.name}`;
+    case 'event.kept':
+      return `event ${event.name} kept until a node waits for it`;
     case 'run.completed':
       return `run ${event.status.toLowerCase()}`;
     case 'run.failed':
