@@ -2,6 +2,7 @@
 import type { ClusterPlan } from './cluster/cluster-bench.ts';
 import type { CompilePlan } from './compile/compile-bench.ts';
 import type { SeedPlan } from './seed/seed-bench.ts';
+import type { ServerPlan } from './server/server-bench.ts';
 import type { SsePlan } from './sse/sse-bench.ts';
 import type { StartupPlan } from './startup/startup-bench.ts';
 
@@ -12,6 +13,7 @@ export interface Plan {
   pathSizes: number[];
   sse: SsePlan;
   cluster: ClusterPlan;
+  server: ServerPlan;
 }
 
 export const QUICK: Plan = {
@@ -38,6 +40,15 @@ export const QUICK: Plan = {
     ],
   },
   cluster: { runs: 100, warmupRuns: 20, concurrency: 50, nodeCounts: [1, 2, 3] },
+  server: {
+    levels: [
+      [1, 30],
+      [10, 100],
+      [100, 300],
+    ],
+    warmupRuns: 30,
+    healthRuns: 500,
+  },
 };
 
 export const FULL: Plan = {
@@ -64,4 +75,13 @@ export const FULL: Plan = {
     ],
   },
   cluster: { runs: 300, warmupRuns: 40, concurrency: 50, nodeCounts: [1, 2, 3] },
+  server: {
+    levels: [
+      [1, 60],
+      [10, 300],
+      [100, 600],
+    ],
+    warmupRuns: 60,
+    healthRuns: 500,
+  },
 };

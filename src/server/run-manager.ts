@@ -85,6 +85,8 @@ export class RunManager {
   readonly nodeId: string;
   readonly #options: RunManagerOptions;
   readonly #live = new Map<string, LiveRun>();
+  /** The .osoplogs being kept, one after another, behind the runs' own work. */
+  #keeping: Promise<void> = Promise.resolve();
   #closed = false;
 
   constructor(options: RunManagerOptions) {
@@ -340,11 +342,13 @@ export class RunManager {
     // A clean stop: these runs did not take the process down, so their resume attempts start over.
     const reset = [...this.#live.keys()].map((runId) => this.#options.store.resetResumeAttempts(runId));
     this.#live.clear();
+    // What the runs emitted before the stop is stored (as one batch each), then nothing more.
+    await Promise.allSettled(live.map(({ writer }) => writer.idle()));
     for (const { handle, writer } of live) {
       writer.stop();
       handle.cancel();
     }
-    await Promise.allSettled([...reset, ...live.map(({ handle }) => handle.done)]);
+    await Promise.allSettled([...reset, ...live.map(({ handle }) => handle.done), this.#keeping]);
   }
 
   async #claim(runId: string): Promise<RunClaim> {
@@ -388,6 +392,8 @@ export class RunManager {
       writeRecord: this.#options.writeRecord,
       onWarning: (message) => this.#log(`run ${runId}: ${message}`),
       executors: this.#options.createExecutors(),
+      // Every event streams to the store; the server never reads RunResult.events.
+      keepEvents: 0,
       onEvent: (event) => {
         if (!this.#closed) writer.event(this.#publicEvent(event));
       },
@@ -398,29 +404,46 @@ export class RunManager {
     const settled = handle.done
       .catch((error: unknown) => this.#log(`run ${runId} ended with an error: ${String(error)}`))
       .then(() => writer.idle())
-      .then(() => this.#settle(runId, options.workflow, writer))
+      .then(() => this.#settle(runId, writer))
       .catch((error: unknown) => this.#log(`run ${runId}: could not record its end (${String(error)})`))
       .finally(() => {
         if (this.#live.get(runId) === live) this.#live.delete(runId);
         this.hub.end(runId);
+        // Off the hot path: the followers have their final event; until it is kept, the route rebuilds the same text.
+        if (writer.active && !this.#closed) this.#keepOsoplog(runId, options.workflow);
       });
     const live: LiveRun = { handle, writer, settled };
     this.#live.set(runId, live);
   }
 
-  /** After the runner stopped: keep the .osoplog of a finished run, or end a run that stopped without a final event. */
-  async #settle(runId: string, workflow: Workflow, writer: RunWriter): Promise<void> {
-    if (this.#closed || !writer.active) return;
+  /** After the runner stopped: end a run that stopped without a final event. */
+  async #settle(runId: string, writer: RunWriter): Promise<void> {
+    if (this.#closed || !writer.active || writer.ended) return;
     const stored = await this.#options.store.getRun(runId);
-    if (!stored) return;
-    if (stored.status === 'RUNNING') {
+    if (stored?.status === 'RUNNING') {
       await this.#fail(stored, writer.epoch, 'the run ended without a final event', 'runner_error');
-      return;
     }
-    const { snapshot: _snapshot, ...record } = stored;
-    const events = await this.#options.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
-    const yaml = runOsoplogYaml(record, workflow, events);
-    if (yaml !== undefined) await this.#options.store.putOsoplog(runId, yaml);
+  }
+
+  /** Keeps a finished run's .osoplog in the store (any node can serve it), built from every stored event. */
+  #keepOsoplog(runId: string, workflow: Workflow): void {
+    const keep = async (): Promise<void> => {
+      const stored = await this.#options.store.getRun(runId);
+      if (!stored || stored.status === 'RUNNING') return;
+      const { snapshot: _snapshot, ...record } = stored;
+      const events = await this.#options.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
+      const yaml = runOsoplogYaml(record, workflow, events);
+      if (yaml !== undefined) await this.#options.store.putOsoplog(runId, yaml);
+    };
+    this.#keeping = this.#keeping
+      .then(() => new Promise((next) => setImmediate(next)))
+      .then(keep)
+      .catch((error: unknown) => this.#log(`run ${runId}: could not keep its .osoplog (${String(error)})`));
+  }
+
+  /** Resolves once every .osoplog queued so far is kept. */
+  async osoplogsKept(): Promise<void> {
+    await this.#keeping;
   }
 
   /** Where the file lies on the host is no client's business; the route serves the same record. */

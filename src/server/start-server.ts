@@ -48,6 +48,8 @@ export interface ServerOptions {
   /** Values for `${secrets.X}` (a run gets only those its workflow uses; redacted from everything it emits). */
   secrets?: Record<string, string> | SecretSource;
   env?: Record<string, string>;
+  /** Record every run's XState inspection log (`--inspect-log`); default: a run only while an inspector follows it. */
+  inspectLog?: boolean;
   /** Where `.osoplog.yaml` files go; default `<db folder>/osoplogs`. */
   logDir?: string;
   heartbeatMs?: number;
@@ -92,7 +94,11 @@ export const startServer = async (given: ServerOptions): Promise<RunningServer> 
   const link = postgres && new ClusterLink(options.dbFile, postgres, hub, log);
   const nodeId = options.nodeId ? `${options.nodeId}-${randomUUID().slice(0, 8)}` : `node-${randomUUID()}`;
   let placement: DbosPlacement | undefined;
-  const inspection = new InspectionLog(store, { bufferSize: options.subscriberBuffer, log });
+  const inspection = new InspectionLog(store, {
+    bufferSize: options.subscriberBuffer,
+    log,
+    recordAll: options.inspectLog ?? false,
+  });
   const catalog = new WorkflowCatalog({ dir: options.workflowsDir, load: options.runtime.load });
   const secrets = options.secrets ?? {};
   const secret: SecretSource = typeof secrets === 'function' ? secrets : (name) => secrets[name];

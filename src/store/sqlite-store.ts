@@ -65,7 +65,14 @@ export class SqliteStore implements Store {
       `UPDATE runs SET epoch = epoch + 1, owner = ?, updated_at = ? WHERE id = ? AND status = 'RUNNING'
        RETURNING epoch, last_seq, snapshot`,
     );
-    const snapshot = db.prepare<[string, string, string]>('UPDATE runs SET snapshot = ?, updated_at = ? WHERE id = ?');
+    const insertEvent = db.prepare<[string, number, string, string]>(
+      'INSERT INTO events (run_id, seq, type, json) VALUES (?, ?, ?, ?)',
+    );
+    // One UPDATE per batch: the last seq, the status a final event sets, and the snapshot when it changed.
+    const advance = db.prepare<[number, string, string | null, string | null, string]>(
+      `UPDATE runs SET last_seq = ?, updated_at = ?, status = COALESCE(?, status), snapshot = COALESCE(?, snapshot)
+       WHERE id = ?`,
+    );
     const inspect = db.prepare<[string, number, string, string]>(
       'INSERT OR IGNORE INTO inspection_records (run_id, seq, type, json) VALUES (?, ?, ?, ?)',
     );
@@ -74,11 +81,19 @@ export class SqliteStore implements Store {
       const current = epochOf.get(runId);
       if (!current) throw new Error(`unknown run ${runId}`);
       if (current.epoch !== epoch) return false;
-      const first = write.events[0];
-      if (first && first.seq !== current.last_seq + 1)
-        throw new EventSequenceError(runId, current.last_seq + 1, first.seq);
-      for (const event of write.events) this.runs.appendEvent(event);
-      if (write.snapshot !== undefined) snapshot.run(JSON.stringify(write.snapshot), new Date().toISOString(), runId);
+      let lastSeq = current.last_seq;
+      let status: string | null = null;
+      for (const event of write.events) {
+        if (event.runId !== runId || event.seq !== lastSeq + 1)
+          throw new EventSequenceError(runId, lastSeq + 1, event.seq);
+        insertEvent.run(runId, event.seq, event.type, JSON.stringify(event));
+        lastSeq = event.seq;
+        if (event.type === 'run.completed' || event.type === 'run.failed') status = event.status;
+      }
+      if (write.events.length === 0 && write.snapshot === undefined) return true;
+      const snapshot = write.snapshot === undefined ? null : JSON.stringify(write.snapshot);
+      const at = write.events.at(-1)?.at ?? new Date().toISOString();
+      advance.run(lastSeq, at, status, snapshot, runId);
       return true;
     });
     this.#appendInspection = db.transaction((records: InspectionRecord[]) => {
