@@ -9,7 +9,7 @@ import { createRedactor } from '../util/redact.ts';
 import { retrySnapshot, reusedOutputs } from '../machine/retry-snapshot.ts';
 import type { RunEvent, RunEventBody } from '../events/run-event.ts';
 import type { HumanDecision } from '../events/human-decision.ts';
-import type { RecordWriter, RunHandle, RunOptions } from '../machine/run-options.ts';
+import type { RunHandle, RunOptions } from '../machine/run-options.ts';
 import type { CreatedOnce, IdempotencyKey } from '../store/idempotency-store.ts';
 import type { NewRun, RunRecord, RunRecordWithSnapshot } from '../store/run-store.ts';
 import type { RunClaim, Store } from '../store/store.ts';
@@ -42,8 +42,11 @@ export interface RunManagerOptions {
   /** sopstate's own keys and token: masked in every run, whatever its workflow uses. */
   masked?: Record<string, string>;
   env?: Record<string, string>;
-  /** Keeps each finished run's .osoplog (store/osoplog-files.ts: a folder); none = not kept. */
-  writeRecord?: RecordWriter;
+  /**
+   * Keeps each finished run's .osoplog text as a file too (store/osoplog-files.ts: a folder); none = only in the store.
+   * Written after the run's followers have its final event, from the stored events (a resumed run's whole story).
+   */
+  writeOsoplog?: (runId: string, yaml: string) => Promise<unknown>;
   /** Where persistence problems and run warnings are reported (never with secrets). */
   log?: (message: string) => void;
   /** Restarts that may resume one run without a clean stop in between; the next one fails it (crash loop). */
@@ -348,7 +351,8 @@ export class RunManager {
       writer.stop();
       handle.cancel();
     }
-    await Promise.allSettled([...reset, ...live.map(({ handle }) => handle.done), this.#keeping]);
+    // `settled` ends each run's followers (hub.end) before the caller closes the store under them.
+    await Promise.allSettled([...reset, ...live.map(({ settled }) => settled), this.#keeping]);
   }
 
   async #claim(runId: string): Promise<RunClaim> {
@@ -389,7 +393,8 @@ export class RunManager {
       secrets: this.#secretsFor(options.workflow),
       masked: this.#options.masked,
       env: this.#options.env,
-      writeRecord: this.#options.writeRecord,
+      // The .osoplog is built once, from the stored events, off the run's path (#keepOsoplog).
+      writeRecord: undefined,
       onWarning: (message) => this.#log(`run ${runId}: ${message}`),
       executors: this.#options.createExecutors(),
       // Every event streams to the store; the server never reads RunResult.events.
@@ -433,7 +438,9 @@ export class RunManager {
       const { snapshot: _snapshot, ...record } = stored;
       const events = await this.#options.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
       const yaml = runOsoplogYaml(record, workflow, events);
-      if (yaml !== undefined) await this.#options.store.putOsoplog(runId, yaml);
+      if (yaml === undefined) return;
+      await this.#options.store.putOsoplog(runId, yaml);
+      await this.#options.writeOsoplog?.(runId, yaml);
     };
     this.#keeping = this.#keeping
       .then(() => new Promise((next) => setImmediate(next)))
@@ -448,7 +455,8 @@ export class RunManager {
 
   /** Where the file lies on the host is no client's business; the route serves the same record. */
   #publicEvent(written: RunEvent): RunEvent {
-    return 'osoplog' in written && written.osoplog
+    // Every final event names the route: the record is kept behind it (and rebuilt there until it is).
+    return written.type === 'run.completed' || written.type === 'run.failed'
       ? { ...written, osoplog: `/api/runs/${written.runId}/osoplog` }
       : written;
   }

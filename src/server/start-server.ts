@@ -6,7 +6,7 @@ import type { LoadResult, Workflow } from '../osop/workflow.ts';
 import { knownSecrets } from '../services/secrets.ts';
 import { withDefaults } from '../util/with-defaults.ts';
 import { lockDatabase, type DatabaseLock } from '../store/database-lock.ts';
-import { osoplogWriter } from '../store/osoplog-files.ts';
+import { osoplogTextWriter } from '../store/osoplog-files.ts';
 import type { Migration } from '../store/migrations.ts';
 import { isPostgresUrl, openPostgresStore } from '../store/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
@@ -121,7 +121,7 @@ export const startServer = async (given: ServerOptions): Promise<RunningServer> 
     secret,
     masked: knownSecrets((name) => (name === 'SOPSTATE_TOKEN' ? options.token : secret(name))),
     env: options.env,
-    writeRecord: osoplogWriter(logDir),
+    writeOsoplog: osoplogTextWriter(logDir),
     log,
   });
   const context: ServerContext = {
