@@ -37,6 +37,7 @@ export const QUICK: Plan = {
       [1, 5],
       [10, 3],
       [100, 2],
+      [1000, 1],
     ],
   },
   cluster: { runs: 100, warmupRuns: 20, concurrency: 50, nodeCounts: [1, 2, 3] },
@@ -48,6 +49,7 @@ export const QUICK: Plan = {
     ],
     warmupRuns: 30,
     healthRuns: 500,
+    parkedRuns: 1000,
   },
 };
 
@@ -72,6 +74,7 @@ export const FULL: Plan = {
       [1, 10],
       [10, 5],
       [100, 5],
+      [1000, 2],
     ],
   },
   cluster: { runs: 300, warmupRuns: 40, concurrency: 50, nodeCounts: [1, 2, 3] },
@@ -83,5 +86,6 @@ export const FULL: Plan = {
     ],
     warmupRuns: 60,
     healthRuns: 500,
+    parkedRuns: 1000,
   },
 };

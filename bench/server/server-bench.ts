@@ -12,7 +12,17 @@ import { REPO_ROOT } from '../lib/repo.ts';
 import { summarize, type Summary } from '../lib/stats.ts';
 
 const SEED_ID = 'sop-stripe-payment';
-const CLI = resolve(REPO_ROOT, 'dist/cli/main.js');
+const PARKED_ID = 'stripe-refund-approval';
+const PARKED_NODE = 'fulfil';
+const PARKED_INPUTS = {};
+
+interface RunView {
+  waiting: string[];
+}
+// SOPSTATE_BENCH_SERVE: another build's dist/cli/main.js (a before/after comparison on the same machine).
+const CLI = process.env.SOPSTATE_BENCH_SERVE
+  ? resolve(process.env.SOPSTATE_BENCH_SERVE)
+  : resolve(REPO_ROOT, 'dist/cli/main.js');
 const TICKS_PER_SECOND = 100;
 const FINAL = /^event: run\.(completed|failed)$/m;
 
@@ -22,6 +32,8 @@ export interface ServerPlan {
   warmupRuns: number;
   /** Runs in flight while /healthz is polled. */
   healthRuns: number;
+  /** Runs parked at a human node while the server's memory is read. */
+  parkedRuns: number;
 }
 
 interface ServerLevel {
@@ -39,6 +51,8 @@ export interface ServerReport {
   levels: ServerLevel[];
   /** /healthz round trips while `runs` seed runs are in flight, ms. */
   health: { runs: number; latency: Summary; elapsedMs: number };
+  /** Server RSS (MB): before, with `runs` parked at a human node, and once they all finished. */
+  parked: { runs: number; baseMb: number; parkedMb: number; afterMb: number };
   cli: string;
 }
 
@@ -161,6 +175,67 @@ const healthUnderLoad = async (serve: ServeProcess, runs: number): Promise<Serve
   return { runs, latency: summarize(latencies), elapsedMs: performance.now() - started };
 };
 
+const rssMbOf = (pid: number): number => {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('VmRSS:'));
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? Number.NaN) / 1024;
+};
+
+const postJson = async (url: string, body: object): Promise<Record<string, unknown>> => {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${url}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+};
+
+/** `runs` runs of the refund approval parked at its human node; the RSS then, and after they were approved. */
+const parkedMemory = async (serve: ServeProcess, runs: number): Promise<ServerReport['parked']> => {
+  const pid = serve.process.pid as number;
+  const settle = () => new Promise((done) => setTimeout(done, 1000));
+  await settle();
+  const baseMb = rssMbOf(pid);
+  const ids: string[] = [];
+  for (let batch = 0; batch < runs; batch += 50) {
+    const started = await Promise.all(
+      Array.from({ length: Math.min(50, runs - batch) }, () =>
+        postJson(`${serve.url}/api/runs`, { workflow: PARKED_ID, inputs: PARKED_INPUTS }),
+      ),
+    );
+    ids.push(...started.map((answer) => answer.runId as string));
+  }
+  const waitingAll = async () => {
+    for (;;) {
+      const page = (await (await fetch(`${serve.url}/api/runs?status=RUNNING&limit=1`)).json()) as { total: number };
+      const views = await Promise.all(
+        ids.slice(-5).map(async (id) => (await (await fetch(`${serve.url}/api/runs/${id}`)).json()) as RunView),
+      );
+      if (page.total >= runs && views.every((view) => view.waiting.includes(PARKED_NODE))) return;
+      await new Promise((done) => setTimeout(done, 200));
+    }
+  };
+  await waitingAll();
+  await settle();
+  const parkedMb = rssMbOf(pid);
+  for (let batch = 0; batch < ids.length; batch += 50) {
+    await Promise.all(
+      ids
+        .slice(batch, batch + 50)
+        .map((id) => postJson(`${serve.url}/api/runs/${id}/signal`, { node: PARKED_NODE, decision: 'approved' })),
+    );
+  }
+  for (;;) {
+    const page = (await (await fetch(`${serve.url}/api/runs?status=RUNNING&limit=1`)).json()) as { total: number };
+    if (page.total === 0) break;
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  await settle();
+  return { runs, baseMb, parkedMb, afterMb: rssMbOf(pid) };
+};
+
 export async function benchServer(
   plan: ServerPlan,
   sandbox: SandboxUrls,
@@ -177,7 +252,9 @@ export async function benchServer(
     }
     progress(`server: /healthz under ${plan.healthRuns} runs`);
     const health = await healthUnderLoad(serve, plan.healthRuns);
-    return { levels, health, cli: existsSync(CLI) ? 'dist/cli/main.js' : 'src (tsx)' };
+    progress(`server: memory of ${plan.parkedRuns} runs parked at a human node`);
+    const parked = await parkedMemory(serve, plan.parkedRuns);
+    return { levels, health, parked, cli: existsSync(CLI) ? CLI.replace(`${REPO_ROOT}/`, '') : 'src (tsx)' };
   } finally {
     await serve.stop();
     rmSync(scratch, { recursive: true, force: true });

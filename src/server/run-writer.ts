@@ -1,8 +1,9 @@
 // The ordered write-behind of one run: the runner's events and snapshots arrive synchronously, are stored in
 // order (one batch per flush: every queued event and the latest snapshot) under the owner's epoch, and only
 // then handed on. A write the epoch refuses means another node took the run over: `onLost`, nothing more.
-// A flush starts on the next turn of the event loop, so everything one step emits (its events and the snapshots
-// of each transition) is one transaction holding the last snapshot only.
+// A flush starts at once; what the runner emits while it is under way (the rest of the step: events and the
+// snapshots of each transition) goes in the next one, with the last snapshot only. The SQLite store commits the
+// flushes of every run of one turn of the event loop together (sqlite-store.ts).
 import type { RunEvent } from '../events/run-event.ts';
 import type { Store } from '../store/store.ts';
 

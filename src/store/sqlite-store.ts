@@ -39,6 +39,14 @@ const ownershipMigrations: readonly Migration[] = [
   },
 ];
 
+interface PendingWrite {
+  runId: string;
+  epoch: number;
+  write: RunWrite;
+  resolve: (stored: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
 interface ClaimRow {
   epoch: number;
   last_seq: number;
@@ -50,6 +58,9 @@ export class SqliteStore implements Store {
   readonly db: Database;
   readonly runs: RunStore;
   readonly #write: (runId: string, epoch: number, write: RunWrite) => boolean;
+  readonly #commitGroup: (group: PendingWrite[]) => Array<{ stored: boolean } | { error: unknown }>;
+  /** Run writes of this turn of the event loop: committed together (each its own savepoint) on the next. */
+  #group: PendingWrite[] = [];
   readonly #claim: (runId: string, owner: string) => ClaimRow | undefined;
   readonly #appendInspection: (records: InspectionRecord[]) => void;
 
@@ -96,6 +107,15 @@ export class SqliteStore implements Store {
       advance.run(lastSeq, at, status, snapshot, runId);
       return true;
     });
+    this.#commitGroup = db.transaction((group: PendingWrite[]) =>
+      group.map(({ runId, epoch, write }) => {
+        try {
+          return { stored: this.#write(runId, epoch, write) };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    );
     this.#appendInspection = db.transaction((records: InspectionRecord[]) => {
       for (const record of records) inspect.run(record.runId, record.seq, record.type, JSON.stringify(record));
     });
@@ -156,8 +176,30 @@ export class SqliteStore implements Store {
     };
   }
 
-  async writeRun(runId: string, epoch: number, write: RunWrite): Promise<boolean> {
-    return this.#write(runId, epoch, write);
+  /** Writes of many runs in one turn share one commit (a group commit); each is still all or nothing. */
+  writeRun(runId: string, epoch: number, write: RunWrite): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.#group.push({ runId, epoch, write, resolve, reject });
+      if (this.#group.length === 1) setImmediate(() => this.#flushGroup());
+    });
+  }
+
+  #flushGroup(): void {
+    const group = this.#group;
+    this.#group = [];
+    if (group.length === 0) return;
+    let results;
+    try {
+      results = this.#commitGroup(group);
+    } catch (error) {
+      for (const pending of group) pending.reject(error);
+      return;
+    }
+    group.forEach((pending, index) => {
+      const result = results[index];
+      if ('error' in result) pending.reject(result.error);
+      else pending.resolve(result.stored);
+    });
   }
 
   async appendInspection(records: InspectionRecord[]): Promise<void> {
@@ -193,6 +235,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.#flushGroup();
     this.runs.close();
   }
 
