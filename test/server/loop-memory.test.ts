@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 describe('a long loop on the server', () => {
-  it(`keeps the heap flat: after ${VISITS} visits it is below 2× the heap after 100`, async () => {
+  it(`keeps the heap flat: after ${VISITS} visits it is below 1.25× the heap after 100`, async () => {
     writeFileSync(join(dir, 'visit-loop.osop.yaml'), LOOP);
     // The cli nodes never reach a shell: `tick` stands in for them and counts the visits.
     // At visit 100 and at the last one the node waits while the test weighs the heap (the SSE follower and the store
@@ -111,6 +111,6 @@ describe('a long loop on the server', () => {
       `heap after 100 visits ${(heaps[0] / 1e6).toFixed(1)} MB, after ${VISITS}: ${(heaps[1] / 1e6).toFixed(1)} MB`,
     );
     expect(heaps).toHaveLength(2);
-    expect(heaps[1]).toBeLessThan(2 * heaps[0]);
+    expect(heaps[1]).toBeLessThan(1.25 * heaps[0]);
   }, 180_000);
 });
