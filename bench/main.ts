@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --json] [-- --only startup,seed,compile,corpus,paths,sse,cluster] [-- --db postgres://…]`:
+// `npm run bench [-- --quick] [-- --json] [-- --only startup,seed,compile,corpus,paths,sse,cluster,server] [-- --db postgres://…]`:
 // CLI start-up, engine overhead against a hand-written baseline, throughput, heap, compile, paths, SSE scaling, and
 // `sopstate serve` on SQLite next to 1, 2 and 3 cluster nodes (PostgreSQL from --db or SOPSTATE_TEST_PG, else skipped).
 // Never part of npm test.
@@ -12,10 +12,11 @@ import { buildReport, describeMachine, type Sections } from './report/report.ts'
 import { renderTable } from './report/table.ts';
 import { startSandboxProcess, type SandboxProcess } from './seed/sandbox-process.ts';
 import { benchSeed } from './seed/seed-bench.ts';
+import { benchServer } from './server/server-bench.ts';
 import { benchSse } from './sse/sse-bench.ts';
 import { benchStartup } from './startup/startup-bench.ts';
 
-const SECTIONS = ['startup', 'seed', 'compile', 'corpus', 'paths', 'sse', 'cluster'] as const;
+const SECTIONS = ['startup', 'seed', 'compile', 'corpus', 'paths', 'sse', 'cluster', 'server'] as const;
 type Section = (typeof SECTIONS)[number];
 const USAGE = `usage: npm run bench -- [--quick] [--json] [--only ${SECTIONS.join(',')}] [--db postgres://…]`;
 
@@ -66,7 +67,8 @@ async function main(): Promise<void> {
   };
 
   let sandbox: SandboxProcess | undefined;
-  const needsSandbox = options.only.has('seed') || options.only.has('sse') || options.only.has('cluster');
+  const needsSandbox =
+    options.only.has('seed') || options.only.has('sse') || options.only.has('cluster') || options.only.has('server');
   try {
     if (needsSandbox) {
       progress('starting the Stripe and Claude emulators in their own process');
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
       'cluster',
       async () => void (sections.cluster = await benchCluster(plan.cluster, sandbox!, options.db, progress)),
     );
+    await attempt('server', async () => void (sections.server = await benchServer(plan.server, sandbox!, progress)));
   } catch (error) {
     errors.sandbox = (error as Error).message;
   } finally {

@@ -2,6 +2,7 @@
 import type { ClusterPlan } from './cluster/cluster-bench.ts';
 import type { CompilePlan } from './compile/compile-bench.ts';
 import type { SeedPlan } from './seed/seed-bench.ts';
+import type { ServerPlan } from './server/server-bench.ts';
 import type { SsePlan } from './sse/sse-bench.ts';
 import type { StartupPlan } from './startup/startup-bench.ts';
 
@@ -12,6 +13,7 @@ export interface Plan {
   pathSizes: number[];
   sse: SsePlan;
   cluster: ClusterPlan;
+  server: ServerPlan;
 }
 
 export const QUICK: Plan = {
@@ -35,9 +37,20 @@ export const QUICK: Plan = {
       [1, 5],
       [10, 3],
       [100, 2],
+      [1000, 1],
     ],
   },
   cluster: { runs: 100, warmupRuns: 20, concurrency: 50, nodeCounts: [1, 2, 3] },
+  server: {
+    levels: [
+      [1, 30],
+      [10, 100],
+      [100, 300],
+    ],
+    warmupRuns: 30,
+    healthRuns: 500,
+    parkedRuns: 1000,
+  },
 };
 
 export const FULL: Plan = {
@@ -61,7 +74,18 @@ export const FULL: Plan = {
       [1, 10],
       [10, 5],
       [100, 5],
+      [1000, 2],
     ],
   },
   cluster: { runs: 300, warmupRuns: 40, concurrency: 50, nodeCounts: [1, 2, 3] },
+  server: {
+    levels: [
+      [1, 60],
+      [10, 300],
+      [100, 600],
+    ],
+    warmupRuns: 60,
+    healthRuns: 500,
+    parkedRuns: 1000,
+  },
 };

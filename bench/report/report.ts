@@ -6,6 +6,7 @@ import type { CompileReport } from '../compile/compile-bench.ts';
 import type { CorpusReport } from '../compile/corpus-bench.ts';
 import type { PathsReport } from '../paths/paths-bench.ts';
 import type { SeedReport } from '../seed/seed-bench.ts';
+import type { ServerReport } from '../server/server-bench.ts';
 import type { SseReport } from '../sse/sse-bench.ts';
 import type { StartupReport } from '../startup/startup-bench.ts';
 import { checkTargets, type Headline, type TargetCheck } from './targets.ts';
@@ -30,6 +31,7 @@ export interface BenchReport extends Headline {
   paths?: PathsReport;
   sse?: SseReport;
   cluster?: ClusterReport;
+  server?: ServerReport;
   /** Sections that could not run, with the reason. */
   errors: Record<string, string>;
   durationMs: number;
@@ -53,6 +55,7 @@ export interface Sections {
   paths?: PathsReport;
   sse?: SseReport;
   cluster?: ClusterReport;
+  server?: ServerReport;
 }
 
 const orNull = (value: number | undefined): number | null =>

@@ -164,6 +164,28 @@ function clusterSection(report: BenchReport): string[] {
   ];
 }
 
+function serverSection(report: BenchReport): string[] {
+  const server = report.server;
+  if (!server) return [];
+  const rows = server.levels.map((level) => [
+    String(level.clients),
+    String(level.runs),
+    fmt(level.runsPerSec),
+    fmt(level.cpuMsPerRun, ' ms'),
+    fmt(level.latency.p50),
+    fmt(level.latency.p99),
+    String(level.failed),
+  ]);
+  const { health } = server;
+  return [
+    `Server — seed runs started over HTTP to \`sopstate serve\` (${server.cli}, SQLite), each followed over SSE to its final event; CPU of the server process`,
+    table(['clients', 'runs', 'runs/s', 'CPU/run', 'p50 ms', 'p99 ms', 'failed'], rows),
+    `  /healthz while ${health.runs} runs are in flight: median ${fmt(health.latency.p50, ' ms')}, max ${fmt(health.latency.max, ' ms')} (${health.latency.count} probes over ${fmt(health.elapsedMs / 1000, ' s')})`,
+    `  ${server.parked.runs} runs parked at a human node: RSS ${fmt(server.parked.baseMb, ' MB')} → ${fmt(server.parked.parkedMb, ' MB')} parked → ${fmt(server.parked.afterMb, ' MB')} once they finished`,
+    '',
+  ];
+}
+
 export function renderTable(report: BenchReport): string {
   const { machine } = report;
   const targets = report.targets.map((check) => [
@@ -181,6 +203,7 @@ export function renderTable(report: BenchReport): string {
     ...pathsSection(report),
     ...sseSection(report),
     ...clusterSection(report),
+    ...serverSection(report),
     'Targets (reported, not asserted)',
     table(['metric', 'value', 'target', ''], targets),
     ...Object.entries(report.errors).map(([section, message]) => `  ${section} could not run: ${message}`),

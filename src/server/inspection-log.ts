@@ -1,6 +1,8 @@
-// The server's inspection stream: every run it starts is recorded (store) and fanned out live (hub). Records are
-// numbered on from the run's last stored one (read asynchronously while the first records queue) and handed on
-// only once stored, so a replay from the store and the live feed agree.
+// The server's inspection stream: a run is recorded (store) and fanned out live (hub) while an inspector follows
+// it, or every run when asked (`recordAll`, `sopstate serve --inspect-log`): XState's inspection costs a server
+// more CPU than the run itself. Records are numbered on from the run's last stored one (read asynchronously while
+// the first records queue), stored in one batch per turn of the event loop, and handed on only once stored, so a
+// replay from the store and the live feed agree.
 import { randomUUID } from 'node:crypto';
 import type { RunHandle, RunOptions } from '../machine/run-options.ts';
 import { EventHub, type Subscription } from './event-hub.ts';
@@ -17,6 +19,8 @@ export interface InspectionLogOptions {
   bufferSize?: number;
   /** Where recording problems are reported (never with secrets). */
   log?: (message: string) => void;
+  /** Record every run, watched or not (a finished run's log can then be replayed); default: only while watched. */
+  recordAll?: boolean;
 }
 
 /** Reads of the stored records. */
@@ -33,6 +37,7 @@ export class InspectionLog {
   readonly #hub: EventHub<InspectionRecord>;
   readonly #live = new Set<string>();
   readonly #log: (message: string) => void;
+  readonly #recordAll: boolean;
   #closed = false;
 
   constructor(storage: InspectionStorage, options: InspectionLogOptions = {}) {
@@ -43,6 +48,7 @@ export class InspectionLog {
     };
     this.#hub = new EventHub<InspectionRecord>({ bufferSize: options.bufferSize ?? 1024 });
     this.#log = options.log ?? ((message) => process.stderr.write(`${message}\n`));
+    this.#recordAll = options.recordAll ?? false;
   }
 
   /** Wraps a runner so every run it starts (or resumes) feeds this log, on top of any `inspect` it already has. */
@@ -62,7 +68,8 @@ export class InspectionLog {
       };
       const kick = (): void => {
         if (flushing) return;
-        flushing = flush()
+        flushing = new Promise<void>((next) => setImmediate(next))
+          .then(flush)
           .catch((error: unknown) => this.#log(`run ${runId}: inspection records were not stored (${String(error)})`))
           .finally(() => {
             flushing = undefined;
@@ -80,13 +87,17 @@ export class InspectionLog {
           kick();
         },
       });
+      const watched = (): boolean => this.#recordAll || this.#hub.subscriberCount(runId) > 0;
+      const record = (event: unknown): void => {
+        if (watched()) recorder.inspect(event);
+      };
       const inspect = options.inspect;
       this.#live.add(runId);
       try {
         const handle = startRun({
           ...options,
           runId,
-          inspect: inspect ? (event) => (inspect(event), recorder.inspect(event)) : recorder.inspect,
+          inspect: inspect ? (event) => (inspect(event), record(event)) : record,
         });
         const done = handle.done.finally(async () => {
           while (flushing) await flushing;

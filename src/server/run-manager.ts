@@ -10,7 +10,7 @@ import { createRedactor } from '../util/redact.ts';
 import { retrySnapshot, reusedOutputs } from '../machine/retry-snapshot.ts';
 import type { RunEvent, RunEventBody } from '../events/run-event.ts';
 import type { HumanDecision } from '../events/human-decision.ts';
-import type { RecordWriter, RunHandle, RunOptions } from '../machine/run-options.ts';
+import type { RunHandle, RunOptions } from '../machine/run-options.ts';
 import type { CreatedOnce, IdempotencyKey } from '../store/idempotency-store.ts';
 import type { NewRun, RunRecord, RunRecordWithSnapshot } from '../store/run-store.ts';
 import type { RunClaim, Store } from '../store/store.ts';
@@ -45,8 +45,11 @@ export interface RunManagerOptions {
   /** sopstate's own keys and token: masked in every run, whatever its workflow uses. */
   masked?: Record<string, string>;
   env?: Record<string, string>;
-  /** Keeps each finished run's .osoplog (store/osoplog-files.ts: a folder); none = not kept. */
-  writeRecord?: RecordWriter;
+  /**
+   * Keeps each finished run's .osoplog text as a file too (store/osoplog-files.ts: a folder); none = only in the store.
+   * Written after the run's followers have its final event, from the stored events (a resumed run's whole story).
+   */
+  writeOsoplog?: (runId: string, yaml: string) => Promise<unknown>;
   /** Where persistence problems and run warnings are reported (never with secrets). */
   log?: (message: string) => void;
   /** Restarts that may resume one run without a clean stop in between; the next one fails it (crash loop). */
@@ -88,6 +91,8 @@ export class RunManager {
   readonly nodeId: string;
   readonly #options: RunManagerOptions;
   readonly #live = new Map<string, LiveRun>();
+  /** The .osoplogs being kept, one after another, behind the runs' own work. */
+  #keeping: Promise<void> = Promise.resolve();
   #closed = false;
 
   constructor(options: RunManagerOptions) {
@@ -372,11 +377,14 @@ export class RunManager {
     // A clean stop: these runs did not take the process down, so their resume attempts start over.
     const reset = [...this.#live.keys()].map((runId) => this.#options.store.resetResumeAttempts(runId));
     this.#live.clear();
+    // What the runs emitted before the stop is stored (as one batch each), then nothing more.
+    await Promise.allSettled(live.map(({ writer }) => writer.idle()));
     for (const { handle, writer } of live) {
       writer.stop();
       handle.cancel();
     }
-    await Promise.allSettled([...reset, ...live.map(({ handle }) => handle.done)]);
+    // `settled` ends each run's followers (hub.end) before the caller closes the store under them.
+    await Promise.allSettled([...reset, ...live.map(({ settled }) => settled), this.#keeping]);
   }
 
   async #claim(runId: string): Promise<RunClaim> {
@@ -418,11 +426,14 @@ export class RunManager {
       secrets: this.#secretsFor(options.workflow),
       masked: this.#options.masked,
       env: this.#options.env,
-      writeRecord: this.#options.writeRecord,
+      // The .osoplog is built once, from the stored events, off the run's path (#keepOsoplog).
+      writeRecord: undefined,
       onWarning: (message) => this.#log(`run ${runId}: ${message}`),
       ...(dryRun
         ? { dryRun: true, executors: createLocalExecutors({ dryRun: true, dryRunExecutor: dryRun.executor }) }
         : { executors: this.#options.createExecutors() }),
+      // Every event streams to the store; the server never reads RunResult.events.
+      keepEvents: 0,
       onEvent: (event) => {
         if (!this.#closed) writer.event(this.#publicEvent(event));
       },
@@ -433,34 +444,54 @@ export class RunManager {
     const settled = handle.done
       .catch((error: unknown) => this.#log(`run ${runId} ended with an error: ${String(error)}`))
       .then(() => writer.idle())
-      .then(() => this.#settle(runId, options.workflow, writer))
+      .then(() => this.#settle(runId, writer))
       .catch((error: unknown) => this.#log(`run ${runId}: could not record its end (${String(error)})`))
       .finally(() => {
         if (this.#live.get(runId) === live) this.#live.delete(runId);
         this.hub.end(runId);
+        // Off the hot path: the followers have their final event; until it is kept, the route rebuilds the same text.
+        if (writer.active && !this.#closed) this.#keepOsoplog(runId, options.workflow);
       });
     const live: LiveRun = { handle, writer, settled };
     this.#live.set(runId, live);
   }
 
-  /** After the runner stopped: keep the .osoplog of a finished run, or end a run that stopped without a final event. */
-  async #settle(runId: string, workflow: Workflow, writer: RunWriter): Promise<void> {
-    if (this.#closed || !writer.active) return;
+  /** After the runner stopped: end a run that stopped without a final event. */
+  async #settle(runId: string, writer: RunWriter): Promise<void> {
+    if (this.#closed || !writer.active || writer.ended) return;
     const stored = await this.#options.store.getRun(runId);
-    if (!stored) return;
-    if (stored.status === 'RUNNING') {
+    if (stored?.status === 'RUNNING') {
       await this.#fail(stored, writer.epoch, 'the run ended without a final event', 'runner_error');
-      return;
     }
-    const { snapshot: _snapshot, ...record } = stored;
-    const events = await this.#options.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
-    const yaml = runOsoplogYaml(record, workflow, events);
-    if (yaml !== undefined) await this.#options.store.putOsoplog(runId, yaml);
+  }
+
+  /** Keeps a finished run's .osoplog in the store (any node can serve it), built from every stored event. */
+  #keepOsoplog(runId: string, workflow: Workflow): void {
+    const keep = async (): Promise<void> => {
+      const stored = await this.#options.store.getRun(runId);
+      if (!stored || stored.status === 'RUNNING') return;
+      const { snapshot: _snapshot, ...record } = stored;
+      const events = await this.#options.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
+      const yaml = runOsoplogYaml(record, workflow, events);
+      if (yaml === undefined) return;
+      await this.#options.store.putOsoplog(runId, yaml);
+      await this.#options.writeOsoplog?.(runId, yaml);
+    };
+    this.#keeping = this.#keeping
+      .then(() => new Promise((next) => setImmediate(next)))
+      .then(keep)
+      .catch((error: unknown) => this.#log(`run ${runId}: could not keep its .osoplog (${String(error)})`));
+  }
+
+  /** Resolves once every .osoplog queued so far is kept. */
+  async osoplogsKept(): Promise<void> {
+    await this.#keeping;
   }
 
   /** Where the file lies on the host is no client's business; the route serves the same record. */
   #publicEvent(written: RunEvent): RunEvent {
-    return 'osoplog' in written && written.osoplog
+    // Every final event names the route: the record is kept behind it (and rebuilt there until it is).
+    return written.type === 'run.completed' || written.type === 'run.failed'
       ? { ...written, osoplog: `/api/runs/${written.runId}/osoplog` }
       : written;
   }

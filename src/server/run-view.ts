@@ -79,9 +79,11 @@ const applyEvent = (view: RunView, event: RunEvent): void => {
       nodeOf(view.nodes, event.node).status = 'SKIPPED';
       return;
     case 'run.completed':
+      view.status = event.status;
       view.durationMs = event.durationMs;
       return;
     case 'run.failed':
+      view.status = event.status;
       view.durationMs = event.durationMs;
       view.error = event.error;
       return;
@@ -103,7 +105,11 @@ export const viewRun = (run: RunRecord, events: RunEvent[], nodeIds: string[] = 
     waiting: [],
   };
   for (const id of nodeIds) nodeOf(view.nodes, id);
-  for (const event of events) applyEvent(view, event);
+  // The row and the events are read one after the other: what the events say wins (a write may land in between).
+  for (const event of events) {
+    applyEvent(view, event);
+    view.lastSeq = Math.max(view.lastSeq, event.seq);
+  }
   view.waiting = Object.entries(view.nodes)
     .filter(([, node]) => node.status === 'WAITING')
     .map(([id]) => id);

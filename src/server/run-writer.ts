@@ -1,6 +1,9 @@
 // The ordered write-behind of one run: the runner's events and snapshots arrive synchronously, are stored in
 // order (one batch per flush: every queued event and the latest snapshot) under the owner's epoch, and only
 // then handed on. A write the epoch refuses means another node took the run over: `onLost`, nothing more.
+// A flush starts at once; what the runner emits while it is under way (the rest of the step: events and the
+// snapshots of each transition) goes in the next one, with the last snapshot only. The SQLite store commits the
+// flushes of every run of one turn of the event loop together (sqlite-store.ts).
 import type { RunEvent } from '../events/run-event.ts';
 import type { Store } from '../store/store.ts';
 
@@ -22,6 +25,7 @@ export class RunWriter {
   #snapshot: unknown = undefined;
   #flushing: Promise<void> | undefined;
   #stopped = false;
+  #ended = false;
 
   constructor(options: RunWriterOptions) {
     this.#options = options;
@@ -48,6 +52,11 @@ export class RunWriter {
     this.#kick();
   }
 
+  /** Whether a final event (run.completed / run.failed) was stored. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
   /** Resolves once everything queued so far is stored (or dropped because the writer stopped). */
   async idle(): Promise<void> {
     while (this.#flushing) await this.#flushing;
@@ -61,13 +70,14 @@ export class RunWriter {
   }
 
   #kick(): void {
-    // Started synchronously, so a synchronous store (SQLite) has written before the runner's callback returns.
     if (this.#flushing) return;
-    this.#flushing = this.#flush().finally(() => {
-      this.#flushing = undefined;
-      // Work queued after the loop's last check and before this callback.
-      if (!this.#stopped && (this.#events.length > 0 || this.#snapshot !== undefined)) this.#kick();
-    });
+    this.#flushing = new Promise<void>((next) => setImmediate(next))
+      .then(() => this.#flush())
+      .finally(() => {
+        this.#flushing = undefined;
+        // Work queued after the loop's last check and before this callback.
+        if (!this.#stopped && (this.#events.length > 0 || this.#snapshot !== undefined)) this.#kick();
+      });
   }
 
   async #flush(): Promise<void> {
@@ -89,6 +99,8 @@ export class RunWriter {
         this.#options.onLost();
         return;
       }
+      const last = events.at(-1);
+      if (last?.type === 'run.completed' || last?.type === 'run.failed') this.#ended = true;
       if (events.length > 0) this.#options.onStored(events);
     }
   }

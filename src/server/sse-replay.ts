@@ -126,6 +126,32 @@ class ReplayStream<T extends Sequenced> {
   }
 }
 
+// One timer per heartbeat period for every open stream, not one per stream: 1,000 followers are 1 timer.
+const heartbeats = new Map<number, Set<SSEStreamingApi>>();
+const timers = new Map<number, NodeJS.Timeout>();
+
+const beatEvery = (ms: number, sse: SSEStreamingApi): (() => void) => {
+  let streams = heartbeats.get(ms);
+  if (!streams) {
+    const group = (streams = new Set());
+    heartbeats.set(ms, group);
+    timers.set(
+      ms,
+      setInterval(() => {
+        for (const stream of group) void stream.write(': heartbeat\n\n');
+      }, ms),
+    );
+  }
+  const group = streams;
+  group.add(sse);
+  return () => {
+    if (!group.delete(sse) || group.size > 0) return;
+    clearInterval(timers.get(ms));
+    timers.delete(ms);
+    heartbeats.delete(ms);
+  };
+};
+
 export const streamReplay = <T extends Sequenced>(
   c: Context,
   source: ReplaySource<T>,
@@ -134,9 +160,9 @@ export const streamReplay = <T extends Sequenced>(
   streamSSE(c, async (sse) => {
     const stream = new ReplayStream(source, sse, options);
     let subscription: Subscription<T> | undefined;
-    const heartbeat = setInterval(() => void sse.write(': heartbeat\n\n'), options.heartbeatMs);
+    const stopBeating = beatEvery(options.heartbeatMs, sse);
     sse.onAbort(() => {
-      clearInterval(heartbeat);
+      stopBeating();
       subscription?.close();
     });
     try {
@@ -149,7 +175,7 @@ export const streamReplay = <T extends Sequenced>(
       if (stream.finished || sse.aborted || !source.isLive()) return;
       await stream.live(subscription);
     } finally {
-      clearInterval(heartbeat);
+      stopBeating();
       subscription?.close();
     }
   });

@@ -6,7 +6,7 @@ import type { LoadResult, Workflow } from '../osop/workflow.ts';
 import { knownSecrets } from '../services/secrets.ts';
 import { withDefaults } from '../util/with-defaults.ts';
 import { lockDatabase, type DatabaseLock } from '../store/database-lock.ts';
-import { osoplogWriter } from '../store/osoplog-files.ts';
+import { osoplogTextWriter } from '../store/osoplog-files.ts';
 import type { Migration } from '../store/migrations.ts';
 import { isPostgresUrl, openPostgresStore } from '../store/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
@@ -48,6 +48,8 @@ export interface ServerOptions {
   /** Values for `${secrets.X}` (a run gets only those its workflow uses; redacted from everything it emits). */
   secrets?: Record<string, string> | SecretSource;
   env?: Record<string, string>;
+  /** Record every run's XState inspection log (`--inspect-log`); default: a run only while an inspector follows it. */
+  inspectLog?: boolean;
   /** Where `.osoplog.yaml` files go; default `<db folder>/osoplogs`. */
   logDir?: string;
   heartbeatMs?: number;
@@ -92,7 +94,11 @@ export const startServer = async (given: ServerOptions): Promise<RunningServer> 
   const link = postgres && new ClusterLink(options.dbFile, postgres, hub, log);
   const nodeId = options.nodeId ? `${options.nodeId}-${randomUUID().slice(0, 8)}` : `node-${randomUUID()}`;
   let placement: DbosPlacement | undefined;
-  const inspection = new InspectionLog(store, { bufferSize: options.subscriberBuffer, log });
+  const inspection = new InspectionLog(store, {
+    bufferSize: options.subscriberBuffer,
+    log,
+    recordAll: options.inspectLog ?? false,
+  });
   const catalog = new WorkflowCatalog({ dir: options.workflowsDir, load: options.runtime.load });
   const secrets = options.secrets ?? {};
   const secret: SecretSource = typeof secrets === 'function' ? secrets : (name) => secrets[name];
@@ -115,7 +121,7 @@ export const startServer = async (given: ServerOptions): Promise<RunningServer> 
     secret,
     masked: knownSecrets((name) => (name === 'SOPSTATE_TOKEN' ? options.token : secret(name))),
     env: options.env,
-    writeRecord: osoplogWriter(logDir),
+    writeOsoplog: osoplogTextWriter(logDir),
     log,
   });
   const context: ServerContext = {

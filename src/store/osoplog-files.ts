@@ -11,11 +11,21 @@ const osoplogPath = (dir: string, runId: string): string => join(dir, `${runId.r
 
 /** Writes each record to `dir` (created if missing) and resolves with the file's path. */
 export function osoplogWriter(dir: string): RecordWriter {
-  return async (record: OsoplogRecord) => {
+  const write = osoplogTextWriter(dir);
+  return (record: OsoplogRecord) => write(record.run_id, stringify(record, { lineWidth: 0 }));
+}
+
+/** Writes a run's .osoplog text, already YAML, to `dir` (created once, if missing); resolves with the file's path. */
+export function osoplogTextWriter(dir: string): (runId: string, yaml: string) => Promise<string> {
+  let made: Promise<unknown> | undefined;
+  return async (runId, yaml) => {
     try {
-      await mkdir(dir, { recursive: true });
-      const path = osoplogPath(dir, record.run_id);
-      await writeFile(path, stringify(record, { lineWidth: 0 }), 'utf8');
+      await (made ??= mkdir(dir, { recursive: true }).catch((failure: unknown) => {
+        made = undefined;
+        throw failure;
+      }));
+      const path = osoplogPath(dir, runId);
+      await writeFile(path, yaml, 'utf8');
       return path;
     } catch (failure) {
       throw new Error(`could not write the .osoplog to ${dir}: ${errorMessage(failure)}`, { cause: failure });

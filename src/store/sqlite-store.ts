@@ -39,6 +39,14 @@ const ownershipMigrations: readonly Migration[] = [
   },
 ];
 
+interface PendingWrite {
+  runId: string;
+  epoch: number;
+  write: RunWrite;
+  resolve: (stored: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
 interface ClaimRow {
   epoch: number;
   last_seq: number;
@@ -50,6 +58,9 @@ export class SqliteStore implements Store {
   readonly db: Database;
   readonly runs: RunStore;
   readonly #write: (runId: string, epoch: number, write: RunWrite) => boolean;
+  readonly #commitGroup: (group: PendingWrite[]) => Array<{ stored: boolean } | { error: unknown }>;
+  /** Run writes of this turn of the event loop: committed together (each its own savepoint) on the next. */
+  #group: PendingWrite[] = [];
   readonly #claim: (runId: string, owner: string) => ClaimRow | undefined;
   readonly #appendInspection: (records: InspectionRecord[]) => void;
 
@@ -65,7 +76,14 @@ export class SqliteStore implements Store {
       `UPDATE runs SET epoch = epoch + 1, owner = ?, updated_at = ? WHERE id = ? AND status = 'RUNNING'
        RETURNING epoch, last_seq, snapshot`,
     );
-    const snapshot = db.prepare<[string, string, string]>('UPDATE runs SET snapshot = ?, updated_at = ? WHERE id = ?');
+    const insertEvent = db.prepare<[string, number, string, string]>(
+      'INSERT INTO events (run_id, seq, type, json) VALUES (?, ?, ?, ?)',
+    );
+    // One UPDATE per batch: the last seq, the status a final event sets, and the snapshot when it changed.
+    const advance = db.prepare<[number, string, string | null, string | null, string]>(
+      `UPDATE runs SET last_seq = ?, updated_at = ?, status = COALESCE(?, status), snapshot = COALESCE(?, snapshot)
+       WHERE id = ?`,
+    );
     const inspect = db.prepare<[string, number, string, string]>(
       'INSERT OR IGNORE INTO inspection_records (run_id, seq, type, json) VALUES (?, ?, ?, ?)',
     );
@@ -74,13 +92,30 @@ export class SqliteStore implements Store {
       const current = epochOf.get(runId);
       if (!current) throw new Error(`unknown run ${runId}`);
       if (current.epoch !== epoch) return false;
-      const first = write.events[0];
-      if (first && first.seq !== current.last_seq + 1)
-        throw new EventSequenceError(runId, current.last_seq + 1, first.seq);
-      for (const event of write.events) this.runs.appendEvent(event);
-      if (write.snapshot !== undefined) snapshot.run(JSON.stringify(write.snapshot), new Date().toISOString(), runId);
+      let lastSeq = current.last_seq;
+      let status: string | null = null;
+      for (const event of write.events) {
+        if (event.runId !== runId || event.seq !== lastSeq + 1)
+          throw new EventSequenceError(runId, lastSeq + 1, event.seq);
+        insertEvent.run(runId, event.seq, event.type, JSON.stringify(event));
+        lastSeq = event.seq;
+        if (event.type === 'run.completed' || event.type === 'run.failed') status = event.status;
+      }
+      if (write.events.length === 0 && write.snapshot === undefined) return true;
+      const snapshot = write.snapshot === undefined ? null : JSON.stringify(write.snapshot);
+      const at = write.events.at(-1)?.at ?? new Date().toISOString();
+      advance.run(lastSeq, at, status, snapshot, runId);
       return true;
     });
+    this.#commitGroup = db.transaction((group: PendingWrite[]) =>
+      group.map(({ runId, epoch, write }) => {
+        try {
+          return { stored: this.#write(runId, epoch, write) };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    );
     this.#appendInspection = db.transaction((records: InspectionRecord[]) => {
       for (const record of records) inspect.run(record.runId, record.seq, record.type, JSON.stringify(record));
     });
@@ -141,8 +176,30 @@ export class SqliteStore implements Store {
     };
   }
 
-  async writeRun(runId: string, epoch: number, write: RunWrite): Promise<boolean> {
-    return this.#write(runId, epoch, write);
+  /** Writes of many runs in one turn share one commit (a group commit); each is still all or nothing. */
+  writeRun(runId: string, epoch: number, write: RunWrite): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.#group.push({ runId, epoch, write, resolve, reject });
+      if (this.#group.length === 1) setImmediate(() => this.#flushGroup());
+    });
+  }
+
+  #flushGroup(): void {
+    const group = this.#group;
+    this.#group = [];
+    if (group.length === 0) return;
+    let results;
+    try {
+      results = this.#commitGroup(group);
+    } catch (error) {
+      for (const pending of group) pending.reject(error);
+      return;
+    }
+    group.forEach((pending, index) => {
+      const result = results[index];
+      if ('error' in result) pending.reject(result.error);
+      else pending.resolve(result.stored);
+    });
   }
 
   async appendInspection(records: InspectionRecord[]): Promise<void> {
@@ -178,6 +235,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.#flushGroup();
     this.runs.close();
   }
 

@@ -20,10 +20,10 @@ edges:
   - { from: first, to: second }
 `);
 
-const setup = () => {
+const setup = (recordAll = true) => {
   const db = openDatabase(':memory:', { migrations: inspectionMigrations });
   const runs = new RunStore(db);
-  const log = new InspectionLog(new SqliteStore(db), { log: () => {} });
+  const log = new InspectionLog(new SqliteStore(db), { log: () => {}, recordAll });
   const record = (id: string) =>
     runs.createRun({ id, workflowId: TWO_STEPS.id, workflowFile: TWO_STEPS.file, inputs: {} });
   return { db, log, record };
@@ -37,7 +37,7 @@ const drain = async (subscription: ReturnType<InspectionLog['subscribe']>): Prom
 
 describe('the inspection log', () => {
   it('stores every record of a run in seq order and hands the same records to a live subscriber, then ends', async () => {
-    const { log, record } = setup();
+    const { log, record } = setup(false);
     record('r1');
     const live = drain(log.subscribe('r1'));
     const passedOn: unknown[] = [];
@@ -71,6 +71,19 @@ describe('the inspection log', () => {
     const all = await log.store.after('r2', 0);
     expect(all.map((entry) => entry.seq)).toEqual(all.map((_, index) => index + 1));
     expect(all.length).toBe(first * 2);
+  });
+
+  it('without recordAll (serve without --inspect-log) a run nobody inspects records nothing; a watched one all', async () => {
+    const { log, record } = setup(false);
+    record('unwatched');
+    await log.recording(startRun)({ workflow: TWO_STEPS, runId: 'unwatched', executors: scripted() }).done;
+    expect(await log.store.lastSeq('unwatched')).toBe(0);
+    record('watched');
+    const live = drain(log.subscribe('watched'));
+    await log.recording(startRun)({ workflow: TWO_STEPS, runId: 'watched', executors: scripted() }).done;
+    const stored = await log.store.after('watched', 0);
+    expect(stored.filter((entry) => entry.type === '@xstate.actor').length).toBe(3);
+    expect(await live).toEqual(stored);
   });
 
   it('records nothing once closed (a server shutting down cancels runs that will resume)', async () => {

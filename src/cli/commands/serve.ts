@@ -22,6 +22,7 @@ interface ServeFlags {
   allowCli?: boolean;
   sandbox?: boolean;
   logDir?: string;
+  inspectLog?: boolean;
 }
 
 const port = (value: string): number => {
@@ -93,6 +94,10 @@ export function registerServe(program: Command): void {
     .option('--allow-cli', 'allow workflows to run cli nodes (shell commands)')
     .option('--sandbox', 'emulate Stripe and Claude even when keys are set')
     .option('--log-dir <dir>', 'where .osoplog.yaml files go (default: next to the database)')
+    .option(
+      '--inspect-log',
+      "record every run's XState inspection log, so a finished run can be inspected later (default: only while an inspector follows the run)",
+    )
     .action(async (flags: ServeFlags) => {
       const workflowsDir = resolve(flags.workflows);
       if (!existsSync(workflowsDir) || !statSync(workflowsDir).isDirectory()) {
@@ -144,6 +149,7 @@ export function registerServe(program: Command): void {
           token,
           allowCli: flags.allowCli,
           logDir: flags.logDir ? resolve(flags.logDir) : undefined,
+          inspectLog: flags.inspectLog ?? false,
           runtime,
           secrets: secret,
           routes: await routeModules({ forceSandbox: flags.sandbox, sandbox }),

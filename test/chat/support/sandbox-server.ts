@@ -34,6 +34,8 @@ export interface SandboxServerOptions {
   secrets?: Record<string, string>;
   /** Another database than a fresh SQLite file (a postgres:// URL: a node of a cluster). */
   dbFile?: string;
+  /** Record every run's inspection log (`serve --inspect-log`); on by default here, for the inspector's tests. */
+  inspectLog?: boolean;
 }
 
 export const startSandboxServer = async (options: SandboxServerOptions = {}): Promise<SandboxServer> => {
@@ -48,6 +50,7 @@ export const startSandboxServer = async (options: SandboxServerOptions = {}): Pr
     token: options.token,
     migrations: chatMigrations,
     allowCli: options.allowCli,
+    inspectLog: options.inspectLog ?? true,
     secrets: serviceSecrets(modes, {}, options.secrets),
     log: () => {},
     runtime: {

@@ -26,6 +26,8 @@ export const startNode = async (name: string, options: NodeOptions): Promise<Clu
   args.push('--port', '0', '--node-id', name, '--concurrency', String(options.concurrency));
   if (options.heartbeatTimeoutMs) args.push('--heartbeat-timeout', String(options.heartbeatTimeoutMs));
   if (options.allowCli) args.push('--allow-cli');
+  // The cluster tests read a finished run's inspection records from another node.
+  args.push('--inspect-log');
   const child = await spawnUntil(args, options.env, /sopstate serving .* at http/);
   const [, url, executorId] = /at (http:\/\/\S+) as cluster node (\S+)/.exec(child.line) ?? [];
   if (!url || !executorId) throw new Error(`node ${name} did not say its URL and node id: ${child.line}`);

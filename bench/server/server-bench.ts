@@ -1,0 +1,262 @@
+// Section 8: `sopstate serve` as users run it — one process on SQLite (dist/ when built), the seed SOP started over
+// HTTP by 1, 10 and 100 concurrent clients, each following its run over SSE to the final event. Per level: server
+// CPU (user + system, /proc) per run, runs/s, start-to-final latency; then /healthz answered while 500 runs are in
+// flight (its latency is the server's event-loop delay as a client sees it).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
+import { REPO_ROOT } from '../lib/repo.ts';
+import { summarize, type Summary } from '../lib/stats.ts';
+
+const SEED_ID = 'sop-stripe-payment';
+const PARKED_ID = 'stripe-refund-approval';
+const PARKED_NODE = 'fulfil';
+const PARKED_INPUTS = {};
+
+interface RunView {
+  waiting: string[];
+}
+// SOPSTATE_BENCH_SERVE: another build's dist/cli/main.js (a before/after comparison on the same machine).
+const CLI = process.env.SOPSTATE_BENCH_SERVE
+  ? resolve(process.env.SOPSTATE_BENCH_SERVE)
+  : resolve(REPO_ROOT, 'dist/cli/main.js');
+const TICKS_PER_SECOND = 100;
+const FINAL = /^event: run\.(completed|failed)$/m;
+
+export interface ServerPlan {
+  /** [concurrent clients, runs]. */
+  levels: Array<[number, number]>;
+  warmupRuns: number;
+  /** Runs in flight while /healthz is polled. */
+  healthRuns: number;
+  /** Runs parked at a human node while the server's memory is read. */
+  parkedRuns: number;
+}
+
+interface ServerLevel {
+  clients: number;
+  runs: number;
+  runsPerSec: number;
+  /** Server CPU ms per run (HTTP start + SSE follower + SQLite + inspection + .osoplog). */
+  cpuMsPerRun: number;
+  /** POST /api/runs to the run's final event on its SSE stream, ms. */
+  latency: Summary;
+  failed: number;
+}
+
+export interface ServerReport {
+  levels: ServerLevel[];
+  /** /healthz round trips while `runs` seed runs are in flight, ms. */
+  health: { runs: number; latency: Summary; elapsedMs: number };
+  /** Server RSS (MB): before, with `runs` parked at a human node, and once they all finished. */
+  parked: { runs: number; baseMb: number; parkedMb: number; afterMb: number };
+  cli: string;
+}
+
+const cpuMsOf = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1000;
+};
+
+interface ServeProcess {
+  process: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export const startServe = (
+  db: string,
+  sandbox: SandboxUrls,
+  extraArgs: string[] = [],
+  workflows = 'examples',
+): Promise<ServeProcess> =>
+  new Promise((resolveServe, reject) => {
+    const entry = existsSync(CLI) ? [CLI] : ['--import', 'tsx', 'src/cli/main.ts'];
+    const args = [...entry, 'serve', '--workflows', workflows, '--db', db, '--port', '0', ...extraArgs];
+    const child = spawn(process.execPath, args, {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        STRIPE_API_BASE: sandbox.stripeUrl,
+        ANTHROPIC_BASE_URL: sandbox.anthropicUrl,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const early = (code: number | null) => reject(new Error(`serve exited (${code}) before serving:\n${stderr}`));
+    child.once('exit', early);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const url = /at (http:\/\/\S+)/.exec(line)?.[1];
+      if (!url) return;
+      child.off('exit', early);
+      resolveServe({
+        process: child,
+        url,
+        stop: async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    });
+    process.once('exit', () => child.kill('SIGKILL'));
+  });
+
+/** Starts one seed run and follows its SSE stream to the final event: ms from the POST, and whether it completed. */
+export const runAndFollow = async (url: string, workflow = SEED_ID): Promise<{ ms: number; ok: boolean }> => {
+  const started = performance.now();
+  const response = await fetch(`${url}/api/runs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ workflow }),
+  });
+  if (response.status !== 201) throw new Error(`POST /api/runs: HTTP ${response.status} ${await response.text()}`);
+  const { runId } = (await response.json()) as { runId: string };
+  const stream = await fetch(`${url}/api/runs/${runId}/events`);
+  const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  let final: RegExpExecArray | null = null;
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    text = (text + next.value).slice(-2000);
+    final = FINAL.exec(text);
+    if (final) break;
+  }
+  await reader.cancel().catch(() => {});
+  return { ms: performance.now() - started, ok: final?.[1] === 'completed' };
+};
+
+/** `runs` runs by `clients` workers, each starting its next run once it saw the last one end. */
+const level = async (serve: ServeProcess, clients: number, runs: number): Promise<ServerLevel> => {
+  const pid = serve.process.pid as number;
+  const latencies: number[] = [];
+  let failed = 0;
+  let next = 0;
+  const cpuBefore = cpuMsOf(pid);
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < runs) {
+        next += 1;
+        const { ms, ok } = await runAndFollow(serve.url);
+        latencies.push(ms);
+        if (!ok) failed += 1;
+      }
+    }),
+  );
+  const elapsed = performance.now() - started;
+  return {
+    clients,
+    runs,
+    runsPerSec: (runs / elapsed) * 1000,
+    cpuMsPerRun: (cpuMsOf(pid) - cpuBefore) / runs,
+    latency: summarize(latencies),
+    failed,
+  };
+};
+
+/** /healthz polled back to back while `runs` seed runs started at once are in flight. */
+const healthUnderLoad = async (serve: ServeProcess, runs: number): Promise<ServerReport['health']> => {
+  const latencies: number[] = [];
+  let done = false;
+  const started = performance.now();
+  const load = Promise.all(Array.from({ length: runs }, () => runAndFollow(serve.url))).finally(() => (done = true));
+  while (!done) {
+    const asked = performance.now();
+    await fetch(`${serve.url}/healthz`).then((response) => response.arrayBuffer());
+    latencies.push(performance.now() - asked);
+    await new Promise((settle) => setTimeout(settle, 20));
+  }
+  await load;
+  return { runs, latency: summarize(latencies), elapsedMs: performance.now() - started };
+};
+
+const rssMbOf = (pid: number): number => {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('VmRSS:'));
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? Number.NaN) / 1024;
+};
+
+const postJson = async (url: string, body: object): Promise<Record<string, unknown>> => {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${url}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+};
+
+/** `runs` runs of the refund approval parked at its human node; the RSS then, and after they were approved. */
+const parkedMemory = async (serve: ServeProcess, runs: number): Promise<ServerReport['parked']> => {
+  const pid = serve.process.pid as number;
+  const settle = () => new Promise((done) => setTimeout(done, 1000));
+  await settle();
+  const baseMb = rssMbOf(pid);
+  const ids: string[] = [];
+  for (let batch = 0; batch < runs; batch += 50) {
+    const started = await Promise.all(
+      Array.from({ length: Math.min(50, runs - batch) }, () =>
+        postJson(`${serve.url}/api/runs`, { workflow: PARKED_ID, inputs: PARKED_INPUTS }),
+      ),
+    );
+    ids.push(...started.map((answer) => answer.runId as string));
+  }
+  const waitingAll = async () => {
+    for (;;) {
+      const page = (await (await fetch(`${serve.url}/api/runs?status=RUNNING&limit=1`)).json()) as { total: number };
+      const views = await Promise.all(
+        ids.slice(-5).map(async (id) => (await (await fetch(`${serve.url}/api/runs/${id}`)).json()) as RunView),
+      );
+      if (page.total >= runs && views.every((view) => view.waiting.includes(PARKED_NODE))) return;
+      await new Promise((done) => setTimeout(done, 200));
+    }
+  };
+  await waitingAll();
+  await settle();
+  const parkedMb = rssMbOf(pid);
+  for (let batch = 0; batch < ids.length; batch += 50) {
+    await Promise.all(
+      ids
+        .slice(batch, batch + 50)
+        .map((id) => postJson(`${serve.url}/api/runs/${id}/signal`, { node: PARKED_NODE, decision: 'approved' })),
+    );
+  }
+  for (;;) {
+    const page = (await (await fetch(`${serve.url}/api/runs?status=RUNNING&limit=1`)).json()) as { total: number };
+    if (page.total === 0) break;
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  await settle();
+  return { runs, baseMb, parkedMb, afterMb: rssMbOf(pid) };
+};
+
+export async function benchServer(
+  plan: ServerPlan,
+  sandbox: SandboxUrls,
+  progress: (line: string) => void,
+): Promise<ServerReport> {
+  const scratch = mkdtempSync(join(tmpdir(), 'sopstate-bench-server-'));
+  const serve = await startServe(join(scratch, 'bench.db'), sandbox);
+  try {
+    await level(serve, 10, plan.warmupRuns);
+    const levels: ServerLevel[] = [];
+    for (const [clients, runs] of plan.levels) {
+      progress(`server: ${runs} seed runs over HTTP + SSE by ${clients} client(s)`);
+      levels.push(await level(serve, clients, runs));
+    }
+    progress(`server: /healthz under ${plan.healthRuns} runs`);
+    const health = await healthUnderLoad(serve, plan.healthRuns);
+    progress(`server: memory of ${plan.parkedRuns} runs parked at a human node`);
+    const parked = await parkedMemory(serve, plan.parkedRuns);
+    return { levels, health, parked, cli: existsSync(CLI) ? CLI.replace(`${REPO_ROOT}/`, '') : 'src (tsx)' };
+  } finally {
+    await serve.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
