@@ -10,7 +10,7 @@ import { retryPolicyFor, withRetry } from '../adapters/retry.ts';
 import { withTimeout } from '../adapters/timeout.ts';
 import { UNCERTAIN_WINDOW_MS } from '../adapters/uncertain.ts';
 import { resolveTemplate, TemplateError } from '../osop/template.ts';
-import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
+import type { Template, Workflow, WorkflowNode } from '../osop/workflow.ts';
 import type { DurableNodeState, NodeActorError, NodeActorInput, NodeActorOutput, NodeActors } from './actor-events.ts';
 import { LostSecretError } from './output-secrets.ts';
 import { toPlainJson } from './plain-json.ts';
@@ -25,7 +25,9 @@ const MAX_OUTPUT_BYTES = 1024 * 1024;
 
 const located = (node: WorkflowNode) => `${node.id} (${node.position.file}:${node.position.line})`;
 
-function executorFor(deps: NodeActorDeps, node: WorkflowNode): Executor {
+function executorFor(deps: NodeActorDeps, node: WorkflowNode, input: NodeActorInput): Executor {
+  const { runSubworkflow } = deps;
+  if (node.subworkflow && runSubworkflow) return (execution) => runSubworkflow(deps, execution, input);
   const found =
     deps.executors[node.type] ??
     (node.type === 'human' ? createHumanExecutor(deps.humanGate) : deps.executors[ANY_TYPE]);
@@ -54,9 +56,13 @@ function resolveRuntime(deps: NodeActorDeps, node: WorkflowNode, input: NodeActo
     metadata: input.metadata,
     loop: input.loop,
   };
+  // A sub-workflow's inputs resolve like a runtime field, and reach its run as `runtime.workflow_inputs`.
+  const templates: Record<string, Template> = node.subworkflow
+    ? { ...node.runtime, workflow_inputs: { kind: 'map', entries: node.subworkflow.inputs } }
+    : node.runtime;
   try {
     const resolved = Object.fromEntries(
-      Object.entries(node.runtime).map(([key, template]) => [key, resolveTemplate(template, values)]),
+      Object.entries(templates).map(([key, template]) => [key, resolveTemplate(template, values)]),
     );
     return deps.outputSecrets.unmask(resolved);
   } catch (failure) {
@@ -158,7 +164,7 @@ async function runNode(
     await passGate(deps, node, input.visit, runtime, signal, emit);
     const durable = durableVisit(deps, node, input.visit);
     const execute = withRetry(
-      withTimeout(executorFor(deps, node), node.timeoutMs),
+      withTimeout(executorFor(deps, node, input), node.timeoutMs),
       retryPolicyFor(deps.workflow, node),
       {
         random: deps.random,
@@ -174,7 +180,7 @@ async function runNode(
       runId: deps.runId,
       visit: input.visit,
       attempt,
-      idempotencyKey: idempotencyKeyFor(deps.runId, node.id, input.visit),
+      idempotencyKey: idempotencyKeyFor(deps.runId, `${deps.keyScope ?? ''}${node.id}`, input.visit),
       context: { inputs: input.inputs, outputs: input.outputs },
       signal,
       emit: emitStreamed,

@@ -63,17 +63,18 @@ async function childAt(
       ],
     };
   }
-  const shown = errors.slice(0, SHOWN_CHILD_ERRORS).map((child) =>
-    located(
-      at,
-      'invalid-subworkflow',
-      `${what}: the sub-workflow does not validate: ${shortName(child.file)}:${child.line}:${child.col}: ${child.message}`,
-      child.suggestion ?? `fix ${shortName(child.file)} (sopstate validate ${shortName(child.file)})`,
-    ),
-  );
+  const shown = errors
+    .slice(0, SHOWN_CHILD_ERRORS)
+    .map((child) =>
+      located(
+        at,
+        'invalid-subworkflow',
+        `${what}: the sub-workflow does not validate: ${shortName(child.file)}:${child.line}:${child.col}: ${child.message}`,
+        child.suggestion ?? `fix ${shortName(child.file)} (sopstate validate ${shortName(child.file)})`,
+      ),
+    );
   const more = errors.length - shown.length;
-  if (more > 0)
-    shown.push(located(at, 'invalid-subworkflow', `${what}: ${more} more errors in ${shortName(path)}`));
+  if (more > 0) shown.push(located(at, 'invalid-subworkflow', `${what}: ${more} more errors in ${shortName(path)}`));
   return { diagnostics: shown };
 }
 

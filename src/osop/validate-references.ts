@@ -148,7 +148,8 @@ export function validateReferences(rawNodes: unknown[], targets: ReferenceTarget
         if (key !== 'response_mapping') walk(value, ['nodes', index, 'runtime', key], targets, context, options);
       }
     }
-    if (isRecord(raw.workflow_inputs)) walk(raw.workflow_inputs, ['nodes', index, 'workflow_inputs'], targets, context, plain);
+    if (isRecord(raw.workflow_inputs))
+      walk(raw.workflow_inputs, ['nodes', index, 'workflow_inputs'], targets, context, plain);
     if (typeof raw.command === 'string') walk(raw.command, ['nodes', index, 'command'], targets, context, command);
   });
 }
