@@ -21,6 +21,9 @@ export const runnableMachine = perWorkflow((workflow) =>
   compileWorkflow(workflow).provide({ actors: createNodeActors(workflow) }),
 );
 
+const STOPPED_CANCELLED = { message: 'stopped: the run was cancelled', code: 'cancelled' };
+const STOPPED_TIMEOUT = { message: 'stopped: the sub-workflow timed out', code: 'timeout' };
+
 /** A child's event as the parent's stream shows it: every node id under the parent node's. */
 function nestedBody(body: RunEventBody, parent: string): RunEventBody {
   if (body.type === 'edge.taken') return { ...body, from: `${parent}/${body.from}`, to: `${parent}/${body.to}` };
@@ -103,12 +106,20 @@ export function runSubworkflow(
   actor.on('condition.failed', ({ node: id, visit, message }: ConditionFailedEmitted) =>
     publish({ type: 'node.failed', node: id, visit, durationMs: 0, error: { message, code: 'condition' } }),
   );
-  /** Child nodes a transition stopped before they finished (as the runner reports its own). */
-  const reportStopped = (snapshot: SnapshotFrom<WorkflowMachine>, why: string) => {
-    for (const [id] of [...inFlight]) {
+  /** Child nodes a transition stopped before they finished: failed when the child was interrupted (as the runner's). */
+  const reportStopped = (snapshot: SnapshotFrom<WorkflowMachine>, interrupted?: FinalState) => {
+    for (const [id, { visit }] of [...inFlight]) {
       if (snapshot.status === 'active' && snapshot.children[id]) continue;
       inFlight.delete(id);
-      publish({ type: 'node.skipped', node: id, reason: why });
+      if (interrupted === 'CANCELLED' || interrupted === 'TIMEOUT') {
+        const error = interrupted === 'CANCELLED' ? STOPPED_CANCELLED : STOPPED_TIMEOUT;
+        publish({ type: 'node.failed', node: id, visit, durationMs: 0, error });
+      } else
+        publish({
+          type: 'node.skipped',
+          node: id,
+          reason: 'stopped before it finished: the sub-workflow moved on without it',
+        });
     }
   };
   return new Promise<NodeResult>((resolve, reject) => {
@@ -119,7 +130,7 @@ export function runSubworkflow(
       deadline?.clear();
       signal.removeEventListener('abort', abort);
       const state: FinalState = FINAL_STATES.find((name) => name === snapshot.value) ?? 'FAILED';
-      reportStopped(snapshot, `stopped before it finished: the sub-workflow ended ${state}`);
+      reportStopped(snapshot, state);
       for (const id of Object.keys(snapshot.context.nodes))
         if (snapshot.context.nodes[id].status === 'PENDING')
           publish({ type: 'node.skipped', node: id, reason: snapshot.context.notes[id] ?? 'not reached' });
@@ -143,7 +154,7 @@ export function runSubworkflow(
     actor.subscribe({
       next: (snapshot) => {
         if (snapshot.status === 'done') finish(snapshot);
-        else reportStopped(snapshot, 'stopped before it finished: the sub-workflow moved on without it');
+        else reportStopped(snapshot);
       },
       error: (failure) => {
         deadline?.clear();

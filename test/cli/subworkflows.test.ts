@@ -192,7 +192,9 @@ describe('sopstate validate: sub-workflows', () => {
     );
     const { code, stdout } = sopstate(['validate', join(dir, 'parent.osop.yaml')]);
     expect(code).toBe(2);
-    expect(stdout).toContain(`${join(dir, 'parent.osop.yaml')}:7:19: error: node run_child: workflow_ref ./child.osop.yaml`);
+    expect(stdout).toContain(
+      `${join(dir, 'parent.osop.yaml')}:7:19: error: node run_child: workflow_ref ./child.osop.yaml`,
+    );
     expect(stdout).toMatch(/the sub-workflow does not validate: \S*child\.osop\.yaml:7:\d+: .*nope/);
   });
 
