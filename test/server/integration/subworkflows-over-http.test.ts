@@ -53,6 +53,37 @@ describe('sub-workflows over HTTP', () => {
     expect(missing?.diagnostics[0].message).toContain('node run_child: workflow_ref ./no-such-child.osop.yaml');
   });
 
+  it('refuses a child outside the workflow folder, and sees a fixed child without the parent changing', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'sopstate-subflows-outside-'));
+    try {
+      copyFileSync(join(SEMANTICS, 'subworkflow-child.osop.yaml'), join(outside, 'child.osop.yaml'));
+      writeFileSync(
+        join(dir, 'escapes.osop.yaml'),
+        `osop_version: "1.0"\nid: escapes\nname: Runs a file from elsewhere\nnodes:\n  - id: away\n    type: workflow\n    workflow_ref: ${join(outside, 'child.osop.yaml')}\n    workflow_inputs: { who: x }\n`,
+      );
+      writeFileSync(
+        join(dir, 'later.osop.yaml'),
+        'osop_version: "1.0"\nid: later\nname: Its child comes later\nnodes:\n  - { id: run, type: workflow, workflow_ref: ./later-child.osop.yaml }\n',
+      );
+      const listed = async () => {
+        const body = (await (await fetch(`${server.url}/api/workflows`)).json()) as { workflows?: Listed[] };
+        return new Map((body.workflows ?? []).map((entry) => [entry.id, entry]));
+      };
+      const first = await listed();
+      expect(first.get('escapes')?.valid).toBe(false);
+      expect(first.get('escapes')?.diagnostics[0].message).toContain("outside this server's workflow folder");
+      expect(first.get('later')?.valid).toBe(false);
+      writeFileSync(
+        join(dir, 'later-child.osop.yaml'),
+        'osop_version: "1.0"\nid: later-child\nname: Here now\nnodes:\n  - { id: hi, type: cli, runtime: { command: "echo hi" } }\n',
+      );
+      expect((await listed()).get('later')?.valid).toBe(true);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+      for (const name of ['escapes', 'later', 'later-child']) rmSync(join(dir, `${name}.osop.yaml`), { force: true });
+    }
+  });
+
   it('streams the child run nested under the node, and serves a valid .osoplog', async () => {
     const runId = await startRunOver(server, 'subworkflow-parent', { who: 'Grace' });
     const { events } = await streamRun(server.url, runId);
