@@ -145,4 +145,41 @@ describe('sub-workflows over HTTP', () => {
       }),
     );
   }, 30_000);
+
+  it('runs the child again from its start after a restart mid-child, in the same stream', async () => {
+    const dbDir = mkdtempSync(join(tmpdir(), 'sopstate-subflows-restart-'));
+    const dbFile = join(dbDir, 'runs.db');
+    writeFileSync(
+      join(dir, 'restart-child.osop.yaml'),
+      'osop_version: "1.0"\nid: restart-child\nname: One, then a nap\nnodes:\n  - { id: one, type: cli, runtime: { command: "echo one" } }\n  - { id: nap, type: cli, runtime: { command: "sleep 2; echo rested" } }\nedges:\n  - { from: one, to: nap }\n',
+    );
+    writeFileSync(
+      join(dir, 'restart-parent.osop.yaml'),
+      'osop_version: "1.0"\nid: restart-parent\nname: Survives a restart mid-child\nnodes:\n  - { id: sub, type: workflow, workflow_ref: ./restart-child.osop.yaml }\n',
+    );
+    try {
+      const first = await startRealServer({ workflowsDir: dir, allowCli: true, dbFile });
+      const runId = await startRunOver(first, 'restart-parent');
+      const before = await streamRun(first.url, runId, {
+        stopWhen: (event) => event.type === 'node.command' && event.node === 'sub/nap',
+      });
+      await first.cleanup();
+      const second = await startRealServer({ workflowsDir: dir, allowCli: true, dbFile });
+      try {
+        expect(second.restored.restored).toEqual([runId]);
+        const after = await streamRun(second.url, runId, { lastEventId: before.events.at(-1)?.seq });
+        expect(after.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'COMPLETED' });
+        expect(after.events[0].seq).toBe((before.events.at(-1)?.seq ?? 0) + 1);
+        const started = after.events.flatMap((event) => (event.type === 'node.started' ? [event.node] : []));
+        expect(started).toEqual(['sub', 'sub/one', 'sub/nap']);
+        expect(after.events.find((event) => event.type === 'node.completed' && event.node === 'sub')).toMatchObject({
+          outputs: { stdout: 'rested' },
+        });
+      } finally {
+        await second.cleanup();
+      }
+    } finally {
+      rmSync(dbDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
