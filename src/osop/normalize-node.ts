@@ -15,7 +15,7 @@ import { isRecord } from '../util/is-record.ts';
 const CORE_TYPES = ['agent', 'api', 'cli', 'human'];
 const EXTENDED_TYPES = ['db', 'git', 'docker', 'cicd', 'mcp', 'system', 'infra', 'data'];
 /** Node types that run the workflow their `workflow_ref` names (docs/semantics.md, "Sub-workflows"). */
-export const SUBWORKFLOW_TYPES = ['workflow', 'subworkflow'];
+const SUBWORKFLOW_TYPES = ['workflow', 'subworkflow'];
 const DEFAULT_MAX_ITERATIONS = 3;
 const SUPPORTED_PROVIDERS = ['anthropic'];
 

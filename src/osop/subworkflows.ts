@@ -6,7 +6,7 @@ import { sortDiagnostics } from './diagnostics.ts';
 import type { Diagnostic, LoadResult, SourcePosition, Workflow, WorkflowNode } from './workflow.ts';
 
 /** Reads and loads one file (without its children): loadWorkflowFile's first half. */
-export type LoadOne = (path: string) => Promise<LoadResult>;
+type LoadOne = (path: string) => Promise<LoadResult>;
 
 /** A child's errors shown under the parent: at most this many each (the child's own `validate` lists them all). */
 const SHOWN_CHILD_ERRORS = 5;
