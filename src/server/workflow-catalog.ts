@@ -223,14 +223,14 @@ export class WorkflowCatalog {
       const loaded = await inFlight;
       if (loaded.key === (await keyOf(file, subworkflowFiles(loaded.result.workflow)))) return loaded.result;
     }
-    const before = await statKey(file);
-    const loading = this.#safeLoad(file).then(async (result) => ({
+    const loading = (async () => {
+      const before = await statKey(file);
+      const result = await this.#safeLoad(file);
       // A parent whose child is missing or broken is read again next time: the child may be fixed by then.
-      key: result.diagnostics.some((diagnostic) => SUBWORKFLOW_PROBLEMS.has(diagnostic.code))
-        ? RELOAD
-        : [before, ...(await Promise.all([...subworkflowFiles(result.workflow)].map(statKey)))].join('|'),
-      result,
-    }));
+      const broken = result.diagnostics.some((diagnostic) => SUBWORKFLOW_PROBLEMS.has(diagnostic.code));
+      const children = await Promise.all([...subworkflowFiles(result.workflow)].map(statKey));
+      return { key: broken ? RELOAD : [before, ...children].join('|'), result };
+    })();
     this.#loading.set(file, loading);
     try {
       const loaded = await loading;
