@@ -3,6 +3,7 @@
 // parent, and a valid child is attached to its node (WorkflowNode.subworkflow.workflow) for the runner.
 import { dirname, relative, resolve } from 'node:path';
 import { sortDiagnostics } from './diagnostics.ts';
+import { didYouMean } from './suggest.ts';
 import type { Diagnostic, LoadResult, SourcePosition, Workflow, WorkflowNode } from './workflow.ts';
 
 /** Reads and loads one file (without its children): loadWorkflowFile's first half. */
@@ -83,6 +84,36 @@ function targetOf(ref: string, importsById: Map<string, string>, base: string): 
   return importsById.get(ref) ?? resolve(base, ref);
 }
 
+/** `workflow_inputs` names the child does not declare, and required child inputs it leaves out (with no default). */
+function inputMismatches(node: WorkflowNode, child: Workflow): Diagnostic[] {
+  const ref = node.subworkflow!;
+  const given = Object.keys(ref.inputs);
+  const declared = child.inputs.map((input) => input.name);
+  const problems: Diagnostic[] = [];
+  // A child that declares no inputs reads whatever it is given (as a run of it would).
+  if (declared.length > 0)
+    for (const name of given.filter((key) => !declared.includes(key)))
+      problems.push(
+        located(
+          ref.position,
+          'unknown-subworkflow-input',
+          `node ${node.id}: workflow_inputs.${name} is not an input of sub-workflow ${child.id}`,
+          didYouMean(name, declared) ?? `its inputs: ${declared.join(', ')}`,
+        ),
+      );
+  for (const input of child.inputs)
+    if (input.required && input.default === undefined && !given.includes(input.name))
+      problems.push(
+        located(
+          ref.position,
+          'missing-subworkflow-input',
+          `node ${node.id}: sub-workflow ${child.id} requires input ${input.name}, and workflow_inputs does not give it`,
+          `add workflow_inputs: { ${input.name}: ... }`,
+        ),
+      );
+  return problems;
+}
+
 async function resolveChildren(loaded: LoadResult, chain: string[], resolution: Resolution): Promise<LoadResult> {
   const { workflow } = loaded;
   if (!workflow || (!workflow.imports && !workflow.nodes.some((node) => node.subworkflow))) return loaded;
@@ -108,6 +139,11 @@ async function resolveChildren(loaded: LoadResult, chain: string[], resolution: 
     const child = await childAt(targetOf(ref.ref, importsById, base), chain, ref.position, what, resolution);
     if ('diagnostics' in child) {
       problems.push(...child.diagnostics);
+      continue;
+    }
+    const mismatches = inputMismatches(node, child.workflow);
+    if (mismatches.length > 0) {
+      problems.push(...mismatches);
       continue;
     }
     nodes.push({ ...node, subworkflow: { ...ref, workflow: child.workflow } });

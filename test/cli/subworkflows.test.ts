@@ -198,6 +198,22 @@ describe('sopstate validate: sub-workflows', () => {
     expect(stdout).toMatch(/the sub-workflow does not validate: \S*child\.osop\.yaml:7:\d+: .*nope/);
   });
 
+  it('names a workflow_inputs key the child does not declare, and a required input left out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'subflows-names-'));
+    copyFileSync(`${SEMANTICS}/subworkflow-child.osop.yaml`, join(dir, 'child.osop.yaml'));
+    const file = join(dir, 'parent.osop.yaml');
+    writeFileSync(
+      file,
+      'osop_version: "1.0"\nid: typo\nname: Misspells an input\nnodes:\n  - id: greet\n    type: workflow\n    workflow_ref: ./child.osop.yaml\n    workflow_inputs: { whom: Ada }\n',
+    );
+    const { code, stdout } = sopstate(['validate', file]);
+    expect(code).toBe(2);
+    expect(stdout).toContain(
+      `${file}:7:19: error: node greet: workflow_inputs.whom is not an input of sub-workflow subworkflow-child (did you mean who?)`,
+    );
+    expect(stdout).toContain('requires input who, and workflow_inputs does not give it');
+  });
+
   it('refuses a node that runs itself', () => {
     const dir = mkdtempSync(join(tmpdir(), 'subflows-self-'));
     const file = join(dir, 'self.osop.yaml');
