@@ -101,6 +101,16 @@ function inputMismatches(node: WorkflowNode, child: Workflow): Diagnostic[] {
           didYouMean(name, declared) ?? `its inputs: ${declared.join(', ')}`,
         ),
       );
+  // The decision API, the CLI's --approve and the page answer a run's own node ids; a child's are nested.
+  for (const asks of child.nodes.filter((each) => each.type === 'human' || each.approvalGate))
+    problems.push(
+      located(
+        ref.position,
+        'subworkflow-decision',
+        `node ${node.id}: sub-workflow ${child.id} waits for a person at ${asks.id}, which sopstate cannot ask for inside a sub-workflow yet`,
+        'put the human node or approval_gate in the parent workflow, before or after this node',
+      ),
+    );
   for (const input of child.inputs)
     if (input.required && input.default === undefined && !given.includes(input.name))
       problems.push(

@@ -65,7 +65,15 @@ function subworkflowFiles(workflow: Workflow | undefined, into = new Set<string>
 
 /** A key no file has: the entry is loaded again on the next request. */
 const RELOAD = 'reload';
-const SUBWORKFLOW_PROBLEMS = new Set(['missing-subworkflow', 'invalid-subworkflow', 'subworkflow-cycle']);
+/** Problems a change to a child (not only to the parent) can fix. */
+const SUBWORKFLOW_PROBLEMS = new Set([
+  'missing-subworkflow',
+  'invalid-subworkflow',
+  'subworkflow-cycle',
+  'unknown-subworkflow-input',
+  'missing-subworkflow-input',
+  'subworkflow-decision',
+]);
 
 const keyOf = async (file: string, children: Iterable<string>): Promise<string> =>
   (await Promise.all([file, ...children].map(statKey))).join('|');

@@ -214,6 +214,22 @@ describe('sopstate validate: sub-workflows', () => {
     expect(stdout).toContain('requires input who, and workflow_inputs does not give it');
   });
 
+  it('refuses a child that would wait for a person, since nobody could answer it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'subflows-human-'));
+    writeFileSync(
+      join(dir, 'child.osop.yaml'),
+      'osop_version: "1.0"\nid: asks\nname: Asks\nnodes:\n  - { id: ok, type: human, description: "Go on?" }\n',
+    );
+    const file = join(dir, 'parent.osop.yaml');
+    writeFileSync(
+      file,
+      'osop_version: "1.0"\nid: p\nname: Parent\nnodes:\n  - { id: sub, type: workflow, workflow_ref: ./child.osop.yaml }\n',
+    );
+    const { code, stdout } = sopstate(['validate', file]);
+    expect(code).toBe(2);
+    expect(stdout).toContain('node sub: sub-workflow asks waits for a person at ok');
+  });
+
   it('refuses a node that runs itself', () => {
     const dir = mkdtempSync(join(tmpdir(), 'subflows-self-'));
     const file = join(dir, 'self.osop.yaml');
