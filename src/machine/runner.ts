@@ -6,16 +6,17 @@ import { HumanGate } from '../adapters/human.ts';
 import { longClock, setLongTimeout, type LongTimer } from '../adapters/long-timer.ts';
 import type { ConditionFailedEmitted, EdgeTakenEmitted } from './actions.ts';
 import { CANCEL_EVENT, LIMIT_EVENT, TIMEOUT_EVENT, type NodeActorOutput } from './actor-events.ts';
-import { FINAL_STATES, type FinalState, type WorkflowMachine } from './compile.ts';
+import { compileWorkflow, FINAL_STATES, type FinalState, type WorkflowMachine } from './compile.ts';
 import type { RunContext } from './context.ts';
 import { durableNodeStates } from './durable-state.ts';
+import { createNodeActors } from './node-actor.ts';
 import { NodeRecordLog } from './node-records.ts';
 import { buildOsoplog } from './osoplog.ts';
 import { OutputSecrets } from './output-secrets.ts';
 import { RunLimitWatch } from './run-limits.ts';
 import { RUN_SYSTEM_ID, RunServices } from './run-services.ts';
-// One machine per workflow, shared by its runs: each run's node actors find its services in the run's input.
-import { runnableMachine, runSubworkflow } from './subworkflow-run.ts';
+import { perWorkflow } from './workflow-index.ts';
+import { runSubworkflow } from './subworkflow-run.ts';
 import { createRedactor, type Redactor } from '../util/redact.ts';
 import type { ErrorInfo, RunEvent, RunEventBody } from '../events/run-event.ts';
 import { checkRunSetup } from './run-setup.ts';
@@ -34,6 +35,11 @@ const INTERRUPTED: Record<FinalState, ErrorInfo | undefined> = {
   TIMEOUT: { message: 'stopped: the workflow timed out', code: 'timeout' },
   CANCELLED: { message: 'stopped: the run was cancelled', code: 'cancelled' },
 };
+
+/** One machine per workflow, shared by its runs: each run's node actors find its services in the run's input. */
+const runnableMachine = perWorkflow((workflow) =>
+  compileWorkflow(workflow).provide({ actors: createNodeActors(workflow) }),
+);
 
 /** Events come in bursts within one millisecond: each millisecond's timestamp is formatted once. */
 class EventClock {

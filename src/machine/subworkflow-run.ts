@@ -16,8 +16,8 @@ import { RUN_SYSTEM_ID, RunServices, type NodeActorDeps } from './run-services.t
 import { perWorkflow } from './workflow-index.ts';
 import { isRecord } from '../util/is-record.ts';
 
-/** One machine per workflow, shared by its runs (and by every node that runs it as a sub-workflow). */
-export const runnableMachine = perWorkflow((workflow) =>
+/** One machine per child workflow, shared by every node (and run) that runs it as a sub-workflow. */
+const childMachine = perWorkflow((workflow) =>
   compileWorkflow(workflow).provide({ actors: createNodeActors(workflow) }),
 );
 
@@ -90,7 +90,7 @@ export function runSubworkflow(
     recordDurable: (id, state) => deps.recordDurable(`${scope}${id}`, state),
     keyScope: scope,
   };
-  const actor = createActor(runnableMachine(child), {
+  const actor = createActor(childMachine(child), {
     systemId: RUN_SYSTEM_ID,
     input: {
       runId: deps.runId,
