@@ -19,6 +19,12 @@ const brief = (value: unknown): string => {
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
 };
 
+/** A sub-workflow's events (`<parent>/<child>` node ids) are indented one step per level of nesting. */
+function indentOf(event: RunEvent): string {
+  const node = event.type === 'edge.taken' ? event.from : 'node' in event ? event.node : '';
+  return '    '.repeat(node.split('/').length - 1);
+}
+
 const visitNote = (visit: number) => (visit > 1 ? ` (visit ${visit})` : '');
 
 export function createEventPrinter(options: PrinterOptions): (event: RunEvent) => void {
@@ -26,11 +32,13 @@ export function createEventPrinter(options: PrinterOptions): (event: RunEvent) =
   let streaming = false;
   const lastBody = new Map<string, unknown>();
   const body = (label: string, value: unknown) => line(paint('dim', `      ${label} ${brief(value)}`));
+  let indent = '';
   const line = (text: string) => {
-    options.write(`${streaming ? '\n' : ''}${text}\n`);
+    options.write(`${streaming ? '\n' : ''}${indent}${text}\n`);
     streaming = false;
   };
   return (event) => {
+    indent = indentOf(event);
     switch (event.type) {
       case 'run.started':
         return line(
@@ -100,8 +108,8 @@ export function createEventPrinter(options: PrinterOptions): (event: RunEvent) =
           ),
         );
       case 'agent.delta':
-        if (!streaming) options.write('    ');
-        options.write(event.text.replace(/\n/g, '\n    '));
+        if (!streaming) options.write(`${indent}    `);
+        options.write(event.text.replace(/\n/g, `\n${indent}    `));
         streaming = true;
         return;
       case 'human.waiting':

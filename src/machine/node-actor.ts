@@ -12,7 +12,7 @@ import { retryPolicyFor, withRetry } from '../adapters/retry.ts';
 import { withTimeout } from '../adapters/timeout.ts';
 import { UNCERTAIN_WINDOW_MS } from '../adapters/uncertain.ts';
 import { resolveTemplate, TemplateError, templateReferences } from '../osop/template.ts';
-import type { Workflow, WorkflowEdge, WorkflowNode } from '../osop/workflow.ts';
+import type { Template, Workflow, WorkflowEdge, WorkflowNode } from '../osop/workflow.ts';
 import type { DurableNodeState, NodeActorError, NodeActorInput, NodeActorOutput, NodeActors } from './actor-events.ts';
 import { checkNodeBudget } from './cost-budget.ts';
 import { LostSecretError } from './output-secrets.ts';
@@ -28,7 +28,9 @@ const MAX_OUTPUT_BYTES = 1024 * 1024;
 
 const located = (node: WorkflowNode) => `${node.id} (${node.position.file}:${node.position.line})`;
 
-function executorFor(deps: NodeActorDeps, node: WorkflowNode): Executor {
+function executorFor(deps: NodeActorDeps, node: WorkflowNode, input: NodeActorInput): Executor {
+  const { runSubworkflow } = deps;
+  if (node.subworkflow && runSubworkflow) return (execution) => runSubworkflow(deps, execution, input);
   const found =
     deps.executors[node.type] ??
     (node.type === 'human' ? createHumanExecutor(deps.humanGate) : deps.executors[ANY_TYPE]);
@@ -65,7 +67,7 @@ function idempotencyKeyOf(
   input: NodeActorInput,
   event: DeliveredEvent | undefined,
 ): string {
-  const fallback = idempotencyKeyFor(deps.runId, node.id, input.visit);
+  const fallback = idempotencyKeyFor(deps.runId, `${deps.keyScope ?? ''}${node.id}`, input.visit);
   if (!node.idempotencyKey) return fallback;
   const template = node.idempotencyKey;
   const values = templateValues(deps, input, event);
@@ -102,9 +104,13 @@ function resolveRuntime(
   event: DeliveredEvent | undefined,
 ): Record<string, unknown> {
   const values = templateValues(deps, input, event);
+  // A sub-workflow's inputs resolve like a runtime field, and reach its run as `runtime.workflow_inputs`.
+  const templates: Record<string, Template> = node.subworkflow
+    ? { ...node.runtime, workflow_inputs: { kind: 'map', entries: node.subworkflow.inputs } }
+    : node.runtime;
   try {
     const resolved = Object.fromEntries(
-      Object.entries(node.runtime).map(([key, template]) => [key, resolveTemplate(template, values)]),
+      Object.entries(templates).map(([key, template]) => [key, resolveTemplate(template, values)]),
     );
     return deps.outputSecrets.unmask(resolved);
   } catch (failure) {
@@ -279,7 +285,7 @@ async function runNode(
     await passGate(deps, node, input.visit, runtime, signal, emit);
     const durable = durableVisit(deps, node, input.visit);
     const execute = withRetry(
-      withTimeout(executorFor(deps, node), node.timeoutMs),
+      withTimeout(executorFor(deps, node, input), node.timeoutMs),
       retryPolicyFor(deps.workflow, node),
       {
         random: deps.random,

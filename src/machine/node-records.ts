@@ -15,6 +15,10 @@ export interface NodeRecord {
   ai_metadata?: { model: string; provider: string; prompt_tokens: number; completion_tokens: number };
   error?: string;
   reason?: string;
+  /** A sub-workflow's node (`<parent>/<child>`): the node that ran the sub-workflow. */
+  parent_id?: string;
+  /** A node that ran a sub-workflow: the sub-workflow's id. */
+  subworkflow_id?: string;
 }
 
 /** Visits of a node that the record left out (only the first and last ones of each node are kept). */
@@ -53,6 +57,8 @@ interface NodeState {
 export class NodeRecordLog {
   readonly #nodes = new Map<string, NodeState>();
   readonly #types = new Map<string, string>();
+  /** Nodes that run a sub-workflow, by (nested) id: the sub-workflow's id. */
+  readonly #subworkflows = new Map<string, string>();
   #order = 0;
   /** The first failure whose outcome is unknown (a call that may have happened): the record names it. */
   #outcomeUnknown?: Extract<RunEvent, { type: 'node.failed' }>;
@@ -61,7 +67,19 @@ export class NodeRecordLog {
     workflow: Workflow,
     private readonly kept = KEPT_RECORDS,
   ) {
-    for (const node of workflow.nodes) if (SCHEMA_NODE_TYPES.has(node.type)) this.#types.set(node.id, node.type);
+    this.#learnTypes(workflow, '');
+  }
+
+  /** Node types by the ids the events use: a sub-workflow's nodes as `<parent>/<child>`, at any depth. */
+  #learnTypes(workflow: Workflow, prefix: string): void {
+    for (const node of workflow.nodes) {
+      const id = `${prefix}${node.id}`;
+      if (SCHEMA_NODE_TYPES.has(node.type)) this.#types.set(id, node.type);
+      const child = node.subworkflow?.workflow;
+      if (!child) continue;
+      this.#subworkflows.set(id, child.id);
+      this.#learnTypes(child, `${id}/`);
+    }
   }
 
   add(event: RunEvent): void {
@@ -123,7 +141,15 @@ export class NodeRecordLog {
     const state = this.#nodes.get(node) ?? { count: 0, first: [], last: [] };
     this.#nodes.set(node, state);
     const type = this.#types.get(node);
-    const record: NodeRecord = { node_id: node, ...(type ? { node_type: type } : {}), ...fields };
+    const parent = node.lastIndexOf('/');
+    const subworkflow = this.#subworkflows.get(node);
+    const record: NodeRecord = {
+      node_id: node,
+      ...(type ? { node_type: type } : {}),
+      ...(parent > 0 ? { parent_id: node.slice(0, parent) } : {}),
+      ...(subworkflow ? { subworkflow_id: subworkflow } : {}),
+      ...fields,
+    };
     const entry = { order: this.#order++, record };
     state.count += 1;
     if (state.first.length < this.kept.first) state.first.push(entry);

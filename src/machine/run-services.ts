@@ -1,13 +1,13 @@
 // What one run gives its node actors, and how they find it: in the input of the run's root actor, not in a registry.
 import { Actor, type ActorSystem, type ActorSystemInfo } from 'xstate';
-import type { ExecutorRegistry } from '../adapters/executor.ts';
+import type { ExecutorRegistry, NodeExecution, NodeResult } from '../adapters/executor.ts';
 import type { EventGate } from '../adapters/event-gate.ts';
 import type { HumanGate } from '../adapters/human.ts';
 import type { RunEventBody } from '../events/run-event.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import type { Redactor } from '../util/redact.ts';
 import { isRecord } from '../util/is-record.ts';
-import type { DurableNodeState, NodeActorOutput } from './actor-events.ts';
+import type { DurableNodeState, NodeActorInput, NodeActorOutput } from './actor-events.ts';
 import type { OutputSecrets } from './output-secrets.ts';
 
 export interface NodeActorDeps {
@@ -39,6 +39,10 @@ export interface NodeActorDeps {
   recordDurable: (node: string, state: DurableNodeState) => void;
   /** How long a call whose outcome is unknown is repeated with its key before the run ends "outcome unknown". */
   uncertainWindowMs?: number;
+  /** Inside a sub-workflow: `<parent node>:<visit>/`, before the node id in idempotency keys (subworkflow-run.ts). */
+  keyScope?: string;
+  /** Runs a `workflow` node's sub-workflow (subworkflow-run.ts; passed in, so node actors do not import it). */
+  runSubworkflow?: (deps: NodeActorDeps, execution: NodeExecution, input: NodeActorInput) => Promise<NodeResult>;
 }
 
 /** The systemId a run's root actor registers under (`createActor(machine, { systemId })`). */

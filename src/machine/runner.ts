@@ -25,6 +25,7 @@ import { OutputSecrets } from './output-secrets.ts';
 import { RunLimitWatch } from './run-limits.ts';
 import { RUN_SYSTEM_ID, RunServices } from './run-services.ts';
 import { perWorkflow } from './workflow-index.ts';
+import { runSubworkflow } from './subworkflow-run.ts';
 import { createRedactor, type Redactor } from '../util/redact.ts';
 import type { ErrorInfo, RunEvent, RunEventBody } from '../events/run-event.ts';
 import { checkRunSetup } from './run-setup.ts';
@@ -207,6 +208,7 @@ class RunSession {
       completedBefore: completedVisits(priorEvents),
       random: options.random,
       uncertainWindowMs: options.uncertainWindowMs,
+      runSubworkflow,
       ...durable,
     });
     this.#actor = createActor(runnableMachine(this.#workflow), {

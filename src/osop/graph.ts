@@ -36,7 +36,7 @@ export function unreachableNodes(nodes: WorkflowNode[], edges: WorkflowEdge[], s
 
 export function secretsUsed(nodes: WorkflowNode[]): string[] {
   const names = nodes.flatMap((node) =>
-    Object.values(node.runtime)
+    [...Object.values(node.runtime), ...Object.values(node.subworkflow?.inputs ?? {})]
       .flatMap(templateReferences)
       .filter((ref) => ref.namespace === 'secrets')
       .map((ref) => ref.path[0]),

@@ -33,7 +33,17 @@ export function liveBlockers(workflow: Workflow): Diagnostic[] {
   const blockers = unsupportedProviders(workflow);
   workflow.nodes.forEach((node, index) => {
     const at = { ...node.position, severity: 'error' as const };
-    if (!LIVE_NODE_TYPES.includes(node.type)) {
+    const child = node.subworkflow?.workflow;
+    // A sub-workflow runs live when its own nodes can: what blocks them blocks this node, shown at its workflow_ref.
+    if (child) {
+      for (const blocker of liveBlockers(child))
+        blockers.push({
+          ...blocker,
+          ...node.subworkflow!.position,
+          path: `nodes[${index}].workflow_ref`,
+          message: `node ${node.id}: in sub-workflow ${blocker.file}:${blocker.line}:${blocker.col}: ${blocker.message}`,
+        });
+    } else if (!LIVE_NODE_TYPES.includes(node.type)) {
       blockers.push({
         ...at,
         code: 'no-live-executor',

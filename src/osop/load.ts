@@ -2,6 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { DiagnosticSink, sortDiagnostics } from './diagnostics.ts';
 import { normalizeWorkflow } from './normalize-workflow.ts';
+import { resolveSubworkflows } from './subworkflows.ts';
 import { MAX_BYTES, parseSource } from './yaml-source.ts';
 import type { Diagnostic, LoadResult } from './workflow.ts';
 
@@ -90,7 +91,15 @@ export async function readWorkflowSource(path: string): Promise<{ text: string }
   }
 }
 
-export async function loadWorkflowFile(path: string): Promise<LoadResult> {
+async function loadOneFile(path: string): Promise<LoadResult> {
   const read = await readWorkflowSource(path);
   return 'text' in read ? loadWorkflowText(read.text, path) : { diagnostics: read.diagnostics };
+}
+
+/** Loads the sub-workflows (`imports`, `workflow_ref`) of a workflow loaded from `file`'s text, reading them from disk. */
+export const withSubworkflows = (loaded: LoadResult): Promise<LoadResult> => resolveSubworkflows(loaded, loadOneFile);
+
+/** A workflow file with its sub-workflows (each read relative to the file that names it). */
+export async function loadWorkflowFile(path: string): Promise<LoadResult> {
+  return withSubworkflows(await loadOneFile(path));
 }

@@ -11,11 +11,13 @@ import { didYouMean } from './suggest.ts';
 import { parseCommand, shellOf } from './command-line.ts';
 import { commandOptions } from './command-interpolation.ts';
 import { findInterpolations, parseTemplate, type TemplateOptions } from './template.ts';
-import type { Template, WorkflowNode } from './workflow.ts';
+import type { SubworkflowRef, Template, WorkflowNode } from './workflow.ts';
 import { isRecord } from '../util/is-record.ts';
 
 const CORE_TYPES = ['agent', 'api', 'cli', 'human'];
 const EXTENDED_TYPES = ['db', 'git', 'docker', 'cicd', 'mcp', 'system', 'infra', 'data'];
+/** Node types that run the workflow their `workflow_ref` names (docs/semantics.md, "Sub-workflows"). */
+const SUBWORKFLOW_TYPES = ['workflow', 'subworkflow'];
 const DEFAULT_MAX_ITERATIONS = 3;
 const SUPPORTED_PROVIDERS = ['anthropic'];
 
@@ -127,7 +129,7 @@ function commandTemplate(
 }
 
 function checkType(type: string, raw: Raw, path: DocPath, context: NormalizeContext): void {
-  if (!CORE_TYPES.includes(type) && !EXTENDED_TYPES.includes(type)) {
+  if (!CORE_TYPES.includes(type) && !EXTENDED_TYPES.includes(type) && !SUBWORKFLOW_TYPES.includes(type)) {
     context.sink.warning({
       code: 'unknown-node-type',
       path: [...path, 'type'],
@@ -181,6 +183,68 @@ function extensionsOf(raw: Raw, path: DocPath, context: NormalizeContext): Pick<
   return result;
 }
 
+/** `workflow_ref` + `workflow_inputs`; the child itself is loaded by loadWorkflowFile (subworkflows.ts). */
+function subworkflowOf(
+  raw: Raw,
+  id: string,
+  type: string,
+  path: DocPath,
+  context: NormalizeContext,
+): SubworkflowRef | undefined {
+  const isWorkflowType = SUBWORKFLOW_TYPES.includes(type);
+  if (raw.workflow_ref === undefined) {
+    if (isWorkflowType)
+      context.sink.error({
+        code: 'missing-field',
+        path,
+        message: `node ${id} is of type ${type} but names no workflow_ref`,
+        suggestion: 'add workflow_ref: ./child.osop.yaml (a path beside this file, or the id of an imported workflow)',
+      });
+    return undefined;
+  }
+  const refPath = [...path, 'workflow_ref'];
+  if (typeof raw.workflow_ref !== 'string' || raw.workflow_ref.trim() === '') {
+    context.sink.error({
+      code: 'invalid-workflow-ref',
+      path: refPath,
+      message: `workflow_ref of node ${id} must be a non-empty string`,
+      suggestion: 'write a path relative to this file, or the id of a workflow listed in imports',
+    });
+    return undefined;
+  }
+  if (!isWorkflowType) {
+    context.sink.error({
+      code: 'invalid-workflow-ref',
+      path: [...path, 'type'],
+      message: `node ${id} has a workflow_ref but is of type ${type}: only a workflow node runs a sub-workflow`,
+      suggestion: 'write type: workflow, or remove workflow_ref',
+    });
+    return undefined;
+  }
+  const inputs: Record<string, Template> = {};
+  if (raw.workflow_inputs !== undefined && raw.workflow_inputs !== null && !isRecord(raw.workflow_inputs)) {
+    context.sink.error({
+      code: 'invalid-workflow-inputs',
+      path: [...path, 'workflow_inputs'],
+      message: `workflow_inputs of node ${id} must be a mapping of the sub-workflow's input names to values`,
+    });
+  } else if (isRecord(raw.workflow_inputs)) {
+    for (const [key, value] of Object.entries(raw.workflow_inputs)) {
+      inputs[key] = parseTemplate(value, {
+        bareName: context.bareName,
+        report: (problem) =>
+          context.sink.error({
+            code: 'invalid-interpolation',
+            path: [...path, 'workflow_inputs', key],
+            message: problem.message,
+            suggestion: 'write ${inputs.name} or ${node_id.field}',
+          }),
+      });
+    }
+  }
+  return { ref: raw.workflow_ref, position: context.source.locate(refPath), inputs };
+}
+
 /** Undefined when the entry is too broken to be a node (no id or type); errors are already reported. */
 export function normalizeNode(raw: unknown, index: number, context: NormalizeContext): WorkflowNode | undefined {
   const path: DocPath = ['nodes', index];
@@ -215,6 +279,7 @@ export function normalizeNode(raw: unknown, index: number, context: NormalizeCon
   const approvalGate = type === 'human' ? undefined : normalizeApprovalGate(raw, path, context);
   const idempotencyKey = normalizeIdempotency(raw, path, context);
   const cost = normalizeCost(raw, path, context.sink);
+  const subworkflow = subworkflowOf(raw, id, type, path, context);
   return {
     id,
     type,
@@ -230,6 +295,7 @@ export function normalizeNode(raw: unknown, index: number, context: NormalizeCon
     ...(cost ? { cost } : {}),
     maxIterations: maxIterationsOf(raw, path, context),
     ...extensionsOf(raw, path, context),
+    ...(subworkflow ? { subworkflow } : {}),
     position: context.source.locate(path),
   };
 }

@@ -15,7 +15,7 @@ import { outputFieldsByNode } from './output-fields.ts';
 import { warnRecordedFields } from './recorded-fields.ts';
 import { validateReferences } from './validate-references.ts';
 import { validateRuntime } from './validate-runtime.ts';
-import type { Workflow, WorkflowEdge, WorkflowNode } from './workflow.ts';
+import type { Workflow, WorkflowEdge, WorkflowImport, WorkflowNode } from './workflow.ts';
 import { isRecord } from '../util/is-record.ts';
 
 const REQUIRED = ['osop_version', 'id', 'name', 'nodes'] as const;
@@ -90,6 +90,31 @@ function outputProducers(declared: ReadonlyMap<string, readonly string[]>): Map<
   const producers = new Map<string, string>();
   for (const [node, names] of declared) for (const name of names) if (!producers.has(name)) producers.set(name, node);
   return producers;
+}
+
+/** `imports`: paths of workflows a `workflow_ref` may name by id (loaded by loadWorkflowFile, subworkflows.ts). */
+function importsOf(data: Raw, context: NormalizeContext): WorkflowImport[] {
+  if (data.imports === undefined || data.imports === null) return [];
+  if (!Array.isArray(data.imports)) {
+    context.sink.error({
+      code: 'invalid-imports',
+      path: ['imports'],
+      message: 'imports must be a list of paths',
+      suggestion: 'write imports: [./child.osop.yaml]',
+    });
+    return [];
+  }
+  return data.imports.flatMap((uri: unknown, index): WorkflowImport[] => {
+    if (typeof uri === 'string' && uri.trim() !== '')
+      return [{ uri, position: context.source.locate(['imports', index]) }];
+    context.sink.error({
+      code: 'invalid-imports',
+      path: ['imports', index],
+      message: 'an imports entry must be a path (a non-empty string)',
+      suggestion: 'write the path of a workflow file relative to this one',
+    });
+    return [];
+  });
 }
 
 function listOf(raw: Raw, key: 'nodes' | 'edges', context: NormalizeContext): unknown[] {
@@ -186,6 +211,7 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
       message: `node ${nodeId} can never run: no path leads to it from ${start.join(', ')}`,
     });
   }
+  const imports = importsOf(data, context);
   const retry = normalizeRetry(data, [], context.sink);
   const timeoutMs = normalizeTimeout(data, [], context.sink);
   const cost = normalizeCost(data, [], context.sink);
@@ -204,6 +230,7 @@ export function normalizeWorkflow(data: unknown, context: NormalizeContext): Wor
     ...(retry ? { retry } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(cost ? { cost } : {}),
+    ...(imports.length > 0 ? { imports } : {}),
     start,
   };
 }

@@ -1,12 +1,12 @@
 // `sopstate validate` for one file: the engine's own verdict, plus the official schema's when asked.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readWorkflowSource, loadWorkflowText, WORKFLOW_EXTENSIONS } from './load.ts';
+import { readWorkflowSource, loadWorkflowText, withSubworkflows, WORKFLOW_EXTENSIONS } from './load.ts';
 import { sortDiagnostics } from './diagnostics.ts';
 import { cliNotes, liveBlockers } from './live-support.ts';
 import { schemaVerdict } from './schema-verdict.ts';
 import { parseSource } from './yaml-source.ts';
-import type { Diagnostic, Workflow } from './workflow.ts';
+import type { Diagnostic, LoadResult, Workflow } from './workflow.ts';
 
 export interface ValidateOptions {
   /** Add the official schema's verdict (its violations are errors). */
@@ -80,14 +80,23 @@ export async function validateFile(path: string, options: ValidateOptions = {}):
 async function validateOne(path: string, options: ValidateOptions): Promise<FileVerdict> {
   const read = await readWorkflowSource(path);
   if (!('text' in read)) return verdict(path, 'workflow', read.diagnostics, false);
-  return validateText(read.text, path, options);
+  if (isOsoplog(path, read.text)) return validateOsoplog(read.text, path, options);
+  return validateText(read.text, path, options, await withSubworkflows(loadWorkflowText(read.text, path)));
 }
 
-/** The verdict on a document's text (as read from `path`); throws only when a check crashes (validateFile catches). */
-export function validateText(text: string, path: string, options: ValidateOptions = {}): FileVerdict {
+/**
+ * The verdict on a document's text (as read from `path`); throws only when a check crashes (validateFile catches).
+ * `loaded` is the text already loaded with its sub-workflows (validateFile's); without it no sub-workflow is read.
+ */
+export function validateText(
+  text: string,
+  path: string,
+  options: ValidateOptions = {},
+  preloaded?: LoadResult,
+): FileVerdict {
   const read = { text };
   if (isOsoplog(path, read.text)) return validateOsoplog(read.text, path, options);
-  const loaded = loadWorkflowText(read.text, path);
+  const loaded = preloaded ?? loadWorkflowText(read.text, path);
   const live =
     loaded.workflow && !options.dryRun ? [...liveBlockers(loaded.workflow), ...cliNotes(loaded.workflow)] : [];
   const codes = new Set(live.map((diagnostic) => diagnostic.code));

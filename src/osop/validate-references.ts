@@ -136,7 +136,7 @@ function walk(
     for (const [key, item] of Object.entries(value)) walk(item, [...path, key], targets, context, options);
 }
 
-/** Checks every string in each node's runtime (and a node-level command, and its idempotency key). */
+/** Checks every string in each node's runtime (and a node-level command, its idempotency key, a sub-workflow's inputs). */
 export function validateReferences(rawNodes: unknown[], targets: ReferenceTargets, context: NormalizeContext): void {
   rawNodes.forEach((raw, index) => {
     if (!isRecord(raw)) return;
@@ -148,6 +148,8 @@ export function validateReferences(rawNodes: unknown[], targets: ReferenceTarget
         if (key !== 'response_mapping') walk(value, ['nodes', index, 'runtime', key], targets, context, options);
       }
     }
+    if (isRecord(raw.workflow_inputs))
+      walk(raw.workflow_inputs, ['nodes', index, 'workflow_inputs'], targets, context, plain);
     if (typeof raw.command === 'string') walk(raw.command, ['nodes', index, 'command'], targets, context, command);
     const key = isRecord(raw.idempotency) ? raw.idempotency.key : undefined;
     if (typeof key === 'string') walk(key, ['nodes', index, 'idempotency', 'key'], targets, context, plain);

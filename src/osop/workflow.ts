@@ -151,6 +151,26 @@ export interface WorkflowNode {
   sample?: Record<string, unknown>;
   /** `x-test-cases`: sample outcomes for path tests. */
   testCases?: unknown[];
+  /** `workflow_ref` (node type `workflow` or `subworkflow`): the sub-workflow this node runs (docs/semantics.md). */
+  subworkflow?: SubworkflowRef;
+  position: SourcePosition;
+}
+
+/** A node's `workflow_ref` and `workflow_inputs`; `workflow` is the loaded child (loadWorkflowFile sets it). */
+export interface SubworkflowRef {
+  /** As written: a path relative to the referring file, or the id of a workflow listed in `imports`. */
+  ref: string;
+  /** Where `workflow_ref` is written. */
+  position: SourcePosition;
+  /** `workflow_inputs` with their `${...}` parsed: resolved when the node runs, like a runtime field. */
+  inputs: Record<string, Template>;
+  /** The child, loaded and valid; absent when only the text was loaded (loadWorkflowText does no I/O). */
+  workflow?: Workflow;
+}
+
+/** One `imports` entry: a path relative to the workflow's file. */
+export interface WorkflowImport {
+  uri: string;
   position: SourcePosition;
 }
 
@@ -211,6 +231,8 @@ export interface Workflow {
   timeoutMs?: number;
   /** `cost` on the workflow: the run ends COST_LIMIT once its nodes' spend passes it. */
   cost?: CostBudget;
+  /** `imports`: files whose workflows a `workflow_ref` may name by id. */
+  imports?: WorkflowImport[];
   /** Entry nodes: nodes no edge of any mode leads to (the first node when every node has one). A node reached only by a fallback edge is not an entry. */
   start: string[];
 }

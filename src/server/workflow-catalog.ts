@@ -42,8 +42,63 @@ const stemOf = (file: string): string | undefined => {
 };
 
 interface Cached {
+  /** The file's mtime and size, then each sub-workflow file's: a changed child reloads its parents too. */
   key: string;
   result: LoadResult;
+}
+
+const statKey = async (file: string): Promise<string> => {
+  const info = await stat(file).catch(() => undefined);
+  return info ? `${info.mtimeMs}:${info.size}` : 'missing';
+};
+
+/** Every sub-workflow file a loaded workflow runs, at any depth. */
+function subworkflowFiles(workflow: Workflow | undefined, into = new Set<string>()): Set<string> {
+  for (const node of workflow?.nodes ?? []) {
+    const child = node.subworkflow?.workflow;
+    if (!child || into.has(child.file)) continue;
+    into.add(child.file);
+    subworkflowFiles(child, into);
+  }
+  return into;
+}
+
+/** A key no file has: the entry is loaded again on the next request. */
+const RELOAD = 'reload';
+/** Problems a change to a child (not only to the parent) can fix. */
+const SUBWORKFLOW_PROBLEMS = new Set([
+  'missing-subworkflow',
+  'invalid-subworkflow',
+  'subworkflow-cycle',
+  'unknown-subworkflow-input',
+  'missing-subworkflow-input',
+  'subworkflow-decision',
+]);
+
+const keyOf = async (file: string, children: Iterable<string>): Promise<string> =>
+  (await Promise.all([file, ...children].map(statKey))).join('|');
+
+/** A sub-workflow runs with its parent, so it must come from the server's folder like any workflow it runs. */
+function confined(result: LoadResult, root: string): LoadResult {
+  const outside: Diagnostic[] = [];
+  const check = (workflow: Workflow) => {
+    for (const node of workflow.nodes) {
+      const ref = node.subworkflow;
+      if (!ref?.workflow) continue;
+      if (isInside(root, ref.workflow.file)) check(ref.workflow);
+      else
+        outside.push({
+          ...ref.position,
+          severity: 'error',
+          code: 'subworkflow-outside-folder',
+          path: '',
+          message: `node ${node.id}: workflow_ref ${ref.ref} is outside this server's workflow folder`,
+          suggestion: 'put the sub-workflow in the workflow folder',
+        });
+    }
+  };
+  if (result.workflow) check(result.workflow);
+  return outside.length > 0 ? { diagnostics: [...result.diagnostics, ...outside] } : result;
 }
 
 export class WorkflowCatalog {
@@ -168,16 +223,22 @@ export class WorkflowCatalog {
   }
 
   async #loadCached(file: string): Promise<LoadResult> {
-    const info = await stat(file);
-    const key = `${info.mtimeMs}:${info.size}`;
+    await stat(file);
     const cached = this.#cache.get(file);
-    if (cached?.key === key) return cached.result;
+    if (cached && cached.key === (await keyOf(file, subworkflowFiles(cached.result.workflow)))) return cached.result;
     const inFlight = this.#loading.get(file);
     if (inFlight) {
       const loaded = await inFlight;
-      if (loaded.key === key) return loaded.result;
+      if (loaded.key === (await keyOf(file, subworkflowFiles(loaded.result.workflow)))) return loaded.result;
     }
-    const loading = this.#safeLoad(file).then((result) => ({ key, result }));
+    const loading = (async () => {
+      const before = await statKey(file);
+      const result = await this.#safeLoad(file);
+      // A parent whose child is missing or broken is read again next time: the child may be fixed by then.
+      const broken = result.diagnostics.some((diagnostic) => SUBWORKFLOW_PROBLEMS.has(diagnostic.code));
+      const children = await Promise.all([...subworkflowFiles(result.workflow)].map(statKey));
+      return { key: broken ? RELOAD : [before, ...children].join('|'), result };
+    })();
     this.#loading.set(file, loading);
     try {
       const loaded = await loading;
@@ -191,7 +252,7 @@ export class WorkflowCatalog {
   /** Whatever the loader throws (a stack overflow, a bug) becomes this file's diagnostic. */
   async #safeLoad(file: string): Promise<LoadResult> {
     try {
-      return await this.#load(file);
+      return confined(await this.#load(file), await realpath(this.dir));
     } catch (error) {
       return { diagnostics: [loadCrashed(file, error)] };
     }

@@ -6,7 +6,7 @@ const describe = (event) => {
     case 'run.started':
       return `run started · ${event.workflowId}${event.retryOf ? ` · retry of ${event.retryOf.runId.slice(0, 8)} from ${event.retryOf.node}` : ''}`;
     case 'node.started':
-      return `${event.node} started${event.visit > 1 ? ` (visit ${event.visit})` : ''}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
+      return `${event.node}${SUBWORKFLOW_TYPES.includes(event.nodeType) ? ' (sub-workflow)' : ''} started${event.visit > 1 ? ` (visit ${event.visit})` : ''}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
     case 'node.request':
       return `${event.node} → ${event.method} ${event.url}`;
     case 'node.response':
@@ -39,6 +39,12 @@ const describe = (event) => {
       return event.type;
   }
 };
+
+/** Node types that run a sub-workflow: their child's events follow, as `<node>/<child node>`. */
+const SUBWORKFLOW_TYPES = ['workflow', 'subworkflow'];
+
+/** How deep in sub-workflows an event's node is: `a/b` is 1. */
+const depthOf = (node) => (node ? node.split('/').length - 1 : 0);
 
 const durationOf = (event) =>
   'durationMs' in event && typeof event.durationMs === 'number' ? event.durationMs : undefined;
@@ -93,11 +99,19 @@ export const createTimeline = (list, receipt, { onSelect } = {}) => {
       text.textContent = describe(event);
       row.append(offset, text);
       const node = event.node ?? event.from;
+      // A sub-workflow's events are indented under the node that runs it; a click selects that node in the graph.
+      const depth = depthOf(node);
+      if (depth > 0) {
+        row.classList.add('event--nested');
+        row.style.setProperty('--depth', String(depth));
+        row.dataset.parent = node.split('/').slice(0, -1).join('/');
+      }
       if (node && onSelect) {
         row.dataset.node = node;
         row.tabIndex = 0;
         row.classList.add('event--clickable');
-        row.addEventListener('click', () => onSelect(node));
+        const top = node.split('/')[0];
+        row.addEventListener('click', () => onSelect(top));
       }
       const duration = durationOf(event);
       if (duration !== undefined) {
