@@ -12,6 +12,7 @@ import { DEFAULT_MAX_PATHS } from './limits.ts';
 import { deriveOutcomes, type Outcome } from './outcomes.ts';
 import type { PathEnumeration, PathStep, WorkflowPath } from './path.ts';
 import { pathSummary } from './path.ts';
+import { sampleInputs } from './sample-values.ts';
 
 export class DryRunPlanError extends Error {}
 
@@ -309,7 +310,7 @@ export function planDryRun(workflow: Workflow, options: DryRunPlanOptions = {}):
   return {
     ...(path ? { path } : {}),
     describe: `dry run follows ${why}${summary}`,
-    inputs: path?.inputs ?? enumeration.inputs,
+    inputs: madeUpOnlyWhereRead(workflow, path?.inputs ?? enumeration.inputs),
     executor,
     departures: (events) => (path ? checkRun(workflow, path, events).problems : []),
   };
@@ -330,16 +331,36 @@ export function dryRunInputs(
 }
 
 /**
+ * The inputs a condition or a template reads: the only ones a dry run makes up when they are not given. An optional
+ * input nothing reads stays absent, as in a live run.
+ */
+function neededInputs(workflow: Workflow): Set<string> {
+  const atoms = edgeExpressions(workflow).flatMap((item) => item.shape.atoms);
+  const templates = workflow.nodes.flatMap((node) => Object.values(node.runtime));
+  return new Set(Object.keys(sampleInputs([], atoms, templates)));
+}
+
+/** The path's inputs, less the samples of optional inputs nothing reads (declared defaults are kept). */
+function madeUpOnlyWhereRead(workflow: Workflow, inputs: Record<string, unknown>): Record<string, unknown> {
+  const needed = neededInputs(workflow);
+  const specs = new Map(workflow.inputs.map((spec) => [spec.name, spec]));
+  return Object.fromEntries(
+    Object.entries(inputs).filter(([name]) => needed.has(name) || specs.get(name)?.default !== undefined),
+  );
+}
+
+/**
  * Values for the optional inputs a dry run is not given and that have no default: the samples the paths are derived
  * with. A required input must still be given (the run says which and how).
  */
 export function sampleInputsFor(workflow: Workflow, given: Iterable<string>): Record<string, unknown> {
   const set = new Set(given);
   const { inputs } = deriveOutcomes(workflow);
+  const needed = neededInputs(workflow);
   return Object.fromEntries(
     workflow.inputs
       .filter((spec) => !spec.required && spec.default === undefined && !set.has(spec.name))
-      .filter((spec) => inputs[spec.name] !== undefined)
+      .filter((spec) => inputs[spec.name] !== undefined && needed.has(spec.name))
       .map((spec) => [spec.name, inputs[spec.name]]),
   );
 }

@@ -56,6 +56,10 @@ export function sampleInputs(specs: InputSpec[], atoms: Atom[], templates: Templ
   for (const spec of specs) {
     if (spec.default !== undefined) inputs[spec.name] = structuredClone(spec.default);
     else if (!(spec.name in inputs)) inputs[spec.name] = structuredClone(BY_TYPE[spec.type ?? 'string'] ?? 'sample');
+    // A sample must be a value the input accepts: with `enum`, one of its values.
+    const allowed = spec.enum;
+    if (allowed?.length && !allowed.some((value) => JSON.stringify(value) === JSON.stringify(inputs[spec.name])))
+      inputs[spec.name] = structuredClone(allowed[0]);
   }
   return inputs;
 }
