@@ -151,7 +151,9 @@ async function runNode(
   };
   const started = deps.clock();
   let attempt = 1;
-  deps.inFlight.set(node.id, { visit: input.visit });
+  // By the node's actor id: the copies of a body node in a parallel for_each run at once.
+  const actorId = input.actorId ?? node.id;
+  deps.inFlight.set(actorId, { node: node.id, visit: input.visit });
   emit({ type: 'node.started', node: node.id, nodeType: node.type, visit: input.visit, attempt });
   try {
     const runtime = resolveRuntime(deps, node, input);
@@ -193,7 +195,7 @@ async function runNode(
       );
     }
     const { outputs, ai } = deps.redact({ outputs: plain, ...(result.ai ? { ai: result.ai } : {}) });
-    deps.inFlight.delete(node.id);
+    deps.inFlight.delete(actorId);
     emit(
       { type: 'node.completed', node: node.id, visit: input.visit, durationMs, outputs, ...(ai ? { ai } : {}) },
       true,
@@ -202,7 +204,7 @@ async function runNode(
   } catch (failure) {
     if (signal.aborted) throw failure;
     flushStream();
-    deps.inFlight.delete(node.id);
+    deps.inFlight.delete(actorId);
     const error = errorOf(failure);
     const finishedAt = deps.clock();
     const durationMs = finishedAt - started;
