@@ -126,7 +126,8 @@ function nodeState(
     const loop = key === undefined ? undefined : loops.get(key);
     return loop ? `#${loopStateId(loop)}` : resolveTarget(scope, targets, anywhere);
   };
-  const actorId = item ? `${node.id}@${item.region}` : undefined;
+  // "/" cannot be in a node id, so the node an actor runs is what comes before it (the path walker reads it so).
+  const actorId = item ? `${node.id}/${item.region}` : undefined;
   return {
     id: `${scope.prefix}${node.id}`,
     description: node.name,
