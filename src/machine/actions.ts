@@ -7,12 +7,13 @@ import {
   routedOverLimit,
   successDecision,
   type BranchFailureParams,
+  type ItemLoopParams,
   type JoinParams,
   type SpawnedParams,
   type MachineArgs,
   type NodeParams,
 } from './guards.ts';
-import type { TakenEdge } from './route.ts';
+import { CONDITION_FAILED, decideAfterLoop, type TakenEdge } from './route.ts';
 import { DURABLE_EVENT, LIMIT_EVENT, type MachineEvent, type ProvidedNodeActor } from './actor-events.ts';
 import { workflowIndex } from './workflow-index.ts';
 import { COST_LIMIT_EVENT } from './actor-events.ts';
@@ -29,6 +30,10 @@ export type MachineEmitted = EdgeTakenEmitted | ConditionFailedEmitted;
 
 export interface RouteActionParams extends NodeParams {
   on: 'success' | 'failure';
+}
+
+export interface ClaimParams extends ItemLoopParams {
+  region: string;
 }
 
 type Params = ParameterizedObject['params'] | undefined;
@@ -63,11 +68,19 @@ function routingOf(context: RunContext, node: string): Routing {
 }
 
 /** What following a recorded decision changes: loop state and skip notes, and the edges it takes. */
-function applied(context: RunContext, { decision }: Routing): { update: Partial<RunContext>; edges: TakenEdge[] } {
+function applied(
+  context: RunContext,
+  { decision, region }: Routing,
+): { update: Partial<RunContext>; edges: TakenEdge[] } {
   const loops = { ...context.loops };
   const ended = decision.itemEnded;
   let nodes: RunContext['nodes'] | undefined;
-  if (ended?.next) {
+  const regions = ended ? loops[ended.loop]?.regions : undefined;
+  if (ended && regions && region !== undefined) {
+    // The region's item ended: it forgets it and claims the next (claimItem).
+    const { [region]: _done, ...rest } = regions;
+    loops[ended.loop] = { ...loops[ended.loop], regions: rest };
+  } else if (ended?.next) {
     loops[ended.loop] = { ...loops[ended.loop], index: loops[ended.loop].index + 1 };
     // `max_iterations` bounds a body node's entries within one item: each item starts counting afresh.
     nodes = { ...context.nodes };
@@ -86,13 +99,25 @@ const cycleError = (node: string, max: number, cause?: string): RunError => ({
   node,
 });
 
+/** The loops with `node`'s entry counted in the item `region` runs. */
+function withItemEntry(context: RunContext, node: string, region: string): RunContext['loops'] {
+  for (const [key, loop] of Object.entries(context.loops)) {
+    const item = loop.regions?.[region];
+    if (!item) continue;
+    const entries = { ...item.entries, [node]: (item.entries[node] ?? 0) + 1 };
+    return { ...context.loops, [key]: { ...loop, regions: { ...loop.regions, [region]: { ...item, entries } } } };
+  }
+  return context.loops;
+}
+
 export function createActions(workflow: Workflow) {
   const { nodes } = workflowIndex(workflow);
   const maxIterations = (node: string) => nodes.get(node)?.maxIterations ?? 3;
   return {
-    enterNode: update(({ context }, { node }: NodeParams) => {
+    enterNode: update(({ context }, { node, region }: NodeParams) => {
       const state = context.nodes[node];
       return {
+        ...(region !== undefined ? { loops: withItemEntry(context, node, region) } : {}),
         nodes: {
           ...context.nodes,
           [node]: {
@@ -105,13 +130,47 @@ export function createActions(workflow: Workflow) {
       };
     }),
     // The decision the guards took, recorded once for the actions after it (they read `context.routing`).
-    completeNode: update((args, { node }: NodeParams) => {
-      const { after, decision } = successDecision(workflow, args, node);
-      return { outputs: after.outputs, nodes: after.nodes, routing: { node, decision } };
+    completeNode: update((args, { node, region }: NodeParams) => {
+      const { after, decision } = successDecision(workflow, args, node, region);
+      const inRegion = region !== undefined ? { region } : {};
+      return {
+        outputs: after.outputs,
+        nodes: after.nodes,
+        loops: after.loops,
+        routing: { node, decision, ...inRegion },
+      };
     }),
-    failNode: update((args, { node }: NodeParams) => {
-      const { after, decision, error } = failureDecision(workflow, args, node);
-      return { outputs: after.outputs, nodes: after.nodes, routing: { node, decision, error } };
+    failNode: update((args, { node, region }: NodeParams) => {
+      const { after, decision, error } = failureDecision(workflow, args, node, region);
+      return {
+        outputs: after.outputs,
+        nodes: after.nodes,
+        routing: { node, decision, error, ...(region !== undefined ? { region } : {}) },
+      };
+    }),
+    // A region of a parallel for_each takes the next item: events are processed one at a time, so no two take one.
+    claimItem: sequence(({ context, enqueue }, params: ClaimParams) => {
+      const loop = context.loops[params.loop];
+      const index = loop.next ?? 0;
+      const regions = { ...loop.regions, [params.region]: { index, outputs: {}, entries: {} } };
+      enqueue.assign({ loops: { ...context.loops, [params.loop]: { ...loop, next: index + 1, regions } } });
+      // The source's own transition took the edge for the first item.
+      if (index > 0) enqueue.emit({ type: 'edge.taken', from: params.from, to: params.loop, mode: 'loop' });
+    }),
+    // Every item of a parallel for_each ended: the run goes on from the source, as if its loop edge were not there.
+    afterLoop: sequence(({ context, enqueue }, params: ItemLoopParams) => {
+      const decision = decideAfterLoop(workflow, context, params.from, params.edge);
+      const { [params.loop]: _done, ...loops } = context.loops;
+      const notes = { ...context.notes, ...decision.notes };
+      if (decision.key === CONDITION_FAILED) {
+        const message = `${params.from}: cannot route after its for_each: ${decision.failure}`;
+        const visit = context.nodes[params.from]?.visits ?? 1;
+        enqueue.assign({ loops, notes, error: { message, code: 'condition', node: params.from } });
+        enqueue.emit({ type: 'condition.failed', node: params.from, visit, message });
+        return;
+      }
+      enqueue.assign({ loops, notes });
+      for (const edge of decision.taken) enqueue.emit({ type: 'edge.taken', ...edge });
     }),
     route: sequence(({ context, enqueue }, params: RouteActionParams) => {
       const { update: change, edges } = applied(context, routingOf(context, params.node));

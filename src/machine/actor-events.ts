@@ -8,6 +8,8 @@ export interface NodeActorInput {
   node: string;
   /** How many times the node has been entered in this run, from 1. */
   visit: number;
+  /** The invoke id when it is not the node id (a body node in a region of a parallel `for_each`). */
+  actorId?: string;
   inputs: Record<string, unknown>;
   outputs: Record<string, Record<string, unknown>>;
   env: Record<string, string>;

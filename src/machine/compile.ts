@@ -18,9 +18,9 @@ import {
 import { actorInput, initialContext, type RunContext, type RunInput } from './context.ts';
 import { createGuards, type JoinParams } from './guards.ts';
 import { CompileError, forkKey, planWorkflow, type ForkPlan, type ScopePlan } from './plan.ts';
-import { CONDITION_FAILED, FAIL, failureOutcomes, successOutcomes } from './route.ts';
+import { CONDITION_FAILED, FAIL, failureOutcomes, LOOP_NEXT, successOutcomes } from './route.ts';
 import { workflowIndex } from './workflow-index.ts';
-import { forEachBodies } from './for-each-body.ts';
+import { forEachBodies, type ForEachBody } from './for-each-body.ts';
 
 export { CompileError } from './plan.ts';
 
@@ -108,22 +108,36 @@ function resolveTarget(scope: ScopePlan, targets: string[], anywhere: Map<string
   return `#${id}`;
 }
 
+/** A copy of a body node in region `region` of a parallel `for_each`; an item that ends goes to `claim`. */
+interface ItemRegionPlan {
+  region: string;
+  claim: string;
+}
+
 function nodeState(
   workflow: Workflow,
   node: WorkflowNode,
   scope: ScopePlan,
   anywhere: Map<string, string>,
+  item?: ItemRegionPlan,
 ): StateConfig {
-  const params = { node: node.id };
-  const target = (targets: string[]) => resolveTarget(scope, targets, anywhere);
+  const params = { node: node.id, ...(item ? { region: item.region } : {}) };
+  const loops = parallelLoopsFrom(workflow, node.id);
+  const target = (targets: string[], key?: string) => {
+    if (item && key === LOOP_NEXT) return `#${item.claim}`;
+    const loop = key === undefined ? undefined : loops.get(key);
+    return loop ? `#${loopStateId(loop)}` : resolveTarget(scope, targets, anywhere);
+  };
+  // "/" cannot be in a node id, so the node an actor runs is what comes before it (the path walker reads it so).
+  const actorId = item ? `${node.id}/${item.region}` : undefined;
   return {
     id: `${scope.prefix}${node.id}`,
     description: node.name,
     entry: [{ type: 'enterNode', params }],
     invoke: {
-      id: node.id,
+      id: actorId ?? node.id,
       src: node.type,
-      input: ({ context }) => actorInput(context, node.id),
+      input: ({ context }) => actorInput(context, node.id, item?.region, actorId),
       onDone: [
         {
           guard: { type: 'successVisitLimit', params },
@@ -143,7 +157,7 @@ function nodeState(
         },
         ...successOutcomes(workflow, node.id).map((outcome): DoneTransition => ({
           guard: { type: 'successRoute', params: { ...params, key: outcome.key } },
-          target: outcome.key === CONDITION_FAILED ? finalId('FAILED') : target(outcome.targets),
+          target: outcome.key === CONDITION_FAILED ? finalId('FAILED') : target(outcome.targets, outcome.key),
           reenter: true,
           actions: [
             { type: 'completeNode', params },
@@ -175,7 +189,7 @@ function nodeState(
           if (outcome.key !== FAIL)
             return {
               guard,
-              target: target(outcome.targets),
+              target: target(outcome.targets, outcome.key),
               reenter: true,
               actions: [
                 { type: 'failNode', params },
@@ -293,7 +307,94 @@ function scopeStates(
   const { nodes } = workflowIndex(workflow);
   for (const id of scope.nodes) states[id] = nodeState(workflow, nodes.get(id)!, scope, anywhere);
   for (const fork of scope.forks) states[fork.key] = forkState(workflow, fork, scope, anywhere, within);
+  for (const id of scope.nodes)
+    for (const body of parallelLoopsFrom(workflow, id).values())
+      states[loopStateId(body)] = parallelLoopState(workflow, body, scope, anywhere);
   return states;
+}
+
+/** The parallel `for_each` loops out of `node`, by the key of the outcome that starts each. */
+function parallelLoopsFrom(workflow: Workflow, node: string): Map<string, ForEachBody> {
+  const loops = new Map<string, ForEachBody>();
+  for (const body of forEachBodies(workflow).byEdge.values())
+    if (body.edge.from === node && body.edge.forEachConcurrency) loops.set(`e${body.edge.index}`, body);
+  return loops;
+}
+
+/** The state of a parallel `for_each` (top level, or in the scope of its source). */
+const loopStateId = (body: ForEachBody) => `for_each[e${body.edge.index}]`;
+
+/**
+ * A parallel `for_each`: one region per item running at once, each with its own copy of the body's states. A region
+ * claims the next item (CLAIM), runs the body, and claims again when the item ended, until no item is left (DONE).
+ * Once every region is done, the run goes on from the loop's source as if its loop edge were not there.
+ */
+function parallelLoopState(
+  workflow: Workflow,
+  body: ForEachBody,
+  scope: ScopePlan,
+  anywhere: Map<string, string>,
+): StateConfig {
+  const { edge } = body;
+  const id = loopStateId(body);
+  if (scope.parent !== undefined)
+    throw new CompileError(
+      `the for_each edge ${edge.from} → ${edge.to} (${edge.position.file}:${edge.position.line}) runs its items at once, but its source is inside a branch of a parallel fork: remove parallel/max_concurrency, or move the loop out of the fork`,
+    );
+  const loop = { loop: edge.to, from: edge.from, edge: edge.index };
+  const { nodes } = workflowIndex(workflow);
+  const regions = Array.from({ length: edge.forEachConcurrency ?? 1 }, (_, index) => {
+    const region = `e${edge.index}r${index}`;
+    const plan: ScopePlan = {
+      prefix: `${id}/${region}/`,
+      nodes: [...body.nodes],
+      owned: new Set(body.nodes),
+      forks: [],
+      parent: scope,
+    };
+    const item = { region, claim: `${plan.prefix}CLAIM` };
+    const states: StatesConfig = {
+      CLAIM: {
+        id: item.claim,
+        always: [
+          {
+            guard: { type: 'itemLeft', params: loop },
+            target: edge.to,
+            actions: [{ type: 'claimItem', params: { ...loop, region } }],
+          },
+          { target: 'DONE' },
+        ],
+      },
+      DONE: { type: 'final' },
+      // A body node with nothing to take ends its item (LOOP_NEXT), so END outcomes never come here.
+      ENDED: { id: `${plan.prefix}ENDED`, type: 'final' },
+    };
+    for (const node of body.nodes) {
+      const forked = [...successOutcomes(workflow, node), ...failureOutcomes(workflow, node)].some(
+        (outcome) => outcome.targets.length > 1,
+      );
+      if (forked)
+        throw new CompileError(
+          `node ${node} forks inside the body of the for_each edge ${edge.from} → ${edge.to} (${edge.position.file}:${edge.position.line}), whose items run at once: forks in such a body are not supported; remove parallel/max_concurrency, or the fork`,
+        );
+      states[node] = nodeState(workflow, nodes.get(node)!, plan, anywhere, item);
+    }
+    return [region, { initial: 'CLAIM', states }];
+  });
+  const after = successOutcomes(workflow, edge.from).filter(
+    (outcome) =>
+      outcome.key !== `e${edge.index}` && outcome.key !== LOOP_NEXT && !outcome.key.startsWith('after-loop-'),
+  );
+  return {
+    id,
+    type: 'parallel',
+    states: Object.fromEntries(regions),
+    onDone: after.map((outcome) => ({
+      guard: { type: 'afterLoopRoute', params: { ...loop, key: outcome.key } },
+      target: outcome.key === CONDITION_FAILED ? finalId('FAILED') : resolveTarget(scope, outcome.targets, anywhere),
+      actions: [{ type: 'afterLoop', params: loop }],
+    })),
+  };
 }
 
 function instances(scope: ScopePlan, found = new Map<string, string>()): Map<string, string> {

@@ -19,11 +19,29 @@ export interface LoopState {
   index: number;
   /** The body's nodes, which see `${loop.<var>}`; absent in snapshots of older versions: the entry alone. */
   nodes?: string[];
+  /** Items run at once (`parallel`/`max_concurrency`): the next item a region claims; `index` is unused then. */
+  next?: number;
+  /** Parallel loops only: the item each region of the loop state runs, by region key (see ItemRegion). */
+  regions?: Record<string, ItemRegion>;
+}
+
+/** What one region of a parallel `for_each` keeps of the item it runs, so concurrent items never share it. */
+export interface ItemRegion {
+  index: number;
+  /** The outputs of this item's body nodes: the item's conditions and templates read these over the run's. */
+  outputs: Record<string, Record<string, unknown>>;
+  /** Entries of each body node within this item (what `max_iterations` bounds). */
+  entries: Record<string, number>;
 }
 
 /** The loop in progress whose body `node` is in. */
 const loopOfNode = (context: RunContext, node: string): LoopState | undefined =>
   context.loops[node] ?? Object.values(context.loops).find((loop) => loop.nodes?.includes(node));
+
+/** The item a region of a parallel `for_each` runs (`region` as compiled into the body node's state). */
+export function itemRegionOf(context: RunContext, node: string, region: string | undefined): ItemRegion | undefined {
+  return region === undefined ? undefined : loopOfNode(context, node)?.regions?.[region];
+}
 
 interface JoinState {
   arrived: number;
@@ -76,6 +94,8 @@ export interface RunContext {
 
 export interface Routing {
   node: string;
+  /** The region of a parallel `for_each` the node ran in. */
+  region?: string;
   decision: Decision;
   error?: NodeActorError;
 }
@@ -116,10 +136,11 @@ export function initialContext(workflow: Workflow, input: RunInput): RunContext 
   };
 }
 
-function loopBindings(context: RunContext, node: string): Record<string, unknown> | undefined {
+function loopBindings(context: RunContext, node: string, region?: string): Record<string, unknown> | undefined {
   const loop = loopOfNode(context, node);
   if (!loop) return undefined;
-  return { [loop.variable]: loop.items[loop.index], index: loop.index };
+  const index = region !== undefined ? (loop.regions?.[region]?.index ?? loop.index) : loop.index;
+  return { [loop.variable]: loop.items[index], index };
 }
 
 /** The event the current visit of `node` received at its `event` edge, if it waited for one. */
@@ -128,19 +149,33 @@ function receivedEvent(context: RunContext, node: string | undefined): unknown {
   return kept && kept.visit === context.nodes[node!]?.visits ? kept.event?.received : undefined;
 }
 
-/** `now`: the time `now()` returns (when the node being routed finished). */
-export function expressionScope(context: RunContext, sourceNode?: string, now?: number): ExpressionScope {
+/** The outputs a node sees: in a region of a parallel `for_each`, its own item's body outputs over the run's. */
+function outputsSeen(context: RunContext, node: string | undefined, region: string | undefined): RunContext['outputs'] {
+  const item = node === undefined ? undefined : itemRegionOf(context, node, region);
+  return item ? { ...context.outputs, ...item.outputs } : context.outputs;
+}
+
+/**
+ * `now`: the time `now()` returns (when the node being routed finished); `region`: the parallel `for_each` region
+ * the node runs in, whose item it sees.
+ */
+export function expressionScope(
+  context: RunContext,
+  sourceNode?: string,
+  now?: number,
+  region?: string,
+): ExpressionScope {
   const event = receivedEvent(context, sourceNode);
   return {
     inputs: context.inputs,
-    outputs: context.outputs,
+    outputs: outputsSeen(context, sourceNode, region),
     metadata: {
       run_id: context.runId,
       workflow_id: context.workflowId,
       attempt: sourceNode ? context.nodes[sourceNode]?.attempt : undefined,
     },
     env: context.env,
-    loop: sourceNode ? loopBindings(context, sourceNode) : undefined,
+    loop: sourceNode ? loopBindings(context, sourceNode, region) : undefined,
     nodes: context.nodes,
     sourceNode,
     ...(event !== undefined ? { event } : {}),
@@ -148,13 +183,15 @@ export function expressionScope(context: RunContext, sourceNode?: string, now?: 
   };
 }
 
-export function actorInput(context: RunContext, node: string): NodeActorInput {
-  const loop = loopBindings(context, node);
+/** `region`/`actorId`: for a body node in a region of a parallel `for_each`, the region and the invoke id there. */
+export function actorInput(context: RunContext, node: string, region?: string, actorId?: string): NodeActorInput {
+  const loop = loopBindings(context, node, region);
   return {
     node,
+    ...(actorId !== undefined ? { actorId } : {}),
     visit: context.nodes[node]?.visits ?? 1,
     inputs: context.inputs,
-    outputs: context.outputs,
+    outputs: outputsSeen(context, node, region),
     env: context.env,
     metadata: { run_id: context.runId, workflow_id: context.workflowId },
     ...(loop ? { loop } : {}),

@@ -7,6 +7,7 @@ import { DEFAULT_MAX_VISITS, visitsSoFar, type RunContext, type Routing } from '
 import type { ForkPlan } from './plan.ts';
 import {
   CONDITION_FAILED,
+  decideAfterLoop,
   END,
   FAIL,
   type Decision,
@@ -23,6 +24,19 @@ import {
 
 export interface NodeParams {
   node: string;
+  /** The region of a parallel `for_each` this copy of a body node runs in (docs/semantics.md "for_each"). */
+  region?: string;
+}
+
+/** A parallel `for_each` loop state: its loop (keyed by the body's entry), its source and loop edge. */
+export interface ItemLoopParams {
+  loop: string;
+  from: string;
+  edge: number;
+}
+
+export interface AfterLoopParams extends ItemLoopParams {
+  key: string;
 }
 
 export interface RouteParams extends NodeParams {
@@ -66,18 +80,41 @@ export interface FailureDecision extends SuccessDecision {
   error: NodeActorError;
 }
 
+/** In a region of a parallel `for_each`, the node's outputs are also its item's own (what later body nodes see). */
+function withItemOutput(context: RunContext, node: string, region: string | undefined): RunContext {
+  if (region === undefined) return context;
+  for (const [key, loop] of Object.entries(context.loops)) {
+    const item = loop.regions?.[region];
+    if (!item) continue;
+    const outputs = { ...item.outputs, [node]: context.outputs[node] ?? {} };
+    const regions = { ...loop.regions, [region]: { ...item, outputs } };
+    return { ...context, loops: { ...context.loops, [key]: { ...loop, regions } } };
+  }
+  return context;
+}
+
 /** Where `node`'s success (the done event) leads. */
-export function successDecision(workflow: Workflow, { context, event }: MachineArgs, node: string): SuccessDecision {
+export function successDecision(
+  workflow: Workflow,
+  { context, event }: MachineArgs,
+  node: string,
+  region?: string,
+): SuccessDecision {
   const output = 'output' in event ? event.output : emptyOutput;
-  const after = withSuccess(context, node, output);
-  return { after, decision: decideSuccess(workflow, after, node, output.finishedAt) };
+  const after = withItemOutput(withSuccess(context, node, output), node, region);
+  return { after, decision: decideSuccess(workflow, after, node, output.finishedAt, region) };
 }
 
 /** Where `node`'s failure (the error event) leads. */
-export function failureDecision(workflow: Workflow, { context, event }: MachineArgs, node: string): FailureDecision {
+export function failureDecision(
+  workflow: Workflow,
+  { context, event }: MachineArgs,
+  node: string,
+  region?: string,
+): FailureDecision {
   const error = toActorError('error' in event ? event.error : undefined);
   const after = withFailure(context, node, error);
-  return { after, error, decision: decideFailure(workflow, after, node, error, error.finishedAt) };
+  return { after, error, decision: decideFailure(workflow, after, node, error, error.finishedAt, region) };
 }
 
 /** The node a routed decision would enter past its `max_iterations`, if any; `context` holds the node's new record. */
@@ -89,17 +126,25 @@ export function routedOverLimit(
 ): string | undefined {
   if (routing.decision.key === LOOP_NEXT) return undefined;
   const outcomes = on === 'success' ? successOutcomes(workflow, routing.node) : failureOutcomes(workflow, routing.node);
-  return overLimit(workflow, context, outcomeTargets(outcomes, routing.decision.key));
+  return overLimit(workflow, context, outcomeTargets(outcomes, routing.decision.key), routing.region);
 }
 
-function successOverLimit(workflow: Workflow, args: MachineArgs, node: string): string | undefined {
-  const { after, decision } = successDecision(workflow, args, node);
-  return routedOverLimit(workflow, after, { node, decision }, 'success');
+const regionOf = (region: string | undefined) => (region !== undefined ? { region } : {});
+
+function successOverLimit(workflow: Workflow, args: MachineArgs, { node, region }: NodeParams): string | undefined {
+  const { after, decision } = successDecision(workflow, args, node, region);
+  return routedOverLimit(workflow, after, { node, decision, ...regionOf(region) }, 'success');
 }
 
-function failureOverLimit(workflow: Workflow, args: MachineArgs, node: string): string | undefined {
-  const { after, decision } = failureDecision(workflow, args, node);
-  return routedOverLimit(workflow, after, { node, decision }, 'failure');
+function failureOverLimit(workflow: Workflow, args: MachineArgs, { node, region }: NodeParams): string | undefined {
+  const { after, decision } = failureDecision(workflow, args, node, region);
+  return routedOverLimit(workflow, after, { node, decision, ...regionOf(region) }, 'failure');
+}
+
+/** A region of a parallel `for_each` may claim another item. */
+function itemLeft(context: RunContext, params: ItemLoopParams): boolean {
+  const loop = context.loops[params.loop];
+  return loop?.edge === params.edge && (loop.next ?? 0) < loop.items.length;
 }
 
 function joinReady(context: RunContext, params: JoinParams): boolean {
@@ -134,17 +179,18 @@ function overVisitLimit(context: RunContext, decision: Decision): boolean {
 export function createGuards(workflow: Workflow) {
   return {
     successVisitLimit: (args: MachineArgs, params: NodeParams) =>
-      overVisitLimit(args.context, successDecision(workflow, args, params.node).decision),
+      overVisitLimit(args.context, successDecision(workflow, args, params.node, params.region).decision),
     failureVisitLimit: (args: MachineArgs, params: NodeParams) =>
-      overVisitLimit(args.context, failureDecision(workflow, args, params.node).decision),
+      overVisitLimit(args.context, failureDecision(workflow, args, params.node, params.region).decision),
     successRoute: (args: MachineArgs, params: RouteParams) =>
-      successDecision(workflow, args, params.node).decision.key === params.key,
-    successCycle: (args: MachineArgs, params: NodeParams) =>
-      successOverLimit(workflow, args, params.node) !== undefined,
+      successDecision(workflow, args, params.node, params.region).decision.key === params.key,
+    successCycle: (args: MachineArgs, params: NodeParams) => successOverLimit(workflow, args, params) !== undefined,
     failureRoute: (args: MachineArgs, params: RouteParams) =>
-      failureDecision(workflow, args, params.node).decision.key === params.key,
-    failureCycle: (args: MachineArgs, params: NodeParams) =>
-      failureOverLimit(workflow, args, params.node) !== undefined,
+      failureDecision(workflow, args, params.node, params.region).decision.key === params.key,
+    failureCycle: (args: MachineArgs, params: NodeParams) => failureOverLimit(workflow, args, params) !== undefined,
+    itemLeft: ({ context }: MachineArgs, params: ItemLoopParams) => itemLeft(context, params),
+    afterLoopRoute: ({ context }: MachineArgs, params: AfterLoopParams) =>
+      decideAfterLoop(workflow, context, params.from, params.edge).key === params.key,
     joinReady: ({ context }: MachineArgs, params: JoinParams) => joinReady(context, params),
     joinCycle: ({ context }: MachineArgs, params: JoinParams) =>
       joinReady(context, params) && overLimit(workflow, context, [params.join!]) !== undefined,

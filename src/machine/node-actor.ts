@@ -276,7 +276,9 @@ async function runNode(
   let attempt = 1;
   // What the call reported spending, kept for node.failed when the visit fails after it (over its cost budget).
   let spent: AiMetadata | undefined;
-  deps.inFlight.set(node.id, { visit: input.visit });
+  // By the node's actor id: the copies of a body node in a parallel for_each run at once.
+  const actorId = input.actorId ?? node.id;
+  deps.inFlight.set(actorId, { node: node.id, visit: input.visit });
   emit({ type: 'node.started', node: node.id, nodeType: node.type, visit: input.visit, attempt });
   try {
     const event = await receiveEvent(deps, node, input, signal, emit);
@@ -322,7 +324,7 @@ async function runNode(
       );
     }
     const { outputs, ai } = deps.redact({ outputs: plain, ...(result.ai ? { ai: result.ai } : {}) });
-    deps.inFlight.delete(node.id);
+    deps.inFlight.delete(actorId);
     const synthesized = result.synthesized?.length ? { synthesized: [...result.synthesized] } : {};
     emit(
       {
@@ -340,7 +342,7 @@ async function runNode(
   } catch (failure) {
     if (signal.aborted) throw failure;
     flushStream();
-    deps.inFlight.delete(node.id);
+    deps.inFlight.delete(actorId);
     const error = errorOf(failure);
     const finishedAt = deps.clock();
     const durationMs = finishedAt - started;

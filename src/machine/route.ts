@@ -2,7 +2,7 @@
 import { evaluateCondition } from '../osop/expression.ts';
 import type { EdgeMode, Workflow, WorkflowEdge } from '../osop/workflow.ts';
 import type { NodeActorError, NodeActorOutput } from './actor-events.ts';
-import { expressionScope, type LoopState, type RunContext } from './context.ts';
+import { expressionScope, itemRegionOf, type LoopState, type RunContext } from './context.ts';
 import { perWorkflow, workflowIndex } from './workflow-index.ts';
 import { forEachBodies, forEachBodyOf, type ForEachBody } from './for-each-body.ts';
 import { errorMessage } from '../util/error-message.ts';
@@ -189,9 +189,15 @@ const at = (edge: WorkflowEdge) => {
 
 const noteFor = (edge: WorkflowEdge, why: string) => `${edge.mode} edge ${edge.from} → ${edge.to} not taken: ${why}`;
 
-function choose(workflow: Workflow, edge: WorkflowEdge, context: RunContext, now: number | undefined): Choice {
+function choose(
+  workflow: Workflow,
+  edge: WorkflowEdge,
+  context: RunContext,
+  now: number | undefined,
+  region: string | undefined,
+): Choice {
   const note = (why: string): Choice => ({ note: noteFor(edge, why) });
-  const scope = expressionScope(context, edge.from, now);
+  const scope = expressionScope(context, edge.from, now, region);
   try {
     if (edge.mode === 'switch') {
       if (!edge.when) return note(`switch edge from ${edge.from} has no value expression`);
@@ -213,6 +219,7 @@ function choose(workflow: Workflow, edge: WorkflowEdge, context: RunContext, now
         items,
         index: 0,
         nodes: [...(forEachBodies(workflow).byEdge.get(edge.index)?.nodes ?? [edge.to])],
+        ...(edge.forEachConcurrency ? { next: 0, regions: {} } : {}),
       };
       return { key: `e${edge.index}`, taken: taken(edge), startLoop: { body: edge.to, loop } };
     }
@@ -246,6 +253,9 @@ function withinItem(
 ): Decision {
   if (decision.key === CONDITION_FAILED || decision.taken.some((edge) => body.nodes.has(edge.to))) return decision;
   const loopKey = body.edge.to;
+  // Items run at once: the region claims the next item; the run goes on from the source once all regions ended.
+  if (loop.regions)
+    return { key: LOOP_NEXT, taken: [], notes: decision.notes, itemEnded: { loop: loopKey, next: true } };
   if (loop.index + 1 < loop.items.length)
     return {
       key: LOOP_NEXT,
@@ -266,11 +276,25 @@ function withinItem(
   };
 }
 
-/** After `node` succeeded (context already holds its outputs); `now`: what `now()` returns in its conditions. */
-export function decideSuccess(workflow: Workflow, context: RunContext, node: string, now?: number): Decision {
+/**
+ * After `node` succeeded (context already holds its outputs); `now`: what `now()` returns in its conditions;
+ * `region`: the region of a parallel `for_each` it ran in.
+ */
+export function decideSuccess(
+  workflow: Workflow,
+  context: RunContext,
+  node: string,
+  now?: number,
+  region?: string,
+): Decision {
   const active = activeLoop(workflow, context, node);
-  const decision = decideOwn(workflow, context, node, now, active?.body.edge.index);
+  const decision = decideOwn(workflow, context, node, now, active?.body.edge.index, region);
   return active ? withinItem(workflow, context, active, decision, now) : decision;
+}
+
+/** Where the run goes once every item of a parallel `for_each` ended: on from its source `from`, skipping edge `edge`. */
+export function decideAfterLoop(workflow: Workflow, context: RunContext, from: string, edge: number): Decision {
+  return decideOwn(workflow, context, from, undefined, edge);
 }
 
 /** Where `node`'s own success edges lead; `skip`: the index of a loop edge in progress, not taken again. */
@@ -280,12 +304,13 @@ function decideOwn(
   node: string,
   now: number | undefined,
   skip: number | undefined,
+  region?: string,
 ): Decision {
   const forks = edgesFrom(workflow, node, FORK_MODES).map((edge) => taken(edge));
   const notes: Record<string, string> = {};
   for (const edge of choiceEdges(workflow, node)) {
     if (edge.index === skip) continue;
-    const choice = choose(workflow, edge, context, now);
+    const choice = choose(workflow, edge, context, now, region);
     if ('note' in choice && choice.failure && !context.dryRun) {
       return { key: CONDITION_FAILED, taken: [], notes, failure: choice.failure };
     }
@@ -311,8 +336,9 @@ export function decideFailure(
   node: string,
   error: NodeActorError,
   now?: number,
+  region?: string,
 ): Decision {
-  const decision = decideOwnFailure(workflow, context, node, error, now);
+  const decision = decideOwnFailure(workflow, context, node, error, now, region);
   const active = decision.key === FAIL ? undefined : activeLoop(workflow, context, node);
   if (!active) return decision;
   const within = withinItem(workflow, context, active, decision, now);
@@ -326,13 +352,14 @@ function decideOwnFailure(
   node: string,
   error: NodeActorError,
   now?: number,
+  region?: string,
 ): Decision {
   const notes: Record<string, string> = {};
   // Only a definite failure says the effect did not happen; any edge after an indeterminate one could repeat it.
   if (error.indeterminate) return { key: FAIL, taken: [], notes };
   for (const edge of edgesFrom(workflow, node, ['error'])) {
     try {
-      if (!edge.when || evaluateCondition(edge.when, expressionScope(context, node, now)))
+      if (!edge.when || evaluateCondition(edge.when, expressionScope(context, node, now, region)))
         return { key: `e${edge.index}`, taken: [taken(edge)], notes };
       notes[edge.to] = noteFor(edge, `condition "${edge.when.source}" was false`);
     } catch (failure) {
@@ -347,11 +374,18 @@ function decideOwnFailure(
   return { key: FAIL, taken: [], notes };
 }
 
-/** The first target that would be entered more than its `max_iterations`. */
-export function overLimit(workflow: Workflow, context: RunContext, targets: string[]): string | undefined {
+/** The first target that would be entered more than its `max_iterations` (in `region`: within its item). */
+export function overLimit(
+  workflow: Workflow,
+  context: RunContext,
+  targets: string[],
+  region?: string,
+): string | undefined {
   const { nodes } = workflowIndex(workflow);
   return targets.find((target) => {
     const node = nodes.get(target);
-    return node !== undefined && context.nodes[target].entries >= node.maxIterations;
+    if (node === undefined) return false;
+    const item = itemRegionOf(context, target, region);
+    return (item ? (item.entries[target] ?? 0) : context.nodes[target].entries) >= node.maxIterations;
   });
 }

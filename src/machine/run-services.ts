@@ -28,8 +28,8 @@ export interface NodeActorDeps {
   outputSecrets: OutputSecrets;
   /** Adds the event to the run; `redacted` says the body is already scrubbed, so it is not scanned again. */
   publish: (body: RunEventBody, redacted?: boolean) => void;
-  /** Nodes whose actor is running, so the runner can report the ones a transition interrupts. */
-  inFlight: Map<string, { visit: number }>;
+  /** Node actors running, by actor id, so the runner can report the ones a transition interrupts. */
+  inFlight: Map<string, { node: string; visit: number }>;
   /** Visits (`node:visit`) that completed before a resume, with what they produced: not run or reported again. */
   completedBefore: Map<string, NodeActorOutput>;
   random?: () => number;

@@ -137,7 +137,7 @@ class RunSession {
   readonly #humanGate: HumanGate;
   readonly #eventGate: EventGate;
   readonly #records: NodeRecordLog;
-  readonly #inFlight = new Map<string, { visit: number }>();
+  readonly #inFlight = new Map<string, { node: string; visit: number }>();
   readonly #keepEvents: number;
   readonly #limits: RunLimitWatch;
   readonly #costs: CostWatch;
@@ -301,9 +301,9 @@ class RunSession {
 
   /** Nodes whose actor a transition stopped: failed when the run was interrupted, else skipped. */
   #reportInterrupted(snapshot: RunSnapshot, interrupted: ErrorInfo | undefined): void {
-    for (const [node, { visit }] of [...this.#inFlight]) {
-      if (snapshot.status === 'active' && snapshot.children[node]) continue;
-      this.#inFlight.delete(node);
+    for (const [actorId, { node, visit }] of [...this.#inFlight]) {
+      if (snapshot.status === 'active' && snapshot.children[actorId]) continue;
+      this.#inFlight.delete(actorId);
       if (interrupted) this.publish({ type: 'node.failed', node, visit, durationMs: 0, error: interrupted });
       else
         this.publish({

@@ -76,7 +76,7 @@ export function runSubworkflow(
   // Keys of what the child keeps (idempotency keys, durable node state) carry the parent node and its visit, so a
   // second visit of the node is a new child run, and no child key meets a parent one (`/` is never in a node id).
   const scope = `${deps.keyScope ?? ''}${node.id}:${execution.visit}/`;
-  const inFlight = new Map<string, { visit: number }>();
+  const inFlight = new Map<string, { node: string; visit: number }>();
   const publish = (body: RunEventBody, redacted?: boolean) => deps.publish(nestedBody(body, node.id), redacted);
   const childDeps: NodeActorDeps = {
     ...deps,
@@ -108,9 +108,9 @@ export function runSubworkflow(
   );
   /** Child nodes a transition stopped before they finished: failed when the child was interrupted (as the runner's). */
   const reportStopped = (snapshot: SnapshotFrom<WorkflowMachine>, interrupted?: FinalState) => {
-    for (const [id, { visit }] of [...inFlight]) {
-      if (snapshot.status === 'active' && snapshot.children[id]) continue;
-      inFlight.delete(id);
+    for (const [actorId, { node: id, visit }] of [...inFlight]) {
+      if (snapshot.status === 'active' && snapshot.children[actorId]) continue;
+      inFlight.delete(actorId);
       if (interrupted === 'CANCELLED' || interrupted === 'TIMEOUT') {
         const error = interrupted === 'CANCELLED' ? STOPPED_CANCELLED : STOPPED_TIMEOUT;
         publish({ type: 'node.failed', node: id, visit, durationMs: 0, error });

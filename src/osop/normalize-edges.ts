@@ -219,19 +219,51 @@ function elseBranch(raw: Raw, path: DocPath, mode: EdgeMode | undefined, context
   return true;
 }
 
-/** Keys asking for the items of a `for_each` to run at once, which sopstate does not do (docs/semantics.md). */
-const CONCURRENCY_KEYS = ['parallel', 'max_concurrency', 'x-parallel', 'x-max_concurrency'];
+/** Items a `parallel: true` for_each runs at once when it gives no `max_concurrency` (docs/semantics.md "for_each"). */
+export const DEFAULT_FOR_EACH_CONCURRENCY = 4;
 
-function warnConcurrentItems(raw: Raw, path: DocPath, context: NormalizeContext): void {
-  const asked = CONCURRENCY_KEYS.filter((key) => raw[key] !== undefined && raw[key] !== false && raw[key] !== 1);
-  if (asked.length === 0) return;
-  context.sink.warning({
-    code: 'for-each-sequential',
-    path: [...path, asked[0]],
-    onKey: true,
-    message: `${asked.join(' and ')} ${asked.length > 1 ? 'are' : 'is'} ignored: the items of a for_each run one after another, each item's body to its end`,
-    suggestion: 'remove it, or split the list over parallel edges to run parts of it at once',
-  });
+const ownOrX = (raw: Raw, key: string): unknown => raw[key] ?? raw[`x-${key}`];
+
+/**
+ * How many items of a `for_each` run their body at once: `parallel: true` asks for `max_concurrency` (default
+ * DEFAULT_FOR_EACH_CONCURRENCY), `max_concurrency` alone for as many; 1 (or `parallel: false`) is one after another.
+ */
+function concurrencyOf(raw: Raw, path: DocPath, context: NormalizeContext): number | undefined {
+  const parallel = ownOrX(raw, 'parallel');
+  const max = ownOrX(raw, 'max_concurrency');
+  const maxKey = raw.max_concurrency !== undefined ? 'max_concurrency' : 'x-max_concurrency';
+  if (parallel !== undefined && typeof parallel !== 'boolean') {
+    const key = raw.parallel !== undefined ? 'parallel' : 'x-parallel';
+    context.sink.error({
+      code: 'invalid-parallel',
+      path: [...path, key],
+      message: `${key} must be true or false, not ${JSON.stringify(parallel)}`,
+      suggestion: 'write parallel: true to run the items at once, or remove it',
+    });
+    return undefined;
+  }
+  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1)) {
+    context.sink.error({
+      code: 'invalid-max-concurrency',
+      path: [...path, maxKey],
+      message: `${maxKey} must be a whole number of at least 1, not ${JSON.stringify(max)}`,
+      suggestion: 'write e.g. max_concurrency: 4, the most items whose body runs at once',
+    });
+    return undefined;
+  }
+  if (parallel === false) {
+    if (max !== undefined && max !== 1)
+      context.sink.warning({
+        code: 'for-each-sequential',
+        path: [...path, maxKey],
+        onKey: true,
+        message: `${maxKey} is ignored: parallel: false runs the items of this for_each one after another`,
+        suggestion: 'remove it, or write parallel: true to run that many items at once',
+      });
+    return undefined;
+  }
+  const count = typeof max === 'number' ? max : parallel === true ? DEFAULT_FOR_EACH_CONCURRENCY : 1;
+  return count > 1 ? count : undefined;
 }
 
 export function normalizeEdge(raw: unknown, index: number, context: NormalizeContext): WorkflowEdge | undefined {
@@ -241,7 +273,7 @@ export function normalizeEdge(raw: unknown, index: number, context: NormalizeCon
     return undefined;
   }
   warnUnknownKeys(raw, raw.for_each === undefined ? EDGE_KEYS : FOR_EACH_EDGE_KEYS, path, context.sink, 'edge');
-  if (raw.for_each !== undefined) warnConcurrentItems(raw, path, context);
+  const concurrency = raw.for_each === undefined ? undefined : concurrencyOf(raw, path, context);
   const from = nodeRef(raw.from, raw.from === undefined ? path : [...path, 'from'], context);
   const to = nodeRef(raw.to, raw.to === undefined ? path : [...path, 'to'], context);
   const mode = modeOf(raw, path, context);
@@ -300,6 +332,7 @@ export function normalizeEdge(raw: unknown, index: number, context: NormalizeCon
       'iteratorVar',
       forEach ? (typeof raw.iterator_var === 'string' ? raw.iterator_var : 'item') : undefined,
     ),
+    ...optional('forEachConcurrency', forEach ? concurrency : undefined),
     ...optional('label', typeof raw.label === 'string' ? raw.label : undefined),
     ...optional('event', event),
     ...optional('spawnCount', spawnCount),

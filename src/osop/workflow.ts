@@ -201,6 +201,8 @@ export interface WorkflowEdge {
   joinCount?: number;
   forEach?: CompiledExpression;
   iteratorVar?: string;
+  /** `for_each` with `parallel: true` or `max_concurrency` above 1: how many items run their body at once. */
+  forEachConcurrency?: number;
   label?: string;
   /** On `event` edges: the event the target waits for (docs/semantics.md "Events and spawn"). */
   event?: EdgeEvent;

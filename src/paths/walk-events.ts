@@ -31,11 +31,15 @@ export function walkEvents(
   const rank = new Map(nodeOrder.map((node, index) => [node, index]));
   return {
     forRunning(running) {
-      const ordered = [...running].filter((node) => rank.has(node)).sort((a, b) => rank.get(a)! - rank.get(b)!);
-      return (options.interleave ? ordered : ordered.slice(0, 1)).flatMap((node) =>
-        (outcomes.get(node) ?? []).map((outcome) => {
-          const event = eventFor(node, outcome, Date.now());
-          origins.set(event, { node, outcome });
+      // Actor ids are node ids, or `node/region` for a body node of a parallel for_each.
+      const nodeOf = (actor: string) => actor.split('/')[0];
+      const ordered = [...running]
+        .filter((actor) => rank.has(nodeOf(actor)))
+        .sort((a, b) => rank.get(nodeOf(a))! - rank.get(nodeOf(b))! || a.localeCompare(b));
+      return (options.interleave ? ordered : ordered.slice(0, 1)).flatMap((actor) =>
+        (outcomes.get(nodeOf(actor)) ?? []).map((outcome) => {
+          const event = eventFor(actor, outcome, Date.now());
+          origins.set(event, { node: nodeOf(actor), outcome });
           return event;
         }),
       );

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { startRun } from '../../src/machine/runner.ts';
 import { compileWorkflow, CompileError } from '../../src/machine/compile.ts';
 import { testPaths } from '../../src/paths/test-paths.ts';
+import { enumeratePaths } from '../../src/paths/enumerate.ts';
 import { loadWorkflowFile } from '../../src/osop/load.ts';
 import { edges, fail, run, scripted, started, workflowFrom, type Script } from './helpers.ts';
 
@@ -277,5 +278,22 @@ describe('for_each body', () => {
     expect(routes).toContain('load → render → send_email → report');
     expect(routes).toContain('load → report');
     expect(report.passed).toBe(true);
+  });
+
+  it('sopstate paths walks the parallel fixture: every item through the body, report once at the end', async () => {
+    const { workflow } = await loadWorkflowFile('test/fixtures/semantics/for-each-parallel.osop.yaml');
+    const completed = enumeratePaths(workflow!).paths.filter((path) => path.status === 'COMPLETED');
+    const routes = completed.map((path) => path.steps.map((step) => step.node));
+    expect(routes.map((route) => route.join(' → '))).toContain('load → report');
+    const throughBody = routes.filter((route) => route.includes('render'));
+    expect(throughBody.length).toBeGreaterThan(0);
+    for (const route of throughBody) {
+      // The walk's sample list has several items: each runs the body once.
+      const items = route.filter((node) => node === 'render').length;
+      expect(items).toBeGreaterThan(1);
+      expect(route.filter((node) => node === 'send_email')).toHaveLength(items);
+      expect(route.at(-1)).toBe('report');
+      expect(route.filter((node) => node === 'report')).toHaveLength(1);
+    }
   });
 });
