@@ -67,7 +67,7 @@ interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export const startServe = (
+const startServe = (
   db: string,
   sandbox: SandboxUrls,
   extraArgs: string[] = [],

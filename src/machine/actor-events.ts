@@ -105,7 +105,7 @@ export interface NodeErrorEvent {
 /** Sent by the runner whenever the events a run keeps for later (delivered before any node waited) change. */
 export const KEPT_EVENTS_EVENT = 'run.events-kept';
 
-export interface KeptEventsEvent {
+interface KeptEventsEvent {
   type: typeof KEPT_EVENTS_EVENT;
   events: Array<{ name: string; data: unknown }>;
 }

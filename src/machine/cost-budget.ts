@@ -5,7 +5,7 @@ import type { CostBudget, Workflow, WorkflowNode } from '../osop/workflow.ts';
 import { NodeError } from '../adapters/executor.ts';
 import { modelPrice } from '../util/model-prices.ts';
 
-export interface Spend {
+interface Spend {
   tokens: number;
   /** Undefined when nothing gives a price (a model not in the table, no estimate). */
   usd?: number;
@@ -21,7 +21,7 @@ function priceOf(ai: AiMetadata): number | undefined {
 }
 
 /** One visit's spend: tokens from `ai`; dollars from the model's price, else the node's declared estimate. */
-export function spendOf(node: WorkflowNode | undefined, ai: AiMetadata | undefined): Spend {
+function spendOf(node: WorkflowNode | undefined, ai: AiMetadata | undefined): Spend {
   const usd = (ai ? priceOf(ai) : undefined) ?? node?.cost?.estimatedUsd;
   return { tokens: ai ? tokensOf(ai) : 0, ...(usd !== undefined ? { usd } : {}) };
 }

@@ -220,7 +220,7 @@ function elseBranch(raw: Raw, path: DocPath, mode: EdgeMode | undefined, context
 }
 
 /** Items a `parallel: true` for_each runs at once when it gives no `max_concurrency` (docs/semantics.md "for_each"). */
-export const DEFAULT_FOR_EACH_CONCURRENCY = 4;
+const DEFAULT_FOR_EACH_CONCURRENCY = 4;
 
 const ownOrX = (raw: Raw, key: string): unknown => raw[key] ?? raw[`x-${key}`];
 

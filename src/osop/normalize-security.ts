@@ -4,7 +4,7 @@ import type { DocPath } from './diagnostics.ts';
 import { didYouMean } from './suggest.ts';
 import { isRecord } from '../util/is-record.ts';
 
-export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
 /** Levels that always need approval; `security.approval_required_for` can add levels and permissions, not remove these. */
 const GATED_LEVELS = ['high', 'critical'];
 
