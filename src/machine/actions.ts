@@ -3,9 +3,9 @@ import { assign, enqueueActions, type ParameterizedObject } from 'xstate';
 import type { Workflow } from '../osop/workflow.ts';
 import { DEFAULT_MAX_VISITS, type RunContext, type RunError, type Routing } from './context.ts';
 import {
-  failureDecision,
   routedOverLimit,
-  successDecision,
+  takeFailureDecision,
+  takeSuccessDecision,
   type BranchFailureParams,
   type JoinParams,
   type MachineArgs,
@@ -81,32 +81,40 @@ const cycleError = (node: string, max: number, cause?: string): RunError => ({
   node,
 });
 
+/**
+ * The `nodes` record completeNode made in the transition for this event: the node entered next in the same transition
+ * writes into it instead of copying every node's record a second time (a long chain would cost nodes² copies).
+ */
+const freshNodes = new WeakMap<MachineEvent, RunContext['nodes']>();
+
 export function createActions(workflow: Workflow) {
   const { nodes } = workflowIndex(workflow);
   const maxIterations = (node: string) => nodes.get(node)?.maxIterations ?? 3;
   return {
-    enterNode: update(({ context }, { node }: NodeParams) => {
+    enterNode: update(({ context, event }, { node }: NodeParams) => {
       const state = context.nodes[node];
       const iterating = (context.loops[node]?.index ?? 0) > 0;
-      return {
-        nodes: {
-          ...context.nodes,
-          [node]: {
-            status: 'RUNNING' as const,
-            visits: state.visits + 1,
-            entries: state.entries + (iterating ? 0 : 1),
-            attempt: 1,
-          },
-        },
+      const entered = {
+        status: 'RUNNING' as const,
+        visits: state.visits + 1,
+        entries: state.entries + (iterating ? 0 : 1),
+        attempt: 1,
       };
+      if (freshNodes.get(event) === context.nodes) {
+        freshNodes.delete(event); // once: a later snapshot must never see its record change
+        context.nodes[node] = entered;
+        return { nodes: context.nodes };
+      }
+      return { nodes: { ...context.nodes, [node]: entered } };
     }),
     // The decision the guards took, recorded once for the actions after it (they read `context.routing`).
     completeNode: update((args, { node }: NodeParams) => {
-      const { after, decision } = successDecision(workflow, args, node);
+      const { after, decision } = takeSuccessDecision(workflow, args, node);
+      freshNodes.set(args.event, after.nodes);
       return { outputs: after.outputs, nodes: after.nodes, routing: { node, decision } };
     }),
     failNode: update((args, { node }: NodeParams) => {
-      const { after, decision, error } = failureDecision(workflow, args, node);
+      const { after, decision, error } = takeFailureDecision(workflow, args, node);
       return { nodes: after.nodes, routing: { node, decision, error } };
     }),
     route: sequence(({ context, enqueue }, params: RouteActionParams) => {

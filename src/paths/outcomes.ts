@@ -13,6 +13,7 @@ import {
 } from './sample-values.ts';
 import { initialContext } from '../machine/context.ts';
 import { decideSuccess } from '../machine/route.ts';
+import { workflowIndex } from '../machine/workflow-index.ts';
 import type { ExpressionScope, Workflow, WorkflowEdge, WorkflowNode } from '../osop/workflow.ts';
 
 interface SimulatedError {
@@ -163,7 +164,7 @@ function testCaseErrors(node: WorkflowNode): SimulatedError[] {
 }
 
 function errorOutcomes(node: WorkflowNode, context: DeriveContext): Outcome[] {
-  const outgoing = context.workflow.edges.filter((edge) => edge.from === node.id);
+  const outgoing = workflowIndex(context.workflow).edgesFrom.get(node.id) ?? [];
   const outcomes: Outcome[] = [
     {
       kind: 'error',
