@@ -27,6 +27,11 @@ export const DEFAULT_MAX_STATES = 20_000;
 const MAX_STATE_CELLS = 2_000_000;
 /** Past this, compiling the machine alone takes seconds and the cell bound leaves under 400 states: answer at once. */
 const MAX_PATH_NODES = 5_000;
+/**
+ * Branches of one fork: XState recomputes a parallel state's whole value at every microstep, and each branch adds
+ * microsteps, so a walk over a fork costs about branches³ (100 branches: ~1 s; 300: ~45 s on a busy 2-core machine).
+ */
+const MAX_FORK_BRANCHES = 100;
 /** Steps held over all listed paths: long paths that branch at every step would otherwise fill the heap. */
 const MAX_KEPT_STEPS = 1_000_000;
 
@@ -59,6 +64,13 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
   const max = options.max ?? DEFAULT_MAX_PATHS;
   if (workflow.nodes.length > MAX_PATH_NODES) {
     const why = `the workflow has ${workflow.nodes.length} nodes; paths explores at most ${MAX_PATH_NODES} (split the workflow)`;
+    return { workflowId: workflow.id, inputs: {}, paths: [], complete: false, statesExplored: 0, stoppedBecause: why };
+  }
+  const widest = widestFork(workflow);
+  if (widest && widest.branches > MAX_FORK_BRANCHES) {
+    const why =
+      `${widest.node} forks into ${widest.branches} parallel branches; paths explores forks of at most ` +
+      `${MAX_FORK_BRANCHES} branches (split the workflow, or test the branches on their own)`;
     return { workflowId: workflow.id, inputs: {}, paths: [], complete: false, statesExplored: 0, stoppedBecause: why };
   }
   const byCells = Math.floor(MAX_STATE_CELLS / Math.max(1, workflow.nodes.length));
@@ -121,6 +133,22 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
     statesExplored,
     ...(notes.length ? { stoppedBecause: notes.join('; ') } : {}),
   };
+}
+
+/** The node with the most `parallel`/`spawn` edges out of it (the start, when the workflow starts with several). */
+function widestFork(workflow: Workflow): { node: string; branches: number } | undefined {
+  const branches = new Map<string, Set<string>>();
+  for (const edge of workflow.edges) {
+    if (edge.mode !== 'parallel' && edge.mode !== 'spawn') continue;
+    const targets = branches.get(edge.from) ?? new Set<string>();
+    targets.add(edge.to);
+    branches.set(edge.from, targets);
+  }
+  let widest: { node: string; branches: number } | undefined =
+    workflow.start.length > 1 ? { node: 'the start', branches: workflow.start.length } : undefined;
+  for (const [node, targets] of branches)
+    if (!widest || targets.size > widest.branches) widest = { node, branches: targets.size };
+  return widest;
 }
 
 interface Frame {

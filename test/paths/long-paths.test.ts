@@ -51,6 +51,23 @@ describe('enumeratePaths on long paths', () => {
     expect(result.stoppedBecause).toMatch(/more than 400 distinct states to explore: with 5000 nodes/);
   });
 
+  it('answers at once that a fork of 2,000 branches is wider than it explores', () => {
+    const branches = Array.from({ length: 2000 }, (_, index) => `b${index}`);
+    const workflow = buildWorkflow(
+      ['root', ...branches, 'join'],
+      branches.flatMap((branch) => [
+        { from: 'root', to: branch, mode: 'parallel' as const },
+        { from: branch, to: 'join' },
+      ]),
+    );
+    const result = enumeratePaths(workflow);
+    expect(result).toMatchObject({ complete: false, paths: [], statesExplored: 0 });
+    expect(result.stoppedBecause).toBe(
+      'root forks into 2000 parallel branches; paths explores forks of at most 100 branches ' +
+        '(split the workflow, or test the branches on their own)',
+    );
+  });
+
   it('stops on a 10,000-node chain with a message that says why, not a stack overflow', () => {
     const ids = Array.from({ length: 10_000 }, (_, index) => `n${index}`);
     const workflow = buildWorkflow(
