@@ -50,13 +50,13 @@ export interface MachineArgs {
 
 const emptyOutput: NodeActorOutput = { outputs: {} };
 
-export interface SuccessDecision {
+interface SuccessDecision {
   /** The context with the node's result recorded, as the decision saw it. */
   after: RunContext;
   decision: Decision;
 }
 
-export interface FailureDecision extends SuccessDecision {
+interface FailureDecision extends SuccessDecision {
   error: NodeActorError;
 }
 
@@ -97,11 +97,11 @@ const failure = decidedOnce((workflow, { context, event }, node): FailureDecisio
 });
 
 /** Where `node`'s success (the done event) leads. */
-export const successDecision = success.ask;
+const successDecision = success.ask;
 /** The same, for the action that records it: its `after` is the transition's own, nobody else's. */
 export const takeSuccessDecision = success.take;
 /** Where `node`'s failure (the error event) leads. */
-export const failureDecision = failure.ask;
+const failureDecision = failure.ask;
 export const takeFailureDecision = failure.take;
 
 /** The node a routed decision would enter past its `max_iterations`, if any; `context` holds the node's new record. */

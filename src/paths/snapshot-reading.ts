@@ -1,5 +1,5 @@
 // Reading a compiled machine's snapshots the way a path needs them: which nodes run, which were just entered, how it ended.
-import { transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import type { EdgeMode, Workflow, WorkflowEdge } from '../osop/workflow.ts';
 import type { FinalStatus, TakenEdge } from './path.ts';
 
@@ -17,17 +17,6 @@ export function finalStatusOf(snapshot: AnyMachineSnapshot): FinalStatus | undef
     return output.status as FinalStatus;
   const value = typeof snapshot.value === 'string' ? snapshot.value : '';
   return FINALS.find((status) => value === status || value.endsWith(`.${status}`)) ?? 'COMPLETED';
-}
-
-/** The `edge.taken` events the machine emits for one transition, located in the document's edge list. */
-export function emittedEdges(
-  workflow: Workflow,
-  machine: AnyStateMachine,
-  before: AnyMachineSnapshot,
-  event: EventObject,
-): TakenEdge[] {
-  const [, actions] = transition(machine, before, event);
-  return edgesOfActions(workflow, actions);
 }
 
 /** The `edge.taken` events among a transition's actions, located in the document's edge list. */
