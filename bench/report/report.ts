@@ -78,6 +78,9 @@ export function buildReport(
     overhead_ms_per_node_p50: orNull(sections.seed?.overheadMsPerNodeP50),
     heap_kb_per_run: orNull(sections.seed?.heap.sopstateKb),
     compile_ms_1000_nodes: orNull(sections.compile?.compileMs1000),
+    load_compile_ms_5000_nodes: orNull(sections.compile?.loadCompileMs5000),
+    paths_ms_1000_chain: orNull(sections.paths?.cases.find((entry) => entry.graph === '1,000-node chain')?.ms),
+    paths_ms_2000_join: orNull(sections.paths?.cases.find((entry) => entry.graph === '2,000-branch join')?.ms),
     sse_p99_ms_100_subscribers: orNull(sections.sse?.levels.find((level) => level.subscribers === 100)?.latency.p99),
   };
   return { ...headline, mode, machine, targets: checkTargets(headline), ...sections, errors, durationMs };

@@ -10,6 +10,12 @@ export interface Headline {
   heap_kb_per_run: number | null;
   /** The slowest of chain / diamonds / fan-out at 1000 nodes. */
   compile_ms_1000_nodes: number | null;
+  /** Load + compile, the slowest of chain / diamonds / fan-out at 5000 nodes (the time limit when one was stopped). */
+  load_compile_ms_5000_nodes: number | null;
+  /** `paths` (enumeratePaths) on a 1,000-node chain. */
+  paths_ms_1000_chain: number | null;
+  /** `paths` on one fork of 2,000 branches joining at one node. */
+  paths_ms_2000_join: number | null;
   sse_p99_ms_100_subscribers: number | null;
 }
 
@@ -58,6 +64,19 @@ const TARGETS: Array<{ metric: keyof Headline; label: string; target: string; me
     label: '1000-node compile (slowest shape)',
     target: '< 100 ms',
     met: (value) => value < 100,
+  },
+  {
+    metric: 'load_compile_ms_5000_nodes',
+    label: '5000-node load + compile (slowest shape)',
+    target: '< 500 ms',
+    met: (value) => value < 500,
+  },
+  { metric: 'paths_ms_1000_chain', label: 'paths, 1,000-node chain', target: '< 500 ms', met: (value) => value < 500 },
+  {
+    metric: 'paths_ms_2000_join',
+    label: 'paths, 2,000-branch join',
+    target: '< 10 s',
+    met: (value) => value < 10_000,
   },
   {
     metric: 'sse_p99_ms_100_subscribers',

@@ -3,9 +3,9 @@ import { assign, enqueueActions, type ParameterizedObject } from 'xstate';
 import type { Workflow } from '../osop/workflow.ts';
 import { DEFAULT_MAX_VISITS, type RunContext, type RunError, type Routing } from './context.ts';
 import {
-  failureDecision,
   routedOverLimit,
-  successDecision,
+  takeFailureDecision,
+  takeSuccessDecision,
   type BranchFailureParams,
   type ItemLoopParams,
   type JoinParams,
@@ -131,7 +131,7 @@ export function createActions(workflow: Workflow) {
     }),
     // The decision the guards took, recorded once for the actions after it (they read `context.routing`).
     completeNode: update((args, { node, region }: NodeParams) => {
-      const { after, decision } = successDecision(workflow, args, node, region);
+      const { after, decision } = takeSuccessDecision(workflow, args, node, region);
       const inRegion = region !== undefined ? { region } : {};
       return {
         outputs: after.outputs,
@@ -141,7 +141,7 @@ export function createActions(workflow: Workflow) {
       };
     }),
     failNode: update((args, { node, region }: NodeParams) => {
-      const { after, decision, error } = failureDecision(workflow, args, node, region);
+      const { after, decision, error } = takeFailureDecision(workflow, args, node, region);
       return {
         outputs: after.outputs,
         nodes: after.nodes,

@@ -93,29 +93,57 @@ function withItemOutput(context: RunContext, node: string, region: string | unde
   return context;
 }
 
-/** Where `node`'s success (the done event) leads. */
-export function successDecision(
-  workflow: Workflow,
-  { context, event }: MachineArgs,
-  node: string,
-  region?: string,
-): SuccessDecision {
+/**
+ * One decision per transition: every guard of a node's done/error transition and the completeNode/failNode action
+ * after them ask with the same context and event objects, and each answer copies `context.nodes` (one entry per
+ * node), so asking again would make a long chain cost nodes² copies. Keyed by the event, checked against the
+ * context, workflow, node and region; `take` (the action that records the decision) forgets it, so a replay decides
+ * afresh.
+ */
+function decidedOnce<T>(decide: (workflow: Workflow, args: MachineArgs, node: string, region?: string) => T) {
+  type Known = { workflow: Workflow; context: RunContext; node: string; region?: string; result: T };
+  const byEvent = new WeakMap<object, Known>();
+  const ask = (workflow: Workflow, args: MachineArgs, node: string, region?: string): T => {
+    const known = byEvent.get(args.event);
+    if (
+      known &&
+      known.context === args.context &&
+      known.workflow === workflow &&
+      known.node === node &&
+      known.region === region
+    )
+      return known.result;
+    const result = decide(workflow, args, node, region);
+    byEvent.set(args.event, { workflow, context: args.context, node, region, result });
+    return result;
+  };
+  const take = (workflow: Workflow, args: MachineArgs, node: string, region?: string): T => {
+    const result = ask(workflow, args, node, region);
+    byEvent.delete(args.event);
+    return result;
+  };
+  return { ask, take };
+}
+
+const success = decidedOnce((workflow, { context, event }, node, region): SuccessDecision => {
   const output = 'output' in event ? event.output : emptyOutput;
   const after = withItemOutput(withSuccess(context, node, output), node, region);
   return { after, decision: decideSuccess(workflow, after, node, output.finishedAt, region) };
-}
+});
 
-/** Where `node`'s failure (the error event) leads. */
-export function failureDecision(
-  workflow: Workflow,
-  { context, event }: MachineArgs,
-  node: string,
-  region?: string,
-): FailureDecision {
+const failure = decidedOnce((workflow, { context, event }, node, region): FailureDecision => {
   const error = toActorError('error' in event ? event.error : undefined);
   const after = withFailure(context, node, error);
   return { after, error, decision: decideFailure(workflow, after, node, error, error.finishedAt, region) };
-}
+});
+
+/** Where `node`'s success (the done event) leads. */
+const successDecision = success.ask;
+/** The same, for the action that records it: its `after` is the transition's own, nobody else's. */
+export const takeSuccessDecision = success.take;
+/** Where `node`'s failure (the error event) leads. */
+const failureDecision = failure.ask;
+export const takeFailureDecision = failure.take;
 
 /** The node a routed decision would enter past its `max_iterations`, if any; `context` holds the node's new record. */
 export function routedOverLimit(

@@ -1,15 +1,15 @@
-// Every path from the start to a final state: xstate/graph builds the state graph, a bounded depth-first walk lists the paths.
-import type { AnyStateMachine, SnapshotFrom } from 'xstate';
-import { getAdjacencyMap, type AdjacencyMap } from 'xstate/graph';
+// Every path from the start to a final state: state-graph.ts builds the state graph, a bounded depth-first walk lists the paths.
+import type { SnapshotFrom } from 'xstate';
 import { compileWorkflow, type WorkflowMachine } from '../machine/compile.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import type { InputVariant } from './input-variants.ts';
 import { DEFAULT_MAX_PATHS } from './limits.ts';
 import { deriveOutcomes } from './outcomes.ts';
-import type { FinalStatus, PathEnumeration, PathStep, TakenEdge, WorkflowPath } from './path.ts';
+import type { FinalStatus, PathEnumeration, PathStep, WorkflowPath } from './path.ts';
 import { stateKey } from './state-key.ts';
-import { emittedEdges, finalStatusOf, runningNodes } from './snapshot-reading.ts';
-import { walkEvents, type WalkEvent, type WalkEvents } from './walk-events.ts';
+import { finalStatusOf, runningNodes } from './snapshot-reading.ts';
+import { stateGraph, type GraphState, type Move } from './state-graph.ts';
+import { walkEvents, type WalkEvents } from './walk-events.ts';
 
 export interface EnumerateOptions {
   /** Stop after this many paths (default 1000). */
@@ -20,18 +20,25 @@ export interface EnumerateOptions {
 
 export { DEFAULT_MAX_PATHS };
 export const DEFAULT_MAX_STATES = 20_000;
-/** Each state holds every node's status, so memory grows with states × nodes: bound both. */
-const MAX_PATH_NODES = 500;
-const MAX_STATE_CELLS = 5_000_000;
+/**
+ * Each state holds every node's status, and building one copies them: memory and time grow with states × nodes, so
+ * the state bound shrinks as the workflow grows (a 1,000-node chain's 1,002 states fit; 5,000 nodes: 400 states).
+ */
+const MAX_STATE_CELLS = 2_000_000;
+/** Past this, compiling the machine alone takes seconds and the cell bound leaves under 400 states: answer at once. */
+const MAX_PATH_NODES = 5_000;
+/**
+ * Branches of one fork: XState recomputes a parallel state's whole value at every microstep, and each branch adds
+ * microsteps, so a walk over a fork costs about branches³ (100 branches: ~1 s; 300: ~45 s on a busy 2-core machine).
+ */
+const MAX_FORK_BRANCHES = 100;
 /** Steps held over all listed paths: long paths that branch at every step would otherwise fill the heap. */
 const MAX_KEPT_STEPS = 1_000_000;
 
 type RunSnapshot = SnapshotFrom<WorkflowMachine>;
-type Adjacency = AdjacencyMap<RunSnapshot, WalkEvent>;
+type Adjacency = Map<string, GraphState>;
 
 interface Walk {
-  workflow: Workflow;
-  machine: WorkflowMachine;
   adjacency: Adjacency;
   key: (snapshot: RunSnapshot) => string;
   events: WalkEvents;
@@ -45,34 +52,13 @@ interface Walk {
   stopReason?: string;
   keptSteps: number;
   stuck: number;
-  /** `edge.taken` per state and event: each is computed once, however many paths pass through it. */
-  edgeCache: Map<RunSnapshot, Map<WalkEvent, TakenEdge[]>>;
 }
 
-const tooManyStates = (maxStates: number) =>
-  `the workflow has more than ${maxStates} distinct states to explore (raise the state bound or split the workflow)`;
-
-function stateGraph(
-  machine: WorkflowMachine,
-  variant: InputVariant,
-  events: WalkEvents,
-  key: Walk['key'],
-  maxStates: number,
-): Adjacency | undefined {
-  // xstate/graph's ActorLogic parameter has no emitted-event type, which our machine's has: it takes any machine.
-  const logic: AnyStateMachine = machine;
-  try {
-    return getAdjacencyMap(logic, {
-      input: { runId: 'paths', inputs: variant.inputs },
-      events: (snapshot: RunSnapshot) => events.forRunning(runningNodes(snapshot)),
-      serializeState: key,
-      limit: maxStates,
-    });
-  } catch (failure) {
-    if (failure instanceof Error && /limit exceeded/i.test(failure.message)) return undefined;
-    throw failure;
-  }
-}
+const tooManyStates = (maxStates: number, nodes: number, byCells: boolean) =>
+  byCells
+    ? `the workflow has more than ${maxStates} distinct states to explore: with ${nodes} nodes, paths keeps at most ` +
+      `${maxStates} states (${MAX_STATE_CELLS} node states in all); split the workflow`
+    : `the workflow has more than ${maxStates} distinct states to explore (raise the state bound or split the workflow)`;
 
 export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {}): PathEnumeration {
   const max = options.max ?? DEFAULT_MAX_PATHS;
@@ -80,10 +66,15 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
     const why = `the workflow has ${workflow.nodes.length} nodes; paths explores at most ${MAX_PATH_NODES} (split the workflow)`;
     return { workflowId: workflow.id, inputs: {}, paths: [], complete: false, statesExplored: 0, stoppedBecause: why };
   }
-  const maxStates = Math.min(
-    options.maxStates ?? DEFAULT_MAX_STATES,
-    Math.floor(MAX_STATE_CELLS / Math.max(1, workflow.nodes.length)),
-  );
+  const widest = widestFork(workflow);
+  if (widest && widest.branches > MAX_FORK_BRANCHES) {
+    const why =
+      `${widest.node} forks into ${widest.branches} parallel branches; paths explores forks of at most ` +
+      `${MAX_FORK_BRANCHES} branches (split the workflow, or test the branches on their own)`;
+    return { workflowId: workflow.id, inputs: {}, paths: [], complete: false, statesExplored: 0, stoppedBecause: why };
+  }
+  const byCells = Math.floor(MAX_STATE_CELLS / Math.max(1, workflow.nodes.length));
+  const maxStates = Math.min(options.maxStates ?? DEFAULT_MAX_STATES, byCells);
   const { byNode, inputs, variants } = deriveOutcomes(workflow);
   const machine = compileWorkflow(workflow);
   const key = stateKey(workflow);
@@ -100,16 +91,19 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
       byNode,
       { interleave },
     );
-    const adjacency = stateGraph(machine, variant, events, key, maxStates);
+    const adjacency = stateGraph(workflow, machine, {
+      input: { runId: 'paths', inputs: variant.inputs },
+      events: (snapshot) => events.forRunning(runningNodes(snapshot)),
+      key,
+      limit: maxStates,
+    });
     if (!adjacency) {
-      notes.push(tooManyStates(maxStates));
+      notes.push(tooManyStates(maxStates, workflow.nodes.length, maxStates === byCells));
       stopped = true;
       break;
     }
-    statesExplored += Object.keys(adjacency).length;
+    statesExplored += adjacency.size;
     const walk: Walk = {
-      workflow,
-      machine,
       adjacency,
       key,
       events,
@@ -120,9 +114,8 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
       stopped: false,
       keptSteps: 0,
       stuck: 0,
-      edgeCache: new Map(),
     };
-    const [startKey] = Object.keys(adjacency);
+    const [startKey] = adjacency.keys();
     if (startKey) visit(walk, startKey);
     if (walk.stuck > 0)
       notes.push(`${walk.stuck} walk(s) reached a state with nothing left to run and no final status`);
@@ -142,10 +135,26 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
   };
 }
 
+/** The node with the most `parallel`/`spawn` edges out of it (the start, when the workflow starts with several). */
+function widestFork(workflow: Workflow): { node: string; branches: number } | undefined {
+  const branches = new Map<string, Set<string>>();
+  for (const edge of workflow.edges) {
+    if (edge.mode !== 'parallel' && edge.mode !== 'spawn') continue;
+    const targets = branches.get(edge.from) ?? new Set<string>();
+    targets.add(edge.to);
+    branches.set(edge.from, targets);
+  }
+  let widest: { node: string; branches: number } | undefined =
+    workflow.start.length > 1 ? { node: 'the start', branches: workflow.start.length } : undefined;
+  for (const [node, targets] of branches)
+    if (!widest || targets.size > widest.branches) widest = { node, branches: targets.size };
+  return widest;
+}
+
 interface Frame {
   key: string;
   before: RunSnapshot;
-  moves: Array<{ event: WalkEvent; state: RunSnapshot }>;
+  moves: Move[];
   next: number;
   moved: boolean;
   /** Whether this frame pushed a step that its child frame extends (popped when the child is done). */
@@ -160,10 +169,8 @@ function visit(walk: Walk, startKey: string): void {
   const steps: PathStep[] = [];
   const onStack = new Set<string>([startKey]);
   const frameOf = (key: string): Frame | undefined => {
-    const entry = walk.adjacency[key as keyof Adjacency];
-    return entry
-      ? { key, before: entry.state, moves: Object.values(entry.transitions), next: 0, moved: false, stepped: false }
-      : undefined;
+    const entry = walk.adjacency.get(key);
+    return entry ? { key, before: entry.state, moves: entry.moves, next: 0, moved: false, stepped: false } : undefined;
   };
   const first = frameOf(startKey);
   const stack: Frame[] = first ? [first] : [];
@@ -182,7 +189,7 @@ function visit(walk: Walk, startKey: string): void {
     }
     const nextKey = walk.key(move.state);
     if (nextKey === frame.key || onStack.has(nextKey)) continue;
-    const step = stepOf(walk, frame.before, move.event, move.state, steps);
+    const step = stepOf(walk, frame.before, move, steps);
     if (!step) continue;
     frame.moved = true;
     steps.push(step);
@@ -202,36 +209,20 @@ function visit(walk: Walk, startKey: string): void {
   }
 }
 
-function stepOf(
-  walk: Walk,
-  before: RunSnapshot,
-  event: WalkEvent,
-  after: RunSnapshot,
-  steps: PathStep[],
-): PathStep | undefined {
-  const origin = walk.events.originOf(event);
+function stepOf(walk: Walk, before: RunSnapshot, move: Move, steps: PathStep[]): PathStep | undefined {
+  const origin = walk.events.originOf(move.event);
   if (!origin) return undefined;
   // The machine's entry count, not the finished steps: a parallel sibling cut short by a fallback still used up a visit.
   const entered = before.context.nodes[origin.node]?.visits;
   const visitNumber = entered ?? steps.filter((step) => step.node === origin.node).length + 1;
-  const final = finalStatusOf(after);
+  const final = finalStatusOf(move.state);
   return {
     node: origin.node,
     visit: visitNumber,
     outcome: origin.outcome,
-    edges: edgesOf(walk, before, event),
+    edges: move.edges,
     ...(final ? { final } : {}),
   };
-}
-
-function edgesOf(walk: Walk, before: RunSnapshot, event: WalkEvent): TakenEdge[] {
-  const byEvent = walk.edgeCache.get(before) ?? new Map<WalkEvent, TakenEdge[]>();
-  walk.edgeCache.set(before, byEvent);
-  const cached = byEvent.get(event);
-  if (cached) return cached;
-  const edges = emittedEdges(walk.workflow, walk.machine, before, event);
-  byEvent.set(event, edges);
-  return edges;
 }
 
 const stepsSignature = (steps: PathStep[]) =>

@@ -14,6 +14,7 @@ import {
 } from './sample-values.ts';
 import { initialContext } from '../machine/context.ts';
 import { decideFailure, decideSuccess } from '../machine/route.ts';
+import { workflowIndex } from '../machine/workflow-index.ts';
 import { keepsOutputsOnFailure } from '../osop/failed-outputs.ts';
 import type { ExpressionScope, Workflow, WorkflowEdge, WorkflowNode } from '../osop/workflow.ts';
 
@@ -173,7 +174,7 @@ function testCaseErrors(node: WorkflowNode): SimulatedError[] {
 }
 
 function errorOutcomes(node: WorkflowNode, context: DeriveContext): Outcome[] {
-  const outgoing = context.workflow.edges.filter((edge) => edge.from === node.id);
+  const outgoing = workflowIndex(context.workflow).edgesFrom.get(node.id) ?? [];
   const outcomes: Outcome[] = [
     {
       kind: 'error',

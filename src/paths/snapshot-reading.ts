@@ -1,5 +1,5 @@
 // Reading a compiled machine's snapshots the way a path needs them: which nodes run, which were just entered, how it ended.
-import { transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import type { EdgeMode, Workflow, WorkflowEdge } from '../osop/workflow.ts';
 import type { FinalStatus, TakenEdge } from './path.ts';
 
@@ -19,15 +19,9 @@ export function finalStatusOf(snapshot: AnyMachineSnapshot): FinalStatus | undef
   return FINALS.find((status) => value === status || value.endsWith(`.${status}`)) ?? 'COMPLETED';
 }
 
-/** The `edge.taken` events the machine emits for one transition, located in the document's edge list. */
-export function emittedEdges(
-  workflow: Workflow,
-  machine: AnyStateMachine,
-  before: AnyMachineSnapshot,
-  event: EventObject,
-): TakenEdge[] {
-  const [, actions] = transition(machine, before, event);
-  return actions.flatMap((action: { type: string; params?: unknown }): TakenEdge[] => {
+/** The `edge.taken` events among a transition's actions, located in the document's edge list. */
+export function edgesOfActions(workflow: Workflow, actions: Array<{ type: string; params?: unknown }>): TakenEdge[] {
+  return actions.flatMap((action): TakenEdge[] => {
     const emitted = (
       action.params as { event?: { type?: string; from?: string; to?: string; mode?: EdgeMode } } | undefined
     )?.event;
@@ -50,9 +44,21 @@ export function emittedEdges(
   });
 }
 
+const edgesByFrom = new WeakMap<Workflow, Map<string, WorkflowEdge[]>>();
+
 /** The document edge an `edge.taken` stands for; -1 when none matches. */
 export function edgeIndex(workflow: Workflow, from: string, to: string, mode: EdgeMode): number {
+  let byFrom = edgesByFrom.get(workflow);
+  if (!byFrom) {
+    byFrom = new Map();
+    for (const edge of workflow.edges) {
+      const from = byFrom.get(edge.from);
+      if (from) from.push(edge);
+      else byFrom.set(edge.from, [edge]);
+    }
+    edgesByFrom.set(workflow, byFrom);
+  }
   const reaches = (edge: WorkflowEdge) =>
     edge.to === to || edge.defaultTo === to || (edge.cases ?? []).some((entry) => entry.to === to);
-  return workflow.edges.find((edge) => edge.from === from && edge.mode === mode && reaches(edge))?.index ?? -1;
+  return (byFrom.get(from) ?? []).find((edge) => edge.mode === mode && reaches(edge))?.index ?? -1;
 }

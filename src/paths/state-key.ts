@@ -5,30 +5,65 @@ import type { RunContext } from '../machine/context.ts';
 import { forEachBodies } from '../machine/for-each-body.ts';
 import type { Workflow } from '../osop/workflow.ts';
 
-/** Nodes that can be entered again (they sit on a cycle), so their entry counters matter. */
+/**
+ * Nodes that can be entered again (they sit on a cycle), so their entry counters matter: the members of strongly
+ * connected components with more than one node, and nodes with an edge to themselves (Tarjan's algorithm, without
+ * recursion, so a 10,000-node chain needs neither a deep stack nor a walk from every node).
+ */
 function cycleNodes(workflow: Workflow): Set<string> {
   const next = new Map<string, string[]>();
+  const onCycle = new Set<string>();
   for (const edge of workflow.edges) {
     const targets = [
       edge.to,
       ...(edge.cases ?? []).map((entry) => entry.to),
       ...(edge.defaultTo ? [edge.defaultTo] : []),
     ];
-    next.set(edge.from, [...(next.get(edge.from) ?? []), ...targets]);
+    if (targets.includes(edge.from)) onCycle.add(edge.from);
+    const known = next.get(edge.from);
+    if (known) known.push(...targets);
+    else next.set(edge.from, targets);
   }
-  const reaches = (from: string, goal: string): boolean => {
-    const seen = new Set<string>();
-    const stack = [...(next.get(from) ?? [])];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (node === goal) return true;
-      if (seen.has(node)) continue;
-      seen.add(node);
-      stack.push(...(next.get(node) ?? []));
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  for (const root of next.keys()) {
+    if (index.has(root)) continue;
+    const frames: Array<{ node: string; next: number }> = [{ node: root, next: 0 }];
+    index.set(root, index.size);
+    low.set(root, index.get(root)!);
+    stack.push(root);
+    onStack.add(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1];
+      const targets = next.get(frame.node) ?? [];
+      if (frame.next < targets.length) {
+        const target = targets[frame.next++];
+        if (!index.has(target)) {
+          index.set(target, index.size);
+          low.set(target, index.get(target)!);
+          stack.push(target);
+          onStack.add(target);
+          frames.push({ node: target, next: 0 });
+        } else if (onStack.has(target)) low.set(frame.node, Math.min(low.get(frame.node)!, index.get(target)!));
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
+      if (low.get(frame.node) !== index.get(frame.node)) continue;
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== frame.node);
+      if (component.length > 1) for (const id of component) onCycle.add(id);
     }
-    return false;
-  };
-  return new Set(workflow.nodes.map((node) => node.id).filter((id) => reaches(id, id)));
+  }
+  return new Set(workflow.nodes.map((node) => node.id).filter((id) => onCycle.has(id)));
 }
 
 /** Nodes whose outputs a condition on another node's edge reads: their outputs outlive their own routing. */

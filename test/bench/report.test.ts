@@ -27,6 +27,9 @@ describe('targets', () => {
       overhead_ms_per_node_p50: 1.5,
       heap_kb_per_run: null,
       compile_ms_1000_nodes: 99,
+      load_compile_ms_5000_nodes: 600,
+      paths_ms_1000_chain: null,
+      paths_ms_2000_join: 9000,
       sse_p99_ms_100_subscribers: 20,
     });
     expect(Object.fromEntries(checks.map((check) => [check.metric, check.met]))).toEqual({
@@ -37,6 +40,9 @@ describe('targets', () => {
       overhead_ms_per_node_p50: false,
       heap_kb_per_run: null,
       compile_ms_1000_nodes: true,
+      load_compile_ms_5000_nodes: false,
+      paths_ms_1000_chain: null,
+      paths_ms_2000_join: true,
       sse_p99_ms_100_subscribers: false,
     });
   });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runWorkflowCommand, type RunFlags } from '../../../src/cli/commands/run.ts';
 import type { RunEvent } from '../../../src/events/run-event.ts';
-import type { Diagnostic } from '../../../src/osop/diagnostics.ts';
+import type { Diagnostic } from '../../../src/osop/workflow.ts';
 import { loadWorkflowText } from '../../../src/osop/load.ts';
 import { schemaValidator } from '../../../src/osop/schema-verdict.ts';
 import { streamRun } from '../support/sse-client.ts';
