@@ -70,13 +70,13 @@ export interface MachineArgs {
 
 const emptyOutput: NodeActorOutput = { outputs: {} };
 
-export interface SuccessDecision {
+interface SuccessDecision {
   /** The context with the node's result recorded, as the decision saw it. */
   after: RunContext;
   decision: Decision;
 }
 
-export interface FailureDecision extends SuccessDecision {
+interface FailureDecision extends SuccessDecision {
   error: NodeActorError;
 }
 
