@@ -1,54 +1,16 @@
 // Issue 17 through `sopstate run`: a failed node keeps its outputs, so an error edge whose `when` reads them is taken
 // (a command's JSON stdout and exit code; Stripe's decline in an error answer), and the .osoplog records them.
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { runWorkflowCommand, type RunFlags } from '../../src/cli/commands/run.ts';
+import type { RunFlags } from '../../src/cli/commands/run.ts';
 import type { RunEvent } from '../../src/events/run-event.ts';
-import { schemaValidator } from '../../src/osop/schema-verdict.ts';
+import { expectValidOsoplog, runCli } from './support/run-cli.ts';
 
 const CLI_FAILURE = 'test/fixtures/semantics/error-edge-outputs.osop.yaml';
 const DECLINE = 'test/fixtures/semantics/error-edge-decline.osop.yaml';
 
-async function runCli(file: string, extra: Partial<RunFlags> = {}) {
-  const out: string[] = [];
-  const logDir = await mkdtemp(join(tmpdir(), 'run-error-outputs-'));
-  const flags: RunFlags = {
-    input: [],
-    secret: [],
-    approve: [],
-    reject: [],
-    logDir,
-    allowCli: true,
-    json: true,
-    ...extra,
-  };
-  const code = await runWorkflowCommand(file, flags, {
-    stdout: (text) => out.push(text),
-    stderr: () => {},
-    env: {},
-    cwd: logDir,
-  });
-  const stdout = out.join('');
-  const events = flags.json
-    ? stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as RunEvent)
-    : [];
-  return { code, stdout, events, logDir };
-}
-
-async function expectValidOsoplog(logDir: string): Promise<Record<string, unknown>> {
-  const files = (await readdir(logDir)).filter((name) => name.endsWith('.osoplog.yaml'));
-  expect(files).toHaveLength(1);
-  const log = parse(await readFile(join(logDir, files[0]), 'utf8')) as Record<string, unknown>;
-  const validate = schemaValidator('osoplog');
-  expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
-  return log;
-}
+const runJson = (file: string, extra: Partial<RunFlags> = {}) => runCli(file, { json: true, ...extra });
 
 const taken = (events: RunEvent[]) =>
   events.flatMap((event) => (event.type === 'edge.taken' ? [`${event.from} ─${event.mode}→ ${event.to}`] : []));
@@ -61,7 +23,7 @@ const recordOf = (log: Record<string, unknown>, node: string) =>
 
 describe('sopstate run: an error edge reads what the failed command printed', () => {
   it('takes the repair edge after validate prints success: false and exits 1', async () => {
-    const { code, events, logDir } = await runCli(CLI_FAILURE);
+    const { code, events, logDir } = await runJson(CLI_FAILURE);
     expect(code).toBe(0);
     expect(taken(events)).toEqual(['validate ─error→ repair']);
     const failed = failedEvent(events, 'validate');
@@ -88,7 +50,7 @@ describe('sopstate run: an error edge reads what the failed command printed', ()
   });
 
   it('prints what the failed node kept next to its error', async () => {
-    const { code, stdout } = await runCli(CLI_FAILURE, { json: false });
+    const { code, stdout } = await runJson(CLI_FAILURE, { json: false });
     expect(code).toBe(0);
     expect(stdout).toMatch(
       /✖ validate failed after \S+: validate: command exited with code 1: draft is invalid \(exit_1\) \{"validation_result":\{"success":false/,
@@ -99,7 +61,7 @@ describe('sopstate run: an error edge reads what the failed command printed', ()
 
 describe("sopstate run: error edges read Stripe's decline", () => {
   it('tells insufficient funds from another decline by data.error.decline_code', async () => {
-    const insufficient = await runCli(DECLINE, { input: ['card=pm_card_chargeDeclinedInsufficientFunds'] });
+    const insufficient = await runJson(DECLINE, { input: ['card=pm_card_chargeDeclinedInsufficientFunds'] });
     expect(insufficient.code).toBe(0);
     expect(taken(insufficient.events)).toEqual([
       'create_intent ─sequential→ confirm',
@@ -111,7 +73,7 @@ describe("sopstate run: error edges read Stripe's decline", () => {
     });
     await expectValidOsoplog(insufficient.logDir);
 
-    const generic = await runCli(DECLINE, { input: ['card=pm_card_chargeDeclined'] });
+    const generic = await runJson(DECLINE, { input: ['card=pm_card_chargeDeclined'] });
     expect(generic.code).toBe(0);
     expect(taken(generic.events)).toContain('confirm ─error→ record_decline');
     expect(
@@ -125,7 +87,7 @@ describe("sopstate run: error edges read Stripe's decline", () => {
   });
 
   it('masks the secrets in an error answer as in a success answer', async () => {
-    const { events, logDir } = await runCli(DECLINE, { input: ['card=pm_card_chargeDeclinedInsufficientFunds'] });
+    const { events, logDir } = await runJson(DECLINE, { input: ['card=pm_card_chargeDeclinedInsufficientFunds'] });
     const outputs = failedEvent(events, 'confirm')?.outputs as {
       data: { error: { payment_intent: { client_secret: string } } };
     };

@@ -1,46 +1,14 @@
 // Issue 17 through `sopstate run`: a for_each edge runs its two-node body once per item, then the rejoin node once.
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { runWorkflowCommand, type RunFlags } from '../../src/cli/commands/run.ts';
 import type { RunEvent } from '../../src/events/run-event.ts';
-import { schemaValidator } from '../../src/osop/schema-verdict.ts';
+import { expectValidOsoplog, runCli } from './support/run-cli.ts';
 
 const FOR_EACH = 'test/fixtures/semantics/for-each-body.osop.yaml';
 const FOR_EACH_PARALLEL = 'test/fixtures/semantics/for-each-parallel.osop.yaml';
 const RECIPIENTS = ['ada', 'grace', 'alan', 'edsger', 'barbara'];
-
-async function runCli(file: string, extra: Partial<RunFlags>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const logDir = await mkdtemp(join(tmpdir(), 'run-for-each-'));
-  const flags: RunFlags = { input: [], secret: [], approve: [], reject: [], logDir, allowCli: true, ...extra };
-  const code = await runWorkflowCommand(file, flags, {
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    env: {},
-    cwd: logDir,
-  });
-  const stdout = out.join('');
-  const events = flags.json
-    ? stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as RunEvent)
-    : [];
-  return { code, stdout, stderr: err.join(''), events, logDir };
-}
-
-async function expectValidOsoplog(logDir: string): Promise<Record<string, unknown>> {
-  const files = (await readdir(logDir)).filter((name) => name.endsWith('.osoplog.yaml'));
-  expect(files).toHaveLength(1);
-  const log = parse(await readFile(join(logDir, files[0]), 'utf8')) as Record<string, unknown>;
-  const validate = schemaValidator('osoplog');
-  expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
-  return log;
-}
 
 /** What each completed run of `node` printed, in order. */
 const printed = (events: RunEvent[], node: string) =>

@@ -1,13 +1,11 @@
 // Issue 17 through `sopstate run`: an approval gate on an api node prompts like a human node; wait_n and wait_any
 // survive a failed branch.
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { runWorkflowCommand, type RunFlags, type RunIO } from '../../src/cli/commands/run.ts';
 import type { RunEvent } from '../../src/events/run-event.ts';
-import { schemaValidator } from '../../src/osop/schema-verdict.ts';
+import { expectValidOsoplog, runCli } from './support/run-cli.ts';
 
 const GATED = 'test/fixtures/semantics/approval-gate-api.osop.yaml';
 const WAIT_N = 'test/fixtures/semantics/wait-n.osop.yaml';
@@ -15,36 +13,6 @@ const WAIT_ANY = 'test/fixtures/semantics/wait-any.osop.yaml';
 const RISKY = 'test/fixtures/semantics/security-risk-gate.osop.yaml';
 const KEYED = 'test/fixtures/semantics/idempotency-template.osop.yaml';
 const BUDGET = 'test/fixtures/semantics/cost-budget.osop.yaml';
-
-async function runCli(file: string, extra: Partial<RunFlags>, io: Partial<RunIO> = {}) {
-  const out: string[] = [];
-  const logDir = await mkdtemp(join(tmpdir(), 'run-gates-'));
-  const flags: RunFlags = { input: [], secret: [], approve: [], reject: [], logDir, allowCli: true, ...extra };
-  const code = await runWorkflowCommand(file, flags, {
-    stdout: (text) => out.push(text),
-    stderr: () => {},
-    env: {},
-    cwd: logDir,
-    ...io,
-  });
-  const stdout = out.join('');
-  const events = flags.json
-    ? stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as RunEvent)
-    : [];
-  return { code, stdout, events, logDir };
-}
-
-async function expectValidOsoplog(logDir: string): Promise<Record<string, unknown>> {
-  const files = (await readdir(logDir)).filter((name) => name.endsWith('.osoplog.yaml'));
-  expect(files).toHaveLength(1);
-  const log = parse(await readFile(join(logDir, files[0]), 'utf8')) as Record<string, unknown>;
-  const validate = schemaValidator('osoplog');
-  expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
-  return log;
-}
 
 const types = (events: RunEvent[]) =>
   events.map((event) =>

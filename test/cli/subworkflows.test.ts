@@ -2,46 +2,14 @@
 // printed indented, recorded in a valid .osoplog); a missing or cyclic workflow_ref is a located validate error.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { runWorkflowCommand, type RunFlags } from '../../src/cli/commands/run.ts';
 import type { RunEvent } from '../../src/events/run-event.ts';
-import { schemaValidator } from '../../src/osop/schema-verdict.ts';
+import { expectValidOsoplog, runCli } from './support/run-cli.ts';
 
 const SEMANTICS = 'test/fixtures/semantics';
 const PARENT = `${SEMANTICS}/subworkflow-parent.osop.yaml`;
-
-async function runCli(file: string, extra: Partial<RunFlags>) {
-  const out: string[] = [];
-  const logDir = await mkdtemp(join(tmpdir(), 'run-subflows-'));
-  const flags: RunFlags = { input: [], secret: [], approve: [], reject: [], logDir, allowCli: true, ...extra };
-  const code = await runWorkflowCommand(file, flags, {
-    stdout: (text) => out.push(text),
-    stderr: () => {},
-    env: {},
-    cwd: logDir,
-  });
-  const stdout = out.join('');
-  const events = flags.json
-    ? stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as RunEvent)
-    : [];
-  return { code, stdout, events, logDir };
-}
-
-async function expectValidOsoplog(logDir: string): Promise<Record<string, unknown>> {
-  const files = (await readdir(logDir)).filter((name) => name.endsWith('.osoplog.yaml'));
-  expect(files).toHaveLength(1);
-  const log = parse(await readFile(join(logDir, files[0]), 'utf8')) as Record<string, unknown>;
-  const validate = schemaValidator('osoplog');
-  expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
-  return log;
-}
 
 const steps = (events: RunEvent[]) =>
   events.flatMap((event) =>
