@@ -4,9 +4,8 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import type { RunEvent } from '../../../src/events/run-event.ts';
-import { schemaValidator } from '../../../src/osop/schema-verdict.ts';
+import { fetchValidOsoplog } from './valid-osoplog.ts';
 import { streamRun } from '../support/sse-client.ts';
 import { EXAMPLES, SEED_ID, startRealServer, type RealServer } from './real-server.ts';
 
@@ -33,14 +32,7 @@ async function startDry(body: Record<string, unknown>): Promise<string> {
   return answer.runId!;
 }
 
-async function expectValidOsoplog(runId: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${server.url}/api/runs/${runId}/osoplog`);
-  expect(response.status).toBe(200);
-  const log = parse(await response.text()) as Record<string, unknown>;
-  const validate = schemaValidator('osoplog');
-  expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
-  return log;
-}
+const expectValidOsoplog = (runId: string) => fetchValidOsoplog(server.url, runId);
 
 const completed = (events: RunEvent[]) =>
   events.flatMap((event) => (event.type === 'node.completed' ? [event.node] : []));

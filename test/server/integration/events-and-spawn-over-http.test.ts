@@ -4,12 +4,11 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import type { RunEvent } from '../../../src/events/run-event.ts';
-import { schemaValidator } from '../../../src/osop/schema-verdict.ts';
 import type { DeliverEventRequest, EventDelivered, EventKept } from '../../../src/server/contract/responses.ts';
 import { streamRun } from '../support/sse-client.ts';
 import { startRealServer, startRunOver, type RealServer } from './real-server.ts';
+import { fetchValidOsoplog } from './valid-osoplog.ts';
 
 const SEMANTICS = join(import.meta.dirname, '../../fixtures/semantics');
 let server: RealServer;
@@ -34,13 +33,7 @@ const stdoutOf = (events: RunEvent[], node: string) =>
       event.type === 'node.completed' && event.node === node,
   )?.outputs.stdout;
 
-async function expectValidOsoplog(base: string, runId: string): Promise<void> {
-  const response = await fetch(`${base}/api/runs/${runId}/osoplog`);
-  expect(response.status).toBe(200);
-  const validate = schemaValidator('osoplog');
-  const log = parse(await response.text()) as unknown;
-  expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
-}
+const expectValidOsoplog = (base: string, runId: string) => fetchValidOsoplog(base, runId);
 
 const sendEvent = (on: RealServer, runId: string, name: string, data?: unknown) => {
   const body: DeliverEventRequest = { name, ...(data !== undefined ? { data } : {}) };

@@ -3,9 +3,8 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import type { RunEvent } from '../../../src/events/run-event.ts';
-import { schemaValidator } from '../../../src/osop/schema-verdict.ts';
+import { fetchValidOsoplog } from './valid-osoplog.ts';
 import { streamRun } from '../support/sse-client.ts';
 import { startRealServer, startRunOver, type RealServer } from './real-server.ts';
 
@@ -33,14 +32,7 @@ afterAll(async () => {
 const nodesWith = (events: RunEvent[], type: RunEvent['type']) =>
   events.filter((event) => event.type === type).map((event) => ('node' in event ? event.node : ''));
 
-async function expectValidOsoplog(runId: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${server.url}/api/runs/${runId}/osoplog`);
-  expect(response.status).toBe(200);
-  const log = parse(await response.text()) as Record<string, unknown>;
-  const validate = schemaValidator('osoplog');
-  expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
-  return log;
-}
+const expectValidOsoplog = (runId: string) => fetchValidOsoplog(server.url, runId);
 
 describe('an approval gate on an api node over HTTP', () => {
   it('waits at the gate, makes no call until /signal approves, then completes', async () => {
