@@ -127,6 +127,8 @@ describe.each([1, 3, 4])('a secret streamed %i character(s) at a time', (chars) 
           port: 0,
           allowCli: true,
           token: TOKEN_LIKE,
+          // Every run's inspection records kept (serve --inspect-log): they must be masked too.
+          inspectLog: true,
           runtime: runtime.runtime,
           secrets: runtime.secret,
           log: () => {},
