@@ -33,7 +33,7 @@ describe('npm run bench', () => {
     const failure = await bench('--only', 'warp').catch((error: { code: number; stderr: string }) => error);
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toContain(
-      'no section warp (sections: startup, seed, compile, corpus, paths, sse, cluster)',
+      'no section warp (sections: startup, seed, compile, corpus, paths, sse, cluster, server)',
     );
   });
 });
