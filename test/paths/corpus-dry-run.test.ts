@@ -1,28 +1,18 @@
 // Every valid workflow of the corpus: `sopstate run --dry-run` follows its happy path past every condition (none is
 // skipped as "cannot evaluate"), and `sopstate test` covers every edge or says why it cannot drive it.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runWorkflowCommand, type RunFlags } from '../../src/cli/commands/run.ts';
 import type { RunEvent } from '../../src/events/run-event.ts';
-import { loadWorkflowText, WORKFLOW_EXTENSIONS } from '../../src/osop/load.ts';
 import type { Workflow } from '../../src/osop/workflow.ts';
 import { formatReport } from '../../src/paths/format-report.ts';
 import { deriveOutcomes } from '../../src/paths/outcomes.ts';
 import { testPaths } from '../../src/paths/test-paths.ts';
+import { CORPUS_DIR, validCorpusWorkflows } from '../fixtures/corpus-paths.ts';
 
-const CORPUS = resolve(import.meta.dirname, '../fixtures/corpus');
-
-const files = readdirSync(CORPUS, { recursive: true, encoding: 'utf8' })
-  .filter((file) => WORKFLOW_EXTENSIONS.some((extension) => file.endsWith(extension)))
-  .map((file) => join(CORPUS, file))
-  .sort();
-const valid = files.flatMap((file) => {
-  const { workflow } = loadWorkflowText(readFileSync(file, 'utf8'), file);
-  return workflow ? [{ file, workflow }] : [];
-});
+const valid = validCorpusWorkflows();
 
 /** A user gives the required inputs: here the samples the paths are derived with. */
 const requiredInputs = (workflow: Workflow): string[] => {
@@ -69,7 +59,7 @@ describe('dry runs over the corpus', () => {
   });
 
   for (const { file, workflow } of valid) {
-    const name = file.slice(CORPUS.length + 1);
+    const name = file.slice(CORPUS_DIR.length + 1);
     const conditional = workflow.edges.filter((edge) => edge.when).length;
 
     it(`${name}: the dry run passes every condition it meets (${conditional} conditional edges)`, async () => {
