@@ -2,19 +2,17 @@
 // PostgreSQL (each configuration in a fresh schema), all against the same emulator process. Runs are posted to the
 // nodes' HTTP API round robin, all at once, and the batch ends when none is RUNNING: runs/s over the batch, and the
 // CPU (user + system) of the node processes per run. PostgreSQL's own CPU is not counted.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import pg from 'pg';
 import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
+import { cpuMsOf, startServeProcess, type ServeProcess } from '../lib/serve-process.ts';
 
 const SEED_ID = 'sop-stripe-payment';
 const CLI = resolve(REPO_ROOT, 'dist/cli/main.js');
-const TICKS_PER_SECOND = 100;
 
 export interface ClusterPlan {
   /** Runs per measured batch. */
@@ -38,55 +36,15 @@ interface ClusterLevel {
 
 export type ClusterReport = { levels: ClusterLevel[]; concurrency: number; cli: string } | { skipped: string };
 
-/** user + system CPU of a process so far, in ms (Linux /proc). */
-const cpuMsOf = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // After "pid (comm) ": state is field 0, utime 11, stime 12.
-  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1000;
-};
-
-interface Node {
-  process: ChildProcess;
-  url: string;
-  stop(): Promise<void>;
-}
+type Node = ServeProcess;
 
 const startNode = (db: string, name: string, concurrency: number, sandbox: SandboxUrls): Promise<Node> =>
-  new Promise((resolveNode, reject) => {
-    const entry = existsSync(CLI) ? [CLI] : ['--import', 'tsx', 'src/cli/main.ts'];
-    const args = [...entry, 'serve', '--workflows', 'examples', '--db', db, '--port', '0', '--node-id', name];
-    args.push('--concurrency', String(concurrency));
-    const child = spawn(process.execPath, args, {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        STRIPE_API_BASE: sandbox.stripeUrl,
-        ANTHROPIC_BASE_URL: sandbox.anthropicUrl,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    const early = (code: number | null) =>
-      reject(new Error(`node ${name} exited (${code}) before serving:\n${stderr}`));
-    child.once('exit', early);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const url = /at (http:\/\/\S+)/.exec(line)?.[1];
-      if (!url) return;
-      child.off('exit', early);
-      resolveNode({
-        process: child,
-        url,
-        stop: async () => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-          await exited;
-        },
-      });
-    });
-    process.once('exit', () => child.kill('SIGKILL'));
-  });
+  startServeProcess(
+    CLI,
+    ['--workflows', 'examples', '--db', db, '--port', '0', '--node-id', name, '--concurrency', String(concurrency)],
+    sandbox,
+    `node ${name}`,
+  );
 
 const post = async (node: Node): Promise<void> => {
   const response = await fetch(`${node.url}/api/runs`, {

@@ -2,13 +2,12 @@
 // HTTP by 1, 10 and 100 concurrent clients, each following its run over SSE to the final event. Per level: server
 // CPU (user + system, /proc) per run, runs/s, start-to-final latency; then /healthz answered while 500 runs are in
 // flight (its latency is the server's event-loop delay as a client sees it).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
+import { cpuMsOf, startServeProcess, type ServeProcess } from '../lib/serve-process.ts';
 import { summarize, type Summary } from '../lib/stats.ts';
 
 const SEED_ID = 'sop-stripe-payment';
@@ -23,7 +22,6 @@ interface RunView {
 const CLI = process.env.SOPSTATE_BENCH_SERVE
   ? resolve(process.env.SOPSTATE_BENCH_SERVE)
   : resolve(REPO_ROOT, 'dist/cli/main.js');
-const TICKS_PER_SECOND = 100;
 const FINAL = /^event: run\.(completed|failed)$/m;
 
 export interface ServerPlan {
@@ -56,56 +54,8 @@ export interface ServerReport {
   cli: string;
 }
 
-const cpuMsOf = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1000;
-};
-
-interface ServeProcess {
-  process: ChildProcess;
-  url: string;
-  stop(): Promise<void>;
-}
-
-const startServe = (
-  db: string,
-  sandbox: SandboxUrls,
-  extraArgs: string[] = [],
-  workflows = 'examples',
-): Promise<ServeProcess> =>
-  new Promise((resolveServe, reject) => {
-    const entry = existsSync(CLI) ? [CLI] : ['--import', 'tsx', 'src/cli/main.ts'];
-    const args = [...entry, 'serve', '--workflows', workflows, '--db', db, '--port', '0', ...extraArgs];
-    const child = spawn(process.execPath, args, {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        STRIPE_API_BASE: sandbox.stripeUrl,
-        ANTHROPIC_BASE_URL: sandbox.anthropicUrl,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    const early = (code: number | null) => reject(new Error(`serve exited (${code}) before serving:\n${stderr}`));
-    child.once('exit', early);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const url = /at (http:\/\/\S+)/.exec(line)?.[1];
-      if (!url) return;
-      child.off('exit', early);
-      resolveServe({
-        process: child,
-        url,
-        stop: async () => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-          await exited;
-        },
-      });
-    });
-    process.once('exit', () => child.kill('SIGKILL'));
-  });
+const startServe = (db: string, sandbox: SandboxUrls, extraArgs: string[] = [], workflows = 'examples') =>
+  startServeProcess(CLI, ['--workflows', workflows, '--db', db, '--port', '0', ...extraArgs], sandbox);
 
 /** Starts one seed run and follows its SSE stream to the final event: ms from the POST, and whether it completed. */
 export const runAndFollow = async (url: string, workflow = SEED_ID): Promise<{ ms: number; ok: boolean }> => {

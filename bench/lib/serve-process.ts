@@ -1,0 +1,65 @@
+// `sopstate serve` in a child process of its own, as the server and cluster benches measure it: started, its URL
+// read from its first line, its CPU read from /proc, stopped.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
+import { REPO_ROOT } from './repo.ts';
+
+const TICKS_PER_SECOND = 100;
+
+/** user + system CPU of a process so far, in ms (Linux /proc). */
+export const cpuMsOf = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // After "pid (comm) ": state is field 0, utime 11, stime 12.
+  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1000;
+};
+
+export interface ServeProcess {
+  process: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `cli serve <args>` (the source through tsx when `cli` is not built) against the sandbox's Stripe and Claude,
+ * resolving once it prints where it listens; `label` names it when it exits before that.
+ */
+export const startServeProcess = (
+  cli: string,
+  args: string[],
+  sandbox: SandboxUrls,
+  label = 'serve',
+): Promise<ServeProcess> =>
+  new Promise((resolveServe, reject) => {
+    const entry = existsSync(cli) ? [cli] : ['--import', 'tsx', 'src/cli/main.ts'];
+    const child = spawn(process.execPath, [...entry, 'serve', ...args], {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        STRIPE_API_BASE: sandbox.stripeUrl,
+        ANTHROPIC_BASE_URL: sandbox.anthropicUrl,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const early = (code: number | null) => reject(new Error(`${label} exited (${code}) before serving:\n${stderr}`));
+    child.once('exit', early);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const url = /at (http:\/\/\S+)/.exec(line)?.[1];
+      if (!url) return;
+      child.off('exit', early);
+      resolveServe({
+        process: child,
+        url,
+        stop: async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    });
+    process.once('exit', () => child.kill('SIGKILL'));
+  });
