@@ -66,6 +66,8 @@ interface RemoteRuns {
   cancel(runId: string): Promise<void>;
   follow(runId: string): void;
   following(runId: string): boolean;
+  /** Whether the run is still held under this claim epoch: a node frozen past its heartbeat lost it meanwhile. */
+  holds(runId: string, epoch: number): Promise<boolean>;
 }
 
 export interface RestoreReport {
@@ -316,8 +318,35 @@ export class RunManager {
     return this.#live.get(runId)?.handle.waiting() ?? [];
   }
 
+  /** The claim epoch the run is driven here under (cluster fencing); undefined when this node does not drive it. */
+  epochOf(runId: string): number | undefined {
+    return this.#live.get(runId)?.writer.epoch;
+  }
+
+  /**
+   * Another node took the run over (this one was silent past the heartbeat timeout): stops it here without writing
+   * anything more, so what it still held (a waiting human node, kept events) never swallows a decision or a cancel.
+   */
+  release(runId: string): boolean {
+    const live = this.#live.get(runId);
+    if (!live) return false;
+    this.#log(`run ${runId} was taken over by another node; stopping it here`);
+    live.writer.stop();
+    live.handle.cancel();
+    return true;
+  }
+
+  /** In a cluster, checks with the store that the run driven here is still ours; releases it when it is not. */
+  async #confirmDriven(runId: string): Promise<void> {
+    const epoch = this.epochOf(runId);
+    const remote = this.#options.remote;
+    if (epoch === undefined || !remote || (await remote.holds(runId, epoch))) return;
+    if (this.epochOf(runId) === epoch) this.release(runId);
+  }
+
   /** Delivers a decision here, or (cluster) to the node driving the run when its stored events say it waits. */
   async signal(runId: string, node: string, decision: HumanDecision): Promise<SignalResult> {
+    await this.#confirmDriven(runId);
     const local = this.signalLocal(runId, node, decision);
     const remote = this.#options.remote;
     if (local !== 'not-running' || !remote) return local;
@@ -339,7 +368,8 @@ export class RunManager {
    * Delivers a named event to a run driven here: to the node waiting for it, else kept for the first node to wait
    * for it. 'not-running' when the run is not driven here (ended, or driven by another node of a cluster).
    */
-  deliverEvent(runId: string, event: DeliveredEvent): EventDelivery | 'not-running' {
+  async deliverEvent(runId: string, event: DeliveredEvent): Promise<EventDelivery | 'not-running'> {
+    await this.#confirmDriven(runId);
     const live = this.#live.get(runId);
     return live ? live.handle.deliverEvent(event) : 'not-running';
   }
@@ -350,6 +380,7 @@ export class RunManager {
 
   /** Cancels the run here, or (cluster) asks the node driving it; false when it is not running. */
   async cancel(runId: string): Promise<boolean> {
+    await this.#confirmDriven(runId);
     if (this.cancelLocal(runId)) return true;
     const remote = this.#options.remote;
     if (!remote || (await this.#options.store.getRun(runId))?.status !== 'RUNNING') return false;

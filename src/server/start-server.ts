@@ -141,6 +141,8 @@ export const startServer = async (given: ServerOptions): Promise<RunningServer> 
     waiting: (runId) => manager.waiting(runId),
     deliver: (runId, node, decision) => manager.signalLocal(runId, node, decision) === 'delivered',
     cancelLocal: (runId) => manager.cancelLocal(runId),
+    epochOf: (runId) => manager.epochOf(runId),
+    release: (runId) => manager.release(runId),
   });
   if (postgres && options.placement) {
     placement = new DbosPlacement({

@@ -2,7 +2,9 @@
 // - sopstate_events ('<runId>:<lastSeq>'): events stored by another node are read back and fanned out to this
 //   node's SSE subscribers (the replay fills any gap from the events table, so streams stay gapless).
 // - sopstate_signals ('<runId>'): a decision or cancel sent to any node is kept in `signals` until the node
-//   driving the run delivers it (also after a takeover: the new owner picks up what is still pending).
+//   driving the run delivers it (also after a takeover: the new owner picks up what is still pending). Only the
+//   current claim takes one: a node frozen past its heartbeat still holds its runs in memory when it wakes, and the
+//   poll stops those it lost (their epoch moved on) before they can swallow a decision.
 // If the LISTEN connection drops, it reconnects; a poll meanwhile keeps both going.
 import pg from 'pg';
 import { isFinalEvent, type RunEvent } from '../../events/run-event.ts';
@@ -24,6 +26,10 @@ export interface LocalRuns {
   /** Delivers a decision to a live run here; false when its node is not waiting (yet). */
   deliver(runId: string, node: string, decision: HumanDecision): boolean;
   cancelLocal(runId: string): boolean;
+  /** The claim epoch a run is driven here under. */
+  epochOf(runId: string): number | undefined;
+  /** Stops a run here that another node took over, writing nothing more. */
+  release(runId: string): boolean;
 }
 
 interface SignalRow {
@@ -91,6 +97,14 @@ export class ClusterLink {
     );
   }
 
+  async holds(runId: string, epoch: number): Promise<boolean> {
+    const { rowCount } = await this.#store.pool.query('SELECT 1 FROM runs WHERE id = $1 AND epoch = $2', [
+      runId,
+      epoch,
+    ]);
+    return rowCount === 1;
+  }
+
   signal(runId: string, node: string, decision: HumanDecision): Promise<void> {
     return this.send(runId, { kind: 'signal', node, decision });
   }
@@ -131,7 +145,21 @@ export class ClusterLink {
   #tick(): void {
     for (const runId of this.#relayed.keys()) this.#relay(runId);
     const live = this.#runs?.liveRunIds() ?? [];
-    if (live.length > 0) void this.#deliverPending(live);
+    if (live.length > 0) void this.#releaseLost(live).then(() => this.#deliverPending(live));
+  }
+
+  /** Stops here the runs whose stored claim moved on to another node. */
+  async #releaseLost(runIds: string[]): Promise<void> {
+    const runs = this.#runs;
+    if (!runs) return;
+    const { rows } = await this.#store.pool.query<{ id: string; epoch: number }>(
+      'SELECT id, epoch FROM runs WHERE id = ANY($1)',
+      [runIds],
+    );
+    for (const row of rows) {
+      const epoch = runs.epochOf(row.id);
+      if (epoch !== undefined && row.epoch !== epoch) runs.release(row.id);
+    }
   }
 
   /** Hands the remote run's new events to the hub, one read at a time per run. */
@@ -183,14 +211,22 @@ export class ClusterLink {
       if (!runs?.isLive(row.run_id)) continue;
       // Not waiting yet (a resumed run re-enters its human node): it stays pending for the next tick.
       if (row.kind === 'signal' && !runs.waiting(row.run_id).includes(row.node ?? '')) continue;
-      // Taken before it is delivered, so a notification and a poll never deliver it twice.
+      const epoch = runs.epochOf(row.run_id);
+      // Taken before it is delivered, so a notification and a poll never deliver it twice; and only under the
+      // run's current claim, so a node that lost the run (frozen, then woken) never takes it.
       const taken = await this.#store.pool.query(
-        'UPDATE signals SET delivered_at = $2 WHERE id = $1 AND delivered_at IS NULL RETURNING id',
-        [row.id, new Date().toISOString()],
+        `UPDATE signals SET delivered_at = $2 WHERE id = $1 AND delivered_at IS NULL
+         AND EXISTS (SELECT 1 FROM runs WHERE runs.id = signals.run_id AND runs.epoch = $3) RETURNING id`,
+        [row.id, new Date().toISOString(), epoch],
       );
       if (!taken.rowCount) continue;
-      if (row.kind === 'cancel') runs.cancelLocal(row.run_id);
-      else runs.deliver(row.run_id, row.node ?? '', JSON.parse(row.decision ?? '{}') as HumanDecision);
+      if (row.kind === 'signal') {
+        // A decision that finds its node no longer waiting is dropped: it never answers a later visit.
+        runs.deliver(row.run_id, row.node ?? '', JSON.parse(row.decision ?? '{}') as HumanDecision);
+      } else if (!runs.cancelLocal(row.run_id)) {
+        // Released here between the check and the take: the cancel is pending again, for whoever holds the run.
+        await this.#store.pool.query('UPDATE signals SET delivered_at = NULL WHERE id = $1', [row.id]);
+      }
     }
   }
 }

@@ -23,7 +23,7 @@ export const runDeliverEventRoutes = (ctx: ServerContext) =>
           ? `workflow ${run.workflowId} has no event edge: no node of run ${runId} ever waits for an event`
           : `no event edge of workflow ${run.workflowId} waits for ${name} (its events: ${known.join(', ')})`,
       );
-    const delivery = ctx.manager.deliverEvent(runId, { name, data: data ?? null });
+    const delivery = await ctx.manager.deliverEvent(runId, { name, data: data ?? null });
     if (delivery === 'not-running')
       throw new ApiError(
         409,

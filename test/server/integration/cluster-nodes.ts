@@ -127,6 +127,20 @@ export class ClusterDb {
     return rows;
   }
 
+  /** For a failure message: each unfinished run's row, DBOS workflow and last events, and the nodes table. */
+  async stuckReport(runIds: string[]): Promise<string> {
+    const { rows } = await this.#client.query<Record<string, unknown>>(
+      `SELECT r.id, r.status, r.owner, w.status AS dbos_status, w.executor_id AS dbos_executor, w.queue_name,
+         (SELECT string_agg(e.seq || ':' || (e.json::json->>'type') || ':' || coalesce(e.json::json->>'node', ''), ' '
+            ORDER BY e.seq) FROM (SELECT * FROM events WHERE run_id = r.id ORDER BY seq DESC LIMIT 4) e) AS last_events
+       FROM runs r LEFT JOIN "${this.#dbos}".workflow_status w ON w.workflow_uuid = r.id
+       WHERE r.id = ANY($1) AND r.status = 'RUNNING'`,
+      [runIds],
+    );
+    const nodes = await this.#client.query('SELECT executor_id, heartbeat_at FROM nodes');
+    return `unfinished: ${JSON.stringify(rows, null, 1)}\nnodes: ${JSON.stringify(nodes.rows)}`;
+  }
+
   async close(): Promise<void> {
     await this.#client.end();
   }

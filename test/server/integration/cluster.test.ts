@@ -48,7 +48,7 @@ describe.skipIf(!TEST_PG)('a cluster of three nodes under two kill -9s and a fre
   it(
     'finishes every run exactly once, gapless, with no double charge, followed and approved from a fourth node',
     {
-      timeout: 120_000,
+      timeout: 180_000,
     },
     async () => {
       const schema = await freshSchema(TEST_PG as string);
@@ -149,7 +149,12 @@ describe.skipIf(!TEST_PG)('a cluster of three nodes under two kill -9s and a fre
         async () => ((await statuses()).every((status) => status !== 'RUNNING') ? true : undefined),
         'every run to end',
         60_000,
-      );
+      ).catch(async (error: unknown) => {
+        // Says which runs are stuck and what the database and the nodes know of them.
+        const report = await db.stuckReport(allRuns);
+        const logs = everyNode.map((node) => `--- ${node.executorId}\n${node.child.stderr()}`).join('\n');
+        throw new Error(`${String(error)}\n${report}\n${logs}`);
+      });
       expect(await statuses()).toEqual(allRuns.map(() => 'COMPLETED'));
 
       for (const runId of allRuns) {
