@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --json] [-- --only startup,seed,compile,corpus,paths,sse,cluster,server] [-- --db postgres://…]`:
+// `npm run bench [-- --quick] [-- --json] [-- --only startup,seed,compile,corpus,paths,sse,cluster,server,loop] [-- --db postgres://…]`:
 // CLI start-up, engine overhead against a hand-written baseline, throughput, heap, compile, paths, SSE scaling, and
 // `sopstate serve` on SQLite next to 1, 2 and 3 cluster nodes (PostgreSQL from --db or SOPSTATE_TEST_PG, else skipped).
 // Never part of npm test.
@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { benchCluster } from './cluster/cluster-bench.ts';
 import { benchCompile } from './compile/compile-bench.ts';
 import { benchCorpus } from './compile/corpus-bench.ts';
+import { benchLoop } from './loop/loop-bench.ts';
 import { benchPaths } from './paths/paths-bench.ts';
 import { FULL, QUICK } from './plans.ts';
 import { buildReport, describeMachine, type Sections } from './report/report.ts';
@@ -16,7 +17,7 @@ import { benchServer } from './server/server-bench.ts';
 import { benchSse } from './sse/sse-bench.ts';
 import { benchStartup } from './startup/startup-bench.ts';
 
-const SECTIONS = ['startup', 'seed', 'compile', 'corpus', 'paths', 'sse', 'cluster', 'server'] as const;
+const SECTIONS = ['startup', 'seed', 'compile', 'corpus', 'paths', 'sse', 'cluster', 'server', 'loop'] as const;
 type Section = (typeof SECTIONS)[number];
 const USAGE = `usage: npm run bench -- [--quick] [--json] [--only ${SECTIONS.join(',')}] [--db postgres://…]`;
 
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
       async () => void (sections.cluster = await benchCluster(plan.cluster, sandbox!, options.db, progress)),
     );
     await attempt('server', async () => void (sections.server = await benchServer(plan.server, sandbox!, progress)));
+    await attempt('loop', async () => void (sections.loop = await benchLoop(progress)));
   } catch (error) {
     errors.sandbox = (error as Error).message;
   } finally {

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import type { ClusterReport } from '../cluster/cluster-bench.ts';
 import type { CompileReport } from '../compile/compile-bench.ts';
 import type { CorpusReport } from '../compile/corpus-bench.ts';
+import type { LoopReport } from '../loop/loop-bench.ts';
 import type { PathsReport } from '../paths/paths-bench.ts';
 import type { SeedReport } from '../seed/seed-bench.ts';
 import type { ServerReport } from '../server/server-bench.ts';
@@ -32,6 +33,7 @@ export interface BenchReport extends Headline {
   sse?: SseReport;
   cluster?: ClusterReport;
   server?: ServerReport;
+  loop?: LoopReport;
   /** Sections that could not run, with the reason. */
   errors: Record<string, string>;
   durationMs: number;
@@ -56,6 +58,7 @@ export interface Sections {
   sse?: SseReport;
   cluster?: ClusterReport;
   server?: ServerReport;
+  loop?: LoopReport;
 }
 
 const orNull = (value: number | undefined): number | null =>
@@ -69,18 +72,32 @@ export function buildReport(
   durationMs: number,
 ): BenchReport {
   const at200 = sections.seed?.levels.find((level) => level.concurrency === 200);
+  const at100 = sections.server?.levels.find((level) => level.clients === 100);
   const startup = (name: string) => orNull(sections.startup?.cases.find((entry) => entry.name === name)?.ratio);
+  const paths = (graph: string) => orNull(sections.paths?.cases.find((entry) => entry.graph === graph)?.ms);
+  const catalog = sections.corpus?.catalog;
   const headline: Headline = {
     startup_help_ratio: startup('help'),
     startup_validate_ratio: startup('validate'),
     startup_dry_run_ratio: startup('dryRun'),
     throughput_ratio: orNull(at200?.ratio),
+    xstate_throughput_ratio: orNull(at200?.xstateRatio),
+    sopstate_adds_ms_per_run: orNull(sections.seed?.addsOverXStateMs),
     overhead_ms_per_node_p50: orNull(sections.seed?.overheadMsPerNodeP50),
     heap_kb_per_run: orNull(sections.seed?.heap.sopstateKb),
+    server_cpu_ms_per_run: orNull(at100?.cpuMsPerRun),
+    server_runs_per_sec_100_clients: orNull(at100?.runsPerSec),
+    server_p99_ms_100_clients: orNull(at100?.latency.p99),
+    healthz_median_ms_500_runs: orNull(sections.server?.health.latency.p50),
     compile_ms_1000_nodes: orNull(sections.compile?.compileMs1000),
     load_compile_ms_5000_nodes: orNull(sections.compile?.loadCompileMs5000),
-    paths_ms_1000_chain: orNull(sections.paths?.cases.find((entry) => entry.graph === '1,000-node chain')?.ms),
-    paths_ms_2000_join: orNull(sections.paths?.cases.find((entry) => entry.graph === '2,000-branch join')?.ms),
+    paths_ms_1000_chain: paths('1,000-node chain'),
+    paths_ms_5000_chain: paths('5,000-node chain'),
+    paths_ms_10000_chain: paths('10,000-node chain'),
+    paths_ms_2000_join: paths('2,000-branch join'),
+    catalog_first_list_ms: orNull(catalog?.firstPageMs),
+    catalog_rss_growth_mb: orNull(catalog && catalog.rssAfterMB - catalog.rssBeforeMB),
+    loop_heap_ratio_10000_visits: orNull(sections.loop?.ratio),
     sse_p99_ms_100_subscribers: orNull(sections.sse?.levels.find((level) => level.subscribers === 100)?.latency.p99),
   };
   return { ...headline, mode, machine, targets: checkTargets(headline), ...sections, errors, durationMs };

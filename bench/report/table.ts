@@ -72,7 +72,27 @@ function seedSection(report: BenchReport): string[] {
     ...(failure ? [`  first failure: ${failure}`] : []),
     `  engine overhead per node: ${fmt(seed.overheadMsPerNodeP50, ' ms')} (median of ${seed.overhead.pairs} back-to-back run pairs: ${fmt(seed.overhead.difference.p50, ' ms')} per run ÷ ${seed.nodes} nodes)`,
     `  engine CPU per node: ${fmt(seed.cpuMsPerNode, ' ms')} (CPU per run ${fmt(seed.levels.at(-1)!.sopstate.cpuMsPerRun, ' ms')} vs ${fmt(seed.levels.at(-1)!.baseline.cpuMsPerRun, ' ms')} by hand, concurrency ${seed.levels.at(-1)!.concurrency})`,
+    ...xstateLines(seed),
     `  heap per in-flight run (${seed.heap.inFlight} runs parked at the Claude call, after GC, median of ${seed.heap.rounds} round(s)): sopstate ${fmt(seed.heap.sopstateKb, ' KB')}, baseline ${fmt(seed.heap.baselineKb, ' KB')}`,
+    '',
+  ];
+}
+
+/** The hand-written XState machine of the same calls: the floor for the ratio, and what sopstate adds over it. */
+function xstateLines(seed: NonNullable<BenchReport['seed']>): string[] {
+  const busiest = seed.levels.at(-1)!;
+  if (!busiest.xstate) return [];
+  const ratios = seed.levels.map((level) => `${fmt(level.xstateRatio)} at ${level.concurrency}`).join(', ');
+  return [
+    `  hand-written XState machine, same calls: ratio ${ratios}; CPU per run ${fmt(busiest.xstate.cpuMsPerRun, ' ms')}, so sopstate adds ${fmt(seed.addsOverXStateMs, ' ms')} per run`,
+  ];
+}
+
+function loopSection(report: BenchReport): string[] {
+  const loop = report.loop;
+  if (!loop) return [];
+  return [
+    `Loop memory — one run looping ${loop.visits} times (${loop.status}): heap after GC ${fmt(loop.heapWarmUpMb, ' MB')} at visit ${loop.warmUpVisits}, ${fmt(loop.heapEndMb, ' MB')} at the last (×${fmt(loop.ratio)})`,
     '',
   ];
 }
@@ -204,6 +224,7 @@ export function renderTable(report: BenchReport): string {
     ...sseSection(report),
     ...clusterSection(report),
     ...serverSection(report),
+    ...loopSection(report),
     'Targets (reported, not asserted)',
     table(['metric', 'value', 'target', ''], targets),
     ...Object.entries(report.errors).map(([section, message]) => `  ${section} could not run: ${message}`),

@@ -1,6 +1,7 @@
 // Section 1–2: seed throughput against the sandbox process, engine overhead per node, heap per in-flight run.
 import { SEED_FILE } from '../lib/repo.ts';
 import { createBaseline } from './baseline.ts';
+import { createXStateBaseline } from './xstate-baseline.ts';
 import { createEngine, loadSeed } from './engine.ts';
 import { measureHeap, type HeapResult } from './heap.ts';
 import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
@@ -27,6 +28,8 @@ export interface SeedReport {
   overhead: Overhead;
   /** (sopstate − baseline) CPU ms per run, per node, at the highest concurrency. */
   cpuMsPerNode: number;
+  /** (sopstate − hand-written XState machine) CPU ms per run at the highest concurrency: what sopstate adds. */
+  addsOverXStateMs: number;
   heap: HeapResult;
 }
 
@@ -38,19 +41,21 @@ export async function benchSeed(
   const workflow = await loadSeed(SEED_FILE);
   const sopstate = createEngine(workflow, sandbox);
   const baseline = createBaseline(sandbox);
-  for (const run of [baseline, sopstate]) {
+  const xstate = createXStateBaseline(sandbox);
+  for (const run of [baseline, xstate, sopstate]) {
     const warm = await runBatch(run, plan.warmupRuns, 10);
     if (warm.failures > 0) throw new Error(`warm-up runs failed: ${warm.firstFailure}`);
   }
   const levels: Comparison[] = [];
   for (const [concurrency, runsPerRound] of plan.levels) {
     progress(`seed: ${runsPerRound * plan.rounds} runs per side at concurrency ${concurrency}`);
-    levels.push(await compare(sopstate, baseline, { concurrency, runsPerRound, rounds: plan.rounds }));
+    levels.push(await compare({ sopstate, baseline, xstate }, { concurrency, runsPerRound, rounds: plan.rounds }));
   }
   progress(`seed: ${plan.overheadPairs} back-to-back pairs for the overhead per node`);
   const overhead = await pairedOverhead(sopstate, baseline, plan.overheadPairs, workflow.nodes.length);
   const busiest = levels.at(-1)!;
   const cpuMsPerNode = (busiest.sopstate.cpuMsPerRun - busiest.baseline.cpuMsPerRun) / workflow.nodes.length;
+  const addsOverXStateMs = busiest.xstate ? busiest.sopstate.cpuMsPerRun - busiest.xstate.cpuMsPerRun : Number.NaN;
   progress(`seed: heap with ${plan.heapInFlight} runs in flight`);
   const heap = await measureHeap(workflow, sandbox, plan.heapInFlight, plan.heapRounds);
   return {
@@ -60,6 +65,7 @@ export async function benchSeed(
     overheadMsPerNodeP50: overhead.msPerNodeP50,
     overhead,
     cpuMsPerNode,
+    addsOverXStateMs,
     heap,
   };
 }

@@ -1,4 +1,5 @@
-// Runs/s and run latency at a given concurrency, alternating sopstate and the hand-written baseline.
+// Runs/s and run latency at a given concurrency, alternating sopstate, the hand-written baseline and (optionally) the
+// hand-written XState machine.
 import { percentile, summarize, type Summary } from '../lib/stats.ts';
 
 export type RunOnce = () => Promise<void>;
@@ -58,9 +59,13 @@ export interface Comparison {
   runs: number;
   sopstate: SideResult;
   baseline: SideResult;
+  /** The same calls in a hand-written XState machine: the floor for sopstate's ratio. */
+  xstate?: SideResult;
   /** Median over rounds of sopstate runs/s ÷ baseline runs/s in the same round (robust to one disturbed round). */
   ratio: number;
   roundRatios: number[];
+  /** The same for the hand-written XState machine. */
+  xstateRatio?: number;
 }
 
 function side(batches: BatchResult[]): SideResult {
@@ -82,26 +87,34 @@ export interface CompareOptions {
   concurrency: number;
   /** Runs per side per round. */
   runsPerRound: number;
-  /** Rounds; the side that goes first swaps every round so drift in machine load hits both. */
+  /** Rounds; the side that goes first rotates every round so drift in machine load hits every side. */
   rounds: number;
 }
 
-export async function compare(sopstate: RunOnce, baseline: RunOnce, options: CompareOptions): Promise<Comparison> {
-  const batches = { sopstate: [] as BatchResult[], baseline: [] as BatchResult[] };
+export interface Sides {
+  sopstate: RunOnce;
+  baseline: RunOnce;
+  xstate?: RunOnce;
+}
+
+export async function compare(sides: Sides, options: CompareOptions): Promise<Comparison> {
+  const names = (Object.keys(sides) as Array<keyof Sides>).filter((name) => sides[name] !== undefined);
+  const batches: Record<keyof Sides, BatchResult[]> = { sopstate: [], baseline: [], xstate: [] };
   for (let round = 0; round < options.rounds; round += 1) {
-    const order = round % 2 === 0 ? (['baseline', 'sopstate'] as const) : (['sopstate', 'baseline'] as const);
-    for (const name of order) {
-      const run = name === 'sopstate' ? sopstate : baseline;
-      batches[name].push(await runBatch(run, options.runsPerRound, options.concurrency));
-    }
+    const order = names.map((_, index) => names[(index + round) % names.length]);
+    for (const name of order)
+      batches[name].push(await runBatch(sides[name]!, options.runsPerRound, options.concurrency));
   }
   const rate = (batch: BatchResult) => batch.latencies.length / batch.elapsedMs;
-  const roundRatios = batches.sopstate.map((batch, round) => rate(batch) / rate(batches.baseline[round]));
+  const ratiosOf = (name: keyof Sides) =>
+    batches[name].map((batch, round) => rate(batch) / rate(batches.baseline[round]));
+  const roundRatios = ratiosOf('sopstate');
   return {
     concurrency: options.concurrency,
     runs: options.runsPerRound * options.rounds,
     sopstate: side(batches.sopstate),
     baseline: side(batches.baseline),
+    ...(sides.xstate ? { xstate: side(batches.xstate), xstateRatio: percentile(ratiosOf('xstate'), 50) } : {}),
     ratio: percentile(roundRatios, 50),
     roundRatios,
   };

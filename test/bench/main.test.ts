@@ -15,15 +15,34 @@ describe('npm run bench', () => {
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const report = JSON.parse(lines[0]) as Record<string, unknown>;
+    // One key per row of issue 20's table (and the earlier start-up and engine figures).
     for (const key of [
+      'server_cpu_ms_per_run',
+      'server_runs_per_sec_100_clients',
+      'server_p99_ms_100_clients',
       'throughput_ratio',
+      'xstate_throughput_ratio',
+      'sopstate_adds_ms_per_run',
+      'sse_p99_ms_100_subscribers',
+      'compile_ms_1000_nodes',
+      'load_compile_ms_5000_nodes',
+      'paths_ms_1000_chain',
+      'paths_ms_5000_chain',
+      'paths_ms_10000_chain',
+      'paths_ms_2000_join',
+      'catalog_first_list_ms',
+      'catalog_rss_growth_mb',
+      'loop_heap_ratio_10000_visits',
+      'healthz_median_ms_500_runs',
+      'startup_dry_run_ratio',
       'overhead_ms_per_node_p50',
       'heap_kb_per_run',
-      'compile_ms_1000_nodes',
-      'sse_p99_ms_100_subscribers',
     ]) {
       expect(report).toHaveProperty(key);
     }
+    // The corpus section measures the first workflow list.
+    expect(report.catalog_first_list_ms).toEqual(expect.any(Number));
+    expect(report.catalog_rss_growth_mb).toEqual(expect.any(Number));
     expect(report.mode).toBe('quick');
     expect(report.corpus).toBeDefined();
     expect(report.errors).toEqual({});
@@ -33,7 +52,7 @@ describe('npm run bench', () => {
     const failure = await bench('--only', 'warp').catch((error: { code: number; stderr: string }) => error);
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toContain(
-      'no section warp (sections: startup, seed, compile, corpus, paths, sse, cluster, server)',
+      'no section warp (sections: startup, seed, compile, corpus, paths, sse, cluster, server, loop)',
     );
   });
 });

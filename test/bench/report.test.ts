@@ -23,13 +23,24 @@ describe('targets', () => {
       startup_help_ratio: 2.9,
       startup_validate_ratio: 5.1,
       startup_dry_run_ratio: null,
-      throughput_ratio: 0.95,
+      throughput_ratio: 0.83,
+      xstate_throughput_ratio: 0.85,
+      sopstate_adds_ms_per_run: 0.5,
       overhead_ms_per_node_p50: 1.5,
       heap_kb_per_run: null,
+      server_cpu_ms_per_run: 8,
+      server_runs_per_sec_100_clients: 92,
+      server_p99_ms_100_clients: 999,
+      healthz_median_ms_500_runs: 50,
       compile_ms_1000_nodes: 99,
       load_compile_ms_5000_nodes: 600,
       paths_ms_1000_chain: null,
+      paths_ms_5000_chain: 9999,
+      paths_ms_10000_chain: 10_000,
       paths_ms_2000_join: 9000,
+      catalog_first_list_ms: 1999,
+      catalog_rss_growth_mb: 200,
+      loop_heap_ratio_10000_visits: 1.25,
       sse_p99_ms_100_subscribers: 20,
     });
     expect(Object.fromEntries(checks.map((check) => [check.metric, check.met]))).toEqual({
@@ -37,14 +48,56 @@ describe('targets', () => {
       startup_validate_ratio: false,
       startup_dry_run_ratio: null,
       throughput_ratio: true,
+      sopstate_adds_ms_per_run: false,
       overhead_ms_per_node_p50: false,
       heap_kb_per_run: null,
+      server_cpu_ms_per_run: true,
+      server_runs_per_sec_100_clients: false,
+      server_p99_ms_100_clients: true,
+      healthz_median_ms_500_runs: false,
       compile_ms_1000_nodes: true,
       load_compile_ms_5000_nodes: false,
       paths_ms_1000_chain: null,
+      paths_ms_5000_chain: true,
+      paths_ms_10000_chain: false,
       paths_ms_2000_join: true,
+      catalog_first_list_ms: true,
+      catalog_rss_growth_mb: false,
+      loop_heap_ratio_10000_visits: true,
       sse_p99_ms_100_subscribers: false,
     });
+  });
+
+  it('takes the server figures at 100 clients, the loop ratio and the catalog growth into the headline', () => {
+    const latency = { count: 300, p50: 400, p99: 1200, max: 1500, mean: 450 };
+    const report = buildReport(
+      'quick',
+      machine,
+      {
+        server: {
+          levels: [
+            { clients: 10, runs: 100, runsPerSec: 50, cpuMsPerRun: 9, latency, failed: 0 },
+            { clients: 100, runs: 300, runsPerSec: 95, cpuMsPerRun: 7.5, latency, failed: 0 },
+          ],
+          health: { runs: 500, latency: { ...latency, p50: 30 }, elapsedMs: 4000 },
+          parked: { runs: 1000, baseMb: 80, parkedMb: 120, afterMb: 100 },
+          cli: 'dist/cli/main.js',
+        },
+        loop: { visits: 10_000, warmUpVisits: 100, status: 'COMPLETED', heapWarmUpMb: 10, heapEndMb: 11, ratio: 1.1 },
+      },
+      {},
+      10,
+    );
+    expect([
+      report.server_cpu_ms_per_run,
+      report.server_runs_per_sec_100_clients,
+      report.server_p99_ms_100_clients,
+    ]).toEqual([7.5, 95, 1200]);
+    expect(report.healthz_median_ms_500_runs).toBe(30);
+    expect(report.loop_heap_ratio_10000_visits).toBe(1.1);
+    const text = renderTable(report);
+    expect(text).toMatch(/server start-to-final p99, 100 clients\s+1200\s+< 1000 ms\s+MISSED/);
+    expect(text).toContain('Loop memory — one run looping 10000 times (COMPLETED)');
   });
 
   it('a report with only compile figures prints them, marks the rest not measured, and names a failed section', () => {
@@ -66,7 +119,7 @@ describe('targets', () => {
     const text = renderTable(report);
     expect(text).toContain('2 × Test CPU, Node v20.0.0');
     expect(text).toMatch(/1000-node compile \(slowest shape\)\s+150\s+< 100 ms\s+MISSED/);
-    expect(text).toMatch(/throughput ratio at concurrency 200\s+—\s+≥ 0\.9\s+not measured/);
+    expect(text).toMatch(/seed throughput ÷ hand-written baseline, concurrency 200\s+—\s+≥ 0\.82\s+not measured/);
     expect(text).toContain('sse could not run: the server did not start');
   });
 
@@ -87,6 +140,6 @@ describe('targets', () => {
     const text = renderTable(report);
     expect(text).toMatch(/sopstate --help\s+0\.2 s\s+2×/);
     expect(text).toMatch(/sopstate validate <seed> CPU ÷ bare node\s+6\s+≤ 5×\s+MISSED/);
-    expect(text).toMatch(/sopstate run <seed> --dry-run CPU ÷ bare node\s+5\s+≤ 8×\s+met/);
+    expect(text).toMatch(/sopstate run <seed> --dry-run CPU ÷ bare node\s+5\s+≤ 5×\s+met/);
   });
 });
