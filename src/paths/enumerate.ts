@@ -7,6 +7,7 @@ import { DEFAULT_MAX_PATHS } from './limits.ts';
 import { deriveOutcomes } from './outcomes.ts';
 import type { FinalStatus, PathEnumeration, PathStep, WorkflowPath } from './path.ts';
 import { stateKey } from './state-key.ts';
+import { nodeStateOf } from '../machine/per-node.ts';
 import { finalStatusOf, runningNodes } from './snapshot-reading.ts';
 import { stateGraph, type GraphState, type Move } from './state-graph.ts';
 import { walkEvents, type WalkEvents } from './walk-events.ts';
@@ -213,7 +214,7 @@ function stepOf(walk: Walk, before: RunSnapshot, move: Move, steps: PathStep[]):
   const origin = walk.events.originOf(move.event);
   if (!origin) return undefined;
   // The machine's entry count, not the finished steps: a parallel sibling cut short by a fallback still used up a visit.
-  const entered = before.context.nodes[origin.node]?.visits;
+  const entered = nodeStateOf(before.context, origin.node)?.visits;
   const visitNumber = entered ?? steps.filter((step) => step.node === origin.node).length + 1;
   const final = finalStatusOf(move.state);
   return {
