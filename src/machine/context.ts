@@ -195,12 +195,16 @@ export function expressionScope(
 /** `region`/`actorId`: for a body node in a region of a parallel `for_each`, the region and the invoke id there. */
 export function actorInput(context: RunContext, node: string, region?: string, actorId?: string): NodeActorInput {
   const loop = loopBindings(context, node, region);
+  // Chunked outputs are flattened when the node runs, not when it is entered: a path walk enters every node and runs none.
+  let seen: RunContext['outputs'] = context.chunks ? undefined : outputsSeen(context, node, region);
   return {
     node,
     ...(actorId !== undefined ? { actorId } : {}),
     visit: nodeStateOf(context, node)?.visits ?? 1,
     inputs: context.inputs,
-    outputs: outputsSeen(context, node, region),
+    get outputs() {
+      return (seen ??= outputsSeen(context, node, region));
+    },
     env: context.env,
     metadata: { run_id: context.runId, workflow_id: context.workflowId },
     ...(loop ? { loop } : {}),
