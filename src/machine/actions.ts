@@ -16,6 +16,7 @@ import {
 import { CONDITION_FAILED, decideAfterLoop, type TakenEdge } from './route.ts';
 import { DURABLE_EVENT, LIMIT_EVENT, type MachineEvent, type ProvidedNodeActor } from './actor-events.ts';
 import { workflowIndex } from './workflow-index.ts';
+import { nodeStateOf, visitsSoFar, withNodeState, type PerNode } from './per-node.ts';
 import { COST_LIMIT_EVENT } from './actor-events.ts';
 
 export type EdgeTakenEmitted = TakenEdge & { type: 'edge.taken' };
@@ -74,7 +75,7 @@ function applied(
 ): { update: Partial<RunContext>; edges: TakenEdge[] } {
   const loops = { ...context.loops };
   const ended = decision.itemEnded;
-  let nodes: RunContext['nodes'] | undefined;
+  let records: PerNode | undefined;
   const regions = ended ? loops[ended.loop]?.regions : undefined;
   if (ended && regions && region !== undefined) {
     // The region's item ended: it forgets it and claims the next (claimItem).
@@ -83,15 +84,19 @@ function applied(
   } else if (ended?.next) {
     loops[ended.loop] = { ...loops[ended.loop], index: loops[ended.loop].index + 1 };
     // `max_iterations` bounds a body node's entries within one item: each item starts counting afresh.
-    nodes = { ...context.nodes };
-    for (const body of loops[ended.loop].nodes ?? [ended.loop]) nodes[body] = { ...nodes[body], entries: 0 };
+    records = context;
+    for (const body of loops[ended.loop].nodes ?? [ended.loop])
+      records = withNodeState(records, body, { ...nodeStateOf(records, body)!, entries: 0 });
   } else if (ended) delete loops[ended.loop];
   if (decision.startLoop) loops[decision.startLoop.body] = decision.startLoop.loop;
   return {
-    update: { loops, notes: { ...context.notes, ...decision.notes }, routing: undefined, ...(nodes ? { nodes } : {}) },
+    update: { loops, notes: { ...context.notes, ...decision.notes }, routing: undefined, ...records },
     edges: decision.taken,
   };
 }
+
+/** The per-node records of a context, for an update (flat: nodes and outputs; chunked: chunks). */
+const recordsOf = ({ nodes, outputs, chunks }: RunContext): PerNode => (chunks ? { chunks } : { nodes, outputs });
 
 const cycleError = (node: string, max: number, cause?: string): RunError => ({
   message: `cycle limit reached at ${node} (max_iterations ${max})${cause ? `; last error: ${cause}` : ''}`,
@@ -115,18 +120,16 @@ export function createActions(workflow: Workflow) {
   const maxIterations = (node: string) => nodes.get(node)?.maxIterations ?? 3;
   return {
     enterNode: update(({ context }, { node, region }: NodeParams) => {
-      const state = context.nodes[node];
+      const state = nodeStateOf(context, node)!;
       return {
         ...(region !== undefined ? { loops: withItemEntry(context, node, region) } : {}),
-        nodes: {
-          ...context.nodes,
-          [node]: {
-            status: 'RUNNING' as const,
-            visits: state.visits + 1,
-            entries: state.entries + 1,
-            attempt: 1,
-          },
-        },
+        ...withNodeState(context, node, {
+          status: 'RUNNING' as const,
+          visits: state.visits + 1,
+          entries: state.entries + 1,
+          attempt: 1,
+        }),
+        visited: visitsSoFar(context) + 1,
       };
     }),
     // The decision the guards took, recorded once for the actions after it (they read `context.routing`).
@@ -134,8 +137,7 @@ export function createActions(workflow: Workflow) {
       const { after, decision } = takeSuccessDecision(workflow, args, node, region);
       const inRegion = region !== undefined ? { region } : {};
       return {
-        outputs: after.outputs,
-        nodes: after.nodes,
+        ...recordsOf(after),
         loops: after.loops,
         routing: { node, decision, ...inRegion },
       };
@@ -143,8 +145,7 @@ export function createActions(workflow: Workflow) {
     failNode: update((args, { node, region }: NodeParams) => {
       const { after, decision, error } = takeFailureDecision(workflow, args, node, region);
       return {
-        outputs: after.outputs,
-        nodes: after.nodes,
+        ...recordsOf(after),
         routing: { node, decision, error, ...(region !== undefined ? { region } : {}) },
       };
     }),
@@ -164,7 +165,7 @@ export function createActions(workflow: Workflow) {
       const notes = { ...context.notes, ...decision.notes };
       if (decision.key === CONDITION_FAILED) {
         const message = `${params.from}: cannot route after its for_each: ${decision.failure}`;
-        const visit = context.nodes[params.from]?.visits ?? 1;
+        const visit = nodeStateOf(context, params.from)?.visits ?? 1;
         enqueue.assign({ loops, notes, error: { message, code: 'condition', node: params.from } });
         enqueue.emit({ type: 'condition.failed', node: params.from, visit, message });
         return;
@@ -188,9 +189,9 @@ export function createActions(workflow: Workflow) {
     }),
     conditionFailed: sequence(({ context, enqueue }, { node }: NodeParams) => {
       const message = `${node}: cannot route: ${routingOf(context, node).decision.failure}`;
-      const state = context.nodes[node];
+      const state = nodeStateOf(context, node)!;
       enqueue.assign({
-        nodes: { ...context.nodes, [node]: { ...state, status: 'FAILED', error: message } },
+        ...withNodeState(context, node, { ...state, status: 'FAILED', error: message }),
         error: { message, code: 'condition', node },
         routing: undefined,
       });
@@ -210,9 +211,10 @@ export function createActions(workflow: Workflow) {
     // Nodes of spawned branches the fork leaves behind: whatever they were doing, why they are SKIPPED.
     leaveSpawned: update(({ context }, { source, nodes }: SpawnedParams) => {
       const why = `spawned by ${source}; stopped when the branches the run waits for went on without it`;
-      const left = nodes.filter(
-        (node) => context.nodes[node]?.status === 'PENDING' || context.nodes[node]?.status === 'RUNNING',
-      );
+      const left = nodes.filter((node) => {
+        const status = nodeStateOf(context, node)?.status;
+        return status === 'PENDING' || status === 'RUNNING';
+      });
       return left.length === 0
         ? {}
         : { stopped: { ...context.stopped, ...Object.fromEntries(left.map((node) => [node, why])) } };

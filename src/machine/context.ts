@@ -3,6 +3,7 @@ import type { ExpressionScope, NodeState, Workflow } from '../osop/workflow.ts';
 import type { DurableNodeState, NodeActorError, NodeActorInput } from './actor-events.ts';
 import type { Decision } from './route.ts';
 import type { RunServices } from './run-services.ts';
+import { allOutputs, initialRecords, nodeStateOf, type NodeChunks } from './per-node.ts';
 
 export interface NodeRunState extends NodeState {
   /** Entries that count toward `max_iterations` (in a `for_each` body: within the current item). */
@@ -67,8 +68,13 @@ export interface RunContext {
   workflowId: string;
   inputs: Record<string, unknown>;
   env: Record<string, string>;
-  outputs: Record<string, Record<string, unknown>>;
-  nodes: Record<string, NodeRunState>;
+  /** Outputs and states by node id (small workflows, snapshots of older versions); read them with per-node.ts. */
+  outputs?: Record<string, Record<string, unknown>>;
+  nodes?: Record<string, NodeRunState>;
+  /** Big workflows: outputs and states in chunks instead (per-node.ts). */
+  chunks?: NodeChunks;
+  /** Node visits so far (absent in snapshots of older versions: the sum over nodes). */
+  visited?: number;
   loops: Record<string, LoopState>;
   /** By fork state id. */
   joins: Record<string, JoinState>;
@@ -114,24 +120,19 @@ export interface RunInput {
 /** Node visits a run may make in all unless told otherwise. */
 export const DEFAULT_MAX_VISITS = 100_000;
 
-/** A loop, not Object.values: a guard asks on every transition, and the record has one entry per node. */
-export const visitsSoFar = (context: RunContext): number => {
-  let sum = 0;
-  for (const id in context.nodes) sum += context.nodes[id].visits;
-  return sum;
-};
-
-export function initialContext(workflow: Workflow, input: RunInput): RunContext {
-  const nodes: Record<string, NodeRunState> = {};
-  for (const node of workflow.nodes) nodes[node.id] = { status: 'PENDING', visits: 0, attempt: 0, entries: 0 };
+/** `layout`: 'flat' for a context that routing probes fill by hand, whatever the workflow's size. */
+export function initialContext(workflow: Workflow, input: RunInput, layout: 'flat' | 'auto' = 'auto'): RunContext {
+  const records = initialRecords(
+    workflow.nodes.map((node) => node.id),
+    layout,
+  );
   return {
     runId: input.runId,
     ...(input.startedAt !== undefined ? { startedAt: input.startedAt } : {}),
     workflowId: workflow.id,
     inputs: input.inputs ?? {},
     env: input.env ?? {},
-    outputs: {},
-    nodes,
+    ...records,
     loops: {},
     joins: {},
     notes: {},
@@ -150,13 +151,17 @@ function loopBindings(context: RunContext, node: string, region?: string): Recor
 /** The event the current visit of `node` received at its `event` edge, if it waited for one. */
 function receivedEvent(context: RunContext, node: string | undefined): unknown {
   const kept = node === undefined ? undefined : context.durable?.[node];
-  return kept && kept.visit === context.nodes[node!]?.visits ? kept.event?.received : undefined;
+  return kept && kept.visit === nodeStateOf(context, node!)?.visits ? kept.event?.received : undefined;
 }
 
 /** The outputs a node sees: in a region of a parallel `for_each`, its own item's body outputs over the run's. */
-function outputsSeen(context: RunContext, node: string | undefined, region: string | undefined): RunContext['outputs'] {
+function outputsSeen(
+  context: RunContext,
+  node: string | undefined,
+  region: string | undefined,
+): Record<string, Record<string, unknown>> {
   const item = node === undefined ? undefined : itemRegionOf(context, node, region);
-  return item ? { ...context.outputs, ...item.outputs } : context.outputs;
+  return item ? { ...allOutputs(context), ...item.outputs } : allOutputs(context);
 }
 
 /**
@@ -176,11 +181,11 @@ export function expressionScope(
     metadata: {
       run_id: context.runId,
       workflow_id: context.workflowId,
-      attempt: sourceNode ? context.nodes[sourceNode]?.attempt : undefined,
+      attempt: sourceNode ? nodeStateOf(context, sourceNode)?.attempt : undefined,
     },
     env: context.env,
     loop: sourceNode ? loopBindings(context, sourceNode, region) : undefined,
-    nodes: context.nodes,
+    nodes: context.chunks ? (id) => nodeStateOf(context, id) : (context.nodes ?? {}),
     sourceNode,
     ...(event !== undefined ? { event } : {}),
     ...(now !== undefined ? { now } : {}),
@@ -190,12 +195,16 @@ export function expressionScope(
 /** `region`/`actorId`: for a body node in a region of a parallel `for_each`, the region and the invoke id there. */
 export function actorInput(context: RunContext, node: string, region?: string, actorId?: string): NodeActorInput {
   const loop = loopBindings(context, node, region);
+  // Chunked outputs are flattened when the node runs, not when it is entered: a path walk enters every node and runs none.
+  let seen: RunContext['outputs'] = context.chunks ? undefined : outputsSeen(context, node, region);
   return {
     node,
     ...(actorId !== undefined ? { actorId } : {}),
-    visit: context.nodes[node]?.visits ?? 1,
+    visit: nodeStateOf(context, node)?.visits ?? 1,
     inputs: context.inputs,
-    outputs: outputsSeen(context, node, region),
+    get outputs() {
+      return (seen ??= outputsSeen(context, node, region));
+    },
     env: context.env,
     metadata: { run_id: context.runId, workflow_id: context.workflowId },
     ...(loop ? { loop } : {}),

@@ -3,7 +3,8 @@
 // completeNode/failNode actions that record it in `context.routing` reach the same decision without sharing state.
 import type { Workflow } from '../osop/workflow.ts';
 import { toActorError, type MachineEvent, type NodeActorError, type NodeActorOutput } from './actor-events.ts';
-import { DEFAULT_MAX_VISITS, visitsSoFar, type RunContext, type Routing } from './context.ts';
+import { DEFAULT_MAX_VISITS, type RunContext, type Routing } from './context.ts';
+import { outputsOf, visitsSoFar } from './per-node.ts';
 import type { ForkPlan } from './plan.ts';
 import {
   CONDITION_FAILED,
@@ -86,7 +87,7 @@ function withItemOutput(context: RunContext, node: string, region: string | unde
   for (const [key, loop] of Object.entries(context.loops)) {
     const item = loop.regions?.[region];
     if (!item) continue;
-    const outputs = { ...item.outputs, [node]: context.outputs[node] ?? {} };
+    const outputs = { ...item.outputs, [node]: outputsOf(context, node) ?? {} };
     const regions = { ...loop.regions, [region]: { ...item, outputs } };
     return { ...context, loops: { ...context.loops, [key]: { ...loop, regions } } };
   }
@@ -95,8 +96,8 @@ function withItemOutput(context: RunContext, node: string, region: string | unde
 
 /**
  * One decision per transition: every guard of a node's done/error transition and the completeNode/failNode action
- * after them ask with the same context and event objects, and each answer copies `context.nodes` (one entry per
- * node), so asking again would make a long chain cost nodes² copies. Keyed by the event, checked against the
+ * after them ask with the same context and event objects, and each answer copies the node's records (per-node.ts),
+ * which asking again would repeat. Keyed by the event, checked against the
  * context, workflow, node and region; `take` (the action that records the decision) forgets it, so a replay decides
  * afresh.
  */

@@ -245,13 +245,19 @@ function buildScope(workflow: Workflow, scope: ScopePlan, pending: PendingFork[]
   }
 }
 
-/** Only a `spawn` edge of the fork's source leads to `target` (no other success edge does). */
-function spawnedOnly(workflow: Workflow, source: string, target: string): boolean {
-  const into = (workflowIndex(workflow).edgesFrom.get(source) ?? []).filter((edge) => edge.to === target);
-  return (
-    into.some((edge) => edge.mode === 'spawn') &&
-    into.every((edge) => edge.mode === 'spawn' || isFailureEdge(edge.mode))
-  );
+/**
+ * The targets only a `spawn` edge of `source` leads to (no other success edge does). One pass over the source's
+ * edges: a fork of thousands of branches would otherwise filter them all once per branch.
+ */
+function spawnedOnly(workflow: Workflow, source: string): Set<string> {
+  const spawned = new Set<string>();
+  const otherwise = new Set<string>();
+  for (const edge of workflowIndex(workflow).edgesFrom.get(source) ?? []) {
+    if (edge.mode === 'spawn') spawned.add(edge.to);
+    else if (!isFailureEdge(edge.mode)) otherwise.add(edge.to);
+  }
+  for (const target of otherwise) spawned.delete(target);
+  return spawned;
 }
 
 const isFailureEdge = (mode: string) => mode === 'fallback' || mode === 'error' || mode === 'timeout';
@@ -271,11 +277,10 @@ function reaches(workflow: Workflow, scope: ScopePlan, exit: string): boolean {
 function detachedTargets(workflow: Workflow, fork: ForkPlan): Set<string> {
   const { source, join } = fork;
   if (source === undefined) return new Set();
+  const spawned = spawnedOnly(workflow, source);
   const detached = fork.targets.filter(
     (target, index) =>
-      target !== join &&
-      spawnedOnly(workflow, source, target) &&
-      (join === undefined || !reaches(workflow, fork.regions[index], join)),
+      target !== join && spawned.has(target) && (join === undefined || !reaches(workflow, fork.regions[index], join)),
   );
   return new Set(detached.length < fork.targets.length ? detached : []);
 }

@@ -1,7 +1,8 @@
 // A retry run: a persisted snapshot that starts at the failed node with the outputs the earlier run had
 // gathered, so the nodes before it (and their Stripe calls) are not repeated. Pure: no I/O.
 import type { Workflow } from '../osop/workflow.ts';
-import { actorInput, initialContext, type NodeRunState, type RunContext } from './context.ts';
+import { actorInput, initialContext, type RunContext } from './context.ts';
+import { allOutputs, nodeStateOf, outputsOf, withNodeState, withOutputs, type PerNode } from './per-node.ts';
 import { planWorkflow } from './plan.ts';
 
 export class RetryError extends Error {
@@ -23,8 +24,8 @@ export interface RetryPlan {
 const isContext = (value: unknown): value is RunContext =>
   typeof value === 'object' &&
   value !== null &&
-  typeof (value as RunContext).nodes === 'object' &&
-  typeof (value as RunContext).outputs === 'object';
+  ((typeof (value as RunContext).nodes === 'object' && typeof (value as RunContext).outputs === 'object') ||
+    typeof (value as RunContext).chunks === 'object');
 
 /** The context the earlier run ended with, from its persisted snapshot. */
 export function snapshotContext(snapshot: unknown): RunContext | undefined {
@@ -50,16 +51,21 @@ export function retrySnapshot(workflow: Workflow, previous: unknown, plan: Retry
     );
   }
   const fresh = initialContext(workflow, { runId: plan.runId, inputs: plan.inputs, env: before.env });
-  const nodes: Record<string, NodeRunState> = { ...fresh.nodes };
-  const outputs: RunContext['outputs'] = {};
+  let records: PerNode = fresh;
+  let visited = 1;
   for (const node of workflow.nodes) {
-    const earlier = before.nodes[node.id];
-    if (node.id === plan.from || earlier?.status !== 'COMPLETED' || !before.outputs[node.id]) continue;
-    nodes[node.id] = { ...earlier, visits: 1, entries: 1, attempt: 1 };
-    outputs[node.id] = before.outputs[node.id];
+    const earlier = nodeStateOf(before, node.id);
+    const outputs = outputsOf(before, node.id);
+    if (node.id === plan.from || earlier?.status !== 'COMPLETED' || !outputs) continue;
+    records = withOutputs(
+      withNodeState(records, node.id, { ...earlier, visits: 1, entries: 1, attempt: 1 }),
+      node.id,
+      outputs,
+    );
+    visited += 1;
   }
-  nodes[plan.from] = { status: 'RUNNING', visits: 1, entries: 1, attempt: 1 };
-  const context: RunContext = { ...fresh, outputs, nodes };
+  records = withNodeState(records, plan.from, { status: 'RUNNING', visits: 1, entries: 1, attempt: 1 });
+  const context: RunContext = { ...fresh, ...records, visited };
   const type = workflow.nodes.find((node) => node.id === plan.from)!.type;
   return {
     status: 'active',
@@ -78,7 +84,8 @@ export function retrySnapshot(workflow: Workflow, previous: unknown, plan: Retry
 
 /** The outputs a retry snapshot carries over, by node. */
 export function reusedOutputs(snapshot: unknown): Record<string, Record<string, unknown>> {
-  return snapshotContext(snapshot)?.outputs ?? {};
+  const context = snapshotContext(snapshot);
+  return context ? allOutputs(context) : {};
 }
 
 /** The node a failed run stopped at: the last one that failed (or timed out). */

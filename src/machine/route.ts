@@ -4,6 +4,7 @@ import type { EdgeMode, Workflow, WorkflowEdge } from '../osop/workflow.ts';
 import type { NodeActorError, NodeActorOutput } from './actor-events.ts';
 import { expressionScope, itemRegionOf, type LoopState, type RunContext } from './context.ts';
 import { perWorkflow, workflowIndex } from './workflow-index.ts';
+import { nodeStateOf, withNodeState, withOutputs } from './per-node.ts';
 import { forEachBodies, forEachBodyOf, type ForEachBody } from './for-each-body.ts';
 import { errorMessage } from '../util/error-message.ts';
 
@@ -143,37 +144,27 @@ export const outcomeTargets = (outcomes: readonly Outcome[], key: string): strin
 
 /** The context as guards must see it: the finishing node's result already recorded. */
 export function withSuccess(context: RunContext, node: string, output: NodeActorOutput): RunContext {
-  return {
-    ...context,
-    outputs: { ...context.outputs, [node]: output.outputs ?? {} },
-    nodes: {
-      ...context.nodes,
-      [node]: {
-        ...context.nodes[node],
-        status: 'COMPLETED',
-        attempt: output.attempt ?? context.nodes[node].attempt,
-        durationMs: output.durationMs,
-      },
-    },
+  const before = nodeStateOf(context, node)!;
+  const state = {
+    ...before,
+    status: 'COMPLETED' as const,
+    attempt: output.attempt ?? before.attempt,
+    durationMs: output.durationMs,
   };
+  return { ...context, ...withOutputs(withNodeState(context, node, state), node, output.outputs ?? {}) };
 }
 
 export function withFailure(context: RunContext, node: string, error: NodeActorError): RunContext {
-  const status = error.kind === 'timeout' ? 'TIMEOUT' : 'FAILED';
-  return {
-    ...context,
-    ...(error.outputs ? { outputs: { ...context.outputs, [node]: error.outputs } } : {}),
-    nodes: {
-      ...context.nodes,
-      [node]: {
-        ...context.nodes[node],
-        status,
-        error: error.message,
-        attempt: error.attempt ?? context.nodes[node].attempt,
-        durationMs: error.durationMs,
-      },
-    },
+  const before = nodeStateOf(context, node)!;
+  const state = {
+    ...before,
+    status: error.kind === 'timeout' ? ('TIMEOUT' as const) : ('FAILED' as const),
+    error: error.message,
+    attempt: error.attempt ?? before.attempt,
+    durationMs: error.durationMs,
   };
+  const records = withNodeState(context, node, state);
+  return { ...context, ...(error.outputs ? withOutputs(records, node, error.outputs) : records) };
 }
 
 const reasonOf = (failure: unknown) => errorMessage(failure);
@@ -386,6 +377,6 @@ export function overLimit(
     const node = nodes.get(target);
     if (node === undefined) return false;
     const item = itemRegionOf(context, target, region);
-    return (item ? (item.entries[target] ?? 0) : context.nodes[target].entries) >= node.maxIterations;
+    return (item ? (item.entries[target] ?? 0) : nodeStateOf(context, target)!.entries) >= node.maxIterations;
   });
 }

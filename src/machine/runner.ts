@@ -33,6 +33,7 @@ import { DEFAULT_KEPT_EVENTS, type RunHandle, type RunOptions, type RunResult } 
 import { errorMessage } from '../util/error-message.ts';
 import { isRecord } from '../util/is-record.ts';
 import type { Workflow } from '../osop/workflow.ts';
+import { allOutputs, nodeStateOf } from './per-node.ts';
 
 export { RunSetupError } from './run-setup.ts';
 
@@ -331,7 +332,7 @@ class RunSession {
     const state = outcomeOf(snapshot);
     this.#reportInterrupted(snapshot, INTERRUPTED[state]);
     for (const node of this.#workflow.nodes) {
-      if (context.nodes[node.id]?.status !== 'PENDING') continue;
+      if (nodeStateOf(context, node.id)?.status !== 'PENDING') continue;
       const reason = context.stopped?.[node.id] ?? context.notes[node.id] ?? 'not reached';
       this.publish({ type: 'node.skipped', node: node.id, reason });
     }
@@ -351,7 +352,7 @@ class RunSession {
       status: state,
       events: keep > 0 ? this.#events.slice(-keep) : [],
       eventCount: this.#eventCount,
-      outputs: context.outputs,
+      outputs: allOutputs(context),
       ...(osoplogPath ? { osoplogPath } : {}),
     });
   }

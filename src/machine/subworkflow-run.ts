@@ -15,6 +15,7 @@ import { OutputSecrets } from './output-secrets.ts';
 import { RUN_SYSTEM_ID, RunServices, type NodeActorDeps } from './run-services.ts';
 import { perWorkflow } from './workflow-index.ts';
 import { isRecord } from '../util/is-record.ts';
+import { nodeStateOf, outputsOf } from './per-node.ts';
 
 /** One machine per child workflow, shared by every node (and run) that runs it as a sub-workflow. */
 const childMachine = perWorkflow((workflow) =>
@@ -37,8 +38,8 @@ function childOutputs(child: Workflow, snapshot: SnapshotFrom<WorkflowMachine>):
   const leadOn = new Set(child.edges.filter((edge) => !isDataEdge(edge)).map((edge) => edge.from));
   const outputs: Record<string, unknown> = {};
   for (const node of child.nodes) {
-    if (leadOn.has(node.id) || context.nodes[node.id]?.status !== 'COMPLETED') continue;
-    Object.assign(outputs, context.outputs[node.id]);
+    if (leadOn.has(node.id) || nodeStateOf(context, node.id)?.status !== 'COMPLETED') continue;
+    Object.assign(outputs, outputsOf(context, node.id));
   }
   return outputs;
 }
@@ -131,8 +132,8 @@ export function runSubworkflow(
       signal.removeEventListener('abort', abort);
       const state: FinalState = FINAL_STATES.find((name) => name === snapshot.value) ?? 'FAILED';
       reportStopped(snapshot, state);
-      for (const id of Object.keys(snapshot.context.nodes))
-        if (snapshot.context.nodes[id].status === 'PENDING')
+      for (const { id } of child.nodes)
+        if (nodeStateOf(snapshot.context, id)?.status === 'PENDING')
           publish({ type: 'node.skipped', node: id, reason: snapshot.context.notes[id] ?? 'not reached' });
       if (state === 'COMPLETED') return resolve({ outputs: childOutputs(child, snapshot) });
       const error = snapshot.context.error;

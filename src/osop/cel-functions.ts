@@ -16,7 +16,10 @@ export function withScope<T>(scope: ExpressionScope, evaluate: () => T): T {
   }
 }
 
-const stateOf = (id: string) => activeScope?.nodes[id];
+function stateOf(id: string) {
+  const nodes = activeScope?.nodes;
+  return typeof nodes === 'function' ? nodes(id) : nodes?.[id];
+}
 
 const timestampFunction = celEnv().funcs.find('timestamp');
 

@@ -56,7 +56,8 @@ export interface ExpressionScope {
   env: Record<string, string>;
   event?: unknown;
   loop?: Record<string, unknown>;
-  nodes: Record<string, NodeState>;
+  /** By node id, or a lookup (the machine's big workflows keep node states in chunks). */
+  nodes: Record<string, NodeState> | ((id: string) => NodeState | undefined);
   /** For bare names that resolve against an edge's source node outputs. */
   sourceNode?: string;
   /** What `now()` returns (epoch ms); absent: the time of the call. */

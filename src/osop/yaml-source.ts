@@ -1,6 +1,7 @@
 // Parses OSOP text (YAML 1.2 or JSON) into plain data plus a locator from document paths to line:col.
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
 import type { DocPath } from './diagnostics.ts';
+import { parseJsonSource } from './json-source.ts';
 import type { Diagnostic, SourcePosition } from './workflow.ts';
 
 export const MAX_BYTES = 1024 * 1024;
@@ -39,7 +40,13 @@ function nodeAt(doc: Document, path: DocPath): { node?: Node; keyNode?: Node; de
   return { node: current as Node | undefined, keyNode, depth: path.length };
 }
 
+/** JSON text takes the fast path of json-source.ts when it can. */
 export function parseSource(text: string, file: string): SourceDocument {
+  const json = /^\s*[{[]/.test(text) ? parseJsonSource(text, file) : undefined;
+  return json ? { ...json, diagnostics: [] } : parseYamlSource(text, file);
+}
+
+export function parseYamlSource(text: string, file: string): SourceDocument {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const at = (offset: number): SourcePosition => {

@@ -58,7 +58,7 @@ function decidersOf(workflow: Workflow): Map<string, string[]> {
 
 /** The way each decider routes when `node` produced `outputs` (the machine's own rule), as one comparable text. */
 function routing(workflow: Workflow, deciders: string[], scope: RoutingScope, node: string, outputs: object): string {
-  const run = initialContext(workflow, { runId: 'dry-run', inputs: scope.inputs, dryRun: true });
+  const run = initialContext(workflow, { runId: 'dry-run', inputs: scope.inputs, dryRun: true }, 'flat');
   run.outputs = { ...scope.outputs, [node]: outputs as Record<string, unknown> };
   return deciders
     .map((decider) => {

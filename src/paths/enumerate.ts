@@ -7,6 +7,8 @@ import { DEFAULT_MAX_PATHS } from './limits.ts';
 import { deriveOutcomes } from './outcomes.ts';
 import type { FinalStatus, PathEnumeration, PathStep, WorkflowPath } from './path.ts';
 import { stateKey } from './state-key.ts';
+import { nodeStateOf } from '../machine/per-node.ts';
+import { sameSteps, StepTrail } from './step-trail.ts';
 import { finalStatusOf, runningNodes } from './snapshot-reading.ts';
 import { stateGraph, type GraphState, type Move } from './state-graph.ts';
 import { walkEvents, type WalkEvents } from './walk-events.ts';
@@ -45,8 +47,8 @@ interface Walk {
   variant: InputVariant;
   max: number;
   paths: WorkflowPath[];
-  /** Step sequences already listed: a path that inputs do not affect is listed once. */
-  seen: Set<string>;
+  /** Paths already listed, by a hash of their steps: a path that inputs do not affect is listed once. */
+  seen: Map<string, WorkflowPath[]>;
   stopped: boolean;
   /** Which bound stopped the walk, in the words the report shows. */
   stopReason?: string;
@@ -81,7 +83,7 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
   // Which branch finishes first only matters when a join does not wait for all of them.
   const interleave = workflow.edges.some((edge) => edge.joinMode === 'wait_any' || edge.joinMode === 'wait_n');
   const paths: WorkflowPath[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, WorkflowPath[]>();
   const notes: string[] = [];
   let statesExplored = 0;
   let stopped = false;
@@ -166,7 +168,8 @@ interface Frame {
  * needs no call stack, and the stack holds one frame per step of the current path, never more.
  */
 function visit(walk: Walk, startKey: string): void {
-  const steps: PathStep[] = [];
+  const trail = new StepTrail();
+  const { steps } = trail;
   const onStack = new Set<string>([startKey]);
   const frameOf = (key: string): Frame | undefined => {
     const entry = walk.adjacency.get(key);
@@ -177,7 +180,7 @@ function visit(walk: Walk, startKey: string): void {
   while (stack.length > 0 && !walk.stopped) {
     const frame = stack[stack.length - 1];
     if (frame.stepped) {
-      steps.pop();
+      trail.pop();
       frame.stepped = false;
     }
     const move = frame.moves[frame.next++];
@@ -192,15 +195,15 @@ function visit(walk: Walk, startKey: string): void {
     const step = stepOf(walk, frame.before, move, steps);
     if (!step) continue;
     frame.moved = true;
-    steps.push(step);
+    trail.push(step);
     if (step.final) {
-      record(walk, steps, step.final, move.state.context.error?.message);
-      steps.pop();
+      record(walk, trail, step.final, move.state.context.error?.message);
+      trail.pop();
       continue;
     }
     const child = frameOf(nextKey);
     if (!child) {
-      steps.pop();
+      trail.pop();
       continue;
     }
     frame.stepped = true;
@@ -213,7 +216,7 @@ function stepOf(walk: Walk, before: RunSnapshot, move: Move, steps: PathStep[]):
   const origin = walk.events.originOf(move.event);
   if (!origin) return undefined;
   // The machine's entry count, not the finished steps: a parallel sibling cut short by a fallback still used up a visit.
-  const entered = before.context.nodes[origin.node]?.visits;
+  const entered = nodeStateOf(before.context, origin.node)?.visits;
   const visitNumber = entered ?? steps.filter((step) => step.node === origin.node).length + 1;
   const final = finalStatusOf(move.state);
   return {
@@ -225,14 +228,11 @@ function stepOf(walk: Walk, before: RunSnapshot, move: Move, steps: PathStep[]):
   };
 }
 
-const stepsSignature = (steps: PathStep[]) =>
-  JSON.stringify(
-    steps.map((step) => [step.node, step.visit, step.outcome.label, step.edges.map((edge) => edge.index), step.final]),
-  );
-
-function record(walk: Walk, steps: PathStep[], status: FinalStatus, error: string | undefined): void {
-  const signature = stepsSignature(steps);
-  if (walk.seen.has(signature)) return;
+function record(walk: Walk, trail: StepTrail, status: FinalStatus, error: string | undefined): void {
+  const { steps } = trail;
+  const hash = trail.hash();
+  const alike = walk.seen.get(hash);
+  if (alike?.some((path) => sameSteps(path.steps, steps))) return;
   if (walk.paths.length >= walk.max) {
     walk.stopped = true;
     return;
@@ -245,14 +245,18 @@ function record(walk: Walk, steps: PathStep[], status: FinalStatus, error: strin
     return;
   }
   walk.keptSteps += steps.length;
-  walk.seen.add(signature);
   const { inputs, label } = walk.variant;
-  walk.paths.push({
+  const path: WorkflowPath = {
     id: walk.paths.length + 1,
-    steps: steps.map((step) => ({ ...step, edges: [...step.edges] })),
+    // Paths share step objects (the walk makes a new one per step and never changes it): a long walk's listing holds
+    // one copy of each step, not one per path through it.
+    steps: [...steps],
     status,
     inputs,
     ...(label ? { inputsLabel: label } : {}),
     ...(error ? { error } : {}),
-  });
+  };
+  walk.paths.push(path);
+  if (alike) alike.push(path);
+  else walk.seen.set(hash, [path]);
 }

@@ -13,6 +13,7 @@ import {
   type FieldAssignment,
 } from './sample-values.ts';
 import { initialContext } from '../machine/context.ts';
+import { withNodeState } from '../machine/per-node.ts';
 import { decideFailure, decideSuccess } from '../machine/route.ts';
 import { workflowIndex } from '../machine/workflow-index.ts';
 import { keepsOutputsOnFailure } from '../osop/failed-outputs.ts';
@@ -144,7 +145,7 @@ function doneOutcomes(node: WorkflowNode, atoms: Atom[], context: DeriveContext)
 
 /** Which way `decider` routes on success when `node` produced `outputs` (the machine's own routing rule). */
 function routeKey(context: DeriveContext, node: string, outputs: Record<string, unknown>, decider: string): string {
-  const run = initialContext(context.workflow, { runId: 'paths', inputs: context.inputs });
+  const run = initialContext(context.workflow, { runId: 'paths', inputs: context.inputs }, 'flat');
   run.outputs = { ...Object.fromEntries(context.defaults), [node]: outputs };
   return decideSuccess(context.workflow, run, decider).key;
 }
@@ -262,9 +263,10 @@ function failureRouteKey(
   node: string,
   failure: { outputs: Record<string, unknown>; message: string },
 ): string {
-  const run = initialContext(context.workflow, { runId: 'paths', inputs: context.inputs });
+  const fresh = initialContext(context.workflow, { runId: 'paths', inputs: context.inputs }, 'flat');
+  const failed = { status: 'FAILED' as const, visits: 1, attempt: 1, entries: 1, error: failure.message };
+  const run = { ...fresh, ...withNodeState(fresh, node, failed) };
   run.outputs = { ...Object.fromEntries(context.defaults), [node]: failure.outputs };
-  run.nodes[node] = { ...run.nodes[node], status: 'FAILED', visits: 1, attempt: 1, entries: 1, error: failure.message };
   const error = { message: failure.message, code: 'simulated_failure', kind: 'error' as const };
   return decideFailure(context.workflow, run, node, error).key;
 }

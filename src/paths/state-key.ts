@@ -2,6 +2,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { edgeExpressions } from './edge-expressions.ts';
 import type { RunContext } from '../machine/context.ts';
+import { nodeStateOf, outputsOf } from '../machine/per-node.ts';
 import { forEachBodies } from '../machine/for-each-body.ts';
 import type { Workflow } from '../osop/workflow.ts';
 
@@ -83,16 +84,18 @@ export function stateKey(workflow: Workflow): (snapshot: AnyMachineSnapshot) => 
   const bodyNodes = [...forEachBodies(workflow).byNode.keys()];
   const outputsRead = [...readLater(workflow)];
   const readsNodeState = workflow.edges.some((edge) => edge.when && NODE_FUNCTIONS.test(edge.when.source));
+  const allNodes = workflow.nodes.map((node) => node.id);
   return (snapshot) => {
     const context = snapshot.context as RunContext;
     const pick = <T>(ids: string[], of: (id: string) => T) => ids.map((id) => of(id));
+    const state = (id: string) => nodeStateOf(context, id);
     return JSON.stringify([
       snapshot.status,
       snapshot.value,
-      pick(counted, (id) => context.nodes?.[id]?.entries ?? context.nodes?.[id]?.visits),
-      pick(bodyNodes, (id) => context.nodes?.[id]?.visits),
-      pick(outputsRead, (id) => context.outputs?.[id]),
-      readsNodeState ? Object.entries(context.nodes ?? {}).map(([id, node]) => [id, node.status, node.error]) : [],
+      pick(counted, (id) => state(id)?.entries ?? state(id)?.visits),
+      pick(bodyNodes, (id) => state(id)?.visits),
+      pick(outputsRead, (id) => outputsOf(context, id)),
+      readsNodeState ? pick(allNodes, (id) => [id, state(id)?.status, state(id)?.error]) : [],
       context.joins,
       context.loops,
     ]);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor, initialTransition, transition } from 'xstate';
 import { doneEventType, errorEventType, type MachineEvent } from '../../src/machine/actor-events.ts';
 import { CompileError, compileWorkflow } from '../../src/machine/compile.ts';
+import { nodeStateOf } from '../../src/machine/per-node.ts';
 import { run, started, workflowFrom } from './helpers.ts';
 
 const SEED = 'examples/stripe-payment-seed.osop.yaml';
@@ -26,7 +27,7 @@ describe('compileWorkflow', () => {
     expect(
       walk(errorEventType('confirm_payment'), { error: { message: 'declined', code: 'card_declined', kind: 'error' } }),
     ).toBe('create_intent');
-    expect(snapshot.context.nodes.create_intent).toMatchObject({ visits: 2, status: 'RUNNING' });
+    expect(nodeStateOf(snapshot.context, 'create_intent')).toMatchObject({ visits: 2, status: 'RUNNING' });
     walk(doneEventType('create_intent'), { output: { outputs: { intent_id: 'pi_2' } } });
     walk(doneEventType('confirm_payment'), { output: { outputs: {} } });
     expect(walk(doneEventType('check_status'), { output: { outputs: { status: 'succeeded' } } })).toBe('send_receipt');
@@ -85,7 +86,7 @@ edges:
       visited.push(snapshot.value);
     }
     expect(visited).toEqual(['send', 'send', 'report']);
-    expect(snapshot.context.nodes.send.visits).toBe(3);
+    expect(nodeStateOf(snapshot.context, 'send')?.visits).toBe(3);
   });
 
   it('names a fork after its branches and keeps each branch node in its own region', () => {

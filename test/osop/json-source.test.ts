@@ -1,0 +1,59 @@
+// Issue 20: JSON documents skip the YAML parser (src/osop/json-source.ts). Data and every position must be what the
+// YAML parse of the same text gives: every value's and key's line:col, inside strings, and for paths that go past
+// the document.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { DocPath } from '../../src/osop/diagnostics.ts';
+import { parseSource, parseYamlSource } from '../../src/osop/yaml-source.ts';
+
+const DIR = 'test/fixtures/corpus/osop-examples';
+
+/** Every path into the data, and one past each of its leaves and containers. */
+function pathsOf(value: unknown, path: DocPath = [], into: DocPath[] = []): DocPath[] {
+  into.push(path, [...path, 'missing'], [...path, 7]);
+  if (Array.isArray(value)) value.forEach((item, index) => pathsOf(item, [...path, index], into));
+  else if (value && typeof value === 'object')
+    for (const [key, item] of Object.entries(value)) pathsOf(item, [...path, key], into);
+  return into;
+}
+
+async function jsonTexts(): Promise<Array<[string, string]>> {
+  const files = (await readdir(DIR, { recursive: true })).filter((file) => file.endsWith('.yaml')).slice(0, 12);
+  const texts: Array<[string, string]> = [];
+  for (const file of files) {
+    const data: unknown = parse(await readFile(join(DIR, file), 'utf8'));
+    texts.push([`${file} (one line)`, JSON.stringify(data)], [`${file} (indented)`, JSON.stringify(data, null, 2)]);
+  }
+  texts.push(['escapes and numbers', '{\n  "a\\"b": [1, -2.5e3, true, null, "x\\u00e9\\n"],\n  "c": {}, "d": []\n}']);
+  return texts;
+}
+
+describe('JSON documents without the YAML parser', () => {
+  it('give the data and positions the YAML parse gives', async () => {
+    const texts = await jsonTexts();
+    expect(texts.length).toBeGreaterThan(4);
+    for (const [name, text] of texts) {
+      const fast = parseSource(text, 'flow.osop.json');
+      const slow = parseYamlSource(text, 'flow.osop.json');
+      expect(fast.data, name).toEqual(slow.data);
+      expect(fast.diagnostics, name).toEqual(slow.diagnostics);
+      for (const path of pathsOf(slow.data)) {
+        const where = `${name} at ${JSON.stringify(path)}`;
+        expect(fast.locate(path), where).toEqual(slow.locate(path));
+        expect(fast.locate(path, { key: true }), where).toEqual(slow.locate(path, { key: true }));
+        expect(fast.locateInString(path, 3), where).toEqual(slow.locateInString(path, 3));
+      }
+    }
+  });
+
+  it('leaves what is not plain JSON to the YAML parser and its diagnostics', () => {
+    for (const text of ['{"a": 1, "a": 2}', '{"a": 1,}', '{\t"a": 1}', '{"__proto__": {}}']) {
+      const fast = parseSource(text, 'flow.osop.json');
+      const slow = parseYamlSource(text, 'flow.osop.json');
+      expect(fast.data, text).toEqual(slow.data);
+      expect(fast.diagnostics, text).toEqual(slow.diagnostics);
+    }
+  });
+});
