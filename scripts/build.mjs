@@ -27,6 +27,8 @@ await build({
   // Native addon, and the cluster's drivers (optional requires esbuild cannot resolve, loaded only in cluster mode):
   // they stay normal dependencies.
   external: ['better-sqlite3', 'pg', '@dbos-inc/dbos-sdk'],
+  // jsonc-parser's default (UMD) build requires its parts by computed paths a bundle cannot follow; its ESM build can.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   // Bundled CommonJS packages call require(); ESM has none.
   banner: {
     js: "import { createRequire as __sopstateCreateRequire } from 'node:module';\nconst require = __sopstateCreateRequire(import.meta.url);",

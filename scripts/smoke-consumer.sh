@@ -38,6 +38,15 @@ echo "both type-check"
 step "(c) npx sopstate run examples/stripe-payment-seed.osop.yaml"
 npx sopstate run examples/stripe-payment-seed.osop.yaml --log-dir "$WORK/logs"
 
+step "(c2) npx sopstate validate on JSON documents (the bundled JSON parser), with a located error"
+echo '{"osop_version": "1.0", "id": "approve", "name": "Approve", "nodes": [{"id": "review", "type": "human", "name": "Review"}], "edges": []}' >approve.osop.json
+npx sopstate validate approve.osop.json
+echo '{"osop_version": "1.0", "id": "approve", "name": "Approve",
+  "nodes": [{"id": "review", "type": "human", "name": "Review"}], "edges": [{"from": "review", "to": "nowhere"}]}' >broken.osop.json
+if npx sopstate validate broken.osop.json >broken.log 2>&1; then echo "smoke: broken.osop.json validated" >&2; exit 1; fi
+grep -q '^broken.osop.json:2:' broken.log || { cat broken.log; echo "smoke: no located error for broken.osop.json" >&2; exit 1; }
+echo "both answered as expected"
+
 step "(d) vitest run with sopstate/vitest"
 npx vitest run --root . --dir . workflow-paths.test.ts
 
