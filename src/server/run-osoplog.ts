@@ -1,10 +1,10 @@
 // The .osoplog of a finished run, rebuilt from every stored event (a run resumed after a restart
 // included), so it never misses what happened before the crash.
+import { stringify } from 'yaml';
 import { buildOsoplog } from '../machine/osoplog.ts';
 import type { RunEvent } from '../events/run-event.ts';
 import type { RunResult } from '../machine/run-options.ts';
 import type { Workflow } from '../osop/workflow.ts';
-import { osoplogYaml } from '../store/osoplog-files.ts';
 import type { RunRecord } from '../store/run-store.ts';
 
 export const runOsoplogYaml = (run: RunRecord, workflow: Workflow, events: RunEvent[]): string | undefined => {
@@ -22,5 +22,5 @@ export const runOsoplogYaml = (run: RunRecord, workflow: Workflow, events: RunEv
     inputs: run.inputs,
     ...(final.type === 'run.failed' ? { error: final.error.message } : {}),
   });
-  return osoplogYaml(record);
+  return stringify(record, { lineWidth: 0 });
 };
