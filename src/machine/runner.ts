@@ -26,7 +26,8 @@ import { RunLimitWatch } from './run-limits.ts';
 import { RUN_SYSTEM_ID, RunServices } from './run-services.ts';
 import { perWorkflow } from './workflow-index.ts';
 import { runSubworkflow } from './subworkflow-run.ts';
-import { createRedactor, type Redactor } from '../util/redact.ts';
+import { createRedactor, redactSerialized, type Redactor } from '../util/redact.ts';
+import { rememberJsonText } from '../util/json-text.ts';
 import type { ErrorInfo, RunEvent, RunEventBody } from '../events/run-event.ts';
 import { checkRunSetup } from './run-setup.ts';
 import { DEFAULT_KEPT_EVENTS, type RunHandle, type RunOptions, type RunResult } from './run-options.ts';
@@ -176,7 +177,7 @@ class RunSession {
     this.#records = new NodeRecordLog(this.#workflow);
     // On a resume, the stored events: the .osoplog covers the whole run, and completed visits are not repeated.
     const priorEvents = options.snapshot ? (options.priorEvents ?? []) : [];
-    for (const event of priorEvents) this.#records.add(event);
+    if (options.writeRecord) for (const event of priorEvents) this.#records.add(event);
     this.#startedAt = new Date(this.#clock()).toISOString();
     this.#seq = options.lastSeq ?? 0;
     // Past a limit the machine is told to fail the run; XState queues an event sent while it is transitioning.
@@ -274,13 +275,18 @@ class RunSession {
   /** Adds an event to the run; `redacted` says the body is already scrubbed, so it is not scanned again. */
   publish(body: RunEventBody, redacted = false): void {
     if (this.#phase === 'closed') return;
-    const event: RunEvent = {
-      ...(redacted ? body : this.#redact(body)),
-      runId: this.runId,
-      seq: ++this.#seq,
-      at: this.#stamps.iso(),
-    };
-    this.#records.add(event);
+    // Serialized once: both redactors search that text, and the store and SSE frames reuse it (util/json-text.ts).
+    const clean = redacted ? { value: body } : redactSerialized(body, this.#redact);
+    const seq = ++this.#seq;
+    const at = this.#stamps.iso();
+    const event: RunEvent = { ...clean.value, runId: this.runId, seq, at };
+    if (clean.json !== undefined && !('runId' in body || 'seq' in body || 'at' in body))
+      rememberJsonText(
+        event,
+        `${clean.json.slice(0, -1)},"runId":${JSON.stringify(this.runId)},"seq":${seq},"at":"${at}"}`,
+      );
+    // The records only make the .osoplog this run hands to its writer (the server builds its own from the store).
+    if (this.#options.writeRecord) this.#records.add(event);
     this.#limits.observe(event);
     this.#eventCount += 1;
     this.#events.push(event);

@@ -1,6 +1,6 @@
 // The server's inspection stream: a run is recorded (store) and fanned out live (hub) while an inspector follows
 // it, or every run when asked (`recordAll`, `sopstate serve --inspect-log`): XState's inspection costs a server
-// more CPU than the run itself. Records are numbered on from the run's last stored one (read asynchronously while
+// more CPU than the run itself. Records are numbered on from the run's last stored one (read asynchronously when
 // the first records queue), stored in one batch per turn of the event loop, and handed on only once stored, so a
 // replay from the store and the live feed agree.
 import { randomUUID } from 'node:crypto';
@@ -55,11 +55,12 @@ export class InspectionLog {
   recording(startRun: StartRun): StartRun {
     return (options) => {
       const runId = options.runId ?? randomUUID();
-      const offset = this.#storage.inspectionLastSeq(runId);
+      // Read once the first record is stored: most runs are never watched and never ask.
+      let offset: Promise<number> | undefined;
       const queue: InspectionRecord[] = [];
       let flushing: Promise<void> | undefined;
       const flush = async (): Promise<void> => {
-        const base = await offset;
+        const base = await (offset ??= this.#storage.inspectionLastSeq(runId));
         while (queue.length > 0 && !this.#closed) {
           const batch = queue.splice(0).map((record) => ({ ...record, seq: record.seq + base }));
           await this.#storage.appendInspection(batch);
@@ -76,20 +77,23 @@ export class InspectionLog {
             if (queue.length > 0 && !this.#closed) kick();
           });
       };
-      const recorder = createInspectionRecorder({
-        runId,
-        secrets: { ...options.masked, ...options.secrets },
-        keep: false,
-        warn: this.#log,
-        onRecord: (record) => {
-          if (this.#closed) return;
-          queue.push(record);
-          kick();
-        },
-      });
+      // Made when an inspector first watches the run.
+      let recorder: ReturnType<typeof createInspectionRecorder> | undefined;
+      const recorderOf = () =>
+        (recorder ??= createInspectionRecorder({
+          runId,
+          secrets: { ...options.masked, ...options.secrets },
+          keep: false,
+          warn: this.#log,
+          onRecord: (record) => {
+            if (this.#closed) return;
+            queue.push(record);
+            kick();
+          },
+        }));
       const watched = (): boolean => this.#recordAll || this.#hub.subscriberCount(runId) > 0;
       const record = (event: unknown): void => {
-        if (watched()) recorder.inspect(event);
+        if (watched()) recorderOf().inspect(event);
       };
       const inspect = options.inspect;
       this.#live.add(runId);

@@ -1,8 +1,7 @@
 // Starts runs, persists every event and snapshot (ordered write-behind, fenced by the run's epoch), fans events
 // out live, and restores runs a previous process left RUNNING. The runner itself is injected (`startRun`), so
 // tests can fake it.
-import { createHash, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import type { DeliveredEvent, EventDelivery, EventWaiting } from '../adapters/event-gate.ts';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { Workflow } from '../osop/workflow.ts';
@@ -21,6 +20,7 @@ import { RunWriter } from './run-writer.ts';
 import { errorMessage } from '../util/error-message.ts';
 import { createLocalExecutors } from '../adapters/local.ts';
 import { planDryRun, type DryRunPlan } from '../paths/dry-run-plan.ts';
+import { fileHash } from './workflow-catalog.ts';
 
 export type StartRun = (options: RunOptions) => RunHandle;
 
@@ -54,6 +54,8 @@ export interface RunManagerOptions {
   log?: (message: string) => void;
   /** Restarts that may resume one run without a clean stop in between; the next one fails it (crash loop). */
   maxResumeAttempts?: number;
+  /** sha256 of the document a workflow was loaded from (the catalog keeps it); default: its file, read now. */
+  workflowHash?: (workflow: Workflow) => Promise<string | undefined>;
 }
 
 export const DEFAULT_MAX_RESUME_ATTEMPTS = 3;
@@ -81,12 +83,6 @@ interface LiveRun {
   /** Resolves once the run's end is recorded (or it stopped here). */
   settled: Promise<void>;
 }
-
-/** sha256 of the workflow document as it is on disk now; undefined when it is not a readable file. */
-const workflowHash = async (workflow: Workflow): Promise<string | undefined> => {
-  const text = await readFile(workflow.file).catch(() => undefined);
-  return text && createHash('sha256').update(text).digest('hex');
-};
 
 export class RunManager {
   readonly hub: EventHub;
@@ -129,7 +125,7 @@ export class RunManager {
       workflowId: workflow.id,
       workflowFile: workflow.file,
       inputs: createRedactor({ ...this.#options.masked, ...this.#secretsFor(workflow) })(inputs),
-      workflowHash: await workflowHash(workflow),
+      workflowHash: await this.#workflowHash(workflow),
     };
   }
 
@@ -174,7 +170,7 @@ export class RunManager {
       workflowId: workflow.id,
       workflowFile: workflow.file,
       inputs: redact(inputs),
-      workflowHash: await workflowHash(workflow),
+      workflowHash: await this.#workflowHash(workflow),
     });
     const started: RunEventBody = {
       type: 'run.started',
@@ -248,7 +244,7 @@ export class RunManager {
       if (workflow.id !== run.workflowId) {
         throw new Error(`${run.workflowFile} now holds workflow ${workflow.id}, not ${run.workflowId}`);
       }
-      const hash = await workflowHash(workflow);
+      const hash = await this.#workflowHash(workflow);
       if (run.workflowHash && hash && hash !== run.workflowHash) {
         throw new Error(
           `${run.workflowFile} changed since run ${run.id} started (sha256 ${run.workflowHash.slice(0, 12)}…, ` +
@@ -539,6 +535,10 @@ export class RunManager {
     const event = { ...body, runId: run.id, seq: lastSeq + 1, at: new Date().toISOString() } as RunEvent;
     if (await this.#options.store.writeRun(run.id, epoch, { events: [event] })) this.hub.publish(event);
     this.hub.end(run.id);
+  }
+
+  #workflowHash(workflow: Workflow): Promise<string | undefined> {
+    return this.#options.workflowHash ? this.#options.workflowHash(workflow) : fileHash(workflow.file);
   }
 
   #secretsFor(workflow: Workflow): Record<string, string> {

@@ -122,6 +122,7 @@ export const startServer = async (given: ServerOptions): Promise<RunningServer> 
     masked: knownSecrets((name) => (name === 'SOPSTATE_TOKEN' ? options.token : secret(name))),
     env: options.env,
     writeOsoplog: osoplogTextWriter(logDir),
+    workflowHash: (workflow) => catalog.hashOf(workflow),
     log,
   });
   const context: ServerContext = {

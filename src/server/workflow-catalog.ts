@@ -2,7 +2,8 @@
 // once per change (cached by mtime and size), when a page or an id asks for it, one at a time with the event loop free
 // in between, and a file that
 // fails to load in any way is that file's diagnostic, never an error of the whole catalog.
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { WORKFLOW_EXTENSIONS } from '../osop/load.ts';
@@ -47,9 +48,15 @@ interface Cached {
   result: LoadResult;
 }
 
-const statKey = async (file: string): Promise<string> => {
-  const info = await stat(file).catch(() => undefined);
-  return info ? `${info.mtimeMs}:${info.size}` : 'missing';
+const keyOfStats = (info: { mtimeMs: number; size: number } | undefined): string =>
+  info ? `${info.mtimeMs}:${info.size}` : 'missing';
+
+const statKey = async (file: string): Promise<string> => keyOfStats(await stat(file).catch(() => undefined));
+
+/** sha256 of a file as it is on disk now; undefined when it is not a readable file. */
+export const fileHash = async (file: string): Promise<string | undefined> => {
+  const text = await readFile(file).catch(() => undefined);
+  return text && createHash('sha256').update(text).digest('hex');
 };
 
 /** Every sub-workflow file a loaded workflow runs, at any depth. */
@@ -75,8 +82,9 @@ const SUBWORKFLOW_PROBLEMS = new Set([
   'subworkflow-decision',
 ]);
 
-const keyOf = async (file: string, children: Iterable<string>): Promise<string> =>
-  (await Promise.all([file, ...children].map(statKey))).join('|');
+/** The cache key of a file whose own stat is `own` (it exists: stat did not throw). */
+const keyOf = async (own: string, children: Iterable<string>): Promise<string> =>
+  [own, ...(await Promise.all([...children].map(statKey)))].join('|');
 
 /** A sub-workflow runs with its parent, so it must come from the server's folder like any workflow it runs. */
 function confined(result: LoadResult, root: string): LoadResult {
@@ -106,6 +114,8 @@ export class WorkflowCatalog {
   readonly #load: WorkflowCatalogOptions['load'];
   readonly #cache = new Map<string, Cached>();
   readonly #loading = new Map<string, Promise<Cached>>();
+  /** sha256 of the document each loaded workflow was read from, taken when it was loaded. */
+  readonly #hashes = new WeakMap<Workflow, string>();
   /** id and stem → file, from the last full listing: `get` loads just that file when it can. */
   #index = new Map<string, string>();
 
@@ -223,17 +233,20 @@ export class WorkflowCatalog {
   }
 
   async #loadCached(file: string): Promise<LoadResult> {
-    await stat(file);
+    // One stat of the file (it throws when the file is gone) answers both "is it there" and "has it changed".
+    const own = keyOfStats(await stat(file));
     const cached = this.#cache.get(file);
-    if (cached && cached.key === (await keyOf(file, subworkflowFiles(cached.result.workflow)))) return cached.result;
+    if (cached && cached.key === (await keyOf(own, subworkflowFiles(cached.result.workflow)))) return cached.result;
     const inFlight = this.#loading.get(file);
     if (inFlight) {
       const loaded = await inFlight;
-      if (loaded.key === (await keyOf(file, subworkflowFiles(loaded.result.workflow)))) return loaded.result;
+      if (loaded.key === (await keyOf(await statKey(file), subworkflowFiles(loaded.result.workflow))))
+        return loaded.result;
     }
     const loading = (async () => {
       const before = await statKey(file);
-      const result = await this.#safeLoad(file);
+      const [result, hash] = await Promise.all([this.#safeLoad(file), fileHash(file)]);
+      if (result.workflow && hash) this.#hashes.set(result.workflow, hash);
       // A parent whose child is missing or broken is read again next time: the child may be fixed by then.
       const broken = result.diagnostics.some((diagnostic) => SUBWORKFLOW_PROBLEMS.has(diagnostic.code));
       const children = await Promise.all([...subworkflowFiles(result.workflow)].map(statKey));
@@ -247,6 +260,14 @@ export class WorkflowCatalog {
     } finally {
       if (this.#loading.get(file) === loading) this.#loading.delete(file);
     }
+  }
+
+  /**
+   * sha256 of the document a workflow of this catalog was loaded from (its cache entry is checked against the file
+   * on every lookup, so that is the file as it is now); another workflow's file is read and hashed.
+   */
+  async hashOf(workflow: Workflow): Promise<string | undefined> {
+    return this.#hashes.get(workflow) ?? fileHash(workflow.file);
   }
 
   /** Whatever the loader throws (a stack overflow, a bug) becomes this file's diagnostic. */

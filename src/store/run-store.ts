@@ -1,6 +1,7 @@
 // Durable runs: one row per run, an append-only event log per run, and the latest XState snapshot.
 import type { Database } from 'better-sqlite3';
 import type { RunEvent, RunStatus } from '../events/run-event.ts';
+import { jsonText, rememberJsonText } from '../util/json-text.ts';
 
 export interface NewRun {
   id: string;
@@ -123,7 +124,7 @@ export class RunStore {
       if (!current) throw new Error(`unknown run ${event.runId}`);
       if (event.seq !== current.last_seq + 1)
         throw new EventSequenceError(event.runId, current.last_seq + 1, event.seq);
-      this.#statements.insertEvent.run(event.runId, event.seq, event.type, JSON.stringify(event));
+      this.#statements.insertEvent.run(event.runId, event.seq, event.type, jsonText(event));
       this.#statements.advance.run(event.seq, event.at, statusAfter(event) ?? null, event.runId);
     });
   }
@@ -196,7 +197,12 @@ export class RunStore {
 
   /** Events with seq > afterSeq, in order; at most `limit`. */
   eventsAfter(runId: string, afterSeq: number, limit = 1000): RunEvent[] {
-    return this.#statements.eventsAfter.all(runId, afterSeq, limit).map((row) => JSON.parse(row.json) as RunEvent);
+    return this.#statements.eventsAfter.all(runId, afterSeq, limit).map((row) => {
+      const event = JSON.parse(row.json) as RunEvent;
+      // A replayed event's SSE frame reuses the stored text.
+      rememberJsonText(event, row.json);
+      return event;
+    });
   }
 
   /** Runs a previous process left RUNNING, oldest first, with their snapshots. */

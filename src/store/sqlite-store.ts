@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { InspectionRecord } from '../inspect/record.ts';
 import { inspectionMigrations } from './inspection-migrations.ts';
 import type { RunEvent } from '../events/run-event.ts';
+import { jsonText } from '../util/json-text.ts';
 import { openDatabase } from './database.ts';
 import {
   idempotencyMigrations,
@@ -63,6 +64,8 @@ export class SqliteStore implements Store {
   #group: PendingWrite[] = [];
   readonly #claim: (runId: string, owner: string) => ClaimRow | undefined;
   readonly #appendInspection: (records: InspectionRecord[]) => void;
+  /** Statements used once or more per run, prepared once. */
+  readonly #statements;
 
   /** `db` gets the run, idempotency-key, ownership and inspection tables it lacks. */
   constructor(db: Database) {
@@ -97,7 +100,7 @@ export class SqliteStore implements Store {
       for (const event of write.events) {
         if (event.runId !== runId || event.seq !== lastSeq + 1)
           throw new EventSequenceError(runId, lastSeq + 1, event.seq);
-        insertEvent.run(runId, event.seq, event.type, JSON.stringify(event));
+        insertEvent.run(runId, event.seq, event.type, jsonText(event));
         lastSeq = event.seq;
         if (event.type === 'run.completed' || event.type === 'run.failed') status = event.status;
       }
@@ -116,6 +119,26 @@ export class SqliteStore implements Store {
         }
       }),
     );
+    this.#statements = {
+      setHash: db.prepare<[string | null, string]>('UPDATE runs SET workflow_hash = ? WHERE id = ?'),
+      hashOf: db.prepare<[string], { workflow_hash: string | null }>('SELECT workflow_hash FROM runs WHERE id = ?'),
+      findKey: db.prepare<[string], { request_hash: string; run_id: string }>(
+        'SELECT request_hash, run_id FROM run_idempotency_keys WHERE key = ?',
+      ),
+      insertKey: db.prepare<[string, string, string, string]>(
+        'INSERT INTO run_idempotency_keys (key, request_hash, run_id, created_at) VALUES (?, ?, ?, ?)',
+      ),
+      inspectionAfter: db.prepare<[string, number, number], { json: string }>(
+        'SELECT json FROM inspection_records WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
+      inspectionLastSeq: db.prepare<[string], { last: number | null }>(
+        'SELECT MAX(seq) AS last FROM inspection_records WHERE run_id = ?',
+      ),
+      putOsoplog: db.prepare<[string, string, string]>(
+        'INSERT INTO osoplogs (run_id, yaml, created_at) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET yaml = excluded.yaml',
+      ),
+      getOsoplog: db.prepare<[string], { yaml: string }>('SELECT yaml FROM osoplogs WHERE run_id = ?'),
+    };
     this.#appendInspection = db.transaction((records: InspectionRecord[]) => {
       for (const record of records) inspect.run(record.runId, record.seq, record.type, JSON.stringify(record));
     });
@@ -130,9 +153,7 @@ export class SqliteStore implements Store {
       const earlier = this.#findKey(key.key);
       if (earlier) return { earlier };
       const created = this.#create(run);
-      this.db
-        .prepare('INSERT INTO run_idempotency_keys (key, request_hash, run_id, created_at) VALUES (?, ?, ?, ?)')
-        .run(key.key, key.requestHash, run.id, created.createdAt);
+      this.#statements.insertKey.run(key.key, key.requestHash, run.id, created.createdAt);
       return { created };
     })();
   }
@@ -207,31 +228,21 @@ export class SqliteStore implements Store {
   }
 
   async inspectionAfter(runId: string, afterSeq: number, limit = 1000): Promise<InspectionRecord[]> {
-    return this.db
-      .prepare<[string, number, number], { json: string }>(
-        'SELECT json FROM inspection_records WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-      )
+    return this.#statements.inspectionAfter
       .all(runId, afterSeq, limit)
       .map((row) => JSON.parse(row.json) as InspectionRecord);
   }
 
   async inspectionLastSeq(runId: string): Promise<number> {
-    const row = this.db
-      .prepare<[string], { last: number | null }>('SELECT MAX(seq) AS last FROM inspection_records WHERE run_id = ?')
-      .get(runId);
-    return row?.last ?? 0;
+    return this.#statements.inspectionLastSeq.get(runId)?.last ?? 0;
   }
 
   async putOsoplog(runId: string, yaml: string): Promise<void> {
-    this.db
-      .prepare(
-        'INSERT INTO osoplogs (run_id, yaml, created_at) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET yaml = excluded.yaml',
-      )
-      .run(runId, yaml, new Date().toISOString());
+    this.#statements.putOsoplog.run(runId, yaml, new Date().toISOString());
   }
 
   async getOsoplog(runId: string): Promise<string | undefined> {
-    return this.db.prepare<[string], { yaml: string }>('SELECT yaml FROM osoplogs WHERE run_id = ?').get(runId)?.yaml;
+    return this.#statements.getOsoplog.get(runId)?.yaml;
   }
 
   async close(): Promise<void> {
@@ -241,23 +252,17 @@ export class SqliteStore implements Store {
 
   #create(run: NewRun): RunRecord {
     const created = this.runs.createRun(run);
-    this.db.prepare('UPDATE runs SET workflow_hash = ? WHERE id = ?').run(run.workflowHash ?? null, run.id);
+    this.#statements.setHash.run(run.workflowHash ?? null, run.id);
     return { ...created, ...(run.workflowHash ? { workflowHash: run.workflowHash } : {}) };
   }
 
   #findKey(key: string): IdempotentRequest | undefined {
-    const row = this.db
-      .prepare<[string], { request_hash: string; run_id: string }>(
-        'SELECT request_hash, run_id FROM run_idempotency_keys WHERE key = ?',
-      )
-      .get(key);
+    const row = this.#statements.findKey.get(key);
     return row && { requestHash: row.request_hash, runId: row.run_id };
   }
 
   #withHash(run: RunRecordWithSnapshot): RunRecordWithSnapshot {
-    const row = this.db
-      .prepare<[string], { workflow_hash: string | null }>('SELECT workflow_hash FROM runs WHERE id = ?')
-      .get(run.id);
+    const row = this.#statements.hashOf.get(run.id);
     return row?.workflow_hash ? { ...run, workflowHash: row.workflow_hash } : run;
   }
 }

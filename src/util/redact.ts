@@ -55,15 +55,49 @@ function maskText(masking: Masking, text: string): string {
   return result;
 }
 
-export function createRedactor(
-  secrets: Record<string, string>,
-  options: { mask?: (name: string) => string } = {},
-): Redactor {
-  const masking = maskingFor(secrets, options);
+/** Needles JSON.stringify writes as they are (no quote, backslash, control character or lone surrogate). */
+const writtenAsIs = (needle: string): boolean => JSON.stringify(needle).length === needle.length + 2;
+
+/**
+ * While set, a value being redacted and its JSON text (redactSerialized): a redactor handed that very value searches
+ * the text for its needles instead of walking the value. Set only for one synchronous call, so nothing can change
+ * the value between its serialization and the search.
+ */
+let serialized: { value: unknown; json: string } | undefined;
+
+/**
+ * `redact(value)`, with `value` serialized once up front: every redactor `redact` calls on it (one per secret
+ * source) looks for its secrets in that one text, and walks the value only when one is there. Also gives the JSON
+ * text when nothing was masked (the value came back as it was), for the caller to reuse.
+ * What JSON.stringify leaves out is not searched: keys whose value is undefined or a function, and what a plain
+ * object's own toJSON() hides. Events, outputs and snapshots are JSON data, which has neither.
+ */
+export function redactSerialized<T>(value: T, redact: (value: T) => T): { value: T; json?: string } {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = undefined;
+  }
+  if (typeof json !== 'string') return { value: redact(value) };
+  const outer = serialized;
+  serialized = { value, json };
+  try {
+    const redacted = redact(value);
+    return redacted === value ? { value, json } : { value: redacted };
+  } finally {
+    serialized = outer;
+  }
+}
+
+function buildRedactor(masking: Masking): Redactor {
   if (masking.needles.length === 0 && masking.secretFields.length === 0)
     return Object.assign(<T>(value: T) => value, { masking });
   const scrubText = (text: string) => maskText(masking, text);
   const isSecretField = (key: string) => masking.secretFields.some((pattern) => pattern.test(key));
+  // A needle JSON writes as it is appears in a value's JSON text exactly when it appears in one of its strings.
+  const searchable = masking.secretFields.length === 0 && masking.needles.every(([needle]) => writtenAsIs(needle));
+  const clean = (json: string) => masking.needles.every(([needle]) => !json.includes(needle));
 
   const scrubArray = (list: unknown[]): unknown[] => {
     let copy: unknown[] | undefined;
@@ -97,14 +131,43 @@ export function createRedactor(
       return scrubObject(value as Record<string, unknown>);
     return value;
   };
-  return Object.assign(<T>(value: T) => scrub(value) as T, { masking });
+  return Object.assign(
+    <T>(value: T) =>
+      searchable && serialized?.value === value && clean(serialized.json) ? value : (scrub(value) as T),
+    { masking },
+  );
+}
+
+/** Redactors are pure: one per set of secrets (and mask rule) serves every run that has the same ones. */
+const redactors = new Map<string, Redactor>();
+const redactorsByMask = new WeakMap<(name: string) => string, Map<string, Redactor>>();
+const MAX_REDACTORS = 256;
+
+const redactorsFor = (mask: ((name: string) => string) | undefined): Map<string, Redactor> => {
+  if (!mask) return redactors;
+  let known = redactorsByMask.get(mask);
+  if (!known) redactorsByMask.set(mask, (known = new Map()));
+  return known;
+};
+
+export function createRedactor(
+  secrets: Record<string, string>,
+  options: { mask?: (name: string) => string } = {},
+): Redactor {
+  const key = JSON.stringify(Object.entries(secrets));
+  const known = redactorsFor(options.mask);
+  let redactor = known.get(key);
+  if (!redactor) {
+    if (known.size >= MAX_REDACTORS) known.clear();
+    known.set(key, (redactor = buildRedactor(maskingFor(secrets, options))));
+  }
+  return redactor;
 }
 
 /** Masks bare values (no names) as `[redacted]`: credentials a node sent, in the error text built from the answer. */
+const REDACTED = () => '[redacted]';
 const redactValues = (values: readonly string[]): Redactor =>
-  createRedactor(Object.fromEntries(values.map((value, index) => [String(index), value])), {
-    mask: () => '[redacted]',
-  });
+  createRedactor(Object.fromEntries(values.map((value, index) => [String(index), value])), { mask: REDACTED });
 
 /** Masks the credentials a node sent (in every encoded form) in text or JSON built from what a server answered. */
 export const maskCredentials = <T>(value: T, credentials: readonly string[]): T =>

@@ -3,13 +3,15 @@ import { Hono } from 'hono';
 import { isFinalEvent, type RunEvent } from '../../events/run-event.ts';
 import type { ServerContext } from '../context.ts';
 import { ApiError } from '../api-error.ts';
+import { jsonText } from '../../util/json-text.ts';
 import { requestedAfter, streamReplay, type SseMessage } from '../sse-replay.ts';
 
-/** One function for every client, so each live event is serialized once (see sse-replay.ts). */
+/** One function for every client, so each live event's frame is built once (see sse-replay.ts), from the JSON text
+ * the runner or the store already made. */
 const eventMessage = (event: RunEvent): SseMessage => ({
   id: String(event.seq),
   event: event.type,
-  data: JSON.stringify(event),
+  data: jsonText(event),
 });
 
 export const runEventRoutes = (ctx: ServerContext) =>
