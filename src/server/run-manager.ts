@@ -325,9 +325,12 @@ export class RunManager {
    */
   release(runId: string): boolean {
     const live = this.#live.get(runId);
-    if (!live) return false;
+    // A stopped writer: released, fenced off or failed already, and stopping.
+    if (!live?.writer.active) return false;
     this.#log(`run ${runId} was taken over by another node; stopping it here`);
     live.writer.stop();
+    // Not driven here from now on: decisions, cancels and events go to the owner, not to this stopping copy.
+    this.#live.delete(runId);
     live.handle.cancel();
     return true;
   }

@@ -145,7 +145,7 @@ const waitForOsoplog = async (server: FakeServer, runId: string): Promise<string
 };
 
 describe.skipIf(!pgUrl)('two nodes on one PostgreSQL', () => {
-  it('a node whose run another node took over writes nothing more (fenced by the epoch)', async () => {
+  it('a node whose run another node took over writes nothing more and hands a decision sent to it to the new owner', async () => {
     const dir = tempDir();
     const schema = await freshSchema(pgUrl as string);
     cleanups.push(schema.drop);
@@ -165,22 +165,20 @@ describe.skipIf(!pgUrl)('two nodes on one PostgreSQL', () => {
     expect(taker.restored.restored).toEqual([runId]);
     await waitForRun(taker, runId, (run) => run.waiting.includes('review'));
 
-    // The zombie still holds the run in memory and takes the approval, but its writes are refused.
+    // The zombie still holds the run in memory (waiting writes nothing, so no refused write told it). A decision sent
+    // to it finds the run's epoch moved on: it stops the run here and keeps the decision for the node driving it.
     expect(
       (await zombie.api(`/api/runs/${runId}/signal`, postJson({ node: 'review', decision: 'approved' }))).status,
     ).toBe(202);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(zombie.context.manager.isLive(runId)).toBe(false);
     expect(zombieLog).toEqual([`run ${runId} was taken over by another node; stopping it here`]);
-    expect(
-      (await taker.api(`/api/runs/${runId}/signal`, postJson({ node: 'review', decision: 'rejected' }))).status,
-    ).toBe(202);
 
     const all = await streamRun(taker.url, runId);
     expect(seqs(all)).toEqual(range(1, all.events.length));
     const nodesStarted = all.events.filter((e) => e.type === 'node.started').map((e) => 'node' in e && e.node);
-    expect(nodesStarted).toContain('notify_rejected');
-    expect(nodesStarted).not.toContain('charge');
+    expect(nodesStarted.filter((node) => node === 'charge')).toHaveLength(1);
+    expect(nodesStarted).not.toContain('notify_rejected');
     expect(all.events.filter((e) => e.type === 'run.completed' || e.type === 'run.failed')).toHaveLength(1);
   });
 });

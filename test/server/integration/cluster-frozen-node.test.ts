@@ -3,20 +3,18 @@
 // never take a decision meant for the new owner, whether the decision is sent to it or to a third node; the run
 // then ends on the new owner, once. (The chaos test in cluster.test.ts hit this at random: a run stuck RUNNING.)
 import { afterAll, describe, expect, it } from 'vitest';
-import { freshSchema, postgresUnavailable, TEST_PG } from '../../store/support/postgres.ts';
+import { postgresUnavailable, TEST_PG } from '../../store/support/postgres.ts';
 import {
-  ClusterDb,
+  endedOn,
   eventually,
-  json,
+  fixtureCluster,
   postJson,
   sleep,
   startNode,
   startRunOn,
+  waitingOn,
   type ClusterNode,
-  type NodeOptions,
 } from './cluster-nodes.ts';
-import { baseEnv } from './processes.ts';
-import { FIXTURES } from './real-server.ts';
 
 const HEARTBEAT_TIMEOUT_MS = 4000;
 const nodes: ClusterNode[] = [];
@@ -31,14 +29,6 @@ afterAll(async () => {
 
 const pgSkip = postgresUnavailable();
 
-const waitingOn = (node: ClusterNode, runId: string) =>
-  eventually(
-    async () =>
-      (await json<{ waiting: string[] }>(`${node.url}/api/runs/${runId}`)).waiting.length ? true : undefined,
-    `run ${runId} to wait for review on ${node.name}`,
-    20_000,
-  );
-
 describe.skipIf(!TEST_PG)('a node woken after its runs were taken over', () => {
   it(
     'stops them and leaves every decision to the new owner, which ends each run once',
@@ -46,18 +36,7 @@ describe.skipIf(!TEST_PG)('a node woken after its runs were taken over', () => {
       timeout: 90_000,
     },
     async () => {
-      const schema = await freshSchema(TEST_PG as string);
-      cleanups.push(schema.drop);
-      const db = await ClusterDb.connect(schema.url);
-      cleanups.push(() => db.close());
-      const options: NodeOptions = {
-        db: schema.url,
-        workflows: FIXTURES,
-        env: baseEnv(),
-        concurrency: 4,
-        heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
-        allowCli: true,
-      };
+      const { db, options } = await fixtureCluster(TEST_PG as string, cleanups, HEARTBEAT_TIMEOUT_MS);
       const a = await startNode('a', options);
       nodes.push(a);
       // Both wait at `review` on A: the first will be decided through a third node, the second through A itself.
@@ -95,15 +74,7 @@ describe.skipIf(!TEST_PG)('a node woken after its runs were taken over', () => {
       b.child.process.kill('SIGCONT');
 
       for (const runId of [viaThird, viaFrozen]) {
-        const run = await eventually(
-          async () => {
-            const seen = await json<{ status: string }>(`${d.url}/api/runs/${runId}`);
-            return seen.status === 'RUNNING' ? undefined : seen;
-          },
-          `run ${runId} to end`,
-          20_000,
-        );
-        expect(run.status).toBe('COMPLETED');
+        expect(await endedOn(d, runId)).toBe('COMPLETED');
         const events = await db.events(runId);
         expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
         expect(events.filter((event) => event.type === 'run.completed' || event.type === 'run.failed')).toHaveLength(1);

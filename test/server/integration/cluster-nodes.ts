@@ -2,7 +2,9 @@
 // server itself), and what the cluster tests read from its database.
 import pg from 'pg';
 import type { RunEvent } from '../../../src/events/run-event.ts';
-import { spawnUntil, type Child } from './processes.ts';
+import { freshSchema } from '../../store/support/postgres.ts';
+import { baseEnv, spawnUntil, type Child } from './processes.ts';
+import { FIXTURES } from './real-server.ts';
 
 export interface ClusterNode {
   name: string;
@@ -62,6 +64,45 @@ export const eventually = async <T>(probe: () => Promise<T | undefined>, what: s
     await sleep(100);
   }
 };
+
+/** Waits until the run waits at a human node, as `node` sees it. */
+export const waitingOn = (node: ClusterNode, runId: string): Promise<true> =>
+  eventually(
+    async () =>
+      (await json<{ waiting: string[] }>(`${node.url}/api/runs/${runId}`)).waiting.length ? true : undefined,
+    `run ${runId} to wait for review on ${node.name}`,
+    20_000,
+  );
+
+/** Waits until the run has ended, as `node` sees it: its final status. */
+export const endedOn = async (node: ClusterNode, runId: string): Promise<string> =>
+  (
+    await eventually(
+      async () => {
+        const seen = await json<{ status: string }>(`${node.url}/api/runs/${runId}`);
+        return seen.status === 'RUNNING' ? undefined : seen;
+      },
+      `run ${runId} to end`,
+      20_000,
+    )
+  ).status;
+
+/**
+ * A fresh schema on `pgUrl`, a reader of it, and options for nodes running the test fixtures there (approve-refund:
+ * a human node, then cli); `cleanups` drops and closes them.
+ */
+export async function fixtureCluster(
+  pgUrl: string,
+  cleanups: Array<() => Promise<void> | void>,
+  heartbeatTimeoutMs: number,
+): Promise<{ url: string; db: ClusterDb; options: NodeOptions }> {
+  const schema = await freshSchema(pgUrl);
+  cleanups.push(schema.drop);
+  const db = await ClusterDb.connect(schema.url);
+  cleanups.push(() => db.close());
+  const options = { db: schema.url, workflows: FIXTURES, env: baseEnv(), concurrency: 4, heartbeatTimeoutMs };
+  return { url: schema.url, db, options: { ...options, allowCli: true } };
+}
 
 /** Reads the cluster's tables (the URL's schema) and DBOS's (`<schema>_dbos`). */
 export class ClusterDb {

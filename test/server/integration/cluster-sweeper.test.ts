@@ -2,20 +2,19 @@
 // another node re-queues them and deletes the dead node's row, but only while it holds the recovery lock; the runs
 // then wait on the survivor, take the approval there and end COMPLETED, once, with gapless events.
 import { afterAll, describe, expect, it } from 'vitest';
-import { freshSchema, postgresUnavailable, TEST_PG } from '../../store/support/postgres.ts';
+import { postgresUnavailable, TEST_PG } from '../../store/support/postgres.ts';
 import {
   ClusterDb,
+  endedOn,
   eventually,
-  json,
+  fixtureCluster,
   postJson,
   startNode,
   startRunOn,
   sleep,
+  waitingOn,
   type ClusterNode,
-  type NodeOptions,
 } from './cluster-nodes.ts';
-import { baseEnv } from './processes.ts';
-import { FIXTURES } from './real-server.ts';
 
 const HEARTBEAT_TIMEOUT_MS = 2000;
 const nodes: ClusterNode[] = [];
@@ -34,18 +33,7 @@ describe.skipIf(!TEST_PG)('the sweeper', () => {
       timeout: 90_000,
     },
     async () => {
-      const schema = await freshSchema(TEST_PG as string);
-      cleanups.push(schema.drop);
-      const db = await ClusterDb.connect(schema.url);
-      cleanups.push(() => db.close());
-      const options: NodeOptions = {
-        db: schema.url,
-        workflows: FIXTURES,
-        env: baseEnv(),
-        concurrency: 4,
-        heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
-        allowCli: true,
-      };
+      const { url, db, options } = await fixtureCluster(TEST_PG as string, cleanups, HEARTBEAT_TIMEOUT_MS);
       const a = await startNode('a', options);
       nodes.push(a);
       // Only A is up: it takes all three off the queue and holds them, waiting for a decision.
@@ -56,14 +44,7 @@ describe.skipIf(!TEST_PG)('the sweeper', () => {
         'node A to drive the three runs',
         20_000,
       );
-      for (const runId of runIds) {
-        await eventually(
-          async () =>
-            (await json<{ waiting: string[] }>(`${a.url}/api/runs/${runId}`)).waiting.length ? true : undefined,
-          `run ${runId} to wait for review`,
-          20_000,
-        );
-      }
+      for (const runId of runIds) await waitingOn(a, runId);
       expect(await db.workflows(runIds)).toEqual(
         [...runIds].sort().map((id) => ({ id, status: 'PENDING', executor: a.executorId })),
       );
@@ -71,7 +52,7 @@ describe.skipIf(!TEST_PG)('the sweeper', () => {
       const b = await startNode('b', options);
       nodes.push(b);
       // Another session holds the recovery lock: no sweeper may act meanwhile.
-      const holder = await ClusterDb.connect(schema.url);
+      const holder = await ClusterDb.connect(url);
       cleanups.push(() => holder.close());
       await holder.client.query("SELECT pg_advisory_lock(hashtext('sopstate-recovery'))");
       await a.child.kill('SIGKILL');
@@ -117,15 +98,7 @@ describe.skipIf(!TEST_PG)('the sweeper', () => {
         );
       }
       for (const runId of runIds) {
-        const run = await eventually(
-          async () => {
-            const seen = await json<{ status: string }>(`${b.url}/api/runs/${runId}`);
-            return seen.status === 'RUNNING' ? undefined : seen;
-          },
-          `run ${runId} to end`,
-          20_000,
-        );
-        expect(run.status).toBe('COMPLETED');
+        expect(await endedOn(b, runId)).toBe('COMPLETED');
         const events = await db.events(runId);
         expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
         expect(events.filter((event) => event.type === 'run.completed' || event.type === 'run.failed')).toHaveLength(1);
@@ -147,28 +120,12 @@ describe.skipIf(!TEST_PG)('a node stopped cleanly', () => {
       timeout: 90_000,
     },
     async () => {
-      const schema = await freshSchema(TEST_PG as string);
-      cleanups.push(schema.drop);
-      const db = await ClusterDb.connect(schema.url);
-      cleanups.push(() => db.close());
       // A timeout far beyond this test: only the stopping node marking itself silent can explain a quick re-queue.
-      const options: NodeOptions = {
-        db: schema.url,
-        workflows: FIXTURES,
-        env: baseEnv(),
-        concurrency: 4,
-        heartbeatTimeoutMs: 600_000,
-        allowCli: true,
-      };
+      const { db, options } = await fixtureCluster(TEST_PG as string, cleanups, 600_000);
       const a = await startNode('a', options);
       nodes.push(a);
       const runId = await startRunOn(a, 'approve-refund');
-      await eventually(
-        async () =>
-          (await json<{ waiting: string[] }>(`${a.url}/api/runs/${runId}`)).waiting.length ? true : undefined,
-        'the run to wait for review on A',
-        20_000,
-      );
+      await waitingOn(a, runId);
       const b = await startNode('b', options);
       nodes.push(b);
       await a.child.kill('SIGTERM');
@@ -191,15 +148,7 @@ describe.skipIf(!TEST_PG)('a node stopped cleanly', () => {
         'the run to take the decision on B',
         20_000,
       );
-      const run = await eventually(
-        async () => {
-          const seen = await json<{ status: string }>(`${b.url}/api/runs/${runId}`);
-          return seen.status === 'RUNNING' ? undefined : seen;
-        },
-        'the run to end',
-        20_000,
-      );
-      expect(run.status).toBe('COMPLETED');
+      expect(await endedOn(b, runId)).toBe('COMPLETED');
       const events = await db.events(runId);
       expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
       const started = events.flatMap((event) => (event.type === 'node.started' ? [event.node] : []));
