@@ -280,7 +280,9 @@ class RunSession {
     const seq = ++this.#seq;
     const at = this.#stamps.iso();
     const event: RunEvent = { ...clean.value, runId: this.runId, seq, at };
-    if (clean.json !== undefined && !('runId' in body || 'seq' in body || 'at' in body))
+    // Kept with the event only for a caller that streams the events and keeps none here (the server): a run that
+    // keeps its events (the library's default) would hold each one twice, as an object and as text.
+    if (this.#keepEvents === 0 && clean.json !== undefined && !('runId' in body || 'seq' in body || 'at' in body))
       rememberJsonText(
         event,
         `${clean.json.slice(0, -1)},"runId":${JSON.stringify(this.runId)},"seq":${seq},"at":"${at}"}`,
