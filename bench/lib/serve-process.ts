@@ -21,6 +21,14 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
+/** The environment a benched `sopstate serve` gets: nothing of this shell's but PATH and HOME, the sandbox's URLs. */
+export const serveEnv = (sandbox: SandboxUrls): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  STRIPE_API_BASE: sandbox.stripeUrl,
+  ANTHROPIC_BASE_URL: sandbox.anthropicUrl,
+});
+
 /**
  * Runs `cli serve <args>` (the source through tsx when `cli` is not built) against the sandbox's Stripe and Claude,
  * resolving once it prints where it listens; `label` names it when it exits before that.
@@ -35,12 +43,7 @@ export const startServeProcess = (
     const entry = existsSync(cli) ? [cli] : ['--import', 'tsx', 'src/cli/main.ts'];
     const child = spawn(process.execPath, [...entry, 'serve', ...args], {
       cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        STRIPE_API_BASE: sandbox.stripeUrl,
-        ANTHROPIC_BASE_URL: sandbox.anthropicUrl,
-      },
+      env: serveEnv(sandbox),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startSandboxProcess } from '../seed/sandbox-process.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
+import { serveEnv } from '../lib/serve-process.ts';
 import { runAndFollow } from './server-bench.ts';
 
 interface ProfileNode {
@@ -75,12 +76,7 @@ const child = spawn(
   ],
   {
     cwd: REPO_ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      STRIPE_API_BASE: sandbox.stripeUrl,
-      ANTHROPIC_BASE_URL: sandbox.anthropicUrl,
-    },
+    env: serveEnv(sandbox),
     stdio: ['ignore', 'pipe', 'inherit'],
   },
 );
