@@ -87,21 +87,27 @@ export const endedOn = async (node: ClusterNode, runId: string): Promise<string>
     )
   ).status;
 
-/**
- * A fresh schema on `pgUrl`, a reader of it, and options for nodes running the test fixtures there (approve-refund:
- * a human node, then cli); `cleanups` drops and closes them.
- */
+/** A fresh schema on `pgUrl` and a reader of it; `cleanups` closes the reader and drops the schema. */
+export async function freshCluster(
+  pgUrl: string,
+  cleanups: Array<() => Promise<void> | void>,
+): Promise<{ url: string; db: ClusterDb }> {
+  const schema = await freshSchema(pgUrl);
+  cleanups.push(schema.drop);
+  const db = await ClusterDb.connect(schema.url);
+  cleanups.push(() => db.close());
+  return { url: schema.url, db };
+}
+
+/** A fresh cluster and options for nodes running the test fixtures there (approve-refund: a human node, then cli). */
 export async function fixtureCluster(
   pgUrl: string,
   cleanups: Array<() => Promise<void> | void>,
   heartbeatTimeoutMs: number,
 ): Promise<{ url: string; db: ClusterDb; options: NodeOptions }> {
-  const schema = await freshSchema(pgUrl);
-  cleanups.push(schema.drop);
-  const db = await ClusterDb.connect(schema.url);
-  cleanups.push(() => db.close());
-  const options = { db: schema.url, workflows: FIXTURES, env: baseEnv(), concurrency: 4, heartbeatTimeoutMs };
-  return { url: schema.url, db, options: { ...options, allowCli: true } };
+  const { url, db } = await freshCluster(pgUrl, cleanups);
+  const options = { db: url, workflows: FIXTURES, env: baseEnv(), concurrency: 4, heartbeatTimeoutMs, allowCli: true };
+  return { url, db, options };
 }
 
 /** Reads the cluster's tables (the URL's schema) and DBOS's (`<schema>_dbos`). */

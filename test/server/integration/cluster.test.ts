@@ -7,11 +7,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../src/events/run-event.ts';
 import type { StripeState } from '../../../src/sandbox/stripe/types.ts';
-import { freshSchema, postgresUnavailable, TEST_PG } from '../../store/support/postgres.ts';
+import { postgresUnavailable, TEST_PG } from '../../store/support/postgres.ts';
 import { range, streamRun, type StreamResult } from '../support/sse-client.ts';
 import {
-  ClusterDb,
   eventually,
+  freshCluster,
   json,
   postJson,
   sleep,
@@ -51,14 +51,11 @@ describe.skipIf(!TEST_PG)('a cluster of three nodes under two kill -9s and a fre
       timeout: 180_000,
     },
     async () => {
-      const schema = await freshSchema(TEST_PG as string);
-      cleanups.push(schema.drop);
-      const db = await ClusterDb.connect(schema.url);
-      cleanups.push(() => db.close());
+      const { url, db } = await freshCluster(TEST_PG as string, cleanups);
       const sandbox = await startSandboxProcess();
       children.push(sandbox.child);
       const env = { ...baseEnv(), STRIPE_API_BASE: sandbox.stripeUrl, ANTHROPIC_BASE_URL: sandbox.anthropicUrl };
-      const options: NodeOptions = { db: schema.url, workflows: EXAMPLES, env, concurrency: 6 };
+      const options: NodeOptions = { db: url, workflows: EXAMPLES, env, concurrency: 6 };
       const everyNode: ClusterNode[] = [];
       const start = async (name: string, concurrency = 6) => {
         const node = await startNode(name, { ...options, concurrency });
