@@ -15,11 +15,11 @@ import { resolveTemplate, TemplateError, templateReferences } from '../osop/temp
 import type { Template, Workflow, WorkflowEdge, WorkflowNode } from '../osop/workflow.ts';
 import type { DurableNodeState, NodeActorError, NodeActorInput, NodeActorOutput, NodeActors } from './actor-events.ts';
 import { checkNodeBudget } from './cost-budget.ts';
+import { createDeltaCoalescer } from './delta-coalescer.ts';
 import { LostSecretError } from './output-secrets.ts';
 import { toPlainJson } from './plain-json.ts';
 import { runServicesOf, type NodeActorDeps } from './run-services.ts';
 import { perWorkflow, workflowIndex } from './workflow-index.ts';
-import { createStreamMasker } from '../util/redact.ts';
 import type { AiMetadata, RunEventBody } from '../events/run-event.ts';
 import { errorMessage } from '../util/error-message.ts';
 
@@ -259,19 +259,19 @@ async function runNode(
   };
   const recorded = deps.completedBefore.get(`${node.id}:${input.visit}`);
   if (recorded) return recorded;
-  // Streamed text is masked as a stream, so no secret split over several deltas goes out whole.
-  const stream = createStreamMasker(deps.redact.masking);
+  // Streamed text is masked as a stream, so no secret split over several deltas goes out whole, and a burst of
+  // deltas goes out as one.
+  const stream = createDeltaCoalescer(deps.redact.masking, (text) =>
+    emit({ type: 'agent.delta', node: node.id, text }),
+  );
   const emitStreamed = (body: RunEventBody) => {
+    if (body.type === 'agent.delta') return stream.push(body.text);
+    stream.send();
     if (body.type === 'node.request' || body.type === 'node.response')
       return emit(withSecretFieldsMasked(deps, node, body));
-    if (body.type !== 'agent.delta') return emit(body);
-    const text = stream.push(body.text);
-    if (text !== '') emit({ ...body, text });
+    emit(body);
   };
-  const flushStream = () => {
-    const text = stream.flush();
-    if (text !== '') emit({ type: 'agent.delta', node: node.id, text });
-  };
+  const flushStream = () => stream.end();
   const started = deps.clock();
   let attempt = 1;
   // What the call reported spending, kept for node.failed when the visit fails after it (over its cost budget).
