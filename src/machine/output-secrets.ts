@@ -50,22 +50,38 @@ export class OutputSecrets {
   /** `outputs` with every secret field of `node` replaced by its mask; the values are remembered for this run. */
   mask(node: string, outputs: Record<string, unknown>): Record<string, unknown> {
     let learned = false;
+    // Copy on write, like mapStrings: outputs with no secret field come back as they are.
     const walk = (value: Json, path: string): Json => {
-      if (Array.isArray(value)) return value.map((entry, index) => walk(entry, `${path}[${index}]`));
+      if (Array.isArray(value)) {
+        const mapped = value.map((entry, index) =>
+          entry && typeof entry === 'object' ? walk(entry, `${path}[${index}]`) : entry,
+        );
+        return mapped.some((entry, index) => entry !== value[index]) ? mapped : value;
+      }
       if (!value || typeof value !== 'object') return value;
-      return Object.fromEntries(
-        Object.entries(value as Record<string, Json>).map(([key, entry]) => {
-          const at = `${path}.${key}`;
-          if (!isSecretField(key) || typeof entry !== 'string' || entry.length < MIN_LENGTH)
-            return [key, walk(entry, at)];
-          const mask = `[secret ${at}]`;
+      const record = value as Record<string, Json>;
+      let copy: Record<string, Json> | undefined;
+      for (const key of Object.keys(record)) {
+        const entry = record[key];
+        let next: Json = entry;
+        if (isSecretField(key) && typeof entry === 'string' && entry.length >= MIN_LENGTH) {
+          const mask = `[secret ${path}.${key}]`;
           if (this.#values.get(mask) !== entry) {
             this.#values.set(mask, entry);
             learned = true;
           }
-          return [key, mask];
-        }),
-      );
+          next = mask;
+        } else if (entry && typeof entry === 'object') next = walk(entry, `${path}.${key}`);
+        // defineProperty, not `=`: a `__proto__` key of parsed JSON is an own field, and must stay one.
+        if (next !== entry)
+          Object.defineProperty((copy ??= { ...record }), key, {
+            value: next,
+            writable: true,
+            enumerable: true,
+            configurable: true,
+          });
+      }
+      return copy ?? value;
     };
     const masked = walk(outputs, node) as Record<string, unknown>;
     if (learned) this.#rebuild();

@@ -131,11 +131,19 @@ function buildRedactor(masking: Masking): Redactor {
       return scrubObject(value as Record<string, unknown>);
     return value;
   };
-  return Object.assign(
-    <T>(value: T) =>
-      searchable && serialized?.value === value && clean(serialized.json) ? value : (scrub(value) as T),
-    { masking },
-  );
+  // Searching one JSON text natively beats walking a value and testing every needle against each of its strings.
+  const isClean = (value: unknown): boolean => {
+    if (!searchable || value === null || typeof value !== 'object') return false;
+    if (serialized?.value === value) return clean(serialized.json);
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(value);
+    } catch {
+      return false;
+    }
+    return typeof json === 'string' && clean(json);
+  };
+  return Object.assign(<T>(value: T) => (isClean(value) ? value : (scrub(value) as T)), { masking });
 }
 
 /** Redactors are pure: one per set of secrets (and mask rule) serves every run that has the same ones. */
