@@ -26,7 +26,7 @@ import { RunLimitWatch } from './run-limits.ts';
 import { RUN_SYSTEM_ID, RunServices } from './run-services.ts';
 import { perWorkflow } from './workflow-index.ts';
 import { runSubworkflow } from './subworkflow-run.ts';
-import { createRedactor, redactSerialized, type Redactor } from '../util/redact.ts';
+import { chainRedactors, createRedactor, redactSerialized, type Redactor } from '../util/redact.ts';
 import { rememberJsonText } from '../util/json-text.ts';
 import type { ErrorInfo, RunEvent, RunEventBody } from '../events/run-event.ts';
 import { checkRunSetup } from './run-setup.ts';
@@ -165,9 +165,7 @@ class RunSession {
     const outputSecrets = new OutputSecrets();
     const redactSecrets = createRedactor({ ...options.masked, ...options.secrets });
     // Stream masking (agent.delta) uses the run's secrets; output secrets are masked in whole values.
-    this.#redact = Object.assign(<T>(value: T): T => outputSecrets.redact(redactSecrets(value)), {
-      masking: redactSecrets.masking,
-    });
+    this.#redact = chainRedactors(redactSecrets.masking, redactSecrets, outputSecrets.redact);
     this.#humanGate = options.humanGate ?? new HumanGate();
     // Events kept before a restart come back from the snapshot; those of the command line are kept from the start.
     this.#eventGate = new EventGate([...keptEventsOf(options.snapshot), ...(options.events ?? [])], (events) => {

