@@ -47,7 +47,11 @@ export class OutputSecrets {
   readonly #values = new Map<string, string>();
   #redactor: Redactor = createRedactor({});
 
-  /** `outputs` with every secret field of `node` replaced by its mask; the values are remembered for this run. */
+  /**
+   * `outputs` with every secret field of `node` replaced by its mask; the values are remembered for this run. A value
+   * copied into a field with another name (`data.client_secret` and `client_secret`) is masked by `redact`, which
+   * every caller applies next (the run's redactor, with the event or the outputs it keeps).
+   */
   mask(node: string, outputs: Record<string, unknown>): Record<string, unknown> {
     let learned = false;
     // Copy on write, like mapStrings: outputs with no secret field come back as they are.
@@ -85,8 +89,7 @@ export class OutputSecrets {
     };
     const masked = walk(outputs, node) as Record<string, unknown>;
     if (learned) this.#rebuild();
-    // A value copied into a field with another name (e.g. `data.client_secret` and `client_secret`) is masked too.
-    return this.#redactor(masked);
+    return masked;
   }
 
   /** Masks every remembered value wherever it appears (URLs, messages, other outputs). */
