@@ -140,19 +140,11 @@ function nodeState(
       input: ({ context }) => actorInput(context, node.id, item?.region, actorId),
       onDone: [
         {
-          guard: { type: 'successVisitLimit', params },
+          guard: { type: 'successStopped', params },
           target: finalId('FAILED'),
           actions: [
             { type: 'completeNode', params },
-            { type: 'visitLimit', params },
-          ],
-        },
-        {
-          guard: { type: 'successCycle', params },
-          target: finalId('FAILED'),
-          actions: [
-            { type: 'completeNode', params },
-            { type: 'cycleLimit', params: { ...params, on: 'success' } },
+            { type: 'stopAtLimit', params: { ...params, on: 'success' } },
           ],
         },
         ...successOutcomes(workflow, node.id).map((outcome): DoneTransition => ({
@@ -169,19 +161,11 @@ function nodeState(
       ],
       onError: [
         {
-          guard: { type: 'failureVisitLimit', params },
+          guard: { type: 'failureStopped', params },
           target: finalId('FAILED'),
           actions: [
             { type: 'failNode', params },
-            { type: 'visitLimit', params },
-          ],
-        },
-        {
-          guard: { type: 'failureCycle', params },
-          target: finalId('FAILED'),
-          actions: [
-            { type: 'failNode', params },
-            { type: 'cycleLimit', params: { ...params, on: 'failure' } },
+            { type: 'stopAtLimit', params: { ...params, on: 'failure' } },
           ],
         },
         ...failureOutcomes(workflow, node.id).map((outcome): ErrorTransition => {
