@@ -20,11 +20,18 @@ export function eventLabel(eventType: string): string {
   return eventType || 'always';
 }
 
-/** A named guard with its `key` parameter when it has one (`successRoute default`). */
+/** Guards whose name alone does not say what they check: one guard stands for both limits that stop a node. */
+const GUARD_MEANINGS: Record<string, string> = {
+  successStopped: 'visit limit or cycle limit',
+  failureStopped: 'visit limit or cycle limit',
+};
+
+/** A named guard with its `key` parameter when it has one (`successRoute default`), or what it checks. */
 export function guardLabel(guard: unknown): string | undefined {
   if (!guard || typeof guard !== 'object') return typeof guard === 'string' ? guard : undefined;
   const { type, params } = guard as { type?: unknown; params?: { key?: unknown } };
   if (typeof type !== 'string') return undefined;
+  if (Object.hasOwn(GUARD_MEANINGS, type)) return `${type} (${GUARD_MEANINGS[type]})`;
   return typeof params?.key === 'string' ? `${type} ${params.key}` : type;
 }
 

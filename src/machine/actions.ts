@@ -3,6 +3,7 @@ import { assign, enqueueActions, type ParameterizedObject } from 'xstate';
 import type { Workflow } from '../osop/workflow.ts';
 import { DEFAULT_MAX_VISITS, type RunContext, type RunError, type Routing } from './context.ts';
 import {
+  limitHit,
   routedOverLimit,
   takeFailureDecision,
   takeSuccessDecision,
@@ -178,8 +179,15 @@ export function createActions(workflow: Workflow) {
       enqueue.assign(change);
       for (const edge of edges) enqueue.emit({ type: 'edge.taken', ...edge });
     }),
-    cycleLimit: sequence(({ context, enqueue }, params: RouteActionParams) => {
+    // What successStopped/failureStopped found: the visit limit (nothing routed), else the cycle limit (its edges taken).
+    stopAtLimit: sequence(({ context, enqueue }, params: RouteActionParams) => {
       const routing = routingOf(context, params.node);
+      if (limitHit(workflow, context, routing, params.on) === 'visit') {
+        const max = context.maxVisits ?? DEFAULT_MAX_VISITS;
+        const message = `visit limit reached after ${params.node}: this run may make ${max} node visits in all`;
+        enqueue.assign({ error: { message, code: 'visit_limit', node: params.node }, routing: undefined });
+        return;
+      }
       const target = routedOverLimit(workflow, context, routing, params.on);
       const cause = routing.error ? `${params.node}: ${routing.error.message}` : undefined;
       const { update: change, edges } = applied(context, routing);
@@ -196,11 +204,6 @@ export function createActions(workflow: Workflow) {
         routing: undefined,
       });
       enqueue.emit({ type: 'condition.failed', node, visit: state.visits, message });
-    }),
-    visitLimit: update(({ context }, { node }: NodeParams) => {
-      const max = context.maxVisits ?? DEFAULT_MAX_VISITS;
-      const message = `visit limit reached after ${node}: this run may make ${max} node visits in all`;
-      return { error: { message, code: 'visit_limit', node }, routing: undefined };
     }),
     failRun: update(({ context }, { node }: NodeParams) => {
       const error = routingOf(context, node).error!; // failNode, which always runs first, recorded it

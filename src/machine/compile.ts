@@ -130,8 +130,16 @@ function nodeState(
   };
   // "/" cannot be in a node id, so the node an actor runs is what comes before it (the path walker reads it so).
   const actorId = item ? `${node.id}/${item.region}` : undefined;
+  const id = `${scope.prefix}${node.id}`;
+  // Only a transition back to the node itself must say `reenter` (to run it again): any other target is entered anyway.
+  const again = (to: string) => (to === `#${id}` ? { reenter: true } : {});
+  // The actions every transition of one event shares (XState keeps a transition's actions array as given).
+  const complete = { type: 'completeNode', params } as const;
+  const fail = { type: 'failNode', params } as const;
+  const routeSuccess = [complete, { type: 'route', params: { ...params, on: 'success' } }] as const;
+  const routeFailure = [fail, { type: 'route', params: { ...params, on: 'failure' } }] as const;
   return {
-    id: `${scope.prefix}${node.id}`,
+    id,
     description: node.name,
     entry: [{ type: 'enterNode', params }],
     invoke: {
@@ -140,80 +148,43 @@ function nodeState(
       input: ({ context }) => actorInput(context, node.id, item?.region, actorId),
       onDone: [
         {
-          guard: { type: 'successVisitLimit', params },
+          guard: { type: 'successStopped', params },
           target: finalId('FAILED'),
-          actions: [
-            { type: 'completeNode', params },
-            { type: 'visitLimit', params },
-          ],
+          actions: [complete, { type: 'stopAtLimit', params: routeSuccess[1].params }],
         },
-        {
-          guard: { type: 'successCycle', params },
-          target: finalId('FAILED'),
-          actions: [
-            { type: 'completeNode', params },
-            { type: 'cycleLimit', params: { ...params, on: 'success' } },
-          ],
-        },
-        ...successOutcomes(workflow, node.id).map((outcome): DoneTransition => ({
-          guard: { type: 'successRoute', params: { ...params, key: outcome.key } },
-          target: outcome.key === CONDITION_FAILED ? finalId('FAILED') : target(outcome.targets, outcome.key),
-          reenter: true,
-          actions: [
-            { type: 'completeNode', params },
-            outcome.key === CONDITION_FAILED
-              ? { type: 'conditionFailed', params }
-              : { type: 'route', params: { ...params, on: 'success' } },
-          ],
-        })),
+        ...successOutcomes(workflow, node.id).map((outcome): DoneTransition => {
+          const guard = { type: 'successRoute', params: { ...params, key: outcome.key } } as const;
+          if (outcome.key === CONDITION_FAILED)
+            return { guard, target: finalId('FAILED'), actions: [complete, { type: 'conditionFailed', params }] };
+          const to = target(outcome.targets, outcome.key);
+          return { guard, target: to, ...again(to), actions: routeSuccess };
+        }),
       ],
       onError: [
         {
-          guard: { type: 'failureVisitLimit', params },
+          guard: { type: 'failureStopped', params },
           target: finalId('FAILED'),
-          actions: [
-            { type: 'failNode', params },
-            { type: 'visitLimit', params },
-          ],
-        },
-        {
-          guard: { type: 'failureCycle', params },
-          target: finalId('FAILED'),
-          actions: [
-            { type: 'failNode', params },
-            { type: 'cycleLimit', params: { ...params, on: 'failure' } },
-          ],
+          actions: [fail, { type: 'stopAtLimit', params: routeFailure[1].params }],
         },
         ...failureOutcomes(workflow, node.id).map((outcome): ErrorTransition => {
           const guard = { type: 'failureRoute', params: { ...params, key: outcome.key } } as const;
-          if (outcome.key !== FAIL)
-            return {
-              guard,
-              target: target(outcome.targets, outcome.key),
-              reenter: true,
-              actions: [
-                { type: 'failNode', params },
-                { type: 'route', params: { ...params, on: 'failure' } },
-              ],
-            };
+          if (outcome.key !== FAIL) {
+            const to = target(outcome.targets, outcome.key);
+            return { guard, target: to, ...again(to), actions: routeFailure };
+          }
           // A spawned branch the run does not wait for: its failure ends that branch only (reported as FAILED).
           if (scope.detached)
             return {
               guard,
               target: `#${scope.prefix}BRANCH_FAILED`,
-              reenter: true,
-              actions: [
-                { type: 'failNode', params },
-                { type: 'endSpawnedBranch', params },
-              ],
+              actions: [fail, { type: 'endSpawnedBranch', params }],
             };
           const fork = tolerantFork(scope);
           return {
             guard,
             target: fork ? `#${scope.prefix}BRANCH_FAILED` : finalId('FAILED'),
-            reenter: true,
             actions: [
-              { type: 'failNode', params },
+              fail,
               fork ? { type: 'failBranch', params: { ...params, fork: fork.id } } : { type: 'failRun', params },
             ],
           };
@@ -435,7 +406,7 @@ export function compileWorkflow(workflow: Workflow) {
   const plan = planWorkflow(workflow);
   const anywhere = instances(plan);
   const machineId = workflow.id.replace(/[.#]/g, '_');
-  const states: StatesConfig = { ...scopeStates(workflow, plan, anywhere, machineId) };
+  const states = scopeStates(workflow, plan, anywhere, machineId);
   // COST_LIMIT only where a budget can end the run: other workflows keep the machine (and the statechart) they had.
   for (const state of FINAL_STATES)
     if (state !== 'COST_LIMIT' || workflow.cost) states[state] = { id: `run:${state}`, type: 'final' };

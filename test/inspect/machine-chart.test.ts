@@ -48,6 +48,13 @@ describe('machineToChart', () => {
       guards: ['failureRoute fallback'],
     });
     expect(arrow('create_customer', 'run:FAILED')?.events).toEqual(['done', 'error']);
+    // One guard per event stops a node at either limit; the chart says which limits it checks.
+    expect(arrow('create_customer', 'run:FAILED')?.guards).toEqual(
+      expect.arrayContaining([
+        'successStopped (visit limit or cycle limit)',
+        'failureStopped (visit limit or cycle limit)',
+      ]),
+    );
     expect(arrow('create_customer', 'confirm_payment')).toBeUndefined();
     expect(chart.anywhere).toEqual(
       expect.arrayContaining([
