@@ -113,6 +113,6 @@ export class OutputSecrets {
     const byName = Object.fromEntries(
       [...this.#values].map(([mask, secret]) => [mask.slice('[secret '.length, -1), secret]),
     );
-    this.#redactor = createRedactor(byName);
+    this.#redactor = createRedactor(byName, { once: true });
   }
 }
