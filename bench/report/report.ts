@@ -83,6 +83,7 @@ export function buildReport(
     throughput_ratio: orNull(at200?.ratio),
     xstate_throughput_ratio: orNull(at200?.xstateRatio),
     sopstate_adds_ms_per_run: orNull(sections.seed?.addsOverXStateMs),
+    engine_alone_adds_ms_per_run: orNull(sections.seed?.engineAlone.addsMs),
     overhead_ms_per_node_p50: orNull(sections.seed?.overheadMsPerNodeP50),
     heap_kb_per_run: orNull(sections.seed?.heap.sopstateKb),
     server_cpu_ms_per_run: orNull(at100?.cpuMsPerRun),

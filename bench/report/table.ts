@@ -85,6 +85,7 @@ function xstateLines(seed: NonNullable<BenchReport['seed']>): string[] {
   const ratios = seed.levels.map((level) => `${fmt(level.xstateRatio)} at ${level.concurrency}`).join(', ');
   return [
     `  hand-written XState machine, same calls: ratio ${ratios}; CPU per run ${fmt(busiest.xstate.cpuMsPerRun, ' ms')}, so sopstate adds ${fmt(seed.addsOverXStateMs, ' ms')} per run`,
+    `  engines alone (calls answered from memory, concurrency ${seed.engineAlone.concurrency}): sopstate ${fmt(seed.engineAlone.sopstateMs, ' ms')}, hand-written XState ${fmt(seed.engineAlone.xstateMs, ' ms')} CPU per run, so sopstate adds ${fmt(seed.engineAlone.addsMs, ' ms')}`,
   ];
 }
 

@@ -3,6 +3,7 @@ import { SEED_FILE } from '../lib/repo.ts';
 import { createBaseline } from './baseline.ts';
 import { createXStateBaseline } from './xstate-baseline.ts';
 import { createEngine, loadSeed } from './engine.ts';
+import { measureEngineAlone, type EngineAloneReport } from './engine-alone.ts';
 import { measureHeap, type HeapResult } from './heap.ts';
 import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
 import { pairedOverhead, type Overhead } from './overhead.ts';
@@ -17,6 +18,8 @@ export interface SeedPlan {
   warmupRuns: number;
   heapInFlight: number;
   heapRounds: number;
+  /** CPU per run of the engine alone (calls answered from memory), sopstate against the hand-written XState machine. */
+  engineAlone: { runs: number; concurrency: number; rounds: number };
 }
 
 export interface SeedReport {
@@ -31,6 +34,7 @@ export interface SeedReport {
   /** (sopstate − hand-written XState machine) CPU ms per run at the highest concurrency: what sopstate adds. */
   addsOverXStateMs: number;
   heap: HeapResult;
+  engineAlone: EngineAloneReport;
 }
 
 export async function benchSeed(
@@ -58,6 +62,8 @@ export async function benchSeed(
   const addsOverXStateMs = busiest.xstate ? busiest.sopstate.cpuMsPerRun - busiest.xstate.cpuMsPerRun : Number.NaN;
   progress(`seed: heap with ${plan.heapInFlight} runs in flight`);
   const heap = await measureHeap(workflow, sandbox, plan.heapInFlight, plan.heapRounds);
+  progress(`seed: the engine alone, ${plan.engineAlone.runs} runs per side and round, calls answered from memory`);
+  const engineAlone = await measureEngineAlone(workflow, sandbox, plan.engineAlone);
   return {
     seedFile: SEED_FILE,
     nodes: workflow.nodes.length,
@@ -67,5 +73,6 @@ export async function benchSeed(
     cpuMsPerNode,
     addsOverXStateMs,
     heap,
+    engineAlone,
   };
 }

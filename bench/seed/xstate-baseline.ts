@@ -16,7 +16,8 @@ interface SeedContext {
   check?: Result<'checkStatus'>;
 }
 
-const seedMachine = (calls: SeedCalls) =>
+/** The machine over any implementation of the five calls (the real ones, or canned answers for the engine alone). */
+export const seedMachine = (calls: SeedCalls) =>
   setup({
     types: { context: {} as SeedContext },
     actors: {

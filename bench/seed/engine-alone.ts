@@ -1,0 +1,115 @@
+// The engine alone: the seed's five calls answered from memory (one real run's answers, recorded), so CPU per run is
+// the engine's own, with no HTTP client and no emulator in it. sopstate replays each node's recorded result and the
+// events its executor streamed; the hand-written XState machine replays the five recorded call results. Both copy
+// what they replay (structuredClone), as a real call would hand over fresh objects. The difference is what sopstate
+// adds over XState, without the noise of five HTTP calls per run.
+import { createActor, toPromise } from 'xstate';
+import type { Executor, ExecutorRegistry, NodeExecution } from '../../src/adapters/executor.ts';
+import type { RunEventBody } from '../../src/events/run-event.ts';
+import { startRun } from '../../src/machine/runner.ts';
+import type { Workflow } from '../../src/osop/workflow.ts';
+import { createServiceExecutors, serviceSecrets, type SandboxUrls } from '../../src/services/service-endpoints.ts';
+import { percentile } from '../lib/stats.ts';
+import { createSeedCalls, type SeedCalls } from './seed-calls.ts';
+import { runBatch, type RunOnce } from './throughput.ts';
+import { seedMachine } from './xstate-baseline.ts';
+
+const SANDBOX_MODES = { stripe: 'sandbox', anthropic: 'sandbox' } as const;
+
+export interface EngineAloneReport {
+  runs: number;
+  concurrency: number;
+  /** Median over rounds of CPU ms per run. */
+  sopstateMs: number;
+  xstateMs: number;
+  /** sopstateMs − xstateMs. */
+  addsMs: number;
+}
+
+interface Recorded {
+  result: Awaited<ReturnType<Executor>>;
+  streamed: RunEventBody[];
+}
+
+/** sopstate over executors that hand back what one real run's executors returned and streamed, node by node. */
+async function replayingEngine(workflow: Workflow, urls: SandboxUrls): Promise<RunOnce> {
+  const live = createServiceExecutors({ mode: SANDBOX_MODES, sandbox: urls, env: {} });
+  const secrets = serviceSecrets(SANDBOX_MODES, {});
+  const recorded = new Map<string, Recorded>();
+  const recording =
+    (executor: Executor): Executor =>
+    async (execution) => {
+      const streamed: RunEventBody[] = [];
+      const emit = (body: RunEventBody) => (streamed.push(structuredClone(body)), execution.emit(body));
+      const result = await executor({ ...execution, emit });
+      recorded.set(execution.node.id, { result: structuredClone(result), streamed });
+      return result;
+    };
+  const first = await startRun({
+    workflow,
+    secrets,
+    executors: Object.fromEntries(Object.entries(live).map(([type, executor]) => [type, recording(executor)])),
+  }).done;
+  if (first.status !== 'COMPLETED') throw new Error(`the recorded seed run ended ${first.status}`);
+  const replay: Executor = async (execution: NodeExecution) => {
+    const { result, streamed } = recorded.get(execution.node.id)!;
+    for (const body of streamed) execution.emit(structuredClone(body));
+    await Promise.resolve();
+    return structuredClone(result);
+  };
+  const executors: ExecutorRegistry = Object.fromEntries(Object.keys(live).map((type) => [type, replay]));
+  return async () => {
+    const result = await startRun({ workflow, executors, secrets }).done;
+    if (result.status !== 'COMPLETED') throw new Error(`a replayed seed run ended ${result.status}`);
+  };
+}
+
+/** The hand-written machine over the five call results of one real run, replayed. */
+async function replayingXState(urls: SandboxUrls): Promise<RunOnce> {
+  const real = createSeedCalls(urls);
+  const customer = await real.createCustomer('record');
+  const intent = await real.createIntent('record', customer.customer_id);
+  const confirm = await real.confirmPayment('record', intent.intent_id);
+  const check = await real.checkStatus(intent.intent_id);
+  const receipt = await real.sendReceipt({
+    create_customer: customer,
+    create_intent: intent,
+    confirm_payment: confirm,
+    check_status: check,
+  });
+  const answer = async <T>(value: T): Promise<T> => (await Promise.resolve(), structuredClone(value));
+  const canned: SeedCalls = {
+    createCustomer: () => answer(customer),
+    createIntent: () => answer(intent),
+    confirmPayment: () => answer(confirm),
+    checkStatus: () => answer(check),
+    sendReceipt: () => answer(receipt),
+  };
+  const machine = seedMachine(canned);
+  return async () => {
+    const actor = createActor(machine);
+    const done = toPromise(actor);
+    actor.start();
+    await done;
+  };
+}
+
+export async function measureEngineAlone(
+  workflow: Workflow,
+  urls: SandboxUrls,
+  options: { runs: number; concurrency: number; rounds: number },
+): Promise<EngineAloneReport> {
+  const sides = { sopstate: await replayingEngine(workflow, urls), xstate: await replayingXState(urls) };
+  const cpu: Record<keyof typeof sides, number[]> = { sopstate: [], xstate: [] };
+  for (const run of Object.values(sides)) await runBatch(run, Math.min(500, options.runs), options.concurrency);
+  for (let round = 0; round < options.rounds; round += 1) {
+    for (const name of Object.keys(sides) as Array<keyof typeof sides>) {
+      const batch = await runBatch(sides[name], options.runs, options.concurrency);
+      if (batch.failures > 0) throw new Error(`engine alone (${name}): ${batch.firstFailure}`);
+      cpu[name].push(batch.cpuMs / options.runs);
+    }
+  }
+  const sopstateMs = percentile(cpu.sopstate, 50);
+  const xstateMs = percentile(cpu.xstate, 50);
+  return { ...options, sopstateMs, xstateMs, addsMs: sopstateMs - xstateMs };
+}
