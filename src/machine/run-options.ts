@@ -7,6 +7,7 @@ import type { DeliveredEvent, EventDelivery, EventWaiting } from '../adapters/ev
 import type { HumanDecision } from '../events/human-decision.ts';
 import type { RunEvent, RunStatus } from '../events/run-event.ts';
 import type { OsoplogRecord } from './osoplog.ts';
+import type { InspectionEvent, Observer, Subscription } from 'xstate';
 
 export const DEFAULT_KEPT_EVENTS = 1000;
 
@@ -93,5 +94,10 @@ export interface RunHandle {
   deliverEvent(event: DeliveredEvent): EventDelivery;
   /** Nodes currently waiting at an `event` edge, with the events they wait for. */
   awaitingEvents(): EventWaiting[];
+  /**
+   * Follows XState's inspection events of the running actor and its children from now on, until unsubscribed. XState
+   * builds none while nothing follows, so a caller that only sometimes watches attaches here instead of `inspect`.
+   */
+  inspect(observer: Observer<InspectionEvent> | ((inspectionEvent: InspectionEvent) => void)): Subscription;
   cancel(): void;
 }

@@ -264,6 +264,7 @@ class RunSession {
         return delivery;
       },
       awaitingEvents: () => this.#eventGate.waiting(),
+      inspect: (observer) => this.#actor.system.inspect(observer),
       cancel: () => this.#actor.send({ type: CANCEL_EVENT }),
     };
   }

@@ -5,6 +5,8 @@ import type { RunEvent } from '../events/run-event.ts';
 export interface EventHubOptions {
   /** Events a subscriber may have unread before it is dropped. */
   bufferSize?: number;
+  /** Called when a run's last subscriber leaves (closed, dropped or ended). */
+  onIdle?: (runId: string) => void;
 }
 
 type SubscriptionEnd = 'ended' | 'dropped' | 'closed';
@@ -84,9 +86,11 @@ class Subscriber<T> implements Subscription<T> {
 export class EventHub<T extends { runId: string } = RunEvent> {
   readonly #bufferSize: number;
   readonly #channels = new Map<string, Set<Subscriber<T>>>();
+  readonly #onIdle: ((runId: string) => void) | undefined;
 
   constructor(options: EventHubOptions = {}) {
     this.#bufferSize = options.bufferSize ?? 256;
+    this.#onIdle = options.onIdle;
   }
 
   subscribe(runId: string): Subscription<T> {
@@ -94,7 +98,10 @@ export class EventHub<T extends { runId: string } = RunEvent> {
     this.#channels.set(runId, channel);
     const subscriber = new Subscriber<T>(this.#bufferSize, (s) => {
       channel.delete(s);
-      if (channel.size === 0 && this.#channels.get(runId) === channel) this.#channels.delete(runId);
+      if (channel.size === 0 && this.#channels.get(runId) === channel) {
+        this.#channels.delete(runId);
+        this.#onIdle?.(runId);
+      }
     });
     channel.add(subscriber);
     return subscriber;

@@ -1,6 +1,6 @@
 // The server's inspection stream: a run is recorded (store) and fanned out live (hub) while an inspector follows
 // it, or every run when asked (`recordAll`, `sopstate serve --inspect-log`): XState's inspection costs a server
-// more CPU than the run itself. Records are numbered on from the run's last stored one (read asynchronously when
+// more CPU than the run itself, so an unwatched run has no inspection observer at all. Records are numbered on from the run's last stored one (read asynchronously when
 // the first records queue), stored in one batch per turn of the event loop, and handed on only once stored, so a
 // replay from the store and the live feed agree.
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,7 @@ import { EventHub, type Subscription } from './event-hub.ts';
 import type { Store } from '../store/store.ts';
 import type { InspectionRecord } from '../inspect/record.ts';
 import { createInspectionRecorder } from '../inspect/recorder.ts';
+import type { Subscription as XStateSubscription } from 'xstate';
 
 export type StartRun = (options: RunOptions) => RunHandle;
 
@@ -31,11 +32,17 @@ export interface InspectionReads {
   lastSeq(runId: string): Promise<number>;
 }
 
+/** A live run's attachment to its actor's inspection, made while inspectors follow it. */
+interface LiveRun {
+  follow(): void;
+  unfollow(): void;
+}
+
 export class InspectionLog {
   readonly store: InspectionReads;
   readonly #storage: InspectionStorage;
   readonly #hub: EventHub<InspectionRecord>;
-  readonly #live = new Set<string>();
+  readonly #live = new Map<string, LiveRun>();
   readonly #log: (message: string) => void;
   readonly #recordAll: boolean;
   #closed = false;
@@ -46,7 +53,10 @@ export class InspectionLog {
       after: (runId, afterSeq, limit) => storage.inspectionAfter(runId, afterSeq, limit),
       lastSeq: (runId) => storage.inspectionLastSeq(runId),
     };
-    this.#hub = new EventHub<InspectionRecord>({ bufferSize: options.bufferSize ?? 1024 });
+    this.#hub = new EventHub<InspectionRecord>({
+      bufferSize: options.bufferSize ?? 1024,
+      onIdle: (runId) => this.#live.get(runId)?.unfollow(),
+    });
     this.#log = options.log ?? ((message) => process.stderr.write(`${message}\n`));
     this.#recordAll = options.recordAll ?? false;
   }
@@ -95,14 +105,28 @@ export class InspectionLog {
       const record = (event: unknown): void => {
         if (watched()) recorderOf().inspect(event);
       };
+      // Watched from the first event (recordAll, or an inspector already waiting): through the runner's `inspect`
+      // option, so the root actor's own events are recorded too. Otherwise the log attaches to the running actor
+      // only while an inspector follows it: XState builds no inspection event while nothing observes it.
+      const fromStart = watched();
       const inspect = options.inspect;
-      this.#live.add(runId);
+      const live: LiveRun = { follow: () => {}, unfollow: () => {} };
+      this.#live.set(runId, live);
       try {
         const handle = startRun({
           ...options,
           runId,
-          inspect: inspect ? (event) => (inspect(event), record(event)) : record,
+          ...(fromStart ? { inspect: inspect ? (event) => (inspect(event), record(event)) : record } : {}),
         });
+        if (!fromStart) {
+          let following: XStateSubscription | undefined;
+          live.follow = () => void (following ??= handle.inspect(record));
+          live.unfollow = () => {
+            following?.unsubscribe();
+            following = undefined;
+          };
+          if (watched()) live.follow();
+        }
         const done = handle.done.finally(async () => {
           while (flushing) await flushing;
           this.#end(runId);
@@ -119,8 +143,11 @@ export class InspectionLog {
     return this.#live.has(runId);
   }
 
+  /** Follows a run's records; the first follower of a live run makes the log attach to its actor. */
   subscribe(runId: string): Subscription<InspectionRecord> {
-    return this.#hub.subscribe(runId);
+    const subscription = this.#hub.subscribe(runId);
+    this.#live.get(runId)?.follow();
+    return subscription;
   }
 
   /** Stops recording: a server shutting down cancels its live runs, and that is not part of their story (they resume). */
@@ -129,6 +156,7 @@ export class InspectionLog {
   }
 
   #end(runId: string): void {
+    this.#live.get(runId)?.unfollow();
     this.#live.delete(runId);
     this.#hub.end(runId);
   }

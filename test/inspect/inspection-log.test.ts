@@ -7,7 +7,8 @@ import { startRun } from '../../src/machine/runner.ts';
 import { openDatabase } from '../../src/store/database.ts';
 import { RunStore } from '../../src/store/run-store.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { scripted, workflowFrom } from '../machine/helpers.ts';
+import type { RunOptions } from '../../src/machine/run-options.ts';
+import { scripted, scriptedAwaitingHumans, workflowFrom } from '../machine/helpers.ts';
 
 const TWO_STEPS = workflowFrom(`
 osop_version: "1.0"
@@ -18,6 +19,17 @@ nodes:
   - { id: second, type: cli }
 edges:
   - { from: first, to: second }
+`);
+
+const GATED = workflowFrom(`
+osop_version: "1.0"
+id: gated
+name: Gated
+nodes:
+  - { id: approve, type: human }
+  - { id: ship, type: cli }
+edges:
+  - { from: approve, to: ship }
 `);
 
 const setup = (recordAll = true) => {
@@ -83,6 +95,37 @@ describe('the inspection log', () => {
     await log.recording(startRun)({ workflow: TWO_STEPS, runId: 'watched', executors: scripted() }).done;
     const stored = await log.store.after('watched', 0);
     expect(stored.filter((entry) => entry.type === '@xstate.actor').length).toBe(3);
+    expect(await live).toEqual(stored);
+  });
+
+  it('asks XState for no inspection while nobody follows a run, and follows it from when an inspector attaches', async () => {
+    const { log, record } = setup(false);
+    record('late');
+    let given: RunOptions | undefined;
+    let attached = 0;
+    const handle = log.recording((options) => {
+      given = options;
+      const started = startRun(options);
+      return {
+        ...started,
+        inspect: (observer) => {
+          attached += 1;
+          return started.inspect(observer);
+        },
+      };
+    })({ workflow: GATED, runId: 'late', executors: scriptedAwaitingHumans() });
+    while (handle.waiting().length === 0) await new Promise((settle) => setTimeout(settle, 5));
+    expect(given?.inspect).toBeUndefined();
+    expect(attached).toBe(0);
+    const live = drain(log.subscribe('late'));
+    expect(attached).toBe(1);
+    handle.signal('approve', { decision: 'approved' });
+    expect((await handle.done).status).toBe('COMPLETED');
+    const stored = await log.store.after('late', 0);
+    const actors = stored.flatMap((entry) => (entry.type === '@xstate.actor' ? [entry.name] : []));
+    // The run and its first node started before anyone watched; the second node's actor is recorded.
+    expect(actors).toEqual(['ship']);
+    expect(stored.map((entry) => entry.seq)).toEqual(stored.map((_, index) => index + 1));
     expect(await live).toEqual(stored);
   });
 

@@ -131,6 +131,8 @@ export const createFakeRunner = (options: FakeRunnerOptions = {}): FakeRunner =>
       // The fake walks no event edges: every event is kept, none is waited for.
       deliverEvent: () => ({ delivered: false, queued: true }),
       awaitingEvents: () => [],
+      // The fake has no XState actor: nothing to inspect.
+      inspect: () => ({ unsubscribe: () => {} }),
       cancel: () => {
         cancelled = true;
         for (const waiter of waiters.values()) waiter({ decision: 'rejected' });
