@@ -45,6 +45,11 @@ function mapStrings(value: Json, map: (text: string) => string): Json {
 export class OutputSecrets {
   /** Mask → value. */
   readonly #values = new Map<string, string>();
+  /**
+   * Every value seen, with the field it was first seen in: a value seen before (under another mask) needs no new
+   * redactor, and one a re-visit replaced stays masked.
+   */
+  readonly #known = new Map<string, string>();
   #redactor: Redactor = createRedactor({});
 
   /**
@@ -72,7 +77,10 @@ export class OutputSecrets {
           const mask = `[secret ${path}.${key}]`;
           if (this.#values.get(mask) !== entry) {
             this.#values.set(mask, entry);
-            learned = true;
+            if (!this.#known.has(entry)) {
+              this.#known.set(entry, `${path}.${key}`);
+              learned = true;
+            }
           }
           next = mask;
         } else if (entry && typeof entry === 'object') next = walk(entry, `${path}.${key}`);
@@ -110,9 +118,14 @@ export class OutputSecrets {
   }
 
   #rebuild(): void {
-    const byName = Object.fromEntries(
+    const byName: Record<string, string> = Object.fromEntries(
       [...this.#values].map(([mask, secret]) => [mask.slice('[secret '.length, -1), secret]),
     );
+    // A value a re-visit replaced stays masked, under a name that is never put back (it has a space; see MASK).
+    const current = new Set(this.#values.values());
+    let replaced = 0;
+    for (const [secret, field] of this.#known)
+      if (!current.has(secret)) byName[`${field} (replaced ${++replaced})`] = secret;
     this.#redactor = createRedactor(byName, { once: true });
   }
 }

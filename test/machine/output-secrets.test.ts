@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeExecution } from '../../src/adapters/executor.ts';
+import { OutputSecrets } from '../../src/machine/output-secrets.ts';
 import { run, scripted, workflowFrom } from './helpers.ts';
 
 const workflow = workflowFrom(`
@@ -46,5 +47,29 @@ describe('secrets that arrive in node outputs', () => {
     const response = result.events.find((event) => event.type === 'node.response');
     expect(response).toMatchObject({ body: { echo: 'got [secret create_intent.client_secret]' } });
     expect(sent?.body).toEqual({ secret });
+  });
+});
+
+describe('OutputSecrets', () => {
+  it('keeps masking a secret a re-visit replaced, and puts back only the current one', () => {
+    const secrets = new OutputSecrets();
+    expect(secrets.mask('create_intent', { client_secret: 'pi_1_secret_first' })).toEqual({
+      client_secret: '[secret create_intent.client_secret]',
+    });
+    secrets.mask('create_intent', { client_secret: 'pi_2_secret_second' });
+    const shown = JSON.stringify(secrets.redact({ echo: 'pi_1_secret_first then pi_2_secret_second' }));
+    expect(shown).not.toContain('pi_1_secret_first');
+    expect(shown).not.toContain('pi_2_secret_second');
+    expect(secrets.unmask({ body: '[secret create_intent.client_secret]' })).toEqual({ body: 'pi_2_secret_second' });
+  });
+
+  it('puts back a value seen under two fields through either mask', () => {
+    const secrets = new OutputSecrets();
+    secrets.mask('create_intent', { client_secret: 'pi_1_secret_same', data: { client_secret: 'pi_1_secret_same' } });
+    secrets.mask('check_status', { data: { client_secret: 'pi_1_secret_same' } });
+    expect(secrets.redact('echo pi_1_secret_same')).toBe('echo [secret create_intent.client_secret]');
+    expect(
+      secrets.unmask(['[secret create_intent.data.client_secret]', '[secret check_status.data.client_secret]']),
+    ).toEqual(['pi_1_secret_same', 'pi_1_secret_same']);
   });
 });
