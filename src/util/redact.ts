@@ -222,20 +222,24 @@ export const maskCredentials = <T>(value: T, credentials: readonly string[]): T 
 
 const CREDENTIAL_HEADER = /auth|key|token|secret|cookie|signature|password/i;
 
-/** Values of credential-bearing headers, and the token part of `Bearer x` / `Basic x`. */
+const SHOWN_ANYWAY = new Set(['idempotency-key', 'idempotent-replayed']);
+
+const isCredentialHeader = (name: string): boolean =>
+  CREDENTIAL_HEADER.test(name) && !SHOWN_ANYWAY.has(name.toLowerCase());
+
+/**
+ * Values of credential-bearing headers, and the token part of `Bearer x` / `Basic x`. Not the Idempotency-Key: it is
+ * no secret, and as a new value per call it made a new redactor per call.
+ */
 export const credentialValues = (headers: Record<string, string>): string[] =>
   Object.entries(headers)
-    .filter(([name]) => CREDENTIAL_HEADER.test(name))
+    .filter(([name]) => isCredentialHeader(name))
     .flatMap(([, value]) => [value, ...value.split(/\s+/).slice(1)])
     .filter((value) => value.length >= MIN_LENGTH);
 
-const SHOWN_ANYWAY = new Set(['idempotency-key', 'idempotent-replayed']);
-
 /** Headers fit to show in an event: credential-bearing ones are left out (Idempotency-Key stays: it is no secret). */
 export const shownHeaders = (headers: Record<string, string>): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(headers).filter(([name]) => SHOWN_ANYWAY.has(name.toLowerCase()) || !CREDENTIAL_HEADER.test(name)),
-  );
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !isCredentialHeader(name)));
 
 /**
  * Masks text that arrives in chunks (agent.delta): a secret split across chunks is masked whole. Holds back
