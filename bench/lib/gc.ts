@@ -13,12 +13,17 @@ function gcFunction(): () => void {
   return (collect = runInNewContext('gc') as () => void);
 }
 
-/** Heap in use after two full collections (the second frees what the first's finalizers released). */
+/**
+ * Heap in use: full collections a turn apart (each frees what the turn before released), the last one right before
+ * the reading. Read a turn after the last collection, it also counted what that turn allocated (pending I/O, timers):
+ * megabytes in some readings of a busy server.
+ */
 export async function settledHeap(): Promise<number> {
   const gc = gcFunction();
   for (let pass = 0; pass < 3; pass += 1) {
     gc();
     await new Promise((resolve) => setImmediate(resolve));
   }
+  gc();
   return process.memoryUsage().heapUsed;
 }
