@@ -7,12 +7,13 @@ import { initialContext } from '../machine/context.ts';
 import { decideSuccess } from '../machine/route.ts';
 import { checkRun } from './check-run.ts';
 import { edgeExpressions } from './edge-expressions.ts';
-import { enumeratePaths } from './enumerate.ts';
+import { pathSteps } from './enumerate.ts';
 import { DEFAULT_MAX_PATHS } from './limits.ts';
 import { deriveOutcomes, type Outcome } from './outcomes.ts';
 import type { PathEnumeration, PathStep, WorkflowPath } from './path.ts';
 import { pathSummary } from './path.ts';
 import { sampleInputs } from './sample-values.ts';
+import { runAtOnce, runInSlices, type SliceOptions, type Steps } from '../util/sliced.ts';
 
 export class DryRunPlanError extends Error {}
 
@@ -29,7 +30,7 @@ export interface DryRunPlan {
   departures(events: RunEvent[]): string[];
 }
 
-interface DryRunPlanOptions {
+export interface DryRunPlanOptions {
   /** Follow this path (1-based, as `sopstate paths` lists them) instead of the happy path. */
   path?: number;
   /** Inputs the user set: the happy path is chosen among the paths that run with these values, when one does. */
@@ -281,10 +282,33 @@ function withInputs(workflow: Workflow, given: Record<string, unknown>): Workflo
   return { ...workflow, inputs };
 }
 
-export function planDryRun(workflow: Workflow, options: DryRunPlanOptions = {}): DryRunPlan {
+/** The plan at once, for a CLI command. */
+export const planDryRun = (workflow: Workflow, options: DryRunPlanOptions = {}): DryRunPlan =>
+  runAtOnce(planSteps(workflow, options));
+
+/**
+ * The plan in slices that give the event loop back in between, for the server: finding the paths of a big workflow
+ * takes seconds (a 1,000-node chain: ~1 s), which no other request should wait for.
+ */
+export const planDryRunInSlices = (
+  workflow: Workflow,
+  options: DryRunPlanOptions = {},
+  slices: SliceOptions = {},
+): Promise<DryRunPlan> => runInSlices(planSteps(workflow, options), slices);
+
+function* planSteps(workflow: Workflow, options: DryRunPlanOptions): Steps<DryRunPlan> {
   // Path N is numbered as `sopstate paths` numbers it, without the inputs; the happy path is found with them.
   const modelled = options.path === undefined ? withInputs(workflow, options.given ?? {}) : workflow;
-  const enumeration = enumeratePaths(modelled, { max: Math.max(DEFAULT_MAX_PATHS, options.path ?? 0) });
+  const enumeration = yield* pathSteps(modelled, { max: Math.max(DEFAULT_MAX_PATHS, options.path ?? 0) });
+  return planFrom(workflow, modelled, enumeration, options);
+}
+
+function planFrom(
+  workflow: Workflow,
+  modelled: Workflow,
+  enumeration: PathEnumeration,
+  options: DryRunPlanOptions,
+): DryRunPlan {
   const { path, why } = choosePath(workflow, enumeration, options);
   const { byNode } = deriveOutcomes(modelled);
   const nodes = new Map(workflow.nodes.map((node) => [node.id, node]));

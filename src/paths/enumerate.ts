@@ -12,6 +12,7 @@ import { sameSteps, StepTrail } from './step-trail.ts';
 import { finalStatusOf, runningNodes } from './snapshot-reading.ts';
 import { stateGraph, type GraphState, type Move } from './state-graph.ts';
 import { walkEvents, type WalkEvents } from './walk-events.ts';
+import { runAtOnce, type Steps } from '../util/sliced.ts';
 
 export interface EnumerateOptions {
   /** Stop after this many paths (default 1000). */
@@ -62,7 +63,11 @@ const tooManyStates = (maxStates: number, nodes: number, byCells: boolean) =>
       `${maxStates} states (${MAX_STATE_CELLS} node states in all); split the workflow`
     : `the workflow has more than ${maxStates} distinct states to explore (raise the state bound or split the workflow)`;
 
-export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {}): PathEnumeration {
+export const enumeratePaths = (workflow: Workflow, options: EnumerateOptions = {}): PathEnumeration =>
+  runAtOnce(pathSteps(workflow, options));
+
+/** enumeratePaths as steps: it yields between states and between moves, for a caller that runs it in slices. */
+export function* pathSteps(workflow: Workflow, options: EnumerateOptions = {}): Steps<PathEnumeration> {
   const max = options.max ?? DEFAULT_MAX_PATHS;
   if (workflow.nodes.length > MAX_PATH_NODES) {
     const why = `the workflow has ${workflow.nodes.length} nodes; paths explores at most ${MAX_PATH_NODES} (split the workflow)`;
@@ -93,7 +98,7 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
       byNode,
       { interleave },
     );
-    const adjacency = stateGraph(workflow, machine, {
+    const adjacency = yield* stateGraph(workflow, machine, {
       input: { runId: 'paths', inputs: variant.inputs },
       events: (snapshot) => events.forRunning(runningNodes(snapshot)),
       key,
@@ -118,7 +123,7 @@ export function enumeratePaths(workflow: Workflow, options: EnumerateOptions = {
       stuck: 0,
     };
     const [startKey] = adjacency.keys();
-    if (startKey) visit(walk, startKey);
+    if (startKey) yield* visit(walk, startKey);
     if (walk.stuck > 0)
       notes.push(`${walk.stuck} walk(s) reached a state with nothing left to run and no final status`);
     if (walk.stopped) {
@@ -167,7 +172,7 @@ interface Frame {
  * Depth-first over the adjacency map with an explicit stack: a path as long as the workflow (thousands of steps)
  * needs no call stack, and the stack holds one frame per step of the current path, never more.
  */
-function visit(walk: Walk, startKey: string): void {
+function* visit(walk: Walk, startKey: string): Steps<void> {
   const trail = new StepTrail();
   const { steps } = trail;
   const onStack = new Set<string>([startKey]);
@@ -178,6 +183,7 @@ function visit(walk: Walk, startKey: string): void {
   const first = frameOf(startKey);
   const stack: Frame[] = first ? [first] : [];
   while (stack.length > 0 && !walk.stopped) {
+    yield;
     const frame = stack[stack.length - 1];
     if (frame.stepped) {
       trail.pop();

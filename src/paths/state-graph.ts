@@ -5,6 +5,7 @@ import type { WorkflowMachine } from '../machine/compile.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import type { TakenEdge } from './path.ts';
 import { edgesOfActions } from './snapshot-reading.ts';
+import type { Steps } from '../util/sliced.ts';
 import type { WalkEvent } from './walk-events.ts';
 
 type RunSnapshot = SnapshotFrom<WorkflowMachine>;
@@ -30,12 +31,12 @@ export interface StateGraphOptions {
   limit: number;
 }
 
-/** States by key, the start state first; undefined past `limit`. */
-export function stateGraph(
+/** States by key, the start state first; undefined past `limit`. Yields after each state (see util/sliced.ts). */
+export function* stateGraph(
   workflow: Workflow,
   machine: WorkflowMachine,
   options: StateGraphOptions,
-): Map<string, GraphState> | undefined {
+): Steps<Map<string, GraphState> | undefined> {
   let actions: ExecutableActionObject[] = [];
   const self = createEmptyActor();
   // What xstate's own pure `transition()` does, with one scope for the whole walk instead of a new actor per call.
@@ -68,6 +69,7 @@ export function stateGraph(
     }
     graph.set(key, { state, moves: [...moves.values()] });
     queue[head] = undefined as never; // let the queue's finished part be collected
+    yield;
   }
   return graph;
 }

@@ -19,7 +19,7 @@ import { viewRun } from './run-view.ts';
 import { RunWriter } from './run-writer.ts';
 import { errorMessage } from '../util/error-message.ts';
 import { createLocalExecutors } from '../adapters/local.ts';
-import { planDryRun, type DryRunPlan } from '../paths/dry-run-plan.ts';
+import { planDryRunInSlices, type DryRunPlan } from '../paths/dry-run-plan.ts';
 import { fileHash } from './workflow-catalog.ts';
 
 export type StartRun = (options: RunOptions) => RunHandle;
@@ -255,7 +255,7 @@ export class RunManager {
       const priorEvents = await this.#options.store.eventsAfter(run.id, 0, Math.max(1, claim.lastSeq));
       // A dry run goes on as a dry run, along the happy path (which path it followed is not stored).
       const [first] = priorEvents;
-      const dryRun = first?.type === 'run.started' && first.dryRun ? planDryRun(workflow) : undefined;
+      const dryRun = first?.type === 'run.started' && first.dryRun ? await planDryRunInSlices(workflow) : undefined;
       this.#launch(
         { workflow, inputs: run.inputs, runId: run.id, snapshot: claim.snapshot, lastSeq: claim.lastSeq, priorEvents },
         claim,

@@ -6,7 +6,7 @@ import { isRecord } from '../../util/is-record.ts';
 import {
   DryRunPlanError,
   dryRunInputs,
-  planDryRun,
+  planDryRunInSlices,
   sampleInputsFor,
   type DryRunPlan,
 } from '../../paths/dry-run-plan.ts';
@@ -14,8 +14,11 @@ import {
 interface ServerDryRun {
   /** The request's inputs with samples for the optional ones it leaves out that have no default. */
   given: StartInputs;
-  /** Once the inputs are checked: the plan, and the inputs the run starts with. */
-  plan(checked: Record<string, unknown>): { plan: DryRunPlan; inputs: Record<string, unknown> };
+  /**
+   * Once the inputs are checked: the plan, and the inputs the run starts with. Planned in slices: the paths of a big
+   * workflow take seconds to find, and other requests go on meanwhile.
+   */
+  plan(checked: Record<string, unknown>): Promise<{ plan: DryRunPlan; inputs: Record<string, unknown> }>;
 }
 
 export function serverDryRun(workflow: Workflow, given: StartInputs, path: number | undefined): ServerDryRun {
@@ -24,10 +27,10 @@ export function serverDryRun(workflow: Workflow, given: StartInputs, path: numbe
   const named = new Set([...Object.keys(typed), ...Object.keys(text)]);
   return {
     given: { ...given, inputs: { ...sampleInputsFor(workflow, named), ...typed } },
-    plan: (checked) => {
+    plan: async (checked) => {
       const chosen = Object.fromEntries(Object.entries(checked).filter(([name]) => named.has(name)));
       try {
-        const plan = planDryRun(workflow, { ...(path !== undefined ? { path } : {}), given: chosen });
+        const plan = await planDryRunInSlices(workflow, { ...(path !== undefined ? { path } : {}), given: chosen });
         return { plan, inputs: dryRunInputs(plan, checked, named) };
       } catch (failure) {
         if (failure instanceof DryRunPlanError)

@@ -73,7 +73,7 @@ export const runRoutes = (ctx: ServerContext) => {
         const diagnostics = publicDiagnostics(ctx.catalog.dir, checked.diagnostics);
         throw new ApiError(400, 'invalid-run', `cannot start ${entry.id}: ${diagnostics[0].message}`, { diagnostics });
       }
-      const planned = dryRun?.plan(checked.inputs);
+      const planned = await dryRun?.plan(checked.inputs);
       const inputs = planned?.inputs ?? checked.inputs;
       let run;
       try {
