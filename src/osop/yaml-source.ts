@@ -1,5 +1,16 @@
 // Parses OSOP text (YAML 1.2 or JSON) into plain data plus a locator from document paths to line:col.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  Scalar,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { DocPath } from './diagnostics.ts';
 import { parseJsonSource } from './json-source.ts';
 import type { Diagnostic, SourcePosition } from './workflow.ts';
@@ -41,6 +52,23 @@ function nodeAt(doc: Document, path: DocPath): { node?: Node; keyNode?: Node; de
 }
 
 /** JSON text takes the fast path of json-source.ts when it can. */
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
+
+/**
+ * V8 keeps a string one byte per character when every character fits, but a slice of a text that has one character
+ * beyond (the seed's Chinese names) stays two bytes per character, and so does every key and JSON text made from it:
+ * a run's prompt, events and snapshots took twice the memory. The document's plain-Latin-1 scalars are copied to
+ * one-byte strings before they become keys and values (toJS).
+ */
+function storeOneByte(doc: Document): void {
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && !BEYOND_LATIN1.test(node.value))
+        node.value = Buffer.from(node.value, 'latin1').toString('latin1');
+    },
+  });
+}
+
 export function parseSource(text: string, file: string): SourceDocument {
   const json = /^\s*[{[]/.test(text) ? parseJsonSource(text, file) : undefined;
   return json ? { ...json, diagnostics: [] } : parseYamlSource(text, file);
@@ -102,6 +130,7 @@ export function parseYamlSource(text: string, file: string): SourceDocument {
   if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return { locate, locateInString, diagnostics };
 
   try {
+    if (BEYOND_LATIN1.test(text)) storeOneByte(doc);
     const data: unknown = doc.toJS({ maxAliasCount: MAX_ALIASES });
     return { data, locate, locateInString, diagnostics };
   } catch (failure) {
