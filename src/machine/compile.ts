@@ -86,9 +86,18 @@ const tolerantFork = (scope: ScopePlan): ForkPlan | undefined =>
 /** A leaf ends its branch when it is in one (with or without a join), and the run only at the top. */
 const endOf = (scope: ScopePlan) => (scope.parent !== undefined ? `#${scope.prefix}ENDED` : finalId('COMPLETED'));
 
+/** Each scope's forks by key, built once per plan: a scope may hold a thousand forks (one per diamond). */
+const forksByKey = new WeakMap<ScopePlan, Map<string, ForkPlan>>();
+
 function findFork(scope: ScopePlan | undefined, key: string): ForkPlan | undefined {
   if (!scope) return undefined;
-  return scope.forks.find((fork) => fork.key === key) ?? findFork(scope.parent, key);
+  let byKey = forksByKey.get(scope);
+  if (!byKey) {
+    byKey = new Map();
+    for (const fork of scope.forks) if (!byKey.has(fork.key)) byKey.set(fork.key, fork);
+    forksByKey.set(scope, byKey);
+  }
+  return byKey.get(key) ?? findFork(scope.parent, key);
 }
 
 function resolveTarget(scope: ScopePlan, targets: string[], anywhere: Map<string, string>): string {
@@ -114,6 +123,20 @@ interface ItemRegionPlan {
   claim: string;
 }
 
+/** What an outcome's target depends on: the node's scope, the loops it starts, the item region it runs in. */
+interface TargetPlan {
+  scope: ScopePlan;
+  anywhere: Map<string, string>;
+  loops: Map<string, ForEachBody>;
+  item: ItemRegionPlan | undefined;
+}
+
+function outcomeTarget({ scope, anywhere, loops, item }: TargetPlan, targets: string[], key: string): string {
+  if (item && key === LOOP_NEXT) return `#${item.claim}`;
+  const loop = loops.get(key);
+  return loop ? `#${loopStateId(loop)}` : resolveTarget(scope, targets, anywhere);
+}
+
 function nodeState(
   workflow: Workflow,
   node: WorkflowNode,
@@ -123,16 +146,13 @@ function nodeState(
 ): StateConfig {
   const params = { node: node.id, ...(item ? { region: item.region } : {}) };
   const loops = parallelLoopsFrom(workflow, node.id);
-  const target = (targets: string[], key?: string) => {
-    if (item && key === LOOP_NEXT) return `#${item.claim}`;
-    const loop = key === undefined ? undefined : loops.get(key);
-    return loop ? `#${loopStateId(loop)}` : resolveTarget(scope, targets, anywhere);
-  };
+  // No closures per node here (a big workflow compiles thousands): the outcome's target comes from outcomeTarget.
+  const where: TargetPlan = { scope, anywhere, loops, item };
   // "/" cannot be in a node id, so the node an actor runs is what comes before it (the path walker reads it so).
   const actorId = item ? `${node.id}/${item.region}` : undefined;
   const id = `${scope.prefix}${node.id}`;
   // Only a transition back to the node itself must say `reenter` (to run it again): any other target is entered anyway.
-  const again = (to: string) => (to === `#${id}` ? { reenter: true } : {});
+  const self = `#${id}`;
   // The actions every transition of one event shares (XState keeps a transition's actions array as given).
   const complete = { type: 'completeNode', params } as const;
   const fail = { type: 'failNode', params } as const;
@@ -156,8 +176,10 @@ function nodeState(
           const guard = { type: 'successRoute', params: { ...params, key: outcome.key } } as const;
           if (outcome.key === CONDITION_FAILED)
             return { guard, target: finalId('FAILED'), actions: [complete, { type: 'conditionFailed', params }] };
-          const to = target(outcome.targets, outcome.key);
-          return { guard, target: to, ...again(to), actions: routeSuccess };
+          const to = outcomeTarget(where, outcome.targets, outcome.key);
+          return to === self
+            ? { guard, target: to, reenter: true, actions: routeSuccess }
+            : { guard, target: to, actions: routeSuccess };
         }),
       ],
       onError: [
@@ -169,8 +191,10 @@ function nodeState(
         ...failureOutcomes(workflow, node.id).map((outcome): ErrorTransition => {
           const guard = { type: 'failureRoute', params: { ...params, key: outcome.key } } as const;
           if (outcome.key !== FAIL) {
-            const to = target(outcome.targets, outcome.key);
-            return { guard, target: to, ...again(to), actions: routeFailure };
+            const to = outcomeTarget(where, outcome.targets, outcome.key);
+            return to === self
+              ? { guard, target: to, reenter: true, actions: routeFailure }
+              : { guard, target: to, actions: routeFailure };
           }
           // A spawned branch the run does not wait for: its failure ends that branch only (reported as FAILED).
           if (scope.detached)
@@ -401,6 +425,11 @@ function checkIds(workflow: Workflow): void {
 
 /** Compiles a workflow into an XState machine whose states are the node ids. Provide real node actors with `.provide({ actors })`. */
 export function compileWorkflow(workflow: Workflow) {
+  return machineOfConfig(workflow, workflowMachineConfig(workflow));
+}
+
+/** The machine config of a workflow (what `compileWorkflow` hands XState). */
+export function workflowMachineConfig(workflow: Workflow): WorkflowMachineConfig {
   checkIds(workflow);
   checkForEachBodies(workflow);
   const plan = planWorkflow(workflow);
@@ -425,7 +454,7 @@ export function compileWorkflow(workflow: Workflow) {
       ...(workflow.cost ? { [COST_LIMIT_EVENT]: { target: finalId('COST_LIMIT'), actions: 'costLimitRun' } } : {}),
     },
   };
-  return machineOfConfig(workflow, config);
+  return config;
 }
 
 /** The machine a config builds with `workflow`'s guards, actions and (stand-in) node actors. */
