@@ -1,7 +1,7 @@
 // Workflow → XState machine: one state per node (named by its id), invoking an actor per node type; pure, no I/O.
 import { fromPromise, setup, type MetaObject, type NonReducibleUnknown, type SetupReturn } from 'xstate';
 import type { Workflow, WorkflowNode } from '../osop/workflow.ts';
-import { createActions, type MachineEmitted } from './actions.ts';
+import { createActions, type MachineEmitted, type RouteActionParams } from './actions.ts';
 import {
   CANCEL_EVENT,
   COST_LIMIT_EVENT,
@@ -16,7 +16,7 @@ import {
   type NodeActors,
 } from './actor-events.ts';
 import { actorInput, initialContext, type RunContext, type RunInput } from './context.ts';
-import { createGuards, type JoinParams } from './guards.ts';
+import { createGuards, type JoinParams, type NodeParams, type RouteParams } from './guards.ts';
 import { CompileError, forkKey, planWorkflow, type ForkPlan, type ScopePlan } from './plan.ts';
 import { CONDITION_FAILED, FAIL, failureOutcomes, LOOP_NEXT, successOutcomes } from './route.ts';
 import { workflowIndex } from './workflow-index.ts';
@@ -86,9 +86,18 @@ const tolerantFork = (scope: ScopePlan): ForkPlan | undefined =>
 /** A leaf ends its branch when it is in one (with or without a join), and the run only at the top. */
 const endOf = (scope: ScopePlan) => (scope.parent !== undefined ? `#${scope.prefix}ENDED` : finalId('COMPLETED'));
 
+/** Each scope's forks by key, built once per plan: a scope may hold a thousand forks (one per diamond). */
+const forksByKey = new WeakMap<ScopePlan, Map<string, ForkPlan>>();
+
 function findFork(scope: ScopePlan | undefined, key: string): ForkPlan | undefined {
   if (!scope) return undefined;
-  return scope.forks.find((fork) => fork.key === key) ?? findFork(scope.parent, key);
+  let byKey = forksByKey.get(scope);
+  if (!byKey) {
+    byKey = new Map();
+    for (const fork of scope.forks) if (!byKey.has(fork.key)) byKey.set(fork.key, fork);
+    forksByKey.set(scope, byKey);
+  }
+  return byKey.get(key) ?? findFork(scope.parent, key);
 }
 
 function resolveTarget(scope: ScopePlan, targets: string[], anywhere: Map<string, string>): string {
@@ -114,6 +123,25 @@ interface ItemRegionPlan {
   claim: string;
 }
 
+const withOn = ({ node, region }: NodeParams, on: RouteActionParams['on']): RouteActionParams =>
+  region === undefined ? { node, on } : { node, region, on };
+const withKey = ({ node, region }: NodeParams, key: string): RouteParams =>
+  region === undefined ? { node, key } : { node, region, key };
+
+/** What an outcome's target depends on: the node's scope, the loops it starts, the item region it runs in. */
+interface TargetPlan {
+  scope: ScopePlan;
+  anywhere: Map<string, string>;
+  loops: Map<string, ForEachBody>;
+  item: ItemRegionPlan | undefined;
+}
+
+function outcomeTarget({ scope, anywhere, loops, item }: TargetPlan, targets: string[], key: string): string {
+  if (item && key === LOOP_NEXT) return `#${item.claim}`;
+  const loop = loops.get(key);
+  return loop ? `#${loopStateId(loop)}` : resolveTarget(scope, targets, anywhere);
+}
+
 function nodeState(
   workflow: Workflow,
   node: WorkflowNode,
@@ -121,23 +149,21 @@ function nodeState(
   anywhere: Map<string, string>,
   item?: ItemRegionPlan,
 ): StateConfig {
-  const params = { node: node.id, ...(item ? { region: item.region } : {}) };
+  // Params written out, not spread: V8 makes `{ ...params, on }` ~50× slower than a literal, per node and outcome.
+  const params: NodeParams = item ? { node: node.id, region: item.region } : { node: node.id };
   const loops = parallelLoopsFrom(workflow, node.id);
-  const target = (targets: string[], key?: string) => {
-    if (item && key === LOOP_NEXT) return `#${item.claim}`;
-    const loop = key === undefined ? undefined : loops.get(key);
-    return loop ? `#${loopStateId(loop)}` : resolveTarget(scope, targets, anywhere);
-  };
+  // No closures per node here (a big workflow compiles thousands): the outcome's target comes from outcomeTarget.
+  const where: TargetPlan = { scope, anywhere, loops, item };
   // "/" cannot be in a node id, so the node an actor runs is what comes before it (the path walker reads it so).
   const actorId = item ? `${node.id}/${item.region}` : undefined;
   const id = `${scope.prefix}${node.id}`;
   // Only a transition back to the node itself must say `reenter` (to run it again): any other target is entered anyway.
-  const again = (to: string) => (to === `#${id}` ? { reenter: true } : {});
+  const self = `#${id}`;
   // The actions every transition of one event shares (XState keeps a transition's actions array as given).
   const complete = { type: 'completeNode', params } as const;
   const fail = { type: 'failNode', params } as const;
-  const routeSuccess = [complete, { type: 'route', params: { ...params, on: 'success' } }] as const;
-  const routeFailure = [fail, { type: 'route', params: { ...params, on: 'failure' } }] as const;
+  const routeSuccess = [complete, { type: 'route', params: withOn(params, 'success') }] as const;
+  const routeFailure = [fail, { type: 'route', params: withOn(params, 'failure') }] as const;
   return {
     id,
     description: node.name,
@@ -153,11 +179,13 @@ function nodeState(
           actions: [complete, { type: 'stopAtLimit', params: routeSuccess[1].params }],
         },
         ...successOutcomes(workflow, node.id).map((outcome): DoneTransition => {
-          const guard = { type: 'successRoute', params: { ...params, key: outcome.key } } as const;
+          const guard = { type: 'successRoute', params: withKey(params, outcome.key) } as const;
           if (outcome.key === CONDITION_FAILED)
             return { guard, target: finalId('FAILED'), actions: [complete, { type: 'conditionFailed', params }] };
-          const to = target(outcome.targets, outcome.key);
-          return { guard, target: to, ...again(to), actions: routeSuccess };
+          const to = outcomeTarget(where, outcome.targets, outcome.key);
+          return to === self
+            ? { guard, target: to, reenter: true, actions: routeSuccess }
+            : { guard, target: to, actions: routeSuccess };
         }),
       ],
       onError: [
@@ -167,10 +195,12 @@ function nodeState(
           actions: [fail, { type: 'stopAtLimit', params: routeFailure[1].params }],
         },
         ...failureOutcomes(workflow, node.id).map((outcome): ErrorTransition => {
-          const guard = { type: 'failureRoute', params: { ...params, key: outcome.key } } as const;
+          const guard = { type: 'failureRoute', params: withKey(params, outcome.key) } as const;
           if (outcome.key !== FAIL) {
-            const to = target(outcome.targets, outcome.key);
-            return { guard, target: to, ...again(to), actions: routeFailure };
+            const to = outcomeTarget(where, outcome.targets, outcome.key);
+            return to === self
+              ? { guard, target: to, reenter: true, actions: routeFailure }
+              : { guard, target: to, actions: routeFailure };
           }
           // A spawned branch the run does not wait for: its failure ends that branch only (reported as FAILED).
           if (scope.detached)
@@ -219,23 +249,23 @@ function forkState(
     mode: fork.joinMode,
     count: fork.joinCount,
   };
+  // Shared by every region (XState copies a state's entry list, never changes it); no spreads (see nodeState).
+  const arrive = [{ type: 'arrive', params }] as const;
+  const endBranch = [{ type: 'endBranch', params }] as const;
   const regions = fork.regions.map((region, index) => {
     const entry = fork.targets[index];
-    const derived = `${within}.${fork.key}.${entry}`;
-    const id = derived.length > MAX_DERIVED_ID ? region.prefix.slice(0, -1) : undefined;
-    const states: StatesConfig = {
-      ...scopeStates(workflow, region, anywhere, id ?? derived),
-      JOINED: { id: `${region.prefix}JOINED`, type: 'final', entry: [{ type: 'arrive', params }] },
-      ENDED: {
-        id: `${region.prefix}ENDED`,
-        type: 'final',
-        ...(region.detached ? {} : { entry: [{ type: 'endBranch', params }] }),
-      },
-      ...(tolerantFork(region) || region.detached
-        ? { BRANCH_FAILED: { id: `${region.prefix}BRANCH_FAILED`, type: 'final' as const } }
-        : {}),
-    };
-    return [entry, { ...(id ? { id } : {}), initial: entry === fork.join ? 'JOINED' : entry, states }];
+    // Its length first: with a fork of thousands of branches the key alone is tens of thousands of characters.
+    const long = within.length + fork.key.length + entry.length + 2 > MAX_DERIVED_ID;
+    const id = long ? region.prefix.slice(0, -1) : undefined;
+    const states = scopeStates(workflow, region, anywhere, id ?? `${within}.${fork.key}.${entry}`);
+    states.JOINED = { id: `${region.prefix}JOINED`, type: 'final', entry: arrive };
+    states.ENDED = region.detached
+      ? { id: `${region.prefix}ENDED`, type: 'final' }
+      : { id: `${region.prefix}ENDED`, type: 'final', entry: endBranch };
+    if (tolerantFork(region) || region.detached)
+      states.BRANCH_FAILED = { id: `${region.prefix}BRANCH_FAILED`, type: 'final' };
+    const initial = entry === fork.join ? 'JOINED' : entry;
+    return [entry, id ? { id, initial, states } : { initial, states }] as const;
   });
   const detachedNodes = [
     ...new Set(fork.regions.filter((region) => region.detached).flatMap((region) => allNodes(region))),
@@ -401,6 +431,11 @@ function checkIds(workflow: Workflow): void {
 
 /** Compiles a workflow into an XState machine whose states are the node ids. Provide real node actors with `.provide({ actors })`. */
 export function compileWorkflow(workflow: Workflow) {
+  return machineOfConfig(workflow, workflowMachineConfig(workflow));
+}
+
+/** The machine config of a workflow (what `compileWorkflow` hands XState). */
+export function workflowMachineConfig(workflow: Workflow): WorkflowMachineConfig {
   checkIds(workflow);
   checkForEachBodies(workflow);
   const plan = planWorkflow(workflow);
@@ -425,7 +460,7 @@ export function compileWorkflow(workflow: Workflow) {
       ...(workflow.cost ? { [COST_LIMIT_EVENT]: { target: finalId('COST_LIMIT'), actions: 'costLimitRun' } } : {}),
     },
   };
-  return machineOfConfig(workflow, config);
+  return config;
 }
 
 /** The machine a config builds with `workflow`'s guards, actions and (stand-in) node actors. */

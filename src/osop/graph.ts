@@ -17,7 +17,12 @@ export function entryNodes(nodes: WorkflowNode[], edges: WorkflowEdge[]): string
 
 export function unreachableNodes(nodes: WorkflowNode[], edges: WorkflowEdge[], start: string[]): string[] {
   const outgoing = new Map<string, WorkflowEdge[]>();
-  for (const edge of edges) outgoing.set(edge.from, [...(outgoing.get(edge.from) ?? []), edge]);
+  for (const edge of edges) {
+    // Appended in place: copying the list per edge was quadratic in a node's fan-out (5,000 branches: 12.5M copies).
+    const from = outgoing.get(edge.from);
+    if (from) from.push(edge);
+    else outgoing.set(edge.from, [edge]);
+  }
   const seen = new Set(start);
   const queue = [...start];
   // An index into the queue, not shift(): a breadth-first walk that stays linear on a 10,000-node chain.

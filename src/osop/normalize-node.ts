@@ -10,7 +10,7 @@ import { normalizeRetry, normalizeTimeout } from './normalize-policy.ts';
 import { didYouMean } from './suggest.ts';
 import { parseCommand, shellOf } from './command-line.ts';
 import { commandOptions } from './command-interpolation.ts';
-import { findInterpolations, parseTemplate, type TemplateOptions } from './template.ts';
+import { findInterpolations, isPlainText, parseTemplate, type TemplateOptions } from './template.ts';
 import type { SubworkflowRef, Template, WorkflowNode } from './workflow.ts';
 import { isRecord } from '../util/is-record.ts';
 
@@ -43,6 +43,11 @@ function runtimeOf(raw: Raw, path: DocPath, context: NormalizeContext): Record<s
   const templates: Record<string, Template> = {};
   const command = raw.type === 'cli' ? commandOptions(raw, context) : undefined;
   for (const [key, value] of Object.entries(runtime)) {
+    // Most values are plain text: no options (and no reporter closure) for them, one per key of every node otherwise.
+    if (typeof value === 'string' && isPlainText(value)) {
+      templates[key] = parseTemplate(value);
+      continue;
+    }
     const options: TemplateOptions = {
       ...(key === 'command' && command ? command : { bareName: context.bareName }),
       report: (problem) =>

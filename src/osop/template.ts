@@ -94,7 +94,11 @@ export function findInterpolations(text: string, options: TemplateOptions = {}):
   }));
 }
 
+/** A string with no `${` in it: its template is the text itself, and parsing it reports nothing (whatever the options). */
+export const isPlainText = (text: string): boolean => !text.includes('${');
+
 function parseString(text: string, options: TemplateOptions): Template {
+  if (isPlainText(text)) return { kind: 'value', value: text };
   const whole = WHOLE.exec(text);
   if (whole) {
     const ref = parseReference(whole[1], options);
