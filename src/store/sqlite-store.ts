@@ -40,9 +40,6 @@ const ownershipMigrations: readonly Migration[] = [
   },
 ];
 
-/** Run writes per commit, at most: one commit of ~100 writes held the event loop 40–85 ms. */
-const MAX_GROUP = 25;
-
 interface PendingWrite {
   runId: string;
   epoch: number;
@@ -65,7 +62,6 @@ export class SqliteStore implements Store {
   readonly #commitGroup: (group: PendingWrite[]) => Array<{ stored: boolean } | { error: unknown }>;
   /** Run writes of this turn of the event loop: committed together (each its own savepoint) on the next. */
   #group: PendingWrite[] = [];
-  #flushScheduled = false;
   readonly #claim: (runId: string, owner: string) => ClaimRow | undefined;
   readonly #appendInspection: (records: InspectionRecord[]) => void;
   /** Statements used once or more per run, prepared once. */
@@ -205,23 +201,13 @@ export class SqliteStore implements Store {
   writeRun(runId: string, epoch: number, write: RunWrite): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.#group.push({ runId, epoch, write, resolve, reject });
-      this.#scheduleFlush();
+      if (this.#group.length === 1) setImmediate(() => this.#flushGroup());
     });
   }
 
-  #scheduleFlush(): void {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    setImmediate(() => {
-      this.#flushScheduled = false;
-      this.#flushGroup(MAX_GROUP);
-    });
-  }
-
-  #flushGroup(limit = Infinity): void {
-    const group = this.#group.splice(0, limit);
-    // The rest on the next turn: the loop polls (reads sockets, accepts a waiting connection) in between.
-    if (this.#group.length > 0) this.#scheduleFlush();
+  #flushGroup(): void {
+    const group = this.#group;
+    this.#group = [];
     if (group.length === 0) return;
     let results;
     try {

@@ -80,28 +80,6 @@ describe.each(backends)('the $name store', ({ open }) => {
     expect(page.total).toBeGreaterThanOrEqual(2);
   });
 
-  it('stores the writes of many runs made in one turn, each on its own, one refused write failing only itself', async () => {
-    const ids = Array.from({ length: 80 }, (_, index) => `many-${index}`);
-    for (const id of ids) {
-      await newRun(store, id);
-      await store.claimRun(id, 'node-a');
-    }
-    // All queued before any commits (the SQLite store commits them in groups, a few per turn of the loop).
-    const writes = ids.map((id, index) =>
-      store.writeRun(id, 1, {
-        events: index === 40 ? [nodeStarted(id, 5)] : [started(id), nodeStarted(id, 2)],
-        snapshot: { value: id },
-      }),
-    );
-    const results = await Promise.allSettled(writes);
-    expect(results.filter((result) => result.status === 'rejected')).toHaveLength(1);
-    expect((results[40] as PromiseRejectedResult).reason).toBeInstanceOf(EventSequenceError);
-    for (const [index, id] of ids.entries()) {
-      if (index === 40) expect(await store.getRun(id)).toMatchObject({ lastSeq: 0 });
-      else expect(await store.getRun(id)).toMatchObject({ lastSeq: 2, snapshot: { value: id } });
-    }
-  });
-
   it('appends events in order with the snapshot, and a final event ends the run', async () => {
     await newRun(store, 'w-1');
     const claim = await store.claimRun('w-1', 'node-a');
