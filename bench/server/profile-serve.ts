@@ -62,9 +62,8 @@ const child = spawn(
   [
     `--cpu-prof`,
     `--cpu-prof-dir=${out}`,
-    '--import',
-    'tsx',
-    'src/cli/main.ts',
+    // SOPSTATE_PROFILE_DIST=1: the built dist/ (what the bench runs), without tsx's loader in the profile.
+    ...(process.env.SOPSTATE_PROFILE_DIST ? ['dist/cli/main.js'] : ['--import', 'tsx', 'src/cli/main.ts']),
     'serve',
     '--workflows',
     'examples',

@@ -1,6 +1,6 @@
 // The .osoplog of a finished run, rebuilt from every stored event (a run resumed after a restart
 // included), so it never misses what happened before the crash.
-import { stringify } from 'yaml';
+import { yamlText } from '../util/yaml-text.ts';
 import { buildOsoplog } from '../machine/osoplog.ts';
 import type { RunEvent } from '../events/run-event.ts';
 import type { RunResult } from '../machine/run-options.ts';
@@ -22,5 +22,5 @@ export const runOsoplogYaml = (run: RunRecord, workflow: Workflow, events: RunEv
     inputs: run.inputs,
     ...(final.type === 'run.failed' ? { error: final.error.message } : {}),
   });
-  return stringify(record, { lineWidth: 0 });
+  return yamlText(record);
 };

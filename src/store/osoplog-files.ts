@@ -1,7 +1,7 @@
 // A run's `.osoplog.yaml` on disk: the RecordWriter the CLI and the server give startRun for a folder.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { yamlText } from '../util/yaml-text.ts';
 import type { OsoplogRecord } from '../machine/osoplog.ts';
 import type { RecordWriter } from '../machine/run-options.ts';
 import { errorMessage } from '../util/error-message.ts';
@@ -12,7 +12,7 @@ const osoplogPath = (dir: string, runId: string): string => join(dir, `${runId.r
 /** Writes each record to `dir` (created if missing) and resolves with the file's path. */
 export function osoplogWriter(dir: string): RecordWriter {
   const write = osoplogTextWriter(dir);
-  return (record: OsoplogRecord) => write(record.run_id, stringify(record, { lineWidth: 0 }));
+  return (record: OsoplogRecord) => write(record.run_id, yamlText(record));
 }
 
 /** Writes a run's .osoplog text, already YAML, to `dir` (created once, if missing); resolves with the file's path. */
