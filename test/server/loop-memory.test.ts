@@ -3,13 +3,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Executor } from '../../src/adapters/executor.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import { loadWorkflowFile } from '../../src/osop/load.ts';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
+// The bench's heap reading (the last full collection right before it), with or without --expose-gc.
+import { settledHeap } from '../../bench/lib/gc.ts';
 
 const VISITS = 10_000;
 const LOOP = `osop_version: "1.0"
@@ -22,22 +22,6 @@ edges:
   - { from: tick, to: tick, mode: loop, when: "tick.n < ${VISITS}", max_iterations: ${VISITS + 10} }
   - { from: tick, to: done }
 `;
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-/**
- * Live heap: collections a turn apart (what the turn in between frees goes too), the last one right before the
- * reading. A reading a turn after the last collection also counted what that turn allocated: on a busy machine the
- * server's pending work (store writes, SSE frames) put ~9 MB of garbage in some runs' reading at visit 10,000.
- */
-const settledHeap = async (): Promise<number> => {
-  for (let pass = 0; pass < 3; pass++) {
-    gc();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  gc();
-  return process.memoryUsage().heapUsed;
-};
 
 /** Reads /events like EventSource would: resumes after the last id until the final event; keeps nothing else. */
 const followToEnd = async (url: string, runId: string): Promise<{ final: string; lastSeq: number }> => {
