@@ -24,10 +24,15 @@ export interface NodeExecution {
   reconcile?: boolean;
   /** The retry schedule of an uncertain outcome, kept in the run's persisted snapshot so a resumed run continues it. */
   uncertain?: UncertainRetries;
+  /**
+   * Resolves once the events emitted so far (this request's node.request) are stored, where the run is durable.
+   * Awaited before a request that may move money, so a restarted run knows it may have been sent.
+   */
+  untilStored?: () => Promise<void>;
 }
 
 /** How long a call whose outcome is unknown has been retried with the same key. */
-interface UncertainState {
+export interface UncertainState {
   /** When the first indeterminate failure of this visit happened (epoch ms). */
   since: number;
   /** Attempts made so far in this visit. */
@@ -66,6 +71,11 @@ export interface NodeErrorOptions {
   call?: string;
   /** The Idempotency-Key the request carried: repeating it cannot repeat the effect. */
   idempotencyKey?: string;
+  /**
+   * The answer is the one the server keeps for this Idempotency-Key (a replay, or a card decline Stripe stores), so it
+   * tells what the key's single execution did, including that of an earlier attempt whose answer was lost.
+   */
+  outcomeOfKey?: boolean;
   kind?: NodeErrorKind;
   status?: number;
   retryAfterMs?: number;
@@ -87,6 +97,7 @@ export class NodeError extends Error {
   readonly indeterminate: boolean;
   readonly call?: string;
   readonly idempotencyKey?: string;
+  readonly outcomeOfKey: boolean;
   /** The failed node's outputs, which `error` edges' conditions read (docs/semantics.md "Edges and control flow"). */
   readonly outputs?: Record<string, unknown>;
 
@@ -101,6 +112,7 @@ export class NodeError extends Error {
     this.indeterminate = options.indeterminate ?? false;
     this.call = options.call;
     this.idempotencyKey = options.idempotencyKey;
+    this.outcomeOfKey = options.outcomeOfKey ?? false;
     this.outputs = options.outputs;
   }
 
@@ -110,8 +122,19 @@ export class NodeError extends Error {
   }
 
   options(): NodeErrorOptions {
-    const { code, retryable, kind, status, retryAfterMs, indeterminate, call, idempotencyKey, outputs, cause } = this;
-    return { code, retryable, kind, status, retryAfterMs, indeterminate, call, idempotencyKey, outputs, cause };
+    return {
+      code: this.code,
+      retryable: this.retryable,
+      kind: this.kind,
+      status: this.status,
+      retryAfterMs: this.retryAfterMs,
+      indeterminate: this.indeterminate,
+      call: this.call,
+      idempotencyKey: this.idempotencyKey,
+      outcomeOfKey: this.outcomeOfKey,
+      outputs: this.outputs,
+      cause: this.cause,
+    };
   }
 
   toInfo(): ErrorInfo {

@@ -1,6 +1,7 @@
 // Retries with backoff and jitter, for retryable NodeErrors only (docs/semantics.md "Retries and timeouts").
 import type { RetryPolicy, Workflow, WorkflowNode } from '../osop/workflow.ts';
 import { NodeError, type Executor, type NodeExecution } from './executor.ts';
+import { errorMessage } from '../util/error-message.ts';
 import { isReplaySafe, isUncertain, outcomeUnknown, UNCERTAIN_BACKOFF, UNCERTAIN_WINDOW_MS } from './uncertain.ts';
 
 /** api nodes without a policy retry twice with exponential backoff, like the official SDKs. */
@@ -63,11 +64,19 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 const isInFlight = (error: unknown): error is NodeError =>
   error instanceof NodeError && IN_FLIGHT_CODES.has(error.code);
 
+/** The call an earlier attempt of this visit made, which may have taken effect. */
+interface EarlierCall {
+  call?: string;
+  idempotencyKey?: string;
+}
+
 interface Schedule {
   attempt: number;
   /** When this visit's first indeterminate failure happened. */
   since?: number;
   reconcile: boolean;
+  /** Set once an attempt of this visit may have taken effect (restored with the schedule on resume). */
+  earlier?: EarlierCall;
   inFlightWaits: number;
   waitedForOriginalMs: number;
 }
@@ -100,6 +109,22 @@ function uncertainStep(
   return delayMs;
 }
 
+/**
+ * A later attempt's failure, once an earlier attempt may have taken effect. Only the key's own outcome (a replay, a
+ * stored decline) settles what happened; any other answer (a 429 from the rate limiter, a 400) is about this attempt
+ * alone, so the visit stays uncertain and must never take a fallback that would act again.
+ */
+function stillUncertain(error: unknown, earlier: EarlierCall): NodeError | undefined {
+  if (error instanceof NodeError && error.outcomeOfKey) return undefined;
+  const failure =
+    error instanceof NodeError ? error : new NodeError(errorMessage(error), { code: 'error', cause: error });
+  return failure.with({
+    indeterminate: true,
+    call: failure.call ?? earlier.call,
+    idempotencyKey: failure.idempotencyKey ?? earlier.idempotencyKey,
+  });
+}
+
 export function withRetry(executor: Executor, policy: RetryPolicy | undefined, options: RetryOptions = {}): Executor {
   const maxAttempts = Math.max(1, policy?.maxAttempts ?? 1);
   return async (execution) => {
@@ -108,6 +133,7 @@ export function withRetry(executor: Executor, policy: RetryPolicy | undefined, o
       attempt: restored ? restored.attempts + 1 : 1,
       since: restored?.since,
       reconcile: restored !== undefined,
+      earlier: restored ? { idempotencyKey: execution.idempotencyKey } : undefined,
       inFlightWaits: 0,
       waitedForOriginalMs: 0,
     };
@@ -122,8 +148,14 @@ export function withRetry(executor: Executor, policy: RetryPolicy | undefined, o
       } catch (error) {
         if (execution.signal.aborted) throw error;
         let delayMs: number;
-        if (isUncertain(error)) {
-          const step = uncertainStep(error, state, policy, execution, options.random);
+        const uncertain = isUncertain(error) ? error : state.earlier && stillUncertain(error, state.earlier);
+        if (uncertain) {
+          // Repeating cannot turn a refusal of this attempt (a 400) into an answer about the earlier one.
+          if (uncertain !== error && !uncertain.retryable) {
+            throw outcomeUnknown(uncertain, execution.node.id, state.since && Date.now() - state.since);
+          }
+          state.earlier ??= { call: uncertain.call, idempotencyKey: uncertain.idempotencyKey };
+          const step = uncertainStep(uncertain, state, policy, execution, options.random);
           if (step instanceof NodeError) throw step;
           delayMs = step;
           state.reconcile = true;
@@ -139,7 +171,7 @@ export function withRetry(executor: Executor, policy: RetryPolicy | undefined, o
           if (waitForOriginal) state.waitedForOriginalMs += delayMs;
           else state.attempt++;
         }
-        const info = (error as NodeError).toInfo();
+        const info = (uncertain || (error as NodeError)).toInfo();
         const node = execution.node.id;
         execution.emit({ type: 'node.retrying', node, attempt: state.attempt, delayMs, error: info });
         await sleep(delayMs, execution.signal);

@@ -1,5 +1,6 @@
 // The contract between the compiled machine and the actors that run nodes (the runner's, or a path walker's synthetic events).
 import type { PromiseActorLogic } from 'xstate';
+import type { UncertainState } from '../adapters/executor.ts';
 import type { CostLimitError } from './cost-budget.ts';
 import type { LimitError } from './run-limits.ts';
 
@@ -63,7 +64,7 @@ export interface DurableNodeState {
   /** When the current attempt started (epoch ms): a restored node timeout counts from here. */
   startedAt?: number;
   /** The retry schedule of a call whose outcome is unknown. */
-  uncertain?: { since: number; attempts: number };
+  uncertain?: UncertainState;
   /** `approval_gate`: when the gate started waiting, and whether it let the node through (not asked again on resume). */
   approval?: { since: number; passed?: true };
   /** The target of an `event` edge: when it started waiting, and the event it received (not waited for again). */

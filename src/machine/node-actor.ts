@@ -149,7 +149,7 @@ function durableVisit(
   return {
     ...(kept.startedAt !== undefined ? { startedAt: kept.startedAt } : {}),
     uncertain: {
-      restored: kept.uncertain,
+      restored: kept.uncertain ?? deps.sentBefore.get(`${node.id}:${visit}`),
       record: (uncertain) => keep({ uncertain }),
       windowMs: deps.uncertainWindowMs ?? UNCERTAIN_WINDOW_MS,
     },
@@ -307,6 +307,7 @@ async function runNode(
       context: { inputs: input.inputs, outputs: input.outputs },
       signal,
       emit: emitStreamed,
+      ...(deps.untilStored ? { untilStored: deps.untilStored } : {}),
       ...durable,
     });
     flushStream();

@@ -40,6 +40,12 @@ export interface RunOptions {
   priorEvents?: RunEvent[];
   /** seq of the last event already stored, when resuming. */
   lastSeq?: number;
+  /**
+   * For a caller that stores onEvent's events behind the run (the server): resolves once every event handed to
+   * onEvent so far is stored. A keyed Stripe POST waits for it, so its node.request is stored before it leaves, and
+   * a run resumed from the store treats that visit as possibly done (never a fallback that would charge again).
+   */
+  untilStored?: () => Promise<void>;
   /** Called after every transition with XState's persisted snapshot. */
   onSnapshot?: (snapshot: unknown) => void;
   /** Problems that do not stop the run (the .osoplog not written, a listener that threw); none = not reported. */

@@ -1,6 +1,6 @@
 // What one run gives its node actors, and how they find it: in the input of the run's root actor, not in a registry.
 import { Actor, type ActorSystem, type ActorSystemInfo } from 'xstate';
-import type { ExecutorRegistry, NodeExecution, NodeResult } from '../adapters/executor.ts';
+import type { ExecutorRegistry, NodeExecution, NodeResult, UncertainState } from '../adapters/executor.ts';
 import type { EventGate } from '../adapters/event-gate.ts';
 import type { HumanGate } from '../adapters/human.ts';
 import type { RunEventBody } from '../events/run-event.ts';
@@ -32,6 +32,10 @@ export interface NodeActorDeps {
   inFlight: Map<string, { node: string; visit: number }>;
   /** Visits (`node:visit`) that completed before a resume, with what they produced: not run or reported again. */
   completedBefore: Map<string, NodeActorOutput>;
+  /** Visits that had sent a keyed POST before a resume and not ended: their retry schedule starts uncertain. */
+  sentBefore: Map<string, UncertainState>;
+  /** Resolves once every event published so far is stored (RunOptions.untilStored). */
+  untilStored?: () => Promise<void>;
   random?: () => number;
   /** What a previous process kept for this visit of the node (from the restored snapshot), if anything. */
   durableOf: (node: string, visit: number) => DurableNodeState | undefined;

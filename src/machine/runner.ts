@@ -6,18 +6,12 @@ import { EventGate, type DeliveredEvent } from '../adapters/event-gate.ts';
 import { HumanGate } from '../adapters/human.ts';
 import { longClock, setLongTimeout, type LongTimer } from '../adapters/long-timer.ts';
 import type { ConditionFailedEmitted, EdgeTakenEmitted } from './actions.ts';
-import {
-  CANCEL_EVENT,
-  COST_LIMIT_EVENT,
-  KEPT_EVENTS_EVENT,
-  LIMIT_EVENT,
-  TIMEOUT_EVENT,
-  type NodeActorOutput,
-} from './actor-events.ts';
+import { CANCEL_EVENT, COST_LIMIT_EVENT, KEPT_EVENTS_EVENT, LIMIT_EVENT, TIMEOUT_EVENT } from './actor-events.ts';
 import { CostWatch } from './cost-budget.ts';
 import { compileWorkflow, FINAL_STATES, type FinalState, type WorkflowMachine } from './compile.ts';
 import type { RunContext } from './context.ts';
 import { durableNodeStates } from './durable-state.ts';
+import { completedVisits, sentVisits } from './resumed-visits.ts';
 import { createNodeActors } from './node-actor.ts';
 import { NodeRecordLog } from './node-records.ts';
 import { buildOsoplog } from './osoplog.ts';
@@ -71,22 +65,6 @@ class EventClock {
     }
     return this.#iso;
   }
-}
-
-function completedVisits(events: RunEvent[]): Map<string, NodeActorOutput> {
-  const visits = new Map<string, NodeActorOutput>();
-  for (const event of events) {
-    if (event.type !== 'node.completed') continue;
-    // Only a node's latest visit can be in flight in a snapshot: older ones are not kept.
-    for (const key of visits.keys()) if (key.startsWith(`${event.node}:`)) visits.delete(key);
-    visits.set(`${event.node}:${event.visit}`, {
-      outputs: event.outputs,
-      ...(event.ai ? { ai: event.ai } : {}),
-      durationMs: event.durationMs,
-      finishedAt: Date.parse(event.at),
-    });
-  }
-  return visits;
 }
 
 /** A persisted snapshot as the store hands it back; XState's restoreSnapshot checks the rest. */
@@ -206,6 +184,8 @@ class RunSession {
       publish: (body, redacted) => this.publish(body, redacted),
       inFlight: this.#inFlight,
       completedBefore: completedVisits(priorEvents),
+      sentBefore: sentVisits(priorEvents),
+      ...(options.untilStored ? { untilStored: options.untilStored } : {}),
       random: options.random,
       uncertainWindowMs: options.uncertainWindowMs,
       runSubworkflow,

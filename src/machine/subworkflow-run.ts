@@ -32,6 +32,13 @@ function nestedBody(body: RunEventBody, parent: string): RunEventBody {
   return body;
 }
 
+/** The parent's map of nested visits (`parent/child:visit`, as nestedBody names them), keyed as the child names them. */
+function childVisits<T>(visits: ReadonlyMap<string, T>, prefix: string): Map<string, T> {
+  const child = new Map<string, T>();
+  for (const [key, value] of visits) if (key.startsWith(prefix)) child.set(key.slice(prefix.length), value);
+  return child;
+}
+
 /** The child's result: the merged outputs of its terminal nodes (no control edge leaves them) that completed. */
 function childOutputs(child: Workflow, snapshot: SnapshotFrom<WorkflowMachine>): Record<string, unknown> {
   const { context } = snapshot;
@@ -87,6 +94,7 @@ export function runSubworkflow(
     inFlight,
     // A resumed run runs the child again from its start (same keys): see docs/semantics.md.
     completedBefore: new Map(),
+    sentBefore: childVisits(deps.sentBefore, `${node.id}/`),
     durableOf: (id, visit) => deps.durableOf(`${scope}${id}`, visit),
     recordDurable: (id, state) => deps.recordDurable(`${scope}${id}`, state),
     keyScope: scope,

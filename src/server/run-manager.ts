@@ -3,7 +3,7 @@
 // tests can fake it.
 import { randomUUID } from 'node:crypto';
 import type { DeliveredEvent, EventDelivery, EventWaiting } from '../adapters/event-gate.ts';
-import type { ExecutorRegistry } from '../adapters/executor.ts';
+import { NodeError, type ExecutorRegistry } from '../adapters/executor.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import { createRedactor } from '../util/redact.ts';
 import { retrySnapshot, reusedOutputs } from '../machine/retry-snapshot.ts';
@@ -469,6 +469,15 @@ export class RunManager {
       },
       onSnapshot: (snapshot) => {
         if (!this.#closed) writer.snapshot(snapshot);
+      },
+      untilStored: async () => {
+        await writer.idle();
+        // Stopping here or fenced off: nothing more is stored, so nothing more may be sent.
+        if (this.#closed || !writer.active) {
+          throw new NodeError(`run ${runId} is no longer stored by this server: the request was not sent`, {
+            code: 'aborted',
+          });
+        }
       },
     });
     const settled = handle.done

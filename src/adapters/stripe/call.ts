@@ -119,6 +119,8 @@ const sendOnce = async (request: ApiRequest, execution: NodeExecution, call: Str
     headers: shownHeaders(headers),
     ...(sentBody === undefined ? {} : { body: sentBody }),
   });
+  // Stored before it leaves: a restart that finds the request knows it may have acted (resumed-visits.ts).
+  if (request.method === 'POST') await execution.untilStored?.();
   const started = performance.now();
   let result: StripeResult;
   try {

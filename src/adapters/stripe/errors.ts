@@ -74,6 +74,8 @@ export const stripeError = ({ status, body, headers, operation, secrets }: Strip
     code,
     status,
     retryable,
+    // Stripe keeps a card decline for the key (a repeat gets it replayed), so a decline is the key's one outcome.
+    outcomeOfKey: isCardError || headers.get('idempotent-replayed') === 'true',
     retryAfterMs: retryable ? parseRetryAfter(headers) : undefined,
   });
 };

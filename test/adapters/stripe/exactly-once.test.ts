@@ -1,5 +1,5 @@
 // Money moves once per step: the seed under an ambiguous confirm, and Stripe POSTs from any node id, against the emulators.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -7,12 +7,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServiceExecutors, resolveServiceMode, serviceSecrets } from '../../../src/services/service-endpoints.ts';
 import { startRun } from '../../../src/machine/runner.ts';
 import type { RunOptions } from '../../../src/machine/run-options.ts';
-import { loadWorkflowText } from '../../../src/osop/load.ts';
+import { loadWorkflowFile, loadWorkflowText } from '../../../src/osop/load.ts';
 import { schemaValidator } from '../../../src/osop/schema-verdict.ts';
 import type { Workflow } from '../../../src/osop/workflow.ts';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/start.ts';
 import type { StripeFaultRule } from '../../../src/sandbox/start.ts';
 import { osoplogWriter } from '../../../src/store/osoplog-files.ts';
+import type { RunEvent } from '../../../src/events/run-event.ts';
 
 const SEED_FILE = 'examples/stripe-payment-seed.osop.yaml';
 const SEED = readFileSync(SEED_FILE, 'utf8');
@@ -181,6 +182,56 @@ describe('when Stripe never gives a definite answer', () => {
   });
 });
 
+const fallbacks = (events: readonly { type: string; mode?: string }[]) =>
+  events.filter((event) => event.type === 'edge.taken' && event.mode === 'fallback');
+
+describe('a confirm that took effect, whose repeats are then refused for reasons of their own', () => {
+  // The chaos test's double charge: the rate limiter answers before Stripe looks at the key, so its 429 says nothing
+  // of the first confirm; ending the visit on it let the fallback confirm a second intent.
+  it('keeps repeating through 429s and completes with one charge, never falling back', async () => {
+    arm(
+      { path: '/v1/payment_intents/:id/confirm', type: 'server_error', when: 'after' },
+      { path: '/v1/payment_intents/:id', method: 'GET', type: 'server_error', times: 2 },
+      { path: '/v1/payment_intents/:id/confirm', type: 'rate_limit', retryAfter: 0, times: 2 },
+    );
+    const result = await run(load(SEED, SEED_FILE));
+    expect(fallbacks(result.events)).toEqual([]);
+    expect(sandbox.stripe.state().paymentIntents).toHaveLength(1);
+    expect(succeeded()).toHaveLength(1);
+    expect(result.status).toBe('COMPLETED');
+    const retrying = result.events.filter(
+      (event) => event.type === 'node.retrying' && event.node === 'confirm_payment',
+    );
+    expect(retrying.map((event) => event.type === 'node.retrying' && event.error.indeterminate)).toEqual(
+      retrying.map(() => true),
+    );
+  });
+
+  it('ends "outcome unknown" on a 400 to the repeat: nothing automatic follows', async () => {
+    arm(
+      { path: '/v1/payment_intents/:id/confirm', type: 'server_error', when: 'after' },
+      { path: '/v1/payment_intents/:id', method: 'GET', type: 'server_error' },
+      { path: '/v1/payment_intents/:id/confirm', type: 'invalid_request' },
+    );
+    const result = await run(load(SEED, SEED_FILE));
+    expect(result.status).toBe('FAILED');
+    expect(result.events.find((event) => event.type === 'run.failed')).toMatchObject({
+      error: { code: 'outcome_unknown', node: 'confirm_payment' },
+    });
+    expect(fallbacks(result.events)).toEqual([]);
+    expect(sandbox.stripe.state().paymentIntents).toHaveLength(1);
+  });
+
+  it('takes the fallback when the repeat is the replayed decline of the first confirm', async () => {
+    const declined = SEED.replace('payment_method: "pm_card_visa"', 'payment_method: "pm_card_chargeDeclined"');
+    arm({ path: '/v1/payment_intents/:id/confirm', type: 'server_error', when: 'after' });
+    const result = await run(load(declined, SEED_FILE));
+    const replays = sandbox.stripe.state().calls.filter((call) => call.path.endsWith('/confirm') && call.replayed);
+    expect(replays.map((call) => call.status)).toContain(402);
+    expect(fallbacks(result.events).length).toBeGreaterThan(0);
+  });
+});
+
 describe('a run resumed while its confirm is being repeated', () => {
   it('continues the same schedule with the same key, and reconciles before anything else', async () => {
     arm(
@@ -214,5 +265,97 @@ describe('a run resumed while its confirm is being repeated', () => {
     expect(confirms.map((call) => call.status)).toEqual([500, 500]);
     expect(new Set(confirms.map((call) => call.idempotencyKey)).size).toBe(1);
     expect(succeeded()).toHaveLength(1);
+  });
+});
+
+describe('a run resumed after its confirm was sent, with nothing stored about the answer', () => {
+  // The seed itself, and the seed as the sub-workflow of a `workflow` node (its nodes' events are named `pay/...`).
+  const PARENT = `osop_version: "1.0"
+id: pays-through-the-seed
+name: Pay through the seed
+imports: [./seed.osop.yaml]
+nodes:
+  - { id: pay, type: workflow, workflow_ref: sop-stripe-payment }
+`;
+  const loadParent = async (): Promise<Workflow> => {
+    const dir = mkdtempSync(join(tmpdir(), 'sopstate-parent-'));
+    writeFileSync(join(dir, 'seed.osop.yaml'), SEED);
+    writeFileSync(join(dir, 'parent.osop.yaml'), PARENT);
+    const { workflow, diagnostics } = await loadWorkflowFile(join(dir, 'parent.osop.yaml'));
+    rmSync(dir, { recursive: true, force: true });
+    if (!workflow) throw new Error(JSON.stringify(diagnostics));
+    return workflow;
+  };
+  it.each([
+    ['the seed', '', () => load(SEED, SEED_FILE)],
+    ['a sub-workflow', 'pay/', () => loadParent()],
+  ])(
+    '%s: reads the intent first and never falls back, though the rate limiter refuses every repeat',
+    async (_, at, workflowOf) => {
+      // Stripe acts on the confirm 300 ms after it arrives; the process "dies" before the answer comes back.
+      arm({ path: '/v1/payment_intents/:id/confirm', type: 'delay', ms: 300 });
+      const workflow = await workflowOf();
+      let latest: unknown;
+      let stored: { snapshot: unknown; events: RunEvent[] } | undefined;
+      const events: RunEvent[] = [];
+      const first = startRun({
+        workflow,
+        executors: createServiceExecutors({ mode: modes, sandbox, env: {} }),
+        secrets: serviceSecrets(modes, {}),
+        random: () => 0,
+        onSnapshot: (snapshot) => (latest = snapshot),
+        onEvent: (event) => {
+          events.push(event);
+          if (event.type === 'node.request' && event.node === `${at}confirm_payment` && !stored) {
+            stored = { snapshot: latest, events: [...events] };
+            setTimeout(() => first.cancel(), 50);
+          }
+        },
+      });
+      await first.done;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(succeeded()).toHaveLength(1);
+      arm(
+        { path: '/v1/payment_intents/:id', method: 'GET', type: 'server_error', times: 2 },
+        { path: '/v1/payment_intents/:id/confirm', type: 'rate_limit', retryAfter: 0, times: 3 },
+      );
+      const resumed = await run(workflow, {
+        snapshot: stored!.snapshot,
+        priorEvents: stored!.events,
+        lastSeq: stored!.events.at(-1)!.seq,
+      });
+      expect(fallbacks(resumed.events)).toEqual([]);
+      expect(sandbox.stripe.state().paymentIntents).toHaveLength(1);
+      expect(succeeded()).toHaveLength(1);
+      expect(resumed.status).toBe('COMPLETED');
+      const requests = resumed.events.filter((event) => event.type === 'node.request');
+      expect(requests.find((event) => event.node === `${at}confirm_payment`)).toMatchObject({
+        method: 'GET',
+        attempt: 2,
+      });
+    },
+  );
+
+  it('sends a keyed POST only once the caller has stored its node.request (RunOptions.untilStored)', async () => {
+    const stripeCalls = () => sandbox.stripe.state().calls.length;
+    const waits: Array<{ request: string; callsBefore: number; callsAfter: number }> = [];
+    let lastRequest = '';
+    const result = await run(load(SEED, SEED_FILE), {
+      onEvent: (event) => {
+        if (event.type === 'node.request') lastRequest = `${event.method} ${event.node}`;
+      },
+      untilStored: async () => {
+        const callsBefore = stripeCalls();
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        waits.push({ request: lastRequest, callsBefore, callsAfter: stripeCalls() });
+      },
+    });
+    expect(result.status).toBe('COMPLETED');
+    expect(waits.map((wait) => wait.request)).toEqual([
+      'POST create_customer',
+      'POST create_intent',
+      'POST confirm_payment',
+    ]);
+    for (const wait of waits) expect(wait.callsAfter, wait.request).toBe(wait.callsBefore);
   });
 });
