@@ -29,9 +29,12 @@ const asText = (value: unknown): string | undefined =>
       ? value
       : JSON.stringify(value, null, 2);
 
-/** docs/semantics.md: with no prompt, Claude gets the workflow inputs and the completed nodes' outputs as JSON. */
+/**
+ * docs/semantics.md: with no prompt, Claude gets the workflow inputs and the completed nodes' outputs as JSON. Compact:
+ * indentation would be paid for as input tokens on every call, and it held a third of the text of a parked run.
+ */
 const defaultUserContent = (context: NodeExecution['context']): string =>
-  JSON.stringify({ inputs: context.inputs, outputs: context.outputs }, null, 2);
+  JSON.stringify({ inputs: context.inputs, outputs: context.outputs });
 
 export const parseAgentRequest = (execution: NodeExecution): AgentRequest => {
   const { node, runtime } = execution;

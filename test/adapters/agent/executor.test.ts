@@ -80,6 +80,8 @@ describe('agent executor', () => {
       inputs: { email: 'user@example.com' },
       outputs: { create_intent: { intent_id: 'pi_1', amount: 2000 } },
     });
+    // Compact: indentation would be paid for as input tokens.
+    expect(messages[0].content).not.toMatch(/\n|": /);
   });
 
   it('uses prompt (or user_prompt) and max_tokens when given', async () => {
