@@ -152,7 +152,7 @@ describe('sopstate run: cost budgets', () => {
     const { code, stdout, logDir } = await runCli(BUDGET, {});
     expect(code).toBe(1);
     expect(stdout).toContain('✖ COST_LIMIT');
-    expect(stdout).toContain('stopped over budget: the run spent 86 tokens, over max_tokens 60');
+    expect(stdout).toContain('stopped over budget: the run spent 110 tokens, over max_tokens 60');
     expect(stdout).toContain('nodes: 2 completed, 0 failed, 1 skipped');
     const log = await expectValidOsoplog(logDir);
     expect(log.status).toBe('COST_LIMIT');
@@ -162,15 +162,15 @@ describe('sopstate run: cost budgets', () => {
       ['draft', 'COMPLETED'],
       ['polish', 'SKIPPED'],
     ]);
-    // claude-haiku-4-5 at $1 / $5 per million tokens: outline 13 in, 18 out; draft 25 in, 30 out.
+    // claude-haiku-4-5 at $1 / $5 per million tokens: outline 15 in, 23 out; draft 32 in, 40 out.
     expect(log.cost).toMatchObject({
-      total_tokens: 86,
+      total_tokens: 110,
       breakdown: [
-        { node_id: 'outline', tokens: 31, cost_usd: expect.closeTo(0.000103, 9) },
-        { node_id: 'draft', tokens: 55, cost_usd: expect.closeTo(0.000175, 9) },
+        { node_id: 'outline', tokens: 38, cost_usd: expect.closeTo(0.00013, 9) },
+        { node_id: 'draft', tokens: 72, cost_usd: expect.closeTo(0.000232, 9) },
       ],
     });
-    expect(log.cost).toMatchObject({ total_usd: expect.closeTo(0.000278, 9) });
+    expect(log.cost).toMatchObject({ total_usd: expect.closeTo(0.000362, 9) });
   });
 
   it('counts dollars from the model’s price: a max_usd below the first step’s spend stops after it', async () => {
@@ -195,13 +195,13 @@ describe('sopstate run: cost budgets', () => {
     expect(code).toBe(1);
     expect(events.find((event) => event.type === 'node.failed')).toMatchObject({
       node: 'draft',
-      error: { code: 'cost_limit', message: 'draft spent 55 tokens, over max_tokens 40 (its cost budget)' },
-      ai: { prompt_tokens: 25, completion_tokens: 30 },
+      error: { code: 'cost_limit', message: 'draft spent 72 tokens, over max_tokens 40 (its cost budget)' },
+      ai: { prompt_tokens: 32, completion_tokens: 40 },
     });
     expect(events.at(-1)).toMatchObject({ type: 'run.failed', status: 'FAILED' });
     const log = await expectValidOsoplog(logDir);
     const draft = (log.node_records as Array<Record<string, unknown>>).find((record) => record.node_id === 'draft');
-    expect(draft).toMatchObject({ status: 'FAILED', ai_metadata: { prompt_tokens: 25 } });
+    expect(draft).toMatchObject({ status: 'FAILED', ai_metadata: { prompt_tokens: 32 } });
   });
 
   it('fails a node whose visit cost more dollars than its own cost.max_usd, at the model’s price', async () => {
@@ -228,7 +228,7 @@ describe('sopstate run: cost budgets', () => {
     expect(events.at(-1)).toMatchObject({
       type: 'run.failed',
       status: 'COST_LIMIT',
-      error: { message: expect.stringContaining('86 tokens, over max_tokens 60') },
+      error: { message: expect.stringContaining('110 tokens, over max_tokens 60') },
     });
   });
 });

@@ -1,7 +1,7 @@
 import { randomId } from '../shared/ids.ts';
 import { extractPaymentDetails, mergeDetails, type PaymentLookup } from './payment-details.ts';
 import { composeReceipt, hasPayment } from './receipt.ts';
-import { countTokens, lastUserText, requestText } from './text.ts';
+import { countTokens, firstTokens, lastUserText, requestText } from './text.ts';
 import { fillToolInput } from './tool-input.ts';
 import { notUnderstood, smallTalkReply } from './small-talk.ts';
 import { pickTool } from './tool-picker.ts';
@@ -58,7 +58,7 @@ function textMessage(request: MessagesRequest, fullText: string): MessageRespons
     stopSequence = hit.sequence;
   }
   if (countTokens(text) > request.max_tokens) {
-    text = firstWords(text, request.max_tokens);
+    text = firstTokens(text, request.max_tokens);
     stopReason = 'max_tokens';
     stopSequence = null;
   }
@@ -101,10 +101,4 @@ function acknowledgement(said: string): string {
   const quoted = said.trim().replace(/\s+/g, ' ');
   if (!quoted) return 'Hello from the Claude sandbox. Send a message and I will answer deterministically.';
   return `Sandbox reply: I received your message "${quoted.length > 200 ? `${quoted.slice(0, 199)}…` : quoted}".`;
-}
-
-function firstWords(text: string, count: number): string {
-  const words = [...text.matchAll(/\S+/g)];
-  const last = words[count - 1];
-  return last ? text.slice(0, (last.index ?? 0) + last[0].length) : text;
 }

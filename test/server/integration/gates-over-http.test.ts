@@ -190,7 +190,7 @@ describe('a cost budget over HTTP', () => {
     expect(result.events.at(-1)).toMatchObject({
       type: 'run.failed',
       status: 'COST_LIMIT',
-      error: { code: 'cost_limit', message: expect.stringContaining('86 tokens, over max_tokens 60') },
+      error: { code: 'cost_limit', message: expect.stringContaining('110 tokens, over max_tokens 60') },
     });
     expect(nodesWith(result.events, 'node.completed')).toEqual(['outline', 'draft']);
     expect(nodesWith(result.events, 'node.started')).not.toContain('polish');
