@@ -100,6 +100,7 @@ export function buildReport(
     catalog_rss_growth_mb: orNull(catalog && catalog.rssAfterMB - catalog.rssBeforeMB),
     loop_heap_ratio_10000_visits: orNull(sections.loop?.ratio),
     sse_p99_ms_100_subscribers: orNull(sections.sse?.levels.find((level) => level.subscribers === 100)?.latency.p99),
+    sse_bare_p99_ms_100_subscribers: orNull(sections.sse?.bare.find((level) => level.subscribers === 100)?.latency.p99),
   };
   return { ...headline, mode, machine, targets: checkTargets(headline), ...sections, errors, durationMs };
 }

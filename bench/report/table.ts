@@ -150,8 +150,13 @@ function pathsSection(report: BenchReport): string[] {
 function sseSection(report: BenchReport): string[] {
   const sse = report.sse;
   if (!sse) return [];
-  const rows = sse.levels.map((level) => [
+  const measured = sse.levels.flatMap((level, index) => [
+    { server: 'sopstate', level },
+    { server: 'bare server', level: sse.bare[index] },
+  ]);
+  const rows = measured.map(({ server, level }) => [
     String(level.subscribers),
+    server,
     String(level.runs),
     String(round(level.eventsPerRun)),
     fmt(level.latency.p50),
@@ -160,8 +165,8 @@ function sseSection(report: BenchReport): string[] {
     `${Math.round(level.clientBusy * 100)}%`,
   ]);
   return [
-    `SSE delivery latency — runner emit → EventSource client in another process (clock alignment ±${fmt(sse.clockErrorMs, ' ms')})`,
-    table(['subscribers', 'runs', 'events/run', 'p50 ms', 'p99 ms', 'max ms', 'client CPU'], rows),
+    `SSE delivery latency — emit → bytes read by a client in another process (clock alignment ±${fmt(sse.clockErrorMs, ' ms')}); the bare server writes a recorded run's frames at their emit times`,
+    table(['subscribers', 'server', 'runs', 'events/run', 'p50 ms', 'p99 ms', 'max ms', 'client CPU'], rows),
     '',
   ];
 }

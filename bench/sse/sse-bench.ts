@@ -1,5 +1,6 @@
-// Section 5: delivery latency of one run's events to 1, 10, 100 SSE subscribers — the real server on
-// port 0, real HTTP EventSource clients in another process, latency = arrival − the runner's emit.
+// Section 5: delivery latency of one run's events to 1, 10, 100, 1,000 SSE subscribers — the real server on port 0,
+// real HTTP clients in another process, latency = when the client read the bytes − the runner's emit. Each run
+// alternates with the same run's recorded frames written by a bare node:http server (bare-broadcast.ts): the floor.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { startServer, type RunningServer } from '../../src/server/start-server.t
 import { spawnTs, type TsChild } from '../lib/child.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { summarize, type Summary } from '../lib/stats.ts';
+import { startBareBroadcast } from './bare-broadcast.ts';
 
 const WORKFLOW_ID = 'bench-sse-seed';
 const GATE_NODE = 'ready';
@@ -35,6 +37,8 @@ interface SseLevel {
 
 export interface SseReport {
   levels: SseLevel[];
+  /** The same levels for a bare node:http server writing a recorded run's frames at their emit times: the floor. */
+  bare: SseLevel[];
   /** Estimated error of the cross-process clock alignment (half the best round trip), ms. */
   clockErrorMs: number;
 }
@@ -53,6 +57,28 @@ function stampingStartRun(stamps: Map<string, Map<number, number>>) {
       },
     });
   };
+}
+
+class Level {
+  readonly latencies: number[] = [];
+  events = 0;
+  busy = 0;
+
+  add(result: { latencies: number[]; eventsPerRun: number; busy: number }): void {
+    this.latencies.push(...result.latencies);
+    this.events += result.eventsPerRun;
+    this.busy += result.busy;
+  }
+
+  summary(subscribers: number, runs: number): SseLevel {
+    return {
+      subscribers,
+      runs,
+      eventsPerRun: this.events / runs,
+      latency: summarize(this.latencies),
+      clientBusy: this.busy / runs,
+    };
+  }
 }
 
 async function ask(clients: TsChild, command: object): Promise<Record<string, unknown>> {
@@ -114,7 +140,63 @@ async function oneRun(
     receipts.filter(([seq]) => seq > gateSeq && emitted.has(seq)).map(([seq, at]) => at + offset - emitted.get(seq)!),
   );
   stamps.delete(runId);
-  return { latencies, eventsPerRun: latencies.length / subscribers, busy: done.busy ?? Number.NaN };
+  return {
+    runId,
+    gateSeq,
+    emitted,
+    latencies,
+    eventsPerRun: latencies.length / subscribers,
+    busy: done.busy ?? Number.NaN,
+  };
+}
+
+/** A finished run's frames as the server replays them, split at its gate, with the live ones' emit offsets. */
+async function recordRun(server: RunningServer, run: { runId: string; gateSeq: number; emitted: Map<number, number> }) {
+  const text = await (await fetch(`${server.url}/api/runs/${run.runId}/events`)).text();
+  const frames = text
+    .split('\n\n')
+    .map((frame) => ({ frame: `${frame}\n\n`, seq: Number(/^id: (\d+)$/m.exec(frame)?.[1] ?? Number.NaN) }))
+    .filter(({ seq }) => Number.isInteger(seq));
+  const live = frames.filter(({ seq }) => seq > run.gateSeq && run.emitted.has(seq));
+  const first = Math.min(...live.map(({ seq }) => run.emitted.get(seq)!));
+  return {
+    replayed: frames
+      .filter(({ seq }) => seq <= run.gateSeq)
+      .map(({ frame }) => frame)
+      .join(''),
+    live: live.map(({ seq, frame }) => ({ seq, frame, at: run.emitted.get(seq)! - first })),
+  };
+}
+
+/** One recorded run played by the bare server to `subscribers` clients. */
+async function oneBareRun(
+  recorded: Awaited<ReturnType<typeof recordRun>>,
+  clients: TsChild,
+  subscribers: number,
+  offset: number,
+) {
+  const bare = await startBareBroadcast(recorded.replayed, recorded.live);
+  try {
+    clients.process.stdin!.write(
+      `${JSON.stringify({ cmd: 'subscribe', url: bare.url, count: subscribers, readyType: 'human.waiting' })}\n`,
+    );
+    const ready = (await clients.lines.next()).value as { ready?: boolean; error?: string };
+    if (!ready.ready) throw new Error(`the SSE clients did not connect to the bare server: ${ready.error}`);
+    await new Promise((settle) => setTimeout(settle, 50));
+    const emitted = await bare.play();
+    const done = (await clients.lines.next()).value as {
+      receipts?: Array<Array<[number, number]>>;
+      busy?: number;
+      error?: string;
+    };
+    if (!done.receipts) throw new Error(`an SSE client of the bare server failed: ${done.error}`);
+    const latencies = done.receipts.flatMap((receipts) =>
+      receipts.filter(([seq]) => emitted.has(seq)).map(([seq, at]) => at + offset - emitted.get(seq)!),
+    );
+    return { latencies, eventsPerRun: latencies.length / subscribers, busy: done.busy ?? Number.NaN };
+  } finally {
+    await bare.close();
+  }
 }
 
 export async function benchSse(
@@ -141,28 +223,20 @@ export async function benchSse(
   const clients = spawnTs('bench/sse/clients.ts');
   try {
     const clock = await clockOffset(clients);
+    const recorded = await recordRun(server, await oneRun(server, clients, 1, stamps, clock.offset));
     const levels: SseLevel[] = [];
-    await oneRun(server, clients, 1, stamps, clock.offset);
+    const bare: SseLevel[] = [];
     for (const [subscribers, runs] of plan.levels) {
-      progress(`sse: ${runs} run(s) with ${subscribers} subscriber(s)`);
-      const latencies: number[] = [];
-      let events = 0;
-      let busy = 0;
+      progress(`sse: ${runs} run(s) with ${subscribers} subscriber(s), sopstate and the bare server in turn`);
+      const sides = { sopstate: new Level(), bare: new Level() };
       for (let run = 0; run < runs; run += 1) {
-        const result = await oneRun(server, clients, subscribers, stamps, clock.offset);
-        latencies.push(...result.latencies);
-        events += result.eventsPerRun;
-        busy += result.busy;
+        sides.sopstate.add(await oneRun(server, clients, subscribers, stamps, clock.offset));
+        sides.bare.add(await oneBareRun(recorded, clients, subscribers, clock.offset));
       }
-      levels.push({
-        subscribers,
-        runs,
-        eventsPerRun: events / runs,
-        latency: summarize(latencies),
-        clientBusy: busy / runs,
-      });
+      levels.push(sides.sopstate.summary(subscribers, runs));
+      bare.push(sides.bare.summary(subscribers, runs));
     }
-    return { levels, clockErrorMs: clock.error };
+    return { levels, bare, clockErrorMs: clock.error };
   } finally {
     clients.process.stdin!.end(`${JSON.stringify({ cmd: 'exit' })}\n`);
     await clients.stop(2000);

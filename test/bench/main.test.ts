@@ -25,6 +25,7 @@ describe('npm run bench', () => {
       'sopstate_adds_ms_per_run',
       'engine_alone_adds_ms_per_run',
       'sse_p99_ms_100_subscribers',
+      'sse_bare_p99_ms_100_subscribers',
       'compile_ms_1000_nodes',
       'load_compile_ms_5000_nodes',
       'paths_ms_1000_chain',

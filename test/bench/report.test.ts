@@ -43,6 +43,7 @@ describe('targets', () => {
       catalog_rss_growth_mb: 200,
       loop_heap_ratio_10000_visits: 1.25,
       sse_p99_ms_100_subscribers: 20,
+      sse_bare_p99_ms_100_subscribers: 5,
     });
     expect(Object.fromEntries(checks.map((check) => [check.metric, check.met]))).toEqual({
       startup_help_ratio: true,
