@@ -2,7 +2,9 @@
 // read from its first line, its CPU read from /proc, stopped.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
 import { REPO_ROOT } from './repo.ts';
 
@@ -18,8 +20,12 @@ export const cpuMsOf = (pid: number): number => {
 export interface ServeProcess {
   process: ChildProcess;
   url: string;
+  /** The server's heap in use right after two full collections, in MB (bench/lib/heap-probe.mjs). */
+  heapUsedMb(): Promise<number>;
   stop(): Promise<void>;
 }
+
+const HEAP_PROBE = join(REPO_ROOT, 'bench/lib/heap-probe.mjs');
 
 /** The environment a benched `sopstate serve` gets: nothing of this shell's but PATH and HOME, the sandbox's URLs. */
 export const serveEnv = (sandbox: SandboxUrls): NodeJS.ProcessEnv => ({
@@ -41,7 +47,8 @@ export const startServeProcess = (
 ): Promise<ServeProcess> =>
   new Promise((resolveServe, reject) => {
     const entry = existsSync(cli) ? [cli] : ['--import', 'tsx', 'src/cli/main.ts'];
-    const child = spawn(process.execPath, [...entry, 'serve', ...args], {
+    const probe = ['--expose-gc', '--import', pathToFileURL(HEAP_PROBE).href];
+    const child = spawn(process.execPath, [...probe, ...entry, 'serve', ...args], {
       cwd: REPO_ROOT,
       env: serveEnv(sandbox),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,13 +58,23 @@ export const startServeProcess = (
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     const early = (code: number | null) => reject(new Error(`${label} exited (${code}) before serving:\n${stderr}`));
     child.once('exit', early);
+    const heapReadings: Array<(mb: number) => void> = [];
+    let listening = false;
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      const heap = /^bench-heap-used (\d+)$/.exec(line);
+      if (heap) heapReadings.shift()?.(Number(heap[1]) / 1024 / 1024);
       const url = /at (http:\/\/\S+)/.exec(line)?.[1];
-      if (!url) return;
+      if (!url || listening) return;
+      listening = true;
       child.off('exit', early);
       resolveServe({
         process: child,
         url,
+        heapUsedMb: () =>
+          new Promise((read) => {
+            heapReadings.push(read);
+            child.kill('SIGUSR2');
+          }),
         stop: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           await exited;

@@ -76,6 +76,7 @@ export function buildReport(
   const startup = (name: string) => orNull(sections.startup?.cases.find((entry) => entry.name === name)?.ratio);
   const paths = (graph: string) => orNull(sections.paths?.cases.find((entry) => entry.graph === graph)?.ms);
   const catalog = sections.corpus?.catalog;
+  const parked = sections.server?.parked;
   const headline: Headline = {
     startup_help_ratio: startup('help'),
     startup_validate_ratio: startup('validate'),
@@ -89,6 +90,8 @@ export function buildReport(
     server_cpu_ms_per_run: orNull(at100?.cpuMsPerRun),
     server_runs_per_sec_100_clients: orNull(at100?.runsPerSec),
     server_p99_ms_100_clients: orNull(at100?.latency.p99),
+    server_heap_kb_per_parked_run: orNull(parked && ((parked.heapParkedMb - parked.heapBaseMb) * 1024) / parked.runs),
+    server_heap_mb_kept_after_parked_runs: orNull(parked && parked.heapAfterMb - parked.heapBaseMb),
     healthz_median_ms_500_runs: orNull(sections.server?.health.latency.p50),
     compile_ms_1000_nodes: orNull(sections.compile?.compileMs1000),
     load_compile_ms_5000_nodes: orNull(sections.compile?.loadCompileMs5000),

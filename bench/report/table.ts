@@ -207,7 +207,7 @@ function serverSection(report: BenchReport): string[] {
     `Server — seed runs started over HTTP to \`sopstate serve\` (${server.cli}, SQLite), each followed over SSE to its final event; CPU of the server process`,
     table(['clients', 'runs', 'runs/s', 'CPU/run', 'p50 ms', 'p99 ms', 'failed'], rows),
     `  /healthz while ${health.runs} runs are in flight: median ${fmt(health.latency.p50, ' ms')}, max ${fmt(health.latency.max, ' ms')} (${health.latency.count} probes over ${fmt(health.elapsedMs / 1000, ' s')})`,
-    `  ${server.parked.runs} runs parked at a human node: RSS ${fmt(server.parked.baseMb, ' MB')} → ${fmt(server.parked.parkedMb, ' MB')} parked → ${fmt(server.parked.afterMb, ' MB')} once they finished`,
+    `  ${server.parked.runs} runs parked at a human node: RSS ${fmt(server.parked.baseMb, ' MB')} → ${fmt(server.parked.parkedMb, ' MB')} parked → ${fmt(server.parked.afterMb, ' MB')} once they finished; heap after GC ${fmt(server.parked.heapBaseMb, ' MB')} → ${fmt(server.parked.heapParkedMb, ' MB')} → ${fmt(server.parked.heapAfterMb, ' MB')}`,
     '',
   ];
 }

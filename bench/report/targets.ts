@@ -38,6 +38,9 @@ export interface Headline {
   /** Heap at visit 10,000 of a loop ÷ heap at visit 100. */
   loop_heap_ratio_10000_visits: number | null;
   sse_p99_ms_100_subscribers: number | null;
+  /** The server's heap after GC per run parked at a human node, and what stays of it once they all finished (MB). */
+  server_heap_kb_per_parked_run: number | null;
+  server_heap_mb_kept_after_parked_runs: number | null;
   /** The same for a bare node:http server writing the recorded frames: the machine's and the clients' floor. */
   sse_bare_p99_ms_100_subscribers: number | null;
 }

@@ -49,8 +49,19 @@ export interface ServerReport {
   levels: ServerLevel[];
   /** /healthz round trips while `runs` seed runs are in flight, ms. */
   health: { runs: number; latency: Summary; elapsedMs: number };
-  /** Server RSS (MB): before, with `runs` parked at a human node, and once they all finished. */
-  parked: { runs: number; baseMb: number; parkedMb: number; afterMb: number };
+  /**
+   * Server RSS (MB) and its heap in use after a full collection (heap*, MB): before, with `runs` parked at a human
+   * node, and once they all finished.
+   */
+  parked: {
+    runs: number;
+    baseMb: number;
+    parkedMb: number;
+    afterMb: number;
+    heapBaseMb: number;
+    heapParkedMb: number;
+    heapAfterMb: number;
+  };
   cli: string;
 }
 
@@ -142,12 +153,13 @@ const postJson = async (url: string, body: object): Promise<Record<string, unkno
   return (await response.json()) as Record<string, unknown>;
 };
 
-/** `runs` runs of the refund approval parked at its human node; the RSS then, and after they were approved. */
+/** `runs` runs of the refund approval parked at its human node; RSS and heap then, and after they were approved. */
 const parkedMemory = async (serve: ServeProcess, runs: number): Promise<ServerReport['parked']> => {
   const pid = serve.process.pid as number;
   const settle = () => new Promise((done) => setTimeout(done, 1000));
   await settle();
   const baseMb = rssMbOf(pid);
+  const heapBaseMb = await serve.heapUsedMb();
   const ids: string[] = [];
   for (let batch = 0; batch < runs; batch += 50) {
     const started = await Promise.all(
@@ -170,6 +182,7 @@ const parkedMemory = async (serve: ServeProcess, runs: number): Promise<ServerRe
   await waitingAll();
   await settle();
   const parkedMb = rssMbOf(pid);
+  const heapParkedMb = await serve.heapUsedMb();
   for (let batch = 0; batch < ids.length; batch += 50) {
     await Promise.all(
       ids
@@ -183,7 +196,8 @@ const parkedMemory = async (serve: ServeProcess, runs: number): Promise<ServerRe
     await new Promise((done) => setTimeout(done, 200));
   }
   await settle();
-  return { runs, baseMb, parkedMb, afterMb: rssMbOf(pid) };
+  const afterMb = rssMbOf(pid);
+  return { runs, baseMb, parkedMb, afterMb, heapBaseMb, heapParkedMb, heapAfterMb: await serve.heapUsedMb() };
 };
 
 export async function benchServer(

@@ -26,6 +26,8 @@ describe('npm run bench', () => {
       'engine_alone_adds_ms_per_run',
       'sse_p99_ms_100_subscribers',
       'sse_bare_p99_ms_100_subscribers',
+      'server_heap_kb_per_parked_run',
+      'server_heap_mb_kept_after_parked_runs',
       'compile_ms_1000_nodes',
       'load_compile_ms_5000_nodes',
       'paths_ms_1000_chain',

@@ -44,6 +44,8 @@ describe('targets', () => {
       loop_heap_ratio_10000_visits: 1.25,
       sse_p99_ms_100_subscribers: 20,
       sse_bare_p99_ms_100_subscribers: 5,
+      server_heap_kb_per_parked_run: 60,
+      server_heap_mb_kept_after_parked_runs: 1,
     });
     expect(Object.fromEntries(checks.map((check) => [check.metric, check.met]))).toEqual({
       startup_help_ratio: true,
@@ -83,7 +85,15 @@ describe('targets', () => {
             { clients: 100, runs: 300, runsPerSec: 95, cpuMsPerRun: 7.5, latency, failed: 0 },
           ],
           health: { runs: 500, latency: { ...latency, p50: 30 }, elapsedMs: 4000 },
-          parked: { runs: 1000, baseMb: 80, parkedMb: 120, afterMb: 100 },
+          parked: {
+            runs: 1000,
+            baseMb: 80,
+            parkedMb: 120,
+            afterMb: 100,
+            heapBaseMb: 20,
+            heapParkedMb: 80,
+            heapAfterMb: 21,
+          },
           cli: 'dist/cli/main.js',
         },
         loop: { visits: 10_000, warmUpVisits: 100, status: 'COMPLETED', heapWarmUpMb: 10, heapEndMb: 11, ratio: 1.1 },
@@ -98,7 +108,11 @@ describe('targets', () => {
     ]).toEqual([7.5, 95, 1200]);
     expect(report.healthz_median_ms_500_runs).toBe(30);
     expect(report.loop_heap_ratio_10000_visits).toBe(1.1);
+    // 60 MB of heap over 1,000 parked runs; 1 MB of it still there once they finished.
+    expect(report.server_heap_kb_per_parked_run).toBeCloseTo(61.44, 2);
+    expect(report.server_heap_mb_kept_after_parked_runs).toBe(1);
     const text = renderTable(report);
+    expect(text).toContain('heap after GC 20 MB → 80 MB → 21 MB');
     expect(text).toMatch(/server start-to-final p99, 100 clients\s+1200\s+< 1000 ms\s+MISSED/);
     expect(text).toContain('Loop memory — one run looping 10000 times (COMPLETED)');
   });

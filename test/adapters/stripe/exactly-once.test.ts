@@ -35,14 +35,16 @@ beforeEach(() => {
   sandbox.anthropic.reset();
 });
 
-const run = (workflow: Workflow, options: Partial<RunOptions> = {}) =>
+/** A run against the sandbox, with no jitter in its retry delays. */
+const start = (workflow: Workflow, options: Partial<RunOptions> = {}) =>
   startRun({
     workflow,
     executors: createServiceExecutors({ mode: modes, sandbox, env: {} }),
     secrets: serviceSecrets(modes, {}),
     random: () => 0,
     ...options,
-  }).done;
+  });
+const run = (workflow: Workflow, options: Partial<RunOptions> = {}) => start(workflow, options).done;
 
 const arm = (...rules: StripeFaultRule[]) => rules.forEach((rule) => sandbox.stripe.addFault(rule));
 const succeeded = () => sandbox.stripe.state().paymentIntents.filter((intent) => intent.status === 'succeeded');
@@ -242,11 +244,7 @@ describe('a run resumed while its confirm is being repeated', () => {
     const workflow = load(SEED, SEED_FILE);
     let latest: unknown;
     let resumeFrom: unknown;
-    const first = startRun({
-      workflow,
-      executors: createServiceExecutors({ mode: modes, sandbox, env: {} }),
-      secrets: serviceSecrets(modes, {}),
-      random: () => 0,
+    const first = start(workflow, {
       onSnapshot: (snapshot) => (latest = snapshot),
       onEvent: (event) => {
         // The process "dies" while the third attempt waits: what a restart gets is the snapshot stored by then.
@@ -298,11 +296,7 @@ nodes:
       let latest: unknown;
       let stored: { snapshot: unknown; events: RunEvent[] } | undefined;
       const events: RunEvent[] = [];
-      const first = startRun({
-        workflow,
-        executors: createServiceExecutors({ mode: modes, sandbox, env: {} }),
-        secrets: serviceSecrets(modes, {}),
-        random: () => 0,
+      const first = start(workflow, {
         onSnapshot: (snapshot) => (latest = snapshot),
         onEvent: (event) => {
           events.push(event);
