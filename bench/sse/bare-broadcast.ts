@@ -38,7 +38,9 @@ export async function startBareBroadcast(replayed: string, live: RecordedFrame[]
   const batches = new Map<number, RecordedFrame[]>();
   for (const frame of live) {
     const at = Math.round(frame.at);
-    batches.set(at, [...(batches.get(at) ?? []), frame]);
+    const batch = batches.get(at);
+    if (batch) batch.push(frame);
+    else batches.set(at, [frame]);
   }
   return {
     url: `http://127.0.0.1:${port}/events`,

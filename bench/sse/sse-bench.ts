@@ -64,7 +64,7 @@ class Level {
   events = 0;
   busy = 0;
 
-  add(result: { latencies: number[]; eventsPerRun: number; busy: number }): void {
+  add(result: Followed): void {
     this.latencies.push(...result.latencies);
     this.events += result.eventsPerRun;
     this.busy += result.busy;
@@ -111,6 +111,44 @@ async function post(server: RunningServer, path: string, body: object): Promise<
   return json;
 }
 
+/** What a level adds up: one run's latencies (client read − emit, ms), events per subscriber, client CPU share. */
+interface Followed {
+  latencies: number[];
+  eventsPerRun: number;
+  busy: number;
+}
+
+/**
+ * `subscribers` clients follow `url` until they replayed up to human.waiting; then `release` lets the live events
+ * go and says when each was emitted (the map may fill on until the final event) and the seq they come after.
+ */
+async function followLive(
+  clients: TsChild,
+  url: string,
+  subscribers: number,
+  offset: number,
+  release: () => Promise<{ emitted: Map<number, number>; after: number }>,
+): Promise<Followed> {
+  clients.process.stdin!.write(
+    `${JSON.stringify({ cmd: 'subscribe', url, count: subscribers, readyType: 'human.waiting' })}\n`,
+  );
+  const ready = (await clients.lines.next()).value as { ready?: boolean; error?: string };
+  if (!ready.ready) throw new Error(`the SSE clients of ${url} did not connect: ${ready.error}`);
+  // Every subscriber has replayed up to human.waiting; a moment later each is attached live.
+  await new Promise((settle) => setTimeout(settle, 50));
+  const { emitted, after } = await release();
+  const done = (await clients.lines.next()).value as {
+    receipts?: Array<Array<[number, number]>>;
+    busy?: number;
+    error?: string;
+  };
+  if (!done.receipts) throw new Error(`an SSE client of ${url} failed: ${done.error}`);
+  const latencies = done.receipts.flatMap((receipts) =>
+    receipts.filter(([seq]) => seq > after && emitted.has(seq)).map(([seq, at]) => at + offset - emitted.get(seq)!),
+  );
+  return { latencies, eventsPerRun: latencies.length / subscribers, busy: done.busy ?? Number.NaN };
+}
+
 async function oneRun(
   server: RunningServer,
   clients: TsChild,
@@ -119,35 +157,21 @@ async function oneRun(
   offset: number,
 ) {
   const { runId } = (await post(server, '/api/runs', { workflow: WORKFLOW_ID })) as { runId: string };
-  const url = `${server.url}/api/runs/${runId}/events`;
-  clients.process.stdin!.write(
-    `${JSON.stringify({ cmd: 'subscribe', url, count: subscribers, readyType: 'human.waiting' })}\n`,
+  let gateSeq = 0;
+  const followed = await followLive(
+    clients,
+    `${server.url}/api/runs/${runId}/events`,
+    subscribers,
+    offset,
+    async () => {
+      gateSeq = Math.max(...stamps.get(runId)!.keys());
+      await post(server, `/api/runs/${runId}/signal`, { node: GATE_NODE, decision: 'approved' });
+      return { emitted: stamps.get(runId)!, after: gateSeq };
+    },
   );
-  const ready = (await clients.lines.next()).value as { ready?: boolean; error?: string };
-  if (!ready.ready) throw new Error(`the SSE clients did not connect: ${ready.error}`);
-  // Every subscriber has replayed up to human.waiting; a moment later each is attached live.
-  await new Promise((settle) => setTimeout(settle, 50));
-  const gateSeq = Math.max(...stamps.get(runId)!.keys());
-  await post(server, `/api/runs/${runId}/signal`, { node: GATE_NODE, decision: 'approved' });
-  const done = (await clients.lines.next()).value as {
-    receipts?: Array<Array<[number, number]>>;
-    busy?: number;
-    error?: string;
-  };
-  if (!done.receipts) throw new Error(`an SSE client failed: ${done.error}`);
   const emitted = stamps.get(runId)!;
-  const latencies = done.receipts.flatMap((receipts) =>
-    receipts.filter(([seq]) => seq > gateSeq && emitted.has(seq)).map(([seq, at]) => at + offset - emitted.get(seq)!),
-  );
   stamps.delete(runId);
-  return {
-    runId,
-    gateSeq,
-    emitted,
-    latencies,
-    eventsPerRun: latencies.length / subscribers,
-    busy: done.busy ?? Number.NaN,
-  };
+  return { ...followed, runId, gateSeq, emitted };
 }
 
 /** A finished run's frames as the server replays them, split at its gate, with the live ones' emit offsets. */
@@ -174,26 +198,13 @@ async function oneBareRun(
   clients: TsChild,
   subscribers: number,
   offset: number,
-) {
+): Promise<Followed> {
   const bare = await startBareBroadcast(recorded.replayed, recorded.live);
   try {
-    clients.process.stdin!.write(
-      `${JSON.stringify({ cmd: 'subscribe', url: bare.url, count: subscribers, readyType: 'human.waiting' })}\n`,
-    );
-    const ready = (await clients.lines.next()).value as { ready?: boolean; error?: string };
-    if (!ready.ready) throw new Error(`the SSE clients did not connect to the bare server: ${ready.error}`);
-    await new Promise((settle) => setTimeout(settle, 50));
-    const emitted = await bare.play();
-    const done = (await clients.lines.next()).value as {
-      receipts?: Array<Array<[number, number]>>;
-      busy?: number;
-      error?: string;
-    };
-    if (!done.receipts) throw new Error(`an SSE client of the bare server failed: ${done.error}`);
-    const latencies = done.receipts.flatMap((receipts) =>
-      receipts.filter(([seq]) => emitted.has(seq)).map(([seq, at]) => at + offset - emitted.get(seq)!),
-    );
-    return { latencies, eventsPerRun: latencies.length / subscribers, busy: done.busy ?? Number.NaN };
+    return await followLive(clients, bare.url, subscribers, offset, async () => ({
+      emitted: await bare.play(),
+      after: 0,
+    }));
   } finally {
     await bare.close();
   }
