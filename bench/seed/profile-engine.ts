@@ -22,7 +22,8 @@ try {
   await runBatch(run, 50, concurrency);
   const batch = await runBatch(run, runs, concurrency);
   process.stdout.write(
-    `${side}: ${runs} runs, ${(batch.cpuMs / runs).toFixed(2)} ms CPU per run, ${batch.failures} failed\n`,
+    `${side}: ${runs} runs, ${(batch.cpuMs / runs).toFixed(2)} ms CPU per run, ${batch.failures} failed` +
+      `${batch.firstFailure ? ` (the first: ${batch.firstFailure})` : ''}\n`,
   );
 } finally {
   await sandbox.stop();

@@ -26,8 +26,21 @@ export interface RetryOptions {
   onAttempt?: (attempt: number) => void;
 }
 
+/**
+ * agent nodes without a policy retry what the Anthropic SDK retries by default, twice (sopstate turns the SDK's own
+ * retries off so that every attempt is an event): a connection lost or timed out before the reply (a stale keep-alive
+ * socket the server had closed), 408, 409, 429 and 5xx (529 overloaded). A stream that fails after its text began is
+ * not repeated, as the SDK does not: that text was already shown. A policy of the node's or the workflow's wins.
+ */
+const AGENT_DEFAULT_RETRY: RetryPolicy = {
+  ...API_DEFAULT_RETRY,
+  retryableErrors: ['network_error', 'request_timeout', '408', '409', '429', '5xx'],
+};
+
+const DEFAULT_RETRY: Readonly<Record<string, RetryPolicy>> = { api: API_DEFAULT_RETRY, agent: AGENT_DEFAULT_RETRY };
+
 export function retryPolicyFor(workflow: Pick<Workflow, 'retry'>, node: WorkflowNode): RetryPolicy | undefined {
-  return node.retry ?? workflow.retry ?? (node.type === 'api' ? API_DEFAULT_RETRY : undefined);
+  return node.retry ?? workflow.retry ?? DEFAULT_RETRY[node.type];
 }
 
 /** The wait after failed attempt `attempt` (from 1): half fixed, half random, capped at `maxMs`. */

@@ -25,13 +25,8 @@ function withPaymentMethod(runtime: Record<string, unknown>, paymentMethod: stri
 function armFault(deps: SandboxDeps, drive: Extract<Drive, { kind: 'real' }>, execution: NodeExecution): void {
   if (!drive.fault) return;
   if (drive.service === 'claude') {
-    deps.sandbox.anthropic.addFault({
-      method: 'POST',
-      path: '/v1/messages',
-      type: 'server_error',
-      status: 500,
-      times: 1,
-    });
+    // A definite refusal: a 5xx would be retried (agent nodes retry what the SDK retries) and the path not taken.
+    deps.sandbox.anthropic.addFault({ method: 'POST', path: '/v1/messages', type: 'invalid_request', times: 1 });
     return;
   }
   const path = new URL(String(execution.runtime.url)).pathname;

@@ -29,7 +29,7 @@ export const createAgentExecutor = (options: AgentExecutorOptions = {}): Executo
         },
       );
     }
-    // Retries happen once, in the runner's wrapper, with events: the SDK's own are off.
+    // Retries happen once, in the runner's wrapper, with events (AGENT_DEFAULT_RETRY): the SDK's own are off.
     client ??= new Anthropic({ apiKey: options.apiKey, baseURL, maxRetries: 0, logLevel: 'off', fetch: options.fetch });
     const url = `${baseURL}/v1/messages`;
     const target = `POST ${url} (${request.model})`;

@@ -1,18 +1,20 @@
 import type { FaultRule } from '../shared/fault-queue.ts';
 import { FaultSpecError, oneOf, optionalNumber, type RawFault } from '../shared/fault-spec.ts';
-import { AnthropicHttpError } from './errors.ts';
+import { AnthropicHttpError, invalidRequest } from './errors.ts';
 
 export type AnthropicFault =
   | { type: 'rate_limit'; retryAfter?: number }
   | { type: 'overloaded' }
   | { type: 'server_error'; status?: number }
   | { type: 'delay'; ms: number }
+  /** A definite refusal (400 invalid_request_error): never retried, whatever the node's policy. */
+  | { type: 'invalid_request' }
   /** Streaming only: the stream starts, then an `error` event ends it (as overloads do mid-stream). */
   | { type: 'stream_error' };
 
 export type AnthropicFaultRule = FaultRule<AnthropicFault>;
 
-const TYPES = ['rate_limit', 'overloaded', 'server_error', 'delay', 'stream_error'] as const;
+const TYPES = ['rate_limit', 'overloaded', 'server_error', 'delay', 'stream_error', 'invalid_request'] as const;
 
 export function parseAnthropicFault(raw: RawFault, at: string): AnthropicFault {
   const type = oneOf(raw, 'type', at, TYPES);
@@ -50,6 +52,8 @@ export function faultError(fault: AnthropicFault): AnthropicHttpError | undefine
       return new AnthropicHttpError(529, 'overloaded_error', 'Overloaded');
     case 'server_error':
       return new AnthropicHttpError(fault.status ?? 500, 'api_error', 'Internal server error');
+    case 'invalid_request':
+      return invalidRequest('The request was refused (sandbox fault).');
     default:
       return undefined;
   }

@@ -12,6 +12,7 @@ import { startSandbox, type Sandbox } from '../../../src/sandbox/start.ts';
 import { closedPort } from '../support/loopback.ts';
 import { startRecordingServer } from '../support/recording-server.ts';
 import { osoplogWriter } from '../../../src/store/osoplog-files.ts';
+import type { FetchLike } from '../../../src/adapters/api/http.ts';
 
 let sandbox: Sandbox;
 let seed: Workflow;
@@ -133,6 +134,37 @@ describe('the seed payment SOP in the sandbox', () => {
       node: 'confirm_payment',
       delayMs: 1000,
     });
+  });
+
+  const retriesOf = (result: Awaited<ReturnType<typeof run>>, node: string) =>
+    result.events.flatMap((event) => (event.type === 'node.retrying' && event.node === node ? [event.error.code] : []));
+  const receiptText = (result: Awaited<ReturnType<typeof run>>) =>
+    result.events.flatMap((event) => (event.type === 'agent.delta' ? [event.text] : [])).join('');
+
+  it('the receipt survives what the Claude SDK retries: a connection lost before the reply, then a 529', async () => {
+    // The first call dies as a stale keep-alive socket does (undici: "other side closed"); it never reaches Claude.
+    let lost = 0;
+    const loseFirstClaudeCall: FetchLike = (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.endsWith('/v1/messages') && lost++ === 0)
+        return Promise.reject(new TypeError('fetch failed', { cause: new Error('other side closed') }));
+      return fetch(input, init);
+    };
+    sandbox.anthropic.addFault({ path: '/v1/messages', type: 'overloaded' });
+    const executors = createServiceExecutors({ mode: modes, sandbox, env: {}, fetch: loseFirstClaudeCall });
+    const result = await run(seed, { executors });
+    expect(result.status).toBe('COMPLETED');
+    expect(retriesOf(result, 'send_receipt')).toEqual(['network_error', 'overloaded_error']);
+    expect(sandbox.anthropic.state().calls).toHaveLength(2);
+    expect(receiptText(result)).toBe(result.outputs.send_receipt?.text);
+  });
+
+  it('a Claude stream that fails after its text began is not repeated by default: no text is shown twice', async () => {
+    sandbox.anthropic.addFault({ path: '/v1/messages', type: 'stream_error' });
+    const result = await run(seed);
+    expect(result.status).toBe('FAILED');
+    expect(retriesOf(result, 'send_receipt')).toEqual([]);
+    expect(sandbox.anthropic.state().calls).toHaveLength(1);
   });
 });
 

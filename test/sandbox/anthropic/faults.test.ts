@@ -30,6 +30,18 @@ describe('Claude sandbox error injection', () => {
     expect(internal).toBeInstanceOf(Anthropic.InternalServerError);
   });
 
+  it("answers an injected refusal as the SDK's BadRequestError, which it never retries", async () => {
+    sandbox().anthropic.addFault({ path: '/v1/messages', type: 'invalid_request' });
+    const refused = await rejectionOf(claudeClient(sandbox(), { maxRetries: 2 }).messages.create(REQUEST));
+    expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(refused).toMatchObject({ status: 400, error: { error: { type: 'invalid_request_error' } } });
+    expect(
+      sandbox()
+        .anthropic.state()
+        .calls.map((call) => call.status),
+    ).toEqual([400]);
+  });
+
   it('is retried by the SDK when retries are on, and the request then succeeds', async () => {
     sandbox().anthropic.addFault({ path: '/v1/messages', type: 'rate_limit', retryAfter: 0 });
     sandbox().anthropic.addFault({ path: '/v1/messages', type: 'overloaded' });
