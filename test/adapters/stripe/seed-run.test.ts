@@ -45,7 +45,15 @@ const run = (workflow: Workflow, options: Partial<RunOptions> = {}) =>
     ...options,
   }).done;
 
-const statusOf = (result: Awaited<ReturnType<typeof run>>, node: string) =>
+type RunResult = Awaited<ReturnType<typeof run>>;
+
+const retriesOf = (result: RunResult, node: string) =>
+  result.events.flatMap((event) => (event.type === 'node.retrying' && event.node === node ? [event.error.code] : []));
+
+const receiptText = (result: RunResult) =>
+  result.events.flatMap((event) => (event.type === 'agent.delta' ? [event.text] : [])).join('');
+
+const statusOf = (result: RunResult, node: string) =>
   result.events
     .filter((event) => 'node' in event && event.node === node && /^node\.(completed|failed|skipped)$/.test(event.type))
     .at(-1)?.type;
@@ -136,11 +144,6 @@ describe('the seed payment SOP in the sandbox', () => {
     });
   });
 
-  const retriesOf = (result: Awaited<ReturnType<typeof run>>, node: string) =>
-    result.events.flatMap((event) => (event.type === 'node.retrying' && event.node === node ? [event.error.code] : []));
-  const receiptText = (result: Awaited<ReturnType<typeof run>>) =>
-    result.events.flatMap((event) => (event.type === 'agent.delta' ? [event.text] : [])).join('');
-
   it('the receipt survives what the Claude SDK retries: a connection lost before the reply, then a 529', async () => {
     // The first call dies as a stale keep-alive socket does (undici: "other side closed"); it never reaches Claude.
     let lost = 0;
@@ -163,6 +166,32 @@ describe('the seed payment SOP in the sandbox', () => {
     sandbox.anthropic.addFault({ path: '/v1/messages', type: 'stream_error' });
     const result = await run(seed);
     expect(result.status).toBe('FAILED');
+    expect(retriesOf(result, 'send_receipt')).toEqual([]);
+    expect(sandbox.anthropic.state().calls).toHaveLength(1);
+  });
+
+  it('nor is one whose connection is lost after its text began', async () => {
+    // The reply arrives up to its second text delta, then the socket dies (what undici reports as "terminated").
+    const cutClaudeStreams: FetchLike = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = input instanceof Request ? input.url : String(input);
+      if (!url.endsWith('/v1/messages')) return response;
+      const text = await response.text();
+      const cutAt = text.indexOf('event: content_block_delta', text.indexOf('event: content_block_delta') + 1);
+      const cut = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(text.slice(0, cutAt)));
+        },
+        pull(controller) {
+          controller.error(new TypeError('terminated', { cause: new Error('other side closed') }));
+        },
+      });
+      return new Response(cut, { status: response.status, headers: response.headers });
+    };
+    const executors = createServiceExecutors({ mode: modes, sandbox, env: {}, fetch: cutClaudeStreams });
+    const result = await run(seed, { executors });
+    expect(result.status).toBe('FAILED');
+    expect(receiptText(result)).not.toBe('');
     expect(retriesOf(result, 'send_receipt')).toEqual([]);
     expect(sandbox.anthropic.state().calls).toHaveLength(1);
   });
