@@ -64,6 +64,7 @@ export type RunEventBody =
       /** The variables the node declared (runtime.env), secrets masked; inherited PATH/HOME/LANG are left out. */
       env?: Record<string, string>;
     }
+  /** `attempt` is the one about to start after `delayMs` (2 when the first failed with `error`). */
   | { type: 'node.retrying'; node: string; attempt: number; delayMs: number; error: ErrorInfo }
   | {
       type: 'node.completed';

@@ -53,7 +53,7 @@ const applyEvent = (view: RunView, event: RunEvent): void => {
       });
       return;
     case 'node.retrying':
-      Object.assign(nodeOf(view.nodes, event.node), { attempt: event.attempt + 1, error: event.error });
+      Object.assign(nodeOf(view.nodes, event.node), { attempt: event.attempt, error: event.error });
       return;
     case 'human.waiting':
       nodeOf(view.nodes, event.node).status = 'WAITING';

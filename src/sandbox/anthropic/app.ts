@@ -41,6 +41,8 @@ export interface AnthropicEmulator {
 export function createAnthropicEmulator(options: AnthropicEmulatorOptions = {}): AnthropicEmulator {
   const calls: AnthropicCallRecord[] = [];
   const faults = new FaultQueue<AnthropicFault>();
+  /** The calls a stream_error fault took, and how many text deltas each streams before its error. */
+  const failAfterDeltas = new WeakMap<AnthropicCallRecord, number>();
   const emulator: AnthropicEmulator = {
     app: new Hono(),
     fetch: (request) => emulator.app.fetch(request),
@@ -119,6 +121,7 @@ export function createAnthropicEmulator(options: AnthropicEmulatorOptions = {}):
     const fault = faults.take(c.req.method, c.req.path);
     if (fault) {
       call.fault = fault.type;
+      if (fault.type === 'stream_error') failAfterDeltas.set(call, fault.afterDeltas ?? 0);
       if (fault.type === 'delay') await sleep(fault.ms);
       const failure = faultError(fault);
       if (failure) throw failure;
@@ -129,11 +132,14 @@ export function createAnthropicEmulator(options: AnthropicEmulatorOptions = {}):
   function stream(c: Context, reply: MessageResponse, call: AnthropicCallRecord): Response {
     const events = messageEvents(reply, { textChunkChars: options.textChunkChars });
     const delays = pacingDelays(events, options.pacing ?? NO_PACING, options.streamChunkDelayMs ?? 0);
-    const failMidway = call.fault === 'stream_error';
+    const failAfter = failAfterDeltas.get(call);
+    // More deltas asked for than the reply has: it fails right after its last one.
+    const deltasBeforeError = Math.min(failAfter ?? 0, events.filter(isTextDelta).length);
     c.header('request-id', call.requestId);
     return streamSSE(c, async (sse) => {
+      let deltasSent = 0;
       for (const [index, { event, data }] of events.entries()) {
-        if (failMidway && index === 2) {
+        if (failAfter !== undefined && index >= 2 && deltasSent >= deltasBeforeError) {
           await sse.writeSSE({
             event: 'error',
             data: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
@@ -142,12 +148,15 @@ export function createAnthropicEmulator(options: AnthropicEmulatorOptions = {}):
         }
         if (delays[index] > 0) await sleep(delays[index]);
         await sse.writeSSE({ event, data: JSON.stringify(data) });
+        if (isTextDelta({ event })) deltasSent += 1;
       }
     });
   }
 
   return emulator;
 }
+
+const isTextDelta = ({ event }: { event: string }): boolean => event === 'content_block_delta';
 
 function answerError(c: Context, call: AnthropicCallRecord, error: unknown): Response {
   if (!(error instanceof AnthropicHttpError)) throw error;

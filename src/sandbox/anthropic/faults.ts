@@ -9,8 +9,11 @@ export type AnthropicFault =
   | { type: 'delay'; ms: number }
   /** A definite refusal (400 invalid_request_error): never retried, whatever the node's policy. */
   | { type: 'invalid_request' }
-  /** Streaming only: the stream starts, then an `error` event ends it (as overloads do mid-stream). */
-  | { type: 'stream_error' };
+  /**
+   * Streaming only: the stream starts, then an `error` event ends it (as overloads do mid-stream), after
+   * `afterDeltas` text deltas (default 0: before any text).
+   */
+  | { type: 'stream_error'; afterDeltas?: number };
 
 export type AnthropicFaultRule = FaultRule<AnthropicFault>;
 
@@ -31,6 +34,8 @@ export function parseAnthropicFault(raw: RawFault, at: string): AnthropicFault {
       if (ms === undefined) throw new FaultSpecError(`${at}.ms: a delay needs "ms", the milliseconds to wait`);
       return { type, ms };
     }
+    case 'stream_error':
+      return { type, afterDeltas: optionalNumber(raw, 'afterDeltas', at, { integer: true }) };
     default:
       return { type };
   }

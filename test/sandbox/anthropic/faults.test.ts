@@ -61,6 +61,20 @@ describe('Claude sandbox error injection', () => {
     expect((error as Error).message).toMatch(/Overloaded/);
   });
 
+  it('can break a stream after some of its text, as a real overload mid-reply does', async () => {
+    sandbox().anthropic.addFault({ path: '/v1/messages', type: 'stream_error', afterDeltas: 2 });
+    const stream = claudeClient(sandbox()).messages.stream(REQUEST);
+    const texts: string[] = [];
+    stream.on('text', (text) => texts.push(text));
+    const error = await rejectionOf(stream.finalMessage());
+    expect((error as Error).message).toMatch(/Overloaded/);
+    expect(texts).toHaveLength(2);
+    // The same request unbroken begins with that text.
+    const whole = await claudeClient(sandbox()).messages.stream(REQUEST).finalText();
+    expect(whole.startsWith(texts.join(''))).toBe(true);
+    expect(whole.length).toBeGreaterThan(texts.join('').length);
+  });
+
   it('is driven over HTTP and records requests without the API key', async () => {
     const armed = await fetch(`${sandbox().anthropicUrl}/__sandbox/faults`, {
       method: 'POST',

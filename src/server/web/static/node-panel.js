@@ -105,7 +105,7 @@ export const createNodePanel = (root, { onRetryFrom, onClose }) => {
           element(
             'li',
             '',
-            `attempt ${retry.attempt} failed: ${retry.error.message}; next try at ${clock(retry.nextAt)} (after ${formatMs(retry.delayMs)})`,
+            `attempt ${retry.attempt - 1} failed: ${retry.error.message}; attempt ${retry.attempt} at ${clock(retry.nextAt)} (after ${formatMs(retry.delayMs)})`,
           ),
         );
       }

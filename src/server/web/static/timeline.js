@@ -86,6 +86,8 @@ export const createTimeline = (list, receipt, { onSelect } = {}) => {
         addReceiptText(event.node, event.text);
         return;
       }
+      // A new attempt writes its text from the start: what the failed one streamed is not the node's text.
+      if (event.type === 'node.retrying') receipts.get(event.node)?.replaceChildren();
       const at = Date.parse(event.at);
       startedAt ??= at;
       const row = document.createElement('li');
