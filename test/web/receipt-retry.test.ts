@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import type { RunView } from '../../src/server/run-view.ts';
 import type { SandboxServer } from '../chat/support/sandbox-server.ts';
 import { usePagePerTest } from './support/page-per-test.ts';
 import { openPage, runFinished, selectWorkflow } from './support/page.ts';
@@ -28,12 +29,10 @@ describe('the receipt panel', () => {
     await page.waitForSelector('#timeline li[data-type="node.retrying"][data-node="write"]');
 
     const runId = page.url().split('/runs/')[1];
-    const view = (await (await server.api(`/api/runs/${runId}`)).json()) as {
-      nodes: Record<string, { attempt: number; outputs?: { text?: string } }>;
-    };
+    const view = (await (await server.api(`/api/runs/${runId}`)).json()) as RunView;
     expect(view.nodes.write.attempt).toBe(2);
-    const kept = view.nodes.write.outputs?.text ?? '';
-    expect(kept.length).toBeGreaterThan(0);
+    const kept = view.nodes.write.outputs?.text;
+    expect(typeof kept === 'string' && kept.length > 0).toBe(true);
     expect(await page.textContent('#receipt .receipt-text[data-node="write"]')).toBe(kept);
 
     // The node's panel counts the attempts that were made.

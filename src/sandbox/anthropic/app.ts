@@ -10,7 +10,7 @@ import { faultError, parseAnthropicFault, type AnthropicFault, type AnthropicFau
 import type { PaymentLookup } from './payment-details.ts';
 import { composeReply } from './reply.ts';
 import { parseMessagesRequest } from './request.ts';
-import { messageEvents } from './sse.ts';
+import { isContentDelta, messageEvents } from './sse.ts';
 import { NO_PACING, pacingDelays, type StreamPacing } from './pacing.ts';
 import { countTokens, requestText } from './text.ts';
 import type { AnthropicCallRecord, AnthropicState, MessageResponse } from './types.ts';
@@ -41,7 +41,7 @@ export interface AnthropicEmulator {
 export function createAnthropicEmulator(options: AnthropicEmulatorOptions = {}): AnthropicEmulator {
   const calls: AnthropicCallRecord[] = [];
   const faults = new FaultQueue<AnthropicFault>();
-  /** The calls a stream_error fault took, and how many text deltas each streams before its error. */
+  /** The calls a stream_error fault took, and how many content deltas each streams before its error. */
   const failAfterDeltas = new WeakMap<AnthropicCallRecord, number>();
   const emulator: AnthropicEmulator = {
     app: new Hono(),
@@ -134,11 +134,12 @@ export function createAnthropicEmulator(options: AnthropicEmulatorOptions = {}):
     const delays = pacingDelays(events, options.pacing ?? NO_PACING, options.streamChunkDelayMs ?? 0);
     const failAfter = failAfterDeltas.get(call);
     // More deltas asked for than the reply has: it fails right after its last one.
-    const deltasBeforeError = Math.min(failAfter ?? 0, events.filter(isTextDelta).length);
+    const deltasBeforeError = Math.min(failAfter ?? 0, events.filter(isContentDelta).length);
     c.header('request-id', call.requestId);
     return streamSSE(c, async (sse) => {
       let deltasSent = 0;
-      for (const [index, { event, data }] of events.entries()) {
+      for (const [index, streamEvent] of events.entries()) {
+        // Not before the stream has begun: message_start and the first block's start go out.
         if (failAfter !== undefined && index >= 2 && deltasSent >= deltasBeforeError) {
           await sse.writeSSE({
             event: 'error',
@@ -147,16 +148,14 @@ export function createAnthropicEmulator(options: AnthropicEmulatorOptions = {}):
           return;
         }
         if (delays[index] > 0) await sleep(delays[index]);
-        await sse.writeSSE({ event, data: JSON.stringify(data) });
-        if (isTextDelta({ event })) deltasSent += 1;
+        await sse.writeSSE({ event: streamEvent.event, data: JSON.stringify(streamEvent.data) });
+        if (isContentDelta(streamEvent)) deltasSent += 1;
       }
     });
   }
 
   return emulator;
 }
-
-const isTextDelta = ({ event }: { event: string }): boolean => event === 'content_block_delta';
 
 function answerError(c: Context, call: AnthropicCallRecord, error: unknown): Response {
   if (!(error instanceof AnthropicHttpError)) throw error;

@@ -11,7 +11,7 @@ export type AnthropicFault =
   | { type: 'invalid_request' }
   /**
    * Streaming only: the stream starts, then an `error` event ends it (as overloads do mid-stream), after
-   * `afterDeltas` text deltas (default 0: before any text).
+   * `afterDeltas` content deltas (default 0: before any text).
    */
   | { type: 'stream_error'; afterDeltas?: number };
 

@@ -1,6 +1,6 @@
 // How fast the emulated Claude stream arrives: like the real API (a first token after a short wait, then
 // the text over a second or two), or all at once for tests that only read the result.
-import type { StreamEvent } from './sse.ts';
+import { isContentDelta, type StreamEvent } from './sse.ts';
 
 export interface StreamPacing {
   /** Wait before the first content delta, like the real API's time to first token. */
@@ -31,11 +31,11 @@ export function parsePacing(value: string | undefined): StreamPacing | undefined
 
 /** How long to wait before sending each event (in order): nothing before the first delta, then an even share. */
 export function pacingDelays(events: StreamEvent[], pacing: StreamPacing, perEventMs = 0): number[] {
-  const deltas = events.filter((event) => event.event === 'content_block_delta').length;
+  const deltas = events.filter(isContentDelta).length;
   const share = deltas > 0 ? pacing.streamMs / deltas : 0;
   let seenDelta = false;
   return events.map((event, index) => {
-    if (event.event !== 'content_block_delta') return index === 0 ? 0 : perEventMs;
+    if (!isContentDelta(event)) return index === 0 ? 0 : perEventMs;
     const wait = seenDelta ? share : pacing.firstTokenMs;
     seenDelta = true;
     return Math.max(wait, perEventMs);

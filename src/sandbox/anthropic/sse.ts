@@ -5,6 +5,9 @@ export interface StreamEvent {
   data: Record<string, unknown>;
 }
 
+/** A piece of a block's content (text or tool input) — what pacing spreads out and a stream_error counts. */
+export const isContentDelta = (event: StreamEvent): boolean => event.event === 'content_block_delta';
+
 /**
  * A message as the streaming API sends it: message_start, then per block content_block_start →
  * content_block_delta* → content_block_stop (a ping after the first start), message_delta with
