@@ -73,6 +73,7 @@ export function buildReport(
 ): BenchReport {
   const at200 = sections.seed?.levels.find((level) => level.concurrency === 200);
   const at100 = sections.server?.levels.find((level) => level.clients === 100);
+  const bareAt100 = sections.server?.bare.find((level) => level.clients === 100);
   const startup = (name: string) => orNull(sections.startup?.cases.find((entry) => entry.name === name)?.ratio);
   const paths = (graph: string) => orNull(sections.paths?.cases.find((entry) => entry.graph === graph)?.ms);
   const catalog = sections.corpus?.catalog;
@@ -90,6 +91,9 @@ export function buildReport(
     server_cpu_ms_per_run: orNull(at100?.cpuMsPerRun),
     server_runs_per_sec_100_clients: orNull(at100?.runsPerSec),
     server_p99_ms_100_clients: orNull(at100?.latency.p99),
+    server_bare_cpu_ms_per_run: orNull(bareAt100?.cpuMsPerRun),
+    server_bare_runs_per_sec_100_clients: orNull(bareAt100?.runsPerSec),
+    server_bare_p99_ms_100_clients: orNull(bareAt100?.latency.p99),
     server_heap_kb_per_parked_run: orNull(parked && ((parked.heapParkedMb - parked.heapBaseMb) * 1024) / parked.runs),
     server_heap_mb_kept_after_parked_runs: orNull(parked && parked.heapAfterMb - parked.heapBaseMb),
     healthz_median_ms_500_runs: orNull(sections.server?.health.latency.p50),

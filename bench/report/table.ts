@@ -193,19 +193,24 @@ function clusterSection(report: BenchReport): string[] {
 function serverSection(report: BenchReport): string[] {
   const server = report.server;
   if (!server) return [];
-  const rows = server.levels.map((level) => [
-    String(level.clients),
-    String(level.runs),
-    fmt(level.runsPerSec),
-    fmt(level.cpuMsPerRun, ' ms'),
-    fmt(level.latency.p50),
-    fmt(level.latency.p99),
-    String(level.failed),
-  ]);
+  // The bare server ran the same levels: each level's two rows side by side.
+  const rows = server.levels.flatMap((level, index) =>
+    [['sopstate', level] as const, ['bare server', server.bare[index]] as const].map(([name, measured]) => [
+      String(measured.clients),
+      name,
+      String(measured.runs),
+      fmt(measured.runsPerSec),
+      fmt(measured.cpuMsPerRun, ' ms'),
+      fmt(measured.latency.p50),
+      fmt(measured.latency.p99),
+      String(measured.failed),
+    ]),
+  );
   const { health } = server;
   return [
     `Server — seed runs started over HTTP to \`sopstate serve\` (${server.cli}, SQLite), each followed over SSE to its final event; CPU of the server process`,
-    table(['clients', 'runs', 'runs/s', 'CPU/run', 'p50 ms', 'p99 ms', 'failed'], rows),
+    table(['clients', 'server', 'runs', 'runs/s', 'CPU/run', 'p50 ms', 'p99 ms', 'failed'], rows),
+    '  the bare server: node:http running the hand-written XState machine of the same five calls, SSE frames as each call ends, no store (bench/server/bare-server.ts)',
     `  /healthz while ${health.runs} runs are in flight: median ${fmt(health.latency.p50, ' ms')}, max ${fmt(health.latency.max, ' ms')} (${health.latency.count} probes over ${fmt(health.elapsedMs / 1000, ' s')})`,
     `  ${server.parked.runs} runs parked at a human node: RSS ${fmt(server.parked.baseMb, ' MB')} → ${fmt(server.parked.parkedMb, ' MB')} parked → ${fmt(server.parked.afterMb, ' MB')} once they finished; heap after GC ${fmt(server.parked.heapBaseMb, ' MB')} → ${fmt(server.parked.heapParkedMb, ' MB')} → ${fmt(server.parked.heapAfterMb, ' MB')}`,
     '',

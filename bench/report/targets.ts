@@ -19,6 +19,10 @@ export interface Headline {
   server_runs_per_sec_100_clients: number | null;
   /** POST /api/runs to the final SSE event, p99 at 100 clients. */
   server_p99_ms_100_clients: number | null;
+  /** The same three for a bare node:http server running the hand-written XState machine: the server's floor. */
+  server_bare_cpu_ms_per_run: number | null;
+  server_bare_runs_per_sec_100_clients: number | null;
+  server_bare_p99_ms_100_clients: number | null;
   /** /healthz median while 500 seed runs are in flight. */
   healthz_median_ms_500_runs: number | null;
   /** The slowest of chain / diamonds / fan-out at 1000 nodes. */

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
+import { spawnTs } from '../lib/child.ts';
 import { cpuMsOf, startServeProcess, type ServeProcess } from '../lib/serve-process.ts';
 import { summarize, type Summary } from '../lib/stats.ts';
 
@@ -47,6 +48,8 @@ interface ServerLevel {
 
 export interface ServerReport {
   levels: ServerLevel[];
+  /** The same levels against a bare node:http server running the hand-written XState machine (bare-server.ts): the floor. */
+  bare: ServerLevel[];
   /** /healthz round trips while `runs` seed runs are in flight, ms. */
   health: { runs: number; latency: Summary; elapsedMs: number };
   /**
@@ -91,9 +94,16 @@ export const runAndFollow = async (url: string, workflow = SEED_ID): Promise<{ m
   return { ms: performance.now() - started, ok: final?.[1] === 'completed' };
 };
 
+/** A server process the levels are run against: where it listens, and its pid (for its CPU). */
+interface Target {
+  url: string;
+  pid: number;
+}
+
+const targetOf = (serve: ServeProcess): Target => ({ url: serve.url, pid: serve.process.pid as number });
+
 /** `runs` runs by `clients` workers, each starting its next run once it saw the last one end. */
-const level = async (serve: ServeProcess, clients: number, runs: number): Promise<ServerLevel> => {
-  const pid = serve.process.pid as number;
+const level = async ({ url, pid }: Target, clients: number, runs: number): Promise<ServerLevel> => {
   const latencies: number[] = [];
   let failed = 0;
   let next = 0;
@@ -103,7 +113,7 @@ const level = async (serve: ServeProcess, clients: number, runs: number): Promis
     Array.from({ length: clients }, async () => {
       while (next < runs) {
         next += 1;
-        const { ms, ok } = await runAndFollow(serve.url);
+        const { ms, ok } = await runAndFollow(url);
         latencies.push(ms);
         if (!ok) failed += 1;
       }
@@ -200,6 +210,38 @@ const parkedMemory = async (serve: ServeProcess, runs: number): Promise<ServerRe
   return { runs, baseMb, parkedMb, afterMb, heapBaseMb, heapParkedMb, heapAfterMb: await serve.heapUsedMb() };
 };
 
+/** The warm-up, then each of the plan's levels in turn. */
+const allLevels = async (
+  target: Target,
+  plan: ServerPlan,
+  starting: (clients: number, runs: number) => void,
+): Promise<ServerLevel[]> => {
+  await level(target, 10, plan.warmupRuns);
+  const levels: ServerLevel[] = [];
+  for (const [clients, runs] of plan.levels) {
+    starting(clients, runs);
+    levels.push(await level(target, clients, runs));
+  }
+  return levels;
+};
+
+/** The plan's levels against the bare server (its own process, as `sopstate serve` is). */
+const benchBare = async (
+  plan: ServerPlan,
+  sandbox: SandboxUrls,
+  progress: (line: string) => void,
+): Promise<ServerLevel[]> => {
+  const bare = spawnTs('bench/server/bare-server.ts', [sandbox.stripeUrl, sandbox.anthropicUrl]);
+  try {
+    const { url } = (await bare.lines.next()).value as { url: string };
+    return await allLevels({ url, pid: bare.process.pid as number }, plan, (clients, runs) =>
+      progress(`server: ${runs} seed runs by ${clients} client(s), the bare server`),
+    );
+  } finally {
+    await bare.stop();
+  }
+};
+
 export async function benchServer(
   plan: ServerPlan,
   sandbox: SandboxUrls,
@@ -208,17 +250,15 @@ export async function benchServer(
   const scratch = mkdtempSync(join(tmpdir(), 'sopstate-bench-server-'));
   const serve = await startServe(join(scratch, 'bench.db'), sandbox);
   try {
-    await level(serve, 10, plan.warmupRuns);
-    const levels: ServerLevel[] = [];
-    for (const [clients, runs] of plan.levels) {
-      progress(`server: ${runs} seed runs over HTTP + SSE by ${clients} client(s)`);
-      levels.push(await level(serve, clients, runs));
-    }
+    const levels = await allLevels(targetOf(serve), plan, (clients, runs) =>
+      progress(`server: ${runs} seed runs over HTTP + SSE by ${clients} client(s)`),
+    );
+    const bare = await benchBare(plan, sandbox, progress);
     progress(`server: /healthz under ${plan.healthRuns} runs`);
     const health = await healthUnderLoad(serve, plan.healthRuns);
     progress(`server: memory of ${plan.parkedRuns} runs parked at a human node`);
     const parked = await parkedMemory(serve, plan.parkedRuns);
-    return { levels, health, parked, cli: existsSync(CLI) ? CLI.replace(`${REPO_ROOT}/`, '') : 'src (tsx)' };
+    return { levels, bare, health, parked, cli: existsSync(CLI) ? CLI.replace(`${REPO_ROOT}/`, '') : 'src (tsx)' };
   } finally {
     await serve.stop();
     rmSync(scratch, { recursive: true, force: true });

@@ -32,6 +32,9 @@ describe('targets', () => {
       server_cpu_ms_per_run: 8,
       server_runs_per_sec_100_clients: 92,
       server_p99_ms_100_clients: 999,
+      server_bare_cpu_ms_per_run: 4.5,
+      server_bare_runs_per_sec_100_clients: 200,
+      server_bare_p99_ms_100_clients: 700,
       healthz_median_ms_500_runs: 50,
       compile_ms_1000_nodes: 99,
       load_compile_ms_5000_nodes: 600,
@@ -73,7 +76,7 @@ describe('targets', () => {
     });
   });
 
-  it('takes the server figures at 100 clients, the loop ratio and the catalog growth into the headline', () => {
+  it('takes the server figures at 100 clients (sopstate and the bare server), the loop ratio and the catalog growth into the headline', () => {
     const latency = { count: 300, p50: 400, p99: 1200, max: 1500, mean: 450 };
     const report = buildReport(
       'quick',
@@ -83,6 +86,17 @@ describe('targets', () => {
           levels: [
             { clients: 10, runs: 100, runsPerSec: 50, cpuMsPerRun: 9, latency, failed: 0 },
             { clients: 100, runs: 300, runsPerSec: 95, cpuMsPerRun: 7.5, latency, failed: 0 },
+          ],
+          bare: [
+            { clients: 10, runs: 100, runsPerSec: 150, cpuMsPerRun: 5.5, latency, failed: 0 },
+            {
+              clients: 100,
+              runs: 300,
+              runsPerSec: 210,
+              cpuMsPerRun: 4.25,
+              latency: { ...latency, p99: 650 },
+              failed: 0,
+            },
           ],
           health: { runs: 500, latency: { ...latency, p50: 30 }, elapsedMs: 4000 },
           parked: {
@@ -106,6 +120,11 @@ describe('targets', () => {
       report.server_runs_per_sec_100_clients,
       report.server_p99_ms_100_clients,
     ]).toEqual([7.5, 95, 1200]);
+    expect([
+      report.server_bare_cpu_ms_per_run,
+      report.server_bare_runs_per_sec_100_clients,
+      report.server_bare_p99_ms_100_clients,
+    ]).toEqual([4.25, 210, 650]);
     expect(report.healthz_median_ms_500_runs).toBe(30);
     expect(report.loop_heap_ratio_10000_visits).toBe(1.1);
     // 60 MB of heap over 1,000 parked runs; 1 MB of it still there once they finished.
@@ -113,6 +132,17 @@ describe('targets', () => {
     expect(report.server_heap_mb_kept_after_parked_runs).toBe(1);
     const text = renderTable(report);
     expect(text).toContain('heap after GC 20 MB → 80 MB → 21 MB');
+    // Each level's sopstate row, then the bare server's at the same level.
+    const serverRows = text
+      .split('\n')
+      .map((line) => /^\s*(10|100)\s+(sopstate|bare server)\s+(\d+)\s+(\S+)\s+(\S+ ms)\s/.exec(line)?.slice(1))
+      .filter((row) => row !== undefined);
+    expect(serverRows).toEqual([
+      ['10', 'sopstate', '100', '50', '9 ms'],
+      ['10', 'bare server', '100', '150', '5.5 ms'],
+      ['100', 'sopstate', '300', '95', '7.5 ms'],
+      ['100', 'bare server', '300', '210', '4.25 ms'],
+    ]);
     expect(text).toMatch(/server start-to-final p99, 100 clients\s+1200\s+< 1000 ms\s+MISSED/);
     expect(text).toContain('Loop memory — one run looping 10000 times (COMPLETED)');
   });
