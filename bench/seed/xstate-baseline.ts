@@ -14,6 +14,8 @@ interface SeedContext {
   intent?: Result<'createIntent'>;
   confirm?: Result<'confirmPayment'>;
   check?: Result<'checkStatus'>;
+  /** Kept as sopstate keeps every node's output. */
+  receipt?: Result<'sendReceipt'>;
 }
 
 /** The machine over any implementation of the five calls (the real ones, or canned answers for the engine alone). */
@@ -75,7 +77,7 @@ export const seedMachine = (calls: SeedCalls) =>
             confirm_payment: context.confirm,
             check_status: context.check,
           }),
-          onDone: 'done',
+          onDone: { target: 'done', actions: assign({ receipt: ({ event }) => event.output }) },
         },
       },
       done: { type: 'final' },

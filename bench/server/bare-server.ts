@@ -8,7 +8,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createActor } from 'xstate';
-import { createSeedCalls, type SeedCalls } from '../seed/seed-calls.ts';
+import { createSeedCalls } from '../seed/seed-calls.ts';
 import { seedMachine } from '../seed/xstate-baseline.ts';
 
 /** How long a finished run stays to be replayed to a follower that comes late. */
@@ -41,32 +41,30 @@ function publish(run: BareRun, event: string, data: unknown, final = false): voi
   run.followers.clear();
 }
 
-/** The five calls, each publishing its result when it ends (what sopstate's node.response events carry). */
-function publishingCalls(run: BareRun): SeedCalls {
-  const step =
-    <A extends unknown[], R>(node: string, call: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      const output = await call(...args);
-      publish(run, 'node.response', { node, output });
-      return output;
-    };
-  return {
-    createCustomer: step('create_customer', calls.createCustomer),
-    createIntent: step('create_intent', calls.createIntent),
-    confirmPayment: step('confirm_payment', calls.confirmPayment),
-    checkStatus: step('check_status', calls.checkStatus),
-    sendReceipt: step('send_receipt', calls.sendReceipt),
-  };
-}
+// One machine for every run, as sopstate has one per workflow; each result lands in the run's context.
+const machine = seedMachine(calls);
+const STEPS = [
+  ['customer', 'create_customer'],
+  ['intent', 'create_intent'],
+  ['confirm', 'confirm_payment'],
+  ['check', 'check_status'],
+  ['receipt', 'send_receipt'],
+] as const;
 
 function startRun(): string {
   const runId = `bare-${++nextRun}`;
   const run: BareRun = { frames: [], followers: new Set(), finished: false };
   runs.set(runId, run);
   publish(run, 'run.started', { runId });
-  const actor = createActor(seedMachine(publishingCalls(run)));
+  const actor = createActor(machine);
+  let published = 0;
   const forget = () => setTimeout(() => runs.delete(runId), KEEP_FINISHED_MS).unref();
   actor.subscribe({
+    // Each call's result as it lands in the context (what sopstate's node.response events carry).
+    next: ({ context }) => {
+      for (; published < STEPS.length && context[STEPS[published][0]] !== undefined; published++)
+        publish(run, 'node.response', { node: STEPS[published][1], output: context[STEPS[published][0]] });
+    },
     complete: () => {
       publish(run, 'run.completed', { runId }, true);
       forget();
