@@ -1,6 +1,7 @@
 // Section 8: `sopstate serve` as users run it — one process on SQLite (dist/ when built), the seed SOP started over
 // HTTP by 1, 10 and 100 concurrent clients, each following its run over SSE to the final event. Per level: server
-// CPU (user + system, /proc) per run, runs/s, start-to-final latency; then /healthz answered while 500 runs are in
+// CPU (user + system, /proc) per run, runs/s, start-to-final latency; the same levels against bare-server.ts (the
+// floor: node:http and the hand-written XState machine, no store); then /healthz answered while 500 runs are in
 // flight (its latency is the server's event-loop delay as a client sees it).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
