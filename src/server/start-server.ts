@@ -4,6 +4,7 @@ import { join, dirname, resolve } from 'node:path';
 import type { ExecutorRegistry } from '../adapters/executor.ts';
 import type { LoadResult, Workflow } from '../osop/workflow.ts';
 import { knownSecrets } from '../services/secrets.ts';
+import { maskUserInfo } from '../util/redact.ts';
 import { withDefaults } from '../util/with-defaults.ts';
 import { lockDatabase, type DatabaseLock } from '../store/database-lock.ts';
 import { osoplogTextWriter } from '../store/osoplog-files.ts';
@@ -16,6 +17,7 @@ import { assertSafeBinding, isLoopback } from './binding.ts';
 import type { ServerContext } from './context.ts';
 import { ClusterLink } from './cluster/cluster-link.ts';
 import { DbosPlacement } from './cluster/dbos-placement.ts';
+import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from './cluster/heartbeat-timeout.ts';
 import { EventHub } from './event-hub.ts';
 import { listen } from './listen.ts';
 import { SERVER_DEFAULTS } from './server-defaults.ts';
@@ -84,7 +86,13 @@ export const startServer = async (given: ServerOptions): Promise<RunningServer> 
   let postgres;
   try {
     sqlite = cluster ? undefined : openSqliteStore(options.dbFile, options.migrations);
-    postgres = sqlite ? undefined : await openPostgresStore(options.dbFile);
+    postgres = sqlite
+      ? undefined
+      : await openPostgresStore(options.dbFile, {
+          // A node silent this long counts as dead: its open transactions end too, so they hold no lock the others need.
+          idleTransactionTimeoutMs: options.placement?.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
+          onError: (error) => log(`the database connection failed: ${maskUserInfo(error.message)}`),
+        });
   } catch (error) {
     lock?.release();
     throw error;

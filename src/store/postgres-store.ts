@@ -264,9 +264,31 @@ export class PostgresStore implements Store {
 
 export { isPostgresUrl } from './database-url.ts';
 
+/** A transaction whose client sent nothing for this long is ended by the server, when the opener sets no bound. */
+const IDLE_TRANSACTION_TIMEOUT_MS = 60_000;
+
+export interface PostgresStoreOptions {
+  /** Connections in the pool (default 10). */
+  max?: number;
+  /**
+   * How long the server keeps a transaction open while its client sends nothing (default 60 s). A process frozen or
+   * stalled inside a transaction holds its locks until then: a cluster node passes its heartbeat timeout, so a node
+   * the others count as dead no longer holds locks they need (the recovery sweep's, a run's row).
+   */
+  idleTransactionTimeoutMs?: number;
+  /** Where a connection's failure outside any query is told (the server's log); a pool without one would crash. */
+  onError?: (error: Error) => void;
+}
+
 /** Connects to the database at `url` and applies the cluster's migrations. */
-export const openPostgresStore = async (url: string, options: { max?: number } = {}): Promise<PostgresStore> => {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+export const openPostgresStore = async (url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> => {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    idle_in_transaction_session_timeout: options.idleTransactionTimeoutMs ?? IDLE_TRANSACTION_TIMEOUT_MS,
+  });
+  // An idle connection the server ended (a restart, the timeout above): pg drops it from the pool and emits this.
+  pool.on('error', (error) => options.onError?.(error));
   try {
     await migratePostgres(pool);
   } catch (error) {
