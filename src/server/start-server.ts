@@ -84,13 +84,15 @@ export const startServer = async (given: ServerOptions): Promise<RunningServer> 
   const lock: DatabaseLock | undefined = cluster ? undefined : lockDatabase(options.dbFile);
   let sqlite;
   let postgres;
+  // One value for both: how long a silent node counts as alive, and how long its open transactions may idle.
+  const heartbeatTimeoutMs = options.placement?.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
   try {
     sqlite = cluster ? undefined : openSqliteStore(options.dbFile, options.migrations);
     postgres = sqlite
       ? undefined
       : await openPostgresStore(options.dbFile, {
           // A node silent this long counts as dead: its open transactions end too, so they hold no lock the others need.
-          idleTransactionTimeoutMs: options.placement?.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
+          idleTransactionTimeoutMs: heartbeatTimeoutMs,
           onError: (error) => log(`the database connection failed: ${maskUserInfo(error.message)}`),
         });
   } catch (error) {
@@ -159,7 +161,7 @@ export const startServer = async (given: ServerOptions): Promise<RunningServer> 
       pool: postgres.pool,
       executorId: nodeId,
       concurrency: options.placement.concurrency,
-      heartbeatTimeoutMs: options.placement.heartbeatTimeoutMs,
+      heartbeatTimeoutMs,
       drive: (runId) => manager.drive(runId),
       log,
     });
