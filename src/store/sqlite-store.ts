@@ -38,6 +38,29 @@ const ownershipMigrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // A rowid table: a record (~7 KB for a seed run) is written at the end, not into the middle of a b-tree keyed by
+    // a random run id (migrations.ts, runs-events-in-order-001).
+    id: 'runs-osoplogs-in-order-001',
+    sql: `
+      CREATE TABLE osoplogs_in_order (
+        run_id TEXT PRIMARY KEY REFERENCES runs (id),
+        yaml TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      INSERT INTO osoplogs_in_order (run_id, yaml, created_at) SELECT run_id, yaml, created_at FROM osoplogs;
+      DROP TABLE osoplogs;
+      ALTER TABLE osoplogs_in_order RENAME TO osoplogs;
+    `,
+  },
+];
+
+/** Every migration the store applies to its database, in order. */
+export const sqliteStoreMigrations: readonly Migration[] = [
+  ...runMigrations,
+  ...idempotencyMigrations,
+  ...ownershipMigrations,
+  ...inspectionMigrations,
 ];
 
 interface PendingWrite {
@@ -69,7 +92,7 @@ export class SqliteStore implements Store {
 
   /** `db` gets the run, idempotency-key, ownership and inspection tables it lacks. */
   constructor(db: Database) {
-    migrate(db, [...runMigrations, ...idempotencyMigrations, ...ownershipMigrations, ...inspectionMigrations]);
+    migrate(db, sqliteStoreMigrations);
     this.db = db;
     this.runs = new RunStore(db);
     const epochOf = db.prepare<[string], { epoch: number; last_seq: number }>(

@@ -101,6 +101,7 @@ describe('RunStore', () => {
     expect(applied).toEqual([
       { id: 'chat-001' },
       { id: 'runs-001-init' },
+      { id: 'runs-events-in-order-001' },
       { id: 'runs-idempotency-keys-001' },
       { id: 'runs-resume-attempts-001' },
     ]);
