@@ -22,6 +22,8 @@ export interface ServeProcess {
   url: string;
   /** The server's heap in use right after two full collections, in MB (bench/lib/heap-probe.mjs). */
   heapUsedMb(): Promise<number>;
+  /** The longest and the p99 event-loop delay since the last call (or the start), in ms (heap-probe.mjs). */
+  loopDelayMs(): Promise<{ max: number; p99: number }>;
   stop(): Promise<void>;
 }
 
@@ -59,10 +61,13 @@ export const startServeProcess = (
     const early = (code: number | null) => reject(new Error(`${label} exited (${code}) before serving:\n${stderr}`));
     child.once('exit', early);
     const heapReadings: Array<(mb: number) => void> = [];
+    const loopReadings: Array<(delay: { max: number; p99: number }) => void> = [];
     let listening = false;
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const heap = /^bench-heap-used (\d+)$/.exec(line);
       if (heap) heapReadings.shift()?.(Number(heap[1]) / 1024 / 1024);
+      const loop = /^bench-loop-delay (\S+) (\S+)$/.exec(line);
+      if (loop) loopReadings.shift()?.({ max: Number(loop[1]), p99: Number(loop[2]) });
       const url = /at (http:\/\/\S+)/.exec(line)?.[1];
       if (!url || listening) return;
       listening = true;
@@ -74,6 +79,11 @@ export const startServeProcess = (
           new Promise((read) => {
             heapReadings.push(read);
             child.kill('SIGUSR2');
+          }),
+        loopDelayMs: () =>
+          new Promise((read) => {
+            loopReadings.push(read);
+            child.kill('SIGWINCH');
           }),
         stop: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

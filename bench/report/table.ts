@@ -206,12 +206,13 @@ function serverSection(report: BenchReport): string[] {
       String(measured.failed),
     ]),
   );
-  const { health } = server;
+  const { health, bareHealth } = server;
   return [
     `Server — seed runs started over HTTP to \`sopstate serve\` (${server.cli}, SQLite), each followed over SSE to its final event; CPU of the server process`,
     table(['clients', 'server', 'runs', 'runs/s', 'CPU/run', 'p50 ms', 'p99 ms', 'failed'], rows),
     '  the bare server: node:http running the hand-written XState machine of the same five calls, SSE frames as each call ends, no store (bench/server/bare-server.ts)',
-    `  /healthz while ${health.runs} runs are in flight: median ${fmt(health.latency.p50, ' ms')}, max ${fmt(health.latency.max, ' ms')} (${health.latency.count} probes over ${fmt(health.elapsedMs / 1000, ' s')})`,
+    `  /healthz while ${health.runs} runs are in flight: median ${fmt(health.latency.p50, ' ms')}, max ${fmt(health.latency.max, ' ms')} (${health.latency.count} probes over ${fmt(health.elapsedMs / 1000, ' s')}); the server's event-loop delay meanwhile: max ${fmt(health.loopMaxMs, ' ms')}, p99 ${fmt(health.loopP99Ms, ' ms')}`,
+    `  the bare server under as many: /healthz median ${fmt(bareHealth.latency.p50, ' ms')}, max ${fmt(bareHealth.latency.max, ' ms')}; event-loop delay max ${fmt(bareHealth.loopMaxMs, ' ms')}, p99 ${fmt(bareHealth.loopP99Ms, ' ms')}`,
     `  ${server.parked.runs} runs parked at a human node: RSS ${fmt(server.parked.baseMb, ' MB')} → ${fmt(server.parked.parkedMb, ' MB')} parked → ${fmt(server.parked.afterMb, ' MB')} once they finished; heap after GC ${fmt(server.parked.heapBaseMb, ' MB')} → ${fmt(server.parked.heapParkedMb, ' MB')} → ${fmt(server.parked.heapAfterMb, ' MB')}`,
     '',
   ];

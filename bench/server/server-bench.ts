@@ -51,8 +51,13 @@ export interface ServerReport {
   levels: ServerLevel[];
   /** The same levels against a bare node:http server running the hand-written XState machine (bare-server.ts): the floor. */
   bare: ServerLevel[];
-  /** /healthz round trips while `runs` seed runs are in flight, ms. */
-  health: { runs: number; latency: Summary; elapsedMs: number };
+  /** /healthz and the event-loop delay of the bare server under the same runs. */
+  bareHealth: ServerReport['health'];
+  /**
+   * /healthz round trips while `runs` seed runs are in flight, ms, and the server's longest and p99 event-loop delay
+   * meanwhile (a turn of its loop that ran that long).
+   */
+  health: { runs: number; latency: Summary; elapsedMs: number; loopMaxMs: number; loopP99Ms: number };
   /**
    * Server RSS (MB) and its heap in use after a full collection (heap*, MB): before, with `runs` parked at a human
    * node, and once they all finished.
@@ -95,13 +100,21 @@ export const runAndFollow = async (url: string, workflow = SEED_ID): Promise<{ m
   return { ms: performance.now() - started, ok: final?.[1] === 'completed' };
 };
 
-/** A server process the levels are run against: where it listens, and its pid (for its CPU). */
+/**
+ * A server process the levels are run against: where it listens, its pid (for its CPU), and its longest and p99
+ * event-loop delay since the last time they were read, in ms.
+ */
 interface Target {
   url: string;
   pid: number;
+  loopDelayMs(): Promise<{ max: number; p99: number }>;
 }
 
-const targetOf = (serve: ServeProcess): Target => ({ url: serve.url, pid: serve.process.pid as number });
+const targetOf = (serve: ServeProcess): Target => ({
+  url: serve.url,
+  pid: serve.process.pid as number,
+  loopDelayMs: () => serve.loopDelayMs(),
+});
 
 /** `runs` runs by `clients` workers, each starting its next run once it saw the last one end. */
 const level = async ({ url, pid }: Target, clients: number, runs: number): Promise<ServerLevel> => {
@@ -132,9 +145,10 @@ const level = async ({ url, pid }: Target, clients: number, runs: number): Promi
 };
 
 /** /healthz polled back to back while `runs` seed runs started at once are in flight. */
-const healthUnderLoad = async (serve: ServeProcess, runs: number): Promise<ServerReport['health']> => {
+const healthUnderLoad = async (serve: Target, runs: number): Promise<ServerReport['health']> => {
   const latencies: number[] = [];
   let done = false;
+  await serve.loopDelayMs();
   const started = performance.now();
   const load = Promise.all(Array.from({ length: runs }, () => runAndFollow(serve.url))).finally(() => (done = true));
   while (!done) {
@@ -144,7 +158,9 @@ const healthUnderLoad = async (serve: ServeProcess, runs: number): Promise<Serve
     await new Promise((settle) => setTimeout(settle, 20));
   }
   await load;
-  return { runs, latency: summarize(latencies), elapsedMs: performance.now() - started };
+  const elapsedMs = performance.now() - started;
+  const loop = await serve.loopDelayMs();
+  return { runs, latency: summarize(latencies), elapsedMs, loopMaxMs: loop.max, loopP99Ms: loop.p99 };
 };
 
 const rssMbOf = (pid: number): number => {
@@ -231,13 +247,20 @@ const benchBare = async (
   plan: ServerPlan,
   sandbox: SandboxUrls,
   progress: (line: string) => void,
-): Promise<ServerLevel[]> => {
+): Promise<Pick<ServerReport, 'bare' | 'bareHealth'>> => {
   const bare = spawnTs('bench/server/bare-server.ts', [sandbox.stripeUrl, sandbox.anthropicUrl]);
   try {
     const { url } = (await bare.lines.next()).value as { url: string };
-    return await allLevels({ url, pid: bare.process.pid as number }, plan, (clients, runs) =>
+    const target: Target = {
+      url,
+      pid: bare.process.pid as number,
+      loopDelayMs: async () => (await (await fetch(`${url}/bench/loop-delay`)).json()) as { max: number; p99: number },
+    };
+    const levels = await allLevels(target, plan, (clients, runs) =>
       progress(`server: ${runs} seed runs by ${clients} client(s), the bare server`),
     );
+    progress(`server: /healthz under ${plan.healthRuns} runs, the bare server`);
+    return { bare: levels, bareHealth: await healthUnderLoad(target, plan.healthRuns) };
   } finally {
     await bare.stop();
   }
@@ -256,10 +279,10 @@ export async function benchServer(
     );
     const bare = await benchBare(plan, sandbox, progress);
     progress(`server: /healthz under ${plan.healthRuns} runs`);
-    const health = await healthUnderLoad(serve, plan.healthRuns);
+    const health = await healthUnderLoad(targetOf(serve), plan.healthRuns);
     progress(`server: memory of ${plan.parkedRuns} runs parked at a human node`);
     const parked = await parkedMemory(serve, plan.parkedRuns);
-    return { levels, bare, health, parked, cli: existsSync(CLI) ? CLI.replace(`${REPO_ROOT}/`, '') : 'src (tsx)' };
+    return { levels, ...bare, health, parked, cli: existsSync(CLI) ? CLI.replace(`${REPO_ROOT}/`, '') : 'src (tsx)' };
   } finally {
     await serve.stop();
     rmSync(scratch, { recursive: true, force: true });

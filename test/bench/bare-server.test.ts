@@ -65,6 +65,14 @@ describe('the bare server (the server bench floor)', () => {
     expect(frames[5].data.output).toEqual(expect.stringMatching(/\S/));
   });
 
+  it('answers /healthz, and its event-loop delay since it was last asked', async () => {
+    expect(await (await fetch(`${url}/healthz`)).text()).toBe('ok');
+    await Promise.all(Array.from({ length: 20 }, () => runAndFollow(url)));
+    const busy = (await (await fetch(`${url}/bench/loop-delay`)).json()) as { max: number; p99: number };
+    expect(busy.max).toBeGreaterThan(0);
+    expect(busy.p99).toBeLessThanOrEqual(busy.max);
+  });
+
   it('answers 404 for a run it does not have', async () => {
     expect((await fetch(`${url}/api/runs/nope/events`)).status).toBe(404);
   });

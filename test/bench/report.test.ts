@@ -36,6 +36,9 @@ describe('targets', () => {
       server_bare_runs_per_sec_100_clients: 200,
       server_bare_p99_ms_100_clients: 700,
       healthz_median_ms_500_runs: 50,
+      server_loop_max_ms_500_runs: 50,
+      server_bare_healthz_median_ms_500_runs: 2,
+      server_bare_loop_max_ms_500_runs: 40,
       compile_ms_1000_nodes: 99,
       load_compile_ms_5000_nodes: 600,
       paths_ms_1000_chain: null,
@@ -63,6 +66,7 @@ describe('targets', () => {
       server_runs_per_sec_100_clients: false,
       server_p99_ms_100_clients: true,
       healthz_median_ms_500_runs: false,
+      server_loop_max_ms_500_runs: true,
       compile_ms_1000_nodes: true,
       load_compile_ms_5000_nodes: false,
       paths_ms_1000_chain: null,
@@ -98,7 +102,8 @@ describe('targets', () => {
               failed: 0,
             },
           ],
-          health: { runs: 500, latency: { ...latency, p50: 30 }, elapsedMs: 4000 },
+          health: { runs: 500, latency: { ...latency, p50: 30 }, elapsedMs: 4000, loopMaxMs: 120.5, loopP99Ms: 60 },
+          bareHealth: { runs: 500, latency: { ...latency, p50: 4 }, elapsedMs: 2000, loopMaxMs: 45, loopP99Ms: 20 },
           parked: {
             runs: 1000,
             baseMb: 80,
@@ -126,12 +131,17 @@ describe('targets', () => {
       report.server_bare_p99_ms_100_clients,
     ]).toEqual([4.25, 210, 650]);
     expect(report.healthz_median_ms_500_runs).toBe(30);
+    expect(report.server_loop_max_ms_500_runs).toBe(120.5);
+    expect([report.server_bare_healthz_median_ms_500_runs, report.server_bare_loop_max_ms_500_runs]).toEqual([4, 45]);
     expect(report.loop_heap_ratio_10000_visits).toBe(1.1);
     // 60 MB of heap over 1,000 parked runs; 1 MB of it still there once they finished.
     expect(report.server_heap_kb_per_parked_run).toBeCloseTo(61.44, 2);
     expect(report.server_heap_mb_kept_after_parked_runs).toBe(1);
     const text = renderTable(report);
     expect(text).toContain('heap after GC 20 MB → 80 MB → 21 MB');
+    expect(text).toContain("the server's event-loop delay meanwhile: max 120.5 ms, p99 60 ms");
+    expect(text).toContain('the bare server under as many: /healthz median 4 ms');
+    expect(text).toContain('event-loop delay max 45 ms, p99 20 ms');
     // Each level's sopstate row, then the bare server's at the same level.
     const serverRows = text
       .split('\n')
