@@ -87,7 +87,11 @@ export const startServer = async (given: ServerOptions): Promise<RunningServer> 
   // One value for both: how long a silent node counts as alive, and how long its open transactions may idle.
   const heartbeatTimeoutMs = options.placement?.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
   try {
-    sqlite = cluster ? undefined : openSqliteStore(options.dbFile, options.migrations);
+    sqlite = cluster
+      ? undefined
+      : openSqliteStore(options.dbFile, options.migrations, (id) =>
+          log(`upgrading ${options.dbFile}: applying migration ${id} (once; a big file takes a while)`),
+        );
     postgres = sqlite
       ? undefined
       : await openPostgresStore(options.dbFile, {

@@ -9,6 +9,8 @@ import { migrate, runMigrations, type Migration } from './migrations.ts';
 export interface OpenDatabaseOptions {
   /** Extra migrations from other modules (chat...), applied after the run tables. */
   migrations?: readonly Migration[];
+  /** Hears each migration about to be applied to a database made by an earlier version (see `migrate`). */
+  onUpgrade?: (migrationId: string) => void;
 }
 
 export const openDatabase = (file: string, options: OpenDatabaseOptions = {}): Database => {
@@ -18,7 +20,7 @@ export const openDatabase = (file: string, options: OpenDatabaseOptions = {}): D
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db, [...runMigrations, ...idempotencyMigrations, ...(options.migrations ?? [])]);
+  migrate(db, [...runMigrations, ...idempotencyMigrations, ...(options.migrations ?? [])], options.onUpgrade);
   return db;
 };
 

@@ -14,14 +14,24 @@ const ensureLedger = (db: Database): void => {
   )`);
 };
 
-/** Applies the migrations not yet recorded, each in its own transaction; returns the ids applied now. */
-export const migrate = (db: Database, migrations: readonly Migration[]): string[] => {
+/**
+ * Applies the migrations not yet recorded, each in its own transaction; returns the ids applied now. `onUpgrade` hears
+ * each one before it runs on a database that already had migrations (a new database's first ones are not news), as
+ * some rewrite a table and take a while on a big file.
+ */
+export const migrate = (
+  db: Database,
+  migrations: readonly Migration[],
+  onUpgrade?: (migrationId: string) => void,
+): string[] => {
   ensureLedger(db);
   const isApplied = db.prepare<[string], { id: string }>('SELECT id FROM schema_migrations WHERE id = ?');
   const record = db.prepare<[string, string]>('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
+  const upgrading = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM schema_migrations').get()!.n > 0;
   const applied: string[] = [];
   for (const migration of migrations) {
     if (isApplied.get(migration.id)) continue;
+    if (upgrading) onUpgrade?.(migration.id);
     db.transaction(() => {
       db.exec(migration.sql);
       record.run(migration.id, new Date().toISOString());

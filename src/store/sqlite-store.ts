@@ -290,6 +290,15 @@ export class SqliteStore implements Store {
   }
 }
 
-/** Opens (creating and migrating) the SQLite file, with the inspection tables and any module's migrations. */
-export const openSqliteStore = (file: string, migrations: readonly Migration[] = []): SqliteStore =>
-  new SqliteStore(openDatabase(file, { migrations: [...ownershipMigrations, ...inspectionMigrations, ...migrations] }));
+/**
+ * Opens (creating and migrating) the SQLite file, with the inspection tables and any module's migrations;
+ * `onUpgrade` hears each migration about to be applied to a file an earlier version made.
+ */
+export const openSqliteStore = (
+  file: string,
+  migrations: readonly Migration[] = [],
+  onUpgrade?: (migrationId: string) => void,
+): SqliteStore =>
+  new SqliteStore(
+    openDatabase(file, { migrations: [...ownershipMigrations, ...inspectionMigrations, ...migrations], onUpgrade }),
+  );

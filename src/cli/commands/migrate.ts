@@ -19,8 +19,14 @@ export function registerMigrate(program: Command): void {
       }
       if (!isPostgresUrl(target)) {
         const { openSqliteStore } = await import('../../store/sqlite-store.ts');
-        await openSqliteStore(target).close();
-        process.stdout.write(`sopstate migrate: ${target} is up to date\n`);
+        const applied: string[] = [];
+        await openSqliteStore(target, [], (id) => {
+          applied.push(id);
+          process.stdout.write(`sopstate migrate: applying ${id} to ${target}\n`);
+        }).close();
+        process.stdout.write(
+          `sopstate migrate: ${target} ${applied.length ? `is up to date (applied ${applied.length})` : 'is up to date'}\n`,
+        );
         return;
       }
       // Loaded here so other commands start without the PostgreSQL driver and DBOS.
