@@ -1,12 +1,12 @@
 // Issue 17 through the CLI: a `workflow` node runs its sub-workflow (events nested under it in the run's one stream,
 // printed indented, recorded in a valid .osoplog); a missing or cyclic workflow_ref is a located validate error.
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/events/run-event.ts';
 import { expectValidOsoplog, runCli } from './support/run-cli.ts';
+import { sopstate } from './support/sopstate-cli.ts';
 
 const SEMANTICS = 'test/fixtures/semantics';
 const PARENT = `${SEMANTICS}/subworkflow-parent.osop.yaml`;
@@ -17,14 +17,6 @@ const steps = (events: RunEvent[]) =>
       ? [`${event.type} ${event.node}`]
       : [],
   );
-
-function sopstate(args: string[]) {
-  const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('sopstate run: a workflow node runs its sub-workflow', () => {
   it('runs the child inside the node, in one gapless stream, and hands its outputs on', async () => {

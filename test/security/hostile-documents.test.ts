@@ -1,6 +1,5 @@
 // Documents built to break the engine: each is refused (or bounded) with a located message, and never costs
 // another file its verdict.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { compileDiagnostics } from '../../src/machine/compile-check.ts';
 import { loadWorkflowText } from '../../src/osop/load.ts';
 import { validateFile } from '../../src/osop/validate-file.ts';
 import { enumeratePaths } from '../../src/paths/enumerate.ts';
+import { sopstate } from '../cli/support/sopstate-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sopstate-hostile-'));
 const GOOD =
@@ -18,14 +18,6 @@ const twoNodes = (first: string, edge = '') =>
 const chain = (count: number) =>
   `osop_version: "1.0"\nid: chain\nname: Chain\nnodes:\n${Array.from({ length: count }, (_, i) => `  - {id: n${i}, type: api}`).join('\n')}\nedges:\n${Array.from({ length: count - 1 }, (_, i) => `  - {from: n${i}, to: n${i + 1}}`).join('\n')}\n`;
 const SUM = `${Array(15_000).fill('a.x').join('+')} > 0`;
-
-function sopstate(args: string[]) {
-  const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 const errorsOf = (text: string) =>
   loadWorkflowText(text, 'hostile.osop.yaml').diagnostics.filter((d) => d.severity === 'error');

@@ -1,23 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.ts';
 import { EventSequenceError, RunStore } from '../../src/store/run-store.ts';
-import type { RunEvent, RunEventBody } from '../../src/events/run-event.ts';
+import { eventAt as event, useTempDbFiles } from './support/store-fixtures.ts';
 
-const dirs: string[] = [];
-const tempDb = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'sopstate-store-'));
-  dirs.push(dir);
-  return join(dir, 'runs.db');
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-const event = (runId: string, seq: number, body: RunEventBody): RunEvent =>
-  ({ ...body, runId, seq, at: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString() }) as RunEvent;
+const tempDb = useTempDbFiles('sopstate-store-');
 
 const newRun = (store: RunStore, id: string) =>
   store.createRun({ id, workflowId: 'wf', workflowFile: '/w/wf.osop.yaml', inputs: { email: 'a@b.c' } });

@@ -1,28 +1,15 @@
 // How the SQLite store lays a run out on disk: events (and inspection records, .osoplogs) in arrival order, so the
 // runs one commit writes share pages and an event of a few KB stays in its row; and a database made before that
 // layout opens with everything it holds.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunEvent, RunEventBody } from '../../src/events/run-event.ts';
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../src/events/run-event.ts';
 import type { InspectionRecord } from '../../src/inspect/record.ts';
 import { migrate } from '../../src/store/migrations.ts';
 import { openSqliteStore, sqliteStoreMigrations } from '../../src/store/sqlite-store.ts';
+import { eventAt as event, useTempDbFiles } from './support/store-fixtures.ts';
 
-const dirs: string[] = [];
-const tempDb = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'sopstate-layout-'));
-  dirs.push(dir);
-  return join(dir, 'runs.db');
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-const event = (runId: string, seq: number, body: RunEventBody): RunEvent =>
-  ({ ...body, runId, seq, at: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString() }) as RunEvent;
+const tempDb = useTempDbFiles('sopstate-layout-');
 
 /** The sizes (bytes of JSON) of a seed run's events, as `sopstate serve` stored them, one array per write. */
 const SEED_WRITES = [

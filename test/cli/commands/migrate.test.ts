@@ -1,5 +1,4 @@
 // `sopstate migrate --db <file>` on SQLite: says what it applied to a database an earlier version made.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,19 +6,12 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/store/migrations.ts';
 import { sqliteStoreMigrations } from '../../../src/store/sqlite-store.ts';
+import { sopstate } from '../support/sopstate-cli.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-function sopstate(args: string[]) {
-  const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('sopstate migrate on a SQLite file', () => {
   it('names each migration it applies to an older database, then says it is up to date', () => {

@@ -1,15 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { sopstate } from '../support/sopstate-cli.ts';
 
 const SEED = 'examples/stripe-payment-seed.osop.yaml';
 
-function render(args: string[]) {
-  const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', 'render', ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const render = (args: string[]) => sopstate(['render', ...args]);
 
 describe('sopstate render', () => {
   it('draws the seed as a Mermaid flowchart with modes and conditions on the edges', () => {

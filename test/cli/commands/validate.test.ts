@@ -1,20 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sopstate } from '../support/sopstate-cli.ts';
 
 const SEED = 'examples/stripe-payment-seed.osop.yaml';
 const FIXTURES = 'test/fixtures/corpus/osop-fixtures';
-
-function sopstate(args: string[], input?: string) {
-  const result = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    encoding: 'utf8',
-    input,
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('sopstate validate', () => {
   it('exits 0 for the seed and says so', () => {
@@ -66,8 +57,8 @@ describe('sopstate validate', () => {
 
   it('reads - from stdin', () => {
     const text = 'osop_version: "1.0"\nid: x\nname: X\nnodes:\n  - id: a\n    type: cli\nedges: []\n';
-    expect(sopstate(['validate', '-'], text).code).toBe(0);
-    const broken = sopstate(['validate', '-'], text.replace('id: a', 'id: outputs'));
+    expect(sopstate(['validate', '-'], { input: text }).code).toBe(0);
+    const broken = sopstate(['validate', '-'], { input: text.replace('id: a', 'id: outputs') });
     expect(broken.code).toBe(2);
     expect(broken.stdout).toMatch(/^-:5:9: error: node id "outputs" collides/m);
   });
@@ -96,7 +87,7 @@ describe('sopstate validate', () => {
 
   it('exits 2 when - (stdin) is given twice, instead of calling the second read an empty document', () => {
     const text = 'osop_version: "1.0"\nid: x\nname: X\nnodes:\n  - id: a\n    type: cli\nedges: []\n';
-    const { code, stdout, stderr } = sopstate(['validate', '-', '-'], text);
+    const { code, stdout, stderr } = sopstate(['validate', '-', '-'], { input: text });
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('- (stdin) can be read only once');
