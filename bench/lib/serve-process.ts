@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
+import type { LoopDelay } from './loop-delay.mjs';
 import { REPO_ROOT } from './repo.ts';
 
 const TICKS_PER_SECOND = 100;
@@ -23,7 +24,7 @@ export interface ServeProcess {
   /** The server's heap in use right after two full collections, in MB (bench/lib/heap-probe.mjs). */
   heapUsedMb(): Promise<number>;
   /** The longest and the p99 event-loop delay since the last call (or the start), in ms (heap-probe.mjs). */
-  loopDelayMs(): Promise<{ max: number; p99: number }>;
+  loopDelayMs(): Promise<LoopDelay>;
   stop(): Promise<void>;
 }
 
@@ -61,7 +62,7 @@ export const startServeProcess = (
     const early = (code: number | null) => reject(new Error(`${label} exited (${code}) before serving:\n${stderr}`));
     child.once('exit', early);
     const heapReadings: Array<(mb: number) => void> = [];
-    const loopReadings: Array<(delay: { max: number; p99: number }) => void> = [];
+    const loopReadings: Array<(delay: LoopDelay) => void> = [];
     let listening = false;
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const heap = /^bench-heap-used (\d+)$/.exec(line);

@@ -2,14 +2,15 @@
 // XState machine (bench/seed/xstate-baseline.ts, the same five calls through the same clients) and answers the two
 // requests the server bench makes — POST /api/runs (201 {runId}) and GET /api/runs/:id/events (SSE: what happened so
 // far, then each step as it ends, then the final event) — and GET /healthz, and GET /bench/loop-delay (its longest and
-// p99 event-loop delay since the last time it was asked, in ms, as bench/lib/heap-probe.mjs reports sopstate's). No store, no redaction, no inspection, no .osoplog, no web
-// streams: what any Node server making these calls and writes spends here, so `sopstate serve`'s CPU per run has a
-// figure to be read against, as the engine's has the hand-written machine.
+// p99 event-loop delay since the last time it was asked, in ms, measured as for sopstate: bench/lib/loop-delay.mjs). No
+// store, no redaction, no inspection, no .osoplog, no web streams: what any Node server making these calls and writes
+// spends here, so `sopstate serve`'s CPU per run has a figure to be read against, as the engine's has the hand-written
+// machine.
 //   node --import tsx bench/server/bare-server.ts <stripeUrl> <anthropicUrl>   → prints {"url"} once listening
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createActor } from 'xstate';
+import { monitorLoopDelay } from '../lib/loop-delay.mjs';
 import { createSeedCalls } from '../seed/seed-calls.ts';
 import { seedMachine } from '../seed/xstate-baseline.ts';
 
@@ -80,8 +81,7 @@ function startRun(): string {
   return runId;
 }
 
-const loop = monitorEventLoopDelay({ resolution: 5 });
-loop.enable();
+const loop = monitorLoopDelay();
 
 const server = createServer((request, response) => {
   if (request.method === 'GET' && request.url === '/healthz') {
@@ -89,12 +89,10 @@ const server = createServer((request, response) => {
     return;
   }
   if (request.method === 'GET' && request.url === '/bench/loop-delay') {
-    // Read once the monitor's timer has had its turn, as bench/lib/heap-probe.mjs does (the turn just ended counts).
-    setTimeout(() => {
+    void loop.read().then((delay) => {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ max: loop.max / 1e6, p99: loop.percentile(99) / 1e6 }));
-      loop.reset();
-    }, 2 * 5);
+      response.end(JSON.stringify(delay));
+    });
     return;
   }
   if (request.method === 'POST' && request.url === '/api/runs') {

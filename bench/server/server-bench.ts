@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { spawnTs } from '../lib/child.ts';
+import type { LoopDelay } from '../lib/loop-delay.mjs';
 import { cpuMsOf, startServeProcess, type ServeProcess } from '../lib/serve-process.ts';
 import { summarize, type Summary } from '../lib/stats.ts';
 
@@ -107,7 +108,7 @@ export const runAndFollow = async (url: string, workflow = SEED_ID): Promise<{ m
 interface Target {
   url: string;
   pid: number;
-  loopDelayMs(): Promise<{ max: number; p99: number }>;
+  loopDelayMs(): Promise<LoopDelay>;
 }
 
 const targetOf = (serve: ServeProcess): Target => ({
@@ -254,7 +255,7 @@ const benchBare = async (
     const target: Target = {
       url,
       pid: bare.process.pid as number,
-      loopDelayMs: async () => (await (await fetch(`${url}/bench/loop-delay`)).json()) as { max: number; p99: number },
+      loopDelayMs: async () => (await (await fetch(`${url}/bench/loop-delay`)).json()) as LoopDelay,
     };
     const levels = await allLevels(target, plan, (clients, runs) =>
       progress(`server: ${runs} seed runs by ${clients} client(s), the bare server`),

@@ -2,6 +2,7 @@
 // makes the five real calls to the emulators, and its SSE stream tells a follower each step and the end, live or late.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnTs, type TsChild } from '../../bench/lib/child.ts';
+import type { LoopDelay } from '../../bench/lib/loop-delay.mjs';
 import { runAndFollow } from '../../bench/server/server-bench.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/start.ts';
 
@@ -68,7 +69,7 @@ describe('the bare server (the server bench floor)', () => {
   it('answers /healthz, and its event-loop delay since it was last asked', async () => {
     expect(await (await fetch(`${url}/healthz`)).text()).toBe('ok');
     await Promise.all(Array.from({ length: 20 }, () => runAndFollow(url)));
-    const busy = (await (await fetch(`${url}/bench/loop-delay`)).json()) as { max: number; p99: number };
+    const busy = (await (await fetch(`${url}/bench/loop-delay`)).json()) as LoopDelay;
     expect(busy.max).toBeGreaterThan(0);
     expect(busy.p99).toBeLessThanOrEqual(busy.max);
   });
