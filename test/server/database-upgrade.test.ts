@@ -3,14 +3,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLocalExecutors } from '../../src/adapters/local.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import { loadWorkflowFile } from '../../src/osop/load.ts';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
-import { migrate } from '../../src/store/migrations.ts';
-import { sqliteStoreMigrations } from '../../src/store/sqlite-store.ts';
+import { olderDatabase } from '../store/support/store-fixtures.ts';
 
 let dir: string | undefined;
 let server: RunningServer | undefined;
@@ -35,11 +33,7 @@ describe('a database an earlier version made', () => {
     dir = await mkdtemp(join(tmpdir(), 'sopstate-upgrade-'));
     await writeFile(join(dir, 'one.osop.yaml'), 'id: one\nnodes: [{id: a, type: api}]\n');
     const dbFile = join(dir, 'runs.db');
-    const older = new BetterSqlite3(dbFile);
-    migrate(
-      older,
-      sqliteStoreMigrations.filter((migration) => migration.id !== 'runs-events-in-order-001'),
-    );
+    const older = olderDatabase(dbFile, ['runs-events-in-order-001']);
     const at = '2026-01-01T00:00:00.000Z';
     older
       .prepare(

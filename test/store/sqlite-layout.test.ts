@@ -1,13 +1,11 @@
 // How the SQLite store lays a run out on disk: events (and inspection records, .osoplogs) in arrival order, so the
 // runs one commit writes share pages and an event of a few KB stays in its row; and a database made before that
 // layout opens with everything it holds.
-import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/events/run-event.ts';
 import type { InspectionRecord } from '../../src/inspect/record.ts';
-import { migrate } from '../../src/store/migrations.ts';
-import { openSqliteStore, sqliteStoreMigrations } from '../../src/store/sqlite-store.ts';
-import { eventAt as event, useTempDbFiles } from './support/store-fixtures.ts';
+import { openSqliteStore } from '../../src/store/sqlite-store.ts';
+import { eventAt as event, olderDatabase, useTempDbFiles } from './support/store-fixtures.ts';
 
 const tempDb = useTempDbFiles('sopstate-layout-');
 
@@ -62,11 +60,7 @@ describe('the SQLite store on disk', () => {
   it('opens a database made before that layout with its runs, events, records and .osoplogs, and goes on', async () => {
     const file = tempDb();
     const inOrder = new Set(['runs-events-in-order-001', 'runs-osoplogs-in-order-001', 'inspect-002-in-order']);
-    const before = new BetterSqlite3(file);
-    migrate(
-      before,
-      sqliteStoreMigrations.filter((migration) => !inOrder.has(migration.id)),
-    );
+    const before = olderDatabase(file, [...inOrder]);
     expect(before.prepare("SELECT sql FROM sqlite_schema WHERE name = 'events'").get()).toMatchObject({
       sql: expect.stringContaining('WITHOUT ROWID'),
     });

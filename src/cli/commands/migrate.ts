@@ -24,9 +24,8 @@ export function registerMigrate(program: Command): void {
           applied.push(id);
           process.stdout.write(`sopstate migrate: applying ${id} to ${target}\n`);
         }).close();
-        process.stdout.write(
-          `sopstate migrate: ${target} ${applied.length ? `is up to date (applied ${applied.length})` : 'is up to date'}\n`,
-        );
+        const count = applied.length > 0 ? ` (applied ${applied.length})` : '';
+        process.stdout.write(`sopstate migrate: ${target} is up to date${count}\n`);
         return;
       }
       // Loaded here so other commands start without the PostgreSQL driver and DBOS.

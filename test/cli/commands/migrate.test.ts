@@ -1,29 +1,14 @@
 // `sopstate migrate --db <file>` on SQLite: says what it applied to a database an earlier version made.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { migrate } from '../../../src/store/migrations.ts';
-import { sqliteStoreMigrations } from '../../../src/store/sqlite-store.ts';
+import { describe, expect, it } from 'vitest';
 import { sopstate } from '../support/sopstate-cli.ts';
+import { olderDatabase, useTempDbFiles } from '../../store/support/store-fixtures.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDb = useTempDbFiles('sopstate-migrate-');
 
 describe('sopstate migrate on a SQLite file', () => {
   it('names each migration it applies to an older database, then says it is up to date', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sopstate-migrate-'));
-    dirs.push(dir);
-    const file = join(dir, 'runs.db');
-    const older = new BetterSqlite3(file);
-    migrate(
-      older,
-      sqliteStoreMigrations.filter((migration) => migration.id !== 'runs-events-in-order-001'),
-    );
-    older.close();
+    const file = tempDb();
+    olderDatabase(file, ['runs-events-in-order-001']).close();
 
     const first = sopstate(['migrate', '--db', file]);
     expect(first.code).toBe(0);
