@@ -1,10 +1,10 @@
 // The HTTP surface of one server: health, login, then /api behind the token, then extra route modules.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { withDefaults } from '../util/with-defaults.ts';
 import { ApiError, errorResponse } from './api-error.ts';
+import { limitBodySize } from './guards/body-size.ts';
 import type { ServerContext } from './context.ts';
 import { loopbackHostsOnly } from './guards/host-check.ts';
 import { throttlePerClient, type ThrottleOptions } from './guards/login-throttle.ts';
@@ -44,16 +44,7 @@ export const createApp = (ctx: ServerContext, options: AppOptions = {}) => {
   if (settings.loopbackOnly) app.use('*', loopbackHostsOnly());
   app.use('*', sameOriginOnly(settings.corsOrigins));
   if (settings.corsOrigins.length) app.use('/api/*', cors({ origin: settings.corsOrigins, credentials: true }));
-  const limit = settings.maxBodyBytes;
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: limit,
-      onError: () => {
-        throw new ApiError(413, 'body-too-large', `request bodies are limited to ${limit} bytes`);
-      },
-    }),
-  );
+  app.use('*', limitBodySize(settings.maxBodyBytes));
   app.use('*', requireJsonBody);
   // Chained, so that the type of the result names every route and its answers: AppType, for hc<AppType>.
   const routes = app
