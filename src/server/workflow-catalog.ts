@@ -118,6 +118,8 @@ export class WorkflowCatalog {
   readonly #hashes = new WeakMap<Workflow, string>();
   /** id and stem → file, from the last full listing: `get` loads just that file when it can. */
   #index = new Map<string, string>();
+  /** id → the lookup this turn's `get(id)` calls share (see `get`). */
+  readonly #lookups = new Map<string, Promise<Readonly<CatalogEntry> | undefined>>();
 
   constructor(options: WorkflowCatalogOptions) {
     this.dir = resolve(options.dir);
@@ -189,9 +191,25 @@ export class WorkflowCatalog {
     this.list().catch((error: unknown) => log(`workflow folder ${this.dir} could not be listed: ${String(error)}`));
   }
 
-  /** The entry for an id (or file stem); throws InvalidWorkflowIdError for anything that is not an id. */
-  async get(id: string): Promise<CatalogEntry | undefined> {
-    if (!isWorkflowId(id)) throw new InvalidWorkflowIdError(id);
+  /**
+   * The entry for an id (or file stem); throws InvalidWorkflowIdError for anything that is not an id.
+   * The lookups of one turn of the event loop (a burst of run starts) share one check of the file, made on the next
+   * turn: it starts after each of them was asked, so each still sees the file as it was when it asked, or later.
+   */
+  get(id: string): Promise<Readonly<CatalogEntry> | undefined> {
+    if (!isWorkflowId(id)) return Promise.reject(new InvalidWorkflowIdError(id));
+    let lookup = this.#lookups.get(id);
+    if (!lookup) {
+      lookup = new Promise<void>((next) => setImmediate(next)).then(() => {
+        this.#lookups.delete(id);
+        return this.#lookup(id);
+      });
+      this.#lookups.set(id, lookup);
+    }
+    return lookup;
+  }
+
+  async #lookup(id: string): Promise<CatalogEntry | undefined> {
     const known = await this.#indexed(id);
     if (known) return known;
     const entries = await this.list();

@@ -1,5 +1,5 @@
 // Issue 13, point 5 (catalog): one bad file in the workflow folder is that file's diagnostic, never a 500.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -109,5 +109,36 @@ describe('the catalog', () => {
     await Promise.all([catalog.list(), catalog.list(), catalog.get('deep'), catalog.get('stripe-payment-seed')]);
     await catalog.list();
     expect(loads).toHaveLength(2);
+  });
+
+  it('answers a lookup asked while another one is reading the file with the file as it is then', async () => {
+    const dir = folderWithBadFile();
+    const file = join(dir, 'workflows', 'changing.osop.yaml');
+    const text = (name: string) =>
+      `osop_version: "1.0"\nid: changing\nname: ${name}\nnodes: [{id: a, type: api}, {id: b, type: api}]\nedges: [{from: a, to: b}]\n`;
+    writeFileSync(file, text('before'));
+    let reading: () => void = () => {};
+    const firstRead = new Promise<void>((started) => (reading = started));
+    let release: () => void = () => {};
+    const held = new Promise<void>((go) => (release = go));
+    const catalog = new WorkflowCatalog({
+      dir: join(dir, 'workflows'),
+      load: async (path) => {
+        const result = await loadWorkflowFile(path);
+        reading();
+        await held;
+        return result;
+      },
+    });
+    const first = catalog.get('changing');
+    // The first lookup has read the file: it changes, then a second lookup is asked before the first one answers.
+    await firstRead;
+    writeFileSync(file, text('after'));
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(file, later, later);
+    const second = catalog.get('changing');
+    release();
+    expect((await first)?.workflow?.name).toBe('before');
+    expect((await second)?.workflow?.name).toBe('after');
   });
 });
