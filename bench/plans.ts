@@ -51,6 +51,7 @@ export const QUICK: Plan = {
     warmupRuns: 30,
     healthRuns: 500,
     parkedRuns: 1000,
+    sustained: { clients: 100, warmupRuns: 900, runs: 600 },
   },
 };
 
@@ -89,5 +90,6 @@ export const FULL: Plan = {
     warmupRuns: 60,
     healthRuns: 500,
     parkedRuns: 1000,
+    sustained: { clients: 100, warmupRuns: 1200, runs: 1200 },
   },
 };

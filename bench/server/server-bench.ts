@@ -35,6 +35,12 @@ export interface ServerPlan {
   healthRuns: number;
   /** Runs parked at a human node while the server's memory is read. */
   parkedRuns: number;
+  /**
+   * The server under a steady load, once it is warm: `warmupRuns` runs by `clients` clients not counted (every client
+   * has its connection, the code is compiled), then `runs` counted, started by the same clients without a pause. The
+   * levels above start cold, with every client's first run at once.
+   */
+  sustained: { clients: number; warmupRuns: number; runs: number };
 }
 
 interface ServerLevel {
@@ -48,12 +54,18 @@ interface ServerLevel {
   failed: number;
 }
 
+/** A level counted after `warmupRuns` runs at the same level that were not. */
+type SustainedLevel = ServerLevel & { warmupRuns: number };
+
 export interface ServerReport {
   levels: ServerLevel[];
   /** The same levels against a bare node:http server running the hand-written XState machine (bare-server.ts): the floor. */
   bare: ServerLevel[];
   /** /healthz and the event-loop delay of the bare server under the same runs. */
   bareHealth: ServerReport['health'];
+  /** The plan's sustained level (see ServerPlan), for `sopstate serve` and for the bare server. */
+  sustained: SustainedLevel;
+  bareSustained: SustainedLevel;
   /**
    * /healthz round trips while `runs` seed runs are in flight, ms, and the server's longest and p99 event-loop delay
    * meanwhile (a turn of its loop that ran that long).
@@ -117,29 +129,43 @@ const targetOf = (serve: ServeProcess): Target => ({
   loopDelayMs: () => serve.loopDelayMs(),
 });
 
-/** `runs` runs by `clients` workers, each starting its next run once it saw the last one end. */
-const level = async ({ url, pid }: Target, clients: number, runs: number): Promise<ServerLevel> => {
+/**
+ * `runs` runs by `clients` workers, each starting its next run once it saw the last one end. With `uncounted`, the
+ * workers first start that many runs, not counted, and go straight on: the counted runs start under the load the
+ * uncounted ones made, not in a burst of `clients` at once. Runs/s and CPU per run are then read over the steady
+ * stretch, from the first counted start to the last (every worker busy throughout), per run that ended in it.
+ */
+const level = async ({ url, pid }: Target, clients: number, runs: number, uncounted = 0): Promise<ServerLevel> => {
   const latencies: number[] = [];
+  const total = uncounted + runs;
   let failed = 0;
   let next = 0;
-  const cpuBefore = cpuMsOf(pid);
-  const started = performance.now();
+  let ended = 0;
+  let window = { cpu: cpuMsOf(pid), at: performance.now(), ended: 0 };
+  let steady: { cpuMs: number; ms: number; ended: number } | undefined;
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      while (next < runs) {
+      while (next < total) {
+        const counted = next >= uncounted;
+        if (next === uncounted && uncounted > 0) window = { cpu: cpuMsOf(pid), at: performance.now(), ended };
         next += 1;
+        if (next === total && uncounted > 0) {
+          steady = { cpuMs: cpuMsOf(pid) - window.cpu, ms: performance.now() - window.at, ended: ended - window.ended };
+        }
         const { ms, ok } = await runAndFollow(url);
+        ended += 1;
+        if (!counted) continue;
         latencies.push(ms);
         if (!ok) failed += 1;
       }
     }),
   );
-  const elapsed = performance.now() - started;
+  const measured = steady ?? { cpuMs: cpuMsOf(pid) - window.cpu, ms: performance.now() - window.at, ended: runs };
   return {
     clients,
     runs,
-    runsPerSec: (runs / elapsed) * 1000,
-    cpuMsPerRun: (cpuMsOf(pid) - cpuBefore) / runs,
+    runsPerSec: (measured.ended / measured.ms) * 1000,
+    cpuMsPerRun: measured.cpuMs / measured.ended,
     latency: summarize(latencies),
     failed,
   };
@@ -243,12 +269,18 @@ const allLevels = async (
   return levels;
 };
 
+/** The plan's sustained level: its warm-up, not counted, and its counted runs right after, by the same workers. */
+const sustainedLevel = async (target: Target, { sustained }: ServerPlan): Promise<SustainedLevel> => ({
+  ...(await level(target, sustained.clients, sustained.runs, sustained.warmupRuns)),
+  warmupRuns: sustained.warmupRuns,
+});
+
 /** The plan's levels against the bare server (its own process, as `sopstate serve` is). */
 const benchBare = async (
   plan: ServerPlan,
   sandbox: SandboxUrls,
   progress: (line: string) => void,
-): Promise<Pick<ServerReport, 'bare' | 'bareHealth'>> => {
+): Promise<Pick<ServerReport, 'bare' | 'bareHealth' | 'bareSustained'>> => {
   const bare = spawnTs('bench/server/bare-server.ts', [sandbox.stripeUrl, sandbox.anthropicUrl]);
   try {
     const { url } = (await bare.lines.next()).value as { url: string };
@@ -261,7 +293,9 @@ const benchBare = async (
       progress(`server: ${runs} seed runs by ${clients} client(s), the bare server`),
     );
     progress(`server: /healthz under ${plan.healthRuns} runs, the bare server`);
-    return { bare: levels, bareHealth: await healthUnderLoad(target, plan.healthRuns) };
+    const bareHealth = await healthUnderLoad(target, plan.healthRuns);
+    progress(`server: ${plan.sustained.runs} runs by ${plan.sustained.clients} clients once warm, the bare server`);
+    return { bare: levels, bareHealth, bareSustained: await sustainedLevel(target, plan) };
   } finally {
     await bare.stop();
   }
@@ -283,7 +317,16 @@ export async function benchServer(
     const health = await healthUnderLoad(targetOf(serve), plan.healthRuns);
     progress(`server: memory of ${plan.parkedRuns} runs parked at a human node`);
     const parked = await parkedMemory(serve, plan.parkedRuns);
-    return { levels, ...bare, health, parked, cli: existsSync(CLI) ? CLI.replace(`${REPO_ROOT}/`, '') : 'src (tsx)' };
+    progress(`server: ${plan.sustained.runs} seed runs by ${plan.sustained.clients} clients once warm`);
+    const sustained = await sustainedLevel(targetOf(serve), plan);
+    return {
+      levels,
+      ...bare,
+      health,
+      parked,
+      sustained,
+      cli: existsSync(CLI) ? CLI.replace(`${REPO_ROOT}/`, '') : 'src (tsx)',
+    };
   } finally {
     await serve.stop();
     rmSync(scratch, { recursive: true, force: true });

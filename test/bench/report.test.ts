@@ -35,6 +35,11 @@ describe('targets', () => {
       server_bare_cpu_ms_per_run: 4.5,
       server_bare_runs_per_sec_100_clients: 200,
       server_bare_p99_ms_100_clients: 700,
+      server_sustained_cpu_ms_per_run: 8.5,
+      server_sustained_runs_per_sec: 93,
+      server_sustained_p99_ms: 1000,
+      server_bare_sustained_cpu_ms_per_run: 4,
+      server_bare_sustained_runs_per_sec: 250,
       healthz_median_ms_500_runs: 50,
       server_loop_max_ms_500_runs: 50,
       server_bare_healthz_median_ms_500_runs: 2,
@@ -65,6 +70,9 @@ describe('targets', () => {
       server_cpu_ms_per_run: true,
       server_runs_per_sec_100_clients: false,
       server_p99_ms_100_clients: true,
+      server_sustained_cpu_ms_per_run: false,
+      server_sustained_runs_per_sec: true,
+      server_sustained_p99_ms: false,
       healthz_median_ms_500_runs: false,
       server_loop_max_ms_500_runs: true,
       compile_ms_1000_nodes: true,
@@ -104,6 +112,24 @@ describe('targets', () => {
           ],
           health: { runs: 500, latency: { ...latency, p50: 30 }, elapsedMs: 4000, loopMaxMs: 120.5, loopP99Ms: 60 },
           bareHealth: { runs: 500, latency: { ...latency, p50: 4 }, elapsedMs: 2000, loopMaxMs: 45, loopP99Ms: 20 },
+          sustained: {
+            clients: 100,
+            runs: 600,
+            warmupRuns: 900,
+            runsPerSec: 150,
+            cpuMsPerRun: 6.5,
+            latency: { ...latency, p99: 720 },
+            failed: 0,
+          },
+          bareSustained: {
+            clients: 100,
+            runs: 600,
+            warmupRuns: 900,
+            runsPerSec: 230,
+            cpuMsPerRun: 4,
+            latency,
+            failed: 0,
+          },
           parked: {
             runs: 1000,
             baseMb: 80,
@@ -130,6 +156,12 @@ describe('targets', () => {
       report.server_bare_runs_per_sec_100_clients,
       report.server_bare_p99_ms_100_clients,
     ]).toEqual([4.25, 210, 650]);
+    expect([
+      report.server_sustained_cpu_ms_per_run,
+      report.server_sustained_runs_per_sec,
+      report.server_sustained_p99_ms,
+    ]).toEqual([6.5, 150, 720]);
+    expect([report.server_bare_sustained_cpu_ms_per_run, report.server_bare_sustained_runs_per_sec]).toEqual([4, 230]);
     expect(report.healthz_median_ms_500_runs).toBe(30);
     expect(report.server_loop_max_ms_500_runs).toBe(120.5);
     expect([report.server_bare_healthz_median_ms_500_runs, report.server_bare_loop_max_ms_500_runs]).toEqual([4, 45]);
@@ -145,14 +177,20 @@ describe('targets', () => {
     // Each level's sopstate row, then the bare server's at the same level.
     const serverRows = text
       .split('\n')
-      .map((line) => /^\s*(10|100)\s+(sopstate|bare server)\s+(\d+)\s+(\S+)\s+(\S+ ms)\s/.exec(line)?.slice(1))
+      .map((line) =>
+        /^\s*(10|100|100 once warm)\s+(sopstate|bare server)\s+(\d+)\s+(\S+)\s+(\S+ ms)\s/.exec(line)?.slice(1),
+      )
       .filter((row) => row !== undefined);
     expect(serverRows).toEqual([
       ['10', 'sopstate', '100', '50', '9 ms'],
       ['10', 'bare server', '100', '150', '5.5 ms'],
       ['100', 'sopstate', '300', '95', '7.5 ms'],
       ['100', 'bare server', '300', '210', '4.25 ms'],
+      ['100 once warm', 'sopstate', '600', '150', '6.5 ms'],
+      ['100 once warm', 'bare server', '600', '230', '4 ms'],
     ]);
+    expect(text).toContain('once warm: the last 600 runs of 1500 at that level');
+    expect(text).toMatch(/server start-to-final p99, 100 clients, once warm\s+720\s+< 1000 ms\s+met/);
     expect(text).toMatch(/server start-to-final p99, 100 clients\s+1200\s+< 1000 ms\s+MISSED/);
     expect(text).toContain('Loop memory — one run looping 10000 times (COMPLETED)');
   });
