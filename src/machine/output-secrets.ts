@@ -8,10 +8,12 @@ const isSecretField = (key: string): boolean => /(^|_)secret$/i.test(key);
 const MIN_LENGTH = 4;
 
 /**
- * `[secret <node>.<field path>]`, what mask() puts in place of a value. Always dotted: a run secret's mask
- * (`[secret DEPLOY_TOKEN]`, e.g. in a command's echoed output) is not ours to put back and stays as it is.
+ * `[secret <node>.<field path>]`, what mask() puts in place of a value; the path has `.key` and `[index]` steps. Always
+ * dotted: a run secret's mask (`[secret DEPLOY_TOKEN]`, e.g. in a command's echoed output) is not ours to put back and
+ * stays as it is. unmask() puts back the masks it knows by their exact text; this pattern finds the ones it does not.
  */
-const MASK = /\[secret ([^\]\s.]+\.[^\]\s]+)\]/g;
+const MASK_START = '[secret ';
+const MASK = /\[secret ([^\]\s.[]+\.(?:[^\]\s[]|\[\d+\])+)\]/y;
 
 /** A later node references a secret output whose value was not kept (it lives only in the process that got it). */
 export class LostSecretError extends Error {
@@ -27,20 +29,42 @@ export class LostSecretError extends Error {
 
 type Json = unknown;
 
-/** Copy on write: `map` turns each string; what does not change comes back as the same object. */
+/** Copy on write: `map` turns each string; what does not change comes back as the same object (no copy made). */
 function mapStrings(value: Json, map: (text: string) => string): Json {
   if (typeof value === 'string') return map(value);
   if (Array.isArray(value)) {
-    const mapped = value.map((entry) => mapStrings(entry, map));
-    return mapped.some((entry, index) => entry !== value[index]) ? mapped : value;
+    let copy: Json[] | undefined;
+    for (let index = 0; index < value.length; index++) {
+      const entry = value[index] as Json;
+      const next = mapStrings(entry, map);
+      if (next !== entry) (copy ??= value.slice())[index] = next;
+    }
+    return copy ?? value;
   }
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const entries = Object.entries(value as Record<string, Json>);
-    const mapped = entries.map(([key, entry]) => [key, mapStrings(entry, map)] as const);
-    return mapped.some(([, entry], index) => entry !== entries[index][1]) ? Object.fromEntries(mapped) : value;
+    const record = value as Record<string, Json>;
+    let copy: Record<string, Json> | undefined;
+    for (const key of Object.keys(record)) {
+      const entry = record[key];
+      const next = mapStrings(entry, map);
+      if (next !== entry) ownField((copy ??= { ...record }), key, next);
+    }
+    return copy ?? value;
   }
   return value;
 }
+
+/** defineProperty, not `=`: a `__proto__` key of parsed JSON is an own field, and must stay one. */
+const ownField = (record: Record<string, Json>, key: string, value: Json): void => {
+  Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
+};
+
+/** `node.a[0].b` from the keys and indexes walked from a node's outputs to a field. */
+const fieldPath = (node: string, trail: ReadonlyArray<string | number>): string => {
+  let path = node;
+  for (const step of trail) path += typeof step === 'number' ? `[${step}]` : `.${step}`;
+  return path;
+};
 
 export class OutputSecrets {
   /** Mask → value. */
@@ -59,43 +83,52 @@ export class OutputSecrets {
    */
   mask(node: string, outputs: Record<string, unknown>): Record<string, unknown> {
     let learned = false;
-    // Copy on write, like mapStrings: outputs with no secret field come back as they are.
-    const walk = (value: Json, path: string): Json => {
+    // Copy on write, like mapStrings: outputs with no secret field come back as they are. The keys walked are kept
+    // on a stack, and a field's path is spelled out only for a secret field.
+    const trail: Array<string | number> = [];
+    const walk = (value: Json): Json => {
       if (Array.isArray(value)) {
-        const mapped = value.map((entry, index) =>
-          entry && typeof entry === 'object' ? walk(entry, `${path}[${index}]`) : entry,
-        );
-        return mapped.some((entry, index) => entry !== value[index]) ? mapped : value;
+        let copy: Json[] | undefined;
+        for (let index = 0; index < value.length; index++) {
+          const entry = value[index] as Json;
+          if (!entry || typeof entry !== 'object') continue;
+          trail.push(index);
+          const next = walk(entry);
+          trail.pop();
+          if (next !== entry) (copy ??= value.slice())[index] = next;
+        }
+        return copy ?? value;
       }
       if (!value || typeof value !== 'object') return value;
       const record = value as Record<string, Json>;
       let copy: Record<string, Json> | undefined;
-      for (const key of Object.keys(record)) {
+      // for…in, not Object.keys: no array of keys made per object walked.
+      for (const key in record) {
+        if (!Object.hasOwn(record, key)) continue;
         const entry = record[key];
         let next: Json = entry;
-        if (isSecretField(key) && typeof entry === 'string' && entry.length >= MIN_LENGTH) {
-          const mask = `[secret ${path}.${key}]`;
+        if (typeof entry === 'string') {
+          if (entry.length < MIN_LENGTH || !isSecretField(key)) continue;
+          const field = `${fieldPath(node, trail)}.${key}`;
+          const mask = `[secret ${field}]`;
           if (this.#values.get(mask) !== entry) {
             this.#values.set(mask, entry);
             if (!this.#known.has(entry)) {
-              this.#known.set(entry, `${path}.${key}`);
+              this.#known.set(entry, field);
               learned = true;
             }
           }
           next = mask;
-        } else if (entry && typeof entry === 'object') next = walk(entry, `${path}.${key}`);
-        // defineProperty, not `=`: a `__proto__` key of parsed JSON is an own field, and must stay one.
-        if (next !== entry)
-          Object.defineProperty((copy ??= { ...record }), key, {
-            value: next,
-            writable: true,
-            enumerable: true,
-            configurable: true,
-          });
+        } else if (entry && typeof entry === 'object') {
+          trail.push(key);
+          next = walk(entry);
+          trail.pop();
+        }
+        if (next !== entry) ownField((copy ??= { ...record }), key, next);
       }
       return copy ?? value;
     };
-    const masked = walk(outputs, node) as Record<string, unknown>;
+    const masked = walk(outputs) as Record<string, unknown>;
     if (learned) this.#rebuild();
     return masked;
   }
@@ -109,12 +142,30 @@ export class OutputSecrets {
    */
   unmask<T>(value: T): T {
     const lost = new Set<string>();
-    const unmasked = mapStrings(value, (text) => {
-      if (!text.includes('[secret ')) return text;
-      return text.replace(MASK, (mask, field: string) => this.#values.get(mask) ?? (lost.add(field), mask));
-    }) as T;
+    const unmasked = mapStrings(value, (text) => (text.includes(MASK_START) ? this.#putBack(text, lost) : text)) as T;
     if (lost.size > 0) throw new LostSecretError([...lost]);
     return unmasked;
+  }
+
+  /** One pass over `text`: each known mask (the longest that starts there) becomes its value; unknown ones go to `lost`. */
+  #putBack(text: string, lost: Set<string>): string {
+    let result = '';
+    let copied = 0;
+    for (let at = text.indexOf(MASK_START); at !== -1; at = text.indexOf(MASK_START, at)) {
+      let known: string | undefined;
+      for (const mask of this.#values.keys())
+        if ((known === undefined || mask.length > known.length) && text.startsWith(mask, at)) known = mask;
+      if (known !== undefined) {
+        result += text.slice(copied, at) + this.#values.get(known)!;
+        copied = at += known.length;
+        continue;
+      }
+      MASK.lastIndex = at;
+      const unknown = MASK.exec(text);
+      if (unknown) lost.add(unknown[1]);
+      at += MASK_START.length;
+    }
+    return copied === 0 ? text : result + text.slice(copied);
   }
 
   #rebuild(): void {

@@ -48,6 +48,40 @@ describe('secrets that arrive in node outputs', () => {
     expect(response).toMatchObject({ body: { echo: 'got [secret create_intent.client_secret]' } });
     expect(sent?.body).toEqual({ secret });
   });
+
+  it('are put back for a later call from inside a list (a Stripe list answer), never shown', async () => {
+    const listed = workflowFrom(`
+osop_version: "1.0"
+id: secret-in-list
+name: Secret in a list
+nodes:
+  - { id: list_intents, type: api, name: List }
+  - { id: confirm, type: api, name: Confirm, runtime: { body: { secret: "\${list_intents.data[1].client_secret}" } } }
+edges:
+  - { from: list_intents, to: confirm }
+`);
+    let sent: NodeExecution['runtime'] | undefined;
+    const secret = 'pi_2_secret_inlist';
+    const result = await run(listed, {
+      executors: scripted({
+        list_intents: () => ({
+          outputs: {
+            data: [
+              { id: 'pi_1', client_secret: 'pi_1_secret_other' },
+              { id: 'pi_2', client_secret: secret },
+            ],
+          },
+        }),
+        confirm: (execution) => ((sent = execution.runtime), { outputs: {} }),
+      }),
+    });
+    expect(result.status).toBe('COMPLETED');
+    expect(sent?.body).toEqual({ secret });
+    expect(JSON.stringify(result.events)).not.toContain(secret);
+    expect(result.outputs.list_intents).toMatchObject({
+      data: [{ id: 'pi_1' }, { id: 'pi_2', client_secret: '[secret list_intents.data[1].client_secret]' }],
+    });
+  });
 });
 
 describe('OutputSecrets', () => {
@@ -71,5 +105,66 @@ describe('OutputSecrets', () => {
     expect(
       secrets.unmask(['[secret create_intent.data.client_secret]', '[secret check_status.data.client_secret]']),
     ).toEqual(['pi_1_secret_same', 'pi_1_secret_same']);
+  });
+});
+
+describe('OutputSecrets.mask and unmask, copy on write', () => {
+  it('names a secret by its path through objects and arrays, and copies only what leads to it', () => {
+    const secrets = new OutputSecrets();
+    const untouched = { id: 'pi_0', nested: { amount: 2000 } };
+    const secretHolder = { id: 'pi_1', client_secret: 'pi_1_secret_deep' };
+    const outputs = { data: { list: [untouched, secretHolder], tags: ['a', 'b'] }, status: 200 };
+    const masked = secrets.mask('list_intents', outputs);
+    expect(masked).toEqual({
+      data: {
+        list: [untouched, { id: 'pi_1', client_secret: '[secret list_intents.data.list[1].client_secret]' }],
+        tags: ['a', 'b'],
+      },
+      status: 200,
+    });
+    expect(secretHolder.client_secret).toBe('pi_1_secret_deep');
+    const data = masked.data as typeof outputs.data;
+    expect(data.list[0]).toBe(untouched);
+    expect(data.tags).toBe(outputs.data.tags);
+    expect(secrets.unmask({ body: { key: '[secret list_intents.data.list[1].client_secret]' } })).toEqual({
+      body: { key: 'pi_1_secret_deep' },
+    });
+  });
+
+  it('puts back a secret under keys with spaces or brackets, and names a lost one by its whole path', () => {
+    const secrets = new OutputSecrets();
+    const masked = secrets.mask('order', { 'line items': [{ 'a]b': { client_secret: 'pi_3_secret_odd' } }] });
+    const mask = '[secret order.line items[0].a]b.client_secret]';
+    expect(masked).toEqual({ 'line items': [{ 'a]b': { client_secret: mask } }] });
+    expect(secrets.unmask({ body: `key=${mask}&again=${mask}` })).toEqual({
+      body: 'key=pi_3_secret_odd&again=pi_3_secret_odd',
+    });
+    // A new process (a resumed run) never saw the value: the whole path is named, nothing is put back.
+    const resumed = new OutputSecrets();
+    expect(() => resumed.unmask({ body: '[secret list_intents.data[1].client_secret]' })).toThrow(
+      expect.objectContaining({ name: 'LostSecretError', fields: ['list_intents.data[1].client_secret'] }),
+    );
+    // A run secret's mask is not a node output's: left as it is.
+    expect(resumed.unmask({ body: '[secret DEPLOY_TOKEN]' })).toEqual({ body: '[secret DEPLOY_TOKEN]' });
+  });
+
+  it('hands back outputs and runtimes that hold nothing to change as the same objects', () => {
+    const secrets = new OutputSecrets();
+    const outputs = { data: { id: 'cus_1', items: [{ n: 1 }, 'x'] }, short_secret: 'abc' };
+    expect(secrets.mask('create_customer', outputs)).toBe(outputs);
+    const runtime = { body: { customer: 'cus_1', list: ['a', { b: 'c' }] } };
+    expect(secrets.unmask(runtime)).toBe(runtime);
+  });
+
+  it('keeps a `__proto__` key of parsed JSON an own field when it masks beside it', () => {
+    const secrets = new OutputSecrets();
+    const outputs = JSON.parse('{"__proto__": {"polluted": true}, "client_secret": "pi_2_secret_proto"}') as Record<
+      string,
+      unknown
+    >;
+    const masked = secrets.mask('create_intent', outputs);
+    expect(Object.getOwnPropertyNames(masked)).toEqual(['__proto__', 'client_secret']);
+    expect(Object.getPrototypeOf(masked)).toBe(Object.prototype);
+    expect(masked.client_secret).toBe('[secret create_intent.client_secret]');
   });
 });
