@@ -59,6 +59,22 @@ describe('masking every form and every split', () => {
     expect(quoted(JSON.stringify({ v: 'a"b\\c' }))).toBe('{"v":"[secret Q]"}');
   });
 
+  it('finds every form of every secret, also when one secret holds another and text, object or stream holds one form alone', () => {
+    // A secret inside another and one whose forms differ (URL, form, JSON, base64 padded and not): detection
+    // searches only the forms that hold no other form, so each form must still be found on its own.
+    const secrets = { KEY: 'sk_live_k3y', HEADER: 'Bearer sk_live_k3y', WORD: 'pa ss/wo+rd"é=' };
+    const nested = createRedactor(secrets);
+    for (const [form] of nested.masking.needles) {
+      const text = `before ${form} after`;
+      expect(nested(text), form).not.toContain(form);
+      expect(JSON.stringify(nested({ deep: [{ text }] })), form).not.toContain(form);
+      const stream = createStreamMasker(nested.masking);
+      const streamed = [...text].map((char) => stream.push(char)).join('') + stream.flush();
+      expect(streamed, form).not.toContain(form);
+    }
+    expect(nested.masking.needles.length).toBeGreaterThan(10);
+  });
+
   it('masks a secret split across stream chunks of any size, so no piece holds a part of it', () => {
     const text = `before ${secret} between ${encodeURIComponent(secret)} after`;
     for (const size of [1, 2, 3, 4, 7]) {
