@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { DocPath } from '../../src/osop/diagnostics.ts';
+import { parseJsonSource } from '../../src/osop/json-source.ts';
 import { parseSource, parseYamlSource } from '../../src/osop/yaml-source.ts';
 
 const DIR = 'test/fixtures/corpus/osop-examples';
@@ -27,6 +28,8 @@ async function jsonTexts(): Promise<Array<[string, string]>> {
     texts.push([`${file} (one line)`, JSON.stringify(data)], [`${file} (indented)`, JSON.stringify(data, null, 2)]);
   }
   texts.push(['escapes and numbers', '{\n  "a\\"b": [1, -2.5e3, true, null, "x\\u00e9\\n"],\n  "c": {}, "d": []\n}']);
+  // Keys JSON.parse puts first (integer-like), an escaped key, a string ending in an escaped backslash.
+  texts.push(['keys', '{"z": {"10": [{}, []], "2": "\\\\"},\n "a\\u0062": {"c": ["\\"", 0]}, "": false}']);
   return texts;
 }
 
@@ -35,6 +38,7 @@ describe('JSON documents without the YAML parser', () => {
     const texts = await jsonTexts();
     expect(texts.length).toBeGreaterThan(4);
     for (const [name, text] of texts) {
+      expect(parseJsonSource(text, 'flow.osop.json'), `${name} takes the fast path`).toBeDefined();
       const fast = parseSource(text, 'flow.osop.json');
       const slow = parseYamlSource(text, 'flow.osop.json');
       expect(fast.data, name).toEqual(slow.data);
@@ -49,11 +53,28 @@ describe('JSON documents without the YAML parser', () => {
   });
 
   it('leaves what is not plain JSON to the YAML parser and its diagnostics', () => {
-    for (const text of ['{"a": 1, "a": 2}', '{"a": 1,}', '{\t"a": 1}', '{"__proto__": {}}']) {
+    const readOtherwise = [
+      '{"a": 1, "a": 2}',
+      '{"a": 1,}',
+      '{\t"a": 1}',
+      '{"__proto__": {}}',
+      // The same key written two ways, a repeat deep inside, `__proto__` escaped, a key of 1,001 characters.
+      '{"a": 1, "\\u0061": 2}',
+      '{"nodes": [{"id": "x"}, {"id": "y", "runtime": {"k": 1, "k": 1}}]}',
+      '{"__pr\\u006fto__": {}}',
+      `{"${'k'.repeat(1001)}": 1}`,
+    ];
+    for (const text of readOtherwise) {
+      expect(parseJsonSource(text, 'flow.osop.json'), text).toBeUndefined();
       const fast = parseSource(text, 'flow.osop.json');
       const slow = parseYamlSource(text, 'flow.osop.json');
       expect(fast.data, text).toEqual(slow.data);
       expect(fast.diagnostics, text).toEqual(slow.diagnostics);
     }
+  });
+
+  it('reads a document nested deeper than the call stack without throwing', () => {
+    const text = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    expect(() => parseSource(text, 'deep.osop.json')).not.toThrow();
   });
 });
