@@ -31,10 +31,13 @@ class OffsetTree {
   keyOffset = new Int32Array(1024);
   firstChild = new Int32Array(1024);
   nextSibling = new Int32Array(1024);
+  childCount = new Int32Array(1024);
   readonly keys: Array<string | undefined> = [];
   size = 0;
   /** An array's children by index, made when a path first indexes into it. */
   private readonly items = new Map<number, Int32Array>();
+  /** A big object's children by key, made when a path first looks a key up in it. */
+  private readonly byKey = new Map<number, Map<string, number>>();
 
   add(kind: number, offset: number, key: string | undefined, keyOffset: number): number {
     if (this.size === this.offset.length) this.grow();
@@ -45,6 +48,7 @@ class OffsetTree {
     this.keys.push(key);
     this.firstChild[id] = -1;
     this.nextSibling[id] = -1;
+    this.childCount[id] = 0;
     return id;
   }
 
@@ -59,23 +63,35 @@ class OffsetTree {
     this.keyOffset = double(this.keyOffset);
     this.firstChild = double(this.firstChild);
     this.nextSibling = double(this.nextSibling);
+    this.childCount = double(this.childCount);
   }
 
-  /** The child of object `id` under `name` (the first, as a YAML map has one), or -1. */
+  /** The child of object `id` under `name` (keys are unique here: a repeat leaves the document to YAML), or -1. */
   property(id: number, name: string): number {
+    // A big object (a schema of many properties) is looked up once per property: indexed, that is not n².
+    if (this.childCount[id] > 16) return this.keysOf(id).get(name) ?? -1;
     for (let child = this.firstChild[id]; child >= 0; child = this.nextSibling[child])
       if (this.keys[child] === name) return child;
     return -1;
+  }
+
+  private keysOf(id: number): Map<string, number> {
+    let index = this.byKey.get(id);
+    if (!index) {
+      index = new Map();
+      for (let child = this.firstChild[id]; child >= 0; child = this.nextSibling[child])
+        index.set(this.keys[child] ?? '', child);
+      this.byKey.set(id, index);
+    }
+    return index;
   }
 
   /** The child of array `id` at `index`, or -1. */
   item(id: number, index: number): number {
     let items = this.items.get(id);
     if (!items) {
+      items = new Int32Array(this.childCount[id]);
       let count = 0;
-      for (let child = this.firstChild[id]; child >= 0; child = this.nextSibling[child]) count++;
-      items = new Int32Array(count);
-      count = 0;
       for (let child = this.firstChild[id]; child >= 0; child = this.nextSibling[child]) items[count++] = child;
       this.items.set(id, items);
     }
@@ -102,6 +118,7 @@ function offsetTree(text: string, data: unknown): OffsetTree | undefined {
     keyOffset = -1;
     const depth = open.length - 1;
     if (depth >= 0) {
+      tree.childCount[open[depth]]++;
       if (last[depth] < 0) tree.firstChild[open[depth]] = id;
       else tree.nextSibling[last[depth]] = id;
       last[depth] = id;
