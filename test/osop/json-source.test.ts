@@ -28,10 +28,10 @@ async function jsonTexts(): Promise<Array<[string, string]>> {
     texts.push([`${file} (one line)`, JSON.stringify(data)], [`${file} (indented)`, JSON.stringify(data, null, 2)]);
   }
   texts.push(['escapes and numbers', '{\n  "a\\"b": [1, -2.5e3, true, null, "x\\u00e9\\n"],\n  "c": {}, "d": []\n}']);
-  // Keys JSON.parse puts first (integer-like), an escaped key, a string ending in an escaped backslash.
   // An object big enough to be looked up through an index of its keys.
   const wide = Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`k${index}`, { v: [index] }]));
   texts.push(['a wide object', JSON.stringify({ wide, after: 1 }, null, 1)]);
+  // Keys JSON.parse puts first (integer-like), an escaped key, a string ending in an escaped backslash.
   texts.push(['keys', '{"z": {"10": [{}, []], "2": "\\\\"},\n "a\\u0062": {"c": ["\\"", 0]}, "": false}']);
   return texts;
 }
