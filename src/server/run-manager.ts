@@ -14,7 +14,7 @@ import type { CreatedOnce, IdempotencyKey } from '../store/idempotency-store.ts'
 import type { NewRun, RunRecord, RunRecordWithSnapshot } from '../store/run-store.ts';
 import type { RunClaim, Store } from '../store/store.ts';
 import { EventHub, type Subscription } from './event-hub.ts';
-import { runOsoplogYaml } from './run-osoplog.ts';
+import { OsoplogKeeper } from './osoplog-keeper.ts';
 import { viewRun } from './run-view.ts';
 import { RunWriter } from './run-writer.ts';
 import { errorMessage } from '../util/error-message.ts';
@@ -89,14 +89,19 @@ export class RunManager {
   readonly nodeId: string;
   readonly #options: RunManagerOptions;
   readonly #live = new Map<string, LiveRun>();
-  /** The .osoplogs being kept, one after another, behind the runs' own work. */
-  #keeping: Promise<void> = Promise.resolve();
+  /** Keeps the finished runs' .osoplogs, in batches behind the runs' own work. */
+  readonly #osoplogs: OsoplogKeeper;
   #closed = false;
 
   constructor(options: RunManagerOptions) {
     this.#options = options;
     this.hub = options.hub ?? new EventHub();
     this.nodeId = options.nodeId ?? `node-${randomUUID()}`;
+    this.#osoplogs = new OsoplogKeeper({
+      store: options.store,
+      write: options.writeOsoplog,
+      log: (message) => this.#log(message),
+    });
   }
 
   /** `dryRun`: walk the workflow along the plan's path, calling nothing (docs/semantics.md "Dry runs"). */
@@ -414,7 +419,7 @@ export class RunManager {
       handle.cancel();
     }
     // `settled` ends each run's followers (hub.end) before the caller closes the store under them.
-    await Promise.allSettled([...reset, ...live.map(({ settled }) => settled), this.#keeping]);
+    await Promise.allSettled([...reset, ...live.map(({ settled }) => settled), this.#osoplogs.kept()]);
   }
 
   async #claim(runId: string): Promise<RunClaim> {
@@ -489,7 +494,7 @@ export class RunManager {
         if (this.#live.get(runId) === live) this.#live.delete(runId);
         this.hub.end(runId);
         // Off the hot path: the followers have their final event; until it is kept, the route rebuilds the same text.
-        if (writer.active && !this.#closed) this.#keepOsoplog(runId, options.workflow);
+        if (writer.active && !this.#closed) this.#osoplogs.keep(runId, options.workflow);
       });
     const live: LiveRun = { handle, writer, settled };
     this.#live.set(runId, live);
@@ -504,27 +509,9 @@ export class RunManager {
     }
   }
 
-  /** Keeps a finished run's .osoplog in the store (any node can serve it), built from every stored event. */
-  #keepOsoplog(runId: string, workflow: Workflow): void {
-    const keep = async (): Promise<void> => {
-      const stored = await this.#options.store.getRun(runId);
-      if (!stored || stored.status === 'RUNNING') return;
-      const { snapshot: _snapshot, ...record } = stored;
-      const events = await this.#options.store.eventsAfter(runId, 0, Number.MAX_SAFE_INTEGER);
-      const yaml = runOsoplogYaml(record, workflow, events);
-      if (yaml === undefined) return;
-      await this.#options.store.putOsoplog(runId, yaml);
-      await this.#options.writeOsoplog?.(runId, yaml);
-    };
-    this.#keeping = this.#keeping
-      .then(() => new Promise((next) => setImmediate(next)))
-      .then(keep)
-      .catch((error: unknown) => this.#log(`run ${runId}: could not keep its .osoplog (${String(error)})`));
-  }
-
-  /** Resolves once every .osoplog queued so far is kept. */
-  async osoplogsKept(): Promise<void> {
-    await this.#keeping;
+  /** Resolves once every .osoplog queued so far is kept (in the store, and as a file when it writes them). */
+  osoplogsKept(): Promise<void> {
+    return this.#osoplogs.kept();
   }
 
   /** Where the file lies on the host is no client's business; the route serves the same record. */
