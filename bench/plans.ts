@@ -52,6 +52,7 @@ export const QUICK: Plan = {
     healthRuns: 500,
     parkedRuns: 1000,
     sustained: { clients: 100, warmupRuns: 900, runs: 600 },
+    warmOneClient: { warmupRuns: 100, runs: 200 },
   },
 };
 
@@ -91,5 +92,6 @@ export const FULL: Plan = {
     healthRuns: 500,
     parkedRuns: 1000,
     sustained: { clients: 100, warmupRuns: 1200, runs: 1200 },
+    warmOneClient: { warmupRuns: 200, runs: 500 },
   },
 };

@@ -11,12 +11,22 @@ import { REPO_ROOT } from './repo.ts';
 
 const TICKS_PER_SECOND = 100;
 
-/** user + system CPU of a process so far, in ms (Linux /proc). */
-export const cpuMsOf = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // After "pid (comm) ": state is field 0, utime 11, stime 12.
+/** user + system CPU of a /proc stat file so far, in ms. */
+const cpuMsIn = (statFile: string): number => {
+  const text = readFileSync(statFile, 'utf8');
+  // After "pid (comm) " (comm may hold ") "): state is field 0, utime 11, stime 12.
+  const fields = text.slice(text.lastIndexOf(') ') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1000;
 };
+
+/** user + system CPU of a process so far, all its threads, in ms (Linux /proc). */
+export const cpuMsOf = (pid: number): number => cpuMsIn(`/proc/${pid}/stat`);
+
+/**
+ * The same for its main thread alone: what runs JavaScript. The rest is V8's helper threads (concurrent GC marking,
+ * TurboFan compiling hot functions) and libuv's pool (file system calls).
+ */
+export const mainThreadCpuMsOf = (pid: number): number => cpuMsIn(`/proc/${pid}/task/${pid}/stat`);
 
 export interface ServeProcess {
   process: ChildProcess;

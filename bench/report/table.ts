@@ -193,10 +193,11 @@ function clusterSection(report: BenchReport): string[] {
 function serverSection(report: BenchReport): string[] {
   const server = report.server;
   if (!server) return [];
-  // The bare server ran the same levels: each level's two rows side by side, then the sustained level's two.
+  // The bare server ran the same levels: each level's two rows side by side, then the warm levels' two.
   const pairs = [
     ...server.levels.map((level, index) => [level, server.bare[index], ''] as const),
     [server.sustained, server.bareSustained, ' once warm'] as const,
+    [server.warmOneClient, server.bareWarmOneClient, ' once warm'] as const,
   ];
   const rows = pairs.flatMap(([level, bare, when]) =>
     [['sopstate', level] as const, ['bare server', bare] as const].map(([name, measured]) => [
@@ -205,6 +206,7 @@ function serverSection(report: BenchReport): string[] {
       String(measured.runs),
       fmt(measured.runsPerSec),
       fmt(measured.cpuMsPerRun, ' ms'),
+      fmt(measured.mainThreadCpuMsPerRun, ' ms'),
       fmt(measured.latency.p50),
       fmt(measured.latency.p99),
       String(measured.failed),
@@ -213,9 +215,10 @@ function serverSection(report: BenchReport): string[] {
   const { health, bareHealth } = server;
   return [
     `Server — seed runs started over HTTP to \`sopstate serve\` (${server.cli}, SQLite), each followed over SSE to its final event; CPU of the server process`,
-    table(['clients', 'server', 'runs', 'runs/s', 'CPU/run', 'p50 ms', 'p99 ms', 'failed'], rows),
+    table(['clients', 'server', 'runs', 'runs/s', 'CPU/run', 'main thread', 'p50 ms', 'p99 ms', 'failed'], rows),
     '  the bare server: node:http running the hand-written XState machine of the same five calls, SSE frames as each call ends, no store (bench/server/bare-server.ts)',
-    `  once warm: the last ${server.sustained.runs} runs of ${server.sustained.warmupRuns + server.sustained.runs} at that level, after every other level and with no pause before them (every client connected, the code compiled, no burst of starts); runs/s and CPU/run over the stretch in which they started`,
+    `  once warm: the last ${server.sustained.runs} runs of ${server.sustained.warmupRuns + server.sustained.runs} at that level, after every other level and with no pause before them (every client connected, the code compiled, no burst of starts); runs/s and CPU/run over the stretch in which they started; then the last ${server.warmOneClient.runs} of ${server.warmOneClient.warmupRuns + server.warmOneClient.runs} by one client`,
+    "  main thread: the part of CPU/run that ran JavaScript; the rest is V8's GC and compiler threads and libuv's pool",
     `  /healthz while ${health.runs} runs are in flight: median ${fmt(health.latency.p50, ' ms')}, max ${fmt(health.latency.max, ' ms')} (${health.latency.count} probes over ${fmt(health.elapsedMs / 1000, ' s')}); the server's event-loop delay meanwhile: max ${fmt(health.loopMaxMs, ' ms')}, p99 ${fmt(health.loopP99Ms, ' ms')}`,
     `  the bare server under as many: /healthz median ${fmt(bareHealth.latency.p50, ' ms')}, max ${fmt(bareHealth.latency.max, ' ms')}; event-loop delay max ${fmt(bareHealth.loopMaxMs, ' ms')}, p99 ${fmt(bareHealth.loopP99Ms, ' ms')}`,
     `  ${server.parked.runs} runs parked at a human node: RSS ${fmt(server.parked.baseMb, ' MB')} → ${fmt(server.parked.parkedMb, ' MB')} parked → ${fmt(server.parked.afterMb, ' MB')} once they finished; heap after GC ${fmt(server.parked.heapBaseMb, ' MB')} → ${fmt(server.parked.heapParkedMb, ' MB')} → ${fmt(server.parked.heapAfterMb, ' MB')}`,

@@ -29,6 +29,10 @@ export interface Headline {
   server_sustained_p99_ms: number | null;
   server_bare_sustained_cpu_ms_per_run: number | null;
   server_bare_sustained_runs_per_sec: number | null;
+  /** CPU per run at one client once the server is warm (ServerPlan's warmOneClient), all threads and main thread. */
+  server_warm_one_client_cpu_ms_per_run: number | null;
+  server_warm_one_client_main_thread_cpu_ms_per_run: number | null;
+  server_bare_warm_one_client_cpu_ms_per_run: number | null;
   /** /healthz median while 500 seed runs are in flight. */
   healthz_median_ms_500_runs: number | null;
   /** The server's longest event-loop delay meanwhile: how long one turn of its loop kept everything else waiting. */
@@ -130,6 +134,12 @@ const TARGETS: Target[] = [
     ['server_sustained_cpu_ms_per_run', 'server_sustained_runs_per_sec', 'server_sustained_p99_ms'],
     ', once warm',
   ),
+  {
+    metric: 'server_warm_one_client_cpu_ms_per_run',
+    label: 'server CPU per seed run, 1 client once warm',
+    target: '≤ 8 ms',
+    met: (v) => v <= 8,
+  },
   {
     metric: 'healthz_median_ms_500_runs',
     label: '/healthz median, 500 runs in flight',

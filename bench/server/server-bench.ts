@@ -10,7 +10,7 @@ import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { spawnTs } from '../lib/child.ts';
 import type { LoopDelay } from '../lib/loop-delay.mjs';
-import { cpuMsOf, startServeProcess, type ServeProcess } from '../lib/serve-process.ts';
+import { cpuMsOf, mainThreadCpuMsOf, startServeProcess, type ServeProcess } from '../lib/serve-process.ts';
 import { summarize, type Summary } from '../lib/stats.ts';
 
 const SEED_ID = 'sop-stripe-payment';
@@ -41,14 +41,22 @@ export interface ServerPlan {
    * levels above start cold, with every client's first run at once.
    */
   sustained: { clients: number; warmupRuns: number; runs: number };
+  /**
+   * One client once the server is warm, after the sustained level: the quick plan's one-client level comes first, 30
+   * runs after 30, while V8 is still compiling the hot code (hundreds of TurboFan jobs on its helper threads), so it
+   * measures the warm-up as much as the run.
+   */
+  warmOneClient: { warmupRuns: number; runs: number };
 }
 
 interface ServerLevel {
   clients: number;
   runs: number;
   runsPerSec: number;
-  /** Server CPU ms per run (HTTP start + SSE follower + SQLite + inspection + .osoplog). */
+  /** Server CPU ms per run (HTTP start + SSE follower + SQLite + inspection + .osoplog), all its threads. */
   cpuMsPerRun: number;
+  /** The main thread's part of it (the JavaScript); the rest is V8's GC and compiler threads and libuv's pool. */
+  mainThreadCpuMsPerRun: number;
   /** POST /api/runs to the run's final event on its SSE stream, ms. */
   latency: Summary;
   failed: number;
@@ -66,6 +74,9 @@ export interface ServerReport {
   /** The plan's sustained level (see ServerPlan), for `sopstate serve` and for the bare server. */
   sustained: SustainedLevel;
   bareSustained: SustainedLevel;
+  /** The plan's warmOneClient level, for `sopstate serve` and for the bare server. */
+  warmOneClient: SustainedLevel;
+  bareWarmOneClient: SustainedLevel;
   /**
    * /healthz round trips while `runs` seed runs are in flight, ms, and the server's longest and p99 event-loop delay
    * meanwhile (a turn of its loop that ran that long).
@@ -141,16 +152,21 @@ const level = async ({ url, pid }: Target, clients: number, runs: number, uncoun
   let failed = 0;
   let next = 0;
   let ended = 0;
-  let window = { cpu: cpuMsOf(pid), at: performance.now(), ended: 0 };
-  let steady: { cpuMs: number; ms: number; ended: number } | undefined;
+  const cpuNow = () => ({ all: cpuMsOf(pid), main: mainThreadCpuMsOf(pid) });
+  const since = (from: ReturnType<typeof cpuNow>) => {
+    const now = cpuNow();
+    return { cpuMs: now.all - from.all, mainMs: now.main - from.main };
+  };
+  let window = { cpu: cpuNow(), at: performance.now(), ended: 0 };
+  let steady: { cpuMs: number; mainMs: number; ms: number; ended: number } | undefined;
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (next < total) {
         const counted = next >= uncounted;
-        if (next === uncounted && uncounted > 0) window = { cpu: cpuMsOf(pid), at: performance.now(), ended };
+        if (next === uncounted && uncounted > 0) window = { cpu: cpuNow(), at: performance.now(), ended };
         next += 1;
         if (next === total && uncounted > 0) {
-          steady = { cpuMs: cpuMsOf(pid) - window.cpu, ms: performance.now() - window.at, ended: ended - window.ended };
+          steady = { ...since(window.cpu), ms: performance.now() - window.at, ended: ended - window.ended };
         }
         const { ms, ok } = await runAndFollow(url);
         ended += 1;
@@ -160,12 +176,13 @@ const level = async ({ url, pid }: Target, clients: number, runs: number, uncoun
       }
     }),
   );
-  const measured = steady ?? { cpuMs: cpuMsOf(pid) - window.cpu, ms: performance.now() - window.at, ended: runs };
+  const measured = steady ?? { ...since(window.cpu), ms: performance.now() - window.at, ended: runs };
   return {
     clients,
     runs,
     runsPerSec: (measured.ended / measured.ms) * 1000,
     cpuMsPerRun: measured.cpuMs / measured.ended,
+    mainThreadCpuMsPerRun: measured.mainMs / measured.ended,
     latency: summarize(latencies),
     failed,
   };
@@ -269,18 +286,30 @@ const allLevels = async (
   return levels;
 };
 
-/** The plan's sustained level: its warm-up, not counted, and its counted runs right after, by the same workers. */
-const sustainedLevel = async (target: Target, { sustained }: ServerPlan): Promise<SustainedLevel> => ({
-  ...(await level(target, sustained.clients, sustained.runs, sustained.warmupRuns)),
-  warmupRuns: sustained.warmupRuns,
-});
+/** A level's warm-up, not counted, and its counted runs right after, by the same workers. */
+const warmLevel = async (
+  target: Target,
+  { clients, warmupRuns, runs }: { clients: number; warmupRuns: number; runs: number },
+): Promise<SustainedLevel> => ({ ...(await level(target, clients, runs, warmupRuns)), warmupRuns });
+
+/** The plan's sustained level, then its one client once warm. */
+const warmLevels = async (
+  target: Target,
+  plan: ServerPlan,
+  starting: (what: string) => void,
+): Promise<{ sustained: SustainedLevel; warmOneClient: SustainedLevel }> => {
+  starting(`${plan.sustained.runs} runs by ${plan.sustained.clients} clients once warm`);
+  const sustained = await warmLevel(target, plan.sustained);
+  starting(`${plan.warmOneClient.runs} runs by 1 client once warm`);
+  return { sustained, warmOneClient: await warmLevel(target, { clients: 1, ...plan.warmOneClient }) };
+};
 
 /** The plan's levels against the bare server (its own process, as `sopstate serve` is). */
 const benchBare = async (
   plan: ServerPlan,
   sandbox: SandboxUrls,
   progress: (line: string) => void,
-): Promise<Pick<ServerReport, 'bare' | 'bareHealth' | 'bareSustained'>> => {
+): Promise<Pick<ServerReport, 'bare' | 'bareHealth' | 'bareSustained' | 'bareWarmOneClient'>> => {
   const bare = spawnTs('bench/server/bare-server.ts', [sandbox.stripeUrl, sandbox.anthropicUrl]);
   try {
     const { url } = (await bare.lines.next()).value as { url: string };
@@ -294,8 +323,8 @@ const benchBare = async (
     );
     progress(`server: /healthz under ${plan.healthRuns} runs, the bare server`);
     const bareHealth = await healthUnderLoad(target, plan.healthRuns);
-    progress(`server: ${plan.sustained.runs} runs by ${plan.sustained.clients} clients once warm, the bare server`);
-    return { bare: levels, bareHealth, bareSustained: await sustainedLevel(target, plan) };
+    const warm = await warmLevels(target, plan, (what) => progress(`server: ${what}, the bare server`));
+    return { bare: levels, bareHealth, bareSustained: warm.sustained, bareWarmOneClient: warm.warmOneClient };
   } finally {
     await bare.stop();
   }
@@ -317,14 +346,14 @@ export async function benchServer(
     const health = await healthUnderLoad(targetOf(serve), plan.healthRuns);
     progress(`server: memory of ${plan.parkedRuns} runs parked at a human node`);
     const parked = await parkedMemory(serve, plan.parkedRuns);
-    progress(`server: ${plan.sustained.runs} seed runs by ${plan.sustained.clients} clients once warm`);
-    const sustained = await sustainedLevel(targetOf(serve), plan);
+    const { sustained, warmOneClient } = await warmLevels(targetOf(serve), plan, (what) => progress(`server: ${what}`));
     return {
       levels,
       ...bare,
       health,
       parked,
       sustained,
+      warmOneClient,
       cli: existsSync(CLI) ? CLI.replace(`${REPO_ROOT}/`, '') : 'src (tsx)',
     };
   } finally {

@@ -40,6 +40,9 @@ describe('targets', () => {
       server_sustained_p99_ms: 1000,
       server_bare_sustained_cpu_ms_per_run: 4,
       server_bare_sustained_runs_per_sec: 250,
+      server_warm_one_client_cpu_ms_per_run: 8,
+      server_warm_one_client_main_thread_cpu_ms_per_run: 7,
+      server_bare_warm_one_client_cpu_ms_per_run: 5,
       healthz_median_ms_500_runs: 50,
       server_loop_max_ms_500_runs: 50,
       server_bare_healthz_median_ms_500_runs: 2,
@@ -73,6 +76,7 @@ describe('targets', () => {
       server_sustained_cpu_ms_per_run: false,
       server_sustained_runs_per_sec: true,
       server_sustained_p99_ms: false,
+      server_warm_one_client_cpu_ms_per_run: true,
       healthz_median_ms_500_runs: false,
       server_loop_max_ms_500_runs: true,
       compile_ms_1000_nodes: true,
@@ -96,16 +100,25 @@ describe('targets', () => {
       {
         server: {
           levels: [
-            { clients: 10, runs: 100, runsPerSec: 50, cpuMsPerRun: 9, latency, failed: 0 },
-            { clients: 100, runs: 300, runsPerSec: 95, cpuMsPerRun: 7.5, latency, failed: 0 },
+            { clients: 10, runs: 100, runsPerSec: 50, cpuMsPerRun: 9, mainThreadCpuMsPerRun: 7, latency, failed: 0 },
+            { clients: 100, runs: 300, runsPerSec: 95, cpuMsPerRun: 7.5, mainThreadCpuMsPerRun: 6, latency, failed: 0 },
           ],
           bare: [
-            { clients: 10, runs: 100, runsPerSec: 150, cpuMsPerRun: 5.5, latency, failed: 0 },
+            {
+              clients: 10,
+              runs: 100,
+              runsPerSec: 150,
+              cpuMsPerRun: 5.5,
+              mainThreadCpuMsPerRun: 4.5,
+              latency,
+              failed: 0,
+            },
             {
               clients: 100,
               runs: 300,
               runsPerSec: 210,
               cpuMsPerRun: 4.25,
+              mainThreadCpuMsPerRun: 3.5,
               latency: { ...latency, p99: 650 },
               failed: 0,
             },
@@ -118,6 +131,7 @@ describe('targets', () => {
             warmupRuns: 900,
             runsPerSec: 150,
             cpuMsPerRun: 6.5,
+            mainThreadCpuMsPerRun: 5.25,
             latency: { ...latency, p99: 720 },
             failed: 0,
           },
@@ -127,6 +141,27 @@ describe('targets', () => {
             warmupRuns: 900,
             runsPerSec: 230,
             cpuMsPerRun: 4,
+            mainThreadCpuMsPerRun: 3.25,
+            latency,
+            failed: 0,
+          },
+          warmOneClient: {
+            clients: 1,
+            runs: 200,
+            warmupRuns: 100,
+            runsPerSec: 60,
+            cpuMsPerRun: 12.5,
+            mainThreadCpuMsPerRun: 10.5,
+            latency,
+            failed: 0,
+          },
+          bareWarmOneClient: {
+            clients: 1,
+            runs: 200,
+            warmupRuns: 100,
+            runsPerSec: 110,
+            cpuMsPerRun: 6.75,
+            mainThreadCpuMsPerRun: 5.5,
             latency,
             failed: 0,
           },
@@ -162,6 +197,11 @@ describe('targets', () => {
       report.server_sustained_p99_ms,
     ]).toEqual([6.5, 150, 720]);
     expect([report.server_bare_sustained_cpu_ms_per_run, report.server_bare_sustained_runs_per_sec]).toEqual([4, 230]);
+    expect([
+      report.server_warm_one_client_cpu_ms_per_run,
+      report.server_warm_one_client_main_thread_cpu_ms_per_run,
+      report.server_bare_warm_one_client_cpu_ms_per_run,
+    ]).toEqual([12.5, 10.5, 6.75]);
     expect(report.healthz_median_ms_500_runs).toBe(30);
     expect(report.server_loop_max_ms_500_runs).toBe(120.5);
     expect([report.server_bare_healthz_median_ms_500_runs, report.server_bare_loop_max_ms_500_runs]).toEqual([4, 45]);
@@ -178,18 +218,24 @@ describe('targets', () => {
     const serverRows = text
       .split('\n')
       .map((line) =>
-        /^\s*(10|100|100 once warm)\s+(sopstate|bare server)\s+(\d+)\s+(\S+)\s+(\S+ ms)\s/.exec(line)?.slice(1),
+        /^\s*(10|100|100 once warm|1 once warm)\s+(sopstate|bare server)\s+(\d+)\s+(\S+)\s+(\S+ ms)\s+(\S+ ms)\s/
+          .exec(line)
+          ?.slice(1),
       )
       .filter((row) => row !== undefined);
     expect(serverRows).toEqual([
-      ['10', 'sopstate', '100', '50', '9 ms'],
-      ['10', 'bare server', '100', '150', '5.5 ms'],
-      ['100', 'sopstate', '300', '95', '7.5 ms'],
-      ['100', 'bare server', '300', '210', '4.25 ms'],
-      ['100 once warm', 'sopstate', '600', '150', '6.5 ms'],
-      ['100 once warm', 'bare server', '600', '230', '4 ms'],
+      ['10', 'sopstate', '100', '50', '9 ms', '7 ms'],
+      ['10', 'bare server', '100', '150', '5.5 ms', '4.5 ms'],
+      ['100', 'sopstate', '300', '95', '7.5 ms', '6 ms'],
+      ['100', 'bare server', '300', '210', '4.25 ms', '3.5 ms'],
+      ['100 once warm', 'sopstate', '600', '150', '6.5 ms', '5.25 ms'],
+      ['100 once warm', 'bare server', '600', '230', '4 ms', '3.25 ms'],
+      ['1 once warm', 'sopstate', '200', '60', '12.5 ms', '10.5 ms'],
+      ['1 once warm', 'bare server', '200', '110', '6.75 ms', '5.5 ms'],
     ]);
     expect(text).toContain('once warm: the last 600 runs of 1500 at that level');
+    expect(text).toContain('then the last 200 of 300 by one client');
+    expect(text).toMatch(/server CPU per seed run, 1 client once warm\s+12\.5\s+≤ 8 ms\s+MISSED/);
     expect(text).toMatch(/server start-to-final p99, 100 clients, once warm\s+720\s+< 1000 ms\s+met/);
     expect(text).toMatch(/server start-to-final p99, 100 clients\s+1200\s+< 1000 ms\s+MISSED/);
     expect(text).toContain('Loop memory — one run looping 10000 times (COMPLETED)');
