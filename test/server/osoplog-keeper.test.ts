@@ -8,6 +8,7 @@ import type { SqliteStore } from '../../src/store/sqlite-store.ts';
 import type { Workflow } from '../../src/osop/workflow.ts';
 import { createFakeRunner } from './support/fake-runner.ts';
 import { fakeLoad } from './support/fake-workflows.ts';
+import { waitFor } from './support/wait.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,14 +48,6 @@ function manager(write: (runId: string, yaml: string) => Promise<unknown>): {
   return { manager, store };
 }
 
-const until = async (done: () => Promise<boolean>, what: string): Promise<void> => {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    if (await done()) return;
-    await new Promise((settle) => setTimeout(settle, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
-
 describe('keeping .osoplogs', () => {
   it('a file that never finishes writing holds back no other run: their records are stored and their files written', async () => {
     const workflow = await twoNodeWorkflow();
@@ -66,9 +59,9 @@ describe('keeping .osoplogs', () => {
       if (written.length === 1) await stuck; // the first file's disk hangs
     });
     const first = await runs.start(workflow, {});
-    await until(async () => written.length === 1, 'the first run to be written');
+    await waitFor(async () => written.length === 1 || undefined, 'the first run to be written');
     const later = await Promise.all(Array.from({ length: 5 }, () => runs.start(workflow, {})));
-    await until(async () => written.length === 6, 'the later runs to be written while the first hangs');
+    await waitFor(async () => written.length === 6 || undefined, 'the later runs to be written while the first hangs');
     for (const run of later) expect(await store.getOsoplog(run.id)).toContain(run.id);
     expect(await store.getOsoplog(first.id)).toContain(first.id);
     let stopped = false;
@@ -83,9 +76,10 @@ describe('keeping .osoplogs', () => {
     const workflow = await twoNodeWorkflow();
     const { manager: runs, store } = manager(async () => {});
     const started = await Promise.all(Array.from({ length: 100 }, () => runs.start(workflow, {})));
-    await until(
+    await waitFor(
       async () =>
-        (await Promise.all(started.map((run) => store.getRun(run.id)))).every((run) => run?.status !== 'RUNNING'),
+        (await Promise.all(started.map((run) => store.getRun(run.id)))).every((run) => run?.status !== 'RUNNING') ||
+        undefined,
       'every run to finish',
     );
     await runs.close();
