@@ -1,4 +1,5 @@
 // Keeps finished runs' .osoplogs: built from the stored events, put in the store, written as files; off the runs' path.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Workflow } from '../osop/workflow.ts';
 import type { Store } from '../store/store.ts';
 import { errorMessage } from '../util/error-message.ts';
@@ -53,7 +54,7 @@ export class OsoplogKeeper {
   async #drain(): Promise<void> {
     while (this.#queued.size > 0) {
       // What the runs' callbacks queued in this turn goes first.
-      await new Promise((next) => setImmediate(next));
+      await nextTurn();
       const batch: Array<[string, Workflow]> = [];
       for (const entry of this.#queued) {
         batch.push(entry);
@@ -76,23 +77,27 @@ export class OsoplogKeeper {
       if (yaml !== undefined) await this.#options.store.putOsoplog(runId, yaml);
       return yaml;
     } catch (error) {
-      this.#options.log(`run ${runId}: could not keep its .osoplog (${errorMessage(error)})`);
+      this.#failed(runId, error);
       return undefined;
     }
   }
 
   /** Starts the file's write; waits only while FILES_IN_FLIGHT others are being written. */
   async #writeFile(runId: string, yaml: string): Promise<void> {
-    const { write, log } = this.#options;
+    const { write } = this.#options;
     if (!write) return;
     while (this.#files.size >= FILES_IN_FLIGHT) await Promise.race(this.#files);
     const written: Promise<void> = write(runId, yaml).then(
       () => void this.#files.delete(written),
       (error: unknown) => {
         this.#files.delete(written);
-        log(`run ${runId}: could not keep its .osoplog (${errorMessage(error)})`);
+        this.#failed(runId, error);
       },
     );
     this.#files.add(written);
+  }
+
+  #failed(runId: string, error: unknown): void {
+    this.#options.log(`run ${runId}: could not keep its .osoplog (${errorMessage(error)})`);
   }
 }
