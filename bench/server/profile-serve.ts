@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { startSandboxProcess } from '../seed/sandbox-process.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { serveEnv } from '../lib/serve-process.ts';
-import { runAndFollow } from './server-bench.ts';
+import { runByClients } from './server-bench.ts';
 
 interface ProfileNode {
   id: number;
@@ -85,15 +85,7 @@ const url = await new Promise<string>((found) =>
     if (match) found(match[1]);
   }),
 );
-let next = 0;
-await Promise.all(
-  Array.from({ length: clients }, async () => {
-    while (next < runs) {
-      next += 1;
-      await runAndFollow(url);
-    }
-  }),
-);
+await runByClients(url, clients, runs);
 child.kill('SIGTERM');
 await new Promise((done) => child.once('exit', done));
 await sandbox.stop();

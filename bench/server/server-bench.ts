@@ -124,6 +124,19 @@ export const runAndFollow = async (url: string, workflow = SEED_ID): Promise<{ m
   return { ms: performance.now() - started, ok: final?.[1] === 'completed' };
 };
 
+/** `runs` seed runs by `clients` clients, each starting its next run when its last one ended (each followed over SSE). */
+export const runByClients = async (url: string, clients: number, runs: number): Promise<void> => {
+  let started = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (started < runs) {
+        started += 1;
+        await runAndFollow(url);
+      }
+    }),
+  );
+};
+
 /**
  * A server process the levels are run against: where it listens, its pid (for its CPU), and its longest and p99
  * event-loop delay since the last time they were read, in ms.
