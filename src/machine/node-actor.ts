@@ -3,6 +3,7 @@
 import { fromPromise } from 'xstate';
 import { NodeError, type Executor, type NodeExecution } from '../adapters/executor.ts';
 import { awaitApproval } from '../adapters/approval-gate.ts';
+import { loopTurnIfLong } from '../util/loop-turn.ts';
 import type { DeliveredEvent } from '../adapters/event-gate.ts';
 import { awaitEvent } from '../adapters/event-wait.ts';
 import { createHumanExecutor } from '../adapters/human.ts';
@@ -310,6 +311,8 @@ async function runNode(
       ...(deps.untilStored ? { untilStored: deps.untilStored } : {}),
       ...durable,
     });
+    // The node's end moves the machine on through promise callbacks alone; after a long stretch, the loop polls first.
+    await loopTurnIfLong();
     flushStream();
     spent = result.ai ? deps.redact(result.ai) : undefined;
     checkNodeBudget(node, result.ai);
