@@ -2,27 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { loadWorkflowFile } from '../../src/osop/load.ts';
 import { planDryRun, planDryRunInSlices } from '../../src/paths/dry-run-plan.ts';
 import { buildWorkflow } from './build-workflow.ts';
+import { turnsDuring } from '../support/event-loop.ts';
 
 /** n1 → … → n40: each node may fail, so 41 paths and a few hundred moves to walk. */
 const chain = buildWorkflow(
   Array.from({ length: 40 }, (_, index) => `n${index + 1}`),
   Array.from({ length: 39 }, (_, index) => ({ from: `n${index + 1}`, to: `n${index + 2}` })),
 );
-
-/** How many turns the event loop took until `work` settled (setImmediate callbacks run in between). */
-async function turnsDuring(work: () => Promise<unknown>): Promise<number> {
-  let turns = 0;
-  let settled = false;
-  const tick = () => {
-    if (settled) return;
-    turns += 1;
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  await work();
-  settled = true;
-  return turns;
-}
 
 describe('a dry run planned in slices (the server)', () => {
   it('gives the event loop turns while it finds the paths, so other requests go on', async () => {
