@@ -311,8 +311,6 @@ async function runNode(
       ...(deps.untilStored ? { untilStored: deps.untilStored } : {}),
       ...durable,
     });
-    // The node's end moves the machine on through promise callbacks alone; after a long stretch, the loop polls first.
-    await loopTurnIfLong();
     flushStream();
     spent = result.ai ? deps.redact(result.ai) : undefined;
     checkNodeBudget(node, result.ai);
@@ -377,7 +375,13 @@ export function createNodeActors(workflow: Workflow): NodeActors {
     const services = runServicesOf(system);
     if (!services)
       throw new Error(`node ${input.node} has no run services in its input: run workflows with startRun()`);
-    return runNode(services.deps, nodes.get(input.node)!, input, signal);
+    try {
+      return await runNode(services.deps, nodes.get(input.node)!, input, signal);
+    } finally {
+      // The node's end, done or failed, moves the machine on through promise callbacks alone: after a long stretch,
+      // the loop polls first.
+      await loopTurnIfLong();
+    }
   });
   return Object.fromEntries([...new Set(workflow.nodes.map((node) => node.type))].map((type) => [type, logic]));
 }

@@ -1,4 +1,4 @@
-// A run whose nodes end at once (a dry run, local work) moves on through promise callbacks
+// A run whose nodes end at once (a dry run, local work, nodes that fail at once) moves on through promise callbacks
 // alone; it must still give the event loop turns, or a server running it answers nothing else (not even a signal)
 // until it ends.
 import { describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import type { RunOptions } from '../../src/machine/run-options.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import type { Workflow } from '../../src/osop/workflow.ts';
 import { turnsDuring } from '../support/event-loop.ts';
-import { workflowFrom } from './helpers.ts';
+import { fail, scripted, workflowFrom } from './helpers.ts';
 
 const api = (id: string) => ({ id, type: 'api', runtime: { method: 'GET', url: 'http://127.0.0.1/x' } });
 
@@ -67,6 +67,22 @@ describe('a run whose nodes end at once', () => {
       ),
     );
     expect(run).toMatchObject({ status: 'COMPLETED', completed: 122 });
+    expect(run.turns).toBeGreaterThan(0);
+  });
+
+  it('gives the event loop turns while nodes fail at once along their error edges', async () => {
+    const chain = ids('n', 600);
+    // Every node fails, the last one ending the run: no node's end is a success.
+    const failing = Object.fromEntries(chain.map((id) => [id, () => fail(`${id} failed`)]));
+    const run = await runCountingTurns(
+      workflowOf(
+        'failing-chain',
+        chain.map(api),
+        chain.slice(1).map((to, index) => ({ from: chain[index], to, mode: 'error' })),
+      ),
+      { dryRun: false, executors: scripted(failing) },
+    );
+    expect(run).toMatchObject({ status: 'FAILED', completed: 0, failed: 600 });
     expect(run.turns).toBeGreaterThan(0);
   });
 });
