@@ -1,7 +1,7 @@
 // `sopstate serve` in a child process of its own, as the server and cluster benches measure it: started, its URL
 // read from its first line, its CPU read from /proc, stopped.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -9,24 +9,7 @@ import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
 import type { LoopDelay } from './loop-delay.mjs';
 import { REPO_ROOT } from './repo.ts';
 
-const TICKS_PER_SECOND = 100;
-
-/** user + system CPU of a /proc stat file so far, in ms. */
-const cpuMsIn = (statFile: string): number => {
-  const text = readFileSync(statFile, 'utf8');
-  // After "pid (comm) " (comm may hold ") "): state is field 0, utime 11, stime 12.
-  const fields = text.slice(text.lastIndexOf(') ') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1000;
-};
-
-/** user + system CPU of a process so far, all its threads, in ms (Linux /proc). */
-export const cpuMsOf = (pid: number): number => cpuMsIn(`/proc/${pid}/stat`);
-
-/**
- * The same for its main thread alone: what runs JavaScript. The rest is V8's helper threads (concurrent GC marking,
- * TurboFan compiling hot functions) and libuv's pool (file system calls).
- */
-export const mainThreadCpuMsOf = (pid: number): number => cpuMsIn(`/proc/${pid}/task/${pid}/stat`);
+export { cpuMsOf, mainThreadCpuMsOf } from './proc-cpu.mjs';
 
 export interface ServeProcess {
   process: ChildProcess;
@@ -48,6 +31,13 @@ export const serveEnv = (sandbox: SandboxUrls): NodeJS.ProcessEnv => ({
   ANTHROPIC_BASE_URL: sandbox.anthropicUrl,
 });
 
+export interface ServeProcessExtras {
+  /** More modules to preload after heap-probe.mjs (`node --import`), e.g. bench/lib/turn-gaps.mjs. */
+  preloads?: string[];
+  /** Every line the server prints, for what a preload reports. */
+  onLine?: (line: string) => void;
+}
+
 /**
  * Runs `cli serve <args>` (the source through tsx when `cli` is not built) against the sandbox's Stripe and Claude,
  * resolving once it prints where it listens; `label` names it when it exits before that.
@@ -57,10 +47,12 @@ export const startServeProcess = (
   args: string[],
   sandbox: SandboxUrls,
   label = 'serve',
+  extras: ServeProcessExtras = {},
 ): Promise<ServeProcess> =>
   new Promise((resolveServe, reject) => {
     const entry = existsSync(cli) ? [cli] : ['--import', 'tsx', 'src/cli/main.ts'];
-    const probe = ['--expose-gc', '--import', pathToFileURL(HEAP_PROBE).href];
+    const preloads = [HEAP_PROBE, ...(extras.preloads ?? [])];
+    const probe = ['--expose-gc', ...preloads.flatMap((file) => ['--import', pathToFileURL(file).href])];
     const child = spawn(process.execPath, [...probe, ...entry, 'serve', ...args], {
       cwd: REPO_ROOT,
       env: serveEnv(sandbox),
@@ -75,6 +67,7 @@ export const startServeProcess = (
     const loopReadings: Array<(delay: LoopDelay) => void> = [];
     let listening = false;
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      extras.onLine?.(line);
       const heap = /^bench-heap-used (\d+)$/.exec(line);
       if (heap) heapReadings.shift()?.(Number(heap[1]) / 1024 / 1024);
       const loop = /^bench-loop-delay (\S+) (\S+)$/.exec(line);

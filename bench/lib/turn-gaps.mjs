@@ -1,19 +1,16 @@
-// Preloaded into a `sopstate serve` that bench/server/loop-turns.ts drives (node --import): a 5 ms timer that notes
-// every turn of the event loop that held it more than 30 ms past its time, with the CPU the process (all its threads)
-// and its main thread used meanwhile, so a long turn of work can be told from a process that waited for a core. On
-// SIGUSR2 it prints what it noted since the last SIGUSR2 and starts over: `loop-turn-gaps {"now", "gaps": [[at, gap,
-// processCpu, mainCpu], ...]}`, in ms (`at` and `now` on this process's performance.now(); the main thread's CPU in
-// 10 ms ticks, from /proc). Plain JavaScript: a built server preloads it.
-import { readFileSync } from 'node:fs';
+// Preloaded into a `sopstate serve` that bench/server/loop-turns.ts drives (node --import, after heap-probe.mjs, which
+// has SIGUSR2 and SIGWINCH): a 5 ms timer that notes every turn of the event loop that held it more than 30 ms past
+// its time, with the CPU the process (all its threads) and its main thread used meanwhile, so a long turn of work can
+// be told from a process that waited for a core. On SIGHUP it prints what it noted since the last SIGHUP and starts
+// over: `loop-turn-gaps {"now", "gaps": [[at, gap, processCpu, mainCpu], ...]}`, in ms (`at` and `now` on this
+// process's performance.now(); the main thread's CPU in 10 ms ticks, from /proc). Plain JavaScript: a built server
+// preloads it.
+import { mainThreadCpuMsOf } from './proc-cpu.mjs';
 
 const TICK_MS = 5;
 const NOTED_OVER_MS = 30;
 
-/** The main thread's user + system CPU in ms (/proc/self/task/<pid>/stat, fields 14 and 15, 10 ms ticks). */
-const mainThreadCpuMs = () => {
-  const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
+const mainThreadCpuMs = () => mainThreadCpuMsOf(process.pid);
 
 const processCpuMs = () => {
   const { user, system } = process.cpuUsage();
@@ -36,7 +33,7 @@ setInterval(() => {
   last = now;
 }, TICK_MS).unref();
 
-process.on('SIGUSR2', () => {
+process.on('SIGHUP', () => {
   process.stdout.write(`loop-turn-gaps ${JSON.stringify({ now: performance.now(), gaps: noted })}\n`);
   noted = [];
 });
