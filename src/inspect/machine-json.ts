@@ -68,7 +68,7 @@ function withInputs(state: Config): Config {
 /**
  * Re-creates a runnable machine from `machineToJson` output: `setup({guards, actions, actors})` with the
  * implementations `compileWorkflow(workflow)` uses, the run context factory, and each invoke's input
- * (`actorInput(context, <invoke id>)`). Provide real node actors with `.provide({ actors })`, as the runner does.
+ * (`actorInput(context, <invoke id>)`).
  */
 export function machineFromJson(json: MachineJson, workflow: Workflow): WorkflowMachine {
   const config = withInputs({ ...json, context: ({ input }: { input: RunInput }) => initialContext(workflow, input) });

@@ -45,8 +45,8 @@ export interface NodeActorError {
   finishedAt?: number;
 }
 
-/** The logic every node state invokes (one per node type; the runner's runs the node's executor). */
-export type NodeActorLogic = PromiseActorLogic<NodeActorOutput, NodeActorInput>;
+/** The logic every node state invokes (one per node type: createNodeActors, which runs the node's executor). */
+type NodeActorLogic = PromiseActorLogic<NodeActorOutput, NodeActorInput>;
 
 /** The machine's actors: one NodeActorLogic per node type. */
 export type NodeActors = Record<string, NodeActorLogic>;

@@ -51,9 +51,13 @@ function secretsFor(deps: NodeActorDeps): Record<string, string> {
   return { ...placeholders, ...deps.secrets };
 }
 
+// `outputs` is read only by a template that names one: in a big workflow the run's outputs are kept in chunks, and
+// flattening them for every node made a run of N nodes cost N² (context.ts actorInput).
 const templateValues = (deps: NodeActorDeps, input: NodeActorInput, event?: DeliveredEvent) => ({
   inputs: input.inputs,
-  outputs: input.outputs,
+  get outputs() {
+    return input.outputs;
+  },
   secrets: secretsFor(deps),
   env: input.env,
   metadata: input.metadata,
@@ -305,7 +309,12 @@ async function runNode(
       visit: input.visit,
       attempt,
       idempotencyKey,
-      context: { inputs: input.inputs, outputs: input.outputs },
+      context: {
+        inputs: input.inputs,
+        get outputs() {
+          return input.outputs;
+        },
+      },
       signal,
       emit: emitStreamed,
       ...(deps.untilStored ? { untilStored: deps.untilStored } : {}),

@@ -46,8 +46,16 @@ export interface RunOptions {
    * a run resumed from the store treats that visit as possibly done (never a fallback that would charge again).
    */
   untilStored?: () => Promise<void>;
-  /** Called after every transition with XState's persisted snapshot. */
+  /**
+   * Called after every transition with XState's persisted snapshot. Making it copies the run's whole context, so a
+   * long run pays for its size on every step: a caller that keeps only the latest one wants onTransition.
+   */
   onSnapshot?: (snapshot: unknown) => void;
+  /**
+   * Called after every transition with a reader of XState's persisted snapshot as the run is when it is called: for a
+   * caller that keeps only the latest snapshot (the server's write-behind reads it once per write, not per step).
+   */
+  onTransition?: (readSnapshot: () => unknown) => void;
   /** Problems that do not stop the run (the .osoplog not written, a listener that threw); none = not reported. */
   onWarning?: (message: string) => void;
   /** Epoch ms for event times, durations and the workflow deadline (tests); default Date.now. */

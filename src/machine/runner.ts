@@ -12,13 +12,11 @@ import { compileWorkflow, FINAL_STATES, type FinalState, type WorkflowMachine } 
 import type { RunContext } from './context.ts';
 import { durableNodeStates } from './durable-state.ts';
 import { completedVisits, sentVisits } from './resumed-visits.ts';
-import { createNodeActors } from './node-actor.ts';
 import { NodeRecordLog } from './node-records.ts';
 import { buildOsoplog } from './osoplog.ts';
 import { OutputSecrets } from './output-secrets.ts';
 import { RunLimitWatch } from './run-limits.ts';
 import { RUN_SYSTEM_ID, RunServices } from './run-services.ts';
-import { perWorkflow } from './workflow-index.ts';
 import { runSubworkflow } from './subworkflow-run.ts';
 import { chainRedactors, createRedactor, redactSerialized, type Redactor } from '../util/redact.ts';
 import { rememberJsonText } from '../util/json-text.ts';
@@ -41,11 +39,6 @@ const INTERRUPTED: Record<FinalState, ErrorInfo | undefined> = {
   COST_LIMIT: { message: 'stopped: the run went over its cost budget', code: 'cost_limit' },
   CANCELLED: { message: 'stopped: the run was cancelled', code: 'cancelled' },
 };
-
-/** One machine per workflow, shared by its runs: each run's node actors find its services in the run's input. */
-const runnableMachine = perWorkflow((workflow) =>
-  compileWorkflow(workflow).provide({ actors: createNodeActors(workflow) }),
-);
 
 /** Events come in bursts within one millisecond: each millisecond's timestamp is formatted once. */
 class EventClock {
@@ -191,7 +184,8 @@ class RunSession {
       runSubworkflow,
       ...durable,
     });
-    this.#actor = createActor(runnableMachine(this.#workflow), {
+    // One machine per workflow, shared by its runs: each run's node actors find its services in the actor system.
+    this.#actor = createActor(compileWorkflow(this.#workflow), {
       systemId: RUN_SYSTEM_ID,
       input: {
         runId: this.runId,
@@ -304,8 +298,13 @@ class RunSession {
 
   // Persistence
 
+  /** The persisted snapshot as the run is now (for onTransition: read when it is stored, not after every step). */
+  readonly #readSnapshot = (): unknown => this.#actor.getPersistedSnapshot();
+
   #transitioned(snapshot: RunSnapshot): void {
-    this.#guarded('onSnapshot', () => this.#options.onSnapshot?.(this.#actor.getPersistedSnapshot()));
+    const { onSnapshot, onTransition } = this.#options;
+    if (onSnapshot) this.#guarded('onSnapshot', () => onSnapshot(this.#actor.getPersistedSnapshot()));
+    if (onTransition) this.#guarded('onTransition', () => onTransition(this.#readSnapshot));
     if (snapshot.status === 'done') void this.#finish(snapshot);
     else this.#reportInterrupted(snapshot, undefined);
   }

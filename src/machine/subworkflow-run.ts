@@ -10,17 +10,10 @@ import { isDataEdge, type Workflow, type WorkflowNode } from '../osop/workflow.t
 import type { ConditionFailedEmitted, EdgeTakenEmitted } from './actions.ts';
 import { CANCEL_EVENT, TIMEOUT_EVENT, type NodeActorInput } from './actor-events.ts';
 import { compileWorkflow, FINAL_STATES, type FinalState, type WorkflowMachine } from './compile.ts';
-import { createNodeActors } from './node-actor.ts';
 import { OutputSecrets } from './output-secrets.ts';
 import { RUN_SYSTEM_ID, RunServices, type NodeActorDeps } from './run-services.ts';
-import { perWorkflow } from './workflow-index.ts';
 import { isRecord } from '../util/is-record.ts';
 import { nodeStateOf, outputsOf } from './per-node.ts';
-
-/** One machine per child workflow, shared by every node (and run) that runs it as a sub-workflow. */
-const childMachine = perWorkflow((workflow) =>
-  compileWorkflow(workflow).provide({ actors: createNodeActors(workflow) }),
-);
 
 const STOPPED_CANCELLED = { message: 'stopped: the run was cancelled', code: 'cancelled' };
 const STOPPED_TIMEOUT = { message: 'stopped: the sub-workflow timed out', code: 'timeout' };
@@ -99,7 +92,7 @@ export function runSubworkflow(
     recordDurable: (id, state) => deps.recordDurable(`${scope}${id}`, state),
     keyScope: scope,
   };
-  const actor = createActor(childMachine(child), {
+  const actor = createActor(compileWorkflow(child), {
     systemId: RUN_SYSTEM_ID,
     input: {
       runId: deps.runId,

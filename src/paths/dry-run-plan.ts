@@ -320,7 +320,14 @@ function planFrom(
     await order.wait(index, execution.signal);
     try {
       const outcome = index >= 0 ? path!.steps[index]!.outcome : firstDone(execution.node.id);
-      const scope = { inputs: execution.context.inputs, outputs: execution.context.outputs };
+      // The run's outputs are read only for a node whose sample is checked against its route: flattening them for
+      // every node made the dry run of a big workflow cost the square of its size.
+      const scope = {
+        inputs: execution.context.inputs,
+        get outputs() {
+          return execution.context.outputs;
+        },
+      };
       const keepSample = (outputs: Record<string, unknown>) =>
         withSample(workflow, deciders.get(execution.node.id) ?? [], scope, execution.node, outputs).outputs;
       return outcome

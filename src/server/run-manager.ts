@@ -409,6 +409,8 @@ export class RunManager {
   async close(): Promise<void> {
     this.#closed = true;
     const live = [...this.#live.values()];
+    // Nothing a run does from here is stored: its snapshot is the one that goes with the events already taken.
+    for (const { writer } of live) writer.seal();
     // A clean stop: these runs did not take the process down, so their resume attempts start over.
     const reset = [...this.#live.keys()].map((runId) => this.#options.store.resetResumeAttempts(runId));
     this.#live.clear();
@@ -472,8 +474,8 @@ export class RunManager {
       onEvent: (event) => {
         if (!this.#closed) writer.event(this.#publicEvent(event));
       },
-      onSnapshot: (snapshot) => {
-        if (!this.#closed) writer.snapshot(snapshot);
+      onTransition: (readSnapshot) => {
+        if (!this.#closed) writer.snapshot(readSnapshot);
       },
       untilStored: async () => {
         await writer.idle();

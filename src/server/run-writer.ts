@@ -2,8 +2,10 @@
 // order (one batch per flush: every queued event and the latest snapshot) under the owner's epoch, and only
 // then handed on. A write the epoch refuses means another node took the run over: `onLost`, nothing more.
 // A flush starts at once; what the runner emits while it is under way (the rest of the step: events and the
-// snapshots of each transition) goes in the next one, with the last snapshot only. The SQLite store commits the
-// flushes of every run of one turn of the event loop together (sqlite-store.ts).
+// snapshots of each transition) goes in the next one, with the last snapshot only. The snapshot is read when it is
+// written, not at every transition: reading one copies the run's whole context, which made a long run cost the
+// square of its length. The SQLite store commits the flushes of every run of one turn of the event loop together
+// (sqlite-store.ts).
 import type { RunEvent } from '../events/run-event.ts';
 import type { Store } from '../store/store.ts';
 
@@ -22,7 +24,8 @@ export interface RunWriterOptions {
 export class RunWriter {
   readonly #options: RunWriterOptions;
   #events: RunEvent[] = [];
-  #snapshot: unknown = undefined;
+  /** Reads the latest snapshot, when one came after the last write. */
+  #snapshot: (() => unknown) | undefined = undefined;
   #flushing: Promise<void> | undefined;
   #stopped = false;
   #ended = false;
@@ -46,10 +49,22 @@ export class RunWriter {
     this.#kick();
   }
 
-  snapshot(snapshot: unknown): void {
+  /** The run moved on: `read` gives its snapshot as it is then, read once for the next write. */
+  snapshot(read: () => unknown): void {
     if (this.#stopped) return;
-    this.#snapshot = snapshot;
+    this.#snapshot = read;
     this.#kick();
+  }
+
+  /**
+   * Reads the pending snapshot now, for a caller that stops taking the run's events here (a server closing): the
+   * next write then stores the run as it was with those events, not with what it did after them.
+   */
+  seal(): void {
+    const read = this.#snapshot;
+    if (read === undefined) return;
+    const snapshot = read();
+    this.#snapshot = () => snapshot;
   }
 
   /** Whether a final event (run.completed / run.failed) was stored. */
@@ -83,11 +98,12 @@ export class RunWriter {
   async #flush(): Promise<void> {
     while (!this.#stopped && (this.#events.length > 0 || this.#snapshot !== undefined)) {
       const events = this.#events;
-      const snapshot = this.#snapshot;
+      const read = this.#snapshot;
       this.#events = [];
       this.#snapshot = undefined;
       let stored: boolean;
       try {
+        const snapshot = read?.();
         stored = await this.#options.store.writeRun(this.#options.runId, this.#options.epoch, { events, snapshot });
       } catch (error) {
         this.stop();

@@ -93,7 +93,9 @@ export const createFakeRunner = (options: FakeRunnerOptions = {}): FakeRunner =>
           durationMs: 1,
           outputs: { index, ...(options.payloadBytes ? { blob: 'x'.repeat(options.payloadBytes) } : {}) },
         });
-        run.onSnapshot?.({ next: index + 1 } satisfies FakeSnapshot);
+        const snapshot = { next: index + 1 } satisfies FakeSnapshot;
+        run.onSnapshot?.(snapshot);
+        run.onTransition?.(() => snapshot);
         const edge = run.workflow.edges.find((e) => e.from === node.id && e.mode !== 'fallback');
         if (!edge) break;
         emit({ type: 'edge.taken', from: edge.from, to: edge.to, mode: edge.mode });
