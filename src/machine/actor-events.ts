@@ -45,8 +45,12 @@ export interface NodeActorError {
   finishedAt?: number;
 }
 
-/** The logic every node state invokes (one per node type: createNodeActors, which runs the node's executor). */
-type NodeActorLogic = PromiseActorLogic<NodeActorOutput, NodeActorInput>;
+/**
+ * The logic every node state invokes (one per node type: createNodeActors, which runs the node's executor). Exported
+ * so the published declarations can name the compiled machine's type (WorkflowMachine) through it.
+ * @public
+ */
+export type NodeActorLogic = PromiseActorLogic<NodeActorOutput, NodeActorInput>;
 
 /** The machine's actors: one NodeActorLogic per node type. */
 export type NodeActors = Record<string, NodeActorLogic>;
