@@ -1,13 +1,14 @@
 // Issue 20 "Responsiveness": a dry run's nodes answer at once, so the run moves on through promise callbacks alone.
 // Before, a server running the dry run of a big workflow answered nothing else until the run ended: its POST came back
 // with the run already over, and a 5,000-branch fork held the server (even its SIGTERM) for minutes.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRun } from '../../src/machine/runner.ts';
 import { loadWorkflowFile } from '../../src/osop/load.ts';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
+import { startDryRun, writeLongChain } from './support/long-chain.ts';
 import { waitFor } from './support/wait.ts';
 
 const NODES = 800;
@@ -21,17 +22,7 @@ afterAll(async () => {
 
 describe('a dry run of a big workflow on the server', () => {
   it('leaves the server answering other requests while it goes on', async () => {
-    const ids = Array.from({ length: NODES }, (_, index) => `n${index + 1}`);
-    writeFileSync(
-      join(dir, 'long-chain.osop.json'),
-      JSON.stringify({
-        osop_version: '1.0',
-        id: 'long-chain',
-        name: 'A long chain',
-        nodes: ids.map((id) => ({ id, type: 'api', runtime: { method: 'GET', url: 'https://example.com/x' } })),
-        edges: ids.slice(1).map((to, index) => ({ from: ids[index], to })),
-      }),
-    );
+    writeLongChain(dir, 'long-chain', NODES);
     server = await startServer({
       workflowsDir: dir,
       dbFile: join(dir, 'runs.db'),
@@ -40,13 +31,7 @@ describe('a dry run of a big workflow on the server', () => {
       runtime: { startRun, load: loadWorkflowFile, createExecutors: () => ({}) },
     });
     const url = server.url;
-    const started = await fetch(`${url}/api/runs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workflow: 'long-chain', dryRun: true }),
-    });
-    expect(started.status).toBe(201);
-    const { runId } = (await started.json()) as { runId: string };
+    const runId = await startDryRun(url, 'long-chain');
     const statusOf = async () =>
       ((await (await fetch(`${url}/api/runs/${runId}`)).json()) as { status: string }).status;
     // Answered while the run walks its chain (before, only after its last node: the run was COMPLETED by then).

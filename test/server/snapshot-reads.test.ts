@@ -2,7 +2,7 @@
 // after every transition and stored only the latest of each write, so a run of N steps cost N copies of a context
 // that grows with N: the dry run of a 5,000-node chain took 14.6 s on the server, 6.4 s once it read the snapshot
 // when it writes it.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import type { RunOptions } from '../../src/machine/run-options.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import { loadWorkflowFile } from '../../src/osop/load.ts';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
+import { startDryRun, writeLongChain } from './support/long-chain.ts';
 import { waitFor } from './support/wait.ts';
 
 const NODES = 400;
@@ -23,17 +24,7 @@ afterAll(async () => {
 
 describe('the snapshots of a long run on the server', () => {
   it('are made once per store write, not after every transition', async () => {
-    const ids = Array.from({ length: NODES }, (_, index) => `n${index + 1}`);
-    writeFileSync(
-      join(dir, 'long-chain.osop.json'),
-      JSON.stringify({
-        osop_version: '1.0',
-        id: 'long-chain',
-        name: 'A long chain',
-        nodes: ids.map((id) => ({ id, type: 'api', runtime: { method: 'GET', url: 'https://example.com/x' } })),
-        edges: ids.slice(1).map((to, index) => ({ from: ids[index], to })),
-      }),
-    );
+    writeLongChain(dir, 'long-chain', NODES);
     let transitions = 0;
     let snapshotsMade = 0;
     // The runner as the server calls it, counting the persisted snapshots made for the server, by either hook.
@@ -67,13 +58,7 @@ describe('the snapshots of a long run on the server', () => {
       runtime: { startRun: countingStartRun, load: loadWorkflowFile, createExecutors: () => ({}) },
     });
     const url = server.url;
-    const started = await fetch(`${url}/api/runs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workflow: 'long-chain', dryRun: true }),
-    });
-    expect(started.status).toBe(201);
-    const { runId } = (await started.json()) as { runId: string };
+    const runId = await startDryRun(url, 'long-chain');
     const run = await waitFor(
       async () => {
         const body = (await (await fetch(`${url}/api/runs/${runId}`)).json()) as {
