@@ -308,16 +308,22 @@ function compileChecked(source: string, position: SourcePosition, options: Compi
   const nodeIds = new Set(options.nodeIds);
   const variables = new Set(options.variables ?? []);
 
-  const bind = (scope: ExpressionScope): Record<string, CelInput> => {
+  /** The expression's bindings, and the values behind them: all it can reach, which the budget measures. */
+  const bind = (scope: ExpressionScope): { bindings: Record<string, CelInput>; read: unknown[] } => {
     const bindings: Record<string, CelInput> = {};
+    const read: unknown[] = [];
+    const bindTo = (name: string, value: unknown) => {
+      read.push(value);
+      bindings[name] = toCel(value);
+    };
     const sourceNode = scope.sourceNode ?? options.sourceNode;
     for (const name of roots) {
       if ((EXPRESSION_NAMESPACES as readonly string[]).includes(name) || variables.has(name)) {
         // A namespace or a declared variable: the scope is read by name (output mappings add their own).
         const value: unknown = Reflect.get(scope, name);
-        bindings[name] = toCel(value ?? (name === 'event' ? null : {}));
+        bindTo(name, value ?? (name === 'event' ? null : {}));
       } else if (nodeIds.has(name)) {
-        bindings[name] = toCel(scope.outputs[name] ?? {});
+        bindTo(name, scope.outputs[name] ?? {});
       } else {
         const producer = options.producers?.get(name);
         const ordered = sourceDeclares(name, { ...options, sourceNode })
@@ -327,18 +333,19 @@ function compileChecked(source: string, position: SourcePosition, options: Compi
         const owner = owners.find(
           (candidate) => scope.outputs[candidate] && Object.hasOwn(scope.outputs[candidate], name),
         );
-        if (owner) bindings[name] = toCel(scope.outputs[owner][name]);
+        if (owner) bindTo(name, scope.outputs[owner][name]);
       }
     }
-    return bindings;
+    return { bindings, read };
   };
 
   const expression: CompiledExpression = {
     source,
     position,
     evaluate(scope) {
-      const bindings = bind(scope);
-      const tooCostly = budgetProblem(depth, [scope.inputs, scope.outputs, scope.loop, scope.event]);
+      const { bindings, read } = bind(scope);
+      // Only what the expression reads: measuring the whole scope walked every node's outputs at every condition.
+      const tooCostly = budgetProblem(depth, read);
       if (tooCostly) throw new ExpressionError(`will not evaluate "${source}": ${tooCostly}`, source, position);
       let result: ReturnType<typeof program>;
       try {

@@ -129,4 +129,23 @@ describe('evaluation bounds', () => {
       'its inputs hold more than 100000 values',
     );
   });
+
+  it("measures only what the expression reads: another node's big output does not refuse it", () => {
+    // Before, every condition walked the whole scope: a listing node's 150,000 items failed an unrelated node's
+    // condition ("its inputs hold more than 100000 values"), and a big workflow's conditions each walked every output.
+    const big = {
+      inputs: { limit: 3 },
+      outputs: { lister: { items: new Array(150_000).fill(1) }, check: { ok: true } },
+    };
+    const reads = (source: string) =>
+      compileExpression(source, at, { nodeIds: ['lister', 'check'] }).expression!.evaluate({
+        ...big,
+        metadata: {},
+        env: {},
+        nodes: {},
+      });
+    expect(reads('check.ok && inputs.limit == 3')).toBe(true);
+    expect(() => reads('size(lister.items) > 0')).toThrow('its inputs hold more than 100000 values');
+    expect(() => reads('size(outputs.lister.items) > 0')).toThrow('its inputs hold more than 100000 values');
+  });
 });
