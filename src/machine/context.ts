@@ -3,7 +3,7 @@ import type { ExpressionScope, NodeState, Workflow } from '../osop/workflow.ts';
 import type { DurableNodeState, NodeActorError, NodeActorInput } from './actor-events.ts';
 import type { Decision } from './route.ts';
 import type { RunServices } from './run-services.ts';
-import { allOutputs, initialRecords, nodeStateOf, type NodeChunks } from './per-node.ts';
+import { allOutputs, initialRecords, nodeStateOf, outputsOf, type NodeChunks } from './per-node.ts';
 
 export interface NodeRunState extends NodeState {
   /** Entries that count toward `max_iterations` (in a `for_each` body: within the current item). */
@@ -165,6 +165,31 @@ function outputsSeen(
 }
 
 /**
+ * Gives `scope` the outputs its expression sees. Chunked ones (a big workflow) are flattened only for an expression
+ * that reads the `outputs` namespace, and `n1.status` reads n1's through `outputOf`: flattened at every routing
+ * decision, they made a run of N nodes cost N².
+ */
+function scopeWithOutputs(
+  scope: ExpressionScope,
+  context: RunContext,
+  node: string | undefined,
+  region: string | undefined,
+): ExpressionScope {
+  if (!context.chunks) {
+    scope.outputs = outputsSeen(context, node, region);
+    return scope;
+  }
+  const item = node === undefined ? undefined : itemRegionOf(context, node, region);
+  let all: Record<string, Record<string, unknown>> | undefined;
+  Object.defineProperty(scope, 'outputs', {
+    get: () => (all ??= outputsSeen(context, node, region)),
+    enumerable: true,
+  });
+  scope.outputOf = (id) => (item && Object.hasOwn(item.outputs, id) ? item.outputs[id] : outputsOf(context, id));
+  return scope;
+}
+
+/**
  * `now`: the time `now()` returns (when the node being routed finished); `region`: the parallel `for_each` region
  * the node runs in, whose item it sees.
  */
@@ -175,9 +200,9 @@ export function expressionScope(
   region?: string,
 ): ExpressionScope {
   const event = receivedEvent(context, sourceNode);
-  return {
+  const scope: ExpressionScope = {
     inputs: context.inputs,
-    outputs: outputsSeen(context, sourceNode, region),
+    outputs: {},
     metadata: {
       run_id: context.runId,
       workflow_id: context.workflowId,
@@ -190,6 +215,7 @@ export function expressionScope(
     ...(event !== undefined ? { event } : {}),
     ...(now !== undefined ? { now } : {}),
   };
+  return scopeWithOutputs(scope, context, sourceNode, region);
 }
 
 /** `region`/`actorId`: for a body node in a region of a parallel `for_each`, the region and the invoke id there. */

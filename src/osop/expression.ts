@@ -317,23 +317,25 @@ function compileChecked(source: string, position: SourcePosition, options: Compi
       bindings[name] = toCel(value);
     };
     const sourceNode = scope.sourceNode ?? options.sourceNode;
+    const outputOf = (id: string) => (scope.outputOf ? scope.outputOf(id) : scope.outputs[id]);
     for (const name of roots) {
       if ((EXPRESSION_NAMESPACES as readonly string[]).includes(name) || variables.has(name)) {
         // A namespace or a declared variable: the scope is read by name (output mappings add their own).
         const value: unknown = Reflect.get(scope, name);
         bindTo(name, value ?? (name === 'event' ? null : {}));
       } else if (nodeIds.has(name)) {
-        bindTo(name, scope.outputs[name] ?? {});
+        bindTo(name, outputOf(name) ?? {});
       } else {
         const producer = options.producers?.get(name);
         const ordered = sourceDeclares(name, { ...options, sourceNode })
           ? [sourceNode, producer]
           : [producer, sourceNode];
         const owners = ordered.filter((owner): owner is string => owner !== undefined);
-        const owner = owners.find(
-          (candidate) => scope.outputs[candidate] && Object.hasOwn(scope.outputs[candidate], name),
-        );
-        if (owner) bindTo(name, scope.outputs[owner][name]);
+        const owner = owners.find((candidate) => {
+          const outputs = outputOf(candidate);
+          return outputs !== undefined && Object.hasOwn(outputs, name);
+        });
+        if (owner) bindTo(name, outputOf(owner)![name]);
       }
     }
     return { bindings, read };

@@ -51,7 +51,13 @@ export interface NodeState {
 /** Everything a CEL expression can see. Node ids are also bound top-level (see docs/semantics.md). */
 export interface ExpressionScope {
   inputs: Record<string, unknown>;
+  /** Every node's outputs by node id: what the `outputs` namespace reads. */
   outputs: Record<string, Record<string, unknown>>;
+  /**
+   * One node's outputs, for a scope whose `outputs` costs to build (the machine's big workflows keep them in chunks):
+   * `n1.status` then reads n1's alone.
+   */
+  outputOf?: (id: string) => Record<string, unknown> | undefined;
   metadata: Record<string, unknown>;
   env: Record<string, string>;
   event?: unknown;

@@ -64,6 +64,31 @@ describe('the outputs of a big workflow', () => {
     expect(flatViews.built).toBeLessThanOrEqual(2);
   });
 
+  it('are not gathered for each condition: a condition reads the node it names', async () => {
+    // Every edge is conditional on the node it leaves: N conditions, each evaluated once.
+    const conditional = workflowFrom(
+      JSON.stringify({
+        osop_version: '1.0',
+        id: 'conditional-chain',
+        name: 'Conditional chain',
+        nodes: ids.map((id) => ({ id, type: 'api', runtime: { method: 'GET', url: 'https://example.com/x' } })),
+        edges: ids.slice(1).map((to, index) => ({
+          from: ids[index],
+          to,
+          mode: 'conditional',
+          when: `${ids[index]}.value == ${index + 1}`,
+        })),
+      }),
+      'conditional-chain.osop.json',
+    );
+    const api: Executor = async ({ node }) => ({ outputs: { value: Number(node.id.slice(1)) } });
+    flatViews.built = 0;
+    const result = await startRun({ workflow: conditional, executors: { api }, keepEvents: 0 }).done;
+    expect(result.status).toBe('COMPLETED');
+    expect(Object.keys(result.outputs)).toHaveLength(SIZE);
+    expect(flatViews.built).toBeLessThanOrEqual(2);
+  });
+
   it('are not gathered for each node of a dry run', async () => {
     const plan = planDryRun(bigChain);
     flatViews.built = 0;
