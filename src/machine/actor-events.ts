@@ -12,7 +12,10 @@ export interface NodeActorInput {
   /** The invoke id when it is not the node id (a body node in a region of a parallel `for_each`). */
   actorId?: string;
   inputs: Record<string, unknown>;
+  /** Every node's outputs by node id (flattened when read, in a big workflow: prefer outputOf for a few). */
   outputs: Record<string, Record<string, unknown>>;
+  /** One node's outputs, where `outputs` costs to build (a big workflow keeps them in chunks). */
+  outputOf?: (id: string) => Record<string, unknown> | undefined;
   env: Record<string, string>;
   metadata: { run_id: string; workflow_id: string };
   /** `${loop.<var>}` bindings while the node is a `for_each` loop body. */

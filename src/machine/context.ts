@@ -179,14 +179,23 @@ function scopeWithOutputs(
     scope.outputs = outputsSeen(context, node, region);
     return scope;
   }
-  const item = node === undefined ? undefined : itemRegionOf(context, node, region);
   let all: Record<string, Record<string, unknown>> | undefined;
   Object.defineProperty(scope, 'outputs', {
     get: () => (all ??= outputsSeen(context, node, region)),
     enumerable: true,
   });
-  scope.outputOf = (id) => (item && Object.hasOwn(item.outputs, id) ? item.outputs[id] : outputsOf(context, id));
+  scope.outputOf = outputLookup(context, node, region);
   return scope;
+}
+
+/** One node's outputs as `node` sees them (outputsSeen's view, without building it). */
+function outputLookup(
+  context: RunContext,
+  node: string | undefined,
+  region: string | undefined,
+): (id: string) => Record<string, unknown> | undefined {
+  const item = node === undefined ? undefined : itemRegionOf(context, node, region);
+  return (id) => (item && Object.hasOwn(item.outputs, id) ? item.outputs[id] : outputsOf(context, id));
 }
 
 /**
@@ -218,21 +227,58 @@ export function expressionScope(
   return scopeWithOutputs(scope, context, sourceNode, region);
 }
 
+/** What a node's actor input says of itself; the rest (RunFields) it reads from the run's context. */
+type OwnFields = Omit<NodeActorInput, RunFields>;
+type RunFields = 'inputs' | 'outputs' | 'outputOf' | 'env';
+
+/**
+ * `input` with the context's inputs, outputs and env, not enumerable: XState persists each running node's input with
+ * the snapshot, where they copied every output of the run (and its inputs) once per node in flight, at every write.
+ * A resumed run gives them back from the restored context (withRestoredActorInputs).
+ */
+function withRunFields(input: OwnFields, context: RunContext, region: string | undefined): NodeActorInput {
+  // Chunked outputs are flattened when the node runs, not when it is entered: a path walk enters every node and runs none.
+  let seen: RunContext['outputs'] = context.chunks ? undefined : outputsSeen(context, input.node, region);
+  return Object.defineProperties(input as NodeActorInput, {
+    inputs: { value: context.inputs },
+    env: { value: context.env },
+    outputs: { get: () => (seen ??= outputsSeen(context, input.node, region)) },
+    ...(context.chunks ? { outputOf: { value: outputLookup(context, input.node, region) } } : {}),
+  });
+}
+
 /** `region`/`actorId`: for a body node in a region of a parallel `for_each`, the region and the invoke id there. */
 export function actorInput(context: RunContext, node: string, region?: string, actorId?: string): NodeActorInput {
   const loop = loopBindings(context, node, region);
-  // Chunked outputs are flattened when the node runs, not when it is entered: a path walk enters every node and runs none.
-  let seen: RunContext['outputs'] = context.chunks ? undefined : outputsSeen(context, node, region);
-  return {
+  const own: OwnFields = {
     node,
     ...(actorId !== undefined ? { actorId } : {}),
     visit: nodeStateOf(context, node)?.visits ?? 1,
-    inputs: context.inputs,
-    get outputs() {
-      return (seen ??= outputsSeen(context, node, region));
-    },
-    env: context.env,
     metadata: { run_id: context.runId, workflow_id: context.workflowId },
     ...(loop ? { loop } : {}),
   };
+  return withRunFields(own, context, region);
+}
+
+interface PersistedChild {
+  snapshot?: { input?: unknown };
+}
+
+/**
+ * A persisted snapshot whose running nodes' inputs get their inputs, outputs and env back from its context (a
+ * snapshot of an older version, which kept them in each input, is left as it was).
+ */
+export function withRestoredActorInputs<T extends object>(snapshot: T): T {
+  const { context, children } = snapshot as { context?: RunContext; children?: Record<string, PersistedChild> };
+  if (!context || !children) return snapshot;
+  let restored: Record<string, PersistedChild> | undefined;
+  for (const [id, child] of Object.entries(children)) {
+    const input = child.snapshot?.input as OwnFields | undefined;
+    if (!input || typeof input.node !== 'string' || 'outputs' in input) continue;
+    // "/" cannot be in a node id: a body node's actor in a parallel for_each is `<node>/<region>`.
+    const region = input.actorId?.slice(input.node.length + 1);
+    restored ??= { ...children };
+    restored[id] = { ...child, snapshot: { ...child.snapshot, input: withRunFields({ ...input }, context, region) } };
+  }
+  return restored ? { ...snapshot, children: restored } : snapshot;
 }

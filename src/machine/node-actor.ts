@@ -51,19 +51,53 @@ function secretsFor(deps: NodeActorDeps): Record<string, string> {
   return { ...placeholders, ...deps.secrets };
 }
 
+/**
+ * The nodes whose outputs each node's templates read (runtime fields, idempotency key, sub-workflow inputs); 'all'
+ * for one that reads `${outputs}` itself.
+ */
+const outputsReadBy = perWorkflow((workflow): Map<string, string[] | 'all'> => {
+  const read = new Map<string, string[] | 'all'>();
+  for (const node of workflow.nodes) {
+    const templates = [
+      ...Object.values(node.runtime),
+      ...(node.idempotencyKey ? [node.idempotencyKey] : []),
+      ...Object.values(node.subworkflow?.inputs ?? {}),
+    ];
+    const refs = templates.flatMap(templateReferences).filter((ref) => ref.namespace === 'outputs');
+    read.set(node.id, refs.some((ref) => ref.path.length === 0) ? 'all' : [...new Set(refs.map((ref) => ref.path[0]))]);
+  }
+  return read;
+});
+
+/** The outputs `node`'s templates read; in a big workflow, just those (outputOf), not all of them flattened. */
+function outputsForTemplates(deps: NodeActorDeps, node: string, input: NodeActorInput) {
+  const { outputOf } = input;
+  const read = outputsReadBy(deps.workflow).get(node) ?? [];
+  if (!outputOf || read === 'all') return input.outputs;
+  const outputs: Record<string, Record<string, unknown>> = {};
+  for (const id of read) {
+    const found = outputOf(id);
+    if (found !== undefined) outputs[id] = found;
+  }
+  return outputs;
+}
+
 // `outputs` is read only by a template that names one: in a big workflow the run's outputs are kept in chunks, and
 // flattening them for every node made a run of N nodes cost N² (context.ts actorInput).
-const templateValues = (deps: NodeActorDeps, input: NodeActorInput, event?: DeliveredEvent) => ({
-  inputs: input.inputs,
-  get outputs() {
-    return input.outputs;
-  },
-  secrets: secretsFor(deps),
-  env: input.env,
-  metadata: input.metadata,
-  loop: input.loop,
-  ...(event ? { event } : {}),
-});
+const templateValues = (deps: NodeActorDeps, input: NodeActorInput, event?: DeliveredEvent) => {
+  let outputs: NodeActorInput['outputs'] | undefined;
+  return {
+    inputs: input.inputs,
+    get outputs() {
+      return (outputs ??= outputsForTemplates(deps, input.node, input));
+    },
+    secrets: secretsFor(deps),
+    env: input.env,
+    metadata: input.metadata,
+    loop: input.loop,
+    ...(event ? { event } : {}),
+  };
+};
 
 /**
  * What an executor sees of the run: its outputs are gathered only if it reads them (an agent's prompt does). A class,

@@ -9,7 +9,7 @@ import type { ConditionFailedEmitted, EdgeTakenEmitted } from './actions.ts';
 import { CANCEL_EVENT, COST_LIMIT_EVENT, KEPT_EVENTS_EVENT, LIMIT_EVENT, TIMEOUT_EVENT } from './actor-events.ts';
 import { CostWatch } from './cost-budget.ts';
 import { compileWorkflow, FINAL_STATES, type FinalState, type WorkflowMachine } from './compile.ts';
-import type { RunContext } from './context.ts';
+import { withRestoredActorInputs, type RunContext } from './context.ts';
 import { durableNodeStates } from './durable-state.ts';
 import { completedVisits, sentVisits } from './resumed-visits.ts';
 import { NodeRecordLog } from './node-records.ts';
@@ -196,7 +196,7 @@ class RunSession {
         ...(options.maxVisits ? { maxVisits: options.maxVisits } : {}),
         services,
       },
-      ...(isPersisted(options.snapshot) ? { snapshot: options.snapshot } : {}),
+      ...(isPersisted(options.snapshot) ? { snapshot: withRestoredActorInputs(options.snapshot) } : {}),
       ...(options.inspect ? { inspect: options.inspect } : {}),
       clock: longClock,
     });

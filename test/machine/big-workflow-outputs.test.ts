@@ -1,7 +1,9 @@
 // Issue 20 "Bounded state everywhere": a workflow past FLAT_MAX_NODES keeps its outputs in chunks, and a template or
-// condition reads them by node id through one flat view of them all. Every node's run built that view again (its
-// templates' values and the dry run's sample check asked for it whether they read it or not), so a run of N nodes
-// copied N² outputs: a 4,000-node chain's dry run took 2.1 s in-process, 1.1 s once they were read only when used.
+// condition read them by node id through one flat view of them all. Every node's run built that view again (its
+// templates' values, the dry run's sample check and each routing decision asked for it, whether they read one output
+// or none), so a run of N nodes copied N² outputs: a 4,000-node chain's dry run took 2.1 s in-process, 1.1 s once
+// they were read only when used. Now a template or condition reads the node it names, and the view is built only for
+// what reads every output (an agent's prompt, the `outputs` namespace, the run's result).
 import { describe, expect, it, vi } from 'vitest';
 import type { Executor } from '../../src/adapters/executor.ts';
 import { createLocalExecutors } from '../../src/adapters/local.ts';
@@ -27,20 +29,19 @@ vi.mock('../../src/machine/per-node.ts', async (importOriginal) => {
 const SIZE = FLAT_MAX_NODES + 100;
 const ids = Array.from({ length: SIZE }, (_, index) => `n${index + 1}`);
 const LAST = ids.at(-1)!;
-const BEFORE_LAST = ids.at(-2)!;
 
-/** n1 → … → n{SIZE}, api nodes; only the last one's URL reads an output (the node before it's `value`). */
+/** n1 → … → n{SIZE}, api nodes; each one's URL reads the `value` of the node before it. */
 const bigChain = workflowFrom(
   JSON.stringify({
     osop_version: '1.0',
     id: 'big-chain',
     name: 'Big chain',
-    nodes: ids.map((id) => ({
+    nodes: ids.map((id, index) => ({
       id,
       type: 'api',
       runtime: {
         method: 'GET',
-        url: id === LAST ? `https://example.com/\${${BEFORE_LAST}.value}` : 'https://example.com/x',
+        url: index === 0 ? 'https://example.com/x' : `https://example.com/\${${ids[index - 1]}.value}`,
       },
     })),
     edges: ids.slice(1).map((to, index) => ({ from: ids[index], to })),
@@ -49,7 +50,7 @@ const bigChain = workflowFrom(
 );
 
 describe('the outputs of a big workflow', () => {
-  it('are gathered for a node whose template reads them, not for every node', async () => {
+  it('are not gathered for a node whose template reads one: it reads that one', async () => {
     const urls = new Map<string, unknown>();
     const api: Executor = async ({ node, runtime }) => {
       urls.set(node.id, runtime.url);
@@ -58,10 +59,12 @@ describe('the outputs of a big workflow', () => {
     flatViews.built = 0;
     const result = await startRun({ workflow: bigChain, executors: { api }, keepEvents: 0 }).done;
     expect(result.status).toBe('COMPLETED');
-    expect(urls.get(LAST)).toBe(`https://example.com/${SIZE - 1}`);
     expect(urls.get('n1')).toBe('https://example.com/x');
-    // The last node's template, and the run's result (every output): not one per node.
-    expect(flatViews.built).toBeLessThanOrEqual(2);
+    expect(urls.get('n2')).toBe('https://example.com/1');
+    expect(urls.get(LAST)).toBe(`https://example.com/${SIZE - 1}`);
+    expect(urls.size).toBe(SIZE);
+    // The run's result (every output): not one per node.
+    expect(flatViews.built).toBeLessThanOrEqual(1);
   });
 
   it('are not gathered for each condition: a condition reads the node it names', async () => {
