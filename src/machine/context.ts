@@ -232,19 +232,50 @@ type OwnFields = Omit<NodeActorInput, RunFields>;
 type RunFields = 'inputs' | 'outputs' | 'outputOf' | 'env';
 
 /**
- * `input` with the context's inputs, outputs and env, not enumerable: XState persists each running node's input with
- * the snapshot, where they copied every output of the run (and its inputs) once per node in flight, at every write.
- * A resumed run gives them back from the restored context (withRestoredActorInputs).
+ * A node actor's input: its own fields, and the context's inputs, outputs and env read through getters. XState
+ * persists each running node's input with the snapshot, where those copied every output of the run (and its inputs)
+ * once per node in flight, at every write; a getter on the prototype is not serialized. A resumed run gives them back
+ * from the restored context (withRestoredActorInputs). A class, not getters defined on an object: those held ~0.7 KB
+ * more per node in flight.
  */
-function withRunFields(input: OwnFields, context: RunContext, region: string | undefined): NodeActorInput {
-  // Chunked outputs are flattened when the node runs, not when it is entered: a path walk enters every node and runs none.
-  let seen: RunContext['outputs'] = context.chunks ? undefined : outputsSeen(context, input.node, region);
-  return Object.defineProperties(input as NodeActorInput, {
-    inputs: { value: context.inputs },
-    env: { value: context.env },
-    outputs: { get: () => (seen ??= outputsSeen(context, input.node, region)) },
-    ...(context.chunks ? { outputOf: { value: outputLookup(context, input.node, region) } } : {}),
-  });
+class NodeInput implements NodeActorInput {
+  readonly node: string;
+  readonly actorId?: string;
+  readonly visit: number;
+  readonly metadata: NodeActorInput['metadata'];
+  readonly loop?: Record<string, unknown>;
+  readonly #context: RunContext;
+  readonly #region: string | undefined;
+  #outputs: RunContext['outputs'];
+  #outputOf: NodeActorInput['outputOf'];
+
+  constructor(own: OwnFields, context: RunContext, region: string | undefined) {
+    this.node = own.node;
+    if (own.actorId !== undefined) this.actorId = own.actorId;
+    this.visit = own.visit;
+    this.metadata = own.metadata;
+    if (own.loop !== undefined) this.loop = own.loop;
+    this.#context = context;
+    this.#region = region;
+  }
+
+  get inputs(): Record<string, unknown> {
+    return this.#context.inputs;
+  }
+
+  get env(): Record<string, string> {
+    return this.#context.env;
+  }
+
+  /** Chunked outputs are flattened when read (the node runs), not when it is entered: a path walk runs none. */
+  get outputs(): Record<string, Record<string, unknown>> {
+    return (this.#outputs ??= outputsSeen(this.#context, this.node, this.#region));
+  }
+
+  get outputOf(): NodeActorInput['outputOf'] {
+    if (!this.#context.chunks) return undefined;
+    return (this.#outputOf ??= outputLookup(this.#context, this.node, this.#region));
+  }
 }
 
 /** `region`/`actorId`: for a body node in a region of a parallel `for_each`, the region and the invoke id there. */
@@ -257,7 +288,7 @@ export function actorInput(context: RunContext, node: string, region?: string, a
     metadata: { run_id: context.runId, workflow_id: context.workflowId },
     ...(loop ? { loop } : {}),
   };
-  return withRunFields(own, context, region);
+  return new NodeInput(own, context, region);
 }
 
 interface PersistedChild {
@@ -278,7 +309,7 @@ export function withRestoredActorInputs<T extends object>(snapshot: T): T {
     // "/" cannot be in a node id: a body node's actor in a parallel for_each is `<node>/<region>`.
     const region = input.actorId?.slice(input.node.length + 1);
     restored ??= { ...children };
-    restored[id] = { ...child, snapshot: { ...child.snapshot, input: withRunFields({ ...input }, context, region) } };
+    restored[id] = { ...child, snapshot: { ...child.snapshot, input: new NodeInput(input, context, region) } };
   }
   return restored ? { ...snapshot, children: restored } : snapshot;
 }
