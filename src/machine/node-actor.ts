@@ -72,8 +72,9 @@ const outputsReadBy = perWorkflow((workflow): Map<string, string[] | 'all'> => {
 /** The outputs `node`'s templates read; in a big workflow, just those (outputOf), not all of them flattened. */
 function outputsForTemplates(deps: NodeActorDeps, node: string, input: NodeActorInput) {
   const { outputOf } = input;
+  if (!outputOf) return input.outputs;
   const read = outputsReadBy(deps.workflow).get(node) ?? [];
-  if (!outputOf || read === 'all') return input.outputs;
+  if (read === 'all') return input.outputs;
   const outputs: Record<string, Record<string, unknown>> = {};
   for (const id of read) {
     const found = outputOf(id);

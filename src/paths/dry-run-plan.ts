@@ -320,14 +320,9 @@ function planFrom(
     await order.wait(index, execution.signal);
     try {
       const outcome = index >= 0 ? path!.steps[index]!.outcome : firstDone(execution.node.id);
-      // The run's outputs are read only for a node whose sample is checked against its route: flattening them for
-      // every node made the dry run of a big workflow cost the square of its size.
-      const scope = {
-        inputs: execution.context.inputs,
-        get outputs() {
-          return execution.context.outputs;
-        },
-      };
+      // The execution's context, whose outputs are gathered only when read: here only for a node whose sample is
+      // checked against its route (flattening them for every node made a big workflow's dry run cost N²).
+      const scope: RoutingScope = execution.context;
       const keepSample = (outputs: Record<string, unknown>) =>
         withSample(workflow, deciders.get(execution.node.id) ?? [], scope, execution.node, outputs).outputs;
       return outcome
