@@ -10,7 +10,7 @@ import { createLocalExecutors } from '../../src/adapters/local.ts';
 import { FLAT_MAX_NODES } from '../../src/machine/per-node.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import { planDryRun } from '../../src/paths/dry-run-plan.ts';
-import { workflowFrom } from './helpers.ts';
+import { workflowOf } from './helpers.ts';
 
 const flatViews = vi.hoisted(() => ({ built: 0 }));
 
@@ -31,22 +31,17 @@ const ids = Array.from({ length: SIZE }, (_, index) => `n${index + 1}`);
 const LAST = ids.at(-1)!;
 
 /** n1 → … → n{SIZE}, api nodes; each one's URL reads the `value` of the node before it. */
-const bigChain = workflowFrom(
-  JSON.stringify({
-    osop_version: '1.0',
-    id: 'big-chain',
-    name: 'Big chain',
-    nodes: ids.map((id, index) => ({
-      id,
-      type: 'api',
-      runtime: {
-        method: 'GET',
-        url: index === 0 ? 'https://example.com/x' : `https://example.com/\${${ids[index - 1]}.value}`,
-      },
-    })),
-    edges: ids.slice(1).map((to, index) => ({ from: ids[index], to })),
-  }),
-  'big-chain.osop.json',
+const bigChain = workflowOf(
+  'big-chain',
+  ids.map((id, index) => ({
+    id,
+    type: 'api',
+    runtime: {
+      method: 'GET',
+      url: index === 0 ? 'https://example.com/x' : `https://example.com/\${${ids[index - 1]}.value}`,
+    },
+  })),
+  ids.slice(1).map((to, index) => ({ from: ids[index], to })),
 );
 
 describe('the outputs of a big workflow', () => {
@@ -69,20 +64,15 @@ describe('the outputs of a big workflow', () => {
 
   it('are not gathered for each condition: a condition reads the node it names', async () => {
     // Every edge is conditional on the node it leaves: N conditions, each evaluated once.
-    const conditional = workflowFrom(
-      JSON.stringify({
-        osop_version: '1.0',
-        id: 'conditional-chain',
-        name: 'Conditional chain',
-        nodes: ids.map((id) => ({ id, type: 'api', runtime: { method: 'GET', url: 'https://example.com/x' } })),
-        edges: ids.slice(1).map((to, index) => ({
-          from: ids[index],
-          to,
-          mode: 'conditional',
-          when: `${ids[index]}.value == ${index + 1}`,
-        })),
-      }),
-      'conditional-chain.osop.json',
+    const conditional = workflowOf(
+      'conditional-chain',
+      ids.map((id) => ({ id, type: 'api', runtime: { method: 'GET', url: 'https://example.com/x' } })),
+      ids.slice(1).map((to, index) => ({
+        from: ids[index],
+        to,
+        mode: 'conditional',
+        when: `${ids[index]}.value == ${index + 1}`,
+      })),
     );
     const api: Executor = async ({ node }) => ({ outputs: { value: Number(node.id.slice(1)) } });
     flatViews.built = 0;

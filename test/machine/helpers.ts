@@ -19,6 +19,10 @@ export function workflowFrom(yaml: string, file = 'test.osop.yaml'): Workflow {
   return result.workflow;
 }
 
+/** The workflow `id` of these nodes and edges, written as OSOP JSON (JSON is YAML): for graphs built in code. */
+export const workflowOf = (id: string, nodes: object[], edges: object[]): Workflow =>
+  workflowFrom(JSON.stringify({ osop_version: '1.0', id, name: id, nodes, edges }), `${id}.osop.json`);
+
 export type Script = Record<string, (execution: NodeExecution) => NodeResult | Promise<NodeResult>>;
 
 /** Every node succeeds with no outputs unless its id is scripted. */

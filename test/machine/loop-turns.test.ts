@@ -7,13 +7,9 @@ import type { RunOptions } from '../../src/machine/run-options.ts';
 import { startRun } from '../../src/machine/runner.ts';
 import type { Workflow } from '../../src/osop/workflow.ts';
 import { turnsDuring } from '../support/event-loop.ts';
-import { fail, scripted, workflowFrom } from './helpers.ts';
+import { fail, scripted, workflowOf } from './helpers.ts';
 
 const api = (id: string) => ({ id, type: 'api', runtime: { method: 'GET', url: 'http://127.0.0.1/x' } });
-
-/** The workflow of these nodes and edges (JSON is YAML). */
-const workflowOf = (id: string, nodes: object[], edges: object[]): Workflow =>
-  workflowFrom(JSON.stringify({ osop_version: '1.0', id, name: id, nodes, edges }), `${id}.osop.json`);
 
 const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix}${index + 1}`);
 
