@@ -6,9 +6,9 @@
 import { createActor, toPromise } from 'xstate';
 import type { Executor, ExecutorRegistry, NodeExecution } from '../../src/adapters/executor.ts';
 import type { RunEventBody } from '../../src/events/run-event.ts';
-import { startRun } from '../../src/machine/runner.ts';
 import type { Workflow } from '../../src/osop/workflow.ts';
-import { createServiceExecutors, serviceSecrets, type SandboxUrls } from '../../src/services/service-endpoints.ts';
+import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
+import { createServiceExecutors, serviceSecrets, startRun } from '../lib/built-package.ts';
 import { percentile } from '../lib/stats.ts';
 import { createSeedCalls, type SeedCalls } from './seed-calls.ts';
 import { runBatch, type RunOnce } from './throughput.ts';

@@ -1,9 +1,9 @@
-// The seed payment SOP run by sopstate: loader → runner → the service executors pointed at the sandbox.
-import { createServiceExecutors, serviceSecrets, type SandboxUrls } from '../../src/services/service-endpoints.ts';
-import { startRun } from '../../src/machine/runner.ts';
-import { loadWorkflowFile } from '../../src/osop/load.ts';
+// The seed payment SOP run by sopstate (the built package): loader → runner → the service executors pointed at the
+// sandbox.
+import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
 import type { Workflow } from '../../src/osop/workflow.ts';
 import type { FetchLike } from '../../src/adapters/api/http.ts';
+import { createServiceExecutors, loadWorkflowFile, serviceSecrets, startRun } from '../lib/built-package.ts';
 
 const SANDBOX_MODES = { stripe: 'sandbox', anthropic: 'sandbox' } as const;
 

@@ -1,0 +1,26 @@
+// The engine the seed sections measure: the built package (dist/), what the `sopstate` command and an app importing
+// the library run. Not src/ through tsx: its transform (esbuild's keepNames) wraps every function and class a run
+// creates in a naming helper, 5–10 % of a run's CPU with the calls answered from memory. `npm run bench` builds
+// dist/ first. SOPSTATE_BENCH_DIST names another build's dist/ (a before/after comparison in one harness).
+// Types come from src/, which dist/ is compiled from.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as Load from '../../src/osop/load.ts';
+import type * as Runner from '../../src/machine/runner.ts';
+import type * as ServiceEndpoints from '../../src/services/service-endpoints.ts';
+import { REPO_ROOT } from './repo.ts';
+
+const BUILT_DIST = resolve(process.env.SOPSTATE_BENCH_DIST ?? join(REPO_ROOT, 'dist'));
+
+async function built<T>(module: string): Promise<T> {
+  const file = join(BUILT_DIST, module);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first (\`npm run bench\` does)`);
+  return (await import(pathToFileURL(file).href)) as T;
+}
+
+export const { loadWorkflowFile } = await built<typeof Load>('osop/load.js');
+export const { startRun } = await built<typeof Runner>('machine/runner.js');
+export const { createServiceExecutors, serviceSecrets } = await built<typeof ServiceEndpoints>(
+  'services/service-endpoints.js',
+);
