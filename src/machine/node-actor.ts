@@ -19,10 +19,13 @@ import { checkNodeBudget } from './cost-budget.ts';
 import { createDeltaCoalescer } from './delta-coalescer.ts';
 import { LostSecretError } from './output-secrets.ts';
 import { toPlainJson } from './plain-json.ts';
+import { noteOutputBytes } from './run-limits.ts';
 import { runServicesOf, type NodeActorDeps } from './run-services.ts';
 import { perWorkflow, workflowIndex } from './workflow-index.ts';
 import type { AiMetadata, RunEventBody } from '../events/run-event.ts';
 import { errorMessage } from '../util/error-message.ts';
+import { rememberJsonText } from '../util/json-text.ts';
+import { redactSerialized } from '../util/redact.ts';
 
 /** Outputs live in the run's context and every persisted snapshot: one node may add at most this much. */
 const MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -296,6 +299,33 @@ function withSecretFieldsMasked(deps: NodeActorDeps, node: WorkflowNode, body: R
   return { ...body, body: deps.outputSecrets.mask(node.id, body.body as Record<string, unknown>) };
 }
 
+/** The node.completed event, with its JSON text built around the outputs' (already serialized) for whoever writes it. */
+function completedBody(
+  node: string,
+  visit: number,
+  durationMs: number,
+  outputs: Record<string, unknown>,
+  outputsJson: string,
+  ai: AiMetadata | undefined,
+  synthesized: readonly string[] | undefined,
+): RunEventBody {
+  const listed = synthesized?.length ? [...synthesized] : undefined;
+  const body: RunEventBody = {
+    type: 'node.completed',
+    node,
+    visit,
+    durationMs,
+    outputs,
+    ...(ai ? { ai } : {}),
+    ...(listed ? { synthesized: listed } : {}),
+  };
+  // Key for key as JSON.stringify(body) writes it (test/machine/event-json-text.test.ts holds it to that).
+  const head = JSON.stringify({ type: body.type, node, visit, durationMs }).slice(0, -1);
+  const tail = `${ai ? `,"ai":${JSON.stringify(ai)}` : ''}${listed ? `,"synthesized":${JSON.stringify(listed)}` : ''}`;
+  rememberJsonText(body, `${head},"outputs":${outputsJson}${tail}}`);
+  return body;
+}
+
 /** What a failed node produced (a command's stdout, an API's error body), masked and bounded like success outputs. */
 function failedOutputs(
   deps: NodeActorDeps,
@@ -376,29 +406,21 @@ async function runNode(
     const finishedAt = deps.clock();
     const durationMs = finishedAt - started;
     // Outputs live in the persisted snapshot: keep them plain JSON, redacted once for the event and the context alike.
+    // Serialized once: the size check, the redactors' search and the event's text (the store's row) share the text.
     const plain = deps.outputSecrets.mask(node.id, toPlainJson(result.outputs ?? {}));
-    const bytes = JSON.stringify(plain).length;
-    if (bytes > MAX_OUTPUT_BYTES) {
+    const redacted = redactSerialized(plain, deps.redact);
+    const outputs = redacted.value;
+    const outputsJson = redacted.json ?? JSON.stringify(outputs);
+    if (outputsJson.length > MAX_OUTPUT_BYTES) {
       throw new NodeError(
-        `${located(node)}: outputs are ${bytes} bytes; a node may keep at most ${MAX_OUTPUT_BYTES} in the run`,
+        `${located(node)}: outputs are ${outputsJson.length} bytes; a node may keep at most ${MAX_OUTPUT_BYTES} in the run`,
         { code: 'outputs_too_large' },
       );
     }
-    const { outputs, ai } = deps.redact({ outputs: plain, ...(result.ai ? { ai: result.ai } : {}) });
+    noteOutputBytes(outputs, outputsJson.length);
+    const ai = spent;
     deps.inFlight.delete(actorId);
-    const synthesized = result.synthesized?.length ? { synthesized: [...result.synthesized] } : {};
-    emit(
-      {
-        type: 'node.completed',
-        node: node.id,
-        visit: input.visit,
-        durationMs,
-        outputs,
-        ...(ai ? { ai } : {}),
-        ...synthesized,
-      },
-      true,
-    );
+    emit(completedBody(node.id, input.visit, durationMs, outputs, outputsJson, ai, result.synthesized), true);
     return { outputs, ...(ai ? { ai } : {}), attempt, durationMs, finishedAt };
   } catch (failure) {
     if (signal.aborted) throw failure;

@@ -16,6 +16,14 @@ export interface LimitError {
   code: 'event_limit' | 'context_limit';
 }
 
+/** Outputs whose JSON size their node actor measured as it serialized them (once): the watch takes it from here. */
+const measuredBytes = new WeakMap<object, number>();
+
+/** Records the JSON length of a node's outputs (`JSON.stringify(outputs).length`), which nothing changes later. */
+export const noteOutputBytes = (outputs: object, bytes: number): void => {
+  measuredBytes.set(outputs, bytes);
+};
+
 /** Watches a run's events and reports the first limit it passes, once. */
 export class RunLimitWatch {
   readonly #limits: RunLimits;
@@ -39,7 +47,7 @@ export class RunLimitWatch {
       return this.#fail({ message, code: 'event_limit' });
     }
     if (event.type !== 'node.completed') return;
-    const bytes = JSON.stringify(event.outputs).length;
+    const bytes = measuredBytes.get(event.outputs) ?? JSON.stringify(event.outputs).length;
     this.#totalBytes += bytes - (this.#outputBytes.get(event.node) ?? 0);
     this.#outputBytes.set(event.node, bytes);
     if (this.#totalBytes > this.#limits.maxContextBytes) {

@@ -19,7 +19,7 @@ import { RunLimitWatch } from './run-limits.ts';
 import { RUN_SYSTEM_ID, RunServices } from './run-services.ts';
 import { runSubworkflow } from './subworkflow-run.ts';
 import { chainRedactors, createRedactor, redactSerialized, type Redactor } from '../util/redact.ts';
-import { rememberJsonText } from '../util/json-text.ts';
+import { knownJsonText, rememberJsonText } from '../util/json-text.ts';
 import type { ErrorInfo, RunEvent, RunEventBody } from '../events/run-event.ts';
 import { checkRunSetup } from './run-setup.ts';
 import { DEFAULT_KEPT_EVENTS, type RunHandle, type RunOptions, type RunResult } from './run-options.ts';
@@ -245,11 +245,14 @@ class RunSession {
 
   // Events
 
-  /** Adds an event to the run; `redacted` says the body is already scrubbed, so it is not scanned again. */
+  /**
+   * Adds an event to the run; `redacted` says the body is already scrubbed, so it is not scanned again (its JSON text,
+   * when its maker recorded one, is reused).
+   */
   publish(body: RunEventBody, redacted = false): void {
     if (this.#phase === 'closed') return;
     // Serialized once: both redactors search that text, and the store and SSE frames reuse it (util/json-text.ts).
-    const clean = redacted ? { value: body } : redactSerialized(body, this.#redact);
+    const clean = redacted ? { value: body, json: knownJsonText(body) } : redactSerialized(body, this.#redact);
     const seq = ++this.#seq;
     const at = this.#stamps.iso();
     const event: RunEvent = { ...clean.value, runId: this.runId, seq, at };

@@ -14,3 +14,6 @@ export const jsonText = (value: object): string => {
 export const rememberJsonText = (value: object, text: string): void => {
   texts.set(value, text);
 };
+
+/** The JSON text recorded for `value` (rememberJsonText or jsonText), if any; nothing is serialized. */
+export const knownJsonText = (value: object): string | undefined => texts.get(value);

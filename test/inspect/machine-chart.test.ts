@@ -36,6 +36,16 @@ describe('machineToChart', () => {
     expect(chart.initial).toBe('plan');
   });
 
+  it("draws a machine's chart once: the route's later requests get the same chart, a new machine its own", async () => {
+    const workflow = await loadWorkflow(SEED_FILE);
+    const machine = compileWorkflow(workflow);
+    const chart = machineToChart(machine);
+    expect(machineToChart(machine)).toBe(chart);
+    const other = machineToChart(compileWorkflow(await loadWorkflow(RELEASE_TRAIN)));
+    expect(other).not.toBe(chart);
+    expect(other.initial).toBe('plan');
+  });
+
   it('draws one arrow per source → target, naming its events; what the root takes anywhere is listed apart', async () => {
     const chart = machineToChart(compileWorkflow(await loadWorkflow(SEED_FILE)));
     const pairs = chart.transitions.map((arrow) => `${arrow.source}->${arrow.target}`);
