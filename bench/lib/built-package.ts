@@ -1,7 +1,8 @@
 // The engine the seed sections measure: the built package (dist/), what the `sopstate` command and an app importing
 // the library run. Not src/ through tsx: its transform (esbuild's keepNames) wraps every function and class a run
 // creates in a naming helper, 5–10 % of a run's CPU with the calls answered from memory. `npm run bench` builds
-// dist/ first. SOPSTATE_BENCH_DIST names another build's dist/ (a before/after comparison in one harness).
+// dist/ first. SOPSTATE_BENCH_DIST names another build's dist/ (a before/after comparison in one harness), in a
+// checkout whose node_modules it can resolve its packages from (e.g. a git worktree with node_modules linked).
 // Types come from src/, which dist/ is compiled from.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';

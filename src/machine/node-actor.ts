@@ -296,7 +296,8 @@ async function receiveEvent(
 /** An HTTP body shown in an event has its secret fields (`client_secret`, …) masked before anything sees it. */
 function withSecretFieldsMasked(deps: NodeActorDeps, node: WorkflowNode, body: RunEventBody): RunEventBody {
   if (!('body' in body) || !body.body || typeof body.body !== 'object' || Array.isArray(body.body)) return body;
-  return { ...body, body: deps.outputSecrets.mask(node.id, body.body as Record<string, unknown>) };
+  const masked = deps.outputSecrets.mask(node.id, body.body as Record<string, unknown>);
+  return masked === body.body ? body : { ...body, body: masked };
 }
 
 /** The node.completed event, with its JSON text built around the outputs' (already serialized) for whoever writes it. */

@@ -126,7 +126,7 @@ const sendOnce = async (request: ApiRequest, execution: NodeExecution, call: Str
   try {
     result = await requestStripe(call.client, method, route.template, {
       params: { path: route.params, query: requestQuery(request) },
-      body: requestBody(request),
+      body: sentBody,
       headers,
       signal: execution.signal,
     });
@@ -134,27 +134,28 @@ const sendOnce = async (request: ApiRequest, execution: NodeExecution, call: Str
     throw transportError(error, `${operation} at ${shownBase}`, execution.signal);
   }
   const { response } = result;
-  execution.emit({
-    type: 'node.response',
-    node,
-    status: response.status,
-    durationMs: Math.round(performance.now() - started),
-    ...(response.headers.get('idempotent-replayed') === 'true' ? { replayed: true } : {}),
-    headers: shownHeaders(headersToRecord(response.headers)),
-    body: maskCredentials(result.data ?? result.error ?? null, credentialValues(headers)),
-  });
   const envelope: ApiEnvelope = {
     data: result.data ?? result.error ?? null,
     status: response.status,
     headers: headersToRecord(response.headers),
   };
+  const credentials = credentialValues(headers);
+  execution.emit({
+    type: 'node.response',
+    node,
+    status: response.status,
+    durationMs: Math.round(performance.now() - started),
+    ...(envelope.headers['idempotent-replayed'] === 'true' ? { replayed: true } : {}),
+    headers: shownHeaders(envelope.headers),
+    body: maskCredentials(envelope.data, credentials),
+  });
   if (isExpected(response.status, request.expectedStatus)) return envelope;
   const failure = stripeError({
     status: response.status,
     body: envelope.data,
     headers: response.headers,
     operation,
-    secrets: credentialValues(headers),
+    secrets: credentials,
   });
   throw withAnswer(failure, execution.node, envelope);
 };
