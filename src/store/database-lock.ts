@@ -1,6 +1,7 @@
 // One database, one server: `<db>.lock` holds the pid of the process using it. A second server refuses to start
 // (it would adopt the first one's live runs); the lock of a process that died is taken over.
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export class DatabaseLockedError extends Error {
   constructor(
@@ -56,6 +57,8 @@ const tryCreate = (lockFile: string): boolean => {
 export const lockDatabase = (dbFile: string): DatabaseLock => {
   if (dbFile === ':memory:') return { release: () => undefined };
   const lockFile = `${dbFile}.lock`;
+  // The lock comes before the database, which would make its folder: a first start (`.sopstate/` not there yet) too.
+  mkdirSync(dirname(dbFile), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     if (tryCreate(lockFile)) {
       heldByOurselves.add(lockFile);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseLockedError } from '../../src/store/database-lock.ts';
 import { startFakeServer, type FakeServer } from '../server/support/fake-server.ts';
-import { baseEnv, ROOT } from '../server/integration/processes.ts';
+import { baseEnv, ROOT, spawnUntil } from '../server/integration/processes.ts';
 
 const dirs: string[] = [];
 const servers: FakeServer[] = [];
@@ -48,6 +48,20 @@ describe('one database, one server', () => {
     );
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/runs\.db is in use by another sopstate server \(pid \d+\)/);
+  });
+
+  it("`sopstate serve` with the default database starts where no .sopstate/ exists yet (a fresh clone's npm start)", async () => {
+    const dir = scratch();
+    const args = [join(ROOT, 'bin/sopstate.js'), 'serve', '--workflows', join(ROOT, 'examples'), '--port', '0'];
+    const child = await spawnUntil([...args, '--sandbox'], baseEnv(), /sopstate serving .* at http/, dir);
+    try {
+      const url = /at (http:\/\/[^\s]+)/.exec(child.line)?.[1] as string;
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect(existsSync(join(dir, '.sopstate', 'sopstate.db.lock'))).toBe(true);
+    } finally {
+      await child.kill('SIGTERM');
+    }
+    expect(existsSync(join(dir, '.sopstate', 'sopstate.db'))).toBe(true);
   });
 
   it('takes over the lock of a server that died, and frees it on a clean stop', async () => {

@@ -13,10 +13,10 @@ export interface Child {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** Spawns a Node script and resolves with the first stdout line matching `ready`. */
-export const spawnUntil = (args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Child> =>
+/** Spawns a Node script (in `cwd`, the repository by default) and resolves with the first stdout line matching `ready`. */
+export const spawnUntil = (args: string[], env: NodeJS.ProcessEnv, ready: RegExp, cwd = ROOT): Promise<Child> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
