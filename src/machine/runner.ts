@@ -306,7 +306,7 @@ class RunSession {
 
   #transitioned(snapshot: RunSnapshot): void {
     const { onSnapshot, onTransition } = this.#options;
-    if (onSnapshot) this.#guarded('onSnapshot', () => onSnapshot(this.#actor.getPersistedSnapshot()));
+    if (onSnapshot) this.#guarded('onSnapshot', () => onSnapshot(this.#readSnapshot()));
     if (onTransition) this.#guarded('onTransition', () => onTransition(this.#readSnapshot));
     if (snapshot.status === 'done') void this.#finish(snapshot);
     else this.#reportInterrupted(snapshot, undefined);

@@ -205,33 +205,22 @@ export interface RedactorOptions {
   once?: boolean;
 }
 
-/** The redactor kept under `key` in `known`, made once (a full cache starts afresh: redactors are cheap to remake). */
-function keptRedactor(known: Map<string, Redactor>, key: string, make: () => Redactor): Redactor {
+export function createRedactor(secrets: Record<string, string>, options: RedactorOptions = {}): Redactor {
+  if (options.once) return buildRedactor(maskingFor(secrets, options));
+  const key = JSON.stringify(Object.entries(secrets));
+  const known = redactorsFor(options.mask);
   let redactor = known.get(key);
   if (!redactor) {
     if (known.size >= MAX_REDACTORS) known.clear();
-    known.set(key, (redactor = make()));
+    known.set(key, (redactor = buildRedactor(maskingFor(secrets, options))));
   }
   return redactor;
 }
 
-export function createRedactor(secrets: Record<string, string>, options: RedactorOptions = {}): Redactor {
-  if (options.once) return buildRedactor(maskingFor(secrets, options));
-  return keptRedactor(redactorsFor(options.mask), JSON.stringify(Object.entries(secrets)), () =>
-    buildRedactor(maskingFor(secrets, options)),
-  );
-}
-
 /** Masks bare values (no names) as `[redacted]`: credentials a node sent, in the error text built from the answer. */
 const REDACTED = () => '[redacted]';
-/** By the values themselves: each call's credentials are looked up with no object built for them first. */
-const credentialRedactors = new Map<string, Redactor>();
 const redactValues = (values: readonly string[]): Redactor =>
-  keptRedactor(credentialRedactors, JSON.stringify(values), () =>
-    buildRedactor(
-      maskingFor(Object.fromEntries(values.map((value, index) => [String(index), value])), { mask: REDACTED }),
-    ),
-  );
+  createRedactor(Object.fromEntries(values.map((value, index) => [String(index), value])), { mask: REDACTED });
 
 /** Masks the credentials a node sent (in every encoded form) in text or JSON built from what a server answered. */
 export const maskCredentials = <T>(value: T, credentials: readonly string[]): T =>
