@@ -1,9 +1,17 @@
 // `npm run build`: compiles src/ to dist/ (ESM + .d.ts, the library), bundles the CLI over dist/cli/main.js so it
-// starts without resolving ~200 modules, and copies the files the code reads at run time.
+// starts without resolving ~200 modules, and copies the files the code reads at run time. When dist/ is already a
+// build of the same inputs (scripts/build-inputs.mjs) it does nothing; `npm run build -- --force` builds anyway.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
+import { buildInputsHash, isBuildCurrent, writeStamp } from './build-inputs.mjs';
+
+const inputs = buildInputsHash('.');
+if (!process.argv.includes('--force') && isBuildCurrent('.', inputs)) {
+  console.log('dist/ is up to date: built from these sources already (npm run build -- --force builds anyway)');
+  process.exit(0);
+}
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 rmSync('dist', { recursive: true, force: true });
@@ -36,3 +44,4 @@ await build({
   logLevel: 'warning',
 });
 chmodSync('dist/cli/main.js', 0o755);
+writeStamp('.', inputs);
