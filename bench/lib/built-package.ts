@@ -14,14 +14,29 @@ import { REPO_ROOT } from './repo.ts';
 
 const BUILT_DIST = resolve(process.env.SOPSTATE_BENCH_DIST ?? join(REPO_ROOT, 'dist'));
 
-async function built<T>(module: string): Promise<T> {
-  const file = join(BUILT_DIST, module);
-  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first (\`npm run bench\` does)`);
-  return (await import(pathToFileURL(file).href)) as T;
+/** The parts of a build the seed sections run. */
+export interface BuiltPackage {
+  loadWorkflowFile: typeof Load.loadWorkflowFile;
+  startRun: typeof Runner.startRun;
+  createServiceExecutors: typeof ServiceEndpoints.createServiceExecutors;
+  serviceSecrets: typeof ServiceEndpoints.serviceSecrets;
 }
 
-export const { loadWorkflowFile } = await built<typeof Load>('osop/load.js');
-export const { startRun } = await built<typeof Runner>('machine/runner.js');
-export const { createServiceExecutors, serviceSecrets } = await built<typeof ServiceEndpoints>(
-  'services/service-endpoints.js',
-);
+/** The build in the folder `dist` (another checkout's, for a comparison of builds in one process). */
+export async function loadBuiltPackage(dist: string): Promise<BuiltPackage> {
+  const built = async <T>(module: string): Promise<T> => {
+    const file = join(dist, module);
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first (\`npm run bench\` does)`);
+    return (await import(pathToFileURL(file).href)) as T;
+  };
+  const { loadWorkflowFile } = await built<typeof Load>('osop/load.js');
+  const { startRun } = await built<typeof Runner>('machine/runner.js');
+  const { createServiceExecutors, serviceSecrets } = await built<typeof ServiceEndpoints>(
+    'services/service-endpoints.js',
+  );
+  return { loadWorkflowFile, startRun, createServiceExecutors, serviceSecrets };
+}
+
+/** The build the bench measures: this checkout's dist/, or SOPSTATE_BENCH_DIST's. */
+export const builtPackage = await loadBuiltPackage(BUILT_DIST);
+export const { loadWorkflowFile, startRun, createServiceExecutors, serviceSecrets } = builtPackage;

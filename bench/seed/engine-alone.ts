@@ -8,7 +8,7 @@ import type { Executor, ExecutorRegistry, NodeExecution } from '../../src/adapte
 import type { RunEventBody } from '../../src/events/run-event.ts';
 import type { Workflow } from '../../src/osop/workflow.ts';
 import type { SandboxUrls } from '../../src/services/service-endpoints.ts';
-import { createServiceExecutors, serviceSecrets, startRun } from '../lib/built-package.ts';
+import { builtPackage, type BuiltPackage } from '../lib/built-package.ts';
 import { percentile } from '../lib/stats.ts';
 import { createSeedCalls, type SeedCalls } from './seed-calls.ts';
 import { runBatch, type RunOnce } from './throughput.ts';
@@ -31,8 +31,16 @@ interface Recorded {
   streamed: RunEventBody[];
 }
 
-/** sopstate over executors that hand back what one real run's executors returned and streamed, node by node. */
-async function replayingEngine(workflow: Workflow, urls: SandboxUrls): Promise<RunOnce> {
+/**
+ * sopstate (`build`, by default the one the bench measures) over executors that hand back what one real run's
+ * executors returned and streamed, node by node.
+ */
+export async function replayingEngine(
+  workflow: Workflow,
+  urls: SandboxUrls,
+  build: BuiltPackage = builtPackage,
+): Promise<RunOnce> {
+  const { createServiceExecutors, serviceSecrets, startRun } = build;
   const live = createServiceExecutors({ mode: SANDBOX_MODES, sandbox: urls, env: {} });
   const secrets = serviceSecrets(SANDBOX_MODES, {});
   const recorded = new Map<string, Recorded>();
@@ -65,7 +73,7 @@ async function replayingEngine(workflow: Workflow, urls: SandboxUrls): Promise<R
 }
 
 /** The hand-written machine over the five call results of one real run, replayed. */
-async function replayingXState(urls: SandboxUrls): Promise<RunOnce> {
+export async function replayingXState(urls: SandboxUrls): Promise<RunOnce> {
   const real = createSeedCalls(urls);
   const customer = await real.createCustomer('record');
   const intent = await real.createIntent('record', customer.customer_id);
