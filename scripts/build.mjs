@@ -9,7 +9,8 @@ import { buildInputsHash, isBuildCurrent, writeStamp } from './build-inputs.mjs'
 
 const inputs = buildInputsHash('.');
 if (!process.argv.includes('--force') && isBuildCurrent('.', inputs)) {
-  console.log('dist/ is up to date: built from these sources already (npm run build -- --force builds anyway)');
+  // On stderr: `npm run -s bench -- --json` builds first, and its stdout is one JSON object.
+  console.error('dist/ is up to date: built from these sources already (npm run build -- --force builds anyway)');
   process.exit(0);
 }
 
