@@ -9,7 +9,7 @@ import { join } from 'node:path';
  * The files and folders whose contents decide dist/, relative to the package root. The compiler's and the bundler's
  * versions are in the lockfile.
  */
-export const BUILD_INPUTS = [
+const BUILD_INPUTS = [
   'src',
   'scripts/build.mjs',
   'scripts/build-inputs.mjs',
@@ -20,7 +20,7 @@ export const BUILD_INPUTS = [
 ];
 
 /** Where a finished build records the fingerprint of its inputs. Written last: a failed build leaves none. */
-export const STAMP = 'dist/.build-inputs';
+const STAMP = 'dist/.build-inputs';
 
 /** Outputs a finished build always leaves; one missing means dist/ changed after it was built. */
 const OUTPUTS = ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js'];
