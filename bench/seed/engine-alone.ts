@@ -102,21 +102,40 @@ export async function replayingXState(urls: SandboxUrls): Promise<RunOnce> {
   };
 }
 
-export async function measureEngineAlone(
-  workflow: Workflow,
-  urls: SandboxUrls,
-  options: { runs: number; concurrency: number; rounds: number },
-): Promise<EngineAloneReport> {
-  const sides = { sopstate: await replayingEngine(workflow, urls), xstate: await replayingXState(urls) };
-  const cpu: Record<keyof typeof sides, number[]> = { sopstate: [], xstate: [] };
-  for (const run of Object.values(sides)) await runBatch(run, Math.min(500, options.runs), options.concurrency);
+export interface RoundOptions {
+  runs: number;
+  concurrency: number;
+  rounds: number;
+}
+
+/**
+ * CPU ms per run of each side, round by round: one uncounted batch each first, then in every round one batch of each
+ * side in turn, so the sides of a round ran on the same machine state (compare-builds.ts pairs them by round).
+ */
+export async function cpuPerRunByRound<Name extends string>(
+  sides: Record<Name, RunOnce>,
+  options: RoundOptions,
+): Promise<Record<Name, number[]>> {
+  const names = Object.keys(sides) as Name[];
+  const cpu = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Name, number[]>;
+  for (const name of names) await runBatch(sides[name], Math.min(500, options.runs), options.concurrency);
   for (let round = 0; round < options.rounds; round += 1) {
-    for (const name of Object.keys(sides) as Array<keyof typeof sides>) {
+    for (const name of names) {
       const batch = await runBatch(sides[name], options.runs, options.concurrency);
       if (batch.failures > 0) throw new Error(`engine alone (${name}): ${batch.firstFailure}`);
       cpu[name].push(batch.cpuMs / options.runs);
     }
   }
+  return cpu;
+}
+
+export async function measureEngineAlone(
+  workflow: Workflow,
+  urls: SandboxUrls,
+  options: RoundOptions,
+): Promise<EngineAloneReport> {
+  const sides = { sopstate: await replayingEngine(workflow, urls), xstate: await replayingXState(urls) };
+  const cpu = await cpuPerRunByRound(sides, options);
   const sopstateMs = percentile(cpu.sopstate, 50);
   const xstateMs = percentile(cpu.xstate, 50);
   return { ...options, sopstateMs, xstateMs, addsMs: sopstateMs - xstateMs };
