@@ -31,6 +31,39 @@ interface Recorded {
   streamed: RunEventBody[];
 }
 
+export interface Recorder {
+  /** Wraps an executor: each node's result and the events it streamed are kept, the last visit's per node. */
+  record(executor: Executor): Executor;
+  /** Hands back a fresh copy of what the node's recorded call returned and streamed, as a real call would. */
+  replay: Executor;
+}
+
+/**
+ * Records calls for replay. A result and what its call streamed are copied together, in one structuredClone: they
+ * share objects (an api node's `outputs.data` is its node.response body, parsed once), and the replay hands over the
+ * same shape. Copied apart, each replay built every Stripe body twice, which a real call never does.
+ */
+export function createRecorder(): Recorder {
+  const recorded = new Map<string, Recorded>();
+  return {
+    record: (executor) => async (execution) => {
+      const streamed: RunEventBody[] = [];
+      const emit = (body: RunEventBody) => (streamed.push(body), execution.emit(body));
+      const result = await executor({ ...execution, emit });
+      recorded.set(execution.node.id, structuredClone({ result, streamed }));
+      return result;
+    },
+    replay: async (execution: NodeExecution) => {
+      const call = recorded.get(execution.node.id);
+      if (!call) throw new Error(`no recorded call for node ${execution.node.id}`);
+      const { result, streamed } = structuredClone(call);
+      for (const body of streamed) execution.emit(body);
+      await Promise.resolve();
+      return result;
+    },
+  };
+}
+
 /**
  * sopstate (`build`, by default the one the bench measures) over executors that hand back what one real run's
  * executors returned and streamed, node by node.
@@ -43,29 +76,14 @@ export async function replayingEngine(
   const { createServiceExecutors, serviceSecrets, startRun } = build;
   const live = createServiceExecutors({ mode: SANDBOX_MODES, sandbox: urls, env: {} });
   const secrets = serviceSecrets(SANDBOX_MODES, {});
-  const recorded = new Map<string, Recorded>();
-  const recording =
-    (executor: Executor): Executor =>
-    async (execution) => {
-      const streamed: RunEventBody[] = [];
-      const emit = (body: RunEventBody) => (streamed.push(structuredClone(body)), execution.emit(body));
-      const result = await executor({ ...execution, emit });
-      recorded.set(execution.node.id, { result: structuredClone(result), streamed });
-      return result;
-    };
+  const recorder = createRecorder();
   const first = await startRun({
     workflow,
     secrets,
-    executors: Object.fromEntries(Object.entries(live).map(([type, executor]) => [type, recording(executor)])),
+    executors: Object.fromEntries(Object.entries(live).map(([type, executor]) => [type, recorder.record(executor)])),
   }).done;
   if (first.status !== 'COMPLETED') throw new Error(`the recorded seed run ended ${first.status}`);
-  const replay: Executor = async (execution: NodeExecution) => {
-    const { result, streamed } = recorded.get(execution.node.id)!;
-    for (const body of streamed) execution.emit(structuredClone(body));
-    await Promise.resolve();
-    return structuredClone(result);
-  };
-  const executors: ExecutorRegistry = Object.fromEntries(Object.keys(live).map((type) => [type, replay]));
+  const executors: ExecutorRegistry = Object.fromEntries(Object.keys(live).map((type) => [type, recorder.replay]));
   return async () => {
     const result = await startRun({ workflow, executors, secrets }).done;
     if (result.status !== 'COMPLETED') throw new Error(`a replayed seed run ended ${result.status}`);
