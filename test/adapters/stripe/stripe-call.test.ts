@@ -270,3 +270,26 @@ describe('Stripe errors', () => {
     expect(error.message).toContain('Invalid API Key provided: [redacted]');
   });
 });
+
+describe('a redirect', () => {
+  it('is not followed: a POST is not sent on or turned into a GET, and the failure is definite and says what to set', async () => {
+    server.script(
+      { status: 301, headers: { location: '/v1/customers/list' } },
+      { status: 307, headers: { location: '/x' } },
+    );
+    const post = await failure(api(stripeNode('create_customer', { method: 'POST', body: { name: 'n' } })));
+    const get = await failure(
+      api(stripeNode('check_status', { method: 'GET', url: 'https://api.stripe.com/v1/customers/cus_1' })),
+    );
+    expect(server.requests.map((request) => `${request.method} ${request.url}`)).toEqual([
+      'POST /v1/customers',
+      'GET /v1/customers/cus_1',
+    ]);
+    for (const error of [post, get]) {
+      expect(error).toMatchObject({ code: 'redirect', retryable: false });
+      expect(error.indeterminate).toBeFalsy();
+      expect(error.message).toContain(`${server.url}/v1/customers`);
+      expect(error.message).toContain('STRIPE_API_BASE');
+    }
+  });
+});
