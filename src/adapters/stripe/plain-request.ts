@@ -1,8 +1,8 @@
 // What the Stripe client hands fetch for a call: a plain record, not a WHATWG Request. openapi-fetch builds a Request
 // for every call, fetch builds a second one from it (piping the body through a TransformStream), then clones that one
-// (a tee of the body) to be able to follow a redirect: 0.1–0.2 ms of CPU a call, a third of what a Stripe call costs
-// sopstate's process (bench/FINDINGS.md, "eighth session"). openapi-fetch takes the class it builds requests with as
-// an option: PlainRequest keeps what it is given, and plainFetch sends it in one fetch(url, init).
+// (a tee of the body) to be able to follow a redirect: 0.1–0.2 ms of CPU a call, about a quarter of what a Stripe call
+// cost sopstate's process (bench/FINDINGS.md, "2026-12-07 eighth session"). openapi-fetch takes the class it builds
+// requests with as an option: PlainRequest keeps what it is given, and plainFetch sends it in one fetch(url, init).
 import { NodeError } from '../executor.ts';
 import type { FetchLike } from '../api/http.ts';
 
