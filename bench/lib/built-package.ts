@@ -4,8 +4,8 @@
 // dist/ first. SOPSTATE_BENCH_DIST names another build's dist/ (a before/after comparison in one harness), in a
 // checkout whose node_modules it can resolve its packages from (e.g. a git worktree with node_modules linked).
 // Types come from src/, which dist/ is compiled from.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Load from '../../src/osop/load.ts';
 import type * as Runner from '../../src/machine/runner.ts';
@@ -22,8 +22,23 @@ export interface BuiltPackage {
   serviceSecrets: typeof ServiceEndpoints.serviceSecrets;
 }
 
+/** The `type` of the package.json nearest above `dir`, as Node reads it to decide how to load a .js file there. */
+function moduleTypeAt(dir: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    const manifest = join(at, 'package.json');
+    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type;
+    if (dirname(at) === at) return undefined;
+  }
+}
+
 /** The build in the folder `dist` (another checkout's, for a comparison of builds in one process). */
 export async function loadBuiltPackage(dist: string): Promise<BuiltPackage> {
+  // Without it Node takes dist/'s files for CommonJS, and under tsx they go through its transform (a naming helper
+  // around every function): such a build reads slower than it is.
+  if (moduleTypeAt(dist) !== 'module')
+    throw new Error(
+      `${dist} has no package.json with "type": "module" above it: add one, or its files load as CommonJS`,
+    );
   const built = async <T>(module: string): Promise<T> => {
     const file = join(dist, module);
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first (\`npm run bench\` does)`);

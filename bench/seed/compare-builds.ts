@@ -3,8 +3,9 @@
 // hand-written XState machine, round by round. Prints each build's median CPU per run and the median over rounds of
 // what it adds over the hand-written machine in the same round: pairing rounds takes out most of a shared machine's
 // drift, which is larger than the differences between two builds. Each dist/ must be in a checkout whose node_modules
-// it can resolve (e.g. a copy with node_modules linked). Not part of the bench's table: it backs bench/FINDINGS.md
-// (the 2026-12-07 seventh session's ablations).
+// it can resolve (e.g. a copy with node_modules linked), under a package.json of `"type": "module"` (loadBuiltPackage
+// refuses one without: its files would load as CommonJS, through tsx's transform). Not part of the bench's table: it
+// backs bench/FINDINGS.md (the 2026-12-07 seventh and eighth sessions' ablations).
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { loadBuiltPackage } from '../lib/built-package.ts';
