@@ -139,11 +139,11 @@ export class ClusterDb {
     return rows.map((row) => JSON.parse(row.json) as RunEvent);
   }
 
-  /** RUNNING runs whose current owner is this executor. */
-  async runningOwnedBy(executorId: string): Promise<string[]> {
+  /** RUNNING runs whose current owner is this executor; with `upToSeq`, only those with at most that many events. */
+  async runningOwnedBy(executorId: string, upToSeq?: number): Promise<string[]> {
     const { rows } = await this.#client.query<{ id: string }>(
-      "SELECT id FROM runs WHERE owner = $1 AND status = 'RUNNING'",
-      [executorId],
+      "SELECT id FROM runs WHERE owner = $1 AND status = 'RUNNING' AND ($2::integer IS NULL OR last_seq <= $2)",
+      [executorId, upToSeq ?? null],
     );
     return rows.map((row) => row.id);
   }
