@@ -28,8 +28,8 @@ const APPROVAL_ID = 'stripe-refund-approval';
 /** serve's default: a node silent this long is dead. */
 const HEARTBEAT_TIMEOUT_MS = 5000;
 const FREEZE_MS = HEARTBEAT_TIMEOUT_MS + 3000;
-/** A seed run with at most this many events is still at its first calls (it has 27): it has three calls left at least. */
-const JUST_BEGUN = 8;
+/** A seed run with at most this many of its 27 events has not had confirm's answer: two calls and more are left. */
+const JUST_BEGUN = 13;
 
 const children: Child[] = [];
 const cleanups: Array<() => Promise<void> | void> = [];
