@@ -21,6 +21,7 @@ export interface ApiExecutorOptions {
 export const createApiExecutor = (options: ApiExecutorOptions = {}): Executor => {
   const stripeBase = options.stripe?.baseUrl ?? STRIPE_DEFAULT_BASE;
   let stripeClient: StripeClient | undefined;
+  // The global fetch as it is when a call is made (a test may replace it), not when the executor was built.
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
 
   return async (execution: NodeExecution): Promise<NodeResult> => {
@@ -30,7 +31,7 @@ export const createApiExecutor = (options: ApiExecutorOptions = {}): Executor =>
     if (pathname === undefined) {
       envelope = await sendHttp(request, execution, fetchImpl);
     } else {
-      stripeClient ??= createStripeClient(stripeBase, options.fetch);
+      stripeClient ??= createStripeClient(stripeBase, fetchImpl);
       envelope = await sendStripe(request, execution, {
         client: stripeClient,
         baseUrl: stripeBase,

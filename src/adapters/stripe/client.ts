@@ -16,10 +16,7 @@ export type StripeClient = Client<paths>;
 const serializeBody = (body: unknown): string =>
   typeof body === 'string' ? body : encodeForm((body ?? {}) as Record<string, unknown>);
 
-/** The global fetch as it is when a call is made (a test may replace it), not when the client was built. */
-const globalFetch: FetchLike = (input, init) => fetch(input, init);
-
-export const createStripeClient = (baseUrl: string, fetchImpl: FetchLike = globalFetch): StripeClient =>
+export const createStripeClient = (baseUrl: string, fetchImpl: FetchLike): StripeClient =>
   createClient<paths>({
     baseUrl,
     // openapi-fetch types this option as the WHATWG constructor; it only builds requests with it and hands them to
