@@ -8,6 +8,7 @@ import { longClock, setLongTimeout, type LongTimer } from '../adapters/long-time
 import type { ConditionFailedEmitted, EdgeTakenEmitted } from './actions.ts';
 import { CANCEL_EVENT, COST_LIMIT_EVENT, KEPT_EVENTS_EVENT, LIMIT_EVENT, TIMEOUT_EVENT } from './actor-events.ts';
 import { CostWatch } from './cost-budget.ts';
+import { EventClock } from './event-clock.ts';
 import { compileWorkflow, FINAL_STATES, type FinalState, type WorkflowMachine } from './compile.ts';
 import { withRestoredActorInputs, type RunContext } from './context.ts';
 import { durableNodeStates } from './durable-state.ts';
@@ -39,26 +40,6 @@ const INTERRUPTED: Record<FinalState, ErrorInfo | undefined> = {
   COST_LIMIT: { message: 'stopped: the run went over its cost budget', code: 'cost_limit' },
   CANCELLED: { message: 'stopped: the run was cancelled', code: 'cancelled' },
 };
-
-/** Events come in bursts within one millisecond: each millisecond's timestamp is formatted once. */
-class EventClock {
-  readonly #now: () => number;
-  #ms = Number.NaN;
-  #iso = '';
-
-  constructor(now: () => number) {
-    this.#now = now;
-  }
-
-  iso(): string {
-    const now = this.#now();
-    if (now !== this.#ms) {
-      this.#ms = now;
-      this.#iso = new Date(now).toISOString();
-    }
-    return this.#iso;
-  }
-}
 
 /** A persisted snapshot as the store hands it back; XState's restoreSnapshot checks the rest. */
 const isPersisted = (value: unknown): value is Snapshot<unknown> => isRecord(value) && typeof value.status === 'string';

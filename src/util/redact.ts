@@ -207,7 +207,8 @@ export interface RedactorOptions {
 
 export function createRedactor(secrets: Record<string, string>, options: RedactorOptions = {}): Redactor {
   if (options.once) return buildRedactor(maskingFor(secrets, options));
-  const key = JSON.stringify(Object.entries(secrets));
+  // The object's JSON names its entries in Object.entries' order: the same key for the same secrets.
+  const key = JSON.stringify(secrets);
   const known = redactorsFor(options.mask);
   let redactor = known.get(key);
   if (!redactor) {
@@ -230,22 +231,54 @@ const CREDENTIAL_HEADER = /auth|key|token|secret|cookie|signature|password/i;
 
 const SHOWN_ANYWAY = new Set(['idempotency-key', 'idempotent-replayed']);
 
-const isCredentialHeader = (name: string): boolean =>
-  CREDENTIAL_HEADER.test(name) && !SHOWN_ANYWAY.has(name.toLowerCase());
+/** Header names by whether they bear a credential: every call sends and gets the same few names. */
+const credentialHeaders = new Map<string, boolean>();
+const MAX_HEADER_NAMES = 1024;
+
+const isCredentialHeader = (name: string): boolean => {
+  let credential = credentialHeaders.get(name);
+  if (credential === undefined) {
+    credential = CREDENTIAL_HEADER.test(name) && !SHOWN_ANYWAY.has(name.toLowerCase());
+    // Names come from the servers called: a server inventing new ones must not grow this without end.
+    if (credentialHeaders.size >= MAX_HEADER_NAMES) credentialHeaders.clear();
+    credentialHeaders.set(name, credential);
+  }
+  return credential;
+};
 
 /**
  * Values of credential-bearing headers, and the token part of `Bearer x` / `Basic x`. Not the Idempotency-Key: it is
  * no secret, and as a new value per call it made a new redactor per call.
  */
-export const credentialValues = (headers: Record<string, string>): string[] =>
-  Object.entries(headers)
-    .filter(([name]) => isCredentialHeader(name))
-    .flatMap(([, value]) => [value, ...value.split(/\s+/).slice(1)])
-    .filter((value) => value.length >= MIN_LENGTH);
+export const credentialValues = (headers: Record<string, string>): string[] => {
+  const values: string[] = [];
+  for (const name of Object.keys(headers)) {
+    if (!isCredentialHeader(name)) continue;
+    const value = headers[name];
+    if (value.length >= MIN_LENGTH) values.push(value);
+    const words = value.split(/\s+/);
+    for (let index = 1; index < words.length; index++) if (words[index].length >= MIN_LENGTH) values.push(words[index]);
+  }
+  return values;
+};
 
 /** Headers fit to show in an event: credential-bearing ones are left out (Idempotency-Key stays: it is no secret). */
-export const shownHeaders = (headers: Record<string, string>): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers).filter(([name]) => !isCredentialHeader(name)));
+export const shownHeaders = (headers: Record<string, string>): Record<string, string> => {
+  const shown: Record<string, string> = {};
+  for (const name of Object.keys(headers)) {
+    if (isCredentialHeader(name)) continue;
+    // A header named __proto__ stays a header (as Object.fromEntries would keep it), not the object's prototype.
+    if (name === '__proto__')
+      Object.defineProperty(shown, name, {
+        value: headers[name],
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    else shown[name] = headers[name];
+  }
+  return shown;
+};
 
 /**
  * Masks text that arrives in chunks (agent.delta): a secret split across chunks is masked whole. Holds back

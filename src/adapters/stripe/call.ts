@@ -11,6 +11,7 @@ import { requestStripe, STRIPE_API_VERSION, type StripeClient, type StripeResult
 import { stripeError } from './errors.ts';
 import { matchStripePath } from './paths.ts';
 import { reconcileStripe } from './reconcile.ts';
+import { shownStripeBase } from './routing.ts';
 
 export interface StripeCall {
   client: StripeClient;
@@ -106,8 +107,7 @@ const sendOnce = async (request: ApiRequest, execution: NodeExecution, call: Str
     const reconciled = await reconcileStripe(route, { ...call, headers }, execution);
     if (reconciled) return reconciled;
   }
-  const base = new URL(call.baseUrl);
-  const shownBase = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+  const shownBase = shownStripeBase(call.baseUrl);
   const url = `${shownBase}${call.pathname}`;
   const sentBody = requestBody(request);
   execution.emit({

@@ -4,6 +4,7 @@ import { headersToRecord } from '../api/http.ts';
 import type { ApiEnvelope } from '../api/types.ts';
 import { requestStripe, type StripeClient } from './client.ts';
 import type { StripePath, StripeRoute } from './paths.ts';
+import { shownStripeBase } from './routing.ts';
 
 interface Reconciler {
   /** The object the call acts on, with the same path parameters. */
@@ -47,10 +48,9 @@ export const reconcileStripe = async (
   const headers = Object.fromEntries(
     Object.entries(call.headers).filter(([name]) => !POST_ONLY.has(name.toLowerCase())),
   );
-  const base = new URL(call.baseUrl);
   const path = rule.read.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(route.params[name] ?? ''));
   const node = execution.node.id;
-  const url = `${base.origin}${base.pathname.replace(/\/+$/, '')}${path}`;
+  const url = `${shownStripeBase(call.baseUrl)}${path}`;
   execution.emit({ type: 'node.request', node, method: 'GET', url, attempt: execution.attempt });
   const started = performance.now();
   try {
