@@ -128,7 +128,9 @@ export interface RoundOptions {
 
 /**
  * CPU ms per run of each side, round by round: one uncounted batch each first, then in every round one batch of each
- * side in turn, so the sides of a round ran on the same machine state (compare-builds.ts pairs them by round).
+ * side, so the sides of a round ran on the same machine state (compare-builds.ts pairs them by round). The order
+ * reverses every other round, so no side always runs after the same other one: the place in a round can favour a side
+ * by ~0.1 ms a run, as much as the differences measured (FINDINGS, "2026-12-08").
  */
 export async function cpuPerRunByRound<Name extends string>(
   sides: Record<Name, RunOnce>,
@@ -138,7 +140,7 @@ export async function cpuPerRunByRound<Name extends string>(
   const cpu = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Name, number[]>;
   for (const name of names) await runBatch(sides[name], Math.min(500, options.runs), options.concurrency);
   for (let round = 0; round < options.rounds; round += 1) {
-    for (const name of names) {
+    for (const name of roundOrder(names, round)) {
       const batch = await runBatch(sides[name], options.runs, options.concurrency);
       if (batch.failures > 0) throw new Error(`engine alone (${name}): ${batch.firstFailure}`);
       cpu[name].push(batch.cpuMs / options.runs);
@@ -146,6 +148,10 @@ export async function cpuPerRunByRound<Name extends string>(
   }
   return cpu;
 }
+
+/** The sides in their order on even rounds, reversed on odd ones. */
+const roundOrder = <Name>(names: readonly Name[], round: number): Name[] =>
+  round % 2 === 0 ? [...names] : [...names].reverse();
 
 export async function measureEngineAlone(
   workflow: Workflow,

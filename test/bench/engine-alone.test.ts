@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createApiExecutor } from '../../src/adapters/api/executor.ts';
 import type { NodeResult } from '../../src/adapters/executor.ts';
 import type { RunEventBody } from '../../src/events/run-event.ts';
-import { createRecorder } from '../../bench/seed/engine-alone.ts';
+import { cpuPerRunByRound, createRecorder } from '../../bench/seed/engine-alone.ts';
 import { makeExecution } from '../adapters/support/execution.ts';
 
 const answer = { id: 'cus_1', object: 'customer', address: { city: 'Oslo' } };
@@ -46,5 +46,20 @@ describe('engine-alone replay', () => {
   it('says which node it has no recording for', async () => {
     const recorder = createRecorder();
     await expect(recorder.replay(call())).rejects.toThrow('no recorded call for node create_customer');
+  });
+});
+
+describe('engine-alone rounds', () => {
+  it('run each side once a round, in an order that reverses every other round', async () => {
+    const calls: string[] = [];
+    const side = (name: string) => async () => void calls.push(name);
+    const cpu = await cpuPerRunByRound(
+      { a: side('a'), b: side('b'), c: side('c') },
+      { rounds: 4, runs: 2, concurrency: 1 },
+    );
+    // One warm-up batch each, then the rounds; a batch is `runs` runs of one side.
+    const batches = calls.filter((_, index) => index % 2 === 0);
+    expect(batches).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'c', 'b', 'a', 'a', 'b', 'c', 'c', 'b', 'a']);
+    expect(Object.values(cpu).map((perRun) => perRun.length)).toEqual([4, 4, 4]);
   });
 });
