@@ -1,13 +1,13 @@
 // The `at` of a run's events: an ISO 8601 time per event, formatted cheaply.
 
-/**
- * Events come in bursts: each millisecond's timestamp is formatted once, and within one second only its milliseconds
- * are (toISOString costs ~1.5 µs, a run publishes ~27 events over a few seconds). The text is always
- * `new Date(now).toISOString()`'s.
- */
 /** The latest time a Date holds (ECMAScript's time value range). */
 const MAX_DATE_MS = 8.64e15;
 
+/**
+ * Events come in bursts: each millisecond's timestamp is formatted once, and within one second only its milliseconds
+ * are (toISOString costs ~0.6 µs, the rest ~0.04; a seed run publishes 27 events). The text is always
+ * `new Date(now).toISOString()`'s.
+ */
 export class EventClock {
   readonly #now: () => number;
   #ms = Number.NaN;
