@@ -8,8 +8,26 @@ const HASH_CHARS = 16;
 
 const readable = (text: string): boolean => /^[\x21-\x24\x26-\x7e]*$/.test(text);
 
-/** Printable ASCII stays as written; anything else (CJK, spaces, `%`...) is percent-encoded UTF-8, so no two ids meet. */
-const asciiPart = (text: string): string => (readable(text) ? text : encodeURIComponent(text));
+/** A UTF-16 code unit of a surrogate pair's half with no other half (JSON and YAML escapes can make one). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Printable ASCII stays as written; anything else (CJK, spaces, `%`...) is percent-encoded UTF-8, so no two ids meet.
+ * A lone surrogate has no UTF-8 (encodeURIComponent throws on it): it is written `%uD800`, which no encoded text can
+ * contain, since `%` itself is encoded.
+ */
+const asciiPart = (text: string): string => {
+  if (readable(text)) return text;
+  if (text.isWellFormed()) return encodeURIComponent(text);
+  let key = '';
+  let from = 0;
+  // The text between two lone surrogates splits no pair, so each piece encodes.
+  for (const { 0: unit, index } of text.matchAll(LONE_SURROGATE)) {
+    key += `${encodeURIComponent(text.slice(from, index))}%u${unit.charCodeAt(0).toString(16).toUpperCase()}`;
+    from = index + 1;
+  }
+  return key + encodeURIComponent(text.slice(from));
+};
 
 const digest = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, HASH_CHARS);
 

@@ -16,11 +16,15 @@ const SECRET_FIELDS: readonly RegExp[] = [];
 /** Node's messages quote URLs with `user:password@` in them. */
 export const maskUserInfo = (text: string): string => text.replace(/\/\/[^/@\s]+@/g, '//[redacted]@');
 
-/** Every form a secret travels in: raw, URL-encoded, form-encoded (space → +), JSON-escaped, base64. */
+/**
+ * Every form a secret travels in: raw, URL-encoded, form-encoded (space → +), JSON-escaped, base64. A lone surrogate
+ * (JSON can carry one) is U+FFFD once encoded, as fetch, URLSearchParams and Buffer send it; encodeURIComponent would
+ * throw on it instead, and a node whose answer held such a secret failed after its call had acted.
+ */
 function encodedForms(value: string): string[] {
   const forms = [
     value,
-    encodeURIComponent(value),
+    encodeURIComponent(value.toWellFormed()),
     new URLSearchParams({ v: value }).toString().slice(2),
     JSON.stringify(value).slice(1, -1),
   ];

@@ -168,3 +168,32 @@ describe('OutputSecrets.mask and unmask, copy on write', () => {
     expect(masked.client_secret).toBe('[secret create_intent.client_secret]');
   });
 });
+
+describe('a secret whose text is not well-formed UTF-16 (a lone surrogate, as JSON can carry)', () => {
+  // JSON.parse('"\\ud800"') is a lone surrogate: a service's answer can hand one over in a secret field.
+  const secret = JSON.parse('"pi_9_secret_ab\\ud800cdef"') as string;
+
+  it('is masked in the events and outputs, and the node that got it completes (no failure, so no fallback)', async () => {
+    const result = await run(workflow, {
+      executors: scripted({
+        create_intent: (execution) => {
+          execution.emit({
+            type: 'node.response',
+            node: 'create_intent',
+            status: 200,
+            durationMs: 1,
+            body: { client_secret: secret, echo: `got ${secret}` },
+          });
+          return { outputs: { client_secret: secret, copy: secret } };
+        },
+        confirm: () => ({ outputs: {} }),
+      }),
+    });
+    expect(result.status).toBe('COMPLETED');
+    const text = JSON.stringify(result.events);
+    expect(text).not.toContain(JSON.stringify(secret).slice(1, -1));
+    expect(result.events.find((event) => event.type === 'node.response')).toMatchObject({
+      body: { echo: 'got [secret create_intent.client_secret]' },
+    });
+  });
+});

@@ -42,3 +42,20 @@ describe('redactSerialized', () => {
     expect(redactSerialized({ q: encoded }, both).value.q).toBe('[secret API_KEY]');
   });
 });
+
+describe('a run secret that is not well-formed UTF-16', () => {
+  it('makes a redactor that masks it raw, JSON-escaped, and in the forms it travels in on the wire', () => {
+    const secret = 'tok_ab\ud800cd';
+    const redact = createRedactor({ TOKEN: secret });
+    // On the wire a lone surrogate becomes U+FFFD (fetch, URLSearchParams and Buffer all encode it so).
+    const wire = secret.toWellFormed();
+    const forms = [
+      secret,
+      encodeURIComponent(wire),
+      new URLSearchParams({ v: secret }).toString().slice(2),
+      Buffer.from(secret, 'utf8').toString('base64'),
+    ];
+    for (const form of forms) expect(redact({ text: `a ${form} b` })).toEqual({ text: 'a [secret TOKEN] b' });
+    expect(JSON.stringify(redact({ text: secret }))).toBe('{"text":"[secret TOKEN]"}');
+  });
+});
