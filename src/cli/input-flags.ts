@@ -3,6 +3,7 @@
 import { splitPair } from '../services/secrets.ts';
 import { checkInputs, type InputProblem } from '../osop/input-schema.ts';
 import type { Workflow } from '../osop/workflow.ts';
+import { setOwnField } from '../util/own-field.ts';
 
 /** Bad command-line input: the command prints the message and exits 2 before anything runs. */
 export class UsageError extends Error {}
@@ -35,7 +36,7 @@ export function parseInputFlags(
   for (const flag of pairs) {
     const pair = splitPair(flag);
     if (!pair) throw new UsageError(`--input ${flag} is not name=value: write --input name=value`);
-    Object.defineProperty(text, pair[0], { value: pair[1], enumerable: true, writable: true, configurable: true });
+    setOwnField(text, pair[0], pair[1]);
   }
   const checked = checkInputs(workflow, { json: filled, text });
   if (!checked.ok) throw new UsageError(checked.problems.map((problem) => asFlagError(workflow, problem)).join('\n'));

@@ -1,5 +1,6 @@
 // Secrets that arrive in node outputs (Stripe's client_secret, every `*_secret` field): masked in everything the run
 // keeps or shows — events, context, snapshot, .osoplog — and put back only where a later node's runtime uses them.
+import { setOwnField } from '../util/own-field.ts';
 import { createRedactor, type Redactor } from '../util/redact.ts';
 
 /** The rule deciding which output fields hold a secret; a field of that name anywhere in the outputs counts. */
@@ -47,17 +48,12 @@ function mapStrings(value: Json, map: (text: string) => string): Json {
     for (const key of Object.keys(record)) {
       const entry = record[key];
       const next = mapStrings(entry, map);
-      if (next !== entry) ownField((copy ??= { ...record }), key, next);
+      if (next !== entry) setOwnField((copy ??= { ...record }), key, next);
     }
     return copy ?? value;
   }
   return value;
 }
-
-/** defineProperty, not `=`: a `__proto__` key of parsed JSON is an own field, and must stay one. */
-const ownField = (record: Record<string, Json>, key: string, value: Json): void => {
-  Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
-};
 
 /** `node.a[0].b` from the keys and indexes walked from a node's outputs to a field. */
 const fieldPath = (node: string, trail: ReadonlyArray<string | number>): string => {
@@ -124,7 +120,7 @@ export class OutputSecrets {
           next = walk(entry);
           trail.pop();
         }
-        if (next !== entry) ownField((copy ??= { ...record }), key, next);
+        if (next !== entry) setOwnField((copy ??= { ...record }), key, next);
       }
       return copy ?? value;
     };

@@ -5,6 +5,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { didYouMean } from './suggest.ts';
 import type { InputSpec, Workflow } from './workflow.ts';
+import { setOwnField } from '../util/own-field.ts';
 
 export type InputType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array';
 
@@ -151,7 +152,7 @@ const ajvKeyed = (schema: InputsSchema): InputsSchema => ({
 /** `values` keyed for Ajv, or back: a fresh object with own properties only (even for `__proto__`). */
 const rekeyed = (values: Record<string, unknown>, key: (name: string) => string): Record<string, unknown> => {
   const result: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(values)) setOwn(result, key(name), value);
+  for (const [name, value] of Object.entries(values)) setOwnField(result, key(name), value);
   return result;
 };
 
@@ -282,11 +283,6 @@ const problemOf = (context: Context, error: ErrorObject): InputProblem => {
   }
 };
 
-/** An own property even for the name `__proto__` (a JSON body may send it). */
-const setOwn = (target: Record<string, unknown>, name: string, value: unknown): void => {
-  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
-};
-
 /** Checks the given inputs; on success the values the run gets, typed, with the defaults filled in. */
 export function checkInputs(workflow: Pick<Workflow, 'inputs'>, given: GivenInputs): CheckedInputs {
   const schema = inputSchema(workflow);
@@ -300,20 +296,20 @@ export function checkInputs(workflow: Pick<Workflow, 'inputs'>, given: GivenInpu
   const values: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(given.json ?? {})) {
     if (value === undefined) continue;
-    setOwn(values, name, value);
+    setOwnField(values, name, value);
     context.given.set(name, { value });
   }
   const typedIn: Record<string, unknown> = {};
   for (const [name, text] of Object.entries(given.text ?? {})) {
     if (text.trim() === '') continue;
-    setOwn(typedIn, name, prepareText(context.specs.get(name), text));
+    setOwnField(typedIn, name, prepareText(context.specs.get(name), text));
     context.given.set(name, { text });
   }
   const coerced = rekeyed(typedIn, ajvKey);
   if (!validators.text(coerced)) for (const error of validators.text.errors ?? []) report(problemOf(context, error));
   for (const [name, value] of Object.entries(rekeyed(coerced, inputName))) {
     if (problems.has(name)) delete values[name];
-    else setOwn(values, name, value);
+    else setOwnField(values, name, value);
   }
   // JSON reads 1e400 as Infinity (and so does the coercion of "1e400"), which would be stored as null.
   for (const [name, value] of Object.entries(values)) {

@@ -1,6 +1,7 @@
 // The one redactor: every masking rule sopstate applies to what a run emits (events, errors, the .osoplog,
 // stored snapshots, error texts built from what a server answered). Pure: no I/O.
 // Copy on write: what holds no secret comes back as the same object, so callers can redact freely.
+import { setOwnField } from './own-field.ts';
 
 export interface Redactor {
   <T>(value: T): T;
@@ -271,15 +272,7 @@ export const shownHeaders = (headers: Record<string, string>): Record<string, st
   const shown: Record<string, string> = {};
   for (const name of Object.keys(headers)) {
     if (isCredentialHeader(name)) continue;
-    // A header named __proto__ stays a header (as Object.fromEntries would keep it), not the object's prototype.
-    if (name === '__proto__')
-      Object.defineProperty(shown, name, {
-        value: headers[name],
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-    else shown[name] = headers[name];
+    setOwnField(shown, name, headers[name]);
   }
   return shown;
 };

@@ -4,6 +4,7 @@ import { encodeForm } from './form.ts';
 import { classifyOutcome, httpError, parseRetryAfter, transportError } from './errors.ts';
 import { withAnswer } from './outputs.ts';
 import { describeTarget } from './request.ts';
+import { setOwnField } from '../../util/own-field.ts';
 import { credentialValues, maskCredentials, shownHeaders } from '../../util/redact.ts';
 import type { ApiEnvelope, ApiRequest } from './types.ts';
 
@@ -57,9 +58,7 @@ const readEnvelope = async (response: Response): Promise<ApiEnvelope> => {
 
 export const headersToRecord = (headers: Headers): Record<string, string> => {
   const record: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    record[name] = value;
-  });
+  headers.forEach((value, name) => setOwnField(record, name, value));
   return record;
 };
 
