@@ -14,6 +14,22 @@ edges:
   - { from: create_intent, to: confirm }
 `);
 
+/** create_intent answers with `secret` in its outputs and echoes it in its node.response; confirm gets the runtime. */
+const revealing = (secret: string, onConfirm: (runtime: NodeExecution['runtime']) => void = () => {}) =>
+  scripted({
+    create_intent: (execution) => {
+      execution.emit({
+        type: 'node.response',
+        node: 'create_intent',
+        status: 200,
+        durationMs: 1,
+        body: { client_secret: secret, echo: `got ${secret}` },
+      });
+      return { outputs: { client_secret: secret, copy: secret } };
+    },
+    confirm: (execution) => (onConfirm(execution.runtime), { outputs: {} }),
+  });
+
 describe('secrets that arrive in node outputs', () => {
   it('are masked under any field name they are copied to, in events, outputs and the snapshot, and put back for a later call', async () => {
     let sent: NodeExecution['runtime'] | undefined;
@@ -21,19 +37,7 @@ describe('secrets that arrive in node outputs', () => {
     const snapshots: unknown[] = [];
     const result = await run(workflow, {
       onSnapshot: (snapshot) => snapshots.push(snapshot),
-      executors: scripted({
-        create_intent: (execution) => {
-          execution.emit({
-            type: 'node.response',
-            node: 'create_intent',
-            status: 200,
-            durationMs: 1,
-            body: { client_secret: secret, echo: `got ${secret}` },
-          });
-          return { outputs: { client_secret: secret, copy: secret } };
-        },
-        confirm: (execution) => ((sent = execution.runtime), { outputs: {} }),
-      }),
+      executors: revealing(secret, (runtime) => (sent = runtime)),
     });
     expect(result.status).toBe('COMPLETED');
     expect(JSON.stringify(result.events)).not.toContain(secret);
@@ -175,19 +179,7 @@ describe('a secret whose text is not well-formed UTF-16 (a lone surrogate, as JS
 
   it('is masked in the events and outputs, and the node that got it completes (no failure, so no fallback)', async () => {
     const result = await run(workflow, {
-      executors: scripted({
-        create_intent: (execution) => {
-          execution.emit({
-            type: 'node.response',
-            node: 'create_intent',
-            status: 200,
-            durationMs: 1,
-            body: { client_secret: secret, echo: `got ${secret}` },
-          });
-          return { outputs: { client_secret: secret, copy: secret } };
-        },
-        confirm: () => ({ outputs: {} }),
-      }),
+      executors: revealing(secret),
     });
     expect(result.status).toBe('COMPLETED');
     const text = JSON.stringify(result.events);
