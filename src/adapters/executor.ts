@@ -76,6 +76,8 @@ export interface NodeErrorOptions {
    * tells what the key's single execution did, including that of an earlier attempt whose answer was lost.
    */
   outcomeOfKey?: boolean;
+  /** The call took effect and the node failed after it: see `NodeError.acted`. */
+  acted?: boolean;
   kind?: NodeErrorKind;
   status?: number;
   retryAfterMs?: number;
@@ -98,6 +100,11 @@ export class NodeError extends Error {
   readonly call?: string;
   readonly idempotencyKey?: string;
   readonly outcomeOfKey: boolean;
+  /**
+   * The call was carried out and answered with success; what failed came after it (an output mapping the answer does
+   * not fit, outputs too large to keep). Not retried, and, like an indeterminate failure, it takes no failure edge.
+   */
+  readonly acted: boolean;
   /** The failed node's outputs, which `error` edges' conditions read (docs/semantics.md "Edges and control flow"). */
   readonly outputs?: Record<string, unknown>;
 
@@ -113,6 +120,7 @@ export class NodeError extends Error {
     this.call = options.call;
     this.idempotencyKey = options.idempotencyKey;
     this.outcomeOfKey = options.outcomeOfKey ?? false;
+    this.acted = options.acted ?? false;
     this.outputs = options.outputs;
   }
 
@@ -132,6 +140,7 @@ export class NodeError extends Error {
       call: this.call,
       idempotencyKey: this.idempotencyKey,
       outcomeOfKey: this.outcomeOfKey,
+      acted: this.acted,
       outputs: this.outputs,
       cause: this.cause,
     };
@@ -140,6 +149,8 @@ export class NodeError extends Error {
   toInfo(): ErrorInfo {
     const { call, idempotencyKey } = this;
     const uncertain = this.indeterminate ? { indeterminate: true, call, idempotencyKey } : {};
-    return { message: this.message, code: this.code, retryable: this.retryable, status: this.status, ...uncertain };
+    const acted = this.acted ? { acted: true } : {};
+    const { message, code, retryable, status } = this;
+    return { message, code, retryable, status, ...uncertain, ...acted };
   }
 }

@@ -15,6 +15,11 @@ export interface ErrorInfo {
   /** With `indeterminate`: the call (`POST /v1/payment_intents/pi_1/confirm`) and the Idempotency-Key it carried. */
   call?: string;
   idempotencyKey?: string;
+  /**
+   * The node's call was carried out and answered with success, and the node failed after it (its outputs could not be
+   * read or kept): like an indeterminate failure it takes no fallback, error or timeout edge, which could act again.
+   */
+  acted?: boolean;
 }
 
 export interface AiMetadata {

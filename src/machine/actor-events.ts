@@ -40,6 +40,8 @@ export interface NodeActorError {
   kind: 'error' | 'timeout';
   /** The call may have taken effect: no failure edge is taken (a fallback could repeat it). */
   indeterminate?: boolean;
+  /** The call took effect and the node failed after it: no failure edge is taken either (ErrorInfo.acted). */
+  acted?: boolean;
   /** What the node produced before it failed (a command's stdout, an API's error body): `error` edges read them. */
   outputs?: Record<string, unknown>;
   attempt?: number;
@@ -149,6 +151,7 @@ export function toActorError(error: unknown): NodeActorError {
       code?: unknown;
       kind?: unknown;
       indeterminate?: unknown;
+      acted?: unknown;
       outputs?: unknown;
       attempt?: unknown;
       durationMs?: unknown;
@@ -159,6 +162,7 @@ export function toActorError(error: unknown): NodeActorError {
       code: typeof value.code === 'string' ? value.code : 'error',
       kind: value.kind === 'timeout' ? 'timeout' : 'error',
       ...(value.indeterminate === true ? { indeterminate: true } : {}),
+      ...(value.acted === true ? { acted: true } : {}),
       ...(isOutputs(value.outputs) ? { outputs: value.outputs } : {}),
       ...(typeof value.attempt === 'number' ? { attempt: value.attempt } : {}),
       ...(typeof value.durationMs === 'number' ? { durationMs: value.durationMs } : {}),

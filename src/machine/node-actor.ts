@@ -293,6 +293,34 @@ async function receiveEvent(
   return received;
 }
 
+/**
+ * Outputs live in the persisted snapshot: kept as plain JSON, masked and redacted once for the event and the context
+ * alike, and serialized once (the size check, the redactors' search and the event's text, the store's row, share it).
+ * Its failures come after the node's work was done (the call answered with success), so they are `acted`: a failure
+ * edge now could act again.
+ */
+function keptOutputs(
+  deps: NodeActorDeps,
+  node: WorkflowNode,
+  given: Record<string, unknown>,
+): { outputs: Record<string, unknown>; outputsJson: string } {
+  try {
+    const plain = deps.outputSecrets.mask(node.id, toPlainJson(given));
+    const redacted = redactSerialized(plain, deps.redact);
+    const outputsJson = redacted.json ?? JSON.stringify(redacted.value);
+    if (outputsJson.length > MAX_OUTPUT_BYTES) {
+      throw new NodeError(
+        `${located(node)}: outputs are ${outputsJson.length} bytes; a node may keep at most ${MAX_OUTPUT_BYTES} in the run`,
+        { code: 'outputs_too_large' },
+      );
+    }
+    return { outputs: redacted.value, outputsJson };
+  } catch (failure) {
+    const error = errorOf(failure);
+    throw error.with({ acted: true }, `${error.message} — the node's work was done, so no failure edge is taken`);
+  }
+}
+
 /** An HTTP body shown in an event has its secret fields (`client_secret`, …) masked before anything sees it. */
 function withSecretFieldsMasked(deps: NodeActorDeps, node: WorkflowNode, body: RunEventBody): RunEventBody {
   if (!('body' in body) || !body.body || typeof body.body !== 'object' || Array.isArray(body.body)) return body;
@@ -406,18 +434,7 @@ async function runNode(
     checkNodeBudget(node, result.ai);
     const finishedAt = deps.clock();
     const durationMs = finishedAt - started;
-    // Outputs live in the persisted snapshot: keep them plain JSON, redacted once for the event and the context alike.
-    // Serialized once: the size check, the redactors' search and the event's text (the store's row) share the text.
-    const plain = deps.outputSecrets.mask(node.id, toPlainJson(result.outputs ?? {}));
-    const redacted = redactSerialized(plain, deps.redact);
-    const outputs = redacted.value;
-    const outputsJson = redacted.json ?? JSON.stringify(outputs);
-    if (outputsJson.length > MAX_OUTPUT_BYTES) {
-      throw new NodeError(
-        `${located(node)}: outputs are ${outputsJson.length} bytes; a node may keep at most ${MAX_OUTPUT_BYTES} in the run`,
-        { code: 'outputs_too_large' },
-      );
-    }
+    const { outputs, outputsJson } = keptOutputs(deps, node, result.outputs ?? {});
     noteOutputBytes(outputs, outputsJson.length);
     const ai = spent;
     deps.inFlight.delete(actorId);
@@ -434,7 +451,7 @@ async function runNode(
     const ai = spent ? { ai: spent } : {};
     const kept = failedOutputs(deps, node, error);
     emit({ type: 'node.failed', node: node.id, visit: input.visit, durationMs, error: info, ...ai, ...kept }, true);
-    const uncertain = error.indeterminate ? { indeterminate: true } : {};
+    const uncertain = error.indeterminate ? { indeterminate: true } : error.acted ? { acted: true } : {};
     const { message } = info;
     const actorError: NodeActorError = {
       message,

@@ -346,8 +346,9 @@ function decideOwnFailure(
   region?: string,
 ): Decision {
   const notes: Record<string, string> = {};
-  // Only a definite failure says the effect did not happen; any edge after an indeterminate one could repeat it.
-  if (error.indeterminate) return { key: FAIL, taken: [], notes };
+  // Only a definite failure says the effect did not happen; any edge after an indeterminate one could repeat it, and
+  // so could one after a call that took effect before its node failed.
+  if (error.indeterminate || error.acted) return { key: FAIL, taken: [], notes };
   for (const edge of edgesFrom(workflow, node, ['error'])) {
     try {
       if (!edge.when || evaluateCondition(edge.when, expressionScope(context, node, now, region)))

@@ -182,6 +182,21 @@ edges:
     expect(completed(result.events)).toEqual(['rollback']);
   });
 
+  it('takes no failure edge when the node did its work and only keeping its outputs failed (it could act again)', async () => {
+    // A confirm that went through at the server, answered with more than a node may keep in the run.
+    const result = await run(deploy, {
+      executors: scripted({ deploy: () => ({ outputs: { log: 'x'.repeat(1024 * 1024 + 1) } }) }),
+    });
+    expect(edges(result.events)).toEqual([]);
+    expect(completed(result.events)).toEqual([]);
+    expect(result.status).toBe('FAILED');
+    const failed = result.events.find((event) => event.type === 'node.failed');
+    expect(failed).toMatchObject({ node: 'deploy', error: { code: 'outputs_too_large', acted: true } });
+    expect(finalEvent(result.events)).toMatchObject({
+      error: { message: expect.stringContaining('no failure edge is taken') },
+    });
+  });
+
   it('takes the timeout edge when the node exceeded its timeout', async () => {
     const workflow = workflowFrom(`
 osop_version: "1.0"

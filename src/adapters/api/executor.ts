@@ -1,5 +1,5 @@
 // The `api` executor: plain HTTP, or Stripe's typed client when the URL is Stripe's.
-import type { Executor, NodeExecution, NodeResult } from '../executor.ts';
+import { NodeError, type Executor, type NodeExecution, type NodeResult } from '../executor.ts';
 import { createStripeClient, STRIPE_DEFAULT_BASE, type StripeClient } from '../stripe/client.ts';
 import { sendStripe } from '../stripe/call.ts';
 import { stripePathname } from '../stripe/routing.ts';
@@ -7,6 +7,9 @@ import { sendHttp, type FetchLike } from './http.ts';
 import { answerOutputs } from './outputs.ts';
 import { parseApiRequest } from './request.ts';
 import type { ApiEnvelope } from './types.ts';
+
+/** Methods that change nothing at the server they call. */
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface ApiExecutorOptions {
   stripe?: {
@@ -39,6 +42,16 @@ export const createApiExecutor = (options: ApiExecutorOptions = {}): Executor =>
         apiKey: options.stripe?.apiKey,
       });
     }
-    return { outputs: answerOutputs(execution.node, envelope) };
+    try {
+      return { outputs: answerOutputs(execution.node, envelope) };
+    } catch (failure) {
+      // The call answered with success: one that changes something (not a read) took effect, and a fallback could
+      // act again.
+      if (failure instanceof NodeError && !READS.has(request.method)) {
+        const done = `${failure.message} — the ${request.method} went through (HTTP ${envelope.status}), so no failure edge is taken`;
+        throw failure.with({ acted: true }, done);
+      }
+      throw failure;
+    }
   };
 };

@@ -174,8 +174,18 @@ describe('api executor (plain HTTP)', () => {
     const error = await failure(
       api(makeExecution({ runtime: { url: `${server.url}/x` }, outputs: { id: '$.data.id' } })),
     );
-    expect(error).toMatchObject({ code: 'output_extraction', retryable: false });
+    expect(error).toMatchObject({ code: 'output_extraction', retryable: false, acted: false });
     expect(error.message).toContain('output id: $.data.id matched nothing');
+  });
+
+  it('says a POST answered with success took effect when its outputs cannot be read (no fallback may act again)', async () => {
+    server.script({ status: 201, body: { other: 1 } });
+    const error = await failure(
+      api(makeExecution({ runtime: { method: 'POST', url: `${server.url}/x` }, outputs: { id: '$.data.id' } })),
+    );
+    expect(error).toMatchObject({ code: 'output_extraction', retryable: false, acted: true, indeterminate: false });
+    expect(error.toInfo()).toMatchObject({ code: 'output_extraction', acted: true });
+    expect(error.message).toContain('the POST went through (HTTP 201), so no failure edge is taken');
   });
 });
 
