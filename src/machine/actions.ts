@@ -207,7 +207,8 @@ export function createActions(workflow: Workflow) {
     }),
     failRun: update(({ context }, { node }: NodeParams) => {
       const error = routingOf(context, node).error!; // failNode, which always runs first, recorded it
-      return { error: { message: error.message, code: error.code, node }, routing: undefined };
+      const acted = error.acted ? { acted: true } : {};
+      return { error: { message: error.message, code: error.code, node, ...acted }, routing: undefined };
     }),
     // A spawned branch's failure with nowhere to go: the node is FAILED, the branch ends, nothing else changes.
     endSpawnedBranch: update(() => ({ routing: undefined })),

@@ -59,6 +59,8 @@ export interface RunError {
   message: string;
   code: string;
   node?: string;
+  /** The failing node had done its work (NodeActorError.acted): a sub-workflow's parent node must not fall back. */
+  acted?: boolean;
 }
 
 export interface RunContext {

@@ -143,6 +143,8 @@ export function runSubworkflow(
         new NodeError(`${node.id}: sub-workflow ${child.id} did not complete: ${why}`, {
           code: 'subworkflow_failed',
           ...(error?.code === 'outcome_unknown' ? { indeterminate: true } : {}),
+          // A child node did its work and failed after it: falling back would run the child, and its work, again.
+          ...(error?.acted ? { acted: true } : {}),
         }),
       );
     };

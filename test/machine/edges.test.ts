@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadWorkflowFile } from '../../src/osop/load.ts';
 import { completed, edges, fail, finalEvent, hang, run, scripted, skipped, workflowFrom } from './helpers.ts';
 
 const review = (extra = '') =>
@@ -237,5 +238,25 @@ edges:
       error: { message: 'exit 1', code: 'exit_1' },
     });
     expect(skipped(result.events)).toEqual(['c']);
+  });
+});
+
+describe('a sub-workflow whose node did its work and failed after it', () => {
+  it('fails its node in the parent with acted, so the parent takes no fallback that would run the child again', async () => {
+    const { workflow } = await loadWorkflowFile('test/fixtures/semantics/subworkflow-parent.osop.yaml');
+    const executed: string[] = [];
+    const result = await run(workflow!, {
+      inputs: { who: 'Ada' },
+      executors: scripted({
+        // The child's `hello` ran, and answered with more than a node may keep in the run.
+        hello: (execution) => (executed.push(execution.node.id), { outputs: { stdout: 'x'.repeat(1024 * 1024 + 1) } }),
+        child_failed: (execution) => (executed.push(execution.node.id), { outputs: {} }),
+      }),
+    });
+    expect(executed).toEqual(['hello']);
+    expect(result.status).toBe('FAILED');
+    const failed = result.events.find((event) => event.type === 'node.failed' && event.node === 'greet_all');
+    expect(failed).toMatchObject({ error: { code: 'subworkflow_failed', acted: true } });
+    expect(edges(result.events)).not.toContain('greet_all → child_failed (fallback)');
   });
 });
