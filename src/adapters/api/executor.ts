@@ -2,7 +2,7 @@
 import { NodeError, type Executor, type NodeExecution, type NodeResult } from '../executor.ts';
 import { createStripeClient, STRIPE_DEFAULT_BASE, type StripeClient } from '../stripe/client.ts';
 import { sendStripe } from '../stripe/call.ts';
-import { stripePathname } from '../stripe/routing.ts';
+import { shownStripeBase, stripePathname } from '../stripe/routing.ts';
 import { sendHttp, type FetchLike } from './http.ts';
 import { answerOutputs } from './outputs.ts';
 import { parseApiRequest } from './request.ts';
@@ -23,6 +23,7 @@ export interface ApiExecutorOptions {
 
 export const createApiExecutor = (options: ApiExecutorOptions = {}): Executor => {
   const stripeBase = options.stripe?.baseUrl ?? STRIPE_DEFAULT_BASE;
+  let shownBase: string | undefined;
   let stripeClient: StripeClient | undefined;
   // The global fetch as it is when a call is made (a test may replace it), not when the executor was built.
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
@@ -37,7 +38,8 @@ export const createApiExecutor = (options: ApiExecutorOptions = {}): Executor =>
       stripeClient ??= createStripeClient(stripeBase, fetchImpl);
       envelope = await sendStripe(request, execution, {
         client: stripeClient,
-        baseUrl: stripeBase,
+        // Made with the client, at the first Stripe call: a bad base fails that call, not the executor.
+        shownBase: (shownBase ??= shownStripeBase(stripeBase)),
         pathname,
         apiKey: options.stripe?.apiKey,
       });

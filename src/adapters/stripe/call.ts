@@ -11,12 +11,11 @@ import { requestStripe, STRIPE_API_VERSION, type StripeClient, type StripeResult
 import { stripeError } from './errors.ts';
 import { matchStripePath } from './paths.ts';
 import { reconcileStripe } from './reconcile.ts';
-import { shownStripeBase } from './routing.ts';
 
 export interface StripeCall {
   client: StripeClient;
-  /** Where the client sends requests (for events and messages). */
-  baseUrl: string;
+  /** Where the client sends requests, as events and messages show it (`shownStripeBase`). */
+  shownBase: string;
   /** Path below the Stripe root, e.g. `/v1/customers`. */
   pathname: string;
   /** Used when the node sends no Authorization header. */
@@ -107,7 +106,7 @@ const sendOnce = async (request: ApiRequest, execution: NodeExecution, call: Str
     const reconciled = await reconcileStripe(route, { ...call, headers }, execution);
     if (reconciled) return reconciled;
   }
-  const shownBase = shownStripeBase(call.baseUrl);
+  const { shownBase } = call;
   const url = `${shownBase}${call.pathname}`;
   const sentBody = requestBody(request);
   execution.emit({

@@ -4,7 +4,6 @@ import { headersToRecord } from '../api/http.ts';
 import type { ApiEnvelope } from '../api/types.ts';
 import { requestStripe, type StripeClient } from './client.ts';
 import type { StripePath, StripeRoute } from './paths.ts';
-import { shownStripeBase } from './routing.ts';
 
 interface Reconciler {
   /** The object the call acts on, with the same path parameters. */
@@ -27,7 +26,8 @@ const RECONCILERS: Partial<Record<StripePath, Reconciler>> = {
 
 export interface ReconcileCall {
   client: StripeClient;
-  baseUrl: string;
+  /** Where the client sends requests, as events show it. */
+  shownBase: string;
   /** The original call's headers (credentials, version); the read drops the POST-only ones. */
   headers: Record<string, string>;
 }
@@ -50,7 +50,7 @@ export const reconcileStripe = async (
   );
   const path = rule.read.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(route.params[name] ?? ''));
   const node = execution.node.id;
-  const url = `${shownStripeBase(call.baseUrl)}${path}`;
+  const url = `${call.shownBase}${path}`;
   execution.emit({ type: 'node.request', node, method: 'GET', url, attempt: execution.attempt });
   const started = performance.now();
   try {

@@ -12,14 +12,8 @@ export const stripePathname = (url: URL, stripeBase: string): string | undefined
   return rest.startsWith('/') ? rest : undefined;
 };
 
-/** The last base shown: an executor sends every call to one base, so it is parsed once, not once a call. */
-let shown: { baseUrl: string; text: string } | undefined;
-
 /** `http://host/prefix` (no trailing slash) of the Stripe base: how events and messages show where a call went. */
 export const shownStripeBase = (baseUrl: string): string => {
-  if (shown?.baseUrl !== baseUrl) {
-    const base = new URL(baseUrl);
-    shown = { baseUrl, text: `${base.origin}${base.pathname.replace(/\/+$/, '')}` };
-  }
-  return shown.text;
+  const base = new URL(baseUrl);
+  return `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
 };

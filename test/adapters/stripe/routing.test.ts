@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { shownStripeBase, stripePathname } from '../../../src/adapters/stripe/routing.ts';
 
 describe('the Stripe base as events show it', () => {
-  it('is origin and path without trailing slashes, for each base in turn (the last one is kept, not a stale one)', () => {
-    // Each base with how it is shown; the first comes back after another, so a kept stale text would show.
+  it('is origin and path without trailing slashes, for each base in turn', () => {
     const cases: Array<[base: string, shown: string]> = [
       ['http://127.0.0.1:4010/', 'http://127.0.0.1:4010'],
       ['https://proxy.example/stripe//', 'https://proxy.example/stripe'],
