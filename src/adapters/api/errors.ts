@@ -56,7 +56,7 @@ const TIMEOUT_CODES = new Set([
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Methods whose request may change something at the server. */
-const hasSideEffects = (method: string): boolean => !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
+export const hasSideEffects = (method: string): boolean => !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
 
 /** A failure after the request may have reached the server and been acted on: 5xx, a timeout, a lost response. */
 const mayHaveTakenEffect = (error: NodeError): boolean => {

@@ -4,12 +4,10 @@ import { createStripeClient, STRIPE_DEFAULT_BASE, type StripeClient } from '../s
 import { sendStripe } from '../stripe/call.ts';
 import { shownStripeBase, stripePathname } from '../stripe/routing.ts';
 import { sendHttp, type FetchLike } from './http.ts';
+import { hasSideEffects } from './errors.ts';
 import { answerOutputs } from './outputs.ts';
 import { parseApiRequest } from './request.ts';
 import type { ApiEnvelope } from './types.ts';
-
-/** Methods that change nothing at the server they call. */
-const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface ApiExecutorOptions {
   stripe?: {
@@ -49,7 +47,7 @@ export const createApiExecutor = (options: ApiExecutorOptions = {}): Executor =>
     } catch (failure) {
       // The call answered with success: one that changes something (not a read) took effect, and a fallback could
       // act again.
-      if (failure instanceof NodeError && !READS.has(request.method)) {
+      if (failure instanceof NodeError && hasSideEffects(request.method)) {
         const done = `${failure.message} — the ${request.method} went through (HTTP ${envelope.status}), so no failure edge is taken`;
         throw failure.with({ acted: true }, done);
       }
