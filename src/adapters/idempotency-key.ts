@@ -18,7 +18,6 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  */
 const asciiPart = (text: string): string => {
   if (readable(text)) return text;
-  if (text.isWellFormed()) return encodeURIComponent(text);
   let key = '';
   let from = 0;
   // The text between two lone surrogates splits no pair, so each piece encodes.
