@@ -451,13 +451,15 @@ async function runNode(
     const ai = spent ? { ai: spent } : {};
     const kept = failedOutputs(deps, node, error);
     emit({ type: 'node.failed', node: node.id, visit: input.visit, durationMs, error: info, ...ai, ...kept }, true);
-    const uncertain = error.indeterminate ? { indeterminate: true } : error.acted ? { acted: true } : {};
+    const uncertain = error.indeterminate ? { indeterminate: true } : {};
+    const acted = error.acted ? { acted: true } : {};
     const { message } = info;
     const actorError: NodeActorError = {
       message,
       code: error.code,
       kind: error.kind,
       ...uncertain,
+      ...acted,
       ...kept,
       attempt,
       durationMs,
