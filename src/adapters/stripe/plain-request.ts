@@ -5,6 +5,7 @@
 // requests with as an option: PlainRequest keeps what it is given, and plainFetch sends it in one fetch(url, init).
 import { NodeError } from '../executor.ts';
 import type { FetchLike } from '../api/http.ts';
+import { describeTarget } from '../api/request.ts';
 
 /** The call as openapi-fetch builds it: URL, method, headers, serialized body and signal, kept as they are. */
 export class PlainRequest {
@@ -47,11 +48,10 @@ export const plainFetch =
       });
     } catch (error) {
       if (!isRefusedRedirect(error)) throw error;
-      const { origin, pathname } = new URL(request.url);
       // Definite: what answered redirected the request instead of acting on it.
       throw new NodeError(
-        `${request.method} ${origin}${pathname} answered with a redirect, which a Stripe call does not follow: ` +
-          'Stripe never redirects, so the base URL (STRIPE_API_BASE, or the node’s url) points elsewhere; ' +
+        `${describeTarget(request.method, new URL(request.url))} answered with a redirect, which a Stripe call does ` +
+          'not follow: Stripe never redirects, so the base URL (STRIPE_API_BASE, or the node’s url) points elsewhere; ' +
           'set it to the address the redirect names',
         { code: 'redirect', cause: error },
       );
