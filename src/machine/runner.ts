@@ -1,6 +1,5 @@
 // Runs a compiled workflow: creates the actor, turns its life into gapless, redacted RunEvents, builds the .osoplog
 // record. No I/O of its own: the clock, warnings and where the record goes are the caller's options.
-import { randomUUID } from 'node:crypto';
 import { createActor, type Actor, type Snapshot, type SnapshotFrom } from 'xstate';
 import { EventGate, type DeliveredEvent } from '../adapters/event-gate.ts';
 import { HumanGate } from '../adapters/human.ts';
@@ -26,6 +25,7 @@ import { checkRunSetup } from './run-setup.ts';
 import { DEFAULT_KEPT_EVENTS, type RunHandle, type RunOptions, type RunResult } from './run-options.ts';
 import { errorMessage } from '../util/error-message.ts';
 import { isRecord } from '../util/is-record.ts';
+import { newRunId } from '../util/run-id.ts';
 import type { Workflow } from '../osop/workflow.ts';
 import { allOutputs, nodeStateOf } from './per-node.ts';
 
@@ -110,7 +110,7 @@ class RunSession {
     this.#options = options;
     this.#workflow = options.workflow;
     this.#inputs = options.snapshot ? {} : checkRunSetup(options);
-    this.runId = options.runId ?? resumedRunId(options.snapshot) ?? randomUUID();
+    this.runId = options.runId ?? resumedRunId(options.snapshot) ?? newRunId();
     this.#clock = options.clock ?? (() => Date.now());
     this.#stamps = new EventClock(this.#clock);
     this.#warn = options.onWarning ?? (() => {});

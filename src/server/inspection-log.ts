@@ -3,13 +3,13 @@
 // more CPU than the run itself, so an unwatched run has no inspection observer at all. Records are numbered on from the run's last stored one (read asynchronously when
 // the first records queue), stored in one batch per turn of the event loop, and handed on only once stored, so a
 // replay from the store and the live feed agree.
-import { randomUUID } from 'node:crypto';
 import type { RunHandle, RunOptions } from '../machine/run-options.ts';
 import { EventHub, type Subscription } from './event-hub.ts';
 import type { Store } from '../store/store.ts';
 import type { InspectionRecord } from '../inspect/record.ts';
 import { createInspectionRecorder } from '../inspect/recorder.ts';
 import type { Subscription as XStateSubscription } from 'xstate';
+import { newRunId } from '../util/run-id.ts';
 
 export type StartRun = (options: RunOptions) => RunHandle;
 
@@ -64,7 +64,7 @@ export class InspectionLog {
   /** Wraps a runner so every run it starts (or resumes) feeds this log, on top of any `inspect` it already has. */
   recording(startRun: StartRun): StartRun {
     return (options) => {
-      const runId = options.runId ?? randomUUID();
+      const runId = options.runId ?? newRunId();
       // Read once the first record is stored: most runs are never watched and never ask.
       let offset: Promise<number> | undefined;
       const queue: InspectionRecord[] = [];

@@ -21,6 +21,7 @@ import { errorMessage } from '../util/error-message.ts';
 import { createLocalExecutors } from '../adapters/local.ts';
 import { planDryRunInSlices, type DryRunPlan } from '../paths/dry-run-plan.ts';
 import { fileHash } from './workflow-catalog.ts';
+import { newRunId } from '../util/run-id.ts';
 
 export type StartRun = (options: RunOptions) => RunHandle;
 
@@ -126,7 +127,7 @@ export class RunManager {
 
   async #newRun(workflow: Workflow, inputs: Record<string, unknown>): Promise<NewRun> {
     return {
-      id: randomUUID(),
+      id: newRunId(),
       workflowId: workflow.id,
       workflowFile: workflow.file,
       inputs: createRedactor({ ...this.#options.masked, ...this.#secretsFor(workflow) })(inputs),
@@ -167,7 +168,7 @@ export class RunManager {
     from: string,
     inputs: Record<string, unknown>,
   ): Promise<RunRecord> {
-    const runId = randomUUID();
+    const runId = newRunId();
     const snapshot = retrySnapshot(workflow, previous.snapshot, { runId, from, inputs });
     const redact = createRedactor(this.#secretsFor(workflow));
     const record = await this.#options.store.createRun({

@@ -128,6 +128,14 @@ describe('starting runs', () => {
     expect(response.status).toBe(413);
   });
 
+  it('gives runs UUIDs in the order they were started (the store appends a new run at its indexes’ end)', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push((await startRun({ workflow: 'three-steps' })).json.runId as string);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // Random (version 4) ids come out in this order once in 40! tries.
+    expect([...ids].sort()).toEqual(ids);
+  });
+
   it('pages through runs, newest first', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await startRun({ workflow: 'three-steps' })).json.runId as string);
