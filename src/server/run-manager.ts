@@ -22,6 +22,7 @@ import { createLocalExecutors } from '../adapters/local.ts';
 import { planDryRunInSlices, type DryRunPlan } from '../paths/dry-run-plan.ts';
 import { fileHash } from './workflow-catalog.ts';
 import { newRunId } from '../util/run-id.ts';
+import { WriteTurn } from './write-turn.ts';
 
 export type StartRun = (options: RunOptions) => RunHandle;
 
@@ -92,6 +93,8 @@ export class RunManager {
   readonly #live = new Map<string, LiveRun>();
   /** Keeps the finished runs' .osoplogs, in batches behind the runs' own work. */
   readonly #osoplogs: OsoplogKeeper;
+  /** The runs' writers flush in one turn, and their writes commit in it (write-turn.ts). */
+  readonly #writeTurn: WriteTurn;
   #closed = false;
 
   constructor(options: RunManagerOptions) {
@@ -103,6 +106,7 @@ export class RunManager {
       write: options.writeOsoplog,
       log: (message) => this.#log(message),
     });
+    this.#writeTurn = new WriteTurn(options.store);
   }
 
   /** `dryRun`: walk the workflow along the plan's path, calling nothing (docs/semantics.md "Dry runs"). */
@@ -443,6 +447,7 @@ export class RunManager {
     let handle: RunHandle | undefined;
     const writer = new RunWriter({
       store,
+      turn: this.#writeTurn,
       runId,
       epoch: claim.epoch,
       onStored: (events) => {

@@ -4,10 +4,11 @@
 // A flush starts at once; what the runner emits while it is under way (the rest of the step: events and the
 // snapshots of each transition) goes in the next one, with the last snapshot only. The snapshot is read when it is
 // written, not at every transition: reading one copies the run's whole context, which made a long run cost the
-// square of its length. The SQLite store commits the flushes of every run of one turn of the event loop together
-// (sqlite-store.ts).
+// square of its length. The flushes of every run of one turn of the event loop are committed together, in that turn
+// (write-turn.ts, sqlite-store.ts).
 import type { RunEvent } from '../events/run-event.ts';
 import type { Store } from '../store/store.ts';
+import type { WriteTurn } from './write-turn.ts';
 
 export interface RunWriterOptions {
   store: Store;
@@ -19,7 +20,14 @@ export interface RunWriterOptions {
   onLost: () => void;
   /** A write failed for another reason (the database is gone...): the caller stops the run. */
   onError: (error: unknown, events: RunEvent[]) => void;
+  /**
+   * When a flush starts: the server's WriteTurn, shared by its runs' writers, whose writes then commit in the same
+   * turn. Default: the next check phase (`setImmediate`).
+   */
+  turn?: Pick<WriteTurn, 'next'>;
 }
+
+const NEXT_CHECK_PHASE: Pick<WriteTurn, 'next'> = { next: () => new Promise<void>((next) => setImmediate(next)) };
 
 export class RunWriter {
   readonly #options: RunWriterOptions;
@@ -86,7 +94,8 @@ export class RunWriter {
 
   #kick(): void {
     if (this.#flushing) return;
-    this.#flushing = new Promise<void>((next) => setImmediate(next))
+    this.#flushing = (this.#options.turn ?? NEXT_CHECK_PHASE)
+      .next()
       .then(() => this.#flush())
       .finally(() => {
         this.#flushing = undefined;

@@ -220,12 +220,20 @@ export class SqliteStore implements Store {
     };
   }
 
-  /** Writes of many runs in one turn share one commit (a group commit); each is still all or nothing. */
+  /**
+   * Writes of many runs in one turn share one commit (a group commit), in the next check phase or when
+   * commitQueuedWrites asks for it first; each is still all or nothing.
+   */
   writeRun(runId: string, epoch: number, write: RunWrite): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.#group.push({ runId, epoch, write, resolve, reject });
       if (this.#group.length === 1) setImmediate(() => this.#flushGroup());
     });
+  }
+
+  /** Commits the queued writes now (the server's WriteTurn, in the turn its run writers flushed). */
+  commitQueuedWrites(): void {
+    this.#flushGroup();
   }
 
   #flushGroup(): void {

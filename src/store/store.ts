@@ -47,6 +47,11 @@ export interface Store {
    * all or nothing, if `epoch` still owns the run. false: ownership lost, nothing was written.
    */
   writeRun(runId: string, epoch: number, write: RunWrite): Promise<boolean>;
+  /**
+   * Commits now the writes writeRun queued so far, for a store that gathers the writes of a turn into one commit
+   * (SQLite); without it each write commits on its own.
+   */
+  commitQueuedWrites?(): void;
   appendInspection(records: InspectionRecord[]): Promise<void>;
   inspectionAfter(runId: string, afterSeq: number, limit?: number): Promise<InspectionRecord[]>;
   /** seq of the run's last inspection record; 0 when it has none. */
