@@ -20,14 +20,9 @@ export interface RunWriterOptions {
   onLost: () => void;
   /** A write failed for another reason (the database is gone...): the caller stops the run. */
   onError: (error: unknown, events: RunEvent[]) => void;
-  /**
-   * When a flush starts: the server's WriteTurn, shared by its runs' writers, whose writes then commit in the same
-   * turn. Default: the next check phase (`setImmediate`).
-   */
-  turn?: Pick<WriteTurn, 'next'>;
+  /** When a flush starts: the server's WriteTurn, shared by its runs' writers, whose writes then commit in that turn. */
+  turn: Pick<WriteTurn, 'next'>;
 }
-
-const NEXT_CHECK_PHASE: Pick<WriteTurn, 'next'> = { next: () => new Promise<void>((next) => setImmediate(next)) };
 
 export class RunWriter {
   readonly #options: RunWriterOptions;
@@ -94,7 +89,7 @@ export class RunWriter {
 
   #kick(): void {
     if (this.#flushing) return;
-    this.#flushing = (this.#options.turn ?? NEXT_CHECK_PHASE)
+    this.#flushing = this.#options.turn
       .next()
       .then(() => this.#flush())
       .finally(() => {

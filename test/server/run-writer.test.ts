@@ -21,6 +21,7 @@ async function writerOfNewRun(): Promise<{ writer: RunWriter; store: Store }> {
   if (!claim) throw new Error('the run could not be claimed');
   const writer = new RunWriter({
     store,
+    turn: new WriteTurn(store),
     runId: 'r1',
     epoch: claim.epoch,
     onStored: () => {},
